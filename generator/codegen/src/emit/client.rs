@@ -1,0 +1,406 @@
+//! `src/client.rs`: the `Client`, its builder, and one async method per operation.
+//!
+//! Methods only describe the request (method, path template, parameters, body) and which
+//! statuses mean success; sending, credentials, encoding and errors are the runtime's.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::payload_type;
+use super::{doc, ident, rust_type};
+use crate::model::{
+    ApiModel, AuthKind, AuthScheme, BodyKind, Operation, Param, ParamLocation, Payload,
+    SuccessReturn, TypeRef,
+};
+
+/// What the client file needs beyond the model.
+pub struct ClientSettings<'a> {
+    /// Base URL used when the caller gives none ("" when there is none).
+    pub default_base_url: &'a str,
+    /// `User-Agent` sent by default.
+    pub user_agent: &'a str,
+}
+
+/// The contents of `src/client.rs`.
+pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
+    let default_base_url = settings.default_base_url;
+    let user_agent = settings.user_agent;
+    let servers = model.servers.iter().map(|s| {
+        let url = &s.url;
+        let description = s.description.as_deref().unwrap_or("");
+        quote!(Server { url: #url, description: #description },)
+    });
+    let auth_methods = model.auth.iter().map(auth_method);
+    let methods = model.operations.iter().map(operation_method);
+    let title = format!("A client for the {}.", model.title);
+    let default_doc = if default_base_url.is_empty() {
+        "The spec names no absolute server URL: set one with [`ClientBuilder::base_url`]."
+            .to_owned()
+    } else {
+        format!("The base URL used unless [`ClientBuilder::base_url`] sets another: `{default_base_url}`.")
+    };
+    quote! {
+        //! The API client.
+        use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
+
+        #[doc = #default_doc]
+        pub const DEFAULT_BASE_URL: &str = #default_base_url;
+
+        /// The servers the spec lists, in its order; any of them can be given to
+        /// [`ClientBuilder::base_url`].
+        pub const SERVERS: &[Server] = &[#(#servers)*];
+
+        #[doc = #title]
+        ///
+        /// Cheap to clone: clones share one connection pool and configuration.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            transport: Transport,
+        }
+
+        /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
+        #[derive(Debug)]
+        #[must_use]
+        pub struct ClientBuilder {
+            inner: TransportBuilder,
+        }
+
+        impl ClientBuilder {
+            /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
+            pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+                self.inner = self.inner.base_url(base_url);
+                self
+            }
+
+            #(#auth_methods)*
+
+            /// Adds a header sent with every request.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.inner = self.inner.header(name, value);
+                self
+            }
+
+            /// Limits each whole request (default 60 s).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.inner = self.inner.timeout(timeout);
+                self
+            }
+
+            /// Limits connection set-up (default 10 s).
+            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.inner = self.inner.connect_timeout(timeout);
+                self
+            }
+
+            /// Sets the `User-Agent` header.
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.inner = self.inner.user_agent(user_agent);
+                self
+            }
+
+            /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
+            /// extra root certificates); the timeouts above then do not apply.
+            pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
+                self.inner = self.inner.http_client(client);
+                self
+            }
+
+            /// Checks the configuration and builds the client.
+            pub fn build(self) -> Result<Client, Error> {
+                Ok(Client { transport: self.inner.build()? })
+            }
+        }
+
+        impl Client {
+            /// Starts configuring a client; see [`ClientBuilder`].
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    inner: Transport::builder(DEFAULT_BASE_URL).user_agent(#user_agent),
+                }
+            }
+
+            /// A client sending its requests through an existing transport.
+            pub fn from_transport(transport: Transport) -> Self {
+                Client { transport }
+            }
+
+            /// The transport this client sends through.
+            pub fn transport(&self) -> &Transport {
+                &self.transport
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn auth_method(scheme: &AuthScheme) -> TokenStream {
+    let method = ident(&scheme.method_name);
+    let key_note = format!("Security scheme `{}` of the spec.", scheme.key);
+    let docs = doc::attrs([scheme.doc.as_deref(), Some(key_note.as_str())]);
+    match &scheme.kind {
+        AuthKind::Bearer => quote! {
+            /// Sends `Authorization: Bearer <token>` with every request.
+            ///
+            #docs
+            pub fn #method(mut self, token: impl Into<String>) -> Self {
+                self.inner = self.inner.auth(clientgen_runtime::Auth::bearer(clientgen_runtime::SecretString::from(token.into())));
+                self
+            }
+        },
+        AuthKind::Basic => quote! {
+            /// Sends HTTP Basic credentials with every request.
+            ///
+            #docs
+            pub fn #method(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                self.inner = self.inner.auth(clientgen_runtime::Auth::basic(user, clientgen_runtime::SecretString::from(password.into())));
+                self
+            }
+        },
+        AuthKind::ApiKeyHeader { name, prefix } => {
+            let summary = match prefix {
+                Some(prefix) => {
+                    format!("Sends the API key as `{name}: {prefix} <key>` with every request.")
+                }
+                None => format!("Sends the API key in the `{name}` header with every request."),
+            };
+            let prefix = match prefix {
+                Some(prefix) => quote!(Some(#prefix)),
+                None => quote!(None),
+            };
+            quote! {
+                #[doc = #summary]
+                ///
+                #docs
+                pub fn #method(mut self, key: impl Into<String>) -> Self {
+                    self.inner = self.inner.try_auth(clientgen_runtime::Auth::api_key_header(
+                        #name,
+                        #prefix,
+                        clientgen_runtime::SecretString::from(key.into()),
+                    ));
+                    self
+                }
+            }
+        }
+        AuthKind::ApiKeyQuery { name } => {
+            let summary =
+                format!("Sends the API key as the `{name}` query parameter of every request.");
+            quote! {
+                #[doc = #summary]
+                ///
+                #docs
+                pub fn #method(mut self, key: impl Into<String>) -> Self {
+                    self.inner = self.inner.auth(clientgen_runtime::Auth::api_key_query(#name, clientgen_runtime::SecretString::from(key.into())));
+                    self
+                }
+            }
+        }
+    }
+}
+
+/// How a path argument is taken: strings by `&str`, named types by reference, others by value.
+fn path_arg_type(ty: &TypeRef) -> TokenStream {
+    let types = quote!(crate::types::);
+    match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::Named(_)
+        | TypeRef::Array(_)
+        | TypeRef::Map(_)
+        | TypeRef::Object
+        | TypeRef::Any => {
+            let ty = rust_type(ty, &types);
+            quote!(&#ty)
+        }
+        other => rust_type(other, &types),
+    }
+}
+
+fn path_arg_is_reference(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String
+            | TypeRef::Named(_)
+            | TypeRef::Array(_)
+            | TypeRef::Map(_)
+            | TypeRef::Object
+            | TypeRef::Any
+    )
+}
+
+fn param_call(param: &Param) -> TokenStream {
+    let wire = param.wire_name.as_str();
+    let field = ident(&param.name);
+    let value = quote!(params.#field);
+    match (param.location, &param.ty, param.required) {
+        (ParamLocation::Header, _, true) => {
+            let header = wire.to_ascii_lowercase();
+            quote!(.header(#header, &#value))
+        }
+        (ParamLocation::Header, _, false) => {
+            let header = wire.to_ascii_lowercase();
+            quote!(.header_opt(#header, #value.as_ref()))
+        }
+        (_, TypeRef::Array(_), required) => {
+            let verb = if param.explode {
+                quote!(query_each)
+            } else {
+                quote!(query_joined)
+            };
+            if required {
+                quote!(.#verb(#wire, &#value))
+            } else {
+                quote!(.#verb(#wire, #value.as_deref().unwrap_or_default()))
+            }
+        }
+        (_, _, true) => quote!(.query(#wire, &#value)),
+        (_, _, false) => quote!(.query_opt(#wire, #value.as_ref())),
+    }
+}
+
+/// Code that turns a successful `response` into `payload`.
+fn decode(payload: &Payload) -> TokenStream {
+    match payload {
+        Payload::Empty => quote!(()),
+        Payload::Json(_) => quote!(response.json()?),
+        Payload::Text => quote!(response.text()),
+        Payload::Bytes => quote!(response.body().clone()),
+    }
+}
+
+fn operation_method(op: &Operation) -> TokenStream {
+    let types = quote!(crate::types::);
+    let method = ident(&op.method_name);
+    let http_method = ident(&op.http_method);
+    let id = op.id.as_str();
+    let path = op.path.as_str();
+    let signature_line = format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id);
+    let deprecated_note = op.deprecated.then_some("**Deprecated** by the API.");
+    let docs = doc::attrs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(signature_line.as_str()),
+        deprecated_note,
+    ]);
+
+    let mut args = Vec::new();
+    let mut calls = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.name);
+        let ty = path_arg_type(&param.ty);
+        let wire = param.wire_name.as_str();
+        args.push(quote!(#name: #ty));
+        if path_arg_is_reference(&param.ty) {
+            calls.push(quote!(.path_param(#wire, #name)));
+        } else {
+            calls.push(quote!(.path_param(#wire, &#name)));
+        }
+    }
+    if let Some(params_type) = &op.params_type {
+        let ty = ident(params_type);
+        args.push(quote!(params: &crate::operations::#ty));
+        calls.extend(op.params.iter().map(param_call));
+    }
+    if let Some(body) = &op.body {
+        let media_type = body.media_type.as_str();
+        let (ty, call, call_opt) = match body.kind {
+            BodyKind::Json => (
+                rust_type(&body.ty, &types),
+                quote!(.json(body)),
+                quote!(.json_opt(body)),
+            ),
+            BodyKind::Form => (
+                rust_type(&body.ty, &types),
+                quote!(.form(body)),
+                quote!(.form_opt(body)),
+            ),
+            BodyKind::Text => (
+                quote!(str),
+                quote!(.text(#media_type, body)),
+                quote!(.text_opt(#media_type, body)),
+            ),
+            BodyKind::Bytes => (
+                quote!([u8]),
+                quote!(.bytes(#media_type, body)),
+                quote!(.bytes_opt(#media_type, body)),
+            ),
+        };
+        if body.required {
+            args.push(quote!(body: &#ty));
+            calls.push(call);
+        } else {
+            args.push(quote!(body: Option<&#ty>));
+            calls.push(call_opt);
+        }
+    }
+
+    let (return_type, handling) = match &op.success {
+        SuccessReturn::Single { payload, .. } => {
+            let ty = payload_type(payload, &types).unwrap_or_else(|| quote!(()));
+            let value = match payload {
+                Payload::Json(_) => quote!(response.json()),
+                other => {
+                    let value = decode(other);
+                    quote!(Ok(#value))
+                }
+            };
+            (
+                ty,
+                quote! {
+                    if !response.status().is_success() {
+                        return Err(response.into_error());
+                    }
+                    #value
+                },
+            )
+        }
+        SuccessReturn::Several {
+            type_name,
+            responses,
+        } => {
+            let enum_name = ident(type_name);
+            let mut arms = Vec::new();
+            let mut fallback = None;
+            for r in responses {
+                let variant = ident(&r.variant);
+                let construct = match r.payload {
+                    Payload::Empty => quote!(crate::operations::#enum_name::#variant),
+                    _ => {
+                        let value = decode(&r.payload);
+                        quote!(crate::operations::#enum_name::#variant(#value))
+                    }
+                };
+                match r.status {
+                    Some(code) => {
+                        let code = proc_macro2::Literal::u16_unsuffixed(code);
+                        arms.push(quote!(#code => Ok(#construct),));
+                    }
+                    None => fallback = Some(quote!(200..=299 => Ok(#construct),)),
+                }
+            }
+            (
+                quote!(crate::operations::#enum_name),
+                quote! {
+                    match response.status().as_u16() {
+                        #(#arms)*
+                        #fallback
+                        _ => Err(response.into_error()),
+                    }
+                },
+            )
+        }
+    };
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #method(&self, #(#args),*) -> Result<#return_type, Error> {
+            let response = self
+                .transport
+                .request(clientgen_runtime::reqwest::Method::#http_method, #id, #path)
+                #(#calls)*
+                .send()
+                .await?;
+            #handling
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The crate's non-code files (`Cargo.toml`, `README.md`) and its `src/lib.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{ApiModel, AuthKind, Operation, SuccessReturn, TypeRef};
+use crate::settings::CrateSettings;
+
+use super::uses;
+
+/// Which optional crates the generated code refers to.
+struct Needs {
+    chrono: bool,
+    uuid: bool,
+}
+
+fn needs(model: &ApiModel) -> Needs {
+    let mut all: Vec<&TypeRef> = Vec::new();
+    for def in &model.types {
+        match &def.kind {
+            crate::model::TypeKind::Struct { fields, additional } => {
+                all.extend(fields.iter().map(|f| &f.ty));
+                if let crate::model::Additional::Typed(ty) = additional {
+                    all.push(ty);
+                }
+            }
+            crate::model::TypeKind::Union { variants } => {
+                all.extend(variants.iter().map(|v| &v.ty))
+            }
+            crate::model::TypeKind::Alias(ty) => all.push(ty),
+            crate::model::TypeKind::Enum { .. } => {}
+        }
+    }
+    for op in &model.operations {
+        all.extend(op.path_params.iter().chain(&op.params).map(|p| &p.ty));
+        if let Some(body) = &op.body {
+            all.push(&body.ty);
+        }
+    }
+    let any = |wanted: &dyn Fn(&TypeRef) -> bool| all.iter().any(|ty| uses(ty, wanted));
+    Needs {
+        chrono: any(&|t| matches!(t, TypeRef::DateTime | TypeRef::Date)),
+        uuid: any(&|t| matches!(t, TypeRef::Uuid)),
+    }
+}
+
+/// `Cargo.toml`.
+pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> String {
+    let needs = needs(model);
+    let description = settings
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Typed async client for the {}.", model.title));
+    let mut out = String::new();
+    for line in header.lines() {
+        out.push_str(&format!("# {line}\n"));
+    }
+    out.push_str(&format!(
+        "[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = \"1.85\"\ndescription = {}\nlicense = \"Apache-2.0\"\npublish = false\n\n",
+        toml_string(&settings.crate_name),
+        toml_string(&settings.version),
+        toml_string(&description),
+    ));
+    out.push_str("[dependencies]\n");
+    out.push_str(&format!(
+        "clientgen-runtime = {{ path = {} }}\n",
+        toml_string(&settings.runtime_path)
+    ));
+    if needs.chrono {
+        out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+    }
+    out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
+    out.push_str("serde_json = \"1\"\n");
+    if needs.uuid {
+        out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
+    out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    if settings.standalone {
+        out.push_str(
+            "\n# Built on its own, not as a member of an enclosing workspace.\n[workspace]\n",
+        );
+    }
+    out
+}
+
+fn toml_string(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            '\n' => vec!['\\', 'n'],
+            c => vec![c],
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}
+
+/// The operation the README example calls: one needing no path parameters, no required
+/// parameters and no body, preferring `GET`.
+fn example_operation(model: &ApiModel) -> Option<&Operation> {
+    let simple = |op: &&Operation| {
+        op.path_params.is_empty() && op.body.is_none() && op.params.iter().all(|p| !p.required)
+    };
+    let mut candidates = model.operations.iter().filter(simple);
+    let first = candidates.clone().next();
+    candidates.find(|op| op.http_method == "GET").or(first)
+}
+
+/// `README.md`; its Rust example is compiled as a doctest through `lib.rs`.
+pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> String {
+    let krate = settings.crate_name.replace('-', "_");
+    let env = &settings.env_prefix;
+    let mut out = String::new();
+    out.push_str(&format!("<!-- {} -->\n\n", header.replace('\n', " ")));
+    out.push_str(&format!("# {}\n\n", settings.crate_name));
+    out.push_str(&format!(
+        "Typed async Rust client for the {} (API version {}), generated from `{}`.\n\n",
+        model.title, model.api_version, settings.spec_label
+    ));
+    if let Some(description) = &model.description {
+        out.push_str(&super::doc::sanitize(description));
+        out.push_str("\n\n");
+    }
+    out.push_str("## Usage\n\n```rust,no_run\n");
+    out.push_str(&format!("use {krate}::Client;\n\n"));
+    out.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
+    out.push_str("    let client = Client::builder()\n");
+    out.push_str(&format!("        .base_url(std::env::var(\"{env}_BASE_URL\").unwrap_or_else(|_| {krate}::DEFAULT_BASE_URL.to_owned()))\n"));
+    if let Some(scheme) = model.auth.first() {
+        let method = &scheme.method_name;
+        match scheme.kind {
+            AuthKind::Basic => out.push_str(&format!(
+                "        .{method}(std::env::var(\"{env}_USER\")?, std::env::var(\"{env}_PASSWORD\")?)\n"
+            )),
+            AuthKind::Bearer => out.push_str(&format!(
+                "        .{method}(std::env::var(\"{env}_TOKEN\")?)\n"
+            )),
+            AuthKind::ApiKeyHeader { .. } | AuthKind::ApiKeyQuery { .. } => out.push_str(&format!(
+                "        .{method}(std::env::var(\"{env}_API_KEY\")?)\n"
+            )),
+        }
+    }
+    out.push_str("        .build()?;\n");
+    if let Some(op) = example_operation(model) {
+        let args = if op.params_type.is_some() {
+            "&Default::default()"
+        } else {
+            ""
+        };
+        let unit = matches!(
+            &op.success,
+            SuccessReturn::Single {
+                payload: crate::model::Payload::Empty,
+                ..
+            }
+        );
+        if unit {
+            out.push_str(&format!("    client.{}({args}).await?;\n", op.method_name));
+        } else {
+            out.push_str(&format!(
+                "    let answer = client.{}({args}).await?;\n",
+                op.method_name
+            ));
+            out.push_str("    println!(\"{answer:#?}\");\n");
+        }
+    } else {
+        out.push_str("    println!(\"{client:?}\");\n");
+    }
+    out.push_str("    Ok(())\n}\n```\n\n");
+    out.push_str("Every method returns `Result<_, Error>`. A response with a status the operation does not declare as a success becomes `Error::Status`, which keeps the status, headers and the whole body; a body that does not match its type becomes `Error::Decode`, naming the JSON path that failed.\n\n");
+    out.push_str("Responses are read tolerantly: members the spec does not list are kept in `additional_properties`, and enum values it does not list decode to an `Unknown` variant holding the value, so a newer server does not break this client.\n\n");
+    out.push_str("## Operations\n\n| method | HTTP | summary |\n|---|---|---|\n");
+    for op in &model.operations {
+        let summary = op
+            .summary
+            .as_deref()
+            .unwrap_or("")
+            .replace('|', "\\|")
+            .replace('\n', " ");
+        out.push_str(&format!(
+            "| [`{m}`](Client::{m}) | `{} {}` | {summary} |\n",
+            op.http_method,
+            op.path,
+            m = op.method_name
+        ));
+    }
+    out
+}
+
+/// `src/lib.rs`.
+pub fn lib_rs() -> TokenStream {
+    quote! {
+        #![doc = include_str!("../README.md")]
+        #![forbid(unsafe_code)]
+        // Documentation is the vendor's prose; its links and HTML are not rustdoc's to judge.
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(rustdoc::invalid_rust_codeblocks)]
+        // Shapes follow the spec: wide constructors and large variants are the API's own.
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+        #![allow(deprecated)]
+
+        mod client;
+        pub mod operations;
+        pub mod types;
+
+        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, SERVERS};
+        pub use clientgen_runtime::{Error, Server, StatusError};
+    }
+}

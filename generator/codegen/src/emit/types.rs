@@ -1,0 +1,295 @@
+//! `src/types.rs`: one Rust item per [`TypeDef`], built to survive a changing server.
+//!
+//! - structs keep every member the spec does not list in `additional_properties`, so
+//!   decode → encode returns what the server sent;
+//! - enums are `#[non_exhaustive]` and carry an `Unknown` variant that keeps new values
+//!   verbatim; serialisation writes back exactly the wire value;
+//! - unions try each alternative in order and keep anything else as `Other(Value)`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use std::collections::BTreeSet;
+
+use super::{doc, ident, rust_type};
+use crate::model::types::{param_types, ADDITIONAL_FIELD};
+use crate::model::{
+    Additional, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, UnionVariant,
+};
+
+/// The contents of `src/types.rs`.
+pub fn emit(defs: &[TypeDef]) -> TokenStream {
+    let param_types = param_types(defs);
+    let items = defs.iter().map(|def| emit_def(def, &param_types));
+    quote! {
+        //! Data types of the API, one per schema of the spec.
+        #(#items)*
+    }
+}
+
+fn emit_def(def: &TypeDef, param_types: &BTreeSet<String>) -> TokenStream {
+    let docs = doc::attrs([def.doc.as_deref()]);
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, additional } => emit_struct(&name, fields, additional),
+        TypeKind::Enum { repr, variants } => emit_enum(&name, *repr, variants),
+        TypeKind::Union { variants } => {
+            emit_union(&name, variants, param_types.contains(&def.name))
+        }
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty, &TokenStream::new());
+            quote!(pub type #name = #ty;)
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}
+
+/// The field's full Rust type: boxed when recursive, optional when not required or nullable.
+fn field_type(field: &Field) -> TokenStream {
+    let inner = rust_type(&field.ty, &TokenStream::new());
+    let inner = if field.boxed {
+        quote!(Box<#inner>)
+    } else {
+        inner
+    };
+    if field.optional() {
+        quote!(Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+fn emit_struct(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: &Additional,
+) -> TokenStream {
+    let all_optional = fields.iter().all(Field::optional);
+    let derive_default = all_optional.then(|| quote!(Default,));
+    let members = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let ty = field_type(field);
+        let deprecated_note = field.deprecated.then_some("**Deprecated** by the API.");
+        let docs = doc::attrs([field.doc.as_deref(), deprecated_note]);
+        let wire = &field.wire_name;
+        let rename =
+            (crate::naming::bare(&field.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
+        let optional = if !field.required {
+            Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
+        } else if field.nullable {
+            Some(quote!(#[serde(default)]))
+        } else {
+            None
+        };
+        quote! {
+            #docs
+            #rename
+            #optional
+            pub #field_name: #ty,
+        }
+    });
+    let additional_name = ident(ADDITIONAL_FIELD);
+    let additional_ty = match additional {
+        Additional::Keep => quote!(serde_json::Map<String, serde_json::Value>),
+        Additional::Typed(ty) => {
+            let ty = rust_type(ty, &TokenStream::new());
+            quote!(std::collections::BTreeMap<String, #ty>)
+        }
+    };
+    let constructor = (!all_optional).then(|| {
+        let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
+        let args = required.iter().map(|f| {
+            let n = ident(&f.name);
+            let ty = rust_type(&f.ty, &TokenStream::new());
+            quote!(#n: #ty)
+        });
+        let inits = fields.iter().map(|f| {
+            let n = ident(&f.name);
+            match (f.optional(), f.boxed) {
+                (true, _) => quote!(#n: None),
+                (false, true) => quote!(#n: Box::new(#n)),
+                (false, false) => quote!(#n),
+            }
+        });
+        quote! {
+            impl #name {
+                /// Creates a value from its required members; the others start empty.
+                pub fn new(#(#args),*) -> Self {
+                    Self {
+                        #(#inits,)*
+                        #additional_name: Default::default(),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#members)*
+            /// Members the spec does not describe, kept as received so that nothing is lost
+            /// when the value is sent back.
+            #[serde(flatten)]
+            pub #additional_name: #additional_ty,
+        }
+        #constructor
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]) -> TokenStream {
+    let declarations = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = match &v.value {
+            EnumValue::String(s) => format!("`{s}`"),
+            EnumValue::Integer(n) => format!("`{n}`"),
+        };
+        let docs = doc::attrs([v.doc.as_deref(), Some(&*format!("Wire value: {wire}."))]);
+        quote!(#docs #variant,)
+    });
+    let (unknown_ty, value_ty, as_fn, serialize, deserialize, from_ty) = match repr {
+        EnumRepr::String => (
+            quote!(String),
+            quote!(&str),
+            quote!(as_str),
+            quote!(serializer.serialize_str(self.as_str())),
+            quote!(clientgen_runtime::enums::deserialize_str(deserializer)),
+            quote!(&str),
+        ),
+        EnumRepr::Integer => (
+            quote!(i64),
+            quote!(i64),
+            quote!(as_i64),
+            quote!(serializer.serialize_i64(self.as_i64())),
+            quote!(clientgen_runtime::enums::deserialize_int(deserializer)),
+            quote!(i64),
+        ),
+    };
+    let wire_literal = |value: &EnumValue| match value {
+        EnumValue::String(s) => quote!(#s),
+        EnumValue::Integer(n) => {
+            let lit = proc_macro2::Literal::i64_unsuffixed(*n);
+            quote!(#lit)
+        }
+    };
+    let to_wire = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = wire_literal(&v.value);
+        quote!(Self::#variant => #value,)
+    });
+    let from_wire = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = wire_literal(&v.value);
+        quote!(#value => Self::#variant,)
+    });
+    let (unknown_arm, unknown_from) = match repr {
+        EnumRepr::String => (
+            quote!(Self::Unknown(value) => value,),
+            quote!(other => Self::Unknown(other.to_owned()),),
+        ),
+        EnumRepr::Integer => (
+            quote!(Self::Unknown(value) => *value,),
+            quote!(other => Self::Unknown(other),),
+        ),
+    };
+    let display = match repr {
+        EnumRepr::String => quote!(f.write_str(self.as_str())),
+        EnumRepr::Integer => quote!(write!(f, "{}", self.as_i64())),
+    };
+    let to_param = match repr {
+        EnumRepr::String => quote!(self.as_str().to_owned()),
+        EnumRepr::Integer => quote!(self.as_i64().to_string()),
+    };
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declarations)*
+            /// A value this client did not know when it was generated, kept exactly as sent.
+            Unknown(#unknown_ty),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn #as_fn(&self) -> #value_ty {
+                match self {
+                    #(#to_wire)*
+                    #unknown_arm
+                }
+            }
+        }
+
+        impl From<#from_ty> for #name {
+            fn from(value: #from_ty) -> Self {
+                match value {
+                    #(#from_wire)*
+                    #unknown_from
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display
+            }
+        }
+
+        impl clientgen_runtime::ToParam for #name {
+            fn to_param(&self) -> String {
+                #to_param
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    }
+}
+
+fn emit_union(name: &proc_macro2::Ident, variants: &[UnionVariant], is_param: bool) -> TokenStream {
+    let declarations = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, &TokenStream::new());
+        let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
+        quote!(#variant(#ty),)
+    });
+    let to_param = is_param.then(|| {
+        let arms = variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            quote!(Self::#variant(value) => value.to_param(),)
+        });
+        quote! {
+            impl clientgen_runtime::ToParam for #name {
+                fn to_param(&self) -> String {
+                    match self {
+                        #(#arms)*
+                        Self::Other(serde_json::Value::String(value)) => value.clone(),
+                        Self::Other(value) => value.to_string(),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #to_param
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#declarations)*
+            /// A value matching none of the alternatives above, kept as received.
+            Other(serde_json::Value),
+        }
+    }
+}

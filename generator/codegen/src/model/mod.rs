@@ -1,0 +1,440 @@
+//! Stage 2: the intermediate model, everything the emitter needs and nothing about OpenAPI.
+//!
+//! [`build`] turns a parsed [`Spec`](crate::load::Spec) into an [`ApiModel`]: named types
+//! ([`TypeDef`]), operations ([`Operation`]) and credentials ([`AuthScheme`]). All names in the
+//! model are final Rust identifiers (decided by [`crate::naming`]); all `$ref`s are resolved.
+//! The emitter reads the model and never looks at the spec again.
+//!
+//! Who decides what:
+//! - [`types`]: schemas → [`TypeDef`]s and [`TypeRef`]s (the type mapping);
+//! - [`operations`]: paths → [`Operation`]s (parameters, bodies, responses);
+//! - [`auth`]: `securitySchemes` → [`AuthScheme`]s.
+
+pub mod auth;
+pub mod operations;
+pub mod types;
+
+use crate::diagnostic::Problem;
+use crate::load::Spec;
+use crate::resolve::Resolver;
+
+/// Everything the generated crate is made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiModel {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`: the API's version, not the crate's.
+    pub api_version: String,
+    /// `servers`, in document order.
+    pub servers: Vec<ServerDef>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations in document order (paths, then methods in a fixed order).
+    pub operations: Vec<Operation>,
+    /// Credentials the API accepts, in `securitySchemes` order.
+    pub auth: Vec<AuthScheme>,
+}
+
+/// One entry of `servers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerDef {
+    /// The URL with server variables replaced by their defaults.
+    pub url: String,
+    /// The server's description.
+    pub description: Option<String>,
+}
+
+/// A named Rust type to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Documentation (the schema's title and description).
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// What the type is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a [`TypeDef`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties; unknown members are kept according to `additional`.
+    Struct {
+        /// Known properties, in document order.
+        fields: Vec<Field>,
+        /// What happens to members that are not listed.
+        additional: Additional,
+    },
+    /// A closed set of string or integer values, plus a variant that keeps unknown ones.
+    Enum {
+        /// Whether values are strings or integers on the wire.
+        repr: EnumRepr,
+        /// Known values, in document order.
+        variants: Vec<EnumVariant>,
+    },
+    /// A value that is one of several shapes (`oneOf` / `anyOf`), tried in order, with a
+    /// fallback variant that keeps anything else as JSON.
+    Union {
+        /// The alternatives, in document order.
+        variants: Vec<UnionVariant>,
+    },
+    /// Another name for a type (`pub type Name = …;`).
+    Alias(TypeRef),
+}
+
+/// Where a struct keeps members its schema does not list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// Kept as JSON values, so that decode → encode loses nothing (the default).
+    Keep,
+    /// Kept, typed as the `additionalProperties` schema says.
+    Typed(TypeRef),
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The member name on the wire.
+    pub wire_name: String,
+    /// The field's type, before `Option` for optional or nullable fields.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Must be boxed because the type contains itself through this field.
+    pub boxed: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// How an enum's values look on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers.
+    Integer,
+}
+
+/// One known value of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The exact value on the wire.
+    pub value: EnumValue,
+    /// Documentation (from `x-enum-descriptions`).
+    pub doc: Option<String>,
+}
+
+/// An enum value as sent on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EnumValue {
+    /// A string value.
+    String(String),
+    /// An integer value.
+    Integer(i64),
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// Must be boxed because the union contains itself through this variant.
+    pub boxed: bool,
+}
+
+/// A reference to a type: a named [`TypeDef`] or a built-in Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A type defined in the model, by Rust name.
+    Named(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `chrono::DateTime<chrono::Utc>` (`format: date-time`).
+    DateTime,
+    /// `chrono::NaiveDate` (`format: date`).
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `std::net::Ipv4Addr`.
+    Ipv4,
+    /// `std::net::Ipv6Addr`.
+    Ipv6,
+    /// `std::net::IpAddr`.
+    Ip,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `serde_json::Map<String, serde_json::Value>`: a free-form JSON object.
+    Object,
+    /// `serde_json::Value`: anything.
+    Any,
+}
+
+/// One API operation, which becomes one client method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` as written (or derived from method and path when absent).
+    pub id: String,
+    /// The Rust method name.
+    pub method_name: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template, relative to the server URL.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The first tag, if any.
+    pub tag: Option<String>,
+    /// Path parameters, in template order.
+    pub path_params: Vec<Param>,
+    /// Query and header parameters, in document order.
+    pub params: Vec<Param>,
+    /// The name of the struct that holds `params` (when there are any).
+    pub params_type: Option<String>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// What a successful call returns.
+    pub success: SuccessReturn,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type (`Array` for list parameters).
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+    /// For arrays in the query: one pair per item (`explode: true`) or one comma-joined pair.
+    pub explode: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// JSON pointer to the parameter, for problems found after the model is built.
+    pub pointer: String,
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+}
+
+/// An operation's request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The body's type (for JSON and form bodies).
+    pub ty: TypeRef,
+    /// How the body is encoded.
+    pub kind: BodyKind,
+    /// The media type sent.
+    pub media_type: String,
+    /// `required: true`.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON, from a typed value.
+    Json,
+    /// `application/x-www-form-urlencoded`, from a typed value.
+    Form,
+    /// Text (`text/*`), from a string.
+    Text,
+    /// Raw bytes (any other media type).
+    Bytes,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// No body.
+    Empty,
+    /// JSON decoded into a type.
+    Json(TypeRef),
+    /// Text (`text/*`).
+    Text,
+    /// Raw bytes (any other media type).
+    Bytes,
+}
+
+/// One declared success response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// The status code, or `None` for a `2XX` range or a `default` taken as success.
+    pub status: Option<u16>,
+    /// The Rust variant name when the operation has several distinct responses.
+    pub variant: String,
+    /// The body.
+    pub payload: Payload,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SuccessReturn {
+    /// One payload, whichever success status came.
+    Single {
+        /// The statuses declared with it (empty for "any 2xx").
+        statuses: Vec<u16>,
+        /// The body.
+        payload: Payload,
+    },
+    /// Several distinct responses: an enum named `type_name`, one variant per response.
+    Several {
+        /// The enum's name.
+        type_name: String,
+        /// The responses.
+        responses: Vec<SuccessResponse>,
+    },
+}
+
+/// A way of authenticating that the generated builder offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthScheme {
+    /// The key under `securitySchemes`.
+    pub key: String,
+    /// The builder method name that sets it.
+    pub method_name: String,
+    /// What the scheme sends.
+    pub kind: AuthKind,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// What an [`AuthScheme`] sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+    /// A key in a header, optionally as `<prefix> <key>` (extension `x-clientgen-key-prefix`).
+    ApiKeyHeader {
+        /// The header name.
+        name: String,
+        /// The prefix, if any.
+        prefix: Option<String>,
+    },
+    /// A key in the query string.
+    ApiKeyQuery {
+        /// The parameter name.
+        name: String,
+    },
+}
+
+/// Builds the model of `spec`, reporting every problem found (not only the first).
+pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
+    let document = &spec.document;
+    let resolver = Resolver::new(document.components.as_ref());
+    let mut problems = Vec::new();
+    let mut types = types::TypeBuilder::new(resolver);
+    types.add_components(document.components.as_ref(), &mut problems);
+    let operations = operations::build(document, resolver, &mut types, &mut problems);
+    let auth = auth::build(document, &mut problems);
+    let types = types.finish(&mut problems);
+    check_param_types(&operations, &types, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let servers = document
+        .servers
+        .iter()
+        .map(|server| ServerDef {
+            url: server_url(server),
+            description: server.description.clone(),
+        })
+        .collect();
+    Ok(ApiModel {
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+        api_version: document.info.version.clone(),
+        servers,
+        types,
+        operations,
+        auth,
+    })
+}
+
+/// Parameters must be scalars, enums, or (in the query) arrays of those.
+fn check_param_types(operations: &[Operation], defs: &[TypeDef], problems: &mut Vec<Problem>) {
+    let param_types = types::param_types(defs);
+    for param in operations
+        .iter()
+        .flat_map(|op| op.path_params.iter().chain(&op.params))
+    {
+        let ok = match (&param.ty, param.location) {
+            (TypeRef::Array(item), ParamLocation::Query) => types::is_param(item, &param_types),
+            (ty, _) => types::is_param(ty, &param_types),
+        };
+        if !ok {
+            problems.push(Problem::new(
+                param.pointer.clone(),
+                format!(
+                    "parameter `{}` has an object or free-form type; only scalars, enums and (in the query) arrays of them are supported",
+                    param.wire_name
+                ),
+            ));
+        }
+    }
+}
+
+/// A server URL with each `{variable}` replaced by its default.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
+}

@@ -1,0 +1,473 @@
+//! Paths → [`Operation`]s: parameters, request bodies and what a successful call returns.
+
+use std::collections::HashMap;
+
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+};
+
+use super::types::TypeBuilder;
+use super::{
+    BodyKind, Operation, Param, ParamLocation, Payload, RequestBody, SuccessResponse,
+    SuccessReturn, TypeRef,
+};
+use crate::diagnostic::{push_pointer, Problem};
+use crate::naming::{self, NameAllocator};
+use crate::resolve::Resolver;
+
+/// Method names the generated `Client` already uses for itself.
+const CLIENT_METHODS: &[&str] = &["builder", "from_transport", "transport", "base_url"];
+
+/// Builds every operation of `document`, in document order.
+pub fn build<'a>(
+    document: &'a OpenAPI,
+    resolver: Resolver<'a>,
+    types: &mut TypeBuilder<'a>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Operation> {
+    let mut methods = NameAllocator::with_reserved(CLIENT_METHODS);
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut operations = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let path_pointer = push_pointer("/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                problems.push(Problem::new(
+                    push_pointer(&path_pointer, "$ref"),
+                    "path item references are not supported: write the path item inline",
+                ));
+                continue;
+            }
+        };
+        for (method, op) in item.iter() {
+            let pointer = push_pointer(&path_pointer, method);
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| derived_operation_id(method, path));
+            if let Some(first) = ids.get(&id) {
+                problems.push(Problem::new(
+                    push_pointer(&pointer, "operationId"),
+                    format!("duplicate operationId `{id}` (first used at {first})"),
+                ));
+                continue;
+            }
+            ids.insert(id.clone(), pointer.clone());
+            let context = OperationContext {
+                resolver,
+                item,
+                op,
+                path,
+                pointer: &pointer,
+                type_prefix: naming::type_name(&id),
+            };
+            let method_name = methods.allocate(&naming::field_name(&id));
+            operations.push(context.build(id, method_name, method, types, problems));
+        }
+    }
+    operations
+}
+
+/// `get /pets/{id}` → `get_pets_id`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.push_str(segment.trim_matches(|c| c == '{' || c == '}'));
+    }
+    id
+}
+
+struct OperationContext<'a, 'p> {
+    resolver: Resolver<'a>,
+    item: &'a PathItem,
+    op: &'a openapiv3::Operation,
+    path: &'p str,
+    pointer: &'p str,
+    type_prefix: String,
+}
+
+impl<'a> OperationContext<'a, '_> {
+    fn build(
+        &self,
+        id: String,
+        method_name: String,
+        method: &str,
+        types: &mut TypeBuilder<'a>,
+        problems: &mut Vec<Problem>,
+    ) -> Operation {
+        let (path_params, params) = self.parameters(types, problems);
+        let params_type = (!params.is_empty())
+            .then(|| types.allocate_name(&format!("{}Params", self.type_prefix)));
+        Operation {
+            id,
+            method_name,
+            http_method: method.to_ascii_uppercase(),
+            path: self.path.to_owned(),
+            summary: self.op.summary.clone(),
+            description: self.op.description.clone(),
+            deprecated: self.op.deprecated,
+            tag: self.op.tags.first().cloned(),
+            path_params,
+            params,
+            params_type,
+            body: self.request_body(types, problems),
+            success: self.success(types, problems),
+        }
+    }
+
+    /// Path-level parameters, overridden by operation-level ones of the same name and place.
+    fn parameters(
+        &self,
+        types: &mut TypeBuilder<'a>,
+        problems: &mut Vec<Problem>,
+    ) -> (Vec<Param>, Vec<Param>) {
+        let mut found: Vec<(&'a Parameter, String)> = Vec::new();
+        let path_level = self.item.parameters.iter().enumerate().map(|(i, p)| {
+            (
+                p,
+                push_pointer(
+                    &push_pointer(&push_pointer("/paths", self.path), "parameters"),
+                    &i.to_string(),
+                ),
+            )
+        });
+        let op_level = self.op.parameters.iter().enumerate().map(|(i, p)| {
+            (
+                p,
+                push_pointer(&push_pointer(self.pointer, "parameters"), &i.to_string()),
+            )
+        });
+        for (param, pointer) in path_level.chain(op_level) {
+            match self.resolver.parameter(param, &pointer) {
+                Ok(resolved) => {
+                    let data = resolved.item.parameter_data_ref();
+                    let same = |(p, _): &(&Parameter, String)| {
+                        p.parameter_data_ref().name == data.name
+                            && std::mem::discriminant(*p) == std::mem::discriminant(resolved.item)
+                    };
+                    found.retain(|entry| !same(entry));
+                    found.push((resolved.item, pointer));
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+
+        let mut arg_names = NameAllocator::with_reserved(&["params", "body", "self"]);
+        let mut field_names = NameAllocator::default();
+        let mut path_params = Vec::new();
+        let mut params = Vec::new();
+        for (parameter, pointer) in found {
+            let data = parameter.parameter_data_ref();
+            let (location, explode) = match parameter {
+                Parameter::Path { .. } => (ParamLocation::Path, false),
+                Parameter::Query { .. } => (ParamLocation::Query, data.explode.unwrap_or(true)),
+                Parameter::Header { .. } => (ParamLocation::Header, false),
+                Parameter::Cookie { .. } => {
+                    problems.push(Problem::new(
+                        pointer,
+                        format!("cookie parameter `{}` is not supported", data.name),
+                    ));
+                    continue;
+                }
+            };
+            let hint = format!("{}{}", self.type_prefix, naming::type_name(&data.name));
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    types.convert_ref(schema, &push_pointer(&pointer, "schema"), &hint, problems)
+                }
+                ParameterSchemaOrContent::Content(content) => {
+                    match content.first().and_then(|(_, m)| m.schema.as_ref()) {
+                        Some(schema) => types.convert_ref(
+                            schema,
+                            &push_pointer(&pointer, "content"),
+                            &hint,
+                            problems,
+                        ),
+                        None => TypeRef::String,
+                    }
+                }
+            };
+            let names = if location == ParamLocation::Path {
+                &mut arg_names
+            } else {
+                &mut field_names
+            };
+            let param = Param {
+                wire_name: data.name.clone(),
+                name: names.allocate(&naming::field_name(&data.name)),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                explode,
+                deprecated: data.deprecated.unwrap_or(false),
+                doc: data.description.clone(),
+                pointer: pointer.clone(),
+            };
+            match location {
+                ParamLocation::Path => path_params.push(param),
+                _ => params.push(param),
+            }
+        }
+        self.order_path_params(&mut path_params, problems);
+        (path_params, params)
+    }
+
+    /// Sorts path parameters by their place in the template and checks both agree.
+    fn order_path_params(&self, path_params: &mut Vec<Param>, problems: &mut Vec<Problem>) {
+        let placeholders: Vec<&str> = self
+            .path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        for name in &placeholders {
+            if !path_params.iter().any(|p| p.wire_name == *name) {
+                problems.push(Problem::new(
+                    self.pointer,
+                    format!(
+                        "the path has a `{{{name}}}` placeholder but no path parameter `{name}`"
+                    ),
+                ));
+            }
+        }
+        path_params.retain(|p| {
+            let known = placeholders.contains(&p.wire_name.as_str());
+            if !known {
+                problems.push(Problem::new(
+                    self.pointer,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{}`",
+                        p.wire_name, self.path
+                    ),
+                ));
+            }
+            known
+        });
+        path_params.sort_by_key(|p| placeholders.iter().position(|n| *n == p.wire_name));
+    }
+
+    fn request_body(
+        &self,
+        types: &mut TypeBuilder<'a>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<RequestBody> {
+        let body = self.op.request_body.as_ref()?;
+        let pointer = push_pointer(self.pointer, "requestBody");
+        let resolved = match self.resolver.request_body(body, &pointer) {
+            Ok(resolved) => resolved,
+            Err(problem) => {
+                problems.push(problem);
+                return None;
+            }
+        };
+        let body = resolved.item;
+        let content_pointer = push_pointer(&resolved.pointer, "content");
+        let Some((media_type, media, kind)) = choose_body_media(&body.content) else {
+            problems.push(Problem::new(
+                content_pointer,
+                "a request body must list at least one media type",
+            ));
+            return None;
+        };
+        let hint = format!("{}Body", self.type_prefix);
+        let media_pointer = push_pointer(&content_pointer, media_type);
+        let ty = match kind {
+            BodyKind::Json | BodyKind::Form => {
+                self.media_type(media, &media_pointer, &hint, types, problems)
+            }
+            BodyKind::Text => TypeRef::String,
+            BodyKind::Bytes => TypeRef::Any,
+        };
+        Some(RequestBody {
+            ty,
+            kind,
+            media_type: media_type
+                .split(';')
+                .next()
+                .unwrap_or(media_type)
+                .trim()
+                .to_owned(),
+            required: body.required,
+            doc: body.description.clone(),
+        })
+    }
+
+    fn media_type(
+        &self,
+        media: &'a MediaType,
+        pointer: &str,
+        hint: &str,
+        types: &mut TypeBuilder<'a>,
+        problems: &mut Vec<Problem>,
+    ) -> TypeRef {
+        match &media.schema {
+            Some(schema) => {
+                types.convert_ref(schema, &push_pointer(pointer, "schema"), hint, problems)
+            }
+            None => TypeRef::Any,
+        }
+    }
+
+    fn success(&self, types: &mut TypeBuilder<'a>, problems: &mut Vec<Problem>) -> SuccessReturn {
+        let responses_pointer = push_pointer(self.pointer, "responses");
+        let mut declared: Vec<(Option<u16>, &'a ReferenceOr<openapiv3::Response>, String)> = self
+            .op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(status, response)| {
+                let code = match status {
+                    StatusCode::Code(code) if (200..300).contains(code) => Some(*code),
+                    StatusCode::Range(2) => None,
+                    _ => return None,
+                };
+                Some((
+                    code,
+                    response,
+                    push_pointer(&responses_pointer, &status.to_string()),
+                ))
+            })
+            .collect();
+        if declared.is_empty() {
+            // With no 2xx declared, `default` describes every response, successes included.
+            if let Some(default) = &self.op.responses.default {
+                declared.push((None, default, push_pointer(&responses_pointer, "default")));
+            }
+        }
+        let several = declared.len() > 1;
+        let mut variant_names = NameAllocator::default();
+        let mut responses = Vec::with_capacity(declared.len());
+        for (status, response, pointer) in declared {
+            let resolved = match self.resolver.response(response, &pointer) {
+                Ok(resolved) => resolved,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
+            let hint = match (several, status) {
+                (true, Some(code)) => format!("{}Response{code}", self.type_prefix),
+                _ => format!("{}Response", self.type_prefix),
+            };
+            let payload = self.payload(resolved.item, &resolved.pointer, &hint, types, problems);
+            let variant = match status {
+                Some(code) => status_variant(code),
+                None => "Success".to_owned(),
+            };
+            responses.push(SuccessResponse {
+                status,
+                variant: variant_names.allocate(&variant),
+                payload,
+                doc: Some(resolved.item.description.clone()).filter(|d| !d.is_empty()),
+            });
+        }
+        let first = responses
+            .first()
+            .map(|r| r.payload.clone())
+            .unwrap_or(Payload::Empty);
+        if responses.iter().all(|r| r.payload == first) {
+            let any_status = responses.iter().any(|r| r.status.is_none());
+            let statuses = if any_status {
+                Vec::new()
+            } else {
+                responses.iter().filter_map(|r| r.status).collect()
+            };
+            SuccessReturn::Single {
+                statuses,
+                payload: first,
+            }
+        } else {
+            SuccessReturn::Several {
+                type_name: types.allocate_name(&format!("{}Response", self.type_prefix)),
+                responses,
+            }
+        }
+    }
+
+    fn payload(
+        &self,
+        response: &'a openapiv3::Response,
+        pointer: &str,
+        hint: &str,
+        types: &mut TypeBuilder<'a>,
+        problems: &mut Vec<Problem>,
+    ) -> Payload {
+        let content_pointer = push_pointer(pointer, "content");
+        if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m)) {
+            let media_pointer = push_pointer(&content_pointer, media_type);
+            return Payload::Json(self.media_type(media, &media_pointer, hint, types, problems));
+        }
+        match response.content.keys().next() {
+            None => Payload::Empty,
+            Some(media_type) if media_type.starts_with("text/") => Payload::Text,
+            Some(_) => Payload::Bytes,
+        }
+    }
+}
+
+/// The media type a request body is sent as: JSON when offered, then a form, text, bytes.
+fn choose_body_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&String, &MediaType, BodyKind)> {
+    let pick = |wanted: &dyn Fn(&str) -> bool| content.iter().find(|(m, _)| wanted(m));
+    if let Some((m, media)) = pick(&is_json) {
+        return Some((m, media, BodyKind::Json));
+    }
+    if let Some((m, media)) = pick(&|m| m.starts_with("application/x-www-form-urlencoded")) {
+        return Some((m, media, BodyKind::Form));
+    }
+    if let Some((m, media)) = pick(&|m| m.starts_with("text/")) {
+        return Some((m, media, BodyKind::Text));
+    }
+    content
+        .first()
+        .map(|(m, media)| (m, media, BodyKind::Bytes))
+}
+
+/// `application/json`, `application/problem+json`, `*/*` and the like are read as JSON.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// A variant name for a status code: `200` → `Ok`, `201` → `Created`, `299` → `Status299`.
+fn status_variant(code: u16) -> String {
+    let reason = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_are_derived_from_method_and_path() {
+        assert_eq!(derived_operation_id("get", "/pets/{id}"), "get_pets_id");
+    }
+
+    #[test]
+    fn json_media_types_are_recognised() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/plain"));
+    }
+}

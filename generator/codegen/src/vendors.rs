@@ -1,0 +1,198 @@
+//! The repository layout: `specs/<vendor>/` in, `generated/<vendor>/` out.
+//!
+//! A vendor is a folder under `specs/` holding `openapi.yaml` (or `openapi.json`) and
+//! `vendor.toml` ([`crate::settings::VendorFile`]). This module finds vendors, generates their
+//! crates, and compares a generated crate with what is on disk; `cargo xtask regen` and the
+//! staleness test both use it, so they cannot disagree.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::settings::{CrateSettings, VendorFile};
+use crate::{Diagnostics, GenerateError, GeneratedCrate};
+
+/// Where specs live, relative to the repository root.
+pub const SPECS_DIR: &str = "specs";
+/// Where generated crates live, relative to the repository root.
+pub const GENERATED_DIR: &str = "generated";
+/// The command that regenerates every crate.
+pub const REGEN_COMMAND: &str = "cargo xtask regen";
+
+/// One vendor's spec and crate settings.
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    /// The folder name under `specs/` (and `generated/`).
+    pub name: String,
+    /// The spec file.
+    pub spec_path: PathBuf,
+    /// Settings for its crate.
+    pub settings: CrateSettings,
+}
+
+/// Finds every vendor under `root/specs`, sorted by name.
+pub fn discover(root: &Path) -> Result<Vec<Vendor>, Diagnostics> {
+    let specs = root.join(SPECS_DIR);
+    let entries = std::fs::read_dir(&specs).map_err(|e| {
+        Diagnostics(vec![crate::Diagnostic {
+            file: specs.clone(),
+            line: None,
+            column: None,
+            pointer: String::new(),
+            message: format!("cannot list vendors: {e}"),
+        }])
+    })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("vendor.toml").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names.iter().map(|name| load_vendor(root, name)).collect()
+}
+
+/// Loads the vendor called `name`.
+pub fn load_vendor(root: &Path, name: &str) -> Result<Vendor, Diagnostics> {
+    let dir = root.join(SPECS_DIR).join(name);
+    let file = VendorFile::load(&dir.join("vendor.toml"))?;
+    let spec_name = if dir.join("openapi.json").is_file() {
+        "openapi.json"
+    } else {
+        "openapi.yaml"
+    };
+    Ok(Vendor {
+        name: name.to_owned(),
+        spec_path: dir.join(spec_name),
+        settings: CrateSettings {
+            crate_name: file.krate.name,
+            version: file.krate.version,
+            description: file.krate.description,
+            default_base_url: file.client.default_base_url,
+            env_prefix: file
+                .client
+                .env_prefix
+                .unwrap_or_else(|| name.to_ascii_uppercase().replace('-', "_")),
+            runtime_path: "../../generator/runtime".to_owned(),
+            standalone: false,
+            spec_label: format!("{SPECS_DIR}/{name}/{spec_name}"),
+            regen_command: REGEN_COMMAND.to_owned(),
+        },
+    })
+}
+
+/// Generates `vendor`'s crate in memory. Messages name the spec relative to the repository.
+pub fn generate(root: &Path, vendor: &Vendor) -> Result<GeneratedCrate, GenerateError> {
+    let spec = crate::load::load_file(&vendor.spec_path).map_err(|mut d| {
+        relativize(&mut d, root);
+        GenerateError::Spec(d)
+    })?;
+    crate::generate(&spec, &vendor.settings).map_err(|e| match e {
+        GenerateError::Spec(mut d) => {
+            relativize(&mut d, root);
+            GenerateError::Spec(d)
+        }
+        other => other,
+    })
+}
+
+fn relativize(diagnostics: &mut Diagnostics, root: &Path) {
+    for d in &mut diagnostics.0 {
+        if let Ok(relative) = d.file.strip_prefix(root) {
+            d.file = relative.to_path_buf();
+        }
+    }
+}
+
+/// The directory of `vendor`'s generated crate.
+pub fn out_dir(root: &Path, vendor: &str) -> PathBuf {
+    root.join(GENERATED_DIR).join(vendor)
+}
+
+/// How a file on disk differs from what the generator makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Drift {
+    /// The generator makes it; it is not on disk.
+    Missing(PathBuf),
+    /// On disk with other contents.
+    Differs(PathBuf),
+    /// On disk; the generator does not make it.
+    Extra(PathBuf),
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Drift::Missing(p) => write!(f, "{} is missing", p.display()),
+            Drift::Differs(p) => write!(f, "{} differs from what the generator makes", p.display()),
+            Drift::Extra(p) => write!(f, "{} is not made by the generator", p.display()),
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> io::Result<BTreeSet<String>> {
+    let mut found = BTreeSet::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = match std::fs::read_dir(&current) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(relative) = path.strip_prefix(dir) {
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                found.insert(parts.join("/"));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Compares `krate` with `dir`; paths in the result are `display_dir` joined with the file.
+pub fn drift(dir: &Path, krate: &GeneratedCrate, display_dir: &Path) -> io::Result<Vec<Drift>> {
+    let on_disk = files_under(dir)?;
+    let mut drifts = Vec::new();
+    for (path, contents) in &krate.files {
+        match std::fs::read(dir.join(path)) {
+            Ok(bytes) if bytes == contents.as_bytes() => {}
+            Ok(_) => drifts.push(Drift::Differs(display_dir.join(path))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                drifts.push(Drift::Missing(display_dir.join(path)))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    for path in on_disk {
+        if !krate.files.contains_key(&path) {
+            drifts.push(Drift::Extra(display_dir.join(&path)));
+        }
+    }
+    drifts.sort();
+    Ok(drifts)
+}
+
+/// Makes `dir` hold exactly `krate`'s files; returns what had to change.
+pub fn write(dir: &Path, krate: &GeneratedCrate) -> io::Result<Vec<Drift>> {
+    let drifts = drift(dir, krate, Path::new(""))?;
+    for d in &drifts {
+        match d {
+            Drift::Missing(path) | Drift::Differs(path) => {
+                let key = path.to_string_lossy().replace('\\', "/");
+                let target = dir.join(path);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&target, &krate.files[&key])?;
+            }
+            Drift::Extra(path) => std::fs::remove_file(dir.join(path))?,
+        }
+    }
+    Ok(drifts)
+}

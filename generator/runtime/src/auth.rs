@@ -1,0 +1,245 @@
+//! How credentials are attached to a request.
+//!
+//! A generated client's builder turns the security schemes of its spec into an [`Auth`]. The
+//! schemes that need no network round trip (bearer, basic, API key in a header or the query) are
+//! implemented here; schemes that fetch tokens implement [`Authenticate`] the same way.
+//! Secrets are held as [`SecretString`] and header values are marked sensitive, so neither
+//! `Debug` output nor HTTP-level logging shows them.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::Error;
+
+/// A boxed future returned by [`Authenticate::authenticate`].
+pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
+
+/// Something that can add credentials to an outgoing request.
+pub trait Authenticate: Send + Sync + fmt::Debug {
+    /// Adds credentials (headers or query parameters) to `request`.
+    fn authenticate<'a>(&'a self, request: &'a mut reqwest::Request) -> AuthFuture<'a>;
+}
+
+/// The credentials a client sends; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Auth(Arc<dyn Authenticate>);
+
+impl Default for Auth {
+    fn default() -> Self {
+        Auth::none()
+    }
+}
+
+impl Auth {
+    /// Sends no credentials.
+    pub fn none() -> Self {
+        Auth(Arc::new(StaticAuth::None))
+    }
+
+    /// `Authorization: Bearer <token>`.
+    pub fn bearer(token: impl Into<SecretString>) -> Self {
+        Auth(Arc::new(StaticAuth::Bearer(token.into())))
+    }
+
+    /// `Authorization: Basic base64(<user>:<password>)`.
+    pub fn basic(user: impl Into<String>, password: impl Into<SecretString>) -> Self {
+        Auth(Arc::new(StaticAuth::Basic {
+            user: user.into(),
+            password: password.into(),
+        }))
+    }
+
+    /// An API key in the header `name`, sent as `<prefix> <key>` when a prefix is given
+    /// (for example `Authorization: Token <key>`).
+    pub fn api_key_header(
+        name: &str,
+        prefix: Option<&str>,
+        key: impl Into<SecretString>,
+    ) -> Result<Self, Error> {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| Error::InvalidHeader {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Auth(Arc::new(StaticAuth::HeaderKey {
+            name,
+            prefix: prefix.map(str::to_owned),
+            key: key.into(),
+        })))
+    }
+
+    /// An API key in the query parameter `name`.
+    pub fn api_key_query(name: &str, key: impl Into<SecretString>) -> Self {
+        Auth(Arc::new(StaticAuth::QueryKey {
+            name: name.to_owned(),
+            key: key.into(),
+        }))
+    }
+
+    /// Credentials from a custom [`Authenticate`] implementation.
+    pub fn custom(authenticator: impl Authenticate + 'static) -> Self {
+        Auth(Arc::new(authenticator))
+    }
+
+    /// Adds the credentials to `request`.
+    pub async fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+        self.0.authenticate(request).await
+    }
+}
+
+/// Credentials that are known up front.
+enum StaticAuth {
+    None,
+    Bearer(SecretString),
+    Basic {
+        user: String,
+        password: SecretString,
+    },
+    HeaderKey {
+        name: HeaderName,
+        prefix: Option<String>,
+        key: SecretString,
+    },
+    QueryKey {
+        name: String,
+        key: SecretString,
+    },
+}
+
+impl fmt::Debug for StaticAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StaticAuth::None => f.write_str("None"),
+            StaticAuth::Bearer(_) => f.write_str("Bearer([REDACTED])"),
+            StaticAuth::Basic { user, .. } => f
+                .debug_struct("Basic")
+                .field("user", user)
+                .field("password", &"[REDACTED]")
+                .finish(),
+            StaticAuth::HeaderKey { name, prefix, .. } => f
+                .debug_struct("HeaderKey")
+                .field("name", name)
+                .field("prefix", prefix)
+                .field("key", &"[REDACTED]")
+                .finish(),
+            StaticAuth::QueryKey { name, .. } => f
+                .debug_struct("QueryKey")
+                .field("name", name)
+                .field("key", &"[REDACTED]")
+                .finish(),
+        }
+    }
+}
+
+fn sensitive(value: String) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::try_from(value).map_err(|_| {
+        // The value holds a secret: say what is wrong without quoting it.
+        Error::Auth("the credential contains characters that cannot appear in a header".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+impl StaticAuth {
+    fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+        match self {
+            StaticAuth::None => {}
+            StaticAuth::Bearer(token) => {
+                let value = sensitive(format!("Bearer {}", token.expose_secret()))?;
+                request.headers_mut().insert(AUTHORIZATION, value);
+            }
+            StaticAuth::Basic { user, password } => {
+                let raw = format!("{user}:{}", password.expose_secret());
+                let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+                let value = sensitive(format!("Basic {encoded}"))?;
+                request.headers_mut().insert(AUTHORIZATION, value);
+            }
+            StaticAuth::HeaderKey { name, prefix, key } => {
+                let text = match prefix {
+                    Some(prefix) => format!("{prefix} {}", key.expose_secret()),
+                    None => key.expose_secret().to_owned(),
+                };
+                request.headers_mut().insert(name.clone(), sensitive(text)?);
+            }
+            StaticAuth::QueryKey { name, key } => {
+                request
+                    .url_mut()
+                    .query_pairs_mut()
+                    .append_pair(name, key.expose_secret());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Authenticate for StaticAuth {
+    fn authenticate<'a>(&'a self, request: &'a mut reqwest::Request) -> AuthFuture<'a> {
+        let result = self.apply(request);
+        Box::pin(async move { result })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> reqwest::Request {
+        reqwest::Request::new(
+            reqwest::Method::GET,
+            "http://127.0.0.1/x".parse().expect("valid URL"),
+        )
+    }
+
+    fn run(auth: &Auth) -> reqwest::Request {
+        let mut req = request();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(auth.apply(&mut req)).expect("auth applies");
+        req
+    }
+
+    #[test]
+    fn bearer_sets_authorization() {
+        let req = run(&Auth::bearer("s3cr3t".to_owned()));
+        assert_eq!(req.headers()[AUTHORIZATION], "Bearer s3cr3t");
+        assert!(req.headers()[AUTHORIZATION].is_sensitive());
+    }
+
+    #[test]
+    fn basic_encodes_user_and_password() {
+        let req = run(&Auth::basic("user", "pass".to_owned()));
+        assert_eq!(req.headers()[AUTHORIZATION], "Basic dXNlcjpwYXNz");
+    }
+
+    #[test]
+    fn header_key_uses_prefix() {
+        let auth = Auth::api_key_header("Authorization", Some("Token"), "abc".to_owned())
+            .expect("valid header");
+        assert_eq!(run(&auth).headers()[AUTHORIZATION], "Token abc");
+    }
+
+    #[test]
+    fn query_key_is_appended() {
+        let req = run(&Auth::api_key_query("api_key", "k&y".to_owned()));
+        assert_eq!(req.url().query(), Some("api_key=k%26y"));
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        for auth in [
+            Auth::bearer("s3cr3t-token".to_owned()),
+            Auth::basic("user", "s3cr3t-token".to_owned()),
+            Auth::api_key_header("X-Key", None, "s3cr3t-token".to_owned()).expect("valid"),
+            Auth::api_key_query("key", "s3cr3t-token".to_owned()),
+        ] {
+            let shown = format!("{auth:?}");
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+        }
+    }
+}

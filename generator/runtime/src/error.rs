@@ -1,0 +1,188 @@
+//! The single error type every generated client returns.
+//!
+//! Each variant carries the operation it came from, so a caller (or a log line) can tell which
+//! call failed without a backtrace. No variant ever holds a credential: URLs are stripped from
+//! transport errors because some schemes put keys in the query string.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+
+/// How many bytes of a response body an error message quotes at most.
+pub const BODY_EXCERPT_LIMIT: usize = 512;
+
+/// Everything that can go wrong when calling an API through a generated client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client was configured with a base URL that cannot be used.
+    #[error("invalid base URL `{url}`: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A parameter value cannot be sent without changing the meaning of the request
+    /// (for example a path parameter that is empty, `.` or `..`).
+    #[error("{operation}: invalid value for parameter `{name}`: {reason}")]
+    InvalidParameter {
+        /// The operation being called.
+        operation: &'static str,
+        /// The parameter's name in the spec.
+        name: &'static str,
+        /// Why the value was refused.
+        reason: String,
+    },
+    /// A header name or value given in the configuration is not valid HTTP.
+    #[error("invalid header `{name}`: {reason}")]
+    InvalidHeader {
+        /// The header name.
+        name: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The request body could not be serialised.
+    #[error("{operation}: could not encode the request body: {source}")]
+    Encode {
+        /// The operation being called.
+        operation: &'static str,
+        /// The serialisation error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The request body could not be form-encoded (forms hold only flat values).
+    #[error("{operation}: could not form-encode the request body: {reason}")]
+    EncodeForm {
+        /// The operation being called.
+        operation: &'static str,
+        /// What the encoder said.
+        reason: String,
+    },
+    /// The HTTP client could not be built from the configuration.
+    #[error("could not build the HTTP client: {0}")]
+    Build(#[source] reqwest::Error),
+    /// The request did not complete: connection refused, TLS failure, reset, …
+    #[error("{operation}: request failed: {source}")]
+    Transport {
+        /// The operation being called.
+        operation: &'static str,
+        /// The underlying error, with any URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The request or the connection timed out.
+    #[error("{operation}: timed out: {source}")]
+    Timeout {
+        /// The operation being called.
+        operation: &'static str,
+        /// The underlying error, with any URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with a status the operation does not declare as a success.
+    #[error("{0}")]
+    Status(Box<StatusError>),
+    /// The server answered with a success status but the body does not match the declared type.
+    #[error("{operation}: could not decode the {status} response body at `{path}`: {message}; body starts: {excerpt}")]
+    Decode {
+        /// The operation being called.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// Where in the JSON document decoding failed (serde path, `.` for the root).
+        path: String,
+        /// What the decoder said.
+        message: String,
+        /// The first [`BODY_EXCERPT_LIMIT`] bytes of the body, lossily decoded.
+        excerpt: String,
+    },
+    /// Credentials could not be obtained or attached.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+}
+
+impl Error {
+    /// The HTTP status of the response that caused this error, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The error for an undeclared or unsuccessful status, keeping the whole body.
+    pub fn from_status(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        Error::Status(Box::new(StatusError {
+            operation,
+            status,
+            headers,
+            body,
+        }))
+    }
+
+    pub(crate) fn from_reqwest(operation: &'static str, source: reqwest::Error) -> Self {
+        let source = source.without_url();
+        if source.is_timeout() {
+            Error::Timeout { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
+    }
+}
+
+/// A response whose status the operation does not declare as a success.
+///
+/// The whole body is kept so that nothing the server said is lost.
+#[derive(Debug)]
+pub struct StatusError {
+    /// The operation being called.
+    pub operation: &'static str,
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw response body.
+    pub body: Bytes,
+}
+
+impl StatusError {
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The body decoded as JSON, if it is JSON.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: server answered {}: {}",
+            self.operation,
+            self.status,
+            excerpt(&self.body)
+        )
+    }
+}
+
+/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` as text, cut on a character boundary.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT_LIMIT)]).into_owned();
+    if body.len() > BODY_EXCERPT_LIMIT {
+        format!("{text}… ({} bytes in all)", body.len())
+    } else {
+        text
+    }
+}

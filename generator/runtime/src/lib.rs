@@ -1,0 +1,36 @@
+//! The hand-written runtime shared by every client crate that `clientgen` generates.
+//!
+//! Generated crates hold only shapes (types) and calls (one method per operation); the
+//! behaviour lives here and is tested once:
+//!
+//! - [`transport`]: the configured HTTP client, base URL handling and request execution;
+//! - [`request`]: building one request (path rendering, query, headers, body);
+//! - [`param`]: how a parameter value becomes text in a path or query string;
+//! - [`auth`]: how credentials are attached to a request;
+//! - [`response`]: reading a response and decoding its body;
+//! - [`error`]: the one error type callers see.
+//!
+//! Nothing vendor-specific lives in this crate: a vendor's quirks are described in its spec.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod enums;
+pub mod error;
+pub mod param;
+pub mod request;
+pub mod response;
+pub mod transport;
+
+pub use auth::Auth;
+pub use error::{Error, StatusError};
+pub use param::ToParam;
+pub use request::RequestBuilder;
+pub use response::Response;
+pub use transport::{Server, Transport, TransportBuilder};
+
+/// Re-exported so that generated crates and their users name one version of each.
+pub use bytes::Bytes;
+pub use reqwest;
+pub use secrecy::{ExposeSecret, SecretString};
+pub use url::Url;

@@ -1,0 +1,310 @@
+//! Building and sending one request.
+//!
+//! Generated methods chain calls on a [`RequestBuilder`]: path parameters, query parameters,
+//! headers and a body, then [`RequestBuilder::send`]. The first problem found (an unusable path
+//! value, a body that cannot be serialised) is kept and returned by `send`, so generated code
+//! stays a flat chain.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::Method;
+use tracing::Instrument as _;
+
+use crate::param::{encode_component, ToParam};
+use crate::{Error, Response, Transport};
+
+/// One request being built; see the module documentation.
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct RequestBuilder<'t> {
+    transport: &'t Transport,
+    method: Method,
+    operation: &'static str,
+    path_template: &'static str,
+    path_params: Vec<(&'static str, String)>,
+    query: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Option<(HeaderValue, Bytes)>,
+    error: Option<Error>,
+}
+
+impl<'t> RequestBuilder<'t> {
+    pub(crate) fn new(
+        transport: &'t Transport,
+        method: Method,
+        operation: &'static str,
+        path_template: &'static str,
+    ) -> Self {
+        RequestBuilder {
+            transport,
+            method,
+            operation,
+            path_template,
+            path_params: Vec::new(),
+            query: String::new(),
+            headers: Vec::new(),
+            body: None,
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+
+    /// Fills the `{name}` placeholder of the path template with `value`, percent-encoded as one
+    /// path segment. Values that would change which resource is addressed (empty, `.`, `..`)
+    /// are refused.
+    pub fn path_param(mut self, name: &'static str, value: &(impl ToParam + ?Sized)) -> Self {
+        let text = value.to_param();
+        let reason = match text.as_str() {
+            "" => Some("a path parameter cannot be empty"),
+            "." | ".." => Some("a path parameter cannot be `.` or `..`"),
+            _ => None,
+        };
+        match reason {
+            Some(reason) => self.fail(Error::InvalidParameter {
+                operation: self.operation,
+                name,
+                reason: reason.to_owned(),
+            }),
+            None => self.path_params.push((name, encode_component(&text))),
+        }
+        self
+    }
+
+    fn push_query(&mut self, name: &str, value: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.push_str(&encode_component(name));
+        self.query.push('=');
+        self.query.push_str(&encode_component(value));
+    }
+
+    /// Adds `name=value` to the query string.
+    pub fn query(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
+        self.push_query(name, &value.to_param());
+        self
+    }
+
+    /// Adds `name=value` to the query string when `value` is present.
+    pub fn query_opt<T: ToParam>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds one `name=item` pair per item (OpenAPI `style: form, explode: true`).
+    pub fn query_each<T: ToParam>(mut self, name: &str, values: &[T]) -> Self {
+        for value in values {
+            self.push_query(name, &value.to_param());
+        }
+        self
+    }
+
+    /// Adds one `name=a,b,c` pair (OpenAPI `style: form, explode: false`); nothing when empty.
+    pub fn query_joined<T: ToParam>(mut self, name: &str, values: &[T]) -> Self {
+        if !values.is_empty() {
+            let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
+            self.push_query(name, &joined.join(","));
+        }
+        self
+    }
+
+    /// Sets a header for this request only.
+    pub fn header(mut self, name: &'static str, value: &(impl ToParam + ?Sized)) -> Self {
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string());
+        let value = HeaderValue::try_from(value.to_param()).map_err(|e| e.to_string());
+        match header.and_then(|h| value.map(|v| (h, v))) {
+            Ok(pair) => self.headers.push(pair),
+            Err(reason) => self.fail(Error::InvalidParameter {
+                operation: self.operation,
+                name,
+                reason,
+            }),
+        }
+        self
+    }
+
+    /// Sets a header for this request when `value` is present.
+    pub fn header_opt<T: ToParam>(self, name: &'static str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json(mut self, body: &(impl serde::Serialize + ?Sized)) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some((
+                    HeaderValue::from_static("application/json"),
+                    Bytes::from(bytes),
+                ))
+            }
+            Err(source) => self.fail(Error::Encode {
+                operation: self.operation,
+                source,
+            }),
+        }
+        self
+    }
+
+    /// Sends `body` as JSON when it is present.
+    pub fn json_opt(self, body: Option<&(impl serde::Serialize + ?Sized)>) -> Self {
+        match body {
+            Some(body) => self.json(body),
+            None => self,
+        }
+    }
+
+    /// Sends `body` form-encoded (`application/x-www-form-urlencoded`).
+    pub fn form(mut self, body: &(impl serde::Serialize + ?Sized)) -> Self {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => {
+                let content_type = HeaderValue::from_static("application/x-www-form-urlencoded");
+                self.body = Some((content_type, Bytes::from(text)));
+            }
+            Err(e) => self.fail(Error::EncodeForm {
+                operation: self.operation,
+                reason: e.to_string(),
+            }),
+        }
+        self
+    }
+
+    /// Sends `body` form-encoded when it is present.
+    pub fn form_opt(self, body: Option<&(impl serde::Serialize + ?Sized)>) -> Self {
+        match body {
+            Some(body) => self.form(body),
+            None => self,
+        }
+    }
+
+    /// Sends `body` as-is with the given media type.
+    pub fn bytes(mut self, media_type: &'static str, body: &[u8]) -> Self {
+        match HeaderValue::from_str(media_type) {
+            Ok(content_type) => self.body = Some((content_type, Bytes::copy_from_slice(body))),
+            Err(e) => self.fail(Error::InvalidParameter {
+                operation: self.operation,
+                name: "Content-Type",
+                reason: e.to_string(),
+            }),
+        }
+        self
+    }
+
+    /// Sends `body` as-is when it is present.
+    pub fn bytes_opt(self, media_type: &'static str, body: Option<&[u8]>) -> Self {
+        match body {
+            Some(body) => self.bytes(media_type, body),
+            None => self,
+        }
+    }
+
+    /// Sends `body` as text with the given media type.
+    pub fn text(self, media_type: &'static str, body: &str) -> Self {
+        self.bytes(media_type, body.as_bytes())
+    }
+
+    /// Sends `body` as text when it is present.
+    pub fn text_opt(self, media_type: &'static str, body: Option<&str>) -> Self {
+        self.bytes_opt(media_type, body.map(str::as_bytes))
+    }
+
+    /// Renders the path template with the encoded parameters.
+    fn render_path(&self) -> Result<String, Error> {
+        let mut path = String::with_capacity(self.path_template.len() + 32);
+        let mut rest = self.path_template;
+        while let Some(open) = rest.find('{') {
+            path.push_str(&rest[..open]);
+            let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| {
+                Error::InvalidParameter {
+                    operation: self.operation,
+                    name: "path",
+                    reason: format!("unterminated placeholder in `{}`", self.path_template),
+                }
+            })?;
+            let name = &rest[open + 1..close];
+            let (_, value) = self
+                .path_params
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| Error::InvalidParameter {
+                    operation: self.operation,
+                    name: "path",
+                    reason: format!("no value given for `{{{name}}}`"),
+                })?;
+            path.push_str(value);
+            rest = &rest[close + 1..];
+        }
+        path.push_str(rest);
+        Ok(path)
+    }
+
+    /// Builds the final `reqwest::Request`, credentials included.
+    async fn build(self) -> Result<reqwest::Request, Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let path = self.render_path()?;
+        let mut url = self.transport.base_url().clone();
+        let full_path = format!("{}{}", url.path().trim_end_matches('/'), path);
+        url.set_path(&full_path);
+        if !self.query.is_empty() {
+            url.set_query(Some(&self.query));
+        }
+        let mut request = reqwest::Request::new(self.method, url);
+        let headers = request.headers_mut();
+        for (name, value) in self.transport.default_headers() {
+            headers.append(name.clone(), value.clone());
+        }
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
+        if let Some((content_type, bytes)) = self.body {
+            headers.insert(CONTENT_TYPE, content_type);
+            *request.body_mut() = Some(reqwest::Body::from(bytes));
+        }
+        self.transport.auth().apply(&mut request).await?;
+        Ok(request)
+    }
+
+    /// Sends the request and reads the whole response, whatever its status.
+    pub async fn send(self) -> Result<Response, Error> {
+        let operation = self.operation;
+        let span = tracing::debug_span!(
+            "http_request",
+            operation,
+            method = %self.method,
+            path = self.path_template,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let transport = self.transport;
+        async move {
+            let started = Instant::now();
+            let request = self.build().await?;
+            let result = async {
+                let response = transport.http().execute(request).await?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response.bytes().await?;
+                Ok::<_, reqwest::Error>((status, headers, body))
+            }
+            .await;
+            let span = tracing::Span::current();
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let (status, headers, body) = result.map_err(|e| Error::from_reqwest(operation, e))?;
+            span.record("status", status.as_u16());
+            tracing::debug!(status = status.as_u16(), bytes = body.len(), "response");
+            Ok(Response::new(operation, status, headers, body))
+        }
+        .instrument(span)
+        .await
+    }
+}

@@ -1,0 +1,76 @@
+//! A response read in full, and decoding its body.
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{excerpt, Error};
+
+/// A whole HTTP response: status, headers and body.
+#[derive(Debug)]
+pub struct Response {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Response {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        Response {
+            operation,
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Decodes the body as JSON into `T`; on failure the error names the JSON path that did not
+    /// match and quotes the start of the body.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let decode_error = |path: String, message: String| Error::Decode {
+            operation: self.operation,
+            status: self.status,
+            path,
+            message,
+            excerpt: excerpt(&self.body),
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value: T = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;
+        deserializer
+            .end()
+            .map_err(|e| decode_error(".".to_owned(), e.to_string()))?;
+        Ok(value)
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Turns a response the operation does not expect into [`Error::Status`], keeping the body.
+    pub fn into_error(self) -> Error {
+        Error::from_status(self.operation, self.status, self.headers, self.body)
+    }
+}

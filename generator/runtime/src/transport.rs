@@ -1,0 +1,267 @@
+//! The configured HTTP client a generated client sends its requests through.
+//!
+//! A [`Transport`] owns the `reqwest` client, the base URL (including any path prefix, such as
+//! `/v1` or `/api/v1`), the credentials and the headers sent on every request. It is cheap to
+//! clone and safe to share between tasks.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use http::Method;
+use url::Url;
+
+use crate::{Auth, Error, RequestBuilder};
+
+/// Default limit on one whole request, from connect to the last body byte.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default limit on establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A server listed in a spec's `servers` section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Server {
+    /// The server's URL, used as a client's base URL.
+    pub url: &'static str,
+    /// What the spec says about it.
+    pub description: &'static str,
+}
+
+/// Executes requests against one API: base URL, credentials and default headers.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    auth: Auth,
+    headers: HeaderMap,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("auth", &self.inner.auth)
+            .field("headers", &self.inner.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// Starts configuring a transport for the API at `base_url`.
+    pub fn builder(base_url: impl Into<String>) -> TransportBuilder {
+        TransportBuilder {
+            base_url: base_url.into(),
+            http: None,
+            auth: Ok(Auth::none()),
+            headers: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: concat!("clientgen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+
+    /// The base URL every operation path is appended to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Starts a request for `operation`, whose path is `path_template` (as written in the spec,
+    /// with `{name}` placeholders) relative to the base URL.
+    pub fn request(
+        &self,
+        method: Method,
+        operation: &'static str,
+        path_template: &'static str,
+    ) -> RequestBuilder<'_> {
+        RequestBuilder::new(self, method, operation, path_template)
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    pub(crate) fn auth(&self) -> &Auth {
+        &self.inner.auth
+    }
+
+    pub(crate) fn default_headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+}
+
+/// Configures a [`Transport`].
+#[must_use]
+pub struct TransportBuilder {
+    base_url: String,
+    http: Option<reqwest::Client>,
+    auth: Result<Auth, Error>,
+    headers: Vec<(String, String)>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransportBuilder {
+    /// Replaces the base URL (scheme, host, port and path prefix).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Sets the credentials sent with every request.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Ok(auth);
+        self
+    }
+
+    /// Sets credentials whose construction may have failed; [`Self::build`] reports the error.
+    pub fn try_auth(mut self, auth: Result<Auth, Error>) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Adds a header sent with every request.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Limits each whole request (ignored when [`Self::http_client`] is used).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limits connection set-up (ignored when [`Self::http_client`] is used).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses a `reqwest::Client` configured by the caller (proxies, TLS roots, middleware).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the transport.
+    pub fn build(self) -> Result<Transport, Error> {
+        let base_url = parse_base_url(&self.base_url)?;
+        let auth = self.auth?;
+        let mut headers = HeaderMap::new();
+        let user_agent = header_value(USER_AGENT.as_str(), &self.user_agent)?;
+        headers.insert(USER_AGENT, user_agent);
+        for (name, value) in &self.headers {
+            let header =
+                HeaderName::from_bytes(name.as_bytes()).map_err(|e| Error::InvalidHeader {
+                    name: name.clone(),
+                    reason: e.to_string(),
+                })?;
+            headers.append(header, header_value(name, value)?);
+        }
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(Error::Build)?,
+        };
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth,
+                headers,
+            }),
+        })
+    }
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|e| Error::InvalidHeader {
+        name: name.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+fn parse_base_url(text: &str) -> Result<Url, Error> {
+    let invalid = |reason: &str| Error::InvalidBaseUrl {
+        url: text.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if text.is_empty() {
+        return Err(invalid(
+            "no base URL was given and the spec names no absolute server: set one with `base_url`",
+        ));
+    }
+    let mut url = Url::parse(text).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(invalid("the URL has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL cannot carry a query or a fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "put credentials in the client's auth settings, not in the URL",
+        ));
+    }
+    let trimmed = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&trimmed);
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_prefix_without_trailing_slash() {
+        let url = parse_base_url("https://api.example.com/api/v1/").expect("valid");
+        assert_eq!(url.path(), "/api/v1");
+    }
+
+    #[test]
+    fn base_url_rejects_credentials_query_and_other_schemes() {
+        for bad in [
+            "ftp://example.com",
+            "https://u:p@example.com",
+            "https://example.com/?a=b",
+            "not a url",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn invalid_base_url_error_does_not_panic_at_build() {
+        let err = Transport::builder("://").build().expect_err("invalid");
+        assert!(matches!(err, Error::InvalidBaseUrl { .. }));
+    }
+}
