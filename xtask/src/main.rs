@@ -2,10 +2,13 @@
 //!
 //! - `regen`: regenerate every client under `generated/` from `specs/` (`--check` only
 //!   compares, and fails when anything is stale);
-//! - `generate`: generate a client crate from any OpenAPI document into any folder.
+//! - `generate`: generate a client crate from any OpenAPI document into any folder;
+//! - `test`: everything CI checks, in order (formatting, clippy, staleness, tests, docs, corpus);
+//! - `corpus`: generate a crate from each public spec in `../shared/corpus/` and check that it
+//!   builds without warnings under `cargo clippy -- -D warnings`.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command as Process, ExitCode};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
@@ -51,6 +54,14 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Run every check CI runs: fmt, clippy, regen --check, tests, rustdoc, corpus.
+    Test,
+    /// Generate a crate from each spec of the public corpus and check it with clippy.
+    Corpus {
+        /// The folder of specs (default: ../shared/corpus beside the repository).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// The repository root: xtask lives one level below it.
@@ -71,7 +82,9 @@ fn main() -> ExitCode {
             crate_name,
             version,
             base_url,
-        } => generate(&spec, &out, crate_name, version, base_url),
+        } => generate(&spec, &out, crate_name, version, base_url).map(|_| ExitCode::SUCCESS),
+        Command::Corpus { dir } => corpus(dir),
+        Command::Test => test(),
     };
     match result {
         Ok(code) => code,
@@ -139,7 +152,7 @@ fn generate(
     crate_name: String,
     version: String,
     base_url: Option<String>,
-) -> Result<ExitCode, String> {
+) -> Result<clientgen::Summary, String> {
     let runtime = repo_root().join("generator").join("runtime");
     let settings = CrateSettings {
         env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
@@ -169,5 +182,144 @@ fn generate(
         drifts.len(),
         if drifts.len() == 1 { "" } else { "s" }
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(s)
+}
+
+/// Hand-written packages; generated crates are formatted by the generator, not rustfmt.
+const HAND_WRITTEN: &[&str] = &[
+    "clientgen",
+    "clientgen-runtime",
+    "xtask",
+    "integration-tests",
+];
+
+/// Runs `cargo <args>` at the repository root; fails with the step's name.
+fn cargo(step: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    eprintln!("\n==> {step}: cargo {}", args.join(" "));
+    let started = Instant::now();
+    let status = Process::new(env!("CARGO"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(repo_root())
+        .status()
+        .map_err(|e| format!("{step}: cannot run cargo: {e}"))?;
+    eprintln!("    {step} took {:.1} s", started.elapsed().as_secs_f64());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed"))
+    }
+}
+
+fn test() -> Result<ExitCode, String> {
+    let mut fmt = vec!["fmt", "--check"];
+    for package in HAND_WRITTEN {
+        fmt.extend(["-p", package]);
+    }
+    cargo("format", &fmt, &[])?;
+    cargo(
+        "clippy",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    eprintln!("\n==> generated/ is current: cargo xtask regen --check");
+    if regen(None, true)? != ExitCode::SUCCESS {
+        return Err("generated/ is stale: run `cargo xtask regen` and commit the result".into());
+    }
+    cargo("tests", &["test", "--workspace"], &[])?;
+    let root = repo_root();
+    let mut doc = vec!["doc".to_owned(), "--no-deps".to_owned()];
+    for vendor in vendors::discover(&root).map_err(|e| e.to_string())? {
+        doc.extend(["-p".to_owned(), vendor.settings.crate_name]);
+    }
+    let doc: Vec<&str> = doc.iter().map(String::as_str).collect();
+    cargo(
+        "rustdoc of the generated crates",
+        &doc,
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    eprintln!("\n==> corpus: cargo xtask corpus");
+    corpus(None)
+}
+
+/// Generates each corpus spec under `target/corpus/<name>` and runs clippy on it.
+fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
+    let root = repo_root();
+    let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    specs.sort();
+    if specs.is_empty() {
+        return Err(format!("no specs in {}", dir.display()));
+    }
+    let target = root.join("target");
+    let mut failed = Vec::new();
+    for spec in &specs {
+        let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec");
+        let name = format!(
+            "{}-client",
+            stem.to_ascii_lowercase().replace(['_', '.'], "-")
+        );
+        let out = target.join("corpus").join(&name);
+        let summary = match generate(spec, &out, name.clone(), "0.1.0".into(), None) {
+            Ok(summary) => summary,
+            Err(message) => {
+                eprintln!("{message}");
+                failed.push(format!("{}: generation failed", spec.display()));
+                continue;
+            }
+        };
+        // Reuse the workspace's locked versions so the check neither drifts nor re-resolves.
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+            .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+        let started = Instant::now();
+        let status = Process::new(env!("CARGO"))
+            .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", target.join("corpus-target"))
+            .status()
+            .map_err(|e| format!("running cargo clippy: {e}"))?;
+        let verdict = if status.success() {
+            "clippy clean"
+        } else {
+            "CLIPPY FAILED"
+        };
+        println!(
+            "{:<28} {:>4} operations {:>5} types {:>7} lines  {verdict} ({:.1} s)",
+            spec.file_name().and_then(|s| s.to_str()).unwrap_or(""),
+            summary.operations,
+            summary.types,
+            summary.lines,
+            started.elapsed().as_secs_f64()
+        );
+        if !status.success() {
+            failed.push(format!(
+                "{}: the generated crate does not pass clippy",
+                spec.display()
+            ));
+        }
+    }
+    if failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for f in &failed {
+            eprintln!("error: {f}");
+        }
+        Ok(ExitCode::FAILURE)
+    }
 }

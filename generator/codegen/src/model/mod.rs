@@ -55,6 +55,8 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// JSON pointer to the schema it comes from.
+    pub pointer: String,
     /// What the type is.
     pub kind: TypeKind,
 }

@@ -122,6 +122,7 @@ impl<'a> TypeBuilder<'a> {
                     name,
                     doc,
                     deprecated: false,
+                    pointer,
                     kind: TypeKind::Alias(ty),
                 });
             }
@@ -468,6 +469,7 @@ impl<'a> TypeBuilder<'a> {
             name,
             doc: doc_of(data),
             deprecated: data.deprecated,
+            pointer: pointer.to_owned(),
             kind: TypeKind::Enum { repr, variants },
         })
     }
@@ -476,7 +478,7 @@ impl<'a> TypeBuilder<'a> {
         &mut self,
         data: &SchemaData,
         parts: ObjectParts<'a>,
-        _pointer: &str,
+        pointer: &str,
         hint: &str,
         fixed: Option<&str>,
         problems: &mut Vec<Problem>,
@@ -542,6 +544,7 @@ impl<'a> TypeBuilder<'a> {
             name,
             doc: doc_of(data),
             deprecated: data.deprecated,
+            pointer: pointer.to_owned(),
             kind: TypeKind::Struct { fields, additional },
         })
     }
@@ -616,6 +619,7 @@ impl<'a> TypeBuilder<'a> {
             name,
             doc: doc_of(data),
             deprecated: data.deprecated,
+            pointer: pointer.to_owned(),
             kind: TypeKind::Union { variants },
         })
     }
@@ -770,8 +774,9 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The named types, sorted by name, with recursive fields boxed.
-    pub fn finish(self, _problems: &mut [Problem]) -> Vec<TypeDef> {
+    pub fn finish(self, problems: &mut Vec<Problem>) -> Vec<TypeDef> {
         let mut defs: Vec<TypeDef> = self.defs.into_values().collect();
+        report_alias_cycles(&defs, problems);
         let edges: HashMap<String, Vec<String>> = defs
             .iter()
             .map(|def| (def.name.clone(), direct_names(&def.kind)))
@@ -796,6 +801,36 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         defs
+    }
+}
+
+/// `A: {$ref: B}`, `B: {$ref: A}` names no type at all.
+fn report_alias_cycles(defs: &[TypeDef], problems: &mut Vec<Problem>) {
+    let aliases: HashMap<&str, &str> = defs
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Alias(TypeRef::Named(target)) => Some((def.name.as_str(), target.as_str())),
+            _ => None,
+        })
+        .collect();
+    for def in defs {
+        let mut current = def.name.as_str();
+        for _ in 0..=aliases.len() {
+            match aliases.get(current) {
+                Some(next) if *next == def.name => {
+                    problems.push(Problem::new(
+                        def.pointer.clone(),
+                        format!(
+                            "`{}` is defined only as a chain of $refs that leads back to itself",
+                            def.name
+                        ),
+                    ));
+                    break;
+                }
+                Some(next) => current = next,
+                None => break,
+            }
+        }
     }
 }
 

@@ -1,0 +1,242 @@
+//! Broken specs give located errors (file, line, JSON pointer) and never a panic.
+
+use std::path::{Path, PathBuf};
+
+use clientgen::{generate_file, CrateSettings, GenerateError};
+
+fn settings() -> CrateSettings {
+    CrateSettings {
+        crate_name: "broken-client".into(),
+        version: "0.1.0".into(),
+        description: None,
+        default_base_url: None,
+        env_prefix: "BROKEN".into(),
+        runtime_path: "../runtime".into(),
+        standalone: true,
+        spec_label: "broken.yaml".into(),
+        regen_command: "cargo xtask regen".into(),
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/broken")
+        .join(name)
+}
+
+/// Generates from a broken fixture and returns its one diagnostic as text.
+fn error_for(name: &str) -> String {
+    let path = fixture(name);
+    match generate_file(&path, &settings()) {
+        Ok(_) => panic!("{name} was accepted"),
+        Err(GenerateError::Spec(diagnostics)) => {
+            assert!(!diagnostics.0.is_empty());
+            for d in &diagnostics.0 {
+                assert_eq!(d.file, path, "diagnostic names the spec file");
+            }
+            diagnostics
+                .0
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Err(other) => panic!("{name}: not a spec error: {other}"),
+    }
+}
+
+/// Asserts the message names `line`, the JSON `pointer` and says `what`.
+fn assert_located(message: &str, line: usize, pointer: &str, what: &str) {
+    assert!(
+        message.contains(&format!(".yaml:{line}:")),
+        "no line {line} in: {message}"
+    );
+    assert!(
+        message.contains(&format!("[at {pointer}]")),
+        "no pointer {pointer} in: {message}"
+    );
+    assert!(message.contains(what), "`{what}` not in: {message}");
+}
+
+#[test]
+fn invalid_yaml_names_the_line_of_the_syntax_error() {
+    let message = error_for("invalid_yaml.yaml");
+    assert!(message.contains("invalid_yaml.yaml:"), "{message}");
+    assert!(
+        message.contains("did not find expected ',' or '}'") || message.contains("flow mapping"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unresolvable_ref_names_the_reference_and_where_it_is() {
+    let message = error_for("unresolvable_ref.yaml");
+    assert_located(
+        &message,
+        12,
+        "/paths/~1a/get/responses/200/content/application~1json/schema/$ref",
+        "unresolvable $ref `#/components/schemas/Missing`",
+    );
+}
+
+#[test]
+fn duplicate_operation_id_points_at_the_second_use() {
+    let message = error_for("duplicate_operation_id.yaml");
+    assert_located(
+        &message,
+        10,
+        "/paths/~1b/get/operationId",
+        "duplicate operationId `fetch` (first used at /paths/~1a/get)",
+    );
+}
+
+#[test]
+fn swagger_2_documents_are_refused_by_version() {
+    let message = error_for("swagger_2.yaml");
+    assert_located(
+        &message,
+        1,
+        "/swagger",
+        "Swagger 2.0 documents are not supported",
+    );
+}
+
+#[test]
+fn openapi_3_1_documents_are_refused_by_version() {
+    let message = error_for("openapi_3_1.yaml");
+    assert_located(
+        &message,
+        1,
+        "/openapi",
+        "OpenAPI version `3.1.0` is not supported",
+    );
+}
+
+#[test]
+fn not_schemas_are_unsupported() {
+    let message = error_for("not_schema.yaml");
+    assert_located(
+        &message,
+        7,
+        "/components/schemas/NotAString/not",
+        "`not` schemas are not supported",
+    );
+}
+
+#[test]
+fn a_path_placeholder_needs_a_parameter() {
+    let message = error_for("missing_path_parameter.yaml");
+    assert_located(
+        &message,
+        5,
+        "/paths/~1things~1{id}/get",
+        "`{id}` placeholder but no path parameter `id`",
+    );
+}
+
+#[test]
+fn external_references_are_unsupported() {
+    let message = error_for("external_ref.yaml");
+    assert_located(
+        &message,
+        9,
+        "/components/schemas/Pet/properties/owner/$ref",
+        "external reference `people.yaml#/components/schemas/Person` is not supported",
+    );
+}
+
+#[test]
+fn cookie_parameters_are_unsupported() {
+    let message = error_for("cookie_parameter.yaml");
+    assert_located(
+        &message,
+        8,
+        "/paths/~1a/get/parameters/0",
+        "cookie parameter `session` is not supported",
+    );
+}
+
+#[test]
+fn object_query_parameters_are_unsupported() {
+    let message = error_for("object_query_parameter.yaml");
+    assert_located(
+        &message,
+        8,
+        "/paths/~1a/get/parameters/0",
+        "parameter `filter` has an object or free-form type",
+    );
+}
+
+/// `openapiv3` buffers objects that carry `x-` extensions, so serde can only say which
+/// top-level section failed; the message still names the expected shape.
+#[test]
+fn structural_errors_name_the_section_and_the_expected_shape() {
+    let message = error_for("responses_not_a_map.yaml");
+    assert_located(
+        &message,
+        4,
+        "/paths",
+        "invalid type: sequence, expected struct Responses",
+    );
+}
+
+#[test]
+fn enum_varnames_must_match_the_values() {
+    let message = error_for("enum_varnames_mismatch.yaml");
+    assert_located(
+        &message,
+        9,
+        "/components/schemas/Status/x-enum-varnames",
+        "`x-enum-varnames` has 2 names for 3 enum values",
+    );
+}
+
+#[test]
+fn reference_cycles_without_a_type_are_reported() {
+    let message = error_for("alias_cycle.yaml");
+    assert_located(
+        &message,
+        6,
+        "/components/schemas/A",
+        "chain of $refs that leads back to itself",
+    );
+}
+
+#[test]
+fn unknown_http_auth_schemes_are_reported() {
+    let message = error_for("unknown_http_scheme.yaml");
+    assert_located(
+        &message,
+        6,
+        "/components/securitySchemes/digest/scheme",
+        "HTTP authentication scheme `digest` is not supported",
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_panic() {
+    let path = fixture("does_not_exist.yaml");
+    let error = generate_file(&path, &settings()).expect_err("missing file");
+    assert!(
+        error.to_string().contains("cannot read the file"),
+        "{error}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_not_only_the_first() {
+    let dir = std::env::temp_dir().join(format!("clientgen-multi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("two_problems.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/Nope'}\n    B: {not: {type: string}}\n",
+    )
+    .expect("write spec");
+    let Err(GenerateError::Spec(diagnostics)) = generate_file(&path, &settings()) else {
+        panic!("accepted");
+    };
+    assert_eq!(diagnostics.0.len(), 2, "{diagnostics}");
+    assert_eq!(diagnostics.0[0].line, Some(6));
+    assert_eq!(diagnostics.0[1].line, Some(7));
+}
