@@ -240,3 +240,14 @@ fn every_problem_is_reported_not_only_the_first() {
     assert_eq!(diagnostics.0[0].line, Some(6));
     assert_eq!(diagnostics.0[1].line, Some(7));
 }
+
+#[test]
+fn discriminator_mappings_must_name_an_alternative() {
+    let message = error_for("bad_discriminator_mapping.yaml");
+    assert_located(
+        &message,
+        12,
+        "/components/schemas/Event/discriminator/mapping/scroll",
+        "discriminator mapping `scroll` names `#/components/schemas/Scroll`, which is not one of the union's alternatives",
+    );
+}

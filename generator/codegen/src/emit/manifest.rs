@@ -24,7 +24,7 @@ fn needs(model: &ApiModel) -> Needs {
                     all.push(ty);
                 }
             }
-            crate::model::TypeKind::Union { variants } => {
+            crate::model::TypeKind::Union { variants, .. } => {
                 all.extend(variants.iter().map(|v| &v.ty))
             }
             crate::model::TypeKind::Alias(ty) => all.push(ty),

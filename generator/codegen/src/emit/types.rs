@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use super::{doc, ident, rust_type};
 use crate::model::types::{param_types, ADDITIONAL_FIELD};
 use crate::model::{
-    Additional, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, UnionVariant,
+    Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, UnionVariant,
 };
 
 /// The contents of `src/types.rs`.
@@ -34,9 +34,15 @@ fn emit_def(def: &TypeDef, param_types: &BTreeSet<String>) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct { fields, additional } => emit_struct(&name, fields, additional),
         TypeKind::Enum { repr, variants } => emit_enum(&name, *repr, variants),
-        TypeKind::Union { variants } => {
-            emit_union(&name, variants, param_types.contains(&def.name))
-        }
+        TypeKind::Union {
+            variants,
+            discriminator,
+        } => emit_union(
+            &name,
+            variants,
+            discriminator.as_ref(),
+            param_types.contains(&def.name),
+        ),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, &TokenStream::new());
             quote!(pub type #name = #ty;)
@@ -258,7 +264,12 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
     }
 }
 
-fn emit_union(name: &proc_macro2::Ident, variants: &[UnionVariant], is_param: bool) -> TokenStream {
+fn emit_union(
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    discriminator: Option<&Discriminator>,
+    is_param: bool,
+) -> TokenStream {
     let declarations = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = rust_type(&v.ty, &TokenStream::new());
@@ -282,14 +293,56 @@ fn emit_union(name: &proc_macro2::Ident, variants: &[UnionVariant], is_param: bo
             }
         }
     });
+    let (derive_deserialize, tagged) = match discriminator {
+        None => (Some(quote!(serde::Deserialize,)), None),
+        Some(d) => (None, Some(tagged_deserialize(name, variants, d))),
+    };
     quote! {
         #to_param
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#declarations)*
             /// A value matching none of the alternatives above, kept as received.
             Other(serde_json::Value),
+        }
+        #tagged
+    }
+}
+
+/// Decoding by the discriminator: a known tag must decode as its variant; an unknown tag (or
+/// none) keeps the value in `Other`.
+fn tagged_deserialize(
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    discriminator: &Discriminator,
+) -> TokenStream {
+    let property = discriminator.property.as_str();
+    let arms = discriminator.mapping.iter().filter_map(|(tag, variant_name)| {
+        let variant = variants.iter().find(|v| &v.name == variant_name)?;
+        let ident = ident(&variant.name);
+        let wrap = if variant.boxed {
+            quote!(|v| Self::#ident(Box::new(v)))
+        } else {
+            quote!(Self::#ident)
+        };
+        Some(quote! {
+            Some(#tag) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+        })
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value
+                    .get(#property)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(Self::Other(value)),
+                }
+            }
         }
     }
 }

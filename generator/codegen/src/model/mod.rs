@@ -83,6 +83,8 @@ pub enum TypeKind {
     Union {
         /// The alternatives, in document order.
         variants: Vec<UnionVariant>,
+        /// The member whose value says which alternative a value is, when the spec names one.
+        discriminator: Option<Discriminator>,
     },
     /// Another name for a type (`pub type Name = …;`).
     Alias(TypeRef),
@@ -163,6 +165,15 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Must be boxed because the union contains itself through this variant.
     pub boxed: bool,
+}
+
+/// How a union tells its alternatives apart by one member's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discriminator {
+    /// The member's name on the wire.
+    pub property: String,
+    /// Tag value → variant name, explicit mappings first, then implicit ones (schema names).
+    pub mapping: Vec<(String, String)>,
 }
 
 /// A reference to a type: a named [`TypeDef`] or a built-in Rust type.

@@ -16,7 +16,7 @@ use openapiv3::{
 };
 
 use super::{
-    Additional, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant,
+    Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 use crate::diagnostic::{push_pointer, Problem};
 use crate::naming::{self, NameAllocator};
@@ -73,6 +73,8 @@ pub struct TypeBuilder<'a> {
     names: NameAllocator,
     /// Component schema key → Rust type name.
     components: HashMap<String, String>,
+    /// Rust type name → component schema key (for implicit discriminator values).
+    component_keys: HashMap<String, String>,
     defs: BTreeMap<String, TypeDef>,
 }
 
@@ -91,6 +93,7 @@ impl<'a> TypeBuilder<'a> {
             resolver,
             names: NameAllocator::with_reserved(RESERVED_TYPE_NAMES),
             components: HashMap::new(),
+            component_keys: HashMap::new(),
             defs: BTreeMap::new(),
         }
     }
@@ -107,6 +110,7 @@ impl<'a> TypeBuilder<'a> {
         };
         for key in components.schemas.keys() {
             let name = self.names.allocate(&naming::type_name(key));
+            self.component_keys.insert(name.clone(), key.clone());
             self.components.insert(key.clone(), name);
         }
         for (key, schema) in &components.schemas {
@@ -561,7 +565,7 @@ impl<'a> TypeBuilder<'a> {
         problems: &mut Vec<Problem>,
     ) -> TypeRef {
         let list_pointer = push_pointer(pointer, keyword);
-        if let [only] = alternatives {
+        if let ([only], None) = (alternatives, &data.discriminator) {
             return self.convert(
                 only,
                 &push_pointer(&list_pointer, "0"),
@@ -615,13 +619,63 @@ impl<'a> TypeBuilder<'a> {
                 boxed: false,
             });
         }
+        let discriminator = data
+            .discriminator
+            .as_ref()
+            .map(|d| self.discriminator(d, &variants, pointer, problems));
         self.define(TypeDef {
             name,
             doc: doc_of(data),
             deprecated: data.deprecated,
             pointer: pointer.to_owned(),
-            kind: TypeKind::Union { variants },
+            kind: TypeKind::Union { variants, discriminator },
         })
+    }
+
+    /// Tag values for a union's variants: the explicit `mapping`, then each referenced
+    /// alternative's schema name. A mapping to a schema that is not an alternative is an error.
+    fn discriminator(
+        &self,
+        discriminator: &openapiv3::Discriminator,
+        variants: &[UnionVariant],
+        pointer: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Discriminator {
+        let variant_of = |rust: &str| {
+            variants
+                .iter()
+                .find(|v| v.ty == TypeRef::Named(rust.to_owned()))
+                .map(|v| v.name.clone())
+        };
+        let mapping_pointer = push_pointer(&push_pointer(pointer, "discriminator"), "mapping");
+        let mut mapping: Vec<(String, String)> = Vec::new();
+        for (value, target) in &discriminator.mapping {
+            // A mapping names a schema by `$ref` or by its bare component name.
+            let key = if target.starts_with('#') {
+                component_name(target, "schemas").map(str::to_owned)
+            } else {
+                Ok(target.clone())
+            };
+            let variant = key.ok().and_then(|k| self.components.get(&k)).and_then(|rust| variant_of(rust));
+            match variant {
+                Some(variant) => mapping.push((value.clone(), variant)),
+                None => problems.push(Problem::new(
+                    push_pointer(&mapping_pointer, value),
+                    format!("discriminator mapping `{value}` names `{target}`, which is not one of the union's alternatives"),
+                )),
+            }
+        }
+        for variant in variants {
+            let TypeRef::Named(rust) = &variant.ty else { continue };
+            let already = mapping.iter().any(|(_, v)| *v == variant.name);
+            if let (Some(key), false) = (self.component_keys.get(rust), already) {
+                mapping.push((key.clone(), variant.name.clone()));
+            }
+        }
+        Discriminator {
+            property: discriminator.property_name.clone(),
+            mapping,
+        }
     }
 
     /// The values and descriptions when every alternative is a string enum (after following
@@ -792,7 +846,7 @@ impl<'a> TypeBuilder<'a> {
                         field.boxed = cyclic(&field.ty, &def.name);
                     }
                 }
-                TypeKind::Union { variants } => {
+                TypeKind::Union { variants, .. } => {
                     for variant in variants.iter_mut() {
                         variant.boxed = cyclic(&variant.ty, &def.name);
                     }
@@ -844,7 +898,7 @@ pub fn param_types(defs: &[TypeDef]) -> BTreeSet<String> {
             let ok = match &def.kind {
                 TypeKind::Enum { .. } => true,
                 TypeKind::Alias(ty) => is_param(ty, &found),
-                TypeKind::Union { variants } => variants.iter().all(|v| is_param(&v.ty, &found)),
+                TypeKind::Union { variants, .. } => variants.iter().all(|v| is_param(&v.ty, &found)),
                 TypeKind::Struct { .. } => false,
             };
             if ok {
@@ -889,7 +943,7 @@ fn direct_names(kind: &TypeKind) -> Vec<String> {
     };
     match kind {
         TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| named(&f.ty)).collect(),
-        TypeKind::Union { variants } => variants.iter().filter_map(|v| named(&v.ty)).collect(),
+        TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| named(&v.ty)).collect(),
         TypeKind::Alias(ty) => named(ty).into_iter().collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
