@@ -12,7 +12,7 @@ use std::process::{Command as Process, ExitCode};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use clientgen::vendors::{self, Drift};
+use clientgen::vendors;
 use clientgen::CrateSettings;
 
 #[derive(Parser)]
@@ -134,10 +134,7 @@ fn regen(only: Option<&str>, check: bool) -> Result<ExitCode, String> {
     if !stale.is_empty() {
         eprintln!("\ngenerated/ is stale:");
         for drift in &stale {
-            let path = match drift {
-                Drift::Missing(p) | Drift::Differs(p) | Drift::Extra(p) => p,
-            };
-            eprintln!("  {drift}  [{}]", path.display());
+            eprintln!("  {drift}");
         }
         eprintln!("\nrun `{}` and commit the result", vendors::REGEN_COMMAND);
         return Ok(ExitCode::FAILURE);

@@ -14,7 +14,8 @@ use std::collections::BTreeSet;
 use super::{doc, ident, rust_type};
 use crate::model::types::{param_types, ADDITIONAL_FIELD};
 use crate::model::{
-    Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, UnionVariant,
+    Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind,
+    UnionVariant,
 };
 
 /// The contents of `src/types.rs`.

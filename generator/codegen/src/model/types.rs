@@ -16,7 +16,8 @@ use openapiv3::{
 };
 
 use super::{
-    Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant,
+    Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
 };
 use crate::diagnostic::{push_pointer, Problem};
 use crate::naming::{self, NameAllocator};
@@ -628,7 +629,10 @@ impl<'a> TypeBuilder<'a> {
             doc: doc_of(data),
             deprecated: data.deprecated,
             pointer: pointer.to_owned(),
-            kind: TypeKind::Union { variants, discriminator },
+            kind: TypeKind::Union {
+                variants,
+                discriminator,
+            },
         })
     }
 
@@ -656,7 +660,10 @@ impl<'a> TypeBuilder<'a> {
             } else {
                 Ok(target.clone())
             };
-            let variant = key.ok().and_then(|k| self.components.get(&k)).and_then(|rust| variant_of(rust));
+            let variant = key
+                .ok()
+                .and_then(|k| self.components.get(&k))
+                .and_then(|rust| variant_of(rust));
             match variant {
                 Some(variant) => mapping.push((value.clone(), variant)),
                 None => problems.push(Problem::new(
@@ -666,7 +673,9 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         for variant in variants {
-            let TypeRef::Named(rust) = &variant.ty else { continue };
+            let TypeRef::Named(rust) = &variant.ty else {
+                continue;
+            };
             let already = mapping.iter().any(|(_, v)| *v == variant.name);
             if let (Some(key), false) = (self.component_keys.get(rust), already) {
                 mapping.push((key.clone(), variant.name.clone()));
@@ -898,7 +907,9 @@ pub fn param_types(defs: &[TypeDef]) -> BTreeSet<String> {
             let ok = match &def.kind {
                 TypeKind::Enum { .. } => true,
                 TypeKind::Alias(ty) => is_param(ty, &found),
-                TypeKind::Union { variants, .. } => variants.iter().all(|v| is_param(&v.ty, &found)),
+                TypeKind::Union { variants, .. } => {
+                    variants.iter().all(|v| is_param(&v.ty, &found))
+                }
                 TypeKind::Struct { .. } => false,
             };
             if ok {
