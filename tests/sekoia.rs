@@ -1,0 +1,782 @@
+//! The generated Sekoia.io client against a wiremock server on 127.0.0.1: every operation's
+//! request shape (method, path, query, headers, body) and response decoding.
+
+use std::collections::BTreeMap;
+
+use sekoia_client::operations::{
+    DeleteRuleParams, GetAlertParams, GetEventSearchJobEventsParams, ListAlertsParams,
+    ListCaseCommentsParams, ListCasesParams, ListRulesParams,
+};
+use sekoia_client::types::{
+    AlertUpdate, AlertWorkflowUpdate, CaseCommentCreate, CaseCreate, CasePriority, CaseUpdate,
+    CommentCreate, EventSearchJobCreate, EventSearchJobStatus, InvitationCreate, RuleCreate,
+    SortDirection,
+};
+use sekoia_client::{Client, Error};
+use serde_json::{json, Value};
+use uuid::Uuid;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const KEY: &str = "sekoia-test-key";
+const RULE_UUID: &str = "0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11";
+const ALERT_UUID: &str = "5b1d7f2e-8a3c-4e6f-9d0b-1c2a3b4c5d6e";
+const CASE_UUID: &str = "9f8e7d6c-5b4a-4321-8fed-cba987654321";
+const JOB_UUID: &str = "c4f1e2d3-b4a5-4697-8899-aabbccddeeff";
+const COMMUNITY: &str = "88dcb0c6-4efe-4256-95f1-40d2c4fefefd";
+
+/// A server, and a client pointed at it under the automation library's `/api/v1` prefix.
+async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(format!("{}/api/v1", server.uri()))
+        .bearer_token(KEY)
+        .build()
+        .expect("valid configuration");
+    (server, client)
+}
+
+/// Expects exactly one `verb path` request carrying the bearer key, answered with `status` and
+/// `body` (no body when `Value::Null`).
+async fn expect(server: &MockServer, verb: &str, route: &str, status: u16, body: Value) {
+    let mut response = ResponseTemplate::new(status);
+    if !body.is_null() {
+        response = response.set_body_json(body);
+    }
+    Mock::given(method(verb))
+        .and(path(route))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// The one request the server saw.
+async fn received(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+fn json_body(request: &Request) -> Value {
+    assert_eq!(request.headers["content-type"], "application/json");
+    serde_json::from_slice(&request.body).expect("JSON body")
+}
+
+fn rule_json() -> Value {
+    json!({
+        "uuid": RULE_UUID,
+        "name": "My custom SIGMA rule",
+        "type": "sigma",
+        "description": "Detect spawn of Powershell",
+        "payload": "detection:\n  selection:\n    process.command_line|contains: 'powershell'\n  condition: selection",
+        "severity": 40,
+        "effort": 3,
+        "enabled": true,
+        "community_uuid": COMMUNITY,
+        "last_compilation_at": "2024-05-01T12:00:00Z",
+        "alert_type": {"uuid": "599f4b1a-dd60-43fe-8ee9-07d3c5d00ded", "value": "malware"},
+        "tags": [{"uuid": "1a2b3c4d-0000-4000-8000-000000000001", "name": "windows"}],
+        "a_field_added_next_year": {"nested": [1, 2, 3]}
+    })
+}
+
+fn alert_json() -> Value {
+    json!({
+        "uuid": ALERT_UUID,
+        "short_id": "ALWxYz12",
+        "title": "Suspicious PowerShell",
+        "status": {"uuid": "2efc4930-1442-4abb-acf2-58ba219a4fd0", "name": "Ongoing"},
+        "urgency": {"value": 40, "current_value": 40, "display": "Medium"},
+        "created_at": 1714560000,
+        "updated_at": 1714563600,
+        "first_seen_at": "2024-05-01T10:00:00Z",
+        "triage_score_added_later": 12
+    })
+}
+
+fn case_json() -> Value {
+    json!({
+        "uuid": CASE_UUID,
+        "short_id": "CAa1b2c3",
+        "title": "Compromised host",
+        "priority": "high",
+        "created_at": "2024-05-01T12:00:00Z",
+        "number_of_alerts": 3
+    })
+}
+
+fn rule_create() -> RuleCreate {
+    let mut body = RuleCreate::new(
+        "My custom SIGMA rule".into(),
+        "sigma".into(),
+        "Detect spawn of Powershell".into(),
+        "detection:\n  selection:\n    process.command_line|contains: 'powershell'\n  condition: selection".into(),
+        40,
+        3,
+        "599f4b1a-dd60-43fe-8ee9-07d3c5d00ded".parse().expect("uuid"),
+        true,
+    );
+    body.tags = Some(vec!["windows".into()]);
+    body
+}
+
+fn rule_create_json() -> Value {
+    json!({
+        "name": "My custom SIGMA rule",
+        "type": "sigma",
+        "description": "Detect spawn of Powershell",
+        "payload": "detection:\n  selection:\n    process.command_line|contains: 'powershell'\n  condition: selection",
+        "severity": 40,
+        "effort": 3,
+        "alert_type_uuid": "599f4b1a-dd60-43fe-8ee9-07d3c5d00ded",
+        "enabled": true,
+        "tags": ["windows"]
+    })
+}
+
+// ----- rules catalog -----
+
+#[tokio::test]
+async fn list_rules_sends_the_bracketed_match_key_percent_encoded() {
+    let (server, client) = setup().await;
+    let page =
+        json!({"total": 1, "has_more": false, "items": [rule_json()], "next_page_token": "x"});
+    expect(
+        &server,
+        "GET",
+        "/api/v1/sic/conf/rules-catalog/rules",
+        200,
+        page,
+    )
+    .await;
+    let params = ListRulesParams {
+        match_name: Some("Suspicious Windows Defender Exclusion Command".into()),
+        limit: Some(10),
+        offset: Some(20),
+        sort: Some("name".into()),
+        ..Default::default()
+    };
+    let page = client.list_rules(&params).await.expect("listed");
+    let request = received(&server).await;
+    assert_eq!(
+        request.url.query(),
+        Some("match%5Bname%5D=Suspicious%20Windows%20Defender%20Exclusion%20Command&limit=10&offset=20&sort=name")
+    );
+    assert_eq!(page.total, 1);
+    assert_eq!(page.has_more, Some(false));
+    assert_eq!(page.items[0].name, "My custom SIGMA rule");
+    assert_eq!(page.items[0].severity, Some(40));
+    assert_eq!(page.additional_properties["next_page_token"], "x");
+}
+
+#[tokio::test]
+async fn list_rules_without_parameters_sends_no_query() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/api/v1/sic/conf/rules-catalog/rules",
+        200,
+        json!({"total": 0, "items": []}),
+    )
+    .await;
+    let page = client
+        .list_rules(&ListRulesParams::default())
+        .await
+        .expect("listed");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert!(page.items.is_empty());
+}
+
+#[tokio::test]
+async fn create_rule_posts_the_documented_body() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "POST",
+        "/api/v1/sic/conf/rules-catalog/rules",
+        200,
+        rule_json(),
+    )
+    .await;
+    let rule = client.create_rule(&rule_create()).await.expect("created");
+    assert_eq!(json_body(&received(&server).await), rule_create_json());
+    assert_eq!(rule.uuid.to_string(), RULE_UUID);
+}
+
+#[tokio::test]
+async fn get_rule_decodes_known_and_unknown_members() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/conf/rules-catalog/rules/{RULE_UUID}");
+    expect(&server, "GET", &route, 200, rule_json()).await;
+    let rule = client.get_rule(RULE_UUID).await.expect("fetched");
+    assert_eq!(rule.r#type.as_deref(), Some("sigma"));
+    assert_eq!(
+        rule.last_compilation_at.map(|t| t.to_rfc3339()),
+        Some("2024-05-01T12:00:00+00:00".into())
+    );
+    assert_eq!(
+        rule.tags.as_ref().expect("tags")[0].name.as_deref(),
+        Some("windows")
+    );
+    assert_eq!(
+        rule.additional_properties["a_field_added_next_year"],
+        json!({"nested": [1, 2, 3]})
+    );
+}
+
+#[tokio::test]
+async fn update_rule_puts_the_body() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/conf/rules-catalog/rules/{RULE_UUID}");
+    expect(&server, "PUT", &route, 200, rule_json()).await;
+    client
+        .update_rule(RULE_UUID, &rule_create())
+        .await
+        .expect("updated");
+    assert_eq!(json_body(&received(&server).await), rule_create_json());
+}
+
+#[tokio::test]
+async fn delete_rule_sends_the_community_and_accepts_no_content() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/conf/rules-catalog/rules/{RULE_UUID}");
+    expect(&server, "DELETE", &route, 204, Value::Null).await;
+    let params = DeleteRuleParams {
+        community_uuid: Some(COMMUNITY.parse().expect("uuid")),
+    };
+    client
+        .delete_rule(RULE_UUID, &params)
+        .await
+        .expect("deleted");
+    let request = received(&server).await;
+    assert_eq!(
+        request.url.query(),
+        Some(format!("community_uuid={COMMUNITY}").as_str())
+    );
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn enable_and_disable_rule_put_to_their_sub_resources() {
+    for (verb_path, enabled) in [("enabled", true), ("disabled", false)] {
+        let (server, client) = setup().await;
+        let route = format!("/api/v1/sic/conf/rules-catalog/rules/{RULE_UUID}/{verb_path}");
+        let mut rule = rule_json();
+        rule["enabled"] = json!(enabled);
+        expect(&server, "PUT", &route, 200, rule).await;
+        let rule = if enabled {
+            client.enable_rule(RULE_UUID).await
+        } else {
+            client.disable_rule(RULE_UUID).await
+        }
+        .expect("toggled");
+        assert_eq!(rule.enabled, Some(enabled));
+        assert!(received(&server).await.body.is_empty());
+    }
+}
+
+// ----- invitations -----
+
+#[tokio::test]
+async fn create_invitation_posts_email_and_community_roles() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "POST",
+        "/api/v1/invitations",
+        200,
+        json!({"uuid": "6d1c2b3a-0000-4000-8000-000000000002", "email": "john.doe@example.com"}),
+    )
+    .await;
+    let role: Uuid = "44aaa41f-24ee-41d3-a7c1-4677da8b9243"
+        .parse()
+        .expect("uuid");
+    let communities = BTreeMap::from([(COMMUNITY.to_owned(), vec![role])]);
+    let invitation = client
+        .create_invitation(&InvitationCreate::new(
+            "john.doe@example.com".into(),
+            communities,
+        ))
+        .await
+        .expect("invited");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"email": "john.doe@example.com", "communities": {COMMUNITY: ["44aaa41f-24ee-41d3-a7c1-4677da8b9243"]}})
+    );
+    assert_eq!(invitation.email.as_deref(), Some("john.doe@example.com"));
+}
+
+// ----- event search jobs -----
+
+#[tokio::test]
+async fn create_event_search_job_posts_query_and_window() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "POST",
+        "/api/v1/sic/conf/events/search/jobs",
+        200,
+        json!({"uuid": JOB_UUID}),
+    )
+    .await;
+    let mut body =
+        EventSearchJobCreate::new("source.ip:\"1.2.3.4\"".into(), "-30d".into(), "now".into());
+    body.term_lang = Some("dork".into());
+    let job = client
+        .create_event_search_job(&body)
+        .await
+        .expect("created");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"term": "source.ip:\"1.2.3.4\"", "earliest_time": "-30d", "latest_time": "now", "term_lang": "dork"})
+    );
+    assert_eq!(job.uuid.to_string(), JOB_UUID);
+    assert_eq!(job.status, None);
+}
+
+#[tokio::test]
+async fn get_event_search_job_decodes_status_codes_including_unknown_ones() {
+    for (code, expected) in [
+        (0, EventSearchJobStatus::NotStarted),
+        (1, EventSearchJobStatus::InProgress),
+        (2, EventSearchJobStatus::Done),
+        (3, EventSearchJobStatus::Cancelled),
+        (4, EventSearchJobStatus::Failed),
+        (7, EventSearchJobStatus::Unknown(7)),
+    ] {
+        let (server, client) = setup().await;
+        let route = format!("/api/v1/sic/conf/events/search/jobs/{JOB_UUID}");
+        expect(
+            &server,
+            "GET",
+            &route,
+            200,
+            json!({"uuid": JOB_UUID, "status": code, "total": 12}),
+        )
+        .await;
+        let job = client
+            .get_event_search_job(JOB_UUID)
+            .await
+            .expect("fetched");
+        assert_eq!(job.status.as_ref(), Some(&expected));
+        assert_eq!(
+            serde_json::to_value(&job).expect("encodes")["status"],
+            json!(code)
+        );
+    }
+}
+
+#[tokio::test]
+async fn get_event_search_job_events_pages_with_limit_and_offset() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/conf/events/search/jobs/{JOB_UUID}/events");
+    let events =
+        json!({"total": 2, "items": [{"source.ip": "1.2.3.4", "message": "a"}, {"message": "b"}]});
+    expect(&server, "GET", &route, 200, events).await;
+    let params = GetEventSearchJobEventsParams {
+        limit: Some(1000),
+        offset: Some(100),
+    };
+    let page = client
+        .get_event_search_job_events(JOB_UUID, &params)
+        .await
+        .expect("events");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("limit=1000&offset=100")
+    );
+    assert_eq!(page.total, 2);
+    assert_eq!(page.items[0]["source.ip"], "1.2.3.4");
+}
+
+// ----- alerts -----
+
+#[tokio::test]
+async fn list_alerts_sends_filters_in_spec_order() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/api/v1/sic/alerts",
+        200,
+        json!({"total": 1, "has_more": true, "items": [alert_json()]}),
+    )
+    .await;
+    let params = ListAlertsParams {
+        match_status_name: Some("Ongoing,Acknowledged".into()),
+        date_created_at: Some("2024-05-01,2024-05-31".into()),
+        limit: Some(100),
+        direction: Some(SortDirection::Desc),
+        with_count: Some(true),
+        ..Default::default()
+    };
+    let page = client.list_alerts(&params).await.expect("listed");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("match%5Bstatus_name%5D=Ongoing%2CAcknowledged&date%5Bcreated_at%5D=2024-05-01%2C2024-05-31&limit=100&direction=desc&with_count=true")
+    );
+    let alert = &page.items[0];
+    assert_eq!(
+        alert.created_at,
+        Some(1714560000),
+        "alerts use epoch seconds"
+    );
+    assert_eq!(alert.first_seen_at.map(|t| t.timestamp()), Some(1714557600));
+    assert_eq!(alert.additional_properties["triage_score_added_later"], 12);
+}
+
+#[tokio::test]
+async fn get_alert_accepts_a_short_id_and_flags() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/api/v1/sic/alerts/ALWxYz12",
+        200,
+        alert_json(),
+    )
+    .await;
+    let params = GetAlertParams {
+        stix: Some(false),
+        cases: Some(true),
+    };
+    let alert = client
+        .get_alert("ALWxYz12", &params)
+        .await
+        .expect("fetched");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("stix=false&cases=true")
+    );
+    assert_eq!(
+        alert.status.as_ref().and_then(|s| s.name.as_deref()),
+        Some("Ongoing")
+    );
+}
+
+#[tokio::test]
+async fn update_alert_patches_only_the_members_set() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "PATCH",
+        &format!("/api/v1/sic/alerts/{ALERT_UUID}"),
+        200,
+        alert_json(),
+    )
+    .await;
+    let body = AlertUpdate {
+        title: Some("Renamed".into()),
+        urgency: Some(80),
+        ..Default::default()
+    };
+    client
+        .update_alert(ALERT_UUID, &body)
+        .await
+        .expect("updated");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"title": "Renamed", "urgency": 80})
+    );
+}
+
+#[tokio::test]
+async fn update_alert_workflow_patches_the_action() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/alerts/{ALERT_UUID}/workflow");
+    let actions = json!({"actions": [{"id": "ade85a5e-0000-4000-8000-000000000003", "name": "Validate", "description": "Mark as true positive"}]});
+    expect(&server, "PATCH", &route, 200, actions).await;
+    let mut body = AlertWorkflowUpdate::new(
+        "ade85a5e-0000-4000-8000-000000000003"
+            .parse()
+            .expect("uuid"),
+    );
+    body.comment = Some("confirmed".into());
+    let answer = client
+        .update_alert_workflow(ALERT_UUID, &body)
+        .await
+        .expect("moved");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"action_uuid": "ade85a5e-0000-4000-8000-000000000003", "comment": "confirmed"})
+    );
+    assert_eq!(answer.actions.expect("actions").len(), 1);
+}
+
+#[tokio::test]
+async fn alert_comments_are_listed_and_created() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/alerts/{ALERT_UUID}/comments");
+    let comment = json!({"uuid": "b0b0b0b0-0000-4000-8000-000000000004", "content": "Looking", "date": 1714560000, "created_by_type": "apikey", "unseen": true});
+    expect(&server, "POST", &route, 200, comment.clone()).await;
+    let mut body = CommentCreate::new("Looking".into());
+    body.author = Some("automation".into());
+    let created = client
+        .create_alert_comment(ALERT_UUID, &body)
+        .await
+        .expect("commented");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"content": "Looking", "author": "automation"})
+    );
+    assert_eq!(created.date, Some(1714560000));
+
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        &route,
+        200,
+        json!({"total": 1, "has_more": false, "items": [comment]}),
+    )
+    .await;
+    let listed = client
+        .list_alert_comments(ALERT_UUID)
+        .await
+        .expect("listed");
+    assert_eq!(listed.items[0].content, "Looking");
+}
+
+// ----- cases -----
+
+#[tokio::test]
+async fn list_cases_filters_and_pages() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/api/v1/sic/cases",
+        200,
+        json!({"total": 1, "has_more": false, "items": [case_json()]}),
+    )
+    .await;
+    let params = ListCasesParams {
+        match_tags: Some("ransomware".into()),
+        limit: Some(50),
+        offset: Some(0),
+        ..Default::default()
+    };
+    let page = client.list_cases(&params).await.expect("listed");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("match%5Btags%5D=ransomware&limit=50&offset=0")
+    );
+    assert_eq!(page.items[0].priority, Some(CasePriority::High));
+}
+
+#[tokio::test]
+async fn create_case_posts_title_and_priority() {
+    let (server, client) = setup().await;
+    expect(&server, "POST", "/api/v1/sic/cases", 200, case_json()).await;
+    let mut body = CaseCreate::new("Compromised host".into());
+    body.priority = Some(CasePriority::High);
+    let case = client.create_case(&body).await.expect("created");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"title": "Compromised host", "priority": "high"})
+    );
+    assert_eq!(case.short_id, "CAa1b2c3");
+}
+
+#[tokio::test]
+async fn get_update_and_delete_case() {
+    let route = format!("/api/v1/sic/cases/{CASE_UUID}");
+    let (server, client) = setup().await;
+    let mut unknown_priority = case_json();
+    unknown_priority["priority"] = json!("critical");
+    expect(&server, "GET", &route, 200, unknown_priority).await;
+    let case = client.get_case(CASE_UUID).await.expect("fetched");
+    assert_eq!(
+        case.priority,
+        Some(CasePriority::Unknown("critical".into()))
+    );
+    assert_eq!(
+        serde_json::to_value(&case).expect("encodes")["priority"],
+        "critical"
+    );
+
+    let (server, client) = setup().await;
+    expect(&server, "PATCH", &route, 200, case_json()).await;
+    let body = CaseUpdate {
+        description: Some("Escalated".into()),
+        ..Default::default()
+    };
+    client.update_case(CASE_UUID, &body).await.expect("updated");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"description": "Escalated"})
+    );
+
+    let (server, client) = setup().await;
+    expect(&server, "DELETE", &route, 204, Value::Null).await;
+    client.delete_case(CASE_UUID).await.expect("deleted");
+}
+
+#[tokio::test]
+async fn case_comments_are_listed_and_created() {
+    let route = format!("/api/v1/sic/cases/{CASE_UUID}/comments");
+    let comment = json!({"uuid": "c0c0c0c0-0000-4000-8000-000000000005", "content": "Isolated the host", "created_at": "2024-05-01T12:30:00Z"});
+    let (server, client) = setup().await;
+    expect(&server, "POST", &route, 200, comment.clone()).await;
+    let created = client
+        .create_case_comment(
+            CASE_UUID,
+            &CaseCommentCreate::new("Isolated the host".into()),
+        )
+        .await
+        .expect("commented");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"content": "Isolated the host"})
+    );
+    assert_eq!(created.content, "Isolated the host");
+
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        &route,
+        200,
+        json!({"total": 1, "items": [comment]}),
+    )
+    .await;
+    let params = ListCaseCommentsParams {
+        direction: Some(SortDirection::Asc),
+        ..Default::default()
+    };
+    let listed = client
+        .list_case_comments(CASE_UUID, &params)
+        .await
+        .expect("listed");
+    assert_eq!(received(&server).await.url.query(), Some("direction=asc"));
+    assert_eq!(listed.total, 1);
+}
+
+// ----- key validation, base URL, errors, encoding -----
+
+#[tokio::test]
+async fn validate_api_key_reads_the_identity() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/api/v1/apiauth/auth/validate",
+        200,
+        json!({"identity": "apikey:123", "type": "apikey"}),
+    )
+    .await;
+    let validation = client.validate_api_key().await.expect("valid");
+    assert_eq!(validation.identity.as_deref(), Some("apikey:123"));
+}
+
+#[tokio::test]
+async fn the_documented_prefix_is_the_default_and_both_are_listed() {
+    assert_eq!(sekoia_client::DEFAULT_BASE_URL, "https://api.sekoia.io/v1");
+    let urls: Vec<&str> = sekoia_client::SERVERS.iter().map(|s| s.url).collect();
+    assert_eq!(
+        urls,
+        ["https://api.sekoia.io/v1", "https://api.sekoia.io/api/v1"]
+    );
+
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(format!("{}/v1/", server.uri()))
+        .bearer_token(KEY)
+        .build()
+        .expect("valid");
+    expect(&server, "GET", "/v1/apiauth/auth/validate", 200, json!({})).await;
+    client.validate_api_key().await.expect("reached under /v1");
+}
+
+#[tokio::test]
+async fn a_declared_error_status_keeps_status_and_body() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/conf/rules-catalog/rules/{RULE_UUID}");
+    expect(
+        &server,
+        "GET",
+        &route,
+        403,
+        json!({"message": "Insufficient permissions", "code": "T300"}),
+    )
+    .await;
+    let error = client.get_rule(RULE_UUID).await.expect_err("forbidden");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    let Error::Status(status) = &error else {
+        panic!("not a status error: {error}");
+    };
+    assert_eq!(
+        status.body_json().expect("JSON")["message"],
+        "Insufficient permissions"
+    );
+    assert!(error.to_string().contains("get_rule"), "{error}");
+    assert!(!format!("{error:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn a_success_with_the_wrong_shape_is_a_decode_error() {
+    let (server, client) = setup().await;
+    let mut rule = rule_json();
+    rule["severity"] = json!("high");
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/conf/rules-catalog/rules/{RULE_UUID}"),
+        200,
+        rule,
+    )
+    .await;
+    let error = client.get_rule(RULE_UUID).await.expect_err("mismatch");
+    let Error::Decode { path, .. } = &error else {
+        panic!("not a decode error: {error}");
+    };
+    assert_eq!(path, "severity");
+}
+
+#[tokio::test]
+async fn path_parameters_are_encoded_as_one_segment() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let _ = client
+        .get_alert("../../invitations?x=1#frag", &GetAlertParams::default())
+        .await;
+    let request = received(&server).await;
+    assert_eq!(
+        request.url.path(),
+        "/api/v1/sic/alerts/..%2F..%2Finvitations%3Fx%3D1%23frag"
+    );
+    assert_eq!(request.url.query(), None);
+}
+
+#[tokio::test]
+async fn dot_segment_path_parameters_are_refused_without_a_request() {
+    let (server, client) = setup().await;
+    let error = client.delete_case("..").await.expect_err("refused");
+    assert!(
+        matches!(error, Error::InvalidParameter { name: "uuid", .. }),
+        "{error}"
+    );
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn unknown_members_survive_a_decode_encode_round_trip() {
+    let original = rule_json();
+    let rule: sekoia_client::types::Rule =
+        serde_json::from_value(original.clone()).expect("decodes");
+    let mut reencoded = serde_json::to_value(&rule).expect("encodes");
+    // Dates are re-serialised in chrono's RFC 3339 form; compare the instant, then the rest.
+    assert_eq!(reencoded["last_compilation_at"], "2024-05-01T12:00:00Z");
+    reencoded["last_compilation_at"] = original["last_compilation_at"].clone();
+    assert_eq!(reencoded, original);
+}
