@@ -183,12 +183,7 @@ fn generate(
 }
 
 /// Hand-written packages; generated crates are formatted by the generator, not rustfmt.
-const HAND_WRITTEN: &[&str] = &[
-    "clientgen",
-    "clientgen-runtime",
-    "xtask",
-    "integration-tests",
-];
+const HAND_WRITTEN: &[&str] = &["clientgen", "clientgen-runtime", "integration-tests"];
 
 /// Runs `cargo <args>` at the repository root; fails with the step's name.
 fn cargo(step: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
