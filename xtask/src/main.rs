@@ -209,6 +209,12 @@ fn test() -> Result<ExitCode, String> {
         fmt.extend(["-p", package]);
     }
     cargo("format", &fmt, &[])?;
+    let xtask_manifest = ["--manifest-path", "xtask/Cargo.toml"];
+    cargo(
+        "format (xtask)",
+        &[&["fmt", "--check"][..], &xtask_manifest].concat(),
+        &[],
+    )?;
     cargo(
         "clippy",
         &[
@@ -221,6 +227,13 @@ fn test() -> Result<ExitCode, String> {
         ],
         &[],
     )?;
+    let xtask_clippy = [
+        &["clippy"][..],
+        &xtask_manifest,
+        &["--target-dir", "target/xtask", "--", "-D", "warnings"],
+    ]
+    .concat();
+    cargo("clippy (xtask)", &xtask_clippy, &[])?;
     eprintln!("\n==> generated/ is current: cargo xtask regen --check");
     if regen(None, true)? != ExitCode::SUCCESS {
         return Err("generated/ is stale: run `cargo xtask regen` and commit the result".into());
