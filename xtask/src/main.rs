@@ -251,8 +251,18 @@ fn test() -> Result<ExitCode, String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     eprintln!("\n==> corpus: cargo xtask corpus");
-    corpus(None)
+    let verdict = corpus(None)?;
+    if verdict != ExitCode::SUCCESS {
+        println!("checks: {} passed, 1 failed", CHECKS - 1);
+        return Ok(verdict);
+    }
+    println!("checks: {CHECKS} passed, 0 failed");
+    Ok(ExitCode::SUCCESS)
 }
+
+/// The steps `test` runs: format ×2, clippy ×2, staleness, tests, rustdoc, corpus. Any step
+/// but the corpus stops the run with an error before the summary.
+const CHECKS: usize = 8;
 
 /// Generates each corpus spec under `target/corpus/<name>` and runs clippy on it.
 fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {

@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use indexmap::IndexMap;
+
 use openapiv3::{
     AdditionalProperties, Components, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData,
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -85,6 +87,35 @@ struct ObjectParts<'a> {
     required: BTreeSet<&'a str>,
     additional: Option<&'a AdditionalProperties>,
     additional_pointer: String,
+}
+
+impl<'a> ObjectParts<'a> {
+    /// The object part of the schema at `pointer`.
+    fn new(
+        properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+    ) -> Self {
+        let properties_pointer = push_pointer(pointer, "properties");
+        ObjectParts {
+            properties: properties
+                .iter()
+                .map(|(k, v)| (k, v, push_pointer(&properties_pointer, k)))
+                .collect(),
+            required: required.iter().map(String::as_str).collect(),
+            additional,
+            additional_pointer: push_pointer(pointer, "additionalProperties"),
+        }
+    }
+}
+
+/// The problem for a `not` schema at `pointer`.
+fn not_supported(pointer: &str) -> Problem {
+    Problem::new(
+        push_pointer(pointer, "not"),
+        "`not` schemas are not supported: describe what the value is, not what it is not",
+    )
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -289,16 +320,12 @@ impl<'a> TypeBuilder<'a> {
                 self.array(a.items.as_ref(), pointer, hint, problems)
             }
             SchemaKind::Type(Type::Object(o)) => {
-                let parts = ObjectParts {
-                    properties: o
-                        .properties
-                        .iter()
-                        .map(|(k, v)| (k, v, push_pointer(&push_pointer(pointer, "properties"), k)))
-                        .collect(),
-                    required: o.required.iter().map(String::as_str).collect(),
-                    additional: o.additional_properties.as_ref(),
-                    additional_pointer: push_pointer(pointer, "additionalProperties"),
-                };
+                let parts = ObjectParts::new(
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    pointer,
+                );
                 self.object(data, parts, pointer, hint, fixed, problems)
             }
             SchemaKind::OneOf { one_of } => {
@@ -311,10 +338,7 @@ impl<'a> TypeBuilder<'a> {
                 self.all_of(data, all_of, None, pointer, hint, fixed, problems)
             }
             SchemaKind::Not { .. } => {
-                problems.push(Problem::new(
-                    push_pointer(pointer, "not"),
-                    "`not` schemas are not supported: describe what the value is, not what it is not",
-                ));
+                problems.push(not_supported(pointer));
                 TypeRef::Any
             }
             SchemaKind::Any(any) => self.any_schema(schema, any, pointer, hint, fixed, problems),
@@ -332,21 +356,14 @@ impl<'a> TypeBuilder<'a> {
         problems: &mut Vec<Problem>,
     ) -> TypeRef {
         let data = &schema.schema_data;
-        let own_object = ObjectParts {
-            properties: any
-                .properties
-                .iter()
-                .map(|(k, v)| (k, v, push_pointer(&push_pointer(pointer, "properties"), k)))
-                .collect(),
-            required: any.required.iter().map(String::as_str).collect(),
-            additional: any.additional_properties.as_ref(),
-            additional_pointer: push_pointer(pointer, "additionalProperties"),
-        };
+        let own_object = ObjectParts::new(
+            &any.properties,
+            &any.required,
+            any.additional_properties.as_ref(),
+            pointer,
+        );
         if any.not.is_some() {
-            problems.push(Problem::new(
-                push_pointer(pointer, "not"),
-                "`not` schemas are not supported: describe what the value is, not what it is not",
-            ));
+            problems.push(not_supported(pointer));
             return TypeRef::Any;
         }
         if !any.all_of.is_empty() {
@@ -790,16 +807,12 @@ impl<'a> TypeBuilder<'a> {
         let at = resolved.pointer.clone();
         let schema = resolved.item;
         let parts = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => Some(ObjectParts {
-                properties: o
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k, v, push_pointer(&push_pointer(&at, "properties"), k)))
-                    .collect(),
-                required: o.required.iter().map(String::as_str).collect(),
-                additional: o.additional_properties.as_ref(),
-                additional_pointer: push_pointer(&at, "additionalProperties"),
-            }),
+            SchemaKind::Type(Type::Object(o)) => Some(ObjectParts::new(
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                &at,
+            )),
             SchemaKind::AllOf { all_of } => {
                 for (i, inner) in all_of.iter().enumerate() {
                     let inner_pointer = push_pointer(&push_pointer(&at, "allOf"), &i.to_string());
@@ -812,16 +825,12 @@ impl<'a> TypeBuilder<'a> {
                     let inner_pointer = push_pointer(&push_pointer(&at, "allOf"), &i.to_string());
                     self.collect_all_of_part(inner, inner_pointer, merged, depth + 1, problems);
                 }
-                Some(ObjectParts {
-                    properties: any
-                        .properties
-                        .iter()
-                        .map(|(k, v)| (k, v, push_pointer(&push_pointer(&at, "properties"), k)))
-                        .collect(),
-                    required: any.required.iter().map(String::as_str).collect(),
-                    additional: any.additional_properties.as_ref(),
-                    additional_pointer: push_pointer(&at, "additionalProperties"),
-                })
+                Some(ObjectParts::new(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    &at,
+                ))
             }
             _ => {
                 problems.push(Problem::new(
