@@ -214,7 +214,7 @@ async fn get_rule_decodes_known_and_unknown_members() {
     let rule = client.get_rule(RULE_UUID).await.expect("fetched");
     assert_eq!(rule.r#type.as_deref(), Some("sigma"));
     assert_eq!(
-        rule.last_compilation_at.map(|t| t.to_rfc3339()),
+        rule.last_compilation_at.flatten().map(|t| t.to_rfc3339()),
         Some("2024-05-01T12:00:00+00:00".into())
     );
     assert_eq!(
@@ -424,7 +424,10 @@ async fn list_alerts_sends_filters_in_spec_order() {
         Some(1714560000),
         "alerts use epoch seconds"
     );
-    assert_eq!(alert.first_seen_at.map(|t| t.timestamp()), Some(1714557600));
+    assert_eq!(
+        alert.first_seen_at.flatten().map(|t| t.timestamp()),
+        Some(1714557600)
+    );
     assert_eq!(alert.additional_properties["triage_score_added_later"], 12);
 }
 
@@ -494,7 +497,7 @@ async fn update_alert_workflow_patches_the_action() {
             .parse()
             .expect("uuid"),
     );
-    body.comment = Some("confirmed".into());
+    body.comment = Some(Some("confirmed".into()));
     let answer = client
         .update_alert_workflow(ALERT_UUID, &body)
         .await

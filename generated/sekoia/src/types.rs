@@ -3,157 +3,201 @@
 
 //! Data types of the API, one per schema of the spec.
 /// A threat actor linked to an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Adversary {
     /// Identifier of the threat actor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the threat actor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Description of the threat actor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Adversary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Adversary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Adversary object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Adversary, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Adversary {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    r#type: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An alert raised by a detection rule. Beware the mixed time types: `created_at` and
 /// `updated_at` are epoch seconds (integers), while `first_seen_at` and `last_seen_at` are
 /// ISO 8601 strings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Alert {
     /// Identifier of the alert.
     pub uuid: uuid::Uuid,
     /// Short identifier of the alert, starting with `AL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Title of the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Free-text description of the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Option<String>>,
     /// Current workflow status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AlertStatus>,
     /// Urgency of the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<AlertUrgency>,
     /// Type of the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type: Option<AlertType>,
     /// The rule that raised the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<AlertRule>,
     /// The entity whose events raised the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<AlertEntity>,
     /// Community the alert belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Source of the detected activity (for example an address or a host).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Option<String>>,
     /// Target of the detected activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Option<String>>,
     /// Identifiers of the assets the alert concerns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<uuid::Uuid>>,
     /// Identifiers of the events behind the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_uuids: Option<Vec<String>>,
     /// How many similar occurrences were folded into this alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub similar: Option<i64>,
     /// Short identifier of the kill chain step the alert denotes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kill_chain_short_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kill_chain_short_id: Option<Option<String>>,
     /// Attack techniques associated with the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttps: Option<Vec<Ttp>>,
     /// Threat actors associated with the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adversaries: Option<Vec<Adversary>>,
     /// STIX bundle of the alert, present when asked with `stix=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stix: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stix: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Whether the alert was promoted to an incident.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_incident: Option<bool>,
     /// Comments the caller has not seen yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_unseen_comments: Option<i64>,
     /// Comments posted on the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_total_comments: Option<i64>,
     /// Identifier of the profile that created the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// Identifier of the profile that last changed the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_by_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by_type: Option<Option<String>>,
     /// When the alert was created, in seconds since the Unix epoch (not an ISO string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// When the alert was last changed, in seconds since the Unix epoch (not an ISO string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<i64>>,
     /// When the first event of the alert happened, as an ISO 8601 string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// When the last event of the alert happened, as an ISO 8601 string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Kind of detection that raised the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detection_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_type: Option<Option<String>>,
     /// Time taken to detect the activity (duration as reported by the API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_detect: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_detect: Option<Option<i64>>,
     /// Time taken to acknowledge the alert (duration as reported by the API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_acknowledge: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_acknowledge: Option<Option<i64>>,
     /// Time taken to respond to the alert (duration as reported by the API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_respond: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_respond: Option<Option<i64>>,
     /// Time taken to resolve the alert (duration as reported by the API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_resolve: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_resolve: Option<Option<i64>>,
     /// Time taken to ingest the events (duration as reported by the API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_to_ingest: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_ingest: Option<Option<i64>>,
     /// Identifiers of the intakes the events came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake_uuids: Option<Vec<uuid::Uuid>>,
     /// Custom status set on the alert, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_status_uuid: Option<uuid::Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_status_uuid: Option<Option<uuid::Uuid>>,
     /// Verdict set on the alert, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verdict_uuid: Option<uuid::Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict_uuid: Option<Option<uuid::Uuid>>,
     /// Changes made to the alert; only in the single-alert view.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<AlertHistoryEntry>>,
     /// Comments on the alert; only in the single-alert view.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<Comment>>,
     /// Countermeasures proposed for the alert; only in the single-alert view.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub countermeasures: Option<Vec<Countermeasure>>,
     /// Cases the alert belongs to, present when asked with `cases=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<AlertCaseRef>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -211,88 +255,421 @@ impl Alert {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for Alert {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Alert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Alert object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Alert, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<AlertStatus>> = None;
+                let mut field_5: Option<Option<AlertUrgency>> = None;
+                let mut field_6: Option<Option<AlertType>> = None;
+                let mut field_7: Option<Option<AlertRule>> = None;
+                let mut field_8: Option<Option<AlertEntity>> = None;
+                let mut field_9: Option<Option<uuid::Uuid>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<i64>> = None;
+                let mut field_15: Option<Option<String>> = None;
+                let mut field_16: Option<Option<Vec<Ttp>>> = None;
+                let mut field_17: Option<Option<Vec<Adversary>>> = None;
+                let mut field_18: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_19: Option<Option<bool>> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<String>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<String>> = None;
+                let mut field_26: Option<Option<i64>> = None;
+                let mut field_27: Option<Option<i64>> = None;
+                let mut field_28: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_29: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_30: Option<Option<String>> = None;
+                let mut field_31: Option<Option<i64>> = None;
+                let mut field_32: Option<Option<i64>> = None;
+                let mut field_33: Option<Option<i64>> = None;
+                let mut field_34: Option<Option<i64>> = None;
+                let mut field_35: Option<Option<i64>> = None;
+                let mut field_36: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut field_37: Option<Option<uuid::Uuid>> = None;
+                let mut field_38: Option<Option<uuid::Uuid>> = None;
+                let mut field_39: Option<Option<Vec<AlertHistoryEntry>>> = None;
+                let mut field_40: Option<Option<Vec<Comment>>> = None;
+                let mut field_41: Option<Option<Vec<Countermeasure>>> = None;
+                let mut field_42: Option<Option<Vec<AlertCaseRef>>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "short_id" => field_1 = Some(map.next_value()?),
+                        "title" => field_2 = Some(map.next_value()?),
+                        "details" => field_3 = Some(map.next_value()?),
+                        "status" => field_4 = Some(map.next_value()?),
+                        "urgency" => field_5 = Some(map.next_value()?),
+                        "alert_type" => field_6 = Some(map.next_value()?),
+                        "rule" => field_7 = Some(map.next_value()?),
+                        "entity" => field_8 = Some(map.next_value()?),
+                        "community_uuid" => field_9 = Some(map.next_value()?),
+                        "source" => field_10 = Some(map.next_value()?),
+                        "target" => field_11 = Some(map.next_value()?),
+                        "assets" => field_12 = Some(map.next_value()?),
+                        "event_uuids" => field_13 = Some(map.next_value()?),
+                        "similar" => field_14 = Some(map.next_value()?),
+                        "kill_chain_short_id" => field_15 = Some(map.next_value()?),
+                        "ttps" => field_16 = Some(map.next_value()?),
+                        "adversaries" => field_17 = Some(map.next_value()?),
+                        "stix" => field_18 = Some(map.next_value()?),
+                        "is_incident" => field_19 = Some(map.next_value()?),
+                        "number_of_unseen_comments" => field_20 = Some(map.next_value()?),
+                        "number_of_total_comments" => field_21 = Some(map.next_value()?),
+                        "created_by" => field_22 = Some(map.next_value()?),
+                        "created_by_type" => field_23 = Some(map.next_value()?),
+                        "updated_by" => field_24 = Some(map.next_value()?),
+                        "updated_by_type" => field_25 = Some(map.next_value()?),
+                        "created_at" => field_26 = Some(map.next_value()?),
+                        "updated_at" => field_27 = Some(map.next_value()?),
+                        "first_seen_at" => field_28 = Some(map.next_value()?),
+                        "last_seen_at" => field_29 = Some(map.next_value()?),
+                        "detection_type" => field_30 = Some(map.next_value()?),
+                        "time_to_detect" => field_31 = Some(map.next_value()?),
+                        "time_to_acknowledge" => field_32 = Some(map.next_value()?),
+                        "time_to_respond" => field_33 = Some(map.next_value()?),
+                        "time_to_resolve" => field_34 = Some(map.next_value()?),
+                        "time_to_ingest" => field_35 = Some(map.next_value()?),
+                        "intake_uuids" => field_36 = Some(map.next_value()?),
+                        "custom_status_uuid" => field_37 = Some(map.next_value()?),
+                        "verdict_uuid" => field_38 = Some(map.next_value()?),
+                        "history" => field_39 = Some(map.next_value()?),
+                        "comments" => field_40 = Some(map.next_value()?),
+                        "countermeasures" => field_41 = Some(map.next_value()?),
+                        "cases" => field_42 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Alert {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    short_id: field_1.unwrap_or_default(),
+                    title: field_2.unwrap_or_default(),
+                    details: field_3,
+                    status: field_4.unwrap_or_default(),
+                    urgency: field_5.unwrap_or_default(),
+                    alert_type: field_6.unwrap_or_default(),
+                    rule: field_7.unwrap_or_default(),
+                    entity: field_8.unwrap_or_default(),
+                    community_uuid: field_9.unwrap_or_default(),
+                    source: field_10,
+                    target: field_11,
+                    assets: field_12.unwrap_or_default(),
+                    event_uuids: field_13.unwrap_or_default(),
+                    similar: field_14.unwrap_or_default(),
+                    kill_chain_short_id: field_15,
+                    ttps: field_16.unwrap_or_default(),
+                    adversaries: field_17.unwrap_or_default(),
+                    stix: field_18,
+                    is_incident: field_19.unwrap_or_default(),
+                    number_of_unseen_comments: field_20.unwrap_or_default(),
+                    number_of_total_comments: field_21.unwrap_or_default(),
+                    created_by: field_22.unwrap_or_default(),
+                    created_by_type: field_23.unwrap_or_default(),
+                    updated_by: field_24,
+                    updated_by_type: field_25,
+                    created_at: field_26.unwrap_or_default(),
+                    updated_at: field_27,
+                    first_seen_at: field_28,
+                    last_seen_at: field_29,
+                    detection_type: field_30,
+                    time_to_detect: field_31,
+                    time_to_acknowledge: field_32,
+                    time_to_respond: field_33,
+                    time_to_resolve: field_34,
+                    time_to_ingest: field_35,
+                    intake_uuids: field_36.unwrap_or_default(),
+                    custom_status_uuid: field_37,
+                    verdict_uuid: field_38,
+                    history: field_39.unwrap_or_default(),
+                    comments: field_40.unwrap_or_default(),
+                    countermeasures: field_41.unwrap_or_default(),
+                    cases: field_42.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A case an alert belongs to, as summarised inside the alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertCaseRef {
     /// Short identifier of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Name of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether alerts can be added to the case automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_supplied: Option<bool>,
     /// Whether the case was created by hand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual: Option<bool>,
     /// Status of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertCaseRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertCaseRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertCaseRef object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertCaseRef, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "short_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "is_supplied" => field_2 = Some(map.next_value()?),
+                        "manual" => field_3 = Some(map.next_value()?),
+                        "status" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertCaseRef {
+                    short_id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    is_supplied: field_2.unwrap_or_default(),
+                    manual: field_3.unwrap_or_default(),
+                    status: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A category of alert types.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertCategory {
     /// Identifier of the category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertCategory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertCategory object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertCategory, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertCategory {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The entity whose events raised an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertEntity {
     /// Identifier of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AlertEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertEntity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertEntity object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertEntity, A::Error> {
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertEntity {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 /// One change in the history of an alert. The members besides those listed depend on the
 /// kind of change and are kept as extra properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertHistoryEntry {
     /// Identifier of the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Kind of change recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_type: Option<String>,
     /// When the change happened, in seconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Identifier of the profile that made the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertHistoryEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertHistoryEntry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertHistoryEntry, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "entry_type" => field_1 = Some(map.next_value()?),
+                        "created_at" => field_2 = Some(map.next_value()?),
+                        "created_by" => field_3 = Some(map.next_value()?),
+                        "created_by_type" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertHistoryEntry {
+                    uuid: field_0.unwrap_or_default(),
+                    entry_type: field_1.unwrap_or_default(),
+                    created_at: field_2.unwrap_or_default(),
+                    created_by: field_3.unwrap_or_default(),
+                    created_by_type: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One page of alerts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AlertList {
     /// Number of alerts matching the filters, over all pages.
     pub total: i64,
     /// Whether more alerts follow this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The alerts of this page.
     pub items: Vec<Alert>,
@@ -312,172 +689,564 @@ impl AlertList {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for AlertList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<Alert>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The rule that raised an alert, as summarised inside the alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertRule {
     /// Identifier of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Language of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Severity of the rule, from 0 to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// Detection logic of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// What the rule detects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AlertRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertRule, A::Error> {
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "severity" => field_3 = Some(map.next_value()?),
+                        "pattern" => field_4 = Some(map.next_value()?),
+                        "description" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertRule {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    r#type: field_2.unwrap_or_default(),
+                    severity: field_3.unwrap_or_default(),
+                    pattern: field_4.unwrap_or_default(),
+                    description: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 /// A workflow status of an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertStatus {
     /// Identifier of the status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the status means.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AlertStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertStatus, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertStatus {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 /// Type of an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertType {
     /// Category of the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Name of the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertType object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertType, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "category" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertType {
+                    category: field_0.unwrap_or_default(),
+                    value: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An alert type as referenced by a rule.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertTypeRef {
     /// Identifier of the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Identifier of the category of the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_uuid: Option<String>,
     /// Name of the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Details on the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Description of the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertTypeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertTypeRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertTypeRef object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertTypeRef, A::Error> {
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "category_uuid" => field_1 = Some(map.next_value()?),
+                        "value" => field_2 = Some(map.next_value()?),
+                        "detail" => field_3 = Some(map.next_value()?),
+                        "description" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertTypeRef {
+                    uuid: field_0.unwrap_or_default(),
+                    category_uuid: field_1.unwrap_or_default(),
+                    value: field_2.unwrap_or_default(),
+                    detail: field_3.unwrap_or_default(),
+                    description: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Alert properties to change; members left out keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertUpdate {
     /// New category of the alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type_category: Option<String>,
     /// New name of the alert type; needed whenever `alert_type_category` is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type_value: Option<String>,
     /// New description of the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// New urgency, from 0 to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<i64>,
     /// Short identifier of the kill chain step the alert denotes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kill_chain_short_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kill_chain_short_id: Option<Option<String>>,
     /// New title of the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertUpdate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "alert_type_category" => field_0 = Some(map.next_value()?),
+                        "alert_type_value" => field_1 = Some(map.next_value()?),
+                        "details" => field_2 = Some(map.next_value()?),
+                        "urgency" => field_3 = Some(map.next_value()?),
+                        "kill_chain_short_id" => field_4 = Some(map.next_value()?),
+                        "title" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertUpdate {
+                    alert_type_category: field_0.unwrap_or_default(),
+                    alert_type_value: field_1.unwrap_or_default(),
+                    details: field_2.unwrap_or_default(),
+                    urgency: field_3.unwrap_or_default(),
+                    kill_chain_short_id: field_4,
+                    title: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Urgency of an alert, both as numbers from 0 to 100 and as a label: Low below 20,
 /// Moderate below 40, High below 60, Major below 80, Urgent from 80.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertUrgency {
     /// Urgency set on the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Urgency in effect now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_value: Option<i64>,
     /// Severity component of the urgency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// Criticality component of the urgency (spelled as the API does).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub criticity: Option<i64>,
     /// Textual urgency level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertUrgency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertUrgency;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertUrgency object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertUrgency, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "value" => field_0 = Some(map.next_value()?),
+                        "current_value" => field_1 = Some(map.next_value()?),
+                        "severity" => field_2 = Some(map.next_value()?),
+                        "criticity" => field_3 = Some(map.next_value()?),
+                        "display" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertUrgency {
+                    value: field_0.unwrap_or_default(),
+                    current_value: field_1.unwrap_or_default(),
+                    severity: field_2.unwrap_or_default(),
+                    criticity: field_3.unwrap_or_default(),
+                    display: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One workflow action.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertWorkflowAction {
     /// Identifier of the action, to pass as `action_uuid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the action does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertWorkflowAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertWorkflowAction object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertWorkflowAction, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertWorkflowAction {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Workflow actions available on an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AlertWorkflowActions {
     /// The available actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<AlertWorkflowAction>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertWorkflowActions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertWorkflowActions object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertWorkflowActions, A::Error> {
+                let mut field_0: Option<Option<Vec<AlertWorkflowAction>>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "actions" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertWorkflowActions {
+                    actions: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A workflow action to apply to an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AlertWorkflowUpdate {
     /// Identifier of the workflow action to apply.
     pub action_uuid: uuid::Uuid,
     /// Why the status changes; recorded with the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -493,33 +1262,119 @@ impl AlertWorkflowUpdate {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertWorkflowUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertWorkflowUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertWorkflowUpdate, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "action_uuid" => field_0 = Some(map.next_value()?),
+                        "comment" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertWorkflowUpdate {
+                    action_uuid: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("action_uuid"))?,
+                    comment: field_1,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Description of a valid token. The shape is not documented; the listed members are the
 /// usual token claims and anything else is kept as extra properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ApiKeyValidation {
     /// Who the token belongs to, such as `apikey:<id>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Kind of token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// When the token was issued, in seconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
     /// Time before which the token is not valid, in seconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
     /// Unique identifier of the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ApiKeyValidation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ApiKeyValidation object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiKeyValidation, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "identity" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        "iat" => field_2 = Some(map.next_value()?),
+                        "nbf" => field_3 = Some(map.next_value()?),
+                        "jti" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ApiKeyValidation {
+                    identity: field_0.unwrap_or_default(),
+                    r#type: field_1.unwrap_or_default(),
+                    iat: field_2.unwrap_or_default(),
+                    nbf: field_3.unwrap_or_default(),
+                    jti: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A case grouping alerts for an investigation. Unlike alerts, cases use ISO 8601 strings
 /// for `created_at` and `updated_at`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Case {
     /// Identifier of the case.
     pub uuid: uuid::Uuid,
@@ -528,83 +1383,83 @@ pub struct Case {
     /// Title of the case.
     pub title: String,
     /// Description of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
     /// Built-in priority of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CasePriority>,
     /// Name of the status of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Identifier of the status of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_uuid: Option<uuid::Uuid>,
     /// Community the case belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// When the case was created (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the case was last changed (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that last changed the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_by_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by_type: Option<Option<String>>,
     /// Profiles following the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers: Option<Vec<CaseSubscriber>>,
     /// Tags of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Comments posted on the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_comments: Option<i64>,
     /// When the first event of the case happened (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// When the last event of the case happened (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Whether the case was created by hand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manual: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual: Option<Option<bool>>,
     /// Whether alerts can be added to the case automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_supplied: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_supplied: Option<Option<bool>>,
     /// Verdict given to the case, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verdict_uuid: Option<uuid::Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict_uuid: Option<Option<uuid::Uuid>>,
     /// Details of that verdict.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<CaseVerdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Option<CaseVerdict>>,
     /// Custom status of the case, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_status_uuid: Option<uuid::Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_status_uuid: Option<Option<uuid::Uuid>>,
     /// Details of that custom status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_status: Option<CustomStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_status: Option<Option<CustomStatus>>,
     /// Custom priority of the case, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_priority_uuid: Option<uuid::Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_priority_uuid: Option<Option<uuid::Uuid>>,
     /// Details of that custom priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_priority: Option<CustomPriority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_priority: Option<Option<CustomPriority>>,
     /// Alerts grouped in the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_alerts: Option<i64>,
     /// Alerts grouped in the case. Listings may summarise them to a few members; the
     /// alerts keep the alert conventions (epoch-second `created_at`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Vec<Alert>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -648,25 +1503,146 @@ impl Case {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for Case {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Case;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Case object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Case, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<CasePriority>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<uuid::Uuid>> = None;
+                let mut field_7: Option<Option<uuid::Uuid>> = None;
+                let mut field_8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<Vec<CaseSubscriber>>> = None;
+                let mut field_15: Option<Option<Vec<String>>> = None;
+                let mut field_16: Option<Option<i64>> = None;
+                let mut field_17: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_18: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_19: Option<Option<bool>> = None;
+                let mut field_20: Option<Option<bool>> = None;
+                let mut field_21: Option<Option<uuid::Uuid>> = None;
+                let mut field_22: Option<Option<CaseVerdict>> = None;
+                let mut field_23: Option<Option<uuid::Uuid>> = None;
+                let mut field_24: Option<Option<CustomStatus>> = None;
+                let mut field_25: Option<Option<uuid::Uuid>> = None;
+                let mut field_26: Option<Option<CustomPriority>> = None;
+                let mut field_27: Option<Option<i64>> = None;
+                let mut field_28: Option<Option<Vec<Alert>>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "short_id" => field_1 = Some(map.next_value()?),
+                        "title" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "priority" => field_4 = Some(map.next_value()?),
+                        "status" => field_5 = Some(map.next_value()?),
+                        "status_uuid" => field_6 = Some(map.next_value()?),
+                        "community_uuid" => field_7 = Some(map.next_value()?),
+                        "created_at" => field_8 = Some(map.next_value()?),
+                        "created_by" => field_9 = Some(map.next_value()?),
+                        "created_by_type" => field_10 = Some(map.next_value()?),
+                        "updated_at" => field_11 = Some(map.next_value()?),
+                        "updated_by" => field_12 = Some(map.next_value()?),
+                        "updated_by_type" => field_13 = Some(map.next_value()?),
+                        "subscribers" => field_14 = Some(map.next_value()?),
+                        "tags" => field_15 = Some(map.next_value()?),
+                        "number_of_comments" => field_16 = Some(map.next_value()?),
+                        "first_seen_at" => field_17 = Some(map.next_value()?),
+                        "last_seen_at" => field_18 = Some(map.next_value()?),
+                        "manual" => field_19 = Some(map.next_value()?),
+                        "is_supplied" => field_20 = Some(map.next_value()?),
+                        "verdict_uuid" => field_21 = Some(map.next_value()?),
+                        "verdict" => field_22 = Some(map.next_value()?),
+                        "custom_status_uuid" => field_23 = Some(map.next_value()?),
+                        "custom_status" => field_24 = Some(map.next_value()?),
+                        "custom_priority_uuid" => field_25 = Some(map.next_value()?),
+                        "custom_priority" => field_26 = Some(map.next_value()?),
+                        "number_of_alerts" => field_27 = Some(map.next_value()?),
+                        "alerts" => field_28 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Case {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    short_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("short_id"))?,
+                    title: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    description: field_3,
+                    priority: field_4.unwrap_or_default(),
+                    status: field_5.unwrap_or_default(),
+                    status_uuid: field_6.unwrap_or_default(),
+                    community_uuid: field_7.unwrap_or_default(),
+                    created_at: field_8.unwrap_or_default(),
+                    created_by: field_9.unwrap_or_default(),
+                    created_by_type: field_10.unwrap_or_default(),
+                    updated_at: field_11,
+                    updated_by: field_12,
+                    updated_by_type: field_13,
+                    subscribers: field_14.unwrap_or_default(),
+                    tags: field_15.unwrap_or_default(),
+                    number_of_comments: field_16.unwrap_or_default(),
+                    first_seen_at: field_17,
+                    last_seen_at: field_18,
+                    manual: field_19,
+                    is_supplied: field_20,
+                    verdict_uuid: field_21,
+                    verdict: field_22,
+                    custom_status_uuid: field_23,
+                    custom_status: field_24,
+                    custom_priority_uuid: field_25,
+                    custom_priority: field_26,
+                    number_of_alerts: field_27.unwrap_or_default(),
+                    alerts: field_28.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A comment on a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseComment {
     /// Identifier of the comment.
     pub uuid: uuid::Uuid,
     /// Text of the comment.
     pub content: String,
     /// When the comment was posted (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that posted the comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the comment was last edited (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -686,8 +1662,59 @@ impl CaseComment {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for CaseComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseComment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseComment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseComment, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "content" => field_1 = Some(map.next_value()?),
+                        "created_at" => field_2 = Some(map.next_value()?),
+                        "created_by" => field_3 = Some(map.next_value()?),
+                        "created_by_type" => field_4 = Some(map.next_value()?),
+                        "updated_at" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseComment {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    content: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    created_at: field_2.unwrap_or_default(),
+                    created_by: field_3.unwrap_or_default(),
+                    created_by_type: field_4.unwrap_or_default(),
+                    updated_at: field_5,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A comment to post on a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseCommentCreate {
     /// Text of the comment.
     pub content: String,
@@ -705,13 +1732,49 @@ impl CaseCommentCreate {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "content" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseCommentCreate {
+                    content: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Comments on a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseCommentList {
     /// Number of comments.
     pub total: i64,
     /// Whether more comments follow this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The comments of this page.
     pub items: Vec<CaseComment>,
@@ -731,37 +1794,80 @@ impl CaseCommentList {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for CaseCommentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<CaseComment>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseCommentList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A case to open.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseCreate {
     /// Title of the case.
     pub title: String,
     /// Description of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Initial status of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_uuid: Option<uuid::Uuid>,
     /// Built-in priority of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CasePriority>,
     /// Tags of the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Profiles to follow the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers: Option<Vec<CaseSubscriber>>,
     /// Community to open the case in, when the key can act on several.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Verdict to give the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict_uuid: Option<uuid::Uuid>,
     /// Custom status to give the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status_uuid: Option<uuid::Uuid>,
     /// Custom priority to give the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_priority_uuid: Option<uuid::Uuid>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -786,13 +1892,76 @@ impl CaseCreate {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for CaseCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<uuid::Uuid>> = None;
+                let mut field_3: Option<Option<CasePriority>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<Option<Vec<CaseSubscriber>>> = None;
+                let mut field_6: Option<Option<uuid::Uuid>> = None;
+                let mut field_7: Option<Option<uuid::Uuid>> = None;
+                let mut field_8: Option<Option<uuid::Uuid>> = None;
+                let mut field_9: Option<Option<uuid::Uuid>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "title" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "status_uuid" => field_2 = Some(map.next_value()?),
+                        "priority" => field_3 = Some(map.next_value()?),
+                        "tags" => field_4 = Some(map.next_value()?),
+                        "subscribers" => field_5 = Some(map.next_value()?),
+                        "community_uuid" => field_6 = Some(map.next_value()?),
+                        "verdict_uuid" => field_7 = Some(map.next_value()?),
+                        "custom_status_uuid" => field_8 = Some(map.next_value()?),
+                        "custom_priority_uuid" => field_9 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseCreate {
+                    title: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    description: field_1.unwrap_or_default(),
+                    status_uuid: field_2.unwrap_or_default(),
+                    priority: field_3.unwrap_or_default(),
+                    tags: field_4.unwrap_or_default(),
+                    subscribers: field_5.unwrap_or_default(),
+                    community_uuid: field_6.unwrap_or_default(),
+                    verdict_uuid: field_7.unwrap_or_default(),
+                    custom_status_uuid: field_8.unwrap_or_default(),
+                    custom_priority_uuid: field_9.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One page of cases.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseList {
     /// Number of cases matching the filters, over all pages.
     pub total: i64,
     /// Whether more cases follow this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The cases of this page.
     pub items: Vec<Case>,
@@ -810,6 +1979,49 @@ impl CaseList {
             items,
             additional_properties: Default::default(),
         }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<Case>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// Built-in priority of a case.
@@ -869,95 +2081,236 @@ impl<'de> serde::Deserialize<'de> for CasePriority {
     }
 }
 /// A profile following a case.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CaseSubscriber {
     /// Identifier of the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_uuid: Option<uuid::Uuid>,
     /// Kind of profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for CaseSubscriber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseSubscriber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseSubscriber object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseSubscriber, A::Error> {
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "avatar_uuid" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseSubscriber {
+                    avatar_uuid: field_0.unwrap_or_default(),
+                    r#type: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Case properties to change; members left out keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CaseUpdate {
     /// New title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_uuid: Option<uuid::Uuid>,
     /// New built-in priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CasePriority>,
     /// New list of tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// New list of followers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers: Option<Vec<CaseSubscriber>>,
     /// New verdict.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict_uuid: Option<uuid::Uuid>,
     /// New custom status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status_uuid: Option<uuid::Uuid>,
     /// New custom priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_priority_uuid: Option<uuid::Uuid>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for CaseUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseUpdate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<uuid::Uuid>> = None;
+                let mut field_3: Option<Option<CasePriority>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<Option<Vec<CaseSubscriber>>> = None;
+                let mut field_6: Option<Option<uuid::Uuid>> = None;
+                let mut field_7: Option<Option<uuid::Uuid>> = None;
+                let mut field_8: Option<Option<uuid::Uuid>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "title" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "status_uuid" => field_2 = Some(map.next_value()?),
+                        "priority" => field_3 = Some(map.next_value()?),
+                        "tags" => field_4 = Some(map.next_value()?),
+                        "subscribers" => field_5 = Some(map.next_value()?),
+                        "verdict_uuid" => field_6 = Some(map.next_value()?),
+                        "custom_status_uuid" => field_7 = Some(map.next_value()?),
+                        "custom_priority_uuid" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseUpdate {
+                    title: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    status_uuid: field_2.unwrap_or_default(),
+                    priority: field_3.unwrap_or_default(),
+                    tags: field_4.unwrap_or_default(),
+                    subscribers: field_5.unwrap_or_default(),
+                    verdict_uuid: field_6.unwrap_or_default(),
+                    custom_status_uuid: field_7.unwrap_or_default(),
+                    custom_priority_uuid: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A verdict given to a case.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CaseVerdict {
     /// Name of the verdict.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What the verdict means.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rank of the verdict.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
     /// Stage of the investigation the verdict belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for CaseVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseVerdict;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseVerdict object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseVerdict, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "label" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "level" => field_2 = Some(map.next_value()?),
+                        "stage" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaseVerdict {
+                    label: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    level: field_2.unwrap_or_default(),
+                    stage: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A comment on an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Comment {
     /// Identifier of the comment.
     pub uuid: uuid::Uuid,
     /// Text of the comment.
     pub content: String,
     /// Name shown as the author.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Option<String>>,
     /// When the comment was posted, in seconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// Identifier of the profile that posted the comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile, such as `apikey`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// Whether the caller has not seen the comment yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unseen: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -979,13 +2332,67 @@ impl Comment {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for Comment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Comment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Comment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Comment, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "content" => field_1 = Some(map.next_value()?),
+                        "author" => field_2 = Some(map.next_value()?),
+                        "date" => field_3 = Some(map.next_value()?),
+                        "created_by" => field_4 = Some(map.next_value()?),
+                        "created_by_type" => field_5 = Some(map.next_value()?),
+                        "unseen" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Comment {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    content: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    author: field_2,
+                    date: field_3.unwrap_or_default(),
+                    created_by: field_4.unwrap_or_default(),
+                    created_by_type: field_5.unwrap_or_default(),
+                    unseen: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A comment to post on an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentCreate {
     /// Text of the comment.
     pub content: String,
     /// Name to show as the author of the comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -1002,13 +2409,52 @@ impl CommentCreate {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for CommentCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CommentCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommentCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "content" => field_0 = Some(map.next_value()?),
+                        "author" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CommentCreate {
+                    content: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    author: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Comments on an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentList {
     /// Number of comments.
     pub total: i64,
     /// Whether more comments follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The comments.
     pub items: Vec<Comment>,
@@ -1028,86 +2474,296 @@ impl CommentList {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for CommentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CommentList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommentList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<Comment>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CommentList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A countermeasure proposed for an alert. Only its identifying members are described;
 /// the others are kept as extra properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Countermeasure {
     /// Identifier of the countermeasure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the countermeasure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the countermeasure does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Countermeasure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Countermeasure;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Countermeasure object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Countermeasure, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Countermeasure {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A priority defined by the community.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomPriority {
     /// Name of the priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What the priority means.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rank of the priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
     /// Display colour of the priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for CustomPriority {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CustomPriority;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CustomPriority object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomPriority, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "label" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "level" => field_2 = Some(map.next_value()?),
+                        "color" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustomPriority {
+                    label: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    level: field_2.unwrap_or_default(),
+                    color: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A status defined by the community.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomStatus {
     /// Name of the status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What the status means.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rank of the status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
     /// Stage of the investigation the status belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for CustomStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CustomStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CustomStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomStatus, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "label" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "level" => field_2 = Some(map.next_value()?),
+                        "stage" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustomStatus {
+                    label: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    level: field_2.unwrap_or_default(),
+                    stage: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A datasource (kind of telemetry) a rule applies to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Datasource {
     /// Identifier of the datasource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the datasource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Datasource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Datasource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Datasource object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Datasource, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Datasource {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Error body. Sekoia's own SDK reports `message`; other members vary between services
 /// and are kept as extra properties.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Error {
     /// Human-readable explanation of the failure.
     pub message: String,
     /// Short machine-readable error code, when the service provides one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -1124,31 +2780,108 @@ impl Error {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Error object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Error, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "message" => field_0 = Some(map.next_value()?),
+                        "code" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Error {
+                    message: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    code: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One event matched by a search job. Events are free-form dictionaries whose members
 /// depend on the intake and parser (for example `timestamp`, `source.ip`,
 /// `process.command_line`), so every member is kept as-is.
 pub type Event = serde_json::Map<String, serde_json::Value>;
 /// An event field shown when displaying an event a rule matched.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EventField {
     /// Path of the field in the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// What the field shows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for EventField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventField object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventField, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "field" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventField {
+                    field: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One page of events found by a search job, newest first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventList {
     /// Number of events the job found.
     pub total: i64,
     /// Whether more events follow this page, when the API says so.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The events of this page.
     pub items: Vec<Event>,
@@ -1168,45 +2901,88 @@ impl EventList {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for EventList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<Event>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An asynchronous event search. Only `uuid` is required because the creation response is
 /// documented only as carrying the identifier; reading the job returns `status` too.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventSearchJob {
     /// Identifier of the job.
     pub uuid: uuid::Uuid,
     /// Progress of the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EventSearchJobStatus>,
     /// The query being run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
     /// Language of the query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub term_lang: Option<String>,
     /// Start of the searched time window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub earliest_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earliest_time: Option<Option<String>>,
     /// End of the searched time window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_time: Option<Option<String>>,
     /// When the job was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Option<String>>,
     /// When the job started running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Option<String>>,
     /// When the job finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<Option<String>>,
     /// Number of events found so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<Option<i64>>,
     /// Whether the job shows up in the user interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Maximum number of most recent events the job keeps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_last_events: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_last_events: Option<Option<i64>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -1232,8 +3008,76 @@ impl EventSearchJob {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for EventSearchJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventSearchJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventSearchJob object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventSearchJob, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<Option<EventSearchJobStatus>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<i64>> = None;
+                let mut field_10: Option<Option<bool>> = None;
+                let mut field_11: Option<Option<i64>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "status" => field_1 = Some(map.next_value()?),
+                        "term" => field_2 = Some(map.next_value()?),
+                        "term_lang" => field_3 = Some(map.next_value()?),
+                        "earliest_time" => field_4 = Some(map.next_value()?),
+                        "latest_time" => field_5 = Some(map.next_value()?),
+                        "created_at" => field_6 = Some(map.next_value()?),
+                        "started_at" => field_7 = Some(map.next_value()?),
+                        "ended_at" => field_8 = Some(map.next_value()?),
+                        "total" => field_9 = Some(map.next_value()?),
+                        "visible" => field_10 = Some(map.next_value()?),
+                        "max_last_events" => field_11 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventSearchJob {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    status: field_1.unwrap_or_default(),
+                    term: field_2.unwrap_or_default(),
+                    term_lang: field_3.unwrap_or_default(),
+                    earliest_time: field_4,
+                    latest_time: field_5,
+                    created_at: field_6,
+                    started_at: field_7,
+                    ended_at: field_8,
+                    total: field_9,
+                    visible: field_10.unwrap_or_default(),
+                    max_last_events: field_11,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A search to run over the community's events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventSearchJobCreate {
     /// The query, in the language named by `term_lang`.
     pub term: String,
@@ -1242,13 +3086,13 @@ pub struct EventSearchJobCreate {
     /// End of the time window, as an ISO 8601 date-time or a relative time such as `now`.
     pub latest_time: String,
     /// Query language; `dork` is the language of the events page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub term_lang: Option<String>,
     /// Whether the job shows up in the user interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Maximum number of most recent events the job keeps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_last_events: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -1267,6 +3111,58 @@ impl EventSearchJobCreate {
             max_last_events: None,
             additional_properties: Default::default(),
         }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventSearchJobCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventSearchJobCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventSearchJobCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<bool>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "term" => field_0 = Some(map.next_value()?),
+                        "earliest_time" => field_1 = Some(map.next_value()?),
+                        "latest_time" => field_2 = Some(map.next_value()?),
+                        "term_lang" => field_3 = Some(map.next_value()?),
+                        "visible" => field_4 = Some(map.next_value()?),
+                        "max_last_events" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventSearchJobCreate {
+                    term: field_0.ok_or_else(|| clientgen_runtime::de::missing("term"))?,
+                    earliest_time: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("earliest_time"))?,
+                    latest_time: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("latest_time"))?,
+                    term_lang: field_3.unwrap_or_default(),
+                    visible: field_4.unwrap_or_default(),
+                    max_last_events: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// Progress of an event search job.
@@ -1346,21 +3242,59 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
 /// An invitation as returned after creation. The response shape is not documented in the
 /// sources; the identifier and address are expected, everything else is kept as extra
 /// properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Invitation {
     /// Identifier of the invitation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// E-mail address the invitation was sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Invitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Invitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Invitation object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Invitation, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "email" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Invitation {
+                    uuid: field_0.unwrap_or_default(),
+                    email: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An invitation to send.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvitationCreate {
     /// E-mail address of the person to invite.
     pub email: String,
@@ -1385,123 +3319,165 @@ impl InvitationCreate {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for InvitationCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = InvitationCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a InvitationCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvitationCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, Vec<uuid::Uuid>>,
+                > = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "email" => field_0 = Some(map.next_value()?),
+                        "communities" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(InvitationCreate {
+                    email: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("email"))?,
+                    communities: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("communities"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A detection rule of the rules catalog.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Rule {
     /// Identifier of the rule.
     pub uuid: uuid::Uuid,
     /// Name of the rule.
     pub name: String,
     /// Language of the rule payload, such as `sigma`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// What the rule detects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The detection logic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// Severity of the detected threat, from 0 to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// Expected handling effort, from 1 to 4.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effort: Option<i64>,
     /// Whether the rule is running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the rule is reserved to its community.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Same meaning as `private`; the API returns both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// Community the rule belongs to, when it belongs to one (a UUID, or empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub community_uuid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community_uuid: Option<Option<String>>,
     /// Parameters of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<RuleParameter>>,
     /// Whether the rule applies to every entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_entities: Option<bool>,
     /// Entities the rule applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<RuleEntity>>,
     /// Whether the rule applies to every asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_assets: Option<bool>,
     /// Identifiers of the assets the rule applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<uuid::Uuid>>,
     /// Whether the last compilation of the rule succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_compilation_success: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_compilation_success: Option<Option<bool>>,
     /// Message produced by the last compilation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_compilation_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_compilation_message: Option<Option<String>>,
     /// When the rule was last compiled (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_compilation_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_compilation_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Alert type of the alerts the rule raises.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type: Option<AlertTypeRef>,
     /// Category of that alert type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_category: Option<AlertCategory>,
     /// Tags attached to the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Where the rule comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Option<String>>,
     /// Whether the rule has been verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// References to related threat-intelligence objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub related_object_refs: Option<Vec<String>>,
     /// Datasources the rule applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datasources: Option<Vec<Datasource>>,
     /// Event fields shown when displaying a matched event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_fields: Option<Vec<EventField>>,
     /// How alerts from this rule are grouped as similar; entries are free-form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_strategy: Option<Vec<serde_json::Value>>,
     /// When the rule was created (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile, such as `avatar`, `application` or `apikey`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the rule was last changed (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that last changed the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_by_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by_type: Option<Option<String>>,
     /// Short explanation of what the rule contributes to detection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<Option<String>>,
     /// Legitimate activity known to trigger the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub false_positives: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_positives: Option<Option<String>>,
     /// Background that led to writing the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub references: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Option<String>>,
     /// Whether sub-communities may use the rule too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_subcommunities: Option<bool>,
     /// Identifier of this instance of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_uuid: Option<uuid::Uuid>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -1555,8 +3531,159 @@ impl Rule {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Rule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Rule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Rule, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<bool>> = None;
+                let mut field_8: Option<Option<bool>> = None;
+                let mut field_9: Option<Option<bool>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<Vec<RuleParameter>>> = None;
+                let mut field_12: Option<Option<bool>> = None;
+                let mut field_13: Option<Option<Vec<RuleEntity>>> = None;
+                let mut field_14: Option<Option<bool>> = None;
+                let mut field_15: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut field_16: Option<Option<bool>> = None;
+                let mut field_17: Option<Option<String>> = None;
+                let mut field_18: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_19: Option<Option<AlertTypeRef>> = None;
+                let mut field_20: Option<Option<AlertCategory>> = None;
+                let mut field_21: Option<Option<Vec<Tag>>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<bool>> = None;
+                let mut field_24: Option<Option<Vec<String>>> = None;
+                let mut field_25: Option<Option<Vec<Datasource>>> = None;
+                let mut field_26: Option<Option<Vec<EventField>>> = None;
+                let mut field_27: Option<Option<Vec<serde_json::Value>>> = None;
+                let mut field_28: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_29: Option<Option<String>> = None;
+                let mut field_30: Option<Option<String>> = None;
+                let mut field_31: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<Option<String>> = None;
+                let mut field_34: Option<Option<String>> = None;
+                let mut field_35: Option<Option<String>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<bool>> = None;
+                let mut field_38: Option<Option<uuid::Uuid>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "payload" => field_4 = Some(map.next_value()?),
+                        "severity" => field_5 = Some(map.next_value()?),
+                        "effort" => field_6 = Some(map.next_value()?),
+                        "enabled" => field_7 = Some(map.next_value()?),
+                        "private" => field_8 = Some(map.next_value()?),
+                        "is_private" => field_9 = Some(map.next_value()?),
+                        "community_uuid" => field_10 = Some(map.next_value()?),
+                        "parameters" => field_11 = Some(map.next_value()?),
+                        "all_entities" => field_12 = Some(map.next_value()?),
+                        "entities" => field_13 = Some(map.next_value()?),
+                        "all_assets" => field_14 = Some(map.next_value()?),
+                        "assets" => field_15 = Some(map.next_value()?),
+                        "last_compilation_success" => field_16 = Some(map.next_value()?),
+                        "last_compilation_message" => field_17 = Some(map.next_value()?),
+                        "last_compilation_at" => field_18 = Some(map.next_value()?),
+                        "alert_type" => field_19 = Some(map.next_value()?),
+                        "alert_category" => field_20 = Some(map.next_value()?),
+                        "tags" => field_21 = Some(map.next_value()?),
+                        "source" => field_22 = Some(map.next_value()?),
+                        "verified" => field_23 = Some(map.next_value()?),
+                        "related_object_refs" => field_24 = Some(map.next_value()?),
+                        "datasources" => field_25 = Some(map.next_value()?),
+                        "event_fields" => field_26 = Some(map.next_value()?),
+                        "similarity_strategy" => field_27 = Some(map.next_value()?),
+                        "created_at" => field_28 = Some(map.next_value()?),
+                        "created_by" => field_29 = Some(map.next_value()?),
+                        "created_by_type" => field_30 = Some(map.next_value()?),
+                        "updated_at" => field_31 = Some(map.next_value()?),
+                        "updated_by" => field_32 = Some(map.next_value()?),
+                        "updated_by_type" => field_33 = Some(map.next_value()?),
+                        "goal" => field_34 = Some(map.next_value()?),
+                        "false_positives" => field_35 = Some(map.next_value()?),
+                        "references" => field_36 = Some(map.next_value()?),
+                        "available_for_subcommunities" => {
+                            field_37 = Some(map.next_value()?);
+                        }
+                        "instance_uuid" => field_38 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Rule {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    r#type: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    payload: field_4.unwrap_or_default(),
+                    severity: field_5.unwrap_or_default(),
+                    effort: field_6.unwrap_or_default(),
+                    enabled: field_7.unwrap_or_default(),
+                    private: field_8.unwrap_or_default(),
+                    is_private: field_9.unwrap_or_default(),
+                    community_uuid: field_10,
+                    parameters: field_11.unwrap_or_default(),
+                    all_entities: field_12.unwrap_or_default(),
+                    entities: field_13.unwrap_or_default(),
+                    all_assets: field_14.unwrap_or_default(),
+                    assets: field_15.unwrap_or_default(),
+                    last_compilation_success: field_16,
+                    last_compilation_message: field_17,
+                    last_compilation_at: field_18,
+                    alert_type: field_19.unwrap_or_default(),
+                    alert_category: field_20.unwrap_or_default(),
+                    tags: field_21.unwrap_or_default(),
+                    source: field_22,
+                    verified: field_23.unwrap_or_default(),
+                    related_object_refs: field_24.unwrap_or_default(),
+                    datasources: field_25.unwrap_or_default(),
+                    event_fields: field_26.unwrap_or_default(),
+                    similarity_strategy: field_27.unwrap_or_default(),
+                    created_at: field_28.unwrap_or_default(),
+                    created_by: field_29.unwrap_or_default(),
+                    created_by_type: field_30.unwrap_or_default(),
+                    updated_at: field_31,
+                    updated_by: field_32,
+                    updated_by_type: field_33,
+                    goal: field_34,
+                    false_positives: field_35,
+                    references: field_36,
+                    available_for_subcommunities: field_37.unwrap_or_default(),
+                    instance_uuid: field_38.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Body used both to create a rule and to replace one.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RuleCreate {
     /// Name of the rule.
     pub name: String,
@@ -1575,46 +3702,46 @@ pub struct RuleCreate {
     /// Whether the rule runs once saved.
     pub enabled: bool,
     /// Community to create the rule in, when the key can act on several.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Tags to attach to the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// References to threat-intelligence objects related to the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub related_object_refs: Option<Vec<String>>,
     /// Identifiers of the datasources the rule applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datasources: Option<Vec<uuid::Uuid>>,
     /// Event fields to show when displaying an event the rule matched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_fields: Option<Vec<EventField>>,
     /// Values given to the parameters of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<RuleParameterValue>>,
     /// Whether the rule applies to every entity of the community.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_entities: Option<bool>,
     /// Identifiers of the entities the rule applies to, when not all of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<uuid::Uuid>>,
     /// Whether the rule applies to every asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_assets: Option<bool>,
     /// Identifiers of the assets the rule applies to, when not all of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<uuid::Uuid>>,
     /// Short explanation of what the rule contributes to detection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal: Option<String>,
     /// Legitimate activity known to trigger the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub false_positives: Option<String>,
     /// How alerts from this rule are grouped as similar; entries are free-form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_strategy: Option<Vec<serde_json::Value>>,
     /// Whether sub-communities may use the rule too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_subcommunities: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
@@ -1660,42 +3787,204 @@ impl RuleCreate {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for RuleCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<uuid::Uuid> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<Option<uuid::Uuid>> = None;
+                let mut field_9: Option<Option<Vec<String>>> = None;
+                let mut field_10: Option<Option<Vec<String>>> = None;
+                let mut field_11: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut field_12: Option<Option<Vec<EventField>>> = None;
+                let mut field_13: Option<Option<Vec<RuleParameterValue>>> = None;
+                let mut field_14: Option<Option<bool>> = None;
+                let mut field_15: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut field_16: Option<Option<bool>> = None;
+                let mut field_17: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<Option<Vec<serde_json::Value>>> = None;
+                let mut field_21: Option<Option<bool>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "payload" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "effort" => field_5 = Some(map.next_value()?),
+                        "alert_type_uuid" => field_6 = Some(map.next_value()?),
+                        "enabled" => field_7 = Some(map.next_value()?),
+                        "community_uuid" => field_8 = Some(map.next_value()?),
+                        "tags" => field_9 = Some(map.next_value()?),
+                        "related_object_refs" => field_10 = Some(map.next_value()?),
+                        "datasources" => field_11 = Some(map.next_value()?),
+                        "event_fields" => field_12 = Some(map.next_value()?),
+                        "parameters" => field_13 = Some(map.next_value()?),
+                        "all_entities" => field_14 = Some(map.next_value()?),
+                        "entities" => field_15 = Some(map.next_value()?),
+                        "all_assets" => field_16 = Some(map.next_value()?),
+                        "assets" => field_17 = Some(map.next_value()?),
+                        "goal" => field_18 = Some(map.next_value()?),
+                        "false_positives" => field_19 = Some(map.next_value()?),
+                        "similarity_strategy" => field_20 = Some(map.next_value()?),
+                        "available_for_subcommunities" => {
+                            field_21 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RuleCreate {
+                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    payload: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("payload"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    effort: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("effort"))?,
+                    alert_type_uuid: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "alert_type_uuid",
+                        ))?,
+                    enabled: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
+                    community_uuid: field_8.unwrap_or_default(),
+                    tags: field_9.unwrap_or_default(),
+                    related_object_refs: field_10.unwrap_or_default(),
+                    datasources: field_11.unwrap_or_default(),
+                    event_fields: field_12.unwrap_or_default(),
+                    parameters: field_13.unwrap_or_default(),
+                    all_entities: field_14.unwrap_or_default(),
+                    entities: field_15.unwrap_or_default(),
+                    all_assets: field_16.unwrap_or_default(),
+                    assets: field_17.unwrap_or_default(),
+                    goal: field_18.unwrap_or_default(),
+                    false_positives: field_19.unwrap_or_default(),
+                    similarity_strategy: field_20.unwrap_or_default(),
+                    available_for_subcommunities: field_21.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An entity (a group of intakes) a rule applies to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RuleEntity {
     /// Identifier of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short identifier of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Identifier of the alert generation mode of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts_generation: Option<String>,
     /// Description of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Community the entity belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// How many intakes the entity groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_intakes: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for RuleEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleEntity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleEntity object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleEntity, A::Error> {
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<uuid::Uuid>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "entity_id" => field_2 = Some(map.next_value()?),
+                        "alerts_generation" => field_3 = Some(map.next_value()?),
+                        "description" => field_4 = Some(map.next_value()?),
+                        "community_uuid" => field_5 = Some(map.next_value()?),
+                        "number_of_intakes" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RuleEntity {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    entity_id: field_2.unwrap_or_default(),
+                    alerts_generation: field_3.unwrap_or_default(),
+                    description: field_4.unwrap_or_default(),
+                    community_uuid: field_5.unwrap_or_default(),
+                    number_of_intakes: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One page of rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RuleList {
     /// Number of rules matching the filters, over all pages.
     pub total: i64,
     /// Whether more rules follow this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The rules of this page.
     pub items: Vec<Rule>,
@@ -1715,37 +4004,127 @@ impl RuleList {
         }
     }
 }
+impl<'de> serde::Deserialize<'de> for RuleList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<Rule>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RuleList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A parameter of a rule, with its current and default values.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RuleParameter {
     /// Identifier of the parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Value used when none is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// What the parameter controls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for RuleParameter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleParameter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleParameter object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleParameter, A::Error> {
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "value" => field_2 = Some(map.next_value()?),
+                        "default" => field_3 = Some(map.next_value()?),
+                        "description" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RuleParameter {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    value: field_2.unwrap_or_default(),
+                    default: field_3.unwrap_or_default(),
+                    description: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A value given to one parameter of a rule when creating or replacing it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RuleParameterValue {
     /// Identifier of the parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Value to use.
     pub value: String,
@@ -1763,6 +4142,48 @@ impl RuleParameterValue {
             value,
             additional_properties: Default::default(),
         }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleParameterValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleParameterValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleParameterValue object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleParameterValue, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "value" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RuleParameterValue {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    value: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// Order of a sorted listing.
@@ -1818,36 +4239,118 @@ impl<'de> serde::Deserialize<'de> for SortDirection {
     }
 }
 /// A tag attached to a rule.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tag {
     /// Identifier of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Tag;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Tag object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tag, A::Error> {
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tag {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An attack technique (tactic, technique or procedure) linked to an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Ttp {
     /// Identifier of the technique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the technique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Description of the technique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Ttp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Ttp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Ttp object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ttp, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Ttp {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    r#type: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }

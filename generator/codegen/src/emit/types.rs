@@ -64,7 +64,9 @@ fn field_type(field: &Field) -> TokenStream {
     } else {
         inner
     };
-    if field.optional() {
+    if field.double_option() {
+        quote!(Option<Option<#inner>>)
+    } else if field.optional() {
         quote!(Option<#inner>)
     } else {
         inner
@@ -86,13 +88,9 @@ fn emit_struct(
         let wire = &field.wire_name;
         let rename =
             (crate::naming::bare(&field.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
-        let optional = if !field.required {
-            Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
-        } else if field.nullable {
-            Some(quote!(#[serde(default)]))
-        } else {
-            None
-        };
+        // Decoding is the hand-rolled impl below; these attributes only shape encoding.
+        let optional =
+            (!field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
         quote! {
             #docs
             #rename
@@ -108,6 +106,7 @@ fn emit_struct(
             quote!(std::collections::BTreeMap<String, #ty>)
         }
     };
+    let deserialize = struct_deserialize(name, fields, additional);
     let constructor = (!all_optional).then(|| {
         let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
         let args = required.iter().map(|f| {
@@ -136,7 +135,7 @@ fn emit_struct(
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
         pub struct #name {
             #(#members)*
             /// Members the spec does not describe, kept as received so that nothing is lost
@@ -145,6 +144,79 @@ fn emit_struct(
             pub #additional_name: #additional_ty,
         }
         #constructor
+        #deserialize
+    }
+}
+
+/// A `Deserialize` impl that decodes known members in place and collects the others, in one
+/// pass: `#[serde(flatten)]` would buffer every object first, which costs several times more.
+fn struct_deserialize(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: &Additional,
+) -> TokenStream {
+    let locals: Vec<proc_macro2::Ident> = (0..fields.len())
+        .map(|i| quote::format_ident!("field_{}", i))
+        .collect();
+    // A double option is its own slot: a present `null` becomes `Some(None)`.
+    let declarations = fields.iter().zip(&locals).map(|(field, local)| {
+        let ty = field_type(field);
+        if field.double_option() {
+            quote!(let mut #local: #ty = None;)
+        } else {
+            quote!(let mut #local: Option<#ty> = None;)
+        }
+    });
+    let arms = fields.iter().zip(&locals).map(|(field, local)| {
+        let wire = field.wire_name.as_str();
+        quote!(#wire => #local = Some(map.next_value()?),)
+    });
+    let inits = fields.iter().zip(&locals).map(|(field, local)| {
+        let field_name = ident(&field.name);
+        if field.double_option() {
+            quote!(#field_name: #local,)
+        } else if field.optional() {
+            quote!(#field_name: #local.unwrap_or_default(),)
+        } else {
+            let wire = field.wire_name.as_str();
+            quote!(#field_name: #local.ok_or_else(|| clientgen_runtime::de::missing(#wire))?,)
+        }
+    });
+    let additional_name = ident(ADDITIONAL_FIELD);
+    let additional_new = match additional {
+        Additional::Keep => quote!(serde_json::Map::new()),
+        Additional::Typed(_) => quote!(std::collections::BTreeMap::new()),
+    };
+    let expecting = format!("a {name} object");
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Members;
+                impl<'de> serde::de::Visitor<'de> for Members {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#declarations)*
+                        let mut #additional_name = #additional_new;
+                        while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                            match &*key.0 {
+                                #(#arms)*
+                                _ => {
+                                    #additional_name.insert(key.into_string(), map.next_value()?);
+                                }
+                            }
+                        }
+                        Ok(#name {
+                            #(#inits)*
+                            #additional_name,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Members)
+            }
+        }
     }
 }
 

@@ -125,6 +125,12 @@ impl Field {
     pub fn optional(&self) -> bool {
         !self.required || self.nullable
     }
+
+    /// Whether the field tells "absent" (`None`) from `null` (`Some(None)`): optional members
+    /// that may also be `null`.
+    pub fn double_option(&self) -> bool {
+        !self.required && self.nullable
+    }
 }
 
 /// How an enum's values look on the wire.
