@@ -3086,9 +3086,13 @@ pub struct EventSearchJobCreate {
     /// End of the time window, as an ISO 8601 date-time or a relative time such as `now`.
     pub latest_time: String,
     /// Query language; `dork` is the language of the events page.
+    ///
+    /// Default when absent: `"dork"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub term_lang: Option<String>,
     /// Whether the job shows up in the user interface.
+    ///
+    /// Default when absent: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Maximum number of most recent events the job keeps.

@@ -1,7 +1,8 @@
 //! The repository layout: `specs/<vendor>/` in, `generated/<vendor>/` out.
 //!
 //! A vendor is a folder under `specs/` holding `openapi.yaml` (or `openapi.json`) and
-//! `vendor.toml` ([`crate::settings::VendorFile`]). This module finds vendors, generates their
+//! `vendor.toml` ([`crate::settings::VendorFile`]). Test fixtures that need a committed,
+//! compiled crate (the conformance spec) live the same way under `tests/`. This module finds vendors, generates their
 //! crates, and compares a generated crate with what is on disk; `cargo xtask regen` and the
 //! staleness test both use it, so they cannot disagree.
 
@@ -15,6 +16,8 @@ use crate::{Diagnostics, GenerateError, GeneratedCrate};
 
 /// Where specs live, relative to the repository root.
 pub const SPECS_DIR: &str = "specs";
+/// Every folder searched for spec folders: vendors, then test fixtures.
+pub const SPEC_ROOTS: &[&str] = &[SPECS_DIR, "tests"];
 /// Where generated crates live, relative to the repository root.
 pub const GENERATED_DIR: &str = "generated";
 /// The command that regenerates every crate.
@@ -31,30 +34,48 @@ pub struct Vendor {
     pub settings: CrateSettings,
 }
 
-/// Finds every vendor under `root/specs`, sorted by name.
+/// Finds every spec folder (one holding `vendor.toml`) under the [`SPEC_ROOTS`], sorted by
+/// name. Two folders of the same name would share `generated/<name>` and are refused.
 pub fn discover(root: &Path) -> Result<Vec<Vendor>, Diagnostics> {
-    let specs = root.join(SPECS_DIR);
-    let entries = std::fs::read_dir(&specs).map_err(|e| {
-        Diagnostics(vec![crate::Diagnostic {
-            file: specs.clone(),
-            line: None,
-            column: None,
-            pointer: String::new(),
-            message: format!("cannot list vendors: {e}"),
-        }])
-    })?;
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.path().join("vendor.toml").is_file())
-        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-        .collect();
-    names.sort();
-    names.iter().map(|name| load_vendor(root, name)).collect()
+    let mut found: Vec<(String, &str)> = Vec::new();
+    for spec_root in SPEC_ROOTS {
+        let dir = root.join(spec_root);
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| problem(&dir, format!("cannot list spec folders: {e}")))?;
+        for entry in entries.filter_map(Result::ok) {
+            if !entry.path().join("vendor.toml").is_file() {
+                continue;
+            }
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            if let Some((_, other)) = found.iter().find(|(n, _)| *n == name) {
+                let message = format!("`{name}` exists under both {other}/ and {spec_root}/: both would generate into {GENERATED_DIR}/{name}");
+                return Err(problem(&entry.path(), message));
+            }
+            found.push((name, spec_root));
+        }
+    }
+    found.sort();
+    found
+        .iter()
+        .map(|(name, spec_root)| load_vendor(root, spec_root, name))
+        .collect()
 }
 
-/// Loads the vendor called `name`.
-pub fn load_vendor(root: &Path, name: &str) -> Result<Vendor, Diagnostics> {
-    let dir = root.join(SPECS_DIR).join(name);
+fn problem(file: &Path, message: String) -> Diagnostics {
+    Diagnostics(vec![crate::Diagnostic {
+        file: file.to_path_buf(),
+        line: None,
+        column: None,
+        pointer: String::new(),
+        message,
+    }])
+}
+
+/// Loads the spec folder `spec_root/name`.
+pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, Diagnostics> {
+    let dir = root.join(spec_root).join(name);
     let file = VendorFile::load(&dir.join("vendor.toml"))?;
     let spec_name = if dir.join("openapi.json").is_file() {
         "openapi.json"
@@ -75,7 +96,7 @@ pub fn load_vendor(root: &Path, name: &str) -> Result<Vendor, Diagnostics> {
                 .unwrap_or_else(|| name.to_ascii_uppercase().replace('-', "_")),
             runtime_path: "../../generator/runtime".to_owned(),
             standalone: false,
-            spec_label: format!("{SPECS_DIR}/{name}/{spec_name}"),
+            spec_label: format!("{spec_root}/{name}/{spec_name}"),
             regen_command: REGEN_COMMAND.to_owned(),
         },
     })

@@ -18,6 +18,7 @@ pub mod auth;
 pub mod de;
 pub mod enums;
 pub mod error;
+pub mod multipart;
 pub mod param;
 pub mod request;
 pub mod response;
@@ -25,6 +26,7 @@ pub mod transport;
 
 pub use auth::Auth;
 pub use error::{Error, StatusError};
+pub use multipart::{FilePart, Multipart};
 pub use param::ToParam;
 pub use request::RequestBuilder;
 pub use response::Response;

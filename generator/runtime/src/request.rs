@@ -185,6 +185,41 @@ impl<'t> RequestBuilder<'t> {
         }
     }
 
+    /// Sends `form` as `multipart/form-data`.
+    pub fn multipart(mut self, form: crate::Multipart) -> Self {
+        match form.encode() {
+            Ok((content_type, bytes)) => match HeaderValue::try_from(content_type) {
+                Ok(content_type) => self.body = Some((content_type, bytes)),
+                Err(e) => self.fail(Error::InvalidParameter {
+                    operation: self.operation,
+                    name: "Content-Type",
+                    reason: e.to_string(),
+                }),
+            },
+            Err(source) => self.fail(Error::Encode {
+                operation: self.operation,
+                source,
+            }),
+        }
+        self
+    }
+
+    /// Sends each item as one JSON line (NDJSON) with the given media type.
+    pub fn ndjson<T: serde::Serialize>(mut self, media_type: &'static str, items: &[T]) -> Self {
+        let mut out = Vec::new();
+        for item in items {
+            if let Err(source) = serde_json::to_writer(&mut out, item) {
+                self.fail(Error::Encode {
+                    operation: self.operation,
+                    source,
+                });
+                return self;
+            }
+            out.push(b'\n');
+        }
+        self.bytes(media_type, &out)
+    }
+
     /// Sends `body` as-is with the given media type.
     pub fn bytes(mut self, media_type: &'static str, body: &[u8]) -> Self {
         match HeaderValue::from_str(media_type) {

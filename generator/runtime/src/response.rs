@@ -64,6 +64,25 @@ impl Response {
         Ok(value)
     }
 
+    /// Decodes an NDJSON body: one JSON value per non-empty line. A line that does not decode
+    /// is reported with its number as the path (`line 3`).
+    pub fn ndjson<T: DeserializeOwned>(&self) -> Result<Vec<T>, Error> {
+        self.body
+            .split(|b| *b == b'\n')
+            .enumerate()
+            .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+            .map(|(i, line)| {
+                serde_json::from_slice(line).map_err(|e| Error::Decode {
+                    operation: self.operation,
+                    status: self.status,
+                    path: format!("line {}", i + 1),
+                    message: e.to_string(),
+                    excerpt: excerpt(line),
+                })
+            })
+            .collect()
+    }
+
     /// The body as text (invalid UTF-8 replaced).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()

@@ -3,14 +3,17 @@
 //! Methods only describe the request (method, path template, parameters, body) and which
 //! statuses mean success; sending, credentials, encoding and errors are the runtime's.
 
+use std::collections::{BTreeSet, HashMap};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::payload_type;
 use super::{doc, ident, rust_type};
+use crate::model::types::{is_param, param_types, ADDITIONAL_FIELD};
 use crate::model::{
-    ApiModel, AuthKind, AuthScheme, BodyKind, Operation, Param, ParamLocation, Payload,
-    SuccessReturn, TypeRef,
+    Additional, ApiModel, AuthKind, AuthScheme, BodyKind, Operation, Param, ParamLocation, Payload,
+    SuccessReturn, TypeDef, TypeKind, TypeRef,
 };
 
 /// What the client file needs beyond the model.
@@ -31,7 +34,14 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
         quote!(Server { url: #url, description: #description },)
     });
     let auth_methods = model.auth.iter().map(auth_method);
-    let methods = model.operations.iter().map(operation_method);
+    let context = Context {
+        defs: model.types.iter().map(|d| (d.name.as_str(), d)).collect(),
+        param_types: param_types(&model.types),
+    };
+    let methods = model
+        .operations
+        .iter()
+        .map(|op| operation_method(op, &context));
     let title = format!("A client for the {}.", model.title);
     let default_doc = if default_base_url.is_empty() {
         "The spec names no absolute server URL: set one with [`ClientBuilder::base_url`]."
@@ -198,6 +208,66 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
     }
 }
 
+/// What method bodies need to know about the model's types.
+struct Context<'m> {
+    defs: HashMap<&'m str, &'m TypeDef>,
+    param_types: BTreeSet<String>,
+}
+
+/// The calls that put each member of a multipart body struct into a part.
+fn multipart_parts(body_ty: &TypeRef, context: &Context<'_>) -> Vec<TokenStream> {
+    let additional = ident(ADDITIONAL_FIELD);
+    let fields = match body_ty {
+        TypeRef::Named(name) => match context.defs.get(name.as_str()).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields, additional }) => Some((fields, additional)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some((fields, extra)) = fields else {
+        // A free-form object: every member is a part.
+        return vec![quote!(.extra(body))];
+    };
+    let mut calls: Vec<TokenStream> = fields
+        .iter()
+        .map(|field| {
+            let wire = field.wire_name.as_str();
+            let name = ident(&field.name);
+            let present = if field.double_option() {
+                quote!(body.#name.as_ref().and_then(Option::as_ref))
+            } else {
+                quote!(body.#name.as_ref())
+            };
+            let optional = field.optional() && !field.boxed;
+            match (&field.ty, optional) {
+                (TypeRef::Binary, false) => quote!(.file(#wire, &body.#name)),
+                (TypeRef::Binary, true) => quote!(.file_opt(#wire, #present)),
+                (TypeRef::Array(item), _) if is_param(item, &context.param_types) => {
+                    if field.double_option() {
+                        quote!(.text_each(#wire, #present.map(Vec::as_slice).unwrap_or_default()))
+                    } else if field.optional() {
+                        quote!(.text_each(#wire, body.#name.as_deref().unwrap_or_default()))
+                    } else {
+                        quote!(.text_each(#wire, &body.#name))
+                    }
+                }
+                (ty, false) if is_param(ty, &context.param_types) && !field.boxed => {
+                    quote!(.text(#wire, &body.#name))
+                }
+                (ty, true) if is_param(ty, &context.param_types) => {
+                    quote!(.text_opt(#wire, #present))
+                }
+                (_, false) => quote!(.json(#wire, &body.#name)),
+                (_, true) => quote!(.json_opt(#wire, #present)),
+            }
+        })
+        .collect();
+    if matches!(extra, Additional::Keep) {
+        calls.push(quote!(.extra(&body.#additional)));
+    }
+    calls
+}
+
 /// How a path argument is taken: strings by `&str`, named types by reference, others by value.
 fn path_arg_type(ty: &TypeRef) -> TokenStream {
     let types = quote!(crate::types::);
@@ -263,11 +333,12 @@ fn decode(payload: &Payload) -> TokenStream {
         Payload::Empty => quote!(()),
         Payload::Json(_) => quote!(response.json()?),
         Payload::Text => quote!(response.text()),
+        Payload::Ndjson(_) => quote!(response.ndjson()?),
         Payload::Bytes => quote!(response.body().clone()),
     }
 }
 
-fn operation_method(op: &Operation) -> TokenStream {
+fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
     let types = quote!(crate::types::);
     let method = ident(&op.method_name);
     let http_method = ident(&op.http_method);
@@ -323,8 +394,21 @@ fn operation_method(op: &Operation) -> TokenStream {
                 quote!(.bytes(#media_type, body)),
                 quote!(.bytes_opt(#media_type, body)),
             ),
+            BodyKind::Multipart => {
+                let parts = multipart_parts(&body.ty, context);
+                let call = quote!(.multipart(clientgen_runtime::Multipart::new() #(#parts)*));
+                (rust_type(&body.ty, &types), call.clone(), call)
+            }
+            BodyKind::Ndjson => {
+                let item = rust_type(&body.ty, &types);
+                let call = quote!(.ndjson(#media_type, body));
+                (quote!([#item]), call.clone(), call)
+            }
         };
-        if body.required {
+        // A multipart or NDJSON body is always taken (an empty one when the spec makes it
+        // optional): its encoding has no "absent" form.
+        let required = body.required || matches!(body.kind, BodyKind::Multipart | BodyKind::Ndjson);
+        if required {
             args.push(quote!(body: &#ty));
             calls.push(call);
         } else {
@@ -338,6 +422,7 @@ fn operation_method(op: &Operation) -> TokenStream {
             let ty = payload_type(payload, &types).unwrap_or_else(|| quote!(()));
             let value = match payload {
                 Payload::Json(_) => quote!(response.json()),
+                Payload::Ndjson(_) => quote!(response.ndjson()),
                 other => {
                     let value = decode(other);
                     quote!(Ok(#value))

@@ -44,6 +44,7 @@ pub fn rust_type(ty: &TypeRef, types_path: &TokenStream) -> TokenStream {
         TypeRef::Ipv4 => quote!(std::net::Ipv4Addr),
         TypeRef::Ipv6 => quote!(std::net::Ipv6Addr),
         TypeRef::Ip => quote!(std::net::IpAddr),
+        TypeRef::Binary => quote!(clientgen_runtime::FilePart),
         TypeRef::Array(item) => {
             let item = rust_type(item, types_path);
             quote!(Vec<#item>)

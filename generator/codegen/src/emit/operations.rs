@@ -65,6 +65,10 @@ pub fn payload_type(payload: &Payload, types: &TokenStream) -> Option<TokenStrea
         Payload::Empty => None,
         Payload::Json(ty) => Some(rust_type(ty, types)),
         Payload::Text => Some(quote!(String)),
+        Payload::Ndjson(ty) => {
+            let ty = rust_type(ty, types);
+            Some(quote!(Vec<#ty>))
+        }
         Payload::Bytes => Some(quote!(clientgen_runtime::Bytes)),
     }
 }

@@ -83,8 +83,8 @@ fn emit_struct(
     let members = fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let ty = field_type(field);
-        let deprecated_note = field.deprecated.then_some("**Deprecated** by the API.");
-        let docs = doc::attrs([field.doc.as_deref(), deprecated_note]);
+        let docs = doc::attrs([field.doc.as_deref()]);
+        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
         let wire = &field.wire_name;
         let rename =
             (crate::naming::bare(&field.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
@@ -93,6 +93,7 @@ fn emit_struct(
             (!field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
         quote! {
             #docs
+            #deprecated
             #rename
             #optional
             pub #field_name: #ty,

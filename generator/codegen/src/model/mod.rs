@@ -211,6 +211,9 @@ pub enum TypeRef {
     Ipv6,
     /// `std::net::IpAddr`.
     Ip,
+    /// `clientgen_runtime::FilePart` (`format: binary`): a file part in multipart bodies,
+    /// base64 text inside JSON.
+    Binary,
     /// `Vec<T>`.
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -299,6 +302,8 @@ pub struct RequestBody {
     pub required: bool,
     /// Documentation.
     pub doc: Option<String>,
+    /// JSON pointer to the chosen media type.
+    pub pointer: String,
 }
 
 /// How a request body is encoded.
@@ -308,6 +313,10 @@ pub enum BodyKind {
     Json,
     /// `application/x-www-form-urlencoded`, from a typed value.
     Form,
+    /// `multipart/form-data`, one part per member of an object.
+    Multipart,
+    /// Newline-delimited JSON, one line per item of a list.
+    Ndjson,
     /// Text (`text/*`), from a string.
     Text,
     /// Raw bytes (any other media type).
@@ -323,6 +332,8 @@ pub enum Payload {
     Json(TypeRef),
     /// Text (`text/*`).
     Text,
+    /// Newline-delimited JSON: one value of this type per line.
+    Ndjson(TypeRef),
     /// Raw bytes (any other media type).
     Bytes,
 }
@@ -404,6 +415,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
     let auth = auth::build(document, &mut problems);
     let types = types.finish(&mut problems);
     check_param_types(&operations, &types, &mut problems);
+    check_multipart_bodies(&operations, &types, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -444,6 +456,28 @@ fn check_param_types(operations: &[Operation], defs: &[TypeDef], problems: &mut 
                     "parameter `{}` has an object or free-form type; only scalars, enums and (in the query) arrays of them are supported",
                     param.wire_name
                 ),
+            ));
+        }
+    }
+}
+
+/// A multipart body is sent one part per member, so it must be an object.
+fn check_multipart_bodies(operations: &[Operation], defs: &[TypeDef], problems: &mut Vec<Problem>) {
+    for op in operations {
+        let Some(body) = op.body.as_ref().filter(|b| b.kind == BodyKind::Multipart) else {
+            continue;
+        };
+        let is_object = match &body.ty {
+            TypeRef::Object => true,
+            TypeRef::Named(name) => defs
+                .iter()
+                .any(|d| &d.name == name && matches!(d.kind, TypeKind::Struct { .. })),
+            _ => false,
+        };
+        if !is_object {
+            problems.push(Problem::new(
+                body.pointer.clone(),
+                "a multipart/form-data body must be an object schema: each member becomes one part",
             ));
         }
     }

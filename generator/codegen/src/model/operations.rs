@@ -274,8 +274,15 @@ impl<'a> OperationContext<'a, '_> {
         let hint = format!("{}Body", self.type_prefix);
         let media_pointer = push_pointer(&content_pointer, media_type);
         let ty = match kind {
-            BodyKind::Json | BodyKind::Form => {
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
                 self.media_type(media, &media_pointer, &hint, types, problems)
+            }
+            // The items of the list, one per line.
+            BodyKind::Ndjson => {
+                match self.media_type(media, &media_pointer, &hint, types, problems) {
+                    TypeRef::Array(item) => *item,
+                    other => other,
+                }
             }
             BodyKind::Text => TypeRef::String,
             BodyKind::Bytes => TypeRef::Any,
@@ -291,6 +298,7 @@ impl<'a> OperationContext<'a, '_> {
                 .to_owned(),
             required: body.required,
             doc: body.description.clone(),
+            pointer: media_pointer,
         })
     }
 
@@ -399,6 +407,13 @@ impl<'a> OperationContext<'a, '_> {
             let media_pointer = push_pointer(&content_pointer, media_type);
             return Payload::Json(self.media_type(media, &media_pointer, hint, types, problems));
         }
+        if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_ndjson(m)) {
+            let media_pointer = push_pointer(&content_pointer, media_type);
+            return match self.media_type(media, &media_pointer, hint, types, problems) {
+                TypeRef::Array(item) => Payload::Ndjson(*item),
+                other => Payload::Ndjson(other),
+            };
+        }
         match response.content.keys().next() {
             None => Payload::Empty,
             Some(media_type) if media_type.starts_with("text/") => Payload::Text,
@@ -418,12 +433,35 @@ fn choose_body_media(
     if let Some((m, media)) = pick(&|m| m.starts_with("application/x-www-form-urlencoded")) {
         return Some((m, media, BodyKind::Form));
     }
+    if let Some((m, media)) = pick(&|m| m.starts_with("multipart/form-data")) {
+        return Some((m, media, BodyKind::Multipart));
+    }
+    if let Some((m, media)) = pick(&is_ndjson) {
+        return Some((m, media, BodyKind::Ndjson));
+    }
     if let Some((m, media)) = pick(&|m| m.starts_with("text/")) {
         return Some((m, media, BodyKind::Text));
     }
     content
         .first()
         .map(|(m, media)| (m, media, BodyKind::Bytes))
+}
+
+/// `application/x-ndjson`, `application/ndjson`, `application/jsonl` and the like.
+fn is_ndjson(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+    )
 }
 
 /// `application/json`, `application/problem+json`, `*/*` and the like are read as JSON.

@@ -529,7 +529,7 @@ impl<'a> TypeBuilder<'a> {
             let ty = self.convert_boxed(schema, field_pointer, &field_hint, problems);
             let (doc, deprecated, read_only, write_only) = match schema {
                 ReferenceOr::Item(s) => (
-                    doc_of(&s.schema_data),
+                    with_default(doc_of(&s.schema_data), s.schema_data.default.as_ref()),
                     s.schema_data.deprecated,
                     s.schema_data.read_only,
                     s.schema_data.write_only,
@@ -935,7 +935,9 @@ pub fn param_types(defs: &[TypeDef]) -> BTreeSet<String> {
 pub fn is_param(ty: &TypeRef, param_types: &BTreeSet<String>) -> bool {
     match ty {
         TypeRef::Named(name) => param_types.contains(name),
-        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object | TypeRef::Any => false,
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object | TypeRef::Any | TypeRef::Binary => {
+            false
+        }
         _ => true,
     }
 }
@@ -994,6 +996,7 @@ fn builtin_variant_name(ty: &TypeRef) -> &'static str {
         TypeRef::Date => "Date",
         TypeRef::Uuid => "Uuid",
         TypeRef::Ipv4 | TypeRef::Ipv6 | TypeRef::Ip => "Ip",
+        TypeRef::Binary => "Binary",
         TypeRef::Array(_) => "Array",
         TypeRef::Map(_) | TypeRef::Object => "Object",
         TypeRef::Any | TypeRef::Named(_) => "Value",
@@ -1004,6 +1007,7 @@ fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
         VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
             "date-time" => TypeRef::DateTime,
             "date" => TypeRef::Date,
@@ -1011,10 +1015,23 @@ fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
             "ipv4" => TypeRef::Ipv4,
             "ipv6" => TypeRef::Ipv6,
             "ip" => TypeRef::Ip,
+            "binary" => TypeRef::Binary,
             _ => TypeRef::String,
         },
         _ => TypeRef::String,
     }
+}
+
+/// Adds the schema's `default` to a member's documentation: an absent member means it.
+fn with_default(doc: Option<String>, default: Option<&serde_json::Value>) -> Option<String> {
+    let Some(default) = default else {
+        return doc;
+    };
+    let note = format!("Default when absent: `{default}`.");
+    Some(match doc {
+        Some(doc) => format!("{doc}\n\n{note}"),
+        None => note,
+    })
 }
 
 /// The schema's title and description as one doc text.

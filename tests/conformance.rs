@@ -1,0 +1,550 @@
+//! The conformance crate (generated from `tests/conformance/openapi.yaml`): JSON with unknown
+//! members and unknown enum values decodes and encodes back to exactly the input, and every
+//! request and response encoding works against a wiremock server on 127.0.0.1.
+
+use clientgen_runtime::FilePart;
+use conformance_client::operations::{CreateRecordResponse, ListRecordsParams};
+use conformance_client::types::{
+    Closed, Counters, CountersWithTotal, Drawing, DrawingValuesItem, Envelope, EnvelopeState,
+    Extended, Formats, HttpCode, JobStatus, Level, Login, MaybeColor, Naming, OpenBag, Record,
+    RecordOrRef, Severity, Shape, StringOrNumber, T3dModel, TreeNode, Upload,
+};
+use conformance_client::{Client, Error};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Decodes `input` as `T`, checks that encoding gives `input` back, and returns the value.
+fn round_trip<T: DeserializeOwned + Serialize>(input: Value) -> T {
+    let value: T =
+        serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("decode {input}: {e}"));
+    let output = serde_json::to_value(&value).expect("encodes");
+    assert_eq!(output, input, "round trip changed the document");
+    value
+}
+
+// ----- objects -----
+
+#[test]
+fn records_tell_absent_from_null_and_keep_unknown_members() {
+    let record: Record = round_trip(json!({
+        "id": "0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11",
+        "name": "first",
+        "note": null,
+        "comment": null,
+        "server_id": "srv-1",
+        "added_in_v2": {"deep": [true, null]}
+    }));
+    assert_eq!(record.note, None);
+    assert_eq!(record.comment, Some(None), "present and null");
+    assert_eq!(record.priority, None, "absent");
+    assert_eq!(
+        record.additional_properties["added_in_v2"],
+        json!({"deep": [true, null]})
+    );
+
+    let record: Record = round_trip(json!({
+        "id": "0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11",
+        "name": "second",
+        "note": "n",
+        "comment": "c",
+        "priority": 3,
+        "password": "only sent by clients",
+        "legacy_flag": true
+    }));
+    assert_eq!(record.comment, Some(Some("c".into())));
+    #[allow(deprecated)]
+    let legacy = record.legacy_flag;
+    assert_eq!(legacy, Some(true));
+}
+
+#[test]
+fn required_members_must_be_present() {
+    let error =
+        serde_json::from_value::<Record>(json!({"name": "x", "note": null})).expect_err("no id");
+    assert!(error.to_string().contains("missing field `id`"), "{error}");
+}
+
+#[test]
+fn additional_properties_true_schema_and_false() {
+    let bag: OpenBag = round_trip(json!({"kind": "k", "anything": [1, "two"]}));
+    assert_eq!(bag.additional_properties["anything"], json!([1, "two"]));
+    let counters: Counters = round_trip(json!({"a": 1, "b": 2}));
+    assert_eq!(counters["b"], 2);
+    let with_total: CountersWithTotal = round_trip(json!({"total": 3, "x": 1, "y": 2}));
+    assert_eq!(with_total.additional_properties.get("y"), Some(&2));
+    assert!(serde_json::from_value::<CountersWithTotal>(json!({"x": "not a number"})).is_err());
+    // `false` is honoured on encode (nothing extra is added) yet tolerated on decode.
+    let closed: Closed = round_trip(json!({"only": "o", "surprise": 1}));
+    assert_eq!(closed.only.as_deref(), Some("o"));
+}
+
+// ----- enums -----
+
+#[test]
+fn unknown_enum_values_decode_and_encode_verbatim() {
+    let known: Severity = round_trip(json!("very-high"));
+    assert_eq!(known, Severity::VeryHigh);
+    let unknown: Severity = round_trip(json!("catastrophic"));
+    assert_eq!(unknown, Severity::Unknown("catastrophic".into()));
+    assert_eq!(unknown.to_string(), "catastrophic");
+
+    let done: JobStatus = round_trip(json!(2));
+    assert_eq!(done, JobStatus::Done);
+    assert_eq!(round_trip::<JobStatus>(json!(9)), JobStatus::Unknown(9));
+    assert_eq!(round_trip::<HttpCode>(json!(-1)), HttpCode::Minus1);
+    assert_eq!(round_trip::<HttpCode>(json!(404)), HttpCode::V404);
+    assert!(
+        serde_json::from_value::<JobStatus>(json!("2")).is_err(),
+        "wrong JSON type is an error"
+    );
+}
+
+#[test]
+fn nullable_enums_and_constants() {
+    assert_eq!(round_trip::<MaybeColor>(json!("red")), MaybeColor::Red);
+    let absent: Option<MaybeColor> = round_trip(json!(null));
+    assert_eq!(absent, None);
+    assert_eq!(
+        round_trip::<conformance_client::types::AlwaysV2>(json!("v2")),
+        conformance_client::types::AlwaysV2::V2
+    );
+}
+
+#[test]
+fn documented_value_unions_become_one_enum() {
+    assert_eq!(round_trip::<Level>(json!("warn")), Level::Warn);
+    assert_eq!(
+        round_trip::<Level>(json!("debug")),
+        Level::Unknown("debug".into())
+    );
+}
+
+// ----- unions -----
+
+#[test]
+fn untagged_unions_try_each_alternative_and_keep_the_rest() {
+    assert_eq!(
+        round_trip::<StringOrNumber>(json!("a")),
+        StringOrNumber::String("a".into())
+    );
+    assert_eq!(
+        round_trip::<StringOrNumber>(json!(1.5)),
+        StringOrNumber::Number(1.5)
+    );
+    assert_eq!(
+        round_trip::<StringOrNumber>(json!([1])),
+        StringOrNumber::Other(json!([1]))
+    );
+    let reference: RecordOrRef = round_trip(json!({"ref": "r-1"}));
+    assert!(
+        matches!(reference, RecordOrRef::Reference(_)),
+        "{reference:?}"
+    );
+}
+
+#[test]
+fn discriminated_unions_dispatch_on_the_tag() {
+    let circle: Shape = round_trip(json!({"shape_type": "circle", "radius": 2.5, "fill": "red"}));
+    let Shape::Circle(circle) = circle else {
+        panic!("not a circle")
+    };
+    assert_eq!(circle.additional_properties["fill"], "red");
+    let square: Shape = round_trip(json!({"shape_type": "Square", "side": 2.0}));
+    assert!(matches!(square, Shape::Square(_)));
+    let future: Shape = round_trip(json!({"shape_type": "triangle", "sides": 3}));
+    assert_eq!(
+        future,
+        Shape::Other(json!({"shape_type": "triangle", "sides": 3}))
+    );
+    let wrong = serde_json::from_value::<Shape>(json!({"shape_type": "circle", "radius": "big"}));
+    assert!(
+        wrong.is_err(),
+        "a known tag with the wrong shape is an error"
+    );
+}
+
+#[test]
+fn arrays_of_unions() {
+    let drawing: Drawing = round_trip(json!({
+        "shapes": [{"shape_type": "circle", "radius": 1.0}, {"shape_type": "hexagon"}],
+        "values": ["a", 1, {"x": 1}]
+    }));
+    let values = drawing.values.expect("values");
+    assert_eq!(values[1], DrawingValuesItem::Integer(1));
+    assert_eq!(values[2], DrawingValuesItem::Other(json!({"x": 1})));
+}
+
+// ----- composition, recursion, inline names -----
+
+#[test]
+fn all_of_merges_parts_and_later_parts_override() {
+    let extended: Extended =
+        round_trip(json!({"id": "b-1", "extra": "e", "created_at": "yesterday"}));
+    assert_eq!(
+        extended.created_at.as_deref(),
+        Some("yesterday"),
+        "overridden as a plain string"
+    );
+    let described: conformance_client::types::Described =
+        round_trip(json!({"id": "b-2", "created_at": "2024-05-01T12:00:00Z"}));
+    assert!(
+        described.created_at.is_some(),
+        "an allOf of one $ref is that type"
+    );
+}
+
+#[test]
+fn recursive_types_nest() {
+    let tree: TreeNode = round_trip(json!({
+        "label": "root",
+        "parent": {"label": "above"},
+        "children": [{"label": "a", "children": [{"label": "a1"}]}, {"label": "b"}]
+    }));
+    assert_eq!(
+        tree.parent.as_ref().map(|p| p.label.as_str()),
+        Some("above")
+    );
+    assert_eq!(
+        tree.children.expect("children")[0]
+            .children
+            .as_ref()
+            .expect("grandchildren")[0]
+            .label,
+        "a1"
+    );
+}
+
+#[test]
+fn inline_schemas_are_named_from_their_place() {
+    let envelope: Envelope = round_trip(json!({
+        "meta": {"page": 2, "links": [{"rel": "next", "href": "https://example.com/?page=3"}]},
+        "state": "open"
+    }));
+    let meta: conformance_client::types::EnvelopeMeta = envelope.meta.expect("meta");
+    let link: &conformance_client::types::EnvelopeMetaLinksItem =
+        &meta.links.as_ref().expect("links")[0];
+    assert_eq!(link.rel.as_deref(), Some("next"));
+    assert_eq!(envelope.state, Some(EnvelopeState::Open));
+}
+
+// ----- formats and names -----
+
+#[test]
+fn formats_map_to_typed_values() {
+    let formats: Formats = round_trip(json!({
+        "at": "2024-05-01T12:00:00.123Z",
+        "on": "2024-05-01",
+        "uuid": "5b1d7f2e-8a3c-4e6f-9d0b-1c2a3b4c5d6e",
+        "small": 2147483647,
+        "big": 9007199254740993_i64,
+        "ratio": 0.5,
+        "precise": 0.1,
+        "encoded": "aGVsbG8=",
+        "v4": "10.0.0.1",
+        "v6": "::1",
+        "ip": "192.168.1.1",
+        "link": "https://example.com/a?b=c"
+    }));
+    assert_eq!(formats.on.map(|d| d.to_string()), Some("2024-05-01".into()));
+    assert_eq!(formats.big, Some(9007199254740993));
+    assert_eq!(formats.v6.map(|ip| ip.is_loopback()), Some(true));
+    assert!(formats.ip.is_some_and(|ip| ip.is_ipv4()));
+    assert!(serde_json::from_value::<Formats>(json!({"v4": "not an address"})).is_err());
+}
+
+#[test]
+fn awkward_names_round_trip() {
+    let naming: Naming = round_trip(json!({
+        "type": "t", "match": "m", "self": "s", "crate": "c",
+        "reactions-+1": 1, "reactions--1": 2, "2fa": true,
+        "fooBar": "camel", "foo_bar": "snake",
+        "additional_properties": "a member of that name",
+        "unknown": "kept"
+    }));
+    assert_eq!(
+        (naming.r#type.as_deref(), naming.self_.as_deref()),
+        (Some("t"), Some("s"))
+    );
+    assert_eq!(
+        (naming.reactions_plus_1, naming.reactions_minus_1),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        (naming.foo_bar.as_deref(), naming.foo_bar2.as_deref()),
+        (Some("camel"), Some("snake"))
+    );
+    assert_eq!(
+        naming.additional_properties2.as_deref(),
+        Some("a member of that name")
+    );
+    assert_eq!(naming.additional_properties["unknown"], "kept");
+    let model: T3dModel = round_trip(json!({"vertices": 8}));
+    assert_eq!(model.vertices, Some(8));
+}
+
+// ----- requests and responses -----
+
+async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key("k3y")
+        .build()
+        .expect("valid");
+    (server, client)
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests.len(), 1);
+    requests.remove(0)
+}
+
+fn record_json() -> Value {
+    json!({"id": "0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11", "name": "r", "note": null})
+}
+
+#[tokio::test]
+async fn query_arrays_headers_and_the_prefixed_api_key() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/records"))
+        .and(header("authorization", "Token k3y"))
+        .and(header("x-trace", "t-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([record_json()])))
+        .mount(&server)
+        .await;
+    let params = ListRecordsParams {
+        severity: Some(Severity::Unknown("catastrophic".into())),
+        ids: Some(vec!["0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11"
+            .parse()
+            .expect("uuid")]),
+        tag: Some(vec!["a b".into(), "c".into()]),
+        since: Some("2024-05-01T12:00:00Z".parse().expect("date")),
+        x_trace: Some("t-1".into()),
+    };
+    let records = client.list_records(&params).await.expect("listed");
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        only_request(&server).await.url.query(),
+        Some("severity=catastrophic&ids=0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11&tag=a%20b&tag=c&since=2024-05-01T12%3A00%3A00%2B00%3A00")
+    );
+}
+
+#[tokio::test]
+async fn several_success_responses_say_which_came() {
+    for (status, body, expected) in [
+        (201, record_json(), "created"),
+        (202, json!({"ref": "later"}), "accepted"),
+        (204, Value::Null, "no content"),
+    ] {
+        let (server, client) = setup().await;
+        let mut response = ResponseTemplate::new(status);
+        if !body.is_null() {
+            response = response.set_body_json(body);
+        }
+        Mock::given(method("POST"))
+            .and(path("/records"))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        let record: Record = serde_json::from_value(record_json()).expect("record");
+        let answer = client.create_record(&record).await.expect("created");
+        let seen = match answer {
+            CreateRecordResponse::Created(r) => {
+                assert_eq!(r.name, "r");
+                "created"
+            }
+            CreateRecordResponse::Accepted(r) => {
+                assert_eq!(r.r#ref, "later");
+                "accepted"
+            }
+            CreateRecordResponse::NoContent => "no content",
+        };
+        assert_eq!(seen, expected);
+        let sent: Value = serde_json::from_slice(&only_request(&server).await.body).expect("JSON");
+        assert_eq!(sent, record_json());
+    }
+}
+
+#[tokio::test]
+async fn a_default_error_response_keeps_its_body() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"message": "boom"})))
+        .mount(&server)
+        .await;
+    let error = client
+        .list_records(&ListRecordsParams::default())
+        .await
+        .expect_err("failed");
+    let Error::Status(status) = error else {
+        panic!("not a status error")
+    };
+    assert_eq!(status.status.as_u16(), 500);
+    assert_eq!(status.body_json().expect("JSON")["message"], "boom");
+}
+
+#[tokio::test]
+async fn enum_path_parameters_use_their_wire_value() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/jobs/2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"shapes": []})))
+        .mount(&server)
+        .await;
+    let drawing = client
+        .list_jobs_by_status(&JobStatus::Done)
+        .await
+        .expect("listed");
+    assert_eq!(drawing.shapes, Some(vec![]));
+}
+
+#[tokio::test]
+async fn multipart_bodies_send_text_json_and_file_parts() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("stored as 42"))
+        .mount(&server)
+        .await;
+    let mut upload = Upload::new(
+        "Quarterly".into(),
+        FilePart::new(&b"%PDF-1.4 bytes"[..])
+            .file_name("report.pdf")
+            .content_type("application/pdf"),
+    );
+    upload.tags = Some(vec!["q1".into(), "finance".into()]);
+    upload.meta = Some(serde_json::from_value(json!({"source": "scanner"})).expect("meta"));
+    upload
+        .additional_properties
+        .insert("folder".into(), json!("inbox"));
+    let answer = client.upload_file(&upload).await.expect("uploaded");
+    assert_eq!(answer, "stored as 42");
+
+    let request = only_request(&server).await;
+    let content_type = request.headers["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("multipart");
+    let body = String::from_utf8(request.body.clone()).expect("utf-8 body");
+    let part = |disposition: &str, extra: &str, content: &str| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n{extra}\r\n{content}\r\n")
+    };
+    let expected = [
+        part("name=\"title\"", "", "Quarterly"),
+        part("name=\"tags\"", "", "q1"),
+        part("name=\"tags\"", "", "finance"),
+        part(
+            "name=\"file\"; filename=\"report.pdf\"",
+            "Content-Type: application/pdf\r\n",
+            "%PDF-1.4 bytes",
+        ),
+        part(
+            "name=\"meta\"",
+            "Content-Type: application/json\r\n",
+            "{\"source\":\"scanner\"}",
+        ),
+        part("name=\"folder\"", "", "inbox"),
+        format!("--{boundary}--\r\n"),
+    ]
+    .concat();
+    assert_eq!(body, expected);
+}
+
+#[tokio::test]
+async fn form_bodies_are_url_encoded() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    client
+        .login(&Login::new("ana".into(), "p&ss w=rd".into()))
+        .await
+        .expect("logged in");
+    assert_eq!(
+        only_request(&server).await.body,
+        b"username=ana&password=p%26ss+w%3Drd"
+    );
+}
+
+#[tokio::test]
+async fn octet_stream_bodies_and_responses_are_raw_bytes() {
+    let (server, client) = setup().await;
+    Mock::given(method("PUT"))
+        .and(path("/blobs/a%2Fb"))
+        .and(header("content-type", "application/octet-stream"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    client
+        .put_blob("a/b", &[0, 159, 146, 150])
+        .await
+        .expect("stored");
+    assert_eq!(only_request(&server).await.body, vec![0, 159, 146, 150]);
+
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/blobs/x"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![1, 2, 255]))
+        .mount(&server)
+        .await;
+    assert_eq!(
+        &client.get_blob("x").await.expect("fetched")[..],
+        &[1, 2, 255]
+    );
+}
+
+#[tokio::test]
+async fn text_bodies_and_optional_bodies() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/notes"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("echo"))
+        .mount(&server)
+        .await;
+    assert_eq!(
+        client.post_note(Some("hello")).await.expect("posted"),
+        "echo"
+    );
+    assert_eq!(client.post_note(None).await.expect("posted"), "echo");
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests[0].headers["content-type"], "text/plain");
+    assert_eq!(requests[0].body, b"hello");
+    assert!(requests[1].body.is_empty() && !requests[1].headers.contains_key("content-type"));
+}
+
+#[tokio::test]
+async fn ndjson_bodies_and_responses_are_one_value_per_line() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/bulk"))
+        .and(header("content-type", "application/x-ndjson"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("{\"ref\":\"a\"}\n\n{\"ref\":\"b\",\"new\":1}\n"),
+        )
+        .mount(&server)
+        .await;
+    let records: Vec<Record> = vec![
+        serde_json::from_value(record_json()).expect("record"),
+        serde_json::from_value(record_json()).expect("record"),
+    ];
+    let results = client.bulk_import(&records).await.expect("imported");
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[1].additional_properties["new"], 1);
+    let line = serde_json::to_string(&record_json()).expect("line");
+    assert_eq!(
+        only_request(&server).await.body,
+        format!("{line}\n{line}\n").into_bytes()
+    );
+}
