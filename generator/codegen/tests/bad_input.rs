@@ -251,3 +251,18 @@ fn discriminator_mappings_must_name_an_alternative() {
         "discriminator mapping `scroll` names `#/components/schemas/Scroll`, which is not one of the union's alternatives",
     );
 }
+
+#[test]
+fn a_cycle_through_required_members_has_no_finite_value() {
+    let message = error_for("required_cycle.yaml");
+    assert_located(
+        &message,
+        10,
+        "/components/schemas/Chicken/properties/egg",
+        "`Chicken` contains itself through required members starting at `egg`",
+    );
+    assert!(
+        message.contains("/components/schemas/Egg/properties/chicken"),
+        "both ends are named: {message}"
+    );
+}

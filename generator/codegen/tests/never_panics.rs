@@ -1,0 +1,266 @@
+//! The generator never panics, whatever the document: a property test over mutated specs.
+//!
+//! Real specs (the fixtures, the conformance spec, Sekoia's spec and the public corpus) are
+//! mutated structurally (members deleted, values replaced by other kinds, `$ref`s bent, schema
+//! keywords injected) and textually (truncation, stray bytes), then parsed and generated. Any
+//! outcome is fine except a panic. Runs are seeded: a failure names its seed and saves the
+//! document. `CLIENTGEN_MUTATIONS` sets the number of documents (default 1500).
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use clientgen::{generate, load, CrateSettings};
+use serde_json::{json, Value};
+
+/// xorshift64*: small, seedable, good enough to pick mutations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn seeds() -> Vec<(String, Value)> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = vec![
+        here.join("tests/fixtures/snapshot.yaml"),
+        here.join("../../tests/conformance/openapi.yaml"),
+        here.join("../../specs/sekoia/openapi.yaml"),
+        here.join("../../../shared/corpus/petstore.yaml"),
+        here.join("../../../shared/corpus/petstore-expanded.yaml"),
+    ];
+    let broken = here.join("tests/fixtures/broken");
+    let mut broken_files: Vec<PathBuf> = std::fs::read_dir(&broken)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    broken_files.sort();
+    files.extend(broken_files);
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let value: Value = serde_yaml::from_str(&text).ok()?;
+            Some((file.display().to_string(), value))
+        })
+        .collect()
+}
+
+/// JSON pointers of every node of `value`.
+fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                pointers(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                pointers(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+    out.push(at);
+}
+
+fn replacement(rng: &mut Rng) -> Value {
+    rng.pick(&[
+        json!(null),
+        json!(0),
+        json!(-1),
+        json!(1.5),
+        json!(""),
+        json!("x"),
+        json!(true),
+        json!([]),
+        json!({}),
+        json!({"$ref": "#/components/schemas/Nope"}),
+        json!({"$ref": "#/components/schemas/Record"}),
+        json!({"$ref": "elsewhere.yaml#/x"}),
+        json!({"$ref": "#/components/responses/Unauthorized"}),
+        json!({"type": "object", "properties": {"a": {"type": "array"}}}),
+        json!({"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Nope"}]}),
+        json!({"allOf": [{"type": "string"}]}),
+        json!({"allOf": []}),
+        json!({"oneOf": []}),
+        json!({"not": {"type": "string"}}),
+        json!({"type": "integer", "enum": ["a", 1, null]}),
+        json!({"type": "string", "enum": []}),
+        json!({"type": "string", "format": "binary"}),
+        json!({"discriminator": {"propertyName": "k", "mapping": {"a": "#/x"}}, "oneOf": [{"type": "object"}]}),
+        json!({"name": "x", "in": "path", "schema": {"type": "object"}}),
+        json!({"name": "", "in": "query"}),
+        json!({"x-enum-varnames": [1, 2]}),
+        json!("{id}"),
+        json!("/{a}/{a}"),
+        json!("\u{0}\u{7f}€"),
+    ])
+    .clone()
+}
+
+fn mutate(rng: &mut Rng, doc: &mut Value) {
+    let mut all = Vec::new();
+    pointers(doc, String::new(), &mut all);
+    let target = rng.pick(&all).clone();
+    let Some((parent, key)) = target.rsplit_once('/') else {
+        *doc = replacement(rng);
+        return;
+    };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    let donor_at: &String = rng.pick(&all);
+    let donor = doc.pointer(donor_at).cloned().unwrap_or(Value::Null);
+    let Some(parent) = doc.pointer_mut(parent) else {
+        return;
+    };
+    match (parent, rng.below(4)) {
+        (Value::Object(map), 0) => {
+            map.remove(&key);
+        }
+        (Value::Object(map), 1) => {
+            map.insert(key, donor);
+        }
+        (Value::Object(map), _) => {
+            let value = replacement(rng);
+            map.insert(key, value);
+        }
+        (Value::Array(items), n) => {
+            let i = key
+                .parse::<usize>()
+                .unwrap_or(0)
+                .min(items.len().saturating_sub(1));
+            match n {
+                0 if !items.is_empty() => {
+                    items.remove(i);
+                }
+                1 => items.push(donor),
+                _ if !items.is_empty() => items[i] = replacement(rng),
+                _ => items.push(replacement(rng)),
+            }
+        }
+        _ => {}
+    }
+}
+
+fn corrupt_text(rng: &mut Rng, text: &mut String) {
+    match rng.below(3) {
+        0 => {
+            let mut cut = rng.below(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        1 => {
+            let mut at = rng.below(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let noise: &&str = rng.pick(&[
+                "\t",
+                ":",
+                "- ",
+                "{",
+                "]",
+                "\"",
+                "&a",
+                "*a",
+                "!!binary ",
+                "\n  x: [",
+            ]);
+            text.insert_str(at, noise);
+        }
+        _ => {}
+    }
+}
+
+fn settings() -> CrateSettings {
+    CrateSettings {
+        crate_name: "mutant-client".into(),
+        version: "0.1.0".into(),
+        description: None,
+        default_base_url: None,
+        env_prefix: "MUTANT".into(),
+        runtime_path: "../runtime".into(),
+        standalone: true,
+        spec_label: "mutant.yaml".into(),
+        regen_command: "cargo xtask regen".into(),
+    }
+}
+
+#[test]
+fn mutated_specs_never_make_the_generator_panic() {
+    // Panics are the failure being looked for; keep the default hook from printing each one.
+    std::panic::set_hook(Box::new(|_| {}));
+    let seeds = seeds();
+    assert!(seeds.len() >= 10, "too few seed documents");
+    let count: u64 = std::env::var("CLIENTGEN_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1500);
+    let (mut generated, mut refused) = (0, 0);
+    for seed in 1..=count {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let (name, original) = rng.pick(&seeds).clone();
+        let mut doc = original;
+        for _ in 0..=rng.below(3) {
+            mutate(&mut rng, &mut doc);
+        }
+        let mut text = if rng.below(2) == 0 {
+            serde_yaml::to_string(&doc).expect("YAML")
+        } else {
+            serde_json::to_string_pretty(&doc).expect("JSON")
+        };
+        if rng.below(4) == 0 {
+            corrupt_text(&mut rng, &mut text);
+        }
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let spec = load::parse(Path::new("mutant.yaml"), text.clone())?;
+            generate(&spec, &settings()).map_err(|e| match e {
+                clientgen::GenerateError::Spec(d) => d,
+                other => panic!("internal error instead of a located problem: {other}"),
+            })
+        }));
+        match outcome {
+            Ok(Ok(_)) => generated += 1,
+            Ok(Err(diagnostics)) => {
+                assert!(!diagnostics.0.is_empty());
+                refused += 1;
+            }
+            Err(_) => {
+                let _ = std::panic::take_hook();
+                let saved = std::env::temp_dir().join(format!("clientgen-mutant-{seed}.yaml"));
+                std::fs::write(&saved, &text).ok();
+                panic!(
+                    "seed {seed} (from {name}) made the generator panic; document saved to {}",
+                    saved.display()
+                );
+            }
+        }
+    }
+    let _ = std::panic::take_hook();
+    eprintln!(
+        "{count} mutated documents: {generated} generated, {refused} refused with located problems"
+    );
+    assert!(
+        generated > 0 && refused > 0,
+        "mutations should produce both outcomes"
+    );
+}
