@@ -41,8 +41,8 @@ fn records_tell_absent_from_null_and_keep_unknown_members() {
     assert_eq!(record.comment, Some(None), "present and null");
     assert_eq!(record.priority, None, "absent");
     assert_eq!(
-        record.additional_properties["added_in_v2"],
-        json!({"deep": [true, null]})
+        record.additional_properties.value("added_in_v2"),
+        Some(json!({"deep": [true, null]}))
     );
 
     let record: Record = round_trip(json!({
@@ -70,7 +70,10 @@ fn required_members_must_be_present() {
 #[test]
 fn additional_properties_true_schema_and_false() {
     let bag: OpenBag = round_trip(json!({"kind": "k", "anything": [1, "two"]}));
-    assert_eq!(bag.additional_properties["anything"], json!([1, "two"]));
+    assert_eq!(
+        bag.additional_properties.value("anything"),
+        Some(json!([1, "two"]))
+    );
     let counters: Counters = round_trip(json!({"a": 1, "b": 2}));
     assert_eq!(counters["b"], 2);
     let with_total: CountersWithTotal = round_trip(json!({"total": 3, "x": 1, "y": 2}));
@@ -151,7 +154,10 @@ fn discriminated_unions_dispatch_on_the_tag() {
     let Shape::Circle(circle) = circle else {
         panic!("not a circle")
     };
-    assert_eq!(circle.additional_properties["fill"], "red");
+    assert_eq!(
+        circle.additional_properties.value("fill"),
+        Some(json!("red"))
+    );
     let square: Shape = round_trip(json!({"shape_type": "Square", "side": 2.0}));
     assert!(matches!(square, Shape::Square(_)));
     let future: Shape = round_trip(json!({"shape_type": "triangle", "sides": 3}));
@@ -280,7 +286,10 @@ fn awkward_names_round_trip() {
         naming.additional_properties2.as_deref(),
         Some("a member of that name")
     );
-    assert_eq!(naming.additional_properties["unknown"], "kept");
+    assert_eq!(
+        naming.additional_properties.value("unknown"),
+        Some(json!("kept"))
+    );
     let model: T3dModel = round_trip(json!({"vertices": 8}));
     assert_eq!(model.vertices, Some(8));
 }
@@ -421,7 +430,8 @@ async fn multipart_bodies_send_text_json_and_file_parts() {
     upload.meta = Some(serde_json::from_value(json!({"source": "scanner"})).expect("meta"));
     upload
         .additional_properties
-        .insert("folder".into(), json!("inbox"));
+        .insert("folder", &"inbox")
+        .expect("encodes");
     let answer = client.upload_file(&upload).await.expect("uploaded");
     assert_eq!(answer, "stored as 42");
 
@@ -541,10 +551,28 @@ async fn ndjson_bodies_and_responses_are_one_value_per_line() {
     ];
     let results = client.bulk_import(&records).await.expect("imported");
     assert_eq!(results.len(), 2);
-    assert_eq!(results[1].additional_properties["new"], 1);
+    assert_eq!(
+        results[1].additional_properties.value("new"),
+        Some(json!(1))
+    );
     let line = serde_json::to_string(&record_json()).expect("line");
     assert_eq!(
         only_request(&server).await.body,
         format!("{line}\n{line}\n").into_bytes()
     );
+}
+
+#[test]
+fn unknown_members_are_written_back_byte_for_byte_in_their_order() {
+    // Numbers keep their spelling (1.50, an integer beyond f64's precision) and members their
+    // order: unknown members are kept as the raw JSON the server sent.
+    let input = r#"{"kind":"k","zeta":1.50,"alpha":123456789012345678901234567890,"nested":{"b":1,"a":[true,null]}}"#;
+    let bag: OpenBag = serde_json::from_str(input).expect("decodes");
+    assert_eq!(serde_json::to_string(&bag).expect("encodes"), input);
+    let names: Vec<&str> = bag
+        .additional_properties
+        .iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(names, ["zeta", "alpha", "nested"]);
 }

@@ -197,7 +197,7 @@ impl Client {
                     .file("file", &body.file)
                     .file_opt("thumbnail", body.thumbnail.as_ref())
                     .json_opt("meta", body.meta.as_ref())
-                    .extra(&body.additional_properties),
+                    .unknown(&body.additional_properties),
             )
             .send()
             .await?;

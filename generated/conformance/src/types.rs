@@ -58,7 +58,7 @@ pub struct Base {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Base {
     /// Creates a value from its required members; the others start empty.
@@ -86,7 +86,7 @@ impl<'de> serde::Deserialize<'de> for Base {
             ) -> Result<Base, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -94,7 +94,10 @@ impl<'de> serde::Deserialize<'de> for Base {
                         "created_at" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -115,7 +118,7 @@ pub struct Circle {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Circle {
     /// Creates a value from its required members; the others start empty.
@@ -143,7 +146,7 @@ impl<'de> serde::Deserialize<'de> for Circle {
             ) -> Result<Circle, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<f64> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -151,7 +154,10 @@ impl<'de> serde::Deserialize<'de> for Circle {
                         "radius" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -174,7 +180,7 @@ pub struct Closed {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Closed {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -191,14 +197,17 @@ impl<'de> serde::Deserialize<'de> for Closed {
                 mut map: A,
             ) -> Result<Closed, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "only" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -269,7 +278,7 @@ pub struct Drawing {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Drawing {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -287,7 +296,7 @@ impl<'de> serde::Deserialize<'de> for Drawing {
             ) -> Result<Drawing, A::Error> {
                 let mut field_0: Option<Option<Vec<Shape>>> = None;
                 let mut field_1: Option<Option<Vec<DrawingValuesItem>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -295,7 +304,10 @@ impl<'de> serde::Deserialize<'de> for Drawing {
                         "values" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -319,13 +331,29 @@ impl clientgen_runtime::ToParam for DrawingValuesItem {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DrawingValuesItem {
     String(String),
     Integer(i64),
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Integer(v));
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Envelope {
@@ -336,7 +364,7 @@ pub struct Envelope {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Envelope {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -354,7 +382,7 @@ impl<'de> serde::Deserialize<'de> for Envelope {
             ) -> Result<Envelope, A::Error> {
                 let mut field_0: Option<Option<EnvelopeMeta>> = None;
                 let mut field_1: Option<Option<EnvelopeState>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -362,7 +390,10 @@ impl<'de> serde::Deserialize<'de> for Envelope {
                         "state" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -385,7 +416,7 @@ pub struct EnvelopeMeta {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -403,7 +434,7 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
             ) -> Result<EnvelopeMeta, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<Vec<EnvelopeMetaLinksItem>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -411,7 +442,10 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
                         "links" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -434,7 +468,7 @@ pub struct EnvelopeMetaLinksItem {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -452,7 +486,7 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
             ) -> Result<EnvelopeMetaLinksItem, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -460,7 +494,10 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
                         "href" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -535,7 +572,7 @@ pub struct Extended {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Extended {
     /// Creates a value from its required members; the others start empty.
@@ -565,7 +602,7 @@ impl<'de> serde::Deserialize<'de> for Extended {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<String> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -574,7 +611,10 @@ impl<'de> serde::Deserialize<'de> for Extended {
                         "extra" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -620,7 +660,7 @@ pub struct Formats {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Formats {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -648,7 +688,7 @@ impl<'de> serde::Deserialize<'de> for Formats {
                 let mut field_9: Option<Option<std::net::Ipv6Addr>> = None;
                 let mut field_10: Option<Option<std::net::IpAddr>> = None;
                 let mut field_11: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -666,7 +706,10 @@ impl<'de> serde::Deserialize<'de> for Formats {
                         "link" => field_11 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -881,7 +924,7 @@ pub struct Login {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Login {
     /// Creates a value from its required members; the others start empty.
@@ -909,7 +952,7 @@ impl<'de> serde::Deserialize<'de> for Login {
             ) -> Result<Login, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -917,7 +960,10 @@ impl<'de> serde::Deserialize<'de> for Login {
                         "password" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1018,7 +1064,7 @@ pub struct Naming {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Naming {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1044,7 +1090,7 @@ impl<'de> serde::Deserialize<'de> for Naming {
                 let mut field_7: Option<Option<String>> = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1060,7 +1106,10 @@ impl<'de> serde::Deserialize<'de> for Naming {
                         "additional_properties" => field_9 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1091,7 +1140,7 @@ pub struct OldRecord {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for OldRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1108,14 +1157,17 @@ impl<'de> serde::Deserialize<'de> for OldRecord {
                 mut map: A,
             ) -> Result<OldRecord, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "id" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1135,7 +1187,7 @@ pub struct OpenBag {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for OpenBag {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1152,14 +1204,17 @@ impl<'de> serde::Deserialize<'de> for OpenBag {
                 mut map: A,
             ) -> Result<OpenBag, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "kind" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1178,7 +1233,7 @@ pub struct Problem {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Problem {
     /// Creates a value from its required members; the others start empty.
@@ -1204,14 +1259,17 @@ impl<'de> serde::Deserialize<'de> for Problem {
                 mut map: A,
             ) -> Result<Problem, A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "message" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1256,7 +1314,7 @@ pub struct Record {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Record {
     /// Creates a value from its required members; the others start empty.
@@ -1296,7 +1354,7 @@ impl<'de> serde::Deserialize<'de> for Record {
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<bool>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1310,7 +1368,10 @@ impl<'de> serde::Deserialize<'de> for Record {
                         "legacy_flag" => field_7 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1330,7 +1391,7 @@ impl<'de> serde::Deserialize<'de> for Record {
         deserializer.deserialize_map(Members)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RecordOrRef {
     Record(Record),
@@ -1338,13 +1399,29 @@ pub enum RecordOrRef {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for RecordOrRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Record(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Reference(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Reference {
     pub r#ref: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Reference {
     /// Creates a value from its required members; the others start empty.
@@ -1370,14 +1447,17 @@ impl<'de> serde::Deserialize<'de> for Reference {
                 mut map: A,
             ) -> Result<Reference, A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "ref" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1491,7 +1571,7 @@ pub struct Square {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Square {
     /// Creates a value from its required members; the others start empty.
@@ -1519,7 +1599,7 @@ impl<'de> serde::Deserialize<'de> for Square {
             ) -> Result<Square, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<f32> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1527,7 +1607,10 @@ impl<'de> serde::Deserialize<'de> for Square {
                         "side" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1554,13 +1637,29 @@ impl clientgen_runtime::ToParam for StringOrNumber {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum StringOrNumber {
     String(String),
     Number(f64),
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for StringOrNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Number(v));
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct T3dModel {
@@ -1569,7 +1668,7 @@ pub struct T3dModel {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for T3dModel {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1586,14 +1685,17 @@ impl<'de> serde::Deserialize<'de> for T3dModel {
                 mut map: A,
             ) -> Result<T3dModel, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "vertices" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1616,7 +1718,7 @@ pub struct TreeNode {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl TreeNode {
     /// Creates a value from its required members; the others start empty.
@@ -1646,7 +1748,7 @@ impl<'de> serde::Deserialize<'de> for TreeNode {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<Box<TreeNode>>> = None;
                 let mut field_2: Option<Option<Vec<TreeNode>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1655,7 +1757,10 @@ impl<'de> serde::Deserialize<'de> for TreeNode {
                         "children" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1684,7 +1789,7 @@ pub struct Upload {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Upload {
     /// Creates a value from its required members; the others start empty.
@@ -1718,7 +1823,7 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 let mut field_2: Option<clientgen_runtime::FilePart> = None;
                 let mut field_3: Option<Option<clientgen_runtime::FilePart>> = None;
                 let mut field_4: Option<Option<UploadMeta>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1729,7 +1834,10 @@ impl<'de> serde::Deserialize<'de> for Upload {
                         "meta" => field_4 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1754,7 +1862,7 @@ pub struct UploadMeta {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for UploadMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1771,14 +1879,17 @@ impl<'de> serde::Deserialize<'de> for UploadMeta {
                 mut map: A,
             ) -> Result<UploadMeta, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "source" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }

@@ -20,7 +20,7 @@ pub struct Adversary {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Adversary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -40,7 +40,7 @@ impl<'de> serde::Deserialize<'de> for Adversary {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -50,7 +50,10 @@ impl<'de> serde::Deserialize<'de> for Adversary {
                         "description" => field_3 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -202,7 +205,7 @@ pub struct Alert {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Alert {
     /// Creates a value from its required members; the others start empty.
@@ -314,7 +317,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_40: Option<Option<Vec<Comment>>> = None;
                 let mut field_41: Option<Option<Vec<Countermeasure>>> = None;
                 let mut field_42: Option<Option<Vec<AlertCaseRef>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -363,7 +366,10 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "cases" => field_42 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -439,7 +445,7 @@ pub struct AlertCaseRef {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertCaseRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -460,7 +466,7 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
                 let mut field_2: Option<Option<bool>> = None;
                 let mut field_3: Option<Option<bool>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -471,7 +477,10 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
                         "status" => field_4 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -500,7 +509,7 @@ pub struct AlertCategory {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -518,7 +527,7 @@ impl<'de> serde::Deserialize<'de> for AlertCategory {
             ) -> Result<AlertCategory, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -526,7 +535,10 @@ impl<'de> serde::Deserialize<'de> for AlertCategory {
                         "name" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -552,7 +564,7 @@ pub struct AlertEntity {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -570,7 +582,7 @@ impl<'de> serde::Deserialize<'de> for AlertEntity {
             ) -> Result<AlertEntity, A::Error> {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -578,7 +590,10 @@ impl<'de> serde::Deserialize<'de> for AlertEntity {
                         "name" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -614,7 +629,7 @@ pub struct AlertHistoryEntry {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -635,7 +650,7 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -646,7 +661,10 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
                         "created_by_type" => field_4 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -676,7 +694,7 @@ pub struct AlertList {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl AlertList {
     /// Creates a value from its required members; the others start empty.
@@ -706,7 +724,7 @@ impl<'de> serde::Deserialize<'de> for AlertList {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Alert>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -715,7 +733,10 @@ impl<'de> serde::Deserialize<'de> for AlertList {
                         "items" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -756,7 +777,7 @@ pub struct AlertRule {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertRule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -778,7 +799,7 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -790,7 +811,10 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
                         "description" => field_5 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -823,7 +847,7 @@ pub struct AlertStatus {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -842,7 +866,7 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -851,7 +875,10 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
                         "description" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -878,7 +905,7 @@ pub struct AlertType {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -896,7 +923,7 @@ impl<'de> serde::Deserialize<'de> for AlertType {
             ) -> Result<AlertType, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -904,7 +931,10 @@ impl<'de> serde::Deserialize<'de> for AlertType {
                         "value" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -939,7 +969,7 @@ pub struct AlertTypeRef {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertTypeRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -960,7 +990,7 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -971,7 +1001,10 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
                         "description" => field_4 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1012,7 +1045,7 @@ pub struct AlertUpdate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1034,7 +1067,7 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1046,7 +1079,10 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
                         "title" => field_5 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1086,7 +1122,7 @@ pub struct AlertUrgency {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertUrgency {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1107,7 +1143,7 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1118,7 +1154,10 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
                         "display" => field_4 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1150,7 +1189,7 @@ pub struct AlertWorkflowAction {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1169,7 +1208,7 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1178,7 +1217,10 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
                         "description" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1202,7 +1244,7 @@ pub struct AlertWorkflowActions {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1219,14 +1261,17 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
                 mut map: A,
             ) -> Result<AlertWorkflowActions, A::Error> {
                 let mut field_0: Option<Option<Vec<AlertWorkflowAction>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "actions" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1250,7 +1295,7 @@ pub struct AlertWorkflowUpdate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl AlertWorkflowUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -1278,7 +1323,7 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
             ) -> Result<AlertWorkflowUpdate, A::Error> {
                 let mut field_0: Option<uuid::Uuid> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1286,7 +1331,10 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
                         "comment" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1323,7 +1371,7 @@ pub struct ApiKeyValidation {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1344,7 +1392,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1355,7 +1403,10 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
                         "jti" => field_4 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1464,7 +1515,7 @@ pub struct Case {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Case {
     /// Creates a value from its required members; the others start empty.
@@ -1546,7 +1597,7 @@ impl<'de> serde::Deserialize<'de> for Case {
                 let mut field_26: Option<Option<CustomPriority>> = None;
                 let mut field_27: Option<Option<i64>> = None;
                 let mut field_28: Option<Option<Vec<Alert>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1581,7 +1632,10 @@ impl<'de> serde::Deserialize<'de> for Case {
                         "alerts" => field_28 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1646,7 +1700,7 @@ pub struct CaseComment {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl CaseComment {
     /// Creates a value from its required members; the others start empty.
@@ -1682,7 +1736,7 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1694,7 +1748,10 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                         "updated_at" => field_5 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1721,7 +1778,7 @@ pub struct CaseCommentCreate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
@@ -1747,14 +1804,17 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
                 mut map: A,
             ) -> Result<CaseCommentCreate, A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "content" => field_0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1781,7 +1841,7 @@ pub struct CaseCommentList {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl CaseCommentList {
     /// Creates a value from its required members; the others start empty.
@@ -1811,7 +1871,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentList {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<CaseComment>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1820,7 +1880,10 @@ impl<'de> serde::Deserialize<'de> for CaseCommentList {
                         "items" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1872,7 +1935,7 @@ pub struct CaseCreate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl CaseCreate {
     /// Creates a value from its required members; the others start empty.
@@ -1916,7 +1979,7 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                 let mut field_7: Option<Option<uuid::Uuid>> = None;
                 let mut field_8: Option<Option<uuid::Uuid>> = None;
                 let mut field_9: Option<Option<uuid::Uuid>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -1932,7 +1995,10 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                         "custom_priority_uuid" => field_9 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1968,7 +2034,7 @@ pub struct CaseList {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl CaseList {
     /// Creates a value from its required members; the others start empty.
@@ -1998,7 +2064,7 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Case>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2007,7 +2073,10 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                         "items" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2092,7 +2161,7 @@ pub struct CaseSubscriber {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseSubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2110,7 +2179,7 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
             ) -> Result<CaseSubscriber, A::Error> {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2118,7 +2187,10 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
                         "type" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2165,7 +2237,7 @@ pub struct CaseUpdate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2190,7 +2262,7 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 let mut field_6: Option<Option<uuid::Uuid>> = None;
                 let mut field_7: Option<Option<uuid::Uuid>> = None;
                 let mut field_8: Option<Option<uuid::Uuid>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2205,7 +2277,10 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                         "custom_priority_uuid" => field_8 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2244,7 +2319,7 @@ pub struct CaseVerdict {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2264,7 +2339,7 @@ impl<'de> serde::Deserialize<'de> for CaseVerdict {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2274,7 +2349,10 @@ impl<'de> serde::Deserialize<'de> for CaseVerdict {
                         "stage" => field_3 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2315,7 +2393,7 @@ pub struct Comment {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Comment {
     /// Creates a value from its required members; the others start empty.
@@ -2353,7 +2431,7 @@ impl<'de> serde::Deserialize<'de> for Comment {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<bool>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2366,7 +2444,10 @@ impl<'de> serde::Deserialize<'de> for Comment {
                         "unseen" => field_6 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2397,7 +2478,7 @@ pub struct CommentCreate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl CommentCreate {
     /// Creates a value from its required members; the others start empty.
@@ -2425,7 +2506,7 @@ impl<'de> serde::Deserialize<'de> for CommentCreate {
             ) -> Result<CommentCreate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2433,7 +2514,10 @@ impl<'de> serde::Deserialize<'de> for CommentCreate {
                         "author" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2461,7 +2545,7 @@ pub struct CommentList {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl CommentList {
     /// Creates a value from its required members; the others start empty.
@@ -2491,7 +2575,7 @@ impl<'de> serde::Deserialize<'de> for CommentList {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Comment>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2500,7 +2584,10 @@ impl<'de> serde::Deserialize<'de> for CommentList {
                         "items" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2533,7 +2620,7 @@ pub struct Countermeasure {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Countermeasure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2552,7 +2639,7 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2561,7 +2648,10 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                         "description" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2594,7 +2684,7 @@ pub struct CustomPriority {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CustomPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2614,7 +2704,7 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2624,7 +2714,10 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                         "color" => field_3 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2658,7 +2751,7 @@ pub struct CustomStatus {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CustomStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2678,7 +2771,7 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2688,7 +2781,10 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                         "stage" => field_3 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2716,7 +2812,7 @@ pub struct Datasource {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Datasource {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2734,7 +2830,7 @@ impl<'de> serde::Deserialize<'de> for Datasource {
             ) -> Result<Datasource, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2742,7 +2838,10 @@ impl<'de> serde::Deserialize<'de> for Datasource {
                         "name" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2768,7 +2867,7 @@ pub struct Error {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Error {
     /// Creates a value from its required members; the others start empty.
@@ -2796,7 +2895,7 @@ impl<'de> serde::Deserialize<'de> for Error {
             ) -> Result<Error, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2804,7 +2903,10 @@ impl<'de> serde::Deserialize<'de> for Error {
                         "code" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2835,7 +2937,7 @@ pub struct EventField {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EventField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2853,7 +2955,7 @@ impl<'de> serde::Deserialize<'de> for EventField {
             ) -> Result<EventField, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2861,7 +2963,10 @@ impl<'de> serde::Deserialize<'de> for EventField {
                         "description" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2888,7 +2993,7 @@ pub struct EventList {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl EventList {
     /// Creates a value from its required members; the others start empty.
@@ -2918,7 +3023,7 @@ impl<'de> serde::Deserialize<'de> for EventList {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Event>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -2927,7 +3032,10 @@ impl<'de> serde::Deserialize<'de> for EventList {
                         "items" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2986,7 +3094,7 @@ pub struct EventSearchJob {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl EventSearchJob {
     /// Creates a value from its required members; the others start empty.
@@ -3034,7 +3142,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                 let mut field_9: Option<Option<i64>> = None;
                 let mut field_10: Option<Option<bool>> = None;
                 let mut field_11: Option<Option<i64>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -3052,7 +3160,10 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                         "max_last_events" => field_11 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3101,7 +3212,7 @@ pub struct EventSearchJobCreate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl EventSearchJobCreate {
     /// Creates a value from its required members; the others start empty.
@@ -3137,7 +3248,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<bool>> = None;
                 let mut field_5: Option<Option<i64>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -3149,7 +3260,10 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                         "max_last_events" => field_5 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3257,7 +3371,7 @@ pub struct Invitation {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3275,7 +3389,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
             ) -> Result<Invitation, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -3283,7 +3397,10 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                         "email" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3308,7 +3425,7 @@ pub struct InvitationCreate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl InvitationCreate {
     /// Creates a value from its required members; the others start empty.
@@ -3341,7 +3458,7 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
                 let mut field_1: Option<
                     std::collections::BTreeMap<String, Vec<uuid::Uuid>>,
                 > = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -3349,7 +3466,10 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
                         "communities" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3486,7 +3606,7 @@ pub struct Rule {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl Rule {
     /// Creates a value from its required members; the others start empty.
@@ -3588,7 +3708,7 @@ impl<'de> serde::Deserialize<'de> for Rule {
                 let mut field_36: Option<Option<String>> = None;
                 let mut field_37: Option<Option<bool>> = None;
                 let mut field_38: Option<Option<uuid::Uuid>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -3635,7 +3755,10 @@ impl<'de> serde::Deserialize<'de> for Rule {
                         "instance_uuid" => field_38 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3750,7 +3873,7 @@ pub struct RuleCreate {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl RuleCreate {
     /// Creates a value from its required members; the others start empty.
@@ -3827,7 +3950,7 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
                 let mut field_19: Option<Option<String>> = None;
                 let mut field_20: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut field_21: Option<Option<bool>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -3857,7 +3980,10 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
                         }
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3927,7 +4053,7 @@ pub struct RuleEntity {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3950,7 +4076,7 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<uuid::Uuid>> = None;
                 let mut field_6: Option<Option<i64>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -3963,7 +4089,10 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
                         "number_of_intakes" => field_6 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3995,7 +4124,7 @@ pub struct RuleList {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl RuleList {
     /// Creates a value from its required members; the others start empty.
@@ -4025,7 +4154,7 @@ impl<'de> serde::Deserialize<'de> for RuleList {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Rule>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -4034,7 +4163,10 @@ impl<'de> serde::Deserialize<'de> for RuleList {
                         "items" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4072,7 +4204,7 @@ pub struct RuleParameter {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4093,7 +4225,7 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -4104,7 +4236,10 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
                         "description" => field_4 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4135,7 +4270,7 @@ pub struct RuleParameterValue {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl RuleParameterValue {
     /// Creates a value from its required members; the others start empty.
@@ -4165,7 +4300,7 @@ impl<'de> serde::Deserialize<'de> for RuleParameterValue {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<String> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -4174,7 +4309,10 @@ impl<'de> serde::Deserialize<'de> for RuleParameterValue {
                         "value" => field_2 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4254,7 +4392,7 @@ pub struct Tag {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4272,7 +4410,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
             ) -> Result<Tag, A::Error> {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -4280,7 +4418,10 @@ impl<'de> serde::Deserialize<'de> for Tag {
                         "name" => field_1 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4312,7 +4453,7 @@ pub struct Ttp {
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Ttp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4332,7 +4473,7 @@ impl<'de> serde::Deserialize<'de> for Ttp {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = serde_json::Map::new();
+                let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
@@ -4342,7 +4483,10 @@ impl<'de> serde::Deserialize<'de> for Ttp {
                         "description" => field_3 = Some(map.next_value()?),
                         _ => {
                             additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }

@@ -23,6 +23,7 @@ pub mod param;
 pub mod request;
 pub mod response;
 pub mod transport;
+pub mod unknown;
 
 pub use auth::Auth;
 pub use error::{Error, StatusError};
@@ -31,6 +32,7 @@ pub use param::ToParam;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use transport::{Server, Transport, TransportBuilder};
+pub use unknown::Unknown;
 
 /// Re-exported so that generated crates and their users name one version of each.
 pub use bytes::Bytes;

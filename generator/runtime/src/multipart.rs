@@ -180,13 +180,22 @@ impl Multipart {
         }
     }
 
-    /// One part per member the spec does not describe: strings as text, others as JSON text.
+    /// One part per member of a free-form object: strings as text, others as JSON text.
     pub fn extra(mut self, members: &serde_json::Map<String, serde_json::Value>) -> Self {
         for (name, value) in members {
             let text = match value {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
+            self.push(name, None, None, Bytes::from(text));
+        }
+        self
+    }
+
+    /// One part per member the spec does not describe: strings as text, others as JSON text.
+    pub fn unknown(mut self, members: &crate::Unknown) -> Self {
+        for (name, raw) in members.iter() {
+            let text = serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_owned());
             self.push(name, None, None, Bytes::from(text));
         }
         self

@@ -263,7 +263,7 @@ fn multipart_parts(body_ty: &TypeRef, context: &Context<'_>) -> Vec<TokenStream>
         })
         .collect();
     if matches!(extra, Additional::Keep) {
-        calls.push(quote!(.extra(&body.#additional)));
+        calls.push(quote!(.unknown(&body.#additional)));
     }
     calls
 }

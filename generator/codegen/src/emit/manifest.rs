@@ -70,7 +70,8 @@ pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> S
         out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
     out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
-    out.push_str("serde_json = \"1\"\n");
+    // Unknown members are captured as raw JSON.
+    out.push_str("serde_json = { version = \"1\", features = [\"raw_value\"] }\n");
     if needs.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }

@@ -18,22 +18,45 @@ use crate::model::{
     UnionVariant,
 };
 
+/// How the types are emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeOptions {
+    /// Keep unknown members in `additional_properties` (the default, and what every generated
+    /// crate uses). Without it unknown members are skipped: benchmarks measure the difference.
+    pub capture_unknown: bool,
+}
+
+impl Default for TypeOptions {
+    fn default() -> Self {
+        TypeOptions {
+            capture_unknown: true,
+        }
+    }
+}
+
 /// The contents of `src/types.rs`.
 pub fn emit(defs: &[TypeDef]) -> TokenStream {
+    emit_with(defs, TypeOptions::default())
+}
+
+/// The contents of `src/types.rs`, with `options`.
+pub fn emit_with(defs: &[TypeDef], options: TypeOptions) -> TokenStream {
     let param_types = param_types(defs);
-    let items = defs.iter().map(|def| emit_def(def, &param_types));
+    let items = defs.iter().map(|def| emit_def(def, &param_types, options));
     quote! {
         //! Data types of the API, one per schema of the spec.
         #(#items)*
     }
 }
 
-fn emit_def(def: &TypeDef, param_types: &BTreeSet<String>) -> TokenStream {
+fn emit_def(def: &TypeDef, param_types: &BTreeSet<String>, options: TypeOptions) -> TokenStream {
     let docs = doc::attrs([def.doc.as_deref()]);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct { fields, additional } => emit_struct(&name, fields, additional),
+        TypeKind::Struct { fields, additional } => {
+            emit_struct(&name, fields, additional, options.capture_unknown)
+        }
         TypeKind::Enum { repr, variants } => emit_enum(&name, *repr, variants),
         TypeKind::Union {
             variants,
@@ -77,6 +100,7 @@ fn emit_struct(
     name: &proc_macro2::Ident,
     fields: &[Field],
     additional: &Additional,
+    capture: bool,
 ) -> TokenStream {
     let all_optional = fields.iter().all(Field::optional);
     let derive_default = all_optional.then(|| quote!(Default,));
@@ -101,13 +125,14 @@ fn emit_struct(
     });
     let additional_name = ident(ADDITIONAL_FIELD);
     let additional_ty = match additional {
-        Additional::Keep => quote!(serde_json::Map<String, serde_json::Value>),
+        Additional::Keep => quote!(clientgen_runtime::Unknown),
         Additional::Typed(ty) => {
             let ty = rust_type(ty, &TokenStream::new());
             quote!(std::collections::BTreeMap<String, #ty>)
         }
     };
-    let deserialize = struct_deserialize(name, fields, additional);
+    let deserialize = struct_deserialize(name, fields, additional, capture);
+    let additional_init = capture.then(|| quote!(#additional_name: Default::default(),));
     let constructor = (!all_optional).then(|| {
         let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
         let args = required.iter().map(|f| {
@@ -129,20 +154,25 @@ fn emit_struct(
                 pub fn new(#(#args),*) -> Self {
                     Self {
                         #(#inits,)*
-                        #additional_name: Default::default(),
+                        #additional_init
                     }
                 }
             }
+        }
+    });
+    let additional_member = capture.then(|| {
+        quote! {
+            /// Members the spec does not describe, kept as received so that nothing is lost
+            /// when the value is sent back.
+            #[serde(flatten)]
+            pub #additional_name: #additional_ty,
         }
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
         pub struct #name {
             #(#members)*
-            /// Members the spec does not describe, kept as received so that nothing is lost
-            /// when the value is sent back.
-            #[serde(flatten)]
-            pub #additional_name: #additional_ty,
+            #additional_member
         }
         #constructor
         #deserialize
@@ -155,6 +185,7 @@ fn struct_deserialize(
     name: &proc_macro2::Ident,
     fields: &[Field],
     additional: &Additional,
+    capture: bool,
 ) -> TokenStream {
     let locals: Vec<proc_macro2::Ident> = (0..fields.len())
         .map(|i| quote::format_ident!("field_{}", i))
@@ -184,9 +215,31 @@ fn struct_deserialize(
         }
     });
     let additional_name = ident(ADDITIONAL_FIELD);
-    let additional_new = match additional {
-        Additional::Keep => quote!(serde_json::Map::new()),
-        Additional::Typed(_) => quote!(std::collections::BTreeMap::new()),
+    let (additional_new, store) = match additional {
+        Additional::Keep => (
+            quote!(clientgen_runtime::Unknown::new()),
+            quote!(push_raw(
+                &key.0,
+                &map.next_value::<Box<serde_json::value::RawValue>>()?
+            )),
+        ),
+        Additional::Typed(_) => (
+            quote!(std::collections::BTreeMap::new()),
+            quote!(insert(key.into_string(), map.next_value()?)),
+        ),
+    };
+    let (additional_declaration, unknown_arm, additional_init) = if capture {
+        (
+            Some(quote!(let mut #additional_name = #additional_new;)),
+            quote!(#additional_name.#store;),
+            Some(quote!(#additional_name,)),
+        )
+    } else {
+        (
+            None,
+            quote!(map.next_value::<serde::de::IgnoredAny>()?;),
+            None,
+        )
     };
     let expecting = format!("a {name} object");
     quote! {
@@ -200,18 +253,18 @@ fn struct_deserialize(
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#declarations)*
-                        let mut #additional_name = #additional_new;
+                        #additional_declaration
                         while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                             match &*key.0 {
                                 #(#arms)*
                                 _ => {
-                                    #additional_name.insert(key.into_string(), map.next_value()?);
+                                    #unknown_arm
                                 }
                             }
                         }
                         Ok(#name {
                             #(#inits)*
-                            #additional_name,
+                            #additional_init
                         })
                     }
                 }
@@ -367,20 +420,48 @@ fn emit_union(
             }
         }
     });
-    let (derive_deserialize, tagged) = match discriminator {
-        None => (Some(quote!(serde::Deserialize,)), None),
-        Some(d) => (None, Some(tagged_deserialize(name, variants, d))),
+    let deserialize = match discriminator {
+        None => untagged_deserialize(name, variants),
+        Some(d) => tagged_deserialize(name, variants, d),
     };
     quote! {
         #to_param
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#declarations)*
             /// A value matching none of the alternatives above, kept as received.
             Other(serde_json::Value),
         }
-        #tagged
+        #deserialize
+    }
+}
+
+/// Decoding without a tag: the value is read once, then each alternative is tried in order
+/// against it; what none accepts is kept in `Other`. (serde's own untagged decoding buffers
+/// into a form that cannot carry the raw JSON that unknown members are kept as.)
+fn untagged_deserialize(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let attempts = variants.iter().map(|variant| {
+        let ident = ident(&variant.name);
+        let wrap = if variant.boxed {
+            quote!(Self::#ident(Box::new(v)))
+        } else {
+            quote!(Self::#ident(v))
+        };
+        quote! {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(#wrap);
+            }
+        }
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                Ok(Self::Other(value))
+            }
+        }
     }
 }
 
