@@ -395,6 +395,10 @@ async fn a_default_error_response_keeps_its_body() {
     };
     assert_eq!(status.status.as_u16(), 500);
     assert_eq!(status.body_json().expect("JSON")["message"], "boom");
+    let declared = status
+        .declared::<conformance_client::types::Problem>()
+        .expect("declared by `default`");
+    assert_eq!(declared.message, "boom");
 }
 
 #[tokio::test]

@@ -723,6 +723,11 @@ async fn a_declared_error_status_keeps_status_and_body() {
         status.body_json().expect("JSON")["message"],
         "Insufficient permissions"
     );
+    let declared = status
+        .declared::<sekoia_client::types::Error>()
+        .expect("typed body");
+    assert_eq!(declared.message, "Insufficient permissions");
+    assert_eq!(declared.code.as_deref(), Some("T300"));
     assert!(error.to_string().contains("get_rule"), "{error}");
     assert!(!format!("{error:?}").contains(KEY));
 }
@@ -790,4 +795,38 @@ async fn unknown_members_survive_a_decode_encode_round_trip() {
     assert_eq!(reencoded["last_compilation_at"], "2024-05-01T12:00:00Z");
     reencoded["last_compilation_at"] = original["last_compilation_at"].clone();
     assert_eq!(reencoded, original);
+}
+
+#[tokio::test]
+async fn an_error_body_that_does_not_match_its_declaration_keeps_only_the_raw_body() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("<html>Unauthorized</html>"))
+        .mount(&server)
+        .await;
+    let error = client.validate_api_key().await.expect_err("unauthorized");
+    let Error::Status(status) = &error else {
+        panic!("not a status error: {error}");
+    };
+    assert!(status.declared::<sekoia_client::types::Error>().is_none());
+    assert_eq!(status.body_text(), "<html>Unauthorized</html>");
+}
+
+#[tokio::test]
+async fn an_undeclared_error_status_has_no_typed_body() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502).set_body_json(json!({"message": "bad gateway"})))
+        .mount(&server)
+        .await;
+    let error = client.validate_api_key().await.expect_err("bad gateway");
+    let Error::Status(status) = &error else {
+        panic!("not a status error: {error}");
+    };
+    assert_eq!(status.status.as_u16(), 502);
+    assert!(
+        status.declared.is_none(),
+        "502 is not declared for this operation"
+    );
+    assert_eq!(status.body_json().expect("JSON")["message"], "bad gateway");
 }

@@ -114,7 +114,7 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(response.into_declared_error::<crate::types::Problem>());
         }
         response.json()
     }

@@ -125,7 +125,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -150,7 +155,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -171,7 +181,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -198,7 +215,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -225,7 +249,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -246,7 +277,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -267,7 +305,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -292,7 +337,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -319,7 +369,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -344,7 +399,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -372,7 +434,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -437,7 +506,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -465,7 +539,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -491,7 +572,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -518,7 +606,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -542,7 +637,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -568,7 +670,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -598,7 +707,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -622,7 +736,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -643,7 +762,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -664,7 +790,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -690,7 +823,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -719,7 +859,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -745,7 +892,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -768,7 +922,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(response.into_error());
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }

@@ -125,6 +125,7 @@ impl Error {
             status,
             headers,
             body,
+            declared: None,
         }))
     }
 
@@ -138,9 +139,22 @@ impl Error {
     }
 }
 
+/// A decoded error body: any type a spec declares for an error response.
+pub trait ErrorBody: fmt::Debug + Send + Sync + 'static {
+    /// The body as `Any`, for [`StatusError::declared`].
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: fmt::Debug + Send + Sync + 'static> ErrorBody for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// A response whose status the operation does not declare as a success.
 ///
-/// The whole body is kept so that nothing the server said is lost.
+/// The whole body is kept so that nothing the server said is lost; when the spec declares a
+/// JSON body for the status, it is also decoded ([`StatusError::declared`]).
 #[derive(Debug)]
 pub struct StatusError {
     /// The operation being called.
@@ -151,12 +165,21 @@ pub struct StatusError {
     pub headers: HeaderMap,
     /// The raw response body.
     pub body: Bytes,
+    /// The body decoded as the spec declares for this status, when it declares one and the
+    /// body matches it.
+    pub declared: Option<Box<dyn ErrorBody>>,
 }
 
 impl StatusError {
     /// The body as text (invalid UTF-8 replaced).
     pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
+    }
+
+    /// The declared error body, if it was decoded as `T`.
+    pub fn declared<T: 'static>(&self) -> Option<&T> {
+        // `as_deref` first: the blanket impl would otherwise answer for the `Box` itself.
+        self.declared.as_deref()?.as_any().downcast_ref()
     }
 
     /// The body decoded as JSON, if it is JSON.

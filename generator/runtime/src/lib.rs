@@ -26,7 +26,7 @@ pub mod transport;
 pub mod unknown;
 
 pub use auth::Auth;
-pub use error::{Error, StatusError};
+pub use error::{Error, ErrorBody, StatusError};
 pub use multipart::{FilePart, Multipart};
 pub use param::ToParam;
 pub use request::RequestBuilder;

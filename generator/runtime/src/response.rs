@@ -88,6 +88,22 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// Turns an error response into [`Error::Status`], keeping the raw body and, when it decodes
+    /// as `T` (the type the spec declares for this status), the typed body too.
+    pub fn into_declared_error<T>(self) -> Error
+    where
+        T: DeserializeOwned + std::fmt::Debug + Send + Sync + 'static,
+    {
+        let declared = serde_json::from_slice::<T>(&self.body)
+            .ok()
+            .map(|body| Box::new(body) as Box<dyn crate::error::ErrorBody>);
+        let mut error = self.into_error();
+        if let Error::Status(status) = &mut error {
+            status.declared = declared;
+        }
+        error
+    }
+
     /// Turns a response the operation does not expect into [`Error::Status`], keeping the body.
     pub fn into_error(self) -> Error {
         Error::from_status(self.operation, self.status, self.headers, self.body)

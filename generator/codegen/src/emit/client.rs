@@ -12,8 +12,8 @@ use super::operations::payload_type;
 use super::{doc, ident, rust_type};
 use crate::model::types::{is_param, param_types, ADDITIONAL_FIELD};
 use crate::model::{
-    Additional, ApiModel, AuthKind, AuthScheme, BodyKind, Operation, Param, ParamLocation, Payload,
-    SuccessReturn, TypeDef, TypeKind, TypeRef,
+    Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, Operation, Param,
+    ParamLocation, Payload, SuccessReturn, TypeDef, TypeKind, TypeRef,
 };
 
 /// What the client file needs beyond the model.
@@ -327,6 +327,71 @@ fn param_call(param: &Param) -> TokenStream {
     }
 }
 
+/// The error for a response that is not a success: typed when the spec declares its body.
+fn error_for(op: &Operation) -> TokenStream {
+    let types = quote!(crate::types::);
+    match op.errors.as_slice() {
+        [] => return quote!(response.into_error()),
+        [only] if only.status == ErrorStatus::Default => {
+            let ty = rust_type(&only.ty, &types);
+            return quote!(response.into_declared_error::<#ty>());
+        }
+        _ => {}
+    }
+    // Statuses with the same body share one arm; touching codes and ranges are merged so
+    // that `4XX` and `5XX` read `400..=599`.
+    let mut groups: Vec<(&TypeRef, Vec<(u16, u16)>)> = Vec::new();
+    let mut default = None;
+    for declared in &op.errors {
+        let span = match declared.status {
+            ErrorStatus::Code(code) => (code, code),
+            ErrorStatus::Range(digit) => (digit * 100, digit * 100 + 99),
+            ErrorStatus::Default => {
+                default = Some(&declared.ty);
+                continue;
+            }
+        };
+        match groups.last_mut() {
+            Some((ty, spans)) if *ty == &declared.ty => spans.push(span),
+            _ => groups.push((&declared.ty, vec![span])),
+        }
+    }
+    let mut arms = Vec::new();
+    for (ty, mut spans) in groups {
+        spans.sort_unstable();
+        let mut merged: Vec<(u16, u16)> = Vec::new();
+        for (low, high) in spans {
+            match merged.last_mut() {
+                Some(last) if low <= last.1.saturating_add(1) => last.1 = last.1.max(high),
+                _ => merged.push((low, high)),
+            }
+        }
+        let patterns = merged.iter().map(|&(low, high)| {
+            let low_lit = proc_macro2::Literal::u16_unsuffixed(low);
+            let high_lit = proc_macro2::Literal::u16_unsuffixed(high);
+            if low == high {
+                quote!(#low_lit)
+            } else {
+                quote!(#low_lit..=#high_lit)
+            }
+        });
+        let ty = rust_type(ty, &types);
+        arms.push(quote!(#(#patterns)|* => response.into_declared_error::<#ty>(),));
+    }
+    let has_default = default.is_some();
+    if let Some(ty) = default {
+        let ty = rust_type(ty, &types);
+        arms.push(quote!(_ => response.into_declared_error::<#ty>(),));
+    }
+    let fallback = (!has_default).then(|| quote!(_ => response.into_error(),));
+    quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            #fallback
+        }
+    }
+}
+
 /// Code that turns a successful `response` into `payload`.
 fn decode(payload: &Payload) -> TokenStream {
     match payload {
@@ -428,11 +493,12 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
                     quote!(Ok(#value))
                 }
             };
+            let error = error_for(op);
             (
                 ty,
                 quote! {
                     if !response.status().is_success() {
-                        return Err(response.into_error());
+                        return Err(#error);
                     }
                     #value
                 },
@@ -443,6 +509,7 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
             responses,
         } => {
             let enum_name = ident(type_name);
+            let error = error_for(op);
             let mut arms = Vec::new();
             let mut fallback = None;
             for r in responses {
@@ -468,7 +535,7 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
                     match response.status().as_u16() {
                         #(#arms)*
                         #fallback
-                        _ => Err(response.into_error()),
+                        _ => Err(#error),
                     }
                 },
             )

@@ -253,6 +253,28 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// What a successful call returns.
     pub success: SuccessReturn,
+    /// Error responses with a declared JSON body, decoded into the error when they come.
+    pub errors: Vec<DeclaredError>,
+}
+
+/// An error response whose body the spec declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredError {
+    /// Which statuses it covers.
+    pub status: ErrorStatus,
+    /// The body's type.
+    pub ty: TypeRef,
+}
+
+/// The statuses a declared error response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorStatus {
+    /// One status code.
+    Code(u16),
+    /// A range such as `4XX` (the hundreds digit).
+    Range(u16),
+    /// `default`: every status not declared otherwise.
+    Default,
 }
 
 /// One parameter of an operation.

@@ -8,8 +8,8 @@ use openapiv3::{
 
 use super::types::TypeBuilder;
 use super::{
-    BodyKind, Operation, Param, ParamLocation, Payload, RequestBody, SuccessResponse,
-    SuccessReturn, TypeRef,
+    BodyKind, DeclaredError, ErrorStatus, Operation, Param, ParamLocation, Payload, RequestBody,
+    SuccessResponse, SuccessReturn, TypeRef,
 };
 use crate::diagnostic::{push_pointer, Problem};
 use crate::naming::{self, NameAllocator};
@@ -114,6 +114,7 @@ impl<'a> OperationContext<'a, '_> {
             params_type,
             body: self.request_body(types, problems),
             success: self.success(types, problems),
+            errors: self.errors(types, problems),
         }
     }
 
@@ -392,6 +393,78 @@ impl<'a> OperationContext<'a, '_> {
                 responses,
             }
         }
+    }
+
+    /// Error responses that declare a JSON body, codes first, then ranges, then `default`.
+    fn errors(
+        &self,
+        types: &mut TypeBuilder<'a>,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<DeclaredError> {
+        let responses = &self.op.responses;
+        let responses_pointer = push_pointer(self.pointer, "responses");
+        let has_success = responses.responses.keys().any(|status| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        });
+        let mut candidates: Vec<(ErrorStatus, &'a ReferenceOr<openapiv3::Response>, String)> =
+            responses
+                .responses
+                .iter()
+                .filter_map(|(status, response)| {
+                    let status_kind = match status {
+                        StatusCode::Code(code) if !(200..300).contains(code) => {
+                            ErrorStatus::Code(*code)
+                        }
+                        StatusCode::Range(range) if *range != 2 => ErrorStatus::Range(*range),
+                        _ => return None,
+                    };
+                    Some((
+                        status_kind,
+                        response,
+                        push_pointer(&responses_pointer, &status.to_string()),
+                    ))
+                })
+                .collect();
+        // `default` describes errors only when a success is declared (otherwise it is the success).
+        if let (Some(default), true) = (&responses.default, has_success) {
+            candidates.push((
+                ErrorStatus::Default,
+                default,
+                push_pointer(&responses_pointer, "default"),
+            ));
+        }
+        candidates.sort_by_key(|(status, _, _)| *status);
+        let mut declared = Vec::new();
+        for (status, response, pointer) in candidates {
+            let resolved = match self.resolver.response(response, &pointer) {
+                Ok(resolved) => resolved,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
+            let Some((media_type, media)) = resolved.item.content.iter().find(|(m, _)| is_json(m))
+            else {
+                continue;
+            };
+            let Some(schema) = &media.schema else {
+                continue;
+            };
+            let suffix = match status {
+                ErrorStatus::Code(code) => code.to_string(),
+                ErrorStatus::Range(range) => format!("{range}xx"),
+                ErrorStatus::Default => "Default".to_owned(),
+            };
+            let hint = format!("{}Error{suffix}", self.type_prefix);
+            let media_pointer = push_pointer(
+                &push_pointer(&push_pointer(&resolved.pointer, "content"), media_type),
+                "schema",
+            );
+            let ty = types.convert_ref(schema, &media_pointer, &hint, problems);
+            declared.push(DeclaredError { status, ty });
+        }
+        declared
     }
 
     fn payload(
