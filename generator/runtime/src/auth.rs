@@ -24,6 +24,14 @@ pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send 
 pub trait Authenticate: Send + Sync + fmt::Debug {
     /// Adds credentials (headers or query parameters) to `request`.
     fn authenticate<'a>(&'a self, request: &'a mut reqwest::Request) -> AuthFuture<'a>;
+
+    /// Called when the server answered 401 to a request that carried `used` as its
+    /// `Authorization` header. Returns whether fresh credentials are worth one more attempt
+    /// (a token source forgets that token and fetches a new one on the next call).
+    fn on_unauthorized(&self, used: Option<&HeaderValue>) -> bool {
+        let _ = used;
+        false
+    }
 }
 
 /// The credentials a client sends; cheap to clone.
@@ -89,6 +97,11 @@ impl Auth {
     /// Adds the credentials to `request`.
     pub async fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
         self.0.authenticate(request).await
+    }
+
+    /// See [`Authenticate::on_unauthorized`].
+    pub fn on_unauthorized(&self, used: Option<&HeaderValue>) -> bool {
+        self.0.on_unauthorized(used)
     }
 }
 

@@ -60,6 +60,9 @@ pub enum Error {
         /// What the encoder said.
         reason: String,
     },
+    /// A CA certificate given to trust could not be read.
+    #[error("invalid CA certificate: {0}")]
+    InvalidCertificate(String),
     /// The HTTP client could not be built from the configuration.
     #[error("could not build the HTTP client: {0}")]
     Build(#[source] reqwest::Error),

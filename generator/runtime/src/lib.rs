@@ -22,6 +22,7 @@ pub mod multipart;
 pub mod param;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod transport;
 pub mod unknown;
 
@@ -31,6 +32,7 @@ pub use multipart::{FilePart, Multipart};
 pub use param::ToParam;
 pub use request::RequestBuilder;
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use transport::{Server, Transport, TransportBuilder};
 pub use unknown::Unknown;
 

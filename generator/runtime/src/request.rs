@@ -5,14 +5,15 @@
 //! value, a body that cannot be serialised) is kept and returned by `send`, so generated code
 //! stays a flat chain.
 
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
-use http::Method;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use http::{Method, StatusCode};
 use tracing::Instrument as _;
 
 use crate::param::{encode_component, ToParam};
+use crate::retry::retry_after;
 use crate::{Error, Response, Transport};
 
 /// One request being built; see the module documentation.
@@ -281,8 +282,8 @@ impl<'t> RequestBuilder<'t> {
         Ok(path)
     }
 
-    /// Builds the final `reqwest::Request`, credentials included.
-    async fn build(self) -> Result<reqwest::Request, Error> {
+    /// Checks what was given and fixes the parts every attempt shares.
+    fn prepare(self) -> Result<Prepared, Error> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -293,23 +294,26 @@ impl<'t> RequestBuilder<'t> {
         if !self.query.is_empty() {
             url.set_query(Some(&self.query));
         }
-        let mut request = reqwest::Request::new(self.method, url);
-        let headers = request.headers_mut();
-        for (name, value) in self.transport.default_headers() {
-            headers.append(name.clone(), value.clone());
-        }
+        let mut headers = self.transport.default_headers().clone();
         for (name, value) in self.headers {
             headers.insert(name, value);
         }
-        if let Some((content_type, bytes)) = self.body {
+        let body = self.body.map(|(content_type, bytes)| {
             headers.insert(CONTENT_TYPE, content_type);
-            *request.body_mut() = Some(reqwest::Body::from(bytes));
-        }
-        self.transport.auth().apply(&mut request).await?;
-        Ok(request)
+            bytes
+        });
+        Ok(Prepared {
+            method: self.method,
+            url,
+            headers,
+            body,
+        })
     }
 
     /// Sends the request and reads the whole response, whatever its status.
+    ///
+    /// Retries follow the transport's [`RetryPolicy`](crate::RetryPolicy); a 401 lets the
+    /// credentials refresh themselves and the request go once more.
     pub async fn send(self) -> Result<Response, Error> {
         let operation = self.operation;
         let span = tracing::debug_span!(
@@ -318,28 +322,107 @@ impl<'t> RequestBuilder<'t> {
             method = %self.method,
             path = self.path_template,
             status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
         let transport = self.transport;
         async move {
             let started = Instant::now();
-            let request = self.build().await?;
-            let result = async {
-                let response = transport.http().execute(request).await?;
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = response.bytes().await?;
-                Ok::<_, reqwest::Error>((status, headers, body))
+            let prepared = self.prepare()?;
+            let policy = transport.retry();
+            let retryable = policy.allows(&prepared.method);
+            let mut attempt = 1;
+            let mut refreshed_credentials = false;
+            loop {
+                let span = tracing::Span::current();
+                span.record("attempt", attempt);
+                let mut request = prepared.request();
+                transport.auth().apply(&mut request).await?;
+                let used_auth = request.headers().get(AUTHORIZATION).cloned();
+                let result = async {
+                    let response = transport.http().execute(request).await?;
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let body = response.bytes().await?;
+                    Ok::<_, reqwest::Error>((status, headers, body))
+                }
+                .await;
+                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                let may_retry = retryable && attempt < policy.max_attempts;
+                // The wait before the next attempt, if one fits in the time budget.
+                let next_wait = |wait: Duration| {
+                    (started.elapsed() + wait <= policy.max_elapsed).then_some(wait)
+                };
+                match result {
+                    Ok((status, headers, body)) => {
+                        span.record("status", status.as_u16());
+                        if status == StatusCode::UNAUTHORIZED
+                            && !refreshed_credentials
+                            && transport.auth().on_unauthorized(used_auth.as_ref())
+                        {
+                            tracing::debug!("401: retrying once with fresh credentials");
+                            refreshed_credentials = true;
+                            continue;
+                        }
+                        let wait = (may_retry && policy.retries_status(status))
+                            .then(|| {
+                                retry_after(&headers, SystemTime::now())
+                                    .unwrap_or_else(|| policy.backoff(attempt))
+                            })
+                            .and_then(next_wait);
+                        match wait {
+                            Some(wait) => {
+                                tracing::debug!(status = status.as_u16(), ?wait, "retrying");
+                                tokio::time::sleep(wait).await;
+                                attempt += 1;
+                            }
+                            None => {
+                                tracing::debug!(
+                                    status = status.as_u16(),
+                                    bytes = body.len(),
+                                    "response"
+                                );
+                                return Ok(Response::new(operation, status, headers, body));
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        let transient = error.is_connect() || error.is_timeout();
+                        let wait = (may_retry && transient)
+                            .then(|| policy.backoff(attempt))
+                            .and_then(next_wait);
+                        match wait {
+                            Some(wait) => {
+                                tracing::debug!(error = %error.without_url(), ?wait, "retrying");
+                                tokio::time::sleep(wait).await;
+                                attempt += 1;
+                            }
+                            None => return Err(Error::from_reqwest(operation, error)),
+                        }
+                    }
+                }
             }
-            .await;
-            let span = tracing::Span::current();
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            let (status, headers, body) = result.map_err(|e| Error::from_reqwest(operation, e))?;
-            span.record("status", status.as_u16());
-            tracing::debug!(status = status.as_u16(), bytes = body.len(), "response");
-            Ok(Response::new(operation, status, headers, body))
         }
         .instrument(span)
         .await
+    }
+}
+
+/// What every attempt of one request sends.
+struct Prepared {
+    method: Method,
+    url: url::Url,
+    headers: http::HeaderMap,
+    body: Option<Bytes>,
+}
+
+impl Prepared {
+    fn request(&self) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
+        *request.headers_mut() = self.headers.clone();
+        if let Some(body) = &self.body {
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        request
     }
 }

@@ -12,7 +12,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use http::Method;
 use url::Url;
 
-use crate::{Auth, Error, RequestBuilder};
+use crate::{Auth, Error, RequestBuilder, RetryPolicy};
 
 /// Default limit on one whole request, from connect to the last body byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -39,6 +39,7 @@ struct Inner {
     base_url: Url,
     auth: Auth,
     headers: HeaderMap,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Transport {
@@ -47,6 +48,7 @@ impl fmt::Debug for Transport {
             .field("base_url", &self.inner.base_url.as_str())
             .field("auth", &self.inner.auth)
             .field("headers", &self.inner.headers.keys().collect::<Vec<_>>())
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -62,6 +64,9 @@ impl Transport {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("clientgen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            root_certificates: Vec::new(),
+            accept_invalid_certs: false,
         }
     }
 
@@ -92,6 +97,10 @@ impl Transport {
     pub(crate) fn default_headers(&self) -> &HeaderMap {
         &self.inner.headers
     }
+
+    pub(crate) fn retry(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
 }
 
 /// Configures a [`Transport`].
@@ -104,6 +113,9 @@ pub struct TransportBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
+    retry: RetryPolicy,
+    root_certificates: Vec<Vec<u8>>,
+    accept_invalid_certs: bool,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -113,6 +125,9 @@ impl fmt::Debug for TransportBuilder {
             .field("auth", &self.auth)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("extra_root_certificates", &self.root_certificates.len())
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
             .finish_non_exhaustive()
     }
 }
@@ -160,6 +175,30 @@ impl TransportBuilder {
         self
     }
 
+    /// Sets how failed requests are retried (see [`RetryPolicy`]; [`RetryPolicy::none`] turns
+    /// retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Trusts the CA certificate(s) in `pem` besides the system's roots, for servers whose
+    /// certificate a private CA signed (Security Onion's `ca.crt`). Ignored when
+    /// [`Self::http_client`] is used.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// **Dangerous:** accepts any server certificate, including self-signed and expired ones,
+    /// so anyone on the network path can read and change the traffic, credentials included.
+    /// Only for appliances whose certificate cannot be trusted another way; prefer
+    /// [`Self::add_root_certificate_pem`]. Ignored when [`Self::http_client`] is used.
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.accept_invalid_certs = true;
+        self
+    }
+
     /// Uses a `reqwest::Client` configured by the caller (proxies, TLS roots, middleware).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -183,11 +222,25 @@ impl TransportBuilder {
         }
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(Error::Build)?,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .danger_accept_invalid_certs(self.accept_invalid_certs);
+                for pem in &self.root_certificates {
+                    let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                        .map_err(|e| Error::InvalidCertificate(e.to_string()))?;
+                    if certificates.is_empty() {
+                        return Err(Error::InvalidCertificate(
+                            "no certificate found in the PEM text".into(),
+                        ));
+                    }
+                    for certificate in certificates {
+                        builder = builder.add_root_certificate(certificate);
+                    }
+                }
+                builder.build().map_err(Error::Build)?
+            }
         };
         Ok(Transport {
             inner: Arc::new(Inner {
@@ -195,6 +248,7 @@ impl TransportBuilder {
                 base_url,
                 auth,
                 headers,
+                retry: self.retry,
             }),
         })
     }

@@ -108,8 +108,29 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
                 self
             }
 
+            /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
+            /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
+            pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
+                self.inner = self.inner.retry(policy);
+                self
+            }
+
+            /// Trusts the CA certificate(s) in `pem` besides the system's roots.
+            pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+                self.inner = self.inner.add_root_certificate_pem(pem);
+                self
+            }
+
+            /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
+            /// connection can be read and changed by anyone on the path. Prefer
+            /// [`Self::add_root_certificate_pem`].
+            pub fn danger_accept_invalid_certs(mut self) -> Self {
+                self.inner = self.inner.danger_accept_invalid_certs();
+                self
+            }
+
             /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
-            /// extra root certificates); the timeouts above then do not apply.
+            /// middleware); the timeouts and TLS settings above then do not apply.
             pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
                 self.inner = self.inner.http_client(client);
                 self

@@ -23,6 +23,9 @@ const BUILDER_METHODS: &[&str] = &[
     "connect_timeout",
     "user_agent",
     "http_client",
+    "retry",
+    "add_root_certificate_pem",
+    "danger_accept_invalid_certs",
     "build",
 ];
 
