@@ -152,7 +152,10 @@ impl fmt::Debug for StaticAuth {
 fn sensitive(value: String) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::try_from(value).map_err(|_| {
         // The value holds a secret: say what is wrong without quoting it.
-        Error::Auth("the credential contains characters that cannot appear in a header".into())
+        Error::Auth {
+            reason: "the credential contains characters that cannot appear in a header".into(),
+            status: None,
+        }
     })?;
     value.set_sensitive(true);
     Ok(value)

@@ -101,9 +101,15 @@ pub enum Error {
         /// The first [`BODY_EXCERPT_LIMIT`] bytes of the body, lossily decoded.
         excerpt: String,
     },
-    /// Credentials could not be obtained or attached.
-    #[error("authentication failed: {0}")]
-    Auth(String),
+    /// Credentials could not be obtained or attached (a token endpoint refused, was
+    /// unreachable, or answered something unusable).
+    #[error("authentication failed: {reason}")]
+    Auth {
+        /// What went wrong; never includes a secret.
+        reason: String,
+        /// The token endpoint's status, when it answered.
+        status: Option<StatusCode>,
+    },
 }
 
 impl Error {

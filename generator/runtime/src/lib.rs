@@ -23,6 +23,7 @@ pub mod param;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod token;
 pub mod transport;
 pub mod unknown;
 
@@ -33,6 +34,7 @@ pub use param::ToParam;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use token::{TokenCredentials, TokenExchange, TokenExpiry, TokenSource};
 pub use transport::{Server, Transport, TransportBuilder};
 pub use unknown::Unknown;
 

@@ -12,7 +12,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use http::Method;
 use url::Url;
 
-use crate::{Auth, Error, RequestBuilder, RetryPolicy};
+use crate::{Auth, Error, RequestBuilder, RetryPolicy, TokenExchange, TokenSource};
 
 /// Default limit on one whole request, from connect to the last body byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -67,6 +67,7 @@ impl Transport {
             retry: RetryPolicy::default(),
             root_certificates: Vec::new(),
             accept_invalid_certs: false,
+            token_exchange: None,
         }
     }
 
@@ -116,6 +117,7 @@ pub struct TransportBuilder {
     retry: RetryPolicy,
     root_certificates: Vec<Vec<u8>>,
     accept_invalid_certs: bool,
+    token_exchange: Option<TokenExchange>,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -128,6 +130,7 @@ impl fmt::Debug for TransportBuilder {
             .field("retry", &self.retry)
             .field("extra_root_certificates", &self.root_certificates.len())
             .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("token_exchange", &self.token_exchange)
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +145,14 @@ impl TransportBuilder {
     /// Sets the credentials sent with every request.
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = Ok(auth);
+        self.token_exchange = None;
+        self
+    }
+
+    /// Authenticates with a token obtained from a token endpoint (see [`TokenExchange`]); the
+    /// endpoint is resolved against the base URL and called through this transport's client.
+    pub fn token_exchange(mut self, exchange: TokenExchange) -> Self {
+        self.token_exchange = Some(exchange);
         self
     }
 
@@ -208,7 +219,7 @@ impl TransportBuilder {
     /// Checks the configuration and builds the transport.
     pub fn build(self) -> Result<Transport, Error> {
         let base_url = parse_base_url(&self.base_url)?;
-        let auth = self.auth?;
+        let mut auth = self.auth?;
         let mut headers = HeaderMap::new();
         let user_agent = header_value(USER_AGENT.as_str(), &self.user_agent)?;
         headers.insert(USER_AGENT, user_agent);
@@ -242,6 +253,9 @@ impl TransportBuilder {
                 builder.build().map_err(Error::Build)?
             }
         };
+        if let Some(exchange) = self.token_exchange {
+            auth = Auth::custom(TokenSource::new(exchange, &base_url, http.clone())?);
+        }
         Ok(Transport {
             inner: Arc::new(Inner {
                 http,
