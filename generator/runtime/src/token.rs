@@ -291,7 +291,7 @@ impl Authenticate for TokenSource {
         match self.cached.try_lock() {
             // Forget the refused token, unless another caller already replaced it.
             Ok(mut cached) => {
-                if cached.as_ref().is_some_and(|t| &t.header == used) {
+                if cached.as_ref().is_some_and(|t| t.header == used) {
                     *cached = None;
                 }
                 true
