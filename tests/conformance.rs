@@ -580,3 +580,87 @@ fn unknown_members_are_written_back_byte_for_byte_in_their_order() {
         .collect();
     assert_eq!(names, ["zeta", "alpha", "nested"]);
 }
+
+// ----- authentication, default headers and the path prefix -----
+
+async fn api_behind(server: &MockServer, route: &str, authorization: &str) {
+    Mock::given(method("GET"))
+        .and(path(route))
+        .and(header("authorization", authorization))
+        .and(header("kbn-xsrf", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ref": "r"})))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn client_credentials_fetch_a_token_from_the_declared_endpoint() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        // "id:secret"
+        .and(header("authorization", "Basic aWQ6c2VjcmV0"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "at-1", "expires_in": 3600})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    api_behind(&server, "/api/records/r1", "Bearer at-1").await;
+    let client = Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .client_credentials("id", "secret")
+        .build()
+        .expect("valid");
+    for _ in 0..2 {
+        client.get_record("r1").await.expect("fetched");
+    }
+}
+
+#[tokio::test]
+async fn a_declared_token_exchange_trades_the_key_for_a_token() {
+    let server = MockServer::start().await;
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        + 600;
+    Mock::given(method("POST"))
+        .and(path("/auth/access_token"))
+        // "analyst:k3y"
+        .and(header("authorization", "Basic YW5hbHlzdDprM3k="))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"access_token": "jwt", "exp": exp})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    api_behind(&server, "/records/r2", "Bearer jwt").await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key_exchange("analyst", "k3y")
+        .build()
+        .expect("valid");
+    client.get_record("r2").await.expect("fetched");
+    client
+        .get_record("r2")
+        .await
+        .expect("fetched again with the cached token");
+}
+
+#[tokio::test]
+async fn the_path_prefix_is_encoded_and_default_headers_are_sent() {
+    let server = MockServer::start().await;
+    api_behind(&server, "/api/s/blue%20team/records/r3", "Token k3y").await;
+    let client = Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .api_key("k3y")
+        .space("blue team")
+        .build()
+        .expect("valid");
+    client
+        .get_record("r3")
+        .await
+        .expect("fetched under the space");
+}

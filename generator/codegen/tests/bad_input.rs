@@ -266,3 +266,14 @@ fn a_cycle_through_required_members_has_no_finite_value() {
         "both ends are named: {message}"
     );
 }
+
+#[test]
+fn token_exchange_extensions_are_checked() {
+    let message = error_for("bad_token_exchange.yaml");
+    assert_located(
+        &message,
+        11,
+        "/components/securitySchemes/exchange/x-clientgen-token-exchange/credentials",
+        "`credentials` is `digest`; it must be `basic` or `bearer`",
+    );
+}

@@ -68,6 +68,7 @@ impl Transport {
             root_certificates: Vec::new(),
             accept_invalid_certs: false,
             token_exchange: None,
+            path_prefix: String::new(),
         }
     }
 
@@ -118,6 +119,7 @@ pub struct TransportBuilder {
     root_certificates: Vec<Vec<u8>>,
     accept_invalid_certs: bool,
     token_exchange: Option<TokenExchange>,
+    path_prefix: String,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -146,6 +148,13 @@ impl TransportBuilder {
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = Ok(auth);
         self.token_exchange = None;
+        self
+    }
+
+    /// Inserts `prefix` (already percent-encoded, starting with `/`) between the base URL and
+    /// every operation path, e.g. Kibana's `/s/<space>`.
+    pub fn path_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.path_prefix = prefix.into();
         self
     }
 
@@ -218,7 +227,11 @@ impl TransportBuilder {
 
     /// Checks the configuration and builds the transport.
     pub fn build(self) -> Result<Transport, Error> {
-        let base_url = parse_base_url(&self.base_url)?;
+        let mut base_url = parse_base_url(&self.base_url)?;
+        if !self.path_prefix.is_empty() {
+            let path = format!("{}/{}", base_url.path(), self.path_prefix.trim_matches('/'));
+            base_url.set_path(path.trim_end_matches('/'));
+        }
         let mut auth = self.auth?;
         let mut headers = HeaderMap::new();
         let user_agent = header_value(USER_AGENT.as_str(), &self.user_agent)?;

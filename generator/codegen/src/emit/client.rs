@@ -13,7 +13,8 @@ use super::{doc, ident, rust_type};
 use crate::model::types::{is_param, param_types, ADDITIONAL_FIELD};
 use crate::model::{
     Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, Operation, Param,
-    ParamLocation, Payload, SuccessReturn, TypeDef, TypeKind, TypeRef,
+    ParamLocation, PathPrefix, Payload, SuccessReturn, TokenExchangeDef, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// What the client file needs beyond the model.
@@ -34,6 +35,11 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
         quote!(Server { url: #url, description: #description },)
     });
     let auth_methods = model.auth.iter().map(auth_method);
+    let prefix_method = model.path_prefix.as_ref().map(path_prefix_method);
+    let default_headers = model
+        .default_headers
+        .iter()
+        .map(|(name, value)| quote!(.header(#name, #value)));
     let context = Context {
         defs: model.types.iter().map(|d| (d.name.as_str(), d)).collect(),
         param_types: param_types(&model.types),
@@ -83,6 +89,8 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
             }
 
             #(#auth_methods)*
+
+            #prefix_method
 
             /// Adds a header sent with every request.
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -146,7 +154,9 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
             /// Starts configuring a client; see [`ClientBuilder`].
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
-                    inner: Transport::builder(DEFAULT_BASE_URL).user_agent(#user_agent),
+                    inner: Transport::builder(DEFAULT_BASE_URL)
+                        .user_agent(#user_agent)
+                        #(#default_headers)*,
                 }
             }
 
@@ -213,6 +223,26 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
                 }
             }
         }
+        AuthKind::ClientCredentials { token_url } => {
+            let summary = format!(
+                "Authenticates with OAuth2 client credentials: a token from `{token_url}` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401."
+            );
+            quote! {
+                #[doc = #summary]
+                ///
+                #docs
+                pub fn #method(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+                    self.inner = self.inner.token_exchange(clientgen_runtime::TokenExchange::client_credentials(
+                        #token_url,
+                        client_id,
+                        clientgen_runtime::SecretString::from(client_secret.into()),
+                        &[],
+                    ));
+                    self
+                }
+            }
+        }
+        AuthKind::TokenExchange(def) => token_exchange_method(&method, def, &docs),
         AuthKind::ApiKeyQuery { name } => {
             let summary =
                 format!("Sends the API key as the `{name}` query parameter of every request.");
@@ -287,6 +317,83 @@ fn multipart_parts(body_ty: &TypeRef, context: &Context<'_>) -> Vec<TokenStream>
         calls.push(quote!(.unknown(&body.#additional)));
     }
     calls
+}
+
+/// A builder method exchanging a credential for a token, as `x-clientgen-token-exchange` says.
+fn token_exchange_method(
+    method: &proc_macro2::Ident,
+    def: &TokenExchangeDef,
+    docs: &TokenStream,
+) -> TokenStream {
+    let path = def.path.as_str();
+    let token_field = def.token_field.as_str();
+    let lifetime = def.lifetime_seconds;
+    let expiry = match (&def.expires_in_field, &def.expires_at_field) {
+        (Some(field), _) => quote!(clientgen_runtime::TokenExpiry::ExpiresIn(#field.to_owned())),
+        (None, Some(field)) => quote!(clientgen_runtime::TokenExpiry::ExpiresAt(#field.to_owned())),
+        (None, None) => {
+            quote!(clientgen_runtime::TokenExpiry::Fixed(std::time::Duration::from_secs(#lifetime)))
+        }
+    };
+    let summary = format!(
+        "Exchanges the credential at `{path}` for a bearer token (lifetime {lifetime} s unless the response says), cached, refreshed before it expires, and renewed once on a 401."
+    );
+    let (args, credentials) = if def.basic {
+        (
+            quote!(user: impl Into<String>, secret: impl Into<String>),
+            quote!(clientgen_runtime::TokenCredentials::Basic {
+                user: user.into(),
+                secret: clientgen_runtime::SecretString::from(secret.into()),
+            }),
+        )
+    } else {
+        (
+            quote!(key: impl Into<String>),
+            quote!(clientgen_runtime::TokenCredentials::Bearer(
+                clientgen_runtime::SecretString::from(key.into())
+            )),
+        )
+    };
+    quote! {
+        #[doc = #summary]
+        ///
+        #docs
+        pub fn #method(mut self, #args) -> Self {
+            self.inner = self.inner.token_exchange(clientgen_runtime::TokenExchange {
+                endpoint: #path.to_owned(),
+                credentials: #credentials,
+                form: Vec::new(),
+                token_field: #token_field.to_owned(),
+                expiry: #expiry,
+                fallback_lifetime: std::time::Duration::from_secs(#lifetime),
+                refresh_margin: std::time::Duration::from_secs(30),
+            });
+            self
+        }
+    }
+}
+
+/// The builder method that sets the per-client path prefix.
+fn path_prefix_method(prefix: &PathPrefix) -> TokenStream {
+    let method = ident(&prefix.method_name);
+    let (before, rest) = prefix
+        .template
+        .split_once('{')
+        .unwrap_or((&prefix.template, "}"));
+    let after = rest.split_once('}').map(|(_, a)| a).unwrap_or("");
+    let summary = format!(
+        "Sends every request under `{}` (the value is percent-encoded as one path segment).",
+        prefix.template
+    );
+    let docs = doc::attrs([Some(summary.as_str()), prefix.doc.as_deref()]);
+    quote! {
+        #docs
+        pub fn #method(mut self, #method: &str) -> Self {
+            let segment = clientgen_runtime::param::encode_component(#method);
+            self.inner = self.inner.path_prefix(format!("{}{}{}", #before, segment, #after));
+            self
+        }
+    }
 }
 
 /// How a path argument is taken: strings by `&str`, named types by reference, others by value.

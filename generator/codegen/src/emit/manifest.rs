@@ -137,6 +137,15 @@ pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> Strin
             AuthKind::Bearer => out.push_str(&format!(
                 "        .{method}(std::env::var(\"{env}_TOKEN\")?)\n"
             )),
+            AuthKind::ClientCredentials { .. } => out.push_str(&format!(
+                "        .{method}(std::env::var(\"{env}_CLIENT_ID\")?, std::env::var(\"{env}_CLIENT_SECRET\")?)\n"
+            )),
+            AuthKind::TokenExchange(ref def) if def.basic => out.push_str(&format!(
+                "        .{method}(std::env::var(\"{env}_USER\")?, std::env::var(\"{env}_API_KEY\")?)\n"
+            )),
+            AuthKind::TokenExchange(_) => out.push_str(&format!(
+                "        .{method}(std::env::var(\"{env}_API_KEY\")?)\n"
+            )),
             AuthKind::ApiKeyHeader { .. } | AuthKind::ApiKeyQuery { .. } => out.push_str(&format!(
                 "        .{method}(std::env::var(\"{env}_API_KEY\")?)\n"
             )),

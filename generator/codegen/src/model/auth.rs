@@ -3,12 +3,22 @@
 //! Each scheme becomes one builder method named for what the caller supplies
 //! (`bearer_token`, `basic_auth`, `api_key`); when two schemes would share a name, the scheme's
 //! key is put in front. An API key sent as `<prefix> <key>` declares its prefix with the
-//! extension `x-clientgen-key-prefix` (for example `Token`). OAuth2 and OpenID Connect schemes
-//! are offered as a bearer access token that the caller obtains.
+//! extension `x-clientgen-key-prefix` (for example `Token`). OAuth2 schemes with a
+//! `clientCredentials` flow fetch their own tokens (`client_credentials`); other OAuth2 and
+//! OpenID Connect schemes are offered as a bearer access token that the caller obtains.
+//!
+//! Vendor extensions read here (documented in CONTRIBUTING-style detail in the README):
+//! - `x-clientgen-token-exchange` on an `http`/`bearer` scheme: a credential exchanged for a
+//!   short-lived token: `path`, `credentials` (`basic` | `bearer`), `token-field`
+//!   (default `access_token`), `expires-in-field` or `expires-at-field`, `lifetime-seconds`
+//!   (default 600), `builder-method` (default `token_exchange`);
+//! - `x-clientgen-headers` at the document root: headers sent with every request;
+//! - `x-clientgen-path-prefix` at the document root: `{template: "/s/{space}"}`, a prefix the
+//!   caller chooses per client with a builder method named after the placeholder.
 
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
 
-use super::{AuthKind, AuthScheme};
+use super::{AuthKind, AuthScheme, PathPrefix, TokenExchangeDef};
 use crate::diagnostic::{push_pointer, Problem};
 use crate::naming::{self, NameAllocator};
 
@@ -45,14 +55,25 @@ pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme>
             ));
             continue;
         };
-        let (kind, doc, method) = match scheme {
+        let (kind, doc, method): (AuthKind, &Option<String>, String) = match scheme {
             SecurityScheme::HTTP {
                 scheme: http,
                 description,
+                extensions,
                 ..
             } => match http.to_ascii_lowercase().as_str() {
-                "bearer" => (AuthKind::Bearer, description, "bearer_token"),
-                "basic" => (AuthKind::Basic, description, "basic_auth"),
+                "bearer" if extensions.contains_key(TOKEN_EXCHANGE_EXTENSION) => {
+                    let ext_pointer = push_pointer(&pointer, TOKEN_EXCHANGE_EXTENSION);
+                    match token_exchange(&extensions[TOKEN_EXCHANGE_EXTENSION], &ext_pointer) {
+                        Ok((def, method)) => (AuthKind::TokenExchange(def), description, method),
+                        Err(problem) => {
+                            problems.push(problem);
+                            continue;
+                        }
+                    }
+                }
+                "bearer" => (AuthKind::Bearer, description, "bearer_token".into()),
+                "basic" => (AuthKind::Basic, description, "basic_auth".into()),
                 other => {
                     problems.push(Problem::new(
                         push_pointer(&pointer, "scheme"),
@@ -84,15 +105,26 @@ pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme>
                         continue;
                     }
                 };
-                (kind, description, "api_key")
+                (kind, description, "api_key".into())
             }
-            SecurityScheme::OAuth2 { description, .. }
-            | SecurityScheme::OpenIDConnect { description, .. } => {
-                (AuthKind::Bearer, description, "access_token")
+            SecurityScheme::OAuth2 {
+                description, flows, ..
+            } => match &flows.client_credentials {
+                Some(flow) => (
+                    AuthKind::ClientCredentials {
+                        token_url: flow.token_url.clone(),
+                    },
+                    description,
+                    "client_credentials".into(),
+                ),
+                None => (AuthKind::Bearer, description, "access_token".into()),
+            },
+            SecurityScheme::OpenIDConnect { description, .. } => {
+                (AuthKind::Bearer, description, "access_token".into())
             }
         };
-        let wanted = if names.clone().allocate(method) == method {
-            method.to_owned()
+        let wanted = if names.clone().allocate(&method) == method {
+            method
         } else {
             format!("{}_{method}", naming::bare(&naming::field_name(key)))
         };
@@ -104,4 +136,144 @@ pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme>
         });
     }
     schemes
+}
+
+/// The extension describing a token exchange.
+pub const TOKEN_EXCHANGE_EXTENSION: &str = "x-clientgen-token-exchange";
+/// The extension listing headers sent with every request.
+pub const HEADERS_EXTENSION: &str = "x-clientgen-headers";
+/// The extension declaring a per-client path prefix.
+pub const PATH_PREFIX_EXTENSION: &str = "x-clientgen-path-prefix";
+
+/// Reads `x-clientgen-token-exchange`; returns the exchange and its builder method name.
+fn token_exchange(
+    value: &serde_json::Value,
+    pointer: &str,
+) -> Result<(TokenExchangeDef, String), Problem> {
+    const KNOWN: &[&str] = &[
+        "path",
+        "credentials",
+        "token-field",
+        "expires-in-field",
+        "expires-at-field",
+        "lifetime-seconds",
+        "builder-method",
+    ];
+    let object = value
+        .as_object()
+        .ok_or_else(|| Problem::new(pointer, "`x-clientgen-token-exchange` must be an object"))?;
+    if let Some(unknown) = object.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return Err(Problem::new(
+            push_pointer(pointer, unknown),
+            format!("unknown member `{unknown}` (known: {})", KNOWN.join(", ")),
+        ));
+    }
+    let text = |key: &str| -> Result<Option<String>, Problem> {
+        match object.get(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(_) => Err(Problem::new(
+                push_pointer(pointer, key),
+                format!("`{key}` must be a non-empty string"),
+            )),
+        }
+    };
+    let path = text("path")?
+        .ok_or_else(|| Problem::new(pointer, "`path` (the token endpoint) is required"))?;
+    let basic = match text("credentials")?.as_deref() {
+        None | Some("basic") => true,
+        Some("bearer") => false,
+        Some(other) => {
+            return Err(Problem::new(
+                push_pointer(pointer, "credentials"),
+                format!("`credentials` is `{other}`; it must be `basic` or `bearer`"),
+            ))
+        }
+    };
+    let lifetime_seconds = match object.get("lifetime-seconds") {
+        None => 600,
+        Some(v) => v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+            Problem::new(
+                push_pointer(pointer, "lifetime-seconds"),
+                "`lifetime-seconds` must be a positive integer",
+            )
+        })?,
+    };
+    let method = text("builder-method")?
+        .map(|name| naming::field_name(&name))
+        .unwrap_or_else(|| "token_exchange".to_owned());
+    let def = TokenExchangeDef {
+        path,
+        basic,
+        token_field: text("token-field")?.unwrap_or_else(|| "access_token".to_owned()),
+        expires_in_field: text("expires-in-field")?,
+        expires_at_field: text("expires-at-field")?,
+        lifetime_seconds,
+    };
+    Ok((def, method))
+}
+
+/// `x-clientgen-headers`: a map of header names to values.
+pub fn default_headers(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    let Some(value) = document.extensions.get(HEADERS_EXTENSION) else {
+        return Vec::new();
+    };
+    let pointer = push_pointer("", HEADERS_EXTENSION);
+    let Some(object) = value.as_object() else {
+        problems.push(Problem::new(
+            pointer,
+            "`x-clientgen-headers` must map header names to string values",
+        ));
+        return Vec::new();
+    };
+    let mut headers = Vec::new();
+    for (name, value) in object {
+        let valid_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let printable = |text: &str| {
+            text.bytes()
+                .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        };
+        match value.as_str() {
+            Some(text) if valid_name && printable(text) => {
+                headers.push((name.to_ascii_lowercase(), text.to_owned()))
+            }
+            _ => problems.push(Problem::new(
+                push_pointer(&pointer, name),
+                format!("header `{name}` needs a valid name and a printable ASCII string value"),
+            )),
+        }
+    }
+    headers
+}
+
+/// `x-clientgen-path-prefix`: `{template: "/s/{space}", description: …}`.
+pub fn path_prefix(document: &OpenAPI, problems: &mut Vec<Problem>) -> Option<PathPrefix> {
+    let value = document.extensions.get(PATH_PREFIX_EXTENSION)?;
+    let pointer = push_pointer("", PATH_PREFIX_EXTENSION);
+    let template = value.get("template").and_then(serde_json::Value::as_str);
+    let placeholder = template.and_then(|t| {
+        let (_, rest) = t.split_once('{')?;
+        let (name, after) = rest.split_once('}')?;
+        (t.starts_with('/') && !name.is_empty() && !after.contains('{')).then_some(name)
+    });
+    match (template, placeholder) {
+        (Some(template), Some(name)) => Some(PathPrefix {
+            method_name: naming::field_name(name),
+            template: template.to_owned(),
+            doc: value
+                .get("description")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned),
+        }),
+        _ => {
+            problems.push(Problem::new(
+                pointer,
+                "`x-clientgen-path-prefix` needs `template`: a path starting with `/` with exactly one `{name}` placeholder",
+            ));
+            None
+        }
+    }
 }

@@ -35,6 +35,21 @@ pub struct ApiModel {
     pub operations: Vec<Operation>,
     /// Credentials the API accepts, in `securitySchemes` order.
     pub auth: Vec<AuthScheme>,
+    /// Headers sent with every request (extension `x-clientgen-headers`).
+    pub default_headers: Vec<(String, String)>,
+    /// A per-client path prefix (extension `x-clientgen-path-prefix`).
+    pub path_prefix: Option<PathPrefix>,
+}
+
+/// A path prefix the caller chooses per client, such as Kibana's `/s/{space}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPrefix {
+    /// The builder method that sets it (and the name of its one argument).
+    pub method_name: String,
+    /// The template, with one `{name}` placeholder.
+    pub template: String,
+    /// Documentation.
+    pub doc: Option<String>,
 }
 
 /// One entry of `servers`.
@@ -424,6 +439,30 @@ pub enum AuthKind {
         /// The parameter name.
         name: String,
     },
+    /// OAuth2 client credentials against `token_url`.
+    ClientCredentials {
+        /// The token endpoint (absolute, or relative to the base URL).
+        token_url: String,
+    },
+    /// A credential exchanged for a bearer token (extension `x-clientgen-token-exchange`).
+    TokenExchange(TokenExchangeDef),
+}
+
+/// A token exchange as declared by `x-clientgen-token-exchange`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenExchangeDef {
+    /// The token endpoint path (relative to the base URL, `/…` relative to the host).
+    pub path: String,
+    /// `true`: HTTP Basic `user:secret`; `false`: `Bearer <key>`.
+    pub basic: bool,
+    /// The response member holding the token.
+    pub token_field: String,
+    /// The member with the lifetime in seconds, if any.
+    pub expires_in_field: Option<String>,
+    /// The member with the expiry in Unix seconds, if any.
+    pub expires_at_field: Option<String>,
+    /// The documented lifetime, used when no member says.
+    pub lifetime_seconds: u64,
 }
 
 /// Builds the model of `spec`, reporting every problem found (not only the first).
@@ -435,6 +474,8 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
     types.add_components(document.components.as_ref(), &mut problems);
     let operations = operations::build(document, resolver, &mut types, &mut problems);
     let auth = auth::build(document, &mut problems);
+    let default_headers = auth::default_headers(document, &mut problems);
+    let path_prefix = auth::path_prefix(document, &mut problems);
     let types = types.finish(&mut problems);
     check_param_types(&operations, &types, &mut problems);
     check_multipart_bodies(&operations, &types, &mut problems);
@@ -457,6 +498,8 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
         types,
         operations,
         auth,
+        default_headers,
+        path_prefix,
     })
 }
 
