@@ -52,14 +52,27 @@ impl Auth {
 
     /// `Authorization: Bearer <token>`.
     pub fn bearer(token: impl Into<SecretString>) -> Self {
-        Auth(Arc::new(StaticAuth::Bearer(token.into())))
+        let token: SecretString = token.into();
+        Auth(Arc::new(StaticAuth::Header {
+            scheme: "Bearer",
+            name: AUTHORIZATION,
+            user: None,
+            prefix: None,
+            value: sensitive(format!("Bearer {}", token.expose_secret())),
+        }))
     }
 
     /// `Authorization: Basic base64(<user>:<password>)`.
     pub fn basic(user: impl Into<String>, password: impl Into<SecretString>) -> Self {
-        Auth(Arc::new(StaticAuth::Basic {
-            user: user.into(),
-            password: password.into(),
+        let (user, password): (String, SecretString) = (user.into(), password.into());
+        let raw = format!("{user}:{}", password.expose_secret());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        Auth(Arc::new(StaticAuth::Header {
+            scheme: "Basic",
+            name: AUTHORIZATION,
+            user: Some(user),
+            prefix: None,
+            value: sensitive(format!("Basic {encoded}")),
         }))
     }
 
@@ -74,10 +87,17 @@ impl Auth {
             name: name.to_owned(),
             reason: e.to_string(),
         })?;
-        Ok(Auth(Arc::new(StaticAuth::HeaderKey {
+        let key: SecretString = key.into();
+        let text = match prefix {
+            Some(prefix) => format!("{prefix} {}", key.expose_secret()),
+            None => key.expose_secret().to_owned(),
+        };
+        Ok(Auth(Arc::new(StaticAuth::Header {
+            scheme: "ApiKey",
             name,
+            user: None,
             prefix: prefix.map(str::to_owned),
-            key: key.into(),
+            value: sensitive(text),
         })))
     }
 
@@ -105,18 +125,16 @@ impl Auth {
     }
 }
 
-/// Credentials that are known up front.
+/// Credentials that are known up front. Header credentials are encoded once, into a header
+/// value marked sensitive; `None` there means the credential cannot be sent in a header.
 enum StaticAuth {
     None,
-    Bearer(SecretString),
-    Basic {
-        user: String,
-        password: SecretString,
-    },
-    HeaderKey {
+    Header {
+        scheme: &'static str,
         name: HeaderName,
+        user: Option<String>,
         prefix: Option<String>,
-        key: SecretString,
+        value: Option<HeaderValue>,
     },
     QueryKey {
         name: String,
@@ -128,17 +146,18 @@ impl fmt::Debug for StaticAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StaticAuth::None => f.write_str("None"),
-            StaticAuth::Bearer(_) => f.write_str("Bearer([REDACTED])"),
-            StaticAuth::Basic { user, .. } => f
-                .debug_struct("Basic")
+            StaticAuth::Header {
+                scheme,
+                name,
+                user,
+                prefix,
+                ..
+            } => f
+                .debug_struct(scheme)
+                .field("header", name)
                 .field("user", user)
-                .field("password", &"[REDACTED]")
-                .finish(),
-            StaticAuth::HeaderKey { name, prefix, .. } => f
-                .debug_struct("HeaderKey")
-                .field("name", name)
                 .field("prefix", prefix)
-                .field("key", &"[REDACTED]")
+                .field("credential", &"[REDACTED]")
                 .finish(),
             StaticAuth::QueryKey { name, .. } => f
                 .debug_struct("QueryKey")
@@ -149,38 +168,25 @@ impl fmt::Debug for StaticAuth {
     }
 }
 
-fn sensitive(value: String) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::try_from(value).map_err(|_| {
-        // The value holds a secret: say what is wrong without quoting it.
-        Error::Auth {
-            reason: "the credential contains characters that cannot appear in a header".into(),
-            status: None,
-        }
-    })?;
+/// A header value holding a secret, marked sensitive so HTTP-level logging hides it.
+fn sensitive(value: String) -> Option<HeaderValue> {
+    let mut value = HeaderValue::try_from(value).ok()?;
     value.set_sensitive(true);
-    Ok(value)
+    Some(value)
 }
 
 impl StaticAuth {
     fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
         match self {
             StaticAuth::None => {}
-            StaticAuth::Bearer(token) => {
-                let value = sensitive(format!("Bearer {}", token.expose_secret()))?;
-                request.headers_mut().insert(AUTHORIZATION, value);
-            }
-            StaticAuth::Basic { user, password } => {
-                let raw = format!("{user}:{}", password.expose_secret());
-                let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-                let value = sensitive(format!("Basic {encoded}"))?;
-                request.headers_mut().insert(AUTHORIZATION, value);
-            }
-            StaticAuth::HeaderKey { name, prefix, key } => {
-                let text = match prefix {
-                    Some(prefix) => format!("{prefix} {}", key.expose_secret()),
-                    None => key.expose_secret().to_owned(),
-                };
-                request.headers_mut().insert(name.clone(), sensitive(text)?);
+            StaticAuth::Header { name, value, .. } => {
+                let value = value.clone().ok_or_else(|| Error::Auth {
+                    // The value holds a secret: say what is wrong without quoting it.
+                    reason: "the credential contains characters that cannot appear in a header"
+                        .into(),
+                    status: None,
+                })?;
+                request.headers_mut().insert(name.clone(), value);
             }
             StaticAuth::QueryKey { name, key } => {
                 request

@@ -55,6 +55,10 @@ impl Response {
             message,
             excerpt: excerpt(&self.body),
         };
+        // Decode at full speed; only a failure pays for a second pass that tracks the path.
+        if let Ok(value) = serde_json::from_slice(&self.body) {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let value: T = serde_path_to_error::deserialize(&mut deserializer)
             .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;
