@@ -277,3 +277,14 @@ fn token_exchange_extensions_are_checked() {
         "`credentials` is `digest`; it must be `basic` or `bearer`",
     );
 }
+
+#[test]
+fn pagination_paths_are_checked_against_the_response() {
+    let message = error_for("bad_pagination_path.yaml");
+    assert_located(
+        &message,
+        12,
+        "/paths/~1things/get/x-clientgen-pagination/items",
+        "the response has no member `results` on the way to `results`",
+    );
+}

@@ -101,6 +101,14 @@ pub enum Error {
         /// The first [`BODY_EXCERPT_LIMIT`] bytes of the body, lossily decoded.
         excerpt: String,
     },
+    /// Paging went wrong: the server sent the same page twice, so following it would loop.
+    #[error("{operation}: pagination stopped: {reason}")]
+    Pagination {
+        /// The operation being paged.
+        operation: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
     /// Credentials could not be obtained or attached (a token endpoint refused, was
     /// unreachable, or answered something unusable).
     #[error("authentication failed: {reason}")]

@@ -19,6 +19,7 @@ pub mod de;
 pub mod enums;
 pub mod error;
 pub mod multipart;
+pub mod pagination;
 pub mod param;
 pub mod request;
 pub mod response;
@@ -40,6 +41,7 @@ pub use unknown::Unknown;
 
 /// Re-exported so that generated crates and their users name one version of each.
 pub use bytes::Bytes;
+pub use futures;
 pub use reqwest;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use url::Url;

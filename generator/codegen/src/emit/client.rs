@@ -12,9 +12,9 @@ use super::operations::payload_type;
 use super::{doc, ident, rust_type};
 use crate::model::types::{is_param, param_types, ADDITIONAL_FIELD};
 use crate::model::{
-    Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, Operation, Param,
-    ParamLocation, PathPrefix, Payload, SuccessReturn, TokenExchangeDef, TypeDef, TypeKind,
-    TypeRef,
+    Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, Operation, PageStyle,
+    PaginationDef, Param, ParamLocation, PathPrefix, PathStep, Payload, SuccessReturn,
+    TokenExchangeDef, TypeDef, TypeKind, TypeRef,
 };
 
 /// What the client file needs beyond the model.
@@ -396,18 +396,129 @@ fn path_prefix_method(prefix: &PathPrefix) -> TokenStream {
     }
 }
 
+/// Reads a value at `steps` in `page` by reference: `Option<&T>`.
+fn path_by_ref(steps: &[PathStep]) -> TokenStream {
+    steps.iter().fold(quote!(Some(&page)), |acc, step| {
+        let field = ident(&step.field);
+        if step.double {
+            quote!(#acc.and_then(|v| v.#field.as_ref()).and_then(|v| v.as_ref()))
+        } else if step.optional {
+            quote!(#acc.and_then(|v| v.#field.as_ref()))
+        } else {
+            quote!(#acc.map(|v| &v.#field))
+        }
+    })
+}
+
+/// Moves the value at `steps` out of `page`: `Option<T>`.
+fn path_by_value(steps: &[PathStep]) -> TokenStream {
+    steps.iter().fold(quote!(Some(page)), |acc, step| {
+        let field = ident(&step.field);
+        if step.double {
+            quote!(#acc.and_then(|v| v.#field.flatten()))
+        } else if step.optional {
+            quote!(#acc.and_then(|v| v.#field))
+        } else {
+            quote!(#acc.map(|v| v.#field))
+        }
+    })
+}
+
+/// `<method>_stream`: every item of every page, fetched as the stream is read.
+fn stream_method(op: &Operation, pagination: &PaginationDef) -> TokenStream {
+    let types = quote!(crate::types::);
+    let method = ident(&op.method_name);
+    let stream = quote::format_ident!("{}_stream", naming_bare(&op.method_name));
+    let id = op.id.as_str();
+    let item = rust_type(&pagination.item_ty, &types);
+    let field = ident(&pagination.param);
+    let start = pagination.start;
+    let position = match pagination.style {
+        PageStyle::Offset => quote!(clientgen_runtime::pagination::Position::Offset(#start)),
+        PageStyle::Page => quote!(clientgen_runtime::pagination::Position::Page(#start)),
+    };
+    let converted = match pagination.param_ty {
+        TypeRef::I32 => quote!(i32::try_from(position.value()).unwrap_or(i32::MAX)),
+        _ => quote!(i64::try_from(position.value()).unwrap_or(i64::MAX)),
+    };
+    let assign = if pagination.param_required {
+        quote!(params.#field = #converted;)
+    } else {
+        quote!(params.#field = Some(#converted);)
+    };
+    let total = match &pagination.total {
+        Some(steps) => {
+            let read = path_by_ref(steps);
+            quote!(#read.and_then(|t| u64::try_from(*t).ok()))
+        }
+        None => quote!(None),
+    };
+    let has_more = match &pagination.has_more {
+        Some(steps) => {
+            let read = path_by_ref(steps);
+            quote!(#read.copied())
+        }
+        None => quote!(None),
+    };
+    let items = path_by_value(&pagination.items);
+    let params_type = op.params_type.as_deref().map(ident);
+    let mut args = Vec::new();
+    let mut call_args = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.name);
+        let ty = path_arg_type_in(&param.ty, Some(quote!('a)));
+        args.push(quote!(#name: #ty));
+        call_args.push(quote!(#name));
+    }
+    let docs = format!(
+        "Every item of [`Self::{}`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.",
+        op.method_name
+    );
+    quote! {
+        #[doc = #docs]
+        pub fn #stream<'a>(
+            &'a self,
+            #(#args,)*
+            params: &crate::operations::#params_type,
+            max_items: Option<usize>,
+        ) -> impl clientgen_runtime::futures::Stream<Item = Result<#item, Error>> + 'a {
+            let params = params.clone();
+            clientgen_runtime::pagination::items(#id, #position, max_items, move |position| {
+                let mut params = params.clone();
+                #assign
+                async move {
+                    let page = self.#method(#(#call_args,)* &params).await?;
+                    let total = #total;
+                    let has_more = #has_more;
+                    let items = #items.unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page { items, total, has_more })
+                }
+            })
+        }
+    }
+}
+
+fn naming_bare(name: &str) -> &str {
+    crate::naming::bare(name)
+}
+
 /// How a path argument is taken: strings by `&str`, named types by reference, others by value.
 fn path_arg_type(ty: &TypeRef) -> TokenStream {
+    path_arg_type_in(ty, None)
+}
+
+/// [`path_arg_type`], with references of `lifetime` when one is given.
+fn path_arg_type_in(ty: &TypeRef, lifetime: Option<TokenStream>) -> TokenStream {
     let types = quote!(crate::types::);
     match ty {
-        TypeRef::String => quote!(&str),
+        TypeRef::String => quote!(&#lifetime str),
         TypeRef::Named(_)
         | TypeRef::Array(_)
         | TypeRef::Map(_)
         | TypeRef::Object
         | TypeRef::Any => {
             let ty = rust_type(ty, &types);
-            quote!(&#ty)
+            quote!(&#lifetime #ty)
         }
         other => rust_type(other, &types),
     }
@@ -670,7 +781,9 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
         }
     };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
     quote! {
+        #stream
         #docs
         #deprecated
         pub async fn #method(&self, #(#args),*) -> Result<#return_type, Error> {

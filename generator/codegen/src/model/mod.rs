@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod operations;
+pub mod pagination;
 pub mod types;
 
 use crate::diagnostic::Problem;
@@ -270,6 +271,51 @@ pub struct Operation {
     pub success: SuccessReturn,
     /// Error responses with a declared JSON body, decoded into the error when they come.
     pub errors: Vec<DeclaredError>,
+    /// How to walk its pages, when the spec declares it (`x-clientgen-pagination`).
+    pub pagination: Option<PaginationDef>,
+}
+
+/// How a list operation pages (see [`pagination`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaginationDef {
+    /// Offsets or page numbers.
+    pub style: PageStyle,
+    /// The Rust name of the query parameter that moves.
+    pub param: String,
+    /// Whether that parameter is required (not an `Option`).
+    pub param_required: bool,
+    /// Its integer type.
+    pub param_ty: TypeRef,
+    /// The first position.
+    pub start: u64,
+    /// The path from the response to the items.
+    pub items: Vec<PathStep>,
+    /// One item's type.
+    pub item_ty: TypeRef,
+    /// The path to the total count, if the response has one.
+    pub total: Option<Vec<PathStep>>,
+    /// The path to the "more pages" flag, if the response has one.
+    pub has_more: Option<Vec<PathStep>>,
+}
+
+/// Offsets or page numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// An item offset (`offset`, `skip`).
+    Offset,
+    /// A page number.
+    Page,
+}
+
+/// One member on a path through a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
+    /// The Rust field name.
+    pub field: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+    /// The field is an `Option<Option<_>>`.
+    pub double: bool,
 }
 
 /// An error response whose body the spec declares.
@@ -472,13 +518,14 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut types = types::TypeBuilder::new(resolver);
     types.add_components(document.components.as_ref(), &mut problems);
-    let operations = operations::build(document, resolver, &mut types, &mut problems);
+    let mut operations = operations::build(document, resolver, &mut types, &mut problems);
     let auth = auth::build(document, &mut problems);
     let default_headers = auth::default_headers(document, &mut problems);
     let path_prefix = auth::path_prefix(document, &mut problems);
     let types = types.finish(&mut problems);
     check_param_types(&operations, &types, &mut problems);
     check_multipart_bodies(&operations, &types, &mut problems);
+    pagination::attach(document, &mut operations, &types, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }

@@ -115,6 +115,7 @@ impl<'a> OperationContext<'a, '_> {
             body: self.request_body(types, problems),
             success: self.success(types, problems),
             errors: self.errors(types, problems),
+            pagination: None,
         }
     }
 

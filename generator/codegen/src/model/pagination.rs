@@ -1,0 +1,197 @@
+//! `x-clientgen-pagination` on an operation → a [`PaginationDef`]: how to walk its pages.
+//!
+//! ```yaml
+//! x-clientgen-pagination:
+//!   style: offset        # offset (also for `skip`) or page
+//!   param: offset        # the integer query parameter that moves
+//!   items: items         # dot path to the array of items in the response
+//!   total: total         # optional: dot path to the total count
+//!   has-more: has_more  # optional: dot path to the "more pages" flag
+//!   start: 0             # optional: the first position (default 0, or 1 for pages)
+//! ```
+//!
+//! Paths are checked against the operation's response type here, so a wrong member name is a
+//! located problem, not a compile error in the generated crate.
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use super::{
+    Operation, PageStyle, PaginationDef, ParamLocation, PathStep, Payload, SuccessReturn, TypeDef,
+    TypeKind, TypeRef,
+};
+use crate::diagnostic::{push_pointer, Problem};
+
+/// The extension's name.
+pub const PAGINATION_EXTENSION: &str = "x-clientgen-pagination";
+
+/// Reads the extension of every operation that has one and attaches what it describes.
+pub fn attach(
+    document: &OpenAPI,
+    operations: &mut [Operation],
+    defs: &[TypeDef],
+    problems: &mut Vec<Problem>,
+) {
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(value) = op.extensions.get(PAGINATION_EXTENSION) else {
+                continue;
+            };
+            let pointer = push_pointer(
+                &push_pointer(&push_pointer("/paths", path), method),
+                PAGINATION_EXTENSION,
+            );
+            let Some(target) = operations
+                .iter_mut()
+                .find(|o| o.path == *path && o.http_method.eq_ignore_ascii_case(method))
+            else {
+                continue;
+            };
+            match resolve(value, target, defs, &pointer) {
+                Ok(def) => target.pagination = Some(def),
+                Err(problem) => problems.push(problem),
+            }
+        }
+    }
+}
+
+fn resolve(
+    value: &serde_json::Value,
+    op: &Operation,
+    defs: &[TypeDef],
+    pointer: &str,
+) -> Result<PaginationDef, Problem> {
+    const KNOWN: &[&str] = &["style", "param", "items", "total", "has-more", "start"];
+    let object = value
+        .as_object()
+        .ok_or_else(|| Problem::new(pointer, "`x-clientgen-pagination` must be an object"))?;
+    if let Some(unknown) = object.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return Err(Problem::new(
+            push_pointer(pointer, unknown),
+            format!("unknown member `{unknown}` (known: {})", KNOWN.join(", ")),
+        ));
+    }
+    let text = |key: &str| object.get(key).and_then(serde_json::Value::as_str);
+    let style = match text("style") {
+        Some("offset") | Some("skip") => PageStyle::Offset,
+        Some("page") => PageStyle::Page,
+        _ => {
+            return Err(Problem::new(
+                push_pointer(pointer, "style"),
+                "`style` must be `offset`, `skip` or `page`",
+            ))
+        }
+    };
+    let param_name = text("param").ok_or_else(|| {
+        Problem::new(
+            pointer,
+            "`param` (the query parameter that moves) is required",
+        )
+    })?;
+    let param = op
+        .params
+        .iter()
+        .find(|p| p.wire_name == param_name && p.location == ParamLocation::Query)
+        .filter(|p| matches!(p.ty, TypeRef::I32 | TypeRef::I64))
+        .ok_or_else(|| {
+            Problem::new(
+                push_pointer(pointer, "param"),
+                format!("`{param_name}` is not an integer query parameter of this operation"),
+            )
+        })?;
+    let response = match &op.success {
+        SuccessReturn::Single {
+            payload: Payload::Json(ty),
+            ..
+        } => ty,
+        _ => {
+            return Err(Problem::new(
+                pointer,
+                "a paginated operation must have one JSON success response",
+            ))
+        }
+    };
+    let walk = |key: &str,
+                wanted: &dyn Fn(&TypeRef) -> bool,
+                what: &str|
+     -> Result<Option<(Vec<PathStep>, TypeRef)>, Problem> {
+        let Some(path) = text(key) else {
+            return Ok(None);
+        };
+        let located = |message: String| Problem::new(push_pointer(pointer, key), message);
+        let mut steps = Vec::new();
+        let mut ty = response.clone();
+        for segment in path.split('.') {
+            let fields = match &ty {
+                TypeRef::Named(name) => {
+                    defs.iter()
+                        .find(|d| &d.name == name)
+                        .and_then(|d| match &d.kind {
+                            TypeKind::Struct { fields, .. } => Some(fields),
+                            _ => None,
+                        })
+                }
+                _ => None,
+            };
+            let field = fields
+                .and_then(|fields| fields.iter().find(|f| f.wire_name == segment))
+                .ok_or_else(|| {
+                    located(format!(
+                        "the response has no member `{segment}` on the way to `{path}`"
+                    ))
+                })?;
+            steps.push(PathStep {
+                field: field.name.clone(),
+                optional: field.optional(),
+                double: field.double_option(),
+            });
+            ty = field.ty.clone();
+        }
+        if !wanted(&ty) {
+            return Err(located(format!("`{path}` must lead to {what}")));
+        }
+        Ok(Some((steps, ty)))
+    };
+    let (items, item_ty) = walk("items", &|t| matches!(t, TypeRef::Array(_)), "an array")?
+        .ok_or_else(|| {
+            Problem::new(
+                pointer,
+                "`items` (the path to the array of items) is required",
+            )
+        })?;
+    let TypeRef::Array(item_ty) = item_ty else {
+        return Err(Problem::new(pointer, "`items` must lead to an array"));
+    };
+    let total = walk(
+        "total",
+        &|t| matches!(t, TypeRef::I32 | TypeRef::I64),
+        "an integer",
+    )?
+    .map(|(s, _)| s);
+    let has_more = walk("has-more", &|t| matches!(t, TypeRef::Bool), "a boolean")?.map(|(s, _)| s);
+    let start = match object.get("start") {
+        None => match style {
+            PageStyle::Offset => 0,
+            PageStyle::Page => 1,
+        },
+        Some(v) => v.as_u64().ok_or_else(|| {
+            Problem::new(
+                push_pointer(pointer, "start"),
+                "`start` must be a non-negative integer",
+            )
+        })?,
+    };
+    Ok(PaginationDef {
+        style,
+        param: param.name.clone(),
+        param_required: param.required,
+        param_ty: param.ty.clone(),
+        start,
+        items,
+        item_ty: *item_ty,
+        total,
+        has_more,
+    })
+}
