@@ -194,3 +194,132 @@ async fn streams_take_the_operation_path_parameters() {
         .collect();
     assert_eq!(numbers, [0, 1, 2]);
 }
+
+// ----- long-running jobs: Sekoia's event search -----
+
+const JOB: &str = "c4f1e2d3-b4a5-4697-8899-aabbccddeeff";
+
+fn quick_job() -> clientgen_runtime::jobs::JobOptions {
+    clientgen_runtime::jobs::JobOptions {
+        timeout: std::time::Duration::from_secs(5),
+        initial_interval: std::time::Duration::from_millis(10),
+        max_interval: std::time::Duration::from_millis(40),
+    }
+}
+
+fn search() -> sekoia_client::types::EventSearchJobCreate {
+    sekoia_client::types::EventSearchJobCreate::new(
+        "source.ip:1.2.3.4".into(),
+        "-1d".into(),
+        "now".into(),
+    )
+}
+
+/// A job that reports `statuses` one poll after another (the last one repeats).
+async fn job_server(statuses: &[i64]) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/sic/conf/events/search/jobs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"uuid": JOB, "status": 0})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let status_path = format!("/v1/sic/conf/events/search/jobs/{JOB}");
+    for (i, status) in statuses.iter().enumerate() {
+        let last = i + 1 == statuses.len();
+        let mock = Mock::given(method("GET"))
+            .and(path(status_path.as_str()))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"uuid": JOB, "status": status})),
+            )
+            .with_priority(u8::try_from(i + 1).expect("few statuses"));
+        let mock = if last { mock } else { mock.up_to_n_times(1) };
+        mock.mount(&server).await;
+    }
+    let events_path = format!("/v1/sic/conf/events/search/jobs/{JOB}/events");
+    Mock::given(method("GET"))
+        .and(path(events_path.as_str()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"total": 2, "items": [{"n": 1}, {"n": 2}]})),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn polls(server: &MockServer) -> usize {
+    let status_path = format!("/v1/sic/conf/events/search/jobs/{JOB}");
+    let requests = server.received_requests().await.expect("recording");
+    requests
+        .iter()
+        .filter(|r| r.url.path() == status_path)
+        .count()
+}
+
+#[tokio::test]
+async fn a_search_job_is_polled_until_done_then_its_events_stream() {
+    let server = job_server(&[0, 1, 1, 2]).await;
+    let client = client(&server);
+    let events = client
+        .search_events(
+            &search(),
+            &GetEventSearchJobEventsParams::default(),
+            None,
+            quick_job(),
+        )
+        .await
+        .expect("job done");
+    let events: Vec<_> = events.collect().await;
+    assert_eq!(events.len(), 2);
+    assert_eq!(polls(&server).await, 4);
+}
+
+#[tokio::test]
+async fn failed_and_cancelled_jobs_are_errors() {
+    for (status, shown) in [(4, "Failed"), (3, "Cancelled")] {
+        let server = job_server(&[1, status]).await;
+        let error = client(&server)
+            .search_events(
+                &search(),
+                &GetEventSearchJobEventsParams::default(),
+                None,
+                quick_job(),
+            )
+            .await
+            .err()
+            .expect("the job ended without results");
+        let Error::Job { reason, .. } = &error else {
+            panic!("not a job error: {error}");
+        };
+        assert!(reason.contains(shown), "{reason}");
+        assert_eq!(polls(&server).await, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_job_still_running_at_the_timeout_is_an_error() {
+    let server = job_server(&[1]).await;
+    let options = clientgen_runtime::jobs::JobOptions {
+        timeout: std::time::Duration::from_millis(200),
+        ..quick_job()
+    };
+    let started = std::time::Instant::now();
+    let error = client(&server)
+        .search_events(
+            &search(),
+            &GetEventSearchJobEventsParams::default(),
+            None,
+            options,
+        )
+        .await
+        .err()
+        .expect("timed out");
+    assert!(
+        error.to_string().contains("did not finish within 200ms"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("InProgress"), "{error}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(polls(&server).await >= 3);
+}

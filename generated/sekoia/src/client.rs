@@ -400,6 +400,52 @@ impl Client {
         }
         response.json()
     }
+    ///Runs [`Self::create_event_search_job`], waits for the job by polling [`Self::get_event_search_job`] (intervals growing as `options` says), then streams its results with [`Self::get_event_search_job_events_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].
+    pub async fn search_events<'a>(
+        &'a self,
+        body: &crate::types::EventSearchJobCreate,
+        params: &crate::operations::GetEventSearchJobEventsParams,
+        max_items: Option<usize>,
+        options: clientgen_runtime::jobs::JobOptions,
+    ) -> Result<
+        impl clientgen_runtime::futures::Stream<
+            Item = Result<crate::types::Event, Error>,
+        > + 'a,
+        Error,
+    > {
+        let created = self.create_event_search_job(body).await?;
+        let id = clientgen_runtime::ToParam::to_param(&created.uuid);
+        let done: [serde_json::Value; 1usize] = [serde_json::Value::from(2i64)];
+        let failed: [serde_json::Value; 2usize] = [
+            serde_json::Value::from(3i64),
+            serde_json::Value::from(4i64),
+        ];
+        clientgen_runtime::jobs::wait(
+                "create_event_search_job",
+                options,
+                || {
+                    let id = id.clone();
+                    let (done, failed) = (&done, &failed);
+                    async move {
+                        let job = self.get_event_search_job(&id).await?;
+                        let status = serde_json::to_value(&job.status)
+                            .unwrap_or_default();
+                        let shown = format!("{:?}", job.status);
+                        Ok(
+                            if done.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Done
+                            } else if failed.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Failed(shown)
+                            } else {
+                                clientgen_runtime::jobs::JobState::Running(shown)
+                            },
+                        )
+                    }
+                },
+            )
+            .await?;
+        Ok(self.get_event_search_job_events_stream(&id, params, max_items))
+    }
     /// Create an event search job
     ///
     /// Starts an asynchronous search over the community's events for a query and a time
@@ -467,13 +513,14 @@ impl Client {
     ///Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn get_event_search_job_events_stream<'a>(
         &'a self,
-        uuid: &'a str,
+        uuid: &str,
         params: &crate::operations::GetEventSearchJobEventsParams,
         max_items: Option<usize>,
     ) -> impl clientgen_runtime::futures::Stream<
         Item = Result<crate::types::Event, Error>,
     > + 'a {
         let params = params.clone();
+        let uuid = uuid.to_owned();
         clientgen_runtime::pagination::items(
             "get_event_search_job_events",
             clientgen_runtime::pagination::Position::Offset(0u64),
@@ -483,8 +530,9 @@ impl Client {
                 params.offset = Some(
                     i64::try_from(position.value()).unwrap_or(i64::MAX),
                 );
+                let uuid = uuid.clone();
                 async move {
-                    let page = self.get_event_search_job_events(uuid, &params).await?;
+                    let page = self.get_event_search_job_events(&uuid, &params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());
@@ -1000,13 +1048,14 @@ impl Client {
     ///Every item of [`Self::list_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_case_comments_stream<'a>(
         &'a self,
-        uuid: &'a str,
+        uuid: &str,
         params: &crate::operations::ListCaseCommentsParams,
         max_items: Option<usize>,
     ) -> impl clientgen_runtime::futures::Stream<
         Item = Result<crate::types::CaseComment, Error>,
     > + 'a {
         let params = params.clone();
+        let uuid = uuid.to_owned();
         clientgen_runtime::pagination::items(
             "list_case_comments",
             clientgen_runtime::pagination::Position::Offset(0u64),
@@ -1016,8 +1065,9 @@ impl Client {
                 params.offset = Some(
                     i64::try_from(position.value()).unwrap_or(i64::MAX),
                 );
+                let uuid = uuid.clone();
                 async move {
-                    let page = self.list_case_comments(uuid, &params).await?;
+                    let page = self.list_case_comments(&uuid, &params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());

@@ -101,6 +101,14 @@ pub enum Error {
         /// The first [`BODY_EXCERPT_LIMIT`] bytes of the body, lossily decoded.
         excerpt: String,
     },
+    /// A long-running job failed, was cancelled, or did not finish in time.
+    #[error("{operation}: {reason}")]
+    Job {
+        /// The operation that created the job.
+        operation: &'static str,
+        /// What happened.
+        reason: String,
+    },
     /// Paging went wrong: the server sent the same page twice, so following it would loop.
     #[error("{operation}: pagination stopped: {reason}")]
     Pagination {

@@ -18,6 +18,7 @@ pub mod auth;
 pub mod de;
 pub mod enums;
 pub mod error;
+pub mod jobs;
 pub mod multipart;
 pub mod pagination;
 pub mod param;

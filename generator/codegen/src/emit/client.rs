@@ -12,8 +12,8 @@ use super::operations::payload_type;
 use super::{doc, ident, rust_type};
 use crate::model::types::{is_param, param_types, ADDITIONAL_FIELD};
 use crate::model::{
-    Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, Operation, PageStyle,
-    PaginationDef, Param, ParamLocation, PathPrefix, PathStep, Payload, SuccessReturn,
+    Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, JobDef, Operation,
+    PageStyle, PaginationDef, Param, ParamLocation, PathPrefix, PathStep, Payload, SuccessReturn,
     TokenExchangeDef, TypeDef, TypeKind, TypeRef,
 };
 
@@ -462,13 +462,22 @@ fn stream_method(op: &Operation, pagination: &PaginationDef) -> TokenStream {
     };
     let items = path_by_value(&pagination.items);
     let params_type = op.params_type.as_deref().map(ident);
+    // Path arguments are copied into the stream, so it borrows only the client.
     let mut args = Vec::new();
+    let mut owned = Vec::new();
+    let mut per_page = Vec::new();
     let mut call_args = Vec::new();
     for param in &op.path_params {
         let name = ident(&param.name);
-        let ty = path_arg_type_in(&param.ty, Some(quote!('a)));
+        let ty = path_arg_type(&param.ty);
         args.push(quote!(#name: #ty));
-        call_args.push(quote!(#name));
+        if path_arg_is_reference(&param.ty) {
+            owned.push(quote!(let #name = #name.to_owned();));
+            per_page.push(quote!(let #name = #name.clone();));
+            call_args.push(quote!(&#name));
+        } else {
+            call_args.push(quote!(#name));
+        }
     }
     let docs = format!(
         "Every item of [`Self::{}`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.",
@@ -483,9 +492,11 @@ fn stream_method(op: &Operation, pagination: &PaginationDef) -> TokenStream {
             max_items: Option<usize>,
         ) -> impl clientgen_runtime::futures::Stream<Item = Result<#item, Error>> + 'a {
             let params = params.clone();
+            #(#owned)*
             clientgen_runtime::pagination::items(#id, #position, max_items, move |position| {
                 let mut params = params.clone();
                 #assign
+                #(#per_page)*
                 async move {
                     let page = self.#method(#(#call_args,)* &params).await?;
                     let total = #total;
@@ -494,6 +505,87 @@ fn stream_method(op: &Operation, pagination: &PaginationDef) -> TokenStream {
                     Ok(clientgen_runtime::pagination::Page { items, total, has_more })
                 }
             })
+        }
+    }
+}
+
+/// A JSON value from the spec as an expression building the same `serde_json::Value`.
+fn json_value(value: &serde_json::Value) -> TokenStream {
+    match value {
+        serde_json::Value::String(s) => quote!(serde_json::Value::from(#s)),
+        serde_json::Value::Number(n) if n.is_i64() => {
+            let n = n.as_i64().unwrap_or_default();
+            quote!(serde_json::Value::from(#n))
+        }
+        serde_json::Value::Number(n) => {
+            let n = n.as_f64().unwrap_or_default();
+            quote!(serde_json::Value::from(#n))
+        }
+        other => {
+            let text = other.to_string();
+            quote!(serde_json::from_str::<serde_json::Value>(#text).unwrap_or_default())
+        }
+    }
+}
+
+/// The job helper: create the job, wait for it, then stream its results.
+fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
+    let types = quote!(crate::types::);
+    let helper = ident(&job.method_name);
+    let create = ident(&op.method_name);
+    let id_field = ident(&job.id_field);
+    let status_method = ident(&job.status_method);
+    let status_field = ident(&job.status_field);
+    let results = quote::format_ident!("{}_stream", naming_bare(&job.results_method));
+    let body_ty = rust_type(&job.body_ty, &types);
+    let item = rust_type(&job.item_ty, &types);
+    let operation = op.id.as_str();
+    let done_count = job.done.len();
+    let failed_count = job.failed.len();
+    let done = job.done.iter().map(json_value);
+    let failed = job.failed.iter().map(json_value);
+    let (params_arg, params_pass) = match &job.results_params_type {
+        Some(name) => {
+            let name = ident(name);
+            (quote!(params: &crate::operations::#name,), quote!(params,))
+        }
+        None => (quote!(), quote!()),
+    };
+    let docs = format!(
+        "Runs [`Self::{}`], waits for the job by polling [`Self::{}`] (intervals growing as `options` says), then streams its results with [`Self::{}_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].",
+        op.method_name, job.status_method, job.results_method
+    );
+    quote! {
+        #[doc = #docs]
+        pub async fn #helper<'a>(
+            &'a self,
+            body: &#body_ty,
+            #params_arg
+            max_items: Option<usize>,
+            options: clientgen_runtime::jobs::JobOptions,
+        ) -> Result<impl clientgen_runtime::futures::Stream<Item = Result<#item, Error>> + 'a, Error> {
+            let created = self.#create(body).await?;
+            let id = clientgen_runtime::ToParam::to_param(&created.#id_field);
+            let done: [serde_json::Value; #done_count] = [#(#done),*];
+            let failed: [serde_json::Value; #failed_count] = [#(#failed),*];
+            clientgen_runtime::jobs::wait(#operation, options, || {
+                let id = id.clone();
+                let (done, failed) = (&done, &failed);
+                async move {
+                    let job = self.#status_method(&id).await?;
+                    let status = serde_json::to_value(&job.#status_field).unwrap_or_default();
+                    let shown = format!("{:?}", job.#status_field);
+                    Ok(if done.contains(&status) {
+                        clientgen_runtime::jobs::JobState::Done
+                    } else if failed.contains(&status) {
+                        clientgen_runtime::jobs::JobState::Failed(shown)
+                    } else {
+                        clientgen_runtime::jobs::JobState::Running(shown)
+                    })
+                }
+            })
+            .await?;
+            Ok(self.#results(&id, #params_pass max_items))
         }
     }
 }
@@ -782,8 +874,10 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
     };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
+    let job = op.job.as_ref().map(|j| job_method(op, j));
     quote! {
         #stream
+        #job
         #docs
         #deprecated
         pub async fn #method(&self, #(#args),*) -> Result<#return_type, Error> {

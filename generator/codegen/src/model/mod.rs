@@ -11,6 +11,7 @@
 //! - [`auth`]: `securitySchemes` → [`AuthScheme`]s.
 
 pub mod auth;
+pub mod jobs;
 pub mod operations;
 pub mod pagination;
 pub mod types;
@@ -273,6 +274,33 @@ pub struct Operation {
     pub errors: Vec<DeclaredError>,
     /// How to walk its pages, when the spec declares it (`x-clientgen-pagination`).
     pub pagination: Option<PaginationDef>,
+    /// The job it creates, when the spec declares one (`x-clientgen-job`).
+    pub job: Option<JobDef>,
+}
+
+/// A long-running job created by an operation (see [`jobs`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobDef {
+    /// The helper's name.
+    pub method_name: String,
+    /// The creation response's field holding the job id.
+    pub id_field: String,
+    /// The method that reads the job's status.
+    pub status_method: String,
+    /// The status response's field holding the status.
+    pub status_field: String,
+    /// Status values meaning "done".
+    pub done: Vec<serde_json::Value>,
+    /// Status values meaning "failed".
+    pub failed: Vec<serde_json::Value>,
+    /// The paginated method reading the results.
+    pub results_method: String,
+    /// Its parameter struct.
+    pub results_params_type: Option<String>,
+    /// One result's type.
+    pub item_ty: TypeRef,
+    /// The creation body's type.
+    pub body_ty: TypeRef,
 }
 
 /// How a list operation pages (see [`pagination`]).
@@ -526,6 +554,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
     check_param_types(&operations, &types, &mut problems);
     check_multipart_bodies(&operations, &types, &mut problems);
     pagination::attach(document, &mut operations, &types, &mut problems);
+    jobs::attach(document, &mut operations, &types, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }

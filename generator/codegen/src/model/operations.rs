@@ -116,6 +116,7 @@ impl<'a> OperationContext<'a, '_> {
             success: self.success(types, problems),
             errors: self.errors(types, problems),
             pagination: None,
+            job: None,
         }
     }
 
