@@ -664,3 +664,131 @@ async fn the_path_prefix_is_encoded_and_default_headers_are_sent() {
         .await
         .expect("fetched under the space");
 }
+
+// ----- next-link and cursor pagination -----
+
+fn refs(n: std::ops::Range<u32>) -> Vec<Value> {
+    n.map(|i| json!({"ref": format!("r{i}")})).collect()
+}
+
+#[tokio::test]
+async fn next_links_are_followed_as_given() {
+    use clientgen_runtime::futures::StreamExt;
+    let server = MockServer::start().await;
+    let base = server.uri();
+    let pages = [
+        (
+            None,
+            refs(0..2),
+            Some(format!("{base}/drf/items?page=2&page_size=2")),
+        ),
+        (
+            Some("2"),
+            refs(2..4),
+            Some(format!("{base}/drf/items?page=3&page_size=2")),
+        ),
+        (Some("3"), refs(4..5), None),
+    ];
+    for (page, results, next) in pages {
+        let mut mock = Mock::given(method("GET")).and(path("/drf/items"));
+        mock = match page {
+            Some(page) => mock.and(wiremock::matchers::query_param("page", page)),
+            None => mock.and(wiremock::matchers::query_param_is_missing("page")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"count": 5, "next": next, "previous": null, "results": results}),
+        ))
+        .mount(&server)
+        .await;
+    }
+    let client = Client::builder()
+        .base_url(base)
+        .api_key("k3y")
+        .build()
+        .expect("valid");
+    let params = conformance_client::operations::ListDrfItemsParams { page_size: Some(2) };
+    let items: Vec<_> = client.list_drf_items_stream(&params, None).collect().await;
+    let names: Vec<String> = items.into_iter().map(|r| r.expect("item").r#ref).collect();
+    assert_eq!(names, ["r0", "r1", "r2", "r3", "r4"]);
+    let requests = server.received_requests().await.expect("recording");
+    let queries: Vec<Option<&str>> = requests.iter().map(|r| r.url.query()).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("page_size=2"),
+            Some("page=2&page_size=2"),
+            Some("page=3&page_size=2")
+        ]
+    );
+    assert!(requests
+        .iter()
+        .all(|r| r.headers["authorization"] == "Token k3y"));
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_origin_is_not_followed() {
+    use clientgen_runtime::futures::StreamExt;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/drf/items"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 4, "next": "https://elsewhere.example/drf/items?page=2", "results": refs(0..2)
+        })))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key("k3y")
+        .build()
+        .expect("valid");
+    let params = conformance_client::operations::ListDrfItemsParams::default();
+    let items: Vec<_> = client.list_drf_items_stream(&params, None).collect().await;
+    assert_eq!(items.len(), 3);
+    let Err(Error::Pagination { reason, .. }) = &items[2] else {
+        panic!("not a pagination error: {:?}", items[2]);
+    };
+    assert!(reason.contains("another origin"), "{reason}");
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn cursors_are_sent_back_until_there_is_none() {
+    use clientgen_runtime::futures::StreamExt;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/feed"))
+        .and(wiremock::matchers::query_param_is_missing("cursor"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"items": refs(0..2), "next_cursor": "c2"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/feed"))
+        .and(wiremock::matchers::query_param("cursor", "c2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"items": refs(2..3), "next_cursor": null})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key("k3y")
+        .build()
+        .expect("valid");
+    let params = conformance_client::operations::ReadFeedParams {
+        limit: Some(2),
+        ..Default::default()
+    };
+    let items: Vec<_> = client.read_feed_stream(&params, None).collect().await;
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(Result::is_ok));
+    let requests = server.received_requests().await.expect("recording");
+    let queries: Vec<Option<&str>> = requests.iter().map(|r| r.url.query()).collect();
+    assert_eq!(queries, [Some("limit=2"), Some("cursor=c2&limit=2")]);
+}

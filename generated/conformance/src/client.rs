@@ -257,6 +257,128 @@ impl Client {
         }
         response.json()
     }
+    ///Every item of [`Self::list_drf_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_drf_items_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListDrfItemsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_drf_items",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::DrfPage = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_drf_items", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_drf_items(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page).and_then(|v| v.next.as_ref()).cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// `GET /drf/items` (operation `list_drf_items`).
+    pub async fn list_drf_items(
+        &self,
+        params: &crate::operations::ListDrfItemsParams,
+    ) -> Result<crate::types::DrfPage, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_drf_items",
+                "/drf/items",
+            )
+            .query_opt("page_size", params.page_size.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    ///Every item of [`Self::read_feed`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn read_feed_stream<'a>(
+        &'a self,
+        params: &crate::operations::ReadFeedParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "read_feed",
+            clientgen_runtime::pagination::Position::Cursor(String::new()),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                if let clientgen_runtime::pagination::Position::Cursor(cursor) = &position {
+                    if !cursor.is_empty() {
+                        params.cursor = Some(cursor.clone());
+                    }
+                }
+                async move {
+                    let page = self.read_feed(&params).await?;
+                    let total = None;
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next_cursor.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// `GET /feed` (operation `read_feed`).
+    pub async fn read_feed(
+        &self,
+        params: &crate::operations::ReadFeedParams,
+    ) -> Result<crate::types::FeedPage, Error> {
+        let response = self
+            .transport
+            .request(clientgen_runtime::reqwest::Method::GET, "read_feed", "/feed")
+            .query_opt("cursor", params.cursor.as_ref())
+            .query_opt("limit", params.limit.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
     /// `POST /uploads` (operation `upload_file`).
     pub async fn upload_file(
         &self,

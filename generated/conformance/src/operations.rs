@@ -32,3 +32,17 @@ pub enum CreateRecordResponse {
     /// Already existed.
     NoContent,
 }
+///Query and header parameters of [`Client::list_drf_items`](crate::Client::list_drf_items).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDrfItemsParams {
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+}
+///Query and header parameters of [`Client::read_feed`](crate::Client::read_feed).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadFeedParams {
+    /// Sent as `cursor`.
+    pub cursor: Option<String>,
+    /// Sent as `limit`.
+    pub limit: Option<i64>,
+}

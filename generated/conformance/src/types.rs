@@ -355,6 +355,80 @@ impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
         Ok(Self::Other(value))
     }
 }
+/// A Django REST framework page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DrfPage {
+    pub count: i64,
+    pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    pub results: Vec<Reference>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl DrfPage {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<Reference>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DrfPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DrfPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DrfPage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DrfPage, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<Reference>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DrfPage {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1.unwrap_or_default(),
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Envelope {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -623,6 +697,68 @@ impl<'de> serde::Deserialize<'de> for Extended {
                     created_at: field_1.unwrap_or_default(),
                     extra: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("extra"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FeedPage {
+    pub items: Vec<Reference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FeedPage {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(items: Vec<Reference>) -> Self {
+        Self {
+            items,
+            next_cursor: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FeedPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FeedPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FeedPage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FeedPage, A::Error> {
+                let mut field_0: Option<Vec<Reference>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "next_cursor" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FeedPage {
+                    items: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    next_cursor: field_1,
                     additional_properties,
                 })
             }

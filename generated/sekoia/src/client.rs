@@ -143,11 +143,13 @@ impl Client {
                     let has_more = Some(&page)
                         .and_then(|v| v.has_more.as_ref())
                         .copied();
+                    let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
                         items,
                         total,
                         has_more,
+                        next,
                     })
                 }
             },
@@ -539,11 +541,13 @@ impl Client {
                     let has_more = Some(&page)
                         .and_then(|v| v.has_more.as_ref())
                         .copied();
+                    let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
                         items,
                         total,
                         has_more,
+                        next,
                     })
                 }
             },
@@ -610,11 +614,13 @@ impl Client {
                     let has_more = Some(&page)
                         .and_then(|v| v.has_more.as_ref())
                         .copied();
+                    let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
                         items,
                         total,
                         has_more,
+                        next,
                     })
                 }
             },
@@ -882,11 +888,13 @@ impl Client {
                     let has_more = Some(&page)
                         .and_then(|v| v.has_more.as_ref())
                         .copied();
+                    let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
                         items,
                         total,
                         has_more,
+                        next,
                     })
                 }
             },
@@ -1074,11 +1082,13 @@ impl Client {
                     let has_more = Some(&page)
                         .and_then(|v| v.has_more.as_ref())
                         .copied();
+                    let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
                         items,
                         total,
                         has_more,
+                        next,
                     })
                 }
             },

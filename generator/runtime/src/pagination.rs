@@ -16,19 +16,26 @@ use futures::stream::{self, Stream};
 use crate::Error;
 
 /// Where a page starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Position {
     /// An item offset (`offset`, `skip`), counted from 0.
     Offset(u64),
     /// A page number (`page`), counted as the API counts.
     Page(u64),
+    /// The first page of a list paged by links or cursors: the plain request.
+    First,
+    /// A link to the next page, as the server gave it (DRF's `next`).
+    Link(String),
+    /// A cursor from the previous page, sent back as a parameter.
+    Cursor(String),
 }
 
 impl Position {
-    /// The number to send.
-    pub fn value(self) -> u64 {
+    /// The number to send (0 for positions that are not numbers).
+    pub fn value(&self) -> u64 {
         match self {
-            Position::Offset(n) | Position::Page(n) => n,
+            Position::Offset(n) | Position::Page(n) => *n,
+            _ => 0,
         }
     }
 }
@@ -42,6 +49,8 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// Whether more pages follow, when the server says.
     pub has_more: Option<bool>,
+    /// The next page's link or cursor, for lists paged that way (`None` or empty: last page).
+    pub next: Option<String>,
 }
 
 struct State<T, F> {
@@ -52,6 +61,8 @@ struct State<T, F> {
     seen: u64,
     yielded: usize,
     max_items: Option<usize>,
+    /// An error to yield once the buffered items are out.
+    pending: Option<Error>,
     fetch: F,
 }
 
@@ -75,6 +86,7 @@ where
         seen: 0,
         yielded: 0,
         max_items,
+        pending: None,
         fetch,
     };
     stream::unfold(state, |mut state| async move {
@@ -86,8 +98,11 @@ where
                 state.yielded += 1;
                 return Some((Ok(item), state));
             }
+            if let Some(error) = state.pending.take() {
+                return Some((Err(error), state));
+            }
             let position = state.next.take()?;
-            let page = match (state.fetch)(position).await {
+            let page = match (state.fetch)(position.clone()).await {
                 Ok(page) => page,
                 // `next` is already taken: the stream ends after this error.
                 Err(error) => return Some((Err(error), state)),
@@ -107,13 +122,28 @@ where
                 return Some((Err(error), state));
             }
             state.seen += count;
-            let (next, reached) = match position {
-                Position::Offset(offset) => (Position::Offset(offset + count), offset + count),
-                Position::Page(page_number) => (Position::Page(page_number + 1), state.seen),
+            let link = page.next.clone().filter(|next| !next.is_empty());
+            let (next, reached) = match &position {
+                Position::Offset(offset) => {
+                    (Some(Position::Offset(offset + count)), offset + count)
+                }
+                Position::Page(page_number) => (Some(Position::Page(page_number + 1)), state.seen),
+                Position::First | Position::Link(_) => (link.map(Position::Link), state.seen),
+                Position::Cursor(_) => (link.map(Position::Cursor), state.seen),
             };
+            // A link or cursor pointing where we are would fetch this page forever: yield this
+            // page's items, then the error.
+            if next.as_ref() == Some(&position) {
+                state.pending = Some(Error::Pagination {
+                    operation: state.operation,
+                    reason: format!("the next page is {position:?} again; following it would loop"),
+                });
+                state.buffer.extend(page.items);
+                continue;
+            }
             let more =
                 page.has_more != Some(false) && page.total.is_none_or(|total| reached < total);
-            state.next = more.then_some(next);
+            state.next = next.filter(|_| more);
             state.previous = Some(page.items.clone());
             state.buffer.extend(page.items);
         }
@@ -132,16 +162,17 @@ mod tests {
         asked: &std::sync::Mutex<Vec<Position>>,
         position: Position,
     ) -> Result<Page<u64>, Error> {
-        asked.lock().expect("lock").push(position);
+        asked.lock().expect("lock").push(position.clone());
         let start = match position {
-            Position::Offset(o) => o,
             Position::Page(p) => (p - 1) * size,
+            other => other.value(),
         };
         let items: Vec<u64> = (start..total.min(start + size)).collect();
         Ok(Page {
             items,
             total: Some(total),
             has_more: None,
+            next: None,
         })
     }
 
@@ -188,6 +219,7 @@ mod tests {
                 items: vec![1, 2],
                 total: None,
                 has_more: Some(false),
+                next: None,
             }))
         }));
         assert_eq!(one_page.len(), 2);
@@ -196,6 +228,7 @@ mod tests {
                 items: vec![],
                 total: Some(10),
                 has_more: Some(true),
+                next: None,
             }))
         }));
         assert!(empty.is_empty());
@@ -208,6 +241,7 @@ mod tests {
                 items: vec![7, 8],
                 total: None,
                 has_more: None,
+                next: None,
             }))
         }));
         assert_eq!(all.len(), 3);
@@ -218,5 +252,42 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn links_are_followed_until_there_is_none() {
+        let asked = std::sync::Mutex::new(Vec::new());
+        let all = collect(items("list", Position::First, None, |p| {
+            asked.lock().expect("lock").push(p.clone());
+            let (items, next) = match &p {
+                Position::First => (vec![1, 2], Some("https://api/x?page=2".to_owned())),
+                Position::Link(l) if l.ends_with("page=2") => {
+                    (vec![3], Some("https://api/x?page=3".to_owned()))
+                }
+                _ => (vec![4], None),
+            };
+            std::future::ready(Ok(Page {
+                items,
+                total: None,
+                has_more: None,
+                next,
+            }))
+        }));
+        assert_eq!(all.len(), 4);
+        assert_eq!(asked.into_inner().expect("lock").len(), 3);
+    }
+
+    #[test]
+    fn a_link_back_to_the_same_page_is_an_error() {
+        let looping = collect(items("list", Position::Link("same".into()), None, |_| {
+            std::future::ready(Ok(Page {
+                items: vec![1],
+                total: None,
+                has_more: None,
+                next: Some("same".to_owned()),
+            }))
+        }));
+        assert_eq!(looping.len(), 2);
+        assert!(matches!(looping[1], Err(Error::Pagination { .. })));
     }
 }

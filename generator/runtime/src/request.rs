@@ -27,6 +27,7 @@ pub struct RequestBuilder<'t> {
     query: String,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<(HeaderValue, Bytes)>,
+    absolute: Option<url::Url>,
     error: Option<Error>,
 }
 
@@ -46,8 +47,18 @@ impl<'t> RequestBuilder<'t> {
             query: String::new(),
             headers: Vec::new(),
             body: None,
+            absolute: None,
             error: None,
         }
+    }
+
+    /// Sends to `url` as given instead of the path template (for links the server gave).
+    pub(crate) fn absolute(mut self, url: Result<url::Url, Error>) -> Self {
+        match url {
+            Ok(url) => self.absolute = Some(url),
+            Err(error) => self.fail(error),
+        }
+        self
     }
 
     fn fail(&mut self, error: Error) {
@@ -283,17 +294,23 @@ impl<'t> RequestBuilder<'t> {
     }
 
     /// Checks what was given and fixes the parts every attempt shares.
-    fn prepare(self) -> Result<Prepared, Error> {
+    fn prepare(mut self) -> Result<Prepared, Error> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let path = self.render_path()?;
-        let mut url = self.transport.base_url().clone();
-        let full_path = format!("{}{}", url.path().trim_end_matches('/'), path);
-        url.set_path(&full_path);
-        if !self.query.is_empty() {
-            url.set_query(Some(&self.query));
-        }
+        let url = match self.absolute.take() {
+            Some(url) => url,
+            None => {
+                let path = self.render_path()?;
+                let mut url = self.transport.base_url().clone();
+                let full_path = format!("{}{}", url.path().trim_end_matches('/'), path);
+                url.set_path(&full_path);
+                if !self.query.is_empty() {
+                    url.set_query(Some(&self.query));
+                }
+                url
+            }
+        };
         let mut headers = self.transport.default_headers().clone();
         for (name, value) in self.headers {
             headers.insert(name, value);

@@ -88,6 +88,29 @@ impl Transport {
         RequestBuilder::new(self, method, operation, path_template)
     }
 
+    /// Starts a `GET` of `link`, a URL the server gave (a next-page link). It is resolved
+    /// against the base URL and must stay on the same scheme, host and port, so credentials
+    /// are never sent anywhere else.
+    pub fn follow(&self, operation: &'static str, link: &str) -> RequestBuilder<'_> {
+        let base = &self.inner.base_url;
+        let target = match base.join(link) {
+            Ok(url)
+                if url.scheme() == base.scheme()
+                    && url.host_str() == base.host_str()
+                    && url.port_or_known_default() == base.port_or_known_default() =>
+            {
+                Ok(url)
+            }
+            Ok(_) => Err("it points to another origin than the base URL".to_owned()),
+            Err(e) => Err(e.to_string()),
+        };
+        let target = target.map_err(|reason| Error::Pagination {
+            operation,
+            reason: format!("not following the link `{link}`: {reason}"),
+        });
+        RequestBuilder::new(self, Method::GET, operation, "").absolute(target)
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }

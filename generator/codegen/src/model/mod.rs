@@ -306,10 +306,10 @@ pub struct JobDef {
 /// How a list operation pages (see [`pagination`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginationDef {
-    /// Offsets or page numbers.
+    /// How pages are addressed.
     pub style: PageStyle,
-    /// The Rust name of the query parameter that moves.
-    pub param: String,
+    /// The Rust name of the query parameter that moves (none for next links).
+    pub param: Option<String>,
     /// Whether that parameter is required (not an `Option`).
     pub param_required: bool,
     /// Its integer type.
@@ -324,15 +324,23 @@ pub struct PaginationDef {
     pub total: Option<Vec<PathStep>>,
     /// The path to the "more pages" flag, if the response has one.
     pub has_more: Option<Vec<PathStep>>,
+    /// The path to the next link or cursor (next-link and cursor styles).
+    pub next: Option<Vec<PathStep>>,
+    /// The response type.
+    pub response_ty: TypeRef,
 }
 
-/// Offsets or page numbers.
+/// How pages are addressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageStyle {
     /// An item offset (`offset`, `skip`).
     Offset,
     /// A page number.
     Page,
+    /// A link to the next page in the response, followed as given (DRF's `next`).
+    NextLink,
+    /// A cursor in the response, sent back as a parameter.
+    Cursor,
 }
 
 /// One member on a path through a response.

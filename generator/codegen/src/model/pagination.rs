@@ -2,8 +2,10 @@
 //!
 //! ```yaml
 //! x-clientgen-pagination:
-//!   style: offset        # offset (also for `skip`) or page
-//!   param: offset        # the integer query parameter that moves
+//!   style: offset        # offset (also for `skip`), page, next-link or cursor
+//!   param: offset        # the query parameter that moves (integer; a string for cursors;
+//!                        # none for next-link)
+//!   next: next           # next-link and cursor: dot path to the next link or cursor
 //!   items: items         # dot path to the array of items in the response
 //!   total: total         # optional: dot path to the total count
 //!   has-more: has_more  # optional: dot path to the "more pages" flag
@@ -63,7 +65,9 @@ fn resolve(
     defs: &[TypeDef],
     pointer: &str,
 ) -> Result<PaginationDef, Problem> {
-    const KNOWN: &[&str] = &["style", "param", "items", "total", "has-more", "start"];
+    const KNOWN: &[&str] = &[
+        "style", "param", "items", "total", "has-more", "start", "next",
+    ];
     let object = value
         .as_object()
         .ok_or_else(|| Problem::new(pointer, "`x-clientgen-pagination` must be an object"))?;
@@ -77,30 +81,49 @@ fn resolve(
     let style = match text("style") {
         Some("offset") | Some("skip") => PageStyle::Offset,
         Some("page") => PageStyle::Page,
+        Some("next-link") => PageStyle::NextLink,
+        Some("cursor") => PageStyle::Cursor,
         _ => {
             return Err(Problem::new(
                 push_pointer(pointer, "style"),
-                "`style` must be `offset`, `skip` or `page`",
+                "`style` must be `offset`, `skip`, `page`, `next-link` or `cursor`",
             ))
         }
     };
-    let param_name = text("param").ok_or_else(|| {
-        Problem::new(
-            pointer,
-            "`param` (the query parameter that moves) is required",
-        )
-    })?;
-    let param = op
-        .params
-        .iter()
-        .find(|p| p.wire_name == param_name && p.location == ParamLocation::Query)
-        .filter(|p| matches!(p.ty, TypeRef::I32 | TypeRef::I64))
-        .ok_or_else(|| {
-            Problem::new(
-                push_pointer(pointer, "param"),
-                format!("`{param_name}` is not an integer query parameter of this operation"),
+    let param = match style {
+        PageStyle::NextLink => None,
+        _ => {
+            let param_name = text("param").ok_or_else(|| {
+                Problem::new(
+                    pointer,
+                    "`param` (the query parameter that moves) is required",
+                )
+            })?;
+            let wanted: &[TypeRef] = match style {
+                PageStyle::Cursor => &[TypeRef::String],
+                _ => &[TypeRef::I32, TypeRef::I64],
+            };
+            let kind = if style == PageStyle::Cursor {
+                "a string"
+            } else {
+                "an integer"
+            };
+            Some(
+                op.params
+                    .iter()
+                    .find(|p| p.wire_name == param_name && p.location == ParamLocation::Query)
+                    .filter(|p| wanted.contains(&p.ty))
+                    .ok_or_else(|| {
+                        Problem::new(
+                            push_pointer(pointer, "param"),
+                            format!(
+                                "`{param_name}` is not {kind} query parameter of this operation"
+                            ),
+                        )
+                    })?,
             )
-        })?;
+        }
+    };
     let response = match &op.success {
         SuccessReturn::Single {
             payload: Payload::Json(ty),
@@ -171,10 +194,17 @@ fn resolve(
     )?
     .map(|(s, _)| s);
     let has_more = walk("has-more", &|t| matches!(t, TypeRef::Bool), "a boolean")?.map(|(s, _)| s);
+    let next = walk("next", &|t| matches!(t, TypeRef::String), "a string")?.map(|(s, _)| s);
+    if next.is_none() && matches!(style, PageStyle::NextLink | PageStyle::Cursor) {
+        return Err(Problem::new(
+            pointer,
+            "`next` (the path to the next link or cursor) is required for this style",
+        ));
+    }
     let start = match object.get("start") {
         None => match style {
-            PageStyle::Offset => 0,
             PageStyle::Page => 1,
+            _ => 0,
         },
         Some(v) => v.as_u64().ok_or_else(|| {
             Problem::new(
@@ -185,13 +215,15 @@ fn resolve(
     };
     Ok(PaginationDef {
         style,
-        param: param.name.clone(),
-        param_required: param.required,
-        param_ty: param.ty.clone(),
+        param: param.map(|p| p.name.clone()),
+        param_required: param.is_some_and(|p| p.required),
+        param_ty: param.map(|p| p.ty.clone()).unwrap_or(TypeRef::String),
         start,
         items,
         item_ty: *item_ty,
         total,
         has_more,
+        next,
+        response_ty: response.clone(),
     })
 }
