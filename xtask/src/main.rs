@@ -56,6 +56,9 @@ enum Command {
     },
     /// Run every check CI runs: fmt, clippy, regen --check, tests, rustdoc, corpus.
     Test,
+    /// Stream 100k and 1M items through a paginated client over loopback; report items/s and
+    /// whole-process peak memory (`/usr/bin/time -v`).
+    BenchStream,
     /// Generate a crate from each spec of the public corpus and check it with clippy.
     Corpus {
         /// The folder of specs (default: ../shared/corpus beside the repository).
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         } => generate(&spec, &out, crate_name, version, base_url).map(|_| ExitCode::SUCCESS),
         Command::Corpus { dir } => corpus(dir),
         Command::Test => test(),
+        Command::BenchStream => bench_stream(),
     };
     match result {
         Ok(code) => code,
@@ -180,6 +184,56 @@ fn generate(
         if drifts.len() == 1 { "" } else { "s" }
     );
     Ok(s)
+}
+
+fn bench_stream() -> Result<ExitCode, String> {
+    cargo(
+        "build the streaming load",
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "integration-tests",
+            "--example",
+            "stream_load",
+        ],
+        &[],
+    )?;
+    let binary = repo_root().join("target/release/examples/stream_load");
+    println!("{:>10} {:>14} {:>16}", "items", "items/s", "peak RSS (MiB)");
+    for items in ["100000", "1000000"] {
+        let output = Process::new("/usr/bin/time")
+            .arg("-v")
+            .arg(&binary)
+            .arg(items)
+            .output()
+            .map_err(|e| format!("running /usr/bin/time (Debian package `time`): {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "stream_load {items} failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let rate = stdout
+            .split(": ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or("?")
+            .to_owned();
+        let rss_kib: f64 = stderr
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("Maximum resident set size (kbytes): ")
+            })
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or("no peak memory in /usr/bin/time's output")?;
+        println!("{items:>10} {rate:>14} {:>16.1}", rss_kib / 1024.0);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Hand-written packages; generated crates are formatted by the generator, not rustfmt.
