@@ -792,3 +792,78 @@ async fn cursors_are_sent_back_until_there_is_none() {
     let queries: Vec<Option<&str>> = requests.iter().map(|r| r.url.query()).collect();
     assert_eq!(queries, [Some("limit=2"), Some("cursor=c2&limit=2")]);
 }
+
+#[tokio::test]
+async fn skip_pages_read_items_and_total_from_nested_members() {
+    use clientgen_runtime::futures::StreamExt;
+    let server = MockServer::start().await;
+    for (skip, range) in [(0, 0..2), (2, 2..4), (4, 4..5)] {
+        Mock::given(method("GET"))
+            .and(path("/cases"))
+            .and(wiremock::matchers::query_param(
+                "skip",
+                skip.to_string().as_str(),
+            ))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": {"cases": refs(range), "total": 5}})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key("k3y")
+        .build()
+        .expect("valid");
+    let params = conformance_client::operations::ListCasesBySkipParams {
+        limit: Some(2),
+        ..Default::default()
+    };
+    let items: Vec<_> = client
+        .list_cases_by_skip_stream(&params, None)
+        .collect()
+        .await;
+    let names: Vec<String> = items.into_iter().map(|r| r.expect("case").r#ref).collect();
+    assert_eq!(names, ["r0", "r1", "r2", "r3", "r4"]);
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn page_numbers_start_at_one_and_stop_at_the_total() {
+    use clientgen_runtime::futures::StreamExt;
+    let server = MockServer::start().await;
+    for (page, range) in [(1, 0..3), (2, 3..6), (3, 6..7)] {
+        Mock::given(method("GET"))
+            .and(path("/rules/_find"))
+            .and(wiremock::matchers::query_param(
+                "page",
+                page.to_string().as_str(),
+            ))
+            .and(wiremock::matchers::query_param("per_page", "3"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"page": page, "per_page": 3, "total": 7, "data": refs(range)}),
+            ))
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key("k3y")
+        .build()
+        .expect("valid");
+    let params = conformance_client::operations::FindRulesParams {
+        per_page: Some(3),
+        ..Default::default()
+    };
+    let items: Vec<_> = client.find_rules_stream(&params, None).collect().await;
+    assert_eq!(items.len(), 7);
+    assert!(items.iter().all(Result::is_ok));
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        3
+    );
+}

@@ -379,6 +379,120 @@ impl Client {
         }
         response.json()
     }
+    ///Every item of [`Self::list_cases_by_skip`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_cases_by_skip_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListCasesBySkipParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_cases_by_skip",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.skip = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.list_cases_by_skip(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.data)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page)
+                        .map(|v| v.data)
+                        .map(|v| v.cases)
+                        .unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// `GET /cases` (operation `list_cases_by_skip`).
+    pub async fn list_cases_by_skip(
+        &self,
+        params: &crate::operations::ListCasesBySkipParams,
+    ) -> Result<crate::types::SkipPage, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_cases_by_skip",
+                "/cases",
+            )
+            .query_opt("skip", params.skip.as_ref())
+            .query_opt("limit", params.limit.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_rules_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindRulesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_rules",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_rules(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// `GET /rules/_find` (operation `find_rules`).
+    pub async fn find_rules(
+        &self,
+        params: &crate::operations::FindRulesParams,
+    ) -> Result<crate::types::FindPage, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_rules",
+                "/rules/_find",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
     /// `POST /uploads` (operation `upload_file`).
     pub async fn upload_file(
         &self,

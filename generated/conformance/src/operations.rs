@@ -46,3 +46,19 @@ pub struct ReadFeedParams {
     /// Sent as `limit`.
     pub limit: Option<i64>,
 }
+///Query and header parameters of [`Client::list_cases_by_skip`](crate::Client::list_cases_by_skip).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCasesBySkipParams {
+    /// Sent as `skip`.
+    pub skip: Option<i64>,
+    /// Sent as `limit`.
+    pub limit: Option<i64>,
+}
+///Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindRulesParams {
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Sent as `per_page`.
+    pub per_page: Option<i64>,
+}

@@ -766,6 +766,79 @@ impl<'de> serde::Deserialize<'de> for FeedPage {
         deserializer.deserialize_map(Members)
     }
 }
+/// Kibana's `_find` shape.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindPage {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    pub data: Vec<Reference>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindPage {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(page: i64, per_page: i64, total: i64, data: Vec<Reference>) -> Self {
+        Self {
+            page,
+            per_page,
+            total,
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindPage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindPage, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Vec<Reference>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "page" => field_0 = Some(map.next_value()?),
+                        "per_page" => field_1 = Some(map.next_value()?),
+                        "total" => field_2 = Some(map.next_value()?),
+                        "data" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindPage {
+                    page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    data: field_3.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Formats {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1698,6 +1771,124 @@ impl<'de> serde::Deserialize<'de> for Shape {
             }
             _ => Ok(Self::Other(value)),
         }
+    }
+}
+/// Stellar Cyber's shape, items nested under `data`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SkipPage {
+    pub data: SkipPageData,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SkipPage {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: SkipPageData) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SkipPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SkipPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SkipPage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SkipPage, A::Error> {
+                let mut field_0: Option<SkipPageData> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SkipPage {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SkipPageData {
+    pub cases: Vec<Reference>,
+    pub total: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SkipPageData {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(cases: Vec<Reference>, total: i64) -> Self {
+        Self {
+            cases,
+            total,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SkipPageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SkipPageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SkipPageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SkipPageData, A::Error> {
+                let mut field_0: Option<Vec<Reference>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "cases" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SkipPageData {
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    total: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
