@@ -13,7 +13,7 @@
 //!
 //! Any other status is "still running"; the caller's timeout bounds the wait.
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 
 use super::{BodyKind, JobDef, Operation, Payload, SuccessReturn, TypeDef, TypeKind, TypeRef};
 use crate::diagnostic::{push_pointer, Problem};
@@ -29,28 +29,11 @@ pub fn attach(
     defs: &[TypeDef],
     problems: &mut Vec<Problem>,
 ) {
-    for (path, item) in &document.paths.paths {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (method, op) in item.iter() {
-            let Some(value) = op.extensions.get(JOB_EXTENSION) else {
-                continue;
-            };
-            let pointer = push_pointer(
-                &push_pointer(&push_pointer("/paths", path), method),
-                JOB_EXTENSION,
-            );
-            let Some(index) = operations
-                .iter()
-                .position(|o| o.path == *path && o.http_method.eq_ignore_ascii_case(method))
-            else {
-                continue;
-            };
-            match resolve(value, &operations[index], operations, defs, &pointer) {
-                Ok(def) => operations[index].job = Some(def),
-                Err(problem) => problems.push(problem),
-            }
+    for (index, value, pointer) in super::operation_extensions(document, operations, JOB_EXTENSION)
+    {
+        match resolve(value, &operations[index], operations, defs, &pointer) {
+            Ok(def) => operations[index].job = Some(def),
+            Err(problem) => problems.push(problem),
         }
     }
 }

@@ -16,9 +16,10 @@ pub mod operations;
 pub mod pagination;
 pub mod types;
 
-use crate::diagnostic::Problem;
+use crate::diagnostic::{push_pointer, Problem};
 use crate::load::Spec;
 use crate::resolve::Resolver;
+use openapiv3::OpenAPI;
 
 /// Everything the generated crate is made from.
 #[derive(Debug, Clone, PartialEq)]
@@ -585,6 +586,34 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
         default_headers,
         path_prefix,
     })
+}
+
+/// Every operation carrying the extension `name`: (index in `operations`, its value, the JSON
+/// pointer to it). Used by the operation-level extensions ([`pagination`], [`jobs`]).
+fn operation_extensions<'a>(
+    document: &'a OpenAPI,
+    operations: &[Operation],
+    name: &str,
+) -> Vec<(usize, &'a serde_json::Value, String)> {
+    let mut found = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(value) = op.extensions.get(name) else {
+                continue;
+            };
+            let index = operations
+                .iter()
+                .position(|o| o.path == *path && o.http_method.eq_ignore_ascii_case(method));
+            if let Some(index) = index {
+                let at = push_pointer(&push_pointer(&push_pointer("/paths", path), method), name);
+                found.push((index, value, at));
+            }
+        }
+    }
+    found
 }
 
 /// Parameters must be scalars, enums, or (in the query) arrays of those.

@@ -522,14 +522,19 @@ fn choose_body_media(
         .map(|(m, media)| (m, media, BodyKind::Bytes))
 }
 
-/// `application/x-ndjson`, `application/ndjson`, `application/jsonl` and the like.
-fn is_ndjson(media_type: &str) -> bool {
-    let essence = media_type
+/// A media type without parameters, lower case: `Application/JSON; charset=x` → `application/json`.
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// `application/x-ndjson`, `application/ndjson`, `application/jsonl` and the like.
+fn is_ndjson(media_type: &str) -> bool {
+    let essence = essence(media_type);
     matches!(
         essence.as_str(),
         "application/x-ndjson"
@@ -541,12 +546,7 @@ fn is_ndjson(media_type: &str) -> bool {
 
 /// `application/json`, `application/problem+json`, `*/*` and the like are read as JSON.
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 

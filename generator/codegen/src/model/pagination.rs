@@ -15,7 +15,7 @@
 //! Paths are checked against the operation's response type here, so a wrong member name is a
 //! located problem, not a compile error in the generated crate.
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 
 use super::{
     Operation, PageStyle, PaginationDef, ParamLocation, PathStep, Payload, SuccessReturn, TypeDef,
@@ -33,28 +33,12 @@ pub fn attach(
     defs: &[TypeDef],
     problems: &mut Vec<Problem>,
 ) {
-    for (path, item) in &document.paths.paths {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (method, op) in item.iter() {
-            let Some(value) = op.extensions.get(PAGINATION_EXTENSION) else {
-                continue;
-            };
-            let pointer = push_pointer(
-                &push_pointer(&push_pointer("/paths", path), method),
-                PAGINATION_EXTENSION,
-            );
-            let Some(target) = operations
-                .iter_mut()
-                .find(|o| o.path == *path && o.http_method.eq_ignore_ascii_case(method))
-            else {
-                continue;
-            };
-            match resolve(value, target, defs, &pointer) {
-                Ok(def) => target.pagination = Some(def),
-                Err(problem) => problems.push(problem),
-            }
+    for (index, value, pointer) in
+        super::operation_extensions(document, operations, PAGINATION_EXTENSION)
+    {
+        match resolve(value, &operations[index], defs, &pointer) {
+            Ok(def) => operations[index].pagination = Some(def),
+            Err(problem) => problems.push(problem),
         }
     }
 }
