@@ -867,3 +867,36 @@ async fn page_numbers_start_at_one_and_stop_at_the_total() {
         3
     );
 }
+
+#[tokio::test]
+async fn a_next_link_that_repeats_is_detected() {
+    use clientgen_runtime::futures::StreamExt;
+    let server = MockServer::start().await;
+    let again = format!("{}/drf/items?page=2", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/drf/items"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"count": 99, "next": again, "results": refs(0..2)})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key("k3y")
+        .build()
+        .expect("valid");
+    let params = conformance_client::operations::ListDrfItemsParams::default();
+    let items: Vec<_> = client.list_drf_items_stream(&params, None).collect().await;
+    // The first page, then the error: the linked page repeats it and is not yielded again.
+    assert_eq!(items.len(), 3);
+    assert!(
+        matches!(&items[2], Err(Error::Pagination { reason, .. }) if reason.contains("repeats")),
+        "{:?}",
+        items[2]
+    );
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        2
+    );
+}
