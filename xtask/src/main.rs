@@ -56,6 +56,11 @@ enum Command {
     },
     /// Run every check CI runs: fmt, clippy, regen --check, tests, rustdoc, corpus.
     Test,
+    /// Start a new vendor: specs/NAME/ with vendor.toml and a minimal openapi.yaml.
+    NewVendor {
+        /// The folder name (lower case, digits and `-`), e.g. `stamus`.
+        name: String,
+    },
     /// Stream 100k and 1M items through a paginated client over loopback; report items/s and
     /// whole-process peak memory (`/usr/bin/time -v`).
     BenchStream,
@@ -89,6 +94,7 @@ fn main() -> ExitCode {
         Command::Corpus { dir } => corpus(dir),
         Command::Test => test(),
         Command::BenchStream => bench_stream(),
+        Command::NewVendor { name } => new_vendor(&name),
     };
     match result {
         Ok(code) => code,
@@ -184,6 +190,48 @@ fn generate(
         if drifts.len() == 1 { "" } else { "s" }
     );
     Ok(s)
+}
+
+fn new_vendor(name: &str) -> Result<ExitCode, String> {
+    let valid = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        return Err(format!(
+            "`{name}`: use lower case letters, digits and `-`, starting with a letter"
+        ));
+    }
+    let root = repo_root();
+    let dir = root.join(vendors::SPECS_DIR).join(name);
+    if dir.exists() {
+        return Err(format!("{} already exists", dir.display()));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let env = name.to_ascii_uppercase().replace('-', "_");
+    let vendor_toml = format!(
+        "# Settings for the client generated from openapi.yaml beside this file.\n\
+         # `cargo xtask regen` writes the crate to generated/{name}/.\n\n\
+         [crate]\nname = \"{name}-client\"\nversion = \"0.1.0\"\n\
+         description = \"Typed async client for the {name} API.\"\n\n\
+         [client]\n# default_base_url = \"https://example.com/api\"\nenv_prefix = \"{env}\"\n"
+    );
+    let openapi = format!(
+        "# {name}: hand-curated OpenAPI 3.0 document. Say where each fact comes from, and comment\n\
+         # wherever this file follows the real behaviour rather than the vendor's documentation.\n\
+         openapi: 3.0.3\ninfo:\n  title: {name} API\n  version: \"1.0\"\n  description: TODO describe the API.\n\
+         servers:\n  - url: https://example.com/api\n    description: TODO the vendor's base URL.\n\
+         paths: {{}}\ncomponents:\n  schemas: {{}}\n  securitySchemes: {{}}\n"
+    );
+    std::fs::write(dir.join("vendor.toml"), vendor_toml).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("openapi.yaml"), openapi).map_err(|e| e.to_string())?;
+    println!(
+        "created {0}/vendor.toml and {0}/openapi.yaml",
+        dir.display()
+    );
+    println!("next: write the spec, run `cargo xtask regen --vendor {name}`, and add tests under tests/ (see CONTRIBUTING.md)");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn bench_stream() -> Result<ExitCode, String> {
