@@ -6,7 +6,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserializer, Error as _, Visitor};
+use serde::de::{Deserializer, Visitor};
 
 struct StrVisitor<T>(PhantomData<T>);
 
@@ -57,7 +57,5 @@ where
     D: Deserializer<'de>,
     T: From<i64>,
 {
-    deserializer
-        .deserialize_i64(IntVisitor(PhantomData))
-        .map_err(|e: D::Error| D::Error::custom(e))
+    deserializer.deserialize_i64(IntVisitor(PhantomData))
 }

@@ -428,7 +428,7 @@ fn path_by_value(steps: &[PathStep]) -> TokenStream {
 fn stream_method(op: &Operation, pagination: &PaginationDef) -> TokenStream {
     let types = quote!(crate::types::);
     let method = ident(&op.method_name);
-    let stream = quote::format_ident!("{}_stream", naming_bare(&op.method_name));
+    let stream = quote::format_ident!("{}_stream", crate::naming::bare(&op.method_name));
     let id = op.id.as_str();
     let item = rust_type(&pagination.item_ty, &types);
     let start = pagination.start;
@@ -595,7 +595,7 @@ fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
     let id_field = ident(&job.id_field);
     let status_method = ident(&job.status_method);
     let status_field = ident(&job.status_field);
-    let results = quote::format_ident!("{}_stream", naming_bare(&job.results_method));
+    let results = quote::format_ident!("{}_stream", crate::naming::bare(&job.results_method));
     let body_ty = rust_type(&job.body_ty, &types);
     let item = rust_type(&job.item_ty, &types);
     let operation = op.id.as_str();
@@ -647,10 +647,6 @@ fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
             Ok(self.#results(&id, #params_pass max_items))
         }
     }
-}
-
-fn naming_bare(name: &str) -> &str {
-    crate::naming::bare(name)
 }
 
 /// How a path argument is taken: strings by `&str`, named types by reference, others by value.
