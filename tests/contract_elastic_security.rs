@@ -1,0 +1,1 @@
+//! The generated elastic-security client against Prism serving specs/elastic-security/openapi.yaml.

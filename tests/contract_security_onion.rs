@@ -1,0 +1,1 @@
+//! The generated security-onion client against Prism serving specs/security-onion/openapi.yaml.

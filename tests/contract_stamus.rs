@@ -1,0 +1,1 @@
+//! The generated stamus client against Prism serving specs/stamus/openapi.yaml.

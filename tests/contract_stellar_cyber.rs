@@ -1,0 +1,1 @@
+//! The generated stellar-cyber client against Prism serving specs/stellar-cyber/openapi.yaml.

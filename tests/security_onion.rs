@@ -1,0 +1,1 @@
+//! The generated security-onion client against a wiremock server on 127.0.0.1.

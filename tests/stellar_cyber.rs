@@ -1,0 +1,1 @@
+//! The generated stellar-cyber client against a wiremock server on 127.0.0.1.
