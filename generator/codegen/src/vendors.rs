@@ -108,13 +108,62 @@ pub fn generate(root: &Path, vendor: &Vendor) -> Result<GeneratedCrate, Generate
         relativize(&mut d, root);
         GenerateError::Spec(d)
     })?;
-    crate::generate(&spec, &vendor.settings).map_err(|e| match e {
+    let mut generated = crate::generate(&spec, &vendor.settings).map_err(|e| match e {
         GenerateError::Spec(mut d) => {
             relativize(&mut d, root);
             GenerateError::Spec(d)
         }
         other => other,
-    })
+    })?;
+    for (name, contents) in hand_written_examples(root, vendor).map_err(GenerateError::Spec)? {
+        generated.files.insert(format!("examples/{name}"), contents);
+    }
+    Ok(generated)
+}
+
+/// The folder beside a spec that holds its hand-written example programs.
+pub const EXAMPLES_DIR: &str = "examples";
+
+/// The example programs written for `vendor` (`<spec folder>/examples/*.rs`), each with a first
+/// line saying where to edit it. They are copied into the crate's `examples/`, so Cargo builds
+/// them with the crate (and CI compiles them), while `generated/` stays output only.
+fn hand_written_examples(
+    root: &Path,
+    vendor: &Vendor,
+) -> Result<Vec<(String, String)>, Diagnostics> {
+    let Some(dir) = vendor.spec_path.parent().map(|d| d.join(EXAMPLES_DIR)) else {
+        return Ok(Vec::new());
+    };
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(problem(&dir, format!("cannot list example programs: {e}"))),
+    };
+    let mut examples = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        if !name.ends_with(".rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| problem(&path, format!("cannot read example program: {e}")))?;
+        // `/` on every platform, so the copy is byte-identical everywhere.
+        let source = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let header =
+            format!("// Copied by `{REGEN_COMMAND}` from `{source}`; edit it there, not here.\n");
+        examples.push((name, header + &text));
+    }
+    examples.sort();
+    Ok(examples)
 }
 
 fn relativize(diagnostics: &mut Diagnostics, root: &Path) {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{ApiModel, AuthKind, Operation, SuccessReturn, TypeRef};
+use crate::model::{ApiModel, AuthKind, AuthScheme, Operation, SuccessReturn, TypeRef};
 use crate::settings::CrateSettings;
 
 use super::uses;
@@ -123,61 +123,25 @@ pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> Strin
         out.push_str(&super::doc::sanitize(description));
         out.push_str("\n\n");
     }
-    out.push_str("## Usage\n\n```rust,no_run\n");
-    out.push_str(&format!("use {krate}::Client;\n\n"));
-    out.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
-    out.push_str("    let client = Client::builder()\n");
-    out.push_str(&format!("        .base_url(std::env::var(\"{env}_BASE_URL\").unwrap_or_else(|_| {krate}::DEFAULT_BASE_URL.to_owned()))\n"));
-    if let Some(scheme) = model.auth.first() {
-        let method = &scheme.method_name;
-        match scheme.kind {
-            AuthKind::Basic => out.push_str(&format!(
-                "        .{method}(std::env::var(\"{env}_USER\")?, std::env::var(\"{env}_PASSWORD\")?)\n"
-            )),
-            AuthKind::Bearer => out.push_str(&format!(
-                "        .{method}(std::env::var(\"{env}_TOKEN\")?)\n"
-            )),
-            AuthKind::ClientCredentials { .. } => out.push_str(&format!(
-                "        .{method}(std::env::var(\"{env}_CLIENT_ID\")?, std::env::var(\"{env}_CLIENT_SECRET\")?)\n"
-            )),
-            AuthKind::TokenExchange(ref def) if def.basic => out.push_str(&format!(
-                "        .{method}(std::env::var(\"{env}_USER\")?, std::env::var(\"{env}_API_KEY\")?)\n"
-            )),
-            AuthKind::TokenExchange(_) => out.push_str(&format!(
-                "        .{method}(std::env::var(\"{env}_API_KEY\")?)\n"
-            )),
-            AuthKind::ApiKeyHeader { .. } | AuthKind::ApiKeyQuery { .. } => out.push_str(&format!(
-                "        .{method}(std::env::var(\"{env}_API_KEY\")?)\n"
-            )),
-        }
-    }
-    out.push_str("        .build()?;\n");
-    if let Some(op) = example_operation(model) {
-        let args = if op.params_type.is_some() {
-            "&Default::default()"
-        } else {
-            ""
-        };
-        let unit = matches!(
-            &op.success,
-            SuccessReturn::Single {
-                payload: crate::model::Payload::Empty,
-                ..
-            }
-        );
-        if unit {
-            out.push_str(&format!("    client.{}({args}).await?;\n", op.method_name));
-        } else {
-            out.push_str(&format!(
-                "    let answer = client.{}({args}).await?;\n",
-                op.method_name
-            ));
-            out.push_str("    println!(\"{answer:#?}\");\n");
-        }
+    out.push_str("## Usage\n\n");
+    let call = example_call(model);
+    if model.auth.is_empty() {
+        out.push_str(&usage_example(&krate, env, None, &call));
     } else {
-        out.push_str("    println!(\"{client:?}\");\n");
+        if model.auth.len() > 1 {
+            out.push_str("The API accepts several ways to authenticate; each has a builder method. One complete example per way:\n\n");
+        }
+        for scheme in &model.auth {
+            if model.auth.len() > 1 {
+                out.push_str(&format!("### {}\n\n", auth_flow_title(scheme)));
+            }
+            if let Some(doc) = &scheme.doc {
+                out.push_str(&super::doc::sanitize(doc));
+                out.push_str("\n\n");
+            }
+            out.push_str(&usage_example(&krate, env, Some(scheme), &call));
+        }
     }
-    out.push_str("    Ok(())\n}\n```\n\n");
     out.push_str("Every method returns `Result<_, Error>`. A response with a status the operation does not declare as a success becomes `Error::Status`, which keeps the status, headers and the whole body; a body that does not match its type becomes `Error::Decode`, naming the JSON path that failed.\n\n");
     out.push_str("Responses are read tolerantly: members the spec does not list are kept in `additional_properties`, and enum values it does not list decode to an `Unknown` variant holding the value, so a newer server does not break this client.\n\n");
     out.push_str("## Operations\n\n| method | HTTP | summary |\n|---|---|---|\n");
@@ -195,6 +159,79 @@ pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> Strin
             m = op.method_name
         ));
     }
+    out
+}
+
+/// A heading for one way to authenticate, e.g. "Bearer token (`bearer_token`)".
+fn auth_flow_title(scheme: &AuthScheme) -> String {
+    let what = match &scheme.kind {
+        AuthKind::Basic => "User name and password (HTTP Basic)".to_owned(),
+        AuthKind::Bearer => "Bearer token".to_owned(),
+        AuthKind::ApiKeyHeader { .. } | AuthKind::ApiKeyQuery { .. } => "API key".to_owned(),
+        AuthKind::ClientCredentials { .. } => "OAuth 2.0 client credentials".to_owned(),
+        AuthKind::TokenExchange(_) => "API key exchanged for a short-lived token".to_owned(),
+    };
+    format!("{what} (`{}`)", scheme.method_name)
+}
+
+/// The statements of the example's body after the client is built.
+fn example_call(model: &ApiModel) -> String {
+    let Some(op) = example_operation(model) else {
+        return "    println!(\"{client:?}\");\n".to_owned();
+    };
+    let args = if op.params_type.is_some() {
+        "&Default::default()"
+    } else {
+        ""
+    };
+    let unit = matches!(
+        &op.success,
+        SuccessReturn::Single {
+            payload: crate::model::Payload::Empty,
+            ..
+        }
+    );
+    if unit {
+        format!("    client.{}({args}).await?;\n", op.method_name)
+    } else {
+        format!(
+            "    let answer = client.{}({args}).await?;\n    println!(\"{{answer:#?}}\");\n",
+            op.method_name
+        )
+    }
+}
+
+/// One complete program: build a client from environment variables with `scheme`, make a call.
+fn usage_example(krate: &str, env: &str, scheme: Option<&AuthScheme>, call: &str) -> String {
+    let mut out = String::from("```rust,no_run\n");
+    out.push_str(&format!("use {krate}::Client;\n\n"));
+    out.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
+    out.push_str("    let client = Client::builder()\n");
+    out.push_str(&format!("        .base_url(std::env::var(\"{env}_BASE_URL\").unwrap_or_else(|_| {krate}::DEFAULT_BASE_URL.to_owned()))\n"));
+    if let Some(scheme) = scheme {
+        let method = &scheme.method_name;
+        let args = match &scheme.kind {
+            AuthKind::Basic => {
+                format!("std::env::var(\"{env}_USER\")?, std::env::var(\"{env}_PASSWORD\")?")
+            }
+            AuthKind::Bearer => format!("std::env::var(\"{env}_TOKEN\")?"),
+            AuthKind::ClientCredentials { .. } => format!(
+                "std::env::var(\"{env}_CLIENT_ID\")?, std::env::var(\"{env}_CLIENT_SECRET\")?"
+            ),
+            AuthKind::TokenExchange(def) if def.basic => {
+                format!("std::env::var(\"{env}_USER\")?, std::env::var(\"{env}_API_KEY\")?")
+            }
+            AuthKind::TokenExchange(_)
+            | AuthKind::ApiKeyHeader { .. }
+            | AuthKind::ApiKeyQuery { .. } => {
+                format!("std::env::var(\"{env}_API_KEY\")?")
+            }
+        };
+        out.push_str(&format!("        .{method}({args})\n"));
+    }
+    out.push_str("        .build()?;\n");
+    out.push_str(call);
+    out.push_str("    Ok(())\n}\n```\n\n");
     out
 }
 

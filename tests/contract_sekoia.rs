@@ -1,0 +1,193 @@
+//! The generated Sekoia.io client against Prism serving `specs/sekoia/openapi.yaml`: every
+//! operation is called once with parameters a real caller would send; Prism rejects requests the
+//! spec does not allow, and every answer (built from the spec's examples) must decode.
+
+use integration_tests::prism::Prism;
+use sekoia_client::operations::{
+    DeleteRuleParams, GetAlertParams, GetEventSearchJobEventsParams, ListAlertsParams,
+    ListCaseCommentsParams, ListCasesParams, ListRulesParams,
+};
+use sekoia_client::types::{
+    AlertUpdate, AlertWorkflowUpdate, CaseCommentCreate, CaseCreate, CasePriority, CaseUpdate,
+    CommentCreate, EventSearchJobCreate, InvitationCreate, RuleCreate, SortDirection,
+};
+use sekoia_client::Client;
+use std::collections::BTreeMap;
+
+const RULE: &str = "0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11";
+const ALERT: &str = "ALWxYz12";
+const CASE: &str = "9f8e7d6c-5b4a-4321-8fed-cba987654321";
+const JOB: &str = "c4f1e2d3-b4a5-4697-8899-aabbccddeeff";
+const COMMUNITY: &str = "88dcb0c6-4efe-4256-95f1-40d2c4fefefd";
+
+fn uuid(text: &str) -> uuid::Uuid {
+    text.parse().expect("uuid")
+}
+
+fn rule_create() -> RuleCreate {
+    let mut body = RuleCreate::new(
+        "My custom SIGMA rule".into(),
+        "sigma".into(),
+        "Detect spawn of Powershell".into(),
+        "detection:\n  selection:\n    process.command_line|contains: 'powershell'\n  condition: selection".into(),
+        40,
+        3,
+        uuid("599f4b1a-dd60-43fe-8ee9-07d3c5d00ded"),
+        true,
+    );
+    body.tags = Some(vec!["windows".into()]);
+    body
+}
+
+#[tokio::test]
+async fn every_operation_conforms_to_the_spec() {
+    let prism = Prism::start("sekoia").await;
+    let client = Client::builder()
+        .base_url(prism.base_url())
+        .bearer_token("contract-test-key")
+        .build()
+        .expect("valid configuration");
+
+    // Rules catalog.
+    let params = ListRulesParams {
+        match_name: Some("Suspicious Windows Defender Exclusion Command".into()),
+        limit: Some(10),
+        offset: Some(0),
+        sort: Some("name".into()),
+        ..Default::default()
+    };
+    prism.check("list_rules", client.list_rules(&params).await);
+    prism.check("create_rule", client.create_rule(&rule_create()).await);
+    prism.check("get_rule", client.get_rule(RULE).await);
+    prism.check(
+        "update_rule",
+        client.update_rule(RULE, &rule_create()).await,
+    );
+    prism.check("enable_rule", client.enable_rule(RULE).await);
+    prism.check("disable_rule", client.disable_rule(RULE).await);
+    let params = DeleteRuleParams {
+        community_uuid: Some(uuid(COMMUNITY)),
+    };
+    prism.check("delete_rule", client.delete_rule(RULE, &params).await);
+
+    // Invitations.
+    let communities = BTreeMap::from([(
+        COMMUNITY.to_owned(),
+        vec![uuid("44aaa41f-24ee-41d3-a7c1-4677da8b9243")],
+    )]);
+    let invitation = InvitationCreate::new("john.doe@example.com".into(), communities);
+    prism.check(
+        "create_invitation",
+        client.create_invitation(&invitation).await,
+    );
+
+    // Event search jobs.
+    let mut search =
+        EventSearchJobCreate::new("source.ip:\"1.2.3.4\"".into(), "-30d".into(), "now".into());
+    search.term_lang = Some("dork".into());
+    prism.check(
+        "create_event_search_job",
+        client.create_event_search_job(&search).await,
+    );
+    prism.check(
+        "get_event_search_job",
+        client.get_event_search_job(JOB).await,
+    );
+    let params = GetEventSearchJobEventsParams {
+        limit: Some(100),
+        offset: Some(0),
+    };
+    prism.check(
+        "get_event_search_job_events",
+        client.get_event_search_job_events(JOB, &params).await,
+    );
+
+    // Alerts.
+    let params = ListAlertsParams {
+        limit: Some(20),
+        direction: Some(SortDirection::Desc),
+        with_count: Some(true),
+        ..Default::default()
+    };
+    prism.check("list_alerts", client.list_alerts(&params).await);
+    let params = GetAlertParams {
+        stix: Some(false),
+        cases: Some(true),
+    };
+    prism.check("get_alert", client.get_alert(ALERT, &params).await);
+    let update = AlertUpdate {
+        title: Some("Renamed".into()),
+        urgency: Some(80),
+        ..Default::default()
+    };
+    prism.check("update_alert", client.update_alert(ALERT, &update).await);
+    let mut workflow = AlertWorkflowUpdate::new(uuid("ade85a5e-0000-4000-8000-000000000003"));
+    workflow.comment = Some(Some("confirmed".into()));
+    prism.check(
+        "update_alert_workflow",
+        client.update_alert_workflow(ALERT, &workflow).await,
+    );
+    prism.check(
+        "list_alert_comments",
+        client.list_alert_comments(ALERT).await,
+    );
+    let mut comment = CommentCreate::new("Looking into it".into());
+    comment.author = Some("automation".into());
+    prism.check(
+        "create_alert_comment",
+        client.create_alert_comment(ALERT, &comment).await,
+    );
+
+    // Cases.
+    let params = ListCasesParams {
+        limit: Some(20),
+        ..Default::default()
+    };
+    prism.check("list_cases", client.list_cases(&params).await);
+    let mut case = CaseCreate::new("Compromised host".into());
+    case.priority = Some(CasePriority::High);
+    prism.check("create_case", client.create_case(&case).await);
+    prism.check("get_case", client.get_case(CASE).await);
+    let update = CaseUpdate {
+        description: Some("Escalated".into()),
+        ..Default::default()
+    };
+    prism.check("update_case", client.update_case(CASE, &update).await);
+    let params = ListCaseCommentsParams {
+        direction: Some(SortDirection::Asc),
+        ..Default::default()
+    };
+    prism.check(
+        "list_case_comments",
+        client.list_case_comments(CASE, &params).await,
+    );
+    prism.check(
+        "create_case_comment",
+        client
+            .create_case_comment(CASE, &CaseCommentCreate::new("Isolated the host".into()))
+            .await,
+    );
+    prism.check("delete_case", client.delete_case(CASE).await);
+
+    // API keys.
+    prism.check("validate_api_key", client.validate_api_key().await);
+}
+
+#[tokio::test]
+async fn a_request_the_spec_forbids_fails_the_check() {
+    // The harness itself must be able to fail: a call without credentials violates the spec's
+    // security requirement, Prism answers 401, and `check` panics.
+    let prism = Prism::start("sekoia").await;
+    let client = Client::builder()
+        .base_url(prism.base_url())
+        .build()
+        .expect("valid configuration");
+    let result = client.validate_api_key().await;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        prism.check("validate_api_key", result)
+    }));
+    assert!(
+        outcome.is_err(),
+        "an unauthenticated call must fail the check"
+    );
+}
