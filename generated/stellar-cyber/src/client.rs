@@ -3,17 +3,17 @@
 
 //! The API client.
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://example.com/api`.
-pub const DEFAULT_BASE_URL: &str = "https://example.com/api";
+///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://myserver.stellarcyber.cloud`.
+pub const DEFAULT_BASE_URL: &str = "https://myserver.stellarcyber.cloud";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
     Server {
-        url: "https://example.com/api",
-        description: "TODO the vendor's base URL.",
+        url: "https://myserver.stellarcyber.cloud",
+        description: "The data processor of a deployment: its SaaS name (`*.stellarcyber.cloud`) or the\nhostname or IP address of an on-premises DP.\n",
     },
 ];
-///A client for the stellar-cyber API.
+///A client for the Stellar Cyber public API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
@@ -30,6 +30,93 @@ impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
+        self
+    }
+    ///Exchanges the credential at `connect/api/v1/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
+    ///
+    /// A user's API key exchanged for a ten-minute JWT: the key is posted with HTTP Basic
+    /// `user email:API key` to the token endpoint, and the JWT from `access_token` is sent as
+    /// a bearer token until the `exp` it comes with.
+    ///
+    /// Security scheme `apiKeyJwt` of the spec.
+    pub fn api_key_exchange(
+        mut self,
+        user: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .token_exchange(clientgen_runtime::TokenExchange {
+                endpoint: "connect/api/v1/access_token".to_owned(),
+                credentials: clientgen_runtime::TokenCredentials::Basic {
+                    user: user.into(),
+                    secret: clientgen_runtime::SecretString::from(secret.into()),
+                },
+                form: Vec::new(),
+                token_field: "access_token".to_owned(),
+                expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
+                fallback_lifetime: std::time::Duration::from_secs(600u64),
+                refresh_margin: std::time::Duration::from_secs(30),
+            });
+        self
+    }
+    ///Exchanges the credential at `connect/api/v1/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
+    ///
+    /// A per-user scoped API key (release 5.5 and later) exchanged for a ten-minute JWT: the
+    /// key is sent as `Authorization: Bearer <key>` to the token endpoint.
+    ///
+    /// Security scheme `scopedApiKeyJwt` of the spec.
+    pub fn scoped_api_key_exchange(mut self, key: impl Into<String>) -> Self {
+        self.inner = self
+            .inner
+            .token_exchange(clientgen_runtime::TokenExchange {
+                endpoint: "connect/api/v1/access_token".to_owned(),
+                credentials: clientgen_runtime::TokenCredentials::Bearer(
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+                form: Vec::new(),
+                token_field: "access_token".to_owned(),
+                expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
+                fallback_lifetime: std::time::Duration::from_secs(600u64),
+                refresh_margin: std::time::Duration::from_secs(30),
+            });
+        self
+    }
+    /// Sends HTTP Basic credentials with every request.
+    ///
+    /// The token endpoint's own authentication: HTTP Basic with the user's e-mail address as
+    /// the user name and the API key as the password.
+    ///
+    /// Security scheme `userApiKey` of the spec.
+    pub fn basic_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::basic(
+                    user,
+                    clientgen_runtime::SecretString::from(password.into()),
+                ),
+            );
+        self
+    }
+    /// Sends `Authorization: Bearer <token>` with every request.
+    ///
+    /// The token endpoint's authentication for per-user scoped API keys (release 5.5 and
+    /// later): the key itself as a bearer token.
+    ///
+    /// Security scheme `scopedApiKey` of the spec.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::bearer(
+                    clientgen_runtime::SecretString::from(token.into()),
+                ),
+            );
         self
     }
     /// Adds a header sent with every request.
@@ -98,5 +185,830 @@ impl Client {
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+    /// Exchange an API key for a JWT
+    ///
+    /// Returns a JSON Web Token valid for ten minutes, to be sent as `Authorization: Bearer`
+    /// on every other call. Authenticate with HTTP Basic `user email:API key` (legacy keys from
+    /// System | Users | API Access), or, from release 5.5, with `Authorization: Bearer <key>`
+    /// for a per-user scoped key. The request has no body.
+    ///
+    /// The client's `api_key_exchange` and `scoped_api_key_exchange` builder methods call this
+    /// endpoint on their own, cache the token and renew it; call it directly only to hand the
+    /// JWT to another program.
+    ///
+    /// `POST /connect/api/v1/access_token` (operation `get_access_token`).
+    pub async fn get_access_token(
+        &self,
+        params: &crate::operations::GetAccessTokenParams,
+    ) -> Result<crate::types::AccessToken, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "get_access_token",
+                "/connect/api/v1/access_token",
+            )
+            .query_opt("otp", params.otp.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_cases_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListCasesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Case, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_cases",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.skip = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.list_cases(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.data)
+                        .and_then(|v| v.total.as_ref())
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page)
+                        .map(|v| v.data)
+                        .map(|v| v.cases)
+                        .unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List cases
+    ///
+    /// Lists cases, newest first unless `sort`/`order` say otherwise. Without
+    /// `FROM~created_at`/`TO~created_at` the API has been seen to return only cases from about
+    /// the last 24 hours, so give a window when reading history. Very large `skip` values
+    /// sometimes make the server answer 500.
+    ///
+    /// `GET /connect/api/v1/cases` (operation `list_cases`).
+    pub async fn list_cases(
+        &self,
+        params: &crate::operations::ListCasesParams,
+    ) -> Result<crate::types::CaseListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_cases",
+                "/connect/api/v1/cases",
+            )
+            .query_opt("tenantid", params.tenantid.as_ref())
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("skip", params.skip.as_ref())
+            .query_opt("sort", params.sort.as_ref())
+            .query_opt("order", params.order.as_ref())
+            .query_opt("FROM~created_at", params.from_created_at.as_ref())
+            .query_opt("TO~created_at", params.to_created_at.as_ref())
+            .query_opt("FROM~modified_at", params.from_modified_at.as_ref())
+            .query_opt("TO~modified_at", params.to_modified_at.as_ref())
+            .query_opt("FROM~score", params.from_score.as_ref())
+            .query_opt("min_score", params.min_score.as_ref())
+            .query_joined("status", params.status.as_deref().unwrap_or_default())
+            .query_opt("severity", params.severity.as_ref())
+            .query_joined("tags", params.tags.as_deref().unwrap_or_default())
+            .query_opt("NOT~tags", params.not_tags.as_ref())
+            .query_opt("NOT~modified_by", params.not_modified_by.as_ref())
+            .query_opt("ticket_id", params.ticket_id.as_ref())
+            .query_opt("min_size_auto", params.min_size_auto.as_ref())
+            .query_opt("include_summary", params.include_summary.as_ref())
+            .query_opt("format_summary", params.format_summary.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update a case (legacy form)
+    ///
+    /// The older way to update a case, addressed by the `id` query parameter rather than the
+    /// path; it takes `priority` where the newer `update_case` takes `severity`. Prefer
+    /// `update_case` on releases that have it.
+    ///
+    /// `POST /connect/api/v1/cases` (operation `update_case_legacy`).
+    pub async fn update_case_legacy(
+        &self,
+        params: &crate::operations::UpdateCaseLegacyParams,
+        body: &crate::types::LegacyCaseUpdate,
+    ) -> Result<crate::types::CaseResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_case_legacy",
+                "/connect/api/v1/cases",
+            )
+            .query("id", &params.id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a case
+    ///
+    /// Returns one case by its identifier.
+    ///
+    /// `GET /connect/api/v1/cases/{case_id}` (operation `get_case`).
+    pub async fn get_case(
+        &self,
+        case_id: &crate::types::CaseId,
+    ) -> Result<crate::types::CaseResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case",
+                "/connect/api/v1/cases/{case_id}",
+            )
+            .path_param("case_id", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update a case
+    ///
+    /// Changes a case's status, severity, assignee, tags, resolution or description; members
+    /// left out stay as they are. With `update_alerts`, the new status is applied to the
+    /// case's alerts too.
+    ///
+    /// `PUT /connect/api/v1/cases/{case_id}` (operation `update_case`).
+    pub async fn update_case(
+        &self,
+        case_id: &crate::types::CaseId,
+        body: &crate::types::CaseUpdate,
+    ) -> Result<crate::types::CaseResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_case",
+                "/connect/api/v1/cases/{case_id}",
+            )
+            .path_param("case_id", case_id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_case_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_case_alerts_stream<'a>(
+        &'a self,
+        case_id: &crate::types::CaseId,
+        params: &crate::operations::ListCaseAlertsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::AlertDocument, Error>,
+    > + 'a {
+        let params = params.clone();
+        let case_id = case_id.to_owned();
+        clientgen_runtime::pagination::items(
+            "list_case_alerts",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.skip = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                let case_id = case_id.clone();
+                async move {
+                    let page = self.list_case_alerts(&case_id, &params).await?;
+                    let total = None;
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page)
+                        .map(|v| v.data)
+                        .map(|v| v.docs)
+                        .unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List a case's alerts
+    ///
+    /// Returns the alerts grouped into a case, as Elasticsearch documents whose `_source` is
+    /// the alert.
+    ///
+    /// `GET /connect/api/v1/cases/{case_id}/alerts` (operation `list_case_alerts`).
+    pub async fn list_case_alerts(
+        &self,
+        case_id: &crate::types::CaseId,
+        params: &crate::operations::ListCaseAlertsParams,
+    ) -> Result<crate::types::CaseAlertsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_alerts",
+                "/connect/api/v1/cases/{case_id}/alerts",
+            )
+            .path_param("case_id", case_id)
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("skip", params.skip.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a case's summary
+    ///
+    /// Returns the generated narrative of a case (kill chain stages observed, the alerts
+    /// behind them) as one text in `data`.
+    ///
+    /// `GET /connect/api/v1/cases/{case_id}/summary` (operation `get_case_summary`).
+    pub async fn get_case_summary(
+        &self,
+        case_id: &crate::types::CaseId,
+        params: &crate::operations::GetCaseSummaryParams,
+    ) -> Result<crate::types::CaseSummaryResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_summary",
+                "/connect/api/v1/cases/{case_id}/summary",
+            )
+            .path_param("case_id", case_id)
+            .query_opt("formatted", params.formatted.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List a case's comments
+    ///
+    /// Returns the comments analysts left on a case.
+    ///
+    /// `GET /connect/api/v1/cases/{case_id}/comments` (operation `list_case_comments`).
+    pub async fn list_case_comments(
+        &self,
+        case_id: &crate::types::CaseId,
+    ) -> Result<crate::types::CaseCommentsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_comments",
+                "/connect/api/v1/cases/{case_id}/comments",
+            )
+            .path_param("case_id", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Comment on a case
+    ///
+    /// Adds a comment to a case and returns the case's comments.
+    ///
+    /// `POST /connect/api/v1/cases/{case_id}/comments` (operation `add_case_comment`).
+    pub async fn add_case_comment(
+        &self,
+        case_id: &crate::types::CaseId,
+        body: &crate::types::CaseCommentCreate,
+    ) -> Result<crate::types::CaseCommentsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_case_comment",
+                "/connect/api/v1/cases/{case_id}/comments",
+            )
+            .path_param("case_id", case_id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a case's observables
+    ///
+    /// Returns the observables (IP addresses, hosts, users, hashes and the like) seen in a
+    /// case's alerts.
+    ///
+    /// `GET /connect/api/v1/cases/{case_id}/observables` (operation `get_case_observables`).
+    pub async fn get_case_observables(
+        &self,
+        case_id: &crate::types::CaseId,
+    ) -> Result<crate::types::CaseObservablesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_observables",
+                "/connect/api/v1/cases/{case_id}/observables",
+            )
+            .path_param("case_id", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a case's score history
+    ///
+    /// Returns how a case's score changed over time, one entry per change.
+    ///
+    /// `GET /connect/api/v1/cases/{case_id}/scores` (operation `get_case_scores`).
+    pub async fn get_case_scores(
+        &self,
+        case_id: &crate::types::CaseId,
+    ) -> Result<crate::types::CaseScoresResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_scores",
+                "/connect/api/v1/cases/{case_id}/scores",
+            )
+            .path_param("case_id", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a case's activity log
+    ///
+    /// Returns what was done to a case (status changes, assignments, comments) and by whom.
+    ///
+    /// `GET /connect/api/v1/cases/{case_id}/activities` (operation `get_case_activities`).
+    pub async fn get_case_activities(
+        &self,
+        case_id: &crate::types::CaseId,
+    ) -> Result<crate::types::CaseActivitiesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_activities",
+                "/connect/api/v1/cases/{case_id}/activities",
+            )
+            .path_param("case_id", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_incidents_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListIncidentsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Incident, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_incidents",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.skip = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.list_incidents(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.data)
+                        .and_then(|v| v.total.as_ref())
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page)
+                        .map(|v| v.data)
+                        .map(|v| v.incidents)
+                        .unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List incidents
+    ///
+    /// The legacy incidents view of cases: the same filters as `list_cases` plus `ticket_id`
+    /// and `cust_id`, and each incident lists the alerts behind it in `event_ids`. Restricted
+    /// to Super Admin users with root scope when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/v1/incidents` (operation `list_incidents`).
+    pub async fn list_incidents(
+        &self,
+        params: &crate::operations::ListIncidentsParams,
+    ) -> Result<crate::types::IncidentListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_incidents",
+                "/connect/api/v1/incidents",
+            )
+            .query_opt("tenantid", params.tenantid.as_ref())
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("skip", params.skip.as_ref())
+            .query_opt("sort", params.sort.as_ref())
+            .query_opt("order", params.order.as_ref())
+            .query_opt("FROM~created_at", params.from_created_at.as_ref())
+            .query_opt("TO~created_at", params.to_created_at.as_ref())
+            .query_opt("FROM~modified_at", params.from_modified_at.as_ref())
+            .query_opt("TO~modified_at", params.to_modified_at.as_ref())
+            .query_opt("FROM~score", params.from_score.as_ref())
+            .query_opt("min_score", params.min_score.as_ref())
+            .query_joined("status", params.status.as_deref().unwrap_or_default())
+            .query_opt("severity", params.severity.as_ref())
+            .query_joined("tags", params.tags.as_deref().unwrap_or_default())
+            .query_opt("NOT~tags", params.not_tags.as_ref())
+            .query_opt("NOT~modified_by", params.not_modified_by.as_ref())
+            .query_opt("ticket_id", params.ticket_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update an alert
+    ///
+    /// Changes an alert's status, adds a comment to it, or adds and removes its tags.
+    /// Restricted to Super Admin users with root scope when scoped API keys are enabled.
+    ///
+    /// `POST /connect/api/v1/security_events/{index}/{id}` (operation `update_security_event`).
+    pub async fn update_security_event(
+        &self,
+        index: &str,
+        id: &str,
+        body: &crate::types::SecurityEventUpdate,
+    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_security_event",
+                "/connect/api/v1/security_events/{index}/{id}",
+            )
+            .path_param("index", index)
+            .path_param("id", id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Search raw data
+    ///
+    /// Passes an Elasticsearch query-string search through to the data lake and returns the
+    /// Elasticsearch answer unchanged. With `scroll`, the answer carries a `_scroll_id` to read
+    /// the following hits with `scroll_data`. Restricted to Super Admin users with root scope
+    /// when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/data/{index}/_search` (operation `search_data`).
+    pub async fn search_data(
+        &self,
+        index: &str,
+        params: &crate::operations::SearchDataParams,
+    ) -> Result<crate::types::SearchResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "search_data",
+                "/connect/api/data/{index}/_search",
+            )
+            .path_param("index", index)
+            .query_opt("q", params.q.as_ref())
+            .query_opt("size", params.size.as_ref())
+            .query_opt("scroll", params.scroll.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Continue a scrolled search
+    ///
+    /// Returns the next hits of a search started by `search_data` with `scroll`, and keeps the
+    /// scroll context open for another `scroll` period. An empty `hits.hits` means every hit
+    /// was read.
+    ///
+    /// `GET /connect/api/data/_search/scroll` (operation `scroll_data`).
+    pub async fn scroll_data(
+        &self,
+        body: &crate::types::ScrollRequest,
+    ) -> Result<crate::types::SearchResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "scroll_data",
+                "/connect/api/data/_search/scroll",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List tenants
+    ///
+    /// Returns the tenants visible to the caller.
+    ///
+    /// `GET /connect/api/v1/tenants` (operation `list_tenants`).
+    pub async fn list_tenants(
+        &self,
+        params: &crate::operations::ListTenantsParams,
+    ) -> Result<crate::types::TenantListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_tenants",
+                "/connect/api/v1/tenants",
+            )
+            .query_joined("fields", params.fields.as_deref().unwrap_or_default())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List users
+    ///
+    /// Returns the local user accounts visible to the caller.
+    ///
+    /// `GET /connect/api/v1/users` (operation `list_users`).
+    pub async fn list_users(&self) -> Result<crate::types::UserListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_users",
+                "/connect/api/v1/users",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a user
+    ///
+    /// Returns one user account.
+    ///
+    /// `GET /connect/api/v1/users/{user_id}` (operation `get_user`).
+    pub async fn get_user(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::types::UserResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_user",
+                "/connect/api/v1/users/{user_id}",
+            )
+            .path_param("user_id", user_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete a user
+    ///
+    /// Deletes a user account, and with it the account's API keys.
+    ///
+    /// `DELETE /connect/api/v1/users/{user_id}` (operation `delete_user`).
+    pub async fn delete_user(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::types::DeleteResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_user",
+                "/connect/api/v1/users/{user_id}",
+            )
+            .path_param("user_id", user_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Change a user's privileges
+    ///
+    /// Assigns another privilege profile to a user account.
+    ///
+    /// `PATCH /connect/api/v1/users/{user_id}` (operation `update_user`).
+    pub async fn update_user(
+        &self,
+        user_id: &str,
+        body: &crate::types::UserUpdate,
+    ) -> Result<crate::types::UserResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "update_user",
+                "/connect/api/v1/users/{user_id}",
+            )
+            .path_param("user_id", user_id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get storage usage
+    ///
+    /// Returns the data stored per day over the last 31 full UTC days, in GB, split by tenant
+    /// or by tenant and index. Restricted to Super Admin users with root scope when scoped API
+    /// keys are enabled.
+    ///
+    /// `GET /connect/api/v1/storage-usages` (operation `list_storage_usages`).
+    pub async fn list_storage_usages(
+        &self,
+        params: &crate::operations::ListStorageUsagesParams,
+    ) -> Result<crate::types::StorageUsageResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_storage_usages",
+                "/connect/api/v1/storage-usages",
+            )
+            .query_opt("aggr_type", params.aggr_type.as_ref())
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get ingestion per sensor
+    ///
+    /// Returns how much data each sensor sent in a time window. Restricted to Super Admin
+    /// users with root scope when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/v1/ingestion-stats/sensor` (operation `get_sensor_ingestion_stats`).
+    pub async fn get_sensor_ingestion_stats(
+        &self,
+        params: &crate::operations::GetSensorIngestionStatsParams,
+    ) -> Result<crate::types::IngestionStatsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_sensor_ingestion_stats",
+                "/connect/api/v1/ingestion-stats/sensor",
+            )
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .query_opt("start_time", params.start_time.as_ref())
+            .query_opt("end_time", params.end_time.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get ingestion per connector
+    ///
+    /// Returns how much data each connector brought in during a time window. Restricted to
+    /// Super Admin users with root scope when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/v1/ingestion-stats/connector` (operation `get_connector_ingestion_stats`).
+    pub async fn get_connector_ingestion_stats(
+        &self,
+        params: &crate::operations::GetConnectorIngestionStatsParams,
+    ) -> Result<crate::types::IngestionStatsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_connector_ingestion_stats",
+                "/connect/api/v1/ingestion-stats/connector",
+            )
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .query_opt("start_time", params.start_time.as_ref())
+            .query_opt("end_time", params.end_time.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List connectors
+    ///
+    /// Returns the connectors configured for a tenant, or for every tenant, with their health.
+    ///
+    /// `GET /connect/api/v1/connectors` (operation `list_connectors`).
+    pub async fn list_connectors(
+        &self,
+        params: &crate::operations::ListConnectorsParams,
+    ) -> Result<crate::types::ConnectorListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_connectors",
+                "/connect/api/v1/connectors",
+            )
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List data sensors
+    ///
+    /// Returns the data sensors of a tenant, or of every tenant, with their connection state.
+    ///
+    /// `GET /connect/api/v1/data_sensors` (operation `list_data_sensors`).
+    pub async fn list_data_sensors(
+        &self,
+        params: &crate::operations::ListDataSensorsParams,
+    ) -> Result<crate::types::DataSensorListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_data_sensors",
+                "/connect/api/v1/data_sensors",
+            )
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
     }
 }

@@ -2,3 +2,289 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
+///Query and header parameters of [`Client::get_access_token`](crate::Client::get_access_token).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAccessTokenParams {
+    /// One-time password, for accounts with multi-factor authentication.
+    ///
+    /// Sent as `otp`.
+    pub otp: Option<String>,
+}
+///Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCasesParams {
+    /// Keeps only the cases of this tenant (its `cust_id`).
+    ///
+    /// Sent as `tenantid`.
+    pub tenantid: Option<String>,
+    /// Maximum number of cases to return (at most 500).
+    ///
+    /// Sent as `limit`.
+    pub limit: Option<i64>,
+    /// Number of items to skip before the first one returned.
+    ///
+    /// Sent as `skip`.
+    pub skip: Option<i64>,
+    /// Member to sort by, such as `created_at`, `modified_at` or `score`.
+    ///
+    /// Sent as `sort`.
+    pub sort: Option<String>,
+    /// Sort direction.
+    ///
+    /// Sent as `order`.
+    pub order: Option<crate::types::SortOrder>,
+    /// Keeps cases created at or after this time (epoch milliseconds).
+    ///
+    /// Sent as `FROM~created_at`.
+    pub from_created_at: Option<i64>,
+    /// Keeps cases created at or before this time (epoch milliseconds).
+    ///
+    /// Sent as `TO~created_at`.
+    pub to_created_at: Option<i64>,
+    /// Keeps cases modified at or after this time (epoch milliseconds).
+    ///
+    /// Sent as `FROM~modified_at`.
+    pub from_modified_at: Option<i64>,
+    /// Keeps cases modified at or before this time (epoch milliseconds).
+    ///
+    /// Sent as `TO~modified_at`.
+    pub to_modified_at: Option<i64>,
+    /// Keeps cases whose score is at least this value.
+    ///
+    /// Sent as `FROM~score`.
+    pub from_score: Option<f64>,
+    /// Keeps cases whose score is at least this value (older spelling of `FROM~score`).
+    ///
+    /// Sent as `min_score`.
+    pub min_score: Option<f64>,
+    /// Keeps cases in any of these statuses (sent separated by commas).
+    ///
+    /// Sent as `status`.
+    pub status: Option<Vec<crate::types::CaseStatus>>,
+    /// Keeps cases of this severity.
+    ///
+    /// Sent as `severity`.
+    pub severity: Option<crate::types::Severity>,
+    /// Keeps cases carrying any of these tags (sent separated by commas).
+    ///
+    /// Sent as `tags`.
+    pub tags: Option<Vec<String>>,
+    /// Leaves out cases carrying this tag.
+    ///
+    /// Sent as `NOT~tags`.
+    pub not_tags: Option<String>,
+    /// Leaves out cases last modified by this user, such as the caller's own sync account.
+    ///
+    /// Sent as `NOT~modified_by`.
+    pub not_modified_by: Option<String>,
+    /// Keeps the case with this ticket number.
+    ///
+    /// Sent as `ticket_id`.
+    pub ticket_id: Option<i64>,
+    /// Keeps only cases the correlation engine grouped at least this many alerts into.
+    ///
+    /// Sent as `min_size_auto`.
+    pub min_size_auto: Option<i64>,
+    /// Adds each case's generated summary (`summary`) to the result.
+    ///
+    /// Sent as `include_summary`.
+    pub include_summary: Option<bool>,
+    /// With `include_summary`, returns the summary as formatted text.
+    ///
+    /// Sent as `format_summary`.
+    pub format_summary: Option<bool>,
+}
+///Query and header parameters of [`Client::update_case_legacy`](crate::Client::update_case_legacy).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateCaseLegacyParams {
+    /// Identifier (`_id`) of the case to update.
+    ///
+    /// Sent as `id`.
+    pub id: crate::types::CaseId,
+}
+impl UpdateCaseLegacyParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(id: crate::types::CaseId) -> Self {
+        Self { id }
+    }
+}
+///Query and header parameters of [`Client::list_case_alerts`](crate::Client::list_case_alerts).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCaseAlertsParams {
+    /// Maximum number of alerts to return (at most 50).
+    ///
+    /// Sent as `limit`.
+    pub limit: Option<i64>,
+    /// Number of items to skip before the first one returned.
+    ///
+    /// Sent as `skip`.
+    pub skip: Option<i64>,
+}
+///Query and header parameters of [`Client::get_case_summary`](crate::Client::get_case_summary).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCaseSummaryParams {
+    /// Returns the summary as formatted, line-broken text.
+    ///
+    /// Sent as `formatted`.
+    pub formatted: Option<bool>,
+}
+///Query and header parameters of [`Client::list_incidents`](crate::Client::list_incidents).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListIncidentsParams {
+    /// Keeps only the cases of this tenant (its `cust_id`).
+    ///
+    /// Sent as `tenantid`.
+    pub tenantid: Option<String>,
+    /// Tenant identifier; without it, every tenant the caller can see.
+    ///
+    /// Sent as `cust_id`.
+    pub cust_id: Option<String>,
+    /// Maximum number of incidents to return (at most 500).
+    ///
+    /// Sent as `limit`.
+    pub limit: Option<i64>,
+    /// Number of items to skip before the first one returned.
+    ///
+    /// Sent as `skip`.
+    pub skip: Option<i64>,
+    /// Member to sort by, such as `created_at`, `modified_at` or `score`.
+    ///
+    /// Sent as `sort`.
+    pub sort: Option<String>,
+    /// Sort direction.
+    ///
+    /// Sent as `order`.
+    pub order: Option<crate::types::SortOrder>,
+    /// Keeps cases created at or after this time (epoch milliseconds).
+    ///
+    /// Sent as `FROM~created_at`.
+    pub from_created_at: Option<i64>,
+    /// Keeps cases created at or before this time (epoch milliseconds).
+    ///
+    /// Sent as `TO~created_at`.
+    pub to_created_at: Option<i64>,
+    /// Keeps cases modified at or after this time (epoch milliseconds).
+    ///
+    /// Sent as `FROM~modified_at`.
+    pub from_modified_at: Option<i64>,
+    /// Keeps cases modified at or before this time (epoch milliseconds).
+    ///
+    /// Sent as `TO~modified_at`.
+    pub to_modified_at: Option<i64>,
+    /// Keeps cases whose score is at least this value.
+    ///
+    /// Sent as `FROM~score`.
+    pub from_score: Option<f64>,
+    /// Keeps cases whose score is at least this value (older spelling of `FROM~score`).
+    ///
+    /// Sent as `min_score`.
+    pub min_score: Option<f64>,
+    /// Keeps cases in any of these statuses (sent separated by commas).
+    ///
+    /// Sent as `status`.
+    pub status: Option<Vec<crate::types::CaseStatus>>,
+    /// Keeps cases of this severity.
+    ///
+    /// Sent as `severity`.
+    pub severity: Option<crate::types::Severity>,
+    /// Keeps cases carrying any of these tags (sent separated by commas).
+    ///
+    /// Sent as `tags`.
+    pub tags: Option<Vec<String>>,
+    /// Leaves out cases carrying this tag.
+    ///
+    /// Sent as `NOT~tags`.
+    pub not_tags: Option<String>,
+    /// Leaves out cases last modified by this user, such as the caller's own sync account.
+    ///
+    /// Sent as `NOT~modified_by`.
+    pub not_modified_by: Option<String>,
+    /// Keeps the case with this ticket number.
+    ///
+    /// Sent as `ticket_id`.
+    pub ticket_id: Option<i64>,
+}
+///Query and header parameters of [`Client::search_data`](crate::Client::search_data).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchDataParams {
+    /// Lucene query string.
+    ///
+    /// Sent as `q`.
+    pub q: Option<String>,
+    /// Maximum number of hits to return.
+    ///
+    /// Sent as `size`.
+    pub size: Option<i64>,
+    /// Keeps a scroll context open this long (an Elasticsearch duration, such as `10m`).
+    ///
+    /// Sent as `scroll`.
+    pub scroll: Option<String>,
+}
+///Query and header parameters of [`Client::list_tenants`](crate::Client::list_tenants).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTenantsParams {
+    /// Members to return for each tenant (others are left out).
+    ///
+    /// Sent as `fields`.
+    pub fields: Option<Vec<String>>,
+}
+///Query and header parameters of [`Client::list_storage_usages`](crate::Client::list_storage_usages).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListStorageUsagesParams {
+    /// How each day's usage is split.
+    ///
+    /// Sent as `aggr_type`.
+    pub aggr_type: Option<crate::types::StorageAggregation>,
+    /// Tenant identifier; without it, every tenant the caller can see.
+    ///
+    /// Sent as `cust_id`.
+    pub cust_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetSensorIngestionStatsParams {
+    /// Tenant identifier; without it, every tenant the caller can see.
+    ///
+    /// Sent as `cust_id`.
+    pub cust_id: Option<String>,
+    /// Start of the window (epoch milliseconds).
+    ///
+    /// Sent as `start_time`.
+    pub start_time: Option<i64>,
+    /// End of the window (epoch milliseconds).
+    ///
+    /// Sent as `end_time`.
+    pub end_time: Option<i64>,
+}
+///Query and header parameters of [`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetConnectorIngestionStatsParams {
+    /// Tenant identifier; without it, every tenant the caller can see.
+    ///
+    /// Sent as `cust_id`.
+    pub cust_id: Option<String>,
+    /// Start of the window (epoch milliseconds).
+    ///
+    /// Sent as `start_time`.
+    pub start_time: Option<i64>,
+    /// End of the window (epoch milliseconds).
+    ///
+    /// Sent as `end_time`.
+    pub end_time: Option<i64>,
+}
+///Query and header parameters of [`Client::list_connectors`](crate::Client::list_connectors).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListConnectorsParams {
+    /// Tenant identifier; without it, every tenant the caller can see.
+    ///
+    /// Sent as `cust_id`.
+    pub cust_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_data_sensors`](crate::Client::list_data_sensors).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDataSensorsParams {
+    /// Tenant identifier; without it, every tenant the caller can see.
+    ///
+    /// Sent as `cust_id`.
+    pub cust_id: Option<String>,
+}

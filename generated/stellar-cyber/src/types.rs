@@ -2,3 +2,4279 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+/// A JWT and its expiry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AccessToken {
+    /// The JWT, sent as `Authorization: Bearer <JWT>`.
+    pub access_token: String,
+    /// When the JWT expires, in Unix seconds (ten minutes after it was issued).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    /// Kind of token, when reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl AccessToken {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(access_token: String) -> Self {
+        Self {
+            access_token,
+            exp: None,
+            token_type: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AccessToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AccessToken object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessToken, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "access_token" => field_0 = Some(map.next_value()?),
+                        "exp" => field_1 = Some(map.next_value()?),
+                        "token_type" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AccessToken {
+                    access_token: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("access_token"))?,
+                    exp: field_1.unwrap_or_default(),
+                    token_type: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An alert ("Interflow" record). Times are epoch milliseconds. Besides the members below,
+/// alerts carry subobjects specific to their source; every member is kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Alert {
+    /// Identifier of the alert's tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenantid: Option<String>,
+    /// Name of the alert's tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    /// Score of the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_score: Option<f64>,
+    /// Workflow status of the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_status: Option<String>,
+    /// Severity of the alert, from 0 to 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<f64>,
+    /// Confidence in the detection, from 0 to 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fidelity: Option<f64>,
+    /// Threat intelligence score of the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_score: Option<f64>,
+    /// Time of the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// When the alert was stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xdr_event: Option<XdrEvent>,
+    /// Member that triggered the detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_field: Option<String>,
+    /// Members that triggered the detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_fields: Option<Vec<String>>,
+    /// Value that triggered the detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_value: Option<String>,
+    /// Values that triggered the detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_values: Option<Vec<String>>,
+    /// Source IP address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub srcip: Option<String>,
+    /// Geolocation of the source address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub srcip_geo: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Class of the underlying record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_class: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_origin: Option<MsgOrigin>,
+    /// Name of the engine that raised the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engid_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stellar: Option<StellarStatus>,
+    /// Index of the record the alert was raised from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orig_index: Option<String>,
+    /// Identifier of the record the alert was raised from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orig_id: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Alert {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Alert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Alert object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Alert, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<f64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<f64>> = None;
+                let mut field_5: Option<Option<f64>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<i64>> = None;
+                let mut field_8: Option<Option<i64>> = None;
+                let mut field_9: Option<Option<XdrEvent>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<Vec<String>>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<MsgOrigin>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<StellarStatus>> = None;
+                let mut field_20: Option<Option<String>> = None;
+                let mut field_21: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "tenantid" => field_0 = Some(map.next_value()?),
+                        "tenant_name" => field_1 = Some(map.next_value()?),
+                        "event_score" => field_2 = Some(map.next_value()?),
+                        "event_status" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "fidelity" => field_5 = Some(map.next_value()?),
+                        "threat_score" => field_6 = Some(map.next_value()?),
+                        "timestamp" => field_7 = Some(map.next_value()?),
+                        "write_time" => field_8 = Some(map.next_value()?),
+                        "xdr_event" => field_9 = Some(map.next_value()?),
+                        "detected_field" => field_10 = Some(map.next_value()?),
+                        "detected_fields" => field_11 = Some(map.next_value()?),
+                        "detected_value" => field_12 = Some(map.next_value()?),
+                        "detected_values" => field_13 = Some(map.next_value()?),
+                        "srcip" => field_14 = Some(map.next_value()?),
+                        "srcip_geo" => field_15 = Some(map.next_value()?),
+                        "msg_class" => field_16 = Some(map.next_value()?),
+                        "msg_origin" => field_17 = Some(map.next_value()?),
+                        "engid_name" => field_18 = Some(map.next_value()?),
+                        "stellar" => field_19 = Some(map.next_value()?),
+                        "orig_index" => field_20 = Some(map.next_value()?),
+                        "orig_id" => field_21 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Alert {
+                    tenantid: field_0.unwrap_or_default(),
+                    tenant_name: field_1.unwrap_or_default(),
+                    event_score: field_2.unwrap_or_default(),
+                    event_status: field_3.unwrap_or_default(),
+                    severity: field_4.unwrap_or_default(),
+                    fidelity: field_5.unwrap_or_default(),
+                    threat_score: field_6.unwrap_or_default(),
+                    timestamp: field_7.unwrap_or_default(),
+                    write_time: field_8.unwrap_or_default(),
+                    xdr_event: field_9.unwrap_or_default(),
+                    detected_field: field_10.unwrap_or_default(),
+                    detected_fields: field_11.unwrap_or_default(),
+                    detected_value: field_12.unwrap_or_default(),
+                    detected_values: field_13.unwrap_or_default(),
+                    srcip: field_14.unwrap_or_default(),
+                    srcip_geo: field_15.unwrap_or_default(),
+                    msg_class: field_16.unwrap_or_default(),
+                    msg_origin: field_17.unwrap_or_default(),
+                    engid_name: field_18.unwrap_or_default(),
+                    stellar: field_19.unwrap_or_default(),
+                    orig_index: field_20.unwrap_or_default(),
+                    orig_id: field_21.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An alert as the Elasticsearch document that stores it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertDocument {
+    /// Elasticsearch identifier of the alert.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// Index holding the alert.
+    #[serde(rename = "_index")]
+    pub index: String,
+    #[serde(rename = "_source")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Alert>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl AlertDocument {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, index: String) -> Self {
+        Self {
+            id,
+            index,
+            source: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertDocument object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertDocument, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<Alert>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_id" => field_0 = Some(map.next_value()?),
+                        "_index" => field_1 = Some(map.next_value()?),
+                        "_source" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertDocument {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
+                    index: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    source: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Workflow status of an alert.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AlertStatus {
+    /// Wire value: `New`.
+    New,
+    /// Wire value: `In Progress`.
+    InProgress,
+    /// Wire value: `Cancelled`.
+    Cancelled,
+    /// Wire value: `Closed`.
+    Closed,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl AlertStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::New => "New",
+            Self::InProgress => "In Progress",
+            Self::Cancelled => "Cancelled",
+            Self::Closed => "Closed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AlertStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "New" => Self::New,
+            "In Progress" => Self::InProgress,
+            "Cancelled" => Self::Cancelled,
+            "Closed" => Self::Closed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for AlertStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for AlertStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for AlertStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A case: alerts grouped by the correlation engine (or by hand) for one investigation.
+/// Times are epoch milliseconds. Members not listed here are kept.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Case {
+    #[serde(rename = "_id")]
+    pub id: CaseId,
+    /// Sequential ticket number shown in the console.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<i64>,
+    /// Name of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CaseStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Severity>,
+    /// Risk score of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Risk score under its legacy name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident_score: Option<f64>,
+    /// Number of alerts in the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// Identifier of the user the case is assigned to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Option<String>>,
+    /// Name of the user the case is assigned to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_name: Option<Option<String>>,
+    /// Tags on the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Revision number, raised by every change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// When the case was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// When the case was last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<i64>,
+    /// Time of the case's first alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_timestamp: Option<i64>,
+    /// Time of the case's last alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_timestamp: Option<i64>,
+    /// When the case was closed, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Option<i64>>,
+    /// When the case was first acknowledged, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<Option<i64>>,
+    /// Who created the case (`System` for the correlation engine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Who changed the case last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
+    /// Identifier of the case's tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cust_id: Option<String>,
+    /// Name of the case's tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<CaseResolution>,
+    /// Generated summary, present when asked for with `include_summary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<CaseMetadata>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Case {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: CaseId) -> Self {
+        Self {
+            id,
+            ticket_id: None,
+            name: None,
+            status: None,
+            severity: None,
+            priority: None,
+            score: None,
+            incident_score: None,
+            size: None,
+            assignee: None,
+            assignee_name: None,
+            tags: None,
+            version: None,
+            created_at: None,
+            modified_at: None,
+            start_timestamp: None,
+            end_timestamp: None,
+            closed: None,
+            acknowledged: None,
+            created_by: None,
+            modified_by: None,
+            cust_id: None,
+            tenant_name: None,
+            resolution: None,
+            summary: None,
+            metadata: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Case {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Case;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Case object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Case, A::Error> {
+                let mut field_0: Option<CaseId> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<CaseStatus>> = None;
+                let mut field_4: Option<Option<Severity>> = None;
+                let mut field_5: Option<Option<Severity>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<f64>> = None;
+                let mut field_8: Option<Option<i64>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<Vec<String>>> = None;
+                let mut field_12: Option<Option<i64>> = None;
+                let mut field_13: Option<Option<i64>> = None;
+                let mut field_14: Option<Option<i64>> = None;
+                let mut field_15: Option<Option<i64>> = None;
+                let mut field_16: Option<Option<i64>> = None;
+                let mut field_17: Option<Option<i64>> = None;
+                let mut field_18: Option<Option<i64>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<Option<String>> = None;
+                let mut field_21: Option<Option<String>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<CaseResolution>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<CaseMetadata>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_id" => field_0 = Some(map.next_value()?),
+                        "ticket_id" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        "status" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "priority" => field_5 = Some(map.next_value()?),
+                        "score" => field_6 = Some(map.next_value()?),
+                        "incident_score" => field_7 = Some(map.next_value()?),
+                        "size" => field_8 = Some(map.next_value()?),
+                        "assignee" => field_9 = Some(map.next_value()?),
+                        "assignee_name" => field_10 = Some(map.next_value()?),
+                        "tags" => field_11 = Some(map.next_value()?),
+                        "version" => field_12 = Some(map.next_value()?),
+                        "created_at" => field_13 = Some(map.next_value()?),
+                        "modified_at" => field_14 = Some(map.next_value()?),
+                        "start_timestamp" => field_15 = Some(map.next_value()?),
+                        "end_timestamp" => field_16 = Some(map.next_value()?),
+                        "closed" => field_17 = Some(map.next_value()?),
+                        "acknowledged" => field_18 = Some(map.next_value()?),
+                        "created_by" => field_19 = Some(map.next_value()?),
+                        "modified_by" => field_20 = Some(map.next_value()?),
+                        "cust_id" => field_21 = Some(map.next_value()?),
+                        "tenant_name" => field_22 = Some(map.next_value()?),
+                        "resolution" => field_23 = Some(map.next_value()?),
+                        "summary" => field_24 = Some(map.next_value()?),
+                        "metadata" => field_25 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Case {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
+                    ticket_id: field_1.unwrap_or_default(),
+                    name: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_default(),
+                    severity: field_4.unwrap_or_default(),
+                    priority: field_5.unwrap_or_default(),
+                    score: field_6.unwrap_or_default(),
+                    incident_score: field_7.unwrap_or_default(),
+                    size: field_8.unwrap_or_default(),
+                    assignee: field_9,
+                    assignee_name: field_10,
+                    tags: field_11.unwrap_or_default(),
+                    version: field_12.unwrap_or_default(),
+                    created_at: field_13.unwrap_or_default(),
+                    modified_at: field_14.unwrap_or_default(),
+                    start_timestamp: field_15.unwrap_or_default(),
+                    end_timestamp: field_16.unwrap_or_default(),
+                    closed: field_17,
+                    acknowledged: field_18,
+                    created_by: field_19.unwrap_or_default(),
+                    modified_by: field_20.unwrap_or_default(),
+                    cust_id: field_21.unwrap_or_default(),
+                    tenant_name: field_22.unwrap_or_default(),
+                    resolution: field_23.unwrap_or_default(),
+                    summary: field_24.unwrap_or_default(),
+                    metadata: field_25.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A case's activity log; its envelope is (inferred) to be `data` like the other case answers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseActivitiesResponse {
+    /// The activities.
+    pub data: Vec<CaseActivity>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseActivitiesResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<CaseActivity>) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseActivitiesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseActivitiesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseActivitiesResponse, A::Error> {
+                let mut field_0: Option<Vec<CaseActivity>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseActivitiesResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One entry of a case's activity log. The vendor does not document its members; those
+/// below are (inferred) and every other member is kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseActivity {
+    /// What was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Who did it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// When it was done (epoch milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseActivity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseActivity object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseActivity, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "action" => field_0 = Some(map.next_value()?),
+                        "user" => field_1 = Some(map.next_value()?),
+                        "timestamp" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseActivity {
+                    action: field_0.unwrap_or_default(),
+                    user: field_1.unwrap_or_default(),
+                    timestamp: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of a case's alerts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAlertPage {
+    /// The alerts of this page.
+    pub docs: Vec<AlertDocument>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAlertPage {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(docs: Vec<AlertDocument>) -> Self {
+        Self {
+            docs,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAlertPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAlertPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAlertPage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAlertPage, A::Error> {
+                let mut field_0: Option<Vec<AlertDocument>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "docs" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAlertPage {
+                    docs: field_0.ok_or_else(|| clientgen_runtime::de::missing("docs"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The case alerts envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAlertsResponse {
+    pub data: CaseAlertPage,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAlertsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: CaseAlertPage) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAlertsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAlertsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAlertsResponse, A::Error> {
+                let mut field_0: Option<CaseAlertPage> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAlertsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A comment on a case. The vendor does not document its members; those below are
+/// (inferred) and every other member is kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseComment {
+    /// Identifier of the comment.
+    #[serde(rename = "_id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Text of the comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Who wrote the comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When the comment was written (epoch milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseComment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseComment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseComment, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_id" => field_0 = Some(map.next_value()?),
+                        "comment" => field_1 = Some(map.next_value()?),
+                        "created_by" => field_2 = Some(map.next_value()?),
+                        "created_at" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseComment {
+                    id: field_0.unwrap_or_default(),
+                    comment: field_1.unwrap_or_default(),
+                    created_by: field_2.unwrap_or_default(),
+                    created_at: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new comment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseCommentCreate {
+    /// Text of the comment.
+    pub comment: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseCommentCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(comment: String) -> Self {
+        Self {
+            comment,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "comment" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentCreate {
+                    comment: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The comments of a case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseCommentsResponse {
+    /// The comments.
+    pub data: Vec<CaseComment>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseCommentsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<CaseComment>) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentsResponse, A::Error> {
+                let mut field_0: Option<Vec<CaseComment>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Identifier of a case (24 hexadecimal digits).
+pub type CaseId = String;
+/// One page of cases and the number of cases matching the filters.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseList {
+    /// The cases of this page.
+    pub cases: Vec<Case>,
+    /// Number of cases matching the filters, over all pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(cases: Vec<Case>) -> Self {
+        Self {
+            cases,
+            total: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseList, A::Error> {
+                let mut field_0: Option<Vec<Case>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "cases" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseList {
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    total: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The case list envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseListResponse {
+    pub data: CaseList,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseListResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: CaseList) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseListResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseListResponse, A::Error> {
+                let mut field_0: Option<CaseList> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseListResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How the correlation engine built and named the case.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseMetadata {
+    /// Names the engine proposed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_auto: Option<Vec<String>>,
+    /// Correlation algorithm that grouped the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Entity the alerts were grouped around.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// When the engine last changed the case (epoch milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_at_auto: Option<i64>,
+    /// Revision of the engine's view of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automatic_version: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseMetadata object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseMetadata, A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name_auto" => field_0 = Some(map.next_value()?),
+                        "algorithm" => field_1 = Some(map.next_value()?),
+                        "entity_id" => field_2 = Some(map.next_value()?),
+                        "modified_at_auto" => field_3 = Some(map.next_value()?),
+                        "automatic_version" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseMetadata {
+                    name_auto: field_0.unwrap_or_default(),
+                    algorithm: field_1.unwrap_or_default(),
+                    entity_id: field_2.unwrap_or_default(),
+                    modified_at_auto: field_3.unwrap_or_default(),
+                    automatic_version: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The observables of a case.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseObservablesResponse {
+    /// The observables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observables: Option<Vec<Observable>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseObservablesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseObservablesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseObservablesResponse, A::Error> {
+                let mut field_0: Option<Option<Vec<Observable>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "observables" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseObservablesResponse {
+                    observables: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How a resolved case was judged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseResolution {
+    /// Wire value: `False Positive`.
+    FalsePositive,
+    /// Wire value: `Benign`.
+    Benign,
+    /// Wire value: `True Positive`.
+    TruePositive,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseResolution {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FalsePositive => "False Positive",
+            Self::Benign => "Benign",
+            Self::TruePositive => "True Positive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseResolution {
+    fn from(value: &str) -> Self {
+        match value {
+            "False Positive" => Self::FalsePositive,
+            "Benign" => Self::Benign,
+            "True Positive" => Self::TruePositive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseResolution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseResolution {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseResolution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseResolution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseResponse {
+    pub data: Case,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Case) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseResponse, A::Error> {
+                let mut field_0: Option<Case> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One point of a case's score history; members other than `timestamp` are (inferred).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseScore {
+    /// When the score took this value (epoch milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// The score at that time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseScore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseScore;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseScore object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseScore, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<f64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timestamp" => field_0 = Some(map.next_value()?),
+                        "score" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseScore {
+                    timestamp: field_0.unwrap_or_default(),
+                    score: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A case's score history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseScoresResponse {
+    /// The score history, oldest first.
+    pub data: Vec<CaseScore>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseScoresResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<CaseScore>) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseScoresResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseScoresResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseScoresResponse, A::Error> {
+                let mut field_0: Option<Vec<CaseScore>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseScoresResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Where a case stands in its workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseStatus {
+    /// Wire value: `New`.
+    New,
+    /// Wire value: `In Progress`.
+    InProgress,
+    /// Wire value: `Escalated`.
+    Escalated,
+    /// Wire value: `Resolved`.
+    Resolved,
+    /// Wire value: `Cancelled`.
+    Cancelled,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::New => "New",
+            Self::InProgress => "In Progress",
+            Self::Escalated => "Escalated",
+            Self::Resolved => "Resolved",
+            Self::Cancelled => "Cancelled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "New" => Self::New,
+            "In Progress" => Self::InProgress,
+            "Escalated" => Self::Escalated,
+            "Resolved" => Self::Resolved,
+            "Cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A case's generated summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseSummaryResponse {
+    /// The summary text.
+    pub data: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseSummaryResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: String) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseSummaryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseSummaryResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseSummaryResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseSummaryResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The changes to make to a case; members left out are not changed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CaseStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Identifier of the user to assign the case to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<TagChanges>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<CaseResolution>,
+    /// Applies the new status to the case's alerts as well.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_alerts: Option<bool>,
+    /// New description of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseUpdate, A::Error> {
+                let mut field_0: Option<Option<CaseStatus>> = None;
+                let mut field_1: Option<Option<Severity>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<TagChanges>> = None;
+                let mut field_4: Option<Option<CaseResolution>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "status" => field_0 = Some(map.next_value()?),
+                        "severity" => field_1 = Some(map.next_value()?),
+                        "assignee" => field_2 = Some(map.next_value()?),
+                        "tags" => field_3 = Some(map.next_value()?),
+                        "resolution" => field_4 = Some(map.next_value()?),
+                        "update_alerts" => field_5 = Some(map.next_value()?),
+                        "description" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseUpdate {
+                    status: field_0.unwrap_or_default(),
+                    severity: field_1.unwrap_or_default(),
+                    assignee: field_2.unwrap_or_default(),
+                    tags: field_3.unwrap_or_default(),
+                    resolution: field_4.unwrap_or_default(),
+                    update_alerts: field_5.unwrap_or_default(),
+                    description: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A connector. Times are epoch milliseconds; members not listed here are kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Connector {
+    /// Identifier of the connector.
+    #[serde(rename = "_id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name of the connector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the connector is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Kind of connector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Category of the connector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Tenant of the connector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenantid: Option<String>,
+    /// When the connector last ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<Option<i64>>,
+    /// When the connector last received data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_data_received: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ConnectorStatus>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Connector {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Connector;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Connector object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Connector, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<i64>> = None;
+                let mut field_8: Option<Option<ConnectorStatus>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "active" => field_2 = Some(map.next_value()?),
+                        "type" => field_3 = Some(map.next_value()?),
+                        "category" => field_4 = Some(map.next_value()?),
+                        "tenantid" => field_5 = Some(map.next_value()?),
+                        "last_activity" => field_6 = Some(map.next_value()?),
+                        "last_data_received" => field_7 = Some(map.next_value()?),
+                        "status" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Connector {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    active: field_2.unwrap_or_default(),
+                    r#type: field_3.unwrap_or_default(),
+                    category: field_4.unwrap_or_default(),
+                    tenantid: field_5.unwrap_or_default(),
+                    last_activity: field_6,
+                    last_data_received: field_7,
+                    status: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The connectors.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConnectorListResponse {
+    /// The connectors.
+    pub connectors: Vec<Connector>,
+    /// Number of connectors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ConnectorListResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(connectors: Vec<Connector>) -> Self {
+        Self {
+            connectors,
+            total: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ConnectorListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ConnectorListResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectorListResponse, A::Error> {
+                let mut field_0: Option<Vec<Connector>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "connectors" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ConnectorListResponse {
+                    connectors: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("connectors"))?,
+                    total: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Health of a connector.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ConnectorStatus {
+    /// Status code (0 when healthy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// Status message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ConnectorStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ConnectorStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ConnectorStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectorStatus, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "code" => field_0 = Some(map.next_value()?),
+                        "message" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ConnectorStatus {
+                    code: field_0.unwrap_or_default(),
+                    message: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A data sensor. Members not listed here are kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DataSensor {
+    /// Identifier of the sensor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensor_id: Option<String>,
+    /// Host name of the sensor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Kind of sensor (log forwarder, network, security, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    /// Deployment mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Operating system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// Software version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sw_version: Option<String>,
+    /// Whether the sensor is connected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_status: Option<String>,
+    /// Sensor profile applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensor_profile_name: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for DataSensor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DataSensor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DataSensor object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DataSensor, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "sensor_id" => field_0 = Some(map.next_value()?),
+                        "hostname" => field_1 = Some(map.next_value()?),
+                        "feature" => field_2 = Some(map.next_value()?),
+                        "mode" => field_3 = Some(map.next_value()?),
+                        "os" => field_4 = Some(map.next_value()?),
+                        "sw_version" => field_5 = Some(map.next_value()?),
+                        "connection_status" => field_6 = Some(map.next_value()?),
+                        "sensor_profile_name" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DataSensor {
+                    sensor_id: field_0.unwrap_or_default(),
+                    hostname: field_1.unwrap_or_default(),
+                    feature: field_2.unwrap_or_default(),
+                    mode: field_3.unwrap_or_default(),
+                    os: field_4.unwrap_or_default(),
+                    sw_version: field_5.unwrap_or_default(),
+                    connection_status: field_6.unwrap_or_default(),
+                    sensor_profile_name: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The data sensors.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DataSensorListResponse {
+    /// The sensors.
+    pub sensors: Vec<DataSensor>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl DataSensorListResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(sensors: Vec<DataSensor>) -> Self {
+        Self {
+            sensors,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DataSensorListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DataSensorListResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DataSensorListResponse, A::Error> {
+                let mut field_0: Option<Vec<DataSensor>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "sensors" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DataSensorListResponse {
+                    sensors: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("sensors"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The answer to a deletion; its members are not documented and all are kept.
+pub type DeleteResult = serde_json::Map<String, serde_json::Value>;
+/// Error body. Its shape is not documented: some answers are plain text, others JSON; the
+/// raw body is kept.
+pub type ErrorText = String;
+/// Where one of an incident's alerts is stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventRef {
+    /// Index holding the alert.
+    #[serde(rename = "_index")]
+    pub index: String,
+    /// Identifier of the alert.
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EventRef {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(index: String, id: String) -> Self {
+        Self {
+            index,
+            id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventRef object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventRef, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_index" => field_0 = Some(map.next_value()?),
+                        "_id" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EventRef {
+                    index: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One tag operation on an alert.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventTagChange {
+    /// The operation; `add` is the one documented.
+    pub op: String,
+    /// The tag.
+    pub tag: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EventTagChange {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(op: String, tag: String) -> Self {
+        Self {
+            op,
+            tag,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventTagChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventTagChange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventTagChange object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventTagChange, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "op" => field_0 = Some(map.next_value()?),
+                        "tag" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EventTagChange {
+                    op: field_0.ok_or_else(|| clientgen_runtime::de::missing("op"))?,
+                    tag: field_1.ok_or_else(|| clientgen_runtime::de::missing("tag"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How many documents matched.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct HitsTotal {
+    /// The count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// `eq` for an exact count, `gte` for a lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for HitsTotal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HitsTotal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HitsTotal object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HitsTotal, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "value" => field_0 = Some(map.next_value()?),
+                        "relation" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HitsTotal {
+                    value: field_0.unwrap_or_default(),
+                    relation: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A case in the legacy incidents view, with the alerts behind it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Incident {
+    #[serde(rename = "_id")]
+    pub id: CaseId,
+    /// Sequential ticket number shown in the console.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<i64>,
+    /// Name of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CaseStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Severity>,
+    /// Risk score of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Risk score under its legacy name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident_score: Option<f64>,
+    /// Number of alerts in the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// Identifier of the user the case is assigned to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Option<String>>,
+    /// Name of the user the case is assigned to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_name: Option<Option<String>>,
+    /// Tags on the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Revision number, raised by every change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// When the case was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// When the case was last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<i64>,
+    /// Time of the case's first alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_timestamp: Option<i64>,
+    /// Time of the case's last alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_timestamp: Option<i64>,
+    /// When the case was closed, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Option<i64>>,
+    /// When the case was first acknowledged, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<Option<i64>>,
+    /// Who created the case (`System` for the correlation engine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Who changed the case last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
+    /// Identifier of the case's tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cust_id: Option<String>,
+    /// Name of the case's tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<CaseResolution>,
+    /// Generated summary, present when asked for with `include_summary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<CaseMetadata>,
+    /// The incident's alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_ids: Option<Vec<EventRef>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Incident {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: CaseId) -> Self {
+        Self {
+            id,
+            ticket_id: None,
+            name: None,
+            status: None,
+            severity: None,
+            priority: None,
+            score: None,
+            incident_score: None,
+            size: None,
+            assignee: None,
+            assignee_name: None,
+            tags: None,
+            version: None,
+            created_at: None,
+            modified_at: None,
+            start_timestamp: None,
+            end_timestamp: None,
+            closed: None,
+            acknowledged: None,
+            created_by: None,
+            modified_by: None,
+            cust_id: None,
+            tenant_name: None,
+            resolution: None,
+            summary: None,
+            metadata: None,
+            event_ids: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Incident {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Incident;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Incident object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Incident, A::Error> {
+                let mut field_0: Option<CaseId> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<CaseStatus>> = None;
+                let mut field_4: Option<Option<Severity>> = None;
+                let mut field_5: Option<Option<Severity>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<f64>> = None;
+                let mut field_8: Option<Option<i64>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<Vec<String>>> = None;
+                let mut field_12: Option<Option<i64>> = None;
+                let mut field_13: Option<Option<i64>> = None;
+                let mut field_14: Option<Option<i64>> = None;
+                let mut field_15: Option<Option<i64>> = None;
+                let mut field_16: Option<Option<i64>> = None;
+                let mut field_17: Option<Option<i64>> = None;
+                let mut field_18: Option<Option<i64>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<Option<String>> = None;
+                let mut field_21: Option<Option<String>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<CaseResolution>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<CaseMetadata>> = None;
+                let mut field_26: Option<Option<Vec<EventRef>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_id" => field_0 = Some(map.next_value()?),
+                        "ticket_id" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        "status" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "priority" => field_5 = Some(map.next_value()?),
+                        "score" => field_6 = Some(map.next_value()?),
+                        "incident_score" => field_7 = Some(map.next_value()?),
+                        "size" => field_8 = Some(map.next_value()?),
+                        "assignee" => field_9 = Some(map.next_value()?),
+                        "assignee_name" => field_10 = Some(map.next_value()?),
+                        "tags" => field_11 = Some(map.next_value()?),
+                        "version" => field_12 = Some(map.next_value()?),
+                        "created_at" => field_13 = Some(map.next_value()?),
+                        "modified_at" => field_14 = Some(map.next_value()?),
+                        "start_timestamp" => field_15 = Some(map.next_value()?),
+                        "end_timestamp" => field_16 = Some(map.next_value()?),
+                        "closed" => field_17 = Some(map.next_value()?),
+                        "acknowledged" => field_18 = Some(map.next_value()?),
+                        "created_by" => field_19 = Some(map.next_value()?),
+                        "modified_by" => field_20 = Some(map.next_value()?),
+                        "cust_id" => field_21 = Some(map.next_value()?),
+                        "tenant_name" => field_22 = Some(map.next_value()?),
+                        "resolution" => field_23 = Some(map.next_value()?),
+                        "summary" => field_24 = Some(map.next_value()?),
+                        "metadata" => field_25 = Some(map.next_value()?),
+                        "event_ids" => field_26 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Incident {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
+                    ticket_id: field_1.unwrap_or_default(),
+                    name: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_default(),
+                    severity: field_4.unwrap_or_default(),
+                    priority: field_5.unwrap_or_default(),
+                    score: field_6.unwrap_or_default(),
+                    incident_score: field_7.unwrap_or_default(),
+                    size: field_8.unwrap_or_default(),
+                    assignee: field_9,
+                    assignee_name: field_10,
+                    tags: field_11.unwrap_or_default(),
+                    version: field_12.unwrap_or_default(),
+                    created_at: field_13.unwrap_or_default(),
+                    modified_at: field_14.unwrap_or_default(),
+                    start_timestamp: field_15.unwrap_or_default(),
+                    end_timestamp: field_16.unwrap_or_default(),
+                    closed: field_17,
+                    acknowledged: field_18,
+                    created_by: field_19.unwrap_or_default(),
+                    modified_by: field_20.unwrap_or_default(),
+                    cust_id: field_21.unwrap_or_default(),
+                    tenant_name: field_22.unwrap_or_default(),
+                    resolution: field_23.unwrap_or_default(),
+                    summary: field_24.unwrap_or_default(),
+                    metadata: field_25.unwrap_or_default(),
+                    event_ids: field_26.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of incidents and the number matching the filters.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IncidentList {
+    /// The incidents of this page.
+    pub incidents: Vec<Incident>,
+    /// Number of incidents matching the filters, over all pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl IncidentList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(incidents: Vec<Incident>) -> Self {
+        Self {
+            incidents,
+            total: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for IncidentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = IncidentList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a IncidentList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IncidentList, A::Error> {
+                let mut field_0: Option<Vec<Incident>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "incidents" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(IncidentList {
+                    incidents: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("incidents"))?,
+                    total: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The incident list envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IncidentListResponse {
+    pub data: IncidentList,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl IncidentListResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: IncidentList) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for IncidentListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = IncidentListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a IncidentListResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IncidentListResponse, A::Error> {
+                let mut field_0: Option<IncidentList> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(IncidentListResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What one sensor or connector brought in. Members not listed here are kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct IngestionStat {
+    /// The sensor or connector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_identifier: Option<String>,
+    /// Data ingested in the window, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_ingestion: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for IngestionStat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = IngestionStat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a IngestionStat object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IngestionStat, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "entry_identifier" => field_0 = Some(map.next_value()?),
+                        "total_ingestion" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(IngestionStat {
+                    entry_identifier: field_0.unwrap_or_default(),
+                    total_ingestion: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Ingestion over a window.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IngestionStatsResponse {
+    /// One entry per sensor or connector.
+    pub data: Vec<IngestionStat>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl IngestionStatsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<IngestionStat>) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = IngestionStatsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a IngestionStatsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IngestionStatsResponse, A::Error> {
+                let mut field_0: Option<Vec<IngestionStat>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(IngestionStatsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The changes to make to a case, in the legacy form; members left out are not changed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct LegacyCaseUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Severity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CaseStatus>,
+    /// Identifier of the user to assign the case to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<TagChanges>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = LegacyCaseUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LegacyCaseUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyCaseUpdate, A::Error> {
+                let mut field_0: Option<Option<Severity>> = None;
+                let mut field_1: Option<Option<CaseStatus>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<TagChanges>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "priority" => field_0 = Some(map.next_value()?),
+                        "status" => field_1 = Some(map.next_value()?),
+                        "assignee" => field_2 = Some(map.next_value()?),
+                        "tags" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(LegacyCaseUpdate {
+                    priority: field_0.unwrap_or_default(),
+                    status: field_1.unwrap_or_default(),
+                    assignee: field_2.unwrap_or_default(),
+                    tags: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Where the alert's data came from.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct MsgOrigin {
+    /// Data source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Vendor of the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// Category of the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The component that processed the data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processor: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for MsgOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = MsgOrigin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MsgOrigin object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MsgOrigin, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "source" => field_0 = Some(map.next_value()?),
+                        "vendor" => field_1 = Some(map.next_value()?),
+                        "category" => field_2 = Some(map.next_value()?),
+                        "processor" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(MsgOrigin {
+                    source: field_0.unwrap_or_default(),
+                    vendor: field_1.unwrap_or_default(),
+                    category: field_2.unwrap_or_default(),
+                    processor: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An identifier with its display name (MITRE tactic or technique).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct NamedId {
+    /// Identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for NamedId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = NamedId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NamedId object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NamedId, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(NamedId {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One observable of a case. The vendor does not document its members; those below are
+/// (inferred) and every other member is kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Observable {
+    /// Kind of observable, such as `ip`, `host`, `user` or `hash`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The observed value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Observable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Observable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Observable object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Observable, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Observable {
+                    r#type: field_0.unwrap_or_default(),
+                    value: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Which scroll to continue and for how long to keep it open.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScrollRequest {
+    /// How long to keep the scroll context open (an Elasticsearch duration).
+    pub scroll: String,
+    /// The `_scroll_id` of the previous answer.
+    pub scroll_id: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ScrollRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(scroll: String, scroll_id: String) -> Self {
+        Self {
+            scroll,
+            scroll_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ScrollRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ScrollRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ScrollRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScrollRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "scroll" => field_0 = Some(map.next_value()?),
+                        "scroll_id" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ScrollRequest {
+                    scroll: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("scroll"))?,
+                    scroll_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("scroll_id"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One matching document.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SearchHit {
+    /// Index holding the document.
+    #[serde(rename = "_index")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// Mapping type (older Elasticsearch versions).
+    #[serde(rename = "_type")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Identifier of the document.
+    #[serde(rename = "_id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Relevance score.
+    #[serde(rename = "_score")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<Option<f64>>,
+    /// The document itself.
+    #[serde(rename = "_source")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SearchHit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SearchHit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SearchHit object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchHit, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<f64>> = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_index" => field_0 = Some(map.next_value()?),
+                        "_type" => field_1 = Some(map.next_value()?),
+                        "_id" => field_2 = Some(map.next_value()?),
+                        "_score" => field_3 = Some(map.next_value()?),
+                        "_source" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SearchHit {
+                    index: field_0.unwrap_or_default(),
+                    r#type: field_1.unwrap_or_default(),
+                    id: field_2.unwrap_or_default(),
+                    score: field_3,
+                    source: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The matching documents.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SearchHits {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<HitsTotal>,
+    /// Highest relevance score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<Option<f64>>,
+    /// The documents of this answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<Vec<SearchHit>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SearchHits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SearchHits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SearchHits object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchHits, A::Error> {
+                let mut field_0: Option<Option<HitsTotal>> = None;
+                let mut field_1: Option<Option<f64>> = None;
+                let mut field_2: Option<Option<Vec<SearchHit>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "max_score" => field_1 = Some(map.next_value()?),
+                        "hits" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SearchHits {
+                    total: field_0.unwrap_or_default(),
+                    max_score: field_1,
+                    hits: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An Elasticsearch search answer, passed through unchanged.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SearchResponse {
+    /// Time the search took, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took: Option<i64>,
+    /// Whether the search ran out of time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timed_out: Option<bool>,
+    #[serde(rename = "_shards")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<ShardCounts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<SearchHits>,
+    /// Scroll context to continue from, when the search asked for one.
+    #[serde(rename = "_scroll_id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scroll_id: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SearchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SearchResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchResponse, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Option<ShardCounts>> = None;
+                let mut field_3: Option<Option<SearchHits>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "took" => field_0 = Some(map.next_value()?),
+                        "timed_out" => field_1 = Some(map.next_value()?),
+                        "_shards" => field_2 = Some(map.next_value()?),
+                        "hits" => field_3 = Some(map.next_value()?),
+                        "_scroll_id" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SearchResponse {
+                    took: field_0.unwrap_or_default(),
+                    timed_out: field_1.unwrap_or_default(),
+                    shards: field_2.unwrap_or_default(),
+                    hits: field_3.unwrap_or_default(),
+                    scroll_id: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The changes to make to an alert; members left out are not changed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SecurityEventUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<AlertStatus>,
+    /// Comment to add to the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Tag operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_tags: Option<Vec<EventTagChange>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SecurityEventUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SecurityEventUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SecurityEventUpdate, A::Error> {
+                let mut field_0: Option<Option<AlertStatus>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<Vec<EventTagChange>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "status" => field_0 = Some(map.next_value()?),
+                        "comments" => field_1 = Some(map.next_value()?),
+                        "event_tags" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SecurityEventUpdate {
+                    status: field_0.unwrap_or_default(),
+                    comments: field_1.unwrap_or_default(),
+                    event_tags: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The answer to an alert update; its members are not documented and all are kept.
+pub type SecurityEventUpdateResult = serde_json::Map<String, serde_json::Value>;
+/// Severity (or priority) of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Severity {
+    /// Wire value: `Critical`.
+    Critical,
+    /// Wire value: `High`.
+    High,
+    /// Wire value: `Medium`.
+    Medium,
+    /// Wire value: `Low`.
+    Low,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl Severity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Critical => "Critical",
+            Self::High => "High",
+            Self::Medium => "Medium",
+            Self::Low => "Low",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Severity {
+    fn from(value: &str) -> Self {
+        match value {
+            "Critical" => Self::Critical,
+            "High" => Self::High,
+            "Medium" => Self::Medium,
+            "Low" => Self::Low,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for Severity {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Severity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// How many shards answered.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ShardCounts {
+    /// Shards asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Shards that answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successful: Option<i64>,
+    /// Shards skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<i64>,
+    /// Shards that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ShardCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ShardCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ShardCounts object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ShardCounts, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "successful" => field_1 = Some(map.next_value()?),
+                        "skipped" => field_2 = Some(map.next_value()?),
+                        "failed" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ShardCounts {
+                    total: field_0.unwrap_or_default(),
+                    successful: field_1.unwrap_or_default(),
+                    skipped: field_2.unwrap_or_default(),
+                    failed: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Sort direction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SortOrder {
+    /// Wire value: `asc`.
+    Asc,
+    /// Wire value: `desc`.
+    Desc,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SortOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SortOrder {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Stellar Cyber's own state of the alert.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct StellarStatus {
+    /// Workflow status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When the alert was raised (epoch milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_time: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for StellarStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StellarStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StellarStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StellarStatus, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "status" => field_0 = Some(map.next_value()?),
+                        "detection_time" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StellarStatus {
+                    status: field_0.unwrap_or_default(),
+                    detection_time: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How storage usage is split.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StorageAggregation {
+    /// Wire value: `tenant`.
+    Tenant,
+    /// Wire value: `tenant_index`.
+    TenantIndex,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl StorageAggregation {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tenant => "tenant",
+            Self::TenantIndex => "tenant_index",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for StorageAggregation {
+    fn from(value: &str) -> Self {
+        match value {
+            "tenant" => Self::Tenant,
+            "tenant_index" => Self::TenantIndex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for StorageAggregation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for StorageAggregation {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for StorageAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StorageAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One day's storage usage.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct StorageUsageDay {
+    /// The UTC day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<chrono::NaiveDate>,
+    /// Data stored that day, in GB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_usage: Option<f64>,
+    /// The day's usage split as `aggr_type` says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usages: Option<Vec<StorageUsageItem>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for StorageUsageDay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StorageUsageDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StorageUsageDay object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageUsageDay, A::Error> {
+                let mut field_0: Option<Option<chrono::NaiveDate>> = None;
+                let mut field_1: Option<Option<f64>> = None;
+                let mut field_2: Option<Option<Vec<StorageUsageItem>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "time" => field_0 = Some(map.next_value()?),
+                        "total_usage" => field_1 = Some(map.next_value()?),
+                        "usages" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StorageUsageDay {
+                    time: field_0.unwrap_or_default(),
+                    total_usage: field_1.unwrap_or_default(),
+                    usages: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One part of a day's usage. Members not listed here are kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct StorageUsageItem {
+    /// The tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    /// The index, when split by tenant and index. (inferred)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// Data stored, in GB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<f64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for StorageUsageItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StorageUsageItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StorageUsageItem object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageUsageItem, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<f64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "tenant_name" => field_0 = Some(map.next_value()?),
+                        "index" => field_1 = Some(map.next_value()?),
+                        "usage" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StorageUsageItem {
+                    tenant_name: field_0.unwrap_or_default(),
+                    index: field_1.unwrap_or_default(),
+                    usage: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Storage usage over the last 31 full UTC days.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StorageUsageResponse {
+    /// One entry per day.
+    pub data: Vec<StorageUsageDay>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl StorageUsageResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<StorageUsageDay>) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StorageUsageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StorageUsageResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageUsageResponse, A::Error> {
+                let mut field_0: Option<Vec<StorageUsageDay>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StorageUsageResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Tags to add to and remove from an object.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TagChanges {
+    /// Tags to add.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<Vec<String>>,
+    /// Tags to remove.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Vec<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TagChanges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TagChanges;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TagChanges object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TagChanges, A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<Vec<String>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "add" => field_0 = Some(map.next_value()?),
+                        "delete" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TagChanges {
+                    add: field_0.unwrap_or_default(),
+                    delete: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A tenant. Members not listed here are kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Tenant {
+    /// Identifier of the tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cust_id: Option<String>,
+    /// Name of the tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cust_name: Option<String>,
+    /// Tenant group the tenant belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tgrp_name: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Tenant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Tenant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Tenant object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tenant, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "cust_id" => field_0 = Some(map.next_value()?),
+                        "cust_name" => field_1 = Some(map.next_value()?),
+                        "tgrp_name" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Tenant {
+                    cust_id: field_0.unwrap_or_default(),
+                    cust_name: field_1.unwrap_or_default(),
+                    tgrp_name: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The tenants.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TenantListResponse {
+    /// The tenants.
+    pub data: Vec<Tenant>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TenantListResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<Tenant>) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TenantListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TenantListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TenantListResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TenantListResponse, A::Error> {
+                let mut field_0: Option<Vec<Tenant>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TenantListResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A local user account. Members not listed here are kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct User {
+    /// Identifier of the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// E-mail address, the account's login.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Privilege profile (RBAC) of the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priv_profile_id: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a User object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "user_id" => field_0 = Some(map.next_value()?),
+                        "email" => field_1 = Some(map.next_value()?),
+                        "priv_profile_id" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(User {
+                    user_id: field_0.unwrap_or_default(),
+                    email: field_1.unwrap_or_default(),
+                    priv_profile_id: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The users.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserListResponse {
+    /// The users.
+    pub data: Vec<User>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl UserListResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<User>) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UserListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserListResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserListResponse, A::Error> {
+                let mut field_0: Option<Vec<User>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UserListResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserResponse {
+    pub data: User,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl UserResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: User) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserResponse, A::Error> {
+                let mut field_0: Option<User> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UserResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The user's new privilege profile.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserUpdate {
+    /// Privilege profile to assign.
+    pub priv_profile_id: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl UserUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(priv_profile_id: String) -> Self {
+        Self {
+            priv_profile_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UserUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserUpdate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "priv_profile_id" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UserUpdate {
+                    priv_profile_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "priv_profile_id",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What kind of detection the alert is, in Stellar Cyber's XDR kill chain.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct XdrEvent {
+    /// Name shown in the console.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Internal name of the detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the detection means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tactic: Option<NamedId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub technique: Option<NamedId>,
+    /// MITRE ATT&CK techniques involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttps: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Tags of the detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Kill chain stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xdr_killchain_stage: Option<String>,
+    /// Version of the kill chain model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xdr_killchain_version: Option<String>,
+    /// Version of the MITRE framework used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework_version: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for XdrEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = XdrEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a XdrEvent object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<XdrEvent, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<NamedId>> = None;
+                let mut field_4: Option<Option<NamedId>> = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_6: Option<Option<Vec<String>>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "display_name" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "tactic" => field_3 = Some(map.next_value()?),
+                        "technique" => field_4 = Some(map.next_value()?),
+                        "ttps" => field_5 = Some(map.next_value()?),
+                        "tags" => field_6 = Some(map.next_value()?),
+                        "xdr_killchain_stage" => field_7 = Some(map.next_value()?),
+                        "xdr_killchain_version" => field_8 = Some(map.next_value()?),
+                        "framework_version" => field_9 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(XdrEvent {
+                    display_name: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    tactic: field_3.unwrap_or_default(),
+                    technique: field_4.unwrap_or_default(),
+                    ttps: field_5.unwrap_or_default(),
+                    tags: field_6.unwrap_or_default(),
+                    xdr_killchain_stage: field_7.unwrap_or_default(),
+                    xdr_killchain_version: field_8.unwrap_or_default(),
+                    framework_version: field_9.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
