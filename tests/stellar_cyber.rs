@@ -37,11 +37,13 @@ fn now_secs() -> i64 {
         .as_secs() as i64
 }
 
-/// Answers the token endpoint (HTTP Basic only) with `jwt`, valid for ten minutes.
+/// Answers the token endpoint (HTTP Basic only, with the empty form the vendor's example sends)
+/// with `jwt`, valid for ten minutes.
 async fn mount_token(server: &MockServer, jwt: &str) {
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .and(header("authorization", BASIC))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "access_token": jwt,
             "exp": now_secs() + 600,

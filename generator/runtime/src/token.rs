@@ -192,18 +192,18 @@ impl TokenSource {
             )
         })?;
         credential.set_sensitive(true);
-        let mut request = self
+        let request = self
             .http
             .post(self.endpoint.clone())
             .header(AUTHORIZATION, credential)
             .header(ACCEPT, "application/json");
-        if !self.exchange.form.is_empty() {
-            let body = serde_urlencoded::to_string(&self.exchange.form)
-                .map_err(|e| failed(format!("cannot encode the token request: {e}"), None))?;
-            request = request
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(body);
-        }
+        // Always a form, even an empty one: OAuth2 sends `grant_type`, and the exchanges that
+        // need no fields (Stellar Cyber's) are documented with this content type and no body.
+        let body = serde_urlencoded::to_string(&self.exchange.form)
+            .map_err(|e| failed(format!("cannot encode the token request: {e}"), None))?;
+        let request = request
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body);
         let response = request.send().await.map_err(|e| {
             failed(
                 format!("token endpoint unreachable: {}", e.without_url()),
