@@ -3,17 +3,17 @@
 
 //! The API client.
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://example.com/api`.
-pub const DEFAULT_BASE_URL: &str = "https://example.com/api";
+///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://scs.example`.
+pub const DEFAULT_BASE_URL: &str = "https://scs.example";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
     Server {
-        url: "https://example.com/api",
-        description: "TODO the vendor's base URL.",
+        url: "https://scs.example",
+        description: "Your Stamus Central Server (replace the host name). The REST API lives under `/rest/`.\n",
     },
 ];
-///A client for the stamus API.
+///A client for the Stamus Central Server REST API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
@@ -30,6 +30,24 @@ impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
+        self
+    }
+    ///Sends the API key as `Authorization: Token <key>` with every request.
+    ///
+    /// The user's API token, sent as `Authorization: Token <token>`. Generate it in SCS under
+    /// User Settings, Edit Token.
+    ///
+    /// Security scheme `tokenAuth` of the spec.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.inner = self
+            .inner
+            .try_auth(
+                clientgen_runtime::Auth::api_key_header(
+                    "Authorization",
+                    Some("Token"),
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+            );
         self
     }
     /// Adds a header sent with every request.
@@ -97,5 +115,3199 @@ impl Client {
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+    ///Every item of [`Self::list_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_probes_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListProbesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::StamusProbe, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_probes",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::StamusProbeList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_probes", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_probes(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List Stamus probes
+    ///
+    /// Lists Stamus probes, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_probes_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/stamus_appliance/` (operation `list_probes`).
+    pub async fn list_probes(
+        &self,
+        params: &crate::operations::ListProbesParams,
+    ) -> Result<crate::types::StamusProbeList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_probes",
+                "/rest/appliances/stamus_appliance/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a Stamus probe
+    ///
+    /// Creates a Stamus probe from a dictionary of its fields and returns it with its primary key.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/appliances/stamus_appliance/` (operation `create_probe`).
+    pub async fn create_probe(
+        &self,
+        body: &crate::types::StamusProbe,
+    ) -> Result<crate::types::StamusProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_probe",
+                "/rest/appliances/stamus_appliance/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Describe the Stamus probe fields
+    ///
+    /// Returns the Django REST framework metadata of the Stamus probe endpoint: its name, the
+    /// media types it renders and parses, and under `actions.POST` the description of
+    /// every field (type, whether it is required or read-only, label, choices).
+    ///
+    /// `OPTIONS /rest/appliances/stamus_appliance/` (operation `describe_probes`).
+    pub async fn describe_probes(&self) -> Result<crate::types::Metadata, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::OPTIONS,
+                "describe_probes",
+                "/rest/appliances/stamus_appliance/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a Stamus probe
+    ///
+    /// Returns every field of one Stamus probe.
+    ///
+    /// `GET /rest/appliances/stamus_appliance/{pk}/` (operation `get_probe`).
+    pub async fn get_probe(&self, pk: i64) -> Result<crate::types::StamusProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_probe",
+                "/rest/appliances/stamus_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a Stamus probe
+    ///
+    /// Replaces the writable fields of a Stamus probe; required fields must be present. An optional
+    /// `comment` is stored in the actions history.
+    ///
+    /// `PUT /rest/appliances/stamus_appliance/{pk}/` (operation `update_probe`).
+    pub async fn update_probe(
+        &self,
+        pk: i64,
+        body: &crate::types::StamusProbe,
+    ) -> Result<crate::types::StamusProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_probe",
+                "/rest/appliances/stamus_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a Stamus probe
+    ///
+    /// Deletes a Stamus probe. The answer has no body.
+    ///
+    /// `DELETE /rest/appliances/stamus_appliance/{pk}/` (operation `delete_probe`).
+    pub async fn delete_probe(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_probe",
+                "/rest/appliances/stamus_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Partially update a Stamus probe
+    ///
+    /// Changes only the fields given, without checking for the presence of required fields.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `PATCH /rest/appliances/stamus_appliance/{pk}/` (operation `partial_update_probe`).
+    pub async fn partial_update_probe(
+        &self,
+        pk: i64,
+        body: &crate::types::StamusProbePatch,
+    ) -> Result<crate::types::StamusProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "partial_update_probe",
+                "/rest/appliances/stamus_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_probe_templates`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_probe_templates_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListProbeTemplatesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ProbeTemplate, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_probe_templates",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::ProbeTemplateList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_probe_templates", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_probe_templates(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List probe templates
+    ///
+    /// Lists probe templates, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_probe_templates_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/stamus_appliance_template/` (operation `list_probe_templates`).
+    pub async fn list_probe_templates(
+        &self,
+        params: &crate::operations::ListProbeTemplatesParams,
+    ) -> Result<crate::types::ProbeTemplateList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_probe_templates",
+                "/rest/appliances/stamus_appliance_template/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a probe template
+    ///
+    /// Creates a probe template from a dictionary of its fields and returns it with its primary key.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/appliances/stamus_appliance_template/` (operation `create_probe_template`).
+    pub async fn create_probe_template(
+        &self,
+        body: &crate::types::ProbeTemplate,
+    ) -> Result<crate::types::ProbeTemplate, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_probe_template",
+                "/rest/appliances/stamus_appliance_template/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Describe the probe template fields
+    ///
+    /// Returns the Django REST framework metadata of the probe template endpoint: its name, the
+    /// media types it renders and parses, and under `actions.POST` the description of
+    /// every field (type, whether it is required or read-only, label, choices).
+    ///
+    /// `OPTIONS /rest/appliances/stamus_appliance_template/` (operation `describe_probe_templates`).
+    pub async fn describe_probe_templates(
+        &self,
+    ) -> Result<crate::types::Metadata, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::OPTIONS,
+                "describe_probe_templates",
+                "/rest/appliances/stamus_appliance_template/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a probe template
+    ///
+    /// Returns every field of one probe template.
+    ///
+    /// `GET /rest/appliances/stamus_appliance_template/{pk}/` (operation `get_probe_template`).
+    pub async fn get_probe_template(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::ProbeTemplate, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_probe_template",
+                "/rest/appliances/stamus_appliance_template/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a probe template
+    ///
+    /// Replaces the writable fields of a probe template; required fields must be present. An optional
+    /// `comment` is stored in the actions history.
+    ///
+    /// `PUT /rest/appliances/stamus_appliance_template/{pk}/` (operation `update_probe_template`).
+    pub async fn update_probe_template(
+        &self,
+        pk: i64,
+        body: &crate::types::ProbeTemplate,
+    ) -> Result<crate::types::ProbeTemplate, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_probe_template",
+                "/rest/appliances/stamus_appliance_template/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a probe template
+    ///
+    /// Deletes a probe template. The answer has no body.
+    ///
+    /// `DELETE /rest/appliances/stamus_appliance_template/{pk}/` (operation `delete_probe_template`).
+    pub async fn delete_probe_template(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_probe_template",
+                "/rest/appliances/stamus_appliance_template/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Partially update a probe template
+    ///
+    /// Changes only the fields given, without checking for the presence of required fields.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `PATCH /rest/appliances/stamus_appliance_template/{pk}/` (operation `partial_update_probe_template`).
+    pub async fn partial_update_probe_template(
+        &self,
+        pk: i64,
+        body: &crate::types::ProbeTemplatePatch,
+    ) -> Result<crate::types::ProbeTemplate, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "partial_update_probe_template",
+                "/rest/appliances/stamus_appliance_template/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_suricata_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_suricata_probes_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListSuricataProbesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::SuricataProbe, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_suricata_probes",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::SuricataProbeList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_suricata_probes", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_suricata_probes(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List Suricata probes
+    ///
+    /// Lists Suricata probes, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_suricata_probes_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/suricata_appliance/` (operation `list_suricata_probes`).
+    pub async fn list_suricata_probes(
+        &self,
+        params: &crate::operations::ListSuricataProbesParams,
+    ) -> Result<crate::types::SuricataProbeList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_suricata_probes",
+                "/rest/appliances/suricata_appliance/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a Suricata probe
+    ///
+    /// Creates a Suricata probe from a dictionary of its fields and returns it with its primary key.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/appliances/suricata_appliance/` (operation `create_suricata_probe`).
+    pub async fn create_suricata_probe(
+        &self,
+        body: &crate::types::SuricataProbe,
+    ) -> Result<crate::types::SuricataProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_suricata_probe",
+                "/rest/appliances/suricata_appliance/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Describe the Suricata probe fields
+    ///
+    /// Returns the Django REST framework metadata of the Suricata probe endpoint: its name, the
+    /// media types it renders and parses, and under `actions.POST` the description of
+    /// every field (type, whether it is required or read-only, label, choices).
+    ///
+    /// `OPTIONS /rest/appliances/suricata_appliance/` (operation `describe_suricata_probes`).
+    pub async fn describe_suricata_probes(
+        &self,
+    ) -> Result<crate::types::Metadata, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::OPTIONS,
+                "describe_suricata_probes",
+                "/rest/appliances/suricata_appliance/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a Suricata probe
+    ///
+    /// Returns every field of one Suricata probe.
+    ///
+    /// `GET /rest/appliances/suricata_appliance/{pk}/` (operation `get_suricata_probe`).
+    pub async fn get_suricata_probe(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::SuricataProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_suricata_probe",
+                "/rest/appliances/suricata_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a Suricata probe
+    ///
+    /// Replaces the writable fields of a Suricata probe; required fields must be present. An optional
+    /// `comment` is stored in the actions history.
+    ///
+    /// `PUT /rest/appliances/suricata_appliance/{pk}/` (operation `update_suricata_probe`).
+    pub async fn update_suricata_probe(
+        &self,
+        pk: i64,
+        body: &crate::types::SuricataProbe,
+    ) -> Result<crate::types::SuricataProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_suricata_probe",
+                "/rest/appliances/suricata_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a Suricata probe
+    ///
+    /// Deletes a Suricata probe. The answer has no body.
+    ///
+    /// `DELETE /rest/appliances/suricata_appliance/{pk}/` (operation `delete_suricata_probe`).
+    pub async fn delete_suricata_probe(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_suricata_probe",
+                "/rest/appliances/suricata_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Partially update a Suricata probe
+    ///
+    /// Changes only the fields given, without checking for the presence of required fields.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `PATCH /rest/appliances/suricata_appliance/{pk}/` (operation `partial_update_suricata_probe`).
+    pub async fn partial_update_suricata_probe(
+        &self,
+        pk: i64,
+        body: &crate::types::SuricataProbePatch,
+    ) -> Result<crate::types::SuricataProbe, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "partial_update_suricata_probe",
+                "/rest/appliances/suricata_appliance/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_appliances`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_appliances_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListAppliancesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Appliance, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_appliances",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::ApplianceList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_appliances", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_appliances(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List appliances
+    ///
+    /// Lists appliances, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_appliances_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/appliances/` (operation `list_appliances`).
+    pub async fn list_appliances(
+        &self,
+        params: &crate::operations::ListAppliancesParams,
+    ) -> Result<crate::types::ApplianceList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_appliances",
+                "/rest/appliances/appliances/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .query_opt("type", params.r#type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a appliance
+    ///
+    /// Returns every field of one appliance.
+    ///
+    /// `GET /rest/appliances/appliances/{pk}/` (operation `get_appliance`).
+    pub async fn get_appliance(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::Appliance, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_appliance",
+                "/rest/appliances/appliances/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_devices`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_devices_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListDevicesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::StamusDevice, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_devices",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::StamusDeviceList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_devices", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_devices(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List Stamus devices
+    ///
+    /// Lists Stamus devices, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_devices_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/stamus_device/` (operation `list_devices`).
+    pub async fn list_devices(
+        &self,
+        params: &crate::operations::ListDevicesParams,
+    ) -> Result<crate::types::StamusDeviceList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_devices",
+                "/rest/appliances/stamus_device/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a Stamus device
+    ///
+    /// Returns every field of one Stamus device.
+    ///
+    /// `GET /rest/appliances/stamus_device/{pk}/` (operation `get_device`).
+    pub async fn get_device(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::StamusDevice, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_device",
+                "/rest/appliances/stamus_device/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_network_interfaces`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_network_interfaces_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListNetworkInterfacesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::NetworkInterface, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_network_interfaces",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::NetworkInterfaceList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_network_interfaces", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_network_interfaces(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List network interfaces
+    ///
+    /// Lists network interfaces, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_network_interfaces_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/network_interface/` (operation `list_network_interfaces`).
+    pub async fn list_network_interfaces(
+        &self,
+        params: &crate::operations::ListNetworkInterfacesParams,
+    ) -> Result<crate::types::NetworkInterfaceList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_network_interfaces",
+                "/rest/appliances/network_interface/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a network interface
+    ///
+    /// Returns every field of one network interface.
+    ///
+    /// `GET /rest/appliances/network_interface/{pk}/` (operation `get_network_interface`).
+    pub async fn get_network_interface(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::NetworkInterface, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_network_interface",
+                "/rest/appliances/network_interface/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a network interface
+    ///
+    /// Deletes a network interface. The answer has no body.
+    ///
+    /// `DELETE /rest/appliances/network_interface/{pk}/` (operation `delete_network_interface`).
+    pub async fn delete_network_interface(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_network_interface",
+                "/rest/appliances/network_interface/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    ///Every item of [`Self::list_host_ids`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_host_ids_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListHostIdsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::HostIdEntry, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_host_ids",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::HostIdList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_host_ids", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_host_ids(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Search Host ID
+    ///
+    /// Lists the Host ID records of every host matching a Lucene query on the `host_id.*`
+    /// fields, in the `{count, next, previous, results}` envelope. `list_host_ids_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/host_id/` (operation `list_host_ids`).
+    pub async fn list_host_ids(
+        &self,
+        params: &crate::operations::ListHostIdsParams,
+    ) -> Result<crate::types::HostIdList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_host_ids",
+                "/rest/appliances/host_id/",
+            )
+            .query_opt("host_id_qfilter", params.host_id_qfilter.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the Host ID of an address
+    ///
+    /// Returns everything Host ID knows about one IP address (host names, services, user
+    /// agents, TLS fingerprints, roles, ...), the same information as the Host Insight page of
+    /// SCS.
+    ///
+    /// `GET /rest/appliances/host_id/{ip}` (operation `get_host_id`).
+    pub async fn get_host_id(
+        &self,
+        ip: &str,
+    ) -> Result<crate::types::HostIdEntry, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_host_id",
+                "/rest/appliances/host_id/{ip}",
+            )
+            .path_param("ip", ip)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a threat
+    ///
+    /// Returns a threat definition (its name, description and family) by identifier.
+    ///
+    /// `GET /rest/appliances/threat/{id}` (operation `get_threat`).
+    pub async fn get_threat(
+        &self,
+        id: i64,
+        params: &crate::operations::GetThreatParams,
+    ) -> Result<crate::types::Threat, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_threat",
+                "/rest/appliances/threat/{id}",
+            )
+            .path_param("id", &id)
+            .query_opt("event_view", params.event_view.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_threat_history_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_threat_history_incidents_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListThreatHistoryIncidentsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ThreatHistoryIncident, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_threat_history_incidents",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::ThreatHistoryIncidentList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_threat_history_incidents", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_threat_history_incidents(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List threat-history incidents
+    ///
+    /// Lists the kill-chain changes of assets (an asset reaching a new kill-chain phase for a
+    /// threat) since a time. `list_threat_history_incidents_stream` follows the `next` links
+    /// through every page.
+    ///
+    /// `GET /rest/appliances/threat_history_incident/` (operation `list_threat_history_incidents`).
+    pub async fn list_threat_history_incidents(
+        &self,
+        params: &crate::operations::ListThreatHistoryIncidentsParams,
+    ) -> Result<crate::types::ThreatHistoryIncidentList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_threat_history_incidents",
+                "/rest/appliances/threat_history_incident/",
+            )
+            .query_opt("timestamp", params.timestamp.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the events of an incident
+    ///
+    /// Returns the events behind one threat-history incident, each an EVE event with a
+    /// `stamus` member naming the asset, the offender, the kill-chain phase and the threat.
+    ///
+    /// `GET /rest/appliances/threat_history_incident/{id}/get_events` (operation `get_threat_history_incident_events`).
+    pub async fn get_threat_history_incident_events(
+        &self,
+        id: i64,
+    ) -> Result<crate::types::IncidentEvents, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_threat_history_incident_events",
+                "/rest/appliances/threat_history_incident/{id}/get_events",
+            )
+            .path_param("id", &id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_rules_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListRulesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Rule, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_rules",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::RuleList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_rules", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_rules(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List rules
+    ///
+    /// Lists rules, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_rules_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/rule/` (operation `list_rules`).
+    pub async fn list_rules(
+        &self,
+        params: &crate::operations::ListRulesParams,
+    ) -> Result<crate::types::RuleList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_rules",
+                "/rest/rules/rule/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("sid", params.sid.as_ref())
+            .query_opt("category", params.category.as_ref())
+            .query_opt("msg", params.msg.as_ref())
+            .query_opt("not_in_msg", params.not_in_msg.as_ref())
+            .query_opt("content", params.content.as_ref())
+            .query_opt("not_in_content", params.not_in_content.as_ref())
+            .query_opt("min_created", params.min_created.as_ref())
+            .query_opt("max_created", params.max_created.as_ref())
+            .query_opt("min_updated", params.min_updated.as_ref())
+            .query_opt("max_updated", params.max_updated.as_ref())
+            .query_opt("hits_min", params.hits_min.as_ref())
+            .query_opt("hits_max", params.hits_max.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a rule
+    ///
+    /// Returns every field of one rule.
+    ///
+    /// `GET /rest/rules/rule/{sid}/` (operation `get_rule`).
+    pub async fn get_rule(&self, sid: i64) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule",
+                "/rest/rules/rule/{sid}/",
+            )
+            .path_param("sid", &sid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the text of a rule
+    ///
+    /// Returns the rule's text in each ruleset that contains it, keyed by ruleset primary key,
+    /// then by Suricata version.
+    ///
+    /// `GET /rest/rules/rule/{sid}/content/` (operation `get_rule_content`).
+    pub async fn get_rule_content(
+        &self,
+        sid: i64,
+    ) -> Result<crate::types::RuleContent, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule_content",
+                "/rest/rules/rule/{sid}/content/",
+            )
+            .path_param("sid", &sid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the references of a rule
+    ///
+    /// Returns the references (CVE, URL, ...) the rule's `reference` keywords name.
+    ///
+    /// `GET /rest/rules/rule/{sid}/references/` (operation `get_rule_references`).
+    pub async fn get_rule_references(
+        &self,
+        sid: i64,
+    ) -> Result<Vec<crate::types::RuleReference>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule_references",
+                "/rest/rules/rule/{sid}/references/",
+            )
+            .path_param("sid", &sid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Enable a rule in a ruleset
+    ///
+    /// Enables a rule in one ruleset. The `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/rules/rule/{sid}/enable/` (operation `enable_rule`).
+    pub async fn enable_rule(
+        &self,
+        sid: i64,
+        body: &crate::types::RulesetAction,
+    ) -> Result<crate::types::EnableResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "enable_rule",
+                "/rest/rules/rule/{sid}/enable/",
+            )
+            .path_param("sid", &sid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Disable a rule in a ruleset
+    ///
+    /// Disables a rule in one ruleset. The `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/rules/rule/{sid}/disable/` (operation `disable_rule`).
+    pub async fn disable_rule(
+        &self,
+        sid: i64,
+        body: &crate::types::RulesetAction,
+    ) -> Result<crate::types::DisableResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "disable_rule",
+                "/rest/rules/rule/{sid}/disable/",
+            )
+            .path_param("sid", &sid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_rulesets`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_rulesets_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListRulesetsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Ruleset, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_rulesets",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::RulesetList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_rulesets", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_rulesets(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List rulesets
+    ///
+    /// Lists rulesets, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_rulesets_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/ruleset/` (operation `list_rulesets`).
+    pub async fn list_rulesets(
+        &self,
+        params: &crate::operations::ListRulesetsParams,
+    ) -> Result<crate::types::RulesetList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_rulesets",
+                "/rest/rules/ruleset/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .query_opt("descr", params.descr.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a ruleset
+    ///
+    /// Creates a ruleset from a dictionary of its fields and returns it with its primary key.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/rules/ruleset/` (operation `create_ruleset`).
+    pub async fn create_ruleset(
+        &self,
+        body: &crate::types::Ruleset,
+    ) -> Result<crate::types::Ruleset, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_ruleset",
+                "/rest/rules/ruleset/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Describe the ruleset fields
+    ///
+    /// Returns the Django REST framework metadata of the ruleset endpoint: its name, the
+    /// media types it renders and parses, and under `actions.POST` the description of
+    /// every field (type, whether it is required or read-only, label, choices).
+    ///
+    /// `OPTIONS /rest/rules/ruleset/` (operation `describe_rulesets`).
+    pub async fn describe_rulesets(&self) -> Result<crate::types::Metadata, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::OPTIONS,
+                "describe_rulesets",
+                "/rest/rules/ruleset/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a ruleset
+    ///
+    /// Returns every field of one ruleset.
+    ///
+    /// `GET /rest/rules/ruleset/{pk}/` (operation `get_ruleset`).
+    pub async fn get_ruleset(&self, pk: i64) -> Result<crate::types::Ruleset, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_ruleset",
+                "/rest/rules/ruleset/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a ruleset
+    ///
+    /// Replaces the writable fields of a ruleset; required fields must be present. An optional
+    /// `comment` is stored in the actions history.
+    ///
+    /// `PUT /rest/rules/ruleset/{pk}/` (operation `update_ruleset`).
+    pub async fn update_ruleset(
+        &self,
+        pk: i64,
+        body: &crate::types::Ruleset,
+    ) -> Result<crate::types::Ruleset, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_ruleset",
+                "/rest/rules/ruleset/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a ruleset
+    ///
+    /// Deletes a ruleset. The answer has no body.
+    ///
+    /// `DELETE /rest/rules/ruleset/{pk}/` (operation `delete_ruleset`).
+    pub async fn delete_ruleset(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_ruleset",
+                "/rest/rules/ruleset/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Partially update a ruleset
+    ///
+    /// Changes only the fields given, without checking for the presence of required fields.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `PATCH /rest/rules/ruleset/{pk}/` (operation `partial_update_ruleset`).
+    pub async fn partial_update_ruleset(
+        &self,
+        pk: i64,
+        body: &crate::types::RulesetPatch,
+    ) -> Result<crate::types::Ruleset, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "partial_update_ruleset",
+                "/rest/rules/ruleset/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Copy a ruleset
+    ///
+    /// Creates a copy of a ruleset under a new name.
+    ///
+    /// `POST /rest/rules/ruleset/{pk}/copy/` (operation `copy_ruleset`).
+    pub async fn copy_ruleset(
+        &self,
+        pk: i64,
+        body: &crate::types::RulesetCopy,
+    ) -> Result<crate::types::CopyResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "copy_ruleset",
+                "/rest/rules/ruleset/{pk}/copy/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_categories`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_categories_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListCategoriesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Category, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_categories",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::CategoryList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_categories", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_categories(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List categories
+    ///
+    /// Lists categories, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_categories_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/category/` (operation `list_categories`).
+    pub async fn list_categories(
+        &self,
+        params: &crate::operations::ListCategoriesParams,
+    ) -> Result<crate::types::CategoryList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_categories",
+                "/rest/rules/category/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .query_opt("source", params.source.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a category
+    ///
+    /// Returns every field of one category.
+    ///
+    /// `GET /rest/rules/category/{pk}/` (operation `get_category`).
+    pub async fn get_category(&self, pk: i64) -> Result<crate::types::Category, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_category",
+                "/rest/rules/category/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Enable a category in a ruleset
+    ///
+    /// Enables every rule of a category in one ruleset.
+    ///
+    /// `POST /rest/rules/category/{pk}/enable/` (operation `enable_category`).
+    pub async fn enable_category(
+        &self,
+        pk: i64,
+        body: &crate::types::RulesetAction,
+    ) -> Result<crate::types::EnableResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "enable_category",
+                "/rest/rules/category/{pk}/enable/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Disable a category in a ruleset
+    ///
+    /// Disables every rule of a category in one ruleset.
+    ///
+    /// `POST /rest/rules/category/{pk}/disable/` (operation `disable_category`).
+    pub async fn disable_category(
+        &self,
+        pk: i64,
+        body: &crate::types::RulesetAction,
+    ) -> Result<crate::types::DisableResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "disable_category",
+                "/rest/rules/category/{pk}/disable/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_sources`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_sources_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListSourcesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Source, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_sources",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::SourceList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_sources", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_sources(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List sources
+    ///
+    /// Lists sources, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_sources_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/source/` (operation `list_sources`).
+    pub async fn list_sources(
+        &self,
+        params: &crate::operations::ListSourcesParams,
+    ) -> Result<crate::types::SourceList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_sources",
+                "/rest/rules/source/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a source
+    ///
+    /// Creates a source from a dictionary of its fields and returns it with its primary key.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/rules/source/` (operation `create_source`).
+    pub async fn create_source(
+        &self,
+        body: &crate::types::Source,
+    ) -> Result<crate::types::Source, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_source",
+                "/rest/rules/source/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Describe the source fields
+    ///
+    /// Returns the Django REST framework metadata of the source endpoint: its name, the
+    /// media types it renders and parses, and under `actions.POST` the description of
+    /// every field (type, whether it is required or read-only, label, choices).
+    ///
+    /// `OPTIONS /rest/rules/source/` (operation `describe_sources`).
+    pub async fn describe_sources(&self) -> Result<crate::types::Metadata, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::OPTIONS,
+                "describe_sources",
+                "/rest/rules/source/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a source
+    ///
+    /// Returns every field of one source.
+    ///
+    /// `GET /rest/rules/source/{pk}/` (operation `get_source`).
+    pub async fn get_source(&self, pk: i64) -> Result<crate::types::Source, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_source",
+                "/rest/rules/source/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a source
+    ///
+    /// Replaces the writable fields of a source; required fields must be present. An optional
+    /// `comment` is stored in the actions history.
+    ///
+    /// `PUT /rest/rules/source/{pk}/` (operation `update_source`).
+    pub async fn update_source(
+        &self,
+        pk: i64,
+        body: &crate::types::Source,
+    ) -> Result<crate::types::Source, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_source",
+                "/rest/rules/source/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a source
+    ///
+    /// Deletes a source. The answer has no body.
+    ///
+    /// `DELETE /rest/rules/source/{pk}/` (operation `delete_source`).
+    pub async fn delete_source(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_source",
+                "/rest/rules/source/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Partially update a source
+    ///
+    /// Changes only the fields given, without checking for the presence of required fields.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `PATCH /rest/rules/source/{pk}/` (operation `partial_update_source`).
+    pub async fn partial_update_source(
+        &self,
+        pk: i64,
+        body: &crate::types::SourcePatch,
+    ) -> Result<crate::types::Source, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "partial_update_source",
+                "/rest/rules/source/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_processing_filters`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_processing_filters_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListProcessingFiltersParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ProcessingFilter, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_processing_filters",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::ProcessingFilterList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_processing_filters", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_processing_filters(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List processing filters
+    ///
+    /// Lists processing filters, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_processing_filters_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/processing-filter/` (operation `list_processing_filters`).
+    pub async fn list_processing_filters(
+        &self,
+        params: &crate::operations::ListProcessingFiltersParams,
+    ) -> Result<crate::types::ProcessingFilterList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_processing_filters",
+                "/rest/rules/processing-filter/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a processing filter
+    ///
+    /// Creates a processing filter from a dictionary of its fields and returns it with its primary key.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `POST /rest/rules/processing-filter/` (operation `create_processing_filter`).
+    pub async fn create_processing_filter(
+        &self,
+        body: &crate::types::ProcessingFilter,
+    ) -> Result<crate::types::ProcessingFilter, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_processing_filter",
+                "/rest/rules/processing-filter/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Describe the processing filter fields
+    ///
+    /// Returns the Django REST framework metadata of the processing filter endpoint: its name, the
+    /// media types it renders and parses, and under `actions.POST` the description of
+    /// every field (type, whether it is required or read-only, label, choices).
+    ///
+    /// `OPTIONS /rest/rules/processing-filter/` (operation `describe_processing_filters`).
+    pub async fn describe_processing_filters(
+        &self,
+    ) -> Result<crate::types::Metadata, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::OPTIONS,
+                "describe_processing_filters",
+                "/rest/rules/processing-filter/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a processing filter
+    ///
+    /// Returns every field of one processing filter.
+    ///
+    /// `GET /rest/rules/processing-filter/{pk}/` (operation `get_processing_filter`).
+    pub async fn get_processing_filter(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::ProcessingFilter, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a processing filter
+    ///
+    /// Replaces the writable fields of a processing filter; required fields must be present. An optional
+    /// `comment` is stored in the actions history.
+    ///
+    /// `PUT /rest/rules/processing-filter/{pk}/` (operation `update_processing_filter`).
+    pub async fn update_processing_filter(
+        &self,
+        pk: i64,
+        body: &crate::types::ProcessingFilter,
+    ) -> Result<crate::types::ProcessingFilter, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a processing filter
+    ///
+    /// Deletes a processing filter. The answer has no body.
+    ///
+    /// `DELETE /rest/rules/processing-filter/{pk}/` (operation `delete_processing_filter`).
+    pub async fn delete_processing_filter(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Partially update a processing filter
+    ///
+    /// Changes only the fields given, without checking for the presence of required fields.
+    /// An optional `comment` is stored in the actions history.
+    ///
+    /// `PATCH /rest/rules/processing-filter/{pk}/` (operation `partial_update_processing_filter`).
+    pub async fn partial_update_processing_filter(
+        &self,
+        pk: i64,
+        body: &crate::types::ProcessingFilterPatch,
+    ) -> Result<crate::types::ProcessingFilter, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "partial_update_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_history`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_history_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListHistoryParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::UserAction, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_history",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::UserActionList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_history", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_history(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List user actions
+    ///
+    /// Lists user actions, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_history_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/history/` (operation `list_history`).
+    pub async fn list_history(
+        &self,
+        params: &crate::operations::ListHistoryParams,
+    ) -> Result<crate::types::UserActionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_history",
+                "/rest/rules/history/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("username", params.username.as_ref())
+            .query_opt("action_type", params.action_type.as_ref())
+            .query_opt("comment", params.comment.as_ref())
+            .query_opt("client_ip", params.client_ip.as_ref())
+            .query_opt("min_date", params.min_date.as_ref())
+            .query_opt("max_date", params.max_date.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a user action
+    ///
+    /// Returns every field of one user action.
+    ///
+    /// `GET /rest/rules/history/{pk}/` (operation `get_history_entry`).
+    pub async fn get_history_entry(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::UserAction, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_history_entry",
+                "/rest/rules/history/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// List the user-action types
+    ///
+    /// Returns every `action_type` a history entry can have, with its title.
+    ///
+    /// `GET /rest/rules/history/get_action_type_list/` (operation `get_history_action_types`).
+    pub async fn get_history_action_types(
+        &self,
+    ) -> Result<crate::types::ActionTypeList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_history_action_types",
+                "/rest/rules/history/get_action_type_list/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::get_alerts_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_alerts_tail_stream<'a>(
+        &'a self,
+        params: &crate::operations::GetAlertsTailParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EveEvent, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "get_alerts_tail",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::EveEventList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("get_alerts_tail", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.get_alerts_tail(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Get the latest alerts
+    ///
+    /// Returns the latest alerts matching a query over a time window, newest first unless
+    /// `ordering` says otherwise. `get_alerts_tail_stream` follows the `next` links.
+    ///
+    /// `GET /rest/rules/es/alerts_tail/` (operation `get_alerts_tail`).
+    pub async fn get_alerts_tail(
+        &self,
+        params: &crate::operations::GetAlertsTailParams,
+    ) -> Result<crate::types::EveEventList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_alerts_tail",
+                "/rest/rules/es/alerts_tail/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::get_events_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_events_tail_stream<'a>(
+        &'a self,
+        params: &crate::operations::GetEventsTailParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EveEvent, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "get_events_tail",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::EveEventList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("get_events_tail", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.get_events_tail(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Get the latest events
+    ///
+    /// Returns the latest events of every type (alerts, flows, protocol records, ...) matching
+    /// a query over a time window. [xsoar] uses it to look up an indicator with
+    /// `qfilter=<field>:<escaped value>`. `get_events_tail_stream` follows the `next` links.
+    ///
+    /// `GET /rest/rules/es/events_tail/` (operation `get_events_tail`).
+    pub async fn get_events_tail(
+        &self,
+        params: &crate::operations::GetEventsTailParams,
+    ) -> Result<crate::types::EveEventList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_events_tail",
+                "/rest/rules/es/events_tail/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Count alerts
+    ///
+    /// Counts the alerts matching a query over a time window. With `prev=true` the count of
+    /// the window of the same length just before is added as `prev_doc_count`.
+    ///
+    /// `GET /rest/rules/es/alerts_count/` (operation `get_alerts_count`).
+    pub async fn get_alerts_count(
+        &self,
+        params: &crate::operations::GetAlertsCountParams,
+    ) -> Result<crate::types::AlertsCount, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_alerts_count",
+                "/rest/rules/es/alerts_count/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("prev", params.prev.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
     }
 }

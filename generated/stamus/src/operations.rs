@@ -2,3 +2,461 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
+///Query and header parameters of [`Client::list_probes`](crate::Client::list_probes).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListProbesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+}
+///Query and header parameters of [`Client::list_probe_templates`](crate::Client::list_probe_templates).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListProbeTemplatesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+}
+///Query and header parameters of [`Client::list_suricata_probes`](crate::Client::list_suricata_probes).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSuricataProbesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+}
+///Query and header parameters of [`Client::list_appliances`](crate::Client::list_appliances).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppliancesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+    /// Only probes of this kind.
+    ///
+    /// Sent as `type`.
+    pub r#type: Option<crate::types::ApplianceType>,
+}
+///Query and header parameters of [`Client::list_devices`](crate::Client::list_devices).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDevicesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+}
+///Query and header parameters of [`Client::list_network_interfaces`](crate::Client::list_network_interfaces).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListNetworkInterfacesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+}
+///Query and header parameters of [`Client::list_host_ids`](crate::Client::list_host_ids).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHostIdsParams {
+    /// Lucene query over the `host_id.*` fields, such as `host_id.services.port:25`.
+    ///
+    /// Sent as `host_id_qfilter`.
+    pub host_id_qfilter: Option<String>,
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page instead of the default 30.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+}
+///Query and header parameters of [`Client::get_threat`](crate::Client::get_threat).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetThreatParams {
+    /// Whether to add the event view of the threat; the Splunk app sends `false`.
+    ///
+    /// Sent as `event_view`.
+    pub event_view: Option<bool>,
+}
+///Query and header parameters of [`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListThreatHistoryIncidentsParams {
+    /// Only incidents at or after this time, in seconds since the Unix epoch.
+    ///
+    /// Sent as `timestamp`.
+    pub timestamp: Option<i64>,
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page instead of the default 30.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+}
+///Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRulesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page instead of the default 30.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Only the rule with this signature identifier.
+    ///
+    /// Sent as `sid`.
+    pub sid: Option<i64>,
+    /// Only rules of the category with this primary key.
+    ///
+    /// Sent as `category`.
+    pub category: Option<i64>,
+    /// Only rules whose message contains each of these comma-separated words (case-insensitive).
+    ///
+    /// Sent as `msg`.
+    pub msg: Option<String>,
+    /// Only rules whose message contains none of these comma-separated words.
+    ///
+    /// Sent as `not_in_msg`.
+    pub not_in_msg: Option<String>,
+    /// Only rules whose text contains each of these comma-separated strings.
+    ///
+    /// Sent as `content`.
+    pub content: Option<String>,
+    /// Only rules whose text contains none of these comma-separated strings.
+    ///
+    /// Sent as `not_in_content`.
+    pub not_in_content: Option<String>,
+    /// Only rules created on or after this day.
+    ///
+    /// Sent as `min_created`.
+    pub min_created: Option<chrono::NaiveDate>,
+    /// Only rules created on or before this day.
+    ///
+    /// Sent as `max_created`.
+    pub max_created: Option<chrono::NaiveDate>,
+    /// Only rules updated on or after this day.
+    ///
+    /// Sent as `min_updated`.
+    pub min_updated: Option<chrono::NaiveDate>,
+    /// Only rules updated on or before this day.
+    ///
+    /// Sent as `max_updated`.
+    pub max_updated: Option<chrono::NaiveDate>,
+    /// Only rules with at least this many hits.
+    ///
+    /// Sent as `hits_min`.
+    pub hits_min: Option<i64>,
+    /// Only rules with at most this many hits.
+    ///
+    /// Sent as `hits_max`.
+    pub hits_max: Option<i64>,
+}
+///Query and header parameters of [`Client::list_rulesets`](crate::Client::list_rulesets).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRulesetsParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+    /// Only rulesets with exactly this description.
+    ///
+    /// Sent as `descr`.
+    pub descr: Option<String>,
+}
+///Query and header parameters of [`Client::list_categories`](crate::Client::list_categories).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCategoriesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page instead of the default 30.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+    /// Only categories of the source with this primary key.
+    ///
+    /// Sent as `source`.
+    pub source: Option<i64>,
+}
+///Query and header parameters of [`Client::list_sources`](crate::Client::list_sources).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSourcesParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+}
+///Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListProcessingFiltersParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page instead of the default 30.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Comma- or space-separated keywords; only objects containing all of them
+    /// (case-insensitively) are returned.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+}
+///Query and header parameters of [`Client::list_history`](crate::Client::list_history).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHistoryParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page instead of the default 30.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Only actions of this user.
+    ///
+    /// Sent as `username`.
+    pub username: Option<String>,
+    /// Only actions of this type (see `get_history_action_types`).
+    ///
+    /// Sent as `action_type`.
+    pub action_type: Option<String>,
+    /// Only actions with exactly this comment.
+    ///
+    /// Sent as `comment`.
+    pub comment: Option<String>,
+    /// Only actions from this address.
+    ///
+    /// Sent as `client_ip`.
+    pub client_ip: Option<String>,
+    /// Only actions on or after this day.
+    ///
+    /// Sent as `min_date`.
+    pub min_date: Option<chrono::NaiveDate>,
+    /// Only actions on or before this day.
+    ///
+    /// Sent as `max_date`.
+    pub max_date: Option<chrono::NaiveDate>,
+}
+///Query and header parameters of [`Client::get_alerts_tail`](crate::Client::get_alerts_tail).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAlertsTailParams {
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Comma-separated names of the probes whose data is searched; all when absent.
+    ///
+    /// Sent as `hosts`.
+    pub hosts: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page, up to 10000.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Elasticsearch field to sort by, descending when preceded by `-`.
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+}
+///Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEventsTailParams {
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Comma-separated names of the probes whose data is searched; all when absent.
+    ///
+    /// Sent as `hosts`.
+    pub hosts: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page, up to 10000.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Elasticsearch field to sort by, descending when preceded by `-`.
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+}
+///Query and header parameters of [`Client::get_alerts_count`](crate::Client::get_alerts_count).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAlertsCountParams {
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Comma-separated names of the probes whose data is searched; all when absent.
+    ///
+    /// Sent as `hosts`.
+    pub hosts: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Whether to add the count of the previous window of the same length.
+    ///
+    /// Sent as `prev`.
+    pub prev: Option<bool>,
+}

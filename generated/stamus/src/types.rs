@@ -2,3 +2,5664 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+/// Titles of the action types, by action type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActionTypeList {
+    /// Title per action type.
+    pub action_type_list: std::collections::BTreeMap<String, String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ActionTypeList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(action_type_list: std::collections::BTreeMap<String, String>) -> Self {
+        Self {
+            action_type_list,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ActionTypeList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ActionTypeList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ActionTypeList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActionTypeList, A::Error> {
+                let mut field_0: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "action_type_list" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ActionTypeList {
+                    action_type_list: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "action_type_list",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Number of alerts in the window (and in the previous one, when asked).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertsCount {
+    /// Alerts in the window.
+    pub doc_count: i64,
+    /// Alerts in the window of the same length just before, with `prev=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev_doc_count: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl AlertsCount {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(doc_count: i64) -> Self {
+        Self {
+            doc_count,
+            prev_doc_count: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertsCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertsCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertsCount object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertsCount, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "doc_count" => field_0 = Some(map.next_value()?),
+                        "prev_doc_count" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertsCount {
+                    doc_count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("doc_count"))?,
+                    prev_doc_count: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The read-only view of any probe, with the fields Stamus and Suricata probes share. Its
+/// `pk` is the one of the full object, which `type` tells where to find.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Appliance {
+    /// Primary key, shared with the full object.
+    pub pk: i64,
+    /// Name of the probe.
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ApplianceType>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Appliance {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(pk: i64, name: String) -> Self {
+        Self {
+            pk,
+            name,
+            r#type: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Appliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Appliance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Appliance object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Appliance, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<ApplianceType>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Appliance {
+                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    r#type: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of appliances in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ApplianceList {
+    /// Number of appliances matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The appliances of this page.
+    pub results: Vec<Appliance>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ApplianceList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<Appliance>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplianceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ApplianceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ApplianceList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplianceList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<Appliance>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ApplianceList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Kind of probe; the full object is under `stamus_appliance` or `suricata_appliance`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplianceType {
+    /// Wire value: `Stamus`.
+    Stamus,
+    /// Wire value: `Suricata`.
+    Suricata,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ApplianceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stamus => "Stamus",
+            Self::Suricata => "Suricata",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ApplianceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Stamus" => Self::Stamus,
+            "Suricata" => Self::Suricata,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ApplianceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ApplianceType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ApplianceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplianceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A rule category of a source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Category {
+    /// Primary key.
+    pub pk: i64,
+    /// Name of the category.
+    pub name: String,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// When the category was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// Primary key of the source the category comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Category {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(pk: i64, name: String) -> Self {
+        Self {
+            pk,
+            name,
+            descr: None,
+            created_date: None,
+            source: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Category;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Category object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Category, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "descr" => field_2 = Some(map.next_value()?),
+                        "created_date" => field_3 = Some(map.next_value()?),
+                        "source" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Category {
+                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    descr: field_2.unwrap_or_default(),
+                    created_date: field_3.unwrap_or_default(),
+                    source: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of categories in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CategoryList {
+    /// Number of categories matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The categories of this page.
+    pub results: Vec<Category>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CategoryList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<Category>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CategoryList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CategoryList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CategoryList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CategoryList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<Category>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CategoryList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"copy": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CopyResult {
+    /// `ok` when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CopyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CopyResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CopyResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "copy" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CopyResult {
+                    copy: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A Django REST framework error with a single message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Detail {
+    /// The message.
+    pub detail: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Detail {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(detail: String) -> Self {
+        Self {
+            detail,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Detail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Detail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Detail object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Detail, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "detail" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Detail {
+                    detail: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("detail"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"disable": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DisableResult {
+    /// `ok` when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for DisableResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DisableResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DisableResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DisableResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "disable" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DisableResult {
+                    disable: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"enable": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EnableResult {
+    /// `ok` when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EnableResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EnableResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnableResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnableResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "enable" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EnableResult {
+                    enable: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A validation map, or a bare message string.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum EsRequestError {
+    ValidationErrors(ValidationErrors),
+    String(String),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for EsRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::ValidationErrors(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The `alert` member of an alert event.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EveAlert {
+    /// Signature identifier of the rule that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_id: Option<i64>,
+    /// Message of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// Classification of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Severity, 1 (highest) to 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<i64>,
+    /// What Suricata did, such as `allowed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EveAlert {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EveAlert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EveAlert object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EveAlert, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "signature_id" => field_0 = Some(map.next_value()?),
+                        "signature" => field_1 = Some(map.next_value()?),
+                        "category" => field_2 = Some(map.next_value()?),
+                        "severity" => field_3 = Some(map.next_value()?),
+                        "action" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EveAlert {
+                    signature_id: field_0.unwrap_or_default(),
+                    signature: field_1.unwrap_or_default(),
+                    category: field_2.unwrap_or_default(),
+                    severity: field_3.unwrap_or_default(),
+                    action: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A Suricata EVE event as stored in Elasticsearch, plus its document `_id`. Only the
+/// common members are named; everything else is kept as is.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EveEvent {
+    /// Elasticsearch document identifier.
+    #[serde(rename = "_id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the event happened (as Suricata wrote it, ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Kind of event, such as `alert`, `flow`, `http`, `dns`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// Source address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src_ip: Option<String>,
+    /// Source port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src_port: Option<i64>,
+    /// Destination address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dest_ip: Option<String>,
+    /// Destination port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dest_port: Option<i64>,
+    /// Transport protocol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proto: Option<String>,
+    /// Application protocol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_proto: Option<String>,
+    /// Identifier of the flow the event belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<i64>,
+    /// Probe that saw the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<EveAlert>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamus: Option<StamusEventInfo>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EveEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EveEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EveEvent object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EveEvent, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<i64>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<EveAlert>> = None;
+                let mut field_12: Option<Option<StamusEventInfo>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_id" => field_0 = Some(map.next_value()?),
+                        "timestamp" => field_1 = Some(map.next_value()?),
+                        "event_type" => field_2 = Some(map.next_value()?),
+                        "src_ip" => field_3 = Some(map.next_value()?),
+                        "src_port" => field_4 = Some(map.next_value()?),
+                        "dest_ip" => field_5 = Some(map.next_value()?),
+                        "dest_port" => field_6 = Some(map.next_value()?),
+                        "proto" => field_7 = Some(map.next_value()?),
+                        "app_proto" => field_8 = Some(map.next_value()?),
+                        "flow_id" => field_9 = Some(map.next_value()?),
+                        "host" => field_10 = Some(map.next_value()?),
+                        "alert" => field_11 = Some(map.next_value()?),
+                        "stamus" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EveEvent {
+                    id: field_0.unwrap_or_default(),
+                    timestamp: field_1.unwrap_or_default(),
+                    event_type: field_2.unwrap_or_default(),
+                    src_ip: field_3.unwrap_or_default(),
+                    src_port: field_4.unwrap_or_default(),
+                    dest_ip: field_5.unwrap_or_default(),
+                    dest_port: field_6.unwrap_or_default(),
+                    proto: field_7.unwrap_or_default(),
+                    app_proto: field_8.unwrap_or_default(),
+                    flow_id: field_9.unwrap_or_default(),
+                    host: field_10.unwrap_or_default(),
+                    alert: field_11.unwrap_or_default(),
+                    stamus: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of events in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EveEventList {
+    /// Number of events matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The events of this page.
+    pub results: Vec<EveEvent>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EveEventList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<EveEvent>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EveEventList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EveEventList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EveEventList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EveEventList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<EveEvent>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EveEventList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One allowed value of a choice field.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct FieldChoice {
+    /// The value sent on the wire (string or number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// Its label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for FieldChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FieldChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FieldChoice object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FieldChoice, A::Error> {
+                let mut field_0: Option<Option<serde_json::Value>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "value" => field_0 = Some(map.next_value()?),
+                        "display_name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FieldChoice {
+                    value: field_0.unwrap_or_default(),
+                    display_name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How DRF describes one field.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct FieldInfo {
+    /// Field type, such as `string`, `integer`, `boolean`, `choice`, `field`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Whether the field must be given on create and update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// Whether the field is set by the server only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Human-readable name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Help shown in forms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_text: Option<String>,
+    /// Maximum length of a string field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<i64>,
+    /// Allowed values of a choice field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<FieldChoice>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for FieldInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FieldInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FieldInfo object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FieldInfo, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<Vec<FieldChoice>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => field_0 = Some(map.next_value()?),
+                        "required" => field_1 = Some(map.next_value()?),
+                        "read_only" => field_2 = Some(map.next_value()?),
+                        "label" => field_3 = Some(map.next_value()?),
+                        "help_text" => field_4 = Some(map.next_value()?),
+                        "max_length" => field_5 = Some(map.next_value()?),
+                        "choices" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FieldInfo {
+                    r#type: field_0.unwrap_or_default(),
+                    required: field_1.unwrap_or_default(),
+                    read_only: field_2.unwrap_or_default(),
+                    label: field_3.unwrap_or_default(),
+                    help_text: field_4.unwrap_or_default(),
+                    max_length: field_5.unwrap_or_default(),
+                    choices: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One condition of a processing filter.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FilterDef {
+    /// Event field tested.
+    pub key: String,
+    /// Value compared with the field (string or number).
+    pub value: serde_json::Value,
+    /// Comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<FilterDefOperator>,
+    /// Whether the value must match the whole field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_string: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FilterDef {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(key: String, value: serde_json::Value) -> Self {
+        Self {
+            key,
+            value,
+            operator: None,
+            full_string: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FilterDef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FilterDef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FilterDef object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FilterDef, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<serde_json::Value> = None;
+                let mut field_2: Option<Option<FilterDefOperator>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "key" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        "operator" => field_2 = Some(map.next_value()?),
+                        "full_string" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FilterDef {
+                    key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    operator: field_2.unwrap_or_default(),
+                    full_string: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterDefOperator {
+    /// Wire value: `equal`.
+    Equal,
+    /// Wire value: `different`.
+    Different,
+    /// Wire value: `contains`.
+    Contains,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FilterDefOperator {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "equal",
+            Self::Different => "different",
+            Self::Contains => "contains",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FilterDefOperator {
+    fn from(value: &str) -> Self {
+        match value {
+            "equal" => Self::Equal,
+            "different" => Self::Different,
+            "contains" => Self::Contains,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FilterDefOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FilterDefOperator {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FilterDefOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FilterDefOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Options of a threshold or suppression.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct FilterOptions {
+    /// Kind of threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<FilterOptionsType>,
+    /// Number of events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Window, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<i64>,
+    /// Address the count is kept for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<FilterOptionsTrack>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for FilterOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FilterOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FilterOptions object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FilterOptions, A::Error> {
+                let mut field_0: Option<Option<FilterOptionsType>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<FilterOptionsTrack>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => field_0 = Some(map.next_value()?),
+                        "count" => field_1 = Some(map.next_value()?),
+                        "seconds" => field_2 = Some(map.next_value()?),
+                        "track" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FilterOptions {
+                    r#type: field_0.unwrap_or_default(),
+                    count: field_1.unwrap_or_default(),
+                    seconds: field_2.unwrap_or_default(),
+                    track: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Address the count is kept for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterOptionsTrack {
+    /// Wire value: `by_src`.
+    BySrc,
+    /// Wire value: `by_dst`.
+    ByDst,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FilterOptionsTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BySrc => "by_src",
+            Self::ByDst => "by_dst",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FilterOptionsTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "by_src" => Self::BySrc,
+            "by_dst" => Self::ByDst,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FilterOptionsTrack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FilterOptionsTrack {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FilterOptionsTrack {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Kind of threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterOptionsType {
+    /// Wire value: `both`.
+    Both,
+    /// Wire value: `limit`.
+    Limit,
+    /// Wire value: `threshold`.
+    Threshold,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FilterOptionsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Both => "both",
+            Self::Limit => "limit",
+            Self::Threshold => "threshold",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FilterOptionsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "both" => Self::Both,
+            "limit" => Self::Limit,
+            "threshold" => Self::Threshold,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FilterOptionsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FilterOptionsType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FilterOptionsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FilterOptionsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// An entry of a Host ID list. The member holding the value depends on the list (`user`,
+/// `name`, `agent`, `hash`, `software_version`) and is kept in the unknown members.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct HostAttribute {
+    /// When it was first seen (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// When it was last seen (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for HostAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HostAttribute;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HostAttribute object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostAttribute, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "first_seen" => field_0 = Some(map.next_value()?),
+                        "last_seen" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HostAttribute {
+                    first_seen: field_0.unwrap_or_default(),
+                    last_seen: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What Host ID knows about one address.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HostIdEntry {
+    /// The address.
+    pub ip: String,
+    pub host_id: HostInfo,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl HostIdEntry {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(ip: String, host_id: HostInfo) -> Self {
+        Self {
+            ip,
+            host_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostIdEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HostIdEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HostIdEntry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostIdEntry, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<HostInfo> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "ip" => field_0 = Some(map.next_value()?),
+                        "host_id" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HostIdEntry {
+                    ip: field_0.ok_or_else(|| clientgen_runtime::de::missing("ip"))?,
+                    host_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("host_id"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of hosts in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HostIdList {
+    /// Number of hosts matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The hosts of this page.
+    pub results: Vec<HostIdEntry>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl HostIdList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<HostIdEntry>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostIdList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HostIdList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HostIdList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostIdList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<HostIdEntry>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HostIdList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Host ID attributes. Only `first_seen` is always there; each list comes with a
+/// `<name>_count`. Lists of user agents, JA3 hashes and SSH clients are named
+/// `http.user_agent`, `tls.ja3` and `ssh.client` (dots included).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HostInfo {
+    /// When the host was first seen.
+    pub first_seen: chrono::DateTime<chrono::Utc>,
+    /// When the host was last seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
+    /// Host names seen for the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<Vec<HostName>>,
+    /// Number of host names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname_count: Option<i64>,
+    /// Services the host offers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<HostService>>,
+    /// Number of services.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services_count: Option<i64>,
+    /// User names seen for the host (each with `user`, `first_seen`, `last_seen`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<Vec<HostAttribute>>,
+    /// Services the host used as a client (each with `name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_service: Option<Vec<HostAttribute>>,
+    /// HTTP user agents the host sent (each with `agent`).
+    #[serde(rename = "http.user_agent")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_user_agent: Option<Vec<HostAttribute>>,
+    /// TLS client fingerprints of the host (each with `hash`).
+    #[serde(rename = "tls.ja3")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_ja3: Option<Vec<HostAttribute>>,
+    /// SSH client versions of the host (each with `software_version`).
+    #[serde(rename = "ssh.client")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssh_client: Option<Vec<HostAttribute>>,
+    /// Roles inferred for the host, such as `domain controller` (each with `name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<HostAttribute>>,
+    /// Network information attached to the address (its shape varies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub net_info: Option<serde_json::Value>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl HostInfo {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(first_seen: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            first_seen,
+            last_seen: None,
+            hostname: None,
+            hostname_count: None,
+            services: None,
+            services_count: None,
+            username: None,
+            client_service: None,
+            http_user_agent: None,
+            tls_ja3: None,
+            ssh_client: None,
+            roles: None,
+            net_info: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HostInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HostInfo object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostInfo, A::Error> {
+                let mut field_0: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_2: Option<Option<Vec<HostName>>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<Vec<HostService>>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<Vec<HostAttribute>>> = None;
+                let mut field_7: Option<Option<Vec<HostAttribute>>> = None;
+                let mut field_8: Option<Option<Vec<HostAttribute>>> = None;
+                let mut field_9: Option<Option<Vec<HostAttribute>>> = None;
+                let mut field_10: Option<Option<Vec<HostAttribute>>> = None;
+                let mut field_11: Option<Option<Vec<HostAttribute>>> = None;
+                let mut field_12: Option<Option<serde_json::Value>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "first_seen" => field_0 = Some(map.next_value()?),
+                        "last_seen" => field_1 = Some(map.next_value()?),
+                        "hostname" => field_2 = Some(map.next_value()?),
+                        "hostname_count" => field_3 = Some(map.next_value()?),
+                        "services" => field_4 = Some(map.next_value()?),
+                        "services_count" => field_5 = Some(map.next_value()?),
+                        "username" => field_6 = Some(map.next_value()?),
+                        "client_service" => field_7 = Some(map.next_value()?),
+                        "http.user_agent" => field_8 = Some(map.next_value()?),
+                        "tls.ja3" => field_9 = Some(map.next_value()?),
+                        "ssh.client" => field_10 = Some(map.next_value()?),
+                        "roles" => field_11 = Some(map.next_value()?),
+                        "net_info" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HostInfo {
+                    first_seen: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("first_seen"))?,
+                    last_seen: field_1.unwrap_or_default(),
+                    hostname: field_2.unwrap_or_default(),
+                    hostname_count: field_3.unwrap_or_default(),
+                    services: field_4.unwrap_or_default(),
+                    services_count: field_5.unwrap_or_default(),
+                    username: field_6.unwrap_or_default(),
+                    client_service: field_7.unwrap_or_default(),
+                    http_user_agent: field_8.unwrap_or_default(),
+                    tls_ja3: field_9.unwrap_or_default(),
+                    ssh_client: field_10.unwrap_or_default(),
+                    roles: field_11.unwrap_or_default(),
+                    net_info: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A host name seen for an address.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HostName {
+    /// The name.
+    pub host: String,
+    /// When it was first seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<chrono::DateTime<chrono::Utc>>,
+    /// When it was last seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl HostName {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(host: String) -> Self {
+        Self {
+            host,
+            first_seen: None,
+            last_seen: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HostName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HostName object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostName, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "host" => field_0 = Some(map.next_value()?),
+                        "first_seen" => field_1 = Some(map.next_value()?),
+                        "last_seen" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HostName {
+                    host: field_0.ok_or_else(|| clientgen_runtime::de::missing("host"))?,
+                    first_seen: field_1.unwrap_or_default(),
+                    last_seen: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A service (protocol and port) the host offers, with the application protocols seen.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HostService {
+    /// Transport protocol.
+    pub proto: String,
+    /// Port number.
+    pub port: i64,
+    /// Application protocols seen on the port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<HostServiceValue>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl HostService {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(proto: String, port: i64) -> Self {
+        Self {
+            proto,
+            port,
+            values: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HostService;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HostService object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostService, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<Vec<HostServiceValue>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "proto" => field_0 = Some(map.next_value()?),
+                        "port" => field_1 = Some(map.next_value()?),
+                        "values" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HostService {
+                    proto: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("proto"))?,
+                    port: field_1.ok_or_else(|| clientgen_runtime::de::missing("port"))?,
+                    values: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An application protocol seen on a service.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct HostServiceValue {
+    /// Application protocol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_proto: Option<String>,
+    /// When it was first seen (ISO 8601, the offset may lack its colon).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// When it was last seen (ISO 8601, the offset may lack its colon).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for HostServiceValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = HostServiceValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HostServiceValue object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostServiceValue, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "app_proto" => field_0 = Some(map.next_value()?),
+                        "first_seen" => field_1 = Some(map.next_value()?),
+                        "last_seen" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(HostServiceValue {
+                    app_proto: field_0.unwrap_or_default(),
+                    first_seen: field_1.unwrap_or_default(),
+                    last_seen: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The events behind an incident.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IncidentEvents {
+    /// EVE events, each with a `stamus` member.
+    pub results: Vec<EveEvent>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl IncidentEvents {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(results: Vec<EveEvent>) -> Self {
+        Self {
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for IncidentEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = IncidentEvents;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a IncidentEvents object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IncidentEvents, A::Error> {
+                let mut field_0: Option<Vec<EveEvent>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "results" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(IncidentEvents {
+                    results: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Django REST framework metadata, the answer to OPTIONS.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Metadata {
+    /// Name of the view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Media types of the responses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renders: Option<Vec<String>>,
+    /// Media types accepted in request bodies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parses: Option<Vec<String>>,
+    /// Fields per method that writes (`POST`, `PUT`), each described by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, FieldInfo>>,
+    >,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Metadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Metadata object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Metadata, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<Vec<String>>> = None;
+                let mut field_3: Option<Option<Vec<String>>> = None;
+                let mut field_4: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            std::collections::BTreeMap<String, FieldInfo>,
+                        >,
+                    >,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "renders" => field_2 = Some(map.next_value()?),
+                        "parses" => field_3 = Some(map.next_value()?),
+                        "actions" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Metadata {
+                    name: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    renders: field_2.unwrap_or_default(),
+                    parses: field_3.unwrap_or_default(),
+                    actions: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A network interface object of a Stamus probe or template.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetworkInterface {
+    /// Primary key.
+    pub pk: i64,
+    /// Interface name.
+    pub name: String,
+    /// Whether the probe captures on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl NetworkInterface {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(pk: i64, name: String) -> Self {
+        Self {
+            pk,
+            name,
+            active: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = NetworkInterface;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NetworkInterface object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkInterface, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "active" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(NetworkInterface {
+                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    active: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of network interfaces in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetworkInterfaceList {
+    /// Number of network interfaces matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The network interfaces of this page.
+    pub results: Vec<NetworkInterface>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl NetworkInterfaceList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<NetworkInterface>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = NetworkInterfaceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NetworkInterfaceList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkInterfaceList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<NetworkInterface>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(NetworkInterfaceList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A network interface as listed in a probe's or template's `interfaces`. Write
+/// `{name, active}`; reads add the `pk` of the `network_interface` object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProbeInterface {
+    /// Primary key of the network interface object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Interface name on the probe.
+    pub name: String,
+    /// Whether the probe captures on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ProbeInterface {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            pk: None,
+            name,
+            active: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProbeInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProbeInterface;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProbeInterface object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProbeInterface, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "active" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProbeInterface {
+                    pk: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    active: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A protocol as listed in a probe's or template's `protocols`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ProbeProtocol {
+    /// Primary key of the protocol object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Protocol name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the protocol is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ProbeProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProbeProtocol;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProbeProtocol object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProbeProtocol, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "active" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProbeProtocol {
+                    pk: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    active: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A Stamus probe template (`stamus_appliance_template`). Probes and templates inheriting
+/// it through `parent_tmpl` follow its changes, except for their `overriden_fields`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProbeTemplate {
+    /// Primary key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Name of the template.
+    pub name: String,
+    /// Free-text description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// Primary key of the template this one inherits from, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_tmpl: Option<Option<i64>>,
+    /// Fields that keep their own value instead of the parent template's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overriden_fields: Option<Vec<String>>,
+    /// Network interfaces of the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<ProbeInterface>>,
+    /// Protocols of the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocols: Option<Vec<ProbeProtocol>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ProbeTemplate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            pk: None,
+            name,
+            descr: None,
+            parent_tmpl: None,
+            overriden_fields: None,
+            interfaces: None,
+            protocols: None,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProbeTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProbeTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProbeTemplate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProbeTemplate, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<Option<Vec<ProbeInterface>>> = None;
+                let mut field_6: Option<Option<Vec<ProbeProtocol>>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "descr" => field_2 = Some(map.next_value()?),
+                        "parent_tmpl" => field_3 = Some(map.next_value()?),
+                        "overriden_fields" => field_4 = Some(map.next_value()?),
+                        "interfaces" => field_5 = Some(map.next_value()?),
+                        "protocols" => field_6 = Some(map.next_value()?),
+                        "comment" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProbeTemplate {
+                    pk: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    descr: field_2.unwrap_or_default(),
+                    parent_tmpl: field_3,
+                    overriden_fields: field_4.unwrap_or_default(),
+                    interfaces: field_5.unwrap_or_default(),
+                    protocols: field_6.unwrap_or_default(),
+                    comment: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of probe templates in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProbeTemplateList {
+    /// Number of probe templates matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The probe templates of this page.
+    pub results: Vec<ProbeTemplate>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ProbeTemplateList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<ProbeTemplate>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProbeTemplateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProbeTemplateList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProbeTemplateList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<ProbeTemplate>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProbeTemplateList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Fields of a probe template to change; the others are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ProbeTemplatePatch {
+    /// Name of the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free-text description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// Primary key of the template to inherit from, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_tmpl: Option<Option<i64>>,
+    /// Fields that keep their own value instead of the parent template's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overriden_fields: Option<Vec<String>>,
+    /// The full new list of network interfaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<ProbeInterface>>,
+    /// The full new list of protocols.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocols: Option<Vec<ProbeProtocol>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProbeTemplatePatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProbeTemplatePatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProbeTemplatePatch, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<Vec<String>>> = None;
+                let mut field_4: Option<Option<Vec<ProbeInterface>>> = None;
+                let mut field_5: Option<Option<Vec<ProbeProtocol>>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "descr" => field_1 = Some(map.next_value()?),
+                        "parent_tmpl" => field_2 = Some(map.next_value()?),
+                        "overriden_fields" => field_3 = Some(map.next_value()?),
+                        "interfaces" => field_4 = Some(map.next_value()?),
+                        "protocols" => field_5 = Some(map.next_value()?),
+                        "comment" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProbeTemplatePatch {
+                    name: field_0.unwrap_or_default(),
+                    descr: field_1.unwrap_or_default(),
+                    parent_tmpl: field_2,
+                    overriden_fields: field_3.unwrap_or_default(),
+                    interfaces: field_4.unwrap_or_default(),
+                    protocols: field_5.unwrap_or_default(),
+                    comment: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A processing filter: events matching every `filter_defs` condition get `action`
+/// (suppress, threshold, tag, ...) in the listed rulesets.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProcessingFilter {
+    /// Primary key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Conditions, all of which must hold.
+    pub filter_defs: Vec<FilterDef>,
+    /// What is done, such as `suppress`, `threshold`, `tag`, `tagkeep`, `send_mail`.
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<FilterOptions>,
+    /// Primary keys of the rulesets the filter applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rulesets: Option<Vec<i64>>,
+    /// Position of the filter in processing order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the filter is applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Event type the filter applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// Whether the filter was imported rather than created here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<bool>,
+    /// User who created it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// When it was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ProcessingFilter {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(filter_defs: Vec<FilterDef>, action: String) -> Self {
+        Self {
+            pk: None,
+            filter_defs,
+            action,
+            options: None,
+            rulesets: None,
+            index: None,
+            description: None,
+            enabled: None,
+            event_type: None,
+            imported: None,
+            username: None,
+            creation_date: None,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProcessingFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProcessingFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProcessingFilter object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessingFilter, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Vec<FilterDef>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<FilterOptions>> = None;
+                let mut field_4: Option<Option<Vec<i64>>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<bool>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<bool>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "filter_defs" => field_1 = Some(map.next_value()?),
+                        "action" => field_2 = Some(map.next_value()?),
+                        "options" => field_3 = Some(map.next_value()?),
+                        "rulesets" => field_4 = Some(map.next_value()?),
+                        "index" => field_5 = Some(map.next_value()?),
+                        "description" => field_6 = Some(map.next_value()?),
+                        "enabled" => field_7 = Some(map.next_value()?),
+                        "event_type" => field_8 = Some(map.next_value()?),
+                        "imported" => field_9 = Some(map.next_value()?),
+                        "username" => field_10 = Some(map.next_value()?),
+                        "creation_date" => field_11 = Some(map.next_value()?),
+                        "comment" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProcessingFilter {
+                    pk: field_0.unwrap_or_default(),
+                    filter_defs: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("filter_defs"))?,
+                    action: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
+                    options: field_3.unwrap_or_default(),
+                    rulesets: field_4.unwrap_or_default(),
+                    index: field_5.unwrap_or_default(),
+                    description: field_6.unwrap_or_default(),
+                    enabled: field_7.unwrap_or_default(),
+                    event_type: field_8.unwrap_or_default(),
+                    imported: field_9.unwrap_or_default(),
+                    username: field_10.unwrap_or_default(),
+                    creation_date: field_11.unwrap_or_default(),
+                    comment: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of processing filters in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProcessingFilterList {
+    /// Number of processing filters matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The processing filters of this page.
+    pub results: Vec<ProcessingFilter>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ProcessingFilterList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<ProcessingFilter>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProcessingFilterList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProcessingFilterList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessingFilterList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<ProcessingFilter>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProcessingFilterList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Fields of a processing filter to change; the others are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ProcessingFilterPatch {
+    /// Conditions, all of which must hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_defs: Option<Vec<FilterDef>>,
+    /// What is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<FilterOptions>,
+    /// Primary keys of the rulesets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rulesets: Option<Vec<i64>>,
+    /// Position in processing order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the filter is applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ProcessingFilterPatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ProcessingFilterPatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessingFilterPatch, A::Error> {
+                let mut field_0: Option<Option<Vec<FilterDef>>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<FilterOptions>> = None;
+                let mut field_3: Option<Option<Vec<i64>>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "filter_defs" => field_0 = Some(map.next_value()?),
+                        "action" => field_1 = Some(map.next_value()?),
+                        "options" => field_2 = Some(map.next_value()?),
+                        "rulesets" => field_3 = Some(map.next_value()?),
+                        "index" => field_4 = Some(map.next_value()?),
+                        "description" => field_5 = Some(map.next_value()?),
+                        "enabled" => field_6 = Some(map.next_value()?),
+                        "comment" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ProcessingFilterPatch {
+                    filter_defs: field_0.unwrap_or_default(),
+                    action: field_1.unwrap_or_default(),
+                    options: field_2.unwrap_or_default(),
+                    rulesets: field_3.unwrap_or_default(),
+                    index: field_4.unwrap_or_default(),
+                    description: field_5.unwrap_or_default(),
+                    enabled: field_6.unwrap_or_default(),
+                    comment: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A signature, with its hit statistics and its versions.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Rule {
+    /// Primary key, the same as `sid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Signature identifier.
+    pub sid: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// Message of the rule.
+    pub msg: String,
+    /// Day the rule was first imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<chrono::NaiveDate>,
+    /// Day the rule last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<chrono::NaiveDate>,
+    /// Number of alerts the rule raised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<i64>,
+    /// Hits over time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_data: Option<Vec<RuleTimelinePoint>>,
+    /// Hits per probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probes: Option<Vec<RuleProbeHits>>,
+    /// The rule as imported for each Suricata version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<RuleAtVersion>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Rule {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(sid: i64, msg: String) -> Self {
+        Self {
+            pk: None,
+            sid,
+            category: None,
+            msg,
+            created: None,
+            updated: None,
+            hits: None,
+            timeline_data: None,
+            probes: None,
+            versions: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Rule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Rule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Rule, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<Category>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Option<chrono::NaiveDate>> = None;
+                let mut field_5: Option<Option<chrono::NaiveDate>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<Vec<RuleTimelinePoint>>> = None;
+                let mut field_8: Option<Option<Vec<RuleProbeHits>>> = None;
+                let mut field_9: Option<Option<Vec<RuleAtVersion>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "sid" => field_1 = Some(map.next_value()?),
+                        "category" => field_2 = Some(map.next_value()?),
+                        "msg" => field_3 = Some(map.next_value()?),
+                        "created" => field_4 = Some(map.next_value()?),
+                        "updated" => field_5 = Some(map.next_value()?),
+                        "hits" => field_6 = Some(map.next_value()?),
+                        "timeline_data" => field_7 = Some(map.next_value()?),
+                        "probes" => field_8 = Some(map.next_value()?),
+                        "versions" => field_9 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Rule {
+                    pk: field_0.unwrap_or_default(),
+                    sid: field_1.ok_or_else(|| clientgen_runtime::de::missing("sid"))?,
+                    category: field_2.unwrap_or_default(),
+                    msg: field_3.ok_or_else(|| clientgen_runtime::de::missing("msg"))?,
+                    created: field_4.unwrap_or_default(),
+                    updated: field_5.unwrap_or_default(),
+                    hits: field_6.unwrap_or_default(),
+                    timeline_data: field_7.unwrap_or_default(),
+                    probes: field_8.unwrap_or_default(),
+                    versions: field_9.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A rule as imported for one Suricata version.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleAtVersion {
+    /// Identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Revision of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rev: Option<i64>,
+    /// Suricata version this text is for (0 for any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The rule text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Whether the rule is active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<bool>,
+    /// Whether the source ships the rule commented out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commented_in_source: Option<bool>,
+    /// When this version was imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// When this version last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// Parsed analysis of the rule by Suricata (JSON; its shape varies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<serde_json::Value>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleAtVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleAtVersion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleAtVersion object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleAtVersion, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<bool>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_8: Option<Option<serde_json::Value>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "rev" => field_1 = Some(map.next_value()?),
+                        "version" => field_2 = Some(map.next_value()?),
+                        "content" => field_3 = Some(map.next_value()?),
+                        "state" => field_4 = Some(map.next_value()?),
+                        "commented_in_source" => field_5 = Some(map.next_value()?),
+                        "imported_date" => field_6 = Some(map.next_value()?),
+                        "updated_date" => field_7 = Some(map.next_value()?),
+                        "analysis" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleAtVersion {
+                    id: field_0.unwrap_or_default(),
+                    rev: field_1.unwrap_or_default(),
+                    version: field_2.unwrap_or_default(),
+                    content: field_3.unwrap_or_default(),
+                    state: field_4.unwrap_or_default(),
+                    commented_in_source: field_5.unwrap_or_default(),
+                    imported_date: field_6.unwrap_or_default(),
+                    updated_date: field_7.unwrap_or_default(),
+                    analysis: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Rule text per ruleset primary key, then per Suricata version.
+pub type RuleContent = std::collections::BTreeMap<
+    String,
+    std::collections::BTreeMap<String, String>,
+>;
+/// One page of rules in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleList {
+    /// Number of rules matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The rules of this page.
+    pub results: Vec<Rule>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<Rule>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<Rule>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Hits of a rule on one probe.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleProbeHits {
+    /// Probe name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<String>,
+    /// Hits on that probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleProbeHits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleProbeHits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleProbeHits object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleProbeHits, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "probe" => field_0 = Some(map.next_value()?),
+                        "hits" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleProbeHits {
+                    probe: field_0.unwrap_or_default(),
+                    hits: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A reference of a rule.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleReference {
+    /// Where the reference leads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Kind of reference, such as `url` or `cve`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The reference as written in the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleReference object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleReference, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "url" => field_0 = Some(map.next_value()?),
+                        "key" => field_1 = Some(map.next_value()?),
+                        "value" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleReference {
+                    url: field_0.unwrap_or_default(),
+                    key: field_1.unwrap_or_default(),
+                    value: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Hits of a rule at one point in time.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleTimelinePoint {
+    /// The time, in milliseconds since the Unix epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<i64>,
+    /// Hits at that time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleTimelinePoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleTimelinePoint object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleTimelinePoint, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "date" => field_0 = Some(map.next_value()?),
+                        "hits" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleTimelinePoint {
+                    date: field_0.unwrap_or_default(),
+                    hits: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A ruleset, the rules of some sources and categories pushed to probes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Ruleset {
+    /// Primary key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Name of the ruleset.
+    pub name: String,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// When the ruleset was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the ruleset last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether the ruleset changed since it was last tested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub need_test: Option<bool>,
+    /// Whether the last test passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validity: Option<bool>,
+    /// Errors of the last test (text or JSON, as Suricata reported them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<serde_json::Value>,
+    /// Warnings of the last test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<serde_json::Value>,
+    /// Number of active rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_count: Option<i64>,
+    /// Primary keys of the sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<i64>>,
+    /// Primary keys of the categories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<i64>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Ruleset {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            pk: None,
+            name,
+            descr: None,
+            created_date: None,
+            updated_date: None,
+            need_test: None,
+            validity: None,
+            errors: None,
+            warnings: None,
+            rules_count: None,
+            sources: None,
+            categories: None,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Ruleset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Ruleset;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Ruleset object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ruleset, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<serde_json::Value>> = None;
+                let mut field_8: Option<Option<serde_json::Value>> = None;
+                let mut field_9: Option<Option<i64>> = None;
+                let mut field_10: Option<Option<Vec<i64>>> = None;
+                let mut field_11: Option<Option<Vec<i64>>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "descr" => field_2 = Some(map.next_value()?),
+                        "created_date" => field_3 = Some(map.next_value()?),
+                        "updated_date" => field_4 = Some(map.next_value()?),
+                        "need_test" => field_5 = Some(map.next_value()?),
+                        "validity" => field_6 = Some(map.next_value()?),
+                        "errors" => field_7 = Some(map.next_value()?),
+                        "warnings" => field_8 = Some(map.next_value()?),
+                        "rules_count" => field_9 = Some(map.next_value()?),
+                        "sources" => field_10 = Some(map.next_value()?),
+                        "categories" => field_11 = Some(map.next_value()?),
+                        "comment" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Ruleset {
+                    pk: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    descr: field_2.unwrap_or_default(),
+                    created_date: field_3.unwrap_or_default(),
+                    updated_date: field_4.unwrap_or_default(),
+                    need_test: field_5.unwrap_or_default(),
+                    validity: field_6.unwrap_or_default(),
+                    errors: field_7.unwrap_or_default(),
+                    warnings: field_8.unwrap_or_default(),
+                    rules_count: field_9.unwrap_or_default(),
+                    sources: field_10.unwrap_or_default(),
+                    categories: field_11.unwrap_or_default(),
+                    comment: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Names the ruleset an enable or disable applies to.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesetAction {
+    /// Primary key of the ruleset.
+    pub ruleset: i64,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesetAction {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(ruleset: i64) -> Self {
+        Self {
+            ruleset,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesetAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesetAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesetAction object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesetAction, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "ruleset" => field_0 = Some(map.next_value()?),
+                        "comment" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesetAction {
+                    ruleset: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("ruleset"))?,
+                    comment: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Name of the copy.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesetCopy {
+    /// Name of the new ruleset.
+    pub name: String,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesetCopy {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesetCopy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesetCopy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesetCopy object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesetCopy, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "comment" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesetCopy {
+                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    comment: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of rulesets in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesetList {
+    /// Number of rulesets matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The rulesets of this page.
+    pub results: Vec<Ruleset>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesetList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<Ruleset>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesetList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesetList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesetList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesetList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<Ruleset>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesetList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Fields of a ruleset to change; the others are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RulesetPatch {
+    /// Name of the ruleset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// Primary keys of the sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<i64>>,
+    /// Primary keys of the categories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<i64>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RulesetPatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesetPatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesetPatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesetPatch, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<Vec<i64>>> = None;
+                let mut field_3: Option<Option<Vec<i64>>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "descr" => field_1 = Some(map.next_value()?),
+                        "sources" => field_2 = Some(map.next_value()?),
+                        "categories" => field_3 = Some(map.next_value()?),
+                        "comment" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesetPatch {
+                    name: field_0.unwrap_or_default(),
+                    descr: field_1.unwrap_or_default(),
+                    sources: field_2.unwrap_or_default(),
+                    categories: field_3.unwrap_or_default(),
+                    comment: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A rule source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Source {
+    /// Primary key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Name of the source.
+    pub name: String,
+    pub method: SourceMethod,
+    pub datatype: SourceDatatype,
+    /// Where to download the source (method `http`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<Option<String>>,
+    /// Key sent to the download server, when it needs one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authkey: Option<Option<String>>,
+    /// Whether the download server's certificate is checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert_verif: Option<bool>,
+    /// Whether IP reputation files of the source are used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_iprep: Option<bool>,
+    /// Whether the download goes through the system proxy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_sys_proxy: Option<bool>,
+    /// Version of the source format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// When the source was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the source was last updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Source {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String, method: SourceMethod, datatype: SourceDatatype) -> Self {
+        Self {
+            pk: None,
+            name,
+            method,
+            datatype,
+            uri: None,
+            authkey: None,
+            cert_verif: None,
+            use_iprep: None,
+            use_sys_proxy: None,
+            version: None,
+            created_date: None,
+            updated_date: None,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Source;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Source object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Source, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<SourceMethod> = None;
+                let mut field_3: Option<SourceDatatype> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<bool>> = None;
+                let mut field_8: Option<Option<bool>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "method" => field_2 = Some(map.next_value()?),
+                        "datatype" => field_3 = Some(map.next_value()?),
+                        "uri" => field_4 = Some(map.next_value()?),
+                        "authkey" => field_5 = Some(map.next_value()?),
+                        "cert_verif" => field_6 = Some(map.next_value()?),
+                        "use_iprep" => field_7 = Some(map.next_value()?),
+                        "use_sys_proxy" => field_8 = Some(map.next_value()?),
+                        "version" => field_9 = Some(map.next_value()?),
+                        "created_date" => field_10 = Some(map.next_value()?),
+                        "updated_date" => field_11 = Some(map.next_value()?),
+                        "comment" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Source {
+                    pk: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    method: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("method"))?,
+                    datatype: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("datatype"))?,
+                    uri: field_4,
+                    authkey: field_5,
+                    cert_verif: field_6.unwrap_or_default(),
+                    use_iprep: field_7.unwrap_or_default(),
+                    use_sys_proxy: field_8.unwrap_or_default(),
+                    version: field_9.unwrap_or_default(),
+                    created_date: field_10.unwrap_or_default(),
+                    updated_date: field_11,
+                    comment: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What the source contains.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SourceDatatype {
+    /// An archive of rule files.
+    ///
+    /// Wire value: `sigs`.
+    Sigs,
+    /// A single rule file.
+    ///
+    /// Wire value: `sig`.
+    Sig,
+    /// Another file used by rules.
+    ///
+    /// Wire value: `other`.
+    Other,
+    /// A base64 dataset.
+    ///
+    /// Wire value: `b64dataset`.
+    B64dataset,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SourceDatatype {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sigs => "sigs",
+            Self::Sig => "sig",
+            Self::Other => "other",
+            Self::B64dataset => "b64dataset",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SourceDatatype {
+    fn from(value: &str) -> Self {
+        match value {
+            "sigs" => Self::Sigs,
+            "sig" => Self::Sig,
+            "other" => Self::Other,
+            "b64dataset" => Self::B64dataset,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SourceDatatype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SourceDatatype {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SourceDatatype {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceDatatype {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One page of sources in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceList {
+    /// Number of sources matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The sources of this page.
+    pub results: Vec<Source>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SourceList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<Source>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<Source>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourceList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How the source is obtained.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SourceMethod {
+    /// Downloaded from `uri`.
+    ///
+    /// Wire value: `http`.
+    Http,
+    /// Uploaded as a file.
+    ///
+    /// Wire value: `local`.
+    Local,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SourceMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Local => "local",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SourceMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "http" => Self::Http,
+            "local" => Self::Local,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SourceMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SourceMethod {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SourceMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Fields of a source to change; the others are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SourcePatch {
+    /// Name of the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where to download the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<Option<String>>,
+    /// Key sent to the download server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authkey: Option<Option<String>>,
+    /// Whether the download server's certificate is checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert_verif: Option<bool>,
+    /// Whether IP reputation files of the source are used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_iprep: Option<bool>,
+    /// Whether the download goes through the system proxy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_sys_proxy: Option<bool>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SourcePatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourcePatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourcePatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourcePatch, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut field_4: Option<Option<bool>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "uri" => field_1 = Some(map.next_value()?),
+                        "authkey" => field_2 = Some(map.next_value()?),
+                        "cert_verif" => field_3 = Some(map.next_value()?),
+                        "use_iprep" => field_4 = Some(map.next_value()?),
+                        "use_sys_proxy" => field_5 = Some(map.next_value()?),
+                        "comment" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourcePatch {
+                    name: field_0.unwrap_or_default(),
+                    uri: field_1,
+                    authkey: field_2,
+                    cert_verif: field_3.unwrap_or_default(),
+                    use_iprep: field_4.unwrap_or_default(),
+                    use_sys_proxy: field_5.unwrap_or_default(),
+                    comment: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A Stamus device, read-only; SCS itself always has primary key 1.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StamusDevice {
+    /// Primary key; a probe's `stamusdevice_id` points here.
+    pub pk: i64,
+    /// Name of the device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl StamusDevice {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(pk: i64) -> Self {
+        Self {
+            pk,
+            name: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StamusDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StamusDevice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StamusDevice object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StamusDevice, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StamusDevice {
+                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
+                    name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of Stamus devices in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StamusDeviceList {
+    /// Number of Stamus devices matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The Stamus devices of this page.
+    pub results: Vec<StamusDevice>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl StamusDeviceList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<StamusDevice>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StamusDeviceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StamusDeviceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StamusDeviceList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StamusDeviceList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<StamusDevice>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StamusDeviceList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What SCS attached to an event behind an incident.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct StamusEventInfo {
+    /// The asset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// The offender.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Kill-chain phase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kill_chain: Option<String>,
+    /// Identifier of the threat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_id: Option<i64>,
+    /// Name of the threat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_name: Option<String>,
+    /// Identifier of the family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_id: Option<i64>,
+    /// Name of the family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for StamusEventInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StamusEventInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StamusEventInfo object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StamusEventInfo, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "asset" => field_0 = Some(map.next_value()?),
+                        "source" => field_1 = Some(map.next_value()?),
+                        "kill_chain" => field_2 = Some(map.next_value()?),
+                        "threat_id" => field_3 = Some(map.next_value()?),
+                        "threat_name" => field_4 = Some(map.next_value()?),
+                        "family_id" => field_5 = Some(map.next_value()?),
+                        "family_name" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StamusEventInfo {
+                    asset: field_0.unwrap_or_default(),
+                    source: field_1.unwrap_or_default(),
+                    kill_chain: field_2.unwrap_or_default(),
+                    threat_id: field_3.unwrap_or_default(),
+                    threat_name: field_4.unwrap_or_default(),
+                    family_id: field_5.unwrap_or_default(),
+                    family_name: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A Stamus probe (`stamus_appliance`), with its parameters writable. It can inherit a
+/// template through `parent_tmpl`; fields listed in `overriden_fields` keep their own value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StamusProbe {
+    /// Primary key, shared with the `appliances` view of the probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Name of the probe.
+    pub name: String,
+    /// Free-text description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// Primary key of the `stamus_device` of this probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamusdevice_id: Option<Option<i64>>,
+    /// Primary key of the template the probe inherits from, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_tmpl: Option<Option<i64>>,
+    /// Fields that keep their own value instead of the template's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overriden_fields: Option<Vec<String>>,
+    /// Network interfaces of the probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<ProbeInterface>>,
+    /// Protocols of the probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocols: Option<Vec<ProbeProtocol>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl StamusProbe {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            pk: None,
+            name,
+            descr: None,
+            stamusdevice_id: None,
+            parent_tmpl: None,
+            overriden_fields: None,
+            interfaces: None,
+            protocols: None,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StamusProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StamusProbe;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StamusProbe object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StamusProbe, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<Vec<String>>> = None;
+                let mut field_6: Option<Option<Vec<ProbeInterface>>> = None;
+                let mut field_7: Option<Option<Vec<ProbeProtocol>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "descr" => field_2 = Some(map.next_value()?),
+                        "stamusdevice_id" => field_3 = Some(map.next_value()?),
+                        "parent_tmpl" => field_4 = Some(map.next_value()?),
+                        "overriden_fields" => field_5 = Some(map.next_value()?),
+                        "interfaces" => field_6 = Some(map.next_value()?),
+                        "protocols" => field_7 = Some(map.next_value()?),
+                        "comment" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StamusProbe {
+                    pk: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    descr: field_2.unwrap_or_default(),
+                    stamusdevice_id: field_3,
+                    parent_tmpl: field_4,
+                    overriden_fields: field_5.unwrap_or_default(),
+                    interfaces: field_6.unwrap_or_default(),
+                    protocols: field_7.unwrap_or_default(),
+                    comment: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of Stamus probes in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StamusProbeList {
+    /// Number of Stamus probes matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The Stamus probes of this page.
+    pub results: Vec<StamusProbe>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl StamusProbeList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<StamusProbe>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StamusProbeList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StamusProbeList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StamusProbeList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StamusProbeList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<StamusProbe>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StamusProbeList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Fields of a Stamus probe to change; the others are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct StamusProbePatch {
+    /// Name of the probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free-text description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// Primary key of the template to inherit from, or null to stop inheriting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_tmpl: Option<Option<i64>>,
+    /// Fields that keep their own value instead of the template's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overriden_fields: Option<Vec<String>>,
+    /// The full new list of network interfaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<ProbeInterface>>,
+    /// The full new list of protocols.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocols: Option<Vec<ProbeProtocol>>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for StamusProbePatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = StamusProbePatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StamusProbePatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StamusProbePatch, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<Vec<String>>> = None;
+                let mut field_4: Option<Option<Vec<ProbeInterface>>> = None;
+                let mut field_5: Option<Option<Vec<ProbeProtocol>>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "descr" => field_1 = Some(map.next_value()?),
+                        "parent_tmpl" => field_2 = Some(map.next_value()?),
+                        "overriden_fields" => field_3 = Some(map.next_value()?),
+                        "interfaces" => field_4 = Some(map.next_value()?),
+                        "protocols" => field_5 = Some(map.next_value()?),
+                        "comment" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(StamusProbePatch {
+                    name: field_0.unwrap_or_default(),
+                    descr: field_1.unwrap_or_default(),
+                    parent_tmpl: field_2,
+                    overriden_fields: field_3.unwrap_or_default(),
+                    interfaces: field_4.unwrap_or_default(),
+                    protocols: field_5.unwrap_or_default(),
+                    comment: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A Suricata probe (`suricata_appliance`), with its parameters writable.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SuricataProbe {
+    /// Primary key, shared with the `appliances` view of the probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Name of the probe.
+    pub name: String,
+    /// Free-text description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SuricataProbe {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            pk: None,
+            name,
+            descr: None,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SuricataProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SuricataProbe;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SuricataProbe object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SuricataProbe, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "descr" => field_2 = Some(map.next_value()?),
+                        "comment" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SuricataProbe {
+                    pk: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    descr: field_2.unwrap_or_default(),
+                    comment: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of Suricata probes in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SuricataProbeList {
+    /// Number of Suricata probes matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The Suricata probes of this page.
+    pub results: Vec<SuricataProbe>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SuricataProbeList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<SuricataProbe>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SuricataProbeList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SuricataProbeList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SuricataProbeList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SuricataProbeList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<SuricataProbe>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SuricataProbeList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Fields of a Suricata probe to change; the others are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SuricataProbePatch {
+    /// Name of the probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free-text description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descr: Option<String>,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SuricataProbePatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SuricataProbePatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SuricataProbePatch, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "descr" => field_1 = Some(map.next_value()?),
+                        "comment" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SuricataProbePatch {
+                    name: field_0.unwrap_or_default(),
+                    descr: field_1.unwrap_or_default(),
+                    comment: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A threat definition. Only `name` is known to be always there.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Threat {
+    /// Identifier of the threat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Name of the threat.
+    pub name: String,
+    /// What the threat is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Threat {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            id: None,
+            name,
+            description: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Threat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Threat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Threat object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Threat, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Threat {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An asset reaching a kill-chain phase for a threat.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ThreatHistoryIncident {
+    /// Identifier of the incident; give it to `get_threat_history_incident_events`.
+    pub id: i64,
+    /// When it happened (ISO 8601 with an offset).
+    pub timestamp: String,
+    /// The asset, usually an IP address.
+    pub target: String,
+    /// Kind of asset, such as `ip`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<String>,
+    /// Kill-chain phase reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kill_chain: Option<String>,
+    /// Identifier of the threat (see `get_threat`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_id: Option<i64>,
+    /// Name of the threat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// Description of the threat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_description: Option<String>,
+    /// Link to the threat in SCS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_link: Option<String>,
+    /// Identifier of the threat family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_id: Option<i64>,
+    /// Name of the threat family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// Description of the family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_description: Option<String>,
+    /// Link to the family in SCS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_link: Option<String>,
+    /// Tenant the incident belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ThreatHistoryIncident {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: i64, timestamp: String, target: String) -> Self {
+        Self {
+            id,
+            timestamp,
+            target,
+            target_type: None,
+            kill_chain: None,
+            threat_id: None,
+            threat: None,
+            threat_description: None,
+            threat_link: None,
+            family_id: None,
+            family: None,
+            family_description: None,
+            family_link: None,
+            tenant: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ThreatHistoryIncident;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ThreatHistoryIncident object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThreatHistoryIncident, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<i64>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "timestamp" => field_1 = Some(map.next_value()?),
+                        "target" => field_2 = Some(map.next_value()?),
+                        "target_type" => field_3 = Some(map.next_value()?),
+                        "kill_chain" => field_4 = Some(map.next_value()?),
+                        "threat_id" => field_5 = Some(map.next_value()?),
+                        "threat" => field_6 = Some(map.next_value()?),
+                        "threat_description" => field_7 = Some(map.next_value()?),
+                        "threat_link" => field_8 = Some(map.next_value()?),
+                        "family_id" => field_9 = Some(map.next_value()?),
+                        "family" => field_10 = Some(map.next_value()?),
+                        "family_description" => field_11 = Some(map.next_value()?),
+                        "family_link" => field_12 = Some(map.next_value()?),
+                        "tenant" => field_13 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ThreatHistoryIncident {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    timestamp: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("timestamp"))?,
+                    target: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("target"))?,
+                    target_type: field_3.unwrap_or_default(),
+                    kill_chain: field_4.unwrap_or_default(),
+                    threat_id: field_5.unwrap_or_default(),
+                    threat: field_6.unwrap_or_default(),
+                    threat_description: field_7.unwrap_or_default(),
+                    threat_link: field_8.unwrap_or_default(),
+                    family_id: field_9.unwrap_or_default(),
+                    family: field_10.unwrap_or_default(),
+                    family_description: field_11.unwrap_or_default(),
+                    family_link: field_12.unwrap_or_default(),
+                    tenant: field_13.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of incidents in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ThreatHistoryIncidentList {
+    /// Number of incidents matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The incidents of this page.
+    pub results: Vec<ThreatHistoryIncident>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ThreatHistoryIncidentList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<ThreatHistoryIncident>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ThreatHistoryIncidentList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ThreatHistoryIncidentList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThreatHistoryIncidentList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<ThreatHistoryIncident>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ThreatHistoryIncidentList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An action a user performed. `description_raw` is the description with `{key}`
+/// placeholders, each defined in `ua_objects`; `description` is the rendered text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserAction {
+    /// Primary key.
+    pub pk: i64,
+    /// Kind of action (see `get_history_action_types`).
+    pub action_type: String,
+    /// When it happened.
+    pub date: chrono::DateTime<chrono::Utc>,
+    /// Comment given with the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Option<String>>,
+    /// Primary key of the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<Option<i64>>,
+    /// Name of the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Address the action came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<Option<String>>,
+    /// Title of the action type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Rendered description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Description template with `{key}` placeholders defined in `ua_objects`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_raw: Option<String>,
+    /// The objects the placeholders of `description_raw` stand for, by key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ua_objects: Option<std::collections::BTreeMap<String, UserActionObject>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl UserAction {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        pk: i64,
+        action_type: String,
+        date: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            pk,
+            action_type,
+            date,
+            comment: None,
+            user: None,
+            username: None,
+            client_ip: None,
+            title: None,
+            description: None,
+            description_raw: None,
+            ua_objects: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UserAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserAction object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserAction, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<
+                    Option<std::collections::BTreeMap<String, UserActionObject>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => field_0 = Some(map.next_value()?),
+                        "action_type" => field_1 = Some(map.next_value()?),
+                        "date" => field_2 = Some(map.next_value()?),
+                        "comment" => field_3 = Some(map.next_value()?),
+                        "user" => field_4 = Some(map.next_value()?),
+                        "username" => field_5 = Some(map.next_value()?),
+                        "client_ip" => field_6 = Some(map.next_value()?),
+                        "title" => field_7 = Some(map.next_value()?),
+                        "description" => field_8 = Some(map.next_value()?),
+                        "description_raw" => field_9 = Some(map.next_value()?),
+                        "ua_objects" => field_10 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UserAction {
+                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
+                    action_type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("action_type"))?,
+                    date: field_2.ok_or_else(|| clientgen_runtime::de::missing("date"))?,
+                    comment: field_3,
+                    user: field_4,
+                    username: field_5.unwrap_or_default(),
+                    client_ip: field_6,
+                    title: field_7.unwrap_or_default(),
+                    description: field_8.unwrap_or_default(),
+                    description_raw: field_9.unwrap_or_default(),
+                    ua_objects: field_10.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of user actions in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserActionList {
+    /// Number of user actions matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The user actions of this page.
+    pub results: Vec<UserAction>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl UserActionList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<UserAction>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserActionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UserActionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserActionList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserActionList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<UserAction>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => field_0 = Some(map.next_value()?),
+                        "next" => field_1 = Some(map.next_value()?),
+                        "previous" => field_2 = Some(map.next_value()?),
+                        "results" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UserActionList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An object a history entry refers to. Objects that still exist carry `type` and `pk`
+/// (`sid` for rules); deleted ones lose `pk`, and some (transformations, ...) only have
+/// `value`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct UserActionObject {
+    /// Kind of object, such as `rule`, `ruleset`, `category`, `user`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Primary key of the object, when it still exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Signature identifier, for rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<i64>,
+    /// Text shown for the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for UserActionObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UserActionObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserActionObject object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserActionObject, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => field_0 = Some(map.next_value()?),
+                        "pk" => field_1 = Some(map.next_value()?),
+                        "sid" => field_2 = Some(map.next_value()?),
+                        "value" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UserActionObject {
+                    r#type: field_0.unwrap_or_default(),
+                    pk: field_1.unwrap_or_default(),
+                    sid: field_2.unwrap_or_default(),
+                    value: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Messages per field; errors not tied to one field are under `non_field_errors`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ValidationErrors {
+    /// Errors about the object as a whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_field_errors: Option<Vec<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, Vec<String>>,
+}
+impl<'de> serde::Deserialize<'de> for ValidationErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ValidationErrors;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ValidationErrors object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ValidationErrors, A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut additional_properties = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "non_field_errors" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ValidationErrors {
+                    non_field_errors: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
