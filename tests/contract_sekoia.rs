@@ -5,11 +5,12 @@
 use integration_tests::prism::Prism;
 use sekoia_client::operations::{
     DeleteRuleParams, GetAlertParams, GetEventSearchJobEventsParams, ListAlertsParams,
-    ListCaseCommentsParams, ListCasesParams, ListRulesParams,
+    ListCaseCommentsParams, ListCaseTagsParams, ListCasesParams, ListRulesParams,
 };
 use sekoia_client::types::{
-    AlertUpdate, AlertWorkflowUpdate, CaseCommentCreate, CaseCreate, CasePriority, CaseUpdate,
-    CommentCreate, EventSearchJobCreate, InvitationCreate, RuleCreate, SortDirection,
+    AlertUpdate, AlertWorkflowUpdate, CaseAlerts, CaseCommentCreate, CaseCreate, CaseEvents,
+    CasePriority, CaseUpdate, CommentCreate, CountermeasureComment, CountermeasureDecision,
+    EventSearchJobCreate, InvitationCreate, RuleCreate, SortDirection,
 };
 use sekoia_client::Client;
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ const ALERT: &str = "ALWxYz12";
 const CASE: &str = "9f8e7d6c-5b4a-4321-8fed-cba987654321";
 const JOB: &str = "c4f1e2d3-b4a5-4697-8899-aabbccddeeff";
 const COMMUNITY: &str = "88dcb0c6-4efe-4256-95f1-40d2c4fefefd";
+const EVENT: &str = "6f0f6e1c-4a1b-4c2d-9e3f-0a1b2c3d4e5f";
+const COUNTERMEASURE: &str = "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
 
 fn uuid(text: &str) -> uuid::Uuid {
     text.parse().expect("uuid")
@@ -137,6 +140,19 @@ async fn every_operation_conforms_to_the_spec() {
         "create_alert_comment",
         client.create_alert_comment(ALERT, &comment).await,
     );
+    let mut decision = CountermeasureComment::new("Source address blocked".into());
+    decision.author = Some("automation".into());
+    let decision = CountermeasureDecision::new(decision);
+    prism.check(
+        "activate_countermeasure",
+        client
+            .activate_countermeasure(COUNTERMEASURE, &decision)
+            .await,
+    );
+    prism.check(
+        "deny_countermeasure",
+        client.deny_countermeasure(COUNTERMEASURE, &decision).await,
+    );
 
     // Cases.
     let params = ListCasesParams {
@@ -167,7 +183,71 @@ async fn every_operation_conforms_to_the_spec() {
             .create_case_comment(CASE, &CaseCommentCreate::new("Isolated the host".into()))
             .await,
     );
+    prism.check("list_case_alerts", client.list_case_alerts(CASE).await);
+    let alerts = CaseAlerts::new(vec!["5b1d7f2e-8a3c-4e6f-9d0b-1c2a3b4c5d6e".into()]);
+    prism.check(
+        "add_case_alerts",
+        client.add_case_alerts(CASE, &alerts).await,
+    );
+    prism.check(
+        "replace_case_alerts",
+        client.replace_case_alerts(CASE, &alerts).await,
+    );
+    prism.check(
+        "add_case_events",
+        client
+            .add_case_events(CASE, &CaseEvents::new(vec![EVENT.into()]))
+            .await,
+    );
+    prism.check(
+        "remove_case_event",
+        client.remove_case_event(CASE, uuid(EVENT)).await,
+    );
+    let params = ListCaseTagsParams {
+        limit: Some(20),
+        offset: Some(0),
+        community_uuid: Some(uuid(COMMUNITY)),
+    };
+    prism.check("list_case_tags", client.list_case_tags(&params).await);
     prism.check("delete_case", client.delete_case(CASE).await);
+
+    // Configuration objects.
+    prism.check(
+        "get_intake",
+        client
+            .get_intake("2d4b8f3a-6c1e-4f7a-9b2d-3e5f7a9c1b2d")
+            .await,
+    );
+    prism.check(
+        "get_entity",
+        client
+            .get_entity("6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d")
+            .await,
+    );
+    prism.check(
+        "get_custom_status",
+        client
+            .get_custom_status(uuid("3c1e7a52-6f0d-4b8e-9a21-5d4c3b2a1f00"))
+            .await,
+    );
+    prism.check(
+        "get_custom_priority",
+        client
+            .get_custom_priority(uuid("7d2b9c41-0e5f-4a36-b8c7-1f2e3d4c5b6a"))
+            .await,
+    );
+    prism.check(
+        "get_custom_verdict",
+        client
+            .get_custom_verdict(uuid("a9e8d7c6-b5a4-4392-8f1e-0d9c8b7a6e5d"))
+            .await,
+    );
+    prism.check(
+        "get_kill_chain_stage",
+        client
+            .get_kill_chain_stage("0c9b8a7d-6e5f-4d3c-2b1a-0f9e8d7c6b5a")
+            .await,
+    );
 
     // API keys.
     prism.check("validate_api_key", client.validate_api_key().await);

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use sekoia_client::operations::{
     DeleteRuleParams, GetAlertParams, GetEventSearchJobEventsParams, ListAlertsParams,
-    ListCaseCommentsParams, ListCasesParams, ListRulesParams,
+    ListCaseCommentsParams, ListCaseTagsParams, ListCasesParams, ListRulesParams,
 };
 use sekoia_client::types::{
-    AlertUpdate, AlertWorkflowUpdate, CaseCommentCreate, CaseCreate, CasePriority, CaseUpdate,
-    CommentCreate, EventSearchJobCreate, EventSearchJobStatus, InvitationCreate, RuleCreate,
-    SortDirection,
+    AlertUpdate, AlertWorkflowUpdate, CaseAlerts, CaseCommentCreate, CaseCreate, CaseEvents,
+    CasePriority, CaseUpdate, CommentCreate, CountermeasureComment, CountermeasureDecision,
+    EventSearchJobCreate, EventSearchJobStatus, InvitationCreate, RuleCreate, SortDirection,
 };
 use sekoia_client::{Client, Error};
 use serde_json::{json, Value};
@@ -24,6 +24,8 @@ const ALERT_UUID: &str = "5b1d7f2e-8a3c-4e6f-9d0b-1c2a3b4c5d6e";
 const CASE_UUID: &str = "9f8e7d6c-5b4a-4321-8fed-cba987654321";
 const JOB_UUID: &str = "c4f1e2d3-b4a5-4697-8899-aabbccddeeff";
 const COMMUNITY: &str = "88dcb0c6-4efe-4256-95f1-40d2c4fefefd";
+const EVENT_ID: &str = "6f0f6e1c-4a1b-4c2d-9e3f-0a1b2c3d4e5f";
+const COUNTERMEASURE: &str = "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
 
 /// A server, and a client pointed at it under the automation library's `/api/v1` prefix.
 async fn setup() -> (MockServer, Client) {
@@ -664,6 +666,375 @@ async fn case_comments_are_listed_and_created() {
         .expect("listed");
     assert_eq!(received(&server).await.url.query(), Some("direction=asc"));
     assert_eq!(listed.total, 1);
+}
+
+#[tokio::test]
+async fn list_case_alerts_decodes_the_alerts() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/cases/{CASE_UUID}/alerts"),
+        200,
+        json!({"total": 1, "has_more": false, "items": [alert_json()]}),
+    )
+    .await;
+    let listed = client.list_case_alerts(CASE_UUID).await.expect("listed");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(listed.total, Some(1));
+    assert_eq!(listed.items[0].short_id.as_deref(), Some("ALWxYz12"));
+    assert_eq!(listed.items[0].created_at, Some(1714560000));
+}
+
+#[tokio::test]
+async fn add_case_alerts_patches_the_alert_list() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "PATCH",
+        &format!("/api/v1/sic/cases/{CASE_UUID}/alerts"),
+        200,
+        json!({"status": "ok"}),
+    )
+    .await;
+    let body = CaseAlerts::new(vec![ALERT_UUID.into(), "ALWxYz12".into()]);
+    let result = client
+        .add_case_alerts(CASE_UUID, &body)
+        .await
+        .expect("attached");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert_eq!(
+        json_body(&request),
+        json!({"alerts": [ALERT_UUID, "ALWxYz12"]})
+    );
+    assert_eq!(result.status.as_deref(), Some("ok"));
+}
+
+#[tokio::test]
+async fn replace_case_alerts_posts_the_complete_list() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "POST",
+        &format!("/api/v1/sic/cases/{CASE_UUID}/alerts"),
+        200,
+        json!({"status": "replaced", "count": 1}),
+    )
+    .await;
+    let body = CaseAlerts::new(vec![ALERT_UUID.into()]);
+    let result = client
+        .replace_case_alerts(CASE_UUID, &body)
+        .await
+        .expect("replaced");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"alerts": [ALERT_UUID]})
+    );
+    assert_eq!(result.status.as_deref(), Some("replaced"));
+    assert_eq!(result.additional_properties.value("count"), Some(json!(1)));
+}
+
+#[tokio::test]
+async fn add_case_events_posts_the_event_ids() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "POST",
+        &format!("/api/v1/sic/cases/{CASE_UUID}/events"),
+        200,
+        Value::Null,
+    )
+    .await;
+    let body = CaseEvents::new(vec![EVENT_ID.into()]);
+    client
+        .add_case_events(CASE_UUID, &body)
+        .await
+        .expect("added");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert_eq!(json_body(&request), json!({"event_ids": [EVENT_ID]}));
+}
+
+#[tokio::test]
+async fn remove_case_event_deletes_the_event_sub_resource() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "DELETE",
+        &format!("/api/v1/sic/cases/{CASE_UUID}/events/{EVENT_ID}"),
+        204,
+        Value::Null,
+    )
+    .await;
+    client
+        .remove_case_event(CASE_UUID, EVENT_ID.parse().expect("uuid"))
+        .await
+        .expect("removed");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn list_case_tags_pages_and_keeps_the_tags_open() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/api/v1/sic/cases/tags",
+        200,
+        json!({"total": 3, "has_more": true, "items": [{"value": "ransomware"}]}),
+    )
+    .await;
+    let params = ListCaseTagsParams {
+        limit: Some(1),
+        offset: Some(0),
+        community_uuid: Some(COMMUNITY.parse().expect("uuid")),
+    };
+    let page = client.list_case_tags(&params).await.expect("listed");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some(format!("limit=1&offset=0&community_uuid={COMMUNITY}").as_str())
+    );
+    assert_eq!(page.total, 3);
+    assert_eq!(page.has_more, Some(true));
+    assert_eq!(page.items[0]["value"], "ransomware");
+}
+
+// ----- countermeasures -----
+
+fn countermeasure_json(state: &str) -> Value {
+    json!({
+        "uuid": COUNTERMEASURE,
+        "name": "Block the source address",
+        "alert_uuid": ALERT_UUID,
+        "relevance": 80,
+        "created_at": "2024-05-01T12:00:00Z",
+        "activated_at": if state == "active" { json!("2024-05-01T13:00:00Z") } else { Value::Null },
+        "denied_at": if state == "denied" { json!("2024-05-01T13:00:00Z") } else { Value::Null },
+        "comments": [{"uuid": "d0d0d0d0-0000-4000-8000-000000000006", "content": "Done", "author": "automation", "date": 1714568400}],
+        "action_steps": [{"name": "Firewall rule", "status": "done", "action_order": "1"}]
+    })
+}
+
+fn countermeasure_decision(text: &str) -> CountermeasureDecision {
+    let mut comment = CountermeasureComment::new(text.into());
+    comment.author = Some("automation".into());
+    CountermeasureDecision::new(comment)
+}
+
+#[tokio::test]
+async fn activate_countermeasure_patches_the_comment() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "PATCH",
+        &format!("/api/v1/sic/alerts/countermeasures/{COUNTERMEASURE}/activate"),
+        200,
+        countermeasure_json("active"),
+    )
+    .await;
+    let countermeasure = client
+        .activate_countermeasure(COUNTERMEASURE, &countermeasure_decision("Blocked"))
+        .await
+        .expect("activated");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert_eq!(
+        json_body(&request),
+        json!({"comment": {"content": "Blocked", "author": "automation"}})
+    );
+    assert_eq!(countermeasure.alert_uuid.as_deref(), Some(ALERT_UUID));
+    assert_eq!(countermeasure.relevance, Some(80));
+    assert_eq!(
+        countermeasure
+            .activated_at
+            .flatten()
+            .map(|t| t.to_rfc3339()),
+        Some("2024-05-01T13:00:00+00:00".into())
+    );
+    assert_eq!(countermeasure.denied_at, Some(None));
+    assert_eq!(
+        countermeasure.comments.expect("comments")[0].content,
+        "Done"
+    );
+    assert_eq!(
+        countermeasure.action_steps.expect("steps")[0]
+            .action_order
+            .as_deref(),
+        Some("1")
+    );
+}
+
+#[tokio::test]
+async fn deny_countermeasure_patches_the_comment() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "PATCH",
+        &format!("/api/v1/sic/alerts/countermeasures/{COUNTERMEASURE}/deny"),
+        200,
+        countermeasure_json("denied"),
+    )
+    .await;
+    let countermeasure = client
+        .deny_countermeasure(COUNTERMEASURE, &countermeasure_decision("Not needed"))
+        .await
+        .expect("denied");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"comment": {"content": "Not needed", "author": "automation"}})
+    );
+    assert_eq!(countermeasure.activated_at, Some(None));
+    assert!(countermeasure.denied_at.flatten().is_some());
+    assert_eq!(
+        countermeasure.name.as_deref(),
+        Some("Block the source address")
+    );
+}
+
+// ----- configuration objects -----
+
+#[tokio::test]
+async fn get_intake_decodes_the_intake_and_its_entity() {
+    let (server, client) = setup().await;
+    let intake = "2d4b8f3a-6c1e-4f7a-9b2d-3e5f7a9c1b2d";
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/conf/intakes/{intake}"),
+        200,
+        json!({
+            "uuid": intake,
+            "name": "Windows event logs",
+            "community_uuid": COMMUNITY,
+            "intake_key": "secret-intake-key",
+            "is_custom_format": false,
+            "connector_configuration_uuid": null,
+            "entity": {"uuid": "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d", "name": "Headquarters"},
+            "created_at": "2024-05-01T12:00:00Z"
+        }),
+    )
+    .await;
+    let got = client.get_intake(intake).await.expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(got.name, "Windows event logs");
+    assert_eq!(got.is_custom_format, Some(false));
+    assert_eq!(got.connector_configuration_uuid, Some(None));
+    assert_eq!(
+        got.entity.flatten().and_then(|e| e.name),
+        Some("Headquarters".into())
+    );
+}
+
+#[tokio::test]
+async fn get_entity_decodes_the_entity() {
+    let (server, client) = setup().await;
+    let entity = "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d";
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/conf/entities/{entity}"),
+        200,
+        json!({"uuid": entity, "name": "Headquarters", "entity_id": "HQ", "alerts_generation": "automatic", "number_of_intakes": 3}),
+    )
+    .await;
+    let got = client.get_entity(entity).await.expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(got.entity_id.as_deref(), Some("HQ"));
+    assert_eq!(got.number_of_intakes, Some(3));
+}
+
+#[tokio::test]
+async fn get_custom_status_decodes_the_status() {
+    let (server, client) = setup().await;
+    let status = "3c1e7a52-6f0d-4b8e-9a21-5d4c3b2a1f00";
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/custom_statuses/{status}"),
+        200,
+        json!({"uuid": status, "community_uuid": COMMUNITY, "label": "Investigating", "level": 2, "stage": "In progress", "is_used": true, "updated_at": null}),
+    )
+    .await;
+    let got = client
+        .get_custom_status(status.parse().expect("uuid"))
+        .await
+        .expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(got.uuid.map(|u| u.to_string()), Some(status.into()));
+    assert_eq!(got.label.as_deref(), Some("Investigating"));
+    assert_eq!(got.level, Some(2));
+    assert_eq!(got.is_used, Some(true));
+    assert_eq!(got.updated_at, Some(None));
+}
+
+#[tokio::test]
+async fn get_custom_priority_decodes_the_priority() {
+    let (server, client) = setup().await;
+    let priority = "7d2b9c41-0e5f-4a36-b8c7-1f2e3d4c5b6a";
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/custom_priorities/{priority}"),
+        200,
+        json!({"uuid": priority, "community_uuid": COMMUNITY, "label": "Critical", "level": 4, "color": "#d32f2f", "created_by_type": "avatar"}),
+    )
+    .await;
+    let got = client
+        .get_custom_priority(priority.parse().expect("uuid"))
+        .await
+        .expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(got.color.as_deref(), Some("#d32f2f"));
+    assert_eq!(got.level, Some(4));
+    assert_eq!(got.created_by_type.as_deref(), Some("avatar"));
+}
+
+#[tokio::test]
+async fn get_custom_verdict_decodes_the_verdict() {
+    let (server, client) = setup().await;
+    let verdict = "a9e8d7c6-b5a4-4392-8f1e-0d9c8b7a6e5d";
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/custom_verdicts/{verdict}"),
+        200,
+        json!({"uuid": verdict, "community_uuid": COMMUNITY, "label": "True positive", "level": 1, "stage": "Closed", "created_at": "2024-05-01T12:00:00Z"}),
+    )
+    .await;
+    let got = client
+        .get_custom_verdict(verdict.parse().expect("uuid"))
+        .await
+        .expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(got.uuid.to_string(), verdict);
+    assert_eq!(got.community_uuid.to_string(), COMMUNITY);
+    assert_eq!(got.label, "True positive");
+    assert_eq!(got.level, 1);
+    assert_eq!(got.stage.as_deref(), Some("Closed"));
+}
+
+#[tokio::test]
+async fn get_kill_chain_stage_keeps_undocumented_members() {
+    let (server, client) = setup().await;
+    let stage = "0c9b8a7d-6e5f-4d3c-2b1a-0f9e8d7c6b5a";
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/kill-chains/{stage}"),
+        200,
+        json!({"uuid": stage, "short_id": "KC3", "name": "Delivery"}),
+    )
+    .await;
+    let got = client.get_kill_chain_stage(stage).await.expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(got.uuid.as_deref(), Some(stage));
+    assert_eq!(
+        got.additional_properties.value("name"),
+        Some(json!("Delivery"))
+    );
 }
 
 // ----- key validation, base URL, errors, encoding -----

@@ -862,6 +862,74 @@ impl Client {
         }
         response.json()
     }
+    /// Activate a countermeasure
+    ///
+    /// Marks a countermeasure proposed for an alert as active (applied), recording a comment
+    /// that explains the decision, and returns the countermeasure.
+    ///
+    /// `PATCH /sic/alerts/countermeasures/{cm_uuid}/activate` (operation `activate_countermeasure`).
+    pub async fn activate_countermeasure(
+        &self,
+        cm_uuid: &str,
+        body: &crate::types::CountermeasureDecision,
+    ) -> Result<crate::types::Countermeasure, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "activate_countermeasure",
+                "/sic/alerts/countermeasures/{cm_uuid}/activate",
+            )
+            .path_param("cm_uuid", cm_uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Deny a countermeasure
+    ///
+    /// Marks a countermeasure proposed for an alert as denied (not to be applied), recording a
+    /// comment that explains the decision, and returns the countermeasure.
+    ///
+    /// `PATCH /sic/alerts/countermeasures/{cm_uuid}/deny` (operation `deny_countermeasure`).
+    pub async fn deny_countermeasure(
+        &self,
+        cm_uuid: &str,
+        body: &crate::types::CountermeasureDecision,
+    ) -> Result<crate::types::Countermeasure, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "deny_countermeasure",
+                "/sic/alerts/countermeasures/{cm_uuid}/deny",
+            )
+            .path_param("cm_uuid", cm_uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
     ///Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_cases_stream<'a>(
         &'a self,
@@ -1149,6 +1217,422 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// List the alerts of a case
+    ///
+    /// Returns the alerts grouped in a case. No paging parameters are known for this endpoint.
+    ///
+    /// `GET /sic/cases/{uuid}/alerts` (operation `list_case_alerts`).
+    pub async fn list_case_alerts(
+        &self,
+        uuid: &str,
+    ) -> Result<crate::types::CaseAlertList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_alerts",
+                "/sic/cases/{uuid}/alerts",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Replace the alerts of a case
+    ///
+    /// Sets the alerts of a case to exactly the given list: alerts left out of the list are
+    /// removed from the case. (The automation library names this action "replace associated
+    /// alerts"; the body is assumed to be the same list as for attaching alerts.)
+    ///
+    /// `POST /sic/cases/{uuid}/alerts` (operation `replace_case_alerts`).
+    pub async fn replace_case_alerts(
+        &self,
+        uuid: &str,
+        body: &crate::types::CaseAlerts,
+    ) -> Result<crate::types::CaseAlertsResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "replace_case_alerts",
+                "/sic/cases/{uuid}/alerts",
+            )
+            .path_param("uuid", uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Attach alerts to a case
+    ///
+    /// Adds alerts to a case; the alerts already in the case stay there.
+    ///
+    /// `PATCH /sic/cases/{uuid}/alerts` (operation `add_case_alerts`).
+    pub async fn add_case_alerts(
+        &self,
+        uuid: &str,
+        body: &crate::types::CaseAlerts,
+    ) -> Result<crate::types::CaseAlertsResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "add_case_alerts",
+                "/sic/cases/{uuid}/alerts",
+            )
+            .path_param("uuid", uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Add events to a case
+    ///
+    /// Attaches events to a case. Events are named by their `__event_id` identifier (as
+    /// found in event search results), not by the `event.id` field of the event.
+    ///
+    /// `POST /sic/cases/{uuid}/events` (operation `add_case_events`).
+    pub async fn add_case_events(
+        &self,
+        uuid: &str,
+        body: &crate::types::CaseEvents,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_case_events",
+                "/sic/cases/{uuid}/events",
+            )
+            .path_param("uuid", uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Remove an event from a case
+    ///
+    /// Detaches one event from a case. The event itself is kept.
+    ///
+    /// `DELETE /sic/cases/{uuid}/events/{event_id}` (operation `remove_case_event`).
+    pub async fn remove_case_event(
+        &self,
+        uuid: &str,
+        event_id: uuid::Uuid,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "remove_case_event",
+                "/sic/cases/{uuid}/events/{event_id}",
+            )
+            .path_param("uuid", uuid)
+            .path_param("event_id", &event_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    ///Every item of [`Self::list_case_tags`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_case_tags_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListCaseTagsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseTag, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_case_tags",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                async move {
+                    let page = self.list_case_tags(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List case tags
+    ///
+    /// Lists the tags used on cases.
+    ///
+    /// `GET /sic/cases/tags` (operation `list_case_tags`).
+    pub async fn list_case_tags(
+        &self,
+        params: &crate::operations::ListCaseTagsParams,
+    ) -> Result<crate::types::CaseTagList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_tags",
+                "/sic/cases/tags",
+            )
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get an intake
+    ///
+    /// Returns one intake, the entry point through which a community sends events.
+    ///
+    /// `GET /sic/conf/intakes/{uuid}` (operation `get_intake`).
+    pub async fn get_intake(&self, uuid: &str) -> Result<crate::types::Intake, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_intake",
+                "/sic/conf/intakes/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get an entity
+    ///
+    /// Returns one entity, a group of intakes alerts are attributed to.
+    ///
+    /// `GET /sic/conf/entities/{uuid}` (operation `get_entity`).
+    pub async fn get_entity(&self, uuid: &str) -> Result<crate::types::Entity, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_entity",
+                "/sic/conf/entities/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a custom status
+    ///
+    /// Returns one status defined by a community for its cases and alerts.
+    ///
+    /// `GET /sic/custom_statuses/{uuid}` (operation `get_custom_status`).
+    pub async fn get_custom_status(
+        &self,
+        uuid: uuid::Uuid,
+    ) -> Result<crate::types::CustomStatus, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_custom_status",
+                "/sic/custom_statuses/{uuid}",
+            )
+            .path_param("uuid", &uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a custom priority
+    ///
+    /// Returns one priority defined by a community for its cases.
+    ///
+    /// `GET /sic/custom_priorities/{uuid}` (operation `get_custom_priority`).
+    pub async fn get_custom_priority(
+        &self,
+        uuid: uuid::Uuid,
+    ) -> Result<crate::types::CustomPriority, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_custom_priority",
+                "/sic/custom_priorities/{uuid}",
+            )
+            .path_param("uuid", &uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a custom verdict
+    ///
+    /// Returns one verdict defined by a community for its cases and alerts.
+    ///
+    /// `GET /sic/custom_verdicts/{uuid}` (operation `get_custom_verdict`).
+    pub async fn get_custom_verdict(
+        &self,
+        uuid: uuid::Uuid,
+    ) -> Result<crate::types::CustomVerdict, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_custom_verdict",
+                "/sic/custom_verdicts/{uuid}",
+            )
+            .path_param("uuid", &uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a kill chain stage
+    ///
+    /// Returns one stage of the cyber kill chain, the steps alerts are mapped to (see the
+    /// alerts' `kill_chain_short_id`). The response shape is not documented.
+    ///
+    /// `GET /sic/kill-chains/{uuid}` (operation `get_kill_chain_stage`).
+    pub async fn get_kill_chain_stage(
+        &self,
+        uuid: &str,
+    ) -> Result<crate::types::KillChainStage, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_kill_chain_stage",
+                "/sic/kill-chains/{uuid}",
+            )
+            .path_param("uuid", uuid)
             .send()
             .await?;
         if !response.status().is_success() {

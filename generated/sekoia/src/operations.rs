@@ -278,3 +278,19 @@ pub struct ListCaseCommentsParams {
     /// Sent as `direction`.
     pub direction: Option<crate::types::SortDirection>,
 }
+///Query and header parameters of [`Client::list_case_tags`](crate::Client::list_case_tags).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCaseTagsParams {
+    /// Maximum number of tags to return.
+    ///
+    /// Sent as `limit`.
+    pub limit: Option<i64>,
+    /// Number of items to skip before the first one returned.
+    ///
+    /// Sent as `offset`.
+    pub offset: Option<i64>,
+    /// Community whose tags to list, when the key can act on several communities.
+    ///
+    /// Sent as `community_uuid`.
+    pub community_uuid: Option<uuid::Uuid>,
+}

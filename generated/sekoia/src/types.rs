@@ -1678,6 +1678,186 @@ impl<'de> serde::Deserialize<'de> for Case {
         deserializer.deserialize_map(Members)
     }
 }
+/// The alerts grouped in a case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAlertList {
+    /// Number of alerts in the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Whether more alerts follow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// The alerts.
+    pub items: Vec<Alert>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAlertList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(items: Vec<Alert>) -> Self {
+        Self {
+            total: None,
+            has_more: None,
+            items,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAlertList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAlertList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAlertList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAlertList, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<Alert>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAlertList {
+                    total: field_0.unwrap_or_default(),
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Alerts to attach to a case, or the complete list of alerts it should hold.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAlerts {
+    /// Identifiers of the alerts.
+    pub alerts: Vec<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAlerts {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(alerts: Vec<String>) -> Self {
+        Self {
+            alerts,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAlerts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAlerts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAlerts object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAlerts, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "alerts" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAlerts {
+                    alerts: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("alerts"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Outcome of changing the alerts of a case. Only `status` is documented; other members
+/// are kept as extra properties.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseAlertsResult {
+    /// Outcome reported by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAlertsResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAlertsResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAlertsResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "status" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAlertsResult {
+                    status: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A comment on a case.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseComment {
@@ -2021,6 +2201,65 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
         deserializer.deserialize_map(Members)
     }
 }
+/// Events to add to a case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseEvents {
+    /// Identifiers of the events, taken from their `__event_id` member (not `event.id`,
+    /// which is a different identifier).
+    pub event_ids: Vec<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseEvents {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(event_ids: Vec<String>) -> Self {
+        Self {
+            event_ids,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseEvents;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseEvents object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseEvents, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "event_ids" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseEvents {
+                    event_ids: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("event_ids"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One page of cases.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseList {
@@ -2197,6 +2436,80 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
                 Ok(CaseSubscriber {
                     avatar_uuid: field_0.unwrap_or_default(),
                     r#type: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A tag used on cases. Its members are not documented and are kept as they come.
+pub type CaseTag = serde_json::Map<String, serde_json::Value>;
+/// One page of case tags.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseTagList {
+    /// Number of tags, over all pages.
+    pub total: i64,
+    /// Whether more tags follow this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// The tags of this page.
+    pub items: Vec<CaseTag>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseTagList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(total: i64, items: Vec<CaseTag>) -> Self {
+        Self {
+            total,
+            has_more: None,
+            items,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseTagList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseTagList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseTagList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseTagList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Vec<CaseTag>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "has_more" => field_1 = Some(map.next_value()?),
+                        "items" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseTagList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    has_more: field_1.unwrap_or_default(),
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2604,8 +2917,9 @@ impl<'de> serde::Deserialize<'de> for CommentList {
         deserializer.deserialize_map(Members)
     }
 }
-/// A countermeasure proposed for an alert. Only its identifying members are described;
-/// the others are kept as extra properties.
+/// A countermeasure proposed for an alert, as listed in the single-alert view and as
+/// returned when it is activated or denied. Members not listed are kept as extra
+/// properties.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Countermeasure {
     /// Identifier of the countermeasure.
@@ -2617,6 +2931,63 @@ pub struct Countermeasure {
     /// What the countermeasure does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Identifier of the alert the countermeasure was proposed for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_uuid: Option<String>,
+    /// Identifier of the model the countermeasure was created from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_uuid: Option<String>,
+    /// Status of the countermeasure (deprecated by the vendor).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Relevance of the countermeasure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relevance: Option<i64>,
+    /// Relevance of the countermeasure as recomputed over time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dynamic_relevance: Option<i64>,
+    /// Estimated time needed to apply the countermeasure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    /// Identifier of the profile assigned to carry out the countermeasure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Option<String>>,
+    /// When the countermeasure was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Identifier of the profile that created the countermeasure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// When the countermeasure was activated (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Identifier of the profile that activated the countermeasure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_by_type: Option<Option<String>>,
+    /// When the countermeasure was denied (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Identifier of the profile that denied the countermeasure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_by_type: Option<Option<String>>,
+    /// Comments recorded on the countermeasure (same shape as alert comments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<Comment>>,
+    /// Steps to carry out the countermeasure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_steps: Option<Vec<CountermeasureActionStep>>,
+    /// STIX 2 course-of-action object behind the countermeasure (deprecated by the vendor).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub course_of_action: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2639,6 +3010,27 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<i64>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<Option<String>> = None;
+                let mut field_16: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_17: Option<Option<String>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<Vec<Comment>>> = None;
+                let mut field_20: Option<Option<Vec<CountermeasureActionStep>>> = None;
+                let mut field_21: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2646,6 +3038,25 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                         "uuid" => field_0 = Some(map.next_value()?),
                         "name" => field_1 = Some(map.next_value()?),
                         "description" => field_2 = Some(map.next_value()?),
+                        "alert_uuid" => field_3 = Some(map.next_value()?),
+                        "model_uuid" => field_4 = Some(map.next_value()?),
+                        "status" => field_5 = Some(map.next_value()?),
+                        "relevance" => field_6 = Some(map.next_value()?),
+                        "dynamic_relevance" => field_7 = Some(map.next_value()?),
+                        "duration" => field_8 = Some(map.next_value()?),
+                        "assignee" => field_9 = Some(map.next_value()?),
+                        "created_at" => field_10 = Some(map.next_value()?),
+                        "created_by" => field_11 = Some(map.next_value()?),
+                        "created_by_type" => field_12 = Some(map.next_value()?),
+                        "activated_at" => field_13 = Some(map.next_value()?),
+                        "activated_by" => field_14 = Some(map.next_value()?),
+                        "activated_by_type" => field_15 = Some(map.next_value()?),
+                        "denied_at" => field_16 = Some(map.next_value()?),
+                        "denied_by" => field_17 = Some(map.next_value()?),
+                        "denied_by_type" => field_18 = Some(map.next_value()?),
+                        "comments" => field_19 = Some(map.next_value()?),
+                        "action_steps" => field_20 = Some(map.next_value()?),
+                        "course_of_action" => field_21 = Some(map.next_value()?),
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2659,6 +3070,288 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                     uuid: field_0.unwrap_or_default(),
                     name: field_1.unwrap_or_default(),
                     description: field_2.unwrap_or_default(),
+                    alert_uuid: field_3.unwrap_or_default(),
+                    model_uuid: field_4.unwrap_or_default(),
+                    status: field_5.unwrap_or_default(),
+                    relevance: field_6.unwrap_or_default(),
+                    dynamic_relevance: field_7.unwrap_or_default(),
+                    duration: field_8.unwrap_or_default(),
+                    assignee: field_9,
+                    created_at: field_10.unwrap_or_default(),
+                    created_by: field_11.unwrap_or_default(),
+                    created_by_type: field_12.unwrap_or_default(),
+                    activated_at: field_13,
+                    activated_by: field_14,
+                    activated_by_type: field_15,
+                    denied_at: field_16,
+                    denied_by: field_17,
+                    denied_by_type: field_18,
+                    comments: field_19.unwrap_or_default(),
+                    action_steps: field_20.unwrap_or_default(),
+                    course_of_action: field_21,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One step of a countermeasure.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CountermeasureActionStep {
+    /// Name of the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the step does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Status of the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Position of the step in the execution order (a string in the vendor schema).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_order: Option<String>,
+    /// Identifier of the profile assigned to the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Option<String>>,
+    /// Object the step acts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// Comments recorded on the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<Comment>>,
+    /// When the step was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Identifier of the profile that created the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// When the step was activated (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Identifier of the profile that activated the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_by_type: Option<Option<String>>,
+    /// When the step was denied (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Identifier of the profile that denied the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_by_type: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CountermeasureActionStep;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CountermeasureActionStep object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CountermeasureActionStep, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_6: Option<Option<Vec<Comment>>> = None;
+                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "status" => field_2 = Some(map.next_value()?),
+                        "action_order" => field_3 = Some(map.next_value()?),
+                        "assignee" => field_4 = Some(map.next_value()?),
+                        "object" => field_5 = Some(map.next_value()?),
+                        "comments" => field_6 = Some(map.next_value()?),
+                        "created_at" => field_7 = Some(map.next_value()?),
+                        "created_by" => field_8 = Some(map.next_value()?),
+                        "created_by_type" => field_9 = Some(map.next_value()?),
+                        "activated_at" => field_10 = Some(map.next_value()?),
+                        "activated_by" => field_11 = Some(map.next_value()?),
+                        "activated_by_type" => field_12 = Some(map.next_value()?),
+                        "denied_at" => field_13 = Some(map.next_value()?),
+                        "denied_by" => field_14 = Some(map.next_value()?),
+                        "denied_by_type" => field_15 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CountermeasureActionStep {
+                    name: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    status: field_2.unwrap_or_default(),
+                    action_order: field_3.unwrap_or_default(),
+                    assignee: field_4,
+                    object: field_5,
+                    comments: field_6.unwrap_or_default(),
+                    created_at: field_7.unwrap_or_default(),
+                    created_by: field_8.unwrap_or_default(),
+                    created_by_type: field_9.unwrap_or_default(),
+                    activated_at: field_10,
+                    activated_by: field_11,
+                    activated_by_type: field_12,
+                    denied_at: field_13,
+                    denied_by: field_14,
+                    denied_by_type: field_15,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A comment recorded with a countermeasure decision.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CountermeasureComment {
+    /// Text of the comment.
+    pub content: String,
+    /// Name to show as the author of the comment (at most 32 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CountermeasureComment {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(content: String) -> Self {
+        Self {
+            content,
+            author: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CountermeasureComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CountermeasureComment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CountermeasureComment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CountermeasureComment, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "content" => field_0 = Some(map.next_value()?),
+                        "author" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CountermeasureComment {
+                    content: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    author: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Why a countermeasure is activated or denied.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CountermeasureDecision {
+    pub comment: CountermeasureComment,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CountermeasureDecision {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(comment: CountermeasureComment) -> Self {
+        Self {
+            comment,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CountermeasureDecision;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CountermeasureDecision object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CountermeasureDecision, A::Error> {
+                let mut field_0: Option<CountermeasureComment> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "comment" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CountermeasureDecision {
+                    comment: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
                     additional_properties,
                 })
             }
@@ -2669,6 +3362,12 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
 /// A priority defined by the community.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomPriority {
+    /// Identifier of the priority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<uuid::Uuid>,
+    /// Community that defined the priority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community_uuid: Option<uuid::Uuid>,
     /// Name of the priority.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -2681,6 +3380,27 @@ pub struct CustomPriority {
     /// Display colour of the priority.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+    /// Whether cases currently use the priority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_used: Option<bool>,
+    /// When the priority was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Identifier of the profile that created the priority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// When the priority was last changed (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Identifier of the profile that last changed the priority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by_type: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2700,18 +3420,36 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                 self,
                 mut map: A,
             ) -> Result<CustomPriority, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<uuid::Uuid>> = None;
+                let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "label" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "level" => field_2 = Some(map.next_value()?),
-                        "color" => field_3 = Some(map.next_value()?),
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "community_uuid" => field_1 = Some(map.next_value()?),
+                        "label" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "level" => field_4 = Some(map.next_value()?),
+                        "color" => field_5 = Some(map.next_value()?),
+                        "is_used" => field_6 = Some(map.next_value()?),
+                        "created_at" => field_7 = Some(map.next_value()?),
+                        "created_by" => field_8 = Some(map.next_value()?),
+                        "created_by_type" => field_9 = Some(map.next_value()?),
+                        "updated_at" => field_10 = Some(map.next_value()?),
+                        "updated_by" => field_11 = Some(map.next_value()?),
+                        "updated_by_type" => field_12 = Some(map.next_value()?),
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2722,10 +3460,19 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                     }
                 }
                 Ok(CustomPriority {
-                    label: field_0.unwrap_or_default(),
-                    description: field_1.unwrap_or_default(),
-                    level: field_2.unwrap_or_default(),
-                    color: field_3.unwrap_or_default(),
+                    uuid: field_0.unwrap_or_default(),
+                    community_uuid: field_1.unwrap_or_default(),
+                    label: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    level: field_4.unwrap_or_default(),
+                    color: field_5.unwrap_or_default(),
+                    is_used: field_6.unwrap_or_default(),
+                    created_at: field_7.unwrap_or_default(),
+                    created_by: field_8.unwrap_or_default(),
+                    created_by_type: field_9.unwrap_or_default(),
+                    updated_at: field_10,
+                    updated_by: field_11,
+                    updated_by_type: field_12,
                     additional_properties,
                 })
             }
@@ -2736,6 +3483,12 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
 /// A status defined by the community.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomStatus {
+    /// Identifier of the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<uuid::Uuid>,
+    /// Community that defined the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community_uuid: Option<uuid::Uuid>,
     /// Name of the status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -2748,6 +3501,27 @@ pub struct CustomStatus {
     /// Stage of the investigation the status belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+    /// Whether cases or alerts currently use the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_used: Option<bool>,
+    /// When the status was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Identifier of the profile that created the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// When the status was last changed (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Identifier of the profile that last changed the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by_type: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2767,18 +3541,36 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                 self,
                 mut map: A,
             ) -> Result<CustomStatus, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
+                let mut field_0: Option<Option<uuid::Uuid>> = None;
+                let mut field_1: Option<Option<uuid::Uuid>> = None;
+                let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "label" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "level" => field_2 = Some(map.next_value()?),
-                        "stage" => field_3 = Some(map.next_value()?),
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "community_uuid" => field_1 = Some(map.next_value()?),
+                        "label" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "level" => field_4 = Some(map.next_value()?),
+                        "stage" => field_5 = Some(map.next_value()?),
+                        "is_used" => field_6 = Some(map.next_value()?),
+                        "created_at" => field_7 = Some(map.next_value()?),
+                        "created_by" => field_8 = Some(map.next_value()?),
+                        "created_by_type" => field_9 = Some(map.next_value()?),
+                        "updated_at" => field_10 = Some(map.next_value()?),
+                        "updated_by" => field_11 = Some(map.next_value()?),
+                        "updated_by_type" => field_12 = Some(map.next_value()?),
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2789,10 +3581,167 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                     }
                 }
                 Ok(CustomStatus {
-                    label: field_0.unwrap_or_default(),
-                    description: field_1.unwrap_or_default(),
-                    level: field_2.unwrap_or_default(),
-                    stage: field_3.unwrap_or_default(),
+                    uuid: field_0.unwrap_or_default(),
+                    community_uuid: field_1.unwrap_or_default(),
+                    label: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    level: field_4.unwrap_or_default(),
+                    stage: field_5.unwrap_or_default(),
+                    is_used: field_6.unwrap_or_default(),
+                    created_at: field_7.unwrap_or_default(),
+                    created_by: field_8.unwrap_or_default(),
+                    created_by_type: field_9.unwrap_or_default(),
+                    updated_at: field_10,
+                    updated_by: field_11,
+                    updated_by_type: field_12,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A verdict defined by the community, as returned on its own.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CustomVerdict {
+    /// Identifier of the verdict.
+    pub uuid: uuid::Uuid,
+    /// Community that defined the verdict.
+    pub community_uuid: uuid::Uuid,
+    /// Name of the verdict.
+    pub label: String,
+    /// What the verdict means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Rank of the verdict.
+    pub level: i64,
+    /// Stage of the investigation the verdict belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// Whether cases or alerts currently use the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_used: Option<bool>,
+    /// When the verdict was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Identifier of the profile that created the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// When the verdict was last changed (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Identifier of the profile that last changed the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by_type: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CustomVerdict {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        uuid: uuid::Uuid,
+        community_uuid: uuid::Uuid,
+        label: String,
+        level: i64,
+    ) -> Self {
+        Self {
+            uuid,
+            community_uuid,
+            label,
+            description: None,
+            level,
+            stage: None,
+            is_used: None,
+            created_at: None,
+            created_by: None,
+            created_by_type: None,
+            updated_at: None,
+            updated_by: None,
+            updated_by_type: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CustomVerdict;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CustomVerdict object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomVerdict, A::Error> {
+                let mut field_0: Option<uuid::Uuid> = None;
+                let mut field_1: Option<uuid::Uuid> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "community_uuid" => field_1 = Some(map.next_value()?),
+                        "label" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "level" => field_4 = Some(map.next_value()?),
+                        "stage" => field_5 = Some(map.next_value()?),
+                        "is_used" => field_6 = Some(map.next_value()?),
+                        "created_at" => field_7 = Some(map.next_value()?),
+                        "created_by" => field_8 = Some(map.next_value()?),
+                        "created_by_type" => field_9 = Some(map.next_value()?),
+                        "updated_at" => field_10 = Some(map.next_value()?),
+                        "updated_by" => field_11 = Some(map.next_value()?),
+                        "updated_by_type" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CustomVerdict {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    community_uuid: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "community_uuid",
+                        ))?,
+                    label: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("label"))?,
+                    description: field_3.unwrap_or_default(),
+                    level: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("level"))?,
+                    stage: field_5.unwrap_or_default(),
+                    is_used: field_6.unwrap_or_default(),
+                    created_at: field_7.unwrap_or_default(),
+                    created_by: field_8.unwrap_or_default(),
+                    created_by_type: field_9.unwrap_or_default(),
+                    updated_at: field_10,
+                    updated_by: field_11,
+                    updated_by_type: field_12,
                     additional_properties,
                 })
             }
@@ -2848,6 +3797,104 @@ impl<'de> serde::Deserialize<'de> for Datasource {
                 Ok(Datasource {
                     uuid: field_0.unwrap_or_default(),
                     name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An entity, a group of intakes that alerts are attributed to.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Entity {
+    /// Identifier of the entity.
+    pub uuid: String,
+    /// Name of the entity.
+    pub name: String,
+    /// Short identifier chosen for the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// Community the entity belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community_uuid: Option<String>,
+    /// Description of the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
+    /// Whether alerts raised for the entity need an analyst's approval (as a mode name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts_generation: Option<String>,
+    /// How many intakes the entity groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_intakes: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Entity {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(uuid: String, name: String) -> Self {
+        Self {
+            uuid,
+            name,
+            entity_id: None,
+            community_uuid: None,
+            description: None,
+            alerts_generation: None,
+            number_of_intakes: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Entity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Entity object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entity, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "entity_id" => field_2 = Some(map.next_value()?),
+                        "community_uuid" => field_3 = Some(map.next_value()?),
+                        "description" => field_4 = Some(map.next_value()?),
+                        "alerts_generation" => field_5 = Some(map.next_value()?),
+                        "number_of_intakes" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Entity {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    entity_id: field_2.unwrap_or_default(),
+                    community_uuid: field_3.unwrap_or_default(),
+                    description: field_4,
+                    alerts_generation: field_5.unwrap_or_default(),
+                    number_of_intakes: field_6.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3357,6 +4404,217 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+/// An intake, the entry point through which a community sends events.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Intake {
+    /// Identifier of the intake.
+    pub uuid: String,
+    /// Name of the intake.
+    pub name: String,
+    /// Community the intake belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community_uuid: Option<String>,
+    /// Identifier of the format (parser) of the events sent to the intake.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format_uuid: Option<String>,
+    /// The key to send events to the intake with; treat it as a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intake_key: Option<String>,
+    /// Whether the format is a custom one, not maintained by Sekoia.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_custom_format: Option<bool>,
+    /// Identifier of the connector configuration, for intakes that pull events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector_configuration_uuid: Option<Option<String>>,
+    /// Status of the intake, mainly for intakes that pull events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Option<String>>,
+    /// The entity the intake belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<Option<IntakeEntity>>,
+    /// When the intake was created (a date-time string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Identifier of the profile that created the intake.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// When the intake was last changed (a date-time string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<String>>,
+    /// Identifier of the profile that last changed the intake.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by_type: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Intake {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(uuid: String, name: String) -> Self {
+        Self {
+            uuid,
+            name,
+            community_uuid: None,
+            format_uuid: None,
+            intake_key: None,
+            is_custom_format: None,
+            connector_configuration_uuid: None,
+            status: None,
+            entity: None,
+            created_at: None,
+            created_by: None,
+            created_by_type: None,
+            updated_at: None,
+            updated_by: None,
+            updated_by_type: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Intake {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Intake;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Intake object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Intake, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<IntakeEntity>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "community_uuid" => field_2 = Some(map.next_value()?),
+                        "format_uuid" => field_3 = Some(map.next_value()?),
+                        "intake_key" => field_4 = Some(map.next_value()?),
+                        "is_custom_format" => field_5 = Some(map.next_value()?),
+                        "connector_configuration_uuid" => {
+                            field_6 = Some(map.next_value()?);
+                        }
+                        "status" => field_7 = Some(map.next_value()?),
+                        "entity" => field_8 = Some(map.next_value()?),
+                        "created_at" => field_9 = Some(map.next_value()?),
+                        "created_by" => field_10 = Some(map.next_value()?),
+                        "created_by_type" => field_11 = Some(map.next_value()?),
+                        "updated_at" => field_12 = Some(map.next_value()?),
+                        "updated_by" => field_13 = Some(map.next_value()?),
+                        "updated_by_type" => field_14 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Intake {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    community_uuid: field_2.unwrap_or_default(),
+                    format_uuid: field_3.unwrap_or_default(),
+                    intake_key: field_4.unwrap_or_default(),
+                    is_custom_format: field_5.unwrap_or_default(),
+                    connector_configuration_uuid: field_6,
+                    status: field_7,
+                    entity: field_8,
+                    created_at: field_9.unwrap_or_default(),
+                    created_by: field_10.unwrap_or_default(),
+                    created_by_type: field_11.unwrap_or_default(),
+                    updated_at: field_12,
+                    updated_by: field_13,
+                    updated_by_type: field_14,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The entity an intake belongs to.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct IntakeEntity {
+    /// Identifier of the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// Name of the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for IntakeEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = IntakeEntity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a IntakeEntity object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IntakeEntity, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(IntakeEntity {
+                    uuid: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An invitation as returned after creation. The response shape is not documented in the
 /// sources; the identifier and address are expected, everything else is kept as extra
 /// properties.
@@ -3478,6 +4736,56 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
                         .ok_or_else(|| clientgen_runtime::de::missing("email"))?,
                     communities: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("communities"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A stage of the cyber kill chain. The response shape is not documented: only the
+/// identifier is described and every other member is kept as an extra property.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct KillChainStage {
+    /// Identifier of the stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for KillChainStage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = KillChainStage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a KillChainStage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KillChainStage, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(KillChainStage {
+                    uuid: field_0.unwrap_or_default(),
                     additional_properties,
                 })
             }
