@@ -3,17 +3,17 @@
 
 //! The API client.
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://example.com/api`.
-pub const DEFAULT_BASE_URL: &str = "https://example.com/api";
+///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://securityonion.example`.
+pub const DEFAULT_BASE_URL: &str = "https://securityonion.example";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
     Server {
-        url: "https://example.com/api",
-        description: "TODO the vendor's base URL.",
+        url: "https://securityonion.example",
+        description: "The manager node, by IP address or host name as chosen during setup.",
     },
 ];
-///A client for the security-onion API.
+///A client for the Security Onion Connect API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
@@ -30,6 +30,54 @@ impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
+        self
+    }
+    ///Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
+    ///
+    /// OAuth 2.0 client credentials against Ory Hydra at `/oauth2/token` (outside `/connect`): the
+    /// API client id and secret as HTTP Basic credentials, form body
+    /// `grant_type=client_credentials`, no scope. API calls then carry `Authorization: Bearer
+    /// <access_token>`; nginx answers a bare 401 to any other Authorization header. SOC
+    /// permissions (`events/read`, `cases/write`, ...) are granted to the API client in SOC,
+    /// not requested as OAuth scopes.
+    ///
+    /// Security scheme `oauth` of the spec.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .token_exchange(
+                clientgen_runtime::TokenExchange::client_credentials(
+                    "/oauth2/token",
+                    client_id,
+                    clientgen_runtime::SecretString::from(client_secret.into()),
+                    &[],
+                ),
+            );
+        self
+    }
+    /// Sends HTTP Basic credentials with every request.
+    ///
+    /// The API client id and secret as HTTP Basic credentials. Only the token endpoint accepts
+    /// them; every `/connect` operation needs the bearer token obtained there.
+    ///
+    /// Security scheme `clientBasic` of the spec.
+    pub fn basic_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::basic(
+                    user,
+                    clientgen_runtime::SecretString::from(password.into()),
+                ),
+            );
         self
     }
     /// Adds a header sent with every request.
@@ -98,5 +146,1851 @@ impl Client {
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+    /// Exchange client credentials for an access token
+    ///
+    /// The OAuth 2.0 client credentials exchange. Send the API client id and secret with HTTP
+    /// Basic authentication and `grant_type=client_credentials` as a form body; no scope is
+    /// used. The `client_credentials` builder method of the client performs this exchange by
+    /// itself, caches the token and renews it before `expires_in` runs out, so calling this
+    /// operation directly is only needed to inspect a token.
+    ///
+    /// The endpoint is rate limited by nginx (10 requests per minute with a burst of 6 by
+    /// default). When throttled, nginx answers with a redirect to `/login/?thr=N` rather than a
+    /// 429 (inferred from the nginx configuration).
+    ///
+    /// `POST /oauth2/token` (operation `create_access_token`).
+    pub async fn create_access_token(
+        &self,
+        body: &crate::types::TokenRequest,
+    ) -> Result<crate::types::AccessTokenResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_access_token",
+                "/oauth2/token",
+            )
+            .form(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 500 => {
+                        response.into_declared_error::<crate::types::OAuthError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get server information
+    ///
+    /// Returns the SOC version, the Elasticsearch version, the license, the identity of the caller,
+    /// the known subgrids and the time zones the server accepts. Any authenticated client may call
+    /// it.
+    ///
+    /// `GET /connect/info` (operation `get_info`).
+    pub async fn get_info(
+        &self,
+        params: &crate::operations::GetInfoParams,
+    ) -> Result<crate::types::Info, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_info",
+                "/connect/info",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Search events
+    ///
+    /// Runs a search over the events stored in Elasticsearch and returns the matching events and,
+    /// for `groupby` queries, the metric buckets. Cases and detections can be searched the same
+    /// way by including `_index:"*:so-case"` or `_index:"*:so-detection"` in the query. Needs the
+    /// `events/read` permission.
+    ///
+    /// All six query parameters are required by the handler.
+    ///
+    /// `GET /connect/events` (operation `search_events`).
+    pub async fn search_events(
+        &self,
+        params: &crate::operations::SearchEventsParams,
+    ) -> Result<crate::types::EventSearchResults, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "search_events",
+                "/connect/events",
+            )
+            .query("query", &params.query)
+            .query("range", &params.range)
+            .query("zone", &params.zone)
+            .query("format", &params.format)
+            .query("metricLimit", &params.metric_limit)
+            .query("eventLimit", &params.event_limit)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Acknowledge or escalate events
+    ///
+    /// Marks every event matching the criteria as acknowledged (or un-acknowledged), and
+    /// optionally as escalated. Needs the `events/write` permission.
+    ///
+    /// `POST /connect/events/ack` (operation `acknowledge_events`).
+    pub async fn acknowledge_events(
+        &self,
+        params: &crate::operations::AcknowledgeEventsParams,
+        body: &crate::types::EventAckCriteria,
+    ) -> Result<crate::types::EventUpdateResults, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "acknowledge_events",
+                "/connect/events/ack",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update a case
+    ///
+    /// Replaces the case whose `id` is given in the body with the given object. Needs
+    /// `cases/write`.
+    ///
+    /// `PUT /connect/case` (operation `update_case`).
+    pub async fn update_case(
+        &self,
+        params: &crate::operations::UpdateCaseParams,
+        body: &crate::types::Case,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_case",
+                "/connect/case",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Create a case
+    ///
+    /// Creates a case from the given object; the server generates its id and audit fields.
+    /// Needs `cases/write`.
+    ///
+    /// `POST /connect/case` (operation `create_case`).
+    pub async fn create_case(
+        &self,
+        params: &crate::operations::CreateCaseParams,
+        body: &crate::types::Case,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case",
+                "/connect/case",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a case
+    ///
+    /// Returns one case by its id. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/{id}` (operation `get_case`).
+    pub async fn get_case(
+        &self,
+        id: &str,
+        params: &crate::operations::GetCaseParams,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case",
+                "/connect/case/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update a case comment
+    ///
+    /// Replaces the comment whose `id` is given in the body. Needs `cases/write`.
+    ///
+    /// `PUT /connect/case/comments` (operation `update_case_comment`).
+    pub async fn update_case_comment(
+        &self,
+        params: &crate::operations::UpdateCaseCommentParams,
+        body: &crate::types::Comment,
+    ) -> Result<crate::types::Comment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_case_comment",
+                "/connect/case/comments",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Add a comment to a case
+    ///
+    /// Adds a comment to the case named by `caseId`. The server generates the comment's id.
+    /// Needs `cases/write`.
+    ///
+    /// `POST /connect/case/comments` (operation `create_case_comment`).
+    pub async fn create_case_comment(
+        &self,
+        params: &crate::operations::CreateCaseCommentParams,
+        body: &crate::types::Comment,
+    ) -> Result<crate::types::Comment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case_comment",
+                "/connect/case/comments",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the comments of a case
+    ///
+    /// Returns every comment of a case. Note that the id in the path is the CASE id, although the
+    /// same path deletes a single comment by COMMENT id. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/comments/{id}` (operation `list_case_comments`).
+    pub async fn list_case_comments(
+        &self,
+        id: &str,
+        params: &crate::operations::ListCaseCommentsParams,
+    ) -> Result<Vec<crate::types::Comment>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_comments",
+                "/connect/case/comments/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete a case comment
+    ///
+    /// Deletes one comment by its id. Needs `cases/write`.
+    ///
+    /// `DELETE /connect/case/comments/{id}` (operation `delete_case_comment`).
+    pub async fn delete_case_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteCaseCommentParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_comment",
+                "/connect/case/comments/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Attach events to a case
+    ///
+    /// Finds the original events described by the criteria (by `soc_id` when `fields` carries
+    /// one, otherwise by every scalar field given plus the acknowledged/escalated state) within
+    /// the date range, and attaches them to the case as related events in the background. The
+    /// answer only says how many events will be attached. Needs `cases/write` and `events/read`.
+    ///
+    /// `POST /connect/case/events` (operation `attach_case_events`).
+    pub async fn attach_case_events(
+        &self,
+        params: &crate::operations::AttachCaseEventsParams,
+        body: &crate::types::AttachEventCriteria,
+    ) -> Result<crate::types::BulkResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "attach_case_events",
+                "/connect/case/events",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the related events of a case
+    ///
+    /// Returns every event attached to a case. The id in the path is the CASE id (the same path
+    /// deletes one related event by its own id). Needs `cases/read`.
+    ///
+    /// `GET /connect/case/events/{id}` (operation `list_case_events`).
+    pub async fn list_case_events(
+        &self,
+        id: &str,
+        params: &crate::operations::ListCaseEventsParams,
+    ) -> Result<Vec<crate::types::RelatedEvent>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_events",
+                "/connect/case/events/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Detach a related event
+    ///
+    /// Removes one related event from its case, by the related event's id. Needs `cases/write`.
+    ///
+    /// `DELETE /connect/case/events/{id}` (operation `delete_case_event`).
+    pub async fn delete_case_event(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteCaseEventParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_event",
+                "/connect/case/events/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Update a case artifact
+    ///
+    /// Replaces the artifact whose `id` is given in the body. Needs `cases/write`.
+    ///
+    /// `PUT /connect/case/artifacts` (operation `update_case_artifact`).
+    pub async fn update_case_artifact(
+        &self,
+        params: &crate::operations::UpdateCaseArtifactParams,
+        body: &crate::types::Artifact,
+    ) -> Result<crate::types::Artifact, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_case_artifact",
+                "/connect/case/artifacts",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Add an observable to a case
+    ///
+    /// Adds an artifact (an observable such as an IP address, a domain or a hash) to a case. The
+    /// server generates its id. To attach a file, use `upload_case_artifact` instead. Needs
+    /// `cases/write`.
+    ///
+    /// `POST /connect/case/artifacts` (operation `create_case_artifact`).
+    pub async fn create_case_artifact(
+        &self,
+        params: &crate::operations::CreateCaseArtifactParams,
+        body: &crate::types::Artifact,
+    ) -> Result<crate::types::Artifact, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case_artifact",
+                "/connect/case/artifacts",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Attach a file to a case
+    ///
+    /// Adds a file artifact to a case. The form has two parts: `json`, the artifact object as
+    /// JSON text (with `caseId`, and without `value`), and `attachment`, the file. The server sets
+    /// `value` to the file name, `artifactType` to `file`, and fills in the stream id, size, MIME
+    /// type and hashes. Needs `cases/write`.
+    ///
+    /// `POST /connect/case/tasks` (operation `upload_case_artifact`).
+    pub async fn upload_case_artifact(
+        &self,
+        params: &crate::operations::UploadCaseArtifactParams,
+        body: &crate::types::ArtifactUpload,
+    ) -> Result<crate::types::Artifact, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "upload_case_artifact",
+                "/connect/case/tasks",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .text("json", &body.json)
+                    .file("attachment", &body.attachment)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the artifacts of a case
+    ///
+    /// Returns the artifacts of one group of a case: `evidence` holds the observables and
+    /// `attachments` the uploaded files. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/artifacts/{groupTypeOrId}` (operation `list_case_artifacts`).
+    pub async fn list_case_artifacts(
+        &self,
+        group_type_or_id: &crate::types::ArtifactGroupType,
+        params: &crate::operations::ListCaseArtifactsParams,
+    ) -> Result<Vec<crate::types::Artifact>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_artifacts",
+                "/connect/case/artifacts/{groupTypeOrId}",
+            )
+            .path_param("groupTypeOrId", group_type_or_id)
+            .query("id", &params.id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete a case artifact
+    ///
+    /// Deletes one artifact (and its stored file, if any) by its id. Needs `cases/write`.
+    ///
+    /// `DELETE /connect/case/artifacts/{groupTypeOrId}` (operation `delete_case_artifact`).
+    pub async fn delete_case_artifact(
+        &self,
+        group_type_or_id: &str,
+        params: &crate::operations::DeleteCaseArtifactParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_artifact",
+                "/connect/case/artifacts/{groupTypeOrId}",
+            )
+            .path_param("groupTypeOrId", group_type_or_id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Download an attached file
+    ///
+    /// Returns the bytes of a file artifact, with a `Content-Disposition` header naming the file.
+    /// Artifacts marked `protected` come back wrapped in a zip archive. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/artifactstream/{id}` (operation `download_case_artifact`).
+    pub async fn download_case_artifact(
+        &self,
+        id: &str,
+        params: &crate::operations::DownloadCaseArtifactParams,
+    ) -> Result<clientgen_runtime::Bytes, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "download_case_artifact",
+                "/connect/case/artifactstream/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(response.body().clone())
+    }
+    /// Get the history of a case
+    ///
+    /// Returns the audit trail of a case: one entry per change to the case, its comments, related
+    /// events and artifacts, each carrying the fields of the changed object. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/history/{id}` (operation `get_case_history`).
+    pub async fn get_case_history(
+        &self,
+        id: &str,
+        params: &crate::operations::GetCaseHistoryParams,
+    ) -> Result<Vec<crate::types::CaseHistoryEntry>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_history",
+                "/connect/case/history/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update a detection
+    ///
+    /// Replaces the detection whose `id` is given in the body. Answers 205 when a filter changed
+    /// the enabled state, and 206 when the detection had to be disabled to complete the engine
+    /// sync. Needs `detections/write`.
+    ///
+    /// `PUT /connect/detection` (operation `update_detection`).
+    pub async fn update_detection(
+        &self,
+        params: &crate::operations::UpdateDetectionParams,
+        body: &crate::types::Detection,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_detection",
+                "/connect/detection",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Create a detection
+    ///
+    /// Creates a custom detection. The engine follows from `language` (sigma -> elastalert,
+    /// yara -> strelka, suricata -> suricata), the ruleset is always `__custom__`, and the rule
+    /// content is validated. Community detections cannot be created here. Answers 205 instead of
+    /// 200 when an engine filter changed the requested enabled state. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection` (operation `create_detection`).
+    pub async fn create_detection(
+        &self,
+        params: &crate::operations::CreateDetectionParams,
+        body: &crate::types::Detection,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_detection",
+                "/connect/detection",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a detection
+    ///
+    /// Returns a detection by its internal id (unique to this grid). Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{id}` (operation `get_detection`).
+    pub async fn get_detection(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionParams,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection",
+                "/connect/detection/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete a detection
+    ///
+    /// Deletes a custom detection by its internal id. Needs `detections/write`.
+    ///
+    /// `DELETE /connect/detection/{id}` (operation `delete_detection`).
+    pub async fn delete_detection(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteDetectionParams,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_detection",
+                "/connect/detection/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a detection by public id
+    ///
+    /// Returns a detection by the public id its ruleset author gave it (for example a Suricata
+    /// SID). Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/public/{id}` (operation `get_detection_by_public_id`).
+    pub async fn get_detection_by_public_id(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionByPublicIdParams,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection_by_public_id",
+                "/connect/detection/public/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Enable, disable or delete detections in bulk
+    ///
+    /// Applies the action to every detection listed in `ids`, or to every detection matching
+    /// `query` when it is given. The work continues in the background; the answer says how many
+    /// detections were submitted. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/bulk/{newStatus}` (operation `bulk_update_detections`).
+    pub async fn bulk_update_detections(
+        &self,
+        new_status: &crate::types::BulkAction,
+        params: &crate::operations::BulkUpdateDetectionsParams,
+        body: &crate::types::BulkOperation,
+    ) -> Result<crate::types::BulkResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "bulk_update_detections",
+                "/connect/detection/bulk/{newStatus}",
+            )
+            .path_param("newStatus", new_status)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Duplicate a detection
+    ///
+    /// Copies a detection into a new custom detection with a new id. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/{id}/duplicate` (operation `duplicate_detection`).
+    pub async fn duplicate_detection(
+        &self,
+        id: &str,
+        params: &crate::operations::DuplicateDetectionParams,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "duplicate_detection",
+                "/connect/detection/{id}/duplicate",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get the history of a detection
+    ///
+    /// Returns the audit trail of a detection: one entry per change to the detection or to one of
+    /// its comments. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{id}/history` (operation `get_detection_history`).
+    pub async fn get_detection_history(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionHistoryParams,
+    ) -> Result<Vec<crate::types::DetectionHistoryEntry>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection_history",
+                "/connect/detection/{id}/history",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the comments of a detection
+    ///
+    /// Returns every comment of a detection. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{id}/comment` (operation `list_detection_comments`).
+    pub async fn list_detection_comments(
+        &self,
+        id: &str,
+        params: &crate::operations::ListDetectionCommentsParams,
+    ) -> Result<Vec<crate::types::DetectionComment>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_detection_comments",
+                "/connect/detection/{id}/comment",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Comment on a detection
+    ///
+    /// Adds a comment to the detection named in the path. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/{id}/comment` (operation `create_detection_comment`).
+    pub async fn create_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::CreateDetectionCommentParams,
+        body: &crate::types::DetectionComment,
+    ) -> Result<crate::types::DetectionComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_detection_comment",
+                "/connect/detection/{id}/comment",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a detection comment
+    ///
+    /// Returns one detection comment by its id. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/comment/{id}` (operation `get_detection_comment`).
+    pub async fn get_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionCommentParams,
+    ) -> Result<crate::types::DetectionComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection_comment",
+                "/connect/detection/comment/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update a detection comment
+    ///
+    /// Replaces the text of a detection comment. Needs `detections/write`.
+    ///
+    /// `PUT /connect/detection/comment/{id}` (operation `update_detection_comment`).
+    pub async fn update_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::UpdateDetectionCommentParams,
+        body: &crate::types::DetectionComment,
+    ) -> Result<crate::types::DetectionComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_detection_comment",
+                "/connect/detection/comment/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete a detection comment
+    ///
+    /// Deletes a detection comment by its id. Needs `detections/write`.
+    ///
+    /// `DELETE /connect/detection/comment/{id}` (operation `delete_detection_comment`).
+    pub async fn delete_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteDetectionCommentParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_detection_comment",
+                "/connect/detection/comment/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Update the note of an override
+    ///
+    /// Replaces the note of one override of a detection, addressed by its position in the
+    /// detection's `overrides` list. Needs `detections/write`.
+    ///
+    /// `PUT /connect/detection/{id}/override/{overrideIndex}/note` (operation `update_detection_override_note`).
+    pub async fn update_detection_override_note(
+        &self,
+        id: &str,
+        override_index: i64,
+        params: &crate::operations::UpdateDetectionOverrideNoteParams,
+        body: &crate::types::OverrideNote,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_detection_override_note",
+                "/connect/detection/{id}/override/{overrideIndex}/note",
+            )
+            .path_param("id", id)
+            .path_param("overrideIndex", &override_index)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Convert a Sigma rule to a query
+    ///
+    /// Converts the content of a Sigma detection into the Elasticsearch query (Lucene, or ES|QL
+    /// when `useEsql` is set) it would run. Needs `detections/read`.
+    ///
+    /// `POST /connect/detection/convert` (operation `convert_detection`).
+    pub async fn convert_detection(
+        &self,
+        params: &crate::operations::ConvertDetectionParams,
+        body: &crate::types::Detection,
+    ) -> Result<crate::types::ConvertedQuery, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "convert_detection",
+                "/connect/detection/convert",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Synchronise detection engines
+    ///
+    /// Starts a synchronisation of one engine's (or every engine's) rules with their sources:
+    /// `full` re-imports every rule, `update` only the changes. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/sync/{engine}/{type}` (operation `sync_detections`).
+    pub async fn sync_detections(
+        &self,
+        engine: &crate::types::SyncEngine,
+        r#type: &crate::types::SyncType,
+        params: &crate::operations::SyncDetectionsParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "sync_detections",
+                "/connect/detection/sync/{engine}/{type}",
+            )
+            .path_param("engine", engine)
+            .path_param("type", r#type)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Generate a public id
+    ///
+    /// Returns a fresh public id for a new custom detection of the engine: a SID for Suricata, a
+    /// UUID for the other engines. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{engine}/genpublicid` (operation `generate_detection_public_id`).
+    pub async fn generate_detection_public_id(
+        &self,
+        engine: &crate::types::DetectionEngine,
+        params: &crate::operations::GenerateDetectionPublicIdParams,
+    ) -> Result<crate::types::GeneratedPublicId, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "generate_detection_public_id",
+                "/connect/detection/{engine}/genpublicid",
+            )
+            .path_param("engine", engine)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the grid's nodes
+    ///
+    /// Returns every node of the grid with its health figures. Needs `nodes/read`.
+    ///
+    /// `GET /connect/grid` (operation `list_grid_nodes`).
+    pub async fn list_grid_nodes(
+        &self,
+        params: &crate::operations::ListGridNodesParams,
+    ) -> Result<Vec<crate::types::Node>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_grid_nodes",
+                "/connect/grid",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List grid membership requests
+    ///
+    /// Returns the Salt minions that asked to join the grid, were accepted or were rejected.
+    /// Needs `grid/read`.
+    ///
+    /// `GET /connect/gridmembers` (operation `list_grid_members`).
+    pub async fn list_grid_members(
+        &self,
+        params: &crate::operations::ListGridMembersParams,
+    ) -> Result<Vec<crate::types::GridMember>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_grid_members",
+                "/connect/gridmembers",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Act on a grid member
+    ///
+    /// Accepts (`add`), rejects or deletes a grid member's key, tests its connectivity, or
+    /// restarts the node. Needs `grid/write`.
+    ///
+    /// `POST /connect/gridmembers/{id}/{operation}` (operation `manage_grid_member`).
+    pub async fn manage_grid_member(
+        &self,
+        id: &str,
+        operation: &crate::types::GridMemberOperation,
+        params: &crate::operations::ManageGridMemberParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "manage_grid_member",
+                "/connect/gridmembers/{id}/{operation}",
+            )
+            .path_param("id", id)
+            .path_param("operation", operation)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Import a file on a grid member
+    ///
+    /// Uploads a PCAP or EVTX file to an import node, which then ingests it. Needs `grid/write`.
+    ///
+    /// `POST /connect/gridmembers/{id}/import` (operation `import_to_grid_member`).
+    pub async fn import_to_grid_member(
+        &self,
+        id: &str,
+        params: &crate::operations::ImportToGridMemberParams,
+        body: &crate::types::GridImportUpload,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_to_grid_member",
+                "/connect/gridmembers/{id}/import",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("attachment", &body.attachment)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Update a job
+    ///
+    /// Replaces the job whose `id` is given in the body. Needs `jobs/write`.
+    ///
+    /// `PUT /connect/job` (operation `update_job`).
+    pub async fn update_job(
+        &self,
+        params: &crate::operations::UpdateJobParams,
+        body: &crate::types::Job,
+    ) -> Result<crate::types::Job, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_job",
+                "/connect/job",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Create a PCAP job
+    ///
+    /// Asks a sensor to carve the packets matching the filter into a PCAP. The job starts as
+    /// pending (status 0) and is picked up by the node named in `nodeId`. Needs `jobs/write`.
+    ///
+    /// `POST /connect/job` (operation `create_job`).
+    pub async fn create_job(
+        &self,
+        params: &crate::operations::CreateJobParams,
+        body: &crate::types::Job,
+    ) -> Result<crate::types::Job, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_job",
+                "/connect/job",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a job
+    ///
+    /// Returns one job by its id. Needs `jobs/read`.
+    ///
+    /// `GET /connect/job/{jobId}` (operation `get_job`).
+    pub async fn get_job(
+        &self,
+        job_id: i64,
+        params: &crate::operations::GetJobParams,
+    ) -> Result<crate::types::Job, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_job",
+                "/connect/job/{jobId}",
+            )
+            .path_param("jobId", &job_id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete a job
+    ///
+    /// Marks a job as deleted (status 3) and returns it. Needs `jobs/delete`.
+    ///
+    /// `DELETE /connect/job/{jobId}` (operation `delete_job`).
+    pub async fn delete_job(
+        &self,
+        job_id: i64,
+        params: &crate::operations::DeleteJobParams,
+    ) -> Result<crate::types::Job, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_job",
+                "/connect/job/{jobId}",
+            )
+            .path_param("jobId", &job_id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List jobs
+    ///
+    /// Returns the jobs, optionally only those of one kind or those created for one case
+    /// artifact. Needs `jobs/read`.
+    ///
+    /// `GET /connect/jobs` (operation `list_jobs`).
+    pub async fn list_jobs(
+        &self,
+        params: &crate::operations::ListJobsParams,
+    ) -> Result<Vec<crate::types::Job>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_jobs",
+                "/connect/jobs",
+            )
+            .query_opt("kind", params.kind.as_ref())
+            .query_opt(
+                "parameters[artifact][id]",
+                params.parameters_artifact_id.as_ref(),
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the packets of a job
+    ///
+    /// Returns the decoded packets of a completed PCAP job, `count` packets from `offset`.
+    /// Needs `jobs/read`.
+    ///
+    /// `GET /connect/packets/{jobId}` (operation `list_job_packets`).
+    pub async fn list_job_packets(
+        &self,
+        job_id: i64,
+        params: &crate::operations::ListJobPacketsParams,
+    ) -> Result<Vec<crate::types::Packet>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_job_packets",
+                "/connect/packets/{jobId}",
+            )
+            .path_param("jobId", &job_id)
+            .query_opt("offset", params.offset.as_ref())
+            .query_opt("count", params.count.as_ref())
+            .query_opt("unwrap", params.unwrap.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Download a job's PCAP
+    ///
+    /// Returns the PCAP file (or the file with the extension asked for in `ext`) produced by a
+    /// completed job. Needs `jobs/read`.
+    ///
+    /// `GET /connect/stream/{jobId}` (operation `download_job_pcap`).
+    pub async fn download_job_pcap(
+        &self,
+        job_id: i64,
+        params: &crate::operations::DownloadJobPcapParams,
+    ) -> Result<clientgen_runtime::Bytes, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "download_job_pcap",
+                "/connect/stream/{jobId}",
+            )
+            .path_param("jobId", &job_id)
+            .query_opt("ext", params.ext.as_ref())
+            .query_opt("unwrap", params.unwrap.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(response.body().clone())
+    }
+    /// List users
+    ///
+    /// Returns every SOC user. Needs `users/read`.
+    ///
+    /// `GET /connect/users` (operation `list_users`).
+    pub async fn list_users(
+        &self,
+        params: &crate::operations::ListUsersParams,
+    ) -> Result<Vec<crate::types::User>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_users",
+                "/connect/users",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Create a user
+    ///
+    /// Creates a SOC user with the given password and roles. Needs `users/write`.
+    ///
+    /// `POST /connect/users` (operation `create_user`).
+    pub async fn create_user(
+        &self,
+        params: &crate::operations::CreateUserParams,
+        body: &crate::types::User,
+    ) -> Result<crate::types::User, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_user",
+                "/connect/users",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update a user
+    ///
+    /// Updates the profile (names, note) of a user. Needs `users/write`.
+    ///
+    /// `PUT /connect/users/{id}` (operation `update_user`).
+    pub async fn update_user(
+        &self,
+        id: &str,
+        params: &crate::operations::UpdateUserParams,
+        body: &crate::types::User,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_user",
+                "/connect/users/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Delete a user
+    ///
+    /// Deletes a SOC user. Needs `users/delete`.
+    ///
+    /// `DELETE /connect/users/{id}` (operation `delete_user`).
+    pub async fn delete_user(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteUserParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_user",
+                "/connect/users/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Enable or disable a user
+    ///
+    /// Locks (`disable`) or unlocks (`enable`) a user's account. Needs `users/write`.
+    ///
+    /// `PUT /connect/users/{id}/{toggle}` (operation `toggle_user`).
+    pub async fn toggle_user(
+        &self,
+        id: &str,
+        toggle: &crate::types::UserToggle,
+        params: &crate::operations::ToggleUserParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "toggle_user",
+                "/connect/users/{id}/{toggle}",
+            )
+            .path_param("id", id)
+            .path_param("toggle", toggle)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Reset a user's password
+    ///
+    /// Sets a new password for a user. Needs `users/write`.
+    ///
+    /// `PUT /connect/users/{id}/password` (operation `reset_user_password`).
+    pub async fn reset_user_password(
+        &self,
+        id: &str,
+        params: &crate::operations::ResetUserPasswordParams,
+        body: &crate::types::PasswordReset,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "reset_user_password",
+                "/connect/users/{id}/password",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Grant a role to a user
+    ///
+    /// Adds a role (for example `analyst`) to a user. Needs `users/write`.
+    ///
+    /// `POST /connect/users/{id}/role/{role}` (operation `add_user_role`).
+    pub async fn add_user_role(
+        &self,
+        id: &str,
+        role: &str,
+        params: &crate::operations::AddUserRoleParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_user_role",
+                "/connect/users/{id}/role/{role}",
+            )
+            .path_param("id", id)
+            .path_param("role", role)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Revoke a role from a user
+    ///
+    /// Removes a role from a user. Needs `users/write`.
+    ///
+    /// `DELETE /connect/users/{id}/role/{role}` (operation `remove_user_role`).
+    pub async fn remove_user_role(
+        &self,
+        id: &str,
+        role: &str,
+        params: &crate::operations::RemoveUserRoleParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "remove_user_role",
+                "/connect/users/{id}/role/{role}",
+            )
+            .path_param("id", id)
+            .path_param("role", role)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Synchronise users to the grid
+    ///
+    /// Pushes the user and role assignments out to the grid's components (Elasticsearch and the
+    /// rest). Needs `users/write`.
+    ///
+    /// `PUT /connect/users/sync` (operation `sync_users`).
+    pub async fn sync_users(
+        &self,
+        params: &crate::operations::SyncUsersParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "sync_users",
+                "/connect/users/sync",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// List roles
+    ///
+    /// Returns the names of the roles that can be granted. Needs `roles/read`.
+    ///
+    /// `GET /connect/roles` (operation `list_roles`).
+    pub async fn list_roles(
+        &self,
+        params: &crate::operations::ListRolesParams,
+    ) -> Result<Vec<String>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_roles",
+                "/connect/roles",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List permissions
+    ///
+    /// Returns the names of the permissions that can be granted to API clients. Needs
+    /// `roles/read`.
+    ///
+    /// `GET /connect/roles/permissions` (operation `list_permissions`).
+    pub async fn list_permissions(
+        &self,
+        params: &crate::operations::ListPermissionsParams,
+    ) -> Result<Vec<String>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_permissions",
+                "/connect/roles/permissions",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List API clients
+    ///
+    /// Returns every API client, without secrets. Needs `clients/read`.
+    ///
+    /// `GET /connect/clients` (operation `list_api_clients`).
+    pub async fn list_api_clients(
+        &self,
+        params: &crate::operations::ListApiClientsParams,
+    ) -> Result<Vec<crate::types::ApiClient>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_api_clients",
+                "/connect/clients",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Create an API client
+    ///
+    /// Creates an API client. The answer is the only time its `secret` is shown. Needs
+    /// `clients/write`.
+    ///
+    /// `POST /connect/clients` (operation `create_api_client`).
+    pub async fn create_api_client(
+        &self,
+        params: &crate::operations::CreateApiClientParams,
+        body: &crate::types::ApiClient,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_api_client",
+                "/connect/clients",
+            )
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update an API client
+    ///
+    /// Updates the name and note of an API client. Needs `clients/write`.
+    ///
+    /// `PUT /connect/clients/{id}` (operation `update_api_client`).
+    pub async fn update_api_client(
+        &self,
+        id: &str,
+        params: &crate::operations::UpdateApiClientParams,
+        body: &crate::types::ApiClient,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_api_client",
+                "/connect/clients/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete an API client
+    ///
+    /// Deletes an API client; its tokens stop working. Needs `clients/write`.
+    ///
+    /// `DELETE /connect/clients/{id}` (operation `delete_api_client`).
+    pub async fn delete_api_client(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteApiClientParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_api_client",
+                "/connect/clients/{id}",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Grant a permission to an API client
+    ///
+    /// Grants one permission to an API client; the permission `events/read` is sent as resource
+    /// `events` and privilege `read`. Needs `clients/write`.
+    ///
+    /// `POST /connect/clients/{id}/permission/{resource}/{privilege}` (operation `add_api_client_permission`).
+    pub async fn add_api_client_permission(
+        &self,
+        id: &str,
+        resource: &str,
+        privilege: &str,
+        params: &crate::operations::AddApiClientPermissionParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_api_client_permission",
+                "/connect/clients/{id}/permission/{resource}/{privilege}",
+            )
+            .path_param("id", id)
+            .path_param("resource", resource)
+            .path_param("privilege", privilege)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Revoke a permission from an API client
+    ///
+    /// Revokes one permission from an API client. Needs `clients/write`.
+    ///
+    /// `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` (operation `remove_api_client_permission`).
+    pub async fn remove_api_client_permission(
+        &self,
+        id: &str,
+        resource: &str,
+        privilege: &str,
+        params: &crate::operations::RemoveApiClientPermissionParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "remove_api_client_permission",
+                "/connect/clients/{id}/permission/{resource}/{privilege}",
+            )
+            .path_param("id", id)
+            .path_param("resource", resource)
+            .path_param("privilege", privilege)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Regenerate an API client's secret
+    ///
+    /// Replaces the secret of an API client and returns the client with the new `secret`, shown
+    /// only this once. Tokens already issued stay valid until they expire (inferred). Needs
+    /// `clients/write`.
+    ///
+    /// `GET /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
+    pub async fn regenerate_api_client_secret(
+        &self,
+        id: &str,
+        params: &crate::operations::RegenerateApiClientSecretParams,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "regenerate_api_client_secret",
+                "/connect/clients/{id}/secret",
+            )
+            .path_param("id", id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
     }
 }

@@ -2,3 +2,681 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
+///Query and header parameters of [`Client::get_info`](crate::Client::get_info).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetInfoParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::search_events`](crate::Client::search_events).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchEventsParams {
+    /// The search, in SOC's query language: a Lucene query optionally followed by pipes such
+    /// as `| groupby field` and `| sortby field`.
+    ///
+    /// Sent as `query`.
+    pub query: String,
+    /// The time range, two timestamps in the layout given by `format`, separated by ` - `.
+    ///
+    /// Sent as `range`.
+    pub range: String,
+    /// IANA time zone the `range` timestamps are expressed in.
+    ///
+    /// Sent as `zone`.
+    pub zone: String,
+    /// Go time layout of the `range` timestamps.
+    ///
+    /// Sent as `format`.
+    pub format: String,
+    /// Maximum number of buckets per `groupby` metric.
+    ///
+    /// Sent as `metricLimit`.
+    pub metric_limit: i64,
+    /// Maximum number of events to return.
+    ///
+    /// Sent as `eventLimit`.
+    pub event_limit: i64,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+impl SearchEventsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(
+        query: String,
+        range: String,
+        zone: String,
+        format: String,
+        metric_limit: i64,
+        event_limit: i64,
+    ) -> Self {
+        Self {
+            query,
+            range,
+            zone,
+            format,
+            metric_limit,
+            event_limit,
+            grid_id: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::acknowledge_events`](crate::Client::acknowledge_events).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AcknowledgeEventsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_case`](crate::Client::update_case).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCaseParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_case`](crate::Client::create_case).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCaseParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCaseParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_case_comment`](crate::Client::update_case_comment).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCaseCommentParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_case_comment`](crate::Client::create_case_comment).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCaseCommentParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCaseCommentsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_case_comment`](crate::Client::delete_case_comment).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteCaseCommentParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::attach_case_events`](crate::Client::attach_case_events).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachCaseEventsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_case_events`](crate::Client::list_case_events).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCaseEventsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_case_event`](crate::Client::delete_case_event).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteCaseEventParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_case_artifact`](crate::Client::update_case_artifact).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCaseArtifactParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_case_artifact`](crate::Client::create_case_artifact).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCaseArtifactParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::upload_case_artifact`](crate::Client::upload_case_artifact).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadCaseArtifactParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_case_artifacts`](crate::Client::list_case_artifacts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListCaseArtifactsParams {
+    /// Id of the case whose artifacts are returned.
+    ///
+    /// Sent as `id`.
+    pub id: String,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+impl ListCaseArtifactsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(id: String) -> Self {
+        Self { id, grid_id: None }
+    }
+}
+///Query and header parameters of [`Client::delete_case_artifact`](crate::Client::delete_case_artifact).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteCaseArtifactParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::download_case_artifact`](crate::Client::download_case_artifact).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DownloadCaseArtifactParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_case_history`](crate::Client::get_case_history).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCaseHistoryParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_detection`](crate::Client::update_detection).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDetectionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_detection`](crate::Client::create_detection).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDetectionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_detection`](crate::Client::get_detection).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetectionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_detection`](crate::Client::delete_detection).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteDetectionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetectionByPublicIdParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BulkUpdateDetectionsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::duplicate_detection`](crate::Client::duplicate_detection).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DuplicateDetectionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_detection_history`](crate::Client::get_detection_history).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetectionHistoryParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_detection_comments`](crate::Client::list_detection_comments).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDetectionCommentsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_detection_comment`](crate::Client::create_detection_comment).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDetectionCommentParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_detection_comment`](crate::Client::get_detection_comment).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetectionCommentParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_detection_comment`](crate::Client::update_detection_comment).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDetectionCommentParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_detection_comment`](crate::Client::delete_detection_comment).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteDetectionCommentParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_detection_override_note`](crate::Client::update_detection_override_note).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDetectionOverrideNoteParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::convert_detection`](crate::Client::convert_detection).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConvertDetectionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::sync_detections`](crate::Client::sync_detections).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncDetectionsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GenerateDetectionPublicIdParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_grid_nodes`](crate::Client::list_grid_nodes).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListGridNodesParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_grid_members`](crate::Client::list_grid_members).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListGridMembersParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::manage_grid_member`](crate::Client::manage_grid_member).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManageGridMemberParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::import_to_grid_member`](crate::Client::import_to_grid_member).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportToGridMemberParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_job`](crate::Client::update_job).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateJobParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_job`](crate::Client::create_job).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateJobParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_job`](crate::Client::get_job).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetJobParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_job`](crate::Client::delete_job).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteJobParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_jobs`](crate::Client::list_jobs).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListJobsParams {
+    /// Keeps only jobs of this kind (empty for PCAP jobs).
+    ///
+    /// Sent as `kind`.
+    pub kind: Option<String>,
+    /// Keeps only jobs created for the case artifact with this id.
+    ///
+    /// Sent as `parameters[artifact][id]`.
+    pub parameters_artifact_id: Option<String>,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_job_packets`](crate::Client::list_job_packets).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListJobPacketsParams {
+    /// Number of packets to skip.
+    ///
+    /// Sent as `offset`.
+    pub offset: Option<i64>,
+    /// Maximum number of packets to return (5000 when omitted).
+    ///
+    /// Sent as `count`.
+    pub count: Option<i64>,
+    /// Strips tunnel encapsulation (for example GRE or VXLAN) before decoding.
+    ///
+    /// Sent as `unwrap`.
+    pub unwrap: Option<bool>,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DownloadJobPcapParams {
+    /// Extension of the file to return.
+    ///
+    /// Sent as `ext`.
+    pub ext: Option<String>,
+    /// Strips tunnel encapsulation from the packets first.
+    ///
+    /// Sent as `unwrap`.
+    pub unwrap: Option<bool>,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_users`](crate::Client::list_users).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListUsersParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_user`](crate::Client::create_user).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateUserParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_user`](crate::Client::update_user).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateUserParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_user`](crate::Client::delete_user).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteUserParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::toggle_user`](crate::Client::toggle_user).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ToggleUserParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::reset_user_password`](crate::Client::reset_user_password).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResetUserPasswordParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::add_user_role`](crate::Client::add_user_role).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddUserRoleParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::remove_user_role`](crate::Client::remove_user_role).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveUserRoleParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::sync_users`](crate::Client::sync_users).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncUsersParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_roles`](crate::Client::list_roles).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRolesParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_permissions`](crate::Client::list_permissions).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPermissionsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_api_clients`](crate::Client::list_api_clients).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListApiClientsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::create_api_client`](crate::Client::create_api_client).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateApiClientParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_api_client`](crate::Client::update_api_client).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateApiClientParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_api_client`](crate::Client::delete_api_client).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteApiClientParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::add_api_client_permission`](crate::Client::add_api_client_permission).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddApiClientPermissionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveApiClientPermissionParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegenerateApiClientSecretParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
