@@ -3,17 +3,17 @@
 
 //! The API client.
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://example.com/api`.
-pub const DEFAULT_BASE_URL: &str = "https://example.com/api";
+///The base URL used unless [`ClientBuilder::base_url`] sets another: `http://localhost:5601`.
+pub const DEFAULT_BASE_URL: &str = "http://localhost:5601";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
     Server {
-        url: "https://example.com/api",
-        description: "TODO the vendor's base URL.",
+        url: "http://localhost:5601",
+        description: "A Kibana origin (scheme, host, port); a local Kibana on its default port unless set.",
     },
 ];
-///A client for the elastic-security API.
+///A client for the Elastic Security API (Kibana).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
@@ -30,6 +30,52 @@ impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
+        self
+    }
+    ///Sends the API key as `Authorization: ApiKey <key>` with every request.
+    ///
+    /// An Elasticsearch API key, sent as `Authorization: ApiKey <encoded>`, where `<encoded>` is
+    /// the `encoded` value Elasticsearch returns when the key is created (base64 of `id:api_key`).
+    ///
+    /// Security scheme `apiKeyAuth` of the spec.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.inner = self
+            .inner
+            .try_auth(
+                clientgen_runtime::Auth::api_key_header(
+                    "Authorization",
+                    Some("ApiKey"),
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+            );
+        self
+    }
+    /// Sends HTTP Basic credentials with every request.
+    ///
+    /// The username and password used to log in to Kibana.
+    ///
+    /// Security scheme `basicAuth` of the spec.
+    pub fn basic_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::basic(
+                    user,
+                    clientgen_runtime::SecretString::from(password.into()),
+                ),
+            );
+        self
+    }
+    /// Sends every request under `/s/{space_id}` (the value is percent-encoded as one path segment).
+    ///
+    /// The Kibana space (its URL identifier) every request addresses; the default space needs no prefix.
+    pub fn space_id(mut self, space_id: &str) -> Self {
+        let segment = clientgen_runtime::param::encode_component(space_id);
+        self.inner = self.inner.path_prefix(format!("{}{}{}", "/s/", segment, ""));
         self
     }
     /// Adds a header sent with every request.
@@ -88,7 +134,8 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: Transport::builder(DEFAULT_BASE_URL)
-                .user_agent("elastic-security-client/0.1.0"),
+                .user_agent("elastic-security-client/0.1.0")
+                .header("kbn-xsrf", "true"),
         }
     }
     /// A client sending its requests through an existing transport.
@@ -98,5 +145,2577 @@ impl Client {
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+    /// Get a detection rule
+    ///
+    /// Returns one detection rule, addressed by its saved object `id` or by its `rule_id`
+    /// (exactly one of the two). (Kibana operation id: `ReadRule`.)
+    ///
+    /// `GET /api/detection_engine/rules` (operation `read_rule`).
+    pub async fn read_rule(
+        &self,
+        params: &crate::operations::ReadRuleParams,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_rule",
+                "/api/detection_engine/rules",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("rule_id", params.rule_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Replace a detection rule
+    ///
+    /// Replaces a detection rule, addressed by `id` or `rule_id` in the body. Members left out
+    /// are reset to their defaults (use `patch_rule` to change only some members). (Kibana
+    /// operation id: `UpdateRule`.)
+    ///
+    /// `PUT /api/detection_engine/rules` (operation `update_rule`).
+    pub async fn update_rule(
+        &self,
+        body: &crate::types::RuleUpdateProps,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_rule",
+                "/api/detection_engine/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a detection rule
+    ///
+    /// Creates a detection rule. `name`, `description`, `risk_score`, `severity` and `type` are
+    /// always required; each rule type needs its own members as well (a `query` rule needs
+    /// `query` and `language`, a `threshold` rule `threshold`, a `machine_learning` rule
+    /// `machine_learning_job_id` and `anomaly_threshold`, and so on). Without `rule_id` Kibana
+    /// generates one. (Kibana operation id: `CreateRule`.)
+    ///
+    /// `POST /api/detection_engine/rules` (operation `create_rule`).
+    pub async fn create_rule(
+        &self,
+        body: &crate::types::RuleCreateProps,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_rule",
+                "/api/detection_engine/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a detection rule
+    ///
+    /// Deletes one detection rule, addressed by `id` or `rule_id`, and returns it as it was.
+    /// (Kibana operation id: `DeleteRule`.)
+    ///
+    /// `DELETE /api/detection_engine/rules` (operation `delete_rule`).
+    pub async fn delete_rule(
+        &self,
+        params: &crate::operations::DeleteRuleParams,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_rule",
+                "/api/detection_engine/rules",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("rule_id", params.rule_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update some members of a detection rule
+    ///
+    /// Changes only the members given, on the rule addressed by `id` or `rule_id` in the body.
+    /// (Kibana operation id: `PatchRule`.)
+    ///
+    /// `PATCH /api/detection_engine/rules` (operation `patch_rule`).
+    pub async fn patch_rule(
+        &self,
+        body: &crate::types::RulePatchProps,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_rule",
+                "/api/detection_engine/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_rules_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindRulesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::RuleResponse, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_rules",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_rules(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find detection rules
+    ///
+    /// Returns one page of detection rules, optionally filtered with a KQL `filter` over
+    /// `alert.attributes.*` (name, enabled, tags, createdBy, interval, updatedBy) and sorted.
+    /// (Kibana operation id: `FindRules`.)
+    ///
+    /// `GET /api/detection_engine/rules/_find` (operation `find_rules`).
+    pub async fn find_rules(
+        &self,
+        params: &crate::operations::FindRulesParams,
+    ) -> Result<crate::types::FindRulesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_rules",
+                "/api/detection_engine/rules/_find",
+            )
+            .query_each("fields", params.fields.as_deref().unwrap_or_default())
+            .query_opt("filter", params.filter.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Apply an action to many detection rules
+    ///
+    /// Enables, disables, deletes, duplicates, exports or edits the rules matched by `query`
+    /// (KQL over rule attributes) or listed in `ids`. Returns a summary and the rules changed.
+    /// The `export` action answers NDJSON instead and is better served by `export_rules`.
+    /// (Kibana operation id: `PerformRulesBulkAction`.)
+    ///
+    /// `POST /api/detection_engine/rules/_bulk_action` (operation `perform_rules_bulk_action`).
+    pub async fn perform_rules_bulk_action(
+        &self,
+        params: &crate::operations::PerformRulesBulkActionParams,
+        body: &crate::types::BulkActionRequest,
+    ) -> Result<crate::types::BulkActionResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "perform_rules_bulk_action",
+                "/api/detection_engine/rules/_bulk_action",
+            )
+            .query_opt("dry_run", params.dry_run.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Import detection rules
+    ///
+    /// Imports rules (and their exception lists and connectors) from an NDJSON file, sent as
+    /// the `file` part of a multipart form, as produced by `export_rules`. The query flags
+    /// choose whether existing objects are overwritten. (Kibana operation id: `ImportRules`.)
+    ///
+    /// `POST /api/detection_engine/rules/_import` (operation `import_rules`).
+    pub async fn import_rules(
+        &self,
+        params: &crate::operations::ImportRulesParams,
+        body: &crate::types::RulesImportForm,
+    ) -> Result<crate::types::RulesImportResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_rules",
+                "/api/detection_engine/rules/_import",
+            )
+            .query_opt("overwrite", params.overwrite.as_ref())
+            .query_opt("overwrite_exceptions", params.overwrite_exceptions.as_ref())
+            .query_opt(
+                "overwrite_action_connectors",
+                params.overwrite_action_connectors.as_ref(),
+            )
+            .query_opt("as_new_list", params.as_new_list.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Export detection rules
+    ///
+    /// Exports the rules listed in the body (every rule when the body has no `objects`) as
+    /// NDJSON: one rule per line, then, unless `exclude_export_details` is true, one line of
+    /// export details (counts and the rules that were not found). (Kibana operation id:
+    /// `ExportRules`.)
+    ///
+    /// `POST /api/detection_engine/rules/_export` (operation `export_rules`).
+    pub async fn export_rules(
+        &self,
+        params: &crate::operations::ExportRulesParams,
+        body: Option<&crate::types::RulesExportRequest>,
+    ) -> Result<Vec<crate::types::RulesExportLine>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_rules",
+                "/api/detection_engine/rules/_export",
+            )
+            .query_opt("exclude_export_details", params.exclude_export_details.as_ref())
+            .query_opt("file_name", params.file_name.as_ref())
+            .json_opt(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.ndjson()
+    }
+    /// Get the status of Elastic prebuilt rules and timelines
+    ///
+    /// Counts the Elastic prebuilt rules and timelines that are installed, not installed, and
+    /// out of date. (Kibana operation id: `ReadPrebuiltRulesAndTimelinesStatus`.)
+    ///
+    /// `GET /api/detection_engine/rules/prepackaged/_status` (operation `read_prebuilt_rules_status`).
+    pub async fn read_prebuilt_rules_status(
+        &self,
+    ) -> Result<crate::types::PrebuiltRulesStatus, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_prebuilt_rules_status",
+                "/api/detection_engine/rules/prepackaged/_status",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Install and update Elastic prebuilt rules and timelines
+    ///
+    /// Installs the Elastic prebuilt rules and timelines that are missing and updates those
+    /// that are out of date. The request has no body. (Kibana operation id:
+    /// `InstallPrebuiltRulesAndTimelines`.)
+    ///
+    /// `PUT /api/detection_engine/rules/prepackaged` (operation `install_prebuilt_rules`).
+    pub async fn install_prebuilt_rules(
+        &self,
+    ) -> Result<crate::types::PrebuiltRulesInstallResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "install_prebuilt_rules",
+                "/api/detection_engine/rules/prepackaged",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Search detection alerts
+    ///
+    /// Runs an Elasticsearch query over the alerts index of the space and returns the
+    /// Elasticsearch search response (hits and aggregations). (Kibana operation id:
+    /// `SearchAlerts`.)
+    ///
+    /// `POST /api/detection_engine/signals/search` (operation `search_alerts`).
+    pub async fn search_alerts(
+        &self,
+        body: &crate::types::AlertsSearchRequest,
+    ) -> Result<crate::types::AlertsSearchResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "search_alerts",
+                "/api/detection_engine/signals/search",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Set the workflow status of alerts
+    ///
+    /// Sets the workflow status (open, acknowledged, closed) of the alerts listed in
+    /// `signal_ids` or matched by `query`; closing can carry a `reason`. Returns the
+    /// Elasticsearch update-by-query summary. (Kibana operation id: `SetAlertsStatus`.)
+    ///
+    /// `POST /api/detection_engine/signals/status` (operation `set_alerts_status`).
+    pub async fn set_alerts_status(
+        &self,
+        body: &crate::types::SetAlertsStatusRequest,
+    ) -> Result<crate::types::UpdateByQueryResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "set_alerts_status",
+                "/api/detection_engine/signals/status",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get an exception list
+    ///
+    /// Returns one exception list, addressed by `id` or `list_id` (with its `namespace_type`).
+    /// (Kibana operation id: `ReadExceptionList`.)
+    ///
+    /// `GET /api/exception_lists` (operation `read_exception_list`).
+    pub async fn read_exception_list(
+        &self,
+        params: &crate::operations::ReadExceptionListParams,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_exception_list",
+                "/api/exception_lists",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Replace an exception list
+    ///
+    /// Replaces the exception list addressed by `id` or `list_id` in the body. (Kibana
+    /// operation id: `UpdateExceptionList`.)
+    ///
+    /// `PUT /api/exception_lists` (operation `update_exception_list`).
+    pub async fn update_exception_list(
+        &self,
+        body: &crate::types::ExceptionListUpdate,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_exception_list",
+                "/api/exception_lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create an exception list
+    ///
+    /// Creates an exception list, the container of exception items that rules reference
+    /// through `exceptions_list`. (Kibana operation id: `CreateExceptionList`.)
+    ///
+    /// `POST /api/exception_lists` (operation `create_exception_list`).
+    pub async fn create_exception_list(
+        &self,
+        body: &crate::types::ExceptionListCreate,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_exception_list",
+                "/api/exception_lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete an exception list
+    ///
+    /// Deletes an exception list and all of its items, addressed by `id` or `list_id`, and
+    /// returns the list as it was. (Kibana operation id: `DeleteExceptionList`.)
+    ///
+    /// `DELETE /api/exception_lists` (operation `delete_exception_list`).
+    pub async fn delete_exception_list(
+        &self,
+        params: &crate::operations::DeleteExceptionListParams,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_exception_list",
+                "/api/exception_lists",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_exception_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_exception_lists_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindExceptionListsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ExceptionList, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_exception_lists",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_exception_lists(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find exception lists
+    ///
+    /// Returns one page of exception lists, optionally filtered with KQL over
+    /// `exception-list.attributes.*` (or `exception-list-agnostic.attributes.*`). (Kibana
+    /// operation id: `FindExceptionLists`.)
+    ///
+    /// `GET /api/exception_lists/_find` (operation `find_exception_lists`).
+    pub async fn find_exception_lists(
+        &self,
+        params: &crate::operations::FindExceptionListsParams,
+    ) -> Result<crate::types::FindExceptionListsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_exception_lists",
+                "/api/exception_lists/_find",
+            )
+            .query_opt("filter", params.filter.as_ref())
+            .query_joined(
+                "namespace_type",
+                params.namespace_type.as_deref().unwrap_or_default(),
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get an exception list item
+    ///
+    /// Returns one exception item, addressed by `id` or `item_id` (with its `namespace_type`).
+    /// (Kibana operation id: `ReadExceptionListItem`.)
+    ///
+    /// `GET /api/exception_lists/items` (operation `read_exception_list_item`).
+    pub async fn read_exception_list_item(
+        &self,
+        params: &crate::operations::ReadExceptionListItemParams,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("item_id", params.item_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Replace an exception list item
+    ///
+    /// Replaces the exception item addressed by `id` or `item_id` in the body. (Kibana
+    /// operation id: `UpdateExceptionListItem`.)
+    ///
+    /// `PUT /api/exception_lists/items` (operation `update_exception_list_item`).
+    pub async fn update_exception_list_item(
+        &self,
+        body: &crate::types::ExceptionListItemUpdate,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create an exception list item
+    ///
+    /// Adds an exception item, a set of conditions (`entries`) under which rule matches are
+    /// not turned into alerts, to the list named by `list_id`. (Kibana operation id:
+    /// `CreateExceptionListItem`.)
+    ///
+    /// `POST /api/exception_lists/items` (operation `create_exception_list_item`).
+    pub async fn create_exception_list_item(
+        &self,
+        body: &crate::types::ExceptionListItemCreate,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete an exception list item
+    ///
+    /// Deletes one exception item, addressed by `id` or `item_id`, and returns it as it was.
+    /// (Kibana operation id: `DeleteExceptionListItem`.)
+    ///
+    /// `DELETE /api/exception_lists/items` (operation `delete_exception_list_item`).
+    pub async fn delete_exception_list_item(
+        &self,
+        params: &crate::operations::DeleteExceptionListItemParams,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("item_id", params.item_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_exception_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_exception_list_items_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindExceptionListItemsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ExceptionListItem, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_exception_list_items",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_exception_list_items(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find exception list items
+    ///
+    /// Returns one page of the items of one or more exception lists. `list_id`, `filter` and
+    /// `namespace_type` are parallel comma-separated lists: the n-th filter and namespace apply
+    /// to the n-th list. (Kibana operation id: `FindExceptionListItems`.)
+    ///
+    /// `GET /api/exception_lists/items/_find` (operation `find_exception_list_items`).
+    pub async fn find_exception_list_items(
+        &self,
+        params: &crate::operations::FindExceptionListItemsParams,
+    ) -> Result<crate::types::FindExceptionListItemsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_exception_list_items",
+                "/api/exception_lists/items/_find",
+            )
+            .query_joined("list_id", &params.list_id)
+            .query_joined("filter", params.filter.as_deref().unwrap_or_default())
+            .query_joined(
+                "namespace_type",
+                params.namespace_type.as_deref().unwrap_or_default(),
+            )
+            .query_opt("search", params.search.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Check the value list data streams
+    ///
+    /// Says whether the `.lists` and `.items` data streams of the space exist. (Kibana
+    /// operation id: `ReadListIndex`.)
+    ///
+    /// `GET /api/lists/index` (operation `read_list_index`).
+    pub async fn read_list_index(&self) -> Result<crate::types::ListIndexStatus, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_list_index",
+                "/api/lists/index",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create the value list data streams
+    ///
+    /// Creates the `.lists` and `.items` data streams of the space, which must exist before
+    /// value lists can be used. The request has no body. (Kibana operation id:
+    /// `CreateListIndex`.)
+    ///
+    /// `POST /api/lists/index` (operation `create_list_index`).
+    pub async fn create_list_index(&self) -> Result<crate::types::Acknowledged, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_list_index",
+                "/api/lists/index",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a value list
+    ///
+    /// Returns the value list with this `id`. (Kibana operation id `ReadList`.)
+    ///
+    /// `GET /api/lists` (operation `read_list`).
+    pub async fn read_list(
+        &self,
+        params: &crate::operations::ReadListParams,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(clientgen_runtime::reqwest::Method::GET, "read_list", "/api/lists")
+            .query("id", &params.id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Replace a value list
+    ///
+    /// Replaces the name, description and metadata of the value list with this `id`. (Kibana
+    /// operation id: `UpdateList`.)
+    ///
+    /// `PUT /api/lists` (operation `update_list`).
+    pub async fn update_list(
+        &self,
+        body: &crate::types::ListUpdate,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_list",
+                "/api/lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a value list
+    ///
+    /// Creates an empty value list of one value `type`; fill it with `create_list_item` or
+    /// `import_list_items`. (Kibana operation id: `CreateList`.)
+    ///
+    /// `POST /api/lists` (operation `create_list`).
+    pub async fn create_list(
+        &self,
+        body: &crate::types::ListCreate,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_list",
+                "/api/lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a value list
+    ///
+    /// Deletes a value list and its items and returns the list as it was. A list still
+    /// referenced by exception items is refused (409) unless `deleteReferences` or
+    /// `ignoreReferences` says otherwise. (Kibana operation id: `DeleteList`.)
+    ///
+    /// `DELETE /api/lists` (operation `delete_list`).
+    pub async fn delete_list(
+        &self,
+        params: &crate::operations::DeleteListParams,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_list",
+                "/api/lists",
+            )
+            .query("id", &params.id)
+            .query_opt("deleteReferences", params.delete_references.as_ref())
+            .query_opt("ignoreReferences", params.ignore_references.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update some members of a value list
+    ///
+    /// Changes only the members given on the value list with this `id`. (Kibana operation id:
+    /// `PatchList`.)
+    ///
+    /// `PATCH /api/lists` (operation `patch_list`).
+    pub async fn patch_list(
+        &self,
+        body: &crate::types::ListPatch,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_list",
+                "/api/lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_lists_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindListsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::List, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_lists",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_lists(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find value lists
+    ///
+    /// Returns one page of value lists, optionally filtered with KQL. The answer also carries
+    /// a `cursor` that Kibana accepts instead of `page` for deep paging. (Kibana operation id:
+    /// `FindLists`.)
+    ///
+    /// `GET /api/lists/_find` (operation `find_lists`).
+    pub async fn find_lists(
+        &self,
+        params: &crate::operations::FindListsParams,
+    ) -> Result<crate::types::FindListsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_lists",
+                "/api/lists/_find",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("cursor", params.cursor.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get value list items
+    ///
+    /// Returns the item with this `id`, or the items of `list_id` equal to `value`. Kibana
+    /// answers one item for `id` and an array for `list_id` plus `value`. (Kibana operation
+    /// id: `ReadListItem`.)
+    ///
+    /// `GET /api/lists/items` (operation `read_list_item`).
+    pub async fn read_list_item(
+        &self,
+        params: &crate::operations::ReadListItemParams,
+    ) -> Result<crate::types::ListItemOrItems, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_list_item",
+                "/api/lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("value", params.value.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Replace a value list item
+    ///
+    /// Replaces the value of the item with this `id`. (Kibana operation id `UpdateListItem`.)
+    ///
+    /// `PUT /api/lists/items` (operation `update_list_item`).
+    pub async fn update_list_item(
+        &self,
+        body: &crate::types::ListItemUpdate,
+    ) -> Result<crate::types::ListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_list_item",
+                "/api/lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a value list item
+    ///
+    /// Adds one value to a value list. (Kibana operation id `CreateListItem`.)
+    ///
+    /// `POST /api/lists/items` (operation `create_list_item`).
+    pub async fn create_list_item(
+        &self,
+        body: &crate::types::ListItemCreate,
+    ) -> Result<crate::types::ListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_list_item",
+                "/api/lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete value list items
+    ///
+    /// Deletes the item with this `id`, or the items of `list_id` equal to `value`, and
+    /// returns what was deleted: one item for `id`, an array for `list_id` plus `value`.
+    /// (Kibana operation id: `DeleteListItem`.)
+    ///
+    /// `DELETE /api/lists/items` (operation `delete_list_item`).
+    pub async fn delete_list_item(
+        &self,
+        params: &crate::operations::DeleteListItemParams,
+    ) -> Result<crate::types::ListItemOrItems, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_list_item",
+                "/api/lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("value", params.value.as_ref())
+            .query_opt("refresh", params.refresh.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_list_items_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindListItemsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ListItem, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_list_items",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_list_items(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find value list items
+    ///
+    /// Returns one page of the items of one value list, optionally filtered with KQL.
+    /// (Kibana operation id: `FindListItems`.)
+    ///
+    /// `GET /api/lists/items/_find` (operation `find_list_items`).
+    pub async fn find_list_items(
+        &self,
+        params: &crate::operations::FindListItemsParams,
+    ) -> Result<crate::types::FindListItemsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_list_items",
+                "/api/lists/items/_find",
+            )
+            .query("list_id", &params.list_id)
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("cursor", params.cursor.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Import value list items from a file
+    ///
+    /// Adds one item per line of a text file (the `file` part of a multipart form) to the
+    /// value list `list_id`, or, with `type` instead, creates a new list named after the file
+    /// and fills it. (Kibana operation id: `ImportListItems`.)
+    ///
+    /// `POST /api/lists/items/_import` (operation `import_list_items`).
+    pub async fn import_list_items(
+        &self,
+        params: &crate::operations::ImportListItemsParams,
+        body: &crate::types::ListItemsImportForm,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_list_items",
+                "/api/lists/items/_import",
+            )
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("type", params.r#type.as_ref())
+            .query_opt("serializer", params.serializer.as_ref())
+            .query_opt("deserializer", params.deserializer.as_ref())
+            .query_opt("refresh", params.refresh.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Export the values of a value list
+    ///
+    /// Exports the values of a value list as a text file with one value per line, the format
+    /// `import_list_items` reads. (Kibana operation id: `ExportListItems`.)
+    ///
+    /// `POST /api/lists/items/_export` (operation `export_list_items`).
+    pub async fn export_list_items(
+        &self,
+        params: &crate::operations::ExportListItemsParams,
+    ) -> Result<String, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_list_items",
+                "/api/lists/items/_export",
+            )
+            .query("list_id", &params.list_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(response.text())
+    }
+    /// Get a timeline or timeline template
+    ///
+    /// Returns a saved timeline by `id`, or a timeline template by `template_timeline_id`,
+    /// wrapped as `{data: {getOneTimeline: …}}`. (Kibana operation id: `GetTimeline`.)
+    ///
+    /// `GET /api/timeline` (operation `get_timeline`).
+    pub async fn get_timeline(
+        &self,
+        params: &crate::operations::GetTimelineParams,
+    ) -> Result<crate::types::GetTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_timeline",
+                "/api/timeline",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a timeline or timeline template
+    ///
+    /// Saves a new timeline (or, with `timelineType: template`, a timeline template). The
+    /// answer wraps the saved timeline as `{data: {persistTimeline: {timeline: …}}}`. (Kibana
+    /// operation id: `CreateTimelines`.)
+    ///
+    /// `POST /api/timeline` (operation `create_timeline`).
+    pub async fn create_timeline(
+        &self,
+        body: &crate::types::TimelineCreate,
+    ) -> Result<crate::types::PersistTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_timeline",
+                "/api/timeline",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    405 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete timelines or timeline templates
+    ///
+    /// Deletes the timelines and templates listed in `savedObjectIds` (at most 100), and the
+    /// saved searches in `searchIds`. The identifiers travel in a JSON body even though the
+    /// method is DELETE. (Kibana operation id: `DeleteTimelines`.)
+    ///
+    /// `DELETE /api/timeline` (operation `delete_timelines`).
+    pub async fn delete_timelines(
+        &self,
+        body: &crate::types::TimelinesDelete,
+    ) -> Result<crate::types::DeleteTimelinesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_timelines",
+                "/api/timeline",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a timeline
+    ///
+    /// Updates the members given in `timeline` on the timeline `timelineId`, whose current
+    /// `version` must be sent. (Kibana operation id: `PatchTimeline`.)
+    ///
+    /// `PATCH /api/timeline` (operation `patch_timeline`).
+    pub async fn patch_timeline(
+        &self,
+        body: &crate::types::TimelinePatch,
+    ) -> Result<crate::types::PersistTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_timeline",
+                "/api/timeline",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    405 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_timelines`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_timelines_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindTimelinesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::TimelineResponse, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_timelines",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page_index = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                async move {
+                    let page = self.find_timelines(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total_count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.timeline).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find timelines or timeline templates
+    ///
+    /// Returns one page of saved timelines or timeline templates, with counts by kind.
+    /// (Kibana operation id: `GetTimelines`.)
+    ///
+    /// `GET /api/timelines` (operation `find_timelines`).
+    pub async fn find_timelines(
+        &self,
+        params: &crate::operations::FindTimelinesParams,
+    ) -> Result<crate::types::FindTimelinesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_timelines",
+                "/api/timelines",
+            )
+            .query_opt("only_user_favorite", params.only_user_favorite.as_ref())
+            .query_opt("timeline_type", params.timeline_type.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("page_index", params.page_index.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("status", params.status.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Import timelines
+    ///
+    /// Imports timelines from an NDJSON file, sent as the `file` part of a multipart form, as
+    /// produced by `export_timelines`. (Kibana operation id: `ImportTimelines`.)
+    ///
+    /// `POST /api/timeline/_import` (operation `import_timelines`).
+    pub async fn import_timelines(
+        &self,
+        body: &crate::types::TimelinesImportForm,
+    ) -> Result<crate::types::ImportTimelinesResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_timelines",
+                "/api/timeline/_import",
+            )
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .text_opt("isImmutable", body.is_immutable.as_ref())
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Export timelines
+    ///
+    /// Exports the timelines listed in `ids` (all of them when `ids` is null) as NDJSON, one
+    /// timeline per line, with its notes and pinned events. (Kibana operation id:
+    /// `ExportTimelines`.)
+    ///
+    /// `POST /api/timeline/_export` (operation `export_timelines`).
+    pub async fn export_timelines(
+        &self,
+        params: &crate::operations::ExportTimelinesParams,
+        body: &crate::types::TimelinesExportRequest,
+    ) -> Result<Vec<crate::types::ExportedTimeline>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_timelines",
+                "/api/timeline/_export",
+            )
+            .query("file_name", &params.file_name)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.ndjson()
+    }
+    /// Create a case
+    ///
+    /// Opens a case. The `owner` (the application the case belongs to) decides the privileges
+    /// needed; Elastic Security uses `securitySolution`. (Kibana operation id: `createCaseDefaultSpace`.)
+    ///
+    /// `POST /api/cases` (operation `create_case`).
+    pub async fn create_case(
+        &self,
+        body: &crate::types::CaseCreate,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case",
+                "/api/cases",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete cases
+    ///
+    /// Deletes the cases listed in `ids`, with their comments and user actions. (Kibana
+    /// operation id: `deleteCaseDefaultSpace`.)
+    ///
+    /// `DELETE /api/cases` (operation `delete_cases`).
+    pub async fn delete_cases(
+        &self,
+        params: &crate::operations::DeleteCasesParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_cases",
+                "/api/cases",
+            )
+            .query_each("ids", &params.ids)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Update cases
+    ///
+    /// Updates up to 100 cases at once. Each entry names a case by `id`, carries its current
+    /// `version` (optimistic locking) and the members to change. (Kibana operation id:
+    /// `updateCaseDefaultSpace`.)
+    ///
+    /// `PATCH /api/cases` (operation `update_cases`).
+    pub async fn update_cases(
+        &self,
+        body: &crate::types::CasesUpdate,
+    ) -> Result<Vec<crate::types::Case>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "update_cases",
+                "/api/cases",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_cases_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindCasesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Case, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_cases",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_cases(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.cases).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find cases
+    ///
+    /// Returns one page of cases with counts by status, filtered by the parameters given.
+    /// (Kibana operation id: `findCasesDefaultSpace`.)
+    ///
+    /// `GET /api/cases/_find` (operation `find_cases`).
+    pub async fn find_cases(
+        &self,
+        params: &crate::operations::FindCasesParams,
+    ) -> Result<crate::types::FindCasesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_cases",
+                "/api/cases/_find",
+            )
+            .query_each("assignees", params.assignees.as_deref().unwrap_or_default())
+            .query_each("category", params.category.as_deref().unwrap_or_default())
+            .query_opt("defaultSearchOperator", params.default_search_operator.as_ref())
+            .query_opt("from", params.from.as_ref())
+            .query_opt("to", params.to.as_ref())
+            .query_each("owner", params.owner.as_deref().unwrap_or_default())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("perPage", params.per_page.as_ref())
+            .query_each("reporters", params.reporters.as_deref().unwrap_or_default())
+            .query_opt("search", params.search.as_ref())
+            .query_each(
+                "searchFields",
+                params.search_fields.as_deref().unwrap_or_default(),
+            )
+            .query_opt("severity", params.severity.as_ref())
+            .query_opt("sortField", params.sort_field.as_ref())
+            .query_opt("sortOrder", params.sort_order.as_ref())
+            .query_opt("status", params.status.as_ref())
+            .query_each("tags", params.tags.as_deref().unwrap_or_default())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// List the tags used by cases
+    ///
+    /// Returns every tag used by the cases of the given applications. (Kibana operation id `getCaseTagsDefaultSpace`.)
+    ///
+    /// `GET /api/cases/tags` (operation `get_case_tags`).
+    pub async fn get_case_tags(
+        &self,
+        params: &crate::operations::GetCaseTagsParams,
+    ) -> Result<Vec<String>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_tags",
+                "/api/cases/tags",
+            )
+            .query_each("owner", params.owner.as_deref().unwrap_or_default())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// List the users who opened cases
+    ///
+    /// Returns the users who opened the cases of the given applications. (Kibana operation id `getCaseReportersDefaultSpace`.)
+    ///
+    /// `GET /api/cases/reporters` (operation `get_case_reporters`).
+    pub async fn get_case_reporters(
+        &self,
+        params: &crate::operations::GetCaseReportersParams,
+    ) -> Result<Vec<crate::types::CaseUser>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_reporters",
+                "/api/cases/reporters",
+            )
+            .query_each("owner", params.owner.as_deref().unwrap_or_default())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get case settings
+    ///
+    /// Returns the case settings (default connector, closure behaviour, custom fields,
+    /// templates) of the given applications; one entry per owner. (Kibana operation id:
+    /// `getCaseConfigurationDefaultSpace`.)
+    ///
+    /// `GET /api/cases/configure` (operation `get_case_configuration`).
+    pub async fn get_case_configuration(
+        &self,
+        params: &crate::operations::GetCaseConfigurationParams,
+    ) -> Result<Vec<crate::types::CaseConfiguration>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_configuration",
+                "/api/cases/configure",
+            )
+            .query_each("owner", params.owner.as_deref().unwrap_or_default())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create case settings
+    ///
+    /// Creates the case settings of one application: the default connector cases are pushed
+    /// to and whether pushing closes the case. (Kibana operation id:
+    /// `setCaseConfigurationDefaultSpace`.)
+    ///
+    /// `POST /api/cases/configure` (operation `set_case_configuration`).
+    pub async fn set_case_configuration(
+        &self,
+        body: &crate::types::CaseConfigurationCreate,
+    ) -> Result<crate::types::CaseConfiguration, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "set_case_configuration",
+                "/api/cases/configure",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update case settings
+    ///
+    /// Changes the case settings of one application. `version` must be the version the
+    /// caller last read: Kibana refuses the change with 409 when someone else updated the
+    /// settings since. (Kibana operation id: `updateCaseConfigurationDefaultSpace`.)
+    ///
+    /// `PATCH /api/cases/configure/{configurationId}` (operation `update_case_configuration`).
+    pub async fn update_case_configuration(
+        &self,
+        configuration_id: &str,
+        body: &crate::types::CaseConfigurationUpdate,
+    ) -> Result<crate::types::CaseConfiguration, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "update_case_configuration",
+                "/api/cases/configure/{configurationId}",
+            )
+            .path_param("configurationId", configuration_id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a case
+    ///
+    /// Returns one case. (Kibana operation id `getCaseDefaultSpace`.)
+    ///
+    /// `GET /api/cases/{caseId}` (operation `get_case`).
+    pub async fn get_case(&self, case_id: &str) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case",
+                "/api/cases/{caseId}",
+            )
+            .path_param("caseId", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// List the alerts attached to a case
+    ///
+    /// Returns the alerts attached to a case, with their index and when they were attached. (Kibana operation id `getCaseAlertsDefaultSpace`.)
+    ///
+    /// `GET /api/cases/{caseId}/alerts` (operation `get_case_alerts`).
+    pub async fn get_case_alerts(
+        &self,
+        case_id: &str,
+    ) -> Result<Vec<crate::types::CaseAlert>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_alerts",
+                "/api/cases/{caseId}/alerts",
+            )
+            .path_param("caseId", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Add a comment or an alert to a case
+    ///
+    /// Attaches a user comment (`type: user`) or one or more alerts (`type: alert`) to a case
+    /// and returns the updated case. (Kibana operation id: `addCaseCommentDefaultSpace`.)
+    ///
+    /// `POST /api/cases/{caseId}/comments` (operation `add_case_comment`).
+    pub async fn add_case_comment(
+        &self,
+        case_id: &str,
+        body: &crate::types::CaseCommentCreate,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_case_comment",
+                "/api/cases/{caseId}/comments",
+            )
+            .path_param("caseId", case_id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete all comments of a case
+    ///
+    /// Deletes every comment and alert attachment of a case. (Kibana operation id `deleteCaseCommentsDefaultSpace`.)
+    ///
+    /// `DELETE /api/cases/{caseId}/comments` (operation `delete_case_comments`).
+    pub async fn delete_case_comments(&self, case_id: &str) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_comments",
+                "/api/cases/{caseId}/comments",
+            )
+            .path_param("caseId", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Update a case comment
+    ///
+    /// Replaces the text of a user comment (or the alert of an alert attachment), addressed by
+    /// `id` and its current `version`, and returns the updated case. (Kibana operation id:
+    /// `updateCaseCommentDefaultSpace`.)
+    ///
+    /// `PATCH /api/cases/{caseId}/comments` (operation `update_case_comment`).
+    pub async fn update_case_comment(
+        &self,
+        case_id: &str,
+        body: &crate::types::CaseCommentUpdate,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "update_case_comment",
+                "/api/cases/{caseId}/comments",
+            )
+            .path_param("caseId", case_id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_case_comments_stream<'a>(
+        &'a self,
+        case_id: &str,
+        params: &crate::operations::FindCaseCommentsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseComment, Error>,
+    > + 'a {
+        let params = params.clone();
+        let case_id = case_id.to_owned();
+        clientgen_runtime::pagination::items(
+            "find_case_comments",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                let case_id = case_id.clone();
+                async move {
+                    let page = self.find_case_comments(&case_id, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.comments).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find the comments of a case
+    ///
+    /// Returns one page of the user comments of a case. (Kibana operation id `findCaseCommentsDefaultSpace`.)
+    ///
+    /// `GET /api/cases/{caseId}/comments/_find` (operation `find_case_comments`).
+    pub async fn find_case_comments(
+        &self,
+        case_id: &str,
+        params: &crate::operations::FindCaseCommentsParams,
+    ) -> Result<crate::types::FindCaseCommentsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_case_comments",
+                "/api/cases/{caseId}/comments/_find",
+            )
+            .path_param("caseId", case_id)
+            .query_opt("page", params.page.as_ref())
+            .query_opt("perPage", params.per_page.as_ref())
+            .query_opt("sortOrder", params.sort_order.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a case comment
+    ///
+    /// Returns one comment or alert attachment of a case. (Kibana operation id `getCaseCommentDefaultSpace`.)
+    ///
+    /// `GET /api/cases/{caseId}/comments/{commentId}` (operation `get_case_comment`).
+    pub async fn get_case_comment(
+        &self,
+        case_id: &str,
+        comment_id: &str,
+    ) -> Result<crate::types::CaseComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_comment",
+                "/api/cases/{caseId}/comments/{commentId}",
+            )
+            .path_param("caseId", case_id)
+            .path_param("commentId", comment_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a case comment
+    ///
+    /// Deletes one comment or alert attachment of a case. (Kibana operation id `deleteCaseCommentDefaultSpace`.)
+    ///
+    /// `DELETE /api/cases/{caseId}/comments/{commentId}` (operation `delete_case_comment`).
+    pub async fn delete_case_comment(
+        &self,
+        case_id: &str,
+        comment_id: &str,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_comment",
+                "/api/cases/{caseId}/comments/{commentId}",
+            )
+            .path_param("caseId", case_id)
+            .path_param("commentId", comment_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    ///Every item of [`Self::find_case_user_actions`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_case_user_actions_stream<'a>(
+        &'a self,
+        case_id: &str,
+        params: &crate::operations::FindCaseUserActionsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseUserAction, Error>,
+    > + 'a {
+        let params = params.clone();
+        let case_id = case_id.to_owned();
+        clientgen_runtime::pagination::items(
+            "find_case_user_actions",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                let case_id = case_id.clone();
+                async move {
+                    let page = self.find_case_user_actions(&case_id, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.user_actions).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find the activity of a case
+    ///
+    /// Returns one page of the user actions (the audit trail: creation, comments, status and
+    /// field changes, pushes) of a case. (Kibana operation id:
+    /// `findCaseActivityDefaultSpace`.)
+    ///
+    /// `GET /api/cases/{caseId}/user_actions/_find` (operation `find_case_user_actions`).
+    pub async fn find_case_user_actions(
+        &self,
+        case_id: &str,
+        params: &crate::operations::FindCaseUserActionsParams,
+    ) -> Result<crate::types::FindCaseUserActionsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_case_user_actions",
+                "/api/cases/{caseId}/user_actions/_find",
+            )
+            .path_param("caseId", case_id)
+            .query_opt("page", params.page.as_ref())
+            .query_opt("perPage", params.per_page.as_ref())
+            .query_opt("sortOrder", params.sort_order.as_ref())
+            .query_each("types", params.types.as_deref().unwrap_or_default())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Push a case to an external system
+    ///
+    /// Creates or updates the case in the external incident system behind the connector and
+    /// returns the case with its `external_service` filled in. The request has no body.
+    /// (Kibana operation id: `pushCaseDefaultSpace`.)
+    ///
+    /// `POST /api/cases/{caseId}/connector/{connectorId}/_push` (operation `push_case`).
+    pub async fn push_case(
+        &self,
+        case_id: &str,
+        connector_id: &str,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "push_case",
+                "/api/cases/{caseId}/connector/{connectorId}/_push",
+            )
+            .path_param("caseId", case_id)
+            .path_param("connectorId", connector_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
     }
 }

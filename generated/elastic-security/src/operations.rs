@@ -2,3 +2,630 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
+///Query and header parameters of [`Client::read_rule`](crate::Client::read_rule).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadRuleParams {
+    /// The saved object identifier of the rule (give this or `rule_id`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<uuid::Uuid>,
+    /// The `rule_id` of the rule, stable across exports and imports (give this or `id`).
+    ///
+    /// Sent as `rule_id`.
+    pub rule_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteRuleParams {
+    /// The saved object identifier of the rule (give this or `rule_id`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<uuid::Uuid>,
+    /// The `rule_id` of the rule, stable across exports and imports (give this or `id`).
+    ///
+    /// Sent as `rule_id`.
+    pub rule_id: Option<String>,
+}
+///Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindRulesParams {
+    /// Rule members to return (all when absent); repeat the parameter for each.
+    ///
+    /// Sent as `fields`.
+    pub fields: Option<Vec<String>>,
+    /// KQL filter over rule attributes, such as `alert.attributes.enabled:true`.
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+    /// Member to sort the rules by.
+    ///
+    /// Sent as `sort_field`.
+    pub sort_field: Option<crate::types::FindRulesSortField>,
+    /// Sort direction.
+    ///
+    /// Sent as `sort_order`.
+    pub sort_order: Option<crate::types::SortOrder>,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page.
+    ///
+    /// Sent as `per_page`.
+    pub per_page: Option<i64>,
+}
+///Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PerformRulesBulkActionParams {
+    /// When true, validates the action and reports what would happen without changing rules.
+    ///
+    /// Sent as `dry_run`.
+    pub dry_run: Option<bool>,
+}
+///Query and header parameters of [`Client::import_rules`](crate::Client::import_rules).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportRulesParams {
+    /// Overwrite rules that have the same `rule_id`.
+    ///
+    /// Sent as `overwrite`.
+    pub overwrite: Option<bool>,
+    /// Overwrite exception lists that have the same `list_id`.
+    ///
+    /// Sent as `overwrite_exceptions`.
+    pub overwrite_exceptions: Option<bool>,
+    /// Overwrite action connectors that have the same identifier.
+    ///
+    /// Sent as `overwrite_action_connectors`.
+    pub overwrite_action_connectors: Option<bool>,
+    /// Import exception lists as new lists with generated identifiers.
+    ///
+    /// Sent as `as_new_list`.
+    pub as_new_list: Option<bool>,
+}
+///Query and header parameters of [`Client::export_rules`](crate::Client::export_rules).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportRulesParams {
+    /// Leave out the final line of export details.
+    ///
+    /// Sent as `exclude_export_details`.
+    pub exclude_export_details: Option<bool>,
+    /// File name Kibana puts in the `Content-Disposition` of the answer.
+    ///
+    /// Sent as `file_name`.
+    pub file_name: Option<String>,
+}
+///Query and header parameters of [`Client::read_exception_list`](crate::Client::read_exception_list).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadExceptionListParams {
+    /// The saved object identifier of the exception list (give this or `list_id`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The human-readable `list_id` of the exception list (give this or `id`).
+    ///
+    /// Sent as `list_id`.
+    pub list_id: Option<String>,
+    /// Whether the list lives in the current space (`single`) or in every space (`agnostic`).
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: Option<crate::types::NamespaceType>,
+}
+///Query and header parameters of [`Client::delete_exception_list`](crate::Client::delete_exception_list).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteExceptionListParams {
+    /// The saved object identifier of the exception list (give this or `list_id`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The human-readable `list_id` of the exception list (give this or `id`).
+    ///
+    /// Sent as `list_id`.
+    pub list_id: Option<String>,
+    /// Whether the list lives in the current space (`single`) or in every space (`agnostic`).
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: Option<crate::types::NamespaceType>,
+}
+///Query and header parameters of [`Client::find_exception_lists`](crate::Client::find_exception_lists).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindExceptionListsParams {
+    /// KQL filter over exception list attributes.
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+    /// Namespaces to search (`single`, `agnostic`), comma-separated; `single` when absent.
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: Option<Vec<crate::types::NamespaceType>>,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page.
+    ///
+    /// Sent as `per_page`.
+    pub per_page: Option<i64>,
+    /// Member to sort by.
+    ///
+    /// Sent as `sort_field`.
+    pub sort_field: Option<String>,
+    /// Sort direction.
+    ///
+    /// Sent as `sort_order`.
+    pub sort_order: Option<crate::types::SortOrder>,
+}
+///Query and header parameters of [`Client::read_exception_list_item`](crate::Client::read_exception_list_item).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadExceptionListItemParams {
+    /// The saved object identifier of the exception item (give this or `item_id`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The human-readable `item_id` of the exception item (give this or `id`).
+    ///
+    /// Sent as `item_id`.
+    pub item_id: Option<String>,
+    /// Whether the list lives in the current space (`single`) or in every space (`agnostic`).
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: Option<crate::types::NamespaceType>,
+}
+///Query and header parameters of [`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteExceptionListItemParams {
+    /// The saved object identifier of the exception item (give this or `item_id`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The human-readable `item_id` of the exception item (give this or `id`).
+    ///
+    /// Sent as `item_id`.
+    pub item_id: Option<String>,
+    /// Whether the list lives in the current space (`single`) or in every space (`agnostic`).
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: Option<crate::types::NamespaceType>,
+}
+///Query and header parameters of [`Client::find_exception_list_items`](crate::Client::find_exception_list_items).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindExceptionListItemsParams {
+    /// The `list_id`s of the lists whose items to return, comma-separated.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: Vec<String>,
+    /// One KQL filter per list, in the order of `list_id`, over `exception-list.attributes.*`.
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<Vec<String>>,
+    /// One namespace per list, in the order of `list_id`; `single` when absent.
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: Option<Vec<crate::types::NamespaceType>>,
+    /// Free text searched in the items.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page.
+    ///
+    /// Sent as `per_page`.
+    pub per_page: Option<i64>,
+    /// Member to sort by.
+    ///
+    /// Sent as `sort_field`.
+    pub sort_field: Option<String>,
+    /// Sort direction.
+    ///
+    /// Sent as `sort_order`.
+    pub sort_order: Option<crate::types::SortOrder>,
+}
+impl FindExceptionListItemsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(list_id: Vec<String>) -> Self {
+        Self {
+            list_id,
+            filter: None,
+            namespace_type: None,
+            search: None,
+            page: None,
+            per_page: None,
+            sort_field: None,
+            sort_order: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::read_list`](crate::Client::read_list).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadListParams {
+    /// The `id` of the value list.
+    ///
+    /// Sent as `id`.
+    pub id: String,
+}
+impl ReadListParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(id: String) -> Self {
+        Self { id }
+    }
+}
+///Query and header parameters of [`Client::delete_list`](crate::Client::delete_list).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteListParams {
+    /// The `id` of the value list.
+    ///
+    /// Sent as `id`.
+    pub id: String,
+    /// Also remove the exception item entries that reference the list.
+    ///
+    /// Sent as `deleteReferences`.
+    pub delete_references: Option<bool>,
+    /// Delete the list even though exception items still reference it.
+    ///
+    /// Sent as `ignoreReferences`.
+    pub ignore_references: Option<bool>,
+}
+impl DeleteListParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            delete_references: None,
+            ignore_references: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::find_lists`](crate::Client::find_lists).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindListsParams {
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page.
+    ///
+    /// Sent as `per_page`.
+    pub per_page: Option<i64>,
+    /// Member to sort by.
+    ///
+    /// Sent as `sort_field`.
+    pub sort_field: Option<String>,
+    /// Sort direction.
+    ///
+    /// Sent as `sort_order`.
+    pub sort_order: Option<crate::types::SortOrder>,
+    /// The `cursor` of the previous answer, to continue after it instead of giving `page`.
+    ///
+    /// Sent as `cursor`.
+    pub cursor: Option<String>,
+    /// KQL filter over list members, such as `type:ip`.
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+}
+///Query and header parameters of [`Client::read_list_item`](crate::Client::read_list_item).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadListItemParams {
+    /// The `id` of the value list item (give this, or `list_id` and `value`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The `id` of the value list the items belong to, used with `value`.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: Option<String>,
+    /// The value of the items, used with `list_id`.
+    ///
+    /// Sent as `value`.
+    pub value: Option<String>,
+}
+///Query and header parameters of [`Client::delete_list_item`](crate::Client::delete_list_item).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteListItemParams {
+    /// The `id` of the value list item (give this, or `list_id` and `value`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The `id` of the value list the items belong to, used with `value`.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: Option<String>,
+    /// The value of the items, used with `list_id`.
+    ///
+    /// Sent as `value`.
+    pub value: Option<String>,
+    /// Whether Elasticsearch refreshes before answering (`true`, `false` or `wait_for`).
+    ///
+    /// Sent as `refresh`.
+    pub refresh: Option<crate::types::DeleteListItemRefresh>,
+}
+///Query and header parameters of [`Client::find_list_items`](crate::Client::find_list_items).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindListItemsParams {
+    /// The `id` of the value list whose items to return.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: String,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page.
+    ///
+    /// Sent as `per_page`.
+    pub per_page: Option<i64>,
+    /// Member to sort by.
+    ///
+    /// Sent as `sort_field`.
+    pub sort_field: Option<String>,
+    /// Sort direction.
+    ///
+    /// Sent as `sort_order`.
+    pub sort_order: Option<crate::types::SortOrder>,
+    /// The `cursor` of the previous answer, to continue after it instead of giving `page`.
+    ///
+    /// Sent as `cursor`.
+    pub cursor: Option<String>,
+    /// KQL filter over item members, such as `value:10.0.0.1`.
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+}
+impl FindListItemsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(list_id: String) -> Self {
+        Self {
+            list_id,
+            page: None,
+            per_page: None,
+            sort_field: None,
+            sort_order: None,
+            cursor: None,
+            filter: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::import_list_items`](crate::Client::import_list_items).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportListItemsParams {
+    /// The value list to add the items to. Give this or `type`.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: Option<String>,
+    /// The value type of a new list created from the file. Give this or `list_id`.
+    ///
+    /// Sent as `type`.
+    pub r#type: Option<crate::types::ListType>,
+    /// Elasticsearch ingest pipeline template that parses each line into a value.
+    ///
+    /// Sent as `serializer`.
+    pub serializer: Option<String>,
+    /// Mustache template that renders a stored value back into a line.
+    ///
+    /// Sent as `deserializer`.
+    pub deserializer: Option<String>,
+    /// Whether Elasticsearch refreshes before answering (`true`, `false` or `wait_for`).
+    ///
+    /// Sent as `refresh`.
+    pub refresh: Option<crate::types::ImportListItemsRefresh>,
+}
+///Query and header parameters of [`Client::export_list_items`](crate::Client::export_list_items).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportListItemsParams {
+    /// The `id` of the value list to export.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: String,
+}
+impl ExportListItemsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(list_id: String) -> Self {
+        Self { list_id }
+    }
+}
+///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTimelineParams {
+    /// The `savedObjectId` of the timeline.
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The `templateTimelineId` of the timeline template.
+    ///
+    /// Sent as `template_timeline_id`.
+    pub template_timeline_id: Option<String>,
+}
+///Query and header parameters of [`Client::find_timelines`](crate::Client::find_timelines).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindTimelinesParams {
+    /// Only timelines the calling user marked as favorite.
+    ///
+    /// Sent as `only_user_favorite`.
+    pub only_user_favorite: Option<bool>,
+    /// Timelines (`default`) or timeline templates (`template`).
+    ///
+    /// Sent as `timeline_type`.
+    pub timeline_type: Option<crate::types::TimelineType>,
+    /// Member to sort by.
+    ///
+    /// Sent as `sort_field`.
+    pub sort_field: Option<crate::types::TimelineSortField>,
+    /// Sort direction.
+    ///
+    /// Sent as `sort_order`.
+    pub sort_order: Option<crate::types::SortOrder>,
+    /// Number of timelines per page.
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page_index`.
+    pub page_index: Option<i64>,
+    /// Text searched in timeline titles.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Only timelines in this state.
+    ///
+    /// Sent as `status`.
+    pub status: Option<crate::types::TimelineStatus>,
+}
+///Query and header parameters of [`Client::export_timelines`](crate::Client::export_timelines).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportTimelinesParams {
+    /// File name Kibana puts in the `Content-Disposition` of the answer.
+    ///
+    /// Sent as `file_name`.
+    pub file_name: String,
+}
+impl ExportTimelinesParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(file_name: String) -> Self {
+        Self { file_name }
+    }
+}
+///Query and header parameters of [`Client::delete_cases`](crate::Client::delete_cases).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteCasesParams {
+    /// The identifiers of the cases to delete (1 to 100); the parameter repeats for each.
+    ///
+    /// Sent as `ids`.
+    pub ids: Vec<String>,
+}
+impl DeleteCasesParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(ids: Vec<String>) -> Self {
+        Self { ids }
+    }
+}
+///Query and header parameters of [`Client::find_cases`](crate::Client::find_cases).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindCasesParams {
+    /// Only cases assigned to these user profile identifiers (`none` for unassigned ones).
+    ///
+    /// Sent as `assignees`.
+    pub assignees: Option<Vec<String>>,
+    /// Only cases in these categories.
+    ///
+    /// Sent as `category`.
+    pub category: Option<Vec<String>>,
+    /// How the words of `search` combine.
+    ///
+    /// Sent as `defaultSearchOperator`.
+    pub default_search_operator: Option<crate::types::FindCasesDefaultSearchOperator>,
+    /// Only cases created at or after this date (ISO 8601 or date math such as `now-1d`).
+    ///
+    /// Sent as `from`.
+    pub from: Option<String>,
+    /// Only cases created at or before this date (ISO 8601 or date math).
+    ///
+    /// Sent as `to`.
+    pub to: Option<String>,
+    /// Only cases of these applications.
+    ///
+    /// Sent as `owner`.
+    pub owner: Option<Vec<crate::types::CaseOwner>>,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page, at most 100.
+    ///
+    /// Sent as `perPage`.
+    pub per_page: Option<i64>,
+    /// Only cases opened by these usernames.
+    ///
+    /// Sent as `reporters`.
+    pub reporters: Option<Vec<String>>,
+    /// Text searched in the fields of `searchFields` (title and description by default).
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Fields searched by `search`.
+    ///
+    /// Sent as `searchFields`.
+    pub search_fields: Option<Vec<crate::types::FindCasesSearchFieldsItem>>,
+    /// Only cases of this severity.
+    ///
+    /// Sent as `severity`.
+    pub severity: Option<crate::types::CaseSeverity>,
+    /// Member to sort the cases by.
+    ///
+    /// Sent as `sortField`.
+    pub sort_field: Option<crate::types::FindCasesSortField>,
+    /// Sort direction.
+    ///
+    /// Sent as `sortOrder`.
+    pub sort_order: Option<crate::types::SortOrder>,
+    /// Only cases in this status.
+    ///
+    /// Sent as `status`.
+    pub status: Option<crate::types::CaseStatus>,
+    /// Only cases with one of these tags.
+    ///
+    /// Sent as `tags`.
+    pub tags: Option<Vec<String>>,
+}
+///Query and header parameters of [`Client::get_case_tags`](crate::Client::get_case_tags).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCaseTagsParams {
+    /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
+    ///
+    /// Sent as `owner`.
+    pub owner: Option<Vec<crate::types::CaseOwner>>,
+}
+///Query and header parameters of [`Client::get_case_reporters`](crate::Client::get_case_reporters).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCaseReportersParams {
+    /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
+    ///
+    /// Sent as `owner`.
+    pub owner: Option<Vec<crate::types::CaseOwner>>,
+}
+///Query and header parameters of [`Client::get_case_configuration`](crate::Client::get_case_configuration).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCaseConfigurationParams {
+    /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
+    ///
+    /// Sent as `owner`.
+    pub owner: Option<Vec<crate::types::CaseOwner>>,
+}
+///Query and header parameters of [`Client::find_case_comments`](crate::Client::find_case_comments).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindCaseCommentsParams {
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page, at most 100.
+    ///
+    /// Sent as `perPage`.
+    pub per_page: Option<i64>,
+    /// Sort direction by creation time.
+    ///
+    /// Sent as `sortOrder`.
+    pub sort_order: Option<crate::types::SortOrder>,
+}
+///Query and header parameters of [`Client::find_case_user_actions`](crate::Client::find_case_user_actions).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindCaseUserActionsParams {
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page, at most 100.
+    ///
+    /// Sent as `perPage`.
+    pub per_page: Option<i64>,
+    /// Sort direction by creation time.
+    ///
+    /// Sent as `sortOrder`.
+    pub sort_order: Option<crate::types::SortOrder>,
+    /// Only actions of these kinds.
+    ///
+    /// Sent as `types`.
+    pub types: Option<Vec<crate::types::FindCaseUserActionsTypesItem>>,
+}

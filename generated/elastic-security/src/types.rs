@@ -2,3 +2,13895 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+/// An Elasticsearch acknowledgement.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Acknowledged {
+    /// True once the change is done.
+    pub acknowledged: bool,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Acknowledged {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(acknowledged: bool) -> Self {
+        Self {
+            acknowledged,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Acknowledged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Acknowledged;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Acknowledged object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Acknowledged, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "acknowledged" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Acknowledged {
+                    acknowledged: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("acknowledged"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Why alerts were closed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AlertCloseReason {
+    /// Wire value: `false_positive`.
+    FalsePositive,
+    /// Wire value: `issue_resolved`.
+    IssueResolved,
+    /// Wire value: `acceptable_risk`.
+    AcceptableRisk,
+    /// Wire value: `expected_activity`.
+    ExpectedActivity,
+    /// Wire value: `low_severity`.
+    LowSeverity,
+    /// Wire value: `duplicate`.
+    Duplicate,
+    /// Wire value: `investigation_required`.
+    InvestigationRequired,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl AlertCloseReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FalsePositive => "false_positive",
+            Self::IssueResolved => "issue_resolved",
+            Self::AcceptableRisk => "acceptable_risk",
+            Self::ExpectedActivity => "expected_activity",
+            Self::LowSeverity => "low_severity",
+            Self::Duplicate => "duplicate",
+            Self::InvestigationRequired => "investigation_required",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AlertCloseReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "false_positive" => Self::FalsePositive,
+            "issue_resolved" => Self::IssueResolved,
+            "acceptable_risk" => Self::AcceptableRisk,
+            "expected_activity" => Self::ExpectedActivity,
+            "low_severity" => Self::LowSeverity,
+            "duplicate" => Self::Duplicate,
+            "investigation_required" => Self::InvestigationRequired,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for AlertCloseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for AlertCloseReason {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for AlertCloseReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertCloseReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One alert document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertHit {
+    /// The index holding the alert.
+    #[serde(rename = "_index")]
+    pub index: String,
+    /// The alert identifier (used in `signal_ids`).
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// The score (null when sorted).
+    #[serde(rename = "_score")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<Option<f64>>,
+    /// The alert document (`kibana.alert.*`, `host.*`, …).
+    #[serde(rename = "_source")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Requested doc-value fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Sort values, for `search_after`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl AlertHit {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(index: String, id: String) -> Self {
+        Self {
+            index,
+            id,
+            score: None,
+            source: None,
+            fields: None,
+            sort: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertHit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertHit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertHit object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertHit, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<f64>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_5: Option<Option<Vec<serde_json::Value>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "_index" => field_0 = Some(map.next_value()?),
+                        "_id" => field_1 = Some(map.next_value()?),
+                        "_score" => field_2 = Some(map.next_value()?),
+                        "_source" => field_3 = Some(map.next_value()?),
+                        "fields" => field_4 = Some(map.next_value()?),
+                        "sort" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertHit {
+                    index: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
+                    score: field_2,
+                    source: field_3.unwrap_or_default(),
+                    fields: field_4.unwrap_or_default(),
+                    sort: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Workflow status of an alert.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AlertStatus {
+    /// Wire value: `open`.
+    Open,
+    /// Wire value: `closed`.
+    Closed,
+    /// Wire value: `acknowledged`.
+    Acknowledged,
+    /// Wire value: `in-progress`.
+    InProgress,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl AlertStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Acknowledged => "acknowledged",
+            Self::InProgress => "in-progress",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AlertStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "acknowledged" => Self::Acknowledged,
+            "in-progress" => Self::InProgress,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for AlertStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for AlertStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for AlertStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// An Elasticsearch search over the alerts index.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct AlertsSearchRequest {
+    /// Elasticsearch query DSL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Elasticsearch aggregations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggs: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Number of hits to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// Count every matching alert rather than stopping at 10,000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_total_hits: Option<bool>,
+    /// Which source fields to return (`false` for none, a pattern, or a list).
+    #[serde(rename = "_source")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<AlertsSearchRequestSource>,
+    /// Fields to return from the doc values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// Runtime fields defined for this search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_mappings: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Elasticsearch sort clauses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertsSearchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertsSearchRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertsSearchRequest, A::Error> {
+                let mut field_0: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_1: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut field_4: Option<Option<AlertsSearchRequestSource>> = None;
+                let mut field_5: Option<Option<Vec<String>>> = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_7: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "query" => field_0 = Some(map.next_value()?),
+                        "aggs" => field_1 = Some(map.next_value()?),
+                        "size" => field_2 = Some(map.next_value()?),
+                        "track_total_hits" => field_3 = Some(map.next_value()?),
+                        "_source" => field_4 = Some(map.next_value()?),
+                        "fields" => field_5 = Some(map.next_value()?),
+                        "runtime_mappings" => field_6 = Some(map.next_value()?),
+                        "sort" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertsSearchRequest {
+                    query: field_0.unwrap_or_default(),
+                    aggs: field_1.unwrap_or_default(),
+                    size: field_2.unwrap_or_default(),
+                    track_total_hits: field_3.unwrap_or_default(),
+                    source: field_4.unwrap_or_default(),
+                    fields: field_5.unwrap_or_default(),
+                    runtime_mappings: field_6.unwrap_or_default(),
+                    sort: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Which source fields to return (`false` for none, a pattern, or a list).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AlertsSearchRequestSource {
+    Bool(bool),
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Bool(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// An Elasticsearch search response; members not described here are kept as they come.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertsSearchResponse {
+    /// Milliseconds the search took.
+    pub took: i64,
+    /// Whether the search timed out.
+    pub timed_out: bool,
+    /// Shard counts.
+    #[serde(rename = "_shards")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The matching alerts.
+    pub hits: AlertsSearchResponseHits,
+    /// Aggregation results, keyed by aggregation name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregations: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl AlertsSearchResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(took: i64, timed_out: bool, hits: AlertsSearchResponseHits) -> Self {
+        Self {
+            took,
+            timed_out,
+            shards: None,
+            hits,
+            aggregations: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertsSearchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertsSearchResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertsSearchResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_3: Option<AlertsSearchResponseHits> = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "took" => field_0 = Some(map.next_value()?),
+                        "timed_out" => field_1 = Some(map.next_value()?),
+                        "_shards" => field_2 = Some(map.next_value()?),
+                        "hits" => field_3 = Some(map.next_value()?),
+                        "aggregations" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertsSearchResponse {
+                    took: field_0.ok_or_else(|| clientgen_runtime::de::missing("took"))?,
+                    timed_out: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("timed_out"))?,
+                    shards: field_2.unwrap_or_default(),
+                    hits: field_3.ok_or_else(|| clientgen_runtime::de::missing("hits"))?,
+                    aggregations: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The matching alerts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertsSearchResponseHits {
+    /// How many alerts match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<AlertsSearchResponseHitsTotal>,
+    /// Best score (null when sorted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<Option<f64>>,
+    /// The alerts.
+    pub hits: Vec<AlertHit>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl AlertsSearchResponseHits {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(hits: Vec<AlertHit>) -> Self {
+        Self {
+            total: None,
+            max_score: None,
+            hits,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertsSearchResponseHits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertsSearchResponseHits object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertsSearchResponseHits, A::Error> {
+                let mut field_0: Option<Option<AlertsSearchResponseHitsTotal>> = None;
+                let mut field_1: Option<Option<f64>> = None;
+                let mut field_2: Option<Vec<AlertHit>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => field_0 = Some(map.next_value()?),
+                        "max_score" => field_1 = Some(map.next_value()?),
+                        "hits" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertsSearchResponseHits {
+                    total: field_0.unwrap_or_default(),
+                    max_score: field_1,
+                    hits: field_2.ok_or_else(|| clientgen_runtime::de::missing("hits"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How many alerts match.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertsSearchResponseHitsTotal {
+    pub value: i64,
+    /// `eq` for an exact count, `gte` for a lower bound.
+    pub relation: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl AlertsSearchResponseHitsTotal {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(value: i64, relation: String) -> Self {
+        Self {
+            value,
+            relation,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertsSearchResponseHitsTotal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertsSearchResponseHitsTotal object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertsSearchResponseHitsTotal, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "value" => field_0 = Some(map.next_value()?),
+                        "relation" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertsSearchResponseHitsTotal {
+                    value: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    relation: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("relation"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The rules (by `query` or `ids`) and the action. `duplicate` takes `duplicate`, `edit`
+/// takes `edit` (a list of edits such as `{type: add_tags, value: [..]}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionRequest {
+    pub action: BulkActionType,
+    /// KQL over rule attributes selecting the rules (all rules when neither this nor `ids` is given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Saved object identifiers of the rules (at most 100 when given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// Options of `duplicate` (`include_exceptions`, `include_expired_exceptions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The edits of `edit`, each `{type, value}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(action: BulkActionType) -> Self {
+        Self {
+            action,
+            query: None,
+            ids: None,
+            duplicate: None,
+            edit: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionRequest, A::Error> {
+                let mut field_0: Option<BulkActionType> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<Vec<String>>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "action" => field_0 = Some(map.next_value()?),
+                        "query" => field_1 = Some(map.next_value()?),
+                        "ids" => field_2 = Some(map.next_value()?),
+                        "duplicate" => field_3 = Some(map.next_value()?),
+                        "edit" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionRequest {
+                    action: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
+                    query: field_1.unwrap_or_default(),
+                    ids: field_2.unwrap_or_default(),
+                    duplicate: field_3.unwrap_or_default(),
+                    edit: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What a bulk action did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionResponse {
+    /// False when some rules failed.
+    pub success: bool,
+    /// Number of rules the action addressed.
+    pub rules_count: i64,
+    /// HTTP-style status of the whole action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
+    /// Summary when some rules failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Results and summary.
+    pub attributes: BulkActionResponseAttributes,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        success: bool,
+        rules_count: i64,
+        attributes: BulkActionResponseAttributes,
+    ) -> Self {
+        Self {
+            success,
+            rules_count,
+            status_code: None,
+            message: None,
+            attributes,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionResponse, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<BulkActionResponseAttributes> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "success" => field_0 = Some(map.next_value()?),
+                        "rules_count" => field_1 = Some(map.next_value()?),
+                        "status_code" => field_2 = Some(map.next_value()?),
+                        "message" => field_3 = Some(map.next_value()?),
+                        "attributes" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionResponse {
+                    success: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("success"))?,
+                    rules_count: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("rules_count"))?,
+                    status_code: field_2.unwrap_or_default(),
+                    message: field_3.unwrap_or_default(),
+                    attributes: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("attributes"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Results and summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionResponseAttributes {
+    /// The rules by outcome.
+    pub results: BulkActionResponseAttributesResults,
+    /// Counts by outcome.
+    pub summary: BulkActionResponseAttributesSummary,
+    /// The failures, grouped by message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionResponseAttributes {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        results: BulkActionResponseAttributesResults,
+        summary: BulkActionResponseAttributesSummary,
+    ) -> Self {
+        Self {
+            results,
+            summary,
+            errors: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionResponseAttributes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionResponseAttributes object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionResponseAttributes, A::Error> {
+                let mut field_0: Option<BulkActionResponseAttributesResults> = None;
+                let mut field_1: Option<BulkActionResponseAttributesSummary> = None;
+                let mut field_2: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "results" => field_0 = Some(map.next_value()?),
+                        "summary" => field_1 = Some(map.next_value()?),
+                        "errors" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionResponseAttributes {
+                    results: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    summary: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("summary"))?,
+                    errors: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The rules by outcome.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct BulkActionResponseAttributesResults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Vec<RuleResponse>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Vec<RuleResponse>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<Vec<RuleResponse>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionResponseAttributesResults;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionResponseAttributesResults object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionResponseAttributesResults, A::Error> {
+                let mut field_0: Option<Option<Vec<RuleResponse>>> = None;
+                let mut field_1: Option<Option<Vec<RuleResponse>>> = None;
+                let mut field_2: Option<Option<Vec<RuleResponse>>> = None;
+                let mut field_3: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "updated" => field_0 = Some(map.next_value()?),
+                        "created" => field_1 = Some(map.next_value()?),
+                        "deleted" => field_2 = Some(map.next_value()?),
+                        "skipped" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionResponseAttributesResults {
+                    updated: field_0.unwrap_or_default(),
+                    created: field_1.unwrap_or_default(),
+                    deleted: field_2.unwrap_or_default(),
+                    skipped: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Counts by outcome.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionResponseAttributesSummary {
+    pub failed: i64,
+    pub succeeded: i64,
+    pub skipped: i64,
+    pub total: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionResponseAttributesSummary {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(failed: i64, succeeded: i64, skipped: i64, total: i64) -> Self {
+        Self {
+            failed,
+            succeeded,
+            skipped,
+            total,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionResponseAttributesSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionResponseAttributesSummary object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionResponseAttributesSummary, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "failed" => field_0 = Some(map.next_value()?),
+                        "succeeded" => field_1 = Some(map.next_value()?),
+                        "skipped" => field_2 = Some(map.next_value()?),
+                        "total" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionResponseAttributesSummary {
+                    failed: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("failed"))?,
+                    succeeded: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("succeeded"))?,
+                    skipped: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("skipped"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What to do with the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BulkActionType {
+    /// Wire value: `enable`.
+    Enable,
+    /// Wire value: `disable`.
+    Disable,
+    /// Wire value: `delete`.
+    Delete,
+    /// Wire value: `duplicate`.
+    Duplicate,
+    /// Wire value: `export`.
+    Export,
+    /// Wire value: `edit`.
+    Edit,
+    /// Wire value: `run`.
+    Run,
+    /// Wire value: `fill_gaps`.
+    FillGaps,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl BulkActionType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enable => "enable",
+            Self::Disable => "disable",
+            Self::Delete => "delete",
+            Self::Duplicate => "duplicate",
+            Self::Export => "export",
+            Self::Edit => "edit",
+            Self::Run => "run",
+            Self::FillGaps => "fill_gaps",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for BulkActionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            "delete" => Self::Delete,
+            "duplicate" => Self::Duplicate,
+            "export" => Self::Export,
+            "edit" => Self::Edit,
+            "run" => Self::Run,
+            "fill_gaps" => Self::FillGaps,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for BulkActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for BulkActionType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for BulkActionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Case {
+    pub id: String,
+    /// Saved object version, sent back by `update_cases`.
+    pub version: String,
+    pub title: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub status: CaseStatus,
+    pub severity: CaseSeverity,
+    pub owner: CaseOwner,
+    pub settings: CaseSettings,
+    pub connector: CaseConnector,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignees: Option<Vec<CaseAssignee>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Option<String>>,
+    #[serde(rename = "customFields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<CaseCustomField>>,
+    /// Seconds between creation and closing; null while open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Option<i64>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: CaseUser,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<NullableCaseUser>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<Option<NullableCaseUser>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_service: Option<Option<CaseExternalService>>,
+    /// The attachments (only filled by some operations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<CaseComment>>,
+    #[serde(rename = "totalComment")]
+    pub total_comment: i64,
+    #[serde(rename = "totalAlerts")]
+    pub total_alerts: i64,
+    #[serde(rename = "totalEvents")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_events: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Case {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        version: String,
+        title: String,
+        description: String,
+        tags: Vec<String>,
+        status: CaseStatus,
+        severity: CaseSeverity,
+        owner: CaseOwner,
+        settings: CaseSettings,
+        connector: CaseConnector,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: CaseUser,
+        total_comment: i64,
+        total_alerts: i64,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            title,
+            description,
+            tags,
+            status,
+            severity,
+            owner,
+            settings,
+            connector,
+            assignees: None,
+            category: None,
+            custom_fields: None,
+            duration: None,
+            created_at,
+            created_by,
+            updated_at: None,
+            updated_by: None,
+            closed_at: None,
+            closed_by: None,
+            external_service: None,
+            comments: None,
+            total_comment,
+            total_alerts,
+            total_events: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Case {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Case;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Case object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Case, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<String>> = None;
+                let mut field_5: Option<CaseStatus> = None;
+                let mut field_6: Option<CaseSeverity> = None;
+                let mut field_7: Option<CaseOwner> = None;
+                let mut field_8: Option<CaseSettings> = None;
+                let mut field_9: Option<CaseConnector> = None;
+                let mut field_10: Option<Option<Vec<CaseAssignee>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<Vec<CaseCustomField>>> = None;
+                let mut field_13: Option<Option<i64>> = None;
+                let mut field_14: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_15: Option<CaseUser> = None;
+                let mut field_16: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_17: Option<Option<NullableCaseUser>> = None;
+                let mut field_18: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_19: Option<Option<NullableCaseUser>> = None;
+                let mut field_20: Option<Option<CaseExternalService>> = None;
+                let mut field_21: Option<Option<Vec<CaseComment>>> = None;
+                let mut field_22: Option<i64> = None;
+                let mut field_23: Option<i64> = None;
+                let mut field_24: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "version" => field_1 = Some(map.next_value()?),
+                        "title" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "tags" => field_4 = Some(map.next_value()?),
+                        "status" => field_5 = Some(map.next_value()?),
+                        "severity" => field_6 = Some(map.next_value()?),
+                        "owner" => field_7 = Some(map.next_value()?),
+                        "settings" => field_8 = Some(map.next_value()?),
+                        "connector" => field_9 = Some(map.next_value()?),
+                        "assignees" => field_10 = Some(map.next_value()?),
+                        "category" => field_11 = Some(map.next_value()?),
+                        "customFields" => field_12 = Some(map.next_value()?),
+                        "duration" => field_13 = Some(map.next_value()?),
+                        "created_at" => field_14 = Some(map.next_value()?),
+                        "created_by" => field_15 = Some(map.next_value()?),
+                        "updated_at" => field_16 = Some(map.next_value()?),
+                        "updated_by" => field_17 = Some(map.next_value()?),
+                        "closed_at" => field_18 = Some(map.next_value()?),
+                        "closed_by" => field_19 = Some(map.next_value()?),
+                        "external_service" => field_20 = Some(map.next_value()?),
+                        "comments" => field_21 = Some(map.next_value()?),
+                        "totalComment" => field_22 = Some(map.next_value()?),
+                        "totalAlerts" => field_23 = Some(map.next_value()?),
+                        "totalEvents" => field_24 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Case {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    title: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    description: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    tags: field_4.ok_or_else(|| clientgen_runtime::de::missing("tags"))?,
+                    status: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    severity: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    owner: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    settings: field_8
+                        .ok_or_else(|| clientgen_runtime::de::missing("settings"))?,
+                    connector: field_9
+                        .ok_or_else(|| clientgen_runtime::de::missing("connector"))?,
+                    assignees: field_10.unwrap_or_default(),
+                    category: field_11,
+                    custom_fields: field_12.unwrap_or_default(),
+                    duration: field_13,
+                    created_at: field_14
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_15
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_16,
+                    updated_by: field_17,
+                    closed_at: field_18,
+                    closed_by: field_19,
+                    external_service: field_20,
+                    comments: field_21.unwrap_or_default(),
+                    total_comment: field_22
+                        .ok_or_else(|| clientgen_runtime::de::missing("totalComment"))?,
+                    total_alerts: field_23
+                        .ok_or_else(|| clientgen_runtime::de::missing("totalAlerts"))?,
+                    total_events: field_24.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An alert attached to a case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAlert {
+    pub id: String,
+    pub index: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attached_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAlert {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, index: String) -> Self {
+        Self {
+            id,
+            index,
+            attached_at: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAlert {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAlert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAlert object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAlert, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "index" => field_1 = Some(map.next_value()?),
+                        "attached_at" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAlert {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    index: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("index"))?,
+                    attached_at: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A user assigned to a case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAssignee {
+    /// User profile identifier.
+    pub uid: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAssignee {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(uid: String) -> Self {
+        Self {
+            uid,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAssignee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAssignee object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAssignee, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uid" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAssignee {
+                    uid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uid"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Whether pushing a case to its external system closes it (`close-by-pushing`) or not (`close-by-user`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseClosureType {
+    /// Wire value: `close-by-user`.
+    CloseByUser,
+    /// Wire value: `close-by-pushing`.
+    CloseByPushing,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseClosureType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloseByUser => "close-by-user",
+            Self::CloseByPushing => "close-by-pushing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseClosureType {
+    fn from(value: &str) -> Self {
+        match value {
+            "close-by-user" => Self::CloseByUser,
+            "close-by-pushing" => Self::CloseByPushing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseClosureType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseClosureType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseClosureType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseClosureType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A comment or attachment of a case. `type` says which: `user` (a comment), `alert` (one
+/// or more alerts), and other attachment kinds; the members of each are optional here.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseComment {
+    pub id: String,
+    /// The kind of attachment (`user`, `alert`, `actions`, `externalReference`, `persistableState`).
+    pub r#type: String,
+    pub owner: CaseOwner,
+    /// Saved object version, sent back to update the comment.
+    pub version: String,
+    /// The text of a `user` comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The alert or alerts of an `alert` attachment.
+    #[serde(rename = "alertId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<CaseCommentAlertId>,
+    /// The index or indices of those alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<CaseCommentIndex>,
+    /// The rule that created the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<CaseCommentRule>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<CaseUser>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed_by: Option<Option<NullableCaseUser>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<NullableCaseUser>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseComment {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        r#type: String,
+        owner: CaseOwner,
+        version: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            r#type,
+            owner,
+            version,
+            comment: None,
+            alert_id: None,
+            index: None,
+            rule: None,
+            created_at,
+            created_by: None,
+            pushed_at: None,
+            pushed_by: None,
+            updated_at: None,
+            updated_by: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseComment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseComment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseComment, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<CaseOwner> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<CaseCommentAlertId>> = None;
+                let mut field_6: Option<Option<CaseCommentIndex>> = None;
+                let mut field_7: Option<Option<CaseCommentRule>> = None;
+                let mut field_8: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_9: Option<Option<CaseUser>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<NullableCaseUser>> = None;
+                let mut field_12: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_13: Option<Option<NullableCaseUser>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        "owner" => field_2 = Some(map.next_value()?),
+                        "version" => field_3 = Some(map.next_value()?),
+                        "comment" => field_4 = Some(map.next_value()?),
+                        "alertId" => field_5 = Some(map.next_value()?),
+                        "index" => field_6 = Some(map.next_value()?),
+                        "rule" => field_7 = Some(map.next_value()?),
+                        "created_at" => field_8 = Some(map.next_value()?),
+                        "created_by" => field_9 = Some(map.next_value()?),
+                        "pushed_at" => field_10 = Some(map.next_value()?),
+                        "pushed_by" => field_11 = Some(map.next_value()?),
+                        "updated_at" => field_12 = Some(map.next_value()?),
+                        "updated_by" => field_13 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseComment {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    version: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    comment: field_4.unwrap_or_default(),
+                    alert_id: field_5.unwrap_or_default(),
+                    index: field_6.unwrap_or_default(),
+                    rule: field_7.unwrap_or_default(),
+                    created_at: field_8
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_9.unwrap_or_default(),
+                    pushed_at: field_10,
+                    pushed_by: field_11,
+                    updated_at: field_12,
+                    updated_by: field_13,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The alert or alerts of an `alert` attachment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentAlertId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentAlertId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// A new attachment: `{type: user, comment, owner}` for a comment, or
+/// `{type: alert, alertId, index, rule, owner}` for alerts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseCommentCreate {
+    pub r#type: CaseCommentCreateType,
+    pub owner: CaseOwner,
+    /// The text, for `user`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The alert or alerts, for `alert`.
+    #[serde(rename = "alertId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<CaseCommentCreateAlertId>,
+    /// Their index or indices, for `alert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<CaseCommentCreateIndex>,
+    /// The rule that created the alerts, for `alert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<CaseCommentCreateRule>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseCommentCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(r#type: CaseCommentCreateType, owner: CaseOwner) -> Self {
+        Self {
+            r#type,
+            owner,
+            comment: None,
+            alert_id: None,
+            index: None,
+            rule: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentCreate, A::Error> {
+                let mut field_0: Option<CaseCommentCreateType> = None;
+                let mut field_1: Option<CaseOwner> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<CaseCommentCreateAlertId>> = None;
+                let mut field_4: Option<Option<CaseCommentCreateIndex>> = None;
+                let mut field_5: Option<Option<CaseCommentCreateRule>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => field_0 = Some(map.next_value()?),
+                        "owner" => field_1 = Some(map.next_value()?),
+                        "comment" => field_2 = Some(map.next_value()?),
+                        "alertId" => field_3 = Some(map.next_value()?),
+                        "index" => field_4 = Some(map.next_value()?),
+                        "rule" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentCreate {
+                    r#type: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    comment: field_2.unwrap_or_default(),
+                    alert_id: field_3.unwrap_or_default(),
+                    index: field_4.unwrap_or_default(),
+                    rule: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The alert or alerts, for `alert`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentCreateAlertId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentCreateAlertId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Their index or indices, for `alert`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentCreateIndex {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentCreateIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The rule that created the alerts, for `alert`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseCommentCreateRule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentCreateRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentCreateRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentCreateRule, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentCreateRule {
+                    id: field_0,
+                    name: field_1,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseCommentCreateType {
+    /// Wire value: `user`.
+    User,
+    /// Wire value: `alert`.
+    Alert,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseCommentCreateType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Alert => "alert",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseCommentCreateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "alert" => Self::Alert,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseCommentCreateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseCommentCreateType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseCommentCreateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentCreateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The index or indices of those alerts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentIndex {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The rule that created the alert.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseCommentRule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentRule, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentRule {
+                    id: field_0,
+                    name: field_1,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// New content for one attachment, addressed by `id` and `version`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseCommentUpdate {
+    pub id: String,
+    pub version: String,
+    pub r#type: CaseCommentUpdateType,
+    pub owner: CaseOwner,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseCommentUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        version: String,
+        r#type: CaseCommentUpdateType,
+        owner: CaseOwner,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            r#type,
+            owner,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentUpdate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<CaseCommentUpdateType> = None;
+                let mut field_3: Option<CaseOwner> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "version" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "owner" => field_3 = Some(map.next_value()?),
+                        "comment" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentUpdate {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    comment: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseCommentUpdateType {
+    /// Wire value: `user`.
+    User,
+    /// Wire value: `alert`.
+    Alert,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseCommentUpdateType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Alert => "alert",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseCommentUpdateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "alert" => Self::Alert,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseCommentUpdateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseCommentUpdateType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseCommentUpdateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The case settings of one application.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseConfiguration {
+    pub id: String,
+    pub version: String,
+    pub owner: CaseOwner,
+    pub closure_type: CaseClosureType,
+    pub connector: CaseConnector,
+    /// Custom field definitions, free-form.
+    #[serde(rename = "customFields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Case templates, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// How case fields map to the connector's fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mappings: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Option<String>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: CaseUser,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<NullableCaseUser>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseConfiguration {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        version: String,
+        owner: CaseOwner,
+        closure_type: CaseClosureType,
+        connector: CaseConnector,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: CaseUser,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            owner,
+            closure_type,
+            connector,
+            custom_fields: None,
+            templates: None,
+            mappings: None,
+            error: None,
+            created_at,
+            created_by,
+            updated_at: None,
+            updated_by: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseConfiguration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseConfiguration object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseConfiguration, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<CaseOwner> = None;
+                let mut field_3: Option<CaseClosureType> = None;
+                let mut field_4: Option<CaseConnector> = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_6: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_7: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_10: Option<CaseUser> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<NullableCaseUser>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "version" => field_1 = Some(map.next_value()?),
+                        "owner" => field_2 = Some(map.next_value()?),
+                        "closure_type" => field_3 = Some(map.next_value()?),
+                        "connector" => field_4 = Some(map.next_value()?),
+                        "customFields" => field_5 = Some(map.next_value()?),
+                        "templates" => field_6 = Some(map.next_value()?),
+                        "mappings" => field_7 = Some(map.next_value()?),
+                        "error" => field_8 = Some(map.next_value()?),
+                        "created_at" => field_9 = Some(map.next_value()?),
+                        "created_by" => field_10 = Some(map.next_value()?),
+                        "updated_at" => field_11 = Some(map.next_value()?),
+                        "updated_by" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseConfiguration {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    owner: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    closure_type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("closure_type"))?,
+                    connector: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("connector"))?,
+                    custom_fields: field_5.unwrap_or_default(),
+                    templates: field_6.unwrap_or_default(),
+                    mappings: field_7.unwrap_or_default(),
+                    error: field_8,
+                    created_at: field_9
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_10
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_11,
+                    updated_by: field_12,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// New case settings for one application.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseConfigurationCreate {
+    pub closure_type: CaseClosureType,
+    pub connector: CaseConnector,
+    pub owner: CaseOwner,
+    #[serde(rename = "customFields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseConfigurationCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        closure_type: CaseClosureType,
+        connector: CaseConnector,
+        owner: CaseOwner,
+    ) -> Self {
+        Self {
+            closure_type,
+            connector,
+            owner,
+            custom_fields: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseConfigurationCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseConfigurationCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseConfigurationCreate, A::Error> {
+                let mut field_0: Option<CaseClosureType> = None;
+                let mut field_1: Option<CaseConnector> = None;
+                let mut field_2: Option<CaseOwner> = None;
+                let mut field_3: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "closure_type" => field_0 = Some(map.next_value()?),
+                        "connector" => field_1 = Some(map.next_value()?),
+                        "owner" => field_2 = Some(map.next_value()?),
+                        "customFields" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseConfigurationCreate {
+                    closure_type: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("closure_type"))?,
+                    connector: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("connector"))?,
+                    owner: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    custom_fields: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A change to one application's case settings: the members to change, and the version
+/// the change applies to (the owner cannot change).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseConfigurationUpdate {
+    /// The `version` of the settings as last read.
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closure_type: Option<CaseClosureType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector: Option<CaseConnector>,
+    #[serde(rename = "customFields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseConfigurationUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(version: String) -> Self {
+        Self {
+            version,
+            closure_type: None,
+            connector: None,
+            custom_fields: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseConfigurationUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseConfigurationUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseConfigurationUpdate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<CaseClosureType>> = None;
+                let mut field_2: Option<Option<CaseConnector>> = None;
+                let mut field_3: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "version" => field_0 = Some(map.next_value()?),
+                        "closure_type" => field_1 = Some(map.next_value()?),
+                        "connector" => field_2 = Some(map.next_value()?),
+                        "customFields" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseConfigurationUpdate {
+                    version: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    closure_type: field_1.unwrap_or_default(),
+                    connector: field_2.unwrap_or_default(),
+                    custom_fields: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The external system a case is pushed to (`.none` for none).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseConnector {
+    pub id: String,
+    pub name: String,
+    /// Connector type (`.none`, `.jira`, `.servicenow`, `.servicenow-sir`, `.resilient`, `.swimlane`, `.cases-webhook`).
+    pub r#type: String,
+    /// Connector-specific fields (Jira issue type, priority, …), null for `.none`.
+    pub fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseConnector {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, name: String, r#type: String) -> Self {
+        Self {
+            id,
+            name,
+            r#type,
+            fields: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseConnector {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseConnector;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseConnector object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseConnector, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "fields" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseConnector {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    fields: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseCreate {
+    pub title: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub connector: CaseConnector,
+    pub settings: CaseSettings,
+    pub owner: CaseOwner,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<CaseSeverity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignees: Option<Vec<CaseAssignee>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Option<String>>,
+    #[serde(rename = "customFields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<CaseCustomField>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        title: String,
+        description: String,
+        tags: Vec<String>,
+        connector: CaseConnector,
+        settings: CaseSettings,
+        owner: CaseOwner,
+    ) -> Self {
+        Self {
+            title,
+            description,
+            tags,
+            connector,
+            settings,
+            owner,
+            severity: None,
+            assignees: None,
+            category: None,
+            custom_fields: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<CaseConnector> = None;
+                let mut field_4: Option<CaseSettings> = None;
+                let mut field_5: Option<CaseOwner> = None;
+                let mut field_6: Option<Option<CaseSeverity>> = None;
+                let mut field_7: Option<Option<Vec<CaseAssignee>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<Vec<CaseCustomField>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "title" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "tags" => field_2 = Some(map.next_value()?),
+                        "connector" => field_3 = Some(map.next_value()?),
+                        "settings" => field_4 = Some(map.next_value()?),
+                        "owner" => field_5 = Some(map.next_value()?),
+                        "severity" => field_6 = Some(map.next_value()?),
+                        "assignees" => field_7 = Some(map.next_value()?),
+                        "category" => field_8 = Some(map.next_value()?),
+                        "customFields" => field_9 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCreate {
+                    title: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    description: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    tags: field_2.ok_or_else(|| clientgen_runtime::de::missing("tags"))?,
+                    connector: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("connector"))?,
+                    settings: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("settings"))?,
+                    owner: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    severity: field_6.unwrap_or_default(),
+                    assignees: field_7.unwrap_or_default(),
+                    category: field_8,
+                    custom_fields: field_9.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The value of a custom field defined in the case settings.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseCustomField {
+    pub key: String,
+    /// `text` or `toggle`.
+    pub r#type: String,
+    /// Text, a boolean, or null.
+    pub value: CaseCustomFieldValue,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseCustomField {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(key: String, r#type: String, value: CaseCustomFieldValue) -> Self {
+        Self {
+            key,
+            r#type,
+            value,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseCustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCustomField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCustomField object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCustomField, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<CaseCustomFieldValue> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "key" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        "value" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCustomField {
+                    key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    value: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Text, a boolean, or null.
+impl clientgen_runtime::ToParam for CaseCustomFieldValue {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Bool(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCustomFieldValue {
+    String(String),
+    Bool(bool),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCustomFieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Bool(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Where the case was pushed, and when; null until the case is pushed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseExternalService {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed_by: Option<CaseUser>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseExternalService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseExternalService;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseExternalService object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseExternalService, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_6: Option<Option<CaseUser>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "connector_id" => field_0 = Some(map.next_value()?),
+                        "connector_name" => field_1 = Some(map.next_value()?),
+                        "external_id" => field_2 = Some(map.next_value()?),
+                        "external_title" => field_3 = Some(map.next_value()?),
+                        "external_url" => field_4 = Some(map.next_value()?),
+                        "pushed_at" => field_5 = Some(map.next_value()?),
+                        "pushed_by" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseExternalService {
+                    connector_id: field_0.unwrap_or_default(),
+                    connector_name: field_1.unwrap_or_default(),
+                    external_id: field_2.unwrap_or_default(),
+                    external_title: field_3.unwrap_or_default(),
+                    external_url: field_4.unwrap_or_default(),
+                    pushed_at: field_5.unwrap_or_default(),
+                    pushed_by: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The application a case belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseOwner {
+    /// Wire value: `cases`.
+    Cases,
+    /// Wire value: `securitySolution`.
+    SecuritySolution,
+    /// Wire value: `observability`.
+    Observability,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseOwner {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cases => "cases",
+            Self::SecuritySolution => "securitySolution",
+            Self::Observability => "observability",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseOwner {
+    fn from(value: &str) -> Self {
+        match value {
+            "cases" => Self::Cases,
+            "securitySolution" => Self::SecuritySolution,
+            "observability" => Self::Observability,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseOwner {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseOwner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Case behaviour.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseSettings {
+    /// Keep the status of attached alerts in step with the case.
+    #[serde(rename = "syncAlerts")]
+    pub sync_alerts: bool,
+    /// Extract observables from attached alerts.
+    #[serde(rename = "extractObservables")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extract_observables: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseSettings {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(sync_alerts: bool) -> Self {
+        Self {
+            sync_alerts,
+            extract_observables: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseSettings object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseSettings, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "syncAlerts" => field_0 = Some(map.next_value()?),
+                        "extractObservables" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseSettings {
+                    sync_alerts: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("syncAlerts"))?,
+                    extract_observables: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Severity of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseSeverity {
+    /// Wire value: `low`.
+    Low,
+    /// Wire value: `medium`.
+    Medium,
+    /// Wire value: `high`.
+    High,
+    /// Wire value: `critical`.
+    Critical,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseSeverity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseSeverity {
+    fn from(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "critical" => Self::Critical,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseSeverity {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Status of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaseStatus {
+    /// Wire value: `open`.
+    Open,
+    /// Wire value: `in-progress`.
+    InProgress,
+    /// Wire value: `closed`.
+    Closed,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CaseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::InProgress => "in-progress",
+            Self::Closed => "closed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CaseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "in-progress" => Self::InProgress,
+            "closed" => Self::Closed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CaseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CaseStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CaseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Changes to one case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseUpdate {
+    pub id: String,
+    /// The current version of the case.
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CaseStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<CaseSeverity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector: Option<CaseConnector>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<CaseSettings>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignees: Option<Vec<CaseAssignee>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Option<String>>,
+    #[serde(rename = "customFields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<CaseCustomField>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, version: String) -> Self {
+        Self {
+            id,
+            version,
+            title: None,
+            description: None,
+            tags: None,
+            status: None,
+            severity: None,
+            connector: None,
+            settings: None,
+            assignees: None,
+            category: None,
+            custom_fields: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseUpdate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<Option<CaseStatus>> = None;
+                let mut field_6: Option<Option<CaseSeverity>> = None;
+                let mut field_7: Option<Option<CaseConnector>> = None;
+                let mut field_8: Option<Option<CaseSettings>> = None;
+                let mut field_9: Option<Option<Vec<CaseAssignee>>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<Vec<CaseCustomField>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "version" => field_1 = Some(map.next_value()?),
+                        "title" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "tags" => field_4 = Some(map.next_value()?),
+                        "status" => field_5 = Some(map.next_value()?),
+                        "severity" => field_6 = Some(map.next_value()?),
+                        "connector" => field_7 = Some(map.next_value()?),
+                        "settings" => field_8 = Some(map.next_value()?),
+                        "assignees" => field_9 = Some(map.next_value()?),
+                        "category" => field_10 = Some(map.next_value()?),
+                        "customFields" => field_11 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseUpdate {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    title: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    tags: field_4.unwrap_or_default(),
+                    status: field_5.unwrap_or_default(),
+                    severity: field_6.unwrap_or_default(),
+                    connector: field_7.unwrap_or_default(),
+                    settings: field_8.unwrap_or_default(),
+                    assignees: field_9.unwrap_or_default(),
+                    category: field_10,
+                    custom_fields: field_11.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A Kibana user.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseUser {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Option<String>>,
+    /// User profile identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_uid: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseUser object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseUser, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "username" => field_0 = Some(map.next_value()?),
+                        "full_name" => field_1 = Some(map.next_value()?),
+                        "email" => field_2 = Some(map.next_value()?),
+                        "profile_uid" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseUser {
+                    username: field_0,
+                    full_name: field_1,
+                    email: field_2,
+                    profile_uid: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One entry of a case's activity.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseUserAction {
+    pub id: String,
+    /// What changed (`create_case`, `comment`, `status`, `tags`, `pushed`, …).
+    pub r#type: String,
+    /// How it changed (`add`, `create`, `delete`, `push_to_service`, `update`).
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment_id: Option<Option<String>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: CaseUser,
+    pub owner: CaseOwner,
+    /// The new value, shaped by `type` (for `status`, `{status}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseUserAction {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        r#type: String,
+        action: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: CaseUser,
+        owner: CaseOwner,
+    ) -> Self {
+        Self {
+            id,
+            r#type,
+            action,
+            comment_id: None,
+            created_at,
+            created_by,
+            owner,
+            payload: None,
+            version: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseUserAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseUserAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseUserAction object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseUserAction, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_5: Option<CaseUser> = None;
+                let mut field_6: Option<CaseOwner> = None;
+                let mut field_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        "action" => field_2 = Some(map.next_value()?),
+                        "comment_id" => field_3 = Some(map.next_value()?),
+                        "created_at" => field_4 = Some(map.next_value()?),
+                        "created_by" => field_5 = Some(map.next_value()?),
+                        "owner" => field_6 = Some(map.next_value()?),
+                        "payload" => field_7 = Some(map.next_value()?),
+                        "version" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseUserAction {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    action: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
+                    comment_id: field_3,
+                    created_at: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    owner: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    payload: field_7.unwrap_or_default(),
+                    version: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Changes to up to 100 cases.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CasesUpdate {
+    pub cases: Vec<CaseUpdate>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CasesUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(cases: Vec<CaseUpdate>) -> Self {
+        Self {
+            cases,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CasesUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CasesUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CasesUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CasesUpdate, A::Error> {
+                let mut field_0: Option<Vec<CaseUpdate>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "cases" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CasesUpdate {
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeleteListItemRefresh {
+    /// Wire value: `true`.
+    True,
+    /// Wire value: `false`.
+    False,
+    /// Wire value: `wait_for`.
+    WaitFor,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl DeleteListItemRefresh {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::WaitFor => "wait_for",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DeleteListItemRefresh {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            "wait_for" => Self::WaitFor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for DeleteListItemRefresh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for DeleteListItemRefresh {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for DeleteListItemRefresh {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteListItemRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The `{data: {deleteTimeline}}` envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeleteTimelinesResponse {
+    pub data: DeleteTimelinesResponseData,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl DeleteTimelinesResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: DeleteTimelinesResponseData) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DeleteTimelinesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeleteTimelinesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteTimelinesResponse, A::Error> {
+                let mut field_0: Option<DeleteTimelinesResponseData> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DeleteTimelinesResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeleteTimelinesResponseData {
+    #[serde(rename = "deleteTimeline")]
+    pub delete_timeline: bool,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl DeleteTimelinesResponseData {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(delete_timeline: bool) -> Self {
+        Self {
+            delete_timeline,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DeleteTimelinesResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeleteTimelinesResponseData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteTimelinesResponseData, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "deleteTimeline" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DeleteTimelinesResponseData {
+                    delete_timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "deleteTimeline",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The error body of the security routes: Kibana's shape for request validation and
+/// authorisation failures, the security solution's shape for its own (not found,
+/// conflicts). Reference "Errors" (`common/api/model/error_responses.schema.yaml`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ErrorResponse {
+    KibanaError(KibanaError),
+    SiemError(SiemError),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::KibanaError(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::SiemError(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// A comment on an exception item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionComment {
+    /// Comment identifier (absent on new comments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub comment: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionComment {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(comment: String) -> Self {
+        Self {
+            id: None,
+            comment,
+            created_at: None,
+            created_by: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionComment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionComment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionComment, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "comment" => field_1 = Some(map.next_value()?),
+                        "created_at" => field_2 = Some(map.next_value()?),
+                        "created_by" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionComment {
+                    id: field_0.unwrap_or_default(),
+                    comment: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
+                    created_at: field_2.unwrap_or_default(),
+                    created_by: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One condition of an exception item. `type` decides the other members: `match` and
+/// `wildcard` take a string `value`, `match_any` a list of strings, `exists` nothing,
+/// `list` a value list reference, and `nested` a `field` plus `entries`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionEntry {
+    /// The field tested.
+    pub field: String,
+    /// How the field is tested.
+    pub r#type: ExceptionEntryType,
+    /// Whether matching documents are excluded (`included`) or the opposite (`excluded`). Absent for `nested`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<ExceptionEntryOperator>,
+    /// The value, or values for `match_any`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<ExceptionEntryValue>,
+    /// The value list of a `list` entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<ExceptionEntryList>,
+    /// The conditions of a `nested` entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<ExceptionEntry>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionEntry {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(field: String, r#type: ExceptionEntryType) -> Self {
+        Self {
+            field,
+            r#type,
+            operator: None,
+            value: None,
+            list: None,
+            entries: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionEntry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionEntry, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<ExceptionEntryType> = None;
+                let mut field_2: Option<Option<ExceptionEntryOperator>> = None;
+                let mut field_3: Option<Option<ExceptionEntryValue>> = None;
+                let mut field_4: Option<Option<ExceptionEntryList>> = None;
+                let mut field_5: Option<Option<Vec<ExceptionEntry>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "field" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        "operator" => field_2 = Some(map.next_value()?),
+                        "value" => field_3 = Some(map.next_value()?),
+                        "list" => field_4 = Some(map.next_value()?),
+                        "entries" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionEntry {
+                    field: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("field"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    operator: field_2.unwrap_or_default(),
+                    value: field_3.unwrap_or_default(),
+                    list: field_4.unwrap_or_default(),
+                    entries: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The value list of a `list` entry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionEntryList {
+    pub id: String,
+    pub r#type: ListType,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionEntryList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, r#type: ListType) -> Self {
+        Self {
+            id,
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionEntryList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionEntryList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionEntryList, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<ListType> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionEntryList {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Whether matching documents are excluded (`included`) or the opposite (`excluded`). Absent for `nested`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionEntryOperator {
+    /// Wire value: `included`.
+    Included,
+    /// Wire value: `excluded`.
+    Excluded,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ExceptionEntryOperator {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Included => "included",
+            Self::Excluded => "excluded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ExceptionEntryOperator {
+    fn from(value: &str) -> Self {
+        match value {
+            "included" => Self::Included,
+            "excluded" => Self::Excluded,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ExceptionEntryOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ExceptionEntryOperator {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ExceptionEntryOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionEntryOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// How the field is tested.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionEntryType {
+    /// Wire value: `match`.
+    Match,
+    /// Wire value: `match_any`.
+    MatchAny,
+    /// Wire value: `exists`.
+    Exists,
+    /// Wire value: `list`.
+    List,
+    /// Wire value: `wildcard`.
+    Wildcard,
+    /// Wire value: `nested`.
+    Nested,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ExceptionEntryType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Match => "match",
+            Self::MatchAny => "match_any",
+            Self::Exists => "exists",
+            Self::List => "list",
+            Self::Wildcard => "wildcard",
+            Self::Nested => "nested",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ExceptionEntryType {
+    fn from(value: &str) -> Self {
+        match value {
+            "match" => Self::Match,
+            "match_any" => Self::MatchAny,
+            "exists" => Self::Exists,
+            "list" => Self::List,
+            "wildcard" => Self::Wildcard,
+            "nested" => Self::Nested,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ExceptionEntryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ExceptionEntryType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ExceptionEntryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionEntryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The value, or values for `match_any`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ExceptionEntryValue {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ExceptionEntryValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// An exception list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionList {
+    /// Saved object identifier.
+    pub id: String,
+    /// Human-readable identifier.
+    pub list_id: String,
+    pub r#type: ExceptionListType,
+    pub name: String,
+    pub description: String,
+    /// True for lists Elastic manages.
+    pub immutable: bool,
+    pub namespace_type: NamespaceType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_types: Option<Vec<OsType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Version of the list's content.
+    pub version: i64,
+    /// Saved object version, for optimistic concurrency.
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version2: Option<String>,
+    /// Identifier breaking sort ties.
+    pub tie_breaker_id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_by: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        list_id: String,
+        r#type: ExceptionListType,
+        name: String,
+        description: String,
+        immutable: bool,
+        namespace_type: NamespaceType,
+        version: i64,
+        tie_breaker_id: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: String,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        updated_by: String,
+    ) -> Self {
+        Self {
+            id,
+            list_id,
+            r#type,
+            name,
+            description,
+            immutable,
+            namespace_type,
+            os_types: None,
+            tags: None,
+            meta: None,
+            version,
+            version2: None,
+            tie_breaker_id,
+            created_at,
+            created_by,
+            updated_at,
+            updated_by,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionList, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ExceptionListType> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<NamespaceType> = None;
+                let mut field_7: Option<Option<Vec<OsType>>> = None;
+                let mut field_8: Option<Option<Vec<String>>> = None;
+                let mut field_9: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_16: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "list_id" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "name" => field_3 = Some(map.next_value()?),
+                        "description" => field_4 = Some(map.next_value()?),
+                        "immutable" => field_5 = Some(map.next_value()?),
+                        "namespace_type" => field_6 = Some(map.next_value()?),
+                        "os_types" => field_7 = Some(map.next_value()?),
+                        "tags" => field_8 = Some(map.next_value()?),
+                        "meta" => field_9 = Some(map.next_value()?),
+                        "version" => field_10 = Some(map.next_value()?),
+                        "_version" => field_11 = Some(map.next_value()?),
+                        "tie_breaker_id" => field_12 = Some(map.next_value()?),
+                        "created_at" => field_13 = Some(map.next_value()?),
+                        "created_by" => field_14 = Some(map.next_value()?),
+                        "updated_at" => field_15 = Some(map.next_value()?),
+                        "updated_by" => field_16 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionList {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    immutable: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
+                    namespace_type: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "namespace_type",
+                        ))?,
+                    os_types: field_7.unwrap_or_default(),
+                    tags: field_8.unwrap_or_default(),
+                    meta: field_9.unwrap_or_default(),
+                    version: field_10
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version2: field_11.unwrap_or_default(),
+                    tie_breaker_id: field_12
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
+                    created_at: field_13
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_14
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_15
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_at"))?,
+                    updated_by: field_16
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new exception list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionListCreate {
+    /// Human-readable identifier; generated when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
+    /// List name.
+    pub name: String,
+    /// What the list is for.
+    pub description: String,
+    pub r#type: ExceptionListType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_type: Option<NamespaceType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_types: Option<Vec<OsType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Version of the list's content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionListCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String, description: String, r#type: ExceptionListType) -> Self {
+        Self {
+            list_id: None,
+            name,
+            description,
+            r#type,
+            namespace_type: None,
+            os_types: None,
+            tags: None,
+            meta: None,
+            version: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListCreate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ExceptionListType> = None;
+                let mut field_4: Option<Option<NamespaceType>> = None;
+                let mut field_5: Option<Option<Vec<OsType>>> = None;
+                let mut field_6: Option<Option<Vec<String>>> = None;
+                let mut field_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_8: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "list_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "type" => field_3 = Some(map.next_value()?),
+                        "namespace_type" => field_4 = Some(map.next_value()?),
+                        "os_types" => field_5 = Some(map.next_value()?),
+                        "tags" => field_6 = Some(map.next_value()?),
+                        "meta" => field_7 = Some(map.next_value()?),
+                        "version" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListCreate {
+                    list_id: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    namespace_type: field_4.unwrap_or_default(),
+                    os_types: field_5.unwrap_or_default(),
+                    tags: field_6.unwrap_or_default(),
+                    meta: field_7.unwrap_or_default(),
+                    version: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An exception item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionListItem {
+    pub id: String,
+    pub item_id: String,
+    pub list_id: String,
+    /// Always `simple`.
+    pub r#type: ExceptionListItemType,
+    pub name: String,
+    pub description: String,
+    pub entries: Vec<ExceptionEntry>,
+    pub namespace_type: NamespaceType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_types: Option<Vec<OsType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<ExceptionComment>>,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub tie_breaker_id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_by: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionListItem {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        item_id: String,
+        list_id: String,
+        r#type: ExceptionListItemType,
+        name: String,
+        description: String,
+        entries: Vec<ExceptionEntry>,
+        namespace_type: NamespaceType,
+        tie_breaker_id: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: String,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        updated_by: String,
+    ) -> Self {
+        Self {
+            id,
+            item_id,
+            list_id,
+            r#type,
+            name,
+            description,
+            entries,
+            namespace_type,
+            os_types: None,
+            tags: None,
+            meta: None,
+            expire_time: None,
+            comments: None,
+            version: None,
+            tie_breaker_id,
+            created_at,
+            created_by,
+            updated_at,
+            updated_by,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListItem object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ExceptionListItemType> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<ExceptionEntry>> = None;
+                let mut field_7: Option<NamespaceType> = None;
+                let mut field_8: Option<Option<Vec<OsType>>> = None;
+                let mut field_9: Option<Option<Vec<String>>> = None;
+                let mut field_10: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<Vec<ExceptionComment>>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_16: Option<String> = None;
+                let mut field_17: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_18: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "item_id" => field_1 = Some(map.next_value()?),
+                        "list_id" => field_2 = Some(map.next_value()?),
+                        "type" => field_3 = Some(map.next_value()?),
+                        "name" => field_4 = Some(map.next_value()?),
+                        "description" => field_5 = Some(map.next_value()?),
+                        "entries" => field_6 = Some(map.next_value()?),
+                        "namespace_type" => field_7 = Some(map.next_value()?),
+                        "os_types" => field_8 = Some(map.next_value()?),
+                        "tags" => field_9 = Some(map.next_value()?),
+                        "meta" => field_10 = Some(map.next_value()?),
+                        "expire_time" => field_11 = Some(map.next_value()?),
+                        "comments" => field_12 = Some(map.next_value()?),
+                        "_version" => field_13 = Some(map.next_value()?),
+                        "tie_breaker_id" => field_14 = Some(map.next_value()?),
+                        "created_at" => field_15 = Some(map.next_value()?),
+                        "created_by" => field_16 = Some(map.next_value()?),
+                        "updated_at" => field_17 = Some(map.next_value()?),
+                        "updated_by" => field_18 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListItem {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    item_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("item_id"))?,
+                    list_id: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    name: field_4.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    entries: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
+                    namespace_type: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "namespace_type",
+                        ))?,
+                    os_types: field_8.unwrap_or_default(),
+                    tags: field_9.unwrap_or_default(),
+                    meta: field_10.unwrap_or_default(),
+                    expire_time: field_11.unwrap_or_default(),
+                    comments: field_12.unwrap_or_default(),
+                    version: field_13.unwrap_or_default(),
+                    tie_breaker_id: field_14
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
+                    created_at: field_15
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_16
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_17
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_at"))?,
+                    updated_by: field_18
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new exception item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionListItemCreate {
+    /// Human-readable identifier; generated when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// The `list_id` of the list the item goes in.
+    pub list_id: String,
+    /// Always `simple`.
+    pub r#type: ExceptionListItemCreateType,
+    pub name: String,
+    pub description: String,
+    pub entries: Vec<ExceptionEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_type: Option<NamespaceType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_types: Option<Vec<OsType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// When the exception stops applying.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<ExceptionComment>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionListItemCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        list_id: String,
+        r#type: ExceptionListItemCreateType,
+        name: String,
+        description: String,
+        entries: Vec<ExceptionEntry>,
+    ) -> Self {
+        Self {
+            item_id: None,
+            list_id,
+            r#type,
+            name,
+            description,
+            entries,
+            namespace_type: None,
+            os_types: None,
+            tags: None,
+            meta: None,
+            expire_time: None,
+            comments: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListItemCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListItemCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListItemCreate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ExceptionListItemCreateType> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<ExceptionEntry>> = None;
+                let mut field_6: Option<Option<NamespaceType>> = None;
+                let mut field_7: Option<Option<Vec<OsType>>> = None;
+                let mut field_8: Option<Option<Vec<String>>> = None;
+                let mut field_9: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<Vec<ExceptionComment>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "item_id" => field_0 = Some(map.next_value()?),
+                        "list_id" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "name" => field_3 = Some(map.next_value()?),
+                        "description" => field_4 = Some(map.next_value()?),
+                        "entries" => field_5 = Some(map.next_value()?),
+                        "namespace_type" => field_6 = Some(map.next_value()?),
+                        "os_types" => field_7 = Some(map.next_value()?),
+                        "tags" => field_8 = Some(map.next_value()?),
+                        "meta" => field_9 = Some(map.next_value()?),
+                        "expire_time" => field_10 = Some(map.next_value()?),
+                        "comments" => field_11 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListItemCreate {
+                    item_id: field_0.unwrap_or_default(),
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    entries: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
+                    namespace_type: field_6.unwrap_or_default(),
+                    os_types: field_7.unwrap_or_default(),
+                    tags: field_8.unwrap_or_default(),
+                    meta: field_9.unwrap_or_default(),
+                    expire_time: field_10.unwrap_or_default(),
+                    comments: field_11.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Always `simple`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionListItemCreateType {
+    /// Wire value: `simple`.
+    Simple,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ExceptionListItemCreateType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simple => "simple",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ExceptionListItemCreateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "simple" => Self::Simple,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ExceptionListItemCreateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ExceptionListItemCreateType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ExceptionListItemCreateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListItemCreateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Always `simple`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionListItemType {
+    /// Wire value: `simple`.
+    Simple,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ExceptionListItemType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simple => "simple",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ExceptionListItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "simple" => Self::Simple,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ExceptionListItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ExceptionListItemType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ExceptionListItemType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A full replacement of an exception item, addressed by `id` or `item_id`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionListItemUpdate {
+    /// Saved object identifier of the item (give this or `item_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Human-readable identifier of the item (give this or `id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    pub r#type: ExceptionListItemUpdateType,
+    pub name: String,
+    pub description: String,
+    pub entries: Vec<ExceptionEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_type: Option<NamespaceType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_types: Option<Vec<OsType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Vec<ExceptionComment>>,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionListItemUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        r#type: ExceptionListItemUpdateType,
+        name: String,
+        description: String,
+        entries: Vec<ExceptionEntry>,
+    ) -> Self {
+        Self {
+            id: None,
+            item_id: None,
+            r#type,
+            name,
+            description,
+            entries,
+            namespace_type: None,
+            os_types: None,
+            tags: None,
+            meta: None,
+            expire_time: None,
+            comments: None,
+            version: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListItemUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListItemUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListItemUpdate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<ExceptionListItemUpdateType> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Vec<ExceptionEntry>> = None;
+                let mut field_6: Option<Option<NamespaceType>> = None;
+                let mut field_7: Option<Option<Vec<OsType>>> = None;
+                let mut field_8: Option<Option<Vec<String>>> = None;
+                let mut field_9: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<Option<Vec<ExceptionComment>>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "item_id" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "name" => field_3 = Some(map.next_value()?),
+                        "description" => field_4 = Some(map.next_value()?),
+                        "entries" => field_5 = Some(map.next_value()?),
+                        "namespace_type" => field_6 = Some(map.next_value()?),
+                        "os_types" => field_7 = Some(map.next_value()?),
+                        "tags" => field_8 = Some(map.next_value()?),
+                        "meta" => field_9 = Some(map.next_value()?),
+                        "expire_time" => field_10 = Some(map.next_value()?),
+                        "comments" => field_11 = Some(map.next_value()?),
+                        "_version" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListItemUpdate {
+                    id: field_0.unwrap_or_default(),
+                    item_id: field_1.unwrap_or_default(),
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    entries: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
+                    namespace_type: field_6.unwrap_or_default(),
+                    os_types: field_7.unwrap_or_default(),
+                    tags: field_8.unwrap_or_default(),
+                    meta: field_9.unwrap_or_default(),
+                    expire_time: field_10.unwrap_or_default(),
+                    comments: field_11.unwrap_or_default(),
+                    version: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionListItemUpdateType {
+    /// Wire value: `simple`.
+    Simple,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ExceptionListItemUpdateType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simple => "simple",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ExceptionListItemUpdateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "simple" => Self::Simple,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ExceptionListItemUpdateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ExceptionListItemUpdateType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ExceptionListItemUpdateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The kind of exception list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionListType {
+    /// Wire value: `detection`.
+    Detection,
+    /// Wire value: `rule_default`.
+    RuleDefault,
+    /// Wire value: `endpoint`.
+    Endpoint,
+    /// Wire value: `endpoint_trusted_apps`.
+    EndpointTrustedApps,
+    /// Wire value: `endpoint_trusted_devices`.
+    EndpointTrustedDevices,
+    /// Wire value: `endpoint_events`.
+    EndpointEvents,
+    /// Wire value: `endpoint_host_isolation_exceptions`.
+    EndpointHostIsolationExceptions,
+    /// Wire value: `endpoint_blocklists`.
+    EndpointBlocklists,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ExceptionListType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Detection => "detection",
+            Self::RuleDefault => "rule_default",
+            Self::Endpoint => "endpoint",
+            Self::EndpointTrustedApps => "endpoint_trusted_apps",
+            Self::EndpointTrustedDevices => "endpoint_trusted_devices",
+            Self::EndpointEvents => "endpoint_events",
+            Self::EndpointHostIsolationExceptions => "endpoint_host_isolation_exceptions",
+            Self::EndpointBlocklists => "endpoint_blocklists",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ExceptionListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "detection" => Self::Detection,
+            "rule_default" => Self::RuleDefault,
+            "endpoint" => Self::Endpoint,
+            "endpoint_trusted_apps" => Self::EndpointTrustedApps,
+            "endpoint_trusted_devices" => Self::EndpointTrustedDevices,
+            "endpoint_events" => Self::EndpointEvents,
+            "endpoint_host_isolation_exceptions" => Self::EndpointHostIsolationExceptions,
+            "endpoint_blocklists" => Self::EndpointBlocklists,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ExceptionListType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ExceptionListType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ExceptionListType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A full replacement of an exception list, addressed by `id` or `list_id`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionListUpdate {
+    /// Saved object identifier of the list (give this or `list_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Human-readable identifier of the list (give this or `id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
+    pub name: String,
+    pub description: String,
+    pub r#type: ExceptionListType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_type: Option<NamespaceType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_types: Option<Vec<OsType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The `_version` read, for optimistic concurrency.
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(rename = "version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version2: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionListUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String, description: String, r#type: ExceptionListType) -> Self {
+        Self {
+            id: None,
+            list_id: None,
+            name,
+            description,
+            r#type,
+            namespace_type: None,
+            os_types: None,
+            tags: None,
+            meta: None,
+            version: None,
+            version2: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListUpdate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<ExceptionListType> = None;
+                let mut field_5: Option<Option<NamespaceType>> = None;
+                let mut field_6: Option<Option<Vec<OsType>>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "list_id" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        "description" => field_3 = Some(map.next_value()?),
+                        "type" => field_4 = Some(map.next_value()?),
+                        "namespace_type" => field_5 = Some(map.next_value()?),
+                        "os_types" => field_6 = Some(map.next_value()?),
+                        "tags" => field_7 = Some(map.next_value()?),
+                        "meta" => field_8 = Some(map.next_value()?),
+                        "_version" => field_9 = Some(map.next_value()?),
+                        "version" => field_10 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListUpdate {
+                    id: field_0.unwrap_or_default(),
+                    list_id: field_1.unwrap_or_default(),
+                    name: field_2.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    r#type: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    namespace_type: field_5.unwrap_or_default(),
+                    os_types: field_6.unwrap_or_default(),
+                    tags: field_7.unwrap_or_default(),
+                    meta: field_8.unwrap_or_default(),
+                    version: field_9.unwrap_or_default(),
+                    version2: field_10.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One line of a timelines export.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExportedTimeline {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
+    #[serde(rename = "timelineType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_type: Option<TimelineType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TimelineStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "dataProviders")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_providers: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "dataViewId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<Option<String>>,
+    /// The time range shown.
+    #[serde(rename = "dateRange")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<Option<ExportedTimelineDateRange>>,
+    #[serde(rename = "eventType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "indexNames")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_names: Option<Option<Vec<String>>>,
+    #[serde(rename = "kqlMode")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kql_mode: Option<Option<String>>,
+    #[serde(rename = "kqlQuery")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kql_query: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(rename = "savedQueryId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_query_id: Option<Option<String>>,
+    /// Sort clauses, free-form (one object or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<serde_json::Value>,
+    #[serde(rename = "templateTimelineId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_id: Option<Option<String>>,
+    #[serde(rename = "templateTimelineVersion")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_version: Option<Option<i64>>,
+    /// Creation time in epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<f64>>,
+    #[serde(rename = "createdBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Option<String>>,
+    /// Last change in epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<f64>>,
+    #[serde(rename = "updatedBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// The timeline identifier.
+    #[serde(rename = "savedObjectId")]
+    pub saved_object_id: String,
+    /// Saved object version, sent back by `patch_timeline`.
+    pub version: String,
+    #[serde(rename = "noteIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_ids: Option<Option<Vec<String>>>,
+    #[serde(rename = "pinnedEventIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_event_ids: Option<Option<Vec<String>>>,
+    /// Notes, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "pinnedEventsSaveObject")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_events_save_object: Option<
+        Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    >,
+    #[serde(rename = "eventNotes")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_notes: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "globalNotes")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_notes: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExportedTimeline {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(saved_object_id: String, version: String) -> Self {
+        Self {
+            title: None,
+            description: None,
+            timeline_type: None,
+            status: None,
+            columns: None,
+            data_providers: None,
+            data_view_id: None,
+            date_range: None,
+            event_type: None,
+            filters: None,
+            index_names: None,
+            kql_mode: None,
+            kql_query: None,
+            saved_query_id: None,
+            sort: None,
+            template_timeline_id: None,
+            template_timeline_version: None,
+            created: None,
+            created_by: None,
+            updated: None,
+            updated_by: None,
+            saved_object_id,
+            version,
+            note_ids: None,
+            pinned_event_ids: None,
+            notes: None,
+            pinned_events_save_object: None,
+            event_notes: None,
+            global_notes: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportedTimeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExportedTimeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExportedTimeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportedTimeline, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<TimelineType>> = None;
+                let mut field_3: Option<Option<TimelineStatus>> = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<ExportedTimelineDateRange>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_10: Option<Option<Vec<String>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<serde_json::Value>> = None;
+                let mut field_15: Option<Option<String>> = None;
+                let mut field_16: Option<Option<i64>> = None;
+                let mut field_17: Option<Option<f64>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<f64>> = None;
+                let mut field_20: Option<Option<String>> = None;
+                let mut field_21: Option<String> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<Vec<String>>> = None;
+                let mut field_25: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_26: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_27: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_28: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "title" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "timelineType" => field_2 = Some(map.next_value()?),
+                        "status" => field_3 = Some(map.next_value()?),
+                        "columns" => field_4 = Some(map.next_value()?),
+                        "dataProviders" => field_5 = Some(map.next_value()?),
+                        "dataViewId" => field_6 = Some(map.next_value()?),
+                        "dateRange" => field_7 = Some(map.next_value()?),
+                        "eventType" => field_8 = Some(map.next_value()?),
+                        "filters" => field_9 = Some(map.next_value()?),
+                        "indexNames" => field_10 = Some(map.next_value()?),
+                        "kqlMode" => field_11 = Some(map.next_value()?),
+                        "kqlQuery" => field_12 = Some(map.next_value()?),
+                        "savedQueryId" => field_13 = Some(map.next_value()?),
+                        "sort" => field_14 = Some(map.next_value()?),
+                        "templateTimelineId" => field_15 = Some(map.next_value()?),
+                        "templateTimelineVersion" => field_16 = Some(map.next_value()?),
+                        "created" => field_17 = Some(map.next_value()?),
+                        "createdBy" => field_18 = Some(map.next_value()?),
+                        "updated" => field_19 = Some(map.next_value()?),
+                        "updatedBy" => field_20 = Some(map.next_value()?),
+                        "savedObjectId" => field_21 = Some(map.next_value()?),
+                        "version" => field_22 = Some(map.next_value()?),
+                        "noteIds" => field_23 = Some(map.next_value()?),
+                        "pinnedEventIds" => field_24 = Some(map.next_value()?),
+                        "notes" => field_25 = Some(map.next_value()?),
+                        "pinnedEventsSaveObject" => field_26 = Some(map.next_value()?),
+                        "eventNotes" => field_27 = Some(map.next_value()?),
+                        "globalNotes" => field_28 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExportedTimeline {
+                    title: field_0,
+                    description: field_1,
+                    timeline_type: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_default(),
+                    columns: field_4,
+                    data_providers: field_5,
+                    data_view_id: field_6,
+                    date_range: field_7,
+                    event_type: field_8,
+                    filters: field_9,
+                    index_names: field_10,
+                    kql_mode: field_11,
+                    kql_query: field_12,
+                    saved_query_id: field_13,
+                    sort: field_14.unwrap_or_default(),
+                    template_timeline_id: field_15,
+                    template_timeline_version: field_16,
+                    created: field_17,
+                    created_by: field_18,
+                    updated: field_19,
+                    updated_by: field_20,
+                    saved_object_id: field_21
+                        .ok_or_else(|| clientgen_runtime::de::missing("savedObjectId"))?,
+                    version: field_22
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    note_ids: field_23,
+                    pinned_event_ids: field_24,
+                    notes: field_25,
+                    pinned_events_save_object: field_26,
+                    event_notes: field_27,
+                    global_notes: field_28,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The time range shown.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ExportedTimelineDateRange {
+    /// Start, as ISO 8601 text or epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<ExportedTimelineDateRangeStart>,
+    /// End, as ISO 8601 text or epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<ExportedTimelineDateRangeEnd>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ExportedTimelineDateRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExportedTimelineDateRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExportedTimelineDateRange object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportedTimelineDateRange, A::Error> {
+                let mut field_0: Option<Option<ExportedTimelineDateRangeStart>> = None;
+                let mut field_1: Option<Option<ExportedTimelineDateRangeEnd>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "start" => field_0 = Some(map.next_value()?),
+                        "end" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExportedTimelineDateRange {
+                    start: field_0.unwrap_or_default(),
+                    end: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// End, as ISO 8601 text or epoch milliseconds.
+impl clientgen_runtime::ToParam for ExportedTimelineDateRangeEnd {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Number(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ExportedTimelineDateRangeEnd {
+    String(String),
+    Number(f64),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ExportedTimelineDateRangeEnd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Number(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Start, as ISO 8601 text or epoch milliseconds.
+impl clientgen_runtime::ToParam for ExportedTimelineDateRangeStart {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Number(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ExportedTimelineDateRangeStart {
+    String(String),
+    Number(f64),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ExportedTimelineDateRangeStart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Number(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// One page of comments.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindCaseCommentsResponse {
+    pub comments: Vec<CaseComment>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindCaseCommentsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        comments: Vec<CaseComment>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+    ) -> Self {
+        Self {
+            comments,
+            page,
+            per_page,
+            total,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindCaseCommentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindCaseCommentsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindCaseCommentsResponse, A::Error> {
+                let mut field_0: Option<Vec<CaseComment>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "comments" => field_0 = Some(map.next_value()?),
+                        "page" => field_1 = Some(map.next_value()?),
+                        "per_page" => field_2 = Some(map.next_value()?),
+                        "total" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindCaseCommentsResponse {
+                    comments: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("comments"))?,
+                    page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of user actions. The page size is spelled `perPage` here.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindCaseUserActionsResponse {
+    pub page: i64,
+    #[serde(rename = "perPage")]
+    pub per_page: i64,
+    pub total: i64,
+    #[serde(rename = "userActions")]
+    pub user_actions: Vec<CaseUserAction>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindCaseUserActionsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        page: i64,
+        per_page: i64,
+        total: i64,
+        user_actions: Vec<CaseUserAction>,
+    ) -> Self {
+        Self {
+            page,
+            per_page,
+            total,
+            user_actions,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindCaseUserActionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindCaseUserActionsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindCaseUserActionsResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Vec<CaseUserAction>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "page" => field_0 = Some(map.next_value()?),
+                        "perPage" => field_1 = Some(map.next_value()?),
+                        "total" => field_2 = Some(map.next_value()?),
+                        "userActions" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindCaseUserActionsResponse {
+                    page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("perPage"))?,
+                    total: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    user_actions: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("userActions"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindCaseUserActionsTypesItem {
+    /// Wire value: `action`.
+    Action,
+    /// Wire value: `alert`.
+    Alert,
+    /// Wire value: `assignees`.
+    Assignees,
+    /// Wire value: `attachment`.
+    Attachment,
+    /// Wire value: `comment`.
+    Comment,
+    /// Wire value: `connector`.
+    Connector,
+    /// Wire value: `create_case`.
+    CreateCase,
+    /// Wire value: `description`.
+    Description,
+    /// Wire value: `pushed`.
+    Pushed,
+    /// Wire value: `settings`.
+    Settings,
+    /// Wire value: `severity`.
+    Severity,
+    /// Wire value: `status`.
+    Status,
+    /// Wire value: `tags`.
+    Tags,
+    /// Wire value: `title`.
+    Title,
+    /// Wire value: `user`.
+    User,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FindCaseUserActionsTypesItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Action => "action",
+            Self::Alert => "alert",
+            Self::Assignees => "assignees",
+            Self::Attachment => "attachment",
+            Self::Comment => "comment",
+            Self::Connector => "connector",
+            Self::CreateCase => "create_case",
+            Self::Description => "description",
+            Self::Pushed => "pushed",
+            Self::Settings => "settings",
+            Self::Severity => "severity",
+            Self::Status => "status",
+            Self::Tags => "tags",
+            Self::Title => "title",
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FindCaseUserActionsTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "action" => Self::Action,
+            "alert" => Self::Alert,
+            "assignees" => Self::Assignees,
+            "attachment" => Self::Attachment,
+            "comment" => Self::Comment,
+            "connector" => Self::Connector,
+            "create_case" => Self::CreateCase,
+            "description" => Self::Description,
+            "pushed" => Self::Pushed,
+            "settings" => Self::Settings,
+            "severity" => Self::Severity,
+            "status" => Self::Status,
+            "tags" => Self::Tags,
+            "title" => Self::Title,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FindCaseUserActionsTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FindCaseUserActionsTypesItem {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FindCaseUserActionsTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCaseUserActionsTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindCasesDefaultSearchOperator {
+    /// Wire value: `AND`.
+    And,
+    /// Wire value: `OR`.
+    Or,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FindCasesDefaultSearchOperator {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "AND",
+            Self::Or => "OR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FindCasesDefaultSearchOperator {
+    fn from(value: &str) -> Self {
+        match value {
+            "AND" => Self::And,
+            "OR" => Self::Or,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FindCasesDefaultSearchOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FindCasesDefaultSearchOperator {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FindCasesDefaultSearchOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCasesDefaultSearchOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One page of cases with counts by status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindCasesResponse {
+    pub cases: Vec<Case>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    pub count_open_cases: i64,
+    pub count_in_progress_cases: i64,
+    pub count_closed_cases: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindCasesResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        cases: Vec<Case>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+        count_open_cases: i64,
+        count_in_progress_cases: i64,
+        count_closed_cases: i64,
+    ) -> Self {
+        Self {
+            cases,
+            page,
+            per_page,
+            total,
+            count_open_cases,
+            count_in_progress_cases,
+            count_closed_cases,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCasesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindCasesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindCasesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindCasesResponse, A::Error> {
+                let mut field_0: Option<Vec<Case>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "cases" => field_0 = Some(map.next_value()?),
+                        "page" => field_1 = Some(map.next_value()?),
+                        "per_page" => field_2 = Some(map.next_value()?),
+                        "total" => field_3 = Some(map.next_value()?),
+                        "count_open_cases" => field_4 = Some(map.next_value()?),
+                        "count_in_progress_cases" => field_5 = Some(map.next_value()?),
+                        "count_closed_cases" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindCasesResponse {
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    count_open_cases: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "count_open_cases",
+                        ))?,
+                    count_in_progress_cases: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "count_in_progress_cases",
+                        ))?,
+                    count_closed_cases: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "count_closed_cases",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindCasesSearchFieldsItem {
+    /// Wire value: `description`.
+    Description,
+    /// Wire value: `title`.
+    Title,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FindCasesSearchFieldsItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Description => "description",
+            Self::Title => "title",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FindCasesSearchFieldsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "description" => Self::Description,
+            "title" => Self::Title,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FindCasesSearchFieldsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FindCasesSearchFieldsItem {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FindCasesSearchFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCasesSearchFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindCasesSortField {
+    /// Wire value: `createdAt`.
+    CreatedAt,
+    /// Wire value: `updatedAt`.
+    UpdatedAt,
+    /// Wire value: `closedAt`.
+    ClosedAt,
+    /// Wire value: `title`.
+    Title,
+    /// Wire value: `category`.
+    Category,
+    /// Wire value: `status`.
+    Status,
+    /// Wire value: `severity`.
+    Severity,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FindCasesSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "createdAt",
+            Self::UpdatedAt => "updatedAt",
+            Self::ClosedAt => "closedAt",
+            Self::Title => "title",
+            Self::Category => "category",
+            Self::Status => "status",
+            Self::Severity => "severity",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FindCasesSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "createdAt" => Self::CreatedAt,
+            "updatedAt" => Self::UpdatedAt,
+            "closedAt" => Self::ClosedAt,
+            "title" => Self::Title,
+            "category" => Self::Category,
+            "status" => Self::Status,
+            "severity" => Self::Severity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FindCasesSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FindCasesSortField {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FindCasesSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCasesSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One page of exception items.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindExceptionListItemsResponse {
+    pub data: Vec<ExceptionListItem>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    /// Point-in-time identifier, when one was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pit: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindExceptionListItemsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        data: Vec<ExceptionListItem>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+    ) -> Self {
+        Self {
+            data,
+            page,
+            per_page,
+            total,
+            pit: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindExceptionListItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindExceptionListItemsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindExceptionListItemsResponse, A::Error> {
+                let mut field_0: Option<Vec<ExceptionListItem>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        "page" => field_1 = Some(map.next_value()?),
+                        "per_page" => field_2 = Some(map.next_value()?),
+                        "total" => field_3 = Some(map.next_value()?),
+                        "pit" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindExceptionListItemsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    pit: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of exception lists.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindExceptionListsResponse {
+    pub data: Vec<ExceptionList>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindExceptionListsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<ExceptionList>, page: i64, per_page: i64, total: i64) -> Self {
+        Self {
+            data,
+            page,
+            per_page,
+            total,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindExceptionListsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindExceptionListsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindExceptionListsResponse, A::Error> {
+                let mut field_0: Option<Vec<ExceptionList>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        "page" => field_1 = Some(map.next_value()?),
+                        "per_page" => field_2 = Some(map.next_value()?),
+                        "total" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindExceptionListsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of value list items.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindListItemsResponse {
+    pub data: Vec<ListItem>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    pub cursor: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindListItemsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        data: Vec<ListItem>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+        cursor: String,
+    ) -> Self {
+        Self {
+            data,
+            page,
+            per_page,
+            total,
+            cursor,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindListItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindListItemsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindListItemsResponse, A::Error> {
+                let mut field_0: Option<Vec<ListItem>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        "page" => field_1 = Some(map.next_value()?),
+                        "per_page" => field_2 = Some(map.next_value()?),
+                        "total" => field_3 = Some(map.next_value()?),
+                        "cursor" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindListItemsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    cursor: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("cursor"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of value lists.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindListsResponse {
+    pub data: Vec<List>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    /// Where the next page starts, for the `cursor` parameter.
+    pub cursor: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindListsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        data: Vec<List>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+        cursor: String,
+    ) -> Self {
+        Self {
+            data,
+            page,
+            per_page,
+            total,
+            cursor,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindListsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindListsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindListsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindListsResponse, A::Error> {
+                let mut field_0: Option<Vec<List>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        "page" => field_1 = Some(map.next_value()?),
+                        "per_page" => field_2 = Some(map.next_value()?),
+                        "total" => field_3 = Some(map.next_value()?),
+                        "cursor" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindListsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    cursor: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("cursor"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of rules. The page size is spelled `perPage` here, unlike the query.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindRulesResponse {
+    /// The page number.
+    pub page: i64,
+    /// The page size.
+    #[serde(rename = "perPage")]
+    pub per_page: i64,
+    /// Number of rules matching.
+    pub total: i64,
+    /// The rules of this page.
+    pub data: Vec<RuleResponse>,
+    /// Warnings about the query, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindRulesResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(page: i64, per_page: i64, total: i64, data: Vec<RuleResponse>) -> Self {
+        Self {
+            page,
+            per_page,
+            total,
+            data,
+            warnings: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindRulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindRulesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindRulesResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Vec<RuleResponse>> = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "page" => field_0 = Some(map.next_value()?),
+                        "perPage" => field_1 = Some(map.next_value()?),
+                        "total" => field_2 = Some(map.next_value()?),
+                        "data" => field_3 = Some(map.next_value()?),
+                        "warnings" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindRulesResponse {
+                    page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("perPage"))?,
+                    total: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    data: field_3.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    warnings: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A member rules can be sorted by (reference row 3).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindRulesSortField {
+    /// Wire value: `created_at`.
+    CreatedAt,
+    /// Wire value: `createdAt`.
+    CreatedAt2,
+    /// Wire value: `enabled`.
+    Enabled,
+    /// Wire value: `execution_summary.last_execution.date`.
+    ExecutionSummaryLastExecutionDate,
+    /// Wire value: `execution_summary.last_execution.metrics.execution_gap_duration_s`.
+    ExecutionSummaryLastExecutionMetricsExecutionGapDurationS,
+    /// Wire value: `execution_summary.last_execution.metrics.total_indexing_duration_ms`.
+    ExecutionSummaryLastExecutionMetricsTotalIndexingDurationMs,
+    /// Wire value: `execution_summary.last_execution.metrics.total_search_duration_ms`.
+    ExecutionSummaryLastExecutionMetricsTotalSearchDurationMs,
+    /// Wire value: `execution_summary.last_execution.status`.
+    ExecutionSummaryLastExecutionStatus,
+    /// Wire value: `name`.
+    Name,
+    /// Wire value: `risk_score`.
+    RiskScore,
+    /// Wire value: `riskScore`.
+    RiskScore2,
+    /// Wire value: `severity`.
+    Severity,
+    /// Wire value: `updated_at`.
+    UpdatedAt,
+    /// Wire value: `updatedAt`.
+    UpdatedAt2,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl FindRulesSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::CreatedAt2 => "createdAt",
+            Self::Enabled => "enabled",
+            Self::ExecutionSummaryLastExecutionDate => {
+                "execution_summary.last_execution.date"
+            }
+            Self::ExecutionSummaryLastExecutionMetricsExecutionGapDurationS => {
+                "execution_summary.last_execution.metrics.execution_gap_duration_s"
+            }
+            Self::ExecutionSummaryLastExecutionMetricsTotalIndexingDurationMs => {
+                "execution_summary.last_execution.metrics.total_indexing_duration_ms"
+            }
+            Self::ExecutionSummaryLastExecutionMetricsTotalSearchDurationMs => {
+                "execution_summary.last_execution.metrics.total_search_duration_ms"
+            }
+            Self::ExecutionSummaryLastExecutionStatus => {
+                "execution_summary.last_execution.status"
+            }
+            Self::Name => "name",
+            Self::RiskScore => "risk_score",
+            Self::RiskScore2 => "riskScore",
+            Self::Severity => "severity",
+            Self::UpdatedAt => "updated_at",
+            Self::UpdatedAt2 => "updatedAt",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for FindRulesSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "created_at" => Self::CreatedAt,
+            "createdAt" => Self::CreatedAt2,
+            "enabled" => Self::Enabled,
+            "execution_summary.last_execution.date" => {
+                Self::ExecutionSummaryLastExecutionDate
+            }
+            "execution_summary.last_execution.metrics.execution_gap_duration_s" => {
+                Self::ExecutionSummaryLastExecutionMetricsExecutionGapDurationS
+            }
+            "execution_summary.last_execution.metrics.total_indexing_duration_ms" => {
+                Self::ExecutionSummaryLastExecutionMetricsTotalIndexingDurationMs
+            }
+            "execution_summary.last_execution.metrics.total_search_duration_ms" => {
+                Self::ExecutionSummaryLastExecutionMetricsTotalSearchDurationMs
+            }
+            "execution_summary.last_execution.status" => {
+                Self::ExecutionSummaryLastExecutionStatus
+            }
+            "name" => Self::Name,
+            "risk_score" => Self::RiskScore,
+            "riskScore" => Self::RiskScore2,
+            "severity" => Self::Severity,
+            "updated_at" => Self::UpdatedAt,
+            "updatedAt" => Self::UpdatedAt2,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for FindRulesSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for FindRulesSortField {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for FindRulesSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindRulesSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One page of timelines, with counts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindTimelinesResponse {
+    pub timeline: Vec<TimelineResponse>,
+    /// Number of timelines matching.
+    #[serde(rename = "totalCount")]
+    pub total_count: i64,
+    #[serde(rename = "defaultTimelineCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_timeline_count: Option<i64>,
+    #[serde(rename = "templateTimelineCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_count: Option<i64>,
+    #[serde(rename = "favoriteCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite_count: Option<i64>,
+    #[serde(rename = "elasticTemplateTimelineCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elastic_template_timeline_count: Option<i64>,
+    #[serde(rename = "customTemplateTimelineCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_template_timeline_count: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindTimelinesResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline: Vec<TimelineResponse>, total_count: i64) -> Self {
+        Self {
+            timeline,
+            total_count,
+            default_timeline_count: None,
+            template_timeline_count: None,
+            favorite_count: None,
+            elastic_template_timeline_count: None,
+            custom_template_timeline_count: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindTimelinesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindTimelinesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindTimelinesResponse, A::Error> {
+                let mut field_0: Option<Vec<TimelineResponse>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timeline" => field_0 = Some(map.next_value()?),
+                        "totalCount" => field_1 = Some(map.next_value()?),
+                        "defaultTimelineCount" => field_2 = Some(map.next_value()?),
+                        "templateTimelineCount" => field_3 = Some(map.next_value()?),
+                        "favoriteCount" => field_4 = Some(map.next_value()?),
+                        "elasticTemplateTimelineCount" => {
+                            field_5 = Some(map.next_value()?);
+                        }
+                        "customTemplateTimelineCount" => {
+                            field_6 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindTimelinesResponse {
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    total_count: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("totalCount"))?,
+                    default_timeline_count: field_2.unwrap_or_default(),
+                    template_timeline_count: field_3.unwrap_or_default(),
+                    favorite_count: field_4.unwrap_or_default(),
+                    elastic_template_timeline_count: field_5.unwrap_or_default(),
+                    custom_template_timeline_count: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The `{data: {getOneTimeline}}` envelope of `get_timeline`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GetTimelineResponse {
+    pub data: GetTimelineResponseData,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl GetTimelineResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: GetTimelineResponseData) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = GetTimelineResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GetTimelineResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTimelineResponse, A::Error> {
+                let mut field_0: Option<GetTimelineResponseData> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(GetTimelineResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GetTimelineResponseData {
+    #[serde(rename = "getOneTimeline")]
+    pub get_one_timeline: TimelineResponse,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl GetTimelineResponseData {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(get_one_timeline: TimelineResponse) -> Self {
+        Self {
+            get_one_timeline,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = GetTimelineResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GetTimelineResponseData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTimelineResponseData, A::Error> {
+                let mut field_0: Option<TimelineResponse> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "getOneTimeline" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(GetTimelineResponseData {
+                    get_one_timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "getOneTimeline",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Why one object was not imported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportError {
+    /// The `id` of the object, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `rule_id` of the rule, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// The `list_id` of the exception list, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
+    /// The `item_id` of the exception item, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// The failure.
+    pub error: ImportErrorError,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ImportError {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(error: ImportErrorError) -> Self {
+        Self {
+            id: None,
+            rule_id: None,
+            list_id: None,
+            item_id: None,
+            error,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImportError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ImportError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ImportError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportError, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<ImportErrorError> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "rule_id" => field_1 = Some(map.next_value()?),
+                        "list_id" => field_2 = Some(map.next_value()?),
+                        "item_id" => field_3 = Some(map.next_value()?),
+                        "error" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ImportError {
+                    id: field_0.unwrap_or_default(),
+                    rule_id: field_1.unwrap_or_default(),
+                    list_id: field_2.unwrap_or_default(),
+                    item_id: field_3.unwrap_or_default(),
+                    error: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("error"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The failure.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportErrorError {
+    pub message: String,
+    pub status_code: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ImportErrorError {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(message: String, status_code: i64) -> Self {
+        Self {
+            message,
+            status_code,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImportErrorError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ImportErrorError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ImportErrorError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportErrorError, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "message" => field_0 = Some(map.next_value()?),
+                        "status_code" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ImportErrorError {
+                    message: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    status_code: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("status_code"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImportListItemsRefresh {
+    /// Wire value: `true`.
+    True,
+    /// Wire value: `false`.
+    False,
+    /// Wire value: `wait_for`.
+    WaitFor,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ImportListItemsRefresh {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::WaitFor => "wait_for",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ImportListItemsRefresh {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            "wait_for" => Self::WaitFor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ImportListItemsRefresh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ImportListItemsRefresh {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ImportListItemsRefresh {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImportListItemsRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The outcome of a timelines import.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ImportTimelinesResult {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_count: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timelines_installed: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timelines_updated: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ImportError>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ImportTimelinesResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ImportTimelinesResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportTimelinesResult, A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<Vec<ImportError>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "success" => field_0 = Some(map.next_value()?),
+                        "success_count" => field_1 = Some(map.next_value()?),
+                        "timelines_installed" => field_2 = Some(map.next_value()?),
+                        "timelines_updated" => field_3 = Some(map.next_value()?),
+                        "errors" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ImportTimelinesResult {
+                    success: field_0.unwrap_or_default(),
+                    success_count: field_1.unwrap_or_default(),
+                    timelines_installed: field_2.unwrap_or_default(),
+                    timelines_updated: field_3.unwrap_or_default(),
+                    errors: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Kibana's (Hapi's) error body, `PlatformErrorResponse` in the bundles and `response_4xx` for cases.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct KibanaError {
+    /// The HTTP status code.
+    #[serde(rename = "statusCode")]
+    pub status_code: i64,
+    /// The reason phrase of the status.
+    pub error: String,
+    /// What went wrong.
+    pub message: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl KibanaError {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(status_code: i64, error: String, message: String) -> Self {
+        Self {
+            status_code,
+            error,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KibanaError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = KibanaError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a KibanaError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KibanaError, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "statusCode" => field_0 = Some(map.next_value()?),
+                        "error" => field_1 = Some(map.next_value()?),
+                        "message" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(KibanaError {
+                    status_code: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("statusCode"))?,
+                    error: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("error"))?,
+                    message: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A value list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct List {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub r#type: ListType,
+    pub immutable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serializer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deserializer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    pub version: i64,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version2: Option<String>,
+    /// When the list document was written (data stream time).
+    #[serde(rename = "@timestamp")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    pub tie_breaker_id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_by: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl List {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        name: String,
+        description: String,
+        r#type: ListType,
+        immutable: bool,
+        version: i64,
+        tie_breaker_id: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: String,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        updated_by: String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            description,
+            r#type,
+            immutable,
+            serializer: None,
+            deserializer: None,
+            meta: None,
+            version,
+            version2: None,
+            at_timestamp: None,
+            tie_breaker_id,
+            created_at,
+            created_by,
+            updated_at,
+            updated_by,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for List {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = List;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a List object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<List, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ListType> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_15: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "type" => field_3 = Some(map.next_value()?),
+                        "immutable" => field_4 = Some(map.next_value()?),
+                        "serializer" => field_5 = Some(map.next_value()?),
+                        "deserializer" => field_6 = Some(map.next_value()?),
+                        "meta" => field_7 = Some(map.next_value()?),
+                        "version" => field_8 = Some(map.next_value()?),
+                        "_version" => field_9 = Some(map.next_value()?),
+                        "@timestamp" => field_10 = Some(map.next_value()?),
+                        "tie_breaker_id" => field_11 = Some(map.next_value()?),
+                        "created_at" => field_12 = Some(map.next_value()?),
+                        "created_by" => field_13 = Some(map.next_value()?),
+                        "updated_at" => field_14 = Some(map.next_value()?),
+                        "updated_by" => field_15 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(List {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    immutable: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
+                    serializer: field_5.unwrap_or_default(),
+                    deserializer: field_6.unwrap_or_default(),
+                    meta: field_7.unwrap_or_default(),
+                    version: field_8
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version2: field_9.unwrap_or_default(),
+                    at_timestamp: field_10.unwrap_or_default(),
+                    tie_breaker_id: field_11
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
+                    created_at: field_12
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_13
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_14
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_at"))?,
+                    updated_by: field_15
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new value list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListCreate {
+    /// Identifier; generated when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    pub description: String,
+    pub r#type: ListType,
+    /// Ingest pipeline template that parses imported lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serializer: Option<String>,
+    /// Mustache template that renders values on export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deserializer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String, description: String, r#type: ListType) -> Self {
+        Self {
+            id: None,
+            name,
+            description,
+            r#type,
+            serializer: None,
+            deserializer: None,
+            meta: None,
+            version: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCreate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<ListType> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_7: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "type" => field_3 = Some(map.next_value()?),
+                        "serializer" => field_4 = Some(map.next_value()?),
+                        "deserializer" => field_5 = Some(map.next_value()?),
+                        "meta" => field_6 = Some(map.next_value()?),
+                        "version" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListCreate {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    serializer: field_4.unwrap_or_default(),
+                    deserializer: field_5.unwrap_or_default(),
+                    meta: field_6.unwrap_or_default(),
+                    version: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Which value list data streams exist.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListIndexStatus {
+    pub list_index: bool,
+    pub list_item_index: bool,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListIndexStatus {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(list_index: bool, list_item_index: bool) -> Self {
+        Self {
+            list_index,
+            list_item_index,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListIndexStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListIndexStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListIndexStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListIndexStatus, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "list_index" => field_0 = Some(map.next_value()?),
+                        "list_item_index" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListIndexStatus {
+                    list_index: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_index"))?,
+                    list_item_index: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "list_item_index",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A value list item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListItem {
+    pub id: String,
+    pub list_id: String,
+    pub r#type: ListType,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serializer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deserializer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(rename = "@timestamp")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    pub tie_breaker_id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub updated_by: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListItem {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        list_id: String,
+        r#type: ListType,
+        value: String,
+        tie_breaker_id: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: String,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        updated_by: String,
+    ) -> Self {
+        Self {
+            id,
+            list_id,
+            r#type,
+            value,
+            serializer: None,
+            deserializer: None,
+            meta: None,
+            version: None,
+            at_timestamp: None,
+            tie_breaker_id,
+            created_at,
+            created_by,
+            updated_at,
+            updated_by,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListItem object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ListType> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_13: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "list_id" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "value" => field_3 = Some(map.next_value()?),
+                        "serializer" => field_4 = Some(map.next_value()?),
+                        "deserializer" => field_5 = Some(map.next_value()?),
+                        "meta" => field_6 = Some(map.next_value()?),
+                        "_version" => field_7 = Some(map.next_value()?),
+                        "@timestamp" => field_8 = Some(map.next_value()?),
+                        "tie_breaker_id" => field_9 = Some(map.next_value()?),
+                        "created_at" => field_10 = Some(map.next_value()?),
+                        "created_by" => field_11 = Some(map.next_value()?),
+                        "updated_at" => field_12 = Some(map.next_value()?),
+                        "updated_by" => field_13 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListItem {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    value: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    serializer: field_4.unwrap_or_default(),
+                    deserializer: field_5.unwrap_or_default(),
+                    meta: field_6.unwrap_or_default(),
+                    version: field_7.unwrap_or_default(),
+                    at_timestamp: field_8.unwrap_or_default(),
+                    tie_breaker_id: field_9
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
+                    created_at: field_10
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_11
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_12
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_at"))?,
+                    updated_by: field_13
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new value list item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListItemCreate {
+    /// Identifier; generated when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub list_id: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Whether Elasticsearch refreshes before answering.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<ListItemCreateRefresh>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListItemCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(list_id: String, value: String) -> Self {
+        Self {
+            id: None,
+            list_id,
+            value,
+            meta: None,
+            refresh: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItemCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListItemCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListItemCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListItemCreate, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<Option<ListItemCreateRefresh>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "list_id" => field_1 = Some(map.next_value()?),
+                        "value" => field_2 = Some(map.next_value()?),
+                        "meta" => field_3 = Some(map.next_value()?),
+                        "refresh" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListItemCreate {
+                    id: field_0.unwrap_or_default(),
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    value: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    meta: field_3.unwrap_or_default(),
+                    refresh: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Whether Elasticsearch refreshes before answering.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListItemCreateRefresh {
+    /// Wire value: `true`.
+    True,
+    /// Wire value: `false`.
+    False,
+    /// Wire value: `wait_for`.
+    WaitFor,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ListItemCreateRefresh {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::WaitFor => "wait_for",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListItemCreateRefresh {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            "wait_for" => Self::WaitFor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListItemCreateRefresh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ListItemCreateRefresh {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ListItemCreateRefresh {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItemCreateRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One item (addressed by `id`) or the matching items (addressed by `list_id` and `value`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ListItemOrItems {
+    ListItem(ListItem),
+    Array(Vec<ListItem>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ListItemOrItems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::ListItem(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// A new value for an existing item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListItemUpdate {
+    pub id: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListItemUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, value: String) -> Self {
+        Self {
+            id,
+            value,
+            meta: None,
+            version: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItemUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListItemUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListItemUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListItemUpdate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        "meta" => field_2 = Some(map.next_value()?),
+                        "_version" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListItemUpdate {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    meta: field_2.unwrap_or_default(),
+                    version: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The multipart form of a value list import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListItemsImportForm {
+    /// A text file with one value per line.
+    pub file: clientgen_runtime::FilePart,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListItemsImportForm {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(file: clientgen_runtime::FilePart) -> Self {
+        Self {
+            file,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListItemsImportForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListItemsImportForm object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListItemsImportForm, A::Error> {
+                let mut field_0: Option<clientgen_runtime::FilePart> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "file" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListItemsImportForm {
+                    file: field_0.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The members of a value list to change.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListPatch {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version2: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListPatch {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: None,
+            description: None,
+            meta: None,
+            version: None,
+            version2: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListPatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListPatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPatch, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "meta" => field_3 = Some(map.next_value()?),
+                        "version" => field_4 = Some(map.next_value()?),
+                        "_version" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListPatch {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    meta: field_3.unwrap_or_default(),
+                    version: field_4.unwrap_or_default(),
+                    version2: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The type of the values of a list (an Elasticsearch field type).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListType {
+    /// Wire value: `binary`.
+    Binary,
+    /// Wire value: `boolean`.
+    Boolean,
+    /// Wire value: `byte`.
+    Byte,
+    /// Wire value: `date`.
+    Date,
+    /// Wire value: `date_nanos`.
+    DateNanos,
+    /// Wire value: `date_range`.
+    DateRange,
+    /// Wire value: `double`.
+    Double,
+    /// Wire value: `double_range`.
+    DoubleRange,
+    /// Wire value: `float`.
+    Float,
+    /// Wire value: `float_range`.
+    FloatRange,
+    /// Wire value: `geo_point`.
+    GeoPoint,
+    /// Wire value: `geo_shape`.
+    GeoShape,
+    /// Wire value: `half_float`.
+    HalfFloat,
+    /// Wire value: `integer`.
+    Integer,
+    /// Wire value: `integer_range`.
+    IntegerRange,
+    /// Wire value: `ip`.
+    Ip,
+    /// Wire value: `ip_range`.
+    IpRange,
+    /// Wire value: `keyword`.
+    Keyword,
+    /// Wire value: `long`.
+    Long,
+    /// Wire value: `long_range`.
+    LongRange,
+    /// Wire value: `shape`.
+    Shape,
+    /// Wire value: `short`.
+    Short,
+    /// Wire value: `text`.
+    Text,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ListType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Binary => "binary",
+            Self::Boolean => "boolean",
+            Self::Byte => "byte",
+            Self::Date => "date",
+            Self::DateNanos => "date_nanos",
+            Self::DateRange => "date_range",
+            Self::Double => "double",
+            Self::DoubleRange => "double_range",
+            Self::Float => "float",
+            Self::FloatRange => "float_range",
+            Self::GeoPoint => "geo_point",
+            Self::GeoShape => "geo_shape",
+            Self::HalfFloat => "half_float",
+            Self::Integer => "integer",
+            Self::IntegerRange => "integer_range",
+            Self::Ip => "ip",
+            Self::IpRange => "ip_range",
+            Self::Keyword => "keyword",
+            Self::Long => "long",
+            Self::LongRange => "long_range",
+            Self::Shape => "shape",
+            Self::Short => "short",
+            Self::Text => "text",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "binary" => Self::Binary,
+            "boolean" => Self::Boolean,
+            "byte" => Self::Byte,
+            "date" => Self::Date,
+            "date_nanos" => Self::DateNanos,
+            "date_range" => Self::DateRange,
+            "double" => Self::Double,
+            "double_range" => Self::DoubleRange,
+            "float" => Self::Float,
+            "float_range" => Self::FloatRange,
+            "geo_point" => Self::GeoPoint,
+            "geo_shape" => Self::GeoShape,
+            "half_float" => Self::HalfFloat,
+            "integer" => Self::Integer,
+            "integer_range" => Self::IntegerRange,
+            "ip" => Self::Ip,
+            "ip_range" => Self::IpRange,
+            "keyword" => Self::Keyword,
+            "long" => Self::Long,
+            "long_range" => Self::LongRange,
+            "shape" => Self::Shape,
+            "short" => Self::Short,
+            "text" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ListType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ListType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A full replacement of a value list's name, description and metadata.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListUpdate {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version2: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, name: String, description: String) -> Self {
+        Self {
+            id,
+            name,
+            description,
+            meta: None,
+            version: None,
+            version2: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUpdate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "meta" => field_3 = Some(map.next_value()?),
+                        "version" => field_4 = Some(map.next_value()?),
+                        "_version" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListUpdate {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    meta: field_3.unwrap_or_default(),
+                    version: field_4.unwrap_or_default(),
+                    version2: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `single`: the list belongs to the current space; `agnostic`: to every space (endpoint lists).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NamespaceType {
+    /// Wire value: `single`.
+    Single,
+    /// Wire value: `agnostic`.
+    Agnostic,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl NamespaceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Agnostic => "agnostic",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for NamespaceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "agnostic" => Self::Agnostic,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for NamespaceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for NamespaceType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for NamespaceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NamespaceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A Kibana user, or null where nobody acted yet (updated_by, closed_by, pushed_by).
+/// Separate from `CaseUser` because OpenAPI 3.0 cannot make a reference nullable.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct NullableCaseUser {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Option<String>>,
+    /// User profile identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_uid: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for NullableCaseUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = NullableCaseUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NullableCaseUser object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NullableCaseUser, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "username" => field_0 = Some(map.next_value()?),
+                        "full_name" => field_1 = Some(map.next_value()?),
+                        "email" => field_2 = Some(map.next_value()?),
+                        "profile_uid" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(NullableCaseUser {
+                    username: field_0,
+                    full_name: field_1,
+                    email: field_2,
+                    profile_uid: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An operating system.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OsType {
+    /// Wire value: `linux`.
+    Linux,
+    /// Wire value: `macos`.
+    Macos,
+    /// Wire value: `windows`.
+    Windows,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl OsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Linux => "linux",
+            Self::Macos => "macos",
+            Self::Windows => "windows",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for OsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "linux" => Self::Linux,
+            "macos" => Self::Macos,
+            "windows" => Self::Windows,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for OsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for OsType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for OsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for OsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The `{data: {persistTimeline: {timeline}}}` envelope of create and patch.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistTimelineResponse {
+    pub data: PersistTimelineResponseData,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistTimelineResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: PersistTimelineResponseData) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistTimelineResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistTimelineResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistTimelineResponse, A::Error> {
+                let mut field_0: Option<PersistTimelineResponseData> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistTimelineResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistTimelineResponseData {
+    #[serde(rename = "persistTimeline")]
+    pub persist_timeline: PersistTimelineResponseDataPersistTimeline,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistTimelineResponseData {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(persist_timeline: PersistTimelineResponseDataPersistTimeline) -> Self {
+        Self {
+            persist_timeline,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistTimelineResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistTimelineResponseData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistTimelineResponseData, A::Error> {
+                let mut field_0: Option<PersistTimelineResponseDataPersistTimeline> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "persistTimeline" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistTimelineResponseData {
+                    persist_timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "persistTimeline",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistTimelineResponseDataPersistTimeline {
+    pub timeline: TimelineResponse,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistTimelineResponseDataPersistTimeline {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline: TimelineResponse) -> Self {
+        Self {
+            timeline,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistTimelineResponseDataPersistTimeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistTimelineResponseDataPersistTimeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistTimelineResponseDataPersistTimeline, A::Error> {
+                let mut field_0: Option<TimelineResponse> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timeline" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistTimelineResponseDataPersistTimeline {
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What the install did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PrebuiltRulesInstallResult {
+    /// Number of prebuilt rules installed.
+    pub rules_installed: i64,
+    /// Number of prebuilt rules updated.
+    pub rules_updated: i64,
+    /// Number of prebuilt timelines installed.
+    pub timelines_installed: i64,
+    /// Number of prebuilt timelines updated.
+    pub timelines_updated: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PrebuiltRulesInstallResult {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        rules_installed: i64,
+        rules_updated: i64,
+        timelines_installed: i64,
+        timelines_updated: i64,
+    ) -> Self {
+        Self {
+            rules_installed,
+            rules_updated,
+            timelines_installed,
+            timelines_updated,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PrebuiltRulesInstallResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PrebuiltRulesInstallResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrebuiltRulesInstallResult, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rules_installed" => field_0 = Some(map.next_value()?),
+                        "rules_updated" => field_1 = Some(map.next_value()?),
+                        "timelines_installed" => field_2 = Some(map.next_value()?),
+                        "timelines_updated" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PrebuiltRulesInstallResult {
+                    rules_installed: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_installed",
+                        ))?,
+                    rules_updated: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("rules_updated"))?,
+                    timelines_installed: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_installed",
+                        ))?,
+                    timelines_updated: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_updated",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Counts of Elastic prebuilt rules and timelines.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PrebuiltRulesStatus {
+    /// Number of custom (not prebuilt) rules.
+    pub rules_custom_installed: i64,
+    /// Number of prebuilt rules installed.
+    pub rules_installed: i64,
+    /// Number of prebuilt rules not installed.
+    pub rules_not_installed: i64,
+    /// Number of installed prebuilt rules with an update available.
+    pub rules_not_updated: i64,
+    /// Number of prebuilt timelines installed.
+    pub timelines_installed: i64,
+    /// Number of prebuilt timelines not installed.
+    pub timelines_not_installed: i64,
+    /// Number of installed prebuilt timelines with an update available.
+    pub timelines_not_updated: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PrebuiltRulesStatus {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        rules_custom_installed: i64,
+        rules_installed: i64,
+        rules_not_installed: i64,
+        rules_not_updated: i64,
+        timelines_installed: i64,
+        timelines_not_installed: i64,
+        timelines_not_updated: i64,
+    ) -> Self {
+        Self {
+            rules_custom_installed,
+            rules_installed,
+            rules_not_installed,
+            rules_not_updated,
+            timelines_installed,
+            timelines_not_installed,
+            timelines_not_updated,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PrebuiltRulesStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PrebuiltRulesStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrebuiltRulesStatus, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rules_custom_installed" => field_0 = Some(map.next_value()?),
+                        "rules_installed" => field_1 = Some(map.next_value()?),
+                        "rules_not_installed" => field_2 = Some(map.next_value()?),
+                        "rules_not_updated" => field_3 = Some(map.next_value()?),
+                        "timelines_installed" => field_4 = Some(map.next_value()?),
+                        "timelines_not_installed" => field_5 = Some(map.next_value()?),
+                        "timelines_not_updated" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PrebuiltRulesStatus {
+                    rules_custom_installed: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_custom_installed",
+                        ))?,
+                    rules_installed: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_installed",
+                        ))?,
+                    rules_not_installed: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_not_installed",
+                        ))?,
+                    rules_not_updated: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_not_updated",
+                        ))?,
+                    timelines_installed: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_installed",
+                        ))?,
+                    timelines_not_installed: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_not_installed",
+                        ))?,
+                    timelines_not_updated: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_not_updated",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A connector action the rule runs when it creates alerts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleAction {
+    /// The connector identifier.
+    pub id: String,
+    /// The connector type.
+    pub action_type_id: String,
+    /// The action group (`default`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The identifier of this action in the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// Connector parameters, free-form (for Slack, the `message`).
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// When the action runs (`summary`, `notifyWhen`, `throttle`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleAction {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        action_type_id: String,
+        params: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            id,
+            action_type_id,
+            group: None,
+            uuid: None,
+            params,
+            frequency: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleAction object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleAction, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_5: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "action_type_id" => field_1 = Some(map.next_value()?),
+                        "group" => field_2 = Some(map.next_value()?),
+                        "uuid" => field_3 = Some(map.next_value()?),
+                        "params" => field_4 = Some(map.next_value()?),
+                        "frequency" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleAction {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    action_type_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "action_type_id",
+                        ))?,
+                    group: field_2.unwrap_or_default(),
+                    uuid: field_3.unwrap_or_default(),
+                    params: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("params"))?,
+                    frequency: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new detection rule: `name`, `description`, `risk_score`, `severity` and `type` are
+/// required, and whatever its type needs (reference row 1).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleCreateProps {
+    /// Stable identifier of the rule, kept across exports and imports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Rule name.
+    pub name: String,
+    /// What the rule detects.
+    pub description: String,
+    /// Risk score of the alerts, 0 to 100.
+    pub risk_score: i64,
+    pub severity: RuleSeverity,
+    pub r#type: RuleType,
+    /// Whether the rule runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Tags of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// How often the rule runs (`5m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Start of the time range each run searches, as date math (`now-6m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the time range each run searches (`now` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The query of query, saved_query, threshold, threat_match, new_terms, eql and esql rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<RuleLanguage>,
+    /// Index patterns the rule searches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<Vec<String>>,
+    /// Data view the rule searches, instead of `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<String>,
+    /// Kibana query filters, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Saved query of saved_query rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<RuleThreshold>,
+    /// Indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_index: Option<Vec<String>>,
+    /// Query over the indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_query: Option<String>,
+    /// Event-to-indicator field mappings of threat_match rules, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Anomaly detection job or jobs of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_learning_job_id: Option<RuleCreatePropsMachineLearningJobId>,
+    /// Minimum anomaly score of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_threshold: Option<i64>,
+    /// Fields whose new values new_terms rules look for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_terms_fields: Option<Vec<String>>,
+    /// Start of the history window of new_terms rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_window_start: Option<String>,
+    /// Connector actions run when the rule creates alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<RuleAction>>,
+    /// Exception lists the rule uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_list: Option<Vec<RuleExceptionListReference>>,
+    /// Authors of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Vec<String>>,
+    /// Known false positives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_positives: Option<Vec<String>>,
+    /// Reference links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<String>>,
+    /// Most alerts one run creates (100 by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_signals: Option<i64>,
+    /// MITRE ATT&CK mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Vec<ThreatMapping>>,
+    /// Investigation guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Setup guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// License of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Timeline template used to investigate the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    /// Title of that timeline template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_title: Option<String>,
+    /// Set to `default` for building-block rules, whose alerts are hidden by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_block_type: Option<String>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Source field whose value names the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name_override: Option<String>,
+    /// Field used as the alert time instead of `@timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override: Option<String>,
+    /// Source fields that override the risk score, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Source field values that override the severity, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Fields highlighted when investigating alerts (`field_names`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleCreateProps {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        name: String,
+        description: String,
+        risk_score: i64,
+        severity: RuleSeverity,
+        r#type: RuleType,
+    ) -> Self {
+        Self {
+            rule_id: None,
+            name,
+            description,
+            risk_score,
+            severity,
+            r#type,
+            enabled: None,
+            tags: None,
+            interval: None,
+            from: None,
+            to: None,
+            query: None,
+            language: None,
+            index: None,
+            data_view_id: None,
+            filters: None,
+            saved_id: None,
+            threshold: None,
+            threat_index: None,
+            threat_query: None,
+            threat_mapping: None,
+            machine_learning_job_id: None,
+            anomaly_threshold: None,
+            new_terms_fields: None,
+            history_window_start: None,
+            actions: None,
+            exceptions_list: None,
+            author: None,
+            false_positives: None,
+            references: None,
+            max_signals: None,
+            threat: None,
+            note: None,
+            setup: None,
+            license: None,
+            timeline_id: None,
+            timeline_title: None,
+            building_block_type: None,
+            meta: None,
+            rule_name_override: None,
+            timestamp_override: None,
+            risk_score_mapping: None,
+            severity_mapping: None,
+            investigation_fields: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleCreateProps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleCreateProps;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleCreateProps object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleCreateProps, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<RuleSeverity> = None;
+                let mut field_5: Option<RuleType> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<RuleLanguage>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<RuleThreshold>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_21: Option<Option<RuleCreatePropsMachineLearningJobId>> = None;
+                let mut field_22: Option<Option<i64>> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<Vec<RuleAction>>> = None;
+                let mut field_26: Option<Option<Vec<RuleExceptionListReference>>> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<Option<Vec<String>>> = None;
+                let mut field_30: Option<Option<i64>> = None;
+                let mut field_31: Option<Option<Vec<ThreatMapping>>> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<Option<String>> = None;
+                let mut field_34: Option<Option<String>> = None;
+                let mut field_35: Option<Option<String>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<String>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_39: Option<Option<String>> = None;
+                let mut field_40: Option<Option<String>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "risk_score" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "type" => field_5 = Some(map.next_value()?),
+                        "enabled" => field_6 = Some(map.next_value()?),
+                        "tags" => field_7 = Some(map.next_value()?),
+                        "interval" => field_8 = Some(map.next_value()?),
+                        "from" => field_9 = Some(map.next_value()?),
+                        "to" => field_10 = Some(map.next_value()?),
+                        "query" => field_11 = Some(map.next_value()?),
+                        "language" => field_12 = Some(map.next_value()?),
+                        "index" => field_13 = Some(map.next_value()?),
+                        "data_view_id" => field_14 = Some(map.next_value()?),
+                        "filters" => field_15 = Some(map.next_value()?),
+                        "saved_id" => field_16 = Some(map.next_value()?),
+                        "threshold" => field_17 = Some(map.next_value()?),
+                        "threat_index" => field_18 = Some(map.next_value()?),
+                        "threat_query" => field_19 = Some(map.next_value()?),
+                        "threat_mapping" => field_20 = Some(map.next_value()?),
+                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
+                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
+                        "new_terms_fields" => field_23 = Some(map.next_value()?),
+                        "history_window_start" => field_24 = Some(map.next_value()?),
+                        "actions" => field_25 = Some(map.next_value()?),
+                        "exceptions_list" => field_26 = Some(map.next_value()?),
+                        "author" => field_27 = Some(map.next_value()?),
+                        "false_positives" => field_28 = Some(map.next_value()?),
+                        "references" => field_29 = Some(map.next_value()?),
+                        "max_signals" => field_30 = Some(map.next_value()?),
+                        "threat" => field_31 = Some(map.next_value()?),
+                        "note" => field_32 = Some(map.next_value()?),
+                        "setup" => field_33 = Some(map.next_value()?),
+                        "license" => field_34 = Some(map.next_value()?),
+                        "timeline_id" => field_35 = Some(map.next_value()?),
+                        "timeline_title" => field_36 = Some(map.next_value()?),
+                        "building_block_type" => field_37 = Some(map.next_value()?),
+                        "meta" => field_38 = Some(map.next_value()?),
+                        "rule_name_override" => field_39 = Some(map.next_value()?),
+                        "timestamp_override" => field_40 = Some(map.next_value()?),
+                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
+                        "severity_mapping" => field_42 = Some(map.next_value()?),
+                        "investigation_fields" => field_43 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleCreateProps {
+                    rule_id: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    risk_score: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("risk_score"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    r#type: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    enabled: field_6.unwrap_or_default(),
+                    tags: field_7.unwrap_or_default(),
+                    interval: field_8.unwrap_or_default(),
+                    from: field_9.unwrap_or_default(),
+                    to: field_10.unwrap_or_default(),
+                    query: field_11.unwrap_or_default(),
+                    language: field_12.unwrap_or_default(),
+                    index: field_13.unwrap_or_default(),
+                    data_view_id: field_14.unwrap_or_default(),
+                    filters: field_15.unwrap_or_default(),
+                    saved_id: field_16.unwrap_or_default(),
+                    threshold: field_17.unwrap_or_default(),
+                    threat_index: field_18.unwrap_or_default(),
+                    threat_query: field_19.unwrap_or_default(),
+                    threat_mapping: field_20.unwrap_or_default(),
+                    machine_learning_job_id: field_21.unwrap_or_default(),
+                    anomaly_threshold: field_22.unwrap_or_default(),
+                    new_terms_fields: field_23.unwrap_or_default(),
+                    history_window_start: field_24.unwrap_or_default(),
+                    actions: field_25.unwrap_or_default(),
+                    exceptions_list: field_26.unwrap_or_default(),
+                    author: field_27.unwrap_or_default(),
+                    false_positives: field_28.unwrap_or_default(),
+                    references: field_29.unwrap_or_default(),
+                    max_signals: field_30.unwrap_or_default(),
+                    threat: field_31.unwrap_or_default(),
+                    note: field_32.unwrap_or_default(),
+                    setup: field_33.unwrap_or_default(),
+                    license: field_34.unwrap_or_default(),
+                    timeline_id: field_35.unwrap_or_default(),
+                    timeline_title: field_36.unwrap_or_default(),
+                    building_block_type: field_37.unwrap_or_default(),
+                    meta: field_38.unwrap_or_default(),
+                    rule_name_override: field_39.unwrap_or_default(),
+                    timestamp_override: field_40.unwrap_or_default(),
+                    risk_score_mapping: field_41.unwrap_or_default(),
+                    severity_mapping: field_42.unwrap_or_default(),
+                    investigation_fields: field_43.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Anomaly detection job or jobs of machine_learning rules.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RuleCreatePropsMachineLearningJobId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RuleCreatePropsMachineLearningJobId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// An exception list a rule uses.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleExceptionListReference {
+    /// The saved object identifier of the list.
+    pub id: String,
+    /// The `list_id` of the list.
+    pub list_id: String,
+    pub r#type: ExceptionListType,
+    pub namespace_type: NamespaceType,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleExceptionListReference {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        list_id: String,
+        r#type: ExceptionListType,
+        namespace_type: NamespaceType,
+    ) -> Self {
+        Self {
+            id,
+            list_id,
+            r#type,
+            namespace_type,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleExceptionListReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleExceptionListReference object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleExceptionListReference, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ExceptionListType> = None;
+                let mut field_3: Option<NamespaceType> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "list_id" => field_1 = Some(map.next_value()?),
+                        "type" => field_2 = Some(map.next_value()?),
+                        "namespace_type" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleExceptionListReference {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    namespace_type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "namespace_type",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The outcome of the rule's last run.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleExecutionSummary {
+    /// The last run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_execution: Option<RuleExecutionSummaryLastExecution>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleExecutionSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleExecutionSummary object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleExecutionSummary, A::Error> {
+                let mut field_0: Option<Option<RuleExecutionSummaryLastExecution>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "last_execution" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleExecutionSummary {
+                    last_execution: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The last run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleExecutionSummaryLastExecution {
+    /// When the run ended.
+    pub date: chrono::DateTime<chrono::Utc>,
+    /// Outcome (`succeeded`, `partial failure`, `failed`, `running`, `going to run`).
+    pub status: String,
+    /// Sort key of the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_order: Option<i64>,
+    /// Details of the outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Durations and gaps of the run, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleExecutionSummaryLastExecution {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(date: chrono::DateTime<chrono::Utc>, status: String) -> Self {
+        Self {
+            date,
+            status,
+            status_order: None,
+            message: None,
+            metrics: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleExecutionSummaryLastExecution;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleExecutionSummaryLastExecution object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleExecutionSummaryLastExecution, A::Error> {
+                let mut field_0: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "date" => field_0 = Some(map.next_value()?),
+                        "status" => field_1 = Some(map.next_value()?),
+                        "status_order" => field_2 = Some(map.next_value()?),
+                        "message" => field_3 = Some(map.next_value()?),
+                        "metrics" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleExecutionSummaryLastExecution {
+                    date: field_0.ok_or_else(|| clientgen_runtime::de::missing("date"))?,
+                    status: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    status_order: field_2.unwrap_or_default(),
+                    message: field_3.unwrap_or_default(),
+                    metrics: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Language of `query`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleLanguage {
+    /// Wire value: `kuery`.
+    Kuery,
+    /// Wire value: `lucene`.
+    Lucene,
+    /// Wire value: `eql`.
+    Eql,
+    /// Wire value: `esql`.
+    Esql,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuleLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Kuery => "kuery",
+            Self::Lucene => "lucene",
+            Self::Eql => "eql",
+            Self::Esql => "esql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuleLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "kuery" => Self::Kuery,
+            "lucene" => Self::Lucene,
+            "eql" => Self::Eql,
+            "esql" => Self::Esql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuleLanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuleLanguage {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuleLanguage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The members of a rule that a caller sets, all optional here: the members shared by
+/// every type, then the type-specific ones (query, language, index, threshold, …). The
+/// bundles split these per `type`; see the note at the top of this file.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleParams {
+    /// Stable identifier of the rule, kept across exports and imports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Rule name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the rule detects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Risk score of the alerts, 0 to 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<RuleSeverity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<RuleType>,
+    /// Whether the rule runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Tags of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// How often the rule runs (`5m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Start of the time range each run searches, as date math (`now-6m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the time range each run searches (`now` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The query of query, saved_query, threshold, threat_match, new_terms, eql and esql rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<RuleLanguage>,
+    /// Index patterns the rule searches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<Vec<String>>,
+    /// Data view the rule searches, instead of `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<String>,
+    /// Kibana query filters, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Saved query of saved_query rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<RuleThreshold>,
+    /// Indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_index: Option<Vec<String>>,
+    /// Query over the indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_query: Option<String>,
+    /// Event-to-indicator field mappings of threat_match rules, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Anomaly detection job or jobs of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_learning_job_id: Option<RuleParamsMachineLearningJobId>,
+    /// Minimum anomaly score of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_threshold: Option<i64>,
+    /// Fields whose new values new_terms rules look for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_terms_fields: Option<Vec<String>>,
+    /// Start of the history window of new_terms rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_window_start: Option<String>,
+    /// Connector actions run when the rule creates alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<RuleAction>>,
+    /// Exception lists the rule uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_list: Option<Vec<RuleExceptionListReference>>,
+    /// Authors of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Vec<String>>,
+    /// Known false positives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_positives: Option<Vec<String>>,
+    /// Reference links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<String>>,
+    /// Most alerts one run creates (100 by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_signals: Option<i64>,
+    /// MITRE ATT&CK mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Vec<ThreatMapping>>,
+    /// Investigation guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Setup guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// License of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Timeline template used to investigate the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    /// Title of that timeline template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_title: Option<String>,
+    /// Set to `default` for building-block rules, whose alerts are hidden by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_block_type: Option<String>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Source field whose value names the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name_override: Option<String>,
+    /// Field used as the alert time instead of `@timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override: Option<String>,
+    /// Source fields that override the risk score, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Source field values that override the severity, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Fields highlighted when investigating alerts (`field_names`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleParams object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleParams, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<RuleSeverity>> = None;
+                let mut field_5: Option<Option<RuleType>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<RuleLanguage>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<RuleThreshold>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
+                let mut field_22: Option<Option<i64>> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<Vec<RuleAction>>> = None;
+                let mut field_26: Option<Option<Vec<RuleExceptionListReference>>> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<Option<Vec<String>>> = None;
+                let mut field_30: Option<Option<i64>> = None;
+                let mut field_31: Option<Option<Vec<ThreatMapping>>> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<Option<String>> = None;
+                let mut field_34: Option<Option<String>> = None;
+                let mut field_35: Option<Option<String>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<String>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_39: Option<Option<String>> = None;
+                let mut field_40: Option<Option<String>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "risk_score" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "type" => field_5 = Some(map.next_value()?),
+                        "enabled" => field_6 = Some(map.next_value()?),
+                        "tags" => field_7 = Some(map.next_value()?),
+                        "interval" => field_8 = Some(map.next_value()?),
+                        "from" => field_9 = Some(map.next_value()?),
+                        "to" => field_10 = Some(map.next_value()?),
+                        "query" => field_11 = Some(map.next_value()?),
+                        "language" => field_12 = Some(map.next_value()?),
+                        "index" => field_13 = Some(map.next_value()?),
+                        "data_view_id" => field_14 = Some(map.next_value()?),
+                        "filters" => field_15 = Some(map.next_value()?),
+                        "saved_id" => field_16 = Some(map.next_value()?),
+                        "threshold" => field_17 = Some(map.next_value()?),
+                        "threat_index" => field_18 = Some(map.next_value()?),
+                        "threat_query" => field_19 = Some(map.next_value()?),
+                        "threat_mapping" => field_20 = Some(map.next_value()?),
+                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
+                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
+                        "new_terms_fields" => field_23 = Some(map.next_value()?),
+                        "history_window_start" => field_24 = Some(map.next_value()?),
+                        "actions" => field_25 = Some(map.next_value()?),
+                        "exceptions_list" => field_26 = Some(map.next_value()?),
+                        "author" => field_27 = Some(map.next_value()?),
+                        "false_positives" => field_28 = Some(map.next_value()?),
+                        "references" => field_29 = Some(map.next_value()?),
+                        "max_signals" => field_30 = Some(map.next_value()?),
+                        "threat" => field_31 = Some(map.next_value()?),
+                        "note" => field_32 = Some(map.next_value()?),
+                        "setup" => field_33 = Some(map.next_value()?),
+                        "license" => field_34 = Some(map.next_value()?),
+                        "timeline_id" => field_35 = Some(map.next_value()?),
+                        "timeline_title" => field_36 = Some(map.next_value()?),
+                        "building_block_type" => field_37 = Some(map.next_value()?),
+                        "meta" => field_38 = Some(map.next_value()?),
+                        "rule_name_override" => field_39 = Some(map.next_value()?),
+                        "timestamp_override" => field_40 = Some(map.next_value()?),
+                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
+                        "severity_mapping" => field_42 = Some(map.next_value()?),
+                        "investigation_fields" => field_43 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleParams {
+                    rule_id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    risk_score: field_3.unwrap_or_default(),
+                    severity: field_4.unwrap_or_default(),
+                    r#type: field_5.unwrap_or_default(),
+                    enabled: field_6.unwrap_or_default(),
+                    tags: field_7.unwrap_or_default(),
+                    interval: field_8.unwrap_or_default(),
+                    from: field_9.unwrap_or_default(),
+                    to: field_10.unwrap_or_default(),
+                    query: field_11.unwrap_or_default(),
+                    language: field_12.unwrap_or_default(),
+                    index: field_13.unwrap_or_default(),
+                    data_view_id: field_14.unwrap_or_default(),
+                    filters: field_15.unwrap_or_default(),
+                    saved_id: field_16.unwrap_or_default(),
+                    threshold: field_17.unwrap_or_default(),
+                    threat_index: field_18.unwrap_or_default(),
+                    threat_query: field_19.unwrap_or_default(),
+                    threat_mapping: field_20.unwrap_or_default(),
+                    machine_learning_job_id: field_21.unwrap_or_default(),
+                    anomaly_threshold: field_22.unwrap_or_default(),
+                    new_terms_fields: field_23.unwrap_or_default(),
+                    history_window_start: field_24.unwrap_or_default(),
+                    actions: field_25.unwrap_or_default(),
+                    exceptions_list: field_26.unwrap_or_default(),
+                    author: field_27.unwrap_or_default(),
+                    false_positives: field_28.unwrap_or_default(),
+                    references: field_29.unwrap_or_default(),
+                    max_signals: field_30.unwrap_or_default(),
+                    threat: field_31.unwrap_or_default(),
+                    note: field_32.unwrap_or_default(),
+                    setup: field_33.unwrap_or_default(),
+                    license: field_34.unwrap_or_default(),
+                    timeline_id: field_35.unwrap_or_default(),
+                    timeline_title: field_36.unwrap_or_default(),
+                    building_block_type: field_37.unwrap_or_default(),
+                    meta: field_38.unwrap_or_default(),
+                    rule_name_override: field_39.unwrap_or_default(),
+                    timestamp_override: field_40.unwrap_or_default(),
+                    risk_score_mapping: field_41.unwrap_or_default(),
+                    severity_mapping: field_42.unwrap_or_default(),
+                    investigation_fields: field_43.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Anomaly detection job or jobs of machine_learning rules.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RuleParamsMachineLearningJobId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RuleParamsMachineLearningJobId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The members of a rule to change, addressed by `id` or `rule_id`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RulePatchProps {
+    /// Stable identifier of the rule, kept across exports and imports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Rule name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the rule detects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Risk score of the alerts, 0 to 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<RuleSeverity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<RuleType>,
+    /// Whether the rule runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Tags of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// How often the rule runs (`5m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Start of the time range each run searches, as date math (`now-6m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the time range each run searches (`now` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The query of query, saved_query, threshold, threat_match, new_terms, eql and esql rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<RuleLanguage>,
+    /// Index patterns the rule searches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<Vec<String>>,
+    /// Data view the rule searches, instead of `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<String>,
+    /// Kibana query filters, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Saved query of saved_query rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<RuleThreshold>,
+    /// Indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_index: Option<Vec<String>>,
+    /// Query over the indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_query: Option<String>,
+    /// Event-to-indicator field mappings of threat_match rules, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Anomaly detection job or jobs of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_learning_job_id: Option<RulePatchPropsMachineLearningJobId>,
+    /// Minimum anomaly score of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_threshold: Option<i64>,
+    /// Fields whose new values new_terms rules look for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_terms_fields: Option<Vec<String>>,
+    /// Start of the history window of new_terms rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_window_start: Option<String>,
+    /// Connector actions run when the rule creates alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<RuleAction>>,
+    /// Exception lists the rule uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_list: Option<Vec<RuleExceptionListReference>>,
+    /// Authors of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Vec<String>>,
+    /// Known false positives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_positives: Option<Vec<String>>,
+    /// Reference links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<String>>,
+    /// Most alerts one run creates (100 by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_signals: Option<i64>,
+    /// MITRE ATT&CK mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Vec<ThreatMapping>>,
+    /// Investigation guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Setup guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// License of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Timeline template used to investigate the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    /// Title of that timeline template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_title: Option<String>,
+    /// Set to `default` for building-block rules, whose alerts are hidden by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_block_type: Option<String>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Source field whose value names the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name_override: Option<String>,
+    /// Field used as the alert time instead of `@timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override: Option<String>,
+    /// Source fields that override the risk score, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Source field values that override the severity, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Fields highlighted when investigating alerts (`field_names`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The saved object identifier of the rule (give this or `rule_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RulePatchProps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulePatchProps;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulePatchProps object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulePatchProps, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<RuleSeverity>> = None;
+                let mut field_5: Option<Option<RuleType>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<RuleLanguage>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<RuleThreshold>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_21: Option<Option<RulePatchPropsMachineLearningJobId>> = None;
+                let mut field_22: Option<Option<i64>> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<Vec<RuleAction>>> = None;
+                let mut field_26: Option<Option<Vec<RuleExceptionListReference>>> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<Option<Vec<String>>> = None;
+                let mut field_30: Option<Option<i64>> = None;
+                let mut field_31: Option<Option<Vec<ThreatMapping>>> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<Option<String>> = None;
+                let mut field_34: Option<Option<String>> = None;
+                let mut field_35: Option<Option<String>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<String>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_39: Option<Option<String>> = None;
+                let mut field_40: Option<Option<String>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_44: Option<Option<uuid::Uuid>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "risk_score" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "type" => field_5 = Some(map.next_value()?),
+                        "enabled" => field_6 = Some(map.next_value()?),
+                        "tags" => field_7 = Some(map.next_value()?),
+                        "interval" => field_8 = Some(map.next_value()?),
+                        "from" => field_9 = Some(map.next_value()?),
+                        "to" => field_10 = Some(map.next_value()?),
+                        "query" => field_11 = Some(map.next_value()?),
+                        "language" => field_12 = Some(map.next_value()?),
+                        "index" => field_13 = Some(map.next_value()?),
+                        "data_view_id" => field_14 = Some(map.next_value()?),
+                        "filters" => field_15 = Some(map.next_value()?),
+                        "saved_id" => field_16 = Some(map.next_value()?),
+                        "threshold" => field_17 = Some(map.next_value()?),
+                        "threat_index" => field_18 = Some(map.next_value()?),
+                        "threat_query" => field_19 = Some(map.next_value()?),
+                        "threat_mapping" => field_20 = Some(map.next_value()?),
+                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
+                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
+                        "new_terms_fields" => field_23 = Some(map.next_value()?),
+                        "history_window_start" => field_24 = Some(map.next_value()?),
+                        "actions" => field_25 = Some(map.next_value()?),
+                        "exceptions_list" => field_26 = Some(map.next_value()?),
+                        "author" => field_27 = Some(map.next_value()?),
+                        "false_positives" => field_28 = Some(map.next_value()?),
+                        "references" => field_29 = Some(map.next_value()?),
+                        "max_signals" => field_30 = Some(map.next_value()?),
+                        "threat" => field_31 = Some(map.next_value()?),
+                        "note" => field_32 = Some(map.next_value()?),
+                        "setup" => field_33 = Some(map.next_value()?),
+                        "license" => field_34 = Some(map.next_value()?),
+                        "timeline_id" => field_35 = Some(map.next_value()?),
+                        "timeline_title" => field_36 = Some(map.next_value()?),
+                        "building_block_type" => field_37 = Some(map.next_value()?),
+                        "meta" => field_38 = Some(map.next_value()?),
+                        "rule_name_override" => field_39 = Some(map.next_value()?),
+                        "timestamp_override" => field_40 = Some(map.next_value()?),
+                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
+                        "severity_mapping" => field_42 = Some(map.next_value()?),
+                        "investigation_fields" => field_43 = Some(map.next_value()?),
+                        "id" => field_44 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulePatchProps {
+                    rule_id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    risk_score: field_3.unwrap_or_default(),
+                    severity: field_4.unwrap_or_default(),
+                    r#type: field_5.unwrap_or_default(),
+                    enabled: field_6.unwrap_or_default(),
+                    tags: field_7.unwrap_or_default(),
+                    interval: field_8.unwrap_or_default(),
+                    from: field_9.unwrap_or_default(),
+                    to: field_10.unwrap_or_default(),
+                    query: field_11.unwrap_or_default(),
+                    language: field_12.unwrap_or_default(),
+                    index: field_13.unwrap_or_default(),
+                    data_view_id: field_14.unwrap_or_default(),
+                    filters: field_15.unwrap_or_default(),
+                    saved_id: field_16.unwrap_or_default(),
+                    threshold: field_17.unwrap_or_default(),
+                    threat_index: field_18.unwrap_or_default(),
+                    threat_query: field_19.unwrap_or_default(),
+                    threat_mapping: field_20.unwrap_or_default(),
+                    machine_learning_job_id: field_21.unwrap_or_default(),
+                    anomaly_threshold: field_22.unwrap_or_default(),
+                    new_terms_fields: field_23.unwrap_or_default(),
+                    history_window_start: field_24.unwrap_or_default(),
+                    actions: field_25.unwrap_or_default(),
+                    exceptions_list: field_26.unwrap_or_default(),
+                    author: field_27.unwrap_or_default(),
+                    false_positives: field_28.unwrap_or_default(),
+                    references: field_29.unwrap_or_default(),
+                    max_signals: field_30.unwrap_or_default(),
+                    threat: field_31.unwrap_or_default(),
+                    note: field_32.unwrap_or_default(),
+                    setup: field_33.unwrap_or_default(),
+                    license: field_34.unwrap_or_default(),
+                    timeline_id: field_35.unwrap_or_default(),
+                    timeline_title: field_36.unwrap_or_default(),
+                    building_block_type: field_37.unwrap_or_default(),
+                    meta: field_38.unwrap_or_default(),
+                    rule_name_override: field_39.unwrap_or_default(),
+                    timestamp_override: field_40.unwrap_or_default(),
+                    risk_score_mapping: field_41.unwrap_or_default(),
+                    severity_mapping: field_42.unwrap_or_default(),
+                    investigation_fields: field_43.unwrap_or_default(),
+                    id: field_44.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Anomaly detection job or jobs of machine_learning rules.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RulePatchPropsMachineLearningJobId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RulePatchPropsMachineLearningJobId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// A detection rule as Kibana returns it. The members every supported Kibana version sends
+/// are required; newer ones (`revision`, `rule_source`, `related_integrations`,
+/// `required_fields`, `execution_summary`, …) are optional.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleResponse {
+    /// Stable identifier of the rule.
+    pub rule_id: String,
+    /// Rule name.
+    pub name: String,
+    /// What the rule detects.
+    pub description: String,
+    /// Risk score of the alerts, 0 to 100.
+    pub risk_score: i64,
+    pub severity: RuleSeverity,
+    pub r#type: RuleType,
+    /// Whether the rule runs.
+    pub enabled: bool,
+    /// Tags of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// How often the rule runs (`5m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Start of the time range each run searches, as date math (`now-6m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the time range each run searches (`now` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The query of query, saved_query, threshold, threat_match, new_terms, eql and esql rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<RuleLanguage>,
+    /// Index patterns the rule searches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<Vec<String>>,
+    /// Data view the rule searches, instead of `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<String>,
+    /// Kibana query filters, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Saved query of saved_query rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<RuleThreshold>,
+    /// Indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_index: Option<Vec<String>>,
+    /// Query over the indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_query: Option<String>,
+    /// Event-to-indicator field mappings of threat_match rules, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Anomaly detection job or jobs of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_learning_job_id: Option<RuleResponseMachineLearningJobId>,
+    /// Minimum anomaly score of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_threshold: Option<i64>,
+    /// Fields whose new values new_terms rules look for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_terms_fields: Option<Vec<String>>,
+    /// Start of the history window of new_terms rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_window_start: Option<String>,
+    /// Connector actions run when the rule creates alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<RuleAction>>,
+    /// Exception lists the rule uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_list: Option<Vec<RuleExceptionListReference>>,
+    /// Authors of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Vec<String>>,
+    /// Known false positives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_positives: Option<Vec<String>>,
+    /// Reference links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<String>>,
+    /// Most alerts one run creates (100 by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_signals: Option<i64>,
+    /// MITRE ATT&CK mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Vec<ThreatMapping>>,
+    /// Investigation guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Setup guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// License of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Timeline template used to investigate the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    /// Title of that timeline template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_title: Option<String>,
+    /// Set to `default` for building-block rules, whose alerts are hidden by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_block_type: Option<String>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Source field whose value names the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name_override: Option<String>,
+    /// Field used as the alert time instead of `@timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override: Option<String>,
+    /// Source fields that override the risk score, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Source field values that override the severity, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Fields highlighted when investigating alerts (`field_names`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The saved object identifier of the rule.
+    pub id: uuid::Uuid,
+    /// True for Elastic prebuilt rules.
+    pub immutable: bool,
+    /// Version of the rule's content.
+    pub version: i64,
+    /// Number of times the rule was changed (Kibana 8.8 and later).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
+    /// Where the rule comes from (`internal` or `external` with `is_customized`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_source: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Fleet integrations the rule needs, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_integrations: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Fields the rule reads, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// When the rule was created.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Who created the rule.
+    pub created_by: String,
+    /// When the rule was last changed.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Who last changed the rule.
+    pub updated_by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_summary: Option<RuleExecutionSummary>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        rule_id: String,
+        name: String,
+        description: String,
+        risk_score: i64,
+        severity: RuleSeverity,
+        r#type: RuleType,
+        enabled: bool,
+        id: uuid::Uuid,
+        immutable: bool,
+        version: i64,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: String,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        updated_by: String,
+    ) -> Self {
+        Self {
+            rule_id,
+            name,
+            description,
+            risk_score,
+            severity,
+            r#type,
+            enabled,
+            tags: None,
+            interval: None,
+            from: None,
+            to: None,
+            query: None,
+            language: None,
+            index: None,
+            data_view_id: None,
+            filters: None,
+            saved_id: None,
+            threshold: None,
+            threat_index: None,
+            threat_query: None,
+            threat_mapping: None,
+            machine_learning_job_id: None,
+            anomaly_threshold: None,
+            new_terms_fields: None,
+            history_window_start: None,
+            actions: None,
+            exceptions_list: None,
+            author: None,
+            false_positives: None,
+            references: None,
+            max_signals: None,
+            threat: None,
+            note: None,
+            setup: None,
+            license: None,
+            timeline_id: None,
+            timeline_title: None,
+            building_block_type: None,
+            meta: None,
+            rule_name_override: None,
+            timestamp_override: None,
+            risk_score_mapping: None,
+            severity_mapping: None,
+            investigation_fields: None,
+            id,
+            immutable,
+            version,
+            revision: None,
+            rule_source: None,
+            related_integrations: None,
+            required_fields: None,
+            created_at,
+            created_by,
+            updated_at,
+            updated_by,
+            execution_summary: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<RuleSeverity> = None;
+                let mut field_5: Option<RuleType> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<RuleLanguage>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<RuleThreshold>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_21: Option<Option<RuleResponseMachineLearningJobId>> = None;
+                let mut field_22: Option<Option<i64>> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<Vec<RuleAction>>> = None;
+                let mut field_26: Option<Option<Vec<RuleExceptionListReference>>> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<Option<Vec<String>>> = None;
+                let mut field_30: Option<Option<i64>> = None;
+                let mut field_31: Option<Option<Vec<ThreatMapping>>> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<Option<String>> = None;
+                let mut field_34: Option<Option<String>> = None;
+                let mut field_35: Option<Option<String>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<String>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_39: Option<Option<String>> = None;
+                let mut field_40: Option<Option<String>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_44: Option<uuid::Uuid> = None;
+                let mut field_45: Option<bool> = None;
+                let mut field_46: Option<i64> = None;
+                let mut field_47: Option<Option<i64>> = None;
+                let mut field_48: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_49: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_50: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_51: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_52: Option<String> = None;
+                let mut field_53: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_54: Option<String> = None;
+                let mut field_55: Option<Option<RuleExecutionSummary>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "risk_score" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "type" => field_5 = Some(map.next_value()?),
+                        "enabled" => field_6 = Some(map.next_value()?),
+                        "tags" => field_7 = Some(map.next_value()?),
+                        "interval" => field_8 = Some(map.next_value()?),
+                        "from" => field_9 = Some(map.next_value()?),
+                        "to" => field_10 = Some(map.next_value()?),
+                        "query" => field_11 = Some(map.next_value()?),
+                        "language" => field_12 = Some(map.next_value()?),
+                        "index" => field_13 = Some(map.next_value()?),
+                        "data_view_id" => field_14 = Some(map.next_value()?),
+                        "filters" => field_15 = Some(map.next_value()?),
+                        "saved_id" => field_16 = Some(map.next_value()?),
+                        "threshold" => field_17 = Some(map.next_value()?),
+                        "threat_index" => field_18 = Some(map.next_value()?),
+                        "threat_query" => field_19 = Some(map.next_value()?),
+                        "threat_mapping" => field_20 = Some(map.next_value()?),
+                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
+                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
+                        "new_terms_fields" => field_23 = Some(map.next_value()?),
+                        "history_window_start" => field_24 = Some(map.next_value()?),
+                        "actions" => field_25 = Some(map.next_value()?),
+                        "exceptions_list" => field_26 = Some(map.next_value()?),
+                        "author" => field_27 = Some(map.next_value()?),
+                        "false_positives" => field_28 = Some(map.next_value()?),
+                        "references" => field_29 = Some(map.next_value()?),
+                        "max_signals" => field_30 = Some(map.next_value()?),
+                        "threat" => field_31 = Some(map.next_value()?),
+                        "note" => field_32 = Some(map.next_value()?),
+                        "setup" => field_33 = Some(map.next_value()?),
+                        "license" => field_34 = Some(map.next_value()?),
+                        "timeline_id" => field_35 = Some(map.next_value()?),
+                        "timeline_title" => field_36 = Some(map.next_value()?),
+                        "building_block_type" => field_37 = Some(map.next_value()?),
+                        "meta" => field_38 = Some(map.next_value()?),
+                        "rule_name_override" => field_39 = Some(map.next_value()?),
+                        "timestamp_override" => field_40 = Some(map.next_value()?),
+                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
+                        "severity_mapping" => field_42 = Some(map.next_value()?),
+                        "investigation_fields" => field_43 = Some(map.next_value()?),
+                        "id" => field_44 = Some(map.next_value()?),
+                        "immutable" => field_45 = Some(map.next_value()?),
+                        "version" => field_46 = Some(map.next_value()?),
+                        "revision" => field_47 = Some(map.next_value()?),
+                        "rule_source" => field_48 = Some(map.next_value()?),
+                        "related_integrations" => field_49 = Some(map.next_value()?),
+                        "required_fields" => field_50 = Some(map.next_value()?),
+                        "created_at" => field_51 = Some(map.next_value()?),
+                        "created_by" => field_52 = Some(map.next_value()?),
+                        "updated_at" => field_53 = Some(map.next_value()?),
+                        "updated_by" => field_54 = Some(map.next_value()?),
+                        "execution_summary" => field_55 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleResponse {
+                    rule_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("rule_id"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    risk_score: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("risk_score"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    r#type: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    enabled: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
+                    tags: field_7.unwrap_or_default(),
+                    interval: field_8.unwrap_or_default(),
+                    from: field_9.unwrap_or_default(),
+                    to: field_10.unwrap_or_default(),
+                    query: field_11.unwrap_or_default(),
+                    language: field_12.unwrap_or_default(),
+                    index: field_13.unwrap_or_default(),
+                    data_view_id: field_14.unwrap_or_default(),
+                    filters: field_15.unwrap_or_default(),
+                    saved_id: field_16.unwrap_or_default(),
+                    threshold: field_17.unwrap_or_default(),
+                    threat_index: field_18.unwrap_or_default(),
+                    threat_query: field_19.unwrap_or_default(),
+                    threat_mapping: field_20.unwrap_or_default(),
+                    machine_learning_job_id: field_21.unwrap_or_default(),
+                    anomaly_threshold: field_22.unwrap_or_default(),
+                    new_terms_fields: field_23.unwrap_or_default(),
+                    history_window_start: field_24.unwrap_or_default(),
+                    actions: field_25.unwrap_or_default(),
+                    exceptions_list: field_26.unwrap_or_default(),
+                    author: field_27.unwrap_or_default(),
+                    false_positives: field_28.unwrap_or_default(),
+                    references: field_29.unwrap_or_default(),
+                    max_signals: field_30.unwrap_or_default(),
+                    threat: field_31.unwrap_or_default(),
+                    note: field_32.unwrap_or_default(),
+                    setup: field_33.unwrap_or_default(),
+                    license: field_34.unwrap_or_default(),
+                    timeline_id: field_35.unwrap_or_default(),
+                    timeline_title: field_36.unwrap_or_default(),
+                    building_block_type: field_37.unwrap_or_default(),
+                    meta: field_38.unwrap_or_default(),
+                    rule_name_override: field_39.unwrap_or_default(),
+                    timestamp_override: field_40.unwrap_or_default(),
+                    risk_score_mapping: field_41.unwrap_or_default(),
+                    severity_mapping: field_42.unwrap_or_default(),
+                    investigation_fields: field_43.unwrap_or_default(),
+                    id: field_44.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    immutable: field_45
+                        .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
+                    version: field_46
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    revision: field_47.unwrap_or_default(),
+                    rule_source: field_48.unwrap_or_default(),
+                    related_integrations: field_49.unwrap_or_default(),
+                    required_fields: field_50.unwrap_or_default(),
+                    created_at: field_51
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_52
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_53
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_at"))?,
+                    updated_by: field_54
+                        .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
+                    execution_summary: field_55.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Anomaly detection job or jobs of machine_learning rules.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RuleResponseMachineLearningJobId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RuleResponseMachineLearningJobId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Severity of the alerts the rule creates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleSeverity {
+    /// Wire value: `low`.
+    Low,
+    /// Wire value: `medium`.
+    Medium,
+    /// Wire value: `high`.
+    High,
+    /// Wire value: `critical`.
+    Critical,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuleSeverity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuleSeverity {
+    fn from(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "critical" => Self::Critical,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuleSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuleSeverity {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuleSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Threshold rules alert when `value` documents share the values of `field`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleThreshold {
+    /// Fields to group by (none counts all documents together).
+    pub field: Vec<String>,
+    /// Number of documents that raises an alert.
+    pub value: i64,
+    /// Distinct-value conditions on other fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cardinality: Option<Vec<RuleThresholdCardinalityItem>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleThreshold {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(field: Vec<String>, value: i64) -> Self {
+        Self {
+            field,
+            value,
+            cardinality: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleThreshold {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleThreshold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleThreshold object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleThreshold, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<Vec<RuleThresholdCardinalityItem>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "field" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        "cardinality" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleThreshold {
+                    field: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("field"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    cardinality: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleThresholdCardinalityItem {
+    /// The field whose distinct values are counted.
+    pub field: String,
+    /// Minimum number of distinct values.
+    pub value: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleThresholdCardinalityItem {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(field: String, value: i64) -> Self {
+        Self {
+            field,
+            value,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleThresholdCardinalityItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleThresholdCardinalityItem object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleThresholdCardinalityItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "field" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleThresholdCardinalityItem {
+                    field: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("field"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The kind of detection rule, which decides the type-specific members it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleType {
+    /// Wire value: `eql`.
+    Eql,
+    /// Wire value: `query`.
+    Query,
+    /// Wire value: `saved_query`.
+    SavedQuery,
+    /// Wire value: `threshold`.
+    Threshold,
+    /// Wire value: `threat_match`.
+    ThreatMatch,
+    /// Wire value: `machine_learning`.
+    MachineLearning,
+    /// Wire value: `new_terms`.
+    NewTerms,
+    /// Wire value: `esql`.
+    Esql,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Eql => "eql",
+            Self::Query => "query",
+            Self::SavedQuery => "saved_query",
+            Self::Threshold => "threshold",
+            Self::ThreatMatch => "threat_match",
+            Self::MachineLearning => "machine_learning",
+            Self::NewTerms => "new_terms",
+            Self::Esql => "esql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "eql" => Self::Eql,
+            "query" => Self::Query,
+            "saved_query" => Self::SavedQuery,
+            "threshold" => Self::Threshold,
+            "threat_match" => Self::ThreatMatch,
+            "machine_learning" => Self::MachineLearning,
+            "new_terms" => Self::NewTerms,
+            "esql" => Self::Esql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuleType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A full replacement of a rule, addressed by `id` or `rule_id`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleUpdateProps {
+    /// Stable identifier of the rule, kept across exports and imports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Rule name.
+    pub name: String,
+    /// What the rule detects.
+    pub description: String,
+    /// Risk score of the alerts, 0 to 100.
+    pub risk_score: i64,
+    pub severity: RuleSeverity,
+    pub r#type: RuleType,
+    /// Whether the rule runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Tags of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// How often the rule runs (`5m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Start of the time range each run searches, as date math (`now-6m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the time range each run searches (`now` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The query of query, saved_query, threshold, threat_match, new_terms, eql and esql rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<RuleLanguage>,
+    /// Index patterns the rule searches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<Vec<String>>,
+    /// Data view the rule searches, instead of `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<String>,
+    /// Kibana query filters, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Saved query of saved_query rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<RuleThreshold>,
+    /// Indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_index: Option<Vec<String>>,
+    /// Query over the indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_query: Option<String>,
+    /// Event-to-indicator field mappings of threat_match rules, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Anomaly detection job or jobs of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_learning_job_id: Option<RuleUpdatePropsMachineLearningJobId>,
+    /// Minimum anomaly score of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_threshold: Option<i64>,
+    /// Fields whose new values new_terms rules look for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_terms_fields: Option<Vec<String>>,
+    /// Start of the history window of new_terms rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_window_start: Option<String>,
+    /// Connector actions run when the rule creates alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<RuleAction>>,
+    /// Exception lists the rule uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_list: Option<Vec<RuleExceptionListReference>>,
+    /// Authors of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Vec<String>>,
+    /// Known false positives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_positives: Option<Vec<String>>,
+    /// Reference links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<String>>,
+    /// Most alerts one run creates (100 by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_signals: Option<i64>,
+    /// MITRE ATT&CK mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Vec<ThreatMapping>>,
+    /// Investigation guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Setup guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// License of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Timeline template used to investigate the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    /// Title of that timeline template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_title: Option<String>,
+    /// Set to `default` for building-block rules, whose alerts are hidden by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_block_type: Option<String>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Source field whose value names the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name_override: Option<String>,
+    /// Field used as the alert time instead of `@timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override: Option<String>,
+    /// Source fields that override the risk score, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Source field values that override the severity, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Fields highlighted when investigating alerts (`field_names`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The saved object identifier of the rule (give this or `rule_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleUpdateProps {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        name: String,
+        description: String,
+        risk_score: i64,
+        severity: RuleSeverity,
+        r#type: RuleType,
+    ) -> Self {
+        Self {
+            rule_id: None,
+            name,
+            description,
+            risk_score,
+            severity,
+            r#type,
+            enabled: None,
+            tags: None,
+            interval: None,
+            from: None,
+            to: None,
+            query: None,
+            language: None,
+            index: None,
+            data_view_id: None,
+            filters: None,
+            saved_id: None,
+            threshold: None,
+            threat_index: None,
+            threat_query: None,
+            threat_mapping: None,
+            machine_learning_job_id: None,
+            anomaly_threshold: None,
+            new_terms_fields: None,
+            history_window_start: None,
+            actions: None,
+            exceptions_list: None,
+            author: None,
+            false_positives: None,
+            references: None,
+            max_signals: None,
+            threat: None,
+            note: None,
+            setup: None,
+            license: None,
+            timeline_id: None,
+            timeline_title: None,
+            building_block_type: None,
+            meta: None,
+            rule_name_override: None,
+            timestamp_override: None,
+            risk_score_mapping: None,
+            severity_mapping: None,
+            investigation_fields: None,
+            id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleUpdateProps;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleUpdateProps object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleUpdateProps, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<RuleSeverity> = None;
+                let mut field_5: Option<RuleType> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<RuleLanguage>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<RuleThreshold>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_21: Option<Option<RuleUpdatePropsMachineLearningJobId>> = None;
+                let mut field_22: Option<Option<i64>> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<Vec<RuleAction>>> = None;
+                let mut field_26: Option<Option<Vec<RuleExceptionListReference>>> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<Option<Vec<String>>> = None;
+                let mut field_30: Option<Option<i64>> = None;
+                let mut field_31: Option<Option<Vec<ThreatMapping>>> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<Option<String>> = None;
+                let mut field_34: Option<Option<String>> = None;
+                let mut field_35: Option<Option<String>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<String>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_39: Option<Option<String>> = None;
+                let mut field_40: Option<Option<String>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_44: Option<Option<uuid::Uuid>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule_id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "risk_score" => field_3 = Some(map.next_value()?),
+                        "severity" => field_4 = Some(map.next_value()?),
+                        "type" => field_5 = Some(map.next_value()?),
+                        "enabled" => field_6 = Some(map.next_value()?),
+                        "tags" => field_7 = Some(map.next_value()?),
+                        "interval" => field_8 = Some(map.next_value()?),
+                        "from" => field_9 = Some(map.next_value()?),
+                        "to" => field_10 = Some(map.next_value()?),
+                        "query" => field_11 = Some(map.next_value()?),
+                        "language" => field_12 = Some(map.next_value()?),
+                        "index" => field_13 = Some(map.next_value()?),
+                        "data_view_id" => field_14 = Some(map.next_value()?),
+                        "filters" => field_15 = Some(map.next_value()?),
+                        "saved_id" => field_16 = Some(map.next_value()?),
+                        "threshold" => field_17 = Some(map.next_value()?),
+                        "threat_index" => field_18 = Some(map.next_value()?),
+                        "threat_query" => field_19 = Some(map.next_value()?),
+                        "threat_mapping" => field_20 = Some(map.next_value()?),
+                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
+                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
+                        "new_terms_fields" => field_23 = Some(map.next_value()?),
+                        "history_window_start" => field_24 = Some(map.next_value()?),
+                        "actions" => field_25 = Some(map.next_value()?),
+                        "exceptions_list" => field_26 = Some(map.next_value()?),
+                        "author" => field_27 = Some(map.next_value()?),
+                        "false_positives" => field_28 = Some(map.next_value()?),
+                        "references" => field_29 = Some(map.next_value()?),
+                        "max_signals" => field_30 = Some(map.next_value()?),
+                        "threat" => field_31 = Some(map.next_value()?),
+                        "note" => field_32 = Some(map.next_value()?),
+                        "setup" => field_33 = Some(map.next_value()?),
+                        "license" => field_34 = Some(map.next_value()?),
+                        "timeline_id" => field_35 = Some(map.next_value()?),
+                        "timeline_title" => field_36 = Some(map.next_value()?),
+                        "building_block_type" => field_37 = Some(map.next_value()?),
+                        "meta" => field_38 = Some(map.next_value()?),
+                        "rule_name_override" => field_39 = Some(map.next_value()?),
+                        "timestamp_override" => field_40 = Some(map.next_value()?),
+                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
+                        "severity_mapping" => field_42 = Some(map.next_value()?),
+                        "investigation_fields" => field_43 = Some(map.next_value()?),
+                        "id" => field_44 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleUpdateProps {
+                    rule_id: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    risk_score: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("risk_score"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    r#type: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    enabled: field_6.unwrap_or_default(),
+                    tags: field_7.unwrap_or_default(),
+                    interval: field_8.unwrap_or_default(),
+                    from: field_9.unwrap_or_default(),
+                    to: field_10.unwrap_or_default(),
+                    query: field_11.unwrap_or_default(),
+                    language: field_12.unwrap_or_default(),
+                    index: field_13.unwrap_or_default(),
+                    data_view_id: field_14.unwrap_or_default(),
+                    filters: field_15.unwrap_or_default(),
+                    saved_id: field_16.unwrap_or_default(),
+                    threshold: field_17.unwrap_or_default(),
+                    threat_index: field_18.unwrap_or_default(),
+                    threat_query: field_19.unwrap_or_default(),
+                    threat_mapping: field_20.unwrap_or_default(),
+                    machine_learning_job_id: field_21.unwrap_or_default(),
+                    anomaly_threshold: field_22.unwrap_or_default(),
+                    new_terms_fields: field_23.unwrap_or_default(),
+                    history_window_start: field_24.unwrap_or_default(),
+                    actions: field_25.unwrap_or_default(),
+                    exceptions_list: field_26.unwrap_or_default(),
+                    author: field_27.unwrap_or_default(),
+                    false_positives: field_28.unwrap_or_default(),
+                    references: field_29.unwrap_or_default(),
+                    max_signals: field_30.unwrap_or_default(),
+                    threat: field_31.unwrap_or_default(),
+                    note: field_32.unwrap_or_default(),
+                    setup: field_33.unwrap_or_default(),
+                    license: field_34.unwrap_or_default(),
+                    timeline_id: field_35.unwrap_or_default(),
+                    timeline_title: field_36.unwrap_or_default(),
+                    building_block_type: field_37.unwrap_or_default(),
+                    meta: field_38.unwrap_or_default(),
+                    rule_name_override: field_39.unwrap_or_default(),
+                    timestamp_override: field_40.unwrap_or_default(),
+                    risk_score_mapping: field_41.unwrap_or_default(),
+                    severity_mapping: field_42.unwrap_or_default(),
+                    investigation_fields: field_43.unwrap_or_default(),
+                    id: field_44.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Anomaly detection job or jobs of machine_learning rules.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RuleUpdatePropsMachineLearningJobId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RuleUpdatePropsMachineLearningJobId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The last line of a rules export.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesExportDetails {
+    /// Number of objects exported.
+    pub exported_count: i64,
+    /// Number of rules exported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_rules_count: Option<i64>,
+    /// The requested rules that do not exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_rules: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Number of requested rules that do not exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_rules_count: Option<i64>,
+    /// Number of exception lists exported with the rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_exception_list_count: Option<i64>,
+    /// Number of connectors exported with the rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_action_connector_count: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesExportDetails {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(exported_count: i64) -> Self {
+        Self {
+            exported_count,
+            exported_rules_count: None,
+            missing_rules: None,
+            missing_rules_count: None,
+            exported_exception_list_count: None,
+            exported_action_connector_count: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesExportDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesExportDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesExportDetails object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesExportDetails, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "exported_count" => field_0 = Some(map.next_value()?),
+                        "exported_rules_count" => field_1 = Some(map.next_value()?),
+                        "missing_rules" => field_2 = Some(map.next_value()?),
+                        "missing_rules_count" => field_3 = Some(map.next_value()?),
+                        "exported_exception_list_count" => {
+                            field_4 = Some(map.next_value()?);
+                        }
+                        "exported_action_connector_count" => {
+                            field_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesExportDetails {
+                    exported_count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "exported_count",
+                        ))?,
+                    exported_rules_count: field_1.unwrap_or_default(),
+                    missing_rules: field_2.unwrap_or_default(),
+                    missing_rules_count: field_3.unwrap_or_default(),
+                    exported_exception_list_count: field_4.unwrap_or_default(),
+                    exported_action_connector_count: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One line of a rules export: a rule, or, last, the export details. (Exported exception
+/// lists and connectors also appear as lines; they decode as neither and surface as a
+/// decode error, so export rules without them, or read the raw body.)
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RulesExportLine {
+    RuleResponse(RuleResponse),
+    RulesExportDetails(RulesExportDetails),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for RulesExportLine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::RuleResponse(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::RulesExportDetails(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The rules to export; every rule when `objects` is absent.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RulesExportRequest {
+    /// The rules, by `rule_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<RulesExportRequestObjectsItem>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RulesExportRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesExportRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesExportRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesExportRequest, A::Error> {
+                let mut field_0: Option<Option<Vec<RulesExportRequestObjectsItem>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "objects" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesExportRequest {
+                    objects: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesExportRequestObjectsItem {
+    /// The `rule_id` of a rule.
+    pub rule_id: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesExportRequestObjectsItem {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(rule_id: String) -> Self {
+        Self {
+            rule_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesExportRequestObjectsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesExportRequestObjectsItem object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesExportRequestObjectsItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule_id" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesExportRequestObjectsItem {
+                    rule_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("rule_id"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The multipart form of a rules import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesImportForm {
+    /// The NDJSON file, one rule (or exception list, or connector) per line.
+    pub file: clientgen_runtime::FilePart,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesImportForm {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(file: clientgen_runtime::FilePart) -> Self {
+        Self {
+            file,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesImportForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesImportForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesImportForm object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesImportForm, A::Error> {
+                let mut field_0: Option<clientgen_runtime::FilePart> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "file" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesImportForm {
+                    file: field_0.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The outcome of a rules import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesImportResponse {
+    /// True when every rule was imported.
+    pub success: bool,
+    /// Number of rules imported.
+    pub success_count: i64,
+    /// Number of rules in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_count: Option<i64>,
+    /// The rules that failed.
+    pub errors: Vec<ImportError>,
+    /// True when every exception list was imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_success: Option<bool>,
+    /// Number of exception lists and items imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_success_count: Option<i64>,
+    /// The exception lists and items that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_errors: Option<Vec<ImportError>>,
+    /// True when every connector was imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_connectors_success: Option<bool>,
+    /// Number of connectors imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_connectors_success_count: Option<i64>,
+    /// The connectors that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_connectors_errors: Option<Vec<ImportError>>,
+    /// Warnings about connectors, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_connectors_warnings: Option<
+        Vec<serde_json::Map<String, serde_json::Value>>,
+    >,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesImportResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(success: bool, success_count: i64, errors: Vec<ImportError>) -> Self {
+        Self {
+            success,
+            success_count,
+            rules_count: None,
+            errors,
+            exceptions_success: None,
+            exceptions_success_count: None,
+            exceptions_errors: None,
+            action_connectors_success: None,
+            action_connectors_success_count: None,
+            action_connectors_errors: None,
+            action_connectors_warnings: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesImportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesImportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesImportResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesImportResponse, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Vec<ImportError>> = None;
+                let mut field_4: Option<Option<bool>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<Vec<ImportError>>> = None;
+                let mut field_7: Option<Option<bool>> = None;
+                let mut field_8: Option<Option<i64>> = None;
+                let mut field_9: Option<Option<Vec<ImportError>>> = None;
+                let mut field_10: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "success" => field_0 = Some(map.next_value()?),
+                        "success_count" => field_1 = Some(map.next_value()?),
+                        "rules_count" => field_2 = Some(map.next_value()?),
+                        "errors" => field_3 = Some(map.next_value()?),
+                        "exceptions_success" => field_4 = Some(map.next_value()?),
+                        "exceptions_success_count" => field_5 = Some(map.next_value()?),
+                        "exceptions_errors" => field_6 = Some(map.next_value()?),
+                        "action_connectors_success" => field_7 = Some(map.next_value()?),
+                        "action_connectors_success_count" => {
+                            field_8 = Some(map.next_value()?);
+                        }
+                        "action_connectors_errors" => field_9 = Some(map.next_value()?),
+                        "action_connectors_warnings" => {
+                            field_10 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesImportResponse {
+                    success: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("success"))?,
+                    success_count: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("success_count"))?,
+                    rules_count: field_2.unwrap_or_default(),
+                    errors: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("errors"))?,
+                    exceptions_success: field_4.unwrap_or_default(),
+                    exceptions_success_count: field_5.unwrap_or_default(),
+                    exceptions_errors: field_6.unwrap_or_default(),
+                    action_connectors_success: field_7.unwrap_or_default(),
+                    action_connectors_success_count: field_8.unwrap_or_default(),
+                    action_connectors_errors: field_9.unwrap_or_default(),
+                    action_connectors_warnings: field_10.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The saved content of a timeline. Columns, data providers and filters are kept free-form:
+/// their members are many and all optional in the bundle.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SavedTimeline {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
+    #[serde(rename = "timelineType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_type: Option<TimelineType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TimelineStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "dataProviders")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_providers: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "dataViewId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<Option<String>>,
+    /// The time range shown.
+    #[serde(rename = "dateRange")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<Option<SavedTimelineDateRange>>,
+    #[serde(rename = "eventType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "indexNames")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_names: Option<Option<Vec<String>>>,
+    #[serde(rename = "kqlMode")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kql_mode: Option<Option<String>>,
+    #[serde(rename = "kqlQuery")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kql_query: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(rename = "savedQueryId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_query_id: Option<Option<String>>,
+    /// Sort clauses, free-form (one object or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<serde_json::Value>,
+    #[serde(rename = "templateTimelineId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_id: Option<Option<String>>,
+    #[serde(rename = "templateTimelineVersion")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_version: Option<Option<i64>>,
+    /// Creation time in epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<f64>>,
+    #[serde(rename = "createdBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Option<String>>,
+    /// Last change in epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<f64>>,
+    #[serde(rename = "updatedBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SavedTimeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SavedTimeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SavedTimeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SavedTimeline, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<TimelineType>> = None;
+                let mut field_3: Option<Option<TimelineStatus>> = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<SavedTimelineDateRange>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_10: Option<Option<Vec<String>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<serde_json::Value>> = None;
+                let mut field_15: Option<Option<String>> = None;
+                let mut field_16: Option<Option<i64>> = None;
+                let mut field_17: Option<Option<f64>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<f64>> = None;
+                let mut field_20: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "title" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "timelineType" => field_2 = Some(map.next_value()?),
+                        "status" => field_3 = Some(map.next_value()?),
+                        "columns" => field_4 = Some(map.next_value()?),
+                        "dataProviders" => field_5 = Some(map.next_value()?),
+                        "dataViewId" => field_6 = Some(map.next_value()?),
+                        "dateRange" => field_7 = Some(map.next_value()?),
+                        "eventType" => field_8 = Some(map.next_value()?),
+                        "filters" => field_9 = Some(map.next_value()?),
+                        "indexNames" => field_10 = Some(map.next_value()?),
+                        "kqlMode" => field_11 = Some(map.next_value()?),
+                        "kqlQuery" => field_12 = Some(map.next_value()?),
+                        "savedQueryId" => field_13 = Some(map.next_value()?),
+                        "sort" => field_14 = Some(map.next_value()?),
+                        "templateTimelineId" => field_15 = Some(map.next_value()?),
+                        "templateTimelineVersion" => field_16 = Some(map.next_value()?),
+                        "created" => field_17 = Some(map.next_value()?),
+                        "createdBy" => field_18 = Some(map.next_value()?),
+                        "updated" => field_19 = Some(map.next_value()?),
+                        "updatedBy" => field_20 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SavedTimeline {
+                    title: field_0,
+                    description: field_1,
+                    timeline_type: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_default(),
+                    columns: field_4,
+                    data_providers: field_5,
+                    data_view_id: field_6,
+                    date_range: field_7,
+                    event_type: field_8,
+                    filters: field_9,
+                    index_names: field_10,
+                    kql_mode: field_11,
+                    kql_query: field_12,
+                    saved_query_id: field_13,
+                    sort: field_14.unwrap_or_default(),
+                    template_timeline_id: field_15,
+                    template_timeline_version: field_16,
+                    created: field_17,
+                    created_by: field_18,
+                    updated: field_19,
+                    updated_by: field_20,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The time range shown.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SavedTimelineDateRange {
+    /// Start, as ISO 8601 text or epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<SavedTimelineDateRangeStart>,
+    /// End, as ISO 8601 text or epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<SavedTimelineDateRangeEnd>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SavedTimelineDateRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SavedTimelineDateRange object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SavedTimelineDateRange, A::Error> {
+                let mut field_0: Option<Option<SavedTimelineDateRangeStart>> = None;
+                let mut field_1: Option<Option<SavedTimelineDateRangeEnd>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "start" => field_0 = Some(map.next_value()?),
+                        "end" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SavedTimelineDateRange {
+                    start: field_0.unwrap_or_default(),
+                    end: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// End, as ISO 8601 text or epoch milliseconds.
+impl clientgen_runtime::ToParam for SavedTimelineDateRangeEnd {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Number(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum SavedTimelineDateRangeEnd {
+    String(String),
+    Number(f64),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeEnd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Number(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Start, as ISO 8601 text or epoch milliseconds.
+impl clientgen_runtime::ToParam for SavedTimelineDateRangeStart {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Number(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum SavedTimelineDateRangeStart {
+    String(String),
+    Number(f64),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeStart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Number(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Alerts named by identifier.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAlertsStatusByIds {
+    /// The `_id`s of the alerts.
+    pub signal_ids: Vec<String>,
+    pub status: AlertStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<AlertCloseReason>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SetAlertsStatusByIds {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(signal_ids: Vec<String>, status: AlertStatus) -> Self {
+        Self {
+            signal_ids,
+            status,
+            reason: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SetAlertsStatusByIds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SetAlertsStatusByIds object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetAlertsStatusByIds, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<AlertStatus> = None;
+                let mut field_2: Option<Option<AlertCloseReason>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "signal_ids" => field_0 = Some(map.next_value()?),
+                        "status" => field_1 = Some(map.next_value()?),
+                        "reason" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SetAlertsStatusByIds {
+                    signal_ids: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("signal_ids"))?,
+                    status: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    reason: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Alerts selected by an Elasticsearch query.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAlertsStatusByQuery {
+    /// Elasticsearch query DSL selecting the alerts.
+    pub query: serde_json::Map<String, serde_json::Value>,
+    pub status: AlertStatus,
+    /// What to do on version conflicts.
+    ///
+    /// Default when absent: `"abort"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<SetAlertsStatusByQueryConflicts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<AlertCloseReason>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SetAlertsStatusByQuery {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        query: serde_json::Map<String, serde_json::Value>,
+        status: AlertStatus,
+    ) -> Self {
+        Self {
+            query,
+            status,
+            conflicts: None,
+            reason: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SetAlertsStatusByQuery;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SetAlertsStatusByQuery object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetAlertsStatusByQuery, A::Error> {
+                let mut field_0: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_1: Option<AlertStatus> = None;
+                let mut field_2: Option<Option<SetAlertsStatusByQueryConflicts>> = None;
+                let mut field_3: Option<Option<AlertCloseReason>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "query" => field_0 = Some(map.next_value()?),
+                        "status" => field_1 = Some(map.next_value()?),
+                        "conflicts" => field_2 = Some(map.next_value()?),
+                        "reason" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SetAlertsStatusByQuery {
+                    query: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("query"))?,
+                    status: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    conflicts: field_2.unwrap_or_default(),
+                    reason: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What to do on version conflicts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SetAlertsStatusByQueryConflicts {
+    /// Wire value: `abort`.
+    Abort,
+    /// Wire value: `proceed`.
+    Proceed,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SetAlertsStatusByQueryConflicts {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Abort => "abort",
+            Self::Proceed => "proceed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SetAlertsStatusByQueryConflicts {
+    fn from(value: &str) -> Self {
+        match value {
+            "abort" => Self::Abort,
+            "proceed" => Self::Proceed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SetAlertsStatusByQueryConflicts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SetAlertsStatusByQueryConflicts {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SetAlertsStatusByQueryConflicts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQueryConflicts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The alerts, by identifier or by query, and their new status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum SetAlertsStatusRequest {
+    SetAlertsStatusByIds(SetAlertsStatusByIds),
+    SetAlertsStatusByQuery(SetAlertsStatusByQuery),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SetAlertsStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::SetAlertsStatusByIds(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::SetAlertsStatusByQuery(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The security solution's own error body (`SiemErrorResponse` in the bundles).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SiemError {
+    /// The HTTP status code.
+    pub status_code: i64,
+    /// What went wrong.
+    pub message: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SiemError {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(status_code: i64, message: String) -> Self {
+        Self {
+            status_code,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SiemError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SiemError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SiemError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SiemError, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "status_code" => field_0 = Some(map.next_value()?),
+                        "message" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SiemError {
+                    status_code: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("status_code"))?,
+                    message: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Sort direction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SortOrder {
+    /// Wire value: `asc`.
+    Asc,
+    /// Wire value: `desc`.
+    Desc,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SortOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SortOrder {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One MITRE ATT&CK mapping of a rule.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ThreatMapping {
+    /// The framework, usually `MITRE ATT&CK`.
+    pub framework: String,
+    pub tactic: ThreatReference,
+    /// Techniques of the tactic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub technique: Option<Vec<ThreatTechnique>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ThreatMapping {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(framework: String, tactic: ThreatReference) -> Self {
+        Self {
+            framework,
+            tactic,
+            technique: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThreatMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ThreatMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ThreatMapping object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThreatMapping, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<ThreatReference> = None;
+                let mut field_2: Option<Option<Vec<ThreatTechnique>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "framework" => field_0 = Some(map.next_value()?),
+                        "tactic" => field_1 = Some(map.next_value()?),
+                        "technique" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ThreatMapping {
+                    framework: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("framework"))?,
+                    tactic: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("tactic"))?,
+                    technique: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A MITRE ATT&CK tactic or sub-technique.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ThreatReference {
+    /// The ATT&CK identifier.
+    pub id: String,
+    /// The ATT&CK name.
+    pub name: String,
+    /// The ATT&CK page.
+    pub reference: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ThreatReference {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, name: String, reference: String) -> Self {
+        Self {
+            id,
+            name,
+            reference,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThreatReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ThreatReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ThreatReference object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThreatReference, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "reference" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ThreatReference {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    reference: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("reference"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A MITRE ATT&CK technique and its sub-techniques.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ThreatTechnique {
+    /// The ATT&CK identifier.
+    pub id: String,
+    /// The ATT&CK name.
+    pub name: String,
+    /// The ATT&CK page.
+    pub reference: String,
+    /// Sub-techniques.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtechnique: Option<Vec<ThreatReference>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ThreatTechnique {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String, name: String, reference: String) -> Self {
+        Self {
+            id,
+            name,
+            reference,
+            subtechnique: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThreatTechnique {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ThreatTechnique;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ThreatTechnique object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThreatTechnique, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<Vec<ThreatReference>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "reference" => field_2 = Some(map.next_value()?),
+                        "subtechnique" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ThreatTechnique {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    reference: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("reference"))?,
+                    subtechnique: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new timeline or timeline template.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimelineCreate {
+    pub timeline: SavedTimeline,
+    /// Identifier of an existing draft to save.
+    #[serde(rename = "timelineId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Option<String>>,
+    #[serde(rename = "templateTimelineId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_id: Option<Option<String>>,
+    #[serde(rename = "templateTimelineVersion")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_version: Option<Option<i64>>,
+    #[serde(rename = "timelineType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_type: Option<TimelineType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TimelineStatus>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TimelineCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline: SavedTimeline) -> Self {
+        Self {
+            timeline,
+            timeline_id: None,
+            version: None,
+            template_timeline_id: None,
+            template_timeline_version: None,
+            timeline_type: None,
+            status: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineCreate, A::Error> {
+                let mut field_0: Option<SavedTimeline> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<TimelineType>> = None;
+                let mut field_6: Option<Option<TimelineStatus>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timeline" => field_0 = Some(map.next_value()?),
+                        "timelineId" => field_1 = Some(map.next_value()?),
+                        "version" => field_2 = Some(map.next_value()?),
+                        "templateTimelineId" => field_3 = Some(map.next_value()?),
+                        "templateTimelineVersion" => field_4 = Some(map.next_value()?),
+                        "timelineType" => field_5 = Some(map.next_value()?),
+                        "status" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineCreate {
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    timeline_id: field_1,
+                    version: field_2,
+                    template_timeline_id: field_3,
+                    template_timeline_version: field_4,
+                    timeline_type: field_5.unwrap_or_default(),
+                    status: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The error body of the timeline create and update routes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimelineError {
+    /// What went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The HTTP status code.
+    #[serde(rename = "statusCode")]
+    pub status_code: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TimelineError {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(status_code: i64) -> Self {
+        Self {
+            body: None,
+            status_code,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineError, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "body" => field_0 = Some(map.next_value()?),
+                        "statusCode" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineError {
+                    body: field_0.unwrap_or_default(),
+                    status_code: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("statusCode"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Changes to a saved timeline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimelinePatch {
+    /// The timeline to change.
+    #[serde(rename = "timelineId")]
+    pub timeline_id: String,
+    /// Its current version.
+    pub version: String,
+    pub timeline: SavedTimeline,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TimelinePatch {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline_id: String, version: String, timeline: SavedTimeline) -> Self {
+        Self {
+            timeline_id,
+            version,
+            timeline,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelinePatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelinePatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelinePatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelinePatch, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<SavedTimeline> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timelineId" => field_0 = Some(map.next_value()?),
+                        "version" => field_1 = Some(map.next_value()?),
+                        "timeline" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelinePatch {
+                    timeline_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timelineId"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    timeline: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A saved timeline with its identifier, version, notes and pinned events.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimelineResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
+    #[serde(rename = "timelineType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_type: Option<TimelineType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TimelineStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "dataProviders")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_providers: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "dataViewId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<Option<String>>,
+    /// The time range shown.
+    #[serde(rename = "dateRange")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<Option<TimelineResponseDateRange>>,
+    #[serde(rename = "eventType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "indexNames")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_names: Option<Option<Vec<String>>>,
+    #[serde(rename = "kqlMode")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kql_mode: Option<Option<String>>,
+    #[serde(rename = "kqlQuery")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kql_query: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(rename = "savedQueryId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_query_id: Option<Option<String>>,
+    /// Sort clauses, free-form (one object or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<serde_json::Value>,
+    #[serde(rename = "templateTimelineId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_id: Option<Option<String>>,
+    #[serde(rename = "templateTimelineVersion")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_version: Option<Option<i64>>,
+    /// Creation time in epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<f64>>,
+    #[serde(rename = "createdBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Option<String>>,
+    /// Last change in epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<f64>>,
+    #[serde(rename = "updatedBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// The timeline identifier.
+    #[serde(rename = "savedObjectId")]
+    pub saved_object_id: String,
+    /// Saved object version, sent back by `patch_timeline`.
+    pub version: String,
+    #[serde(rename = "noteIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_ids: Option<Option<Vec<String>>>,
+    #[serde(rename = "pinnedEventIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_event_ids: Option<Option<Vec<String>>>,
+    /// Notes, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    #[serde(rename = "pinnedEventsSaveObject")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_events_save_object: Option<
+        Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    >,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TimelineResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(saved_object_id: String, version: String) -> Self {
+        Self {
+            title: None,
+            description: None,
+            timeline_type: None,
+            status: None,
+            columns: None,
+            data_providers: None,
+            data_view_id: None,
+            date_range: None,
+            event_type: None,
+            filters: None,
+            index_names: None,
+            kql_mode: None,
+            kql_query: None,
+            saved_query_id: None,
+            sort: None,
+            template_timeline_id: None,
+            template_timeline_version: None,
+            created: None,
+            created_by: None,
+            updated: None,
+            updated_by: None,
+            saved_object_id,
+            version,
+            note_ids: None,
+            pinned_event_ids: None,
+            notes: None,
+            pinned_events_save_object: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineResponse, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<TimelineType>> = None;
+                let mut field_3: Option<Option<TimelineStatus>> = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<TimelineResponseDateRange>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_10: Option<Option<Vec<String>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<serde_json::Value>> = None;
+                let mut field_15: Option<Option<String>> = None;
+                let mut field_16: Option<Option<i64>> = None;
+                let mut field_17: Option<Option<f64>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<f64>> = None;
+                let mut field_20: Option<Option<String>> = None;
+                let mut field_21: Option<String> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<Vec<String>>> = None;
+                let mut field_25: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_26: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "title" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "timelineType" => field_2 = Some(map.next_value()?),
+                        "status" => field_3 = Some(map.next_value()?),
+                        "columns" => field_4 = Some(map.next_value()?),
+                        "dataProviders" => field_5 = Some(map.next_value()?),
+                        "dataViewId" => field_6 = Some(map.next_value()?),
+                        "dateRange" => field_7 = Some(map.next_value()?),
+                        "eventType" => field_8 = Some(map.next_value()?),
+                        "filters" => field_9 = Some(map.next_value()?),
+                        "indexNames" => field_10 = Some(map.next_value()?),
+                        "kqlMode" => field_11 = Some(map.next_value()?),
+                        "kqlQuery" => field_12 = Some(map.next_value()?),
+                        "savedQueryId" => field_13 = Some(map.next_value()?),
+                        "sort" => field_14 = Some(map.next_value()?),
+                        "templateTimelineId" => field_15 = Some(map.next_value()?),
+                        "templateTimelineVersion" => field_16 = Some(map.next_value()?),
+                        "created" => field_17 = Some(map.next_value()?),
+                        "createdBy" => field_18 = Some(map.next_value()?),
+                        "updated" => field_19 = Some(map.next_value()?),
+                        "updatedBy" => field_20 = Some(map.next_value()?),
+                        "savedObjectId" => field_21 = Some(map.next_value()?),
+                        "version" => field_22 = Some(map.next_value()?),
+                        "noteIds" => field_23 = Some(map.next_value()?),
+                        "pinnedEventIds" => field_24 = Some(map.next_value()?),
+                        "notes" => field_25 = Some(map.next_value()?),
+                        "pinnedEventsSaveObject" => field_26 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineResponse {
+                    title: field_0,
+                    description: field_1,
+                    timeline_type: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_default(),
+                    columns: field_4,
+                    data_providers: field_5,
+                    data_view_id: field_6,
+                    date_range: field_7,
+                    event_type: field_8,
+                    filters: field_9,
+                    index_names: field_10,
+                    kql_mode: field_11,
+                    kql_query: field_12,
+                    saved_query_id: field_13,
+                    sort: field_14.unwrap_or_default(),
+                    template_timeline_id: field_15,
+                    template_timeline_version: field_16,
+                    created: field_17,
+                    created_by: field_18,
+                    updated: field_19,
+                    updated_by: field_20,
+                    saved_object_id: field_21
+                        .ok_or_else(|| clientgen_runtime::de::missing("savedObjectId"))?,
+                    version: field_22
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    note_ids: field_23,
+                    pinned_event_ids: field_24,
+                    notes: field_25,
+                    pinned_events_save_object: field_26,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The time range shown.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimelineResponseDateRange {
+    /// Start, as ISO 8601 text or epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<TimelineResponseDateRangeStart>,
+    /// End, as ISO 8601 text or epoch milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<TimelineResponseDateRangeEnd>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TimelineResponseDateRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineResponseDateRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineResponseDateRange object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineResponseDateRange, A::Error> {
+                let mut field_0: Option<Option<TimelineResponseDateRangeStart>> = None;
+                let mut field_1: Option<Option<TimelineResponseDateRangeEnd>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "start" => field_0 = Some(map.next_value()?),
+                        "end" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineResponseDateRange {
+                    start: field_0.unwrap_or_default(),
+                    end: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// End, as ISO 8601 text or epoch milliseconds.
+impl clientgen_runtime::ToParam for TimelineResponseDateRangeEnd {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Number(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum TimelineResponseDateRangeEnd {
+    String(String),
+    Number(f64),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TimelineResponseDateRangeEnd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Number(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Start, as ISO 8601 text or epoch milliseconds.
+impl clientgen_runtime::ToParam for TimelineResponseDateRangeStart {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Number(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum TimelineResponseDateRangeStart {
+    String(String),
+    Number(f64),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TimelineResponseDateRangeStart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Number(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// A member timelines can be sorted by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimelineSortField {
+    /// Wire value: `title`.
+    Title,
+    /// Wire value: `description`.
+    Description,
+    /// Wire value: `updated`.
+    Updated,
+    /// Wire value: `created`.
+    Created,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl TimelineSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Title => "title",
+            Self::Description => "description",
+            Self::Updated => "updated",
+            Self::Created => "created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TimelineSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "title" => Self::Title,
+            "description" => Self::Description,
+            "updated" => Self::Updated,
+            "created" => Self::Created,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TimelineSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for TimelineSortField {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for TimelineSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The state of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimelineStatus {
+    /// Wire value: `active`.
+    Active,
+    /// Wire value: `draft`.
+    Draft,
+    /// Wire value: `immutable`.
+    Immutable,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl TimelineStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Draft => "draft",
+            Self::Immutable => "immutable",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TimelineStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "draft" => Self::Draft,
+            "immutable" => Self::Immutable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TimelineStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for TimelineStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for TimelineStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// A timeline (`default`) or a timeline template (`template`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimelineType {
+    /// Wire value: `default`.
+    Default,
+    /// Wire value: `template`.
+    Template,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl TimelineType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Template => "template",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TimelineType {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "template" => Self::Template,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TimelineType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for TimelineType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for TimelineType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The timelines to delete.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimelinesDelete {
+    #[serde(rename = "savedObjectIds")]
+    pub saved_object_ids: Vec<String>,
+    /// Saved searches to delete with them.
+    #[serde(rename = "searchIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_ids: Option<Vec<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TimelinesDelete {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(saved_object_ids: Vec<String>) -> Self {
+        Self {
+            saved_object_ids,
+            search_ids: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelinesDelete {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelinesDelete;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelinesDelete object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelinesDelete, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Option<Vec<String>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "savedObjectIds" => field_0 = Some(map.next_value()?),
+                        "searchIds" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelinesDelete {
+                    saved_object_ids: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "savedObjectIds",
+                        ))?,
+                    search_ids: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The timelines to export.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimelinesExportRequest {
+    /// Timeline identifiers; null exports every timeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Option<Vec<String>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelinesExportRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelinesExportRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelinesExportRequest, A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "ids" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelinesExportRequest {
+                    ids: field_0,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The multipart form of a timelines import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimelinesImportForm {
+    /// The NDJSON file, one timeline per line, as `export_timelines` writes it.
+    pub file: clientgen_runtime::FilePart,
+    /// Whether the imported timelines are immutable (`true` or `false`).
+    #[serde(rename = "isImmutable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_immutable: Option<TimelinesImportFormIsImmutable>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TimelinesImportForm {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(file: clientgen_runtime::FilePart) -> Self {
+        Self {
+            file,
+            is_immutable: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelinesImportForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelinesImportForm object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelinesImportForm, A::Error> {
+                let mut field_0: Option<clientgen_runtime::FilePart> = None;
+                let mut field_1: Option<Option<TimelinesImportFormIsImmutable>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "file" => field_0 = Some(map.next_value()?),
+                        "isImmutable" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelinesImportForm {
+                    file: field_0.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
+                    is_immutable: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Whether the imported timelines are immutable (`true` or `false`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimelinesImportFormIsImmutable {
+    /// Wire value: `true`.
+    True,
+    /// Wire value: `false`.
+    False,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl TimelinesImportFormIsImmutable {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TimelinesImportFormIsImmutable {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TimelinesImportFormIsImmutable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for TimelinesImportFormIsImmutable {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for TimelinesImportFormIsImmutable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelinesImportFormIsImmutable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Elasticsearch's update-by-query summary.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct UpdateByQueryResponse {
+    /// Milliseconds the update took.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took: Option<i64>,
+    /// Whether the update timed out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timed_out: Option<bool>,
+    /// Number of alerts matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Number of alerts updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batches: Option<i64>,
+    /// Number of alerts skipped because they changed meanwhile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_conflicts: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noops: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retries: Option<UpdateByQueryResponseRetries>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttled_millis: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttled_until_millis: Option<i64>,
+    /// Per-alert failures, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UpdateByQueryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateByQueryResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateByQueryResponse, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<i64>> = None;
+                let mut field_8: Option<Option<UpdateByQueryResponseRetries>> = None;
+                let mut field_9: Option<Option<i64>> = None;
+                let mut field_10: Option<Option<f64>> = None;
+                let mut field_11: Option<Option<i64>> = None;
+                let mut field_12: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "took" => field_0 = Some(map.next_value()?),
+                        "timed_out" => field_1 = Some(map.next_value()?),
+                        "total" => field_2 = Some(map.next_value()?),
+                        "updated" => field_3 = Some(map.next_value()?),
+                        "deleted" => field_4 = Some(map.next_value()?),
+                        "batches" => field_5 = Some(map.next_value()?),
+                        "version_conflicts" => field_6 = Some(map.next_value()?),
+                        "noops" => field_7 = Some(map.next_value()?),
+                        "retries" => field_8 = Some(map.next_value()?),
+                        "throttled_millis" => field_9 = Some(map.next_value()?),
+                        "requests_per_second" => field_10 = Some(map.next_value()?),
+                        "throttled_until_millis" => field_11 = Some(map.next_value()?),
+                        "failures" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UpdateByQueryResponse {
+                    took: field_0.unwrap_or_default(),
+                    timed_out: field_1.unwrap_or_default(),
+                    total: field_2.unwrap_or_default(),
+                    updated: field_3.unwrap_or_default(),
+                    deleted: field_4.unwrap_or_default(),
+                    batches: field_5.unwrap_or_default(),
+                    version_conflicts: field_6.unwrap_or_default(),
+                    noops: field_7.unwrap_or_default(),
+                    retries: field_8.unwrap_or_default(),
+                    throttled_millis: field_9.unwrap_or_default(),
+                    requests_per_second: field_10.unwrap_or_default(),
+                    throttled_until_millis: field_11.unwrap_or_default(),
+                    failures: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct UpdateByQueryResponseRetries {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UpdateByQueryResponseRetries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateByQueryResponseRetries object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateByQueryResponseRetries, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "bulk" => field_0 = Some(map.next_value()?),
+                        "search" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UpdateByQueryResponseRetries {
+                    bulk: field_0.unwrap_or_default(),
+                    search: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}

@@ -252,7 +252,12 @@ impl TransportBuilder {
     pub fn build(self) -> Result<Transport, Error> {
         let mut base_url = parse_base_url(&self.base_url)?;
         if !self.path_prefix.is_empty() {
-            let path = format!("{}/{}", base_url.path(), self.path_prefix.trim_matches('/'));
+            // A base URL without a path has the path `/`: join without doubling the slash.
+            let path = format!(
+                "{}/{}",
+                base_url.path().trim_end_matches('/'),
+                self.path_prefix.trim_matches('/')
+            );
             base_url.set_path(path.trim_end_matches('/'));
         }
         let mut auth = self.auth?;
@@ -349,6 +354,22 @@ mod tests {
     fn base_url_keeps_its_prefix_without_trailing_slash() {
         let url = parse_base_url("https://api.example.com/api/v1/").expect("valid");
         assert_eq!(url.path(), "/api/v1");
+    }
+
+    #[test]
+    fn a_path_prefix_joins_with_one_slash_whatever_the_base_path() {
+        for (base, expected) in [
+            ("http://localhost:5601", "/s/soc"),
+            ("http://localhost:5601/", "/s/soc"),
+            ("http://localhost:5601/kibana", "/kibana/s/soc"),
+            ("http://localhost:5601/kibana/", "/kibana/s/soc"),
+        ] {
+            let transport = Transport::builder(base)
+                .path_prefix("/s/soc")
+                .build()
+                .expect("valid");
+            assert_eq!(transport.base_url().path(), expected, "base {base}");
+        }
     }
 
     #[test]
