@@ -282,7 +282,7 @@ fn api_client_json(secret: bool) -> Value {
 async fn the_token_is_fetched_once_with_basic_auth_and_reused_as_bearer() {
     let api = setup().await;
     Mock::given(method("GET"))
-        .and(path("/connect/info"))
+        .and(path("/connect/info/"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"version": "2.4.110"})))
         .expect(2)
@@ -387,7 +387,7 @@ async fn get_info_targets_a_subgrid_and_decodes_the_license() {
     let api = setup().await;
     api.expect(
         "GET",
-        "/connect/info",
+        "/connect/info/",
         200,
         json!({
             "version": "2.4.110",
@@ -414,7 +414,7 @@ async fn get_info_targets_a_subgrid_and_decodes_the_license() {
     assert_call(
         &request,
         "GET",
-        "/connect/info",
+        "/connect/info/",
         Some("gridId=subgrid-east"),
     );
     no_body(&request);
@@ -442,7 +442,7 @@ async fn search_events_sends_every_criterion_and_decodes_one_object() {
     let api = setup().await;
     api.expect(
         "GET",
-        "/connect/events",
+        "/connect/events/",
         200,
         json!({
             "createTime": "2024-12-04T20:09:31.123Z",
@@ -492,7 +492,7 @@ async fn search_events_sends_every_criterion_and_decodes_one_object() {
         ]
     );
     assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(request.url.path(), "/connect/events");
+    assert_eq!(request.url.path(), "/connect/events/");
     assert_eq!(results.total_events, Some(1542));
     let events = results.events.expect("events");
     assert_eq!(events[0].id.as_deref(), Some("Xk2sjZMBvKeAEj9aJ1qQ"));
@@ -563,7 +563,7 @@ async fn acknowledge_events_posts_the_criteria() {
 #[tokio::test]
 async fn create_case_posts_the_case_and_decodes_it() {
     let api = setup().await;
-    api.expect("POST", "/connect/case", 200, case_json()).await;
+    api.expect("POST", "/connect/case/", 200, case_json()).await;
     let body = Case {
         title: Some("Suspicious MySQL scanning".into()),
         description: Some("Repeated inbound connections to port 3306.".into()),
@@ -578,7 +578,7 @@ async fn create_case_posts_the_case_and_decodes_it() {
         .await
         .expect("created");
     let request = api.request().await;
-    assert_call(&request, "POST", "/connect/case", None);
+    assert_call(&request, "POST", "/connect/case/", None);
     assert_eq!(
         json_body(&request),
         json!({
@@ -603,7 +603,7 @@ async fn update_case_puts_the_case_with_its_id() {
     let api = setup().await;
     let mut closed = case_json();
     closed["status"] = json!("closed");
-    api.expect("PUT", "/connect/case", 200, closed).await;
+    api.expect("PUT", "/connect/case/", 200, closed).await;
     let body = Case {
         id: Some(CASE_ID.into()),
         title: Some("Suspicious MySQL scanning".into()),
@@ -622,7 +622,7 @@ async fn update_case_puts_the_case_with_its_id() {
     assert_call(
         &request,
         "PUT",
-        "/connect/case",
+        "/connect/case/",
         Some("gridId=subgrid-east"),
     );
     assert_eq!(
@@ -687,7 +687,7 @@ async fn a_generic_plain_text_500_keeps_its_body() {
     let api = setup().await;
     api.respond(
         "GET",
-        "/connect/grid",
+        "/connect/grid/",
         ResponseTemplate::new(500)
             .insert_header("content-type", "text/plain")
             .set_body_string("The request could not be processed. Contact a server admin for assistance with reviewing error details in SOC logs."),
@@ -1131,7 +1131,7 @@ fn custom_detection_json() -> Value {
 async fn create_detection_accepts_200_and_205() {
     for status in [200, 205] {
         let api = setup().await;
-        api.expect("POST", "/connect/detection", status, detection_json())
+        api.expect("POST", "/connect/detection/", status, detection_json())
             .await;
         let detection = api
             .client
@@ -1139,7 +1139,7 @@ async fn create_detection_accepts_200_and_205() {
             .await
             .expect("created");
         let request = api.request().await;
-        assert_call(&request, "POST", "/connect/detection", None);
+        assert_call(&request, "POST", "/connect/detection/", None);
         assert_eq!(json_body(&request), custom_detection_json());
         assert_eq!(detection.public_id.as_deref(), Some("2038279"));
         assert_eq!(detection.engine, Some(DetectionEngine::Suricata));
@@ -1151,7 +1151,7 @@ async fn create_detection_conflict_is_a_status_error() {
     let api = setup().await;
     api.respond(
         "POST",
-        "/connect/detection",
+        "/connect/detection/",
         ResponseTemplate::new(409)
             .insert_header("content-type", "text/plain")
             .set_body_string("publicIdConflictErr"),
@@ -1175,7 +1175,7 @@ async fn update_detection_accepts_200_205_and_206() {
         let api = setup().await;
         let mut disabled = detection_json();
         disabled["isEnabled"] = json!(false);
-        api.expect("PUT", "/connect/detection", status, disabled)
+        api.expect("PUT", "/connect/detection/", status, disabled)
             .await;
         let mut body = custom_detection();
         body.id = Some(DETECTION_ID.into());
@@ -1185,7 +1185,7 @@ async fn update_detection_accepts_200_205_and_206() {
             .await
             .expect("updated");
         let request = api.request().await;
-        assert_call(&request, "PUT", "/connect/detection", None);
+        assert_call(&request, "PUT", "/connect/detection/", None);
         let mut expected = custom_detection_json();
         expected["id"] = json!(DETECTION_ID);
         assert_eq!(json_body(&request), expected);
@@ -1639,7 +1639,7 @@ async fn list_grid_nodes_decodes_mixed_numbers() {
     let api = setup().await;
     api.expect(
         "GET",
-        "/connect/grid",
+        "/connect/grid/",
         200,
         json!([{
             "id": "manager_standalone",
@@ -1666,7 +1666,7 @@ async fn list_grid_nodes_decodes_mixed_numbers() {
     assert_call(
         &request,
         "GET",
-        "/connect/grid",
+        "/connect/grid/",
         Some("gridId=subgrid-east"),
     );
     let node = &nodes[0];
@@ -1683,7 +1683,7 @@ async fn list_grid_members_decodes_statuses() {
     let api = setup().await;
     api.expect(
         "GET",
-        "/connect/gridmembers",
+        "/connect/gridmembers/",
         200,
         json!([
             {"id": "sensor01_sensor", "name": "sensor01", "role": "sensor", "status": "pending", "fingerprint": "a1:b2"},
@@ -1697,7 +1697,7 @@ async fn list_grid_members_decodes_statuses() {
         .await
         .expect("members");
     let request = api.request().await;
-    assert_call(&request, "GET", "/connect/gridmembers", None);
+    assert_call(&request, "GET", "/connect/gridmembers/", None);
     assert_eq!(members[0].status, Some(GridMemberStatus::Pending));
     assert_eq!(
         members[1].status,
@@ -1791,14 +1791,14 @@ async fn create_job_answers_201() {
     let api = setup().await;
     let mut pending = job_json();
     pending["status"] = json!(0);
-    api.expect("POST", "/connect/job", 201, pending).await;
+    api.expect("POST", "/connect/job/", 201, pending).await;
     let job = api
         .client
         .create_job(&Default::default(), &pcap_job())
         .await
         .expect("job");
     let request = api.request().await;
-    assert_call(&request, "POST", "/connect/job", None);
+    assert_call(&request, "POST", "/connect/job/", None);
     assert_eq!(
         json_body(&request),
         json!({
@@ -1818,7 +1818,7 @@ async fn create_job_answers_201() {
 #[tokio::test]
 async fn update_job_puts_the_job() {
     let api = setup().await;
-    api.expect("PUT", "/connect/job", 200, job_json()).await;
+    api.expect("PUT", "/connect/job/", 200, job_json()).await;
     let mut body = pcap_job();
     body.id = Some(1001);
     let job = api
@@ -1827,7 +1827,7 @@ async fn update_job_puts_the_job() {
         .await
         .expect("job");
     let request = api.request().await;
-    assert_call(&request, "PUT", "/connect/job", None);
+    assert_call(&request, "PUT", "/connect/job/", None);
     assert_eq!(json_body(&request)["id"], 1001);
     assert_eq!(job.status, Some(JobStatus::Completed));
 }
@@ -1873,7 +1873,7 @@ async fn delete_job_returns_the_deleted_job() {
 #[tokio::test]
 async fn list_jobs_sends_the_bracketed_filter() {
     let api = setup().await;
-    api.expect("GET", "/connect/jobs", 200, json!([job_json()]))
+    api.expect("GET", "/connect/jobs/", 200, json!([job_json()]))
         .await;
     let params = ListJobsParams {
         kind: Some("analyze".into()),
@@ -1882,7 +1882,7 @@ async fn list_jobs_sends_the_bracketed_filter() {
     };
     let jobs = api.client.list_jobs(&params).await.expect("jobs");
     let request = api.request().await;
-    assert_eq!(request.url.path(), "/connect/jobs");
+    assert_eq!(request.url.path(), "/connect/jobs/");
     let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
     assert_eq!(
         query,
@@ -2232,7 +2232,7 @@ async fn list_api_clients() {
     let api = setup().await;
     api.expect(
         "GET",
-        "/connect/clients",
+        "/connect/clients/",
         200,
         json!([api_client_json(false)]),
     )
@@ -2243,7 +2243,7 @@ async fn list_api_clients() {
         .await
         .expect("clients");
     let request = api.request().await;
-    assert_call(&request, "GET", "/connect/clients", None);
+    assert_call(&request, "GET", "/connect/clients/", None);
     assert_eq!(clients[0].id.as_deref(), Some(CLIENT_ID));
     assert_eq!(clients[0].secret, None);
 }
@@ -2251,7 +2251,7 @@ async fn list_api_clients() {
 #[tokio::test]
 async fn create_api_client_returns_the_secret_once() {
     let api = setup().await;
-    api.expect("POST", "/connect/clients", 200, api_client_json(true))
+    api.expect("POST", "/connect/clients/", 200, api_client_json(true))
         .await;
     let body = ApiClient {
         id: Some(CLIENT_ID.into()),
@@ -2265,7 +2265,7 @@ async fn create_api_client_returns_the_secret_once() {
         .await
         .expect("client");
     let request = api.request().await;
-    assert_call(&request, "POST", "/connect/clients", None);
+    assert_call(&request, "POST", "/connect/clients/", None);
     assert_eq!(
         json_body(&request),
         json!({"id": CLIENT_ID, "name": "My new client", "note": "SOAR integration"})

@@ -192,7 +192,7 @@ impl Client {
     /// the known subgrids and the time zones the server accepts. Any authenticated client may call
     /// it.
     ///
-    /// `GET /connect/info` (operation `get_info`).
+    /// `GET /connect/info/` (operation `get_info`).
     pub async fn get_info(
         &self,
         params: &crate::operations::GetInfoParams,
@@ -202,7 +202,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_info",
-                "/connect/info",
+                "/connect/info/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
@@ -221,7 +221,7 @@ impl Client {
     ///
     /// All six query parameters are required by the handler.
     ///
-    /// `GET /connect/events` (operation `search_events`).
+    /// `GET /connect/events/` (operation `search_events`).
     pub async fn search_events(
         &self,
         params: &crate::operations::SearchEventsParams,
@@ -231,7 +231,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "search_events",
-                "/connect/events",
+                "/connect/events/",
             )
             .query("query", &params.query)
             .query("range", &params.range)
@@ -279,7 +279,7 @@ impl Client {
     /// Replaces the case whose `id` is given in the body with the given object. Needs
     /// `cases/write`.
     ///
-    /// `PUT /connect/case` (operation `update_case`).
+    /// `PUT /connect/case/` (operation `update_case`).
     pub async fn update_case(
         &self,
         params: &crate::operations::UpdateCaseParams,
@@ -290,7 +290,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_case",
-                "/connect/case",
+                "/connect/case/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
@@ -306,7 +306,7 @@ impl Client {
     /// Creates a case from the given object; the server generates its id and audit fields.
     /// Needs `cases/write`.
     ///
-    /// `POST /connect/case` (operation `create_case`).
+    /// `POST /connect/case/` (operation `create_case`).
     pub async fn create_case(
         &self,
         params: &crate::operations::CreateCaseParams,
@@ -317,7 +317,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case",
-                "/connect/case",
+                "/connect/case/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
@@ -744,7 +744,7 @@ impl Client {
     /// the enabled state, and 206 when the detection had to be disabled to complete the engine
     /// sync. Needs `detections/write`.
     ///
-    /// `PUT /connect/detection` (operation `update_detection`).
+    /// `PUT /connect/detection/` (operation `update_detection`).
     pub async fn update_detection(
         &self,
         params: &crate::operations::UpdateDetectionParams,
@@ -755,7 +755,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_detection",
-                "/connect/detection",
+                "/connect/detection/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
@@ -773,7 +773,7 @@ impl Client {
     /// content is validated. Community detections cannot be created here. Answers 205 instead of
     /// 200 when an engine filter changed the requested enabled state. Needs `detections/write`.
     ///
-    /// `POST /connect/detection` (operation `create_detection`).
+    /// `POST /connect/detection/` (operation `create_detection`).
     pub async fn create_detection(
         &self,
         params: &crate::operations::CreateDetectionParams,
@@ -784,7 +784,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_detection",
-                "/connect/detection",
+                "/connect/detection/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
@@ -1209,7 +1209,7 @@ impl Client {
     ///
     /// Returns every node of the grid with its health figures. Needs `nodes/read`.
     ///
-    /// `GET /connect/grid` (operation `list_grid_nodes`).
+    /// `GET /connect/grid/` (operation `list_grid_nodes`).
     pub async fn list_grid_nodes(
         &self,
         params: &crate::operations::ListGridNodesParams,
@@ -1219,7 +1219,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_grid_nodes",
-                "/connect/grid",
+                "/connect/grid/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
@@ -1234,7 +1234,7 @@ impl Client {
     /// Returns the Salt minions that asked to join the grid, were accepted or were rejected.
     /// Needs `grid/read`.
     ///
-    /// `GET /connect/gridmembers` (operation `list_grid_members`).
+    /// `GET /connect/gridmembers/` (operation `list_grid_members`).
     pub async fn list_grid_members(
         &self,
         params: &crate::operations::ListGridMembersParams,
@@ -1244,7 +1244,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_grid_members",
-                "/connect/gridmembers",
+                "/connect/gridmembers/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
@@ -1319,7 +1319,7 @@ impl Client {
     ///
     /// Replaces the job whose `id` is given in the body. Needs `jobs/write`.
     ///
-    /// `PUT /connect/job` (operation `update_job`).
+    /// `PUT /connect/job/` (operation `update_job`).
     pub async fn update_job(
         &self,
         params: &crate::operations::UpdateJobParams,
@@ -1330,7 +1330,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_job",
-                "/connect/job",
+                "/connect/job/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
@@ -1346,7 +1346,7 @@ impl Client {
     /// Asks a sensor to carve the packets matching the filter into a PCAP. The job starts as
     /// pending (status 0) and is picked up by the node named in `nodeId`. Needs `jobs/write`.
     ///
-    /// `POST /connect/job` (operation `create_job`).
+    /// `POST /connect/job/` (operation `create_job`).
     pub async fn create_job(
         &self,
         params: &crate::operations::CreateJobParams,
@@ -1357,7 +1357,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_job",
-                "/connect/job",
+                "/connect/job/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
@@ -1425,7 +1425,7 @@ impl Client {
     /// Returns the jobs, optionally only those of one kind or those created for one case
     /// artifact. Needs `jobs/read`.
     ///
-    /// `GET /connect/jobs` (operation `list_jobs`).
+    /// `GET /connect/jobs/` (operation `list_jobs`).
     pub async fn list_jobs(
         &self,
         params: &crate::operations::ListJobsParams,
@@ -1435,7 +1435,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_jobs",
-                "/connect/jobs",
+                "/connect/jobs/",
             )
             .query_opt("kind", params.kind.as_ref())
             .query_opt(
@@ -1803,7 +1803,7 @@ impl Client {
     ///
     /// Returns every API client, without secrets. Needs `clients/read`.
     ///
-    /// `GET /connect/clients` (operation `list_api_clients`).
+    /// `GET /connect/clients/` (operation `list_api_clients`).
     pub async fn list_api_clients(
         &self,
         params: &crate::operations::ListApiClientsParams,
@@ -1813,7 +1813,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_api_clients",
-                "/connect/clients",
+                "/connect/clients/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
@@ -1828,7 +1828,7 @@ impl Client {
     /// Creates an API client. The answer is the only time its `secret` is shown. Needs
     /// `clients/write`.
     ///
-    /// `POST /connect/clients` (operation `create_api_client`).
+    /// `POST /connect/clients/` (operation `create_api_client`).
     pub async fn create_api_client(
         &self,
         params: &crate::operations::CreateApiClientParams,
@@ -1839,7 +1839,7 @@ impl Client {
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_api_client",
-                "/connect/clients",
+                "/connect/clients/",
             )
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
