@@ -119,6 +119,15 @@ impl Prism {
         }
     }
 
+    /// Checks that Prism logged no violation of the spec since the previous check, for calls
+    /// made some other way than through [`Prism::check`] (an example program, say).
+    ///
+    /// # Panics
+    /// When Prism's log holds a violation since the previous check.
+    pub fn assert_clean(&self, label: &str) {
+        self.check(label, Ok::<(), ()>(()));
+    }
+
     /// The log lines written since the previous check. A marker request ends the call's lines:
     /// Prism handles requests in order, so everything the call logged comes before the marker.
     fn lines_of_last_call(&self) -> Vec<String> {
