@@ -485,10 +485,46 @@ async fn form_bodies_are_url_encoded() {
         .login(&Login::new("ana".into(), "p&ss w=rd".into()))
         .await
         .expect("logged in");
-    assert_eq!(
-        only_request(&server).await.body,
-        b"username=ana&password=p%26ss+w%3Drd"
-    );
+    let request = only_request(&server).await;
+    assert_eq!(request.body, b"username=ana&password=p%26ss+w%3Drd");
+    // `security: []`: a public operation gets no credentials, though the client has a key.
+    assert!(!request.headers.contains_key("authorization"));
+}
+
+#[tokio::test]
+async fn an_operation_refuses_credentials_of_a_scheme_it_does_not_accept() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "at-1", "expires_in": 3600})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("id", "secret")
+        .build()
+        .expect("valid");
+    // put_blob takes the API key only: nothing is sent, not even a token request.
+    let error = client
+        .put_blob("a", b"bytes")
+        .await
+        .expect_err("refused before sending");
+    match &error {
+        Error::Auth { reason, status } => {
+            assert!(reason.contains("`apiKey`"), "{reason}");
+            assert!(reason.contains("`oauth`"), "{reason}");
+            assert_eq!(*status, None);
+        }
+        other => panic!("expected Error::Auth, got {other:?}"),
+    }
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
 }
 
 #[tokio::test]

@@ -45,6 +45,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(key.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("apiKey");
         self
     }
     ///Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
@@ -67,6 +68,7 @@ impl ClientBuilder {
                     &[],
                 ),
             );
+        self.inner = self.inner.auth_scheme("oauth");
         self
     }
     ///Exchanges the credential at `/auth/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
@@ -93,6 +95,7 @@ impl ClientBuilder {
                 fallback_lifetime: std::time::Duration::from_secs(600u64),
                 refresh_margin: std::time::Duration::from_secs(30),
             });
+        self.inner = self.inner.auth_scheme("exchange");
         self
     }
     /// Sends every request under `/s/{space}` (the value is percent-encoded as one path segment).
@@ -518,10 +521,13 @@ impl Client {
         Ok(response.text())
     }
     /// `POST /login` (operation `login`).
+    ///
+    /// Public: sent without credentials.
     pub async fn login(&self, body: &crate::types::Login) -> Result<(), Error> {
         let response = self
             .transport
             .request(clientgen_runtime::reqwest::Method::POST, "login", "/login")
+            .security(&[])
             .form(body)
             .send()
             .await?;
@@ -548,6 +554,8 @@ impl Client {
         Ok(response.body().clone())
     }
     /// `PUT /blobs/{name}` (operation `put_blob`).
+    ///
+    /// Accepts only the security scheme(s) `apiKey`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn put_blob(&self, name: &str, body: &[u8]) -> Result<(), Error> {
         let response = self
             .transport
@@ -557,6 +565,7 @@ impl Client {
                 "/blobs/{name}",
             )
             .path_param("name", name)
+            .security(&["apiKey"])
             .bytes("application/octet-stream", body)
             .send()
             .await?;

@@ -48,6 +48,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(key.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("apiKeyAuth");
         self
     }
     /// Sends HTTP Basic credentials with every request.
@@ -68,6 +69,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(password.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("basicAuth");
         self
     }
     /// Sends every request under `/s/{space_id}` (the value is percent-encoded as one path segment).

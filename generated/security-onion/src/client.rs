@@ -57,6 +57,7 @@ impl ClientBuilder {
                     &[],
                 ),
             );
+        self.inner = self.inner.auth_scheme("oauth");
         self
     }
     /// Sends HTTP Basic credentials with every request.
@@ -78,6 +79,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(password.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("clientBasic");
         self
     }
     /// Adds a header sent with every request.
@@ -160,6 +162,8 @@ impl Client {
     /// 429 (inferred from the nginx configuration).
     ///
     /// `POST /oauth2/token` (operation `create_access_token`).
+    ///
+    /// Accepts only the security scheme(s) `clientBasic`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_access_token(
         &self,
         body: &crate::types::TokenRequest,
@@ -171,6 +175,7 @@ impl Client {
                 "create_access_token",
                 "/oauth2/token",
             )
+            .security(&["clientBasic"])
             .form(body)
             .send()
             .await?;
@@ -193,6 +198,8 @@ impl Client {
     /// it.
     ///
     /// `GET /connect/info/` (operation `get_info`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_info(
         &self,
         params: &crate::operations::GetInfoParams,
@@ -204,6 +211,7 @@ impl Client {
                 "get_info",
                 "/connect/info/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -222,6 +230,8 @@ impl Client {
     /// All six query parameters are required by the handler.
     ///
     /// `GET /connect/events/` (operation `search_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn search_events(
         &self,
         params: &crate::operations::SearchEventsParams,
@@ -233,6 +243,7 @@ impl Client {
                 "search_events",
                 "/connect/events/",
             )
+            .security(&["oauth"])
             .query("query", &params.query)
             .query("range", &params.range)
             .query("zone", &params.zone)
@@ -253,6 +264,8 @@ impl Client {
     /// optionally as escalated. Needs the `events/write` permission.
     ///
     /// `POST /connect/events/ack` (operation `acknowledge_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn acknowledge_events(
         &self,
         params: &crate::operations::AcknowledgeEventsParams,
@@ -265,6 +278,7 @@ impl Client {
                 "acknowledge_events",
                 "/connect/events/ack",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -280,6 +294,8 @@ impl Client {
     /// `cases/write`.
     ///
     /// `PUT /connect/case/` (operation `update_case`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_case(
         &self,
         params: &crate::operations::UpdateCaseParams,
@@ -292,6 +308,7 @@ impl Client {
                 "update_case",
                 "/connect/case/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -307,6 +324,8 @@ impl Client {
     /// Needs `cases/write`.
     ///
     /// `POST /connect/case/` (operation `create_case`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_case(
         &self,
         params: &crate::operations::CreateCaseParams,
@@ -319,6 +338,7 @@ impl Client {
                 "create_case",
                 "/connect/case/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -333,6 +353,8 @@ impl Client {
     /// Returns one case by its id. Needs `cases/read`.
     ///
     /// `GET /connect/case/{id}` (operation `get_case`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_case(
         &self,
         id: &str,
@@ -346,6 +368,7 @@ impl Client {
                 "/connect/case/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -359,6 +382,8 @@ impl Client {
     /// Replaces the comment whose `id` is given in the body. Needs `cases/write`.
     ///
     /// `PUT /connect/case/comments` (operation `update_case_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_case_comment(
         &self,
         params: &crate::operations::UpdateCaseCommentParams,
@@ -371,6 +396,7 @@ impl Client {
                 "update_case_comment",
                 "/connect/case/comments",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -386,6 +412,8 @@ impl Client {
     /// Needs `cases/write`.
     ///
     /// `POST /connect/case/comments` (operation `create_case_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_case_comment(
         &self,
         params: &crate::operations::CreateCaseCommentParams,
@@ -398,6 +426,7 @@ impl Client {
                 "create_case_comment",
                 "/connect/case/comments",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -413,6 +442,8 @@ impl Client {
     /// same path deletes a single comment by COMMENT id. Needs `cases/read`.
     ///
     /// `GET /connect/case/comments/{id}` (operation `list_case_comments`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_case_comments(
         &self,
         id: &str,
@@ -426,6 +457,7 @@ impl Client {
                 "/connect/case/comments/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -439,6 +471,8 @@ impl Client {
     /// Deletes one comment by its id. Needs `cases/write`.
     ///
     /// `DELETE /connect/case/comments/{id}` (operation `delete_case_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_case_comment(
         &self,
         id: &str,
@@ -452,6 +486,7 @@ impl Client {
                 "/connect/case/comments/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -468,6 +503,8 @@ impl Client {
     /// answer only says how many events will be attached. Needs `cases/write` and `events/read`.
     ///
     /// `POST /connect/case/events` (operation `attach_case_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn attach_case_events(
         &self,
         params: &crate::operations::AttachCaseEventsParams,
@@ -480,6 +517,7 @@ impl Client {
                 "attach_case_events",
                 "/connect/case/events",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -495,6 +533,8 @@ impl Client {
     /// deletes one related event by its own id). Needs `cases/read`.
     ///
     /// `GET /connect/case/events/{id}` (operation `list_case_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_case_events(
         &self,
         id: &str,
@@ -508,6 +548,7 @@ impl Client {
                 "/connect/case/events/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -521,6 +562,8 @@ impl Client {
     /// Removes one related event from its case, by the related event's id. Needs `cases/write`.
     ///
     /// `DELETE /connect/case/events/{id}` (operation `delete_case_event`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_case_event(
         &self,
         id: &str,
@@ -534,6 +577,7 @@ impl Client {
                 "/connect/case/events/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -547,6 +591,8 @@ impl Client {
     /// Replaces the artifact whose `id` is given in the body. Needs `cases/write`.
     ///
     /// `PUT /connect/case/artifacts` (operation `update_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_case_artifact(
         &self,
         params: &crate::operations::UpdateCaseArtifactParams,
@@ -559,6 +605,7 @@ impl Client {
                 "update_case_artifact",
                 "/connect/case/artifacts",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -575,6 +622,8 @@ impl Client {
     /// `cases/write`.
     ///
     /// `POST /connect/case/artifacts` (operation `create_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_case_artifact(
         &self,
         params: &crate::operations::CreateCaseArtifactParams,
@@ -587,6 +636,7 @@ impl Client {
                 "create_case_artifact",
                 "/connect/case/artifacts",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -604,6 +654,8 @@ impl Client {
     /// type and hashes. Needs `cases/write`.
     ///
     /// `POST /connect/case/tasks` (operation `upload_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn upload_case_artifact(
         &self,
         params: &crate::operations::UploadCaseArtifactParams,
@@ -616,6 +668,7 @@ impl Client {
                 "upload_case_artifact",
                 "/connect/case/tasks",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .multipart(
                 clientgen_runtime::Multipart::new()
@@ -636,6 +689,8 @@ impl Client {
     /// `attachments` the uploaded files. Needs `cases/read`.
     ///
     /// `GET /connect/case/artifacts/{groupTypeOrId}` (operation `list_case_artifacts`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_case_artifacts(
         &self,
         group_type_or_id: &crate::types::ArtifactGroupType,
@@ -649,6 +704,7 @@ impl Client {
                 "/connect/case/artifacts/{groupTypeOrId}",
             )
             .path_param("groupTypeOrId", group_type_or_id)
+            .security(&["oauth"])
             .query("id", &params.id)
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
@@ -663,6 +719,8 @@ impl Client {
     /// Deletes one artifact (and its stored file, if any) by its id. Needs `cases/write`.
     ///
     /// `DELETE /connect/case/artifacts/{groupTypeOrId}` (operation `delete_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_case_artifact(
         &self,
         group_type_or_id: &str,
@@ -676,6 +734,7 @@ impl Client {
                 "/connect/case/artifacts/{groupTypeOrId}",
             )
             .path_param("groupTypeOrId", group_type_or_id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -690,6 +749,8 @@ impl Client {
     /// Artifacts marked `protected` come back wrapped in a zip archive. Needs `cases/read`.
     ///
     /// `GET /connect/case/artifactstream/{id}` (operation `download_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn download_case_artifact(
         &self,
         id: &str,
@@ -703,6 +764,7 @@ impl Client {
                 "/connect/case/artifactstream/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -717,6 +779,8 @@ impl Client {
     /// events and artifacts, each carrying the fields of the changed object. Needs `cases/read`.
     ///
     /// `GET /connect/case/history/{id}` (operation `get_case_history`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_case_history(
         &self,
         id: &str,
@@ -730,6 +794,7 @@ impl Client {
                 "/connect/case/history/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -745,6 +810,8 @@ impl Client {
     /// sync. Needs `detections/write`.
     ///
     /// `PUT /connect/detection/` (operation `update_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_detection(
         &self,
         params: &crate::operations::UpdateDetectionParams,
@@ -757,6 +824,7 @@ impl Client {
                 "update_detection",
                 "/connect/detection/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -774,6 +842,8 @@ impl Client {
     /// 200 when an engine filter changed the requested enabled state. Needs `detections/write`.
     ///
     /// `POST /connect/detection/` (operation `create_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_detection(
         &self,
         params: &crate::operations::CreateDetectionParams,
@@ -786,6 +856,7 @@ impl Client {
                 "create_detection",
                 "/connect/detection/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -800,6 +871,8 @@ impl Client {
     /// Returns a detection by its internal id (unique to this grid). Needs `detections/read`.
     ///
     /// `GET /connect/detection/{id}` (operation `get_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_detection(
         &self,
         id: &str,
@@ -813,6 +886,7 @@ impl Client {
                 "/connect/detection/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -826,6 +900,8 @@ impl Client {
     /// Deletes a custom detection by its internal id. Needs `detections/write`.
     ///
     /// `DELETE /connect/detection/{id}` (operation `delete_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_detection(
         &self,
         id: &str,
@@ -839,6 +915,7 @@ impl Client {
                 "/connect/detection/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -853,6 +930,8 @@ impl Client {
     /// SID). Needs `detections/read`.
     ///
     /// `GET /connect/detection/public/{id}` (operation `get_detection_by_public_id`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_detection_by_public_id(
         &self,
         id: &str,
@@ -866,6 +945,7 @@ impl Client {
                 "/connect/detection/public/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -881,6 +961,8 @@ impl Client {
     /// detections were submitted. Needs `detections/write`.
     ///
     /// `POST /connect/detection/bulk/{newStatus}` (operation `bulk_update_detections`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn bulk_update_detections(
         &self,
         new_status: &crate::types::BulkAction,
@@ -895,6 +977,7 @@ impl Client {
                 "/connect/detection/bulk/{newStatus}",
             )
             .path_param("newStatus", new_status)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -909,6 +992,8 @@ impl Client {
     /// Copies a detection into a new custom detection with a new id. Needs `detections/write`.
     ///
     /// `POST /connect/detection/{id}/duplicate` (operation `duplicate_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn duplicate_detection(
         &self,
         id: &str,
@@ -922,6 +1007,7 @@ impl Client {
                 "/connect/detection/{id}/duplicate",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -936,6 +1022,8 @@ impl Client {
     /// its comments. Needs `detections/read`.
     ///
     /// `GET /connect/detection/{id}/history` (operation `get_detection_history`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_detection_history(
         &self,
         id: &str,
@@ -949,6 +1037,7 @@ impl Client {
                 "/connect/detection/{id}/history",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -962,6 +1051,8 @@ impl Client {
     /// Returns every comment of a detection. Needs `detections/read`.
     ///
     /// `GET /connect/detection/{id}/comment` (operation `list_detection_comments`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_detection_comments(
         &self,
         id: &str,
@@ -975,6 +1066,7 @@ impl Client {
                 "/connect/detection/{id}/comment",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -988,6 +1080,8 @@ impl Client {
     /// Adds a comment to the detection named in the path. Needs `detections/write`.
     ///
     /// `POST /connect/detection/{id}/comment` (operation `create_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_detection_comment(
         &self,
         id: &str,
@@ -1002,6 +1096,7 @@ impl Client {
                 "/connect/detection/{id}/comment",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1016,6 +1111,8 @@ impl Client {
     /// Returns one detection comment by its id. Needs `detections/read`.
     ///
     /// `GET /connect/detection/comment/{id}` (operation `get_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_detection_comment(
         &self,
         id: &str,
@@ -1029,6 +1126,7 @@ impl Client {
                 "/connect/detection/comment/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1042,6 +1140,8 @@ impl Client {
     /// Replaces the text of a detection comment. Needs `detections/write`.
     ///
     /// `PUT /connect/detection/comment/{id}` (operation `update_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_detection_comment(
         &self,
         id: &str,
@@ -1056,6 +1156,7 @@ impl Client {
                 "/connect/detection/comment/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1070,6 +1171,8 @@ impl Client {
     /// Deletes a detection comment by its id. Needs `detections/write`.
     ///
     /// `DELETE /connect/detection/comment/{id}` (operation `delete_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_detection_comment(
         &self,
         id: &str,
@@ -1083,6 +1186,7 @@ impl Client {
                 "/connect/detection/comment/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1097,6 +1201,8 @@ impl Client {
     /// detection's `overrides` list. Needs `detections/write`.
     ///
     /// `PUT /connect/detection/{id}/override/{overrideIndex}/note` (operation `update_detection_override_note`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_detection_override_note(
         &self,
         id: &str,
@@ -1113,6 +1219,7 @@ impl Client {
             )
             .path_param("id", id)
             .path_param("overrideIndex", &override_index)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1128,6 +1235,8 @@ impl Client {
     /// when `useEsql` is set) it would run. Needs `detections/read`.
     ///
     /// `POST /connect/detection/convert` (operation `convert_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn convert_detection(
         &self,
         params: &crate::operations::ConvertDetectionParams,
@@ -1140,6 +1249,7 @@ impl Client {
                 "convert_detection",
                 "/connect/detection/convert",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1155,6 +1265,8 @@ impl Client {
     /// `full` re-imports every rule, `update` only the changes. Needs `detections/write`.
     ///
     /// `POST /connect/detection/sync/{engine}/{type}` (operation `sync_detections`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn sync_detections(
         &self,
         engine: &crate::types::SyncEngine,
@@ -1170,6 +1282,7 @@ impl Client {
             )
             .path_param("engine", engine)
             .path_param("type", r#type)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1184,6 +1297,8 @@ impl Client {
     /// UUID for the other engines. Needs `detections/read`.
     ///
     /// `GET /connect/detection/{engine}/genpublicid` (operation `generate_detection_public_id`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn generate_detection_public_id(
         &self,
         engine: &crate::types::DetectionEngine,
@@ -1197,6 +1312,7 @@ impl Client {
                 "/connect/detection/{engine}/genpublicid",
             )
             .path_param("engine", engine)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1210,6 +1326,8 @@ impl Client {
     /// Returns every node of the grid with its health figures. Needs `nodes/read`.
     ///
     /// `GET /connect/grid/` (operation `list_grid_nodes`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_grid_nodes(
         &self,
         params: &crate::operations::ListGridNodesParams,
@@ -1221,6 +1339,7 @@ impl Client {
                 "list_grid_nodes",
                 "/connect/grid/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1235,6 +1354,8 @@ impl Client {
     /// Needs `grid/read`.
     ///
     /// `GET /connect/gridmembers/` (operation `list_grid_members`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_grid_members(
         &self,
         params: &crate::operations::ListGridMembersParams,
@@ -1246,6 +1367,7 @@ impl Client {
                 "list_grid_members",
                 "/connect/gridmembers/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1260,6 +1382,8 @@ impl Client {
     /// restarts the node. Needs `grid/write`.
     ///
     /// `POST /connect/gridmembers/{id}/{operation}` (operation `manage_grid_member`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn manage_grid_member(
         &self,
         id: &str,
@@ -1275,6 +1399,7 @@ impl Client {
             )
             .path_param("id", id)
             .path_param("operation", operation)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1288,6 +1413,8 @@ impl Client {
     /// Uploads a PCAP or EVTX file to an import node, which then ingests it. Needs `grid/write`.
     ///
     /// `POST /connect/gridmembers/{id}/import` (operation `import_to_grid_member`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn import_to_grid_member(
         &self,
         id: &str,
@@ -1302,6 +1429,7 @@ impl Client {
                 "/connect/gridmembers/{id}/import",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .multipart(
                 clientgen_runtime::Multipart::new()
@@ -1320,6 +1448,8 @@ impl Client {
     /// Replaces the job whose `id` is given in the body. Needs `jobs/write`.
     ///
     /// `PUT /connect/job/` (operation `update_job`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_job(
         &self,
         params: &crate::operations::UpdateJobParams,
@@ -1332,6 +1462,7 @@ impl Client {
                 "update_job",
                 "/connect/job/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1347,6 +1478,8 @@ impl Client {
     /// pending (status 0) and is picked up by the node named in `nodeId`. Needs `jobs/write`.
     ///
     /// `POST /connect/job/` (operation `create_job`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_job(
         &self,
         params: &crate::operations::CreateJobParams,
@@ -1359,6 +1492,7 @@ impl Client {
                 "create_job",
                 "/connect/job/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1373,6 +1507,8 @@ impl Client {
     /// Returns one job by its id. Needs `jobs/read`.
     ///
     /// `GET /connect/job/{jobId}` (operation `get_job`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_job(
         &self,
         job_id: i64,
@@ -1386,6 +1522,7 @@ impl Client {
                 "/connect/job/{jobId}",
             )
             .path_param("jobId", &job_id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1399,6 +1536,8 @@ impl Client {
     /// Marks a job as deleted (status 3) and returns it. Needs `jobs/delete`.
     ///
     /// `DELETE /connect/job/{jobId}` (operation `delete_job`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_job(
         &self,
         job_id: i64,
@@ -1412,6 +1551,7 @@ impl Client {
                 "/connect/job/{jobId}",
             )
             .path_param("jobId", &job_id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1426,6 +1566,8 @@ impl Client {
     /// artifact. Needs `jobs/read`.
     ///
     /// `GET /connect/jobs/` (operation `list_jobs`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_jobs(
         &self,
         params: &crate::operations::ListJobsParams,
@@ -1437,6 +1579,7 @@ impl Client {
                 "list_jobs",
                 "/connect/jobs/",
             )
+            .security(&["oauth"])
             .query_opt("kind", params.kind.as_ref())
             .query_opt(
                 "parameters[artifact][id]",
@@ -1456,6 +1599,8 @@ impl Client {
     /// Needs `jobs/read`.
     ///
     /// `GET /connect/packets/{jobId}` (operation `list_job_packets`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_job_packets(
         &self,
         job_id: i64,
@@ -1469,6 +1614,7 @@ impl Client {
                 "/connect/packets/{jobId}",
             )
             .path_param("jobId", &job_id)
+            .security(&["oauth"])
             .query_opt("offset", params.offset.as_ref())
             .query_opt("count", params.count.as_ref())
             .query_opt("unwrap", params.unwrap.as_ref())
@@ -1486,6 +1632,8 @@ impl Client {
     /// completed job. Needs `jobs/read`.
     ///
     /// `GET /connect/stream/{jobId}` (operation `download_job_pcap`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn download_job_pcap(
         &self,
         job_id: i64,
@@ -1499,6 +1647,7 @@ impl Client {
                 "/connect/stream/{jobId}",
             )
             .path_param("jobId", &job_id)
+            .security(&["oauth"])
             .query_opt("ext", params.ext.as_ref())
             .query_opt("unwrap", params.unwrap.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
@@ -1514,6 +1663,8 @@ impl Client {
     /// Returns every SOC user. Needs `users/read`.
     ///
     /// `GET /connect/users` (operation `list_users`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_users(
         &self,
         params: &crate::operations::ListUsersParams,
@@ -1525,6 +1676,7 @@ impl Client {
                 "list_users",
                 "/connect/users",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1538,6 +1690,8 @@ impl Client {
     /// Creates a SOC user with the given password and roles. Needs `users/write`.
     ///
     /// `POST /connect/users` (operation `create_user`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_user(
         &self,
         params: &crate::operations::CreateUserParams,
@@ -1550,6 +1704,7 @@ impl Client {
                 "create_user",
                 "/connect/users",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1564,6 +1719,8 @@ impl Client {
     /// Updates the profile (names, note) of a user. Needs `users/write`.
     ///
     /// `PUT /connect/users/{id}` (operation `update_user`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_user(
         &self,
         id: &str,
@@ -1578,6 +1735,7 @@ impl Client {
                 "/connect/users/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1592,6 +1750,8 @@ impl Client {
     /// Deletes a SOC user. Needs `users/delete`.
     ///
     /// `DELETE /connect/users/{id}` (operation `delete_user`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_user(
         &self,
         id: &str,
@@ -1605,6 +1765,7 @@ impl Client {
                 "/connect/users/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1618,6 +1779,8 @@ impl Client {
     /// Locks (`disable`) or unlocks (`enable`) a user's account. Needs `users/write`.
     ///
     /// `PUT /connect/users/{id}/{toggle}` (operation `toggle_user`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn toggle_user(
         &self,
         id: &str,
@@ -1633,6 +1796,7 @@ impl Client {
             )
             .path_param("id", id)
             .path_param("toggle", toggle)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1646,6 +1810,8 @@ impl Client {
     /// Sets a new password for a user. Needs `users/write`.
     ///
     /// `PUT /connect/users/{id}/password` (operation `reset_user_password`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn reset_user_password(
         &self,
         id: &str,
@@ -1660,6 +1826,7 @@ impl Client {
                 "/connect/users/{id}/password",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1674,6 +1841,8 @@ impl Client {
     /// Adds a role (for example `analyst`) to a user. Needs `users/write`.
     ///
     /// `POST /connect/users/{id}/role/{role}` (operation `add_user_role`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn add_user_role(
         &self,
         id: &str,
@@ -1689,6 +1858,7 @@ impl Client {
             )
             .path_param("id", id)
             .path_param("role", role)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1702,6 +1872,8 @@ impl Client {
     /// Removes a role from a user. Needs `users/write`.
     ///
     /// `DELETE /connect/users/{id}/role/{role}` (operation `remove_user_role`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn remove_user_role(
         &self,
         id: &str,
@@ -1717,6 +1889,7 @@ impl Client {
             )
             .path_param("id", id)
             .path_param("role", role)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1731,6 +1904,8 @@ impl Client {
     /// rest). Needs `users/write`.
     ///
     /// `PUT /connect/users/sync` (operation `sync_users`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn sync_users(
         &self,
         params: &crate::operations::SyncUsersParams,
@@ -1742,6 +1917,7 @@ impl Client {
                 "sync_users",
                 "/connect/users/sync",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1755,6 +1931,8 @@ impl Client {
     /// Returns the names of the roles that can be granted. Needs `roles/read`.
     ///
     /// `GET /connect/roles` (operation `list_roles`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_roles(
         &self,
         params: &crate::operations::ListRolesParams,
@@ -1766,6 +1944,7 @@ impl Client {
                 "list_roles",
                 "/connect/roles",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1780,6 +1959,8 @@ impl Client {
     /// `roles/read`.
     ///
     /// `GET /connect/roles/permissions` (operation `list_permissions`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_permissions(
         &self,
         params: &crate::operations::ListPermissionsParams,
@@ -1791,6 +1972,7 @@ impl Client {
                 "list_permissions",
                 "/connect/roles/permissions",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1804,6 +1986,8 @@ impl Client {
     /// Returns every API client, without secrets. Needs `clients/read`.
     ///
     /// `GET /connect/clients/` (operation `list_api_clients`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_api_clients(
         &self,
         params: &crate::operations::ListApiClientsParams,
@@ -1815,6 +1999,7 @@ impl Client {
                 "list_api_clients",
                 "/connect/clients/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1829,6 +2014,8 @@ impl Client {
     /// `clients/write`.
     ///
     /// `POST /connect/clients/` (operation `create_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn create_api_client(
         &self,
         params: &crate::operations::CreateApiClientParams,
@@ -1841,6 +2028,7 @@ impl Client {
                 "create_api_client",
                 "/connect/clients/",
             )
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1855,6 +2043,8 @@ impl Client {
     /// Updates the name and note of an API client. Needs `clients/write`.
     ///
     /// `PUT /connect/clients/{id}` (operation `update_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_api_client(
         &self,
         id: &str,
@@ -1869,6 +2059,7 @@ impl Client {
                 "/connect/clients/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
             .send()
@@ -1883,6 +2074,8 @@ impl Client {
     /// Deletes an API client; its tokens stop working. Needs `clients/write`.
     ///
     /// `DELETE /connect/clients/{id}` (operation `delete_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_api_client(
         &self,
         id: &str,
@@ -1896,6 +2089,7 @@ impl Client {
                 "/connect/clients/{id}",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1910,6 +2104,8 @@ impl Client {
     /// `events` and privilege `read`. Needs `clients/write`.
     ///
     /// `POST /connect/clients/{id}/permission/{resource}/{privilege}` (operation `add_api_client_permission`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn add_api_client_permission(
         &self,
         id: &str,
@@ -1927,6 +2123,7 @@ impl Client {
             .path_param("id", id)
             .path_param("resource", resource)
             .path_param("privilege", privilege)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1940,6 +2137,8 @@ impl Client {
     /// Revokes one permission from an API client. Needs `clients/write`.
     ///
     /// `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` (operation `remove_api_client_permission`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn remove_api_client_permission(
         &self,
         id: &str,
@@ -1957,6 +2156,7 @@ impl Client {
             .path_param("id", id)
             .path_param("resource", resource)
             .path_param("privilege", privilege)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1972,6 +2172,8 @@ impl Client {
     /// `clients/write`.
     ///
     /// `GET /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn regenerate_api_client_secret(
         &self,
         id: &str,
@@ -1985,6 +2187,7 @@ impl Client {
                 "/connect/clients/{id}/secret",
             )
             .path_param("id", id)
+            .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;

@@ -49,6 +49,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(token.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("bearerAuth");
         self
     }
     /// Adds a header sent with every request.

@@ -48,6 +48,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(key.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("tokenAuth");
         self
     }
     /// Adds a header sent with every request.

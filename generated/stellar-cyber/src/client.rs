@@ -58,6 +58,7 @@ impl ClientBuilder {
                 fallback_lifetime: std::time::Duration::from_secs(600u64),
                 refresh_margin: std::time::Duration::from_secs(30),
             });
+        self.inner = self.inner.auth_scheme("apiKeyJwt");
         self
     }
     ///Exchanges the credential at `connect/api/v1/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
@@ -80,6 +81,7 @@ impl ClientBuilder {
                 fallback_lifetime: std::time::Duration::from_secs(600u64),
                 refresh_margin: std::time::Duration::from_secs(30),
             });
+        self.inner = self.inner.auth_scheme("scopedApiKeyJwt");
         self
     }
     /// Sends HTTP Basic credentials with every request.
@@ -101,6 +103,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(password.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("userApiKey");
         self
     }
     /// Sends `Authorization: Bearer <token>` with every request.
@@ -117,6 +120,7 @@ impl ClientBuilder {
                     clientgen_runtime::SecretString::from(token.into()),
                 ),
             );
+        self.inner = self.inner.auth_scheme("scopedApiKey");
         self
     }
     /// Adds a header sent with every request.
@@ -198,6 +202,8 @@ impl Client {
     /// JWT to another program.
     ///
     /// `POST /connect/api/v1/access_token` (operation `get_access_token`).
+    ///
+    /// Accepts only the security scheme(s) `userApiKey`, `scopedApiKey`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_access_token(
         &self,
         params: &crate::operations::GetAccessTokenParams,
@@ -209,6 +215,7 @@ impl Client {
                 "get_access_token",
                 "/connect/api/v1/access_token",
             )
+            .security(&["userApiKey", "scopedApiKey"])
             .query_opt("otp", params.otp.as_ref())
             .send()
             .await?;
@@ -263,6 +270,8 @@ impl Client {
     /// sometimes make the server answer 500.
     ///
     /// `GET /connect/api/v1/cases` (operation `list_cases`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_cases(
         &self,
         params: &crate::operations::ListCasesParams,
@@ -274,6 +283,7 @@ impl Client {
                 "list_cases",
                 "/connect/api/v1/cases",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("tenantid", params.tenantid.as_ref())
             .query_opt("limit", params.limit.as_ref())
             .query_opt("skip", params.skip.as_ref())
@@ -308,6 +318,8 @@ impl Client {
     /// `update_case` on releases that have it.
     ///
     /// `POST /connect/api/v1/cases` (operation `update_case_legacy`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_case_legacy(
         &self,
         params: &crate::operations::UpdateCaseLegacyParams,
@@ -320,6 +332,7 @@ impl Client {
                 "update_case_legacy",
                 "/connect/api/v1/cases",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query("id", &params.id)
             .json(body)
             .send()
@@ -334,6 +347,8 @@ impl Client {
     /// Returns one case by its identifier.
     ///
     /// `GET /connect/api/v1/cases/{case_id}` (operation `get_case`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_case(
         &self,
         case_id: &crate::types::CaseId,
@@ -346,6 +361,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -360,6 +376,8 @@ impl Client {
     /// case's alerts too.
     ///
     /// `PUT /connect/api/v1/cases/{case_id}` (operation `update_case`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_case(
         &self,
         case_id: &crate::types::CaseId,
@@ -373,6 +391,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
             .send()
             .await?;
@@ -425,6 +444,8 @@ impl Client {
     /// the alert.
     ///
     /// `GET /connect/api/v1/cases/{case_id}/alerts` (operation `list_case_alerts`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_case_alerts(
         &self,
         case_id: &crate::types::CaseId,
@@ -438,6 +459,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}/alerts",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("limit", params.limit.as_ref())
             .query_opt("skip", params.skip.as_ref())
             .send()
@@ -453,6 +475,8 @@ impl Client {
     /// behind them) as one text in `data`.
     ///
     /// `GET /connect/api/v1/cases/{case_id}/summary` (operation `get_case_summary`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_case_summary(
         &self,
         case_id: &crate::types::CaseId,
@@ -466,6 +490,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}/summary",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("formatted", params.formatted.as_ref())
             .send()
             .await?;
@@ -479,6 +504,8 @@ impl Client {
     /// Returns the comments analysts left on a case.
     ///
     /// `GET /connect/api/v1/cases/{case_id}/comments` (operation `list_case_comments`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_case_comments(
         &self,
         case_id: &crate::types::CaseId,
@@ -491,6 +518,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}/comments",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -503,6 +531,8 @@ impl Client {
     /// Adds a comment to a case and returns the case's comments.
     ///
     /// `POST /connect/api/v1/cases/{case_id}/comments` (operation `add_case_comment`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn add_case_comment(
         &self,
         case_id: &crate::types::CaseId,
@@ -516,6 +546,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}/comments",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
             .send()
             .await?;
@@ -530,6 +561,8 @@ impl Client {
     /// case's alerts.
     ///
     /// `GET /connect/api/v1/cases/{case_id}/observables` (operation `get_case_observables`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_case_observables(
         &self,
         case_id: &crate::types::CaseId,
@@ -542,6 +575,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}/observables",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -554,6 +588,8 @@ impl Client {
     /// Returns how a case's score changed over time, one entry per change.
     ///
     /// `GET /connect/api/v1/cases/{case_id}/scores` (operation `get_case_scores`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_case_scores(
         &self,
         case_id: &crate::types::CaseId,
@@ -566,6 +602,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}/scores",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -578,6 +615,8 @@ impl Client {
     /// Returns what was done to a case (status changes, assignments, comments) and by whom.
     ///
     /// `GET /connect/api/v1/cases/{case_id}/activities` (operation `get_case_activities`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_case_activities(
         &self,
         case_id: &crate::types::CaseId,
@@ -590,6 +629,7 @@ impl Client {
                 "/connect/api/v1/cases/{case_id}/activities",
             )
             .path_param("case_id", case_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -642,6 +682,8 @@ impl Client {
     /// to Super Admin users with root scope when scoped API keys are enabled.
     ///
     /// `GET /connect/api/v1/incidents` (operation `list_incidents`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_incidents(
         &self,
         params: &crate::operations::ListIncidentsParams,
@@ -653,6 +695,7 @@ impl Client {
                 "list_incidents",
                 "/connect/api/v1/incidents",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("tenantid", params.tenantid.as_ref())
             .query_opt("cust_id", params.cust_id.as_ref())
             .query_opt("limit", params.limit.as_ref())
@@ -684,6 +727,8 @@ impl Client {
     /// Restricted to Super Admin users with root scope when scoped API keys are enabled.
     ///
     /// `POST /connect/api/v1/security_events/{index}/{id}` (operation `update_security_event`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_security_event(
         &self,
         index: &str,
@@ -699,6 +744,7 @@ impl Client {
             )
             .path_param("index", index)
             .path_param("id", id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
             .send()
             .await?;
@@ -715,6 +761,8 @@ impl Client {
     /// when scoped API keys are enabled.
     ///
     /// `GET /connect/api/data/{index}/_search` (operation `search_data`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn search_data(
         &self,
         index: &str,
@@ -728,6 +776,7 @@ impl Client {
                 "/connect/api/data/{index}/_search",
             )
             .path_param("index", index)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("q", params.q.as_ref())
             .query_opt("size", params.size.as_ref())
             .query_opt("scroll", params.scroll.as_ref())
@@ -745,6 +794,8 @@ impl Client {
     /// was read.
     ///
     /// `GET /connect/api/data/_search/scroll` (operation `scroll_data`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn scroll_data(
         &self,
         body: &crate::types::ScrollRequest,
@@ -756,6 +807,7 @@ impl Client {
                 "scroll_data",
                 "/connect/api/data/_search/scroll",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
             .send()
             .await?;
@@ -769,6 +821,8 @@ impl Client {
     /// Returns the tenants visible to the caller.
     ///
     /// `GET /connect/api/v1/tenants` (operation `list_tenants`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_tenants(
         &self,
         params: &crate::operations::ListTenantsParams,
@@ -780,6 +834,7 @@ impl Client {
                 "list_tenants",
                 "/connect/api/v1/tenants",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_joined("fields", params.fields.as_deref().unwrap_or_default())
             .send()
             .await?;
@@ -793,6 +848,8 @@ impl Client {
     /// Returns the local user accounts visible to the caller.
     ///
     /// `GET /connect/api/v1/users` (operation `list_users`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_users(&self) -> Result<crate::types::UserListResponse, Error> {
         let response = self
             .transport
@@ -801,6 +858,7 @@ impl Client {
                 "list_users",
                 "/connect/api/v1/users",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -813,6 +871,8 @@ impl Client {
     /// Returns one user account.
     ///
     /// `GET /connect/api/v1/users/{user_id}` (operation `get_user`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_user(
         &self,
         user_id: &str,
@@ -825,6 +885,7 @@ impl Client {
                 "/connect/api/v1/users/{user_id}",
             )
             .path_param("user_id", user_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -837,6 +898,8 @@ impl Client {
     /// Deletes a user account, and with it the account's API keys.
     ///
     /// `DELETE /connect/api/v1/users/{user_id}` (operation `delete_user`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn delete_user(
         &self,
         user_id: &str,
@@ -849,6 +912,7 @@ impl Client {
                 "/connect/api/v1/users/{user_id}",
             )
             .path_param("user_id", user_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -861,6 +925,8 @@ impl Client {
     /// Assigns another privilege profile to a user account.
     ///
     /// `PATCH /connect/api/v1/users/{user_id}` (operation `update_user`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn update_user(
         &self,
         user_id: &str,
@@ -874,6 +940,7 @@ impl Client {
                 "/connect/api/v1/users/{user_id}",
             )
             .path_param("user_id", user_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
             .send()
             .await?;
@@ -889,6 +956,8 @@ impl Client {
     /// keys are enabled.
     ///
     /// `GET /connect/api/v1/storage-usages` (operation `list_storage_usages`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_storage_usages(
         &self,
         params: &crate::operations::ListStorageUsagesParams,
@@ -900,6 +969,7 @@ impl Client {
                 "list_storage_usages",
                 "/connect/api/v1/storage-usages",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("aggr_type", params.aggr_type.as_ref())
             .query_opt("cust_id", params.cust_id.as_ref())
             .send()
@@ -915,6 +985,8 @@ impl Client {
     /// users with root scope when scoped API keys are enabled.
     ///
     /// `GET /connect/api/v1/ingestion-stats/sensor` (operation `get_sensor_ingestion_stats`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_sensor_ingestion_stats(
         &self,
         params: &crate::operations::GetSensorIngestionStatsParams,
@@ -926,6 +998,7 @@ impl Client {
                 "get_sensor_ingestion_stats",
                 "/connect/api/v1/ingestion-stats/sensor",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("cust_id", params.cust_id.as_ref())
             .query_opt("start_time", params.start_time.as_ref())
             .query_opt("end_time", params.end_time.as_ref())
@@ -942,6 +1015,8 @@ impl Client {
     /// Super Admin users with root scope when scoped API keys are enabled.
     ///
     /// `GET /connect/api/v1/ingestion-stats/connector` (operation `get_connector_ingestion_stats`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn get_connector_ingestion_stats(
         &self,
         params: &crate::operations::GetConnectorIngestionStatsParams,
@@ -953,6 +1028,7 @@ impl Client {
                 "get_connector_ingestion_stats",
                 "/connect/api/v1/ingestion-stats/connector",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("cust_id", params.cust_id.as_ref())
             .query_opt("start_time", params.start_time.as_ref())
             .query_opt("end_time", params.end_time.as_ref())
@@ -968,6 +1044,8 @@ impl Client {
     /// Returns the connectors configured for a tenant, or for every tenant, with their health.
     ///
     /// `GET /connect/api/v1/connectors` (operation `list_connectors`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_connectors(
         &self,
         params: &crate::operations::ListConnectorsParams,
@@ -979,6 +1057,7 @@ impl Client {
                 "list_connectors",
                 "/connect/api/v1/connectors",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("cust_id", params.cust_id.as_ref())
             .send()
             .await?;
@@ -992,6 +1071,8 @@ impl Client {
     /// Returns the data sensors of a tenant, or of every tenant, with their connection state.
     ///
     /// `GET /connect/api/v1/data_sensors` (operation `list_data_sensors`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn list_data_sensors(
         &self,
         params: &crate::operations::ListDataSensorsParams,
@@ -1003,6 +1084,7 @@ impl Client {
                 "list_data_sensors",
                 "/connect/api/v1/data_sensors",
             )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("cust_id", params.cust_id.as_ref())
             .send()
             .await?;

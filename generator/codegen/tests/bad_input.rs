@@ -214,6 +214,17 @@ fn unknown_http_auth_schemes_are_reported() {
 }
 
 #[test]
+fn a_security_requirement_naming_an_undeclared_scheme_is_reported() {
+    let message = error_for("unknown_security_scheme.yaml");
+    assert_located(
+        &message,
+        9,
+        "/paths/~1things/get/security/1",
+        "security requirement names `apiKey`, which is not a key of components/securitySchemes",
+    );
+}
+
+#[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let path = fixture("does_not_exist.yaml");
     let error = generate_file(&path, &settings()).expect_err("missing file");

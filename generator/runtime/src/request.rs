@@ -29,6 +29,7 @@ pub struct RequestBuilder<'t> {
     body: Option<(HeaderValue, Bytes)>,
     absolute: Option<url::Url>,
     error: Option<Error>,
+    security: Option<&'static [&'static str]>,
 }
 
 impl<'t> RequestBuilder<'t> {
@@ -49,7 +50,17 @@ impl<'t> RequestBuilder<'t> {
             body: None,
             absolute: None,
             error: None,
+            security: None,
         }
+    }
+
+    /// The security schemes (keys of the spec's `securitySchemes`) this operation accepts. An
+    /// empty list marks a public operation: no credentials are sent. When the transport's
+    /// credentials implement a scheme not in the list, sending fails with [`Error::Auth`]
+    /// before any request leaves, so credentials never go where the spec does not ask for them.
+    pub fn security(mut self, schemes: &'static [&'static str]) -> Self {
+        self.security = Some(schemes);
+        self
     }
 
     /// Sends to `url` as given instead of the path template (for links the server gave).
@@ -345,6 +356,23 @@ impl<'t> RequestBuilder<'t> {
         let transport = self.transport;
         async move {
             let started = Instant::now();
+            let send_credentials = match (self.security, transport.auth_scheme()) {
+                (Some([]), _) => false,
+                (Some(accepted), Some(configured)) if !accepted.contains(&configured) => {
+                    return Err(Error::Auth {
+                        reason: format!(
+                            "`{operation}` accepts the security scheme(s) {}, but this client authenticates with `{configured}`: build a client with one of those to call it",
+                            accepted
+                                .iter()
+                                .map(|s| format!("`{s}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        status: None,
+                    });
+                }
+                _ => true,
+            };
             let prepared = self.prepare()?;
             let policy = transport.retry();
             let retryable = policy.allows(&prepared.method);
@@ -354,7 +382,9 @@ impl<'t> RequestBuilder<'t> {
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
                 let mut request = prepared.request();
-                transport.auth().apply(&mut request).await?;
+                if send_credentials {
+                    transport.auth().apply(&mut request).await?;
+                }
                 let used_auth = request.headers().get(AUTHORIZATION).cloned();
                 let result = async {
                     let response = transport.http().execute(request).await?;
@@ -374,6 +404,7 @@ impl<'t> RequestBuilder<'t> {
                     Ok((status, headers, body)) => {
                         span.record("status", status.as_u16());
                         if status == StatusCode::UNAUTHORIZED
+                            && send_credentials
                             && !refreshed_credentials
                             && transport.auth().on_unauthorized(used_auth.as_ref())
                         {

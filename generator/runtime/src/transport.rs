@@ -38,6 +38,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: Url,
     auth: Auth,
+    /// The spec's name for the security scheme `auth` implements, when the caller said.
+    auth_scheme: Option<&'static str>,
     headers: HeaderMap,
     retry: RetryPolicy,
 }
@@ -69,6 +71,7 @@ impl Transport {
             accept_invalid_certs: false,
             token_exchange: None,
             path_prefix: String::new(),
+            auth_scheme: None,
         }
     }
 
@@ -115,6 +118,11 @@ impl Transport {
         &self.inner.http
     }
 
+    /// The spec's name for the security scheme the credentials implement, if known.
+    pub(crate) fn auth_scheme(&self) -> Option<&'static str> {
+        self.inner.auth_scheme
+    }
+
     pub(crate) fn auth(&self) -> &Auth {
         &self.inner.auth
     }
@@ -143,6 +151,7 @@ pub struct TransportBuilder {
     accept_invalid_certs: bool,
     token_exchange: Option<TokenExchange>,
     path_prefix: String,
+    auth_scheme: Option<&'static str>,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -171,6 +180,14 @@ impl TransportBuilder {
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = Ok(auth);
         self.token_exchange = None;
+        self
+    }
+
+    /// Names the spec's security scheme the credentials implement (a key of
+    /// `securitySchemes`), so an operation that accepts only other schemes fails with
+    /// [`Error::Auth`] instead of sending these credentials where they do not belong.
+    pub fn auth_scheme(mut self, scheme: &'static str) -> Self {
+        self.auth_scheme = Some(scheme);
         self
     }
 
@@ -299,6 +316,7 @@ impl TransportBuilder {
         }
         Ok(Transport {
             inner: Arc::new(Inner {
+                auth_scheme: self.auth_scheme,
                 http,
                 base_url,
                 auth,

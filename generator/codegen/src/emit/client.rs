@@ -177,6 +177,7 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
 
 fn auth_method(scheme: &AuthScheme) -> TokenStream {
     let method = ident(&scheme.method_name);
+    let scheme_key = scheme.key.as_str();
     let key_note = format!("Security scheme `{}` of the spec.", scheme.key);
     let docs = doc::attrs([scheme.doc.as_deref(), Some(key_note.as_str())]);
     match &scheme.kind {
@@ -186,6 +187,7 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
             #docs
             pub fn #method(mut self, token: impl Into<String>) -> Self {
                 self.inner = self.inner.auth(clientgen_runtime::Auth::bearer(clientgen_runtime::SecretString::from(token.into())));
+                self.inner = self.inner.auth_scheme(#scheme_key);
                 self
             }
         },
@@ -195,6 +197,7 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
             #docs
             pub fn #method(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
                 self.inner = self.inner.auth(clientgen_runtime::Auth::basic(user, clientgen_runtime::SecretString::from(password.into())));
+                self.inner = self.inner.auth_scheme(#scheme_key);
                 self
             }
         },
@@ -219,6 +222,7 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
                         #prefix,
                         clientgen_runtime::SecretString::from(key.into()),
                     ));
+                    self.inner = self.inner.auth_scheme(#scheme_key);
                     self
                 }
             }
@@ -238,11 +242,12 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
                         clientgen_runtime::SecretString::from(client_secret.into()),
                         &[],
                     ));
+                    self.inner = self.inner.auth_scheme(#scheme_key);
                     self
                 }
             }
         }
-        AuthKind::TokenExchange(def) => token_exchange_method(&method, def, &docs),
+        AuthKind::TokenExchange(def) => token_exchange_method(&method, def, &docs, scheme_key),
         AuthKind::ApiKeyQuery { name } => {
             let summary =
                 format!("Sends the API key as the `{name}` query parameter of every request.");
@@ -252,6 +257,7 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
                 #docs
                 pub fn #method(mut self, key: impl Into<String>) -> Self {
                     self.inner = self.inner.auth(clientgen_runtime::Auth::api_key_query(#name, clientgen_runtime::SecretString::from(key.into())));
+                    self.inner = self.inner.auth_scheme(#scheme_key);
                     self
                 }
             }
@@ -324,6 +330,7 @@ fn token_exchange_method(
     method: &proc_macro2::Ident,
     def: &TokenExchangeDef,
     docs: &TokenStream,
+    scheme_key: &str,
 ) -> TokenStream {
     let path = def.path.as_str();
     let token_field = def.token_field.as_str();
@@ -368,6 +375,7 @@ fn token_exchange_method(
                 fallback_lifetime: std::time::Duration::from_secs(#lifetime),
                 refresh_margin: std::time::Duration::from_secs(30),
             });
+            self.inner = self.inner.auth_scheme(#scheme_key);
             self
         }
     }
@@ -797,11 +805,19 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
     let path = op.path.as_str();
     let signature_line = format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id);
     let deprecated_note = op.deprecated.then_some("**Deprecated** by the API.");
+    let security_note = op.security.as_ref().map(|accepted| match accepted.as_slice() {
+        [] => "Public: sent without credentials.".to_owned(),
+        keys => format!(
+            "Accepts only the security scheme(s) {}: a client built with other credentials gets `Error::Auth` without sending anything.",
+            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        ),
+    });
     let docs = doc::attrs([
         op.summary.as_deref(),
         op.description.as_deref(),
         Some(signature_line.as_str()),
         deprecated_note,
+        security_note.as_deref(),
     ]);
 
     let mut args = Vec::new();
@@ -816,6 +832,9 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
         } else {
             calls.push(quote!(.path_param(#wire, &#name)));
         }
+    }
+    if let Some(accepted) = &op.security {
+        calls.push(quote!(.security(&[#(#accepted),*])));
     }
     if let Some(params_type) = &op.params_type {
         let ty = ident(params_type);

@@ -39,6 +39,67 @@ const BUILDER_METHODS: &[&str] = &[
     "build",
 ];
 
+/// Fills each operation's [`Operation::security`](super::Operation::security) from its
+/// `security` (or the document's): the schemes it accepts, when some scheme the client offers
+/// is not among them, so the client never sends credentials an operation does not take
+/// (Security Onion's and Stellar Cyber's token endpoints take HTTP Basic, not the bearer token
+/// every other operation takes). A requirement naming no scheme, or an empty one (`{}`,
+/// anonymous access allowed), leaves the operation unrestricted. Naming a scheme that is not
+/// declared is a problem.
+pub fn attach_security(
+    document: &OpenAPI,
+    operations: &mut [super::Operation],
+    schemes: &[AuthScheme],
+    problems: &mut Vec<Problem>,
+) {
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let (requirements, at) = match (&op.security, &document.security) {
+                (Some(own), _) => (
+                    own,
+                    push_pointer(
+                        &push_pointer(&push_pointer("/paths", path), method),
+                        "security",
+                    ),
+                ),
+                (None, Some(shared)) => (shared, "/security".to_owned()),
+                (None, None) => continue,
+            };
+            let mut accepted: Vec<String> = Vec::new();
+            for (index, requirement) in requirements.iter().enumerate() {
+                for key in requirement.keys() {
+                    if !schemes.iter().any(|s| s.key == *key) {
+                        problems.push(Problem::new(
+                            format!("{at}/{index}"),
+                            format!("security requirement names `{key}`, which is not a key of components/securitySchemes"),
+                        ));
+                    } else if !accepted.contains(key) {
+                        accepted.push(key.clone());
+                    }
+                }
+            }
+            let anonymous = requirements.iter().any(|r| r.is_empty());
+            let covers_all = schemes.iter().all(|s| accepted.contains(&s.key));
+            let security = if requirements.is_empty() {
+                Some(Vec::new())
+            } else if anonymous || covers_all {
+                None
+            } else {
+                Some(accepted)
+            };
+            if let Some(target) = operations
+                .iter_mut()
+                .find(|o| o.path == *path && o.http_method.eq_ignore_ascii_case(method))
+            {
+                target.security = security;
+            }
+        }
+    }
+}
+
 /// The schemes of `document`, in document order.
 pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme> {
     let Some(components) = &document.components else {

@@ -277,6 +277,9 @@ pub struct Operation {
     pub pagination: Option<PaginationDef>,
     /// The job it creates, when the spec declares one (`x-clientgen-job`).
     pub job: Option<JobDef>,
+    /// The security schemes it accepts (keys of `securitySchemes`), when that is narrower than
+    /// every scheme the client offers; empty for a public operation. `None`: any.
+    pub security: Option<Vec<String>>,
 }
 
 /// A long-running job created by an operation (see [`jobs`]).
@@ -557,6 +560,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
     types.add_components(document.components.as_ref(), &mut problems);
     let mut operations = operations::build(document, resolver, &mut types, &mut problems);
     let auth = auth::build(document, &mut problems);
+    auth::attach_security(document, &mut operations, &auth, &mut problems);
     let default_headers = auth::default_headers(document, &mut problems);
     let path_prefix = auth::path_prefix(document, &mut problems);
     let types = types.finish(&mut problems);

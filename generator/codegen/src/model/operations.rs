@@ -117,6 +117,7 @@ impl<'a> OperationContext<'a, '_> {
             errors: self.errors(types, problems),
             pagination: None,
             job: None,
+            security: None,
         }
     }
 
