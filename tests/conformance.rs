@@ -7,7 +7,8 @@ use conformance_client::operations::{CreateRecordResponse, ListRecordsParams};
 use conformance_client::types::{
     Closed, Counters, CountersWithTotal, Drawing, DrawingValuesItem, Envelope, EnvelopeState,
     Extended, Formats, HttpCode, JobStatus, Level, Login, MaybeColor, Naming, OpenBag, Record,
-    RecordOrRef, Severity, Shape, StringOrNumber, T3dModel, TreeNode, Upload,
+    RecordOrRef, Setting, SettingValue, Severity, Shape, StringOrNumber, T3dModel, TreeNode,
+    Upload,
 };
 use conformance_client::{Client, Error};
 use serde::de::DeserializeOwned;
@@ -141,6 +142,11 @@ fn untagged_unions_try_each_alternative_and_keep_the_rest() {
         round_trip::<StringOrNumber>(json!([1])),
         StringOrNumber::Other(json!([1]))
     );
+    // A union with a nullable alternative admits null: the member is an Option.
+    let unset: Setting = round_trip(json!({"value": null}));
+    assert_eq!(unset.value, None);
+    let flag: Setting = round_trip(json!({"value": true}));
+    assert_eq!(flag.value, Some(SettingValue::Bool(true)));
     let reference: RecordOrRef = round_trip(json!({"ref": "r-1"}));
     assert!(
         matches!(reference, RecordOrRef::Reference(_)),

@@ -1659,12 +1659,13 @@ async fn create_case_posts_the_case() {
         );
         assert!(case.closed_by.as_ref().is_some_and(|c| c.is_none()));
         let fields = case.custom_fields.as_ref().expect("custom fields");
-        assert!(matches!(&fields[0].value, CaseCustomFieldValue::String(v) if v == "INC-1234"));
-        // A toggle never set is null, which no alternative names: kept as received.
-        assert!(matches!(
-            &fields[1].value,
-            CaseCustomFieldValue::Other(Value::Null)
-        ));
+        assert!(
+            matches!(&fields[0].value, Some(CaseCustomFieldValue::String(v)) if v == "INC-1234")
+        );
+        // A toggle never set is null: the union's nullable alternative makes the member optional.
+        assert_eq!(fields[1].value, None);
+        let encoded = serde_json::to_value(&fields[1]).expect("encodes");
+        assert_eq!(encoded["value"], Value::Null, "null goes back as null");
         assert_eq!(
             case.comments.as_ref().expect("comments")[0]
                 .comment

@@ -1679,6 +1679,86 @@ impl<'de> serde::Deserialize<'de> for Reference {
         deserializer.deserialize_map(Members)
     }
 }
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Setting {
+    pub value: Option<SettingValue>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Setting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Setting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Setting object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Setting, A::Error> {
+                let mut field_0: Option<Option<SettingValue>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "value" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Setting {
+                    value: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl clientgen_runtime::ToParam for SettingValue {
+    fn to_param(&self) -> String {
+        match self {
+            Self::String(value) => value.to_param(),
+            Self::Bool(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum SettingValue {
+    String(String),
+    Bool(bool),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SettingValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Bool(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Severity {

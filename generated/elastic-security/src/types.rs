@@ -2659,7 +2659,7 @@ pub struct CaseCustomField {
     /// `text` or `toggle`.
     pub r#type: String,
     /// Text, a boolean, or null.
-    pub value: CaseCustomFieldValue,
+    pub value: Option<CaseCustomFieldValue>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2667,11 +2667,11 @@ pub struct CaseCustomField {
 }
 impl CaseCustomField {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(key: String, r#type: String, value: CaseCustomFieldValue) -> Self {
+    pub fn new(key: String, r#type: String) -> Self {
         Self {
             key,
             r#type,
-            value,
+            value: None,
             additional_properties: Default::default(),
         }
     }
@@ -2692,7 +2692,7 @@ impl<'de> serde::Deserialize<'de> for CaseCustomField {
             ) -> Result<CaseCustomField, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                let mut field_2: Option<CaseCustomFieldValue> = None;
+                let mut field_2: Option<Option<CaseCustomFieldValue>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2713,8 +2713,7 @@ impl<'de> serde::Deserialize<'de> for CaseCustomField {
                     key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
                     r#type: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    value: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    value: field_2.unwrap_or_default(),
                     additional_properties,
                 })
             }

@@ -190,15 +190,42 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Whether `schema` (following references) says `nullable: true`.
+    /// Whether `schema` (following references) admits `null`: it says `nullable: true`, or it is
+    /// a `oneOf`/`anyOf` with an alternative that does (OpenAPI 3.0 has no `null` type, so a
+    /// union spells "or null" that way).
     pub fn is_nullable(&self, schema: &'a ReferenceOr<Box<Schema>>) -> bool {
         match schema {
-            ReferenceOr::Item(s) => s.schema_data.nullable,
-            ReferenceOr::Reference { reference } => component_name(reference, "schemas")
-                .ok()
-                .and_then(|name| self.resolver.schema_by_name(name))
-                .is_some_and(|schema| schema.schema_data.nullable),
+            ReferenceOr::Item(s) => self.admits_null(s, 0),
+            ReferenceOr::Reference { reference } => self.reference_admits_null(reference, 0),
         }
+    }
+
+    /// Unions of unions nest a few levels at most; the bound stops reference cycles.
+    const NULL_DEPTH: usize = 8;
+
+    fn reference_admits_null(&self, reference: &str, depth: usize) -> bool {
+        component_name(reference, "schemas")
+            .ok()
+            .and_then(|name| self.resolver.schema_by_name(name))
+            .is_some_and(|schema| self.admits_null(schema, depth))
+    }
+
+    fn admits_null(&self, schema: &Schema, depth: usize) -> bool {
+        if schema.schema_data.nullable {
+            return true;
+        }
+        let alternatives = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of,
+            SchemaKind::AnyOf { any_of } => any_of,
+            _ => return false,
+        };
+        depth < Self::NULL_DEPTH
+            && alternatives.iter().any(|alternative| match alternative {
+                ReferenceOr::Item(s) => self.admits_null(s, depth + 1),
+                ReferenceOr::Reference { reference } => {
+                    self.reference_admits_null(reference, depth + 1)
+                }
+            })
     }
 
     fn convert(
