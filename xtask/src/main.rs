@@ -3,7 +3,9 @@
 //! - `regen`: regenerate every client under `generated/` from `specs/` (`--check` only
 //!   compares, and fails when anything is stale);
 //! - `generate`: generate a client crate from any OpenAPI document into any folder;
-//! - `test`: everything CI checks, in order (formatting, clippy, staleness, tests, docs, corpus);
+//! - `test`: everything CI checks, in order (formatting, clippy, staleness, spec lint, tests,
+//!   docs, corpus);
+//! - `lint-specs`: `redocly lint` on every spec under `specs/` (npm installs the pinned tools);
 //! - `corpus`: generate a crate from each public spec in `../shared/corpus/` and check that it
 //!   builds without warnings under `cargo clippy -- -D warnings`.
 
@@ -14,6 +16,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use clientgen::vendors;
 use clientgen::CrateSettings;
+
+mod spec_tools;
 
 #[derive(Parser)]
 #[command(
@@ -54,8 +58,10 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
-    /// Run every check CI runs: fmt, clippy, regen --check, tests, rustdoc, corpus.
+    /// Run every check CI runs: fmt, clippy, regen --check, spec lint, tests, rustdoc, corpus.
     Test,
+    /// Lint every spec under specs/ with the pinned Redocly CLI (installing it with npm first).
+    LintSpecs,
     /// Start a new vendor: specs/NAME/ with vendor.toml and a minimal openapi.yaml.
     NewVendor {
         /// The folder name (lower case, digits and `-`), e.g. `stamus`.
@@ -93,6 +99,7 @@ fn main() -> ExitCode {
         } => generate(&spec, &out, crate_name, version, base_url).map(|_| ExitCode::SUCCESS),
         Command::Corpus { dir } => corpus(dir),
         Command::Test => test(),
+        Command::LintSpecs => spec_tools::lint(&repo_root()).map(|()| ExitCode::SUCCESS),
         Command::BenchStream => bench_stream(),
         Command::NewVendor { name } => new_vendor(&name),
     };
@@ -340,8 +347,11 @@ fn test() -> Result<ExitCode, String> {
     if regen(None, true)? != ExitCode::SUCCESS {
         return Err("generated/ is stale: run `cargo xtask regen` and commit the result".into());
     }
-    cargo("tests", &["test", "--workspace"], &[])?;
     let root = repo_root();
+    eprintln!("\n==> specs pass the linter: cargo xtask lint-specs");
+    spec_tools::lint(&root)?;
+    // The contract tests start Prism from node_modules/, which lint installed.
+    cargo("tests", &["test", "--workspace"], &[])?;
     let mut doc = vec!["doc".to_owned(), "--no-deps".to_owned()];
     for vendor in vendors::discover(&root).map_err(|e| e.to_string())? {
         doc.extend(["-p".to_owned(), vendor.settings.crate_name]);
@@ -362,9 +372,9 @@ fn test() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The steps `test` runs: format ×2, clippy ×2, staleness, tests, rustdoc, corpus. Any step
-/// but the corpus stops the run with an error before the summary.
-const CHECKS: usize = 8;
+/// The steps `test` runs: format ×2, clippy ×2, staleness, spec lint, tests, rustdoc, corpus.
+/// Any step but the corpus stops the run with an error before the summary.
+const CHECKS: usize = 9;
 
 /// Generates each corpus spec under `target/corpus/<name>` and runs clippy on it.
 fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
