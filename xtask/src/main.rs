@@ -7,7 +7,9 @@
 //!   docs, corpus);
 //! - `lint-specs`: `redocly lint` on every spec under `specs/` (npm installs the pinned tools);
 //! - `corpus`: generate a crate from each public spec in `../shared/corpus/` and check that it
-//!   builds without warnings under `cargo clippy -- -D warnings`.
+//!   builds without warnings under `cargo clippy -- -D warnings`;
+//! - `bench`: generation time, scaling, compile cost and decode speed against progenitor and
+//!   openapi-generator (installed pinned under `target/bench-tools/`); writes `BENCHMARKS.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode};
@@ -16,6 +18,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use clientgen::vendors;
 use clientgen::CrateSettings;
+
+mod bench;
 
 mod spec_tools;
 
@@ -70,6 +74,9 @@ enum Command {
     /// Stream 100k and 1M items through a paginated client over loopback; report items/s and
     /// whole-process peak memory (`/usr/bin/time -v`).
     BenchStream,
+    /// Benchmark generation, scaling, compile cost and decoding against progenitor and
+    /// openapi-generator; writes BENCHMARKS.md and target/bench/results.json.
+    Bench(bench::Args),
     /// Generate a crate from each spec of the public corpus and check it with clippy.
     Corpus {
         /// The folder of specs (default: ../shared/corpus beside the repository).
@@ -101,6 +108,7 @@ fn main() -> ExitCode {
         Command::Test => test(),
         Command::LintSpecs => spec_tools::lint(&repo_root()).map(|()| ExitCode::SUCCESS),
         Command::BenchStream => bench_stream(),
+        Command::Bench(args) => bench::run(args),
         Command::NewVendor { name } => new_vendor(&name),
     };
     match result {
