@@ -21,6 +21,11 @@ use clientgen::CrateSettings;
 
 mod bench;
 
+/// The generator allocates and frees many small values (tokens, syntax trees); mimalloc serves
+/// them faster than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod spec_tools;
 
 #[derive(Parser)]
@@ -130,10 +135,29 @@ fn regen(only: Option<&str>, check: bool) -> Result<ExitCode, String> {
             return Err(format!("no vendor `{name}` under {}/", vendors::SPECS_DIR));
         }
     }
+    // Vendors are independent: generate them all at once, then report and write in order.
+    let generated: Vec<Result<clientgen::GeneratedCrate, String>> = std::thread::scope(|scope| {
+        let running: Vec<_> = all
+            .iter()
+            .map(|vendor| {
+                let root = &root;
+                scope.spawn(move || {
+                    vendors::generate(root, vendor).map_err(|e| format!("{}: {e}", vendor.name))
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut stale = Vec::new();
-    for vendor in &all {
-        let krate =
-            vendors::generate(&root, vendor).map_err(|e| format!("{}: {e}", vendor.name))?;
+    for (vendor, krate) in all.iter().zip(generated) {
+        let krate = krate?;
         let dir = vendors::out_dir(&root, &vendor.name);
         let shown = Path::new(vendors::GENERATED_DIR).join(&vendor.name);
         let drifts = if check {

@@ -14,8 +14,13 @@ pub fn header(spec_label: &str, regen_command: &str) -> String {
 /// An error here means the emitter produced invalid Rust: a generator bug, reported with the
 /// parser's message rather than a panic.
 pub fn rust_file(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut out = header_comment(header);
+    out.push_str(&rust_source(tokens)?);
+    Ok(out)
+}
+
+/// `header` as `//` line comments and a blank line.
+pub fn header_comment(header: &str) -> String {
     let mut out = String::new();
     for line in header.lines() {
         out.push_str("// ");
@@ -23,6 +28,49 @@ pub fn rust_file(tokens: TokenStream, header: &str) -> Result<String, String> {
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&prettyplease::unparse(&file));
-    Ok(out)
+    out
+}
+
+/// Formats `tokens` (inner attributes and items) as Rust source. `prettyplease` prints a file's
+/// items one after another with nothing between them, so the formatted items of consecutive
+/// slices of a file, concatenated, are the formatted file: large files are formatted a slice
+/// at a time, in parallel (see [`in_parallel`]).
+pub fn rust_source(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A unit of work for [`in_parallel`].
+pub type Job<'a, T> = Box<dyn Fn() -> T + Send + Sync + 'a>;
+
+/// Runs `jobs` on up to as many threads as the machine has cores and returns their results in
+/// the order of `jobs`, whatever order they finished in. Token streams cannot cross threads,
+/// so each job builds and formats its own.
+pub fn in_parallel<T: Send>(jobs: Vec<Job<'_, T>>) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len());
+    if threads <= 1 {
+        return jobs.iter().map(|job| job()).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<T>>> =
+        std::sync::Mutex::new(jobs.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(index) else { break };
+                let result = job();
+                results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|result| result.expect("every job ran: a panicking job propagates out of scope"))
+        .collect()
 }

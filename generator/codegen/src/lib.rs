@@ -87,6 +87,9 @@ pub fn generate(
     render(&model, settings)
 }
 
+/// How many slices `types.rs` is emitted and formatted in (see [`render`]).
+const TYPE_SLICES: usize = 16;
+
 /// Renders the files of a crate from its model.
 pub fn render(
     model: &model::ApiModel,
@@ -109,23 +112,46 @@ pub fn render(
         default_base_url: &default_base_url,
         user_agent: &user_agent,
     };
-    let sources = [
-        ("src/lib.rs", emit::manifest::lib_rs()),
-        ("src/client.rs", emit::client::emit(model, &client_settings)),
-        (
-            "src/operations.rs",
-            emit::operations::emit(&model.operations),
-        ),
-        ("src/types.rs", emit::types::emit(&model.types)),
+    // Parsing and pretty-printing the emitted tokens is most of a run, and `types.rs` is most
+    // of that, so it is emitted and formatted in slices of types, in parallel with the other
+    // files (format::in_parallel). The slices are fixed by the number of types alone and the
+    // formatted slices concatenate to the formatted file, so the output does not depend on the
+    // machine or on scheduling.
+    let param_types = model::types::param_types(&model.types);
+    let slice_len = model.types.len().div_ceil(TYPE_SLICES).max(1);
+    let type_slices: Vec<&[model::TypeDef]> = model.types.chunks(slice_len).collect();
+    let mut jobs: Vec<format::Job<'_, (&str, Result<String, String>)>> = vec![
+        Box::new(|| {
+            let tokens = emit::client::emit(model, &client_settings);
+            ("src/client.rs", format::rust_source(tokens))
+        }),
+        Box::new(|| {
+            let tokens = emit::operations::emit(&model.operations);
+            ("src/operations.rs", format::rust_source(tokens))
+        }),
+        Box::new(|| ("src/lib.rs", format::rust_source(emit::manifest::lib_rs()))),
     ];
-    let mut files = BTreeMap::new();
-    for (path, tokens) in sources {
-        let text =
-            format::rust_file(tokens, &header).map_err(|message| GenerateError::Internal {
-                file: path.to_owned(),
-                message,
-            })?;
-        files.insert(path.to_owned(), text);
+    let options = emit::types::TypeOptions::default();
+    jobs.push(Box::new(|| {
+        ("src/types.rs", format::rust_source(emit::types::prelude()))
+    }));
+    for slice in &type_slices {
+        let param_types = &param_types;
+        jobs.push(Box::new(move || {
+            let tokens = emit::types::items(slice, param_types, options);
+            ("src/types.rs", format::rust_source(tokens))
+        }));
+    }
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for (path, text) in format::in_parallel(jobs) {
+        let text = text.map_err(|message| GenerateError::Internal {
+            file: path.to_owned(),
+            message,
+        })?;
+        files
+            .entry(path.to_owned())
+            .or_insert_with(|| format::header_comment(&header))
+            .push_str(&text);
     }
     files.insert(
         "Cargo.toml".to_owned(),

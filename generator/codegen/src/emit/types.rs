@@ -42,11 +42,31 @@ pub fn emit(defs: &[TypeDef]) -> TokenStream {
 /// The contents of `src/types.rs`, with `options`.
 pub fn emit_with(defs: &[TypeDef], options: TypeOptions) -> TokenStream {
     let param_types = param_types(defs);
-    let items = defs.iter().map(|def| emit_def(def, &param_types, options));
+    let prelude = prelude();
+    let items = items(defs, &param_types, options);
+    quote! {
+        #prelude
+        #items
+    }
+}
+
+/// What `src/types.rs` starts with, before its items.
+pub fn prelude() -> TokenStream {
     quote! {
         //! Data types of the API, one per schema of the spec.
-        #(#items)*
     }
+}
+
+/// The items for `defs`, a slice of a crate's types; `param_types` is
+/// [`param_types`] of all of them. `src/types.rs` is [`prelude`] followed by the items of
+/// every type in order, so it can be emitted (and formatted) a slice at a time.
+pub fn items(
+    defs: &[TypeDef],
+    param_types: &BTreeSet<String>,
+    options: TypeOptions,
+) -> TokenStream {
+    let items = defs.iter().map(|def| emit_def(def, param_types, options));
+    quote!(#(#items)*)
 }
 
 fn emit_def(def: &TypeDef, param_types: &BTreeSet<String>, options: TypeOptions) -> TokenStream {
