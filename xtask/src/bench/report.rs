@@ -380,7 +380,12 @@ fn targets(r: &Results) -> Vec<(String, String, Option<bool>)> {
             (Some(sum), _) => format!("{} summed", secs(sum)),
             _ => "not measured".into(),
         },
-        r.specs_folder_s.map(|s| s < 0.2),
+        // The target is the maintainer's command, `cargo xtask regen`: one process for the
+        // folder. The sum of one process per spec is shown beside it.
+        match &r.specs_folder_one_process {
+            Some(Outcome::Measured(one)) => Some(one.median_s < 0.2),
+            _ => r.specs_folder_s.map(|s| s < 0.2),
+        },
     ));
     let comp = |tool: Tool, verb: fn(&CompileRow) -> &Outcome| {
         r.compile
