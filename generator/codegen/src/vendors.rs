@@ -115,10 +115,40 @@ pub fn generate(root: &Path, vendor: &Vendor) -> Result<GeneratedCrate, Generate
         }
         other => other,
     })?;
-    for (name, contents) in hand_written_examples(root, vendor).map_err(GenerateError::Spec)? {
+    let examples = hand_written_examples(root, vendor).map_err(GenerateError::Spec)?;
+    if !examples.is_empty() {
+        let section = examples_section(&vendor.settings.crate_name, &examples);
+        if let Some(readme) = generated.files.get_mut("README.md") {
+            readme.push_str(&section);
+        }
+    }
+    for (name, contents) in examples {
         generated.files.insert(format!("examples/{name}"), contents);
     }
     Ok(generated)
+}
+
+/// The README section listing the example programs: each one's name, the first paragraph of
+/// its `//!` documentation, and the command that runs it.
+fn examples_section(crate_name: &str, examples: &[(String, String)]) -> String {
+    let mut out = String::from(
+        "\n## Example programs\n\nComplete programs in `examples/`, configured by environment variables (each file's documentation lists them):\n\n",
+    );
+    for (file, text) in examples {
+        let name = file.trim_end_matches(".rs");
+        let summary: Vec<&str> = text
+            .lines()
+            .skip_while(|line| !line.starts_with("//!"))
+            .map_while(|line| line.strip_prefix("//!"))
+            .map(str::trim)
+            .take_while(|line| !line.is_empty())
+            .collect();
+        out.push_str(&format!(
+            "- `{name}`: {} Run it with `cargo run -p {crate_name} --example {name}`.\n",
+            summary.join(" ")
+        ));
+    }
+    out
 }
 
 /// The folder beside a spec that holds its hand-written example programs.
