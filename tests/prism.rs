@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 /// How long Prism may take to load a spec and start listening.
 const STARTUP_LIMIT: Duration = Duration::from_secs(90);
+/// How many ports to try when Prism cannot bind the one chosen.
+const START_ATTEMPTS: usize = 3;
 /// How long a marker request may take to show up in Prism's log.
 const LOG_LIMIT: Duration = Duration::from_secs(20);
 /// The path of the requests [`Prism::check`] sends to find where one call's log lines end.
@@ -36,7 +38,12 @@ pub struct Prism {
 
 impl Prism {
     /// Starts Prism on a free port of 127.0.0.1, serving `specs/<vendor>/openapi.yaml`, and waits
-    /// until it accepts connections.
+    /// until it says it is listening there.
+    ///
+    /// The port is free when chosen but another process could take it before Prism binds it;
+    /// Prism then exits, and a new port is tried. Waiting for Prism's own "listening" line (not
+    /// merely for the port to accept connections) keeps a test from talking to someone else's
+    /// server on a reused port.
     ///
     /// # Panics
     /// When Prism is not installed (run `npm ci` at the repository root) or does not start.
@@ -50,39 +57,50 @@ impl Prism {
             "Prism is not installed at {}: run `npm ci` at the repository root (cargo xtask test does)",
             program.display()
         );
-        let port = free_port();
-        let mut child = Command::new(&program)
-            .args([
-                "mock",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-                "--errors",
-            ])
-            .arg(&spec)
-            .current_dir(&root)
-            .env("NO_COLOR", "1")
-            .env("FORCE_COLOR", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.display()));
-        let log = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(child.stdout.take().expect("piped stdout"), &log);
-        collect_lines(child.stderr.take().expect("piped stderr"), &log);
-        let prism = Prism {
-            child,
-            port,
-            vendor: vendor.to_owned(),
-            log,
-            consumed: AtomicUsize::new(0),
-            markers: AtomicUsize::new(0),
-        };
-        prism.wait_until_listening().await;
-        prism.consumed.store(prism.log_len(), Ordering::SeqCst);
-        prism
+        let mut failures = Vec::new();
+        for _ in 0..START_ATTEMPTS {
+            let port = free_port();
+            let mut child = Command::new(&program)
+                .args([
+                    "mock",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    &port.to_string(),
+                    "--errors",
+                ])
+                .arg(&spec)
+                .current_dir(&root)
+                .env("NO_COLOR", "1")
+                .env("FORCE_COLOR", "0")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.display()));
+            let log = Arc::new(Mutex::new(Vec::new()));
+            collect_lines(child.stdout.take().expect("piped stdout"), &log);
+            collect_lines(child.stderr.take().expect("piped stderr"), &log);
+            let mut prism = Prism {
+                child,
+                port,
+                vendor: vendor.to_owned(),
+                log,
+                consumed: AtomicUsize::new(0),
+                markers: AtomicUsize::new(0),
+            };
+            match prism.wait_until_listening().await {
+                Ok(()) => {
+                    prism.consumed.store(prism.log_len(), Ordering::SeqCst);
+                    return prism;
+                }
+                Err(failure) => failures.push(failure),
+            }
+        }
+        panic!(
+            "{vendor}: Prism did not start in {START_ATTEMPTS} attempts:\n{}",
+            failures.join("\n\n")
+        );
     }
 
     /// The base URL to point a generated client at. Prism serves the spec's paths at the root:
@@ -174,21 +192,36 @@ impl Prism {
         stream.read_to_end(&mut answer).expect("read marker answer");
     }
 
-    async fn wait_until_listening(&self) {
+    /// Waits for Prism's "listening on" line for this port; an error (with Prism's output) when
+    /// it exits first or takes longer than [`STARTUP_LIMIT`].
+    async fn wait_until_listening(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + STARTUP_LIMIT;
+        let listening = format!("listening on http://127.0.0.1:{}", self.port);
         loop {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+            if self
+                .log
+                .lock()
+                .expect("log lock")
+                .iter()
+                .any(|line| line.contains(&listening))
+            {
+                return Ok(());
             }
-            if Instant::now() > deadline {
-                panic!(
-                    "{}: Prism did not listen on port {} within {STARTUP_LIMIT:?}; its output:\n{}",
-                    self.vendor,
+            let exited = self.child.try_wait().ok().flatten();
+            if exited.is_some() || Instant::now() > deadline {
+                // Let the reader threads take the last lines.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let why = match exited {
+                    Some(status) => format!("exited ({status})"),
+                    None => format!("did not listen within {STARTUP_LIMIT:?}"),
+                };
+                return Err(format!(
+                    "Prism on port {} {why}; its output:\n{}",
                     self.port,
                     self.log.lock().expect("log lock").join("\n")
-                );
+                ));
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
