@@ -376,6 +376,12 @@ async fn every_operation_conforms_to_the_spec() {
             .generate_detection_public_id(&DetectionEngine::Suricata, &Default::default())
             .await,
     );
+    prism.check(
+        "delete_detection",
+        client
+            .delete_detection(DETECTION_ID, &Default::default())
+            .await,
+    );
 
     // Grid.
     prism.check(
