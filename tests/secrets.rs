@@ -130,6 +130,48 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
         .api_key_exchange("user", SECRET);
     shown.push(format!("{conformance:?}"));
 
+    // Every vendor client with each of its ways to authenticate.
+    let onion = security_onion_client::Client::builder()
+        .base_url(server.uri())
+        .client_credentials("socl_client", SECRET);
+    shown.push(format!("{onion:?}"));
+    let onion = onion.build().expect("valid");
+    shown.push(format!("{onion:?}"));
+    let error = onion
+        .get_info(&Default::default())
+        .await
+        .expect_err("403 after the token");
+    shown.push(format!("{error} {error:?}"));
+    shown.push(format!(
+        "{:?}",
+        security_onion_client::Client::builder().basic_auth("socl_client", SECRET)
+    ));
+    let stamus = stamus_client::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET);
+    shown.push(format!("{stamus:?}"));
+    shown.push(format!("{:?}", stamus.build().expect("valid")));
+    let stellar = stellar_cyber_client::Client::builder()
+        .base_url(server.uri())
+        .api_key_exchange("soc@example.com", SECRET);
+    shown.push(format!("{stellar:?}"));
+    shown.push(format!("{:?}", stellar.build().expect("valid")));
+    shown.push(format!(
+        "{:?} {:?}",
+        stellar_cyber_client::Client::builder().scoped_api_key_exchange(SECRET),
+        stellar_cyber_client::Client::builder().bearer_token(SECRET)
+    ));
+    let kibana = elastic_security_client::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET);
+    shown.push(format!("{kibana:?}"));
+    shown.push(format!("{:?}", kibana.build().expect("valid")));
+    let kibana = elastic_security_client::Client::builder()
+        .base_url(server.uri())
+        .basic_auth("elastic", SECRET);
+    shown.push(format!("{kibana:?}"));
+    shown.push(format!("{:?}", kibana.build().expect("valid")));
+
     for (i, text) in shown.iter().enumerate() {
         assert_hidden(&format!("item {i}"), text);
     }
