@@ -10,7 +10,7 @@
 //! The other tools are installed, pinned, under `target/bench-tools/`. Results go to
 //! `target/bench/results.json` and `BENCHMARKS.md`.
 
-mod measure;
+pub(crate) mod measure;
 mod report;
 mod synth;
 

@@ -77,7 +77,7 @@ enum Command {
         name: String,
     },
     /// Stream 100k and 1M items through a paginated client over loopback; report items/s and
-    /// whole-process peak memory (`/usr/bin/time -v`).
+    /// whole-process peak memory (`ru_maxrss` from `wait4`).
     BenchStream,
     /// Benchmark generation, scaling, compile cost and decoding against progenitor and
     /// openapi-generator; writes BENCHMARKS.md and target/bench/results.json.
@@ -288,37 +288,22 @@ fn bench_stream() -> Result<ExitCode, String> {
         &[],
     )?;
     let binary = repo_root().join("target/release/examples/stream_load");
+    let log = repo_root().join("target/stream_load.log");
     println!("{:>10} {:>14} {:>16}", "items", "items/s", "peak RSS (MiB)");
     for items in ["100000", "1000000"] {
-        let output = Process::new("/usr/bin/time")
-            .arg("-v")
-            .arg(&binary)
-            .arg(items)
-            .output()
-            .map_err(|e| format!("running /usr/bin/time (Debian package `time`): {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "stream_load {items} failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let rate = stdout
+        // Peak memory of the whole process, measured as `cargo xtask bench` measures it.
+        let sample = bench::measure::run(Process::new(&binary).arg(items), &log)
+            .map_err(|e| format!("stream_load {items} failed: {e}"))?;
+        let output =
+            std::fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let rate = output
             .split(": ")
             .nth(1)
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or("?")
             .to_owned();
-        let rss_kib: f64 = stderr
-            .lines()
-            .find_map(|l| {
-                l.trim()
-                    .strip_prefix("Maximum resident set size (kbytes): ")
-            })
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or("no peak memory in /usr/bin/time's output")?;
-        println!("{items:>10} {rate:>14} {:>16.1}", rss_kib / 1024.0);
+        let rss_mib = sample.max_rss_kib as f64 / 1024.0;
+        println!("{items:>10} {rate:>14} {rss_mib:>16.1}");
     }
     Ok(ExitCode::SUCCESS)
 }
