@@ -8,7 +8,6 @@
 //! request is sent once more with a fresh one.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -115,8 +114,10 @@ pub struct TokenSource {
     exchange: TokenExchange,
     endpoint: Url,
     http: reqwest::Client,
-    cached: tokio::sync::Mutex<Option<Cached>>,
-    fetches: AtomicU64,
+    /// The current token. Never held across an `.await`, so a 401 can always forget it.
+    cached: std::sync::Mutex<Option<Cached>>,
+    /// Held while a token is fetched: one fetch at a time, whatever the number of callers.
+    fetching: tokio::sync::Mutex<()>,
 }
 
 impl fmt::Debug for TokenSource {
@@ -124,7 +125,6 @@ impl fmt::Debug for TokenSource {
         f.debug_struct("TokenSource")
             .field("endpoint", &self.endpoint.as_str())
             .field("credentials", &self.exchange.credentials)
-            .field("fetches", &self.fetches.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
 }
@@ -149,30 +149,41 @@ impl TokenSource {
             exchange,
             endpoint,
             http,
-            cached: tokio::sync::Mutex::new(None),
-            fetches: AtomicU64::new(0),
+            cached: std::sync::Mutex::new(None),
+            fetching: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// How many times the token endpoint was called.
-    pub fn fetches(&self) -> u64 {
-        self.fetches.load(Ordering::Relaxed)
+    fn cache(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
+        // The guarded value is replaced whole, so a panic elsewhere cannot leave it half-set.
+        self.cached.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The cached `Authorization` value, while it is not due for refresh.
+    fn current(&self) -> Option<HeaderValue> {
+        self.cache()
+            .as_ref()
+            .filter(|t| Instant::now() < t.refresh_at)
+            .map(|t| t.header.clone())
     }
 
     /// The current `Authorization` value, fetching a token first when needed.
     async fn header(&self) -> Result<HeaderValue, Error> {
-        let mut cached = self.cached.lock().await;
-        if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.refresh_at) {
-            return Ok(token.header.clone());
+        if let Some(header) = self.current() {
+            return Ok(header);
+        }
+        let _one_fetch = self.fetching.lock().await;
+        // Whoever held the lock before may have fetched the token this caller waited for.
+        if let Some(header) = self.current() {
+            return Ok(header);
         }
         let fresh = self.fetch().await?;
         let header = fresh.header.clone();
-        *cached = Some(fresh);
+        *self.cache() = Some(fresh);
         Ok(header)
     }
 
     async fn fetch(&self) -> Result<Cached, Error> {
-        self.fetches.fetch_add(1, Ordering::Relaxed);
         let failed =
             |reason: String, status: Option<http::StatusCode>| Error::Auth { reason, status };
         let credential = match &self.exchange.credentials {
@@ -288,16 +299,11 @@ impl Authenticate for TokenSource {
 
     fn on_unauthorized(&self, used: Option<&HeaderValue>) -> bool {
         let Some(used) = used else { return false };
-        match self.cached.try_lock() {
-            // Forget the refused token, unless another caller already replaced it.
-            Ok(mut cached) => {
-                if cached.as_ref().is_some_and(|t| t.header == used) {
-                    *cached = None;
-                }
-                true
-            }
-            // A refresh is under way: the retry will wait for it.
-            Err(_) => true,
+        // Forget the refused token, unless another caller already replaced it.
+        let mut cached = self.cache();
+        if cached.as_ref().is_some_and(|t| t.header == used) {
+            *cached = None;
         }
+        true
     }
 }

@@ -142,6 +142,46 @@ async fn a_401_refreshes_once_and_retries_once() {
 }
 
 #[tokio::test]
+async fn concurrent_calls_refused_with_a_revoked_token_all_recover() {
+    // The first token is revoked server-side while many calls are in flight: every call gets
+    // a 401, and each must find the token forgotten and retry with the new one, even when
+    // other calls hold the token source at that moment.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "tok-revoked", "expires_in": 3600})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_millis(50))
+                .set_body_json(json!({"access_token": "tok-new", "expires_in": 3600})),
+        )
+        .mount(&server)
+        .await;
+    api(&server, "tok-revoked", 401).await;
+    api(&server, "tok-new", 200).await;
+    let transport = oauth(&server);
+    let calls: Vec<_> = (0..200)
+        .map(|_| {
+            let transport = transport.clone();
+            tokio::spawn(async move { info(&transport).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.expect("joined").expect("sent"), 200);
+    }
+    assert_eq!(count(&server, "/oauth2/token").await, 2);
+}
+
+#[tokio::test]
 async fn a_second_401_is_returned_not_looped() {
     let server = MockServer::start().await;
     token_endpoint(&server, "tok-refused", 3600).await;
