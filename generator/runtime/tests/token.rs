@@ -236,7 +236,7 @@ async fn a_stellar_style_exchange_reads_an_absolute_expiry() {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
         .as_secs()
-        + 600;
+        + 2;
     Mock::given(method("POST"))
         .and(path("/connect/api/v1/access_token"))
         // "user@example.com:api-key"
@@ -264,7 +264,9 @@ async fn a_stellar_style_exchange_reads_an_absolute_expiry() {
         form: Vec::new(),
         token_field: "access_token".into(),
         expiry: TokenExpiry::ExpiresAt("exp".into()),
-        fallback_lifetime: Duration::from_secs(600),
+        // Far from `exp`: if the absolute expiry were ignored or read as a lifetime, the token
+        // would be kept for an hour and the third call below would not fetch again.
+        fallback_lifetime: Duration::from_secs(3600),
         refresh_margin: Duration::from_secs(60),
     };
     let transport = Transport::builder(format!("{}/connect/api/v1", server.uri()))
@@ -280,6 +282,14 @@ async fn a_stellar_style_exchange_reads_an_absolute_expiry() {
         assert_eq!(response.status(), 200);
     }
     assert_eq!(count(&server, "/connect/api/v1/access_token").await, 1);
+    // `exp` is 2 s away, so the token is due for refresh (margin at most half its life) by now.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    transport
+        .request(Method::GET, "cases", "/cases")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(count(&server, "/connect/api/v1/access_token").await, 2);
     let shown = format!("{transport:?}");
     assert!(
         !shown.contains("api-key") && !shown.contains("jwt-1"),
