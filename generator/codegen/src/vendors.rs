@@ -152,7 +152,7 @@ fn examples_section(crate_name: &str, examples: &[(String, String)]) -> String {
 }
 
 /// The folder beside a spec that holds its hand-written example programs.
-pub const EXAMPLES_DIR: &str = "examples";
+const EXAMPLES_DIR: &str = "examples";
 
 /// The example programs written for `vendor` (`<spec folder>/examples/*.rs`), each with a first
 /// line saying where to edit it. They are copied into the crate's `examples/`, so Cargo builds

@@ -659,21 +659,16 @@ fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
 
 /// How a path argument is taken: strings by `&str`, named types by reference, others by value.
 fn path_arg_type(ty: &TypeRef) -> TokenStream {
-    path_arg_type_in(ty, None)
-}
-
-/// [`path_arg_type`], with references of `lifetime` when one is given.
-fn path_arg_type_in(ty: &TypeRef, lifetime: Option<TokenStream>) -> TokenStream {
     let types = quote!(crate::types::);
     match ty {
-        TypeRef::String => quote!(&#lifetime str),
+        TypeRef::String => quote!(&str),
         TypeRef::Named(_)
         | TypeRef::Array(_)
         | TypeRef::Map(_)
         | TypeRef::Object
         | TypeRef::Any => {
             let ty = rust_type(ty, &types);
-            quote!(&#lifetime #ty)
+            quote!(&#ty)
         }
         other => rust_type(other, &types),
     }

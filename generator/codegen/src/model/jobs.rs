@@ -15,7 +15,7 @@
 
 use openapiv3::OpenAPI;
 
-use super::{BodyKind, JobDef, Operation, Payload, SuccessReturn, TypeDef, TypeKind, TypeRef};
+use super::{BodyKind, JobDef, Operation, TypeDef, TypeRef};
 use crate::diagnostic::{push_pointer, Problem};
 use crate::naming;
 
@@ -35,26 +35,6 @@ pub fn attach(
             Ok(def) => operations[index].job = Some(def),
             Err(problem) => problems.push(problem),
         }
-    }
-}
-
-fn struct_fields<'d>(ty: &TypeRef, defs: &'d [TypeDef]) -> Option<&'d [super::Field]> {
-    let TypeRef::Named(name) = ty else {
-        return None;
-    };
-    match &defs.iter().find(|d| &d.name == name)?.kind {
-        TypeKind::Struct { fields, .. } => Some(fields),
-        _ => None,
-    }
-}
-
-fn json_response(op: &Operation) -> Option<&TypeRef> {
-    match &op.success {
-        SuccessReturn::Single {
-            payload: Payload::Json(ty),
-            ..
-        } => Some(ty),
-        _ => None,
     }
 }
 
@@ -123,8 +103,8 @@ fn resolve(
             )
         })?;
     let id_name = text("id")?;
-    let id = json_response(create)
-        .and_then(|ty| struct_fields(ty, defs))
+    let id = super::json_response(create)
+        .and_then(|ty| super::struct_fields(ty, defs))
         .and_then(|fields| {
             fields
                 .iter()
@@ -158,8 +138,8 @@ fn resolve(
         ));
     }
     let status_name = text("status")?;
-    let status = json_response(status_op)
-        .and_then(|ty| struct_fields(ty, defs))
+    let status = super::json_response(status_op)
+        .and_then(|ty| super::struct_fields(ty, defs))
         .and_then(|fields| fields.iter().find(|f| f.wire_name == status_name))
         .ok_or_else(|| {
             Problem::new(

@@ -592,6 +592,28 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
     })
 }
 
+/// The members of `ty` when it names a struct (extensions walk response types with it).
+fn struct_fields<'d>(ty: &TypeRef, defs: &'d [TypeDef]) -> Option<&'d [Field]> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    match &defs.iter().find(|d| &d.name == name)?.kind {
+        TypeKind::Struct { fields, .. } => Some(fields),
+        _ => None,
+    }
+}
+
+/// The type of `op`'s one JSON success response, if that is what it has.
+fn json_response(op: &Operation) -> Option<&TypeRef> {
+    match &op.success {
+        SuccessReturn::Single {
+            payload: Payload::Json(ty),
+            ..
+        } => Some(ty),
+        _ => None,
+    }
+}
+
 /// Every operation carrying the extension `name`: (index in `operations`, its value, the JSON
 /// pointer to it). Used by the operation-level extensions ([`pagination`], [`jobs`]).
 fn operation_extensions<'a>(

@@ -17,10 +17,7 @@
 
 use openapiv3::OpenAPI;
 
-use super::{
-    Operation, PageStyle, PaginationDef, ParamLocation, PathStep, Payload, SuccessReturn, TypeDef,
-    TypeKind, TypeRef,
-};
+use super::{Operation, PageStyle, PaginationDef, ParamLocation, PathStep, TypeDef, TypeRef};
 use crate::diagnostic::{push_pointer, Problem};
 
 /// The extension's name.
@@ -108,17 +105,11 @@ fn resolve(
             )
         }
     };
-    let response = match &op.success {
-        SuccessReturn::Single {
-            payload: Payload::Json(ty),
-            ..
-        } => ty,
-        _ => {
-            return Err(Problem::new(
-                pointer,
-                "a paginated operation must have one JSON success response",
-            ))
-        }
+    let Some(response) = super::json_response(op) else {
+        return Err(Problem::new(
+            pointer,
+            "a paginated operation must have one JSON success response",
+        ));
     };
     let walk = |key: &str,
                 wanted: &dyn Fn(&TypeRef) -> bool,
@@ -131,17 +122,7 @@ fn resolve(
         let mut steps = Vec::new();
         let mut ty = response.clone();
         for segment in path.split('.') {
-            let fields = match &ty {
-                TypeRef::Named(name) => {
-                    defs.iter()
-                        .find(|d| &d.name == name)
-                        .and_then(|d| match &d.kind {
-                            TypeKind::Struct { fields, .. } => Some(fields),
-                            _ => None,
-                        })
-                }
-                _ => None,
-            };
+            let fields = super::struct_fields(&ty, defs);
             let field = fields
                 .and_then(|fields| fields.iter().find(|f| f.wire_name == segment))
                 .ok_or_else(|| {
