@@ -937,46 +937,37 @@ fn report_alias_cycles(defs: &[TypeDef], problems: &mut Vec<Problem>) {
 /// A struct that contains itself through members that are all required and not nullable has
 /// no finite value: no JSON document can satisfy it.
 fn report_required_cycles(defs: &[TypeDef], problems: &mut Vec<Problem>) {
-    let by_name: HashMap<&str, &TypeDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
     // Required edges: struct → type of a required, non-nullable member; alias → its target.
-    fn required_edges(def: &TypeDef) -> Vec<(String, Option<&str>)> {
+    let required_members = |def: &TypeDef| -> Vec<(String, Option<String>)> {
         match &def.kind {
             TypeKind::Struct { fields, .. } => fields
                 .iter()
                 .filter(|f| !f.optional())
                 .filter_map(|f| match &f.ty {
-                    TypeRef::Named(n) => Some((n.clone(), Some(f.wire_name.as_str()))),
+                    TypeRef::Named(n) => Some((n.clone(), Some(f.wire_name.clone()))),
                     _ => None,
                 })
                 .collect(),
             TypeKind::Alias(TypeRef::Named(n)) => vec![(n.clone(), None)],
             _ => Vec::new(),
         }
-    }
+    };
+    let edges: HashMap<String, Vec<String>> = defs
+        .iter()
+        .map(|d| {
+            let targets = required_members(d).into_iter().map(|(n, _)| n).collect();
+            (d.name.clone(), targets)
+        })
+        .collect();
     for def in defs
         .iter()
         .filter(|d| matches!(d.kind, TypeKind::Struct { .. }))
     {
-        for (first, member) in required_edges(def) {
+        for (first, member) in required_members(def) {
             let Some(member) = member else { continue };
-            // Depth-first search back to `def` along required edges only.
-            let mut stack = vec![first];
-            let mut seen = BTreeSet::new();
-            let mut found = false;
-            while let Some(current) = stack.pop() {
-                if current == def.name {
-                    found = true;
-                    break;
-                }
-                if seen.insert(current.clone()) {
-                    if let Some(next) = by_name.get(current.as_str()) {
-                        stack.extend(required_edges(next).into_iter().map(|(n, _)| n));
-                    }
-                }
-            }
-            if found {
+            if reaches(&edges, &first, &def.name) {
                 problems.push(Problem::new(
-                    push_pointer(&push_pointer(&def.pointer, "properties"), member),
+                    push_pointer(&push_pointer(&def.pointer, "properties"), &member),
                     format!(
                         "`{}` contains itself through required members starting at `{member}`, so no finite value exists: make one of them optional, nullable or a list",
                         def.name
