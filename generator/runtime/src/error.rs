@@ -84,6 +84,41 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The call did not finish within the client's overall deadline, which spans every
+    /// attempt, redirect and wait between retries (each attempt also has its own timeout).
+    #[error("{operation}: no answer within the deadline of {deadline:?} (retries included)")]
+    Deadline {
+        /// The operation being called.
+        operation: &'static str,
+        /// The deadline that passed.
+        deadline: std::time::Duration,
+    },
+    /// The server answered with a redirect the client does not follow: to another origin
+    /// (scheme, host or port), from `https` to `http`, without a usable `Location`, or past
+    /// the hop limit. Nothing was sent to the `Location`.
+    #[error("{operation}: the server answered {status} with a redirect to `{location}`, which was not followed: {reason}")]
+    Redirect {
+        /// The operation being called.
+        operation: &'static str,
+        /// The redirect status (301, 302, 303, 307 or 308).
+        status: StatusCode,
+        /// The `Location` header as the server sent it (query string removed).
+        location: String,
+        /// Why it was not followed.
+        reason: String,
+    },
+    /// The response body is longer than the client's limit (see
+    /// `TransportBuilder::max_response_bytes`); reading stopped at the limit, or before
+    /// reading when the server announced the length.
+    #[error("{operation}: the response body is larger than the limit of {limit} bytes{}", declared.map(|n| format!(" (the server announced {n} bytes)")).unwrap_or_default())]
+    ResponseTooLarge {
+        /// The operation being called.
+        operation: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+        /// The `Content-Length` the server announced, when it announced one.
+        declared: Option<u64>,
+    },
     /// The server answered with a status the operation does not declare as a success.
     #[error("{0}")]
     Status(Box<StatusError>),
@@ -152,6 +187,18 @@ impl Error {
             body,
             declared: None,
         }))
+    }
+
+    /// The error for a body that could not be read whole.
+    pub(crate) fn from_read(operation: &'static str, error: crate::body::ReadError) -> Self {
+        match error {
+            crate::body::ReadError::TooLarge { limit, declared } => Error::ResponseTooLarge {
+                operation,
+                limit,
+                declared,
+            },
+            crate::body::ReadError::Transport(source) => Error::from_reqwest(operation, source),
+        }
     }
 
     pub(crate) fn from_reqwest(operation: &'static str, source: reqwest::Error) -> Self {

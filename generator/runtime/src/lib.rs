@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod body;
 pub mod de;
 pub mod enums;
 pub mod error;
