@@ -555,7 +555,13 @@ async fn octet_stream_bodies_and_responses_are_raw_bytes() {
         .mount(&server)
         .await;
     assert_eq!(
-        &client.get_blob("x").await.expect("fetched")[..],
+        &client
+            .get_blob("x")
+            .await
+            .expect("fetched")
+            .bytes()
+            .await
+            .expect("read")[..],
         &[1, 2, 255]
     );
 }
@@ -595,7 +601,13 @@ async fn ndjson_bodies_and_responses_are_one_value_per_line() {
         serde_json::from_value(record_json()).expect("record"),
         serde_json::from_value(record_json()).expect("record"),
     ];
-    let results = client.bulk_import(&records).await.expect("imported");
+    let results = client
+        .bulk_import(&records)
+        .await
+        .expect("imported")
+        .into_vec()
+        .await
+        .expect("every line decodes");
     assert_eq!(results.len(), 2);
     assert_eq!(
         results[1].additional_properties.value("new"),

@@ -682,7 +682,10 @@ async fn export_rules_reads_one_rule_per_line_then_the_details() {
             .client
             .export_rules(&params, Some(&body))
             .await
-            .expect("exported");
+            .expect("exported")
+            .into_vec()
+            .await
+            .expect("every line decodes");
         let request = ctx.request().await;
         assert_eq!(
             request.url.query(),
@@ -718,7 +721,10 @@ async fn export_rules_without_a_body_exports_everything() {
         .client
         .export_rules(&ExportRulesParams::default(), None)
         .await
-        .expect("exported");
+        .expect("exported")
+        .into_vec()
+        .await
+        .expect("every line decodes");
     let request = ctx.request().await;
     assert_eq!(request.url.query(), None);
     no_body(&request);
@@ -987,7 +993,7 @@ async fn find_exception_lists_sends_comma_separated_namespaces() {
         let request = ctx.request().await;
         assert_eq!(
             request.url.query(),
-            Some("filter=exception-list.attributes.name%3A%22Trusted%22&namespace_type=single%2Cagnostic&page=1&per_page=20&sort_field=name&sort_order=asc")
+            Some("filter=exception-list.attributes.name%3A%22Trusted%22&namespace_type=single,agnostic&page=1&per_page=20&sort_field=name&sort_order=asc")
         );
         assert_eq!(page.total, 1);
         assert_eq!(page.data[0].name, "Trusted Linux processes");
@@ -1123,7 +1129,7 @@ async fn find_exception_list_items_sends_parallel_lists() {
         let request = ctx.request().await;
         assert_eq!(
             request.url.query(),
-            Some("list_id=trusted-linux-processes%2Cendpoint_list&namespace_type=single%2Cagnostic&search=backup&per_page=20")
+            Some("list_id=trusted-linux-processes,endpoint_list&namespace_type=single,agnostic&search=backup&per_page=20")
         );
         assert_eq!(page.pit.as_deref(), Some("46ToAwMDaWR5"));
         assert_eq!(page.data[0].name, "Nightly backup");
@@ -1615,7 +1621,10 @@ async fn export_timelines_reads_one_timeline_per_line() {
             .client
             .export_timelines(&params, &request_body)
             .await
-            .expect("exported");
+            .expect("exported")
+            .into_vec()
+            .await
+            .expect("every line decodes");
         let request = ctx.request().await;
         assert_eq!(request.url.query(), Some("file_name=timelines.ndjson"));
         assert_eq!(json_body(&request), json!({"ids": [TIMELINE_ID, "second"]}));

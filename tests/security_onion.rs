@@ -1057,6 +1057,9 @@ async fn download_case_artifact_returns_the_bytes() {
         .client
         .download_case_artifact(ARTIFACT_ID, &Default::default())
         .await
+        .expect("a success")
+        .bytes()
+        .await
         .expect("bytes");
     let request = api.request().await;
     assert_call(
@@ -1957,6 +1960,9 @@ async fn download_job_pcap_returns_bytes() {
     let bytes = api
         .client
         .download_job_pcap(1001, &params)
+        .await
+        .expect("a success")
+        .bytes()
         .await
         .expect("pcap");
     let request = api.request().await;

@@ -361,8 +361,8 @@ async fn list_cases_sends_every_filter() {
             "tenantid=817418af76d44358922636e34be9627c&limit=10&skip=20&sort=score&order=desc\
              &FROM~created_at=1700000000000&TO~created_at=1700086400000\
              &FROM~modified_at=1700000000001&TO~modified_at=1700086400001\
-             &FROM~score=50&min_score=40.5&status=New%2CIn%20Progress&severity=High\
-             &tags=phishing%2Cvip&NOT~tags=false-positive&NOT~modified_by=sync%40example.com\
+             &FROM~score=50&min_score=40.5&status=New,In%20Progress&severity=High\
+             &tags=phishing,vip&NOT~tags=false-positive&NOT~modified_by=sync%40example.com\
              &ticket_id=1042&min_size_auto=2&include_summary=true&format_summary=false"
         )
     );
@@ -892,7 +892,7 @@ async fn list_tenants_asks_for_fields() {
     let tenants = client.list_tenants(&params).await.expect("tenants");
     assert_eq!(
         received(&server).await.url.query(),
-        Some("fields=cust_id%2Ccust_name%2Ctgrp_name")
+        Some("fields=cust_id,cust_name,tgrp_name")
     );
     assert_eq!(tenants.data[0].cust_name.as_deref(), Some("Acme Corp"));
     assert_eq!(tenants.data[0].tgrp_name.as_deref(), Some("EMEA"));

@@ -98,12 +98,11 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("exchange");
         self
     }
-    /// Sends every request under `/s/{space}` (the value is percent-encoded as one path segment).
+    /// Sends every request under `/s/{space}` (the value is percent-encoded as one path segment; an empty value, `.` or `..` makes [`Self::build`] fail).
     ///
     /// The space every request addresses.
     pub fn space(mut self, space: &str) -> Self {
-        let segment = clientgen_runtime::param::encode_component(space);
-        self.inner = self.inner.path_prefix(format!("{}{}{}", "/s/", segment, ""));
+        self.inner = self.inner.path_prefix_segment("/s/", "space", space, "");
         self
     }
     /// Adds a header sent with every request.
@@ -119,6 +118,26 @@ impl ClientBuilder {
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
+        self
+    }
+    /// Limits one whole call, across every attempt, redirect and wait between retries
+    /// (default 120 s); past it the call fails with `Error::Deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.inner = self.inner.deadline(deadline);
+        self
+    }
+    /// Refuses a response body read whole past `bytes` (default 32 MiB) with
+    /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
+    /// or a line at a time, and an NDJSON line may not exceed it.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_response_bytes(bytes);
+        self
+    }
+    /// **Dangerous:** allows credentials over plain `http://` to a host that is not
+    /// loopback, where anyone on the network path can read them; without it,
+    /// [`Self::build`] refuses that combination.
+    pub fn danger_allow_plaintext_credentials(mut self) -> Self {
+        self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
     /// Sets the `User-Agent` header.
@@ -145,7 +164,9 @@ impl ClientBuilder {
         self
     }
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
-    /// middleware); the timeouts and TLS settings above then do not apply.
+    /// middleware); the timeouts and TLS settings above then do not apply. Build it from
+    /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
+    /// own redirect following: this client follows only same-origin redirects.
     pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
         self.inner = self.inner.http_client(client);
         self
@@ -537,7 +558,10 @@ impl Client {
         Ok(())
     }
     /// `GET /blobs/{name}` (operation `get_blob`).
-    pub async fn get_blob(&self, name: &str) -> Result<clientgen_runtime::Bytes, Error> {
+    pub async fn get_blob(
+        &self,
+        name: &str,
+    ) -> Result<clientgen_runtime::ByteStream, Error> {
         let response = self
             .transport
             .request(
@@ -546,12 +570,12 @@ impl Client {
                 "/blobs/{name}",
             )
             .path_param("name", name)
-            .send()
+            .send_streaming()
             .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body),
+            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
-        Ok(response.body().clone())
     }
     /// `PUT /blobs/{name}` (operation `put_blob`).
     ///
@@ -591,16 +615,16 @@ impl Client {
     pub async fn bulk_import(
         &self,
         body: &[crate::types::Record],
-    ) -> Result<Vec<crate::types::Reference>, Error> {
+    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::Reference>, Error> {
         let response = self
             .transport
             .request(clientgen_runtime::reqwest::Method::POST, "bulk_import", "/bulk")
             .ndjson("application/x-ndjson", body)
-            .send()
+            .send_streaming()
             .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
+            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
-        response.ndjson()
     }
 }

@@ -72,12 +72,11 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("basicAuth");
         self
     }
-    /// Sends every request under `/s/{space_id}` (the value is percent-encoded as one path segment).
+    /// Sends every request under `/s/{space_id}` (the value is percent-encoded as one path segment; an empty value, `.` or `..` makes [`Self::build`] fail).
     ///
     /// The Kibana space (its URL identifier) every request addresses; the default space needs no prefix.
     pub fn space_id(mut self, space_id: &str) -> Self {
-        let segment = clientgen_runtime::param::encode_component(space_id);
-        self.inner = self.inner.path_prefix(format!("{}{}{}", "/s/", segment, ""));
+        self.inner = self.inner.path_prefix_segment("/s/", "space_id", space_id, "");
         self
     }
     /// Adds a header sent with every request.
@@ -93,6 +92,26 @@ impl ClientBuilder {
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
+        self
+    }
+    /// Limits one whole call, across every attempt, redirect and wait between retries
+    /// (default 120 s); past it the call fails with `Error::Deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.inner = self.inner.deadline(deadline);
+        self
+    }
+    /// Refuses a response body read whole past `bytes` (default 32 MiB) with
+    /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
+    /// or a line at a time, and an NDJSON line may not exceed it.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_response_bytes(bytes);
+        self
+    }
+    /// **Dangerous:** allows credentials over plain `http://` to a host that is not
+    /// loopback, where anyone on the network path can read them; without it,
+    /// [`Self::build`] refuses that combination.
+    pub fn danger_allow_plaintext_credentials(mut self) -> Self {
+        self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
     /// Sets the `User-Agent` header.
@@ -119,7 +138,9 @@ impl ClientBuilder {
         self
     }
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
-    /// middleware); the timeouts and TLS settings above then do not apply.
+    /// middleware); the timeouts and TLS settings above then do not apply. Build it from
+    /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
+    /// own redirect following: this client follows only same-origin redirects.
     pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
         self.inner = self.inner.http_client(client);
         self
@@ -492,7 +513,7 @@ impl Client {
         &self,
         params: &crate::operations::ExportRulesParams,
         body: Option<&crate::types::RulesExportRequest>,
-    ) -> Result<Vec<crate::types::RulesExportLine>, Error> {
+    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::RulesExportLine>, Error> {
         let response = self
             .transport
             .request(
@@ -503,20 +524,24 @@ impl Client {
             .query_opt("exclude_export_details", params.exclude_export_details.as_ref())
             .query_opt("file_name", params.file_name.as_ref())
             .json_opt(body)
-            .send()
+            .send_streaming()
             .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
+            clientgen_runtime::Streaming::Failure(response) => {
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
+            }
         }
-        response.ndjson()
     }
     /// Get the status of Elastic prebuilt rules and timelines
     ///
@@ -1947,7 +1972,7 @@ impl Client {
         &self,
         params: &crate::operations::ExportTimelinesParams,
         body: &crate::types::TimelinesExportRequest,
-    ) -> Result<Vec<crate::types::ExportedTimeline>, Error> {
+    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::ExportedTimeline>, Error> {
         let response = self
             .transport
             .request(
@@ -1957,20 +1982,24 @@ impl Client {
             )
             .query("file_name", &params.file_name)
             .json(body)
-            .send()
+            .send_streaming()
             .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
+            clientgen_runtime::Streaming::Failure(response) => {
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
+            }
         }
-        response.ndjson()
     }
     /// Create a case
     ///

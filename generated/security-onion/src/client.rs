@@ -97,6 +97,26 @@ impl ClientBuilder {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+    /// Limits one whole call, across every attempt, redirect and wait between retries
+    /// (default 120 s); past it the call fails with `Error::Deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.inner = self.inner.deadline(deadline);
+        self
+    }
+    /// Refuses a response body read whole past `bytes` (default 32 MiB) with
+    /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
+    /// or a line at a time, and an NDJSON line may not exceed it.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_response_bytes(bytes);
+        self
+    }
+    /// **Dangerous:** allows credentials over plain `http://` to a host that is not
+    /// loopback, where anyone on the network path can read them; without it,
+    /// [`Self::build`] refuses that combination.
+    pub fn danger_allow_plaintext_credentials(mut self) -> Self {
+        self.inner = self.inner.danger_allow_plaintext_credentials();
+        self
+    }
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
@@ -121,7 +141,9 @@ impl ClientBuilder {
         self
     }
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
-    /// middleware); the timeouts and TLS settings above then do not apply.
+    /// middleware); the timeouts and TLS settings above then do not apply. Build it from
+    /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
+    /// own redirect following: this client follows only same-origin redirects.
     pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
         self.inner = self.inner.http_client(client);
         self
@@ -755,7 +777,7 @@ impl Client {
         &self,
         id: &str,
         params: &crate::operations::DownloadCaseArtifactParams,
-    ) -> Result<clientgen_runtime::Bytes, Error> {
+    ) -> Result<clientgen_runtime::ByteStream, Error> {
         let response = self
             .transport
             .request(
@@ -766,12 +788,12 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
+            .send_streaming()
             .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body),
+            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
-        Ok(response.body().clone())
     }
     /// Get the history of a case
     ///
@@ -1638,7 +1660,7 @@ impl Client {
         &self,
         job_id: i64,
         params: &crate::operations::DownloadJobPcapParams,
-    ) -> Result<clientgen_runtime::Bytes, Error> {
+    ) -> Result<clientgen_runtime::ByteStream, Error> {
         let response = self
             .transport
             .request(
@@ -1651,12 +1673,12 @@ impl Client {
             .query_opt("ext", params.ext.as_ref())
             .query_opt("unwrap", params.unwrap.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
+            .send_streaming()
             .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body),
+            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
-        Ok(response.body().clone())
     }
     /// List users
     ///

@@ -66,6 +66,26 @@ impl ClientBuilder {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+    /// Limits one whole call, across every attempt, redirect and wait between retries
+    /// (default 120 s); past it the call fails with `Error::Deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.inner = self.inner.deadline(deadline);
+        self
+    }
+    /// Refuses a response body read whole past `bytes` (default 32 MiB) with
+    /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
+    /// or a line at a time, and an NDJSON line may not exceed it.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_response_bytes(bytes);
+        self
+    }
+    /// **Dangerous:** allows credentials over plain `http://` to a host that is not
+    /// loopback, where anyone on the network path can read them; without it,
+    /// [`Self::build`] refuses that combination.
+    pub fn danger_allow_plaintext_credentials(mut self) -> Self {
+        self.inner = self.inner.danger_allow_plaintext_credentials();
+        self
+    }
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
@@ -90,7 +110,9 @@ impl ClientBuilder {
         self
     }
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
-    /// middleware); the timeouts and TLS settings above then do not apply.
+    /// middleware); the timeouts and TLS settings above then do not apply. Build it from
+    /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
+    /// own redirect following: this client follows only same-origin redirects.
     pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
         self.inner = self.inner.http_client(client);
         self

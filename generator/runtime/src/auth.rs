@@ -32,6 +32,18 @@ pub trait Authenticate: Send + Sync + fmt::Debug {
         let _ = used;
         false
     }
+
+    /// Whether these credentials send anything secret (so plain `http://` to a host that is
+    /// not loopback is refused unless the caller opts in).
+    fn sends_credentials(&self) -> bool {
+        true
+    }
+
+    /// Checks the credentials once, when the client is built: a credential that cannot be
+    /// sent is reported then, not on the first call. The error never quotes the secret.
+    fn check(&self) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// The credentials a client sends; cheap to clone.
@@ -50,29 +62,33 @@ impl Auth {
         Auth(Arc::new(StaticAuth::None))
     }
 
-    /// `Authorization: Bearer <token>`.
+    /// `Authorization: Bearer <token>`. The token must be visible ASCII; one that is not is
+    /// reported when the client is built.
     pub fn bearer(token: impl Into<SecretString>) -> Self {
         let token: SecretString = token.into();
+        let value = visible("the bearer token", token.expose_secret())
+            .and_then(|()| sensitive(format!("Bearer {}", token.expose_secret())));
         Auth(Arc::new(StaticAuth::Header {
             scheme: "Bearer",
             name: AUTHORIZATION,
             user: None,
             prefix: None,
-            value: sensitive(format!("Bearer {}", token.expose_secret())),
+            value,
         }))
     }
 
-    /// `Authorization: Basic base64(<user>:<password>)`.
+    /// `Authorization: Basic base64(<user>:<password>)`. The user cannot contain `:` (RFC
+    /// 7617) and neither may contain control characters; such credentials are reported when
+    /// the client is built.
     pub fn basic(user: impl Into<String>, password: impl Into<SecretString>) -> Self {
         let (user, password): (String, SecretString) = (user.into(), password.into());
-        let raw = format!("{user}:{}", password.expose_secret());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        let value = basic_value(&user, password.expose_secret());
         Auth(Arc::new(StaticAuth::Header {
             scheme: "Basic",
             name: AUTHORIZATION,
             user: Some(user),
             prefix: None,
-            value: sensitive(format!("Basic {encoded}")),
+            value,
         }))
     }
 
@@ -92,20 +108,25 @@ impl Auth {
             Some(prefix) => format!("{prefix} {}", key.expose_secret()),
             None => key.expose_secret().to_owned(),
         };
+        let value = visible("the API key", key.expose_secret()).and_then(|()| sensitive(text));
         Ok(Auth(Arc::new(StaticAuth::Header {
             scheme: "ApiKey",
             name,
             user: None,
             prefix: prefix.map(str::to_owned),
-            value: sensitive(text),
+            value,
         })))
     }
 
-    /// An API key in the query parameter `name`.
+    /// An API key in the query parameter `name`. The key must be visible ASCII; one that is
+    /// not is reported when the client is built.
     pub fn api_key_query(name: &str, key: impl Into<SecretString>) -> Self {
+        let key: SecretString = key.into();
+        let valid = visible("the API key", key.expose_secret());
         Auth(Arc::new(StaticAuth::QueryKey {
             name: name.to_owned(),
-            key: key.into(),
+            key,
+            valid,
         }))
     }
 
@@ -123,10 +144,21 @@ impl Auth {
     pub fn on_unauthorized(&self, used: Option<&HeaderValue>) -> bool {
         self.0.on_unauthorized(used)
     }
+
+    /// See [`Authenticate::sends_credentials`].
+    pub fn sends_credentials(&self) -> bool {
+        self.0.sends_credentials()
+    }
+
+    /// See [`Authenticate::check`].
+    pub fn check(&self) -> Result<(), Error> {
+        self.0.check()
+    }
 }
 
 /// Credentials that are known up front. Header credentials are encoded once, into a header
-/// value marked sensitive; `None` there means the credential cannot be sent in a header.
+/// value marked sensitive; an `Err` there says, without quoting it, why the credential cannot
+/// be sent.
 enum StaticAuth {
     None,
     Header {
@@ -134,11 +166,12 @@ enum StaticAuth {
         name: HeaderName,
         user: Option<String>,
         prefix: Option<String>,
-        value: Option<HeaderValue>,
+        value: Result<HeaderValue, String>,
     },
     QueryKey {
         name: String,
         key: SecretString,
+        valid: Result<(), String>,
     },
 }
 
@@ -169,10 +202,38 @@ impl fmt::Debug for StaticAuth {
 }
 
 /// A header value holding a secret, marked sensitive so HTTP-level logging hides it.
-fn sensitive(value: String) -> Option<HeaderValue> {
-    let mut value = HeaderValue::try_from(value).ok()?;
+fn sensitive(value: String) -> Result<HeaderValue, String> {
+    let mut value = HeaderValue::try_from(value)
+        .map_err(|_| "the credential cannot be carried in a header".to_owned())?;
     value.set_sensitive(true);
-    Some(value)
+    Ok(value)
+}
+
+/// Checks that a secret is visible ASCII (what a token or key can be); the reason names the
+/// position of the first bad character, never the secret.
+fn visible(what: &str, secret: &str) -> Result<(), String> {
+    match secret.bytes().position(|b| !b.is_ascii_graphic()) {
+        _ if secret.is_empty() => Err(format!("{what} is empty")),
+        Some(at) => Err(format!(
+            "{what} has a space, control or non-ASCII character at byte {at}: it must be visible ASCII"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The `Authorization` value for HTTP Basic, once the user and password are checked.
+fn basic_value(user: &str, password: &str) -> Result<HeaderValue, String> {
+    if user.contains(':') {
+        return Err(
+            "the Basic user name contains `:`, which Basic authentication cannot carry".into(),
+        );
+    }
+    if user.chars().chain(password.chars()).any(char::is_control) {
+        return Err("the Basic user name or password contains a control character".into());
+    }
+    let raw = format!("{user}:{password}");
+    let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+    sensitive(format!("Basic {encoded}"))
 }
 
 impl StaticAuth {
@@ -180,15 +241,17 @@ impl StaticAuth {
         match self {
             StaticAuth::None => {}
             StaticAuth::Header { name, value, .. } => {
-                let value = value.clone().ok_or_else(|| Error::Auth {
-                    // The value holds a secret: say what is wrong without quoting it.
-                    reason: "the credential contains characters that cannot appear in a header"
-                        .into(),
+                let value = value.clone().map_err(|reason| Error::Auth {
+                    reason,
                     status: None,
                 })?;
                 request.headers_mut().insert(name.clone(), value);
             }
-            StaticAuth::QueryKey { name, key } => {
+            StaticAuth::QueryKey { name, key, valid } => {
+                valid.clone().map_err(|reason| Error::Auth {
+                    reason,
+                    status: None,
+                })?;
                 request
                     .url_mut()
                     .query_pairs_mut()
@@ -203,6 +266,25 @@ impl Authenticate for StaticAuth {
     fn authenticate<'a>(&'a self, request: &'a mut reqwest::Request) -> AuthFuture<'a> {
         let result = self.apply(request);
         Box::pin(async move { result })
+    }
+
+    fn sends_credentials(&self) -> bool {
+        !matches!(self, StaticAuth::None)
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let problem = match self {
+            StaticAuth::None => None,
+            StaticAuth::Header { value, .. } => value.as_ref().err(),
+            StaticAuth::QueryKey { valid, .. } => valid.as_ref().err(),
+        };
+        match problem {
+            Some(reason) => Err(Error::Auth {
+                reason: reason.clone(),
+                status: None,
+            }),
+            None => Ok(()),
+        }
     }
 }
 
@@ -250,6 +332,29 @@ mod tests {
     fn query_key_is_appended() {
         let req = run(&Auth::api_key_query("api_key", "k&y".to_owned()));
         assert_eq!(req.url().query(), Some("api_key=k%26y"));
+    }
+
+    #[test]
+    fn credentials_that_are_not_visible_ascii_are_refused_without_quoting_them() {
+        for auth in [
+            Auth::bearer("s3cr3t\r\nX-Evil: 1".to_owned()),
+            Auth::bearer("s3cr3t with space".to_owned()),
+            Auth::bearer(String::new()),
+            Auth::api_key_header("X-Key", None, "s3cr3t\u{e9}".to_owned()).expect("name"),
+            Auth::api_key_query("key", "s3cr3t\t".to_owned()),
+            Auth::basic("us:er", "s3cr3t".to_owned()),
+            Auth::basic("user", "s3cr3t\n".to_owned()),
+        ] {
+            let error = auth.check().expect_err("refused");
+            let shown = format!("{error} {error:?}");
+            assert!(matches!(error, Error::Auth { .. }), "{shown}");
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+        }
+        Auth::basic("user", "pässwörd with spaces".to_owned())
+            .check()
+            .expect("Basic passwords are base64-encoded, so any text goes");
+        assert!(!Auth::none().sends_credentials());
+        assert!(Auth::bearer("t".to_owned()).sends_credentials());
     }
 
     #[test]

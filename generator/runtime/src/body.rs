@@ -151,7 +151,11 @@ mod tests {
         let mut buffer = LimitedBuffer::new(limit, 1024);
         let chunk = vec![b'a'; 4096];
         while buffer.push(&chunk).is_ok() {
-            assert!(buffer.bytes.capacity() <= limit, "{}", buffer.bytes.capacity());
+            assert!(
+                buffer.bytes.capacity() <= limit,
+                "{}",
+                buffer.bytes.capacity()
+            );
         }
         assert!(buffer.len() <= limit);
     }

@@ -8,6 +8,9 @@
 //! - [`param`]: how a parameter value becomes text in a path or query string;
 //! - [`auth`]: how credentials are attached to a request;
 //! - [`response`]: reading a response and decoding its body;
+//! - [`body`]: reading a body under a size limit;
+//! - [`stream`]: bodies read as they arrive (downloads, NDJSON);
+//! - [`redirect`]: which redirects are followed, and how;
 //! - [`error`]: the one error type callers see.
 //!
 //! Nothing vendor-specific lives in this crate: a vendor's quirks are described in its spec.
@@ -23,9 +26,11 @@ pub mod jobs;
 pub mod multipart;
 pub mod pagination;
 pub mod param;
+pub mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod stream;
 pub mod token;
 pub mod transport;
 pub mod unknown;
@@ -37,6 +42,7 @@ pub use param::ToParam;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use stream::{ByteStream, NdjsonStream, Streaming};
 pub use token::{TokenCredentials, TokenExchange, TokenExpiry, TokenSource};
 pub use transport::{Server, Transport, TransportBuilder};
 pub use unknown::Unknown;

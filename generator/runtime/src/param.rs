@@ -8,6 +8,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
+use crate::Error;
+
 /// Everything but RFC 3986 unreserved characters is percent-encoded.
 pub const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -18,6 +20,39 @@ pub const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Percent-encodes one path segment or query component.
 pub fn encode_component(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// Checks `value` as one path segment and percent-encodes it. Values that would change which
+/// resource is addressed (empty, `.`, `..`) are refused with [`Error::InvalidParameter`].
+pub fn path_segment(
+    operation: &'static str,
+    name: &'static str,
+    value: &str,
+) -> Result<String, Error> {
+    let reason = match value {
+        "" => "a path parameter cannot be empty",
+        "." | ".." => "a path parameter cannot be `.` or `..`",
+        _ => return Ok(encode_component(value)),
+    };
+    Err(Error::InvalidParameter {
+        operation,
+        name,
+        reason: reason.to_owned(),
+    })
+}
+
+/// Joins `values` for a comma-separated parameter (`style: form, explode: false`), each
+/// percent-encoded, so that a comma inside an item is sent as `%2C` and only the separators
+/// are literal commas (RFC 6570 form expansion): `["a,b"]` and `["a", "b"]` differ on the wire.
+pub fn encode_joined<T: ToParam>(values: &[T]) -> String {
+    let mut joined = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            joined.push(',');
+        }
+        joined.push_str(&encode_component(&value.to_param()));
+    }
+    joined
 }
 
 /// A value that can be sent as a path or query parameter.
@@ -92,6 +127,22 @@ mod tests {
         assert_eq!(encode_component("match[name]"), "match%5Bname%5D");
         assert_eq!(encode_component("two words"), "two%20words");
         assert_eq!(encode_component("100%"), "100%25");
+    }
+
+    #[test]
+    fn commas_inside_joined_items_are_encoded_and_separators_are_not() {
+        assert_eq!(encode_joined(&["a,b"]), "a%2Cb");
+        assert_eq!(encode_joined(&["a", "b"]), "a,b");
+        assert_eq!(encode_joined(&["x y", "1&2"]), "x%20y,1%262");
+        assert_eq!(encode_joined::<&str>(&[]), "");
+    }
+
+    #[test]
+    fn path_segments_refuse_values_that_change_the_resource() {
+        for bad in ["", ".", ".."] {
+            assert!(path_segment("op", "id", bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(path_segment("op", "id", "../x").expect("encoded"), "..%2Fx");
     }
 
     #[test]

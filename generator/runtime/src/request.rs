@@ -5,6 +5,7 @@
 //! value, a body that cannot be serialised) is kept and returned by `send`, so generated code
 //! stays a flat chain.
 
+use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -12,8 +13,11 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, StatusCode};
 use tracing::Instrument as _;
 
-use crate::param::{encode_component, ToParam};
+use crate::body::{read_limited, ReadError};
+use crate::param::{encode_component, encode_joined, path_segment, ToParam};
+use crate::redirect::{is_redirect, next_hop, shown_url};
 use crate::retry::retry_after;
+use crate::stream::{ByteStream, Streaming};
 use crate::{Error, Response, Transport};
 
 /// One request being built; see the module documentation.
@@ -80,30 +84,25 @@ impl<'t> RequestBuilder<'t> {
     /// path segment. Values that would change which resource is addressed (empty, `.`, `..`)
     /// are refused.
     pub fn path_param(mut self, name: &'static str, value: &(impl ToParam + ?Sized)) -> Self {
-        let text = value.to_param();
-        let reason = match text.as_str() {
-            "" => Some("a path parameter cannot be empty"),
-            "." | ".." => Some("a path parameter cannot be `.` or `..`"),
-            _ => None,
-        };
-        match reason {
-            Some(reason) => self.fail(Error::InvalidParameter {
-                operation: self.operation,
-                name,
-                reason: reason.to_owned(),
-            }),
-            None => self.path_params.push((name, encode_component(&text))),
+        match path_segment(self.operation, name, &value.to_param()) {
+            Ok(segment) => self.path_params.push((name, segment)),
+            Err(error) => self.fail(error),
         }
         self
     }
 
     fn push_query(&mut self, name: &str, value: &str) {
+        self.push_query_encoded(name, &encode_component(value));
+    }
+
+    /// Adds `name=value` where `value` is already percent-encoded.
+    fn push_query_encoded(&mut self, name: &str, value: &str) {
         if !self.query.is_empty() {
             self.query.push('&');
         }
         self.query.push_str(&encode_component(name));
         self.query.push('=');
-        self.query.push_str(&encode_component(value));
+        self.query.push_str(value);
     }
 
     /// Adds `name=value` to the query string.
@@ -129,10 +128,10 @@ impl<'t> RequestBuilder<'t> {
     }
 
     /// Adds one `name=a,b,c` pair (OpenAPI `style: form, explode: false`); nothing when empty.
+    /// A comma inside an item is sent as `%2C`, so only the separators are literal commas.
     pub fn query_joined<T: ToParam>(mut self, name: &str, values: &[T]) -> Self {
         if !values.is_empty() {
-            let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
-            self.push_query(name, &joined.join(","));
+            self.push_query_encoded(name, &encode_joined(values));
         }
         self
     }
@@ -140,7 +139,16 @@ impl<'t> RequestBuilder<'t> {
     /// Sets a header for this request only.
     pub fn header(mut self, name: &'static str, value: &(impl ToParam + ?Sized)) -> Self {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string());
-        let value = HeaderValue::try_from(value.to_param()).map_err(|e| e.to_string());
+        let text = value.to_param();
+        let value = match text
+            .bytes()
+            .position(|b| !(b.is_ascii_graphic() || b == b' ' || b == b'\t'))
+        {
+            Some(at) => Err(format!(
+                "the value has a control or non-ASCII character at byte {at}: header values must be visible ASCII"
+            )),
+            None => HeaderValue::try_from(text).map_err(|e| e.to_string()),
+        };
         match header.and_then(|h| value.map(|v| (h, v))) {
             Ok(pair) => self.headers.push(pair),
             Err(reason) => self.fail(Error::InvalidParameter {
@@ -338,12 +346,60 @@ impl<'t> RequestBuilder<'t> {
         })
     }
 
-    /// Sends the request and reads the whole response, whatever its status.
+    /// Sends the request and reads the whole response, whatever its status, under the
+    /// client's size limit ([`Error::ResponseTooLarge`] past it).
     ///
     /// Retries follow the transport's [`RetryPolicy`](crate::RetryPolicy); a 401 lets the
-    /// credentials refresh themselves and the request go once more.
+    /// credentials refresh themselves and the request go once more; same-origin redirects are
+    /// followed as [`crate::redirect`] says, others refused; the whole call is bounded by the
+    /// transport's deadline.
     pub async fn send(self) -> Result<Response, Error> {
         let operation = self.operation;
+        let limit = self.transport.max_response_bytes();
+        self.execute(move |response: reqwest::Response| async move {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = read_limited(response, limit).await?;
+            tracing::debug!(status = status.as_u16(), bytes = body.len(), "response");
+            Ok(Response::new(operation, status, headers, body))
+        })
+        .await
+    }
+
+    /// Sends the request; a success hands back its body unread, to stream
+    /// ([`Streaming::Success`]), and any other status is read whole under the size limit
+    /// ([`Streaming::Failure`]) so that it can become an error. Retries, redirects and the
+    /// deadline apply as for [`Self::send`] until the response head arrives; reading the
+    /// streamed body is bounded by the per-attempt timeout.
+    pub async fn send_streaming(self) -> Result<Streaming, Error> {
+        let operation = self.operation;
+        let limit = self.transport.max_response_bytes();
+        self.execute(move |response: reqwest::Response| async move {
+            let status = response.status();
+            if status.is_success() {
+                tracing::debug!(status = status.as_u16(), "streaming response");
+                return Ok(Streaming::Success(ByteStream::new(
+                    operation, limit, response,
+                )));
+            }
+            let headers = response.headers().clone();
+            let body = read_limited(response, limit).await?;
+            Ok(Streaming::Failure(Response::new(
+                operation, status, headers, body,
+            )))
+        })
+        .await
+    }
+
+    /// Runs the whole call under the deadline: credentials, attempts, redirects, retries, and
+    /// `finish` on the answer that is kept.
+    async fn execute<R, F, Fut>(self, finish: F) -> Result<R, Error>
+    where
+        F: FnMut(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<R, ReadError>>,
+    {
+        let operation = self.operation;
+        let deadline = self.transport.deadline();
         let span = tracing::debug_span!(
             "http_request",
             operation,
@@ -353,107 +409,125 @@ impl<'t> RequestBuilder<'t> {
             attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
+        let call = self.attempts(finish).instrument(span);
+        match tokio::time::timeout(deadline, call).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Deadline {
+                operation,
+                deadline,
+            }),
+        }
+    }
+
+    /// Which credentials this call may carry: `Ok(false)` for a public operation, an error
+    /// when the configured scheme is not one the operation accepts.
+    fn credentials_allowed(&self) -> Result<bool, Error> {
+        match (self.security, self.transport.auth_scheme()) {
+            (Some([]), _) => Ok(false),
+            (Some(accepted), Some(configured)) if !accepted.contains(&configured) => {
+                Err(Error::Auth {
+                    reason: format!(
+                        "`{}` accepts the security scheme(s) {}, but this client authenticates with `{configured}`: build a client with one of those to call it",
+                        self.operation,
+                        accepted
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    status: None,
+                })
+            }
+            _ => Ok(true),
+        }
+    }
+
+    /// The retry loop; see [`Self::send`].
+    async fn attempts<R, F, Fut>(self, mut finish: F) -> Result<R, Error>
+    where
+        F: FnMut(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<R, ReadError>>,
+    {
+        let operation = self.operation;
         let transport = self.transport;
-        async move {
-            let started = Instant::now();
-            let send_credentials = match (self.security, transport.auth_scheme()) {
-                (Some([]), _) => false,
-                (Some(accepted), Some(configured)) if !accepted.contains(&configured) => {
-                    return Err(Error::Auth {
-                        reason: format!(
-                            "`{operation}` accepts the security scheme(s) {}, but this client authenticates with `{configured}`: build a client with one of those to call it",
-                            accepted
-                                .iter()
-                                .map(|s| format!("`{s}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        status: None,
-                    });
-                }
-                _ => true,
-            };
-            let prepared = self.prepare()?;
-            let policy = transport.retry();
-            let retryable = policy.allows(&prepared.method);
-            let mut attempt = 1;
-            let mut refreshed_credentials = false;
-            loop {
-                let span = tracing::Span::current();
-                span.record("attempt", attempt);
-                let mut request = prepared.request();
-                if send_credentials {
-                    transport.auth().apply(&mut request).await?;
-                }
-                let used_auth = request.headers().get(AUTHORIZATION).cloned();
-                let result = async {
-                    let response = transport.http().execute(request).await?;
+        let started = Instant::now();
+        let send_credentials = self.credentials_allowed()?;
+        let prepared = self.prepare()?;
+        let policy = transport.retry();
+        let retryable = policy.allows(&prepared.method);
+        let mut attempt = 1;
+        let mut refreshed_credentials = false;
+        loop {
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            let may_retry = retryable && attempt < policy.max_attempts;
+            // The wait before the next attempt, if one fits in the time budget.
+            let next_wait =
+                |wait: Duration| (started.elapsed() + wait <= policy.max_elapsed).then_some(wait);
+            let sent = prepared.send(transport, operation, send_credentials).await;
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let failure = match sent {
+                Ok((response, used_auth)) => {
                     let status = response.status();
-                    let headers = response.headers().clone();
-                    let body = response.bytes().await?;
-                    Ok::<_, reqwest::Error>((status, headers, body))
-                }
-                .await;
-                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                let may_retry = retryable && attempt < policy.max_attempts;
-                // The wait before the next attempt, if one fits in the time budget.
-                let next_wait = |wait: Duration| {
-                    (started.elapsed() + wait <= policy.max_elapsed).then_some(wait)
-                };
-                match result {
-                    Ok((status, headers, body)) => {
-                        span.record("status", status.as_u16());
-                        if status == StatusCode::UNAUTHORIZED
-                            && send_credentials
-                            && !refreshed_credentials
-                            && transport.auth().on_unauthorized(used_auth.as_ref())
-                        {
-                            tracing::debug!("401: retrying once with fresh credentials");
-                            refreshed_credentials = true;
-                            continue;
-                        }
-                        let wait = (may_retry && policy.retries_status(status))
-                            .then(|| {
-                                retry_after(&headers, SystemTime::now())
-                                    .unwrap_or_else(|| policy.backoff(attempt))
-                            })
-                            .and_then(next_wait);
-                        match wait {
-                            Some(wait) => {
-                                tracing::debug!(status = status.as_u16(), ?wait, "retrying");
-                                tokio::time::sleep(wait).await;
-                                attempt += 1;
-                            }
-                            None => {
-                                tracing::debug!(
-                                    status = status.as_u16(),
-                                    bytes = body.len(),
-                                    "response"
-                                );
-                                return Ok(Response::new(operation, status, headers, body));
-                            }
-                        }
+                    span.record("status", status.as_u16());
+                    if status == StatusCode::UNAUTHORIZED
+                        && send_credentials
+                        && !refreshed_credentials
+                        && transport.auth().on_unauthorized(used_auth.as_ref())
+                    {
+                        tracing::debug!("401: retrying once with fresh credentials");
+                        refreshed_credentials = true;
+                        continue;
                     }
-                    Err(error) => {
-                        let transient = error.is_connect() || error.is_timeout();
-                        let wait = (may_retry && transient)
-                            .then(|| policy.backoff(attempt))
-                            .and_then(next_wait);
-                        match wait {
-                            Some(wait) => {
-                                tracing::debug!(error = %error.without_url(), ?wait, "retrying");
-                                tokio::time::sleep(wait).await;
-                                attempt += 1;
-                            }
-                            None => return Err(Error::from_reqwest(operation, error)),
-                        }
+                    let wait = (may_retry && policy.retries_status(status))
+                        .then(|| {
+                            retry_after(response.headers(), SystemTime::now())
+                                .unwrap_or_else(|| policy.backoff(attempt))
+                        })
+                        .and_then(next_wait);
+                    if let Some(wait) = wait {
+                        tracing::debug!(status = status.as_u16(), ?wait, "retrying");
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    match finish(response).await {
+                        Ok(value) => return Ok(value),
+                        Err(error) => error,
                     }
                 }
+                Err(Sent::Refused(error)) => return Err(*error),
+                Err(Sent::Failed(error)) => ReadError::Transport(error),
+            };
+            let wait = match &failure {
+                ReadError::Transport(error) if may_retry && is_transient(error) => {
+                    next_wait(policy.backoff(attempt))
+                }
+                _ => None,
+            };
+            match wait {
+                Some(wait) => {
+                    tracing::debug!(error = ?failure, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return Err(Error::from_read(operation, failure)),
             }
         }
-        .instrument(span)
-        .await
     }
+}
+
+/// Connection failures and timeouts are worth another attempt; other failures are not.
+fn is_transient(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout()
+}
+
+/// Why one attempt (with its redirects) produced no response.
+enum Sent {
+    /// The request did not complete; the retry policy decides what follows.
+    Failed(reqwest::Error),
+    /// The call must stop: a refused redirect, or credentials that could not be attached.
+    Refused(Box<Error>),
 }
 
 /// What every attempt of one request sends.
@@ -465,12 +539,79 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn request(&self) -> reqwest::Request {
-        let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
-        *request.headers_mut() = self.headers.clone();
-        if let Some(body) = &self.body {
-            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+    /// Sends one attempt, following same-origin redirects (see [`crate::redirect`]); gives the
+    /// final response and the `Authorization` value it was sent with.
+    async fn send(
+        &self,
+        transport: &Transport,
+        operation: &'static str,
+        send_credentials: bool,
+    ) -> Result<(reqwest::Response, Option<HeaderValue>), Sent> {
+        let mut method = self.method.clone();
+        let mut url = self.url.clone();
+        let mut body = self.body.clone();
+        let mut hops = 0;
+        loop {
+            let mut request = reqwest::Request::new(method.clone(), url.clone());
+            *request.headers_mut() = self.headers.clone();
+            match &body {
+                Some(body) => *request.body_mut() = Some(reqwest::Body::from(body.clone())),
+                None => {
+                    request.headers_mut().remove(CONTENT_TYPE);
+                }
+            }
+            if send_credentials {
+                transport
+                    .auth()
+                    .apply(&mut request)
+                    .await
+                    .map_err(|e| Sent::Refused(Box::new(e)))?;
+            }
+            let used_auth = request.headers().get(AUTHORIZATION).cloned();
+            // As sent, credentials included (an API key may sit in the query).
+            let sent_url = request.url().clone();
+            let response = transport
+                .http()
+                .execute(request)
+                .await
+                .map_err(Sent::Failed)?;
+            let status = response.status();
+            if response.url() != &sent_url {
+                // Only a caller-supplied client built without `http_client_builder` follows
+                // redirects by itself; what it fetched cannot be trusted.
+                return Err(Sent::Refused(Box::new(Error::Redirect {
+                    operation,
+                    status,
+                    location: shown_url(response.url()),
+                    reason: "the HTTP client given to `http_client` followed a redirect by itself; build it from `clientgen_runtime::transport::http_client_builder()`".to_owned(),
+                })));
+            }
+            if !is_redirect(status) {
+                return Ok((response, used_auth));
+            }
+            match next_hop(status, &method, &url, response.headers(), hops) {
+                Ok(hop) => {
+                    tracing::debug!(
+                        status = status.as_u16(),
+                        to = hop.url.path(),
+                        "following a same-origin redirect"
+                    );
+                    method = hop.method;
+                    url = hop.url;
+                    if !hop.keep_body {
+                        body = None;
+                    }
+                    hops += 1;
+                }
+                Err(refusal) => {
+                    return Err(Sent::Refused(Box::new(Error::Redirect {
+                        operation,
+                        status,
+                        location: refusal.location,
+                        reason: refusal.reason,
+                    })))
+                }
+            }
         }
-        request
     }
 }

@@ -6,6 +6,17 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{excerpt, Error};
 
+/// Where a decode error happened: the JSON path when it names one, and the line and column
+/// when it cannot (the body is not JSON at all, or breaks off before the first member); the
+/// message names the line and column in both cases.
+fn located(path: &str, error: &serde_json::Error) -> String {
+    if path == "." || path.is_empty() {
+        format!("line {}, column {}", error.line(), error.column())
+    } else {
+        path.to_owned()
+    }
+}
+
 /// A whole HTTP response: status, headers and body.
 #[derive(Debug)]
 pub struct Response {
@@ -60,11 +71,15 @@ impl Response {
             return Ok(value);
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let value: T = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;
+        let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            decode_error(
+                located(&e.path().to_string(), e.inner()),
+                e.inner().to_string(),
+            )
+        })?;
         deserializer
             .end()
-            .map_err(|e| decode_error(".".to_owned(), e.to_string()))?;
+            .map_err(|e| decode_error(located(".", &e), e.to_string()))?;
         Ok(value)
     }
 
@@ -79,7 +94,7 @@ impl Response {
                 serde_json::from_slice(line).map_err(|e| Error::Decode {
                     operation: self.operation,
                     status: self.status,
-                    path: format!("line {}", i + 1),
+                    path: format!("line {}, column {}", i + 1, e.column()),
                     message: e.to_string(),
                     excerpt: excerpt(line),
                 })
@@ -111,5 +126,41 @@ impl Response {
     /// Turns a response the operation does not expect into [`Error::Status`], keeping the body.
     pub fn into_error(self) -> Error {
         Error::from_status(self.operation, self.status, self.headers, self.body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &str) -> Response {
+        Response::new(
+            "get_case",
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::from(body.to_owned()),
+        )
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_located_by_line_and_column() {
+        let error = response("\n  <html>oops</html>")
+            .json::<serde_json::Value>()
+            .expect_err("not JSON");
+        let Error::Decode { path, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(path, "line 2, column 3");
+    }
+
+    #[test]
+    fn trailing_garbage_is_located_by_line_and_column() {
+        let error = response("{\"a\": 1}\n}")
+            .json::<serde_json::Value>()
+            .expect_err("trailing");
+        let Error::Decode { path, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(path, "line 2, column 1");
     }
 }

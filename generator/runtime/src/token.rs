@@ -154,6 +154,11 @@ impl TokenSource {
         })
     }
 
+    /// The token endpoint, resolved against the base URL.
+    pub fn endpoint(&self) -> &Url {
+        &self.endpoint
+    }
+
     fn cache(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
         // The guarded value is replaced whole, so a panic elsewhere cannot leave it half-set.
         self.cached.lock().unwrap_or_else(|e| e.into_inner())

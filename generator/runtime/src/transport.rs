@@ -3,6 +3,23 @@
 //! A [`Transport`] owns the `reqwest` client, the base URL (including any path prefix, such as
 //! `/v1` or `/api/v1`), the credentials and the headers sent on every request. It is cheap to
 //! clone and safe to share between tasks.
+//!
+//! What it promises whatever the server does:
+//!
+//! - **Redirects** follow one policy (see [`crate::redirect`]): same origin only, never
+//!   `https` to `http`, at most five hops, no `Referer`. The `reqwest::Client` it builds
+//!   follows none by itself; one given with [`TransportBuilder::http_client`] must be built
+//!   from [`http_client_builder`] (a client that follows redirects on its own is caught after
+//!   the fact: the call fails, but the redirected request has already left).
+//! - **Size**: a body read whole is refused past [`TransportBuilder::max_response_bytes`]
+//!   (default [`DEFAULT_MAX_RESPONSE_BYTES`]); streamed bodies are held a chunk or a line at a
+//!   time.
+//! - **Time**: each attempt has its own timeout, and each call an overall
+//!   [`deadline`](TransportBuilder::deadline) spanning retries, redirects and waits.
+//! - **Plaintext**: credentials are refused over `http://` to a host that is not loopback,
+//!   unless the caller opts in with [`TransportBuilder::danger_allow_plaintext_credentials`].
+//! - **Inputs**: header values must be visible ASCII (spaces and tabs inside allowed); a base
+//!   URL carrying `user:password@` is refused, and the password never appears in the error.
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,12 +29,24 @@ use http::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use http::Method;
 use url::Url;
 
+pub use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::{Auth, Error, RequestBuilder, RetryPolicy, TokenExchange, TokenSource};
 
 /// Default limit on one whole request, from connect to the last body byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default limit on establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit on one whole call: every attempt, redirect and wait between retries.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// A `reqwest::ClientBuilder` with the runtime's redirect policy: it follows no redirect by
+/// itself (the runtime follows same-origin ones, see [`crate::redirect`]) and sends no
+/// `Referer`. Build the client given to [`TransportBuilder::http_client`] from it.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+}
 
 /// A server listed in a spec's `servers` section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +71,8 @@ struct Inner {
     auth_scheme: Option<&'static str>,
     headers: HeaderMap,
     retry: RetryPolicy,
+    max_response_bytes: usize,
+    deadline: Duration,
 }
 
 impl fmt::Debug for Transport {
@@ -51,6 +82,8 @@ impl fmt::Debug for Transport {
             .field("auth", &self.inner.auth)
             .field("headers", &self.inner.headers.keys().collect::<Vec<_>>())
             .field("retry", &self.inner.retry)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("deadline", &self.inner.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -70,8 +103,11 @@ impl Transport {
             root_certificates: Vec::new(),
             accept_invalid_certs: false,
             token_exchange: None,
-            path_prefix: String::new(),
+            path_prefix: Ok(String::new()),
             auth_scheme: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            deadline: DEFAULT_DEADLINE,
+            allow_plaintext_credentials: false,
         }
     }
 
@@ -134,6 +170,16 @@ impl Transport {
     pub(crate) fn retry(&self) -> &RetryPolicy {
         &self.inner.retry
     }
+
+    /// The most bytes of a response body read whole.
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
+    /// The limit on one whole call, retries included.
+    pub fn deadline(&self) -> Duration {
+        self.inner.deadline
+    }
 }
 
 /// Configures a [`Transport`].
@@ -150,14 +196,17 @@ pub struct TransportBuilder {
     root_certificates: Vec<Vec<u8>>,
     accept_invalid_certs: bool,
     token_exchange: Option<TokenExchange>,
-    path_prefix: String,
+    path_prefix: Result<String, Error>,
     auth_scheme: Option<&'static str>,
+    max_response_bytes: usize,
+    deadline: Duration,
+    allow_plaintext_credentials: bool,
 }
 
 impl fmt::Debug for TransportBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("auth", &self.auth)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -165,6 +214,12 @@ impl fmt::Debug for TransportBuilder {
             .field("extra_root_certificates", &self.root_certificates.len())
             .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("token_exchange", &self.token_exchange)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("deadline", &self.deadline)
+            .field(
+                "allow_plaintext_credentials",
+                &self.allow_plaintext_credentials,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -194,7 +249,49 @@ impl TransportBuilder {
     /// Inserts `prefix` (already percent-encoded, starting with `/`) between the base URL and
     /// every operation path, e.g. Kibana's `/s/<space>`.
     pub fn path_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.path_prefix = prefix.into();
+        self.path_prefix = Ok(prefix.into());
+        self
+    }
+
+    /// Inserts `before`, then `value` as one percent-encoded path segment, then `after` between
+    /// the base URL and every operation path (Kibana's `/s/<space>`). The value is checked as
+    /// a path parameter is: an empty value, `.` or `..` would change which resource every call
+    /// addresses, so [`Self::build`] refuses it with [`Error::InvalidParameter`].
+    pub fn path_prefix_segment(
+        mut self,
+        before: &str,
+        name: &'static str,
+        value: &str,
+        after: &str,
+    ) -> Self {
+        self.path_prefix = crate::param::path_segment("ClientBuilder", name, value)
+            .map(|segment| format!("{before}{segment}{after}"));
+        self
+    }
+
+    /// Refuses a response body longer than `bytes` when it is read whole (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]): an announced `Content-Length` above it fails before
+    /// reading, and the count is enforced while reading ([`Error::ResponseTooLarge`]). Streamed
+    /// bodies (NDJSON, downloads) are not held whole; for NDJSON the limit applies per line.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Limits one whole call, across every attempt, redirect and wait between retries (default
+    /// [`DEFAULT_DEADLINE`]); past it the call fails with [`Error::Deadline`]. Each attempt
+    /// also has its own [`timeout`](Self::timeout).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// **Dangerous:** lets credentials travel over plain `http://` to a host that is not
+    /// loopback, where anyone on the network path can read them. Without this, [`Self::build`]
+    /// refuses such a base URL (or token endpoint) when credentials are configured. Only for a
+    /// network path you trust entirely, such as a lab appliance on an isolated segment.
+    pub fn danger_allow_plaintext_credentials(mut self) -> Self {
+        self.allow_plaintext_credentials = true;
         self
     }
 
@@ -260,6 +357,11 @@ impl TransportBuilder {
     }
 
     /// Uses a `reqwest::Client` configured by the caller (proxies, TLS roots, middleware).
+    ///
+    /// Build it from [`http_client_builder`], which disables `reqwest`'s own redirect
+    /// following and `Referer`: the runtime follows same-origin redirects itself. A client
+    /// that follows redirects on its own would send credentials wherever a server points; the
+    /// runtime notices such a response and fails the call, but only after the request left.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -268,16 +370,25 @@ impl TransportBuilder {
     /// Checks the configuration and builds the transport.
     pub fn build(self) -> Result<Transport, Error> {
         let mut base_url = parse_base_url(&self.base_url)?;
-        if !self.path_prefix.is_empty() {
+        let path_prefix = self.path_prefix?;
+        if !path_prefix.is_empty() {
             // A base URL without a path has the path `/`: join without doubling the slash.
             let path = format!(
                 "{}/{}",
                 base_url.path().trim_end_matches('/'),
-                self.path_prefix.trim_matches('/')
+                path_prefix.trim_matches('/')
             );
             base_url.set_path(path.trim_end_matches('/'));
         }
         let mut auth = self.auth?;
+        auth.check()?;
+        let sends_credentials = auth.sends_credentials() || self.token_exchange.is_some();
+        if sends_credentials && !self.allow_plaintext_credentials && !is_protected(&base_url) {
+            return Err(Error::InvalidBaseUrl {
+                url: base_url.to_string(),
+                reason: PLAINTEXT_REFUSED.to_owned(),
+            });
+        }
         let mut headers = HeaderMap::new();
         let user_agent = header_value(USER_AGENT.as_str(), &self.user_agent)?;
         headers.insert(USER_AGENT, user_agent);
@@ -292,7 +403,7 @@ impl TransportBuilder {
         let http = match self.http {
             Some(client) => client,
             None => {
-                let mut builder = reqwest::Client::builder()
+                let mut builder = http_client_builder()
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .danger_accept_invalid_certs(self.accept_invalid_certs);
@@ -312,7 +423,17 @@ impl TransportBuilder {
             }
         };
         if let Some(exchange) = self.token_exchange {
-            auth = Auth::custom(TokenSource::new(exchange, &base_url, http.clone())?);
+            let source = TokenSource::new(exchange, &base_url, http.clone())?;
+            if !self.allow_plaintext_credentials && !is_protected(source.endpoint()) {
+                return Err(Error::Auth {
+                    reason: format!(
+                        "the token endpoint `{}` is {PLAINTEXT_REFUSED}",
+                        crate::redirect::shown_url(source.endpoint())
+                    ),
+                    status: None,
+                });
+            }
+            auth = Auth::custom(source);
         }
         Ok(Transport {
             inner: Arc::new(Inner {
@@ -322,21 +443,70 @@ impl TransportBuilder {
                 auth,
                 headers,
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+                deadline: self.deadline,
             }),
         })
     }
 }
 
+/// Why credentials are refused over plain http (the start of the sentence names the URL).
+const PLAINTEXT_REFUSED: &str = "plain http:// to a host that is not loopback, so credentials would cross the network unencrypted: use https://, or call `danger_allow_plaintext_credentials` if the network path is trusted";
+
+/// Whether credentials may be sent to `url`: over https, or to this machine.
+fn is_protected(url: &Url) -> bool {
+    url.scheme() == "https"
+        || match url.host() {
+            Some(url::Host::Domain(name)) => {
+                name.eq_ignore_ascii_case("localhost")
+                    || name.to_ascii_lowercase().ends_with(".localhost")
+            }
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        }
+}
+
+/// A header value from the configuration: visible ASCII, with spaces and tabs allowed inside.
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value).map_err(|e| Error::InvalidHeader {
+    let invalid = |reason: String| Error::InvalidHeader {
         name: name.to_owned(),
-        reason: e.to_string(),
-    })
+        reason,
+    };
+    if let Some(at) = value
+        .bytes()
+        .position(|b| !(b.is_ascii_graphic() || b == b' ' || b == b'\t'))
+    {
+        return Err(invalid(format!(
+            "the value has a control or non-ASCII character at byte {at}: header values must be visible ASCII"
+        )));
+    }
+    HeaderValue::from_str(value).map_err(|e| invalid(e.to_string()))
+}
+
+/// `text` with any `user:password@` of a URL's authority replaced by `***@`, found by text
+/// alone so that it works on strings that do not parse as URLs.
+pub fn redact_userinfo(text: &str) -> String {
+    let Some(scheme_end) = text.find("://") else {
+        return text.to_owned();
+    };
+    let authority_start = scheme_end + 3;
+    let authority_end = text[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| authority_start + i);
+    match text[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}***{}",
+            &text[..authority_start],
+            &text[authority_start + at..]
+        ),
+        None => text.to_owned(),
+    }
 }
 
 fn parse_base_url(text: &str) -> Result<Url, Error> {
     let invalid = |reason: &str| Error::InvalidBaseUrl {
-        url: text.to_owned(),
+        url: redact_userinfo(text),
         reason: reason.to_owned(),
     };
     if text.is_empty() {
@@ -344,6 +514,7 @@ fn parse_base_url(text: &str) -> Result<Url, Error> {
             "no base URL was given and the spec names no absolute server: set one with `base_url`",
         ));
     }
+    // The parser's message never quotes the URL, so it cannot leak a password.
     let mut url = Url::parse(text).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -400,6 +571,103 @@ mod tests {
         ] {
             assert!(parse_base_url(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn userinfo_is_redacted_from_errors_and_debug_output() {
+        for text in [
+            "https://admin:hunter2@soc.example/api",
+            "http://admin:hunter2@127.0.0.1:1",
+            "https://admin:hunter2@[::1",
+            "https://admin:hunter2@soc example/",
+        ] {
+            let error = parse_base_url(text).expect_err(text);
+            assert!(!format!("{error} {error:?}").contains("hunter2"), "{error}");
+            let builder = Transport::builder(text);
+            assert!(!format!("{builder:?}").contains("hunter2"));
+        }
+        assert_eq!(
+            redact_userinfo("https://a:b@h/p?q=x@y"),
+            "https://***@h/p?q=x@y"
+        );
+        assert_eq!(redact_userinfo("https://h/p@x"), "https://h/p@x");
+    }
+
+    #[test]
+    fn credentials_over_plain_http_need_loopback_or_an_explicit_opt_in() {
+        let with_key = |base: &str| Transport::builder(base).auth(Auth::bearer("k3y".to_owned()));
+        for base in [
+            "http://127.0.0.1:9200",
+            "http://127.8.0.1",
+            "http://localhost:5601",
+            "http://[::1]:8080",
+            "https://soc.example",
+        ] {
+            with_key(base)
+                .build()
+                .unwrap_or_else(|e| panic!("{base}: {e}"));
+        }
+        for base in [
+            "http://soc.example",
+            "http://10.0.0.5:5601",
+            "http://localhost.evil.example",
+        ] {
+            let error = with_key(base).build().expect_err(base);
+            assert!(
+                error
+                    .to_string()
+                    .contains("danger_allow_plaintext_credentials"),
+                "{error}"
+            );
+            with_key(base)
+                .danger_allow_plaintext_credentials()
+                .build()
+                .expect("opted in");
+        }
+        // Without credentials there is nothing to protect.
+        Transport::builder("http://soc.example")
+            .build()
+            .expect("no credentials");
+    }
+
+    #[test]
+    fn header_values_must_be_visible_ascii() {
+        for bad in ["a\u{7f}b", "caf\u{e9}", "line\r\nX-Injected: 1", "nul\0"] {
+            let error = Transport::builder("https://h")
+                .header("X-Tenant", bad)
+                .build()
+                .expect_err(bad);
+            assert!(matches!(error, Error::InvalidHeader { .. }), "{error}");
+        }
+        Transport::builder("https://h")
+            .header("X-Tenant", "blue team\t1")
+            .build()
+            .expect("visible ASCII, space and tab");
+    }
+
+    #[test]
+    fn a_path_prefix_segment_is_checked_like_a_path_parameter() {
+        for bad in ["", ".", ".."] {
+            let error = Transport::builder("http://localhost:5601")
+                .path_prefix_segment("/s/", "space_id", bad, "")
+                .build()
+                .expect_err(bad);
+            assert!(
+                matches!(
+                    error,
+                    Error::InvalidParameter {
+                        name: "space_id",
+                        ..
+                    }
+                ),
+                "{error}"
+            );
+        }
+        let transport = Transport::builder("http://localhost:5601")
+            .path_prefix_segment("/s/", "space_id", "a/b", "")
+            .build()
+            .expect("encoded");
+        assert_eq!(transport.base_url().path(), "/s/a%2Fb");
     }
 
     #[test]

@@ -84,7 +84,9 @@ async fn query_keys_and_values_are_percent_encoded() {
     let request = only_request(&server).await;
     assert_eq!(
         request.url.query(),
-        Some("match%5Bname%5D=Suspicious%20Windows%20Defender%26x%3D1&offset=20&tag=a&tag=b&ids=1%2C2")
+        Some(
+            "match%5Bname%5D=Suspicious%20Windows%20Defender%26x%3D1&offset=20&tag=a&tag=b&ids=1,2"
+        )
     );
     let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
     assert_eq!(

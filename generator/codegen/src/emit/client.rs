@@ -110,6 +110,29 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
                 self
             }
 
+            /// Limits one whole call, across every attempt, redirect and wait between retries
+            /// (default 120 s); past it the call fails with `Error::Deadline`.
+            pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.inner = self.inner.deadline(deadline);
+                self
+            }
+
+            /// Refuses a response body read whole past `bytes` (default 32 MiB) with
+            /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
+            /// or a line at a time, and an NDJSON line may not exceed it.
+            pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+                self.inner = self.inner.max_response_bytes(bytes);
+                self
+            }
+
+            /// **Dangerous:** allows credentials over plain `http://` to a host that is not
+            /// loopback, where anyone on the network path can read them; without it,
+            /// [`Self::build`] refuses that combination.
+            pub fn danger_allow_plaintext_credentials(mut self) -> Self {
+                self.inner = self.inner.danger_allow_plaintext_credentials();
+                self
+            }
+
             /// Sets the `User-Agent` header.
             pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
                 self.inner = self.inner.user_agent(user_agent);
@@ -138,7 +161,9 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
             }
 
             /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
-            /// middleware); the timeouts and TLS settings above then do not apply.
+            /// middleware); the timeouts and TLS settings above then do not apply. Build it from
+            /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
+            /// own redirect following: this client follows only same-origin redirects.
             pub fn http_client(mut self, client: clientgen_runtime::reqwest::Client) -> Self {
                 self.inner = self.inner.http_client(client);
                 self
@@ -389,16 +414,17 @@ fn path_prefix_method(prefix: &PathPrefix) -> TokenStream {
         .split_once('{')
         .unwrap_or((&prefix.template, "}"));
     let after = rest.split_once('}').map(|(_, a)| a).unwrap_or("");
+    let name = prefix.method_name.as_str();
     let summary = format!(
-        "Sends every request under `{}` (the value is percent-encoded as one path segment).",
+        "Sends every request under `{}` (the value is percent-encoded as one path segment; \
+         an empty value, `.` or `..` makes [`Self::build`] fail).",
         prefix.template
     );
     let docs = doc::attrs([Some(summary.as_str()), prefix.doc.as_deref()]);
     quote! {
         #docs
         pub fn #method(mut self, #method: &str) -> Self {
-            let segment = clientgen_runtime::param::encode_component(#method);
-            self.inner = self.inner.path_prefix(format!("{}{}{}", #before, segment, #after));
+            self.inner = self.inner.path_prefix_segment(#before, #name, #method, #after);
             self
         }
     }
@@ -882,8 +908,44 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
         }
     }
 
-    let (return_type, handling) = match &op.success {
-        SuccessReturn::Single { payload, .. } => {
+    // A lone success answering a file or NDJSON is streamed, not buffered: the caller reads
+    // it at its own pace and memory stays flat whatever its length.
+    let streamed = match &op.success {
+        SuccessReturn::Single {
+            payload: Payload::Ndjson(item),
+            ..
+        } => {
+            let item = rust_type(item, &types);
+            Some((
+                quote!(clientgen_runtime::NdjsonStream<#item>),
+                quote!(body.ndjson()),
+            ))
+        }
+        SuccessReturn::Single {
+            payload: Payload::Bytes,
+            ..
+        } => Some((quote!(clientgen_runtime::ByteStream), quote!(body))),
+        _ => None,
+    };
+    let send = if streamed.is_some() {
+        quote!(send_streaming)
+    } else {
+        quote!(send)
+    };
+    let (return_type, handling) = match (&op.success, streamed) {
+        (_, Some((ty, value))) => {
+            let error = error_for(op);
+            (
+                ty,
+                quote! {
+                    match response {
+                        clientgen_runtime::Streaming::Success(body) => Ok(#value),
+                        clientgen_runtime::Streaming::Failure(response) => Err(#error),
+                    }
+                },
+            )
+        }
+        (SuccessReturn::Single { payload, .. }, None) => {
             let ty = payload_type(payload, &types).unwrap_or_else(|| quote!(()));
             let value = match payload {
                 Payload::Json(_) => quote!(response.json()),
@@ -904,10 +966,13 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
                 },
             )
         }
-        SuccessReturn::Several {
-            type_name,
-            responses,
-        } => {
+        (
+            SuccessReturn::Several {
+                type_name,
+                responses,
+            },
+            None,
+        ) => {
             let enum_name = ident(type_name);
             let error = error_for(op);
             let mut arms = Vec::new();
@@ -954,7 +1019,7 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
                 .transport
                 .request(clientgen_runtime::reqwest::Method::#http_method, #id, #path)
                 #(#calls)*
-                .send()
+                .#send()
                 .await?;
             #handling
         }
