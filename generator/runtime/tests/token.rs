@@ -1,4 +1,8 @@
-//! Token sources against a wiremock server on 127.0.0.1.
+//! Token sources against servers on 127.0.0.1: wiremock, or a raw TCP listener where every
+//! byte matters.
+//!
+//! The token source reads tokio's clock, so tests that need a token to age, or a backoff to
+//! end, move that clock forward ([`let_pass`]) instead of sleeping.
 
 use std::time::Duration;
 
@@ -12,18 +16,33 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET: &str = "s3cret-client-secret";
 
-fn oauth(server: &MockServer) -> Transport {
-    let exchange = TokenExchange::client_credentials(
+fn exchange() -> TokenExchange {
+    TokenExchange::client_credentials(
         "/oauth2/token",
         "my-client",
         SecretString::from(SECRET.to_owned()),
         &[],
-    );
+    )
+}
+
+fn oauth(server: &MockServer) -> Transport {
+    oauth_with(server, exchange())
+}
+
+fn oauth_with(server: &MockServer, exchange: TokenExchange) -> Transport {
     Transport::builder(format!("{}/connect", server.uri()))
         .token_exchange(exchange)
         .retry(RetryPolicy::none())
         .build()
         .expect("valid")
+}
+
+/// Moves tokio's clock, which the token source reads, `duration` forward at once. Only in
+/// current-thread tests, with no request in flight.
+async fn let_pass(duration: Duration) {
+    tokio::time::pause();
+    tokio::time::advance(duration).await;
+    tokio::time::resume();
 }
 
 async fn count(server: &MockServer, route: &str) -> usize {
@@ -80,14 +99,17 @@ async fn a_token_is_fetched_once_and_reused() {
 #[tokio::test]
 async fn a_token_is_refreshed_before_it_expires() {
     let server = MockServer::start().await;
-    // One second of life: replaced after half of it (the margin is at most half the lifetime).
-    token_endpoint(&server, "tok-short", 1).await;
+    // 40 s of life: replaced after 20 (the 30 s margin is at most half the lifetime).
+    token_endpoint(&server, "tok-short", 40).await;
     api(&server, "tok-short", 200).await;
     let transport = oauth(&server);
     info(&transport).await.expect("sent");
     info(&transport).await.expect("sent");
     assert_eq!(count(&server, "/oauth2/token").await, 1);
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    let_pass(Duration::from_secs(19)).await;
+    info(&transport).await.expect("sent");
+    assert_eq!(count(&server, "/oauth2/token").await, 1);
+    let_pass(Duration::from_secs(2)).await;
     info(&transport).await.expect("sent");
     assert_eq!(count(&server, "/oauth2/token").await, 2);
 }
@@ -236,7 +258,7 @@ async fn a_stellar_style_exchange_reads_an_absolute_expiry() {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
         .as_secs()
-        + 2;
+        + 40;
     Mock::given(method("POST"))
         .and(path("/connect/api/v1/access_token"))
         // "user@example.com:api-key"
@@ -282,8 +304,16 @@ async fn a_stellar_style_exchange_reads_an_absolute_expiry() {
         assert_eq!(response.status(), 200);
     }
     assert_eq!(count(&server, "/connect/api/v1/access_token").await, 1);
-    // `exp` is 2 s away, so the token is due for refresh (margin at most half its life) by now.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // `exp` is 39 to 40 s away: the token is due for refresh after half of that (the margin
+    // is at most half the lifetime), and not before.
+    let_pass(Duration::from_secs(18)).await;
+    transport
+        .request(Method::GET, "cases", "/cases")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(count(&server, "/connect/api/v1/access_token").await, 1);
+    let_pass(Duration::from_secs(3)).await;
     transport
         .request(Method::GET, "cases", "/cases")
         .send()
@@ -295,4 +325,189 @@ async fn a_stellar_style_exchange_reads_an_absolute_expiry() {
         !shown.contains("api-key") && !shown.contains("jwt-1"),
         "{shown}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifetimes a hostile or broken server sends.
+
+const MIN_LIFETIME: Duration = Duration::from_secs(10);
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How long a token of `lifetime` is used: its lifetime less the margin, at most half of it.
+fn fresh_for(lifetime: Duration, margin: Duration) -> Duration {
+    lifetime - margin.min(lifetime / 2)
+}
+
+/// A token endpoint answering `body` as JSON, whatever its syntax, and an API taking any token.
+async fn raw_token_endpoint(server: &MockServer, body: &str) {
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json"))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/connect/info"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(server)
+        .await;
+}
+
+/// The token is fetched once, kept until `fresh` (± `slack`) has passed, then fetched again.
+async fn assert_refreshed_after(
+    server: &MockServer,
+    transport: &Transport,
+    fresh: Duration,
+    slack: Duration,
+    case: &str,
+) {
+    for _ in 0..2 {
+        assert_eq!(info(transport).await.expect(case), 200, "{case}");
+    }
+    assert_eq!(count(server, "/oauth2/token").await, 1, "{case}: not kept");
+    let_pass(fresh - slack).await;
+    info(transport).await.expect(case);
+    assert_eq!(
+        count(server, "/oauth2/token").await,
+        1,
+        "{case}: replaced before {:?}",
+        fresh - slack
+    );
+    let_pass(slack * 2).await;
+    info(transport).await.expect(case);
+    assert_eq!(
+        count(server, "/oauth2/token").await,
+        2,
+        "{case}: kept past {:?}",
+        fresh + slack
+    );
+}
+
+#[tokio::test]
+async fn any_expires_in_a_server_sends_is_clamped_to_the_documented_range() {
+    let server = MockServer::start().await;
+    let fallback = Duration::from_secs(300);
+    let secs = Duration::from_secs;
+    for (value, lifetime) in [
+        ("1e300", MAX_LIFETIME),
+        ("1e19", MAX_LIFETIME),
+        ("1e400", MAX_LIFETIME),
+        ("18446744073709551616", MAX_LIFETIME),
+        ("\"inf\"", MAX_LIFETIME),
+        ("-1e400", MIN_LIFETIME),
+        ("-5", MIN_LIFETIME),
+        ("0", MIN_LIFETIME),
+        ("-0", MIN_LIFETIME),
+        ("3", MIN_LIFETIME),
+        ("1e-300", MIN_LIFETIME),
+        ("7200.5", Duration::from_millis(7_200_500)),
+        ("\"600\"", secs(600)),
+        ("\" 45 \"", secs(45)),
+        ("\"NaN\"", fallback),
+        ("\"soon\"", fallback),
+        ("true", fallback),
+        ("null", fallback),
+        ("{\"seconds\": 60}", fallback),
+        ("[60]", fallback),
+    ] {
+        raw_token_endpoint(
+            &server,
+            &format!(r#"{{"access_token": "tok", "expires_in": {value}}}"#),
+        )
+        .await;
+        let fresh = fresh_for(lifetime, secs(30));
+        assert_refreshed_after(&server, &oauth(&server), fresh, secs(1), value).await;
+    }
+}
+
+#[tokio::test]
+async fn an_absolute_expiry_is_clamped_and_one_in_the_past_gives_the_minimum() {
+    let server = MockServer::start().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let secs = Duration::from_secs;
+    let fallback = secs(600);
+    for (value, lifetime) in [
+        (format!("{}", now - 3600), MIN_LIFETIME),
+        ("0".to_owned(), MIN_LIFETIME),
+        ("-1e400".to_owned(), MIN_LIFETIME),
+        ("1e300".to_owned(), MAX_LIFETIME),
+        ("1e400".to_owned(), MAX_LIFETIME),
+        (format!("{}", now + 7 * 24 * 3600), MAX_LIFETIME),
+        (format!("\"{}\"", now + 100), secs(100)),
+        ("false".to_owned(), fallback),
+        ("\"tomorrow\"".to_owned(), fallback),
+    ] {
+        raw_token_endpoint(
+            &server,
+            &format!(r#"{{"access_token": "jwt", "exp": {value}}}"#),
+        )
+        .await;
+        let exchange = TokenExchange {
+            expiry: TokenExpiry::ExpiresAt("exp".into()),
+            fallback_lifetime: fallback,
+            refresh_margin: secs(60),
+            ..exchange()
+        };
+        let fresh = fresh_for(lifetime, secs(60));
+        // `exp` counts whole seconds from a clock read a moment before the fetch.
+        assert_refreshed_after(
+            &server,
+            &oauth_with(&server, exchange),
+            fresh,
+            secs(2),
+            &value,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn fixed_and_fallback_lifetimes_are_clamped_too() {
+    let server = MockServer::start().await;
+    let secs = Duration::from_secs;
+    for (expiry, fallback, lifetime, case) in [
+        (
+            TokenExpiry::Fixed(Duration::ZERO),
+            secs(300),
+            MIN_LIFETIME,
+            "fixed zero",
+        ),
+        (
+            TokenExpiry::Fixed(Duration::MAX),
+            secs(300),
+            MAX_LIFETIME,
+            "fixed huge",
+        ),
+        (
+            TokenExpiry::ExpiresIn("expires_in".into()),
+            Duration::MAX,
+            MAX_LIFETIME,
+            "huge fallback",
+        ),
+        (
+            TokenExpiry::ExpiresIn("expires_in".into()),
+            Duration::ZERO,
+            MIN_LIFETIME,
+            "zero fallback",
+        ),
+    ] {
+        raw_token_endpoint(&server, r#"{"access_token": "tok"}"#).await;
+        let exchange = TokenExchange {
+            expiry,
+            fallback_lifetime: fallback,
+            ..exchange()
+        };
+        let fresh = fresh_for(lifetime, secs(30));
+        assert_refreshed_after(
+            &server,
+            &oauth_with(&server, exchange),
+            fresh,
+            secs(1),
+            case,
+        )
+        .await;
+    }
 }
