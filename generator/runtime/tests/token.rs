@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use clientgen_runtime::reqwest::Method;
+use clientgen_runtime::reqwest::{self, Method};
 use clientgen_runtime::{
     Error, RetryPolicy, SecretString, TokenCredentials, TokenExchange, TokenExpiry, Transport,
 };
@@ -32,6 +32,21 @@ fn oauth(server: &MockServer) -> Transport {
 fn oauth_with(server: &MockServer, exchange: TokenExchange) -> Transport {
     Transport::builder(format!("{}/connect", server.uri()))
         .token_exchange(exchange)
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("valid")
+}
+
+/// A transport whose HTTP client does not follow redirects, as the transport's own client
+/// is built.
+fn oauth_without_redirects(server: &MockServer) -> Transport {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    Transport::builder(format!("{}/connect", server.uri()))
+        .http_client(client)
+        .token_exchange(exchange())
         .retry(RetryPolicy::none())
         .build()
         .expect("valid")
@@ -510,4 +525,142 @@ async fn fixed_and_fallback_lifetimes_are_clamped_too() {
         )
         .await;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens that cannot be sent.
+
+#[tokio::test]
+async fn an_empty_or_unprintable_token_is_refused_not_cached_and_not_quoted() {
+    let server = MockServer::start().await;
+    for token in [
+        "",
+        "LEAKED token",
+        "LEAKED\ttoken",
+        "LEAKED\u{0}token",
+        "LEAKED\u{7f}token",
+        "LEAKED\u{e9}token",
+        "LEAKED\r\nX-Injected: 1",
+    ] {
+        raw_token_endpoint(&server, &json!({ "access_token": token }).to_string()).await;
+        let transport = oauth(&server);
+        for attempt in 1..=2 {
+            let error = info(&transport).await.expect_err("refused");
+            let Error::Auth { status, reason } = &error else {
+                panic!("{token:?}: not an auth error: {error}");
+            };
+            assert_eq!(*status, Some(http::StatusCode::OK), "{token:?}");
+            assert!(reason.contains("access_token"), "{token:?}: {reason}");
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains("LEAKED"), "{token:?}: {shown}");
+            // Not cached: once the backoff after the failure has passed, it is asked again.
+            assert_eq!(count(&server, "/oauth2/token").await, attempt, "{token:?}");
+            let_pass(Duration::from_millis(1100)).await;
+        }
+        assert_eq!(count(&server, "/connect/info").await, 0, "{token:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redirects from the token endpoint.
+
+/// A server that issues `tok-elsewhere` to anyone, and the URL of its token endpoint.
+async fn other_origin() -> (MockServer, String) {
+    let other = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "tok-elsewhere", "expires_in": 3600})),
+        )
+        .mount(&other)
+        .await;
+    let url = format!("{}/oauth2/token", other.uri());
+    (other, url)
+}
+
+async fn redirecting_token_endpoint(server: &MockServer, status: u16, location: &str) {
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(ResponseTemplate::new(status).insert_header("location", location))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_not_followed_and_says_where_it_led() {
+    let (other, target) = other_origin().await;
+    let server = MockServer::start().await;
+    redirecting_token_endpoint(&server, 302, &format!("{target}?client_secret=LEAKED")).await;
+    let error = info(&oauth_without_redirects(&server))
+        .await
+        .expect_err("refused");
+    let Error::Auth { status, reason } = &error else {
+        panic!("not an auth error: {error}");
+    };
+    assert_eq!(status.map(|s| s.as_u16()), Some(302));
+    assert!(reason.contains(&format!("302 to `{target}`")), "{reason}");
+    assert!(reason.contains("not followed"), "{reason}");
+    assert!(!format!("{error} {error:?}").contains("LEAKED"), "{error}");
+    assert!(other
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
+    assert_eq!(count(&server, "/connect/info").await, 0);
+}
+
+#[tokio::test]
+async fn a_302_to_the_login_page_says_the_token_endpoint_is_throttling() {
+    let server = MockServer::start().await;
+    redirecting_token_endpoint(&server, 302, "/login/?return_to=%2Foauth2%2Ftoken").await;
+    let error = info(&oauth_without_redirects(&server))
+        .await
+        .expect_err("refused");
+    let Error::Auth { status, reason } = &error else {
+        panic!("not an auth error: {error}");
+    };
+    assert_eq!(status.map(|s| s.as_u16()), Some(302));
+    for words in [
+        "redirected (302 to `/login/`) instead of issuing a token",
+        "Security Onion does this when it throttles token requests",
+        "wait before trying again",
+    ] {
+        assert!(reason.contains(words), "{reason}");
+    }
+    assert!(!reason.contains("return_to"), "{reason}");
+    // The same when the HTTP client followed the redirect by itself.
+    let server = MockServer::start().await;
+    redirecting_token_endpoint(&server, 302, "/login/?return_to=%2Foauth2%2Ftoken").await;
+    let error = info(&oauth(&server)).await.expect_err("refused");
+    assert!(
+        matches!(&error, Error::Auth { reason, .. } if reason.contains("`/login/`") && reason.contains("throttles")),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_follows_redirects_cannot_bring_back_a_token_from_elsewhere() {
+    let (other, target) = other_origin().await;
+    let server = MockServer::start().await;
+    // 307 keeps the POST, so the other origin answers as a token endpoint would.
+    redirecting_token_endpoint(&server, 307, &target).await;
+    let following = reqwest::Client::new();
+    let transport = Transport::builder(format!("{}/connect", server.uri()))
+        .http_client(following)
+        .token_exchange(exchange())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("valid");
+    let error = info(&transport).await.expect_err("refused");
+    let Error::Auth { reason, .. } = &error else {
+        panic!("not an auth error: {error}");
+    };
+    assert!(reason.contains(&format!("`{target}`")), "{reason}");
+    assert!(!format!("{error:?}").contains("tok-elsewhere"), "{error:?}");
+    assert_eq!(other.received_requests().await.expect("recording").len(), 1);
+    assert_eq!(count(&server, "/connect/info").await, 0);
 }
