@@ -664,3 +664,187 @@ async fn a_client_that_follows_redirects_cannot_bring_back_a_token_from_elsewher
     assert_eq!(other.received_requests().await.expect("recording").len(), 1);
     assert_eq!(count(&server, "/connect/info").await, 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Failing token endpoints: one request for all waiting callers, then a backoff.
+
+/// 50 concurrent calls while the token endpoint fails: one request, one shared error.
+async fn fifty_callers_share_one_failure(server: &MockServer, transport: &Transport) -> Error {
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let transport = transport.clone();
+            tokio::spawn(async move { info(&transport).await })
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for call in calls {
+        errors.push(call.await.expect("joined").expect_err("failed"));
+    }
+    assert_eq!(count(server, "/oauth2/token").await, 1);
+    let first = format!("{:?}", errors[0]);
+    assert!(first.starts_with("Auth {"), "{first}");
+    for error in &errors {
+        assert_eq!(format!("{error:?}"), first, "not the same failure");
+    }
+    errors.swap_remove(0)
+}
+
+/// During the backoff calls fail at once, without a request; after it one request goes.
+async fn then_back_off_for_a_second(server: &MockServer, transport: &Transport) {
+    for _ in 0..10 {
+        let error = info(transport).await.expect_err("backing off");
+        let Error::Auth { reason, .. } = &error else {
+            panic!("not an auth error: {error}");
+        };
+        assert!(
+            reason.contains("no token request was sent")
+                && reason.contains("the next will be sent in"),
+            "{reason}"
+        );
+    }
+    assert_eq!(count(server, "/oauth2/token").await, 1);
+    let_pass(Duration::from_millis(900)).await;
+    info(transport).await.expect_err("still backing off");
+    assert_eq!(count(server, "/oauth2/token").await, 1);
+    let_pass(Duration::from_millis(200)).await;
+    info(transport).await.expect_err("failing again");
+    assert_eq!(count(server, "/oauth2/token").await, 2);
+}
+
+#[tokio::test]
+async fn callers_waiting_on_a_failing_token_endpoint_share_one_request_then_back_off() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_delay(Duration::from_millis(300))
+                .set_body_string("token service down"),
+        )
+        .mount(&server)
+        .await;
+    let transport = oauth(&server);
+    let error = fifty_callers_share_one_failure(&server, &transport).await;
+    let Error::Auth { status, reason } = &error else {
+        unreachable!()
+    };
+    assert_eq!(status.map(|s| s.as_u16()), Some(500));
+    assert!(reason.contains("token service down"), "{reason}");
+    assert!(
+        reason.contains("the next token request will be sent in 1.0 s"),
+        "{reason}"
+    );
+    then_back_off_for_a_second(&server, &transport).await;
+}
+
+#[tokio::test]
+async fn callers_throttled_with_a_302_share_one_request_then_back_off() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .set_delay(Duration::from_millis(300))
+                .insert_header("location", "/login/"),
+        )
+        .mount(&server)
+        .await;
+    let transport = oauth_without_redirects(&server);
+    let error = fifty_callers_share_one_failure(&server, &transport).await;
+    assert!(
+        matches!(&error, Error::Auth { status: Some(s), reason } if s.as_u16() == 302 && reason.contains("throttles")),
+        "{error}"
+    );
+    then_back_off_for_a_second(&server, &transport).await;
+}
+
+#[tokio::test]
+async fn the_backoff_doubles_with_each_failure_and_a_token_resets_it() {
+    let server = MockServer::start().await;
+    let failing = |times| {
+        Mock::given(method("POST"))
+            .and(path("/oauth2/token"))
+            .respond_with(ResponseTemplate::new(500))
+            .up_to_n_times(times)
+            .with_priority(1)
+    };
+    failing(3).mount(&server).await;
+    token_endpoint(&server, "tok-late", 3600).await;
+    api(&server, "tok-late", 200).await;
+    let transport = oauth(&server);
+    let ms = Duration::from_millis;
+    let requests = || count(&server, "/oauth2/token");
+    info(&transport).await.expect_err("first failure");
+    assert_eq!(requests().await, 1);
+    // 1 s after the first failure, 2 s after the second, 4 s after the third.
+    for (backoff, sent) in [(ms(1000), 2), (ms(2000), 3), (ms(4000), 4)] {
+        let_pass(backoff - ms(100)).await;
+        let error = info(&transport).await.expect_err("backing off");
+        assert_eq!(requests().await, sent - 1, "{backoff:?}: {error}");
+        let_pass(ms(200)).await;
+        let outcome = info(&transport).await;
+        assert_eq!(requests().await, sent, "{backoff:?}");
+        assert_eq!(outcome.is_ok(), sent == 4, "{backoff:?}: {outcome:?}");
+    }
+    // The token is refused once, and the request for the next one fails: the backoff after
+    // it is 1 s again, not 8.
+    failing(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/connect/info"))
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let error = info(&transport).await.expect_err("no token");
+    assert!(error.to_string().contains("in 1.0 s"), "{error}");
+    assert_eq!(requests().await, 5);
+    let_pass(ms(1100)).await;
+    assert_eq!(info(&transport).await.expect("a token"), 200);
+    assert_eq!(requests().await, 6);
+}
+
+#[tokio::test]
+async fn a_retry_after_from_the_token_endpoint_is_honoured_up_to_five_minutes() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "100000"))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    token_endpoint(&server, "tok-patient", 3600).await;
+    api(&server, "tok-patient", 200).await;
+    let transport = oauth(&server);
+    let requests = || count(&server, "/oauth2/token");
+    let secs = Duration::from_secs;
+    let error = info(&transport).await.expect_err("503");
+    assert!(error.to_string().contains("in 3.0 s"), "{error}");
+    let_pass(secs(2)).await;
+    info(&transport).await.expect_err("asked to wait 3 s");
+    assert_eq!(requests().await, 1);
+    let_pass(secs(2)).await;
+    info(&transport).await.expect_err("429");
+    assert_eq!(requests().await, 2);
+    let_pass(secs(299)).await;
+    let error = info(&transport)
+        .await
+        .expect_err("waits 5 minutes, not 27 hours");
+    let shown = error.to_string();
+    assert!(
+        shown.contains(" ms at the earliest") || shown.contains("in 1.0 s at the earliest"),
+        "{error}"
+    );
+    assert_eq!(requests().await, 2);
+    let_pass(secs(2)).await;
+    assert_eq!(info(&transport).await.expect("a token"), 200);
+    assert_eq!(requests().await, 3);
+}
