@@ -848,3 +848,126 @@ async fn a_retry_after_from_the_token_endpoint_is_honoured_up_to_five_minutes() 
     assert_eq!(info(&transport).await.expect("a token"), 200);
     assert_eq!(requests().await, 3);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Token responses that are too large.
+
+#[tokio::test]
+async fn a_token_response_over_64_kib_is_refused_and_one_of_64_kib_is_read() {
+    let server = MockServer::start().await;
+    let body = |len: usize| {
+        let head = r#"{"access_token": "tok-big", "expires_in": 3600, "pad": ""#;
+        format!("{head}{}\"}}", "a".repeat(len - head.len() - 2))
+    };
+    raw_token_endpoint(&server, &body(64 * 1024 + 1)).await;
+    let error = info(&oauth(&server)).await.expect_err("too large");
+    let Error::Auth { status, reason } = &error else {
+        panic!("not an auth error: {error}");
+    };
+    assert_eq!(status.map(|s| s.as_u16()), Some(200));
+    assert!(
+        reason.contains("larger than the limit of 65536 bytes"),
+        "{reason}"
+    );
+    raw_token_endpoint(&server, &body(64 * 1024)).await;
+    assert_eq!(info(&oauth(&server)).await.expect("fits"), 200);
+}
+
+/// Serves one connection with a chunked token response that goes on for up to `total`
+/// bytes; returns how many body bytes it could write before the client hung up.
+async fn endless_token_server(total: usize) -> (String, tokio::task::JoinHandle<usize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let serve = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.expect("read");
+            assert!(n > 0, "the client hung up before its request ended");
+            request.extend_from_slice(&buffer[..n]);
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.expect("head");
+        let chunk = |data: &[u8]| {
+            let mut framed = format!("{:x}\r\n", data.len()).into_bytes();
+            framed.extend_from_slice(data);
+            framed.extend_from_slice(b"\r\n");
+            framed
+        };
+        let start = br#"{"access_token": "tok-endless", "expires_in": 3600, "pad": ""#;
+        let mut written = 0;
+        if socket.write_all(&chunk(start)).await.is_err() {
+            return written;
+        }
+        written += start.len();
+        let padding = chunk(&[b'a'; 16 * 1024]);
+        while written < total {
+            if socket.write_all(&padding).await.is_err() {
+                return written;
+            }
+            written += 16 * 1024;
+        }
+        let end = [chunk(b"\"}").as_slice(), b"0\r\n\r\n"].concat();
+        let _ = socket.write_all(&end).await;
+        written
+    });
+    (base, serve)
+}
+
+#[tokio::test]
+async fn an_endless_token_response_is_cut_at_the_limit() {
+    let total = 64 * 1024 * 1024;
+    let (base, served) = endless_token_server(total).await;
+    let transport = Transport::builder(base)
+        .token_exchange(exchange())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("valid");
+    let error = info(&transport).await.expect_err("endless");
+    assert!(
+        matches!(&error, Error::Auth { reason, .. } if reason.contains("larger than the limit of 65536 bytes")),
+        "{error}"
+    );
+    drop(transport);
+    let written = served.await.expect("server");
+    // The client stopped reading: what was written fits in the sockets' buffers.
+    assert!(written < total / 4, "{written} bytes were sent");
+}
+
+// ---------------------------------------------------------------------------------------------
+// What an error may show.
+
+#[tokio::test]
+async fn failures_never_show_the_secret_or_the_token() {
+    let server = MockServer::start().await;
+    let unusable = [
+        json!({"access_token": "LEAKED token"}).to_string(),
+        json!("LEAKED-token").to_string(),
+        json!(["LEAKED-token"]).to_string(),
+        json!({"access_token": ["LEAKED-token"]}).to_string(),
+        json!({"access_token": {"value": "LEAKED-token"}}).to_string(),
+        r#"{"access_token": "LEAKED-token", "expires_in": 3600"#.to_owned(),
+        r#"{"access_token": "LEAKED-token", "expires_in": 3600}, "x""#.to_owned(),
+        r#"{"access_token": "LEAKED-token", "expires_in": 3600} trailing"#.to_owned(),
+        format!(
+            r#"{{"access_token": "LEAKED-token", "pad": "{}"}}"#,
+            "a".repeat(70_000)
+        ),
+    ];
+    for body in &unusable {
+        raw_token_endpoint(&server, body).await;
+        let transport = oauth(&server);
+        // The failure, then the same failure during the backoff.
+        for _ in 0..2 {
+            let error = info(&transport).await.expect_err("unusable");
+            assert!(matches!(error, Error::Auth { .. }), "{error}");
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains("LEAKED"), "{shown}");
+            assert!(!shown.contains(SECRET), "{shown}");
+        }
+    }
+}
