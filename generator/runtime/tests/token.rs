@@ -4,12 +4,17 @@
 //! The token source reads tokio's clock, so tests that need a token to age, or a backoff to
 //! end, move that clock forward ([`let_pass`]) instead of sleeping.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clientgen_runtime::reqwest::{self, Method};
-use clientgen_runtime::{
-    Error, RetryPolicy, SecretString, TokenCredentials, TokenExchange, TokenExpiry, Transport,
+use clientgen_runtime::reqwest::{self, Method, StatusCode};
+use clientgen_runtime::token::{
+    parse_token_response, ParsedToken, MAX_TOKEN_LIFETIME, MIN_TOKEN_LIFETIME, TOKEN_RESPONSE_LIMIT,
 };
+use clientgen_runtime::{
+    Auth, Error, RetryPolicy, SecretString, TokenCredentials, TokenExchange, TokenExpiry,
+    TokenSource, Transport, Url,
+};
+use proptest::prelude::*;
 use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -400,6 +405,10 @@ async fn assert_refreshed_after(
 
 #[tokio::test]
 async fn any_expires_in_a_server_sends_is_clamped_to_the_documented_range() {
+    assert_eq!(
+        (MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME),
+        (MIN_LIFETIME, MAX_LIFETIME)
+    );
     let server = MockServer::start().await;
     let fallback = Duration::from_secs(300);
     let secs = Duration::from_secs;
@@ -549,7 +558,7 @@ async fn an_empty_or_unprintable_token_is_refused_not_cached_and_not_quoted() {
             let Error::Auth { status, reason } = &error else {
                 panic!("{token:?}: not an auth error: {error}");
             };
-            assert_eq!(*status, Some(http::StatusCode::OK), "{token:?}");
+            assert_eq!(*status, Some(StatusCode::OK), "{token:?}");
             assert!(reason.contains("access_token"), "{token:?}: {reason}");
             let shown = format!("{error} {error:?}");
             assert!(!shown.contains("LEAKED"), "{token:?}: {shown}");
@@ -859,6 +868,7 @@ async fn a_token_response_over_64_kib_is_refused_and_one_of_64_kib_is_read() {
         let head = r#"{"access_token": "tok-big", "expires_in": 3600, "pad": ""#;
         format!("{head}{}\"}}", "a".repeat(len - head.len() - 2))
     };
+    assert_eq!(TOKEN_RESPONSE_LIMIT, 64 * 1024);
     raw_token_endpoint(&server, &body(64 * 1024 + 1)).await;
     let error = info(&oauth(&server)).await.expect_err("too large");
     let Error::Auth { status, reason } = &error else {
@@ -969,5 +979,334 @@ async fn failures_never_show_the_secret_or_the_token() {
             assert!(!shown.contains("LEAKED"), "{shown}");
             assert!(!shown.contains(SECRET), "{shown}");
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The source itself: its endpoint, and its backoff setting.
+
+fn source(base: &str, exchange: TokenExchange) -> TokenSource {
+    let base = Url::parse(base).expect("base URL");
+    TokenSource::new(exchange, &base, reqwest::Client::new()).expect("valid endpoint")
+}
+
+fn with_source(server: &MockServer, source: TokenSource) -> Transport {
+    Transport::builder(format!("{}/connect", server.uri()))
+        .auth(Auth::custom(source))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("valid")
+}
+
+async fn failing_token_endpoint(server: &MockServer, delay: Duration) {
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(ResponseTemplate::new(500).set_delay(delay))
+        .mount(server)
+        .await;
+}
+
+#[test]
+fn the_endpoint_is_resolved_against_the_base_url() {
+    for (endpoint, base, expected) in [
+        (
+            "/oauth2/token",
+            "http://127.0.0.1:9/connect",
+            "http://127.0.0.1:9/oauth2/token",
+        ),
+        (
+            "access_token",
+            "https://127.0.0.1:9/connect/api/v1",
+            "https://127.0.0.1:9/connect/api/v1/access_token",
+        ),
+        (
+            "http://auth.invalid/token",
+            "https://127.0.0.1:9/",
+            "http://auth.invalid/token",
+        ),
+    ] {
+        let exchange = TokenExchange {
+            endpoint: endpoint.into(),
+            ..exchange()
+        };
+        assert_eq!(source(base, exchange).endpoint().as_str(), expected);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_shorter_backoff_can_be_set_and_one_request_follows_it() {
+    let server = MockServer::start().await;
+    failing_token_endpoint(&server, Duration::from_millis(200)).await;
+    let endpoint = format!("{}/oauth2/token", server.uri());
+    let backoff = Duration::from_millis(300);
+    let transport = with_source(
+        &server,
+        source(&server.uri(), exchange()).with_failure_backoff(backoff),
+    );
+    let storm = || async {
+        let calls: Vec<_> = (0..50)
+            .map(|_| {
+                let transport = transport.clone();
+                tokio::spawn(async move { info(&transport).await })
+            })
+            .collect();
+        for call in calls {
+            let error = call.await.expect("joined").expect_err("failing");
+            assert!(matches!(error, Error::Auth { .. }), "{error}");
+        }
+    };
+    storm().await;
+    assert_eq!(count(&server, "/oauth2/token").await, 1, "{endpoint}");
+    let error = info(&transport).await.expect_err("backing off");
+    assert!(error.to_string().contains(" ms at the earliest"), "{error}");
+    assert_eq!(count(&server, "/oauth2/token").await, 1);
+    tokio::time::sleep(backoff + Duration::from_millis(50)).await;
+    storm().await;
+    assert_eq!(count(&server, "/oauth2/token").await, 2);
+}
+
+#[tokio::test]
+async fn without_backoff_waiting_callers_still_share_a_failure() {
+    let server = MockServer::start().await;
+    failing_token_endpoint(&server, Duration::from_millis(200)).await;
+    let transport = with_source(
+        &server,
+        source(&server.uri(), exchange()).with_failure_backoff(Duration::ZERO),
+    );
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let transport = transport.clone();
+            tokio::spawn(async move { info(&transport).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.expect("joined").expect_err("failing");
+    }
+    assert_eq!(count(&server, "/oauth2/token").await, 1);
+    // No backoff: the next call asks again.
+    info(&transport).await.expect_err("failing");
+    assert_eq!(count(&server, "/oauth2/token").await, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser, on its own and fuzzed.
+
+fn at(seconds: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(seconds)
+}
+
+#[test]
+fn a_parsed_token_shows_its_lifetime_but_not_the_token() {
+    let body = json!({"access_token": "s3cr3t-bearer-value", "expires_in": 60}).to_string();
+    let parsed =
+        parse_token_response(&exchange(), StatusCode::OK, body.as_bytes(), at(0)).expect("usable");
+    assert_eq!(parsed.header(), "Bearer s3cr3t-bearer-value");
+    assert!(parsed.header().is_sensitive());
+    assert_eq!(parsed.lifetime(), Duration::from_secs(60));
+    let shown = format!("{parsed:?}");
+    assert!(
+        !shown.contains("s3cr3t") && shown.contains("60s"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_refusing_status_is_an_error_whatever_the_body() {
+    let body = json!({"access_token": "tok", "expires_in": 60}).to_string();
+    for status in [201u16, 204, 302, 400, 401, 429, 500] {
+        let status = StatusCode::from_u16(status).expect("status");
+        let outcome = parse_token_response(&exchange(), status, body.as_bytes(), at(0));
+        // 2xx other than 200 still issue a token; the others never do.
+        assert_eq!(outcome.is_ok(), status.is_success(), "{status}");
+        if let Err(Error::Auth { status: got, .. }) = outcome {
+            assert_eq!(got, Some(status));
+        }
+    }
+}
+
+/// The lifetime the module documents for `seconds` stated by the server.
+fn clamped(seconds: f64) -> Duration {
+    if seconds <= MIN_TOKEN_LIFETIME.as_secs_f64() {
+        MIN_TOKEN_LIFETIME
+    } else if seconds >= MAX_TOKEN_LIFETIME.as_secs_f64() {
+        MAX_TOKEN_LIFETIME
+    } else {
+        Duration::from_secs_f64(seconds)
+    }
+}
+
+/// What every outcome of the parser must satisfy.
+fn check(outcome: &Result<ParsedToken, Error>, status: StatusCode) -> Result<(), TestCaseError> {
+    match outcome {
+        Ok(parsed) => {
+            prop_assert!(status.is_success());
+            prop_assert!(
+                (MIN_TOKEN_LIFETIME..=MAX_TOKEN_LIFETIME).contains(&parsed.lifetime()),
+                "{:?}",
+                parsed.lifetime()
+            );
+            let header = parsed.header().as_bytes();
+            prop_assert!(header.starts_with(b"Bearer "));
+            let token = &header[b"Bearer ".len()..];
+            prop_assert!(!token.is_empty());
+            prop_assert!(token.iter().all(|b| (0x21..=0x7E).contains(b)), "{token:?}");
+            prop_assert!(parsed.header().is_sensitive());
+        }
+        Err(Error::Auth { status: got, .. }) => prop_assert_eq!(*got, Some(status)),
+        Err(other) => prop_assert!(false, "not an auth error: {other}"),
+    }
+    Ok(())
+}
+
+fn any_exchange() -> impl Strategy<Value = TokenExchange> {
+    let expiry = prop_oneof![
+        Just(TokenExpiry::ExpiresIn("expires_in".into())),
+        Just(TokenExpiry::ExpiresAt("exp".into())),
+        (any::<u64>(), 0u32..1_000_000_000)
+            .prop_map(|(s, n)| TokenExpiry::Fixed(Duration::new(s, n))),
+    ];
+    (expiry, any::<u64>()).prop_map(|(expiry, fallback)| TokenExchange {
+        expiry,
+        fallback_lifetime: Duration::from_secs(fallback),
+        ..exchange()
+    })
+}
+
+fn any_now() -> impl Strategy<Value = SystemTime> {
+    (any::<bool>(), 0u64..1 << 40).prop_map(|(before, s)| {
+        let offset = Duration::from_secs(s);
+        if before {
+            UNIX_EPOCH.checked_sub(offset)
+        } else {
+            UNIX_EPOCH.checked_add(offset)
+        }
+        .unwrap_or(UNIX_EPOCH)
+    })
+}
+
+fn any_status() -> impl Strategy<Value = StatusCode> {
+    prop_oneof![
+        8 => Just(StatusCode::OK),
+        1 => (100u16..600).prop_map(|s| StatusCode::from_u16(s).expect("in range")),
+    ]
+}
+
+/// Any f64, from its bits, as a JSON number (non-finite ones as out-of-range literals).
+fn any_f64_literal() -> impl Strategy<Value = String> {
+    any::<u64>().prop_map(|bits| {
+        let value = f64::from_bits(bits);
+        if value.is_nan() {
+            "NaN".to_owned()
+        } else if value.is_infinite() {
+            if value > 0.0 { "1e400" } else { "-1e400" }.to_owned()
+        } else {
+            format!("{value}")
+        }
+    })
+}
+
+/// What a server may put where a lifetime or an expiry is expected.
+fn any_expiry_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => any_f64_literal(),
+        2 => any::<u64>().prop_map(|bits| format!("{:e}", f64::from_bits(bits))),
+        1 => any_f64_literal().prop_map(|v| format!("\"{v}\"")),
+        1 => any::<i64>().prop_map(|v| v.to_string()),
+        1 => "-?[0-9]{1,400}(\\.[0-9]{0,40})?([eE][+-]?[0-9]{1,6})?",
+        1 => prop::sample::select(vec![
+            "1e400", "-1e400", "18446744073709551616", "-18446744073709551617", "1e-400",
+            "-0", "0.0", "\"inf\"", "\"-inf\"", "\"NaN\"", "\"1e400\"", "\" 30 \"", "\"\"",
+            "true", "false", "null", "{}", "[]", "{\"s\": 60}", "[60, [60]]", "\"soon\"",
+        ])
+        .prop_map(str::to_owned),
+        1 => "\"[ -~]{0,24}\"",
+        1 => (1usize..300).prop_map(|n| format!("{}60{}", "[".repeat(n), "]".repeat(n))),
+        1 => (1usize..5000).prop_map(|n| "[{\"a\":".repeat(n)),
+    ]
+}
+
+/// What a server may put where the token is expected.
+fn any_token_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[!-~]{1,64}".prop_map(|t| serde_json::to_string(&t).expect("string")),
+        2 => any::<String>().prop_map(|t| serde_json::to_string(&t).expect("string")),
+        1 => prop::sample::select(vec!["\"\"", "null", "12345", "[\"tok\"]", "{\"t\": \"tok\"}"])
+            .prop_map(str::to_owned),
+        1 => "\"[ -~]{0,24}\"",
+    ]
+}
+
+/// A token response as servers write them, then possibly cut short and with bytes replaced.
+fn mutated_body() -> impl Strategy<Value = Vec<u8>> {
+    (
+        any_token_value(),
+        any_expiry_value(),
+        any_expiry_value(),
+        any::<bool>(),
+        // Mostly whole and intact, so that most bodies reach the token and lifetime checks.
+        prop::option::weighted(0.2, any::<prop::sample::Index>()),
+        prop_oneof![
+            4 => Just(Vec::new()),
+            1 => prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+        ],
+    )
+        .prop_map(|(token, expires_in, exp, extra, cut, replaced)| {
+            let extra = if extra {
+                r#", "scope": "read write", "nested": {"a": [1, 2.5e308, 1e400, {"b": null}]}"#
+            } else {
+                ""
+            };
+            let mut body = format!(
+                r#"{{"access_token": {token}, "token_type": "bearer", "expires_in": {expires_in}, "exp": {exp}{extra}}}"#
+            )
+            .into_bytes();
+            if let Some(cut) = cut {
+                body.truncate(cut.index(body.len() + 1));
+            }
+            if !body.is_empty() {
+                for (at, byte) in replaced {
+                    let at = at.index(body.len());
+                    body[at] = byte;
+                }
+            }
+            body
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn the_parser_never_panics_on_arbitrary_bytes(
+        exchange in any_exchange(),
+        status in any_status(),
+        body in prop::collection::vec(any::<u8>(), 0..1024),
+        now in any_now(),
+    ) {
+        check(&parse_token_response(&exchange, status, &body, now), status)?;
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_mutated_token_responses(
+        exchange in any_exchange(),
+        status in any_status(),
+        body in mutated_body(),
+        now in any_now(),
+    ) {
+        check(&parse_token_response(&exchange, status, &body, now), status)?;
+    }
+
+    #[test]
+    fn any_finite_expires_in_gives_its_clamped_value(
+        seconds in prop_oneof![
+            any::<u64>().prop_map(f64::from_bits).prop_filter("finite", |s| s.is_finite()),
+            -1e3..2e5f64,
+        ],
+        quoted in any::<bool>(),
+    ) {
+        let value = if quoted { format!("\"{seconds}\"") } else { format!("{seconds}") };
+        let body = format!(r#"{{"access_token": "tok", "expires_in": {value}}}"#);
+        let parsed = parse_token_response(&exchange(), StatusCode::OK, body.as_bytes(), at(0));
+        prop_assert_eq!(parsed.expect("usable").lifetime(), clamped(seconds));
     }
 }
