@@ -521,6 +521,7 @@ impl TokenSource {
                 tracing::debug!(
                     status = refusal.status.map(|s| s.as_u16()),
                     backoff_ms = backoff.as_millis() as u64,
+                    reason = %refusal.what,
                     "token request failed"
                 );
                 state.failure = Some(Failure {
@@ -595,37 +596,41 @@ impl TokenSource {
             let target = self.describe_target(response.url().clone());
             return Err(Refusal::new(
                 format!(
-                    "the token request was redirected to `{target}` by an HTTP client that follows redirects; a token from anywhere but the token endpoint is not used{}",
-                    throttle_hint(&target)
+                    "the token request was redirected to `{}` by an HTTP client that follows redirects; a token from anywhere but the token endpoint is not used{}",
+                    target.shown,
+                    target.throttle_hint()
                 ),
                 Some(status),
             ));
         }
         if status.is_redirection() {
-            let target = match response.headers().get(LOCATION) {
-                None => "no `Location`".to_owned(),
-                Some(location) => match location
+            let target = response.headers().get(LOCATION).map(|location| {
+                location
                     .to_str()
                     .ok()
                     .and_then(|l| self.endpoint.join(l).ok())
-                {
-                    Some(url) => format!("`{}`", self.describe_target(url)),
-                    None => "an unusable `Location`".to_owned(),
-                },
+                    .map(|url| self.describe_target(url))
+            });
+            let (shown, advice) = match &target {
+                None => ("no `Location`".to_owned(), ""),
+                Some(None) => ("an unusable `Location`".to_owned(), ""),
+                Some(Some(target)) => (
+                    format!("`{}`", target.shown),
+                    if status == StatusCode::FOUND {
+                        target.throttle_hint()
+                    } else {
+                        ""
+                    },
+                ),
             };
-            let hint = if status == StatusCode::FOUND {
-                throttle_hint(&target)
-            } else {
-                ""
-            };
-            let advice = if hint.is_empty() {
+            let advice = if advice.is_empty() {
                 ": check the token endpoint's URL"
             } else {
-                hint
+                advice
             };
             return Err(Refusal::new(
                 format!(
-                    "the token endpoint redirected ({} to {target}) instead of issuing a token; the redirect was not followed{advice}",
+                    "the token endpoint redirected ({} to {shown}) instead of issuing a token; the redirect was not followed{advice}",
                     status.as_u16()
                 ),
                 Some(status),
@@ -660,30 +665,45 @@ impl TokenSource {
 
     /// A redirect target as an error shows it: without credentials, query or fragment, as a
     /// path when it is on the token endpoint's origin, and cut to a readable length.
-    fn describe_target(&self, mut url: Url) -> String {
+    fn describe_target(&self, mut url: Url) -> Target {
         url.set_query(None);
         url.set_fragment(None);
         // Only fails for URLs that cannot carry credentials, which then have none to remove.
         let _ = url.set_username("");
         let _ = url.set_password(None);
-        let text = if url.origin() == self.endpoint.origin() {
+        let same_origin = url.origin() == self.endpoint.origin();
+        let text = if same_origin {
             url.path().to_owned()
         } else {
             url.to_string()
         };
-        match text.char_indices().nth(LOCATION_EXCERPT_LIMIT) {
+        let shown = match text.char_indices().nth(LOCATION_EXCERPT_LIMIT) {
             Some((cut, _)) => format!("{}…", &text[..cut]),
             None => text,
+        };
+        Target {
+            shown,
+            login_page: same_origin && url.path().to_ascii_lowercase().contains("login"),
         }
     }
 }
 
-/// What to tell a user whose token request was sent to a login page.
-fn throttle_hint(target: &str) -> &'static str {
-    if target.to_ascii_lowercase().contains("login") {
-        "; Security Onion does this when it throttles token requests: wait before trying again"
-    } else {
-        ""
+/// Where the token endpoint redirected to.
+struct Target {
+    /// As an error shows it.
+    shown: String,
+    /// The appliance's own login page.
+    login_page: bool,
+}
+
+impl Target {
+    /// What to tell a user whose token request was sent to the login page.
+    fn throttle_hint(&self) -> &'static str {
+        if self.login_page {
+            "; Security Onion does this when it throttles token requests: wait before trying again"
+        } else {
+            ""
+        }
     }
 }
 

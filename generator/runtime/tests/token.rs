@@ -613,13 +613,24 @@ async fn a_redirect_to_another_origin_is_not_followed_and_says_where_it_led() {
     assert_eq!(status.map(|s| s.as_u16()), Some(302));
     assert!(reason.contains(&format!("302 to `{target}`")), "{reason}");
     assert!(reason.contains("not followed"), "{reason}");
+    assert!(
+        reason.contains("check the token endpoint's URL"),
+        "{reason}"
+    );
     assert!(!format!("{error} {error:?}").contains("LEAKED"), "{error}");
+    assert_eq!(count(&server, "/connect/info").await, 0);
+    // Another origin's login page is not the appliance throttling.
+    let server = MockServer::start().await;
+    redirecting_token_endpoint(&server, 302, &format!("{}/login/", other.uri())).await;
+    let error = info(&oauth_without_redirects(&server))
+        .await
+        .expect_err("refused");
+    assert!(!error.to_string().contains("Security Onion"), "{error}");
     assert!(other
         .received_requests()
         .await
         .expect("recording")
         .is_empty());
-    assert_eq!(count(&server, "/connect/info").await, 0);
 }
 
 #[tokio::test]
