@@ -1049,7 +1049,7 @@ async fn a_shorter_backoff_can_be_set_and_one_request_follows_it() {
     let server = MockServer::start().await;
     failing_token_endpoint(&server, Duration::from_millis(200)).await;
     let endpoint = format!("{}/oauth2/token", server.uri());
-    let backoff = Duration::from_millis(300);
+    let backoff = Duration::from_millis(800);
     let transport = with_source(
         &server,
         source(&server.uri(), exchange()).with_failure_backoff(backoff),
