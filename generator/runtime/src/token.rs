@@ -34,7 +34,9 @@
 //! - **The response** is read up to [`TOKEN_RESPONSE_LIMIT`] bytes; a longer or endless one is
 //!   refused. Its parsing is the pure function [`parse_token_response`].
 //!
-//! Errors never contain the credentials or a token.
+//! Errors never contain the credentials or a token (a refusal's body, such as OAuth2's
+//! `{"error": "invalid_client"}`, is quoted). Ages and backoffs are measured on tokio's clock,
+//! the monotonic clock outside tests, which tests can pause and move forward.
 
 use std::collections::HashMap;
 use std::fmt;
