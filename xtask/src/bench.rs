@@ -51,7 +51,7 @@ pub struct Args {
     /// The vendor under specs/ replicated for the scaling section.
     #[arg(long, default_value = "sekoia")]
     scale_spec: String,
-    /// The folder of public specs (default: ../shared/corpus beside the repository).
+    /// The folder of public specs (default: tests/corpus).
     #[arg(long)]
     corpus: Option<PathBuf>,
 }
@@ -280,7 +280,7 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
     let corpus = args
         .corpus
         .clone()
-        .unwrap_or_else(|| root.join("../shared/corpus"));
+        .unwrap_or_else(|| root.join("tests/corpus"));
     let specs = discover(&root, &corpus)?;
 
     let mut results = Results {

@@ -58,10 +58,10 @@ fn two_generations_into_different_directories_are_byte_identical() {
 
 #[test]
 fn a_large_real_spec_generates_identically_every_time() {
-    let nexus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/nexus.json");
+    let nexus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/nexus.json");
     assert!(
         nexus.is_file(),
-        "the corpus (shared/ beside the repository) is missing: {}",
+        "the corpus spec is missing from tests/corpus/: {}",
         nexus.display()
     );
     let first = generate_file(&nexus, &settings()).expect("nexus generates");
@@ -102,7 +102,7 @@ fn rewriting_an_unchanged_crate_changes_nothing() {
 fn types_formatted_in_slices_equal_the_file_formatted_whole() {
     // render() emits and formats src/types.rs a slice of types at a time, in parallel; the
     // result must be exactly the single-pass formatting of the whole file.
-    let nexus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/nexus.json");
+    let nexus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/nexus.json");
     let spec = clientgen::load::load_file(&nexus).expect("nexus loads");
     let model = clientgen::model::build(&spec).expect("nexus builds");
     let whole = clientgen::format::rust_file(

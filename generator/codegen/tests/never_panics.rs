@@ -38,8 +38,8 @@ fn seeds() -> Vec<(String, Value)> {
         here.join("tests/fixtures/snapshot.yaml"),
         here.join("../../tests/conformance/openapi.yaml"),
         here.join("../../specs/sekoia/openapi.yaml"),
-        here.join("../../../shared/corpus/petstore.yaml"),
-        here.join("../../../shared/corpus/petstore-expanded.yaml"),
+        here.join("../../tests/corpus/petstore.yaml"),
+        here.join("../../tests/corpus/petstore-expanded.yaml"),
     ];
     let broken = here.join("tests/fixtures/broken");
     let mut broken_files: Vec<PathBuf> = std::fs::read_dir(&broken)
