@@ -6,7 +6,7 @@
 //! - `test`: everything CI checks, in order (formatting, clippy, staleness, spec lint, tests,
 //!   docs, corpus);
 //! - `lint-specs`: `redocly lint` on every spec under `specs/` (npm installs the pinned tools);
-//! - `corpus`: generate a crate from each public spec in `../shared/corpus/` and check that it
+//! - `corpus`: generate a crate from each public spec in `tests/corpus/` and check that it
 //!   builds without warnings under `cargo clippy -- -D warnings`;
 //! - `bench`: generation time, scaling, compile cost and decode speed against progenitor and
 //!   openapi-generator (installed pinned under `target/bench-tools/`); writes `BENCHMARKS.md`.
@@ -79,12 +79,15 @@ enum Command {
     /// Stream 100k and 1M items through a paginated client over loopback; report items/s and
     /// whole-process peak memory (`ru_maxrss` from `wait4`).
     BenchStream,
+    /// Read an endless response body through a generated client with several size limits;
+    /// report whole-process peak memory (`ru_maxrss` from `wait4`) against a small-body baseline.
+    BenchLimits,
     /// Benchmark generation, scaling, compile cost and decoding against progenitor and
     /// openapi-generator; writes BENCHMARKS.md and target/bench/results.json.
     Bench(bench::Args),
     /// Generate a crate from each spec of the public corpus and check it with clippy.
     Corpus {
-        /// The folder of specs (default: ../shared/corpus beside the repository).
+        /// The folder of specs (default: tests/corpus).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -113,6 +116,7 @@ fn main() -> ExitCode {
         Command::Test => test(),
         Command::LintSpecs => spec_tools::lint(&repo_root()).map(|()| ExitCode::SUCCESS),
         Command::BenchStream => bench_stream(),
+        Command::BenchLimits => bench_limits(),
         Command::Bench(args) => bench::run(args),
         Command::NewVendor { name } => new_vendor(&name),
     };
@@ -308,6 +312,47 @@ fn bench_stream() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn bench_limits() -> Result<ExitCode, String> {
+    cargo(
+        "build the endless-body client",
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "integration-tests",
+            "--example",
+            "endless_body",
+        ],
+        &[],
+    )?;
+    let binary = repo_root().join("target/release/examples/endless_body");
+    let log = repo_root().join("target/endless_body.log");
+    println!(
+        "{:>22} {:>16} {:>22}  outcome",
+        "run", "peak RSS (MiB)", "above baseline (MiB)"
+    );
+    let mut baseline = None;
+    for run in ["baseline", "1", "8", "32", "64"] {
+        let sample = bench::measure::run(Process::new(&binary).arg(run), &log)
+            .map_err(|e| format!("endless_body {run} failed: {e}"))?;
+        let output =
+            std::fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let rss_mib = sample.max_rss_kib as f64 / 1024.0;
+        let base = *baseline.get_or_insert(rss_mib);
+        let label = match run {
+            "baseline" => "small body".to_owned(),
+            mib => format!("endless, limit {mib} MiB"),
+        };
+        println!(
+            "{label:>22} {rss_mib:>16.1} {:>22.1}  {}",
+            rss_mib - base,
+            output.trim()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Hand-written packages; generated crates are formatted by the generator, not rustfmt.
 const HAND_WRITTEN: &[&str] = &["clientgen", "clientgen-runtime", "integration-tests"];
 
@@ -396,7 +441,7 @@ const CHECKS: usize = 9;
 /// Generates each corpus spec under `target/corpus/<name>` and runs clippy on it.
 fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
     let root = repo_root();
-    let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
+    let dir = dir.unwrap_or_else(|| root.join("tests/corpus"));
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
