@@ -414,13 +414,18 @@ fn test() -> Result<ExitCode, String> {
     spec_tools::lint(&root)?;
     // The contract tests start Prism from node_modules/, which lint installed.
     cargo("tests", &["test", "--workspace"], &[])?;
-    let mut doc = vec!["doc".to_owned(), "--no-deps".to_owned()];
+    let mut doc = vec![
+        "doc".to_owned(),
+        "--no-deps".to_owned(),
+        "-p".to_owned(),
+        "clientgen-runtime".to_owned(),
+    ];
     for vendor in vendors::discover(&root).map_err(|e| e.to_string())? {
         doc.extend(["-p".to_owned(), vendor.settings.crate_name]);
     }
     let doc: Vec<&str> = doc.iter().map(String::as_str).collect();
     cargo(
-        "rustdoc of the generated crates",
+        "rustdoc of the runtime and the generated crates",
         &doc,
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;

@@ -4,7 +4,7 @@
 //! create the job, then call [`wait`] with a function that polls its status, then stream the
 //! results. Polls start at [`JobOptions::initial_interval`] and double up to
 //! [`JobOptions::max_interval`]; a status the spec lists as failed ends the wait with
-//! [`Error::Job`](crate::Error::Job), and so does running past [`JobOptions::timeout`].
+//! [`Error::Job`], and so does running past [`JobOptions::timeout`].
 
 use std::future::Future;
 use std::time::{Duration, Instant};
