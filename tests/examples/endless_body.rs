@@ -31,7 +31,8 @@ async fn serve(mut stream: TcpStream, endless: bool) {
         let _ = stream.write_all(body).await;
         return;
     }
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
     if stream.write_all(head.as_bytes()).await.is_err() {
         return;
     }

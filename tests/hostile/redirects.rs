@@ -252,3 +252,41 @@ async fn the_sixth_redirect_is_refused() {
     assert_eq!(requests.len(), 6, "the call and five hops, no more");
     assert!(server.requests_to("/hop/6").is_empty());
 }
+
+/// Pagination follows the same policy: a next-page link on the API's origin that redirects
+/// elsewhere ends the stream with `Error::Redirect`, and the other origin receives nothing.
+#[tokio::test]
+async fn a_next_page_that_redirects_to_another_origin_ends_the_stream_with_a_refusal() {
+    use clientgen_runtime::futures::StreamExt as _;
+
+    let foreign = HostileServer::always(Reply::json(
+        200,
+        &serde_json::json!({"count": 1, "next": null, "previous": null, "results": [stamus_rule()]}),
+    ))
+    .await;
+    let stolen = foreign.url("/rest/rules/rule/?page=2");
+    let server = HostileServer::start(move |request| match request.query() {
+        Some(query) if query.contains("page=2") => Reply::redirect(302, &stolen),
+        _ => Reply::json(
+            200,
+            &serde_json::json!({
+                "count": 2,
+                "next": "/rest/rules/rule/?page=2",
+                "previous": null,
+                "results": [stamus_rule()],
+            }),
+        ),
+    })
+    .await;
+    let client = stamus(&server).build().expect("valid configuration");
+    let items: Vec<_> = client
+        .list_rules_stream(&Default::default(), None)
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[0].is_ok(), "{:?}", items[0]);
+    let error = items[1].as_ref().expect_err("the redirect is refused");
+    assert_refused(error, 302, &foreign.origin());
+    assert_eq!(foreign.bytes_received(), 0, "{:?}", foreign.requests());
+    assert_eq!(server.requests().len(), 2);
+}

@@ -209,9 +209,23 @@ fn sensitive(value: String) -> Result<HeaderValue, String> {
     Ok(value)
 }
 
+/// Checks a Basic user and password: the user cannot contain `:` (RFC 7617) and neither may
+/// contain control characters; other text, non-ASCII included, is base64-encoded as UTF-8.
+pub(crate) fn check_basic(user: &str, password: &str) -> Result<(), String> {
+    if user.contains(':') {
+        return Err(
+            "the Basic user name contains `:`, which Basic authentication cannot carry".into(),
+        );
+    }
+    if user.chars().chain(password.chars()).any(char::is_control) {
+        return Err("the Basic user name or password contains a control character".into());
+    }
+    Ok(())
+}
+
 /// Checks that a secret is visible ASCII (what a token or key can be); the reason names the
 /// position of the first bad character, never the secret.
-fn visible(what: &str, secret: &str) -> Result<(), String> {
+pub(crate) fn visible(what: &str, secret: &str) -> Result<(), String> {
     match secret.bytes().position(|b| !b.is_ascii_graphic()) {
         _ if secret.is_empty() => Err(format!("{what} is empty")),
         Some(at) => Err(format!(
@@ -223,14 +237,7 @@ fn visible(what: &str, secret: &str) -> Result<(), String> {
 
 /// The `Authorization` value for HTTP Basic, once the user and password are checked.
 fn basic_value(user: &str, password: &str) -> Result<HeaderValue, String> {
-    if user.contains(':') {
-        return Err(
-            "the Basic user name contains `:`, which Basic authentication cannot carry".into(),
-        );
-    }
-    if user.chars().chain(password.chars()).any(char::is_control) {
-        return Err("the Basic user name or password contains a control character".into());
-    }
+    check_basic(user, password)?;
     let raw = format!("{user}:{password}");
     let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
     sensitive(format!("Basic {encoded}"))

@@ -82,13 +82,21 @@ impl ByteStream {
     }
 
     /// Reads the rest of the body whole, refusing more than the client's response size limit
-    /// ([`Error::ResponseTooLarge`]); to read a larger body, use the stream itself.
+    /// ([`Error::ResponseTooLarge`], before reading when the announced length is above it); to
+    /// read a larger body, use the stream itself.
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
-        let expected = self
+        let declared = self
             .headers
             .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-            .unwrap_or(0);
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if let Some(declared) = declared.filter(|n| *n > self.limit as u64) {
+            return Err(Error::ResponseTooLarge {
+                operation: self.operation,
+                limit: self.limit,
+                declared: Some(declared),
+            });
+        }
+        let expected = declared.map_or(0, |n| n as usize);
         let mut buffer = LimitedBuffer::new(self.limit, expected);
         while let Some(chunk) = self.chunks.next().await {
             buffer

@@ -738,4 +738,19 @@ impl Authenticate for TokenSource {
         }
         true
     }
+
+    fn check(&self) -> Result<(), Error> {
+        let checked = match &self.exchange.credentials {
+            TokenCredentials::Basic { user, secret } => {
+                crate::auth::check_basic(user, secret.expose_secret())
+            }
+            TokenCredentials::Bearer(key) => {
+                crate::auth::visible("the API key", key.expose_secret())
+            }
+        };
+        checked.map_err(|reason| Error::Auth {
+            reason: format!("the token endpoint's credentials: {reason}"),
+            status: None,
+        })
+    }
 }

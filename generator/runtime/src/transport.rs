@@ -434,6 +434,7 @@ impl TransportBuilder {
                 });
             }
             auth = Auth::custom(source);
+            auth.check()?;
         }
         Ok(Transport {
             inner: Arc::new(Inner {
