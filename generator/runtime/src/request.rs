@@ -139,16 +139,7 @@ impl<'t> RequestBuilder<'t> {
     /// Sets a header for this request only.
     pub fn header(mut self, name: &'static str, value: &(impl ToParam + ?Sized)) -> Self {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string());
-        let text = value.to_param();
-        let value = match text
-            .bytes()
-            .position(|b| !(b.is_ascii_graphic() || b == b' ' || b == b'\t'))
-        {
-            Some(at) => Err(format!(
-                "the value has a control or non-ASCII character at byte {at}: header values must be visible ASCII"
-            )),
-            None => HeaderValue::try_from(text).map_err(|e| e.to_string()),
-        };
+        let value = crate::transport::visible_header_value(value.to_param());
         match header.and_then(|h| value.map(|v| (h, v))) {
             Ok(pair) => self.headers.push(pair),
             Err(reason) => self.fail(Error::InvalidParameter {

@@ -468,21 +468,26 @@ fn is_protected(url: &Url) -> bool {
         }
 }
 
-/// A header value from the configuration: visible ASCII, with spaces and tabs allowed inside.
-fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
-    let invalid = |reason: String| Error::InvalidHeader {
-        name: name.to_owned(),
-        reason,
-    };
+/// `value` as a header value, if it is visible ASCII with spaces and tabs allowed inside; the
+/// reason otherwise (naming the position of the first bad byte, not the value).
+pub(crate) fn visible_header_value(value: String) -> Result<HeaderValue, String> {
     if let Some(at) = value
         .bytes()
         .position(|b| !(b.is_ascii_graphic() || b == b' ' || b == b'\t'))
     {
-        return Err(invalid(format!(
+        return Err(format!(
             "the value has a control or non-ASCII character at byte {at}: header values must be visible ASCII"
-        )));
+        ));
     }
-    HeaderValue::from_str(value).map_err(|e| invalid(e.to_string()))
+    HeaderValue::try_from(value).map_err(|e| e.to_string())
+}
+
+/// A header value from the configuration; see [`visible_header_value`].
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    visible_header_value(value.to_owned()).map_err(|reason| Error::InvalidHeader {
+        name: name.to_owned(),
+        reason,
+    })
 }
 
 /// `text` with any `user:password@` of a URL's authority replaced by `***@`, found by text
