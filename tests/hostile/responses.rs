@@ -90,23 +90,32 @@ async fn a_number_no_integer_holds_is_a_decode_error() {
 }
 
 #[tokio::test]
-async fn duplicate_keys_decode_or_fail_cleanly() {
-    for body in [
-        r#"{"sid": 1, "msg": "a", "sid": 2}"#,
-        r#"{"sid": 1, "msg": "a", "msg": {"nested": true}}"#,
-        r#"{"sid": 1, "msg": "a", "extra": 1, "extra": [2], "extra": {"x": 3}}"#,
-        r#"{"sid": 1, "msg": "a", "category": {"pk": 1, "pk": "two", "name": "x"}}"#,
+async fn duplicate_keys_of_a_declared_member_are_a_decode_error_and_of_an_unknown_one_are_kept() {
+    // A declared member given twice is ambiguous: refused, with the member named.
+    for (body, member) in [
+        (r#"{"sid": 1, "msg": "a", "sid": 2}"#, "sid"),
+        (r#"{"sid": 1, "msg": "a", "msg": {"nested": true}}"#, "msg"),
+        (
+            r#"{"sid": 1, "msg": "a", "category": {"pk": 1, "pk": "two", "name": "x"}}"#,
+            "pk",
+        ),
     ] {
         let (_server, result) = get_rule_against(Reply::body(200, "application/json", body)).await;
         match result {
-            Ok(rule) => {
-                // What was kept must encode again.
-                serde_json::to_vec(&rule).expect("re-encodes");
+            Err(Error::Decode { message, .. }) => {
+                assert!(message.contains(member), "{body}: {message}")
             }
-            Err(Error::Decode { .. }) => {}
-            Err(other) => panic!("{body}: expected a rule or Error::Decode, got {other:?}"),
+            other => panic!("{body}: expected Error::Decode naming `{member}`, got {other:?}"),
         }
     }
+    // An unknown member given several times keeps its last value, as `serde_json::Value` does:
+    // the client acts on none of them, and what it sends back is valid JSON.
+    let body = r#"{"sid": 1, "msg": "a", "extra": 1, "extra": [2], "extra": {"x": 3}}"#;
+    let (_server, result) = get_rule_against(Reply::body(200, "application/json", body)).await;
+    let rule = result.expect("unknown members are kept");
+    let encoded = String::from_utf8(serde_json::to_vec(&rule).expect("re-encodes")).expect("utf-8");
+    assert!(encoded.ends_with(r#""extra":{"x": 3}}"#), "{encoded}");
+    assert_eq!(encoded.matches("extra").count(), 1, "{encoded}");
 }
 
 #[tokio::test]

@@ -90,8 +90,8 @@ impl<'de> serde::Deserialize<'de> for Base {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "created_at" => field_1 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "created_at" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -150,8 +150,8 @@ impl<'de> serde::Deserialize<'de> for Circle {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "shape_type" => field_0 = Some(map.next_value()?),
-                        "radius" => field_1 = Some(map.next_value()?),
+                        "shape_type" => key.read_once(&mut field_0, &mut map)?,
+                        "radius" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -201,7 +201,7 @@ impl<'de> serde::Deserialize<'de> for Closed {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "only" => field_0 = Some(map.next_value()?),
+                        "only" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -250,7 +250,7 @@ impl<'de> serde::Deserialize<'de> for CountersWithTotal {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .insert(key.into_string(), map.next_value()?);
@@ -300,8 +300,8 @@ impl<'de> serde::Deserialize<'de> for Drawing {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "shapes" => field_0 = Some(map.next_value()?),
-                        "values" => field_1 = Some(map.next_value()?),
+                        "shapes" => key.read_once(&mut field_0, &mut map)?,
+                        "values" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -402,10 +402,10 @@ impl<'de> serde::Deserialize<'de> for DrfPage {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -460,8 +460,8 @@ impl<'de> serde::Deserialize<'de> for Envelope {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "meta" => field_0 = Some(map.next_value()?),
-                        "state" => field_1 = Some(map.next_value()?),
+                        "meta" => key.read_once(&mut field_0, &mut map)?,
+                        "state" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -512,8 +512,8 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "page" => field_0 = Some(map.next_value()?),
-                        "links" => field_1 = Some(map.next_value()?),
+                        "page" => key.read_once(&mut field_0, &mut map)?,
+                        "links" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -564,8 +564,8 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rel" => field_0 = Some(map.next_value()?),
-                        "href" => field_1 = Some(map.next_value()?),
+                        "rel" => key.read_once(&mut field_0, &mut map)?,
+                        "href" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -680,9 +680,9 @@ impl<'de> serde::Deserialize<'de> for Extended {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "created_at" => field_1 = Some(map.next_value()?),
-                        "extra" => field_2 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "created_at" => key.read_once(&mut field_1, &mut map)?,
+                        "extra" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -744,8 +744,8 @@ impl<'de> serde::Deserialize<'de> for FeedPage {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "next_cursor" => field_1 = Some(map.next_value()?),
+                        "items" => key.read_once(&mut field_0, &mut map)?,
+                        "next_cursor" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -812,10 +812,10 @@ impl<'de> serde::Deserialize<'de> for FindPage {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "page" => field_0 = Some(map.next_value()?),
-                        "per_page" => field_1 = Some(map.next_value()?),
-                        "total" => field_2 = Some(map.next_value()?),
-                        "data" => field_3 = Some(map.next_value()?),
+                        "page" => key.read_once(&mut field_0, &mut map)?,
+                        "per_page" => key.read_once(&mut field_1, &mut map)?,
+                        "total" => key.read_once(&mut field_2, &mut map)?,
+                        "data" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -901,18 +901,18 @@ impl<'de> serde::Deserialize<'de> for Formats {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "at" => field_0 = Some(map.next_value()?),
-                        "on" => field_1 = Some(map.next_value()?),
-                        "uuid" => field_2 = Some(map.next_value()?),
-                        "small" => field_3 = Some(map.next_value()?),
-                        "big" => field_4 = Some(map.next_value()?),
-                        "ratio" => field_5 = Some(map.next_value()?),
-                        "precise" => field_6 = Some(map.next_value()?),
-                        "encoded" => field_7 = Some(map.next_value()?),
-                        "v4" => field_8 = Some(map.next_value()?),
-                        "v6" => field_9 = Some(map.next_value()?),
-                        "ip" => field_10 = Some(map.next_value()?),
-                        "link" => field_11 = Some(map.next_value()?),
+                        "at" => key.read_once(&mut field_0, &mut map)?,
+                        "on" => key.read_once(&mut field_1, &mut map)?,
+                        "uuid" => key.read_once(&mut field_2, &mut map)?,
+                        "small" => key.read_once(&mut field_3, &mut map)?,
+                        "big" => key.read_once(&mut field_4, &mut map)?,
+                        "ratio" => key.read_once(&mut field_5, &mut map)?,
+                        "precise" => key.read_once(&mut field_6, &mut map)?,
+                        "encoded" => key.read_once(&mut field_7, &mut map)?,
+                        "v4" => key.read_once(&mut field_8, &mut map)?,
+                        "v6" => key.read_once(&mut field_9, &mut map)?,
+                        "ip" => key.read_once(&mut field_10, &mut map)?,
+                        "link" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1165,8 +1165,8 @@ impl<'de> serde::Deserialize<'de> for Login {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "username" => field_0 = Some(map.next_value()?),
-                        "password" => field_1 = Some(map.next_value()?),
+                        "username" => key.read_once(&mut field_0, &mut map)?,
+                        "password" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1303,16 +1303,16 @@ impl<'de> serde::Deserialize<'de> for Naming {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "type" => field_0 = Some(map.next_value()?),
-                        "match" => field_1 = Some(map.next_value()?),
-                        "self" => field_2 = Some(map.next_value()?),
-                        "crate" => field_3 = Some(map.next_value()?),
-                        "reactions-+1" => field_4 = Some(map.next_value()?),
-                        "reactions--1" => field_5 = Some(map.next_value()?),
-                        "2fa" => field_6 = Some(map.next_value()?),
-                        "fooBar" => field_7 = Some(map.next_value()?),
-                        "foo_bar" => field_8 = Some(map.next_value()?),
-                        "additional_properties" => field_9 = Some(map.next_value()?),
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "match" => key.read_once(&mut field_1, &mut map)?,
+                        "self" => key.read_once(&mut field_2, &mut map)?,
+                        "crate" => key.read_once(&mut field_3, &mut map)?,
+                        "reactions-+1" => key.read_once(&mut field_4, &mut map)?,
+                        "reactions--1" => key.read_once(&mut field_5, &mut map)?,
+                        "2fa" => key.read_once(&mut field_6, &mut map)?,
+                        "fooBar" => key.read_once(&mut field_7, &mut map)?,
+                        "foo_bar" => key.read_once(&mut field_8, &mut map)?,
+                        "additional_properties" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1370,7 +1370,7 @@ impl<'de> serde::Deserialize<'de> for OldRecord {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1417,7 +1417,7 @@ impl<'de> serde::Deserialize<'de> for OpenBag {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "kind" => field_0 = Some(map.next_value()?),
+                        "kind" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1472,7 +1472,7 @@ impl<'de> serde::Deserialize<'de> for Problem {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "message" => field_0 = Some(map.next_value()?),
+                        "message" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1567,14 +1567,14 @@ impl<'de> serde::Deserialize<'de> for Record {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "note" => field_2 = Some(map.next_value()?),
-                        "comment" => field_3 = Some(map.next_value()?),
-                        "priority" => field_4 = Some(map.next_value()?),
-                        "server_id" => field_5 = Some(map.next_value()?),
-                        "password" => field_6 = Some(map.next_value()?),
-                        "legacy_flag" => field_7 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "note" => key.read_once(&mut field_2, &mut map)?,
+                        "comment" => key.read_once(&mut field_3, &mut map)?,
+                        "priority" => key.read_once(&mut field_4, &mut map)?,
+                        "server_id" => key.read_once(&mut field_5, &mut map)?,
+                        "password" => key.read_once(&mut field_6, &mut map)?,
+                        "legacy_flag" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1660,7 +1660,7 @@ impl<'de> serde::Deserialize<'de> for Reference {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "ref" => field_0 = Some(map.next_value()?),
+                        "ref" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1706,7 +1706,7 @@ impl<'de> serde::Deserialize<'de> for Setting {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "value" => field_0 = Some(map.next_value()?),
+                        "value" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1890,7 +1890,7 @@ impl<'de> serde::Deserialize<'de> for SkipPage {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1948,8 +1948,8 @@ impl<'de> serde::Deserialize<'de> for SkipPageData {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "cases" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
+                        "cases" => key.read_once(&mut field_0, &mut map)?,
+                        "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2010,8 +2010,8 @@ impl<'de> serde::Deserialize<'de> for Square {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "shape_type" => field_0 = Some(map.next_value()?),
-                        "side" => field_1 = Some(map.next_value()?),
+                        "shape_type" => key.read_once(&mut field_0, &mut map)?,
+                        "side" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2096,7 +2096,7 @@ impl<'de> serde::Deserialize<'de> for T3dModel {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "vertices" => field_0 = Some(map.next_value()?),
+                        "vertices" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2159,9 +2159,9 @@ impl<'de> serde::Deserialize<'de> for TreeNode {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "label" => field_0 = Some(map.next_value()?),
-                        "parent" => field_1 = Some(map.next_value()?),
-                        "children" => field_2 = Some(map.next_value()?),
+                        "label" => key.read_once(&mut field_0, &mut map)?,
+                        "parent" => key.read_once(&mut field_1, &mut map)?,
+                        "children" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2234,11 +2234,11 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "title" => field_0 = Some(map.next_value()?),
-                        "tags" => field_1 = Some(map.next_value()?),
-                        "file" => field_2 = Some(map.next_value()?),
-                        "thumbnail" => field_3 = Some(map.next_value()?),
-                        "meta" => field_4 = Some(map.next_value()?),
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "tags" => key.read_once(&mut field_1, &mut map)?,
+                        "file" => key.read_once(&mut field_2, &mut map)?,
+                        "thumbnail" => key.read_once(&mut field_3, &mut map)?,
+                        "meta" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2290,7 +2290,7 @@ impl<'de> serde::Deserialize<'de> for UploadMeta {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "source" => field_0 = Some(map.next_value()?),
+                        "source" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(

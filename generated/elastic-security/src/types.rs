@@ -40,7 +40,7 @@ impl<'de> serde::Deserialize<'de> for Acknowledged {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "acknowledged" => field_0 = Some(map.next_value()?),
+                        "acknowledged" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -202,12 +202,12 @@ impl<'de> serde::Deserialize<'de> for AlertHit {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_index" => field_0 = Some(map.next_value()?),
-                        "_id" => field_1 = Some(map.next_value()?),
-                        "_score" => field_2 = Some(map.next_value()?),
-                        "_source" => field_3 = Some(map.next_value()?),
-                        "fields" => field_4 = Some(map.next_value()?),
-                        "sort" => field_5 = Some(map.next_value()?),
+                        "_index" => key.read_once(&mut field_0, &mut map)?,
+                        "_id" => key.read_once(&mut field_1, &mut map)?,
+                        "_score" => key.read_once(&mut field_2, &mut map)?,
+                        "_source" => key.read_once(&mut field_3, &mut map)?,
+                        "fields" => key.read_once(&mut field_4, &mut map)?,
+                        "sort" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -359,14 +359,14 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "query" => field_0 = Some(map.next_value()?),
-                        "aggs" => field_1 = Some(map.next_value()?),
-                        "size" => field_2 = Some(map.next_value()?),
-                        "track_total_hits" => field_3 = Some(map.next_value()?),
-                        "_source" => field_4 = Some(map.next_value()?),
-                        "fields" => field_5 = Some(map.next_value()?),
-                        "runtime_mappings" => field_6 = Some(map.next_value()?),
-                        "sort" => field_7 = Some(map.next_value()?),
+                        "query" => key.read_once(&mut field_0, &mut map)?,
+                        "aggs" => key.read_once(&mut field_1, &mut map)?,
+                        "size" => key.read_once(&mut field_2, &mut map)?,
+                        "track_total_hits" => key.read_once(&mut field_3, &mut map)?,
+                        "_source" => key.read_once(&mut field_4, &mut map)?,
+                        "fields" => key.read_once(&mut field_5, &mut map)?,
+                        "runtime_mappings" => key.read_once(&mut field_6, &mut map)?,
+                        "sort" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -482,11 +482,11 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "took" => field_0 = Some(map.next_value()?),
-                        "timed_out" => field_1 = Some(map.next_value()?),
-                        "_shards" => field_2 = Some(map.next_value()?),
-                        "hits" => field_3 = Some(map.next_value()?),
-                        "aggregations" => field_4 = Some(map.next_value()?),
+                        "took" => key.read_once(&mut field_0, &mut map)?,
+                        "timed_out" => key.read_once(&mut field_1, &mut map)?,
+                        "_shards" => key.read_once(&mut field_2, &mut map)?,
+                        "hits" => key.read_once(&mut field_3, &mut map)?,
+                        "aggregations" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -558,9 +558,9 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "max_score" => field_1 = Some(map.next_value()?),
-                        "hits" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "max_score" => key.read_once(&mut field_1, &mut map)?,
+                        "hits" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -622,8 +622,8 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "value" => field_0 = Some(map.next_value()?),
-                        "relation" => field_1 = Some(map.next_value()?),
+                        "value" => key.read_once(&mut field_0, &mut map)?,
+                        "relation" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -707,11 +707,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "action" => field_0 = Some(map.next_value()?),
-                        "query" => field_1 = Some(map.next_value()?),
-                        "ids" => field_2 = Some(map.next_value()?),
-                        "duplicate" => field_3 = Some(map.next_value()?),
-                        "edit" => field_4 = Some(map.next_value()?),
+                        "action" => key.read_once(&mut field_0, &mut map)?,
+                        "query" => key.read_once(&mut field_1, &mut map)?,
+                        "ids" => key.read_once(&mut field_2, &mut map)?,
+                        "duplicate" => key.read_once(&mut field_3, &mut map)?,
+                        "edit" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -795,11 +795,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "success" => field_0 = Some(map.next_value()?),
-                        "rules_count" => field_1 = Some(map.next_value()?),
-                        "status_code" => field_2 = Some(map.next_value()?),
-                        "message" => field_3 = Some(map.next_value()?),
-                        "attributes" => field_4 = Some(map.next_value()?),
+                        "success" => key.read_once(&mut field_0, &mut map)?,
+                        "rules_count" => key.read_once(&mut field_1, &mut map)?,
+                        "status_code" => key.read_once(&mut field_2, &mut map)?,
+                        "message" => key.read_once(&mut field_3, &mut map)?,
+                        "attributes" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -877,9 +877,9 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "results" => field_0 = Some(map.next_value()?),
-                        "summary" => field_1 = Some(map.next_value()?),
-                        "errors" => field_2 = Some(map.next_value()?),
+                        "results" => key.read_once(&mut field_0, &mut map)?,
+                        "summary" => key.read_once(&mut field_1, &mut map)?,
+                        "errors" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -942,10 +942,10 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "updated" => field_0 = Some(map.next_value()?),
-                        "created" => field_1 = Some(map.next_value()?),
-                        "deleted" => field_2 = Some(map.next_value()?),
-                        "skipped" => field_3 = Some(map.next_value()?),
+                        "updated" => key.read_once(&mut field_0, &mut map)?,
+                        "created" => key.read_once(&mut field_1, &mut map)?,
+                        "deleted" => key.read_once(&mut field_2, &mut map)?,
+                        "skipped" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1013,10 +1013,10 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "failed" => field_0 = Some(map.next_value()?),
-                        "succeeded" => field_1 = Some(map.next_value()?),
-                        "skipped" => field_2 = Some(map.next_value()?),
-                        "total" => field_3 = Some(map.next_value()?),
+                        "failed" => key.read_once(&mut field_0, &mut map)?,
+                        "succeeded" => key.read_once(&mut field_1, &mut map)?,
+                        "skipped" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1260,31 +1260,31 @@ impl<'de> serde::Deserialize<'de> for Case {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "version" => field_1 = Some(map.next_value()?),
-                        "title" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "tags" => field_4 = Some(map.next_value()?),
-                        "status" => field_5 = Some(map.next_value()?),
-                        "severity" => field_6 = Some(map.next_value()?),
-                        "owner" => field_7 = Some(map.next_value()?),
-                        "settings" => field_8 = Some(map.next_value()?),
-                        "connector" => field_9 = Some(map.next_value()?),
-                        "assignees" => field_10 = Some(map.next_value()?),
-                        "category" => field_11 = Some(map.next_value()?),
-                        "customFields" => field_12 = Some(map.next_value()?),
-                        "duration" => field_13 = Some(map.next_value()?),
-                        "created_at" => field_14 = Some(map.next_value()?),
-                        "created_by" => field_15 = Some(map.next_value()?),
-                        "updated_at" => field_16 = Some(map.next_value()?),
-                        "updated_by" => field_17 = Some(map.next_value()?),
-                        "closed_at" => field_18 = Some(map.next_value()?),
-                        "closed_by" => field_19 = Some(map.next_value()?),
-                        "external_service" => field_20 = Some(map.next_value()?),
-                        "comments" => field_21 = Some(map.next_value()?),
-                        "totalComment" => field_22 = Some(map.next_value()?),
-                        "totalAlerts" => field_23 = Some(map.next_value()?),
-                        "totalEvents" => field_24 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "title" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "tags" => key.read_once(&mut field_4, &mut map)?,
+                        "status" => key.read_once(&mut field_5, &mut map)?,
+                        "severity" => key.read_once(&mut field_6, &mut map)?,
+                        "owner" => key.read_once(&mut field_7, &mut map)?,
+                        "settings" => key.read_once(&mut field_8, &mut map)?,
+                        "connector" => key.read_once(&mut field_9, &mut map)?,
+                        "assignees" => key.read_once(&mut field_10, &mut map)?,
+                        "category" => key.read_once(&mut field_11, &mut map)?,
+                        "customFields" => key.read_once(&mut field_12, &mut map)?,
+                        "duration" => key.read_once(&mut field_13, &mut map)?,
+                        "created_at" => key.read_once(&mut field_14, &mut map)?,
+                        "created_by" => key.read_once(&mut field_15, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_16, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_17, &mut map)?,
+                        "closed_at" => key.read_once(&mut field_18, &mut map)?,
+                        "closed_by" => key.read_once(&mut field_19, &mut map)?,
+                        "external_service" => key.read_once(&mut field_20, &mut map)?,
+                        "comments" => key.read_once(&mut field_21, &mut map)?,
+                        "totalComment" => key.read_once(&mut field_22, &mut map)?,
+                        "totalAlerts" => key.read_once(&mut field_23, &mut map)?,
+                        "totalEvents" => key.read_once(&mut field_24, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1383,9 +1383,9 @@ impl<'de> serde::Deserialize<'de> for CaseAlert {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "index" => field_1 = Some(map.next_value()?),
-                        "attached_at" => field_2 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "index" => key.read_once(&mut field_1, &mut map)?,
+                        "attached_at" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1445,7 +1445,7 @@ impl<'de> serde::Deserialize<'de> for CaseAssignee {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uid" => field_0 = Some(map.next_value()?),
+                        "uid" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1615,20 +1615,20 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "owner" => field_2 = Some(map.next_value()?),
-                        "version" => field_3 = Some(map.next_value()?),
-                        "comment" => field_4 = Some(map.next_value()?),
-                        "alertId" => field_5 = Some(map.next_value()?),
-                        "index" => field_6 = Some(map.next_value()?),
-                        "rule" => field_7 = Some(map.next_value()?),
-                        "created_at" => field_8 = Some(map.next_value()?),
-                        "created_by" => field_9 = Some(map.next_value()?),
-                        "pushed_at" => field_10 = Some(map.next_value()?),
-                        "pushed_by" => field_11 = Some(map.next_value()?),
-                        "updated_at" => field_12 = Some(map.next_value()?),
-                        "updated_by" => field_13 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
+                        "owner" => key.read_once(&mut field_2, &mut map)?,
+                        "version" => key.read_once(&mut field_3, &mut map)?,
+                        "comment" => key.read_once(&mut field_4, &mut map)?,
+                        "alertId" => key.read_once(&mut field_5, &mut map)?,
+                        "index" => key.read_once(&mut field_6, &mut map)?,
+                        "rule" => key.read_once(&mut field_7, &mut map)?,
+                        "created_at" => key.read_once(&mut field_8, &mut map)?,
+                        "created_by" => key.read_once(&mut field_9, &mut map)?,
+                        "pushed_at" => key.read_once(&mut field_10, &mut map)?,
+                        "pushed_by" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_12, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1751,12 +1751,12 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "type" => field_0 = Some(map.next_value()?),
-                        "owner" => field_1 = Some(map.next_value()?),
-                        "comment" => field_2 = Some(map.next_value()?),
-                        "alertId" => field_3 = Some(map.next_value()?),
-                        "index" => field_4 = Some(map.next_value()?),
-                        "rule" => field_5 = Some(map.next_value()?),
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "owner" => key.read_once(&mut field_1, &mut map)?,
+                        "comment" => key.read_once(&mut field_2, &mut map)?,
+                        "alertId" => key.read_once(&mut field_3, &mut map)?,
+                        "index" => key.read_once(&mut field_4, &mut map)?,
+                        "rule" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1864,8 +1864,8 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1993,8 +1993,8 @@ impl<'de> serde::Deserialize<'de> for CaseCommentRule {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2069,11 +2069,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "version" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "owner" => field_3 = Some(map.next_value()?),
-                        "comment" => field_4 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "owner" => key.read_once(&mut field_3, &mut map)?,
+                        "comment" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2247,19 +2247,19 @@ impl<'de> serde::Deserialize<'de> for CaseConfiguration {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "version" => field_1 = Some(map.next_value()?),
-                        "owner" => field_2 = Some(map.next_value()?),
-                        "closure_type" => field_3 = Some(map.next_value()?),
-                        "connector" => field_4 = Some(map.next_value()?),
-                        "customFields" => field_5 = Some(map.next_value()?),
-                        "templates" => field_6 = Some(map.next_value()?),
-                        "mappings" => field_7 = Some(map.next_value()?),
-                        "error" => field_8 = Some(map.next_value()?),
-                        "created_at" => field_9 = Some(map.next_value()?),
-                        "created_by" => field_10 = Some(map.next_value()?),
-                        "updated_at" => field_11 = Some(map.next_value()?),
-                        "updated_by" => field_12 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "owner" => key.read_once(&mut field_2, &mut map)?,
+                        "closure_type" => key.read_once(&mut field_3, &mut map)?,
+                        "connector" => key.read_once(&mut field_4, &mut map)?,
+                        "customFields" => key.read_once(&mut field_5, &mut map)?,
+                        "templates" => key.read_once(&mut field_6, &mut map)?,
+                        "mappings" => key.read_once(&mut field_7, &mut map)?,
+                        "error" => key.read_once(&mut field_8, &mut map)?,
+                        "created_at" => key.read_once(&mut field_9, &mut map)?,
+                        "created_by" => key.read_once(&mut field_10, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2350,10 +2350,10 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "closure_type" => field_0 = Some(map.next_value()?),
-                        "connector" => field_1 = Some(map.next_value()?),
-                        "owner" => field_2 = Some(map.next_value()?),
-                        "customFields" => field_3 = Some(map.next_value()?),
+                        "closure_type" => key.read_once(&mut field_0, &mut map)?,
+                        "connector" => key.read_once(&mut field_1, &mut map)?,
+                        "owner" => key.read_once(&mut field_2, &mut map)?,
+                        "customFields" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2432,10 +2432,10 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "version" => field_0 = Some(map.next_value()?),
-                        "closure_type" => field_1 = Some(map.next_value()?),
-                        "connector" => field_2 = Some(map.next_value()?),
-                        "customFields" => field_3 = Some(map.next_value()?),
+                        "version" => key.read_once(&mut field_0, &mut map)?,
+                        "closure_type" => key.read_once(&mut field_1, &mut map)?,
+                        "connector" => key.read_once(&mut field_2, &mut map)?,
+                        "customFields" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2508,10 +2508,10 @@ impl<'de> serde::Deserialize<'de> for CaseConnector {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "fields" => field_3 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "fields" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2610,16 +2610,16 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "title" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "tags" => field_2 = Some(map.next_value()?),
-                        "connector" => field_3 = Some(map.next_value()?),
-                        "settings" => field_4 = Some(map.next_value()?),
-                        "owner" => field_5 = Some(map.next_value()?),
-                        "severity" => field_6 = Some(map.next_value()?),
-                        "assignees" => field_7 = Some(map.next_value()?),
-                        "category" => field_8 = Some(map.next_value()?),
-                        "customFields" => field_9 = Some(map.next_value()?),
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "tags" => key.read_once(&mut field_2, &mut map)?,
+                        "connector" => key.read_once(&mut field_3, &mut map)?,
+                        "settings" => key.read_once(&mut field_4, &mut map)?,
+                        "owner" => key.read_once(&mut field_5, &mut map)?,
+                        "severity" => key.read_once(&mut field_6, &mut map)?,
+                        "assignees" => key.read_once(&mut field_7, &mut map)?,
+                        "category" => key.read_once(&mut field_8, &mut map)?,
+                        "customFields" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2697,9 +2697,9 @@ impl<'de> serde::Deserialize<'de> for CaseCustomField {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "key" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "value" => field_2 = Some(map.next_value()?),
+                        "key" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
+                        "value" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2803,13 +2803,13 @@ impl<'de> serde::Deserialize<'de> for CaseExternalService {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "connector_id" => field_0 = Some(map.next_value()?),
-                        "connector_name" => field_1 = Some(map.next_value()?),
-                        "external_id" => field_2 = Some(map.next_value()?),
-                        "external_title" => field_3 = Some(map.next_value()?),
-                        "external_url" => field_4 = Some(map.next_value()?),
-                        "pushed_at" => field_5 = Some(map.next_value()?),
-                        "pushed_by" => field_6 = Some(map.next_value()?),
+                        "connector_id" => key.read_once(&mut field_0, &mut map)?,
+                        "connector_name" => key.read_once(&mut field_1, &mut map)?,
+                        "external_id" => key.read_once(&mut field_2, &mut map)?,
+                        "external_title" => key.read_once(&mut field_3, &mut map)?,
+                        "external_url" => key.read_once(&mut field_4, &mut map)?,
+                        "pushed_at" => key.read_once(&mut field_5, &mut map)?,
+                        "pushed_by" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2935,8 +2935,8 @@ impl<'de> serde::Deserialize<'de> for CaseSettings {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "syncAlerts" => field_0 = Some(map.next_value()?),
-                        "extractObservables" => field_1 = Some(map.next_value()?),
+                        "syncAlerts" => key.read_once(&mut field_0, &mut map)?,
+                        "extractObservables" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3155,18 +3155,18 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "version" => field_1 = Some(map.next_value()?),
-                        "title" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "tags" => field_4 = Some(map.next_value()?),
-                        "status" => field_5 = Some(map.next_value()?),
-                        "severity" => field_6 = Some(map.next_value()?),
-                        "connector" => field_7 = Some(map.next_value()?),
-                        "settings" => field_8 = Some(map.next_value()?),
-                        "assignees" => field_9 = Some(map.next_value()?),
-                        "category" => field_10 = Some(map.next_value()?),
-                        "customFields" => field_11 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "title" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "tags" => key.read_once(&mut field_4, &mut map)?,
+                        "status" => key.read_once(&mut field_5, &mut map)?,
+                        "severity" => key.read_once(&mut field_6, &mut map)?,
+                        "connector" => key.read_once(&mut field_7, &mut map)?,
+                        "settings" => key.read_once(&mut field_8, &mut map)?,
+                        "assignees" => key.read_once(&mut field_9, &mut map)?,
+                        "category" => key.read_once(&mut field_10, &mut map)?,
+                        "customFields" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3236,10 +3236,10 @@ impl<'de> serde::Deserialize<'de> for CaseUser {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "username" => field_0 = Some(map.next_value()?),
-                        "full_name" => field_1 = Some(map.next_value()?),
-                        "email" => field_2 = Some(map.next_value()?),
-                        "profile_uid" => field_3 = Some(map.next_value()?),
+                        "username" => key.read_once(&mut field_0, &mut map)?,
+                        "full_name" => key.read_once(&mut field_1, &mut map)?,
+                        "email" => key.read_once(&mut field_2, &mut map)?,
+                        "profile_uid" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3337,15 +3337,15 @@ impl<'de> serde::Deserialize<'de> for CaseUserAction {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "action" => field_2 = Some(map.next_value()?),
-                        "comment_id" => field_3 = Some(map.next_value()?),
-                        "created_at" => field_4 = Some(map.next_value()?),
-                        "created_by" => field_5 = Some(map.next_value()?),
-                        "owner" => field_6 = Some(map.next_value()?),
-                        "payload" => field_7 = Some(map.next_value()?),
-                        "version" => field_8 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
+                        "action" => key.read_once(&mut field_2, &mut map)?,
+                        "comment_id" => key.read_once(&mut field_3, &mut map)?,
+                        "created_at" => key.read_once(&mut field_4, &mut map)?,
+                        "created_by" => key.read_once(&mut field_5, &mut map)?,
+                        "owner" => key.read_once(&mut field_6, &mut map)?,
+                        "payload" => key.read_once(&mut field_7, &mut map)?,
+                        "version" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3414,7 +3414,7 @@ impl<'de> serde::Deserialize<'de> for CasesUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "cases" => field_0 = Some(map.next_value()?),
+                        "cases" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3526,7 +3526,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3582,7 +3582,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "deleteTimeline" => field_0 = Some(map.next_value()?),
+                        "deleteTimeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3681,10 +3681,10 @@ impl<'de> serde::Deserialize<'de> for ExceptionComment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "comment" => field_1 = Some(map.next_value()?),
-                        "created_at" => field_2 = Some(map.next_value()?),
-                        "created_by" => field_3 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "comment" => key.read_once(&mut field_1, &mut map)?,
+                        "created_at" => key.read_once(&mut field_2, &mut map)?,
+                        "created_by" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3771,12 +3771,12 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntry {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "field" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "operator" => field_2 = Some(map.next_value()?),
-                        "value" => field_3 = Some(map.next_value()?),
-                        "list" => field_4 = Some(map.next_value()?),
-                        "entries" => field_5 = Some(map.next_value()?),
+                        "field" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
+                        "operator" => key.read_once(&mut field_2, &mut map)?,
+                        "value" => key.read_once(&mut field_3, &mut map)?,
+                        "list" => key.read_once(&mut field_4, &mut map)?,
+                        "entries" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3842,8 +3842,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4121,23 +4121,23 @@ impl<'de> serde::Deserialize<'de> for ExceptionList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "list_id" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "name" => field_3 = Some(map.next_value()?),
-                        "description" => field_4 = Some(map.next_value()?),
-                        "immutable" => field_5 = Some(map.next_value()?),
-                        "namespace_type" => field_6 = Some(map.next_value()?),
-                        "os_types" => field_7 = Some(map.next_value()?),
-                        "tags" => field_8 = Some(map.next_value()?),
-                        "meta" => field_9 = Some(map.next_value()?),
-                        "version" => field_10 = Some(map.next_value()?),
-                        "_version" => field_11 = Some(map.next_value()?),
-                        "tie_breaker_id" => field_12 = Some(map.next_value()?),
-                        "created_at" => field_13 = Some(map.next_value()?),
-                        "created_by" => field_14 = Some(map.next_value()?),
-                        "updated_at" => field_15 = Some(map.next_value()?),
-                        "updated_by" => field_16 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "list_id" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "name" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
+                        "immutable" => key.read_once(&mut field_5, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_6, &mut map)?,
+                        "os_types" => key.read_once(&mut field_7, &mut map)?,
+                        "tags" => key.read_once(&mut field_8, &mut map)?,
+                        "meta" => key.read_once(&mut field_9, &mut map)?,
+                        "version" => key.read_once(&mut field_10, &mut map)?,
+                        "_version" => key.read_once(&mut field_11, &mut map)?,
+                        "tie_breaker_id" => key.read_once(&mut field_12, &mut map)?,
+                        "created_at" => key.read_once(&mut field_13, &mut map)?,
+                        "created_by" => key.read_once(&mut field_14, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_15, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_16, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4261,15 +4261,15 @@ impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "list_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "type" => field_3 = Some(map.next_value()?),
-                        "namespace_type" => field_4 = Some(map.next_value()?),
-                        "os_types" => field_5 = Some(map.next_value()?),
-                        "tags" => field_6 = Some(map.next_value()?),
-                        "meta" => field_7 = Some(map.next_value()?),
-                        "version" => field_8 = Some(map.next_value()?),
+                        "list_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "type" => key.read_once(&mut field_3, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_4, &mut map)?,
+                        "os_types" => key.read_once(&mut field_5, &mut map)?,
+                        "tags" => key.read_once(&mut field_6, &mut map)?,
+                        "meta" => key.read_once(&mut field_7, &mut map)?,
+                        "version" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4413,25 +4413,25 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItem {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "item_id" => field_1 = Some(map.next_value()?),
-                        "list_id" => field_2 = Some(map.next_value()?),
-                        "type" => field_3 = Some(map.next_value()?),
-                        "name" => field_4 = Some(map.next_value()?),
-                        "description" => field_5 = Some(map.next_value()?),
-                        "entries" => field_6 = Some(map.next_value()?),
-                        "namespace_type" => field_7 = Some(map.next_value()?),
-                        "os_types" => field_8 = Some(map.next_value()?),
-                        "tags" => field_9 = Some(map.next_value()?),
-                        "meta" => field_10 = Some(map.next_value()?),
-                        "expire_time" => field_11 = Some(map.next_value()?),
-                        "comments" => field_12 = Some(map.next_value()?),
-                        "_version" => field_13 = Some(map.next_value()?),
-                        "tie_breaker_id" => field_14 = Some(map.next_value()?),
-                        "created_at" => field_15 = Some(map.next_value()?),
-                        "created_by" => field_16 = Some(map.next_value()?),
-                        "updated_at" => field_17 = Some(map.next_value()?),
-                        "updated_by" => field_18 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "item_id" => key.read_once(&mut field_1, &mut map)?,
+                        "list_id" => key.read_once(&mut field_2, &mut map)?,
+                        "type" => key.read_once(&mut field_3, &mut map)?,
+                        "name" => key.read_once(&mut field_4, &mut map)?,
+                        "description" => key.read_once(&mut field_5, &mut map)?,
+                        "entries" => key.read_once(&mut field_6, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_7, &mut map)?,
+                        "os_types" => key.read_once(&mut field_8, &mut map)?,
+                        "tags" => key.read_once(&mut field_9, &mut map)?,
+                        "meta" => key.read_once(&mut field_10, &mut map)?,
+                        "expire_time" => key.read_once(&mut field_11, &mut map)?,
+                        "comments" => key.read_once(&mut field_12, &mut map)?,
+                        "_version" => key.read_once(&mut field_13, &mut map)?,
+                        "tie_breaker_id" => key.read_once(&mut field_14, &mut map)?,
+                        "created_at" => key.read_once(&mut field_15, &mut map)?,
+                        "created_by" => key.read_once(&mut field_16, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_17, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_18, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4572,18 +4572,18 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "item_id" => field_0 = Some(map.next_value()?),
-                        "list_id" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "name" => field_3 = Some(map.next_value()?),
-                        "description" => field_4 = Some(map.next_value()?),
-                        "entries" => field_5 = Some(map.next_value()?),
-                        "namespace_type" => field_6 = Some(map.next_value()?),
-                        "os_types" => field_7 = Some(map.next_value()?),
-                        "tags" => field_8 = Some(map.next_value()?),
-                        "meta" => field_9 = Some(map.next_value()?),
-                        "expire_time" => field_10 = Some(map.next_value()?),
-                        "comments" => field_11 = Some(map.next_value()?),
+                        "item_id" => key.read_once(&mut field_0, &mut map)?,
+                        "list_id" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "name" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
+                        "entries" => key.read_once(&mut field_5, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_6, &mut map)?,
+                        "os_types" => key.read_once(&mut field_7, &mut map)?,
+                        "tags" => key.read_once(&mut field_8, &mut map)?,
+                        "meta" => key.read_once(&mut field_9, &mut map)?,
+                        "expire_time" => key.read_once(&mut field_10, &mut map)?,
+                        "comments" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4805,19 +4805,19 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "item_id" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "name" => field_3 = Some(map.next_value()?),
-                        "description" => field_4 = Some(map.next_value()?),
-                        "entries" => field_5 = Some(map.next_value()?),
-                        "namespace_type" => field_6 = Some(map.next_value()?),
-                        "os_types" => field_7 = Some(map.next_value()?),
-                        "tags" => field_8 = Some(map.next_value()?),
-                        "meta" => field_9 = Some(map.next_value()?),
-                        "expire_time" => field_10 = Some(map.next_value()?),
-                        "comments" => field_11 = Some(map.next_value()?),
-                        "_version" => field_12 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "item_id" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "name" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
+                        "entries" => key.read_once(&mut field_5, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_6, &mut map)?,
+                        "os_types" => key.read_once(&mut field_7, &mut map)?,
+                        "tags" => key.read_once(&mut field_8, &mut map)?,
+                        "meta" => key.read_once(&mut field_9, &mut map)?,
+                        "expire_time" => key.read_once(&mut field_10, &mut map)?,
+                        "comments" => key.read_once(&mut field_11, &mut map)?,
+                        "_version" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5056,17 +5056,17 @@ impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "list_id" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "type" => field_4 = Some(map.next_value()?),
-                        "namespace_type" => field_5 = Some(map.next_value()?),
-                        "os_types" => field_6 = Some(map.next_value()?),
-                        "tags" => field_7 = Some(map.next_value()?),
-                        "meta" => field_8 = Some(map.next_value()?),
-                        "_version" => field_9 = Some(map.next_value()?),
-                        "version" => field_10 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "list_id" => key.read_once(&mut field_1, &mut map)?,
+                        "name" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "type" => key.read_once(&mut field_4, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_5, &mut map)?,
+                        "os_types" => key.read_once(&mut field_6, &mut map)?,
+                        "tags" => key.read_once(&mut field_7, &mut map)?,
+                        "meta" => key.read_once(&mut field_8, &mut map)?,
+                        "_version" => key.read_once(&mut field_9, &mut map)?,
+                        "version" => key.read_once(&mut field_10, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5289,35 +5289,39 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "title" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "timelineType" => field_2 = Some(map.next_value()?),
-                        "status" => field_3 = Some(map.next_value()?),
-                        "columns" => field_4 = Some(map.next_value()?),
-                        "dataProviders" => field_5 = Some(map.next_value()?),
-                        "dataViewId" => field_6 = Some(map.next_value()?),
-                        "dateRange" => field_7 = Some(map.next_value()?),
-                        "eventType" => field_8 = Some(map.next_value()?),
-                        "filters" => field_9 = Some(map.next_value()?),
-                        "indexNames" => field_10 = Some(map.next_value()?),
-                        "kqlMode" => field_11 = Some(map.next_value()?),
-                        "kqlQuery" => field_12 = Some(map.next_value()?),
-                        "savedQueryId" => field_13 = Some(map.next_value()?),
-                        "sort" => field_14 = Some(map.next_value()?),
-                        "templateTimelineId" => field_15 = Some(map.next_value()?),
-                        "templateTimelineVersion" => field_16 = Some(map.next_value()?),
-                        "created" => field_17 = Some(map.next_value()?),
-                        "createdBy" => field_18 = Some(map.next_value()?),
-                        "updated" => field_19 = Some(map.next_value()?),
-                        "updatedBy" => field_20 = Some(map.next_value()?),
-                        "savedObjectId" => field_21 = Some(map.next_value()?),
-                        "version" => field_22 = Some(map.next_value()?),
-                        "noteIds" => field_23 = Some(map.next_value()?),
-                        "pinnedEventIds" => field_24 = Some(map.next_value()?),
-                        "notes" => field_25 = Some(map.next_value()?),
-                        "pinnedEventsSaveObject" => field_26 = Some(map.next_value()?),
-                        "eventNotes" => field_27 = Some(map.next_value()?),
-                        "globalNotes" => field_28 = Some(map.next_value()?),
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "timelineType" => key.read_once(&mut field_2, &mut map)?,
+                        "status" => key.read_once(&mut field_3, &mut map)?,
+                        "columns" => key.read_once(&mut field_4, &mut map)?,
+                        "dataProviders" => key.read_once(&mut field_5, &mut map)?,
+                        "dataViewId" => key.read_once(&mut field_6, &mut map)?,
+                        "dateRange" => key.read_once(&mut field_7, &mut map)?,
+                        "eventType" => key.read_once(&mut field_8, &mut map)?,
+                        "filters" => key.read_once(&mut field_9, &mut map)?,
+                        "indexNames" => key.read_once(&mut field_10, &mut map)?,
+                        "kqlMode" => key.read_once(&mut field_11, &mut map)?,
+                        "kqlQuery" => key.read_once(&mut field_12, &mut map)?,
+                        "savedQueryId" => key.read_once(&mut field_13, &mut map)?,
+                        "sort" => key.read_once(&mut field_14, &mut map)?,
+                        "templateTimelineId" => key.read_once(&mut field_15, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_16, &mut map)?
+                        }
+                        "created" => key.read_once(&mut field_17, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_18, &mut map)?,
+                        "updated" => key.read_once(&mut field_19, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_20, &mut map)?,
+                        "savedObjectId" => key.read_once(&mut field_21, &mut map)?,
+                        "version" => key.read_once(&mut field_22, &mut map)?,
+                        "noteIds" => key.read_once(&mut field_23, &mut map)?,
+                        "pinnedEventIds" => key.read_once(&mut field_24, &mut map)?,
+                        "notes" => key.read_once(&mut field_25, &mut map)?,
+                        "pinnedEventsSaveObject" => {
+                            key.read_once(&mut field_26, &mut map)?
+                        }
+                        "eventNotes" => key.read_once(&mut field_27, &mut map)?,
+                        "globalNotes" => key.read_once(&mut field_28, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5400,8 +5404,8 @@ impl<'de> serde::Deserialize<'de> for ExportedTimelineDateRange {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "start" => field_0 = Some(map.next_value()?),
-                        "end" => field_1 = Some(map.next_value()?),
+                        "start" => key.read_once(&mut field_0, &mut map)?,
+                        "end" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5542,10 +5546,10 @@ impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "comments" => field_0 = Some(map.next_value()?),
-                        "page" => field_1 = Some(map.next_value()?),
-                        "per_page" => field_2 = Some(map.next_value()?),
-                        "total" => field_3 = Some(map.next_value()?),
+                        "comments" => key.read_once(&mut field_0, &mut map)?,
+                        "page" => key.read_once(&mut field_1, &mut map)?,
+                        "per_page" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5623,10 +5627,10 @@ impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "page" => field_0 = Some(map.next_value()?),
-                        "perPage" => field_1 = Some(map.next_value()?),
-                        "total" => field_2 = Some(map.next_value()?),
-                        "userActions" => field_3 = Some(map.next_value()?),
+                        "page" => key.read_once(&mut field_0, &mut map)?,
+                        "perPage" => key.read_once(&mut field_1, &mut map)?,
+                        "total" => key.read_once(&mut field_2, &mut map)?,
+                        "userActions" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5868,13 +5872,15 @@ impl<'de> serde::Deserialize<'de> for FindCasesResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "cases" => field_0 = Some(map.next_value()?),
-                        "page" => field_1 = Some(map.next_value()?),
-                        "per_page" => field_2 = Some(map.next_value()?),
-                        "total" => field_3 = Some(map.next_value()?),
-                        "count_open_cases" => field_4 = Some(map.next_value()?),
-                        "count_in_progress_cases" => field_5 = Some(map.next_value()?),
-                        "count_closed_cases" => field_6 = Some(map.next_value()?),
+                        "cases" => key.read_once(&mut field_0, &mut map)?,
+                        "page" => key.read_once(&mut field_1, &mut map)?,
+                        "per_page" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
+                        "count_open_cases" => key.read_once(&mut field_4, &mut map)?,
+                        "count_in_progress_cases" => {
+                            key.read_once(&mut field_5, &mut map)?
+                        }
+                        "count_closed_cases" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6089,11 +6095,11 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
-                        "page" => field_1 = Some(map.next_value()?),
-                        "per_page" => field_2 = Some(map.next_value()?),
-                        "total" => field_3 = Some(map.next_value()?),
-                        "pit" => field_4 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        "page" => key.read_once(&mut field_1, &mut map)?,
+                        "per_page" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
+                        "pit" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6164,10 +6170,10 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
-                        "page" => field_1 = Some(map.next_value()?),
-                        "per_page" => field_2 = Some(map.next_value()?),
-                        "total" => field_3 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        "page" => key.read_once(&mut field_1, &mut map)?,
+                        "per_page" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6246,11 +6252,11 @@ impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
-                        "page" => field_1 = Some(map.next_value()?),
-                        "per_page" => field_2 = Some(map.next_value()?),
-                        "total" => field_3 = Some(map.next_value()?),
-                        "cursor" => field_4 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        "page" => key.read_once(&mut field_1, &mut map)?,
+                        "per_page" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
+                        "cursor" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6332,11 +6338,11 @@ impl<'de> serde::Deserialize<'de> for FindListsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
-                        "page" => field_1 = Some(map.next_value()?),
-                        "per_page" => field_2 = Some(map.next_value()?),
-                        "total" => field_3 = Some(map.next_value()?),
-                        "cursor" => field_4 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        "page" => key.read_once(&mut field_1, &mut map)?,
+                        "per_page" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
+                        "cursor" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6420,11 +6426,11 @@ impl<'de> serde::Deserialize<'de> for FindRulesResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "page" => field_0 = Some(map.next_value()?),
-                        "perPage" => field_1 = Some(map.next_value()?),
-                        "total" => field_2 = Some(map.next_value()?),
-                        "data" => field_3 = Some(map.next_value()?),
-                        "warnings" => field_4 = Some(map.next_value()?),
+                        "page" => key.read_once(&mut field_0, &mut map)?,
+                        "perPage" => key.read_once(&mut field_1, &mut map)?,
+                        "total" => key.read_once(&mut field_2, &mut map)?,
+                        "data" => key.read_once(&mut field_3, &mut map)?,
+                        "warnings" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6636,16 +6642,16 @@ impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "timeline" => field_0 = Some(map.next_value()?),
-                        "totalCount" => field_1 = Some(map.next_value()?),
-                        "defaultTimelineCount" => field_2 = Some(map.next_value()?),
-                        "templateTimelineCount" => field_3 = Some(map.next_value()?),
-                        "favoriteCount" => field_4 = Some(map.next_value()?),
+                        "timeline" => key.read_once(&mut field_0, &mut map)?,
+                        "totalCount" => key.read_once(&mut field_1, &mut map)?,
+                        "defaultTimelineCount" => key.read_once(&mut field_2, &mut map)?,
+                        "templateTimelineCount" => key.read_once(&mut field_3, &mut map)?,
+                        "favoriteCount" => key.read_once(&mut field_4, &mut map)?,
                         "elasticTemplateTimelineCount" => {
-                            field_5 = Some(map.next_value()?);
+                            key.read_once(&mut field_5, &mut map)?
                         }
                         "customTemplateTimelineCount" => {
-                            field_6 = Some(map.next_value()?);
+                            key.read_once(&mut field_6, &mut map)?
                         }
                         _ => {
                             additional_properties
@@ -6710,7 +6716,7 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6766,7 +6772,7 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "getOneTimeline" => field_0 = Some(map.next_value()?),
+                        "getOneTimeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6846,11 +6852,11 @@ impl<'de> serde::Deserialize<'de> for ImportError {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "rule_id" => field_1 = Some(map.next_value()?),
-                        "list_id" => field_2 = Some(map.next_value()?),
-                        "item_id" => field_3 = Some(map.next_value()?),
-                        "error" => field_4 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "rule_id" => key.read_once(&mut field_1, &mut map)?,
+                        "list_id" => key.read_once(&mut field_2, &mut map)?,
+                        "item_id" => key.read_once(&mut field_3, &mut map)?,
+                        "error" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6914,8 +6920,8 @@ impl<'de> serde::Deserialize<'de> for ImportErrorError {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "message" => field_0 = Some(map.next_value()?),
-                        "status_code" => field_1 = Some(map.next_value()?),
+                        "message" => key.read_once(&mut field_0, &mut map)?,
+                        "status_code" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7033,11 +7039,11 @@ impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "success" => field_0 = Some(map.next_value()?),
-                        "success_count" => field_1 = Some(map.next_value()?),
-                        "timelines_installed" => field_2 = Some(map.next_value()?),
-                        "timelines_updated" => field_3 = Some(map.next_value()?),
-                        "errors" => field_4 = Some(map.next_value()?),
+                        "success" => key.read_once(&mut field_0, &mut map)?,
+                        "success_count" => key.read_once(&mut field_1, &mut map)?,
+                        "timelines_installed" => key.read_once(&mut field_2, &mut map)?,
+                        "timelines_updated" => key.read_once(&mut field_3, &mut map)?,
+                        "errors" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7107,9 +7113,9 @@ impl<'de> serde::Deserialize<'de> for KibanaError {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "statusCode" => field_0 = Some(map.next_value()?),
-                        "error" => field_1 = Some(map.next_value()?),
-                        "message" => field_2 = Some(map.next_value()?),
+                        "statusCode" => key.read_once(&mut field_0, &mut map)?,
+                        "error" => key.read_once(&mut field_1, &mut map)?,
+                        "message" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7237,22 +7243,22 @@ impl<'de> serde::Deserialize<'de> for List {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "type" => field_3 = Some(map.next_value()?),
-                        "immutable" => field_4 = Some(map.next_value()?),
-                        "serializer" => field_5 = Some(map.next_value()?),
-                        "deserializer" => field_6 = Some(map.next_value()?),
-                        "meta" => field_7 = Some(map.next_value()?),
-                        "version" => field_8 = Some(map.next_value()?),
-                        "_version" => field_9 = Some(map.next_value()?),
-                        "@timestamp" => field_10 = Some(map.next_value()?),
-                        "tie_breaker_id" => field_11 = Some(map.next_value()?),
-                        "created_at" => field_12 = Some(map.next_value()?),
-                        "created_by" => field_13 = Some(map.next_value()?),
-                        "updated_at" => field_14 = Some(map.next_value()?),
-                        "updated_by" => field_15 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "type" => key.read_once(&mut field_3, &mut map)?,
+                        "immutable" => key.read_once(&mut field_4, &mut map)?,
+                        "serializer" => key.read_once(&mut field_5, &mut map)?,
+                        "deserializer" => key.read_once(&mut field_6, &mut map)?,
+                        "meta" => key.read_once(&mut field_7, &mut map)?,
+                        "version" => key.read_once(&mut field_8, &mut map)?,
+                        "_version" => key.read_once(&mut field_9, &mut map)?,
+                        "@timestamp" => key.read_once(&mut field_10, &mut map)?,
+                        "tie_breaker_id" => key.read_once(&mut field_11, &mut map)?,
+                        "created_at" => key.read_once(&mut field_12, &mut map)?,
+                        "created_by" => key.read_once(&mut field_13, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_14, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_15, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7365,14 +7371,14 @@ impl<'de> serde::Deserialize<'de> for ListCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "type" => field_3 = Some(map.next_value()?),
-                        "serializer" => field_4 = Some(map.next_value()?),
-                        "deserializer" => field_5 = Some(map.next_value()?),
-                        "meta" => field_6 = Some(map.next_value()?),
-                        "version" => field_7 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "type" => key.read_once(&mut field_3, &mut map)?,
+                        "serializer" => key.read_once(&mut field_4, &mut map)?,
+                        "deserializer" => key.read_once(&mut field_5, &mut map)?,
+                        "meta" => key.read_once(&mut field_6, &mut map)?,
+                        "version" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7440,8 +7446,8 @@ impl<'de> serde::Deserialize<'de> for ListIndexStatus {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "list_index" => field_0 = Some(map.next_value()?),
-                        "list_item_index" => field_1 = Some(map.next_value()?),
+                        "list_index" => key.read_once(&mut field_0, &mut map)?,
+                        "list_item_index" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7560,20 +7566,20 @@ impl<'de> serde::Deserialize<'de> for ListItem {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "list_id" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "value" => field_3 = Some(map.next_value()?),
-                        "serializer" => field_4 = Some(map.next_value()?),
-                        "deserializer" => field_5 = Some(map.next_value()?),
-                        "meta" => field_6 = Some(map.next_value()?),
-                        "_version" => field_7 = Some(map.next_value()?),
-                        "@timestamp" => field_8 = Some(map.next_value()?),
-                        "tie_breaker_id" => field_9 = Some(map.next_value()?),
-                        "created_at" => field_10 = Some(map.next_value()?),
-                        "created_by" => field_11 = Some(map.next_value()?),
-                        "updated_at" => field_12 = Some(map.next_value()?),
-                        "updated_by" => field_13 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "list_id" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "value" => key.read_once(&mut field_3, &mut map)?,
+                        "serializer" => key.read_once(&mut field_4, &mut map)?,
+                        "deserializer" => key.read_once(&mut field_5, &mut map)?,
+                        "meta" => key.read_once(&mut field_6, &mut map)?,
+                        "_version" => key.read_once(&mut field_7, &mut map)?,
+                        "@timestamp" => key.read_once(&mut field_8, &mut map)?,
+                        "tie_breaker_id" => key.read_once(&mut field_9, &mut map)?,
+                        "created_at" => key.read_once(&mut field_10, &mut map)?,
+                        "created_by" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_12, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7671,11 +7677,11 @@ impl<'de> serde::Deserialize<'de> for ListItemCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "list_id" => field_1 = Some(map.next_value()?),
-                        "value" => field_2 = Some(map.next_value()?),
-                        "meta" => field_3 = Some(map.next_value()?),
-                        "refresh" => field_4 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "list_id" => key.read_once(&mut field_1, &mut map)?,
+                        "value" => key.read_once(&mut field_2, &mut map)?,
+                        "meta" => key.read_once(&mut field_3, &mut map)?,
+                        "refresh" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7832,10 +7838,10 @@ impl<'de> serde::Deserialize<'de> for ListItemUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
-                        "meta" => field_2 = Some(map.next_value()?),
-                        "_version" => field_3 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
+                        "meta" => key.read_once(&mut field_2, &mut map)?,
+                        "_version" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7896,7 +7902,7 @@ impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "file" => field_0 = Some(map.next_value()?),
+                        "file" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -7975,12 +7981,12 @@ impl<'de> serde::Deserialize<'de> for ListPatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "meta" => field_3 = Some(map.next_value()?),
-                        "version" => field_4 = Some(map.next_value()?),
-                        "_version" => field_5 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "meta" => key.read_once(&mut field_3, &mut map)?,
+                        "version" => key.read_once(&mut field_4, &mut map)?,
+                        "_version" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8198,12 +8204,12 @@ impl<'de> serde::Deserialize<'de> for ListUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "meta" => field_3 = Some(map.next_value()?),
-                        "version" => field_4 = Some(map.next_value()?),
-                        "_version" => field_5 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "meta" => key.read_once(&mut field_3, &mut map)?,
+                        "version" => key.read_once(&mut field_4, &mut map)?,
+                        "_version" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8320,10 +8326,10 @@ impl<'de> serde::Deserialize<'de> for NullableCaseUser {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "username" => field_0 = Some(map.next_value()?),
-                        "full_name" => field_1 = Some(map.next_value()?),
-                        "email" => field_2 = Some(map.next_value()?),
-                        "profile_uid" => field_3 = Some(map.next_value()?),
+                        "username" => key.read_once(&mut field_0, &mut map)?,
+                        "full_name" => key.read_once(&mut field_1, &mut map)?,
+                        "email" => key.read_once(&mut field_2, &mut map)?,
+                        "profile_uid" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8438,7 +8444,7 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8494,7 +8500,7 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "persistTimeline" => field_0 = Some(map.next_value()?),
+                        "persistTimeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8552,7 +8558,7 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "timeline" => field_0 = Some(map.next_value()?),
+                        "timeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8627,10 +8633,10 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rules_installed" => field_0 = Some(map.next_value()?),
-                        "rules_updated" => field_1 = Some(map.next_value()?),
-                        "timelines_installed" => field_2 = Some(map.next_value()?),
-                        "timelines_updated" => field_3 = Some(map.next_value()?),
+                        "rules_installed" => key.read_once(&mut field_0, &mut map)?,
+                        "rules_updated" => key.read_once(&mut field_1, &mut map)?,
+                        "timelines_installed" => key.read_once(&mut field_2, &mut map)?,
+                        "timelines_updated" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8732,13 +8738,17 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rules_custom_installed" => field_0 = Some(map.next_value()?),
-                        "rules_installed" => field_1 = Some(map.next_value()?),
-                        "rules_not_installed" => field_2 = Some(map.next_value()?),
-                        "rules_not_updated" => field_3 = Some(map.next_value()?),
-                        "timelines_installed" => field_4 = Some(map.next_value()?),
-                        "timelines_not_installed" => field_5 = Some(map.next_value()?),
-                        "timelines_not_updated" => field_6 = Some(map.next_value()?),
+                        "rules_custom_installed" => {
+                            key.read_once(&mut field_0, &mut map)?
+                        }
+                        "rules_installed" => key.read_once(&mut field_1, &mut map)?,
+                        "rules_not_installed" => key.read_once(&mut field_2, &mut map)?,
+                        "rules_not_updated" => key.read_once(&mut field_3, &mut map)?,
+                        "timelines_installed" => key.read_once(&mut field_4, &mut map)?,
+                        "timelines_not_installed" => {
+                            key.read_once(&mut field_5, &mut map)?
+                        }
+                        "timelines_not_updated" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -8851,12 +8861,12 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "action_type_id" => field_1 = Some(map.next_value()?),
-                        "group" => field_2 = Some(map.next_value()?),
-                        "uuid" => field_3 = Some(map.next_value()?),
-                        "params" => field_4 = Some(map.next_value()?),
-                        "frequency" => field_5 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "action_type_id" => key.read_once(&mut field_1, &mut map)?,
+                        "group" => key.read_once(&mut field_2, &mut map)?,
+                        "uuid" => key.read_once(&mut field_3, &mut map)?,
+                        "params" => key.read_once(&mut field_4, &mut map)?,
+                        "frequency" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -9148,50 +9158,52 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rule_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "risk_score" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "type" => field_5 = Some(map.next_value()?),
-                        "enabled" => field_6 = Some(map.next_value()?),
-                        "tags" => field_7 = Some(map.next_value()?),
-                        "interval" => field_8 = Some(map.next_value()?),
-                        "from" => field_9 = Some(map.next_value()?),
-                        "to" => field_10 = Some(map.next_value()?),
-                        "query" => field_11 = Some(map.next_value()?),
-                        "language" => field_12 = Some(map.next_value()?),
-                        "index" => field_13 = Some(map.next_value()?),
-                        "data_view_id" => field_14 = Some(map.next_value()?),
-                        "filters" => field_15 = Some(map.next_value()?),
-                        "saved_id" => field_16 = Some(map.next_value()?),
-                        "threshold" => field_17 = Some(map.next_value()?),
-                        "threat_index" => field_18 = Some(map.next_value()?),
-                        "threat_query" => field_19 = Some(map.next_value()?),
-                        "threat_mapping" => field_20 = Some(map.next_value()?),
-                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
-                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
-                        "new_terms_fields" => field_23 = Some(map.next_value()?),
-                        "history_window_start" => field_24 = Some(map.next_value()?),
-                        "actions" => field_25 = Some(map.next_value()?),
-                        "exceptions_list" => field_26 = Some(map.next_value()?),
-                        "author" => field_27 = Some(map.next_value()?),
-                        "false_positives" => field_28 = Some(map.next_value()?),
-                        "references" => field_29 = Some(map.next_value()?),
-                        "max_signals" => field_30 = Some(map.next_value()?),
-                        "threat" => field_31 = Some(map.next_value()?),
-                        "note" => field_32 = Some(map.next_value()?),
-                        "setup" => field_33 = Some(map.next_value()?),
-                        "license" => field_34 = Some(map.next_value()?),
-                        "timeline_id" => field_35 = Some(map.next_value()?),
-                        "timeline_title" => field_36 = Some(map.next_value()?),
-                        "building_block_type" => field_37 = Some(map.next_value()?),
-                        "meta" => field_38 = Some(map.next_value()?),
-                        "rule_name_override" => field_39 = Some(map.next_value()?),
-                        "timestamp_override" => field_40 = Some(map.next_value()?),
-                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
-                        "severity_mapping" => field_42 = Some(map.next_value()?),
-                        "investigation_fields" => field_43 = Some(map.next_value()?),
+                        "rule_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "risk_score" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "type" => key.read_once(&mut field_5, &mut map)?,
+                        "enabled" => key.read_once(&mut field_6, &mut map)?,
+                        "tags" => key.read_once(&mut field_7, &mut map)?,
+                        "interval" => key.read_once(&mut field_8, &mut map)?,
+                        "from" => key.read_once(&mut field_9, &mut map)?,
+                        "to" => key.read_once(&mut field_10, &mut map)?,
+                        "query" => key.read_once(&mut field_11, &mut map)?,
+                        "language" => key.read_once(&mut field_12, &mut map)?,
+                        "index" => key.read_once(&mut field_13, &mut map)?,
+                        "data_view_id" => key.read_once(&mut field_14, &mut map)?,
+                        "filters" => key.read_once(&mut field_15, &mut map)?,
+                        "saved_id" => key.read_once(&mut field_16, &mut map)?,
+                        "threshold" => key.read_once(&mut field_17, &mut map)?,
+                        "threat_index" => key.read_once(&mut field_18, &mut map)?,
+                        "threat_query" => key.read_once(&mut field_19, &mut map)?,
+                        "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
+                        "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
+                        "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
+                        "history_window_start" => key.read_once(&mut field_24, &mut map)?,
+                        "actions" => key.read_once(&mut field_25, &mut map)?,
+                        "exceptions_list" => key.read_once(&mut field_26, &mut map)?,
+                        "author" => key.read_once(&mut field_27, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_28, &mut map)?,
+                        "references" => key.read_once(&mut field_29, &mut map)?,
+                        "max_signals" => key.read_once(&mut field_30, &mut map)?,
+                        "threat" => key.read_once(&mut field_31, &mut map)?,
+                        "note" => key.read_once(&mut field_32, &mut map)?,
+                        "setup" => key.read_once(&mut field_33, &mut map)?,
+                        "license" => key.read_once(&mut field_34, &mut map)?,
+                        "timeline_id" => key.read_once(&mut field_35, &mut map)?,
+                        "timeline_title" => key.read_once(&mut field_36, &mut map)?,
+                        "building_block_type" => key.read_once(&mut field_37, &mut map)?,
+                        "meta" => key.read_once(&mut field_38, &mut map)?,
+                        "rule_name_override" => key.read_once(&mut field_39, &mut map)?,
+                        "timestamp_override" => key.read_once(&mut field_40, &mut map)?,
+                        "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
+                        "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
+                        "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -9335,10 +9347,10 @@ impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "list_id" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "namespace_type" => field_3 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "list_id" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -9395,7 +9407,7 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "last_execution" => field_0 = Some(map.next_value()?),
+                        "last_execution" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -9473,11 +9485,11 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "date" => field_0 = Some(map.next_value()?),
-                        "status" => field_1 = Some(map.next_value()?),
-                        "status_order" => field_2 = Some(map.next_value()?),
-                        "message" => field_3 = Some(map.next_value()?),
-                        "metrics" => field_4 = Some(map.next_value()?),
+                        "date" => key.read_once(&mut field_0, &mut map)?,
+                        "status" => key.read_once(&mut field_1, &mut map)?,
+                        "status_order" => key.read_once(&mut field_2, &mut map)?,
+                        "message" => key.read_once(&mut field_3, &mut map)?,
+                        "metrics" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -9773,50 +9785,52 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rule_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "risk_score" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "type" => field_5 = Some(map.next_value()?),
-                        "enabled" => field_6 = Some(map.next_value()?),
-                        "tags" => field_7 = Some(map.next_value()?),
-                        "interval" => field_8 = Some(map.next_value()?),
-                        "from" => field_9 = Some(map.next_value()?),
-                        "to" => field_10 = Some(map.next_value()?),
-                        "query" => field_11 = Some(map.next_value()?),
-                        "language" => field_12 = Some(map.next_value()?),
-                        "index" => field_13 = Some(map.next_value()?),
-                        "data_view_id" => field_14 = Some(map.next_value()?),
-                        "filters" => field_15 = Some(map.next_value()?),
-                        "saved_id" => field_16 = Some(map.next_value()?),
-                        "threshold" => field_17 = Some(map.next_value()?),
-                        "threat_index" => field_18 = Some(map.next_value()?),
-                        "threat_query" => field_19 = Some(map.next_value()?),
-                        "threat_mapping" => field_20 = Some(map.next_value()?),
-                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
-                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
-                        "new_terms_fields" => field_23 = Some(map.next_value()?),
-                        "history_window_start" => field_24 = Some(map.next_value()?),
-                        "actions" => field_25 = Some(map.next_value()?),
-                        "exceptions_list" => field_26 = Some(map.next_value()?),
-                        "author" => field_27 = Some(map.next_value()?),
-                        "false_positives" => field_28 = Some(map.next_value()?),
-                        "references" => field_29 = Some(map.next_value()?),
-                        "max_signals" => field_30 = Some(map.next_value()?),
-                        "threat" => field_31 = Some(map.next_value()?),
-                        "note" => field_32 = Some(map.next_value()?),
-                        "setup" => field_33 = Some(map.next_value()?),
-                        "license" => field_34 = Some(map.next_value()?),
-                        "timeline_id" => field_35 = Some(map.next_value()?),
-                        "timeline_title" => field_36 = Some(map.next_value()?),
-                        "building_block_type" => field_37 = Some(map.next_value()?),
-                        "meta" => field_38 = Some(map.next_value()?),
-                        "rule_name_override" => field_39 = Some(map.next_value()?),
-                        "timestamp_override" => field_40 = Some(map.next_value()?),
-                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
-                        "severity_mapping" => field_42 = Some(map.next_value()?),
-                        "investigation_fields" => field_43 = Some(map.next_value()?),
+                        "rule_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "risk_score" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "type" => key.read_once(&mut field_5, &mut map)?,
+                        "enabled" => key.read_once(&mut field_6, &mut map)?,
+                        "tags" => key.read_once(&mut field_7, &mut map)?,
+                        "interval" => key.read_once(&mut field_8, &mut map)?,
+                        "from" => key.read_once(&mut field_9, &mut map)?,
+                        "to" => key.read_once(&mut field_10, &mut map)?,
+                        "query" => key.read_once(&mut field_11, &mut map)?,
+                        "language" => key.read_once(&mut field_12, &mut map)?,
+                        "index" => key.read_once(&mut field_13, &mut map)?,
+                        "data_view_id" => key.read_once(&mut field_14, &mut map)?,
+                        "filters" => key.read_once(&mut field_15, &mut map)?,
+                        "saved_id" => key.read_once(&mut field_16, &mut map)?,
+                        "threshold" => key.read_once(&mut field_17, &mut map)?,
+                        "threat_index" => key.read_once(&mut field_18, &mut map)?,
+                        "threat_query" => key.read_once(&mut field_19, &mut map)?,
+                        "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
+                        "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
+                        "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
+                        "history_window_start" => key.read_once(&mut field_24, &mut map)?,
+                        "actions" => key.read_once(&mut field_25, &mut map)?,
+                        "exceptions_list" => key.read_once(&mut field_26, &mut map)?,
+                        "author" => key.read_once(&mut field_27, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_28, &mut map)?,
+                        "references" => key.read_once(&mut field_29, &mut map)?,
+                        "max_signals" => key.read_once(&mut field_30, &mut map)?,
+                        "threat" => key.read_once(&mut field_31, &mut map)?,
+                        "note" => key.read_once(&mut field_32, &mut map)?,
+                        "setup" => key.read_once(&mut field_33, &mut map)?,
+                        "license" => key.read_once(&mut field_34, &mut map)?,
+                        "timeline_id" => key.read_once(&mut field_35, &mut map)?,
+                        "timeline_title" => key.read_once(&mut field_36, &mut map)?,
+                        "building_block_type" => key.read_once(&mut field_37, &mut map)?,
+                        "meta" => key.read_once(&mut field_38, &mut map)?,
+                        "rule_name_override" => key.read_once(&mut field_39, &mut map)?,
+                        "timestamp_override" => key.read_once(&mut field_40, &mut map)?,
+                        "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
+                        "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
+                        "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -10117,51 +10131,53 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rule_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "risk_score" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "type" => field_5 = Some(map.next_value()?),
-                        "enabled" => field_6 = Some(map.next_value()?),
-                        "tags" => field_7 = Some(map.next_value()?),
-                        "interval" => field_8 = Some(map.next_value()?),
-                        "from" => field_9 = Some(map.next_value()?),
-                        "to" => field_10 = Some(map.next_value()?),
-                        "query" => field_11 = Some(map.next_value()?),
-                        "language" => field_12 = Some(map.next_value()?),
-                        "index" => field_13 = Some(map.next_value()?),
-                        "data_view_id" => field_14 = Some(map.next_value()?),
-                        "filters" => field_15 = Some(map.next_value()?),
-                        "saved_id" => field_16 = Some(map.next_value()?),
-                        "threshold" => field_17 = Some(map.next_value()?),
-                        "threat_index" => field_18 = Some(map.next_value()?),
-                        "threat_query" => field_19 = Some(map.next_value()?),
-                        "threat_mapping" => field_20 = Some(map.next_value()?),
-                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
-                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
-                        "new_terms_fields" => field_23 = Some(map.next_value()?),
-                        "history_window_start" => field_24 = Some(map.next_value()?),
-                        "actions" => field_25 = Some(map.next_value()?),
-                        "exceptions_list" => field_26 = Some(map.next_value()?),
-                        "author" => field_27 = Some(map.next_value()?),
-                        "false_positives" => field_28 = Some(map.next_value()?),
-                        "references" => field_29 = Some(map.next_value()?),
-                        "max_signals" => field_30 = Some(map.next_value()?),
-                        "threat" => field_31 = Some(map.next_value()?),
-                        "note" => field_32 = Some(map.next_value()?),
-                        "setup" => field_33 = Some(map.next_value()?),
-                        "license" => field_34 = Some(map.next_value()?),
-                        "timeline_id" => field_35 = Some(map.next_value()?),
-                        "timeline_title" => field_36 = Some(map.next_value()?),
-                        "building_block_type" => field_37 = Some(map.next_value()?),
-                        "meta" => field_38 = Some(map.next_value()?),
-                        "rule_name_override" => field_39 = Some(map.next_value()?),
-                        "timestamp_override" => field_40 = Some(map.next_value()?),
-                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
-                        "severity_mapping" => field_42 = Some(map.next_value()?),
-                        "investigation_fields" => field_43 = Some(map.next_value()?),
-                        "id" => field_44 = Some(map.next_value()?),
+                        "rule_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "risk_score" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "type" => key.read_once(&mut field_5, &mut map)?,
+                        "enabled" => key.read_once(&mut field_6, &mut map)?,
+                        "tags" => key.read_once(&mut field_7, &mut map)?,
+                        "interval" => key.read_once(&mut field_8, &mut map)?,
+                        "from" => key.read_once(&mut field_9, &mut map)?,
+                        "to" => key.read_once(&mut field_10, &mut map)?,
+                        "query" => key.read_once(&mut field_11, &mut map)?,
+                        "language" => key.read_once(&mut field_12, &mut map)?,
+                        "index" => key.read_once(&mut field_13, &mut map)?,
+                        "data_view_id" => key.read_once(&mut field_14, &mut map)?,
+                        "filters" => key.read_once(&mut field_15, &mut map)?,
+                        "saved_id" => key.read_once(&mut field_16, &mut map)?,
+                        "threshold" => key.read_once(&mut field_17, &mut map)?,
+                        "threat_index" => key.read_once(&mut field_18, &mut map)?,
+                        "threat_query" => key.read_once(&mut field_19, &mut map)?,
+                        "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
+                        "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
+                        "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
+                        "history_window_start" => key.read_once(&mut field_24, &mut map)?,
+                        "actions" => key.read_once(&mut field_25, &mut map)?,
+                        "exceptions_list" => key.read_once(&mut field_26, &mut map)?,
+                        "author" => key.read_once(&mut field_27, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_28, &mut map)?,
+                        "references" => key.read_once(&mut field_29, &mut map)?,
+                        "max_signals" => key.read_once(&mut field_30, &mut map)?,
+                        "threat" => key.read_once(&mut field_31, &mut map)?,
+                        "note" => key.read_once(&mut field_32, &mut map)?,
+                        "setup" => key.read_once(&mut field_33, &mut map)?,
+                        "license" => key.read_once(&mut field_34, &mut map)?,
+                        "timeline_id" => key.read_once(&mut field_35, &mut map)?,
+                        "timeline_title" => key.read_once(&mut field_36, &mut map)?,
+                        "building_block_type" => key.read_once(&mut field_37, &mut map)?,
+                        "meta" => key.read_once(&mut field_38, &mut map)?,
+                        "rule_name_override" => key.read_once(&mut field_39, &mut map)?,
+                        "timestamp_override" => key.read_once(&mut field_40, &mut map)?,
+                        "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
+                        "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
+                        "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "id" => key.read_once(&mut field_44, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -10579,62 +10595,64 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rule_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "risk_score" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "type" => field_5 = Some(map.next_value()?),
-                        "enabled" => field_6 = Some(map.next_value()?),
-                        "tags" => field_7 = Some(map.next_value()?),
-                        "interval" => field_8 = Some(map.next_value()?),
-                        "from" => field_9 = Some(map.next_value()?),
-                        "to" => field_10 = Some(map.next_value()?),
-                        "query" => field_11 = Some(map.next_value()?),
-                        "language" => field_12 = Some(map.next_value()?),
-                        "index" => field_13 = Some(map.next_value()?),
-                        "data_view_id" => field_14 = Some(map.next_value()?),
-                        "filters" => field_15 = Some(map.next_value()?),
-                        "saved_id" => field_16 = Some(map.next_value()?),
-                        "threshold" => field_17 = Some(map.next_value()?),
-                        "threat_index" => field_18 = Some(map.next_value()?),
-                        "threat_query" => field_19 = Some(map.next_value()?),
-                        "threat_mapping" => field_20 = Some(map.next_value()?),
-                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
-                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
-                        "new_terms_fields" => field_23 = Some(map.next_value()?),
-                        "history_window_start" => field_24 = Some(map.next_value()?),
-                        "actions" => field_25 = Some(map.next_value()?),
-                        "exceptions_list" => field_26 = Some(map.next_value()?),
-                        "author" => field_27 = Some(map.next_value()?),
-                        "false_positives" => field_28 = Some(map.next_value()?),
-                        "references" => field_29 = Some(map.next_value()?),
-                        "max_signals" => field_30 = Some(map.next_value()?),
-                        "threat" => field_31 = Some(map.next_value()?),
-                        "note" => field_32 = Some(map.next_value()?),
-                        "setup" => field_33 = Some(map.next_value()?),
-                        "license" => field_34 = Some(map.next_value()?),
-                        "timeline_id" => field_35 = Some(map.next_value()?),
-                        "timeline_title" => field_36 = Some(map.next_value()?),
-                        "building_block_type" => field_37 = Some(map.next_value()?),
-                        "meta" => field_38 = Some(map.next_value()?),
-                        "rule_name_override" => field_39 = Some(map.next_value()?),
-                        "timestamp_override" => field_40 = Some(map.next_value()?),
-                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
-                        "severity_mapping" => field_42 = Some(map.next_value()?),
-                        "investigation_fields" => field_43 = Some(map.next_value()?),
-                        "id" => field_44 = Some(map.next_value()?),
-                        "immutable" => field_45 = Some(map.next_value()?),
-                        "version" => field_46 = Some(map.next_value()?),
-                        "revision" => field_47 = Some(map.next_value()?),
-                        "rule_source" => field_48 = Some(map.next_value()?),
-                        "related_integrations" => field_49 = Some(map.next_value()?),
-                        "required_fields" => field_50 = Some(map.next_value()?),
-                        "created_at" => field_51 = Some(map.next_value()?),
-                        "created_by" => field_52 = Some(map.next_value()?),
-                        "updated_at" => field_53 = Some(map.next_value()?),
-                        "updated_by" => field_54 = Some(map.next_value()?),
-                        "execution_summary" => field_55 = Some(map.next_value()?),
+                        "rule_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "risk_score" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "type" => key.read_once(&mut field_5, &mut map)?,
+                        "enabled" => key.read_once(&mut field_6, &mut map)?,
+                        "tags" => key.read_once(&mut field_7, &mut map)?,
+                        "interval" => key.read_once(&mut field_8, &mut map)?,
+                        "from" => key.read_once(&mut field_9, &mut map)?,
+                        "to" => key.read_once(&mut field_10, &mut map)?,
+                        "query" => key.read_once(&mut field_11, &mut map)?,
+                        "language" => key.read_once(&mut field_12, &mut map)?,
+                        "index" => key.read_once(&mut field_13, &mut map)?,
+                        "data_view_id" => key.read_once(&mut field_14, &mut map)?,
+                        "filters" => key.read_once(&mut field_15, &mut map)?,
+                        "saved_id" => key.read_once(&mut field_16, &mut map)?,
+                        "threshold" => key.read_once(&mut field_17, &mut map)?,
+                        "threat_index" => key.read_once(&mut field_18, &mut map)?,
+                        "threat_query" => key.read_once(&mut field_19, &mut map)?,
+                        "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
+                        "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
+                        "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
+                        "history_window_start" => key.read_once(&mut field_24, &mut map)?,
+                        "actions" => key.read_once(&mut field_25, &mut map)?,
+                        "exceptions_list" => key.read_once(&mut field_26, &mut map)?,
+                        "author" => key.read_once(&mut field_27, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_28, &mut map)?,
+                        "references" => key.read_once(&mut field_29, &mut map)?,
+                        "max_signals" => key.read_once(&mut field_30, &mut map)?,
+                        "threat" => key.read_once(&mut field_31, &mut map)?,
+                        "note" => key.read_once(&mut field_32, &mut map)?,
+                        "setup" => key.read_once(&mut field_33, &mut map)?,
+                        "license" => key.read_once(&mut field_34, &mut map)?,
+                        "timeline_id" => key.read_once(&mut field_35, &mut map)?,
+                        "timeline_title" => key.read_once(&mut field_36, &mut map)?,
+                        "building_block_type" => key.read_once(&mut field_37, &mut map)?,
+                        "meta" => key.read_once(&mut field_38, &mut map)?,
+                        "rule_name_override" => key.read_once(&mut field_39, &mut map)?,
+                        "timestamp_override" => key.read_once(&mut field_40, &mut map)?,
+                        "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
+                        "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
+                        "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "id" => key.read_once(&mut field_44, &mut map)?,
+                        "immutable" => key.read_once(&mut field_45, &mut map)?,
+                        "version" => key.read_once(&mut field_46, &mut map)?,
+                        "revision" => key.read_once(&mut field_47, &mut map)?,
+                        "rule_source" => key.read_once(&mut field_48, &mut map)?,
+                        "related_integrations" => key.read_once(&mut field_49, &mut map)?,
+                        "required_fields" => key.read_once(&mut field_50, &mut map)?,
+                        "created_at" => key.read_once(&mut field_51, &mut map)?,
+                        "created_by" => key.read_once(&mut field_52, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_53, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_54, &mut map)?,
+                        "execution_summary" => key.read_once(&mut field_55, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -10852,9 +10870,9 @@ impl<'de> serde::Deserialize<'de> for RuleThreshold {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "field" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
-                        "cardinality" => field_2 = Some(map.next_value()?),
+                        "field" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
+                        "cardinality" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -10918,8 +10936,8 @@ impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "field" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
+                        "field" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11285,51 +11303,53 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rule_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "risk_score" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "type" => field_5 = Some(map.next_value()?),
-                        "enabled" => field_6 = Some(map.next_value()?),
-                        "tags" => field_7 = Some(map.next_value()?),
-                        "interval" => field_8 = Some(map.next_value()?),
-                        "from" => field_9 = Some(map.next_value()?),
-                        "to" => field_10 = Some(map.next_value()?),
-                        "query" => field_11 = Some(map.next_value()?),
-                        "language" => field_12 = Some(map.next_value()?),
-                        "index" => field_13 = Some(map.next_value()?),
-                        "data_view_id" => field_14 = Some(map.next_value()?),
-                        "filters" => field_15 = Some(map.next_value()?),
-                        "saved_id" => field_16 = Some(map.next_value()?),
-                        "threshold" => field_17 = Some(map.next_value()?),
-                        "threat_index" => field_18 = Some(map.next_value()?),
-                        "threat_query" => field_19 = Some(map.next_value()?),
-                        "threat_mapping" => field_20 = Some(map.next_value()?),
-                        "machine_learning_job_id" => field_21 = Some(map.next_value()?),
-                        "anomaly_threshold" => field_22 = Some(map.next_value()?),
-                        "new_terms_fields" => field_23 = Some(map.next_value()?),
-                        "history_window_start" => field_24 = Some(map.next_value()?),
-                        "actions" => field_25 = Some(map.next_value()?),
-                        "exceptions_list" => field_26 = Some(map.next_value()?),
-                        "author" => field_27 = Some(map.next_value()?),
-                        "false_positives" => field_28 = Some(map.next_value()?),
-                        "references" => field_29 = Some(map.next_value()?),
-                        "max_signals" => field_30 = Some(map.next_value()?),
-                        "threat" => field_31 = Some(map.next_value()?),
-                        "note" => field_32 = Some(map.next_value()?),
-                        "setup" => field_33 = Some(map.next_value()?),
-                        "license" => field_34 = Some(map.next_value()?),
-                        "timeline_id" => field_35 = Some(map.next_value()?),
-                        "timeline_title" => field_36 = Some(map.next_value()?),
-                        "building_block_type" => field_37 = Some(map.next_value()?),
-                        "meta" => field_38 = Some(map.next_value()?),
-                        "rule_name_override" => field_39 = Some(map.next_value()?),
-                        "timestamp_override" => field_40 = Some(map.next_value()?),
-                        "risk_score_mapping" => field_41 = Some(map.next_value()?),
-                        "severity_mapping" => field_42 = Some(map.next_value()?),
-                        "investigation_fields" => field_43 = Some(map.next_value()?),
-                        "id" => field_44 = Some(map.next_value()?),
+                        "rule_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "risk_score" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "type" => key.read_once(&mut field_5, &mut map)?,
+                        "enabled" => key.read_once(&mut field_6, &mut map)?,
+                        "tags" => key.read_once(&mut field_7, &mut map)?,
+                        "interval" => key.read_once(&mut field_8, &mut map)?,
+                        "from" => key.read_once(&mut field_9, &mut map)?,
+                        "to" => key.read_once(&mut field_10, &mut map)?,
+                        "query" => key.read_once(&mut field_11, &mut map)?,
+                        "language" => key.read_once(&mut field_12, &mut map)?,
+                        "index" => key.read_once(&mut field_13, &mut map)?,
+                        "data_view_id" => key.read_once(&mut field_14, &mut map)?,
+                        "filters" => key.read_once(&mut field_15, &mut map)?,
+                        "saved_id" => key.read_once(&mut field_16, &mut map)?,
+                        "threshold" => key.read_once(&mut field_17, &mut map)?,
+                        "threat_index" => key.read_once(&mut field_18, &mut map)?,
+                        "threat_query" => key.read_once(&mut field_19, &mut map)?,
+                        "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
+                        "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
+                        "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
+                        "history_window_start" => key.read_once(&mut field_24, &mut map)?,
+                        "actions" => key.read_once(&mut field_25, &mut map)?,
+                        "exceptions_list" => key.read_once(&mut field_26, &mut map)?,
+                        "author" => key.read_once(&mut field_27, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_28, &mut map)?,
+                        "references" => key.read_once(&mut field_29, &mut map)?,
+                        "max_signals" => key.read_once(&mut field_30, &mut map)?,
+                        "threat" => key.read_once(&mut field_31, &mut map)?,
+                        "note" => key.read_once(&mut field_32, &mut map)?,
+                        "setup" => key.read_once(&mut field_33, &mut map)?,
+                        "license" => key.read_once(&mut field_34, &mut map)?,
+                        "timeline_id" => key.read_once(&mut field_35, &mut map)?,
+                        "timeline_title" => key.read_once(&mut field_36, &mut map)?,
+                        "building_block_type" => key.read_once(&mut field_37, &mut map)?,
+                        "meta" => key.read_once(&mut field_38, &mut map)?,
+                        "rule_name_override" => key.read_once(&mut field_39, &mut map)?,
+                        "timestamp_override" => key.read_once(&mut field_40, &mut map)?,
+                        "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
+                        "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
+                        "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "id" => key.read_once(&mut field_44, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11486,15 +11506,15 @@ impl<'de> serde::Deserialize<'de> for RulesExportDetails {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "exported_count" => field_0 = Some(map.next_value()?),
-                        "exported_rules_count" => field_1 = Some(map.next_value()?),
-                        "missing_rules" => field_2 = Some(map.next_value()?),
-                        "missing_rules_count" => field_3 = Some(map.next_value()?),
+                        "exported_count" => key.read_once(&mut field_0, &mut map)?,
+                        "exported_rules_count" => key.read_once(&mut field_1, &mut map)?,
+                        "missing_rules" => key.read_once(&mut field_2, &mut map)?,
+                        "missing_rules_count" => key.read_once(&mut field_3, &mut map)?,
                         "exported_exception_list_count" => {
-                            field_4 = Some(map.next_value()?);
+                            key.read_once(&mut field_4, &mut map)?
                         }
                         "exported_action_connector_count" => {
-                            field_5 = Some(map.next_value()?);
+                            key.read_once(&mut field_5, &mut map)?
                         }
                         _ => {
                             additional_properties
@@ -11579,7 +11599,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "objects" => field_0 = Some(map.next_value()?),
+                        "objects" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11635,7 +11655,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "rule_id" => field_0 = Some(map.next_value()?),
+                        "rule_id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11693,7 +11713,7 @@ impl<'de> serde::Deserialize<'de> for RulesImportForm {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "file" => field_0 = Some(map.next_value()?),
+                        "file" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11802,20 +11822,26 @@ impl<'de> serde::Deserialize<'de> for RulesImportResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "success" => field_0 = Some(map.next_value()?),
-                        "success_count" => field_1 = Some(map.next_value()?),
-                        "rules_count" => field_2 = Some(map.next_value()?),
-                        "errors" => field_3 = Some(map.next_value()?),
-                        "exceptions_success" => field_4 = Some(map.next_value()?),
-                        "exceptions_success_count" => field_5 = Some(map.next_value()?),
-                        "exceptions_errors" => field_6 = Some(map.next_value()?),
-                        "action_connectors_success" => field_7 = Some(map.next_value()?),
-                        "action_connectors_success_count" => {
-                            field_8 = Some(map.next_value()?);
+                        "success" => key.read_once(&mut field_0, &mut map)?,
+                        "success_count" => key.read_once(&mut field_1, &mut map)?,
+                        "rules_count" => key.read_once(&mut field_2, &mut map)?,
+                        "errors" => key.read_once(&mut field_3, &mut map)?,
+                        "exceptions_success" => key.read_once(&mut field_4, &mut map)?,
+                        "exceptions_success_count" => {
+                            key.read_once(&mut field_5, &mut map)?
                         }
-                        "action_connectors_errors" => field_9 = Some(map.next_value()?),
+                        "exceptions_errors" => key.read_once(&mut field_6, &mut map)?,
+                        "action_connectors_success" => {
+                            key.read_once(&mut field_7, &mut map)?
+                        }
+                        "action_connectors_success_count" => {
+                            key.read_once(&mut field_8, &mut map)?
+                        }
+                        "action_connectors_errors" => {
+                            key.read_once(&mut field_9, &mut map)?
+                        }
                         "action_connectors_warnings" => {
-                            field_10 = Some(map.next_value()?);
+                            key.read_once(&mut field_10, &mut map)?
                         }
                         _ => {
                             additional_properties
@@ -11963,27 +11989,29 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "title" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "timelineType" => field_2 = Some(map.next_value()?),
-                        "status" => field_3 = Some(map.next_value()?),
-                        "columns" => field_4 = Some(map.next_value()?),
-                        "dataProviders" => field_5 = Some(map.next_value()?),
-                        "dataViewId" => field_6 = Some(map.next_value()?),
-                        "dateRange" => field_7 = Some(map.next_value()?),
-                        "eventType" => field_8 = Some(map.next_value()?),
-                        "filters" => field_9 = Some(map.next_value()?),
-                        "indexNames" => field_10 = Some(map.next_value()?),
-                        "kqlMode" => field_11 = Some(map.next_value()?),
-                        "kqlQuery" => field_12 = Some(map.next_value()?),
-                        "savedQueryId" => field_13 = Some(map.next_value()?),
-                        "sort" => field_14 = Some(map.next_value()?),
-                        "templateTimelineId" => field_15 = Some(map.next_value()?),
-                        "templateTimelineVersion" => field_16 = Some(map.next_value()?),
-                        "created" => field_17 = Some(map.next_value()?),
-                        "createdBy" => field_18 = Some(map.next_value()?),
-                        "updated" => field_19 = Some(map.next_value()?),
-                        "updatedBy" => field_20 = Some(map.next_value()?),
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "timelineType" => key.read_once(&mut field_2, &mut map)?,
+                        "status" => key.read_once(&mut field_3, &mut map)?,
+                        "columns" => key.read_once(&mut field_4, &mut map)?,
+                        "dataProviders" => key.read_once(&mut field_5, &mut map)?,
+                        "dataViewId" => key.read_once(&mut field_6, &mut map)?,
+                        "dateRange" => key.read_once(&mut field_7, &mut map)?,
+                        "eventType" => key.read_once(&mut field_8, &mut map)?,
+                        "filters" => key.read_once(&mut field_9, &mut map)?,
+                        "indexNames" => key.read_once(&mut field_10, &mut map)?,
+                        "kqlMode" => key.read_once(&mut field_11, &mut map)?,
+                        "kqlQuery" => key.read_once(&mut field_12, &mut map)?,
+                        "savedQueryId" => key.read_once(&mut field_13, &mut map)?,
+                        "sort" => key.read_once(&mut field_14, &mut map)?,
+                        "templateTimelineId" => key.read_once(&mut field_15, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_16, &mut map)?
+                        }
+                        "created" => key.read_once(&mut field_17, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_18, &mut map)?,
+                        "updated" => key.read_once(&mut field_19, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_20, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12056,8 +12084,8 @@ impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "start" => field_0 = Some(map.next_value()?),
-                        "end" => field_1 = Some(map.next_value()?),
+                        "start" => key.read_once(&mut field_0, &mut map)?,
+                        "end" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12192,9 +12220,9 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "signal_ids" => field_0 = Some(map.next_value()?),
-                        "status" => field_1 = Some(map.next_value()?),
-                        "reason" => field_2 = Some(map.next_value()?),
+                        "signal_ids" => key.read_once(&mut field_0, &mut map)?,
+                        "status" => key.read_once(&mut field_1, &mut map)?,
+                        "reason" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12272,10 +12300,10 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "query" => field_0 = Some(map.next_value()?),
-                        "status" => field_1 = Some(map.next_value()?),
-                        "conflicts" => field_2 = Some(map.next_value()?),
-                        "reason" => field_3 = Some(map.next_value()?),
+                        "query" => key.read_once(&mut field_0, &mut map)?,
+                        "status" => key.read_once(&mut field_1, &mut map)?,
+                        "conflicts" => key.read_once(&mut field_2, &mut map)?,
+                        "reason" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12418,8 +12446,8 @@ impl<'de> serde::Deserialize<'de> for SiemError {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "status_code" => field_0 = Some(map.next_value()?),
-                        "message" => field_1 = Some(map.next_value()?),
+                        "status_code" => key.read_once(&mut field_0, &mut map)?,
+                        "message" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12539,9 +12567,9 @@ impl<'de> serde::Deserialize<'de> for ThreatMapping {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "framework" => field_0 = Some(map.next_value()?),
-                        "tactic" => field_1 = Some(map.next_value()?),
-                        "technique" => field_2 = Some(map.next_value()?),
+                        "framework" => key.read_once(&mut field_0, &mut map)?,
+                        "tactic" => key.read_once(&mut field_1, &mut map)?,
+                        "technique" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12610,9 +12638,9 @@ impl<'de> serde::Deserialize<'de> for ThreatReference {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "reference" => field_2 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "reference" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12685,10 +12713,10 @@ impl<'de> serde::Deserialize<'de> for ThreatTechnique {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "reference" => field_2 = Some(map.next_value()?),
-                        "subtechnique" => field_3 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "reference" => key.read_once(&mut field_2, &mut map)?,
+                        "subtechnique" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12777,13 +12805,15 @@ impl<'de> serde::Deserialize<'de> for TimelineCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "timeline" => field_0 = Some(map.next_value()?),
-                        "timelineId" => field_1 = Some(map.next_value()?),
-                        "version" => field_2 = Some(map.next_value()?),
-                        "templateTimelineId" => field_3 = Some(map.next_value()?),
-                        "templateTimelineVersion" => field_4 = Some(map.next_value()?),
-                        "timelineType" => field_5 = Some(map.next_value()?),
-                        "status" => field_6 = Some(map.next_value()?),
+                        "timeline" => key.read_once(&mut field_0, &mut map)?,
+                        "timelineId" => key.read_once(&mut field_1, &mut map)?,
+                        "version" => key.read_once(&mut field_2, &mut map)?,
+                        "templateTimelineId" => key.read_once(&mut field_3, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_4, &mut map)?
+                        }
+                        "timelineType" => key.read_once(&mut field_5, &mut map)?,
+                        "status" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12853,8 +12883,8 @@ impl<'de> serde::Deserialize<'de> for TimelineError {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "body" => field_0 = Some(map.next_value()?),
-                        "statusCode" => field_1 = Some(map.next_value()?),
+                        "body" => key.read_once(&mut field_0, &mut map)?,
+                        "statusCode" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12921,9 +12951,9 @@ impl<'de> serde::Deserialize<'de> for TimelinePatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "timelineId" => field_0 = Some(map.next_value()?),
-                        "version" => field_1 = Some(map.next_value()?),
-                        "timeline" => field_2 = Some(map.next_value()?),
+                        "timelineId" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "timeline" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13125,33 +13155,37 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "title" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "timelineType" => field_2 = Some(map.next_value()?),
-                        "status" => field_3 = Some(map.next_value()?),
-                        "columns" => field_4 = Some(map.next_value()?),
-                        "dataProviders" => field_5 = Some(map.next_value()?),
-                        "dataViewId" => field_6 = Some(map.next_value()?),
-                        "dateRange" => field_7 = Some(map.next_value()?),
-                        "eventType" => field_8 = Some(map.next_value()?),
-                        "filters" => field_9 = Some(map.next_value()?),
-                        "indexNames" => field_10 = Some(map.next_value()?),
-                        "kqlMode" => field_11 = Some(map.next_value()?),
-                        "kqlQuery" => field_12 = Some(map.next_value()?),
-                        "savedQueryId" => field_13 = Some(map.next_value()?),
-                        "sort" => field_14 = Some(map.next_value()?),
-                        "templateTimelineId" => field_15 = Some(map.next_value()?),
-                        "templateTimelineVersion" => field_16 = Some(map.next_value()?),
-                        "created" => field_17 = Some(map.next_value()?),
-                        "createdBy" => field_18 = Some(map.next_value()?),
-                        "updated" => field_19 = Some(map.next_value()?),
-                        "updatedBy" => field_20 = Some(map.next_value()?),
-                        "savedObjectId" => field_21 = Some(map.next_value()?),
-                        "version" => field_22 = Some(map.next_value()?),
-                        "noteIds" => field_23 = Some(map.next_value()?),
-                        "pinnedEventIds" => field_24 = Some(map.next_value()?),
-                        "notes" => field_25 = Some(map.next_value()?),
-                        "pinnedEventsSaveObject" => field_26 = Some(map.next_value()?),
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "timelineType" => key.read_once(&mut field_2, &mut map)?,
+                        "status" => key.read_once(&mut field_3, &mut map)?,
+                        "columns" => key.read_once(&mut field_4, &mut map)?,
+                        "dataProviders" => key.read_once(&mut field_5, &mut map)?,
+                        "dataViewId" => key.read_once(&mut field_6, &mut map)?,
+                        "dateRange" => key.read_once(&mut field_7, &mut map)?,
+                        "eventType" => key.read_once(&mut field_8, &mut map)?,
+                        "filters" => key.read_once(&mut field_9, &mut map)?,
+                        "indexNames" => key.read_once(&mut field_10, &mut map)?,
+                        "kqlMode" => key.read_once(&mut field_11, &mut map)?,
+                        "kqlQuery" => key.read_once(&mut field_12, &mut map)?,
+                        "savedQueryId" => key.read_once(&mut field_13, &mut map)?,
+                        "sort" => key.read_once(&mut field_14, &mut map)?,
+                        "templateTimelineId" => key.read_once(&mut field_15, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_16, &mut map)?
+                        }
+                        "created" => key.read_once(&mut field_17, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_18, &mut map)?,
+                        "updated" => key.read_once(&mut field_19, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_20, &mut map)?,
+                        "savedObjectId" => key.read_once(&mut field_21, &mut map)?,
+                        "version" => key.read_once(&mut field_22, &mut map)?,
+                        "noteIds" => key.read_once(&mut field_23, &mut map)?,
+                        "pinnedEventIds" => key.read_once(&mut field_24, &mut map)?,
+                        "notes" => key.read_once(&mut field_25, &mut map)?,
+                        "pinnedEventsSaveObject" => {
+                            key.read_once(&mut field_26, &mut map)?
+                        }
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13232,8 +13266,8 @@ impl<'de> serde::Deserialize<'de> for TimelineResponseDateRange {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "start" => field_0 = Some(map.next_value()?),
-                        "end" => field_1 = Some(map.next_value()?),
+                        "start" => key.read_once(&mut field_0, &mut map)?,
+                        "end" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13535,8 +13569,8 @@ impl<'de> serde::Deserialize<'de> for TimelinesDelete {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "savedObjectIds" => field_0 = Some(map.next_value()?),
-                        "searchIds" => field_1 = Some(map.next_value()?),
+                        "savedObjectIds" => key.read_once(&mut field_0, &mut map)?,
+                        "searchIds" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13589,7 +13623,7 @@ impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "ids" => field_0 = Some(map.next_value()?),
+                        "ids" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13652,8 +13686,8 @@ impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "file" => field_0 = Some(map.next_value()?),
-                        "isImmutable" => field_1 = Some(map.next_value()?),
+                        "file" => key.read_once(&mut field_0, &mut map)?,
+                        "isImmutable" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13798,19 +13832,21 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "took" => field_0 = Some(map.next_value()?),
-                        "timed_out" => field_1 = Some(map.next_value()?),
-                        "total" => field_2 = Some(map.next_value()?),
-                        "updated" => field_3 = Some(map.next_value()?),
-                        "deleted" => field_4 = Some(map.next_value()?),
-                        "batches" => field_5 = Some(map.next_value()?),
-                        "version_conflicts" => field_6 = Some(map.next_value()?),
-                        "noops" => field_7 = Some(map.next_value()?),
-                        "retries" => field_8 = Some(map.next_value()?),
-                        "throttled_millis" => field_9 = Some(map.next_value()?),
-                        "requests_per_second" => field_10 = Some(map.next_value()?),
-                        "throttled_until_millis" => field_11 = Some(map.next_value()?),
-                        "failures" => field_12 = Some(map.next_value()?),
+                        "took" => key.read_once(&mut field_0, &mut map)?,
+                        "timed_out" => key.read_once(&mut field_1, &mut map)?,
+                        "total" => key.read_once(&mut field_2, &mut map)?,
+                        "updated" => key.read_once(&mut field_3, &mut map)?,
+                        "deleted" => key.read_once(&mut field_4, &mut map)?,
+                        "batches" => key.read_once(&mut field_5, &mut map)?,
+                        "version_conflicts" => key.read_once(&mut field_6, &mut map)?,
+                        "noops" => key.read_once(&mut field_7, &mut map)?,
+                        "retries" => key.read_once(&mut field_8, &mut map)?,
+                        "throttled_millis" => key.read_once(&mut field_9, &mut map)?,
+                        "requests_per_second" => key.read_once(&mut field_10, &mut map)?,
+                        "throttled_until_millis" => {
+                            key.read_once(&mut field_11, &mut map)?
+                        }
+                        "failures" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13872,8 +13908,8 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "bulk" => field_0 = Some(map.next_value()?),
-                        "search" => field_1 = Some(map.next_value()?),
+                        "bulk" => key.read_once(&mut field_0, &mut map)?,
+                        "search" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(

@@ -54,10 +54,10 @@ impl<'de> serde::Deserialize<'de> for AccessTokenResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "access_token" => field_0 = Some(map.next_value()?),
-                        "expires_in" => field_1 = Some(map.next_value()?),
-                        "scope" => field_2 = Some(map.next_value()?),
-                        "token_type" => field_3 = Some(map.next_value()?),
+                        "access_token" => key.read_once(&mut field_0, &mut map)?,
+                        "expires_in" => key.read_once(&mut field_1, &mut map)?,
+                        "scope" => key.read_once(&mut field_2, &mut map)?,
+                        "token_type" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -142,14 +142,14 @@ impl<'de> serde::Deserialize<'de> for ApiClient {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "note" => field_2 = Some(map.next_value()?),
-                        "permissions" => field_3 = Some(map.next_value()?),
-                        "searchUsername" => field_4 = Some(map.next_value()?),
-                        "secret" => field_5 = Some(map.next_value()?),
-                        "createTime" => field_6 = Some(map.next_value()?),
-                        "updateTime" => field_7 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "note" => key.read_once(&mut field_2, &mut map)?,
+                        "permissions" => key.read_once(&mut field_3, &mut map)?,
+                        "searchUsername" => key.read_once(&mut field_4, &mut map)?,
+                        "secret" => key.read_once(&mut field_5, &mut map)?,
+                        "createTime" => key.read_once(&mut field_6, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -326,28 +326,28 @@ impl<'de> serde::Deserialize<'de> for Artifact {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "kind" => field_3 = Some(map.next_value()?),
-                        "operation" => field_4 = Some(map.next_value()?),
-                        "userId" => field_5 = Some(map.next_value()?),
-                        "caseId" => field_6 = Some(map.next_value()?),
-                        "groupType" => field_7 = Some(map.next_value()?),
-                        "groupId" => field_8 = Some(map.next_value()?),
-                        "artifactType" => field_9 = Some(map.next_value()?),
-                        "value" => field_10 = Some(map.next_value()?),
-                        "description" => field_11 = Some(map.next_value()?),
-                        "ioc" => field_12 = Some(map.next_value()?),
-                        "tlp" => field_13 = Some(map.next_value()?),
-                        "tags" => field_14 = Some(map.next_value()?),
-                        "protected" => field_15 = Some(map.next_value()?),
-                        "streamId" => field_16 = Some(map.next_value()?),
-                        "streamLength" => field_17 = Some(map.next_value()?),
-                        "mimeType" => field_18 = Some(map.next_value()?),
-                        "md5" => field_19 = Some(map.next_value()?),
-                        "sha1" => field_20 = Some(map.next_value()?),
-                        "sha256" => field_21 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "kind" => key.read_once(&mut field_3, &mut map)?,
+                        "operation" => key.read_once(&mut field_4, &mut map)?,
+                        "userId" => key.read_once(&mut field_5, &mut map)?,
+                        "caseId" => key.read_once(&mut field_6, &mut map)?,
+                        "groupType" => key.read_once(&mut field_7, &mut map)?,
+                        "groupId" => key.read_once(&mut field_8, &mut map)?,
+                        "artifactType" => key.read_once(&mut field_9, &mut map)?,
+                        "value" => key.read_once(&mut field_10, &mut map)?,
+                        "description" => key.read_once(&mut field_11, &mut map)?,
+                        "ioc" => key.read_once(&mut field_12, &mut map)?,
+                        "tlp" => key.read_once(&mut field_13, &mut map)?,
+                        "tags" => key.read_once(&mut field_14, &mut map)?,
+                        "protected" => key.read_once(&mut field_15, &mut map)?,
+                        "streamId" => key.read_once(&mut field_16, &mut map)?,
+                        "streamLength" => key.read_once(&mut field_17, &mut map)?,
+                        "mimeType" => key.read_once(&mut field_18, &mut map)?,
+                        "md5" => key.read_once(&mut field_19, &mut map)?,
+                        "sha1" => key.read_once(&mut field_20, &mut map)?,
+                        "sha256" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -485,8 +485,8 @@ impl<'de> serde::Deserialize<'de> for ArtifactUpload {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "json" => field_0 = Some(map.next_value()?),
-                        "attachment" => field_1 = Some(map.next_value()?),
+                        "json" => key.read_once(&mut field_0, &mut map)?,
+                        "attachment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -581,13 +581,13 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "caseId" => field_0 = Some(map.next_value()?),
-                        "fields" => field_1 = Some(map.next_value()?),
-                        "dateRange" => field_2 = Some(map.next_value()?),
-                        "dateRangeFormat" => field_3 = Some(map.next_value()?),
-                        "timezone" => field_4 = Some(map.next_value()?),
-                        "acknowledge" => field_5 = Some(map.next_value()?),
-                        "escalate" => field_6 = Some(map.next_value()?),
+                        "caseId" => key.read_once(&mut field_0, &mut map)?,
+                        "fields" => key.read_once(&mut field_1, &mut map)?,
+                        "dateRange" => key.read_once(&mut field_2, &mut map)?,
+                        "dateRangeFormat" => key.read_once(&mut field_3, &mut map)?,
+                        "timezone" => key.read_once(&mut field_4, &mut map)?,
+                        "acknowledge" => key.read_once(&mut field_5, &mut map)?,
+                        "escalate" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -704,8 +704,8 @@ impl<'de> serde::Deserialize<'de> for BulkOperation {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "ids" => field_0 = Some(map.next_value()?),
-                        "query" => field_1 = Some(map.next_value()?),
+                        "ids" => key.read_once(&mut field_0, &mut map)?,
+                        "query" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -755,7 +755,7 @@ impl<'de> serde::Deserialize<'de> for BulkResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -880,25 +880,25 @@ impl<'de> serde::Deserialize<'de> for Case {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "kind" => field_3 = Some(map.next_value()?),
-                        "operation" => field_4 = Some(map.next_value()?),
-                        "userId" => field_5 = Some(map.next_value()?),
-                        "title" => field_6 = Some(map.next_value()?),
-                        "description" => field_7 = Some(map.next_value()?),
-                        "priority" => field_8 = Some(map.next_value()?),
-                        "severity" => field_9 = Some(map.next_value()?),
-                        "status" => field_10 = Some(map.next_value()?),
-                        "template" => field_11 = Some(map.next_value()?),
-                        "tags" => field_12 = Some(map.next_value()?),
-                        "tlp" => field_13 = Some(map.next_value()?),
-                        "pap" => field_14 = Some(map.next_value()?),
-                        "category" => field_15 = Some(map.next_value()?),
-                        "assigneeId" => field_16 = Some(map.next_value()?),
-                        "startTime" => field_17 = Some(map.next_value()?),
-                        "completeTime" => field_18 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "kind" => key.read_once(&mut field_3, &mut map)?,
+                        "operation" => key.read_once(&mut field_4, &mut map)?,
+                        "userId" => key.read_once(&mut field_5, &mut map)?,
+                        "title" => key.read_once(&mut field_6, &mut map)?,
+                        "description" => key.read_once(&mut field_7, &mut map)?,
+                        "priority" => key.read_once(&mut field_8, &mut map)?,
+                        "severity" => key.read_once(&mut field_9, &mut map)?,
+                        "status" => key.read_once(&mut field_10, &mut map)?,
+                        "template" => key.read_once(&mut field_11, &mut map)?,
+                        "tags" => key.read_once(&mut field_12, &mut map)?,
+                        "tlp" => key.read_once(&mut field_13, &mut map)?,
+                        "pap" => key.read_once(&mut field_14, &mut map)?,
+                        "category" => key.read_once(&mut field_15, &mut map)?,
+                        "assigneeId" => key.read_once(&mut field_16, &mut map)?,
+                        "startTime" => key.read_once(&mut field_17, &mut map)?,
+                        "completeTime" => key.read_once(&mut field_18, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -989,12 +989,12 @@ impl<'de> serde::Deserialize<'de> for CaseHistoryEntry {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "kind" => field_3 = Some(map.next_value()?),
-                        "operation" => field_4 = Some(map.next_value()?),
-                        "userId" => field_5 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "kind" => key.read_once(&mut field_3, &mut map)?,
+                        "operation" => key.read_once(&mut field_4, &mut map)?,
+                        "userId" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1215,15 +1215,15 @@ impl<'de> serde::Deserialize<'de> for Comment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "kind" => field_3 = Some(map.next_value()?),
-                        "operation" => field_4 = Some(map.next_value()?),
-                        "userId" => field_5 = Some(map.next_value()?),
-                        "caseId" => field_6 = Some(map.next_value()?),
-                        "description" => field_7 = Some(map.next_value()?),
-                        "hours" => field_8 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "kind" => key.read_once(&mut field_3, &mut map)?,
+                        "operation" => key.read_once(&mut field_4, &mut map)?,
+                        "userId" => key.read_once(&mut field_5, &mut map)?,
+                        "caseId" => key.read_once(&mut field_6, &mut map)?,
+                        "description" => key.read_once(&mut field_7, &mut map)?,
+                        "hours" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1287,8 +1287,8 @@ impl<'de> serde::Deserialize<'de> for ConvertedQuery {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "query" => field_0 = Some(map.next_value()?),
-                        "useEsql" => field_1 = Some(map.next_value()?),
+                        "query" => key.read_once(&mut field_0, &mut map)?,
+                        "useEsql" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1459,35 +1459,35 @@ impl<'de> serde::Deserialize<'de> for Detection {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "kind" => field_3 = Some(map.next_value()?),
-                        "operation" => field_4 = Some(map.next_value()?),
-                        "userId" => field_5 = Some(map.next_value()?),
-                        "publicId" => field_6 = Some(map.next_value()?),
-                        "title" => field_7 = Some(map.next_value()?),
-                        "severity" => field_8 = Some(map.next_value()?),
-                        "author" => field_9 = Some(map.next_value()?),
-                        "category" => field_10 = Some(map.next_value()?),
-                        "description" => field_11 = Some(map.next_value()?),
-                        "content" => field_12 = Some(map.next_value()?),
-                        "isEnabled" => field_13 = Some(map.next_value()?),
-                        "isReporting" => field_14 = Some(map.next_value()?),
-                        "isCommunity" => field_15 = Some(map.next_value()?),
-                        "engine" => field_16 = Some(map.next_value()?),
-                        "language" => field_17 = Some(map.next_value()?),
-                        "license" => field_18 = Some(map.next_value()?),
-                        "ruleset" => field_19 = Some(map.next_value()?),
-                        "product" => field_20 = Some(map.next_value()?),
-                        "service" => field_21 = Some(map.next_value()?),
-                        "tags" => field_22 = Some(map.next_value()?),
-                        "overrides" => field_23 = Some(map.next_value()?),
-                        "sourceCreated" => field_24 = Some(map.next_value()?),
-                        "sourceUpdated" => field_25 = Some(map.next_value()?),
-                        "aiSummary" => field_26 = Some(map.next_value()?),
-                        "aiSummaryReviewed" => field_27 = Some(map.next_value()?),
-                        "isSummaryStale" => field_28 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "kind" => key.read_once(&mut field_3, &mut map)?,
+                        "operation" => key.read_once(&mut field_4, &mut map)?,
+                        "userId" => key.read_once(&mut field_5, &mut map)?,
+                        "publicId" => key.read_once(&mut field_6, &mut map)?,
+                        "title" => key.read_once(&mut field_7, &mut map)?,
+                        "severity" => key.read_once(&mut field_8, &mut map)?,
+                        "author" => key.read_once(&mut field_9, &mut map)?,
+                        "category" => key.read_once(&mut field_10, &mut map)?,
+                        "description" => key.read_once(&mut field_11, &mut map)?,
+                        "content" => key.read_once(&mut field_12, &mut map)?,
+                        "isEnabled" => key.read_once(&mut field_13, &mut map)?,
+                        "isReporting" => key.read_once(&mut field_14, &mut map)?,
+                        "isCommunity" => key.read_once(&mut field_15, &mut map)?,
+                        "engine" => key.read_once(&mut field_16, &mut map)?,
+                        "language" => key.read_once(&mut field_17, &mut map)?,
+                        "license" => key.read_once(&mut field_18, &mut map)?,
+                        "ruleset" => key.read_once(&mut field_19, &mut map)?,
+                        "product" => key.read_once(&mut field_20, &mut map)?,
+                        "service" => key.read_once(&mut field_21, &mut map)?,
+                        "tags" => key.read_once(&mut field_22, &mut map)?,
+                        "overrides" => key.read_once(&mut field_23, &mut map)?,
+                        "sourceCreated" => key.read_once(&mut field_24, &mut map)?,
+                        "sourceUpdated" => key.read_once(&mut field_25, &mut map)?,
+                        "aiSummary" => key.read_once(&mut field_26, &mut map)?,
+                        "aiSummaryReviewed" => key.read_once(&mut field_27, &mut map)?,
+                        "isSummaryStale" => key.read_once(&mut field_28, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1588,12 +1588,12 @@ impl<'de> serde::Deserialize<'de> for DetectionComment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "userId" => field_3 = Some(map.next_value()?),
-                        "detectionId" => field_4 = Some(map.next_value()?),
-                        "value" => field_5 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "userId" => key.read_once(&mut field_3, &mut map)?,
+                        "detectionId" => key.read_once(&mut field_4, &mut map)?,
+                        "value" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1727,12 +1727,12 @@ impl<'de> serde::Deserialize<'de> for DetectionHistoryEntry {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "kind" => field_3 = Some(map.next_value()?),
-                        "operation" => field_4 = Some(map.next_value()?),
-                        "userId" => field_5 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "kind" => key.read_once(&mut field_3, &mut map)?,
+                        "operation" => key.read_once(&mut field_4, &mut map)?,
+                        "userId" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1956,13 +1956,13 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "searchFilter" => field_0 = Some(map.next_value()?),
-                        "eventFilter" => field_1 = Some(map.next_value()?),
-                        "dateRange" => field_2 = Some(map.next_value()?),
-                        "dateRangeFormat" => field_3 = Some(map.next_value()?),
-                        "timezone" => field_4 = Some(map.next_value()?),
-                        "escalate" => field_5 = Some(map.next_value()?),
-                        "acknowledge" => field_6 = Some(map.next_value()?),
+                        "searchFilter" => key.read_once(&mut field_0, &mut map)?,
+                        "eventFilter" => key.read_once(&mut field_1, &mut map)?,
+                        "dateRange" => key.read_once(&mut field_2, &mut map)?,
+                        "dateRangeFormat" => key.read_once(&mut field_3, &mut map)?,
+                        "timezone" => key.read_once(&mut field_4, &mut map)?,
+                        "escalate" => key.read_once(&mut field_5, &mut map)?,
+                        "acknowledge" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2053,14 +2053,14 @@ impl<'de> serde::Deserialize<'de> for EventRecord {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "source" => field_1 = Some(map.next_value()?),
-                        "timestamp" => field_2 = Some(map.next_value()?),
-                        "time" => field_3 = Some(map.next_value()?),
-                        "type" => field_4 = Some(map.next_value()?),
-                        "score" => field_5 = Some(map.next_value()?),
-                        "payload" => field_6 = Some(map.next_value()?),
-                        "sort" => field_7 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "source" => key.read_once(&mut field_1, &mut map)?,
+                        "timestamp" => key.read_once(&mut field_2, &mut map)?,
+                        "time" => key.read_once(&mut field_3, &mut map)?,
+                        "type" => key.read_once(&mut field_4, &mut map)?,
+                        "score" => key.read_once(&mut field_5, &mut map)?,
+                        "payload" => key.read_once(&mut field_6, &mut map)?,
+                        "sort" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2163,16 +2163,16 @@ impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "query" => field_0 = Some(map.next_value()?),
-                        "dateRange" => field_1 = Some(map.next_value()?),
-                        "metricLimit" => field_2 = Some(map.next_value()?),
-                        "eventLimit" => field_3 = Some(map.next_value()?),
-                        "beginTime" => field_4 = Some(map.next_value()?),
-                        "endTime" => field_5 = Some(map.next_value()?),
-                        "createTime" => field_6 = Some(map.next_value()?),
-                        "parsedQuery" => field_7 = Some(map.next_value()?),
-                        "sortFields" => field_8 = Some(map.next_value()?),
-                        "searchAfter" => field_9 = Some(map.next_value()?),
+                        "query" => key.read_once(&mut field_0, &mut map)?,
+                        "dateRange" => key.read_once(&mut field_1, &mut map)?,
+                        "metricLimit" => key.read_once(&mut field_2, &mut map)?,
+                        "eventLimit" => key.read_once(&mut field_3, &mut map)?,
+                        "beginTime" => key.read_once(&mut field_4, &mut map)?,
+                        "endTime" => key.read_once(&mut field_5, &mut map)?,
+                        "createTime" => key.read_once(&mut field_6, &mut map)?,
+                        "parsedQuery" => key.read_once(&mut field_7, &mut map)?,
+                        "sortFields" => key.read_once(&mut field_8, &mut map)?,
+                        "searchAfter" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2263,14 +2263,14 @@ impl<'de> serde::Deserialize<'de> for EventSearchResults {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "createTime" => field_0 = Some(map.next_value()?),
-                        "completeTime" => field_1 = Some(map.next_value()?),
-                        "elapsedMs" => field_2 = Some(map.next_value()?),
-                        "errors" => field_3 = Some(map.next_value()?),
-                        "criteria" => field_4 = Some(map.next_value()?),
-                        "totalEvents" => field_5 = Some(map.next_value()?),
-                        "events" => field_6 = Some(map.next_value()?),
-                        "metrics" => field_7 = Some(map.next_value()?),
+                        "createTime" => key.read_once(&mut field_0, &mut map)?,
+                        "completeTime" => key.read_once(&mut field_1, &mut map)?,
+                        "elapsedMs" => key.read_once(&mut field_2, &mut map)?,
+                        "errors" => key.read_once(&mut field_3, &mut map)?,
+                        "criteria" => key.read_once(&mut field_4, &mut map)?,
+                        "totalEvents" => key.read_once(&mut field_5, &mut map)?,
+                        "events" => key.read_once(&mut field_6, &mut map)?,
+                        "metrics" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2354,13 +2354,13 @@ impl<'de> serde::Deserialize<'de> for EventUpdateResults {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "createTime" => field_0 = Some(map.next_value()?),
-                        "completeTime" => field_1 = Some(map.next_value()?),
-                        "elapsedMs" => field_2 = Some(map.next_value()?),
-                        "errors" => field_3 = Some(map.next_value()?),
-                        "criteria" => field_4 = Some(map.next_value()?),
-                        "updatedCount" => field_5 = Some(map.next_value()?),
-                        "unchangedCount" => field_6 = Some(map.next_value()?),
+                        "createTime" => key.read_once(&mut field_0, &mut map)?,
+                        "completeTime" => key.read_once(&mut field_1, &mut map)?,
+                        "elapsedMs" => key.read_once(&mut field_2, &mut map)?,
+                        "errors" => key.read_once(&mut field_3, &mut map)?,
+                        "criteria" => key.read_once(&mut field_4, &mut map)?,
+                        "updatedCount" => key.read_once(&mut field_5, &mut map)?,
+                        "unchangedCount" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2416,7 +2416,7 @@ impl<'de> serde::Deserialize<'de> for GeneratedPublicId {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "publicId" => field_0 = Some(map.next_value()?),
+                        "publicId" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2473,7 +2473,7 @@ impl<'de> serde::Deserialize<'de> for GridImportUpload {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "attachment" => field_0 = Some(map.next_value()?),
+                        "attachment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2538,11 +2538,11 @@ impl<'de> serde::Deserialize<'de> for GridMember {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "role" => field_2 = Some(map.next_value()?),
-                        "status" => field_3 = Some(map.next_value()?),
-                        "fingerprint" => field_4 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "role" => key.read_once(&mut field_2, &mut map)?,
+                        "status" => key.read_once(&mut field_3, &mut map)?,
+                        "fingerprint" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2761,16 +2761,16 @@ impl<'de> serde::Deserialize<'de> for Info {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "version" => field_0 = Some(map.next_value()?),
-                        "elasticVersion" => field_1 = Some(map.next_value()?),
-                        "license" => field_2 = Some(map.next_value()?),
-                        "licenseKey" => field_3 = Some(map.next_value()?),
-                        "licenseStatus" => field_4 = Some(map.next_value()?),
-                        "mgmtMac" => field_5 = Some(map.next_value()?),
-                        "parameters" => field_6 = Some(map.next_value()?),
-                        "subgrids" => field_7 = Some(map.next_value()?),
-                        "timezones" => field_8 = Some(map.next_value()?),
-                        "userId" => field_9 = Some(map.next_value()?),
+                        "version" => key.read_once(&mut field_0, &mut map)?,
+                        "elasticVersion" => key.read_once(&mut field_1, &mut map)?,
+                        "license" => key.read_once(&mut field_2, &mut map)?,
+                        "licenseKey" => key.read_once(&mut field_3, &mut map)?,
+                        "licenseStatus" => key.read_once(&mut field_4, &mut map)?,
+                        "mgmtMac" => key.read_once(&mut field_5, &mut map)?,
+                        "parameters" => key.read_once(&mut field_6, &mut map)?,
+                        "subgrids" => key.read_once(&mut field_7, &mut map)?,
+                        "timezones" => key.read_once(&mut field_8, &mut map)?,
+                        "userId" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2889,21 +2889,21 @@ impl<'de> serde::Deserialize<'de> for Job {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "completeTime" => field_2 = Some(map.next_value()?),
-                        "failTime" => field_3 = Some(map.next_value()?),
-                        "kind" => field_4 = Some(map.next_value()?),
-                        "status" => field_5 = Some(map.next_value()?),
-                        "failCount" => field_6 = Some(map.next_value()?),
-                        "failure" => field_7 = Some(map.next_value()?),
-                        "owner" => field_8 = Some(map.next_value()?),
-                        "userId" => field_9 = Some(map.next_value()?),
-                        "nodeId" => field_10 = Some(map.next_value()?),
-                        "filter" => field_11 = Some(map.next_value()?),
-                        "fileExtension" => field_12 = Some(map.next_value()?),
-                        "size" => field_13 = Some(map.next_value()?),
-                        "results" => field_14 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "completeTime" => key.read_once(&mut field_2, &mut map)?,
+                        "failTime" => key.read_once(&mut field_3, &mut map)?,
+                        "kind" => key.read_once(&mut field_4, &mut map)?,
+                        "status" => key.read_once(&mut field_5, &mut map)?,
+                        "failCount" => key.read_once(&mut field_6, &mut map)?,
+                        "failure" => key.read_once(&mut field_7, &mut map)?,
+                        "owner" => key.read_once(&mut field_8, &mut map)?,
+                        "userId" => key.read_once(&mut field_9, &mut map)?,
+                        "nodeId" => key.read_once(&mut field_10, &mut map)?,
+                        "filter" => key.read_once(&mut field_11, &mut map)?,
+                        "fileExtension" => key.read_once(&mut field_12, &mut map)?,
+                        "size" => key.read_once(&mut field_13, &mut map)?,
+                        "results" => key.read_once(&mut field_14, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3007,15 +3007,15 @@ impl<'de> serde::Deserialize<'de> for JobFilter {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "importId" => field_0 = Some(map.next_value()?),
-                        "beginTime" => field_1 = Some(map.next_value()?),
-                        "endTime" => field_2 = Some(map.next_value()?),
-                        "srcIp" => field_3 = Some(map.next_value()?),
-                        "srcPort" => field_4 = Some(map.next_value()?),
-                        "dstIp" => field_5 = Some(map.next_value()?),
-                        "dstPort" => field_6 = Some(map.next_value()?),
-                        "protocol" => field_7 = Some(map.next_value()?),
-                        "parameters" => field_8 = Some(map.next_value()?),
+                        "importId" => key.read_once(&mut field_0, &mut map)?,
+                        "beginTime" => key.read_once(&mut field_1, &mut map)?,
+                        "endTime" => key.read_once(&mut field_2, &mut map)?,
+                        "srcIp" => key.read_once(&mut field_3, &mut map)?,
+                        "srcPort" => key.read_once(&mut field_4, &mut map)?,
+                        "dstIp" => key.read_once(&mut field_5, &mut map)?,
+                        "dstPort" => key.read_once(&mut field_6, &mut map)?,
+                        "protocol" => key.read_once(&mut field_7, &mut map)?,
+                        "parameters" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3080,9 +3080,9 @@ impl<'de> serde::Deserialize<'de> for JobResult {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "summary" => field_1 = Some(map.next_value()?),
-                        "data" => field_2 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "summary" => key.read_once(&mut field_1, &mut map)?,
+                        "data" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3231,14 +3231,14 @@ impl<'de> serde::Deserialize<'de> for LicenseKey {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "licensee" => field_1 = Some(map.next_value()?),
-                        "expiration" => field_2 = Some(map.next_value()?),
-                        "users" => field_3 = Some(map.next_value()?),
-                        "nodes" => field_4 = Some(map.next_value()?),
-                        "socUrl" => field_5 = Some(map.next_value()?),
-                        "dataUrl" => field_6 = Some(map.next_value()?),
-                        "features" => field_7 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "licensee" => key.read_once(&mut field_1, &mut map)?,
+                        "expiration" => key.read_once(&mut field_2, &mut map)?,
+                        "users" => key.read_once(&mut field_3, &mut map)?,
+                        "nodes" => key.read_once(&mut field_4, &mut map)?,
+                        "socUrl" => key.read_once(&mut field_5, &mut map)?,
+                        "dataUrl" => key.read_once(&mut field_6, &mut map)?,
+                        "features" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3298,8 +3298,8 @@ impl<'de> serde::Deserialize<'de> for MetricBucket {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "keys" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
+                        "keys" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3520,42 +3520,42 @@ impl<'de> serde::Deserialize<'de> for Node {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "onlineTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "epochTime" => field_3 = Some(map.next_value()?),
-                        "uptimeSeconds" => field_4 = Some(map.next_value()?),
-                        "description" => field_5 = Some(map.next_value()?),
-                        "address" => field_6 = Some(map.next_value()?),
-                        "role" => field_7 = Some(map.next_value()?),
-                        "model" => field_8 = Some(map.next_value()?),
-                        "imageFront" => field_9 = Some(map.next_value()?),
-                        "imageBack" => field_10 = Some(map.next_value()?),
-                        "status" => field_11 = Some(map.next_value()?),
-                        "connectionStatus" => field_12 = Some(map.next_value()?),
-                        "raidStatus" => field_13 = Some(map.next_value()?),
-                        "processStatus" => field_14 = Some(map.next_value()?),
-                        "processJson" => field_15 = Some(map.next_value()?),
-                        "version" => field_16 = Some(map.next_value()?),
-                        "nonCriticalNode" => field_17 = Some(map.next_value()?),
-                        "productionEps" => field_18 = Some(map.next_value()?),
-                        "consumptionEps" => field_19 = Some(map.next_value()?),
-                        "failedEvents" => field_20 = Some(map.next_value()?),
-                        "memoryTotalGB" => field_21 = Some(map.next_value()?),
-                        "memoryUsedPct" => field_22 = Some(map.next_value()?),
-                        "swapTotalGB" => field_23 = Some(map.next_value()?),
-                        "swapUsedPct" => field_24 = Some(map.next_value()?),
-                        "cpuUsedPct" => field_25 = Some(map.next_value()?),
-                        "diskTotalRootGB" => field_26 = Some(map.next_value()?),
-                        "diskUsedRootPct" => field_27 = Some(map.next_value()?),
-                        "diskTotalNsmGB" => field_28 = Some(map.next_value()?),
-                        "diskUsedNsmPct" => field_29 = Some(map.next_value()?),
-                        "pcapDays" => field_30 = Some(map.next_value()?),
-                        "stenoLossPct" => field_31 = Some(map.next_value()?),
-                        "suriLossPct" => field_32 = Some(map.next_value()?),
-                        "zeekLossPct" => field_33 = Some(map.next_value()?),
-                        "lksEnabled" => field_34 = Some(map.next_value()?),
-                        "fpsEnabled" => field_35 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "onlineTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "epochTime" => key.read_once(&mut field_3, &mut map)?,
+                        "uptimeSeconds" => key.read_once(&mut field_4, &mut map)?,
+                        "description" => key.read_once(&mut field_5, &mut map)?,
+                        "address" => key.read_once(&mut field_6, &mut map)?,
+                        "role" => key.read_once(&mut field_7, &mut map)?,
+                        "model" => key.read_once(&mut field_8, &mut map)?,
+                        "imageFront" => key.read_once(&mut field_9, &mut map)?,
+                        "imageBack" => key.read_once(&mut field_10, &mut map)?,
+                        "status" => key.read_once(&mut field_11, &mut map)?,
+                        "connectionStatus" => key.read_once(&mut field_12, &mut map)?,
+                        "raidStatus" => key.read_once(&mut field_13, &mut map)?,
+                        "processStatus" => key.read_once(&mut field_14, &mut map)?,
+                        "processJson" => key.read_once(&mut field_15, &mut map)?,
+                        "version" => key.read_once(&mut field_16, &mut map)?,
+                        "nonCriticalNode" => key.read_once(&mut field_17, &mut map)?,
+                        "productionEps" => key.read_once(&mut field_18, &mut map)?,
+                        "consumptionEps" => key.read_once(&mut field_19, &mut map)?,
+                        "failedEvents" => key.read_once(&mut field_20, &mut map)?,
+                        "memoryTotalGB" => key.read_once(&mut field_21, &mut map)?,
+                        "memoryUsedPct" => key.read_once(&mut field_22, &mut map)?,
+                        "swapTotalGB" => key.read_once(&mut field_23, &mut map)?,
+                        "swapUsedPct" => key.read_once(&mut field_24, &mut map)?,
+                        "cpuUsedPct" => key.read_once(&mut field_25, &mut map)?,
+                        "diskTotalRootGB" => key.read_once(&mut field_26, &mut map)?,
+                        "diskUsedRootPct" => key.read_once(&mut field_27, &mut map)?,
+                        "diskTotalNsmGB" => key.read_once(&mut field_28, &mut map)?,
+                        "diskUsedNsmPct" => key.read_once(&mut field_29, &mut map)?,
+                        "pcapDays" => key.read_once(&mut field_30, &mut map)?,
+                        "stenoLossPct" => key.read_once(&mut field_31, &mut map)?,
+                        "suriLossPct" => key.read_once(&mut field_32, &mut map)?,
+                        "zeekLossPct" => key.read_once(&mut field_33, &mut map)?,
+                        "lksEnabled" => key.read_once(&mut field_34, &mut map)?,
+                        "fpsEnabled" => key.read_once(&mut field_35, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3643,8 +3643,8 @@ impl<'de> serde::Deserialize<'de> for OAuthError {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "error" => field_0 = Some(map.next_value()?),
-                        "error_description" => field_1 = Some(map.next_value()?),
+                        "error" => key.read_once(&mut field_0, &mut map)?,
+                        "error_description" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3766,19 +3766,19 @@ impl<'de> serde::Deserialize<'de> for Override {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "type" => field_0 = Some(map.next_value()?),
-                        "isEnabled" => field_1 = Some(map.next_value()?),
-                        "createdAt" => field_2 = Some(map.next_value()?),
-                        "updatedAt" => field_3 = Some(map.next_value()?),
-                        "note" => field_4 = Some(map.next_value()?),
-                        "ip" => field_5 = Some(map.next_value()?),
-                        "track" => field_6 = Some(map.next_value()?),
-                        "thresholdType" => field_7 = Some(map.next_value()?),
-                        "count" => field_8 = Some(map.next_value()?),
-                        "seconds" => field_9 = Some(map.next_value()?),
-                        "regex" => field_10 = Some(map.next_value()?),
-                        "value" => field_11 = Some(map.next_value()?),
-                        "customFilter" => field_12 = Some(map.next_value()?),
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "isEnabled" => key.read_once(&mut field_1, &mut map)?,
+                        "createdAt" => key.read_once(&mut field_2, &mut map)?,
+                        "updatedAt" => key.read_once(&mut field_3, &mut map)?,
+                        "note" => key.read_once(&mut field_4, &mut map)?,
+                        "ip" => key.read_once(&mut field_5, &mut map)?,
+                        "track" => key.read_once(&mut field_6, &mut map)?,
+                        "thresholdType" => key.read_once(&mut field_7, &mut map)?,
+                        "count" => key.read_once(&mut field_8, &mut map)?,
+                        "seconds" => key.read_once(&mut field_9, &mut map)?,
+                        "regex" => key.read_once(&mut field_10, &mut map)?,
+                        "value" => key.read_once(&mut field_11, &mut map)?,
+                        "customFilter" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3848,7 +3848,7 @@ impl<'de> serde::Deserialize<'de> for OverrideNote {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "note" => field_0 = Some(map.next_value()?),
+                        "note" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4028,23 +4028,23 @@ impl<'de> serde::Deserialize<'de> for Packet {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "number" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "srcMac" => field_2 = Some(map.next_value()?),
-                        "dstMac" => field_3 = Some(map.next_value()?),
-                        "srcIp" => field_4 = Some(map.next_value()?),
-                        "srcPort" => field_5 = Some(map.next_value()?),
-                        "dstIp" => field_6 = Some(map.next_value()?),
-                        "dstPort" => field_7 = Some(map.next_value()?),
-                        "length" => field_8 = Some(map.next_value()?),
-                        "timestamp" => field_9 = Some(map.next_value()?),
-                        "sequence" => field_10 = Some(map.next_value()?),
-                        "acknowledge" => field_11 = Some(map.next_value()?),
-                        "window" => field_12 = Some(map.next_value()?),
-                        "checksum" => field_13 = Some(map.next_value()?),
-                        "flags" => field_14 = Some(map.next_value()?),
-                        "payload" => field_15 = Some(map.next_value()?),
-                        "payloadOffset" => field_16 = Some(map.next_value()?),
+                        "number" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
+                        "srcMac" => key.read_once(&mut field_2, &mut map)?,
+                        "dstMac" => key.read_once(&mut field_3, &mut map)?,
+                        "srcIp" => key.read_once(&mut field_4, &mut map)?,
+                        "srcPort" => key.read_once(&mut field_5, &mut map)?,
+                        "dstIp" => key.read_once(&mut field_6, &mut map)?,
+                        "dstPort" => key.read_once(&mut field_7, &mut map)?,
+                        "length" => key.read_once(&mut field_8, &mut map)?,
+                        "timestamp" => key.read_once(&mut field_9, &mut map)?,
+                        "sequence" => key.read_once(&mut field_10, &mut map)?,
+                        "acknowledge" => key.read_once(&mut field_11, &mut map)?,
+                        "window" => key.read_once(&mut field_12, &mut map)?,
+                        "checksum" => key.read_once(&mut field_13, &mut map)?,
+                        "flags" => key.read_once(&mut field_14, &mut map)?,
+                        "payload" => key.read_once(&mut field_15, &mut map)?,
+                        "payloadOffset" => key.read_once(&mut field_16, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4117,7 +4117,7 @@ impl<'de> serde::Deserialize<'de> for PasswordReset {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "password" => field_0 = Some(map.next_value()?),
+                        "password" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4216,14 +4216,14 @@ impl<'de> serde::Deserialize<'de> for RelatedEvent {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "kind" => field_3 = Some(map.next_value()?),
-                        "operation" => field_4 = Some(map.next_value()?),
-                        "userId" => field_5 = Some(map.next_value()?),
-                        "caseId" => field_6 = Some(map.next_value()?),
-                        "fields" => field_7 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "kind" => key.read_once(&mut field_3, &mut map)?,
+                        "operation" => key.read_once(&mut field_4, &mut map)?,
+                        "userId" => key.read_once(&mut field_5, &mut map)?,
+                        "caseId" => key.read_once(&mut field_6, &mut map)?,
+                        "fields" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4285,8 +4285,8 @@ impl<'de> serde::Deserialize<'de> for SortField {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "field" => field_0 = Some(map.next_value()?),
-                        "order" => field_1 = Some(map.next_value()?),
+                        "field" => key.read_once(&mut field_0, &mut map)?,
+                        "order" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4340,8 +4340,8 @@ impl<'de> serde::Deserialize<'de> for Subgrid {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4511,7 +4511,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequest {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "grant_type" => field_0 = Some(map.next_value()?),
+                        "grant_type" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4659,18 +4659,18 @@ impl<'de> serde::Deserialize<'de> for User {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "createTime" => field_1 = Some(map.next_value()?),
-                        "updateTime" => field_2 = Some(map.next_value()?),
-                        "email" => field_3 = Some(map.next_value()?),
-                        "firstName" => field_4 = Some(map.next_value()?),
-                        "lastName" => field_5 = Some(map.next_value()?),
-                        "note" => field_6 = Some(map.next_value()?),
-                        "roles" => field_7 = Some(map.next_value()?),
-                        "status" => field_8 = Some(map.next_value()?),
-                        "searchUsername" => field_9 = Some(map.next_value()?),
-                        "mfaStatus" => field_10 = Some(map.next_value()?),
-                        "password" => field_11 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "createTime" => key.read_once(&mut field_1, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
+                        "email" => key.read_once(&mut field_3, &mut map)?,
+                        "firstName" => key.read_once(&mut field_4, &mut map)?,
+                        "lastName" => key.read_once(&mut field_5, &mut map)?,
+                        "note" => key.read_once(&mut field_6, &mut map)?,
+                        "roles" => key.read_once(&mut field_7, &mut map)?,
+                        "status" => key.read_once(&mut field_8, &mut map)?,
+                        "searchUsername" => key.read_once(&mut field_9, &mut map)?,
+                        "mfaStatus" => key.read_once(&mut field_10, &mut map)?,
+                        "password" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(

@@ -44,10 +44,10 @@ impl<'de> serde::Deserialize<'de> for Adversary {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -321,49 +321,53 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "short_id" => field_1 = Some(map.next_value()?),
-                        "title" => field_2 = Some(map.next_value()?),
-                        "details" => field_3 = Some(map.next_value()?),
-                        "status" => field_4 = Some(map.next_value()?),
-                        "urgency" => field_5 = Some(map.next_value()?),
-                        "alert_type" => field_6 = Some(map.next_value()?),
-                        "rule" => field_7 = Some(map.next_value()?),
-                        "entity" => field_8 = Some(map.next_value()?),
-                        "community_uuid" => field_9 = Some(map.next_value()?),
-                        "source" => field_10 = Some(map.next_value()?),
-                        "target" => field_11 = Some(map.next_value()?),
-                        "assets" => field_12 = Some(map.next_value()?),
-                        "event_uuids" => field_13 = Some(map.next_value()?),
-                        "similar" => field_14 = Some(map.next_value()?),
-                        "kill_chain_short_id" => field_15 = Some(map.next_value()?),
-                        "ttps" => field_16 = Some(map.next_value()?),
-                        "adversaries" => field_17 = Some(map.next_value()?),
-                        "stix" => field_18 = Some(map.next_value()?),
-                        "is_incident" => field_19 = Some(map.next_value()?),
-                        "number_of_unseen_comments" => field_20 = Some(map.next_value()?),
-                        "number_of_total_comments" => field_21 = Some(map.next_value()?),
-                        "created_by" => field_22 = Some(map.next_value()?),
-                        "created_by_type" => field_23 = Some(map.next_value()?),
-                        "updated_by" => field_24 = Some(map.next_value()?),
-                        "updated_by_type" => field_25 = Some(map.next_value()?),
-                        "created_at" => field_26 = Some(map.next_value()?),
-                        "updated_at" => field_27 = Some(map.next_value()?),
-                        "first_seen_at" => field_28 = Some(map.next_value()?),
-                        "last_seen_at" => field_29 = Some(map.next_value()?),
-                        "detection_type" => field_30 = Some(map.next_value()?),
-                        "time_to_detect" => field_31 = Some(map.next_value()?),
-                        "time_to_acknowledge" => field_32 = Some(map.next_value()?),
-                        "time_to_respond" => field_33 = Some(map.next_value()?),
-                        "time_to_resolve" => field_34 = Some(map.next_value()?),
-                        "time_to_ingest" => field_35 = Some(map.next_value()?),
-                        "intake_uuids" => field_36 = Some(map.next_value()?),
-                        "custom_status_uuid" => field_37 = Some(map.next_value()?),
-                        "verdict_uuid" => field_38 = Some(map.next_value()?),
-                        "history" => field_39 = Some(map.next_value()?),
-                        "comments" => field_40 = Some(map.next_value()?),
-                        "countermeasures" => field_41 = Some(map.next_value()?),
-                        "cases" => field_42 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "short_id" => key.read_once(&mut field_1, &mut map)?,
+                        "title" => key.read_once(&mut field_2, &mut map)?,
+                        "details" => key.read_once(&mut field_3, &mut map)?,
+                        "status" => key.read_once(&mut field_4, &mut map)?,
+                        "urgency" => key.read_once(&mut field_5, &mut map)?,
+                        "alert_type" => key.read_once(&mut field_6, &mut map)?,
+                        "rule" => key.read_once(&mut field_7, &mut map)?,
+                        "entity" => key.read_once(&mut field_8, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_9, &mut map)?,
+                        "source" => key.read_once(&mut field_10, &mut map)?,
+                        "target" => key.read_once(&mut field_11, &mut map)?,
+                        "assets" => key.read_once(&mut field_12, &mut map)?,
+                        "event_uuids" => key.read_once(&mut field_13, &mut map)?,
+                        "similar" => key.read_once(&mut field_14, &mut map)?,
+                        "kill_chain_short_id" => key.read_once(&mut field_15, &mut map)?,
+                        "ttps" => key.read_once(&mut field_16, &mut map)?,
+                        "adversaries" => key.read_once(&mut field_17, &mut map)?,
+                        "stix" => key.read_once(&mut field_18, &mut map)?,
+                        "is_incident" => key.read_once(&mut field_19, &mut map)?,
+                        "number_of_unseen_comments" => {
+                            key.read_once(&mut field_20, &mut map)?
+                        }
+                        "number_of_total_comments" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
+                        "created_by" => key.read_once(&mut field_22, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_23, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_24, &mut map)?,
+                        "updated_by_type" => key.read_once(&mut field_25, &mut map)?,
+                        "created_at" => key.read_once(&mut field_26, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_27, &mut map)?,
+                        "first_seen_at" => key.read_once(&mut field_28, &mut map)?,
+                        "last_seen_at" => key.read_once(&mut field_29, &mut map)?,
+                        "detection_type" => key.read_once(&mut field_30, &mut map)?,
+                        "time_to_detect" => key.read_once(&mut field_31, &mut map)?,
+                        "time_to_acknowledge" => key.read_once(&mut field_32, &mut map)?,
+                        "time_to_respond" => key.read_once(&mut field_33, &mut map)?,
+                        "time_to_resolve" => key.read_once(&mut field_34, &mut map)?,
+                        "time_to_ingest" => key.read_once(&mut field_35, &mut map)?,
+                        "intake_uuids" => key.read_once(&mut field_36, &mut map)?,
+                        "custom_status_uuid" => key.read_once(&mut field_37, &mut map)?,
+                        "verdict_uuid" => key.read_once(&mut field_38, &mut map)?,
+                        "history" => key.read_once(&mut field_39, &mut map)?,
+                        "comments" => key.read_once(&mut field_40, &mut map)?,
+                        "countermeasures" => key.read_once(&mut field_41, &mut map)?,
+                        "cases" => key.read_once(&mut field_42, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -470,11 +474,11 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "short_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "is_supplied" => field_2 = Some(map.next_value()?),
-                        "manual" => field_3 = Some(map.next_value()?),
-                        "status" => field_4 = Some(map.next_value()?),
+                        "short_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "is_supplied" => key.read_once(&mut field_2, &mut map)?,
+                        "manual" => key.read_once(&mut field_3, &mut map)?,
+                        "status" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -531,8 +535,8 @@ impl<'de> serde::Deserialize<'de> for AlertCategory {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -586,8 +590,8 @@ impl<'de> serde::Deserialize<'de> for AlertEntity {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -654,11 +658,11 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "entry_type" => field_1 = Some(map.next_value()?),
-                        "created_at" => field_2 = Some(map.next_value()?),
-                        "created_by" => field_3 = Some(map.next_value()?),
-                        "created_by_type" => field_4 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "entry_type" => key.read_once(&mut field_1, &mut map)?,
+                        "created_at" => key.read_once(&mut field_2, &mut map)?,
+                        "created_by" => key.read_once(&mut field_3, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -728,9 +732,9 @@ impl<'de> serde::Deserialize<'de> for AlertList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -803,12 +807,12 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "severity" => field_3 = Some(map.next_value()?),
-                        "pattern" => field_4 = Some(map.next_value()?),
-                        "description" => field_5 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "severity" => key.read_once(&mut field_3, &mut map)?,
+                        "pattern" => key.read_once(&mut field_4, &mut map)?,
+                        "description" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -870,9 +874,9 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -927,8 +931,8 @@ impl<'de> serde::Deserialize<'de> for AlertType {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "category" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
+                        "category" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -994,11 +998,11 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "category_uuid" => field_1 = Some(map.next_value()?),
-                        "value" => field_2 = Some(map.next_value()?),
-                        "detail" => field_3 = Some(map.next_value()?),
-                        "description" => field_4 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "category_uuid" => key.read_once(&mut field_1, &mut map)?,
+                        "value" => key.read_once(&mut field_2, &mut map)?,
+                        "detail" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1071,12 +1075,12 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "alert_type_category" => field_0 = Some(map.next_value()?),
-                        "alert_type_value" => field_1 = Some(map.next_value()?),
-                        "details" => field_2 = Some(map.next_value()?),
-                        "urgency" => field_3 = Some(map.next_value()?),
-                        "kill_chain_short_id" => field_4 = Some(map.next_value()?),
-                        "title" => field_5 = Some(map.next_value()?),
+                        "alert_type_category" => key.read_once(&mut field_0, &mut map)?,
+                        "alert_type_value" => key.read_once(&mut field_1, &mut map)?,
+                        "details" => key.read_once(&mut field_2, &mut map)?,
+                        "urgency" => key.read_once(&mut field_3, &mut map)?,
+                        "kill_chain_short_id" => key.read_once(&mut field_4, &mut map)?,
+                        "title" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1147,11 +1151,11 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "value" => field_0 = Some(map.next_value()?),
-                        "current_value" => field_1 = Some(map.next_value()?),
-                        "severity" => field_2 = Some(map.next_value()?),
-                        "criticity" => field_3 = Some(map.next_value()?),
-                        "display" => field_4 = Some(map.next_value()?),
+                        "value" => key.read_once(&mut field_0, &mut map)?,
+                        "current_value" => key.read_once(&mut field_1, &mut map)?,
+                        "severity" => key.read_once(&mut field_2, &mut map)?,
+                        "criticity" => key.read_once(&mut field_3, &mut map)?,
+                        "display" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1212,9 +1216,9 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1265,7 +1269,7 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "actions" => field_0 = Some(map.next_value()?),
+                        "actions" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1327,8 +1331,8 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "action_uuid" => field_0 = Some(map.next_value()?),
-                        "comment" => field_1 = Some(map.next_value()?),
+                        "action_uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "comment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1396,11 +1400,11 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "identity" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "iat" => field_2 = Some(map.next_value()?),
-                        "nbf" => field_3 = Some(map.next_value()?),
-                        "jti" => field_4 = Some(map.next_value()?),
+                        "identity" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
+                        "iat" => key.read_once(&mut field_2, &mut map)?,
+                        "nbf" => key.read_once(&mut field_3, &mut map)?,
+                        "jti" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1601,35 +1605,35 @@ impl<'de> serde::Deserialize<'de> for Case {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "short_id" => field_1 = Some(map.next_value()?),
-                        "title" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "priority" => field_4 = Some(map.next_value()?),
-                        "status" => field_5 = Some(map.next_value()?),
-                        "status_uuid" => field_6 = Some(map.next_value()?),
-                        "community_uuid" => field_7 = Some(map.next_value()?),
-                        "created_at" => field_8 = Some(map.next_value()?),
-                        "created_by" => field_9 = Some(map.next_value()?),
-                        "created_by_type" => field_10 = Some(map.next_value()?),
-                        "updated_at" => field_11 = Some(map.next_value()?),
-                        "updated_by" => field_12 = Some(map.next_value()?),
-                        "updated_by_type" => field_13 = Some(map.next_value()?),
-                        "subscribers" => field_14 = Some(map.next_value()?),
-                        "tags" => field_15 = Some(map.next_value()?),
-                        "number_of_comments" => field_16 = Some(map.next_value()?),
-                        "first_seen_at" => field_17 = Some(map.next_value()?),
-                        "last_seen_at" => field_18 = Some(map.next_value()?),
-                        "manual" => field_19 = Some(map.next_value()?),
-                        "is_supplied" => field_20 = Some(map.next_value()?),
-                        "verdict_uuid" => field_21 = Some(map.next_value()?),
-                        "verdict" => field_22 = Some(map.next_value()?),
-                        "custom_status_uuid" => field_23 = Some(map.next_value()?),
-                        "custom_status" => field_24 = Some(map.next_value()?),
-                        "custom_priority_uuid" => field_25 = Some(map.next_value()?),
-                        "custom_priority" => field_26 = Some(map.next_value()?),
-                        "number_of_alerts" => field_27 = Some(map.next_value()?),
-                        "alerts" => field_28 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "short_id" => key.read_once(&mut field_1, &mut map)?,
+                        "title" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "priority" => key.read_once(&mut field_4, &mut map)?,
+                        "status" => key.read_once(&mut field_5, &mut map)?,
+                        "status_uuid" => key.read_once(&mut field_6, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_7, &mut map)?,
+                        "created_at" => key.read_once(&mut field_8, &mut map)?,
+                        "created_by" => key.read_once(&mut field_9, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_10, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_12, &mut map)?,
+                        "updated_by_type" => key.read_once(&mut field_13, &mut map)?,
+                        "subscribers" => key.read_once(&mut field_14, &mut map)?,
+                        "tags" => key.read_once(&mut field_15, &mut map)?,
+                        "number_of_comments" => key.read_once(&mut field_16, &mut map)?,
+                        "first_seen_at" => key.read_once(&mut field_17, &mut map)?,
+                        "last_seen_at" => key.read_once(&mut field_18, &mut map)?,
+                        "manual" => key.read_once(&mut field_19, &mut map)?,
+                        "is_supplied" => key.read_once(&mut field_20, &mut map)?,
+                        "verdict_uuid" => key.read_once(&mut field_21, &mut map)?,
+                        "verdict" => key.read_once(&mut field_22, &mut map)?,
+                        "custom_status_uuid" => key.read_once(&mut field_23, &mut map)?,
+                        "custom_status" => key.read_once(&mut field_24, &mut map)?,
+                        "custom_priority_uuid" => key.read_once(&mut field_25, &mut map)?,
+                        "custom_priority" => key.read_once(&mut field_26, &mut map)?,
+                        "number_of_alerts" => key.read_once(&mut field_27, &mut map)?,
+                        "alerts" => key.read_once(&mut field_28, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1726,9 +1730,9 @@ impl<'de> serde::Deserialize<'de> for CaseAlertList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1788,7 +1792,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlerts {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "alerts" => field_0 = Some(map.next_value()?),
+                        "alerts" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1839,7 +1843,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "status" => field_0 = Some(map.next_value()?),
+                        "status" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1920,12 +1924,12 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "content" => field_1 = Some(map.next_value()?),
-                        "created_at" => field_2 = Some(map.next_value()?),
-                        "created_by" => field_3 = Some(map.next_value()?),
-                        "created_by_type" => field_4 = Some(map.next_value()?),
-                        "updated_at" => field_5 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "content" => key.read_once(&mut field_1, &mut map)?,
+                        "created_at" => key.read_once(&mut field_2, &mut map)?,
+                        "created_by" => key.read_once(&mut field_3, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_4, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1988,7 +1992,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "content" => field_0 = Some(map.next_value()?),
+                        "content" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2055,9 +2059,9 @@ impl<'de> serde::Deserialize<'de> for CaseCommentList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2163,16 +2167,16 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "title" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "status_uuid" => field_2 = Some(map.next_value()?),
-                        "priority" => field_3 = Some(map.next_value()?),
-                        "tags" => field_4 = Some(map.next_value()?),
-                        "subscribers" => field_5 = Some(map.next_value()?),
-                        "community_uuid" => field_6 = Some(map.next_value()?),
-                        "verdict_uuid" => field_7 = Some(map.next_value()?),
-                        "custom_status_uuid" => field_8 = Some(map.next_value()?),
-                        "custom_priority_uuid" => field_9 = Some(map.next_value()?),
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "status_uuid" => key.read_once(&mut field_2, &mut map)?,
+                        "priority" => key.read_once(&mut field_3, &mut map)?,
+                        "tags" => key.read_once(&mut field_4, &mut map)?,
+                        "subscribers" => key.read_once(&mut field_5, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_6, &mut map)?,
+                        "verdict_uuid" => key.read_once(&mut field_7, &mut map)?,
+                        "custom_status_uuid" => key.read_once(&mut field_8, &mut map)?,
+                        "custom_priority_uuid" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2240,7 +2244,7 @@ impl<'de> serde::Deserialize<'de> for CaseEvents {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "event_ids" => field_0 = Some(map.next_value()?),
+                        "event_ids" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2307,9 +2311,9 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2422,8 +2426,8 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "avatar_uuid" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
+                        "avatar_uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2492,9 +2496,9 @@ impl<'de> serde::Deserialize<'de> for CaseTagList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2579,15 +2583,15 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "title" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "status_uuid" => field_2 = Some(map.next_value()?),
-                        "priority" => field_3 = Some(map.next_value()?),
-                        "tags" => field_4 = Some(map.next_value()?),
-                        "subscribers" => field_5 = Some(map.next_value()?),
-                        "verdict_uuid" => field_6 = Some(map.next_value()?),
-                        "custom_status_uuid" => field_7 = Some(map.next_value()?),
-                        "custom_priority_uuid" => field_8 = Some(map.next_value()?),
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "status_uuid" => key.read_once(&mut field_2, &mut map)?,
+                        "priority" => key.read_once(&mut field_3, &mut map)?,
+                        "tags" => key.read_once(&mut field_4, &mut map)?,
+                        "subscribers" => key.read_once(&mut field_5, &mut map)?,
+                        "verdict_uuid" => key.read_once(&mut field_6, &mut map)?,
+                        "custom_status_uuid" => key.read_once(&mut field_7, &mut map)?,
+                        "custom_priority_uuid" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2656,10 +2660,10 @@ impl<'de> serde::Deserialize<'de> for CaseVerdict {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "label" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "level" => field_2 = Some(map.next_value()?),
-                        "stage" => field_3 = Some(map.next_value()?),
+                        "label" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "level" => key.read_once(&mut field_2, &mut map)?,
+                        "stage" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2748,13 +2752,13 @@ impl<'de> serde::Deserialize<'de> for Comment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "content" => field_1 = Some(map.next_value()?),
-                        "author" => field_2 = Some(map.next_value()?),
-                        "date" => field_3 = Some(map.next_value()?),
-                        "created_by" => field_4 = Some(map.next_value()?),
-                        "created_by_type" => field_5 = Some(map.next_value()?),
-                        "unseen" => field_6 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "content" => key.read_once(&mut field_1, &mut map)?,
+                        "author" => key.read_once(&mut field_2, &mut map)?,
+                        "date" => key.read_once(&mut field_3, &mut map)?,
+                        "created_by" => key.read_once(&mut field_4, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_5, &mut map)?,
+                        "unseen" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2823,8 +2827,8 @@ impl<'de> serde::Deserialize<'de> for CommentCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "content" => field_0 = Some(map.next_value()?),
-                        "author" => field_1 = Some(map.next_value()?),
+                        "content" => key.read_once(&mut field_0, &mut map)?,
+                        "author" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2892,9 +2896,9 @@ impl<'de> serde::Deserialize<'de> for CommentList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3035,28 +3039,28 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "alert_uuid" => field_3 = Some(map.next_value()?),
-                        "model_uuid" => field_4 = Some(map.next_value()?),
-                        "status" => field_5 = Some(map.next_value()?),
-                        "relevance" => field_6 = Some(map.next_value()?),
-                        "dynamic_relevance" => field_7 = Some(map.next_value()?),
-                        "duration" => field_8 = Some(map.next_value()?),
-                        "assignee" => field_9 = Some(map.next_value()?),
-                        "created_at" => field_10 = Some(map.next_value()?),
-                        "created_by" => field_11 = Some(map.next_value()?),
-                        "created_by_type" => field_12 = Some(map.next_value()?),
-                        "activated_at" => field_13 = Some(map.next_value()?),
-                        "activated_by" => field_14 = Some(map.next_value()?),
-                        "activated_by_type" => field_15 = Some(map.next_value()?),
-                        "denied_at" => field_16 = Some(map.next_value()?),
-                        "denied_by" => field_17 = Some(map.next_value()?),
-                        "denied_by_type" => field_18 = Some(map.next_value()?),
-                        "comments" => field_19 = Some(map.next_value()?),
-                        "action_steps" => field_20 = Some(map.next_value()?),
-                        "course_of_action" => field_21 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "alert_uuid" => key.read_once(&mut field_3, &mut map)?,
+                        "model_uuid" => key.read_once(&mut field_4, &mut map)?,
+                        "status" => key.read_once(&mut field_5, &mut map)?,
+                        "relevance" => key.read_once(&mut field_6, &mut map)?,
+                        "dynamic_relevance" => key.read_once(&mut field_7, &mut map)?,
+                        "duration" => key.read_once(&mut field_8, &mut map)?,
+                        "assignee" => key.read_once(&mut field_9, &mut map)?,
+                        "created_at" => key.read_once(&mut field_10, &mut map)?,
+                        "created_by" => key.read_once(&mut field_11, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_12, &mut map)?,
+                        "activated_at" => key.read_once(&mut field_13, &mut map)?,
+                        "activated_by" => key.read_once(&mut field_14, &mut map)?,
+                        "activated_by_type" => key.read_once(&mut field_15, &mut map)?,
+                        "denied_at" => key.read_once(&mut field_16, &mut map)?,
+                        "denied_by" => key.read_once(&mut field_17, &mut map)?,
+                        "denied_by_type" => key.read_once(&mut field_18, &mut map)?,
+                        "comments" => key.read_once(&mut field_19, &mut map)?,
+                        "action_steps" => key.read_once(&mut field_20, &mut map)?,
+                        "course_of_action" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3188,22 +3192,22 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "status" => field_2 = Some(map.next_value()?),
-                        "action_order" => field_3 = Some(map.next_value()?),
-                        "assignee" => field_4 = Some(map.next_value()?),
-                        "object" => field_5 = Some(map.next_value()?),
-                        "comments" => field_6 = Some(map.next_value()?),
-                        "created_at" => field_7 = Some(map.next_value()?),
-                        "created_by" => field_8 = Some(map.next_value()?),
-                        "created_by_type" => field_9 = Some(map.next_value()?),
-                        "activated_at" => field_10 = Some(map.next_value()?),
-                        "activated_by" => field_11 = Some(map.next_value()?),
-                        "activated_by_type" => field_12 = Some(map.next_value()?),
-                        "denied_at" => field_13 = Some(map.next_value()?),
-                        "denied_by" => field_14 = Some(map.next_value()?),
-                        "denied_by_type" => field_15 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "status" => key.read_once(&mut field_2, &mut map)?,
+                        "action_order" => key.read_once(&mut field_3, &mut map)?,
+                        "assignee" => key.read_once(&mut field_4, &mut map)?,
+                        "object" => key.read_once(&mut field_5, &mut map)?,
+                        "comments" => key.read_once(&mut field_6, &mut map)?,
+                        "created_at" => key.read_once(&mut field_7, &mut map)?,
+                        "created_by" => key.read_once(&mut field_8, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
+                        "activated_at" => key.read_once(&mut field_10, &mut map)?,
+                        "activated_by" => key.read_once(&mut field_11, &mut map)?,
+                        "activated_by_type" => key.read_once(&mut field_12, &mut map)?,
+                        "denied_at" => key.read_once(&mut field_13, &mut map)?,
+                        "denied_by" => key.read_once(&mut field_14, &mut map)?,
+                        "denied_by_type" => key.read_once(&mut field_15, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3280,8 +3284,8 @@ impl<'de> serde::Deserialize<'de> for CountermeasureComment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "content" => field_0 = Some(map.next_value()?),
-                        "author" => field_1 = Some(map.next_value()?),
+                        "content" => key.read_once(&mut field_0, &mut map)?,
+                        "author" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3339,7 +3343,7 @@ impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "comment" => field_0 = Some(map.next_value()?),
+                        "comment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3437,19 +3441,19 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "community_uuid" => field_1 = Some(map.next_value()?),
-                        "label" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "level" => field_4 = Some(map.next_value()?),
-                        "color" => field_5 = Some(map.next_value()?),
-                        "is_used" => field_6 = Some(map.next_value()?),
-                        "created_at" => field_7 = Some(map.next_value()?),
-                        "created_by" => field_8 = Some(map.next_value()?),
-                        "created_by_type" => field_9 = Some(map.next_value()?),
-                        "updated_at" => field_10 = Some(map.next_value()?),
-                        "updated_by" => field_11 = Some(map.next_value()?),
-                        "updated_by_type" => field_12 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_1, &mut map)?,
+                        "label" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "level" => key.read_once(&mut field_4, &mut map)?,
+                        "color" => key.read_once(&mut field_5, &mut map)?,
+                        "is_used" => key.read_once(&mut field_6, &mut map)?,
+                        "created_at" => key.read_once(&mut field_7, &mut map)?,
+                        "created_by" => key.read_once(&mut field_8, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_10, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3558,19 +3562,19 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "community_uuid" => field_1 = Some(map.next_value()?),
-                        "label" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "level" => field_4 = Some(map.next_value()?),
-                        "stage" => field_5 = Some(map.next_value()?),
-                        "is_used" => field_6 = Some(map.next_value()?),
-                        "created_at" => field_7 = Some(map.next_value()?),
-                        "created_by" => field_8 = Some(map.next_value()?),
-                        "created_by_type" => field_9 = Some(map.next_value()?),
-                        "updated_at" => field_10 = Some(map.next_value()?),
-                        "updated_by" => field_11 = Some(map.next_value()?),
-                        "updated_by_type" => field_12 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_1, &mut map)?,
+                        "label" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "level" => key.read_once(&mut field_4, &mut map)?,
+                        "stage" => key.read_once(&mut field_5, &mut map)?,
+                        "is_used" => key.read_once(&mut field_6, &mut map)?,
+                        "created_at" => key.read_once(&mut field_7, &mut map)?,
+                        "created_by" => key.read_once(&mut field_8, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_10, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3701,19 +3705,19 @@ impl<'de> serde::Deserialize<'de> for CustomVerdict {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "community_uuid" => field_1 = Some(map.next_value()?),
-                        "label" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "level" => field_4 = Some(map.next_value()?),
-                        "stage" => field_5 = Some(map.next_value()?),
-                        "is_used" => field_6 = Some(map.next_value()?),
-                        "created_at" => field_7 = Some(map.next_value()?),
-                        "created_by" => field_8 = Some(map.next_value()?),
-                        "created_by_type" => field_9 = Some(map.next_value()?),
-                        "updated_at" => field_10 = Some(map.next_value()?),
-                        "updated_by" => field_11 = Some(map.next_value()?),
-                        "updated_by_type" => field_12 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_1, &mut map)?,
+                        "label" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "level" => key.read_once(&mut field_4, &mut map)?,
+                        "stage" => key.read_once(&mut field_5, &mut map)?,
+                        "is_used" => key.read_once(&mut field_6, &mut map)?,
+                        "created_at" => key.read_once(&mut field_7, &mut map)?,
+                        "created_by" => key.read_once(&mut field_8, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_10, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3783,8 +3787,8 @@ impl<'de> serde::Deserialize<'de> for Datasource {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3871,13 +3875,13 @@ impl<'de> serde::Deserialize<'de> for Entity {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "entity_id" => field_2 = Some(map.next_value()?),
-                        "community_uuid" => field_3 = Some(map.next_value()?),
-                        "description" => field_4 = Some(map.next_value()?),
-                        "alerts_generation" => field_5 = Some(map.next_value()?),
-                        "number_of_intakes" => field_6 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "entity_id" => key.read_once(&mut field_2, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
+                        "alerts_generation" => key.read_once(&mut field_5, &mut map)?,
+                        "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3946,8 +3950,8 @@ impl<'de> serde::Deserialize<'de> for Error {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "message" => field_0 = Some(map.next_value()?),
-                        "code" => field_1 = Some(map.next_value()?),
+                        "message" => key.read_once(&mut field_0, &mut map)?,
+                        "code" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4006,8 +4010,8 @@ impl<'de> serde::Deserialize<'de> for EventField {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "field" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
+                        "field" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4074,9 +4078,9 @@ impl<'de> serde::Deserialize<'de> for EventList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4193,18 +4197,18 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "status" => field_1 = Some(map.next_value()?),
-                        "term" => field_2 = Some(map.next_value()?),
-                        "term_lang" => field_3 = Some(map.next_value()?),
-                        "earliest_time" => field_4 = Some(map.next_value()?),
-                        "latest_time" => field_5 = Some(map.next_value()?),
-                        "created_at" => field_6 = Some(map.next_value()?),
-                        "started_at" => field_7 = Some(map.next_value()?),
-                        "ended_at" => field_8 = Some(map.next_value()?),
-                        "total" => field_9 = Some(map.next_value()?),
-                        "visible" => field_10 = Some(map.next_value()?),
-                        "max_last_events" => field_11 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "status" => key.read_once(&mut field_1, &mut map)?,
+                        "term" => key.read_once(&mut field_2, &mut map)?,
+                        "term_lang" => key.read_once(&mut field_3, &mut map)?,
+                        "earliest_time" => key.read_once(&mut field_4, &mut map)?,
+                        "latest_time" => key.read_once(&mut field_5, &mut map)?,
+                        "created_at" => key.read_once(&mut field_6, &mut map)?,
+                        "started_at" => key.read_once(&mut field_7, &mut map)?,
+                        "ended_at" => key.read_once(&mut field_8, &mut map)?,
+                        "total" => key.read_once(&mut field_9, &mut map)?,
+                        "visible" => key.read_once(&mut field_10, &mut map)?,
+                        "max_last_events" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4299,12 +4303,12 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "term" => field_0 = Some(map.next_value()?),
-                        "earliest_time" => field_1 = Some(map.next_value()?),
-                        "latest_time" => field_2 = Some(map.next_value()?),
-                        "term_lang" => field_3 = Some(map.next_value()?),
-                        "visible" => field_4 = Some(map.next_value()?),
-                        "max_last_events" => field_5 = Some(map.next_value()?),
+                        "term" => key.read_once(&mut field_0, &mut map)?,
+                        "earliest_time" => key.read_once(&mut field_1, &mut map)?,
+                        "latest_time" => key.read_once(&mut field_2, &mut map)?,
+                        "term_lang" => key.read_once(&mut field_3, &mut map)?,
+                        "visible" => key.read_once(&mut field_4, &mut map)?,
+                        "max_last_events" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4511,23 +4515,23 @@ impl<'de> serde::Deserialize<'de> for Intake {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "community_uuid" => field_2 = Some(map.next_value()?),
-                        "format_uuid" => field_3 = Some(map.next_value()?),
-                        "intake_key" => field_4 = Some(map.next_value()?),
-                        "is_custom_format" => field_5 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_2, &mut map)?,
+                        "format_uuid" => key.read_once(&mut field_3, &mut map)?,
+                        "intake_key" => key.read_once(&mut field_4, &mut map)?,
+                        "is_custom_format" => key.read_once(&mut field_5, &mut map)?,
                         "connector_configuration_uuid" => {
-                            field_6 = Some(map.next_value()?);
+                            key.read_once(&mut field_6, &mut map)?
                         }
-                        "status" => field_7 = Some(map.next_value()?),
-                        "entity" => field_8 = Some(map.next_value()?),
-                        "created_at" => field_9 = Some(map.next_value()?),
-                        "created_by" => field_10 = Some(map.next_value()?),
-                        "created_by_type" => field_11 = Some(map.next_value()?),
-                        "updated_at" => field_12 = Some(map.next_value()?),
-                        "updated_by" => field_13 = Some(map.next_value()?),
-                        "updated_by_type" => field_14 = Some(map.next_value()?),
+                        "status" => key.read_once(&mut field_7, &mut map)?,
+                        "entity" => key.read_once(&mut field_8, &mut map)?,
+                        "created_at" => key.read_once(&mut field_9, &mut map)?,
+                        "created_by" => key.read_once(&mut field_10, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_11, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_12, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_13, &mut map)?,
+                        "updated_by_type" => key.read_once(&mut field_14, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4594,8 +4598,8 @@ impl<'de> serde::Deserialize<'de> for IntakeEntity {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4651,8 +4655,8 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "email" => field_1 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "email" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4720,8 +4724,8 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "email" => field_0 = Some(map.next_value()?),
-                        "communities" => field_1 = Some(map.next_value()?),
+                        "email" => key.read_once(&mut field_0, &mut map)?,
+                        "communities" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4774,7 +4778,7 @@ impl<'de> serde::Deserialize<'de> for KillChainStage {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5020,47 +5024,51 @@ impl<'de> serde::Deserialize<'de> for Rule {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
-                        "payload" => field_4 = Some(map.next_value()?),
-                        "severity" => field_5 = Some(map.next_value()?),
-                        "effort" => field_6 = Some(map.next_value()?),
-                        "enabled" => field_7 = Some(map.next_value()?),
-                        "private" => field_8 = Some(map.next_value()?),
-                        "is_private" => field_9 = Some(map.next_value()?),
-                        "community_uuid" => field_10 = Some(map.next_value()?),
-                        "parameters" => field_11 = Some(map.next_value()?),
-                        "all_entities" => field_12 = Some(map.next_value()?),
-                        "entities" => field_13 = Some(map.next_value()?),
-                        "all_assets" => field_14 = Some(map.next_value()?),
-                        "assets" => field_15 = Some(map.next_value()?),
-                        "last_compilation_success" => field_16 = Some(map.next_value()?),
-                        "last_compilation_message" => field_17 = Some(map.next_value()?),
-                        "last_compilation_at" => field_18 = Some(map.next_value()?),
-                        "alert_type" => field_19 = Some(map.next_value()?),
-                        "alert_category" => field_20 = Some(map.next_value()?),
-                        "tags" => field_21 = Some(map.next_value()?),
-                        "source" => field_22 = Some(map.next_value()?),
-                        "verified" => field_23 = Some(map.next_value()?),
-                        "related_object_refs" => field_24 = Some(map.next_value()?),
-                        "datasources" => field_25 = Some(map.next_value()?),
-                        "event_fields" => field_26 = Some(map.next_value()?),
-                        "similarity_strategy" => field_27 = Some(map.next_value()?),
-                        "created_at" => field_28 = Some(map.next_value()?),
-                        "created_by" => field_29 = Some(map.next_value()?),
-                        "created_by_type" => field_30 = Some(map.next_value()?),
-                        "updated_at" => field_31 = Some(map.next_value()?),
-                        "updated_by" => field_32 = Some(map.next_value()?),
-                        "updated_by_type" => field_33 = Some(map.next_value()?),
-                        "goal" => field_34 = Some(map.next_value()?),
-                        "false_positives" => field_35 = Some(map.next_value()?),
-                        "references" => field_36 = Some(map.next_value()?),
-                        "available_for_subcommunities" => {
-                            field_37 = Some(map.next_value()?);
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "payload" => key.read_once(&mut field_4, &mut map)?,
+                        "severity" => key.read_once(&mut field_5, &mut map)?,
+                        "effort" => key.read_once(&mut field_6, &mut map)?,
+                        "enabled" => key.read_once(&mut field_7, &mut map)?,
+                        "private" => key.read_once(&mut field_8, &mut map)?,
+                        "is_private" => key.read_once(&mut field_9, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_10, &mut map)?,
+                        "parameters" => key.read_once(&mut field_11, &mut map)?,
+                        "all_entities" => key.read_once(&mut field_12, &mut map)?,
+                        "entities" => key.read_once(&mut field_13, &mut map)?,
+                        "all_assets" => key.read_once(&mut field_14, &mut map)?,
+                        "assets" => key.read_once(&mut field_15, &mut map)?,
+                        "last_compilation_success" => {
+                            key.read_once(&mut field_16, &mut map)?
                         }
-                        "instance_uuid" => field_38 = Some(map.next_value()?),
+                        "last_compilation_message" => {
+                            key.read_once(&mut field_17, &mut map)?
+                        }
+                        "last_compilation_at" => key.read_once(&mut field_18, &mut map)?,
+                        "alert_type" => key.read_once(&mut field_19, &mut map)?,
+                        "alert_category" => key.read_once(&mut field_20, &mut map)?,
+                        "tags" => key.read_once(&mut field_21, &mut map)?,
+                        "source" => key.read_once(&mut field_22, &mut map)?,
+                        "verified" => key.read_once(&mut field_23, &mut map)?,
+                        "related_object_refs" => key.read_once(&mut field_24, &mut map)?,
+                        "datasources" => key.read_once(&mut field_25, &mut map)?,
+                        "event_fields" => key.read_once(&mut field_26, &mut map)?,
+                        "similarity_strategy" => key.read_once(&mut field_27, &mut map)?,
+                        "created_at" => key.read_once(&mut field_28, &mut map)?,
+                        "created_by" => key.read_once(&mut field_29, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_30, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_31, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_32, &mut map)?,
+                        "updated_by_type" => key.read_once(&mut field_33, &mut map)?,
+                        "goal" => key.read_once(&mut field_34, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_35, &mut map)?,
+                        "references" => key.read_once(&mut field_36, &mut map)?,
+                        "available_for_subcommunities" => {
+                            key.read_once(&mut field_37, &mut map)?
+                        }
+                        "instance_uuid" => key.read_once(&mut field_38, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5262,29 +5270,29 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "payload" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "effort" => field_5 = Some(map.next_value()?),
-                        "alert_type_uuid" => field_6 = Some(map.next_value()?),
-                        "enabled" => field_7 = Some(map.next_value()?),
-                        "community_uuid" => field_8 = Some(map.next_value()?),
-                        "tags" => field_9 = Some(map.next_value()?),
-                        "related_object_refs" => field_10 = Some(map.next_value()?),
-                        "datasources" => field_11 = Some(map.next_value()?),
-                        "event_fields" => field_12 = Some(map.next_value()?),
-                        "parameters" => field_13 = Some(map.next_value()?),
-                        "all_entities" => field_14 = Some(map.next_value()?),
-                        "entities" => field_15 = Some(map.next_value()?),
-                        "all_assets" => field_16 = Some(map.next_value()?),
-                        "assets" => field_17 = Some(map.next_value()?),
-                        "goal" => field_18 = Some(map.next_value()?),
-                        "false_positives" => field_19 = Some(map.next_value()?),
-                        "similarity_strategy" => field_20 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "type" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "payload" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "effort" => key.read_once(&mut field_5, &mut map)?,
+                        "alert_type_uuid" => key.read_once(&mut field_6, &mut map)?,
+                        "enabled" => key.read_once(&mut field_7, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_8, &mut map)?,
+                        "tags" => key.read_once(&mut field_9, &mut map)?,
+                        "related_object_refs" => key.read_once(&mut field_10, &mut map)?,
+                        "datasources" => key.read_once(&mut field_11, &mut map)?,
+                        "event_fields" => key.read_once(&mut field_12, &mut map)?,
+                        "parameters" => key.read_once(&mut field_13, &mut map)?,
+                        "all_entities" => key.read_once(&mut field_14, &mut map)?,
+                        "entities" => key.read_once(&mut field_15, &mut map)?,
+                        "all_assets" => key.read_once(&mut field_16, &mut map)?,
+                        "assets" => key.read_once(&mut field_17, &mut map)?,
+                        "goal" => key.read_once(&mut field_18, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_19, &mut map)?,
+                        "similarity_strategy" => key.read_once(&mut field_20, &mut map)?,
                         "available_for_subcommunities" => {
-                            field_21 = Some(map.next_value()?);
+                            key.read_once(&mut field_21, &mut map)?
                         }
                         _ => {
                             additional_properties
@@ -5388,13 +5396,13 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "entity_id" => field_2 = Some(map.next_value()?),
-                        "alerts_generation" => field_3 = Some(map.next_value()?),
-                        "description" => field_4 = Some(map.next_value()?),
-                        "community_uuid" => field_5 = Some(map.next_value()?),
-                        "number_of_intakes" => field_6 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "entity_id" => key.read_once(&mut field_2, &mut map)?,
+                        "alerts_generation" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
+                        "community_uuid" => key.read_once(&mut field_5, &mut map)?,
+                        "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5466,9 +5474,9 @@ impl<'de> serde::Deserialize<'de> for RuleList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "has_more" => field_1 = Some(map.next_value()?),
-                        "items" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "has_more" => key.read_once(&mut field_1, &mut map)?,
+                        "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5537,11 +5545,11 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "value" => field_2 = Some(map.next_value()?),
-                        "default" => field_3 = Some(map.next_value()?),
-                        "description" => field_4 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "value" => key.read_once(&mut field_2, &mut map)?,
+                        "default" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5612,9 +5620,9 @@ impl<'de> serde::Deserialize<'de> for RuleParameterValue {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "value" => field_2 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "value" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5722,8 +5730,8 @@ impl<'de> serde::Deserialize<'de> for Tag {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "uuid" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5785,10 +5793,10 @@ impl<'de> serde::Deserialize<'de> for Ttp {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
-                        "description" => field_3 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(

@@ -40,7 +40,7 @@ impl<'de> serde::Deserialize<'de> for ActionTypeList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "action_type_list" => field_0 = Some(map.next_value()?),
+                        "action_type_list" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -105,8 +105,8 @@ impl<'de> serde::Deserialize<'de> for AlertsCount {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "doc_count" => field_0 = Some(map.next_value()?),
-                        "prev_doc_count" => field_1 = Some(map.next_value()?),
+                        "doc_count" => key.read_once(&mut field_0, &mut map)?,
+                        "prev_doc_count" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -174,9 +174,9 @@ impl<'de> serde::Deserialize<'de> for Appliance {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "type" => field_2 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -249,10 +249,10 @@ impl<'de> serde::Deserialize<'de> for ApplianceList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -385,11 +385,11 @@ impl<'de> serde::Deserialize<'de> for Category {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "descr" => field_2 = Some(map.next_value()?),
-                        "created_date" => field_3 = Some(map.next_value()?),
-                        "source" => field_4 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "descr" => key.read_once(&mut field_2, &mut map)?,
+                        "created_date" => key.read_once(&mut field_3, &mut map)?,
+                        "source" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -464,10 +464,10 @@ impl<'de> serde::Deserialize<'de> for CategoryList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -521,7 +521,7 @@ impl<'de> serde::Deserialize<'de> for CopyResult {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "copy" => field_0 = Some(map.next_value()?),
+                        "copy" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -578,7 +578,7 @@ impl<'de> serde::Deserialize<'de> for Detail {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "detail" => field_0 = Some(map.next_value()?),
+                        "detail" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -628,7 +628,7 @@ impl<'de> serde::Deserialize<'de> for DisableResult {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "disable" => field_0 = Some(map.next_value()?),
+                        "disable" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -677,7 +677,7 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "enable" => field_0 = Some(map.next_value()?),
+                        "enable" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -767,11 +767,11 @@ impl<'de> serde::Deserialize<'de> for EveAlert {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "signature_id" => field_0 = Some(map.next_value()?),
-                        "signature" => field_1 = Some(map.next_value()?),
-                        "category" => field_2 = Some(map.next_value()?),
-                        "severity" => field_3 = Some(map.next_value()?),
-                        "action" => field_4 = Some(map.next_value()?),
+                        "signature_id" => key.read_once(&mut field_0, &mut map)?,
+                        "signature" => key.read_once(&mut field_1, &mut map)?,
+                        "category" => key.read_once(&mut field_2, &mut map)?,
+                        "severity" => key.read_once(&mut field_3, &mut map)?,
+                        "action" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -872,19 +872,19 @@ impl<'de> serde::Deserialize<'de> for EveEvent {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_id" => field_0 = Some(map.next_value()?),
-                        "timestamp" => field_1 = Some(map.next_value()?),
-                        "event_type" => field_2 = Some(map.next_value()?),
-                        "src_ip" => field_3 = Some(map.next_value()?),
-                        "src_port" => field_4 = Some(map.next_value()?),
-                        "dest_ip" => field_5 = Some(map.next_value()?),
-                        "dest_port" => field_6 = Some(map.next_value()?),
-                        "proto" => field_7 = Some(map.next_value()?),
-                        "app_proto" => field_8 = Some(map.next_value()?),
-                        "flow_id" => field_9 = Some(map.next_value()?),
-                        "host" => field_10 = Some(map.next_value()?),
-                        "alert" => field_11 = Some(map.next_value()?),
-                        "stamus" => field_12 = Some(map.next_value()?),
+                        "_id" => key.read_once(&mut field_0, &mut map)?,
+                        "timestamp" => key.read_once(&mut field_1, &mut map)?,
+                        "event_type" => key.read_once(&mut field_2, &mut map)?,
+                        "src_ip" => key.read_once(&mut field_3, &mut map)?,
+                        "src_port" => key.read_once(&mut field_4, &mut map)?,
+                        "dest_ip" => key.read_once(&mut field_5, &mut map)?,
+                        "dest_port" => key.read_once(&mut field_6, &mut map)?,
+                        "proto" => key.read_once(&mut field_7, &mut map)?,
+                        "app_proto" => key.read_once(&mut field_8, &mut map)?,
+                        "flow_id" => key.read_once(&mut field_9, &mut map)?,
+                        "host" => key.read_once(&mut field_10, &mut map)?,
+                        "alert" => key.read_once(&mut field_11, &mut map)?,
+                        "stamus" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -967,10 +967,10 @@ impl<'de> serde::Deserialize<'de> for EveEventList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1028,8 +1028,8 @@ impl<'de> serde::Deserialize<'de> for FieldChoice {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "value" => field_0 = Some(map.next_value()?),
-                        "display_name" => field_1 = Some(map.next_value()?),
+                        "value" => key.read_once(&mut field_0, &mut map)?,
+                        "display_name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1103,13 +1103,13 @@ impl<'de> serde::Deserialize<'de> for FieldInfo {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "type" => field_0 = Some(map.next_value()?),
-                        "required" => field_1 = Some(map.next_value()?),
-                        "read_only" => field_2 = Some(map.next_value()?),
-                        "label" => field_3 = Some(map.next_value()?),
-                        "help_text" => field_4 = Some(map.next_value()?),
-                        "max_length" => field_5 = Some(map.next_value()?),
-                        "choices" => field_6 = Some(map.next_value()?),
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "required" => key.read_once(&mut field_1, &mut map)?,
+                        "read_only" => key.read_once(&mut field_2, &mut map)?,
+                        "label" => key.read_once(&mut field_3, &mut map)?,
+                        "help_text" => key.read_once(&mut field_4, &mut map)?,
+                        "max_length" => key.read_once(&mut field_5, &mut map)?,
+                        "choices" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1186,10 +1186,10 @@ impl<'de> serde::Deserialize<'de> for FilterDef {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "key" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
-                        "operator" => field_2 = Some(map.next_value()?),
-                        "full_string" => field_3 = Some(map.next_value()?),
+                        "key" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
+                        "operator" => key.read_once(&mut field_2, &mut map)?,
+                        "full_string" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1310,10 +1310,10 @@ impl<'de> serde::Deserialize<'de> for FilterOptions {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "type" => field_0 = Some(map.next_value()?),
-                        "count" => field_1 = Some(map.next_value()?),
-                        "seconds" => field_2 = Some(map.next_value()?),
-                        "track" => field_3 = Some(map.next_value()?),
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "count" => key.read_once(&mut field_1, &mut map)?,
+                        "seconds" => key.read_once(&mut field_2, &mut map)?,
+                        "track" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1478,8 +1478,8 @@ impl<'de> serde::Deserialize<'de> for HostAttribute {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "first_seen" => field_0 = Some(map.next_value()?),
-                        "last_seen" => field_1 = Some(map.next_value()?),
+                        "first_seen" => key.read_once(&mut field_0, &mut map)?,
+                        "last_seen" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1540,8 +1540,8 @@ impl<'de> serde::Deserialize<'de> for HostIdEntry {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "ip" => field_0 = Some(map.next_value()?),
-                        "host_id" => field_1 = Some(map.next_value()?),
+                        "ip" => key.read_once(&mut field_0, &mut map)?,
+                        "host_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1614,10 +1614,10 @@ impl<'de> serde::Deserialize<'de> for HostIdList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1744,19 +1744,19 @@ impl<'de> serde::Deserialize<'de> for HostInfo {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "first_seen" => field_0 = Some(map.next_value()?),
-                        "last_seen" => field_1 = Some(map.next_value()?),
-                        "hostname" => field_2 = Some(map.next_value()?),
-                        "hostname_count" => field_3 = Some(map.next_value()?),
-                        "services" => field_4 = Some(map.next_value()?),
-                        "services_count" => field_5 = Some(map.next_value()?),
-                        "username" => field_6 = Some(map.next_value()?),
-                        "client_service" => field_7 = Some(map.next_value()?),
-                        "http.user_agent" => field_8 = Some(map.next_value()?),
-                        "tls.ja3" => field_9 = Some(map.next_value()?),
-                        "ssh.client" => field_10 = Some(map.next_value()?),
-                        "roles" => field_11 = Some(map.next_value()?),
-                        "net_info" => field_12 = Some(map.next_value()?),
+                        "first_seen" => key.read_once(&mut field_0, &mut map)?,
+                        "last_seen" => key.read_once(&mut field_1, &mut map)?,
+                        "hostname" => key.read_once(&mut field_2, &mut map)?,
+                        "hostname_count" => key.read_once(&mut field_3, &mut map)?,
+                        "services" => key.read_once(&mut field_4, &mut map)?,
+                        "services_count" => key.read_once(&mut field_5, &mut map)?,
+                        "username" => key.read_once(&mut field_6, &mut map)?,
+                        "client_service" => key.read_once(&mut field_7, &mut map)?,
+                        "http.user_agent" => key.read_once(&mut field_8, &mut map)?,
+                        "tls.ja3" => key.read_once(&mut field_9, &mut map)?,
+                        "ssh.client" => key.read_once(&mut field_10, &mut map)?,
+                        "roles" => key.read_once(&mut field_11, &mut map)?,
+                        "net_info" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1836,9 +1836,9 @@ impl<'de> serde::Deserialize<'de> for HostName {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "host" => field_0 = Some(map.next_value()?),
-                        "first_seen" => field_1 = Some(map.next_value()?),
-                        "last_seen" => field_2 = Some(map.next_value()?),
+                        "host" => key.read_once(&mut field_0, &mut map)?,
+                        "first_seen" => key.read_once(&mut field_1, &mut map)?,
+                        "last_seen" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1906,9 +1906,9 @@ impl<'de> serde::Deserialize<'de> for HostService {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "proto" => field_0 = Some(map.next_value()?),
-                        "port" => field_1 = Some(map.next_value()?),
-                        "values" => field_2 = Some(map.next_value()?),
+                        "proto" => key.read_once(&mut field_0, &mut map)?,
+                        "port" => key.read_once(&mut field_1, &mut map)?,
+                        "values" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1968,9 +1968,9 @@ impl<'de> serde::Deserialize<'de> for HostServiceValue {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "app_proto" => field_0 = Some(map.next_value()?),
-                        "first_seen" => field_1 = Some(map.next_value()?),
-                        "last_seen" => field_2 = Some(map.next_value()?),
+                        "app_proto" => key.read_once(&mut field_0, &mut map)?,
+                        "first_seen" => key.read_once(&mut field_1, &mut map)?,
+                        "last_seen" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2029,7 +2029,7 @@ impl<'de> serde::Deserialize<'de> for IncidentEvents {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "results" => field_0 = Some(map.next_value()?),
+                        "results" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2104,11 +2104,11 @@ impl<'de> serde::Deserialize<'de> for Metadata {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "renders" => field_2 = Some(map.next_value()?),
-                        "parses" => field_3 = Some(map.next_value()?),
-                        "actions" => field_4 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "renders" => key.read_once(&mut field_2, &mut map)?,
+                        "parses" => key.read_once(&mut field_3, &mut map)?,
+                        "actions" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2178,9 +2178,9 @@ impl<'de> serde::Deserialize<'de> for NetworkInterface {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "active" => field_2 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "active" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2253,10 +2253,10 @@ impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2329,9 +2329,9 @@ impl<'de> serde::Deserialize<'de> for ProbeInterface {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "active" => field_2 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "active" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2390,9 +2390,9 @@ impl<'de> serde::Deserialize<'de> for ProbeProtocol {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "active" => field_2 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "active" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2487,14 +2487,14 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "descr" => field_2 = Some(map.next_value()?),
-                        "parent_tmpl" => field_3 = Some(map.next_value()?),
-                        "overriden_fields" => field_4 = Some(map.next_value()?),
-                        "interfaces" => field_5 = Some(map.next_value()?),
-                        "protocols" => field_6 = Some(map.next_value()?),
-                        "comment" => field_7 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "descr" => key.read_once(&mut field_2, &mut map)?,
+                        "parent_tmpl" => key.read_once(&mut field_3, &mut map)?,
+                        "overriden_fields" => key.read_once(&mut field_4, &mut map)?,
+                        "interfaces" => key.read_once(&mut field_5, &mut map)?,
+                        "protocols" => key.read_once(&mut field_6, &mut map)?,
+                        "comment" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2572,10 +2572,10 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2653,13 +2653,13 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "descr" => field_1 = Some(map.next_value()?),
-                        "parent_tmpl" => field_2 = Some(map.next_value()?),
-                        "overriden_fields" => field_3 = Some(map.next_value()?),
-                        "interfaces" => field_4 = Some(map.next_value()?),
-                        "protocols" => field_5 = Some(map.next_value()?),
-                        "comment" => field_6 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "descr" => key.read_once(&mut field_1, &mut map)?,
+                        "parent_tmpl" => key.read_once(&mut field_2, &mut map)?,
+                        "overriden_fields" => key.read_once(&mut field_3, &mut map)?,
+                        "interfaces" => key.read_once(&mut field_4, &mut map)?,
+                        "protocols" => key.read_once(&mut field_5, &mut map)?,
+                        "comment" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2781,19 +2781,19 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "filter_defs" => field_1 = Some(map.next_value()?),
-                        "action" => field_2 = Some(map.next_value()?),
-                        "options" => field_3 = Some(map.next_value()?),
-                        "rulesets" => field_4 = Some(map.next_value()?),
-                        "index" => field_5 = Some(map.next_value()?),
-                        "description" => field_6 = Some(map.next_value()?),
-                        "enabled" => field_7 = Some(map.next_value()?),
-                        "event_type" => field_8 = Some(map.next_value()?),
-                        "imported" => field_9 = Some(map.next_value()?),
-                        "username" => field_10 = Some(map.next_value()?),
-                        "creation_date" => field_11 = Some(map.next_value()?),
-                        "comment" => field_12 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "filter_defs" => key.read_once(&mut field_1, &mut map)?,
+                        "action" => key.read_once(&mut field_2, &mut map)?,
+                        "options" => key.read_once(&mut field_3, &mut map)?,
+                        "rulesets" => key.read_once(&mut field_4, &mut map)?,
+                        "index" => key.read_once(&mut field_5, &mut map)?,
+                        "description" => key.read_once(&mut field_6, &mut map)?,
+                        "enabled" => key.read_once(&mut field_7, &mut map)?,
+                        "event_type" => key.read_once(&mut field_8, &mut map)?,
+                        "imported" => key.read_once(&mut field_9, &mut map)?,
+                        "username" => key.read_once(&mut field_10, &mut map)?,
+                        "creation_date" => key.read_once(&mut field_11, &mut map)?,
+                        "comment" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2878,10 +2878,10 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2962,14 +2962,14 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "filter_defs" => field_0 = Some(map.next_value()?),
-                        "action" => field_1 = Some(map.next_value()?),
-                        "options" => field_2 = Some(map.next_value()?),
-                        "rulesets" => field_3 = Some(map.next_value()?),
-                        "index" => field_4 = Some(map.next_value()?),
-                        "description" => field_5 = Some(map.next_value()?),
-                        "enabled" => field_6 = Some(map.next_value()?),
-                        "comment" => field_7 = Some(map.next_value()?),
+                        "filter_defs" => key.read_once(&mut field_0, &mut map)?,
+                        "action" => key.read_once(&mut field_1, &mut map)?,
+                        "options" => key.read_once(&mut field_2, &mut map)?,
+                        "rulesets" => key.read_once(&mut field_3, &mut map)?,
+                        "index" => key.read_once(&mut field_4, &mut map)?,
+                        "description" => key.read_once(&mut field_5, &mut map)?,
+                        "enabled" => key.read_once(&mut field_6, &mut map)?,
+                        "comment" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3076,16 +3076,16 @@ impl<'de> serde::Deserialize<'de> for Rule {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "sid" => field_1 = Some(map.next_value()?),
-                        "category" => field_2 = Some(map.next_value()?),
-                        "msg" => field_3 = Some(map.next_value()?),
-                        "created" => field_4 = Some(map.next_value()?),
-                        "updated" => field_5 = Some(map.next_value()?),
-                        "hits" => field_6 = Some(map.next_value()?),
-                        "timeline_data" => field_7 = Some(map.next_value()?),
-                        "probes" => field_8 = Some(map.next_value()?),
-                        "versions" => field_9 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "sid" => key.read_once(&mut field_1, &mut map)?,
+                        "category" => key.read_once(&mut field_2, &mut map)?,
+                        "msg" => key.read_once(&mut field_3, &mut map)?,
+                        "created" => key.read_once(&mut field_4, &mut map)?,
+                        "updated" => key.read_once(&mut field_5, &mut map)?,
+                        "hits" => key.read_once(&mut field_6, &mut map)?,
+                        "timeline_data" => key.read_once(&mut field_7, &mut map)?,
+                        "probes" => key.read_once(&mut field_8, &mut map)?,
+                        "versions" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3175,15 +3175,15 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "rev" => field_1 = Some(map.next_value()?),
-                        "version" => field_2 = Some(map.next_value()?),
-                        "content" => field_3 = Some(map.next_value()?),
-                        "state" => field_4 = Some(map.next_value()?),
-                        "commented_in_source" => field_5 = Some(map.next_value()?),
-                        "imported_date" => field_6 = Some(map.next_value()?),
-                        "updated_date" => field_7 = Some(map.next_value()?),
-                        "analysis" => field_8 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "rev" => key.read_once(&mut field_1, &mut map)?,
+                        "version" => key.read_once(&mut field_2, &mut map)?,
+                        "content" => key.read_once(&mut field_3, &mut map)?,
+                        "state" => key.read_once(&mut field_4, &mut map)?,
+                        "commented_in_source" => key.read_once(&mut field_5, &mut map)?,
+                        "imported_date" => key.read_once(&mut field_6, &mut map)?,
+                        "updated_date" => key.read_once(&mut field_7, &mut map)?,
+                        "analysis" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3267,10 +3267,10 @@ impl<'de> serde::Deserialize<'de> for RuleList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3328,8 +3328,8 @@ impl<'de> serde::Deserialize<'de> for RuleProbeHits {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "probe" => field_0 = Some(map.next_value()?),
-                        "hits" => field_1 = Some(map.next_value()?),
+                        "probe" => key.read_once(&mut field_0, &mut map)?,
+                        "hits" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3387,9 +3387,9 @@ impl<'de> serde::Deserialize<'de> for RuleReference {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "url" => field_0 = Some(map.next_value()?),
-                        "key" => field_1 = Some(map.next_value()?),
-                        "value" => field_2 = Some(map.next_value()?),
+                        "url" => key.read_once(&mut field_0, &mut map)?,
+                        "key" => key.read_once(&mut field_1, &mut map)?,
+                        "value" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3444,8 +3444,8 @@ impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "date" => field_0 = Some(map.next_value()?),
-                        "hits" => field_1 = Some(map.next_value()?),
+                        "date" => key.read_once(&mut field_0, &mut map)?,
+                        "hits" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3563,19 +3563,19 @@ impl<'de> serde::Deserialize<'de> for Ruleset {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "descr" => field_2 = Some(map.next_value()?),
-                        "created_date" => field_3 = Some(map.next_value()?),
-                        "updated_date" => field_4 = Some(map.next_value()?),
-                        "need_test" => field_5 = Some(map.next_value()?),
-                        "validity" => field_6 = Some(map.next_value()?),
-                        "errors" => field_7 = Some(map.next_value()?),
-                        "warnings" => field_8 = Some(map.next_value()?),
-                        "rules_count" => field_9 = Some(map.next_value()?),
-                        "sources" => field_10 = Some(map.next_value()?),
-                        "categories" => field_11 = Some(map.next_value()?),
-                        "comment" => field_12 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "descr" => key.read_once(&mut field_2, &mut map)?,
+                        "created_date" => key.read_once(&mut field_3, &mut map)?,
+                        "updated_date" => key.read_once(&mut field_4, &mut map)?,
+                        "need_test" => key.read_once(&mut field_5, &mut map)?,
+                        "validity" => key.read_once(&mut field_6, &mut map)?,
+                        "errors" => key.read_once(&mut field_7, &mut map)?,
+                        "warnings" => key.read_once(&mut field_8, &mut map)?,
+                        "rules_count" => key.read_once(&mut field_9, &mut map)?,
+                        "sources" => key.read_once(&mut field_10, &mut map)?,
+                        "categories" => key.read_once(&mut field_11, &mut map)?,
+                        "comment" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3649,8 +3649,8 @@ impl<'de> serde::Deserialize<'de> for RulesetAction {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "ruleset" => field_0 = Some(map.next_value()?),
-                        "comment" => field_1 = Some(map.next_value()?),
+                        "ruleset" => key.read_once(&mut field_0, &mut map)?,
+                        "comment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3714,8 +3714,8 @@ impl<'de> serde::Deserialize<'de> for RulesetCopy {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "comment" => field_1 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "comment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3787,10 +3787,10 @@ impl<'de> serde::Deserialize<'de> for RulesetList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3860,11 +3860,11 @@ impl<'de> serde::Deserialize<'de> for RulesetPatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "descr" => field_1 = Some(map.next_value()?),
-                        "sources" => field_2 = Some(map.next_value()?),
-                        "categories" => field_3 = Some(map.next_value()?),
-                        "comment" => field_4 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "descr" => key.read_once(&mut field_1, &mut map)?,
+                        "sources" => key.read_once(&mut field_2, &mut map)?,
+                        "categories" => key.read_once(&mut field_3, &mut map)?,
+                        "comment" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3981,19 +3981,19 @@ impl<'de> serde::Deserialize<'de> for Source {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "method" => field_2 = Some(map.next_value()?),
-                        "datatype" => field_3 = Some(map.next_value()?),
-                        "uri" => field_4 = Some(map.next_value()?),
-                        "authkey" => field_5 = Some(map.next_value()?),
-                        "cert_verif" => field_6 = Some(map.next_value()?),
-                        "use_iprep" => field_7 = Some(map.next_value()?),
-                        "use_sys_proxy" => field_8 = Some(map.next_value()?),
-                        "version" => field_9 = Some(map.next_value()?),
-                        "created_date" => field_10 = Some(map.next_value()?),
-                        "updated_date" => field_11 = Some(map.next_value()?),
-                        "comment" => field_12 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "method" => key.read_once(&mut field_2, &mut map)?,
+                        "datatype" => key.read_once(&mut field_3, &mut map)?,
+                        "uri" => key.read_once(&mut field_4, &mut map)?,
+                        "authkey" => key.read_once(&mut field_5, &mut map)?,
+                        "cert_verif" => key.read_once(&mut field_6, &mut map)?,
+                        "use_iprep" => key.read_once(&mut field_7, &mut map)?,
+                        "use_sys_proxy" => key.read_once(&mut field_8, &mut map)?,
+                        "version" => key.read_once(&mut field_9, &mut map)?,
+                        "created_date" => key.read_once(&mut field_10, &mut map)?,
+                        "updated_date" => key.read_once(&mut field_11, &mut map)?,
+                        "comment" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4146,10 +4146,10 @@ impl<'de> serde::Deserialize<'de> for SourceList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4283,13 +4283,13 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "uri" => field_1 = Some(map.next_value()?),
-                        "authkey" => field_2 = Some(map.next_value()?),
-                        "cert_verif" => field_3 = Some(map.next_value()?),
-                        "use_iprep" => field_4 = Some(map.next_value()?),
-                        "use_sys_proxy" => field_5 = Some(map.next_value()?),
-                        "comment" => field_6 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "uri" => key.read_once(&mut field_1, &mut map)?,
+                        "authkey" => key.read_once(&mut field_2, &mut map)?,
+                        "cert_verif" => key.read_once(&mut field_3, &mut map)?,
+                        "use_iprep" => key.read_once(&mut field_4, &mut map)?,
+                        "use_sys_proxy" => key.read_once(&mut field_5, &mut map)?,
+                        "comment" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4357,8 +4357,8 @@ impl<'de> serde::Deserialize<'de> for StamusDevice {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4430,10 +4430,10 @@ impl<'de> serde::Deserialize<'de> for StamusDeviceList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4511,13 +4511,13 @@ impl<'de> serde::Deserialize<'de> for StamusEventInfo {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "asset" => field_0 = Some(map.next_value()?),
-                        "source" => field_1 = Some(map.next_value()?),
-                        "kill_chain" => field_2 = Some(map.next_value()?),
-                        "threat_id" => field_3 = Some(map.next_value()?),
-                        "threat_name" => field_4 = Some(map.next_value()?),
-                        "family_id" => field_5 = Some(map.next_value()?),
-                        "family_name" => field_6 = Some(map.next_value()?),
+                        "asset" => key.read_once(&mut field_0, &mut map)?,
+                        "source" => key.read_once(&mut field_1, &mut map)?,
+                        "kill_chain" => key.read_once(&mut field_2, &mut map)?,
+                        "threat_id" => key.read_once(&mut field_3, &mut map)?,
+                        "threat_name" => key.read_once(&mut field_4, &mut map)?,
+                        "family_id" => key.read_once(&mut field_5, &mut map)?,
+                        "family_name" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4621,15 +4621,15 @@ impl<'de> serde::Deserialize<'de> for StamusProbe {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "descr" => field_2 = Some(map.next_value()?),
-                        "stamusdevice_id" => field_3 = Some(map.next_value()?),
-                        "parent_tmpl" => field_4 = Some(map.next_value()?),
-                        "overriden_fields" => field_5 = Some(map.next_value()?),
-                        "interfaces" => field_6 = Some(map.next_value()?),
-                        "protocols" => field_7 = Some(map.next_value()?),
-                        "comment" => field_8 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "descr" => key.read_once(&mut field_2, &mut map)?,
+                        "stamusdevice_id" => key.read_once(&mut field_3, &mut map)?,
+                        "parent_tmpl" => key.read_once(&mut field_4, &mut map)?,
+                        "overriden_fields" => key.read_once(&mut field_5, &mut map)?,
+                        "interfaces" => key.read_once(&mut field_6, &mut map)?,
+                        "protocols" => key.read_once(&mut field_7, &mut map)?,
+                        "comment" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4708,10 +4708,10 @@ impl<'de> serde::Deserialize<'de> for StamusProbeList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4789,13 +4789,13 @@ impl<'de> serde::Deserialize<'de> for StamusProbePatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "descr" => field_1 = Some(map.next_value()?),
-                        "parent_tmpl" => field_2 = Some(map.next_value()?),
-                        "overriden_fields" => field_3 = Some(map.next_value()?),
-                        "interfaces" => field_4 = Some(map.next_value()?),
-                        "protocols" => field_5 = Some(map.next_value()?),
-                        "comment" => field_6 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "descr" => key.read_once(&mut field_1, &mut map)?,
+                        "parent_tmpl" => key.read_once(&mut field_2, &mut map)?,
+                        "overriden_fields" => key.read_once(&mut field_3, &mut map)?,
+                        "interfaces" => key.read_once(&mut field_4, &mut map)?,
+                        "protocols" => key.read_once(&mut field_5, &mut map)?,
+                        "comment" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4873,10 +4873,10 @@ impl<'de> serde::Deserialize<'de> for SuricataProbe {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "descr" => field_2 = Some(map.next_value()?),
-                        "comment" => field_3 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "descr" => key.read_once(&mut field_2, &mut map)?,
+                        "comment" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4950,10 +4950,10 @@ impl<'de> serde::Deserialize<'de> for SuricataProbeList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5015,9 +5015,9 @@ impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "descr" => field_1 = Some(map.next_value()?),
-                        "comment" => field_2 = Some(map.next_value()?),
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "descr" => key.read_once(&mut field_1, &mut map)?,
+                        "comment" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5086,9 +5086,9 @@ impl<'de> serde::Deserialize<'de> for Threat {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5210,20 +5210,20 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "timestamp" => field_1 = Some(map.next_value()?),
-                        "target" => field_2 = Some(map.next_value()?),
-                        "target_type" => field_3 = Some(map.next_value()?),
-                        "kill_chain" => field_4 = Some(map.next_value()?),
-                        "threat_id" => field_5 = Some(map.next_value()?),
-                        "threat" => field_6 = Some(map.next_value()?),
-                        "threat_description" => field_7 = Some(map.next_value()?),
-                        "threat_link" => field_8 = Some(map.next_value()?),
-                        "family_id" => field_9 = Some(map.next_value()?),
-                        "family" => field_10 = Some(map.next_value()?),
-                        "family_description" => field_11 = Some(map.next_value()?),
-                        "family_link" => field_12 = Some(map.next_value()?),
-                        "tenant" => field_13 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "timestamp" => key.read_once(&mut field_1, &mut map)?,
+                        "target" => key.read_once(&mut field_2, &mut map)?,
+                        "target_type" => key.read_once(&mut field_3, &mut map)?,
+                        "kill_chain" => key.read_once(&mut field_4, &mut map)?,
+                        "threat_id" => key.read_once(&mut field_5, &mut map)?,
+                        "threat" => key.read_once(&mut field_6, &mut map)?,
+                        "threat_description" => key.read_once(&mut field_7, &mut map)?,
+                        "threat_link" => key.read_once(&mut field_8, &mut map)?,
+                        "family_id" => key.read_once(&mut field_9, &mut map)?,
+                        "family" => key.read_once(&mut field_10, &mut map)?,
+                        "family_description" => key.read_once(&mut field_11, &mut map)?,
+                        "family_link" => key.read_once(&mut field_12, &mut map)?,
+                        "tenant" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5309,10 +5309,10 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5429,17 +5429,17 @@ impl<'de> serde::Deserialize<'de> for UserAction {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "pk" => field_0 = Some(map.next_value()?),
-                        "action_type" => field_1 = Some(map.next_value()?),
-                        "date" => field_2 = Some(map.next_value()?),
-                        "comment" => field_3 = Some(map.next_value()?),
-                        "user" => field_4 = Some(map.next_value()?),
-                        "username" => field_5 = Some(map.next_value()?),
-                        "client_ip" => field_6 = Some(map.next_value()?),
-                        "title" => field_7 = Some(map.next_value()?),
-                        "description" => field_8 = Some(map.next_value()?),
-                        "description_raw" => field_9 = Some(map.next_value()?),
-                        "ua_objects" => field_10 = Some(map.next_value()?),
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "action_type" => key.read_once(&mut field_1, &mut map)?,
+                        "date" => key.read_once(&mut field_2, &mut map)?,
+                        "comment" => key.read_once(&mut field_3, &mut map)?,
+                        "user" => key.read_once(&mut field_4, &mut map)?,
+                        "username" => key.read_once(&mut field_5, &mut map)?,
+                        "client_ip" => key.read_once(&mut field_6, &mut map)?,
+                        "title" => key.read_once(&mut field_7, &mut map)?,
+                        "description" => key.read_once(&mut field_8, &mut map)?,
+                        "description_raw" => key.read_once(&mut field_9, &mut map)?,
+                        "ua_objects" => key.read_once(&mut field_10, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5521,10 +5521,10 @@ impl<'de> serde::Deserialize<'de> for UserActionList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "count" => field_0 = Some(map.next_value()?),
-                        "next" => field_1 = Some(map.next_value()?),
-                        "previous" => field_2 = Some(map.next_value()?),
-                        "results" => field_3 = Some(map.next_value()?),
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5592,10 +5592,10 @@ impl<'de> serde::Deserialize<'de> for UserActionObject {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "type" => field_0 = Some(map.next_value()?),
-                        "pk" => field_1 = Some(map.next_value()?),
-                        "sid" => field_2 = Some(map.next_value()?),
-                        "value" => field_3 = Some(map.next_value()?),
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "pk" => key.read_once(&mut field_1, &mut map)?,
+                        "sid" => key.read_once(&mut field_2, &mut map)?,
+                        "value" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5647,7 +5647,7 @@ impl<'de> serde::Deserialize<'de> for ValidationErrors {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "non_field_errors" => field_0 = Some(map.next_value()?),
+                        "non_field_errors" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .insert(key.into_string(), map.next_value()?);

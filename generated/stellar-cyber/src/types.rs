@@ -50,9 +50,9 @@ impl<'de> serde::Deserialize<'de> for AccessToken {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "access_token" => field_0 = Some(map.next_value()?),
-                        "exp" => field_1 = Some(map.next_value()?),
-                        "token_type" => field_2 = Some(map.next_value()?),
+                        "access_token" => key.read_once(&mut field_0, &mut map)?,
+                        "exp" => key.read_once(&mut field_1, &mut map)?,
+                        "token_type" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -188,28 +188,28 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "tenantid" => field_0 = Some(map.next_value()?),
-                        "tenant_name" => field_1 = Some(map.next_value()?),
-                        "event_score" => field_2 = Some(map.next_value()?),
-                        "event_status" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "fidelity" => field_5 = Some(map.next_value()?),
-                        "threat_score" => field_6 = Some(map.next_value()?),
-                        "timestamp" => field_7 = Some(map.next_value()?),
-                        "write_time" => field_8 = Some(map.next_value()?),
-                        "xdr_event" => field_9 = Some(map.next_value()?),
-                        "detected_field" => field_10 = Some(map.next_value()?),
-                        "detected_fields" => field_11 = Some(map.next_value()?),
-                        "detected_value" => field_12 = Some(map.next_value()?),
-                        "detected_values" => field_13 = Some(map.next_value()?),
-                        "srcip" => field_14 = Some(map.next_value()?),
-                        "srcip_geo" => field_15 = Some(map.next_value()?),
-                        "msg_class" => field_16 = Some(map.next_value()?),
-                        "msg_origin" => field_17 = Some(map.next_value()?),
-                        "engid_name" => field_18 = Some(map.next_value()?),
-                        "stellar" => field_19 = Some(map.next_value()?),
-                        "orig_index" => field_20 = Some(map.next_value()?),
-                        "orig_id" => field_21 = Some(map.next_value()?),
+                        "tenantid" => key.read_once(&mut field_0, &mut map)?,
+                        "tenant_name" => key.read_once(&mut field_1, &mut map)?,
+                        "event_score" => key.read_once(&mut field_2, &mut map)?,
+                        "event_status" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "fidelity" => key.read_once(&mut field_5, &mut map)?,
+                        "threat_score" => key.read_once(&mut field_6, &mut map)?,
+                        "timestamp" => key.read_once(&mut field_7, &mut map)?,
+                        "write_time" => key.read_once(&mut field_8, &mut map)?,
+                        "xdr_event" => key.read_once(&mut field_9, &mut map)?,
+                        "detected_field" => key.read_once(&mut field_10, &mut map)?,
+                        "detected_fields" => key.read_once(&mut field_11, &mut map)?,
+                        "detected_value" => key.read_once(&mut field_12, &mut map)?,
+                        "detected_values" => key.read_once(&mut field_13, &mut map)?,
+                        "srcip" => key.read_once(&mut field_14, &mut map)?,
+                        "srcip_geo" => key.read_once(&mut field_15, &mut map)?,
+                        "msg_class" => key.read_once(&mut field_16, &mut map)?,
+                        "msg_origin" => key.read_once(&mut field_17, &mut map)?,
+                        "engid_name" => key.read_once(&mut field_18, &mut map)?,
+                        "stellar" => key.read_once(&mut field_19, &mut map)?,
+                        "orig_index" => key.read_once(&mut field_20, &mut map)?,
+                        "orig_id" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -298,9 +298,9 @@ impl<'de> serde::Deserialize<'de> for AlertDocument {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_id" => field_0 = Some(map.next_value()?),
-                        "_index" => field_1 = Some(map.next_value()?),
-                        "_source" => field_2 = Some(map.next_value()?),
+                        "_id" => key.read_once(&mut field_0, &mut map)?,
+                        "_index" => key.read_once(&mut field_1, &mut map)?,
+                        "_source" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -541,32 +541,32 @@ impl<'de> serde::Deserialize<'de> for Case {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_id" => field_0 = Some(map.next_value()?),
-                        "ticket_id" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
-                        "status" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "priority" => field_5 = Some(map.next_value()?),
-                        "score" => field_6 = Some(map.next_value()?),
-                        "incident_score" => field_7 = Some(map.next_value()?),
-                        "size" => field_8 = Some(map.next_value()?),
-                        "assignee" => field_9 = Some(map.next_value()?),
-                        "assignee_name" => field_10 = Some(map.next_value()?),
-                        "tags" => field_11 = Some(map.next_value()?),
-                        "version" => field_12 = Some(map.next_value()?),
-                        "created_at" => field_13 = Some(map.next_value()?),
-                        "modified_at" => field_14 = Some(map.next_value()?),
-                        "start_timestamp" => field_15 = Some(map.next_value()?),
-                        "end_timestamp" => field_16 = Some(map.next_value()?),
-                        "closed" => field_17 = Some(map.next_value()?),
-                        "acknowledged" => field_18 = Some(map.next_value()?),
-                        "created_by" => field_19 = Some(map.next_value()?),
-                        "modified_by" => field_20 = Some(map.next_value()?),
-                        "cust_id" => field_21 = Some(map.next_value()?),
-                        "tenant_name" => field_22 = Some(map.next_value()?),
-                        "resolution" => field_23 = Some(map.next_value()?),
-                        "summary" => field_24 = Some(map.next_value()?),
-                        "metadata" => field_25 = Some(map.next_value()?),
+                        "_id" => key.read_once(&mut field_0, &mut map)?,
+                        "ticket_id" => key.read_once(&mut field_1, &mut map)?,
+                        "name" => key.read_once(&mut field_2, &mut map)?,
+                        "status" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "priority" => key.read_once(&mut field_5, &mut map)?,
+                        "score" => key.read_once(&mut field_6, &mut map)?,
+                        "incident_score" => key.read_once(&mut field_7, &mut map)?,
+                        "size" => key.read_once(&mut field_8, &mut map)?,
+                        "assignee" => key.read_once(&mut field_9, &mut map)?,
+                        "assignee_name" => key.read_once(&mut field_10, &mut map)?,
+                        "tags" => key.read_once(&mut field_11, &mut map)?,
+                        "version" => key.read_once(&mut field_12, &mut map)?,
+                        "created_at" => key.read_once(&mut field_13, &mut map)?,
+                        "modified_at" => key.read_once(&mut field_14, &mut map)?,
+                        "start_timestamp" => key.read_once(&mut field_15, &mut map)?,
+                        "end_timestamp" => key.read_once(&mut field_16, &mut map)?,
+                        "closed" => key.read_once(&mut field_17, &mut map)?,
+                        "acknowledged" => key.read_once(&mut field_18, &mut map)?,
+                        "created_by" => key.read_once(&mut field_19, &mut map)?,
+                        "modified_by" => key.read_once(&mut field_20, &mut map)?,
+                        "cust_id" => key.read_once(&mut field_21, &mut map)?,
+                        "tenant_name" => key.read_once(&mut field_22, &mut map)?,
+                        "resolution" => key.read_once(&mut field_23, &mut map)?,
+                        "summary" => key.read_once(&mut field_24, &mut map)?,
+                        "metadata" => key.read_once(&mut field_25, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -648,7 +648,7 @@ impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -706,9 +706,9 @@ impl<'de> serde::Deserialize<'de> for CaseActivity {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "action" => field_0 = Some(map.next_value()?),
-                        "user" => field_1 = Some(map.next_value()?),
-                        "timestamp" => field_2 = Some(map.next_value()?),
+                        "action" => key.read_once(&mut field_0, &mut map)?,
+                        "user" => key.read_once(&mut field_1, &mut map)?,
+                        "timestamp" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -767,7 +767,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlertPage {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "docs" => field_0 = Some(map.next_value()?),
+                        "docs" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -823,7 +823,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -886,10 +886,10 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_id" => field_0 = Some(map.next_value()?),
-                        "comment" => field_1 = Some(map.next_value()?),
-                        "created_by" => field_2 = Some(map.next_value()?),
-                        "created_at" => field_3 = Some(map.next_value()?),
+                        "_id" => key.read_once(&mut field_0, &mut map)?,
+                        "comment" => key.read_once(&mut field_1, &mut map)?,
+                        "created_by" => key.read_once(&mut field_2, &mut map)?,
+                        "created_at" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -949,7 +949,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "comment" => field_0 = Some(map.next_value()?),
+                        "comment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1007,7 +1007,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1071,8 +1071,8 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "cases" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
+                        "cases" => key.read_once(&mut field_0, &mut map)?,
+                        "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1130,7 +1130,7 @@ impl<'de> serde::Deserialize<'de> for CaseListResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1195,11 +1195,11 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "name_auto" => field_0 = Some(map.next_value()?),
-                        "algorithm" => field_1 = Some(map.next_value()?),
-                        "entity_id" => field_2 = Some(map.next_value()?),
-                        "modified_at_auto" => field_3 = Some(map.next_value()?),
-                        "automatic_version" => field_4 = Some(map.next_value()?),
+                        "name_auto" => key.read_once(&mut field_0, &mut map)?,
+                        "algorithm" => key.read_once(&mut field_1, &mut map)?,
+                        "entity_id" => key.read_once(&mut field_2, &mut map)?,
+                        "modified_at_auto" => key.read_once(&mut field_3, &mut map)?,
+                        "automatic_version" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1252,7 +1252,7 @@ impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "observables" => field_0 = Some(map.next_value()?),
+                        "observables" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1364,7 +1364,7 @@ impl<'de> serde::Deserialize<'de> for CaseResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1417,8 +1417,8 @@ impl<'de> serde::Deserialize<'de> for CaseScore {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "timestamp" => field_0 = Some(map.next_value()?),
-                        "score" => field_1 = Some(map.next_value()?),
+                        "timestamp" => key.read_once(&mut field_0, &mut map)?,
+                        "score" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1476,7 +1476,7 @@ impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1597,7 +1597,7 @@ impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1666,13 +1666,13 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "status" => field_0 = Some(map.next_value()?),
-                        "severity" => field_1 = Some(map.next_value()?),
-                        "assignee" => field_2 = Some(map.next_value()?),
-                        "tags" => field_3 = Some(map.next_value()?),
-                        "resolution" => field_4 = Some(map.next_value()?),
-                        "update_alerts" => field_5 = Some(map.next_value()?),
-                        "description" => field_6 = Some(map.next_value()?),
+                        "status" => key.read_once(&mut field_0, &mut map)?,
+                        "severity" => key.read_once(&mut field_1, &mut map)?,
+                        "assignee" => key.read_once(&mut field_2, &mut map)?,
+                        "tags" => key.read_once(&mut field_3, &mut map)?,
+                        "resolution" => key.read_once(&mut field_4, &mut map)?,
+                        "update_alerts" => key.read_once(&mut field_5, &mut map)?,
+                        "description" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1759,15 +1759,15 @@ impl<'de> serde::Deserialize<'de> for Connector {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "active" => field_2 = Some(map.next_value()?),
-                        "type" => field_3 = Some(map.next_value()?),
-                        "category" => field_4 = Some(map.next_value()?),
-                        "tenantid" => field_5 = Some(map.next_value()?),
-                        "last_activity" => field_6 = Some(map.next_value()?),
-                        "last_data_received" => field_7 = Some(map.next_value()?),
-                        "status" => field_8 = Some(map.next_value()?),
+                        "_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "active" => key.read_once(&mut field_2, &mut map)?,
+                        "type" => key.read_once(&mut field_3, &mut map)?,
+                        "category" => key.read_once(&mut field_4, &mut map)?,
+                        "tenantid" => key.read_once(&mut field_5, &mut map)?,
+                        "last_activity" => key.read_once(&mut field_6, &mut map)?,
+                        "last_data_received" => key.read_once(&mut field_7, &mut map)?,
+                        "status" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1837,8 +1837,8 @@ impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "connectors" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
+                        "connectors" => key.read_once(&mut field_0, &mut map)?,
+                        "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1893,8 +1893,8 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatus {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "code" => field_0 = Some(map.next_value()?),
-                        "message" => field_1 = Some(map.next_value()?),
+                        "code" => key.read_once(&mut field_0, &mut map)?,
+                        "message" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1972,14 +1972,14 @@ impl<'de> serde::Deserialize<'de> for DataSensor {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "sensor_id" => field_0 = Some(map.next_value()?),
-                        "hostname" => field_1 = Some(map.next_value()?),
-                        "feature" => field_2 = Some(map.next_value()?),
-                        "mode" => field_3 = Some(map.next_value()?),
-                        "os" => field_4 = Some(map.next_value()?),
-                        "sw_version" => field_5 = Some(map.next_value()?),
-                        "connection_status" => field_6 = Some(map.next_value()?),
-                        "sensor_profile_name" => field_7 = Some(map.next_value()?),
+                        "sensor_id" => key.read_once(&mut field_0, &mut map)?,
+                        "hostname" => key.read_once(&mut field_1, &mut map)?,
+                        "feature" => key.read_once(&mut field_2, &mut map)?,
+                        "mode" => key.read_once(&mut field_3, &mut map)?,
+                        "os" => key.read_once(&mut field_4, &mut map)?,
+                        "sw_version" => key.read_once(&mut field_5, &mut map)?,
+                        "connection_status" => key.read_once(&mut field_6, &mut map)?,
+                        "sensor_profile_name" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2043,7 +2043,7 @@ impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "sensors" => field_0 = Some(map.next_value()?),
+                        "sensors" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2112,8 +2112,8 @@ impl<'de> serde::Deserialize<'de> for EventRef {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_index" => field_0 = Some(map.next_value()?),
-                        "_id" => field_1 = Some(map.next_value()?),
+                        "_index" => key.read_once(&mut field_0, &mut map)?,
+                        "_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2176,8 +2176,8 @@ impl<'de> serde::Deserialize<'de> for EventTagChange {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "op" => field_0 = Some(map.next_value()?),
-                        "tag" => field_1 = Some(map.next_value()?),
+                        "op" => key.read_once(&mut field_0, &mut map)?,
+                        "tag" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2231,8 +2231,8 @@ impl<'de> serde::Deserialize<'de> for HitsTotal {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "value" => field_0 = Some(map.next_value()?),
-                        "relation" => field_1 = Some(map.next_value()?),
+                        "value" => key.read_once(&mut field_0, &mut map)?,
+                        "relation" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2415,33 +2415,33 @@ impl<'de> serde::Deserialize<'de> for Incident {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_id" => field_0 = Some(map.next_value()?),
-                        "ticket_id" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
-                        "status" => field_3 = Some(map.next_value()?),
-                        "severity" => field_4 = Some(map.next_value()?),
-                        "priority" => field_5 = Some(map.next_value()?),
-                        "score" => field_6 = Some(map.next_value()?),
-                        "incident_score" => field_7 = Some(map.next_value()?),
-                        "size" => field_8 = Some(map.next_value()?),
-                        "assignee" => field_9 = Some(map.next_value()?),
-                        "assignee_name" => field_10 = Some(map.next_value()?),
-                        "tags" => field_11 = Some(map.next_value()?),
-                        "version" => field_12 = Some(map.next_value()?),
-                        "created_at" => field_13 = Some(map.next_value()?),
-                        "modified_at" => field_14 = Some(map.next_value()?),
-                        "start_timestamp" => field_15 = Some(map.next_value()?),
-                        "end_timestamp" => field_16 = Some(map.next_value()?),
-                        "closed" => field_17 = Some(map.next_value()?),
-                        "acknowledged" => field_18 = Some(map.next_value()?),
-                        "created_by" => field_19 = Some(map.next_value()?),
-                        "modified_by" => field_20 = Some(map.next_value()?),
-                        "cust_id" => field_21 = Some(map.next_value()?),
-                        "tenant_name" => field_22 = Some(map.next_value()?),
-                        "resolution" => field_23 = Some(map.next_value()?),
-                        "summary" => field_24 = Some(map.next_value()?),
-                        "metadata" => field_25 = Some(map.next_value()?),
-                        "event_ids" => field_26 = Some(map.next_value()?),
+                        "_id" => key.read_once(&mut field_0, &mut map)?,
+                        "ticket_id" => key.read_once(&mut field_1, &mut map)?,
+                        "name" => key.read_once(&mut field_2, &mut map)?,
+                        "status" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "priority" => key.read_once(&mut field_5, &mut map)?,
+                        "score" => key.read_once(&mut field_6, &mut map)?,
+                        "incident_score" => key.read_once(&mut field_7, &mut map)?,
+                        "size" => key.read_once(&mut field_8, &mut map)?,
+                        "assignee" => key.read_once(&mut field_9, &mut map)?,
+                        "assignee_name" => key.read_once(&mut field_10, &mut map)?,
+                        "tags" => key.read_once(&mut field_11, &mut map)?,
+                        "version" => key.read_once(&mut field_12, &mut map)?,
+                        "created_at" => key.read_once(&mut field_13, &mut map)?,
+                        "modified_at" => key.read_once(&mut field_14, &mut map)?,
+                        "start_timestamp" => key.read_once(&mut field_15, &mut map)?,
+                        "end_timestamp" => key.read_once(&mut field_16, &mut map)?,
+                        "closed" => key.read_once(&mut field_17, &mut map)?,
+                        "acknowledged" => key.read_once(&mut field_18, &mut map)?,
+                        "created_by" => key.read_once(&mut field_19, &mut map)?,
+                        "modified_by" => key.read_once(&mut field_20, &mut map)?,
+                        "cust_id" => key.read_once(&mut field_21, &mut map)?,
+                        "tenant_name" => key.read_once(&mut field_22, &mut map)?,
+                        "resolution" => key.read_once(&mut field_23, &mut map)?,
+                        "summary" => key.read_once(&mut field_24, &mut map)?,
+                        "metadata" => key.read_once(&mut field_25, &mut map)?,
+                        "event_ids" => key.read_once(&mut field_26, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2529,8 +2529,8 @@ impl<'de> serde::Deserialize<'de> for IncidentList {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "incidents" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
+                        "incidents" => key.read_once(&mut field_0, &mut map)?,
+                        "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2588,7 +2588,7 @@ impl<'de> serde::Deserialize<'de> for IncidentListResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2641,8 +2641,8 @@ impl<'de> serde::Deserialize<'de> for IngestionStat {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "entry_identifier" => field_0 = Some(map.next_value()?),
-                        "total_ingestion" => field_1 = Some(map.next_value()?),
+                        "entry_identifier" => key.read_once(&mut field_0, &mut map)?,
+                        "total_ingestion" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2700,7 +2700,7 @@ impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2758,10 +2758,10 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "priority" => field_0 = Some(map.next_value()?),
-                        "status" => field_1 = Some(map.next_value()?),
-                        "assignee" => field_2 = Some(map.next_value()?),
-                        "tags" => field_3 = Some(map.next_value()?),
+                        "priority" => key.read_once(&mut field_0, &mut map)?,
+                        "status" => key.read_once(&mut field_1, &mut map)?,
+                        "assignee" => key.read_once(&mut field_2, &mut map)?,
+                        "tags" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2827,10 +2827,10 @@ impl<'de> serde::Deserialize<'de> for MsgOrigin {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "source" => field_0 = Some(map.next_value()?),
-                        "vendor" => field_1 = Some(map.next_value()?),
-                        "category" => field_2 = Some(map.next_value()?),
-                        "processor" => field_3 = Some(map.next_value()?),
+                        "source" => key.read_once(&mut field_0, &mut map)?,
+                        "vendor" => key.read_once(&mut field_1, &mut map)?,
+                        "category" => key.read_once(&mut field_2, &mut map)?,
+                        "processor" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2886,8 +2886,8 @@ impl<'de> serde::Deserialize<'de> for NamedId {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2942,8 +2942,8 @@ impl<'de> serde::Deserialize<'de> for Observable {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "type" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3005,8 +3005,8 @@ impl<'de> serde::Deserialize<'de> for ScrollRequest {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "scroll" => field_0 = Some(map.next_value()?),
-                        "scroll_id" => field_1 = Some(map.next_value()?),
+                        "scroll" => key.read_once(&mut field_0, &mut map)?,
+                        "scroll_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3081,11 +3081,11 @@ impl<'de> serde::Deserialize<'de> for SearchHit {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "_index" => field_0 = Some(map.next_value()?),
-                        "_type" => field_1 = Some(map.next_value()?),
-                        "_id" => field_2 = Some(map.next_value()?),
-                        "_score" => field_3 = Some(map.next_value()?),
-                        "_source" => field_4 = Some(map.next_value()?),
+                        "_index" => key.read_once(&mut field_0, &mut map)?,
+                        "_type" => key.read_once(&mut field_1, &mut map)?,
+                        "_id" => key.read_once(&mut field_2, &mut map)?,
+                        "_score" => key.read_once(&mut field_3, &mut map)?,
+                        "_source" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3145,9 +3145,9 @@ impl<'de> serde::Deserialize<'de> for SearchHits {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "max_score" => field_1 = Some(map.next_value()?),
-                        "hits" => field_2 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "max_score" => key.read_once(&mut field_1, &mut map)?,
+                        "hits" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3214,11 +3214,11 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "took" => field_0 = Some(map.next_value()?),
-                        "timed_out" => field_1 = Some(map.next_value()?),
-                        "_shards" => field_2 = Some(map.next_value()?),
-                        "hits" => field_3 = Some(map.next_value()?),
-                        "_scroll_id" => field_4 = Some(map.next_value()?),
+                        "took" => key.read_once(&mut field_0, &mut map)?,
+                        "timed_out" => key.read_once(&mut field_1, &mut map)?,
+                        "_shards" => key.read_once(&mut field_2, &mut map)?,
+                        "hits" => key.read_once(&mut field_3, &mut map)?,
+                        "_scroll_id" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3278,9 +3278,9 @@ impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "status" => field_0 = Some(map.next_value()?),
-                        "comments" => field_1 = Some(map.next_value()?),
-                        "event_tags" => field_2 = Some(map.next_value()?),
+                        "status" => key.read_once(&mut field_0, &mut map)?,
+                        "comments" => key.read_once(&mut field_1, &mut map)?,
+                        "event_tags" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3405,10 +3405,10 @@ impl<'de> serde::Deserialize<'de> for ShardCounts {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "total" => field_0 = Some(map.next_value()?),
-                        "successful" => field_1 = Some(map.next_value()?),
-                        "skipped" => field_2 = Some(map.next_value()?),
-                        "failed" => field_3 = Some(map.next_value()?),
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "successful" => key.read_once(&mut field_1, &mut map)?,
+                        "skipped" => key.read_once(&mut field_2, &mut map)?,
+                        "failed" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3516,8 +3516,8 @@ impl<'de> serde::Deserialize<'de> for StellarStatus {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "status" => field_0 = Some(map.next_value()?),
-                        "detection_time" => field_1 = Some(map.next_value()?),
+                        "status" => key.read_once(&mut field_0, &mut map)?,
+                        "detection_time" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3627,9 +3627,9 @@ impl<'de> serde::Deserialize<'de> for StorageUsageDay {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "time" => field_0 = Some(map.next_value()?),
-                        "total_usage" => field_1 = Some(map.next_value()?),
-                        "usages" => field_2 = Some(map.next_value()?),
+                        "time" => key.read_once(&mut field_0, &mut map)?,
+                        "total_usage" => key.read_once(&mut field_1, &mut map)?,
+                        "usages" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3688,9 +3688,9 @@ impl<'de> serde::Deserialize<'de> for StorageUsageItem {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "tenant_name" => field_0 = Some(map.next_value()?),
-                        "index" => field_1 = Some(map.next_value()?),
-                        "usage" => field_2 = Some(map.next_value()?),
+                        "tenant_name" => key.read_once(&mut field_0, &mut map)?,
+                        "index" => key.read_once(&mut field_1, &mut map)?,
+                        "usage" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3749,7 +3749,7 @@ impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3802,8 +3802,8 @@ impl<'de> serde::Deserialize<'de> for TagChanges {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "add" => field_0 = Some(map.next_value()?),
-                        "delete" => field_1 = Some(map.next_value()?),
+                        "add" => key.read_once(&mut field_0, &mut map)?,
+                        "delete" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3861,9 +3861,9 @@ impl<'de> serde::Deserialize<'de> for Tenant {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "cust_id" => field_0 = Some(map.next_value()?),
-                        "cust_name" => field_1 = Some(map.next_value()?),
-                        "tgrp_name" => field_2 = Some(map.next_value()?),
+                        "cust_id" => key.read_once(&mut field_0, &mut map)?,
+                        "cust_name" => key.read_once(&mut field_1, &mut map)?,
+                        "tgrp_name" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3922,7 +3922,7 @@ impl<'de> serde::Deserialize<'de> for TenantListResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3979,9 +3979,9 @@ impl<'de> serde::Deserialize<'de> for User {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "user_id" => field_0 = Some(map.next_value()?),
-                        "email" => field_1 = Some(map.next_value()?),
-                        "priv_profile_id" => field_2 = Some(map.next_value()?),
+                        "user_id" => key.read_once(&mut field_0, &mut map)?,
+                        "email" => key.read_once(&mut field_1, &mut map)?,
+                        "priv_profile_id" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4040,7 +4040,7 @@ impl<'de> serde::Deserialize<'de> for UserListResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4096,7 +4096,7 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4153,7 +4153,7 @@ impl<'de> serde::Deserialize<'de> for UserUpdate {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "priv_profile_id" => field_0 = Some(map.next_value()?),
+                        "priv_profile_id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4241,16 +4241,16 @@ impl<'de> serde::Deserialize<'de> for XdrEvent {
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
-                        "display_name" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "tactic" => field_3 = Some(map.next_value()?),
-                        "technique" => field_4 = Some(map.next_value()?),
-                        "ttps" => field_5 = Some(map.next_value()?),
-                        "tags" => field_6 = Some(map.next_value()?),
-                        "xdr_killchain_stage" => field_7 = Some(map.next_value()?),
-                        "xdr_killchain_version" => field_8 = Some(map.next_value()?),
-                        "framework_version" => field_9 = Some(map.next_value()?),
+                        "display_name" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "tactic" => key.read_once(&mut field_3, &mut map)?,
+                        "technique" => key.read_once(&mut field_4, &mut map)?,
+                        "ttps" => key.read_once(&mut field_5, &mut map)?,
+                        "tags" => key.read_once(&mut field_6, &mut map)?,
+                        "xdr_killchain_stage" => key.read_once(&mut field_7, &mut map)?,
+                        "xdr_killchain_version" => key.read_once(&mut field_8, &mut map)?,
+                        "framework_version" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(

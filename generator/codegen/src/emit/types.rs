@@ -221,7 +221,7 @@ fn struct_deserialize(
     });
     let arms = fields.iter().zip(&locals).map(|(field, local)| {
         let wire = field.wire_name.as_str();
-        quote!(#wire => #local = Some(map.next_value()?),)
+        quote!(#wire => key.read_once(&mut #local, &mut map)?,)
     });
     let inits = fields.iter().zip(&locals).map(|(field, local)| {
         let field_name = ident(&field.name);
