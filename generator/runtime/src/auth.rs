@@ -202,7 +202,7 @@ impl fmt::Debug for StaticAuth {
 }
 
 /// A header value holding a secret, marked sensitive so HTTP-level logging hides it.
-fn sensitive(value: String) -> Result<HeaderValue, String> {
+pub(crate) fn sensitive(value: String) -> Result<HeaderValue, String> {
     let mut value = HeaderValue::try_from(value)
         .map_err(|_| "the credential cannot be carried in a header".to_owned())?;
     value.set_sensitive(true);
@@ -236,7 +236,7 @@ pub(crate) fn visible(what: &str, secret: &str) -> Result<(), String> {
 }
 
 /// The `Authorization` value for HTTP Basic, once the user and password are checked.
-fn basic_value(user: &str, password: &str) -> Result<HeaderValue, String> {
+pub(crate) fn basic_value(user: &str, password: &str) -> Result<HeaderValue, String> {
     check_basic(user, password)?;
     let raw = format!("{user}:{password}");
     let encoded = base64::engine::general_purpose::STANDARD.encode(raw);

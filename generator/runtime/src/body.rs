@@ -67,7 +67,7 @@ pub async fn read_limited(
 
 /// A byte buffer that refuses to hold more than its limit and never allocates past it.
 #[derive(Debug)]
-pub struct LimitedBuffer {
+pub(crate) struct LimitedBuffer {
     bytes: Vec<u8>,
     limit: usize,
 }
@@ -75,7 +75,7 @@ pub struct LimitedBuffer {
 impl LimitedBuffer {
     /// An empty buffer for at most `limit` bytes, with room for `expected` of them up front
     /// (capped at the limit).
-    pub fn new(limit: usize, expected: usize) -> Self {
+    pub(crate) fn new(limit: usize, expected: usize) -> Self {
         LimitedBuffer {
             bytes: Vec::with_capacity(expected.min(limit)),
             limit,
@@ -83,7 +83,7 @@ impl LimitedBuffer {
     }
 
     /// Appends `chunk`, or fails without appending when the total would pass the limit.
-    pub fn push(&mut self, chunk: &[u8]) -> Result<(), ReadError> {
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<(), ReadError> {
         let needed = self.bytes.len() + chunk.len();
         if needed > self.limit {
             return Err(ReadError::TooLarge {
@@ -100,28 +100,8 @@ impl LimitedBuffer {
         Ok(())
     }
 
-    /// The bytes held so far.
-    pub fn as_slice(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// How many bytes are held.
-    pub fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
-    /// Whether no byte is held.
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
-    /// Removes the first `n` bytes held.
-    pub fn consume(&mut self, n: usize) {
-        self.bytes.drain(..n.min(self.bytes.len()));
-    }
-
     /// The bytes held, as one value.
-    pub fn finish(self) -> Bytes {
+    pub(crate) fn finish(self) -> Bytes {
         Bytes::from(self.bytes)
     }
 }
@@ -157,7 +137,7 @@ mod tests {
                 buffer.bytes.capacity()
             );
         }
-        assert!(buffer.len() <= limit);
+        assert!(buffer.bytes.len() <= limit);
     }
 
     #[test]

@@ -42,7 +42,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use http::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
@@ -556,23 +555,16 @@ impl TokenSource {
     }
 
     async fn fetch(&self) -> Result<ParsedToken, Refusal> {
+        // The credentials were checked when the client was built (`check`).
         let credential = match &self.exchange.credentials {
             TokenCredentials::Basic { user, secret } => {
-                let raw = format!("{user}:{}", secret.expose_secret());
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(raw)
-                )
+                crate::auth::basic_value(user, secret.expose_secret())
             }
-            TokenCredentials::Bearer(key) => format!("Bearer {}", key.expose_secret()),
-        };
-        let mut credential = HeaderValue::try_from(credential).map_err(|_| {
-            Refusal::new(
-                "the credentials contain characters a header cannot carry".into(),
-                None,
-            )
-        })?;
-        credential.set_sensitive(true);
+            TokenCredentials::Bearer(key) => {
+                crate::auth::sensitive(format!("Bearer {}", key.expose_secret()))
+            }
+        }
+        .map_err(|reason| Refusal::new(reason, None))?;
         let request = self
             .http
             .post(self.endpoint.clone())
@@ -667,17 +659,12 @@ impl TokenSource {
 
     /// A redirect target as an error shows it: without credentials, query or fragment, as a
     /// path when it is on the token endpoint's origin, and cut to a readable length.
-    fn describe_target(&self, mut url: Url) -> Target {
-        url.set_query(None);
-        url.set_fragment(None);
-        // Only fails for URLs that cannot carry credentials, which then have none to remove.
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
+    fn describe_target(&self, url: Url) -> Target {
         let same_origin = url.origin() == self.endpoint.origin();
         let text = if same_origin {
             url.path().to_owned()
         } else {
-            url.to_string()
+            crate::redirect::shown_url(&url)
         };
         let shown = match text.char_indices().nth(LOCATION_EXCERPT_LIMIT) {
             Some((cut, _)) => format!("{}…", &text[..cut]),
