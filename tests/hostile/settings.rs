@@ -160,9 +160,8 @@ async fn the_deadline_is_not_extended_by_a_retry_after() {
         .expect("valid configuration");
     let started = Instant::now();
     let result = within(Duration::from_secs(5), "get_rule", client.get_rule(1)).await;
-    // Giving up at once with the 503, or at the deadline: either way not after it.
+    // A wait that would end past the deadline is not started: the 503 comes back at once.
     let gave_up = match &result {
-        Err(Error::Deadline { .. }) => true,
         Err(Error::Status(status)) => status.status.as_u16() == 503,
         _ => false,
     };
@@ -193,11 +192,7 @@ async fn the_deadline_covers_a_token_endpoint_that_never_answers() {
     )
     .await;
     assert!(
-        matches!(
-            result,
-            Err(security_onion_client::Error::Deadline { .. }
-                | security_onion_client::Error::Auth { .. })
-        ),
+        matches!(result, Err(security_onion_client::Error::Deadline { .. })),
         "{result:?}"
     );
     assert!(

@@ -452,9 +452,11 @@ impl<'t> RequestBuilder<'t> {
             let span = tracing::Span::current();
             span.record("attempt", attempt);
             let may_retry = retryable && attempt < policy.max_attempts;
-            // The wait before the next attempt, if one fits in the time budget.
-            let next_wait =
-                |wait: Duration| (started.elapsed() + wait <= policy.max_elapsed).then_some(wait);
+            // The wait before the next attempt, if one fits in the time budget: a wait that
+            // would end past the deadline is not started, so the caller gets the last answer
+            // rather than `Error::Deadline`.
+            let budget = policy.max_elapsed.min(transport.deadline());
+            let next_wait = |wait: Duration| (started.elapsed() + wait <= budget).then_some(wait);
             let sent = prepared.send(transport, operation, send_credentials).await;
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let failure = match sent {

@@ -279,8 +279,9 @@ impl TransportBuilder {
     }
 
     /// Limits one whole call, across every attempt, redirect and wait between retries (default
-    /// [`DEFAULT_DEADLINE`]); past it the call fails with [`Error::Deadline`]. Each attempt
-    /// also has its own [`timeout`](Self::timeout).
+    /// [`DEFAULT_DEADLINE`]); past it the call fails with [`Error::Deadline`]. A retry whose
+    /// wait would end past it is not started: the last answer is returned instead. Each
+    /// attempt also has its own [`timeout`](Self::timeout).
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
