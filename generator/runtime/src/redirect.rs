@@ -87,7 +87,7 @@ pub fn next_hop(
         };
         return Err(Refusal { location, reason });
     }
-    if url.host() != from.host() || url.port_or_known_default() != from.port_or_known_default() {
+    if !same_origin(&url, from) {
         return Err(Refusal {
             location,
             reason: "it points to another origin (host or port) than the request; credentials and request data are only ever sent to the API's own origin".to_owned(),
@@ -109,6 +109,13 @@ pub fn next_hop(
         method,
         keep_body,
     })
+}
+
+/// Whether `a` and `b` share scheme, host and port (the port a scheme implies counts).
+pub fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host() == b.host()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// A URL as an error may show it: no credentials, query or fragment.

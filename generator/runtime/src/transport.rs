@@ -133,13 +133,7 @@ impl Transport {
     pub fn follow(&self, operation: &'static str, link: &str) -> RequestBuilder<'_> {
         let base = &self.inner.base_url;
         let target = match base.join(link) {
-            Ok(url)
-                if url.scheme() == base.scheme()
-                    && url.host_str() == base.host_str()
-                    && url.port_or_known_default() == base.port_or_known_default() =>
-            {
-                Ok(url)
-            }
+            Ok(url) if crate::redirect::same_origin(&url, base) => Ok(url),
             Ok(_) => Err("it points to another origin than the base URL".to_owned()),
             Err(e) => Err(e.to_string()),
         };
