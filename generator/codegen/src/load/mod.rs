@@ -12,6 +12,8 @@ use serde::Deserialize;
 use crate::diagnostic::{push_pointer, Diagnostic, Diagnostics, Problem};
 use crate::locate::LineIndex;
 
+pub mod origin;
+
 /// A parsed spec and where it came from.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -50,8 +52,23 @@ pub fn locate_all(file: &Path, source: &str, problems: Vec<Problem>) -> Diagnost
     )
 }
 
-/// Reads and parses the spec at `path`.
+/// How a spec is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// OpenAPI Overlay 1.0 documents applied, in order, before anything else reads the spec.
+    pub overlays: Vec<PathBuf>,
+    /// Tolerate common harmless defects (each becomes a located warning with the
+    /// interpretation taken) instead of refusing the spec.
+    pub lenient: bool,
+}
+
+/// Reads and parses the spec at `path` with the default (strict) options.
 pub fn load_file(path: &Path) -> Result<Spec, Diagnostics> {
+    load_file_with(path, &LoadOptions::default())
+}
+
+/// Reads and parses the spec at `path`.
+pub fn load_file_with(path: &Path, _options: &LoadOptions) -> Result<Spec, Diagnostics> {
     let source = std::fs::read_to_string(path).map_err(|e| {
         Diagnostics(vec![Diagnostic {
             file: path.to_path_buf(),
