@@ -13,7 +13,7 @@ use yaml_rust2::scanner::Marker;
 use crate::diagnostic::push_pointer;
 
 /// Where every node of a document starts, by JSON pointer.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     positions: HashMap<String, (usize, usize)>,
 }

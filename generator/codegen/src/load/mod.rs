@@ -1,55 +1,142 @@
-//! Stage 1: read a spec file and parse it into an `openapiv3::OpenAPI` document.
+//! Stage 1: read a spec as its author wrote it and hand the model one OpenAPI 3.0 document.
 //!
-//! YAML and JSON are both accepted (JSON is chosen when the document starts with `{`). Parse
-//! errors come back as [`Diagnostics`] with the file, line, column and JSON pointer of the
-//! node that failed, never as a panic.
+//! Vendors publish Swagger 2.0, OpenAPI 3.0 and 3.1, in one file or several, and many of their
+//! documents have small defects. The loader is a pipeline over `serde_json::Value`, each step in
+//! its own module:
+//!
+//! 1. text → value (YAML or JSON; JSON is chosen when the document starts with `{`);
+//! 2. [`overlay`]: OpenAPI Overlay 1.0 documents the caller names are applied to the document
+//!    as written;
+//! 3. [`swagger2`] converts a 2.0 document, [`openapi31`] rewrites a 3.1 document, into 3.0;
+//! 4. [`refs`]: references into other files and JSON-pointer references outside
+//!    `#/components/…` are bundled into the document;
+//! 5. [`repair`]: common harmless defects are mended, each recorded as a [`Problem`] saying
+//!    what was taken to be meant;
+//! 6. [`nodes`]: each path item, operation and component is deserialised on its own into the
+//!    `openapiv3` types, so one bad node neither hides the others nor loses them.
+//!
+//! Every problem is located by file, line and JSON pointer in the file the user wrote, through
+//! the [`origin::Origins`] each step records. Nothing here panics on a document.
+//!
+//! Strict loading (the default, used by `cargo xtask regen`) refuses a spec that needed any
+//! repair and reports every problem at once; lenient loading keeps the repairs as warnings
+//! ([`Spec::warnings`]) and drops what cannot be read (an operation, a component) with a
+//! warning naming it.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use openapiv3::OpenAPI;
-use serde::Deserialize;
+use serde_json::Value;
 
-use crate::diagnostic::{push_pointer, Diagnostic, Diagnostics, Problem};
+use crate::diagnostic::{Diagnostic, Diagnostics, Problem};
 use crate::locate::LineIndex;
 
+pub mod nodes;
+pub mod openapi31;
 pub mod origin;
+pub mod overlay;
+pub mod refs;
+pub mod repair;
+pub mod swagger2;
+
+use origin::Origins;
+
+/// One file the document was read from, kept to locate problems.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The file, as it should appear in messages.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+    /// Where each node starts, built the first time a problem needs it.
+    index: OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    /// A file read from `path`.
+    pub fn new(path: PathBuf, text: String) -> Self {
+        SourceFile {
+            path,
+            text,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The (line, column) where `pointer` is written in this file.
+    fn position(&self, pointer: &str) -> Option<(usize, usize)> {
+        self.index
+            .get_or_init(|| LineIndex::build(&self.text))
+            .find(pointer)
+    }
+}
+
+/// Every file read for one spec, and the map from the normalised document back to them.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The files; index 0 is the spec the user named.
+    pub files: Vec<SourceFile>,
+    /// Normalised pointer → (file, pointer as written).
+    pub origins: Origins,
+}
+
+impl Sources {
+    /// Locates `problems`, given by pointers into the normalised document.
+    pub fn diagnose(&self, problems: Vec<Problem>) -> Diagnostics {
+        Diagnostics(
+            problems
+                .into_iter()
+                .map(|problem| self.locate(problem))
+                .collect(),
+        )
+    }
+
+    fn locate(&self, problem: Problem) -> Diagnostic {
+        let (file, pointer) = self.origins.find(&problem.pointer);
+        let file = self.files.get(file).or_else(|| self.files.first());
+        let position = file.and_then(|f| f.position(&pointer));
+        Diagnostic {
+            file: file.map(|f| f.path.clone()).unwrap_or_default(),
+            line: position.map(|(line, _)| line),
+            column: position.map(|(_, column)| column),
+            pointer,
+            message: problem.message,
+        }
+    }
+}
 
 /// A parsed spec and where it came from.
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// The file, as it should appear in messages.
     pub file: PathBuf,
-    /// The document's text, kept to locate problems found later.
+    /// The text of that file.
     pub source: String,
-    /// The parsed document.
+    /// The document, in OpenAPI 3.0 form.
     pub document: OpenAPI,
+    /// The files read and where each normalised node came from.
+    pub sources: Sources,
+    /// What was tolerated (lenient loading only; strict loading refuses instead), by pointer
+    /// into the normalised document.
+    pub warnings: Vec<Problem>,
+    /// Whether the model may skip what it cannot express (with a warning) instead of refusing.
+    pub lenient: bool,
 }
 
 impl Spec {
-    /// Locates `problems` in this spec's file.
+    /// Locates `problems` (pointers into the normalised document) in the files written.
     pub fn diagnose(&self, problems: Vec<Problem>) -> Diagnostics {
-        locate_all(&self.file, &self.source, problems)
+        self.sources.diagnose(problems)
     }
 }
 
-/// Locates each problem's pointer in `source`.
+/// Locates each problem's pointer in `source` (one file, no normalisation).
 pub fn locate_all(file: &Path, source: &str, problems: Vec<Problem>) -> Diagnostics {
-    let index = LineIndex::build(source);
-    Diagnostics(
-        problems
-            .into_iter()
-            .map(|p| {
-                let position = index.find(&p.pointer);
-                Diagnostic {
-                    file: file.to_path_buf(),
-                    line: position.map(|(line, _)| line),
-                    column: position.map(|(_, column)| column),
-                    pointer: p.pointer,
-                    message: p.message,
-                }
-            })
-            .collect(),
-    )
+    Sources {
+        files: vec![SourceFile::new(file.to_path_buf(), source.to_owned())],
+        origins: Origins::new(),
+    }
+    .diagnose(problems)
 }
 
 /// How a spec is read.
@@ -68,8 +155,14 @@ pub fn load_file(path: &Path) -> Result<Spec, Diagnostics> {
 }
 
 /// Reads and parses the spec at `path`.
-pub fn load_file_with(path: &Path, _options: &LoadOptions) -> Result<Spec, Diagnostics> {
-    let source = std::fs::read_to_string(path).map_err(|e| {
+pub fn load_file_with(path: &Path, options: &LoadOptions) -> Result<Spec, Diagnostics> {
+    let source = read_text(path)?;
+    parse_with(path, source, options)
+}
+
+/// Reads a file as text; the error is a diagnostic naming it.
+pub(crate) fn read_text(path: &Path) -> Result<String, Diagnostics> {
+    std::fs::read_to_string(path).map_err(|e| {
         Diagnostics(vec![Diagnostic {
             file: path.to_path_buf(),
             line: None,
@@ -77,103 +170,185 @@ pub fn load_file_with(path: &Path, _options: &LoadOptions) -> Result<Spec, Diagn
             pointer: String::new(),
             message: format!("cannot read the file: {e}"),
         }])
-    })?;
-    parse(path, source)
-}
-
-/// The only field needed to explain why a document of another OpenAPI version was refused.
-#[derive(Deserialize)]
-struct VersionOnly {
-    openapi: Option<serde_json::Value>,
-    swagger: Option<serde_json::Value>,
-}
-
-/// Parses `source`, naming `file` in any error.
-pub fn parse(file: &Path, source: String) -> Result<Spec, Diagnostics> {
-    let is_json = source.trim_start().starts_with('{');
-    let parsed = if is_json {
-        let mut de = serde_json::Deserializer::from_str(&source);
-        serde_path_to_error::deserialize::<_, OpenAPI>(&mut de).map_err(|e| {
-            let position = Some((e.inner().line(), e.inner().column()));
-            (pointer_of(e.path()), e.inner().to_string(), position)
-        })
-    } else {
-        let de = serde_yaml::Deserializer::from_str(&source);
-        serde_path_to_error::deserialize::<_, OpenAPI>(de).map_err(|e| {
-            let position = e.inner().location().map(|l| (l.line(), l.column()));
-            (pointer_of(e.path()), e.inner().to_string(), position)
-        })
-    };
-    let document = match parsed {
-        Ok(document) => document,
-        Err((pointer, message, position)) => {
-            if let Some(problem) = version_problem(&source, is_json) {
-                return Err(locate_all(file, &source, vec![problem]));
-            }
-            let mut diagnostics = locate_all(file, &source, vec![Problem::new(pointer, message)]);
-            // The parser's own position is exact where it has one (syntax errors, bad values).
-            if let (Some((line, column)), Some(d)) = (position, diagnostics.0.first_mut()) {
-                if line > 0 {
-                    d.line = Some(line);
-                    d.column = Some(column);
-                }
-            }
-            return Err(diagnostics);
-        }
-    };
-    let spec = Spec {
-        file: file.to_path_buf(),
-        source,
-        document,
-    };
-    if !spec.document.openapi.starts_with("3.0") {
-        let problem = Problem::new(
-            "/openapi",
-            format!(
-                "OpenAPI version `{}` is not supported: this generator reads 3.0.x documents",
-                spec.document.openapi
-            ),
-        );
-        return Err(spec.diagnose(vec![problem]));
-    }
-    Ok(spec)
-}
-
-/// Explains a failed parse by the document's version, when that is the reason.
-fn version_problem(source: &str, is_json: bool) -> Option<Problem> {
-    let version: VersionOnly = if is_json {
-        serde_json::from_str(source).ok()?
-    } else {
-        serde_yaml::from_str(source).ok()?
-    };
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if let Some(swagger) = version.swagger {
-        return Some(Problem::new(
-            "/swagger",
-            format!(
-                "Swagger {} documents are not supported: convert the document to OpenAPI 3.0 first",
-                text(&swagger)
-            ),
-        ));
-    }
-    let openapi = text(&version.openapi?);
-    (!openapi.starts_with("3.0")).then(|| {
-        Problem::new(
-            "/openapi",
-            format!("OpenAPI version `{openapi}` is not supported: this generator reads 3.0.x documents"),
-        )
     })
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .fold(String::new(), |pointer, segment| match segment {
-            Segment::Seq { index } => push_pointer(&pointer, &index.to_string()),
-            Segment::Map { key } => push_pointer(&pointer, key),
-            Segment::Enum { .. } | Segment::Unknown => pointer,
+/// Parses `source` strictly, naming `file` in any error. Relative file references are read
+/// beside `file`.
+pub fn parse(file: &Path, source: String) -> Result<Spec, Diagnostics> {
+    parse_with(file, source, &LoadOptions::default())
+}
+
+/// Parses `source` with `options`, naming `file` in any error.
+pub fn parse_with(file: &Path, source: String, options: &LoadOptions) -> Result<Spec, Diagnostics> {
+    let mut value = parse_value(file, &source)?;
+    let mut sources = Sources {
+        files: vec![SourceFile::new(file.to_path_buf(), source)],
+        origins: Origins::new(),
+    };
+    // Problems that refuse the spec in any mode, and those only lenient loading tolerates.
+    let mut errors = Vec::new();
+    let mut tolerated = Vec::new();
+
+    for overlay_path in &options.overlays {
+        let overlay = overlay::read(overlay_path)?;
+        let warnings = overlay::apply(&overlay, &mut value)?;
+        if !options.lenient && !warnings.is_empty() {
+            return Err(Diagnostics(warnings));
+        }
+        // Overlay warnings are already located in the overlay file.
+        for warning in warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+
+    match version_of(&value) {
+        Version::Swagger2 => match swagger2::convert(&value) {
+            Ok(converted) => {
+                value = converted.document;
+                sources.origins = converted.origins;
+                // The converter's warnings point into the 2.0 file, which no origin rule
+                // covers: they are located as they are.
+                tolerated.extend(converted.warnings.into_iter().map(Pending::Written));
+            }
+            Err(problems) => return Err(sources.diagnose(problems)),
+        },
+        Version::OpenApi31 => {
+            let mut warnings = Vec::new();
+            openapi31::downgrade(&mut value, &mut sources.origins, &mut warnings);
+            tolerated.extend(warnings.into_iter().map(Pending::Written));
+        }
+        Version::OpenApi30 => {}
+        Version::Unsupported(problem) => return Err(sources.diagnose(vec![problem])),
+    }
+
+    let mut bundle_problems = Vec::new();
+    refs::bundle(&mut value, &mut sources, &mut bundle_problems);
+    errors.extend(bundle_problems.into_iter().map(Pending::Normalised));
+
+    let mut repairs = Vec::new();
+    repair::mend(&mut value, &mut repairs);
+    tolerated.extend(repairs.into_iter().map(Pending::Normalised));
+
+    let mut node_errors = Vec::new();
+    let mut dropped = Vec::new();
+    let document = nodes::deserialize_on_large_stack(value, &mut node_errors, &mut dropped);
+    if options.lenient {
+        tolerated.extend(dropped.into_iter().map(Pending::Normalised));
+    } else {
+        errors.extend(node_errors.into_iter().map(Pending::Normalised));
+    }
+
+    if !options.lenient {
+        errors.append(&mut tolerated);
+    }
+    let document = match document {
+        Some(document) if errors.is_empty() => document,
+        _ => return Err(Diagnostics(locate_pending(&sources, errors))),
+    };
+    let warnings = locate_pending(&sources, tolerated);
+    Ok(Spec {
+        file: file.to_path_buf(),
+        source: sources.files[0].text.clone(),
+        document,
+        sources,
+        warnings: warnings
+            .into_iter()
+            .map(|d| Problem::new(d.pointer.clone(), d.to_string()))
+            .collect(),
+        lenient: options.lenient,
+    })
+}
+
+/// A problem not yet located: its pointer is either into the normalised document or into the
+/// main file as written (the version converters report the latter).
+enum Pending {
+    Normalised(Problem),
+    Written(Problem),
+}
+
+fn locate_pending(sources: &Sources, problems: Vec<Pending>) -> Vec<Diagnostic> {
+    let mut located: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|pending| match pending {
+            Pending::Normalised(problem) => sources.locate(problem),
+            Pending::Written(problem) => Sources {
+                files: sources.files.iter().take(1).cloned().collect(),
+                origins: Origins::new(),
+            }
+            .locate(problem),
         })
+        .collect();
+    // Document order within each file, so a long report reads top to bottom.
+    located.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.pointer).cmp(&(&b.file, b.line, b.column, &b.pointer))
+    });
+    located.dedup();
+    located
+}
+
+/// Parses YAML or JSON text into a value; a syntax error is located by the parser's position.
+pub(crate) fn parse_value(file: &Path, source: &str) -> Result<Value, Diagnostics> {
+    let is_json = source.trim_start().starts_with('{');
+    let parsed: Result<Value, (String, Option<(usize, usize)>)> = if is_json {
+        serde_json::from_str(source).map_err(|e| (e.to_string(), Some((e.line(), e.column()))))
+    } else {
+        serde_yaml::from_str(source).map_err(|e| {
+            let position = e.location().map(|l| (l.line(), l.column()));
+            (e.to_string(), position)
+        })
+    };
+    parsed.map_err(|(message, position)| {
+        let position = position.filter(|(line, _)| *line > 0);
+        Diagnostics(vec![Diagnostic {
+            file: file.to_path_buf(),
+            line: position.map(|(line, _)| line),
+            column: position.map(|(_, column)| column),
+            pointer: String::new(),
+            message: format!("not a YAML or JSON document: {message}"),
+        }])
+    })
+}
+
+/// Which OpenAPI version a document says it is.
+enum Version {
+    Swagger2,
+    OpenApi30,
+    OpenApi31,
+    Unsupported(Problem),
+}
+
+fn version_of(value: &Value) -> Version {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let Some(object) = value.as_object() else {
+        return Version::Unsupported(Problem::new(
+            "",
+            "the document is not an object: an OpenAPI document is a mapping with `openapi`, `info` and `paths`",
+        ));
+    };
+    if let Some(swagger) = object.get("swagger") {
+        return if text(swagger).starts_with("2.") {
+            Version::Swagger2
+        } else {
+            Version::Unsupported(Problem::new(
+                "/swagger",
+                format!("Swagger version `{}` is not supported: this generator reads Swagger 2.0 and OpenAPI 3.0 and 3.1", text(swagger)),
+            ))
+        };
+    }
+    match object.get("openapi").map(text) {
+        Some(v) if v.starts_with("3.0") => Version::OpenApi30,
+        Some(v) if v.starts_with("3.1") => Version::OpenApi31,
+        Some(v) => Version::Unsupported(Problem::new(
+            "/openapi",
+            format!("OpenAPI version `{v}` is not supported: this generator reads Swagger 2.0 and OpenAPI 3.0 and 3.1"),
+        )),
+        None => Version::Unsupported(Problem::new(
+            "",
+            "the document names no version: an OpenAPI document starts with `openapi: 3.x.y` (or `swagger: \"2.0\"`)",
+        )),
+    }
 }
