@@ -652,10 +652,7 @@ impl<'a> TypeBuilder<'a> {
             let alt_hint = format!("{name}Variant{i}");
             let ty = self.convert(alternative, &alt_pointer, &alt_hint, None, problems);
             let wanted = match &ty {
-                TypeRef::Named(n) if n.starts_with(&name) && n.len() > name.len() => {
-                    n[name.len()..].to_owned()
-                }
-                TypeRef::Named(n) => naming::bare(n).to_owned(),
+                TypeRef::Named(n) => naming::variant_from_type(&name, n),
                 other => builtin_variant_name(other).to_owned(),
             };
             variants.push(UnionVariant {
