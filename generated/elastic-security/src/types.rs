@@ -5120,7 +5120,7 @@ pub struct ExportedTimeline {
     /// The time range shown.
     #[serde(rename = "dateRange")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_range: Option<Option<ExportedTimelineDateRange>>,
+    pub date_range: Option<Option<SavedTimelineDateRange>>,
     #[serde(rename = "eventType")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<Option<String>>,
@@ -5251,7 +5251,7 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
                 let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<ExportedTimelineDateRange>> = None;
+                let mut field_7: Option<Option<SavedTimelineDateRange>> = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
@@ -5368,131 +5368,6 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
             }
         }
         deserializer.deserialize_map(Members)
-    }
-}
-/// The time range shown.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ExportedTimelineDateRange {
-    /// Start, as ISO 8601 text or epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<ExportedTimelineDateRangeStart>,
-    /// End, as ISO 8601 text or epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<ExportedTimelineDateRangeEnd>,
-    /// Members the spec does not describe, kept as received so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub additional_properties: clientgen_runtime::Unknown,
-}
-impl<'de> serde::Deserialize<'de> for ExportedTimelineDateRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ExportedTimelineDateRange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ExportedTimelineDateRange object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportedTimelineDateRange, A::Error> {
-                let mut field_0: Option<Option<ExportedTimelineDateRangeStart>> = None;
-                let mut field_1: Option<Option<ExportedTimelineDateRangeEnd>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "start" => key.read_once(&mut field_0, &mut map)?,
-                        "end" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ExportedTimelineDateRange {
-                    start: field_0.unwrap_or_default(),
-                    end: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-/// End, as ISO 8601 text or epoch milliseconds.
-impl clientgen_runtime::ToParam for ExportedTimelineDateRangeEnd {
-    fn to_param(&self) -> String {
-        match self {
-            Self::String(value) => value.to_param(),
-            Self::Number(value) => value.to_param(),
-            Self::Other(serde_json::Value::String(value)) => value.clone(),
-            Self::Other(value) => value.to_string(),
-        }
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum ExportedTimelineDateRangeEnd {
-    String(String),
-    Number(f64),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ExportedTimelineDateRangeEnd {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Number(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-/// Start, as ISO 8601 text or epoch milliseconds.
-impl clientgen_runtime::ToParam for ExportedTimelineDateRangeStart {
-    fn to_param(&self) -> String {
-        match self {
-            Self::String(value) => value.to_param(),
-            Self::Number(value) => value.to_param(),
-            Self::Other(serde_json::Value::String(value)) => value.clone(),
-            Self::Other(value) => value.to_string(),
-        }
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum ExportedTimelineDateRangeStart {
-    String(String),
-    Number(f64),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ExportedTimelineDateRangeStart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Number(v));
-        }
-        Ok(Self::Other(value))
     }
 }
 /// One page of comments.
@@ -8954,7 +8829,7 @@ pub struct RuleCreateProps {
     pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Anomaly detection job or jobs of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub machine_learning_job_id: Option<RuleCreatePropsMachineLearningJobId>,
+    pub machine_learning_job_id: Option<RuleParamsMachineLearningJobId>,
     /// Minimum anomaly score of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_threshold: Option<i64>,
@@ -9123,7 +8998,7 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                 let mut field_20: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_21: Option<Option<RuleCreatePropsMachineLearningJobId>> = None;
+                let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
                 let mut field_24: Option<Option<String>> = None;
@@ -9267,31 +9142,6 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
             }
         }
         deserializer.deserialize_map(Members)
-    }
-}
-/// Anomaly detection job or jobs of machine_learning rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RuleCreatePropsMachineLearningJobId {
-    String(String),
-    Array(Vec<String>),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for RuleCreatePropsMachineLearningJobId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Array(v));
-        }
-        Ok(Self::Other(value))
     }
 }
 /// An exception list a rule uses.
@@ -9981,7 +9831,7 @@ pub struct RulePatchProps {
     pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Anomaly detection job or jobs of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub machine_learning_job_id: Option<RulePatchPropsMachineLearningJobId>,
+    pub machine_learning_job_id: Option<RuleParamsMachineLearningJobId>,
     /// Minimum anomaly score of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_threshold: Option<i64>,
@@ -10095,7 +9945,7 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                 let mut field_20: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_21: Option<Option<RulePatchPropsMachineLearningJobId>> = None;
+                let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
                 let mut field_24: Option<Option<String>> = None;
@@ -10240,31 +10090,6 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
         deserializer.deserialize_map(Members)
     }
 }
-/// Anomaly detection job or jobs of machine_learning rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RulePatchPropsMachineLearningJobId {
-    String(String),
-    Array(Vec<String>),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for RulePatchPropsMachineLearningJobId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Array(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
 /// A detection rule as Kibana returns it. The members every supported Kibana version sends
 /// are required; newer ones (`revision`, `rule_source`, `related_integrations`,
 /// `required_fields`, `execution_summary`, …) are optional.
@@ -10324,7 +10149,7 @@ pub struct RuleResponse {
     pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Anomaly detection job or jobs of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub machine_learning_job_id: Option<RuleResponseMachineLearningJobId>,
+    pub machine_learning_job_id: Option<RuleParamsMachineLearningJobId>,
     /// Minimum anomaly score of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_threshold: Option<i64>,
@@ -10542,7 +10367,7 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 let mut field_20: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_21: Option<Option<RuleResponseMachineLearningJobId>> = None;
+                let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
                 let mut field_24: Option<Option<String>> = None;
@@ -10736,31 +10561,6 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
             }
         }
         deserializer.deserialize_map(Members)
-    }
-}
-/// Anomaly detection job or jobs of machine_learning rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RuleResponseMachineLearningJobId {
-    String(String),
-    Array(Vec<String>),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for RuleResponseMachineLearningJobId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Array(v));
-        }
-        Ok(Self::Other(value))
     }
 }
 /// Severity of the alerts the rule creates.
@@ -11094,7 +10894,7 @@ pub struct RuleUpdateProps {
     pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Anomaly detection job or jobs of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub machine_learning_job_id: Option<RuleUpdatePropsMachineLearningJobId>,
+    pub machine_learning_job_id: Option<RuleParamsMachineLearningJobId>,
     /// Minimum anomaly score of machine_learning rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_threshold: Option<i64>,
@@ -11267,7 +11067,7 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                 let mut field_20: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_21: Option<Option<RuleUpdatePropsMachineLearningJobId>> = None;
+                let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
                 let mut field_24: Option<Option<String>> = None;
@@ -11414,31 +11214,6 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
             }
         }
         deserializer.deserialize_map(Members)
-    }
-}
-/// Anomaly detection job or jobs of machine_learning rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RuleUpdatePropsMachineLearningJobId {
-    String(String),
-    Array(Vec<String>),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for RuleUpdatePropsMachineLearningJobId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Array(v));
-        }
-        Ok(Self::Other(value))
     }
 }
 /// The last line of a rules export.
@@ -13000,7 +12775,7 @@ pub struct TimelineResponse {
     /// The time range shown.
     #[serde(rename = "dateRange")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_range: Option<Option<TimelineResponseDateRange>>,
+    pub date_range: Option<Option<SavedTimelineDateRange>>,
     #[serde(rename = "eventType")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<Option<String>>,
@@ -13123,7 +12898,7 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
                 let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<TimelineResponseDateRange>> = None;
+                let mut field_7: Option<Option<SavedTimelineDateRange>> = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
@@ -13230,131 +13005,6 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
             }
         }
         deserializer.deserialize_map(Members)
-    }
-}
-/// The time range shown.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct TimelineResponseDateRange {
-    /// Start, as ISO 8601 text or epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<TimelineResponseDateRangeStart>,
-    /// End, as ISO 8601 text or epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<TimelineResponseDateRangeEnd>,
-    /// Members the spec does not describe, kept as received so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub additional_properties: clientgen_runtime::Unknown,
-}
-impl<'de> serde::Deserialize<'de> for TimelineResponseDateRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TimelineResponseDateRange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TimelineResponseDateRange object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TimelineResponseDateRange, A::Error> {
-                let mut field_0: Option<Option<TimelineResponseDateRangeStart>> = None;
-                let mut field_1: Option<Option<TimelineResponseDateRangeEnd>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "start" => key.read_once(&mut field_0, &mut map)?,
-                        "end" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TimelineResponseDateRange {
-                    start: field_0.unwrap_or_default(),
-                    end: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-/// End, as ISO 8601 text or epoch milliseconds.
-impl clientgen_runtime::ToParam for TimelineResponseDateRangeEnd {
-    fn to_param(&self) -> String {
-        match self {
-            Self::String(value) => value.to_param(),
-            Self::Number(value) => value.to_param(),
-            Self::Other(serde_json::Value::String(value)) => value.clone(),
-            Self::Other(value) => value.to_string(),
-        }
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TimelineResponseDateRangeEnd {
-    String(String),
-    Number(f64),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TimelineResponseDateRangeEnd {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Number(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-/// Start, as ISO 8601 text or epoch milliseconds.
-impl clientgen_runtime::ToParam for TimelineResponseDateRangeStart {
-    fn to_param(&self) -> String {
-        match self {
-            Self::String(value) => value.to_param(),
-            Self::Number(value) => value.to_param(),
-            Self::Other(serde_json::Value::String(value)) => value.clone(),
-            Self::Other(value) => value.to_string(),
-        }
-    }
-}
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TimelineResponseDateRangeStart {
-    String(String),
-    Number(f64),
-    /// A value matching none of the alternatives above, kept as received.
-    Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TimelineResponseDateRangeStart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Number(v));
-        }
-        Ok(Self::Other(value))
     }
 }
 /// A member timelines can be sorted by.

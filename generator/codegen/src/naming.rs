@@ -23,19 +23,26 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Spells out the symbols that carry meaning in names, then keeps only word characters.
+/// Spells out the symbols that carry meaning in names, then keeps only ASCII word characters.
+///
+/// Other characters are written as `u` and their code point in hex (`é` → `u e9`), so names
+/// that differ only in them stay apart and every output is a plain ASCII identifier.
 fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 8);
     let chars: Vec<char> = raw.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let prev_is_word = i > 0 && chars[i - 1].is_alphanumeric();
+        let prev_is_word = i
+            .checked_sub(1)
+            .and_then(|p| chars.get(p))
+            .is_some_and(|p| p.is_alphanumeric());
         let next_is_digit = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
         match c {
             '+' => out.push_str(" plus "),
             '-' if !prev_is_word && next_is_digit => out.push_str(" minus "),
             '*' if chars.len() == 1 => out.push_str("all"),
             '@' => out.push_str(" at "),
-            c if c.is_alphanumeric() => out.push(c),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            c if c.is_alphanumeric() => out.push_str(&format!(" u{:x} ", u32::from(c))),
             _ => out.push(' '),
         }
     }
@@ -50,6 +57,50 @@ fn escape_keyword(name: String) -> String {
     } else {
         name
     }
+}
+
+/// Whether `name` is a plain ASCII identifier (not a keyword) or a raw one Rust accepts.
+pub fn is_identifier(name: &str) -> bool {
+    let (text, raw) = match name.strip_prefix("r#") {
+        Some(rest) => (rest, true),
+        None => (name, false),
+    };
+    let mut chars = text.chars();
+    let shape = match chars.next() {
+        Some(first) => {
+            (first.is_ascii_alphabetic() || first == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        None => false,
+    };
+    let keyword = KEYWORDS.contains(&text) || NOT_RAW.contains(&text);
+    shape
+        && if raw {
+            keyword && !NOT_RAW.contains(&text)
+        } else {
+            !keyword
+        }
+}
+
+/// Makes any text an identifier with the least change: keeps it if it already is one,
+/// otherwise drops characters identifiers cannot hold, puts `prefix` before a leading digit,
+/// uses `empty` for nothing left, and escapes keywords.
+fn identifier(text: &str, prefix: &str, empty: &str) -> String {
+    if is_identifier(text) {
+        return text.to_owned();
+    }
+    let kept: String = bare(text)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let kept = if kept.trim_matches('_').is_empty() {
+        empty.to_owned()
+    } else if kept.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{kept}")
+    } else {
+        kept
+    };
+    escape_keyword(kept)
 }
 
 /// A type name: `UpperCamelCase`, never empty, never starting with a digit.
@@ -91,6 +142,18 @@ pub fn field_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
+/// A union variant's name from the Rust name of its type and the union's own name: the part
+/// after the union's name when the type is named from it (`Rule` + `RuleAlert` → `Alert`),
+/// otherwise the type's name. A bare numeric remainder (`Rule2`) keeps the whole name.
+pub fn variant_from_type(union: &str, ty: &str) -> String {
+    let ty = bare(ty);
+    let wanted = match ty.strip_prefix(bare(union)) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest,
+        _ => ty,
+    };
+    identifier(wanted, "V", "Value")
+}
+
 /// The identifier text without a raw prefix, for building other names from it.
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -111,15 +174,23 @@ impl NameAllocator {
     }
 
     /// Returns `wanted` if free, otherwise `wanted2`, `wanted3`, …; marks it taken.
+    ///
+    /// Text that is not an identifier is first made one (see the naming functions), so the
+    /// result is always a valid Rust identifier.
     pub fn allocate(&mut self, wanted: &str) -> String {
+        let wanted = &identifier(wanted, "V", "Unnamed");
         if self.taken.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
         let base = bare(wanted);
-        (2..)
-            .map(|n| escape_keyword(format!("{base}{n}")))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let mut n: u64 = 2;
+        loop {
+            let candidate = escape_keyword(format!("{base}{n}"));
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n = n.saturating_add(1);
+        }
     }
 }
 
@@ -149,6 +220,120 @@ mod tests {
         assert_eq!(variant_name("+1"), "Plus1");
         assert_eq!(variant_name("-1"), "Minus1");
         assert_eq!(field_name("x-request-id"), "x_request_id");
+    }
+
+    /// Texts that have broken identifier rules: empty, symbols only, digits, keywords,
+    /// non-ASCII, raw-looking and underscore-only names.
+    const NASTY: &[&str] = &[
+        "",
+        " ",
+        "_",
+        "__",
+        "-",
+        "+",
+        "*",
+        "@",
+        "!!!",
+        "-1",
+        "+1",
+        "2",
+        "007",
+        "1h",
+        "2fa",
+        "3dModel",
+        "type",
+        "Type",
+        "self",
+        "Self",
+        "super",
+        "crate",
+        "r#type",
+        "r#self",
+        "r#",
+        "Self_",
+        "fn",
+        "match[name]",
+        "é",
+        "Café",
+        "日本語",
+        "²",
+        "٣",
+        "x\u{0}y",
+        "\u{200b}",
+        "a b",
+        "a-b",
+        "ConversationParam-2",
+        "Σ",
+        "_1",
+        "1_",
+        "ß",
+        "true",
+        "async",
+        "gen",
+        "try",
+        "dyn",
+        "union",
+        "abstract",
+        "r#r#x",
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+        "\u{301}a",
+        "unnamed",
+    ];
+
+    #[test]
+    fn every_naming_function_yields_an_identifier() {
+        let check = |what: &str, raw: &str, name: String| {
+            assert!(
+                syn::parse_str::<syn::Ident>(&name).is_ok(),
+                "{what}({raw:?}) = {name:?} is not an identifier"
+            );
+            assert!(is_identifier(&name), "{what}({raw:?}) = {name:?}");
+        };
+        for raw in NASTY {
+            check("type_name", raw, type_name(raw));
+            check("variant_name", raw, variant_name(raw));
+            check("field_name", raw, field_name(raw));
+            check("variant_from_type", raw, variant_from_type("Union", raw));
+            check("variant_from_type", raw, variant_from_type(raw, raw));
+            let mut names = NameAllocator::default();
+            check("allocate", raw, names.allocate(raw));
+            check("allocate", raw, names.allocate(raw));
+            for text in [format!("Union{raw}"), format!("{raw}2")] {
+                check(
+                    "variant_from_type",
+                    &text,
+                    variant_from_type("Union", &text),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn numeric_union_remainders_keep_the_type_name() {
+        assert_eq!(
+            variant_from_type("ConversationParam", "ConversationParam2"),
+            "ConversationParam2"
+        );
+        assert_eq!(variant_from_type("Rule", "RuleAlert"), "Alert");
+        assert_eq!(variant_from_type("Rule", "Other"), "Other");
+        assert_eq!(NameAllocator::default().allocate("2"), "V2");
+    }
+
+    #[test]
+    fn non_ascii_is_spelled_out_and_kept_apart() {
+        assert_eq!(type_name("Café"), "CafUe9");
+        assert_ne!(variant_name("é"), variant_name("è"));
+        assert!(is_identifier(&field_name("日本語")));
+    }
+
+    #[test]
+    fn identifier_check_matches_rust() {
+        for good in ["a", "_a", "A1", "r#type", "self_"] {
+            assert!(is_identifier(good), "{good}");
+        }
+        for bad in ["", "_", "1a", "type", "r#self", "r#x", "a-b", "é"] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
     }
 
     #[test]

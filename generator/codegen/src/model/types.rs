@@ -7,6 +7,23 @@
 //!
 //! Forward compatibility is decided here: structs keep unknown members, enums keep unknown
 //! values, unions keep unrecognised shapes (see [`crate::emit::types`] for the code).
+//!
+//! What published documents do that is accepted with a fixed reading:
+//!
+//! - `allOf` parts without type-defining keywords (only `description`, `title`, `nullable`,
+//!   `default`, `example`, `readOnly`, `deprecated`, constraints, `x-…`) are annotations: they
+//!   add documentation and nullability to the other parts. An `allOf` with one type-defining
+//!   part is that part's type (a `$ref` stays the referenced type, so no copy is made).
+//! - Several object parts merge into one struct. Object parts mixed with scalar, enum, array or
+//!   union parts: the object parts merge and the others are left out (the struct keeps unknown
+//!   members, so nothing is lost). Several parts and none an object: the first `$ref` part (or
+//!   else the first part) is the type; the others only restrict it.
+//! - `not` only restricts a value, so such a schema is any JSON value.
+//! - `enum` lists drop `null` (it makes the value nullable) and duplicates; mixed or empty lists
+//!   give the plain type. `format: int32` with bounds or values outside `i32` is `i64`.
+//! - Conversion of inline schemas inside `#/components/schemas` is memoised by location, so a
+//!   schema reached through many `allOf` merges is converted once; nesting deeper than
+//!   [`MAX_DEPTH`] is reported instead of exhausting the stack.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -27,6 +44,13 @@ use crate::resolve::{component_name, Resolver};
 
 /// The name of the field that keeps unknown members; spec properties never take it.
 pub const ADDITIONAL_FIELD: &str = "additional_properties";
+
+/// How many schemas may nest inside one another (through properties, items, unions and
+/// `allOf`) before conversion stops with a problem; keeps the stack bounded.
+pub const MAX_DEPTH: usize = 64;
+
+/// Pointers under this prefix are stable locations whose conversion is memoised.
+const MEMO_PREFIX: &str = "/components/schemas/";
 
 /// Names generated code uses unqualified next to the spec's types (the std prelude).
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -79,6 +103,10 @@ pub struct TypeBuilder<'a> {
     /// Rust type name → component schema key (for implicit discriminator values).
     component_keys: HashMap<String, String>,
     defs: BTreeMap<String, TypeDef>,
+    /// Inline schema location → its type (or the name it is being given, while converting).
+    memo: HashMap<String, TypeRef>,
+    /// How many conversions are in progress (see [`MAX_DEPTH`]).
+    depth: usize,
 }
 
 /// A schema's object part: its properties and what it says about other members.
@@ -110,12 +138,131 @@ impl<'a> ObjectParts<'a> {
     }
 }
 
-/// The problem for a `not` schema at `pointer`.
-fn not_supported(pointer: &str) -> Problem {
-    Problem::new(
-        push_pointer(pointer, "not"),
-        "`not` schemas are not supported: describe what the value is, not what it is not",
-    )
+/// What the documentation of a `not` schema says about its Rust type.
+const NOT_NOTE: &str =
+    "The spec only says what this value is not (`not`), so any JSON value is accepted.";
+
+/// Documentation and flags a schema gives the place it is used at: its own, then those of its
+/// `allOf` annotation parts (see [`is_annotation`]).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Annotations {
+    /// Title and description.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// `writeOnly: true`.
+    pub write_only: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// The `default` value.
+    pub default: Option<serde_json::Value>,
+}
+
+/// The annotations of `schema` and of its inline `allOf` annotation parts.
+pub fn annotations(schema: &Schema) -> Annotations {
+    let mut out = Annotations::default();
+    let mut add = |data: &SchemaData| {
+        out.doc = out.doc.take().or_else(|| doc_of(data));
+        out.deprecated |= data.deprecated;
+        out.read_only |= data.read_only;
+        out.write_only |= data.write_only;
+        out.nullable |= data.nullable;
+        if out.default.is_none() {
+            out.default = data.default.clone();
+        }
+    };
+    add(&schema.schema_data);
+    for part in all_of_parts(schema) {
+        if let ReferenceOr::Item(part) = part {
+            if is_annotation(part) {
+                add(&part.schema_data);
+            }
+        }
+    }
+    if is_not(schema) {
+        out.doc = Some(match out.doc.take() {
+            Some(doc) => format!("{doc}\n\n{NOT_NOTE}"),
+            None => NOT_NOTE.to_owned(),
+        });
+    }
+    out
+}
+
+/// The `allOf` list of a schema (empty when it has none).
+fn all_of_parts(schema: &Schema) -> &[ReferenceOr<Schema>] {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &any.all_of,
+        _ => &[],
+    }
+}
+
+/// Whether the schema is only a `not` (it says what a value is not, nothing of what it is).
+fn is_not(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Not { .. } => true,
+        SchemaKind::Any(any) => any.not.is_some() && !defines_type(any),
+        _ => false,
+    }
+}
+
+/// Whether an `AnySchema` says anything about the value's type (not only constraints).
+fn defines_type(any: &openapiv3::AnySchema) -> bool {
+    any.typ.is_some()
+        || any.format.is_some()
+        || !any.properties.is_empty()
+        || !any.required.is_empty()
+        || any.additional_properties.is_some()
+        || any.items.is_some()
+        || !any.enumeration.is_empty()
+        || !any.one_of.is_empty()
+        || !any.any_of.is_empty()
+        || !any.all_of.is_empty()
+}
+
+/// An `allOf` part that only annotates the others: no keyword that defines a type, only
+/// documentation, nullability, defaults, constraints, `not` or extensions.
+pub fn is_annotation(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => !defines_type(any),
+        SchemaKind::Not { .. } => true,
+        _ => false,
+    }
+}
+
+/// What an `allOf` part contributes once references are followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartShape {
+    /// Properties to merge (an object, or an `allOf` of its own).
+    Object,
+    /// A scalar, enum, array, union or free-form value.
+    Other,
+}
+
+fn part_shape(schema: &Schema) -> PartShape {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => PartShape::Object,
+        SchemaKind::Any(any)
+            if !any.properties.is_empty()
+                || !any.required.is_empty()
+                || any.additional_properties.is_some()
+                || !any.all_of.is_empty()
+                || any.typ.as_deref() == Some("object") =>
+        {
+            PartShape::Object
+        }
+        _ => PartShape::Other,
+    }
+}
+
+/// One step of merging `allOf` parts, done in order from an explicit stack.
+enum MergeTask<'a> {
+    /// Resolve this part and merge what it holds.
+    Part(&'a ReferenceOr<Schema>, String),
+    /// Merge these (a schema's own members, after its `allOf` parts).
+    Own(ObjectParts<'a>),
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -127,6 +274,8 @@ impl<'a> TypeBuilder<'a> {
             components: HashMap::new(),
             component_keys: HashMap::new(),
             defs: BTreeMap::new(),
+            memo: HashMap::new(),
+            depth: 0,
         }
     }
 
@@ -149,9 +298,17 @@ impl<'a> TypeBuilder<'a> {
             let name = self.components[key].clone();
             let pointer = push_pointer("/components/schemas", key);
             let ty = self.convert(schema, &pointer, &name, Some(&name), problems);
-            if ty != TypeRef::Named(name.clone()) {
+            if ty == TypeRef::Named(name.clone()) && !self.defs.contains_key(&name) {
+                // `X: {allOf: [{$ref: X}]}`: the schema only points back at itself.
+                problems.push(Problem::new(
+                    pointer,
+                    format!(
+                        "`{key}` is defined only by a reference to itself, so it names no type"
+                    ),
+                ));
+            } else if ty != TypeRef::Named(name.clone()) {
                 let doc = match schema {
-                    ReferenceOr::Item(s) => doc_of(&s.schema_data),
+                    ReferenceOr::Item(s) => annotations(s).doc,
                     ReferenceOr::Reference { .. } => None,
                 };
                 self.define(TypeDef {
@@ -210,22 +367,46 @@ impl<'a> TypeBuilder<'a> {
             .is_some_and(|schema| self.admits_null(schema, depth))
     }
 
+    /// `nullable: true`, `null` among the `enum` values, a union alternative that admits it, or
+    /// an `allOf` whose annotations say so or whose one type-defining part admits it.
     fn admits_null(&self, schema: &Schema, depth: usize) -> bool {
-        if schema.schema_data.nullable {
+        if schema.schema_data.nullable || enum_lists_null(schema) {
             return true;
         }
-        let alternatives = match &schema.schema_kind {
-            SchemaKind::OneOf { one_of } => one_of,
-            SchemaKind::AnyOf { any_of } => any_of,
-            _ => return false,
+        let part_admits = |part: &ReferenceOr<Schema>| match part {
+            ReferenceOr::Item(s) => self.admits_null(s, depth + 1),
+            ReferenceOr::Reference { reference } => {
+                self.reference_admits_null(reference, depth + 1)
+            }
         };
-        depth < Self::NULL_DEPTH
-            && alternatives.iter().any(|alternative| match alternative {
-                ReferenceOr::Item(s) => self.admits_null(s, depth + 1),
-                ReferenceOr::Reference { reference } => {
-                    self.reference_admits_null(reference, depth + 1)
+        if depth >= Self::NULL_DEPTH {
+            return false;
+        }
+        match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of.iter().any(part_admits),
+            SchemaKind::AnyOf { any_of } => any_of.iter().any(part_admits),
+            SchemaKind::Any(any) if !any.one_of.is_empty() && any.all_of.is_empty() => {
+                any.one_of.iter().any(part_admits)
+            }
+            SchemaKind::Any(any) if !any.any_of.is_empty() && any.all_of.is_empty() => {
+                any.any_of.iter().any(part_admits)
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::Any(_) => {
+                let parts = all_of_parts(schema);
+                if annotations(schema).nullable {
+                    return true;
                 }
-            })
+                let defining: Vec<&ReferenceOr<Schema>> = parts
+                    .iter()
+                    .filter(|p| !matches!(p, ReferenceOr::Item(s) if is_annotation(s)))
+                    .collect();
+                match defining.as_slice() {
+                    [only] => part_admits(only),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
     }
 
     fn convert(
@@ -269,12 +450,18 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Takes the component's own name, or a fresh name built from `hint`.
-    fn claim(&mut self, hint: &str, fixed: Option<&str>) -> String {
-        match fixed {
+    /// Takes the component's own name, or a fresh name built from `hint`; a schema reached
+    /// again at `pointer` while its type is being built gets this name.
+    fn claim(&mut self, hint: &str, fixed: Option<&str>, pointer: &str) -> String {
+        let name = match fixed {
             Some(name) => name.to_owned(),
             None => self.names.allocate(&naming::type_name(hint)),
+        };
+        if fixed.is_none() && pointer.starts_with(MEMO_PREFIX) {
+            self.memo
+                .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
         }
+        name
     }
 
     fn define(&mut self, def: TypeDef) -> TypeRef {
@@ -283,7 +470,38 @@ impl<'a> TypeBuilder<'a> {
         TypeRef::Named(name)
     }
 
+    /// Converts an inline schema: bounded in depth, memoised by location inside components.
     fn convert_schema(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        hint: &str,
+        fixed: Option<&str>,
+        problems: &mut Vec<Problem>,
+    ) -> TypeRef {
+        let memoised = fixed.is_none() && pointer.starts_with(MEMO_PREFIX);
+        if memoised {
+            if let Some(done) = self.memo.get(pointer) {
+                return done.clone();
+            }
+        }
+        if self.depth >= MAX_DEPTH {
+            problems.push(Problem::new(
+                pointer,
+                format!("schemas nest more than {MAX_DEPTH} levels deep here; flatten them with named components"),
+            ));
+            return TypeRef::Any;
+        }
+        self.depth += 1;
+        let ty = self.convert_schema_inner(schema, pointer, hint, fixed, problems);
+        self.depth -= 1;
+        if memoised {
+            self.memo.insert(pointer.to_owned(), ty.clone());
+        }
+        ty
+    }
+
+    fn convert_schema_inner(
         &mut self,
         schema: &'a Schema,
         pointer: &str,
@@ -322,8 +540,13 @@ impl<'a> TypeBuilder<'a> {
                     .map(|v| EnumValue::Integer(*v))
                     .collect();
                 if values.is_empty() {
+                    let fits_i32 = |v: &Option<i64>| v.is_none_or(|v| i32::try_from(v).is_ok());
                     match &i.format {
-                        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)
+                            if fits_i32(&i.minimum) && fits_i32(&i.maximum) =>
+                        {
+                            TypeRef::I32
+                        }
                         _ => TypeRef::I64,
                     }
                 } else {
@@ -364,10 +587,8 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::AllOf { all_of } => {
                 self.all_of(data, all_of, None, pointer, hint, fixed, problems)
             }
-            SchemaKind::Not { .. } => {
-                problems.push(not_supported(pointer));
-                TypeRef::Any
-            }
+            // `not` only restricts; the value is otherwise free (see `annotations`).
+            SchemaKind::Not { .. } => TypeRef::Any,
             SchemaKind::Any(any) => self.any_schema(schema, any, pointer, hint, fixed, problems),
         }
     }
@@ -389,10 +610,6 @@ impl<'a> TypeBuilder<'a> {
             any.additional_properties.as_ref(),
             pointer,
         );
-        if any.not.is_some() {
-            problems.push(not_supported(pointer));
-            return TypeRef::Any;
-        }
         if !any.all_of.is_empty() {
             return self.all_of(
                 data,
@@ -513,7 +730,7 @@ impl<'a> TypeBuilder<'a> {
                 }
             })
             .collect();
-        let name = self.claim(hint, fixed);
+        let name = self.claim(hint, fixed, pointer);
         self.define(TypeDef {
             name,
             doc: doc_of(data),
@@ -548,19 +765,22 @@ impl<'a> TypeBuilder<'a> {
                 _ => TypeRef::Object,
             };
         }
-        let name = self.claim(hint, fixed);
+        let name = self.claim(hint, fixed, pointer);
         let mut field_names = NameAllocator::with_reserved(&[ADDITIONAL_FIELD]);
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire_name, schema, field_pointer) in &parts.properties {
             let field_hint = format!("{name}{}", naming::type_name(wire_name));
             let ty = self.convert_boxed(schema, field_pointer, &field_hint, problems);
             let (doc, deprecated, read_only, write_only) = match schema {
-                ReferenceOr::Item(s) => (
-                    with_default(doc_of(&s.schema_data), s.schema_data.default.as_ref()),
-                    s.schema_data.deprecated,
-                    s.schema_data.read_only,
-                    s.schema_data.write_only,
-                ),
+                ReferenceOr::Item(s) => {
+                    let notes = annotations(s);
+                    (
+                        with_default(notes.doc, notes.default.as_ref()),
+                        notes.deprecated,
+                        notes.read_only,
+                        notes.write_only,
+                    )
+                }
                 ReferenceOr::Reference { .. } => (None, false, false, false),
             };
             fields.push(Field {
@@ -644,7 +864,7 @@ impl<'a> TypeBuilder<'a> {
             }
             return def;
         }
-        let name = self.claim(hint, fixed);
+        let name = self.claim(hint, fixed, pointer);
         let mut variant_names = NameAllocator::with_reserved(&["Other"]);
         let mut variants = Vec::with_capacity(alternatives.len());
         for (i, alternative) in alternatives.iter().enumerate() {
@@ -652,10 +872,7 @@ impl<'a> TypeBuilder<'a> {
             let alt_hint = format!("{name}Variant{i}");
             let ty = self.convert(alternative, &alt_pointer, &alt_hint, None, problems);
             let wanted = match &ty {
-                TypeRef::Named(n) if n.starts_with(&name) && n.len() > name.len() => {
-                    n[name.len()..].to_owned()
-                }
-                TypeRef::Named(n) => naming::bare(n).to_owned(),
+                TypeRef::Named(n) => naming::variant_from_type(&name, n),
                 other => builtin_variant_name(other).to_owned(),
             };
             variants.push(UnionVariant {
@@ -764,7 +981,8 @@ impl<'a> TypeBuilder<'a> {
         Some(values)
     }
 
-    /// `allOf`: one struct with the properties of every part (and of the schema itself).
+    /// `allOf`: the one type-defining part's type, or one struct with the properties of every
+    /// object part (and of the schema itself). See the module documentation for the rules.
     #[allow(clippy::too_many_arguments)]
     fn all_of(
         &mut self,
@@ -776,16 +994,45 @@ impl<'a> TypeBuilder<'a> {
         fixed: Option<&str>,
         problems: &mut Vec<Problem>,
     ) -> TypeRef {
-        let own_is_empty = own.as_ref().is_none_or(|o| o.properties.is_empty());
-        if let ([only], true) = (parts, own_is_empty) {
-            // `allOf: [$ref]` is how 3.0 documents attach a description to a reference.
-            return self.convert(
-                only,
-                &push_pointer(&push_pointer(pointer, "allOf"), "0"),
-                hint,
-                fixed,
-                problems,
-            );
+        let list_pointer = push_pointer(pointer, "allOf");
+        let own = own.filter(|o| !o.properties.is_empty());
+        let defining: Vec<(usize, &'a ReferenceOr<Schema>)> = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !matches!(p, ReferenceOr::Item(s) if is_annotation(s)))
+            .collect();
+        if own.is_none() {
+            match defining.as_slice() {
+                [] => return TypeRef::Any,
+                [(i, only)] => {
+                    // `allOf: [$ref, {description}]` is how 3.0 documents annotate a reference.
+                    let at = push_pointer(&list_pointer, &i.to_string());
+                    return self.convert(only, &at, hint, fixed, problems);
+                }
+                _ => {}
+            }
+        }
+        let shapes: Vec<Option<PartShape>> = defining
+            .iter()
+            .map(|(i, part)| {
+                let at = push_pointer(&list_pointer, &i.to_string());
+                self.resolver
+                    .schema(part, &at)
+                    .ok()
+                    .map(|r| part_shape(r.item))
+            })
+            .collect();
+        let any_object = own.is_some() || shapes.contains(&Some(PartShape::Object));
+        if !any_object {
+            // Several parts and none an object: the first reference names the type.
+            let chosen = defining
+                .iter()
+                .find(|(_, p)| matches!(p, ReferenceOr::Reference { .. }))
+                .or(defining.first());
+            if let Some((i, part)) = chosen {
+                let at = push_pointer(&list_pointer, &i.to_string());
+                return self.convert(part, &at, hint, fixed, problems);
+            }
         }
         let mut merged = ObjectParts {
             properties: Vec::new(),
@@ -793,82 +1040,76 @@ impl<'a> TypeBuilder<'a> {
             additional: None,
             additional_pointer: push_pointer(pointer, "additionalProperties"),
         };
-        let list_pointer = push_pointer(pointer, "allOf");
-        for (i, part) in parts.iter().enumerate() {
-            self.collect_all_of_part(
+        let mut tasks: Vec<MergeTask<'a>> = Vec::new();
+        if let Some(own) = own {
+            tasks.push(MergeTask::Own(own));
+        }
+        for (i, part) in parts.iter().enumerate().rev() {
+            tasks.push(MergeTask::Part(
                 part,
                 push_pointer(&list_pointer, &i.to_string()),
-                &mut merged,
-                0,
-                problems,
-            );
+            ));
         }
-        if let Some(own) = own {
-            merge_parts(&mut merged, own);
-        }
+        self.merge_all_of(tasks, &mut merged, problems);
         self.object(data, merged, pointer, hint, fixed, problems)
     }
 
-    fn collect_all_of_part(
+    /// Merges `allOf` parts in order with an explicit stack: nested `allOf`s are opened in
+    /// place, a part reached twice (a cycle) adds nothing, parts that are not objects are left
+    /// out (the struct keeps unknown members).
+    fn merge_all_of(
         &mut self,
-        part: &'a ReferenceOr<Schema>,
-        pointer: String,
+        mut tasks: Vec<MergeTask<'a>>,
         merged: &mut ObjectParts<'a>,
-        depth: usize,
         problems: &mut Vec<Problem>,
     ) {
-        if depth > 32 {
-            problems.push(Problem::new(
-                pointer,
-                "`allOf` nests more than 32 levels deep (a cycle?)",
-            ));
-            return;
-        }
-        let resolved = match self.resolver.schema(part, &pointer) {
-            Ok(resolved) => resolved,
-            Err(problem) => {
-                problems.push(problem);
-                return;
-            }
-        };
-        let at = resolved.pointer.clone();
-        let schema = resolved.item;
-        let parts = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => Some(ObjectParts::new(
-                &o.properties,
-                &o.required,
-                o.additional_properties.as_ref(),
-                &at,
-            )),
-            SchemaKind::AllOf { all_of } => {
-                for (i, inner) in all_of.iter().enumerate() {
-                    let inner_pointer = push_pointer(&push_pointer(&at, "allOf"), &i.to_string());
-                    self.collect_all_of_part(inner, inner_pointer, merged, depth + 1, problems);
+        let mut visited: BTreeSet<String> = BTreeSet::new();
+        while let Some(task) = tasks.pop() {
+            let (part, pointer) = match task {
+                MergeTask::Own(own) => {
+                    merge_parts(merged, own);
+                    continue;
                 }
-                None
-            }
-            SchemaKind::Any(any) => {
-                for (i, inner) in any.all_of.iter().enumerate() {
-                    let inner_pointer = push_pointer(&push_pointer(&at, "allOf"), &i.to_string());
-                    self.collect_all_of_part(inner, inner_pointer, merged, depth + 1, problems);
+                MergeTask::Part(part, pointer) => (part, pointer),
+            };
+            let resolved = match self.resolver.schema(part, &pointer) {
+                Ok(resolved) => resolved,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
                 }
-                Some(ObjectParts::new(
+            };
+            let at = resolved.pointer.clone();
+            if !visited.insert(at.clone()) {
+                continue;
+            }
+            let schema = resolved.item;
+            let own = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => Some(ObjectParts::new(
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    &at,
+                )),
+                SchemaKind::Any(any) => Some(ObjectParts::new(
                     &any.properties,
                     &any.required,
                     any.additional_properties.as_ref(),
                     &at,
-                ))
+                )),
+                _ => None,
+            };
+            if let Some(own) = own {
+                tasks.push(MergeTask::Own(own));
             }
-            _ => {
-                problems.push(Problem::new(
-                    pointer,
-                    "an `allOf` part must be an object schema to be merged into a struct",
+            let inner = all_of_parts(schema);
+            let inner_pointer = push_pointer(&at, "allOf");
+            for (i, part) in inner.iter().enumerate().rev() {
+                tasks.push(MergeTask::Part(
+                    part,
+                    push_pointer(&inner_pointer, &i.to_string()),
                 ));
-                None
             }
-        };
-        if let Some(parts) = parts {
-            merge_parts(merged, parts);
         }
     }
 
@@ -1014,6 +1255,18 @@ pub fn is_param(ty: &TypeRef, param_types: &BTreeSet<String>) -> bool {
     }
 }
 
+/// Whether the schema's `enum` lists `null` (which makes the value nullable).
+fn enum_lists_null(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Number(n)) => n.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Boolean(b)) => b.enumeration.iter().any(Option::is_none),
+        SchemaKind::Any(any) => any.enumeration.iter().any(serde_json::Value::is_null),
+        _ => false,
+    }
+}
+
 /// Later parts override earlier members of the same name; `required` accumulates.
 fn merge_parts<'a>(merged: &mut ObjectParts<'a>, parts: ObjectParts<'a>) {
     for (name, schema, pointer) in parts.properties {
@@ -1127,5 +1380,305 @@ impl TypeBuilder<'_> {
     /// (operation parameter structs, multi-response enums).
     pub fn allocate_name(&mut self, hint: &str) -> String {
         self.names.allocate(&naming::type_name(hint))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openapiv3::{ObjectType, OpenAPI, StringType};
+
+    /// Converts the component schemas of a YAML `components:` body.
+    fn build(schemas_yaml: &str) -> (Vec<TypeDef>, Vec<Problem>) {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas_yaml}"
+        );
+        let document: OpenAPI = serde_yaml::from_str(&text).expect("test document parses");
+        build_document(&document)
+    }
+
+    fn build_document(document: &OpenAPI) -> (Vec<TypeDef>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let mut types = TypeBuilder::new(Resolver::new(document.components.as_ref()));
+        types.add_components(document.components.as_ref(), &mut problems);
+        let defs = types.finish(&mut problems);
+        (defs, problems)
+    }
+
+    fn def<'d>(defs: &'d [TypeDef], name: &str) -> &'d TypeDef {
+        defs.iter()
+            .find(|d| d.name == name)
+            .unwrap_or_else(|| panic!("no type {name} in {defs:#?}"))
+    }
+
+    fn field<'d>(defs: &'d [TypeDef], ty: &str, wire: &str) -> &'d Field {
+        match &def(defs, ty).kind {
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .find(|f| f.wire_name == wire)
+                .unwrap_or_else(|| panic!("no field {wire} in {ty}")),
+            other => panic!("{ty} is not a struct: {other:?}"),
+        }
+    }
+
+    fn alias(defs: &[TypeDef], name: &str) -> TypeRef {
+        match &def(defs, name).kind {
+            TypeKind::Alias(ty) => ty.clone(),
+            other => panic!("{name} is not an alias: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn annotation_parts_annotate_the_referenced_type() {
+        let (defs, problems) = build(
+            r"
+    Color: {type: string, enum: [red, blue]}
+    Flag:
+      allOf: [{type: boolean}, {nullable: false}]
+    Only:
+      allOf: [{$ref: '#/components/schemas/Color'}]
+    Defaulted:
+      allOf: [{$ref: '#/components/schemas/Color'}, {default: red}]
+    Thing:
+      type: object
+      required: [color]
+      properties:
+        color:
+          allOf: [{$ref: '#/components/schemas/Color'}, {description: The colour., nullable: true}]
+        tags:
+          allOf: [{type: array, items: {type: string}}, {description: Tags.}]
+",
+        );
+        assert_eq!(problems, []);
+        assert_eq!(alias(&defs, "Flag"), TypeRef::Bool);
+        assert_eq!(alias(&defs, "Only"), TypeRef::Named("Color".into()));
+        assert_eq!(alias(&defs, "Defaulted"), TypeRef::Named("Color".into()));
+        let color = field(&defs, "Thing", "color");
+        assert_eq!(color.ty, TypeRef::Named("Color".into()));
+        assert!(color.nullable && color.optional());
+        assert_eq!(color.doc.as_deref(), Some("The colour."));
+        let tags = field(&defs, "Thing", "tags");
+        assert_eq!(tags.ty, TypeRef::Array(Box::new(TypeRef::String)));
+        assert_eq!(tags.doc.as_deref(), Some("Tags."));
+        // No struct copies were made of the referenced types.
+        assert_eq!(defs.len(), 5, "{defs:#?}");
+    }
+
+    #[test]
+    fn objects_mixed_with_other_parts_merge_the_objects() {
+        let (defs, problems) = build(
+            r"
+    Base: {type: object, properties: {id: {type: string}}}
+    Choice:
+      oneOf: [{type: string}, {type: integer}]
+    Mixed:
+      allOf:
+        - {$ref: '#/components/schemas/Base'}
+        - {$ref: '#/components/schemas/Choice'}
+        - {type: object, properties: {name: {type: string}}}
+    Scalars:
+      allOf: [{type: string}, {$ref: '#/components/schemas/Choice'}]
+",
+        );
+        assert_eq!(problems, []);
+        let TypeKind::Struct { fields, additional } = &def(&defs, "Mixed").kind else {
+            panic!("Mixed is not a struct");
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+        assert_eq!(names, ["id", "name"]);
+        assert_eq!(*additional, Additional::Keep);
+        assert_eq!(alias(&defs, "Scalars"), TypeRef::Named("Choice".into()));
+    }
+
+    #[test]
+    fn recursive_all_of_terminates() {
+        let (defs, problems) = build(
+            r"
+    SelfRef:
+      allOf:
+        - {$ref: '#/components/schemas/SelfRef'}
+        - {type: object, properties: {x: {type: string}}}
+    A:
+      allOf:
+        - {$ref: '#/components/schemas/B'}
+        - {type: object, properties: {a: {type: string}}}
+    B:
+      allOf:
+        - {$ref: '#/components/schemas/A'}
+        - {type: object, properties: {b: {type: string}}}
+    Tree:
+      type: object
+      properties:
+        child:
+          allOf:
+            - {$ref: '#/components/schemas/Tree'}
+            - {type: object, properties: {extra: {type: string}}}
+",
+        );
+        assert_eq!(problems, []);
+        assert_eq!(field(&defs, "SelfRef", "x").ty, TypeRef::String);
+        assert_eq!(field(&defs, "A", "b").ty, TypeRef::String);
+        assert_eq!(field(&defs, "B", "a").ty, TypeRef::String);
+        // The merged child holds `child` again, which is itself: one type, boxed.
+        let TypeRef::Named(child) = &field(&defs, "Tree", "child").ty else {
+            panic!("child is not named");
+        };
+        let again = field(&defs, child, "child");
+        assert_eq!(again.ty, TypeRef::Named(child.clone()));
+        assert!(again.boxed);
+    }
+
+    #[test]
+    fn a_single_self_reference_is_a_located_cycle() {
+        let (_, problems) =
+            build("    Loop:\n      allOf: [{$ref: '#/components/schemas/Loop'}]\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].pointer, "/components/schemas/Loop");
+    }
+
+    fn string_schema() -> Schema {
+        Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::Type(Type::String(StringType::default())),
+        }
+    }
+
+    /// A document whose one component nests `levels` schemas deep, made by `wrap`. It is
+    /// leaked: dropping it would recurse as deep as it nests.
+    fn deep_document(levels: usize, wrap: impl Fn(Schema) -> Schema) -> &'static OpenAPI {
+        let mut schema = string_schema();
+        for _ in 0..levels {
+            schema = wrap(schema);
+        }
+        let mut document = OpenAPI::default();
+        let mut components = Components::default();
+        components
+            .schemas
+            .insert("Deep".into(), ReferenceOr::Item(schema));
+        document.components = Some(components);
+        Box::leak(Box::new(document))
+    }
+
+    #[test]
+    fn very_deep_schemas_are_a_problem_not_a_stack_overflow() {
+        let through_properties = deep_document(100_000, |inner| Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+                properties: [("a".to_owned(), ReferenceOr::Item(Box::new(inner)))]
+                    .into_iter()
+                    .collect(),
+                ..ObjectType::default()
+            })),
+        });
+        let through_all_of = deep_document(100_000, |inner| Schema {
+            schema_data: SchemaData {
+                nullable: true,
+                ..SchemaData::default()
+            },
+            schema_kind: SchemaKind::AllOf {
+                all_of: vec![
+                    ReferenceOr::Item(inner),
+                    ReferenceOr::Item(Schema {
+                        schema_data: SchemaData {
+                            description: Some("note".into()),
+                            ..SchemaData::default()
+                        },
+                        schema_kind: SchemaKind::Any(Default::default()),
+                    }),
+                ],
+            },
+        });
+        for document in [through_properties, through_all_of] {
+            let (_, problems) = build_document(document);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(
+                problems[0].message.contains("nest more than"),
+                "{problems:?}"
+            );
+            assert!(problems[0].pointer.starts_with("/components/schemas/Deep/"));
+        }
+    }
+
+    #[test]
+    fn not_is_any_value_and_says_so() {
+        let (defs, problems) = build(
+            "    NotAString:\n      description: Anything else.\n      not: {type: string}\n",
+        );
+        assert_eq!(problems, []);
+        let def = def(&defs, "NotAString");
+        assert_eq!(def.kind, TypeKind::Alias(TypeRef::Any));
+        let doc = def.doc.as_deref().unwrap_or_default();
+        assert!(
+            doc.starts_with("Anything else.") && doc.contains("(`not`)"),
+            "{doc}"
+        );
+    }
+
+    #[test]
+    fn loose_schemas_take_their_plain_meaning() {
+        let (defs, problems) = build(
+            r"
+    NoType: {properties: {a: {type: string}}}
+    NoItems: {type: array}
+    Empty: {type: string, enum: []}
+    Mixed: {enum: [a, 1, true]}
+    Huge: {type: integer, enum: [1, 18446744073709551615]}
+    Wide: {type: integer, format: int32, maximum: 3000000000}
+    Narrow: {type: integer, format: int32, maximum: 100}
+    Strange: {type: string, format: nonsense}
+    Free: {type: object, additionalProperties: true}
+    Closed: {type: object, properties: {a: {type: string}}, additionalProperties: false}
+    Typed: {type: object, additionalProperties: {type: integer}}
+    Holder:
+      type: object
+      required: [maybe]
+      properties:
+        maybe: {type: string, enum: [x, null]}
+    Clash: {type: string, enum: [a-b, a_b, A B, '', '']}
+",
+        );
+        assert_eq!(problems, []);
+        assert!(matches!(def(&defs, "NoType").kind, TypeKind::Struct { .. }));
+        assert_eq!(
+            alias(&defs, "NoItems"),
+            TypeRef::Array(Box::new(TypeRef::Any))
+        );
+        assert_eq!(alias(&defs, "Empty"), TypeRef::String);
+        assert_eq!(alias(&defs, "Mixed"), TypeRef::Any);
+        assert_eq!(alias(&defs, "Huge"), TypeRef::I64);
+        assert_eq!(alias(&defs, "Wide"), TypeRef::I64);
+        assert_eq!(alias(&defs, "Narrow"), TypeRef::I32);
+        assert_eq!(alias(&defs, "Strange"), TypeRef::String);
+        assert_eq!(alias(&defs, "Free"), TypeRef::Object);
+        assert_eq!(alias(&defs, "Typed"), TypeRef::Map(Box::new(TypeRef::I64)));
+        assert!(matches!(def(&defs, "Closed").kind, TypeKind::Struct { .. }));
+        let maybe = field(&defs, "Holder", "maybe");
+        assert!(maybe.nullable);
+        let TypeKind::Enum { variants, .. } = &def(&defs, "Clash").kind else {
+            panic!("Clash is not an enum");
+        };
+        let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["AB", "AB2", "AB3", "Empty"]);
+    }
+
+    #[test]
+    fn union_variants_of_numbered_components_are_identifiers() {
+        let (defs, problems) = build(
+            r"
+    ConversationParam:
+      oneOf:
+        - {$ref: '#/components/schemas/ConversationParam-2'}
+        - {$ref: '#/components/schemas/ConversationParam-3'}
+    ConversationParam-2: {type: object, properties: {a: {type: string}}}
+    ConversationParam-3: {type: object, properties: {b: {type: string}}}
+",
+        );
+        assert_eq!(problems, []);
+        let TypeKind::Union { variants, .. } = &def(&defs, "ConversationParam").kind else {
+            panic!("not a union");
+        };
+        for variant in variants {
+            assert!(naming::is_identifier(&variant.name), "{}", variant.name);
+        }
     }
 }
