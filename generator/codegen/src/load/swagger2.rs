@@ -285,7 +285,7 @@ enum Param<'a> {
         defined: String,
         /// Where the list entry was written.
         site: String,
-        /// The top-level parameter name, when the entry is a reference.
+        /// The rewritten reference (to `#/components/requestBodies/…`), when the entry is one.
         component: Option<String>,
     },
     /// `in: formData`.
@@ -941,7 +941,7 @@ impl<'a> Converter<'a> {
                             map: target,
                             defined: push_pointer("/parameters", &name),
                             site,
-                            component: Some(name),
+                            component: Some(self.refs.rewrite(reference)),
                         });
                     }
                     Some((name, target))
@@ -1280,10 +1280,9 @@ impl<'a> Converter<'a> {
                 self.warn(site.clone(), "an operation has both a body and form parameters; the form parameters are left out");
             }
             let body = match component {
-                Some(name) if consumes == self.consumes => {
+                Some(reference) if consumes == self.consumes => {
                     self.origins.record(body_pointer.clone(), 0, site.clone());
-                    let reference = format!("#/components/requestBodies/{}", escape_token(name));
-                    object([("$ref", Value::String(reference))])
+                    object([("$ref", Value::String(reference.clone()))])
                 }
                 _ => self.request_body(map, defined, &body_pointer, &consumes),
             };
@@ -1631,11 +1630,6 @@ impl<'a> Converter<'a> {
     }
 }
 
-/// Escapes one JSON pointer reference token.
-fn escape_token(token: &str) -> String {
-    push_pointer("", token).split_off(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1643,6 +1637,7 @@ mod tests {
 
     const PETSTORE: &str = include_str!("../../tests/fixtures/swagger2/petstore.json");
     const WILD: &str = include_str!("../../tests/fixtures/swagger2/wild.yaml");
+    const KUBERNETES: &str = include_str!("../../tests/fixtures/swagger2/kubernetes_like.json");
 
     fn ok(doc: &Value) -> Converted {
         match convert(doc) {
@@ -1815,6 +1810,49 @@ mod tests {
             ),
             &json!({"authorizationUrl": "https://auth.example.com/authorize", "tokenUrl": "https://auth.example.com/token", "scopes": {}})
         );
+    }
+
+    #[test]
+    fn kubernetes_style_document_converts() {
+        let doc: Value = serde_json::from_str(KUBERNETES).unwrap();
+        let converted = ok(&doc);
+        parses_as_openapi(&converted.document);
+        assert!(converted.warnings.is_empty(), "{:?}", converted.warnings);
+        let out = &converted.document;
+        let path = "/paths/~1api~1v1~1namespaces~1{namespace}~1configmaps";
+        // A body parameter named `body` and a query parameter whose component is named `body-…`
+        // are told apart by `in`, not by name.
+        assert_eq!(
+            at(out, &format!("{path}/post/parameters/0/$ref")),
+            "#/components/parameters/body-2Y1dVQaQ"
+        );
+        assert_eq!(
+            at(
+                out,
+                &format!("{path}/post/requestBody/content/*~1*/schema/$ref")
+            ),
+            "#/components/schemas/io.k8s.api.core.v1.ConfigMap"
+        );
+        assert_eq!(
+            at(out, &format!("{path}/parameters/0/schema")),
+            &json!({"type": "string", "uniqueItems": true})
+        );
+        assert_eq!(
+            at(
+                out,
+                &format!(
+                    "{path}/get/responses/200/content/application~1json;stream=watch/schema/$ref"
+                )
+            ),
+            "#/components/schemas/io.k8s.api.core.v1.ConfigMapList"
+        );
+        assert_eq!(at(out, &format!("{path}/get/x-kubernetes-action")), "list");
+        // `uniqueItems` on a scalar parameter is a (harmless) schema keyword after conversion.
+        assert_eq!(
+            at(out, "/components/parameters/limit-1NfNmdNH/schema"),
+            &json!({"type": "integer", "uniqueItems": true})
+        );
+        assert!(out.get("servers").is_none());
     }
 
     #[test]
