@@ -13,6 +13,7 @@ use crate::diagnostic::{push_pointer, Diagnostic, Diagnostics, Problem};
 use crate::locate::LineIndex;
 
 pub mod origin;
+pub mod overlay;
 
 /// A parsed spec and where it came from.
 #[derive(Debug, Clone)]
