@@ -138,7 +138,14 @@ impl Overlay {
                 actions,
                 warnings: checker.warnings,
             }),
-            _ => Err(locate_all(file, &source, checker.errors)),
+            _ => {
+                let mut diagnostics = locate_all(file, &source, checker.errors);
+                // In the order a reader meets them (the sort is stable for ties).
+                diagnostics
+                    .0
+                    .sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
+                Err(diagnostics)
+            }
         }
     }
 
@@ -845,4 +852,369 @@ fn check_depth(value: &Value) -> Result<(), usize> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn overlay(text: &str) -> Overlay {
+        match Overlay::parse(Path::new("fix.yaml"), text.to_owned()) {
+            Ok(overlay) => overlay,
+            Err(e) => panic!("overlay refused: {e}"),
+        }
+    }
+
+    /// Applies an overlay with the given actions (YAML list items) to `doc`.
+    fn run(actions: &str, mut doc: Value) -> (Value, Vec<Diagnostic>) {
+        let text =
+            format!("overlay: 1.0.0\ninfo:\n  title: t\n  version: '1'\nactions:\n{actions}");
+        let warnings = apply(&overlay(&text), &mut doc).unwrap_or_else(|e| panic!("{e}"));
+        (doc, warnings)
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        match Overlay::parse(Path::new("fix.yaml"), text.to_owned()) {
+            Ok(_) => panic!("overlay accepted"),
+            Err(d) => d.0.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn update_merges_objects_recursively() {
+        let doc = json!({"info": {"title": "A", "contact": {"name": "n", "url": "u"}}});
+        let (doc, warnings) = run(
+            "  - target: $.info\n    update:\n      title: B\n      description: d\n      contact: {email: e, url: v}\n",
+            doc,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            doc,
+            json!({"info": {"title": "B", "description": "d", "contact": {"name": "n", "url": "v", "email": "e"}}})
+        );
+    }
+
+    #[test]
+    fn members_of_another_kind_are_replaced_and_nested_arrays_extended() {
+        let doc = json!({"s": {"enum": ["a"], "type": "string", "items": {"x": 1}}});
+        let (doc, _) = run(
+            "  - target: $.s\n    update: {enum: [b, c], items: [1], type: {t: 1}}\n",
+            doc,
+        );
+        assert_eq!(
+            doc,
+            json!({"s": {"enum": ["a", "b", "c"], "type": {"t": 1}, "items": [1]}})
+        );
+    }
+
+    #[test]
+    fn update_appends_to_arrays() {
+        let doc = json!({"tags": [{"name": "a"}], "list": [1]});
+        let (doc, _) = run(
+            "  - target: $.tags\n    update: {name: b}\n  - target: $.list\n    update: [2, 3]\n",
+            doc,
+        );
+        assert_eq!(
+            doc,
+            json!({"tags": [{"name": "a"}, {"name": "b"}], "list": [1, 2, 3]})
+        );
+    }
+
+    #[test]
+    fn update_replaces_primitives() {
+        let doc = json!({"info": {"title": "A", "version": 1}, "n": null});
+        let (doc, _) = run(
+            "  - target: $.info.title\n    update: B\n  - target: $.info.version\n    update: '2'\n  - target: $.n\n    update: true\n",
+            doc,
+        );
+        assert_eq!(
+            doc,
+            json!({"info": {"title": "B", "version": "2"}, "n": true})
+        );
+    }
+
+    #[test]
+    fn update_of_a_primitive_with_a_structure_is_an_error_located_in_the_overlay() {
+        let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info.title\n    update: {a: 1}\n  - target: $.info\n    update: [x]\n";
+        let mut doc = json!({"info": {"title": "A"}});
+        let before = doc.clone();
+        let errors = apply(&overlay(text), &mut doc)
+            .err()
+            .map(|d| d.0)
+            .unwrap_or_default();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "fix.yaml:5:5: target `$.info.title` selects `/info/title` (a string, which can only be replaced by a string, number, boolean or null, not an object) [at /actions/0/update]",
+                "fix.yaml:7:5: target `$.info` selects `/info` (an object, which can only be updated with an object, not an array) [at /actions/1/update]",
+            ]
+        );
+        assert_eq!(doc, before, "an action with an error changes nothing");
+    }
+
+    #[test]
+    fn remove_from_objects_and_arrays() {
+        let doc = json!({"paths": {"/a": {}, "/b": {}, "/c": {}}, "tags": ["x", "y", "z"]});
+        let (doc, _) = run(
+            "  - target: $.paths['/b']\n    remove: true\n  - target: $.tags[1]\n    remove: true\n",
+            doc,
+        );
+        assert_eq!(
+            doc,
+            json!({"paths": {"/a": {}, "/c": {}}, "tags": ["x", "z"]})
+        );
+    }
+
+    #[test]
+    fn removing_several_array_items_removes_exactly_those() {
+        let doc = json!({"p": [{"in": "query", "n": 0}, {"in": "header", "n": 1}, {"in": "header", "n": 2}, {"in": "query", "n": 3}, {"in": "header", "n": 4}]});
+        let (doc, _) = run(
+            "  - target: $.p[?@.in == 'header']\n    remove: true\n",
+            doc,
+        );
+        assert_eq!(
+            doc,
+            json!({"p": [{"in": "query", "n": 0}, {"in": "query", "n": 3}]})
+        );
+    }
+
+    #[test]
+    fn removing_a_node_and_its_descendants_together_works() {
+        let doc = json!({"a": {"description": "x", "b": {"description": "y"}}, "c": [{"description": "z"}]});
+        let (doc, _) = run(
+            "  - target: $..description\n    remove: true\n  - target: $..b\n    remove: true\n",
+            doc,
+        );
+        assert_eq!(doc, json!({"a": {}, "c": [{}]}));
+        let doc = json!({"a": {"b": {"c": 1}}});
+        let (doc, _) = run("  - target: $..*\n    remove: true\n", doc);
+        assert_eq!(doc, json!({}));
+    }
+
+    #[test]
+    fn remove_takes_precedence_over_update_with_a_warning() {
+        let doc = json!({"a": {"b": 1}, "c": 2});
+        let (doc, warnings) = run(
+            "  - target: $.a\n    update: {d: 1}\n    remove: true\n",
+            doc,
+        );
+        assert_eq!(doc, json!({"c": 2}));
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].pointer, "/actions/0/update");
+        assert_eq!(warnings[0].line, Some(7));
+    }
+
+    #[test]
+    fn removing_the_root_is_an_error() {
+        let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $\n    remove: true\n";
+        let mut doc = json!({"a": 1});
+        let errors = apply(&overlay(text), &mut doc)
+            .err()
+            .map(|d| d.0)
+            .unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].pointer, "/actions/0/target");
+        assert!(
+            errors[0].message.contains("document root"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn every_match_is_updated_once() {
+        let doc = json!({"paths": {"/a": {"get": {"tags": []}, "post": {"tags": ["t"]}}, "/b": {"get": {}}}});
+        let (doc, warnings) = run(
+            "  - target: $.paths.*.*\n    update: {tags: [new]}\n  - target: $.paths['/b'].get['get', 'get']\n    update: {}\n",
+            doc,
+        );
+        assert_eq!(
+            doc,
+            json!({"paths": {"/a": {"get": {"tags": ["new"]}, "post": {"tags": ["t", "new"]}}, "/b": {"get": {"tags": ["new"]}}}})
+        );
+        // `$.paths['/b'].get['get', 'get']` selects nothing (no `get` inside the operation).
+        assert_eq!(warnings.len(), 1);
+        let doc = json!({"l": [1]});
+        let (doc, _) = run("  - target: $['l', 'l']\n    update: 2\n", doc);
+        assert_eq!(
+            doc,
+            json!({"l": [1, 2]}),
+            "a node selected twice is updated once"
+        );
+    }
+
+    #[test]
+    fn a_target_that_selects_nothing_is_a_located_warning() {
+        let doc = json!({"paths": {}});
+        let (doc, warnings) = run(
+            "  - target: $.paths['/gone'].get\n    update: {description: d}\n  - target: $.nothing\n    remove: true\n",
+            doc,
+        );
+        assert_eq!(doc, json!({"paths": {}}));
+        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "fix.yaml:6:5: target `$.paths['/gone'].get` selects nothing in the document, so this action changed nothing (the document may no longer have what the overlay was written for) [at /actions/0/target]",
+                "fix.yaml:8:5: target `$.nothing` selects nothing in the document, so this action changed nothing (the document may no longer have what the overlay was written for) [at /actions/1/target]",
+            ]
+        );
+    }
+
+    #[test]
+    fn filters_select_operations_by_their_members() {
+        let doc = json!({"paths": {
+            "/a": {"get": {"operationId": "x"}, "post": {"operationId": "y"}},
+            "/b": {"get": {"operationId": "z"}, "parameters": [{"name": "p"}]}
+        }});
+        let (doc, warnings) = run(
+            "  - target: $.paths.*[?@.operationId == 'x']\n    update: {description: found}\n  - target: $.paths.*[?@.operationId == 'y' || @.operationId == 'z']\n    update: {deprecated: true}\n",
+            doc,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            doc,
+            json!({"paths": {
+                "/a": {"get": {"operationId": "x", "description": "found"}, "post": {"operationId": "y", "deprecated": true}},
+                "/b": {"get": {"operationId": "z", "deprecated": true}, "parameters": [{"name": "p"}]}
+            }})
+        );
+    }
+
+    #[test]
+    fn actions_apply_in_order_each_seeing_the_last_ones_result() {
+        let doc = json!({"a": {}});
+        let (doc, warnings) = run(
+            "  - target: $.a\n    update: {b: {c: 1}}\n  - target: $.a.b.c\n    update: 2\n  - target: $.a.b\n    remove: true\n  - target: $.a\n    update: {b: 3}\n",
+            doc,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(doc, json!({"a": {"b": 3}}));
+    }
+
+    #[test]
+    fn removal_keeps_the_order_of_the_other_members() {
+        let mut map = Map::new();
+        for key in ["z", "y", "x", "w"] {
+            map.insert(key.to_owned(), json!(1));
+        }
+        // Whatever order the map keeps (sorted, or insertion with `preserve_order`), removing
+        // one member leaves the others in it.
+        let expected: Vec<String> = map.keys().filter(|k| *k != "y").cloned().collect();
+        remove_member(&mut map, "y");
+        remove_member(&mut map, "absent");
+        assert_eq!(map.keys().cloned().collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn every_validation_problem_is_reported_at_once_with_its_line() {
+        let text = "\
+overlay: 2.0.0
+info:
+  title: 3
+extras: no
+actions:
+  - target: 7
+    update: {}
+  - target: $.paths[
+    remove: true
+  - target: $.a
+    description: does nothing
+  - target: $.b
+    remove: yes please
+  - just text
+";
+        assert_eq!(
+            errors(text),
+            [
+                "fix.yaml:1:1: Overlay Specification version `2.0.0` is not supported: this generator applies 1.0.x overlays (e.g. `overlay: 1.0.0`) [at /overlay]",
+                "fix.yaml:2:1: `info` has no `version`, which is required [at /info]",
+                "fix.yaml:3:3: `title` must be a string, not a number [at /info/title]",
+                "fix.yaml:4:1: unknown field `extras` in the overlay document: expected `overlay`, `info`, `extends`, `actions` or an `x-` extension [at /extras]",
+                "fix.yaml:6:5: `target` must be a string holding a JSONPath expression, not a number [at /actions/0/target]",
+                "fix.yaml:8:5: `target` is not a valid JSONPath expression (RFC 9535): parser error (at character 7) [at /actions/1/target]",
+                "fix.yaml:10:11: the action has neither `update` nor `remove: true`, so it would do nothing [at /actions/2]",
+                "fix.yaml:13:5: `remove` must be `true` or `false`, not a string [at /actions/3/remove]",
+                "fix.yaml:14:5: an action must be a mapping with `target` and `update` or `remove`, not a string [at /actions/4]",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_required_parts_are_reported() {
+        assert_eq!(
+            errors("info: {title: t, version: '1'}\nactions: []\n"),
+            [
+                "fix.yaml:1:5: the document has no `overlay` field saying which Overlay Specification version it follows (e.g. `overlay: 1.0.0`) [at (document root)]",
+                "fix.yaml:2:1: `actions` is empty: an overlay needs at least one action [at /actions]",
+            ]
+        );
+        assert_eq!(
+            errors("overlay: 1.0\n"),
+            [
+                "fix.yaml:1:1: `overlay` must be a version string such as `1.0.0`, not a number (quote it in YAML) [at /overlay]",
+                "fix.yaml:1:8: the overlay has no `info` (with `title` and `version`), which is required [at (document root)]",
+                "fix.yaml:1:8: the overlay has no `actions`, which is required [at (document root)]",
+            ]
+        );
+        assert_eq!(
+            errors("- a list\n"),
+            ["fix.yaml:1:1: an overlay document must be a mapping with `overlay`, `info` and `actions`, not an array [at (document root)]"]
+        );
+    }
+
+    #[test]
+    fn versions_are_checked() {
+        assert!(is_version_1_0("1.0.0"));
+        assert!(is_version_1_0("1.0.12"));
+        for bad in ["1.0", "1.0.", "1.1.0", "1.0.0-rc1", "10.0.0", " 1.0.0"] {
+            assert!(!is_version_1_0(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_parsers_position() {
+        let shown = errors("overlay: 1.0.0\ninfo: [\n");
+        assert_eq!(shown.len(), 1);
+        assert!(shown[0].starts_with("fix.yaml:3:"), "{}", shown[0]);
+        assert!(shown[0].contains("not valid YAML"), "{}", shown[0]);
+        let shown = errors("{\"overlay\": \"1.0.0\",\n \"info\": }");
+        assert!(shown[0].starts_with("fix.yaml:2:10:"), "{}", shown[0]);
+    }
+
+    #[test]
+    fn json_overlays_and_numeric_yaml_keys_are_read() {
+        let json_text = r#"{"overlay": "1.0.1", "info": {"title": "t", "version": "1"}, "extends": "https://example.com/openapi.yaml",
+            "actions": [{"target": "$.paths['/a'].get.responses", "description": "adds 404", "update": {"404": {"description": "gone"}}}]}"#;
+        let parsed = overlay(json_text);
+        assert_eq!(parsed.title(), "t");
+        assert_eq!(parsed.extends(), Some("https://example.com/openapi.yaml"));
+        assert_eq!(parsed.actions()[0].description(), Some("adds 404"));
+        let yaml_text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/a'].get.responses\n    update:\n      404: {description: gone}\n";
+        assert_eq!(
+            overlay(yaml_text).actions()[0].change(),
+            parsed.actions()[0].change()
+        );
+        let mut doc =
+            json!({"paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}});
+        assert!(apply(&parsed, &mut doc).is_ok_and(|w| w.is_empty()));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"],
+            json!({"200": {"description": "ok"}, "404": {"description": "gone"}})
+        );
+    }
+
+    #[test]
+    fn hostile_inputs_are_refused_without_panicking() {
+        let deep_target = format!("$[?{}@.a{}]", "(".repeat(5000), ")".repeat(5000));
+        let text = format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: \"{deep_target}\"\n    remove: true\n");
+        let shown = errors(&text);
+        assert!(shown[0].contains("more than 32 deep"), "{}", shown[0]);
+        let deep_update = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+        let text = format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: $\n    update: {deep_update}\n");
+        assert_eq!(errors(&text).len(), 1);
+        assert_eq!(nesting("$[?(@['(('] == \")]\\\"\")]"), 3);
+    }
 }
