@@ -83,7 +83,10 @@ fn the_generator_reads_the_patched_spec() {
     assert_eq!(krate.summary.operations, 2);
     assert!(!client.contains("debug_dump") && !operations.contains("debug_dump"));
     assert!(client.contains("Lists the alerts visible to the caller, newest first."));
-    assert!(types.contains("Acknowledged"), "the added enum value is a variant");
+    assert!(
+        types.contains("Acknowledged"),
+        "the added enum value is a variant"
+    );
 }
 
 #[test]
