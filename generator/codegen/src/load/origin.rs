@@ -27,12 +27,7 @@ impl Origins {
 
     /// Records that the normalised node at `normalised` (and everything under it) was written
     /// at `written` in `file`. A later rule for the same prefix replaces an earlier one.
-    pub fn record(
-        &mut self,
-        normalised: impl Into<String>,
-        file: FileId,
-        written: impl Into<String>,
-    ) {
+    pub fn record(&mut self, normalised: impl Into<String>, file: FileId, written: impl Into<String>) {
         let normalised = normalised.into();
         self.rules.retain(|(prefix, ..)| *prefix != normalised);
         self.rules.push((normalised, file, written.into()));
@@ -46,9 +41,7 @@ impl Origins {
             .filter(|(prefix, ..)| covers(prefix, pointer))
             .max_by_key(|(prefix, ..)| prefix.len());
         match best {
-            Some((prefix, file, written)) => {
-                (*file, format!("{written}{}", &pointer[prefix.len()..]))
-            }
+            Some((prefix, file, written)) => (*file, format!("{written}{}", &pointer[prefix.len()..])),
             None => (0, pointer.to_owned()),
         }
     }
@@ -63,9 +56,7 @@ impl Origins {
                 let (file, written) = self.find(written);
                 composed.rules.push((prefix.clone(), file, written));
             } else {
-                composed
-                    .rules
-                    .push((prefix.clone(), *file, written.clone()));
+                composed.rules.push((prefix.clone(), *file, written.clone()));
             }
         }
         // Rules of the earlier stage still apply to pointers the later stage left in place.
@@ -81,9 +72,7 @@ impl Origins {
 /// Whether `prefix` is `pointer` or one of its ancestors (whole reference tokens only).
 fn covers(prefix: &str, pointer: &str) -> bool {
     pointer.starts_with(prefix)
-        && (pointer.len() == prefix.len()
-            || pointer.as_bytes()[prefix.len()] == b'/'
-            || prefix.is_empty())
+        && (pointer.len() == prefix.len() || pointer.as_bytes()[prefix.len()] == b'/' || prefix.is_empty())
 }
 
 #[cfg(test)]
@@ -92,10 +81,7 @@ mod tests {
 
     #[test]
     fn unmapped_pointers_stay_in_the_main_file() {
-        assert_eq!(
-            Origins::new().find("/paths/~1a"),
-            (0, "/paths/~1a".to_owned())
-        );
+        assert_eq!(Origins::new().find("/paths/~1a"), (0, "/paths/~1a".to_owned()));
     }
 
     #[test]
@@ -118,19 +104,12 @@ mod tests {
         let mut first = Origins::new();
         first.record("/components/schemas", 0, "/definitions");
         let mut second = Origins::new();
-        second.record(
-            "/components/schemas/Hoisted",
-            0,
-            "/components/schemas/Pet/properties/a",
-        );
+        second.record("/components/schemas/Hoisted", 0, "/components/schemas/Pet/properties/a");
         let both = first.then(second);
         assert_eq!(
             both.find("/components/schemas/Hoisted/type"),
             (0, "/definitions/Pet/properties/a/type".to_owned())
         );
-        assert_eq!(
-            both.find("/components/schemas/X"),
-            (0, "/definitions/X".to_owned())
-        );
+        assert_eq!(both.find("/components/schemas/X"), (0, "/definitions/X".to_owned()));
     }
 }
