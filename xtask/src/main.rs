@@ -66,6 +66,10 @@ enum Command {
         /// Base URL used when the caller sets none (defaults to the spec's first server).
         #[arg(long)]
         base_url: Option<String>,
+        /// An OpenAPI Overlay 1.0 document (YAML or JSON) applied to the spec before it is
+        /// read; repeat the flag to apply several, in the order given.
+        #[arg(long = "overlay", value_name = "PATH")]
+        overlays: Vec<PathBuf>,
     },
     /// Run every check CI runs: fmt, clippy, regen --check, spec lint, tests, rustdoc, corpus.
     Test,
@@ -111,7 +115,9 @@ fn main() -> ExitCode {
             crate_name,
             version,
             base_url,
-        } => generate(&spec, &out, crate_name, version, base_url).map(|_| ExitCode::SUCCESS),
+            overlays,
+        } => generate(&spec, &out, crate_name, version, base_url, overlays)
+            .map(|_| ExitCode::SUCCESS),
         Command::Corpus { dir } => corpus(dir),
         Command::Test => test(),
         Command::LintSpecs => spec_tools::lint(&repo_root()).map(|()| ExitCode::SUCCESS),
@@ -202,7 +208,12 @@ fn generate(
     crate_name: String,
     version: String,
     base_url: Option<String>,
+    overlays: Vec<PathBuf>,
 ) -> Result<clientgen::Summary, String> {
+    let overlay_flags: String = overlays
+        .iter()
+        .map(|o| format!(" --overlay {}", o.display()))
+        .collect();
     let runtime = repo_root().join("generator").join("runtime");
     let settings = CrateSettings {
         env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
@@ -214,12 +225,17 @@ fn generate(
         standalone: true,
         spec_label: spec.display().to_string(),
         regen_command: format!(
-            "cargo xtask generate --spec {} --out {}",
+            "cargo xtask generate --spec {}{overlay_flags} --out {}",
             spec.display(),
             out.display()
         ),
     };
-    let krate = clientgen::generate_file(spec, &settings).map_err(|e| e.to_string())?;
+    let options = clientgen::load::LoadOptions {
+        overlays,
+        lenient: false,
+    };
+    let krate =
+        clientgen::generate_file_with(spec, &options, &settings).map_err(|e| e.to_string())?;
     let drifts = vendors::write(out, &krate).map_err(|e| format!("{}: {e}", out.display()))?;
     let s = krate.summary;
     println!(
@@ -470,7 +486,7 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
             stem.to_ascii_lowercase().replace(['_', '.'], "-")
         );
         let out = target.join("corpus").join(&name);
-        let summary = match generate(spec, &out, name.clone(), "0.1.0".into(), None) {
+        let summary = match generate(spec, &out, name.clone(), "0.1.0".into(), None, Vec::new()) {
             Ok(summary) => summary,
             Err(message) => {
                 eprintln!("{message}");

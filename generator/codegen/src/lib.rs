@@ -73,7 +73,17 @@ pub fn generate_file(
     spec_path: &Path,
     settings: &CrateSettings,
 ) -> Result<GeneratedCrate, GenerateError> {
-    let spec = load::load_file(spec_path).map_err(GenerateError::Spec)?;
+    generate_file_with(spec_path, &load::LoadOptions::default(), settings)
+}
+
+/// Reads the spec at `spec_path` as `options` say (overlays, leniency) and generates the crate
+/// described by `settings`.
+pub fn generate_file_with(
+    spec_path: &Path,
+    options: &load::LoadOptions,
+    settings: &CrateSettings,
+) -> Result<GeneratedCrate, GenerateError> {
+    let spec = load::load_file_with(spec_path, options).map_err(GenerateError::Spec)?;
     generate(&spec, settings)
 }
 

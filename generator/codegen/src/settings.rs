@@ -4,7 +4,7 @@
 //! For the project's vendors these settings live in `specs/<vendor>/vendor.toml`
 //! ([`VendorFile`]); `cargo xtask generate` builds them from its flags.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -43,6 +43,10 @@ pub struct VendorFile {
     /// The `[client]` table.
     #[serde(default)]
     pub client: ClientTable,
+    /// `overlays = ["fixes.yaml"]`: OpenAPI Overlay 1.0 documents applied, in order, to the
+    /// spec before it is read; paths are relative to the vendor folder.
+    #[serde(default)]
+    pub overlays: Vec<PathBuf>,
 }
 
 /// `[crate]` of `vendor.toml`.

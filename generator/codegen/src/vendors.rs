@@ -11,6 +11,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::load::LoadOptions;
 use crate::settings::{CrateSettings, VendorFile};
 use crate::{Diagnostics, GenerateError, GeneratedCrate};
 
@@ -32,6 +33,8 @@ pub struct Vendor {
     pub spec_path: PathBuf,
     /// Settings for its crate.
     pub settings: CrateSettings,
+    /// How its spec is read: the overlays `vendor.toml` lists, resolved against the folder.
+    pub load_options: LoadOptions,
 }
 
 /// Finds every spec folder (one holding `vendor.toml`) under the [`SPEC_ROOTS`], sorted by
@@ -76,7 +79,29 @@ fn problem(file: &Path, message: String) -> Diagnostics {
 /// Loads the spec folder `spec_root/name`.
 pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, Diagnostics> {
     let dir = root.join(spec_root).join(name);
-    let file = VendorFile::load(&dir.join("vendor.toml"))?;
+    let manifest = dir.join("vendor.toml");
+    let file = VendorFile::load(&manifest)?;
+    let mut overlays = Vec::with_capacity(file.overlays.len());
+    let mut missing = Vec::new();
+    for overlay in &file.overlays {
+        let path = dir.join(overlay);
+        if !path.is_file() {
+            missing.push(crate::Diagnostic {
+                file: manifest.clone(),
+                line: None,
+                column: None,
+                pointer: String::new(),
+                message: format!(
+                    "the overlay `{}` listed in `overlays` is not a file (paths are relative to {spec_root}/{name}/)",
+                    overlay.display()
+                ),
+            });
+        }
+        overlays.push(path);
+    }
+    if !missing.is_empty() {
+        return Err(Diagnostics(missing));
+    }
     let spec_name = if dir.join("openapi.json").is_file() {
         "openapi.json"
     } else {
@@ -99,15 +124,20 @@ pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, D
             spec_label: format!("{spec_root}/{name}/{spec_name}"),
             regen_command: REGEN_COMMAND.to_owned(),
         },
+        load_options: LoadOptions {
+            overlays,
+            lenient: false,
+        },
     })
 }
 
 /// Generates `vendor`'s crate in memory. Messages name the spec relative to the repository.
 pub fn generate(root: &Path, vendor: &Vendor) -> Result<GeneratedCrate, GenerateError> {
-    let spec = crate::load::load_file(&vendor.spec_path).map_err(|mut d| {
-        relativize(&mut d, root);
-        GenerateError::Spec(d)
-    })?;
+    let spec =
+        crate::load::load_file_with(&vendor.spec_path, &vendor.load_options).map_err(|mut d| {
+            relativize(&mut d, root);
+            GenerateError::Spec(d)
+        })?;
     let mut generated = crate::generate(&spec, &vendor.settings).map_err(|e| match e {
         GenerateError::Spec(mut d) => {
             relativize(&mut d, root);
@@ -295,4 +325,65 @@ pub fn write(dir: &Path, krate: &GeneratedCrate) -> io::Result<Vec<Drift>> {
         }
     }
     Ok(drifts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch repository with one vendor whose `vendor.toml` is `manifest`.
+    fn scratch(label: &str, manifest: &str) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("clientgen-vendors-{label}-{}", std::process::id()));
+        let dir = root.join(SPECS_DIR).join("acme");
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        std::fs::write(dir.join("vendor.toml"), manifest).expect("vendor.toml");
+        std::fs::write(dir.join("fixes.yaml"), "overlay: 1.0.0\n").expect("overlay");
+        root
+    }
+
+    #[test]
+    fn overlays_are_resolved_against_the_vendor_folder() {
+        let root = scratch(
+            "ok",
+            "overlays = [\"fixes.yaml\"]\n[crate]\nname = \"acme-client\"\nversion = \"0.1.0\"\n",
+        );
+        let vendor = load_vendor(&root, SPECS_DIR, "acme");
+        let _ = std::fs::remove_dir_all(&root);
+        let vendor = vendor.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            vendor.load_options.overlays,
+            [root.join(SPECS_DIR).join("acme").join("fixes.yaml")]
+        );
+        assert!(!vendor.load_options.lenient);
+    }
+
+    #[test]
+    fn no_overlays_by_default_and_a_missing_one_is_refused() {
+        let root = scratch(
+            "none",
+            "[crate]\nname = \"acme-client\"\nversion = \"0.1.0\"\n",
+        );
+        let vendor = load_vendor(&root, SPECS_DIR, "acme");
+        let _ = std::fs::remove_dir_all(&root);
+        let vendor = vendor.unwrap_or_else(|e| panic!("{e}"));
+        assert!(vendor.load_options.overlays.is_empty());
+
+        let root = scratch(
+            "missing",
+            "overlays = [\"fixes.yaml\", \"gone.yaml\"]\n[crate]\nname = \"acme-client\"\nversion = \"0.1.0\"\n",
+        );
+        let result = load_vendor(&root, SPECS_DIR, "acme");
+        let _ = std::fs::remove_dir_all(&root);
+        let Err(diagnostics) = result else {
+            panic!("a missing overlay was accepted");
+        };
+        assert_eq!(diagnostics.0.len(), 1);
+        assert!(
+            diagnostics.0[0].message.contains("`gone.yaml`"),
+            "{}",
+            diagnostics.0[0].message
+        );
+        assert!(diagnostics.0[0].file.ends_with("vendor.toml"));
+    }
 }
