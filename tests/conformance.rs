@@ -3,12 +3,12 @@
 //! request and response encoding works against a wiremock server on 127.0.0.1.
 
 use clientgen_runtime::FilePart;
-use conformance_client::operations::{CreateRecordResponse, ListRecordsParams};
+use conformance_client::operations::{CreateRecordResponse, ListRecordsParams, SendStylesParams};
 use conformance_client::types::{
     Closed, Counters, CountersWithTotal, Drawing, DrawingValuesItem, Envelope, EnvelopeState,
-    Extended, Formats, HttpCode, JobStatus, Level, Login, MaybeColor, Naming, OpenBag, Record,
-    RecordOrRef, Setting, SettingValue, Severity, Shape, StringOrNumber, T3dModel, TreeNode,
-    Upload,
+    Extended, Fields, Filter, Formats, HttpCode, JobStatus, Level, Login, MaybeColor, Naming,
+    OpenBag, Record, RecordOrRef, Rgb, Setting, SettingValue, Severity, Shape, StringOrNumber,
+    T3dModel, TreeNode, Upload,
 };
 use conformance_client::{Client, Error};
 use serde::de::DeserializeOwned;
@@ -347,6 +347,120 @@ async fn query_arrays_headers_and_the_prefixed_api_key() {
         only_request(&server).await.url.query(),
         Some("severity=catastrophic&ids=0e7a5c1f-3c4d-4a5e-9b7a-2f0c6e4d1a11&tag=a%20b&tag=c&since=2024-05-01T12%3A00%3A00%2B00%3A00")
     );
+}
+
+fn rgb(r: i64, g: i64, b: i64) -> Rgb {
+    serde_json::from_value(json!({"R": r, "G": g, "B": b})).expect("Rgb")
+}
+
+#[tokio::test]
+async fn every_parameter_style_reaches_the_server_as_the_spec_writes_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .session_api_key("c00kie")
+        .build()
+        .expect("valid");
+    let filter: Filter = serde_json::from_value(json!({
+        "status": "open",
+        "range": {"from": 1, "to": 5},
+        "tags": ["a", "b c"]
+    }))
+    .expect("Filter");
+    let params = SendStylesParams {
+        filter: Some(filter),
+        ids: Some(vec![1, 2, 3]),
+        words: Some(vec!["x".into(), "y".into()]),
+        rgb: Some(rgb(1, 2, 3)),
+        point: Some(rgb(4, 5, 6)),
+        fields: Some(Fields::Array(vec!["name".into(), "id".into()])),
+        grid: Some(vec![vec![1, 2], vec![3]]),
+        q: Some([("k&".to_owned(), "v=1".to_owned())].into_iter().collect()),
+        x_color: Some(rgb(7, 8, 9)),
+        x_tags: Some(vec!["a".into(), "b,c".into()]),
+        theme: Some("dark".into()),
+        prefs: Some(vec!["compact".into(), "wide".into()]),
+    };
+    client
+        .send_styles(&["x".into(), "y z".into()], &rgb(10, 20, 30), &params)
+        .await
+        .expect("sent");
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/styles/.x.y%20z/;R=10;G=20;B=30");
+    assert_eq!(
+        request.url.query(),
+        Some(concat!(
+            "filter[status]=open&filter[range][from]=1&filter[range][to]=5",
+            "&filter[tags][]=a&filter[tags][]=b%20c",
+            "&ids=1|2|3",
+            "&words=x%20y",
+            "&rgb=R,1,G,2,B,3",
+            "&R=4&G=5&B=6",
+            "&fields=name&fields=id",
+            "&grid=1,2&grid=3",
+            "&q=%7B%22k%26%22%3A%22v%3D1%22%7D",
+        ))
+    );
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(header("x-color").as_deref(), Some("R=7,G=8,B=9"));
+    assert_eq!(header("x-tags").as_deref(), Some("a,b%2Cc"));
+    assert_eq!(
+        header("cookie").as_deref(),
+        Some("theme=dark; prefs=compact,wide; SESSION=c00kie"),
+        "cookie parameters, then the cookie API key"
+    );
+}
+
+#[tokio::test]
+async fn a_union_parameter_is_written_as_the_variant_it_holds() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let params = SendStylesParams {
+        fields: Some(Fields::String("name,id".into())),
+        ..Default::default()
+    };
+    client
+        .send_styles(&["t".into()], &rgb(0, 0, 0), &params)
+        .await
+        .expect("sent");
+    let request = only_request(&server).await;
+    assert_eq!(request.url.query(), Some("fields=name%2Cid"));
+    assert!(
+        request.headers.get("cookie").is_none(),
+        "no cookie parameter, no cookie key"
+    );
+    assert_eq!(request.url.path(), "/styles/.t/;R=0;G=0;B=0");
+}
+
+#[tokio::test]
+async fn an_empty_label_path_parameter_is_refused_before_sending() {
+    let (server, client) = setup().await;
+    let error = client
+        .send_styles(&[], &rgb(0, 0, 0), &SendStylesParams::default())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(error, Error::InvalidParameter { name: "tags", .. }),
+        "{error:?}"
+    );
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
 }
 
 #[tokio::test]

@@ -98,6 +98,23 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("exchange");
         self
     }
+    ///Sends the API key as the `SESSION` cookie of every request.
+    ///
+    /// A key sent as a cookie.
+    ///
+    /// Security scheme `session` of the spec.
+    pub fn session_api_key(mut self, key: impl Into<String>) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::api_key_cookie(
+                    "SESSION",
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+            );
+        self.inner = self.inner.auth_scheme("session");
+        self
+    }
     /// Sends every request under `/s/{space}` (the value is percent-encoded as one path segment; an empty value, `.` or `..` makes [`Self::build`] fail).
     ///
     /// The space every request addresses.
@@ -626,5 +643,124 @@ impl Client {
             clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
             clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
+    }
+    /// Every parameter style and location OpenAPI 3.0 defines.
+    ///
+    /// `GET /styles/{tags}/{color}` (operation `send_styles`).
+    pub async fn send_styles(
+        &self,
+        tags: &[String],
+        color: &crate::types::Rgb,
+        params: &crate::operations::SendStylesParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "send_styles",
+                "/styles/{tags}/{color}",
+            )
+            .param(
+                clientgen_runtime::param::ParamIn::Path,
+                "tags",
+                clientgen_runtime::param::ParamStyle::Label,
+                true,
+                tags,
+            )
+            .param(
+                clientgen_runtime::param::ParamIn::Path,
+                "color",
+                clientgen_runtime::param::ParamStyle::Matrix,
+                true,
+                color,
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "filter",
+                clientgen_runtime::param::ParamStyle::DeepObject,
+                true,
+                params.filter.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "ids",
+                clientgen_runtime::param::ParamStyle::PipeDelimited,
+                false,
+                params.ids.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "words",
+                clientgen_runtime::param::ParamStyle::SpaceDelimited,
+                false,
+                params.words.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "rgb",
+                clientgen_runtime::param::ParamStyle::Form,
+                false,
+                params.rgb.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "point",
+                clientgen_runtime::param::ParamStyle::Form,
+                true,
+                params.point.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "fields",
+                clientgen_runtime::param::ParamStyle::Form,
+                true,
+                params.fields.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "grid",
+                clientgen_runtime::param::ParamStyle::Form,
+                true,
+                params.grid.as_ref(),
+            )
+            .json_param_opt(
+                clientgen_runtime::param::ParamIn::Query,
+                "q",
+                params.q.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Header,
+                "X-Color",
+                clientgen_runtime::param::ParamStyle::Simple,
+                true,
+                params.x_color.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Header,
+                "X-Tags",
+                clientgen_runtime::param::ParamStyle::Simple,
+                false,
+                params.x_tags.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Cookie,
+                "theme",
+                clientgen_runtime::param::ParamStyle::Form,
+                true,
+                params.theme.as_ref(),
+            )
+            .param_opt(
+                clientgen_runtime::param::ParamIn::Cookie,
+                "prefs",
+                clientgen_runtime::param::ParamStyle::Form,
+                false,
+                params.prefs.as_ref(),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
     }
 }

@@ -62,3 +62,31 @@ pub struct FindRulesParams {
     /// Sent as `per_page`.
     pub per_page: Option<i64>,
 }
+///Query and header parameters of [`Client::send_styles`](crate::Client::send_styles).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SendStylesParams {
+    /// Sent as `filter`.
+    pub filter: Option<crate::types::Filter>,
+    /// Sent as `ids`.
+    pub ids: Option<Vec<i64>>,
+    /// Sent as `words`.
+    pub words: Option<Vec<String>>,
+    /// Sent as `rgb`.
+    pub rgb: Option<crate::types::Rgb>,
+    /// Sent as `point`.
+    pub point: Option<crate::types::Rgb>,
+    /// Sent as `fields`.
+    pub fields: Option<crate::types::Fields>,
+    /// Sent as `grid`.
+    pub grid: Option<Vec<Vec<i64>>>,
+    /// Sent as `q`.
+    pub q: Option<std::collections::BTreeMap<String, String>>,
+    /// Sent as `X-Color`.
+    pub x_color: Option<crate::types::Rgb>,
+    /// Sent as `X-Tags`.
+    pub x_tags: Option<Vec<String>>,
+    /// Sent as `theme`.
+    pub theme: Option<String>,
+    /// Sent as `prefs`.
+    pub prefs: Option<Vec<String>>,
+}

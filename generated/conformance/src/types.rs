@@ -766,6 +766,148 @@ impl<'de> serde::Deserialize<'de> for FeedPage {
         deserializer.deserialize_map(Members)
     }
 }
+/// One field name or several.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Fields {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Filter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<FilterRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Filter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Filter object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<FilterRange>> = None;
+                let mut field_2: Option<Option<Vec<String>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "status" => key.read_once(&mut field_0, &mut map)?,
+                        "range" => key.read_once(&mut field_1, &mut map)?,
+                        "tags" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Filter {
+                    status: field_0.unwrap_or_default(),
+                    range: field_1.unwrap_or_default(),
+                    tags: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FilterRange {
+    pub from: i64,
+    pub to: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FilterRange {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(from: i64, to: i64) -> Self {
+        Self {
+            from,
+            to,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FilterRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FilterRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FilterRange object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FilterRange, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "from" => key.read_once(&mut field_0, &mut map)?,
+                        "to" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FilterRange {
+                    from: field_0.ok_or_else(|| clientgen_runtime::de::missing("from"))?,
+                    to: field_1.ok_or_else(|| clientgen_runtime::de::missing("to"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Kibana's `_find` shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FindPage {
@@ -1672,6 +1814,74 @@ impl<'de> serde::Deserialize<'de> for Reference {
                 }
                 Ok(Reference {
                     r#ref: field_0.ok_or_else(|| clientgen_runtime::de::missing("ref"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Rgb {
+    #[serde(rename = "R")]
+    pub r: i64,
+    #[serde(rename = "G")]
+    pub g: i64,
+    #[serde(rename = "B")]
+    pub b: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Rgb {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(r: i64, g: i64, b: i64) -> Self {
+        Self {
+            r,
+            g,
+            b,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Rgb;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Rgb object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Rgb, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "R" => key.read_once(&mut field_0, &mut map)?,
+                        "G" => key.read_once(&mut field_1, &mut map)?,
+                        "B" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Rgb {
+                    r: field_0.ok_or_else(|| clientgen_runtime::de::missing("R"))?,
+                    g: field_1.ok_or_else(|| clientgen_runtime::de::missing("G"))?,
+                    b: field_2.ok_or_else(|| clientgen_runtime::de::missing("B"))?,
                     additional_properties,
                 })
             }

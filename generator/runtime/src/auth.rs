@@ -1,7 +1,8 @@
 //! How credentials are attached to a request.
 //!
 //! A generated client's builder turns the security schemes of its spec into an [`Auth`]. The
-//! schemes that need no network round trip (bearer, basic, API key in a header or the query) are
+//! schemes that need no network round trip (bearer, basic, API key in a header, the query or a
+//! cookie) are
 //! implemented here; schemes that fetch tokens implement [`Authenticate`] the same way.
 //! Secrets are held as [`SecretString`] and header values are marked sensitive, so neither
 //! `Debug` output nor HTTP-level logging shows them.
@@ -12,7 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::Error;
@@ -130,6 +131,19 @@ impl Auth {
         }))
     }
 
+    /// An API key in the cookie `name` (`Cookie: name=<key>`, after any cookie parameters of
+    /// the request). The name must be an HTTP token and the key cookie text (visible ASCII
+    /// without `"`, `,`, `;` or `\\`); anything else is reported when the client is built.
+    pub fn api_key_cookie(name: &str, key: impl Into<SecretString>) -> Self {
+        let key: SecretString = key.into();
+        let valid = cookie_name(name).and_then(|()| cookie_key(key.expose_secret()));
+        Auth(Arc::new(StaticAuth::CookieKey {
+            name: name.to_owned(),
+            key,
+            valid,
+        }))
+    }
+
     /// Credentials from a custom [`Authenticate`] implementation.
     pub fn custom(authenticator: impl Authenticate + 'static) -> Self {
         Auth(Arc::new(authenticator))
@@ -173,6 +187,11 @@ enum StaticAuth {
         key: SecretString,
         valid: Result<(), String>,
     },
+    CookieKey {
+        name: String,
+        key: SecretString,
+        valid: Result<(), String>,
+    },
 }
 
 impl fmt::Debug for StaticAuth {
@@ -194,6 +213,11 @@ impl fmt::Debug for StaticAuth {
                 .finish(),
             StaticAuth::QueryKey { name, .. } => f
                 .debug_struct("QueryKey")
+                .field("name", name)
+                .field("key", &"[REDACTED]")
+                .finish(),
+            StaticAuth::CookieKey { name, .. } => f
+                .debug_struct("CookieKey")
                 .field("name", name)
                 .field("key", &"[REDACTED]")
                 .finish(),
@@ -235,6 +259,32 @@ pub(crate) fn visible(what: &str, secret: &str) -> Result<(), String> {
     }
 }
 
+/// Checks a cookie name: an HTTP token (RFC 6265 `cookie-name`).
+fn cookie_name(name: &str) -> Result<(), String> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(format!(
+            "the cookie name `{name}` is not an HTTP token: it cannot carry the API key"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a key sent as a cookie value (RFC 6265 `cookie-octet`s); the reason names the
+/// position of the first bad character, never the key.
+fn cookie_key(key: &str) -> Result<(), String> {
+    visible("the API key", key)?;
+    match key
+        .bytes()
+        .position(|b| matches!(b, b'"' | b',' | b';' | b'\\'))
+    {
+        Some(at) => Err(format!(
+            "the API key has a `\"`, `,`, `;` or `\\` at byte {at}, which a cookie cannot carry"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The `Authorization` value for HTTP Basic, once the user and password are checked.
 pub(crate) fn basic_value(user: &str, password: &str) -> Result<HeaderValue, String> {
     check_basic(user, password)?;
@@ -264,6 +314,22 @@ impl StaticAuth {
                     .query_pairs_mut()
                     .append_pair(name, key.expose_secret());
             }
+            StaticAuth::CookieKey { name, key, valid } => {
+                valid.clone().map_err(|reason| Error::Auth {
+                    reason,
+                    status: None,
+                })?;
+                let pair = format!("{name}={}", key.expose_secret());
+                let text = match request.headers().get(COOKIE).and_then(|v| v.to_str().ok()) {
+                    Some(existing) if !existing.is_empty() => format!("{existing}; {pair}"),
+                    _ => pair,
+                };
+                let value = sensitive(text).map_err(|reason| Error::Auth {
+                    reason,
+                    status: None,
+                })?;
+                request.headers_mut().insert(COOKIE, value);
+            }
         }
         Ok(())
     }
@@ -283,7 +349,9 @@ impl Authenticate for StaticAuth {
         let problem = match self {
             StaticAuth::None => None,
             StaticAuth::Header { value, .. } => value.as_ref().err(),
-            StaticAuth::QueryKey { valid, .. } => valid.as_ref().err(),
+            StaticAuth::QueryKey { valid, .. } | StaticAuth::CookieKey { valid, .. } => {
+                valid.as_ref().err()
+            }
         };
         match problem {
             Some(reason) => Err(Error::Auth {
@@ -342,6 +410,48 @@ mod tests {
     }
 
     #[test]
+    fn cookie_key_is_sent_after_the_request_cookies_and_marked_sensitive() {
+        let auth = Auth::api_key_cookie("session", "s3cr3t".to_owned());
+        auth.check().expect("valid");
+        let req = run(&auth);
+        assert_eq!(req.headers()[COOKIE], "session=s3cr3t");
+        assert!(req.headers()[COOKIE].is_sensitive());
+        assert_eq!(req.url().query(), None, "never in the query");
+
+        let mut req = request();
+        req.headers_mut()
+            .insert(COOKIE, HeaderValue::from_static("color=blue"));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(auth.apply(&mut req)).expect("auth applies");
+        assert_eq!(req.headers()[COOKIE], "color=blue; session=s3cr3t");
+        assert!(req.headers()[COOKIE].is_sensitive());
+    }
+
+    #[test]
+    fn cookie_keys_a_cookie_cannot_carry_are_refused_without_quoting_them() {
+        for auth in [
+            Auth::api_key_cookie("session", "s3cr3t;other=1".to_owned()),
+            Auth::api_key_cookie("session", "s3cr3t,x".to_owned()),
+            Auth::api_key_cookie("session", "s3cr3t x".to_owned()),
+            Auth::api_key_cookie("bad name", "s3cr3t".to_owned()),
+            Auth::api_key_cookie("", "s3cr3t".to_owned()),
+        ] {
+            let error = auth.check().expect_err("refused");
+            let shown = format!("{error} {error:?} {auth:?}");
+            assert!(matches!(error, Error::Auth { .. }), "{shown}");
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+            let mut req = request();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime");
+            assert!(rt.block_on(auth.apply(&mut req)).is_err());
+            assert!(req.headers().get(COOKIE).is_none());
+        }
+    }
+
+    #[test]
     fn credentials_that_are_not_visible_ascii_are_refused_without_quoting_them() {
         for auth in [
             Auth::bearer("s3cr3t\r\nX-Evil: 1".to_owned()),
@@ -371,6 +481,7 @@ mod tests {
             Auth::basic("user", "s3cr3t-token".to_owned()),
             Auth::api_key_header("X-Key", None, "s3cr3t-token".to_owned()).expect("valid"),
             Auth::api_key_query("key", "s3cr3t-token".to_owned()),
+            Auth::api_key_cookie("key", "s3cr3t-token".to_owned()),
         ] {
             let shown = format!("{auth:?}");
             assert!(!shown.contains("s3cr3t"), "{shown}");

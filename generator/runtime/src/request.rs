@@ -9,12 +9,15 @@ use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use http::{Method, StatusCode};
 use tracing::Instrument as _;
 
 use crate::body::{read_limited, ReadError};
-use crate::param::{encode_component, encode_joined, path_segment, ToParam};
+use crate::param::{
+    cookie_pairs, encode_component, encode_joined, header_text, path_segment, query_pairs,
+    styled_path_segment, ParamIn, ParamStyle, ParamValue, ToParam,
+};
 use crate::redirect::{is_redirect, next_hop, shown_url};
 use crate::retry::retry_after;
 use crate::stream::{ByteStream, Streaming};
@@ -30,6 +33,7 @@ pub struct RequestBuilder<'t> {
     path_params: Vec<(&'static str, String)>,
     query: String,
     headers: Vec<(HeaderName, HeaderValue)>,
+    cookies: Vec<(String, String)>,
     body: Option<(HeaderValue, Bytes)>,
     absolute: Option<url::Url>,
     error: Option<Error>,
@@ -51,6 +55,7 @@ impl<'t> RequestBuilder<'t> {
             path_params: Vec::new(),
             query: String::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: None,
             absolute: None,
             error: None,
@@ -97,12 +102,7 @@ impl<'t> RequestBuilder<'t> {
 
     /// Adds `name=value` where `value` is already percent-encoded.
     fn push_query_encoded(&mut self, name: &str, value: &str) {
-        if !self.query.is_empty() {
-            self.query.push('&');
-        }
-        self.query.push_str(&encode_component(name));
-        self.query.push('=');
-        self.query.push_str(value);
+        self.push_pair(&encode_component(name), value);
     }
 
     /// Adds `name=value` to the query string.
@@ -138,8 +138,13 @@ impl<'t> RequestBuilder<'t> {
 
     /// Sets a header for this request only.
     pub fn header(mut self, name: &'static str, value: &(impl ToParam + ?Sized)) -> Self {
+        self.push_header(name, value.to_param());
+        self
+    }
+
+    fn push_header(&mut self, name: &'static str, text: String) {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string());
-        let value = crate::transport::visible_header_value(value.to_param());
+        let value = crate::transport::visible_header_value(text);
         match header.and_then(|h| value.map(|v| (h, v))) {
             Ok(pair) => self.headers.push(pair),
             Err(reason) => self.fail(Error::InvalidParameter {
@@ -148,7 +153,126 @@ impl<'t> RequestBuilder<'t> {
                 reason,
             }),
         }
+    }
+
+    /// Sends parameter `name` in `at`, written in `style` (see [`crate::param`]): objects,
+    /// maps, lists of any shape and unions are taken through their `serde` form. A `null`
+    /// value sends nothing (a path parameter cannot be `null`).
+    pub fn param<T: serde::Serialize + ?Sized>(
+        mut self,
+        at: ParamIn,
+        name: &'static str,
+        style: ParamStyle,
+        explode: bool,
+        value: &T,
+    ) -> Self {
+        match ParamValue::from_serialize(value) {
+            Ok(value) => self.push_param(at, name, style, explode, value.as_ref()),
+            Err(reason) => self.fail(Error::InvalidParameter {
+                operation: self.operation,
+                name,
+                reason,
+            }),
+        }
         self
+    }
+
+    /// [`Self::param`] when `value` is present.
+    pub fn param_opt<T: serde::Serialize>(
+        self,
+        at: ParamIn,
+        name: &'static str,
+        style: ParamStyle,
+        explode: bool,
+        value: Option<&T>,
+    ) -> Self {
+        match value {
+            Some(value) => self.param(at, name, style, explode, value),
+            None => self,
+        }
+    }
+
+    /// Sends parameter `name` in `at` as the JSON text of `value` (a parameter declared with
+    /// `content: application/json`), percent-encoded in the path, query and cookies.
+    pub fn json_param<T: serde::Serialize + ?Sized>(
+        mut self,
+        at: ParamIn,
+        name: &'static str,
+        value: &T,
+    ) -> Self {
+        let style = match at {
+            ParamIn::Path | ParamIn::Header => ParamStyle::Simple,
+            ParamIn::Query | ParamIn::Cookie => ParamStyle::Form,
+        };
+        match ParamValue::json_text(value) {
+            Ok(value) => self.push_param(at, name, style, false, Some(&value)),
+            Err(reason) => self.fail(Error::InvalidParameter {
+                operation: self.operation,
+                name,
+                reason,
+            }),
+        }
+        self
+    }
+
+    /// [`Self::json_param`] when `value` is present.
+    pub fn json_param_opt<T: serde::Serialize>(
+        self,
+        at: ParamIn,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Self {
+        match value {
+            Some(value) => self.json_param(at, name, value),
+            None => self,
+        }
+    }
+
+    fn push_param(
+        &mut self,
+        at: ParamIn,
+        name: &'static str,
+        style: ParamStyle,
+        explode: bool,
+        value: Option<&ParamValue>,
+    ) {
+        match (at, value) {
+            (ParamIn::Path, None) => self.fail(Error::InvalidParameter {
+                operation: self.operation,
+                name,
+                reason: "a path parameter cannot be null".to_owned(),
+            }),
+            (_, None) => {}
+            (ParamIn::Path, Some(value)) => {
+                match styled_path_segment(self.operation, name, style, explode, value) {
+                    Ok(segment) => self.path_params.push((name, segment)),
+                    Err(error) => self.fail(error),
+                }
+            }
+            (ParamIn::Query, Some(value)) => {
+                for (key, text) in query_pairs(name, style, explode, value) {
+                    self.push_pair(&key, &text);
+                }
+            }
+            (ParamIn::Header, Some(value)) => {
+                if let Some(text) = header_text(explode, value) {
+                    self.push_header(name, text);
+                }
+            }
+            (ParamIn::Cookie, Some(value)) => {
+                self.cookies.extend(cookie_pairs(name, explode, value));
+            }
+        }
+    }
+
+    /// Adds `name=value` where both are already percent-encoded.
+    fn push_pair(&mut self, name: &str, value: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.push_str(name);
+        self.query.push('=');
+        self.query.push_str(value);
     }
 
     /// Sets a header for this request when `value` is present.
@@ -324,6 +448,25 @@ impl<'t> RequestBuilder<'t> {
         let mut headers = self.transport.default_headers().clone();
         for (name, value) in self.headers {
             headers.insert(name, value);
+        }
+        if !self.cookies.is_empty() {
+            let mut cookie = headers
+                .get(COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| format!("{v}; "))
+                .unwrap_or_default();
+            let pairs: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            cookie.push_str(&pairs.join("; "));
+            let value = HeaderValue::try_from(cookie).map_err(|e| Error::InvalidParameter {
+                operation: self.operation,
+                name: "Cookie",
+                reason: e.to_string(),
+            })?;
+            headers.insert(COOKIE, value);
         }
         let body = self.body.map(|(content_type, bytes)| {
             headers.insert(CONTENT_TYPE, content_type);

@@ -13,8 +13,8 @@ use super::{doc, ident, rust_type};
 use crate::model::types::{is_param, param_types, ADDITIONAL_FIELD};
 use crate::model::{
     Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, JobDef, Operation,
-    PageStyle, PaginationDef, Param, ParamLocation, PathPrefix, PathStep, Payload, SuccessReturn,
-    TokenExchangeDef, TypeDef, TypeKind, TypeRef,
+    PageStyle, PaginationDef, Param, ParamLocation, ParamStyle, PathPrefix, PathStep, Payload,
+    SuccessReturn, TokenExchangeDef, TypeDef, TypeKind, TypeRef,
 };
 
 /// What the client file needs beyond the model.
@@ -273,6 +273,19 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
             }
         }
         AuthKind::TokenExchange(def) => token_exchange_method(&method, def, &docs, scheme_key),
+        AuthKind::ApiKeyCookie { name } => {
+            let summary = format!("Sends the API key as the `{name}` cookie of every request.");
+            quote! {
+                #[doc = #summary]
+                ///
+                #docs
+                pub fn #method(mut self, key: impl Into<String>) -> Self {
+                    self.inner = self.inner.auth(clientgen_runtime::Auth::api_key_cookie(#name, clientgen_runtime::SecretString::from(key.into())));
+                    self.inner = self.inner.auth_scheme(#scheme_key);
+                    self
+                }
+            }
+        }
         AuthKind::ApiKeyQuery { name } => {
             let summary =
                 format!("Sends the API key as the `{name}` query parameter of every request.");
@@ -683,16 +696,17 @@ fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
     }
 }
 
-/// How a path argument is taken: strings by `&str`, named types by reference, others by value.
+/// How a path argument is taken: strings by `&str`, lists by slice, other named types by
+/// reference, the remaining scalars by value.
 fn path_arg_type(ty: &TypeRef) -> TokenStream {
     let types = quote!(crate::types::);
     match ty {
         TypeRef::String => quote!(&str),
-        TypeRef::Named(_)
-        | TypeRef::Array(_)
-        | TypeRef::Map(_)
-        | TypeRef::Object
-        | TypeRef::Any => {
+        TypeRef::Array(item) => {
+            let item = rust_type(item, &types);
+            quote!(&[#item])
+        }
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Object | TypeRef::Any => {
             let ty = rust_type(ty, &types);
             quote!(&#ty)
         }
@@ -712,10 +726,86 @@ fn path_arg_is_reference(ty: &TypeRef) -> bool {
     )
 }
 
-fn param_call(param: &Param) -> TokenStream {
+fn param_in(location: ParamLocation) -> TokenStream {
+    match location {
+        ParamLocation::Path => quote!(clientgen_runtime::param::ParamIn::Path),
+        ParamLocation::Query => quote!(clientgen_runtime::param::ParamIn::Query),
+        ParamLocation::Header => quote!(clientgen_runtime::param::ParamIn::Header),
+        ParamLocation::Cookie => quote!(clientgen_runtime::param::ParamIn::Cookie),
+    }
+}
+
+fn param_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form => quote!(clientgen_runtime::param::ParamStyle::Form),
+        ParamStyle::Simple => quote!(clientgen_runtime::param::ParamStyle::Simple),
+        ParamStyle::Label => quote!(clientgen_runtime::param::ParamStyle::Label),
+        ParamStyle::Matrix => quote!(clientgen_runtime::param::ParamStyle::Matrix),
+        ParamStyle::SpaceDelimited => quote!(clientgen_runtime::param::ParamStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(clientgen_runtime::param::ParamStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(clientgen_runtime::param::ParamStyle::DeepObject),
+    }
+}
+
+/// The runtime call for a parameter that the `ToParam` fast path does not cover: any
+/// style, any shape (through `serde`), or a JSON `content` parameter. `value` is a reference
+/// for required parameters and an `Option` of one for optional parameters.
+fn styled_param_call(param: &Param, value: TokenStream, required: bool) -> TokenStream {
+    let wire = param.wire_name.as_str();
+    let at = param_in(param.location);
+    if param.json_content {
+        return if required {
+            quote!(.json_param(#at, #wire, #value))
+        } else {
+            quote!(.json_param_opt(#at, #wire, #value))
+        };
+    }
+    let style = param_style(param.style);
+    let explode = param.explode;
+    if required {
+        quote!(.param(#at, #wire, #style, #explode, #value))
+    } else {
+        quote!(.param_opt(#at, #wire, #style, #explode, #value))
+    }
+}
+
+/// The call that fills a path placeholder from the argument of the same name.
+fn path_param_call(param: &Param, context: &Context<'_>) -> TokenStream {
+    let name = ident(&param.name);
+    let wire = param.wire_name.as_str();
+    let value = if path_arg_is_reference(&param.ty) {
+        quote!(#name)
+    } else {
+        quote!(&#name)
+    };
+    let scalar = is_param(&param.ty, &context.param_types);
+    if !param.json_content && param.style == ParamStyle::Simple && scalar {
+        quote!(.path_param(#wire, #value))
+    } else {
+        styled_param_call(param, value, true)
+    }
+}
+
+fn param_call(param: &Param, context: &Context<'_>) -> TokenStream {
     let wire = param.wire_name.as_str();
     let field = ident(&param.name);
     let value = quote!(params.#field);
+    let scalar = is_param(&param.ty, &context.param_types);
+    let scalar_items =
+        matches!(&param.ty, TypeRef::Array(item) if is_param(item, &context.param_types));
+    let fast = !param.json_content
+        && match param.location {
+            ParamLocation::Header => scalar,
+            ParamLocation::Query => param.style == ParamStyle::Form && (scalar || scalar_items),
+            ParamLocation::Path | ParamLocation::Cookie => false,
+        };
+    if !fast {
+        return if param.required {
+            styled_param_call(param, quote!(&#value), true)
+        } else {
+            styled_param_call(param, quote!(#value.as_ref()), false)
+        };
+    }
     match (param.location, &param.ty, param.required) {
         (ParamLocation::Header, _, true) => {
             let header = wire.to_ascii_lowercase();
@@ -846,13 +936,8 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
     for param in &op.path_params {
         let name = ident(&param.name);
         let ty = path_arg_type(&param.ty);
-        let wire = param.wire_name.as_str();
         args.push(quote!(#name: #ty));
-        if path_arg_is_reference(&param.ty) {
-            calls.push(quote!(.path_param(#wire, #name)));
-        } else {
-            calls.push(quote!(.path_param(#wire, &#name)));
-        }
+        calls.push(path_param_call(param, context));
     }
     if let Some(accepted) = &op.security {
         calls.push(quote!(.security(&[#(#accepted),*])));
@@ -860,7 +945,7 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
     if let Some(params_type) = &op.params_type {
         let ty = ident(params_type);
         args.push(quote!(params: &crate::operations::#ty));
-        calls.extend(op.params.iter().map(param_call));
+        calls.extend(op.params.iter().map(|p| param_call(p, context)));
     }
     if let Some(body) = &op.body {
         let media_type = body.media_type.as_str();

@@ -167,7 +167,9 @@ fn auth_flow_title(scheme: &AuthScheme) -> String {
     let what = match &scheme.kind {
         AuthKind::Basic => "User name and password (HTTP Basic)".to_owned(),
         AuthKind::Bearer => "Bearer token".to_owned(),
-        AuthKind::ApiKeyHeader { .. } | AuthKind::ApiKeyQuery { .. } => "API key".to_owned(),
+        AuthKind::ApiKeyHeader { .. }
+        | AuthKind::ApiKeyQuery { .. }
+        | AuthKind::ApiKeyCookie { .. } => "API key".to_owned(),
         AuthKind::ClientCredentials { .. } => "OAuth 2.0 client credentials".to_owned(),
         AuthKind::TokenExchange(_) => "API key exchanged for a short-lived token".to_owned(),
     };
@@ -223,7 +225,8 @@ fn usage_example(krate: &str, env: &str, scheme: Option<&AuthScheme>, call: &str
             }
             AuthKind::TokenExchange(_)
             | AuthKind::ApiKeyHeader { .. }
-            | AuthKind::ApiKeyQuery { .. } => {
+            | AuthKind::ApiKeyQuery { .. }
+            | AuthKind::ApiKeyCookie { .. } => {
                 format!("std::env::var(\"{env}_API_KEY\")?")
             }
         };

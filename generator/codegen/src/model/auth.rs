@@ -158,13 +158,7 @@ pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme>
                             .map(str::to_owned),
                     },
                     APIKeyLocation::Query => AuthKind::ApiKeyQuery { name: name.clone() },
-                    APIKeyLocation::Cookie => {
-                        problems.push(Problem::new(
-                            push_pointer(&pointer, "in"),
-                            "API keys sent in a cookie are not supported",
-                        ));
-                        continue;
-                    }
+                    APIKeyLocation::Cookie => AuthKind::ApiKeyCookie { name: name.clone() },
                 };
                 (kind, description, "api_key".into())
             }

@@ -20,6 +20,7 @@ use crate::diagnostic::{push_pointer, Problem};
 use crate::load::Spec;
 use crate::resolve::Resolver;
 use openapiv3::OpenAPI;
+use std::collections::BTreeSet;
 
 /// Everything the generated crate is made from.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,7 +264,7 @@ pub struct Operation {
     pub tag: Option<String>,
     /// Path parameters, in template order.
     pub path_params: Vec<Param>,
-    /// Query and header parameters, in document order.
+    /// Query, header and cookie parameters, in document order.
     pub params: Vec<Param>,
     /// The name of the struct that holds `params` (when there are any).
     pub params_type: Option<String>,
@@ -391,8 +392,14 @@ pub struct Param {
     pub ty: TypeRef,
     /// `required: true`.
     pub required: bool,
-    /// For arrays in the query: one pair per item (`explode: true`) or one comma-joined pair.
+    /// How the value is written (`style`, or the default of its location: `form` in the query
+    /// and cookies, `simple` in the path and headers).
+    pub style: ParamStyle,
+    /// `explode`, or its default: `true` for `style: form`, `false` for the others. For lists
+    /// and objects: one pair (or label, or matrix part) per item or member.
     pub explode: bool,
+    /// Declared with `content` of a JSON media type: the value is sent as its JSON text.
+    pub json_content: bool,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// Documentation.
@@ -410,6 +417,27 @@ pub enum ParamLocation {
     Query,
     /// As a header.
     Header,
+    /// As a cookie (in the `Cookie` header).
+    Cookie,
+}
+
+/// How a parameter value is written (OpenAPI 3.0 `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `name=value` pairs (query, cookie).
+    Form,
+    /// Comma-separated text (path, header).
+    Simple,
+    /// `.`-prefixed text (path).
+    Label,
+    /// `;name=value` text (path).
+    Matrix,
+    /// Items joined by spaces (query).
+    SpaceDelimited,
+    /// Items joined by `|` (query).
+    PipeDelimited,
+    /// `name[member]=value` pairs (query).
+    DeepObject,
 }
 
 /// An operation's request body.
@@ -523,6 +551,11 @@ pub enum AuthKind {
     /// A key in the query string.
     ApiKeyQuery {
         /// The parameter name.
+        name: String,
+    },
+    /// A key in a cookie.
+    ApiKeyCookie {
+        /// The cookie name.
         name: String,
     },
     /// OAuth2 client credentials against `token_url`.
@@ -642,26 +675,73 @@ fn operation_extensions<'a>(
     found
 }
 
-/// Parameters must be scalars, enums, or (in the query) arrays of those.
+/// The broad shape of a parameter's values, as far as the types tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParamShape {
+    Scalar,
+    Array,
+    Object,
+    /// A union of several shapes, or anything (`serde_json::Value`): known only at run time.
+    Unknown,
+}
+
+fn param_shape(ty: &TypeRef, defs: &[TypeDef], param_types: &BTreeSet<String>) -> ParamShape {
+    let mut ty = ty;
+    // Aliases may chain; a chain longer than the number of types is a cycle.
+    for _ in 0..=defs.len() {
+        match ty {
+            TypeRef::Array(_) => return ParamShape::Array,
+            TypeRef::Map(_) | TypeRef::Object => return ParamShape::Object,
+            TypeRef::Any => return ParamShape::Unknown,
+            TypeRef::Named(name) => match defs.iter().find(|d| &d.name == name).map(|d| &d.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                Some(TypeKind::Struct { .. }) => return ParamShape::Object,
+                _ if types::is_param(ty, param_types) => return ParamShape::Scalar,
+                _ => return ParamShape::Unknown,
+            },
+            _ => return ParamShape::Scalar,
+        }
+    }
+    ParamShape::Unknown
+}
+
+/// Every parameter shape can be sent; this reports the combinations of style and shape that
+/// OpenAPI 3.0 leaves undefined, saying how they are sent (as `style: form`, which is what the
+/// runtime does with them). `content` parameters are sent as JSON text, whatever their shape.
 fn check_param_types(operations: &[Operation], defs: &[TypeDef], problems: &mut Vec<Problem>) {
     let param_types = types::param_types(defs);
     for param in operations
         .iter()
         .flat_map(|op| op.path_params.iter().chain(&op.params))
     {
-        let ok = match (&param.ty, param.location) {
-            (TypeRef::Array(item), ParamLocation::Query) => types::is_param(item, &param_types),
-            (ty, _) => types::is_param(ty, &param_types),
-        };
-        if !ok {
-            problems.push(Problem::new(
-                param.pointer.clone(),
-                format!(
-                    "parameter `{}` has an object or free-form type; only scalars, enums and (in the query) arrays of them are supported",
-                    param.wire_name
-                ),
-            ));
+        if param.json_content {
+            continue;
         }
+        let shape = param_shape(&param.ty, defs, &param_types);
+        let defined_for = match (param.style, shape) {
+            (ParamStyle::DeepObject, ParamShape::Scalar | ParamShape::Array) => "objects",
+            (ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, ParamShape::Scalar) => {
+                "lists and objects"
+            }
+            _ => continue,
+        };
+        let style = match param.style {
+            ParamStyle::DeepObject => "deepObject",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            _ => "pipeDelimited",
+        };
+        let what = if shape == ParamShape::Array {
+            "a list"
+        } else {
+            "a scalar"
+        };
+        problems.push(Problem::new(
+            push_pointer(&param.pointer, "style"),
+            format!(
+                "parameter `{}` is {what}, but `style: {style}` is defined only for {defined_for}; it is sent as `style: form`",
+                param.wire_name
+            ),
+        ));
     }
 }
 

@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 
 use openapiv3::{
-    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, PathStyle, QueryStyle,
+    ReferenceOr, StatusCode,
 };
 
 use super::types::TypeBuilder;
 use super::{
-    BodyKind, DeclaredError, ErrorStatus, Operation, Param, ParamLocation, Payload, RequestBody,
-    SuccessResponse, SuccessReturn, TypeRef,
+    BodyKind, DeclaredError, ErrorStatus, Operation, Param, ParamLocation, ParamStyle, Payload,
+    RequestBody, SuccessResponse, SuccessReturn, TypeRef,
 };
 use crate::diagnostic::{push_pointer, Problem};
 use crate::naming::{self, NameAllocator};
@@ -164,34 +165,52 @@ impl<'a> OperationContext<'a, '_> {
         let mut params = Vec::new();
         for (parameter, pointer) in found {
             let data = parameter.parameter_data_ref();
-            let (location, explode) = match parameter {
-                Parameter::Path { .. } => (ParamLocation::Path, false),
-                Parameter::Query { .. } => (ParamLocation::Query, data.explode.unwrap_or(true)),
-                Parameter::Header { .. } => (ParamLocation::Header, false),
-                Parameter::Cookie { .. } => {
-                    problems.push(Problem::new(
-                        pointer,
-                        format!("cookie parameter `{}` is not supported", data.name),
-                    ));
-                    continue;
-                }
+            let (location, style) = match parameter {
+                Parameter::Path { style, .. } => (
+                    ParamLocation::Path,
+                    match style {
+                        PathStyle::Simple => ParamStyle::Simple,
+                        PathStyle::Label => ParamStyle::Label,
+                        PathStyle::Matrix => ParamStyle::Matrix,
+                    },
+                ),
+                Parameter::Query { style, .. } => (
+                    ParamLocation::Query,
+                    match style {
+                        QueryStyle::Form => ParamStyle::Form,
+                        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    },
+                ),
+                Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
             };
+            let explode = data.explode.unwrap_or(style == ParamStyle::Form);
             let hint = format!("{}{}", self.type_prefix, naming::type_name(&data.name));
-            let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    types.convert_ref(schema, &push_pointer(&pointer, "schema"), &hint, problems)
-                }
-                ParameterSchemaOrContent::Content(content) => {
-                    match content.first().and_then(|(_, m)| m.schema.as_ref()) {
-                        Some(schema) => types.convert_ref(
-                            schema,
-                            &push_pointer(&pointer, "content"),
-                            &hint,
-                            problems,
-                        ),
-                        None => TypeRef::String,
+            let (ty, json_content) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => (
+                    types.convert_ref(schema, &push_pointer(&pointer, "schema"), &hint, problems),
+                    false,
+                ),
+                // The value is serialised as the media type says; for JSON, its JSON text.
+                ParameterSchemaOrContent::Content(content) => match content.first() {
+                    Some((media_type, media)) => {
+                        let media_pointer =
+                            push_pointer(&push_pointer(&pointer, "content"), media_type);
+                        let ty = match media.schema.as_ref() {
+                            Some(schema) => types.convert_ref(
+                                schema,
+                                &push_pointer(&media_pointer, "schema"),
+                                &hint,
+                                problems,
+                            ),
+                            None => TypeRef::Any,
+                        };
+                        (ty, is_json(media_type))
                     }
-                }
+                    None => (TypeRef::String, false),
+                },
             };
             let names = if location == ParamLocation::Path {
                 &mut arg_names
@@ -204,7 +223,9 @@ impl<'a> OperationContext<'a, '_> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
+                style,
                 explode,
+                json_content,
                 deprecated: data.deprecated.unwrap_or(false),
                 doc: data.description.clone(),
                 pointer: pointer.clone(),
