@@ -70,6 +70,11 @@ enum Command {
         /// read; repeat the flag to apply several, in the order given.
         #[arg(long = "overlay", value_name = "PATH")]
         overlays: Vec<PathBuf>,
+        /// Refuse the spec on any defect, as `regen` does for the curated specs. Without it,
+        /// common harmless defects are mended and what cannot be expressed (an operation, a
+        /// security alternative) is left out, each with a located warning.
+        #[arg(long)]
+        strict: bool,
     },
     /// Run every check CI runs: fmt, clippy, regen --check, spec lint, tests, rustdoc, corpus.
     Test,
@@ -116,8 +121,11 @@ fn main() -> ExitCode {
             version,
             base_url,
             overlays,
-        } => generate(&spec, &out, crate_name, version, base_url, overlays)
-            .map(|_| ExitCode::SUCCESS),
+            strict,
+        } => generate(
+            &spec, &out, crate_name, version, base_url, overlays, !strict,
+        )
+        .map(|_| ExitCode::SUCCESS),
         Command::Corpus { dir } => corpus(dir),
         Command::Test => test(),
         Command::LintSpecs => spec_tools::lint(&repo_root()).map(|()| ExitCode::SUCCESS),
@@ -209,6 +217,7 @@ fn generate(
     version: String,
     base_url: Option<String>,
     overlays: Vec<PathBuf>,
+    lenient: bool,
 ) -> Result<clientgen::Summary, String> {
     let overlay_flags: String = overlays
         .iter()
@@ -230,12 +239,19 @@ fn generate(
             out.display()
         ),
     };
-    let options = clientgen::load::LoadOptions {
-        overlays,
-        lenient: false,
-    };
+    let options = clientgen::load::LoadOptions { overlays, lenient };
     let krate =
         clientgen::generate_file_with(spec, &options, &settings).map_err(|e| e.to_string())?;
+    for warning in &krate.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if !krate.warnings.is_empty() {
+        eprintln!(
+            "{} warning{}: each says what was assumed or left out; `--strict` refuses the spec instead",
+            krate.warnings.len(),
+            if krate.warnings.len() == 1 { "" } else { "s" }
+        );
+    }
     let drifts = vendors::write(out, &krate).map_err(|e| format!("{}: {e}", out.display()))?;
     let s = krate.summary;
     println!(
@@ -486,7 +502,15 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
             stem.to_ascii_lowercase().replace(['_', '.'], "-")
         );
         let out = target.join("corpus").join(&name);
-        let summary = match generate(spec, &out, name.clone(), "0.1.0".into(), None, Vec::new()) {
+        let summary = match generate(
+            spec,
+            &out,
+            name.clone(),
+            "0.1.0".into(),
+            None,
+            Vec::new(),
+            false,
+        ) {
             Ok(summary) => summary,
             Err(message) => {
                 eprintln!("{message}");

@@ -44,9 +44,7 @@ impl serde::Serialize for AlwaysV2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlwaysV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -71,33 +69,26 @@ impl Base {
     }
 }
 impl<'de> serde::Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Base;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Base object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Base, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Base, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "created_at" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -131,9 +122,7 @@ impl Circle {
     }
 }
 impl<'de> serde::Deserialize<'de> for Circle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Circle;
@@ -147,25 +136,22 @@ impl<'de> serde::Deserialize<'de> for Circle {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<f64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "shape_type" => key.read_once(&mut field_0, &mut map)?,
                         "radius" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Circle {
                     shape_type: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("shape_type"))?,
-                    radius: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("radius"))?,
+                    radius: field_1.ok_or_else(|| clientgen_runtime::de::missing("radius"))?,
                     additional_properties,
                 })
             }
@@ -183,9 +169,7 @@ pub struct Closed {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Closed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Closed;
@@ -198,16 +182,14 @@ impl<'de> serde::Deserialize<'de> for Closed {
             ) -> Result<Closed, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "only" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -232,9 +214,7 @@ pub struct CountersWithTotal {
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 impl<'de> serde::Deserialize<'de> for CountersWithTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountersWithTotal;
@@ -247,13 +227,11 @@ impl<'de> serde::Deserialize<'de> for CountersWithTotal {
             ) -> Result<CountersWithTotal, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut additional_properties = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            additional_properties.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -281,9 +259,7 @@ pub struct Drawing {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Drawing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Drawing;
@@ -297,17 +273,15 @@ impl<'de> serde::Deserialize<'de> for Drawing {
                 let mut field_0: Option<Option<Vec<Shape>>> = None;
                 let mut field_1: Option<Option<Vec<DrawingValuesItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "shapes" => key.read_once(&mut field_0, &mut map)?,
                         "values" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -340,12 +314,8 @@ pub enum DrawingValuesItem {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -381,9 +351,7 @@ impl DrfPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for DrfPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DrfPage;
@@ -399,29 +367,25 @@ impl<'de> serde::Deserialize<'de> for DrfPage {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<Reference>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(DrfPage {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1.unwrap_or_default(),
                     previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -441,9 +405,7 @@ pub struct Envelope {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Envelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Envelope;
@@ -457,17 +419,15 @@ impl<'de> serde::Deserialize<'de> for Envelope {
                 let mut field_0: Option<Option<EnvelopeMeta>> = None;
                 let mut field_1: Option<Option<EnvelopeState>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "meta" => key.read_once(&mut field_0, &mut map)?,
                         "state" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -493,9 +453,7 @@ pub struct EnvelopeMeta {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EnvelopeMeta;
@@ -509,17 +467,15 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<Vec<EnvelopeMetaLinksItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "page" => key.read_once(&mut field_0, &mut map)?,
                         "links" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -545,9 +501,7 @@ pub struct EnvelopeMetaLinksItem {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EnvelopeMetaLinksItem;
@@ -561,17 +515,15 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "rel" => key.read_once(&mut field_0, &mut map)?,
                         "href" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -630,9 +582,7 @@ impl serde::Serialize for EnvelopeState {
     }
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -660,9 +610,7 @@ impl Extended {
     }
 }
 impl<'de> serde::Deserialize<'de> for Extended {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Extended;
@@ -677,26 +625,23 @@ impl<'de> serde::Deserialize<'de> for Extended {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "created_at" => key.read_once(&mut field_1, &mut map)?,
                         "extra" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Extended {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
                     created_at: field_1.unwrap_or_default(),
-                    extra: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("extra"))?,
+                    extra: field_2.ok_or_else(|| clientgen_runtime::de::missing("extra"))?,
                     additional_properties,
                 })
             }
@@ -725,9 +670,7 @@ impl FeedPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for FeedPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FeedPage;
@@ -741,23 +684,20 @@ impl<'de> serde::Deserialize<'de> for FeedPage {
                 let mut field_0: Option<Vec<Reference>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "items" => key.read_once(&mut field_0, &mut map)?,
                         "next_cursor" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(FeedPage {
-                    items: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_0.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     next_cursor: field_1,
                     additional_properties,
                 })
@@ -776,12 +716,8 @@ pub enum Fields {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for Fields {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -805,9 +741,7 @@ pub struct Filter {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Filter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Filter;
@@ -822,18 +756,16 @@ impl<'de> serde::Deserialize<'de> for Filter {
                 let mut field_1: Option<Option<FilterRange>> = None;
                 let mut field_2: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "range" => key.read_once(&mut field_1, &mut map)?,
                         "tags" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -868,9 +800,7 @@ impl FilterRange {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FilterRange;
@@ -884,17 +814,15 @@ impl<'de> serde::Deserialize<'de> for FilterRange {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "from" => key.read_once(&mut field_0, &mut map)?,
                         "to" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -933,9 +861,7 @@ impl FindPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindPage;
@@ -951,28 +877,24 @@ impl<'de> serde::Deserialize<'de> for FindPage {
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<Vec<Reference>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "page" => key.read_once(&mut field_0, &mut map)?,
                         "per_page" => key.read_once(&mut field_1, &mut map)?,
                         "total" => key.read_once(&mut field_2, &mut map)?,
                         "data" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(FindPage {
                     page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_1.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_2.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     data: field_3.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
                     additional_properties,
                 })
@@ -1014,9 +936,7 @@ pub struct Formats {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Formats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Formats;
@@ -1040,8 +960,7 @@ impl<'de> serde::Deserialize<'de> for Formats {
                 let mut field_10: Option<Option<std::net::IpAddr>> = None;
                 let mut field_11: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "at" => key.read_once(&mut field_0, &mut map)?,
                         "on" => key.read_once(&mut field_1, &mut map)?,
@@ -1056,11 +975,10 @@ impl<'de> serde::Deserialize<'de> for Formats {
                         "ip" => key.read_once(&mut field_10, &mut map)?,
                         "link" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1133,9 +1051,7 @@ impl serde::Serialize for HttpCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for HttpCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
@@ -1206,9 +1122,7 @@ impl serde::Serialize for JobStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
@@ -1262,9 +1176,7 @@ impl serde::Serialize for Level {
     }
 }
 impl<'de> serde::Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1288,9 +1200,7 @@ impl Login {
     }
 }
 impl<'de> serde::Deserialize<'de> for Login {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Login;
@@ -1304,25 +1214,21 @@ impl<'de> serde::Deserialize<'de> for Login {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "username" => key.read_once(&mut field_0, &mut map)?,
                         "password" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Login {
-                    username: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("username"))?,
-                    password: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("password"))?,
+                    username: field_0.ok_or_else(|| clientgen_runtime::de::missing("username"))?,
+                    password: field_1.ok_or_else(|| clientgen_runtime::de::missing("password"))?,
                     additional_properties,
                 })
             }
@@ -1375,9 +1281,7 @@ impl serde::Serialize for MaybeColor {
     }
 }
 impl<'de> serde::Deserialize<'de> for MaybeColor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1418,9 +1322,7 @@ pub struct Naming {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Naming {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Naming;
@@ -1442,8 +1344,7 @@ impl<'de> serde::Deserialize<'de> for Naming {
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "match" => key.read_once(&mut field_1, &mut map)?,
@@ -1456,11 +1357,10 @@ impl<'de> serde::Deserialize<'de> for Naming {
                         "foo_bar" => key.read_once(&mut field_8, &mut map)?,
                         "additional_properties" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1494,9 +1394,7 @@ pub struct OldRecord {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for OldRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = OldRecord;
@@ -1509,16 +1407,14 @@ impl<'de> serde::Deserialize<'de> for OldRecord {
             ) -> Result<OldRecord, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1541,9 +1437,7 @@ pub struct OpenBag {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for OpenBag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = OpenBag;
@@ -1556,16 +1450,14 @@ impl<'de> serde::Deserialize<'de> for OpenBag {
             ) -> Result<OpenBag, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "kind" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1596,9 +1488,7 @@ impl Problem {
     }
 }
 impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Problem;
@@ -1611,22 +1501,19 @@ impl<'de> serde::Deserialize<'de> for Problem {
             ) -> Result<Problem, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "message" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Problem {
-                    message: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    message: field_0.ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     additional_properties,
                 })
             }
@@ -1684,9 +1571,7 @@ impl Record {
     }
 }
 impl<'de> serde::Deserialize<'de> for Record {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Record;
@@ -1706,8 +1591,7 @@ impl<'de> serde::Deserialize<'de> for Record {
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -1718,11 +1602,10 @@ impl<'de> serde::Deserialize<'de> for Record {
                         "password" => key.read_once(&mut field_6, &mut map)?,
                         "legacy_flag" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1751,12 +1634,8 @@ pub enum RecordOrRef {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for RecordOrRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::Record(v));
         }
@@ -1784,9 +1663,7 @@ impl Reference {
     }
 }
 impl<'de> serde::Deserialize<'de> for Reference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Reference;
@@ -1799,16 +1676,14 @@ impl<'de> serde::Deserialize<'de> for Reference {
             ) -> Result<Reference, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "ref" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1846,35 +1721,28 @@ impl Rgb {
     }
 }
 impl<'de> serde::Deserialize<'de> for Rgb {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Rgb;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Rgb object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Rgb, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Rgb, A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "R" => key.read_once(&mut field_0, &mut map)?,
                         "G" => key.read_once(&mut field_1, &mut map)?,
                         "B" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1898,9 +1766,7 @@ pub struct Setting {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Setting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Setting;
@@ -1913,16 +1779,14 @@ impl<'de> serde::Deserialize<'de> for Setting {
             ) -> Result<Setting, A::Error> {
                 let mut field_0: Option<Option<SettingValue>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1954,12 +1818,8 @@ pub enum SettingValue {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for SettingValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -2022,9 +1882,7 @@ impl serde::Serialize for Severity {
     }
 }
 impl<'de> serde::Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2038,27 +1896,19 @@ pub enum Shape {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for Shape {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         let tag = value
             .get("shape_type")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("circle") => {
-                serde_json::from_value(value)
-                    .map(Self::Circle)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("Square") => {
-                serde_json::from_value(value)
-                    .map(Self::Square)
-                    .map_err(serde::de::Error::custom)
-            }
+            Some("circle") => serde_json::from_value(value)
+                .map(Self::Circle)
+                .map_err(serde::de::Error::custom),
+            Some("Square") => serde_json::from_value(value)
+                .map(Self::Square)
+                .map_err(serde::de::Error::custom),
             _ => Ok(Self::Other(value)),
         }
     }
@@ -2082,9 +1932,7 @@ impl SkipPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for SkipPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SkipPage;
@@ -2097,16 +1945,14 @@ impl<'de> serde::Deserialize<'de> for SkipPage {
             ) -> Result<SkipPage, A::Error> {
                 let mut field_0: Option<SkipPageData> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2139,9 +1985,7 @@ impl SkipPageData {
     }
 }
 impl<'de> serde::Deserialize<'de> for SkipPageData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SkipPageData;
@@ -2155,25 +1999,21 @@ impl<'de> serde::Deserialize<'de> for SkipPageData {
                 let mut field_0: Option<Vec<Reference>> = None;
                 let mut field_1: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "cases" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(SkipPageData {
-                    cases: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
-                    total: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    cases: field_0.ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    total: field_1.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     additional_properties,
                 })
             }
@@ -2201,9 +2041,7 @@ impl Square {
     }
 }
 impl<'de> serde::Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Square;
@@ -2217,17 +2055,15 @@ impl<'de> serde::Deserialize<'de> for Square {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<f32> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "shape_type" => key.read_once(&mut field_0, &mut map)?,
                         "side" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2263,12 +2099,8 @@ pub enum StringOrNumber {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for StringOrNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -2288,9 +2120,7 @@ pub struct T3dModel {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for T3dModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = T3dModel;
@@ -2303,16 +2133,14 @@ impl<'de> serde::Deserialize<'de> for T3dModel {
             ) -> Result<T3dModel, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "vertices" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2349,9 +2177,7 @@ impl TreeNode {
     }
 }
 impl<'de> serde::Deserialize<'de> for TreeNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TreeNode;
@@ -2366,24 +2192,21 @@ impl<'de> serde::Deserialize<'de> for TreeNode {
                 let mut field_1: Option<Option<Box<TreeNode>>> = None;
                 let mut field_2: Option<Option<Vec<TreeNode>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "label" => key.read_once(&mut field_0, &mut map)?,
                         "parent" => key.read_once(&mut field_1, &mut map)?,
                         "children" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(TreeNode {
-                    label: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("label"))?,
+                    label: field_0.ok_or_else(|| clientgen_runtime::de::missing("label"))?,
                     parent: field_1.unwrap_or_default(),
                     children: field_2.unwrap_or_default(),
                     additional_properties,
@@ -2422,9 +2245,7 @@ impl Upload {
     }
 }
 impl<'de> serde::Deserialize<'de> for Upload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Upload;
@@ -2441,8 +2262,7 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 let mut field_3: Option<Option<clientgen_runtime::FilePart>> = None;
                 let mut field_4: Option<Option<UploadMeta>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "tags" => key.read_once(&mut field_1, &mut map)?,
@@ -2450,17 +2270,15 @@ impl<'de> serde::Deserialize<'de> for Upload {
                         "thumbnail" => key.read_once(&mut field_3, &mut map)?,
                         "meta" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Upload {
-                    title: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    title: field_0.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     tags: field_1.unwrap_or_default(),
                     file: field_2.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
                     thumbnail: field_3.unwrap_or_default(),
@@ -2482,9 +2300,7 @@ pub struct UploadMeta {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for UploadMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UploadMeta;
@@ -2497,16 +2313,14 @@ impl<'de> serde::Deserialize<'de> for UploadMeta {
             ) -> Result<UploadMeta, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "source" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }

@@ -7,12 +7,11 @@ use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
 pub const DEFAULT_BASE_URL: &str = "http://localhost:5601";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
-pub const SERVERS: &[Server] = &[
-    Server {
-        url: "http://localhost:5601",
-        description: "A Kibana origin (scheme, host, port); a local Kibana on its default port unless set.",
-    },
-];
+pub const SERVERS: &[Server] = &[Server {
+    url: "http://localhost:5601",
+    description:
+        "A Kibana origin (scheme, host, port); a local Kibana on its default port unless set.",
+}];
 ///A client for the Elastic Security API (Kibana).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -39,15 +38,11 @@ impl ClientBuilder {
     ///
     /// Security scheme `apiKeyAuth` of the spec.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self
-            .inner
-            .try_auth(
-                clientgen_runtime::Auth::api_key_header(
-                    "Authorization",
-                    Some("ApiKey"),
-                    clientgen_runtime::SecretString::from(key.into()),
-                ),
-            );
+        self.inner = self.inner.try_auth(clientgen_runtime::Auth::api_key_header(
+            "Authorization",
+            Some("ApiKey"),
+            clientgen_runtime::SecretString::from(key.into()),
+        ));
         self.inner = self.inner.auth_scheme("apiKeyAuth");
         self
     }
@@ -56,19 +51,11 @@ impl ClientBuilder {
     /// The username and password used to log in to Kibana.
     ///
     /// Security scheme `basicAuth` of the spec.
-    pub fn basic_auth(
-        mut self,
-        user: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
-        self.inner = self
-            .inner
-            .auth(
-                clientgen_runtime::Auth::basic(
-                    user,
-                    clientgen_runtime::SecretString::from(password.into()),
-                ),
-            );
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.inner = self.inner.auth(clientgen_runtime::Auth::basic(
+            user,
+            clientgen_runtime::SecretString::from(password.into()),
+        ));
         self.inner = self.inner.auth_scheme("basicAuth");
         self
     }
@@ -76,7 +63,9 @@ impl ClientBuilder {
     ///
     /// The Kibana space (its URL identifier) every request addresses; the default space needs no prefix.
     pub fn space_id(mut self, space_id: &str) -> Self {
-        self.inner = self.inner.path_prefix_segment("/s/", "space_id", space_id, "");
+        self.inner = self
+            .inner
+            .path_prefix_segment("/s/", "space_id", space_id, "");
         self
     }
     /// Adds a header sent with every request.
@@ -191,16 +180,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -226,16 +211,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -263,16 +244,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -298,16 +275,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -332,16 +305,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -350,9 +319,8 @@ impl Client {
         &'a self,
         params: &crate::operations::FindRulesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::RuleResponse, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::RuleResponse, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_rules",
@@ -406,15 +374,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -443,15 +407,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -489,15 +449,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -521,7 +477,10 @@ impl Client {
                 "export_rules",
                 "/api/detection_engine/rules/_export",
             )
-            .query_opt("exclude_export_details", params.exclude_export_details.as_ref())
+            .query_opt(
+                "exclude_export_details",
+                params.exclude_export_details.as_ref(),
+            )
             .query_opt("file_name", params.file_name.as_ref())
             .json_opt(body)
             .send_streaming()
@@ -529,17 +488,11 @@ impl Client {
         match response {
             clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
             clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
+                Err(match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                    _ => response.into_error(),
+                })
             }
         }
     }
@@ -562,14 +515,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -593,14 +542,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -626,15 +571,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -660,15 +601,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -695,16 +632,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -729,16 +662,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -763,16 +692,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -799,16 +724,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -817,9 +738,8 @@ impl Client {
         &'a self,
         params: &crate::operations::FindExceptionListsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ExceptionList, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ExceptionList, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_exception_lists",
@@ -876,15 +796,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -911,16 +827,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -945,16 +857,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -980,18 +888,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 | 409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1018,16 +920,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1036,9 +934,8 @@ impl Client {
         &'a self,
         params: &crate::operations::FindExceptionListItemsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ExceptionListItem, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ExceptionListItem, Error>>
+           + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_exception_list_items",
@@ -1097,16 +994,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1127,15 +1020,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1157,16 +1046,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1181,21 +1066,21 @@ impl Client {
     ) -> Result<crate::types::List, Error> {
         let response = self
             .transport
-            .request(clientgen_runtime::reqwest::Method::GET, "read_list", "/api/lists")
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_list",
+                "/api/lists",
+            )
             .query("id", &params.id)
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1220,16 +1105,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1254,16 +1135,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1291,18 +1168,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 | 409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1327,16 +1198,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1345,9 +1212,8 @@ impl Client {
         &'a self,
         params: &crate::operations::FindListsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::List, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::List, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_lists",
@@ -1401,15 +1267,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1437,16 +1299,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1470,16 +1328,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1503,18 +1357,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 | 409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1543,16 +1391,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1561,9 +1405,8 @@ impl Client {
         &'a self,
         params: &crate::operations::FindListItemsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ListItem, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ListItem, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_list_items",
@@ -1617,15 +1460,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1661,16 +1500,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1695,16 +1530,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         Ok(response.text())
     }
@@ -1730,16 +1561,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1765,16 +1592,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    405 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                405 => response.into_declared_error::<crate::types::TimelineError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1800,15 +1623,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1833,16 +1652,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    405 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                405 => response.into_declared_error::<crate::types::TimelineError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1851,9 +1666,8 @@ impl Client {
         &'a self,
         params: &crate::operations::FindTimelinesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::TimelineResponse, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::TimelineResponse, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_timelines",
@@ -1861,9 +1675,7 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.page_index = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
+                params.page_index = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
                 async move {
                     let page = self.find_timelines(&params).await?;
                     let total = Some(&page)
@@ -1910,15 +1722,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1948,16 +1756,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1987,17 +1791,11 @@ impl Client {
         match response {
             clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
             clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
+                Err(match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                    _ => response.into_error(),
+                })
             }
         }
     }
@@ -2022,14 +1820,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2054,14 +1848,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -2087,14 +1879,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 | 409 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2103,9 +1893,8 @@ impl Client {
         &'a self,
         params: &crate::operations::FindCasesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Case, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Case, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_cases",
@@ -2151,7 +1940,10 @@ impl Client {
             )
             .query_each("assignees", params.assignees.as_deref().unwrap_or_default())
             .query_each("category", params.category.as_deref().unwrap_or_default())
-            .query_opt("defaultSearchOperator", params.default_search_operator.as_ref())
+            .query_opt(
+                "defaultSearchOperator",
+                params.default_search_operator.as_ref(),
+            )
             .query_opt("from", params.from.as_ref())
             .query_opt("to", params.to.as_ref())
             .query_each("owner", params.owner.as_deref().unwrap_or_default())
@@ -2171,14 +1963,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2202,14 +1990,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2233,14 +2017,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2266,14 +2046,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2299,14 +2075,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403 | 409 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2334,14 +2108,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403 | 409 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2362,14 +2134,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2393,14 +2163,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2427,14 +2195,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2455,14 +2221,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -2490,14 +2254,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 | 409 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2507,9 +2269,8 @@ impl Client {
         case_id: &str,
         params: &crate::operations::FindCaseCommentsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::CaseComment, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::CaseComment, Error>> + 'a
+    {
         let params = params.clone();
         let case_id = case_id.to_owned();
         clientgen_runtime::pagination::items(
@@ -2562,14 +2323,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2595,14 +2354,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2611,11 +2368,7 @@ impl Client {
     /// Deletes one comment or alert attachment of a case. (Kibana operation id `deleteCaseCommentDefaultSpace`.)
     ///
     /// `DELETE /api/cases/{caseId}/comments/{commentId}` (operation `delete_case_comment`).
-    pub async fn delete_case_comment(
-        &self,
-        case_id: &str,
-        comment_id: &str,
-    ) -> Result<(), Error> {
+    pub async fn delete_case_comment(&self, case_id: &str, comment_id: &str) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -2628,14 +2381,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -2645,9 +2396,8 @@ impl Client {
         case_id: &str,
         params: &crate::operations::FindCaseUserActionsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::CaseUserAction, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::CaseUserAction, Error>> + 'a
+    {
         let params = params.clone();
         let case_id = case_id.to_owned();
         clientgen_runtime::pagination::items(
@@ -2703,14 +2453,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2738,14 +2486,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400..=401 | 403..=404 => {
+                    response.into_declared_error::<crate::types::KibanaError>()
+                }
+                _ => response.into_error(),
+            });
         }
         response.json()
     }

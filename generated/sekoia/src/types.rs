@@ -23,9 +23,7 @@ pub struct Adversary {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Adversary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Adversary;
@@ -41,19 +39,17 @@ impl<'de> serde::Deserialize<'de> for Adversary {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "description" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -259,9 +255,7 @@ impl Alert {
     }
 }
 impl<'de> serde::Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Alert;
@@ -290,9 +284,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_15: Option<Option<String>> = None;
                 let mut field_16: Option<Option<Vec<Ttp>>> = None;
                 let mut field_17: Option<Option<Vec<Adversary>>> = None;
-                let mut field_18: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_18: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                 let mut field_19: Option<Option<bool>> = None;
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
@@ -318,8 +310,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_41: Option<Option<Vec<Countermeasure>>> = None;
                 let mut field_42: Option<Option<Vec<AlertCaseRef>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "short_id" => key.read_once(&mut field_1, &mut map)?,
@@ -341,12 +332,8 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "adversaries" => key.read_once(&mut field_17, &mut map)?,
                         "stix" => key.read_once(&mut field_18, &mut map)?,
                         "is_incident" => key.read_once(&mut field_19, &mut map)?,
-                        "number_of_unseen_comments" => {
-                            key.read_once(&mut field_20, &mut map)?
-                        }
-                        "number_of_total_comments" => {
-                            key.read_once(&mut field_21, &mut map)?
-                        }
+                        "number_of_unseen_comments" => key.read_once(&mut field_20, &mut map)?,
+                        "number_of_total_comments" => key.read_once(&mut field_21, &mut map)?,
                         "created_by" => key.read_once(&mut field_22, &mut map)?,
                         "created_by_type" => key.read_once(&mut field_23, &mut map)?,
                         "updated_by" => key.read_once(&mut field_24, &mut map)?,
@@ -369,11 +356,10 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "countermeasures" => key.read_once(&mut field_41, &mut map)?,
                         "cases" => key.read_once(&mut field_42, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -452,9 +438,7 @@ pub struct AlertCaseRef {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertCaseRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertCaseRef;
@@ -471,8 +455,7 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
                 let mut field_3: Option<Option<bool>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "short_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -480,11 +463,10 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
                         "manual" => key.read_once(&mut field_3, &mut map)?,
                         "status" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -516,9 +498,7 @@ pub struct AlertCategory {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertCategory;
@@ -532,17 +512,15 @@ impl<'de> serde::Deserialize<'de> for AlertCategory {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -571,9 +549,7 @@ pub struct AlertEntity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertEntity;
@@ -587,17 +563,15 @@ impl<'de> serde::Deserialize<'de> for AlertEntity {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -636,9 +610,7 @@ pub struct AlertHistoryEntry {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertHistoryEntry;
@@ -655,8 +627,7 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "entry_type" => key.read_once(&mut field_1, &mut map)?,
@@ -664,11 +635,10 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
                         "created_by" => key.read_once(&mut field_3, &mut map)?,
                         "created_by_type" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -712,9 +682,7 @@ impl AlertList {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertList;
@@ -729,27 +697,23 @@ impl<'de> serde::Deserialize<'de> for AlertList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Alert>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(AlertList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -784,9 +748,7 @@ pub struct AlertRule {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertRule;
@@ -804,8 +766,7 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -814,11 +775,10 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
                         "pattern" => key.read_once(&mut field_4, &mut map)?,
                         "description" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -854,9 +814,7 @@ pub struct AlertStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertStatus;
@@ -871,18 +829,16 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -912,9 +868,7 @@ pub struct AlertType {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertType;
@@ -928,17 +882,15 @@ impl<'de> serde::Deserialize<'de> for AlertType {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "category" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -976,9 +928,7 @@ pub struct AlertTypeRef {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertTypeRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertTypeRef;
@@ -995,8 +945,7 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "category_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -1004,11 +953,10 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
                         "detail" => key.read_once(&mut field_3, &mut map)?,
                         "description" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1052,9 +1000,7 @@ pub struct AlertUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertUpdate;
@@ -1072,8 +1018,7 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "alert_type_category" => key.read_once(&mut field_0, &mut map)?,
                         "alert_type_value" => key.read_once(&mut field_1, &mut map)?,
@@ -1082,11 +1027,10 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
                         "kill_chain_short_id" => key.read_once(&mut field_4, &mut map)?,
                         "title" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1129,9 +1073,7 @@ pub struct AlertUrgency {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertUrgency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertUrgency;
@@ -1148,8 +1090,7 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         "current_value" => key.read_once(&mut field_1, &mut map)?,
@@ -1157,11 +1098,10 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
                         "criticity" => key.read_once(&mut field_3, &mut map)?,
                         "display" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1196,9 +1136,7 @@ pub struct AlertWorkflowAction {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertWorkflowAction;
@@ -1213,18 +1151,16 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1251,9 +1187,7 @@ pub struct AlertWorkflowActions {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertWorkflowActions;
@@ -1266,16 +1200,14 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
             ) -> Result<AlertWorkflowActions, A::Error> {
                 let mut field_0: Option<Option<Vec<AlertWorkflowAction>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "actions" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1312,9 +1244,7 @@ impl AlertWorkflowUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertWorkflowUpdate;
@@ -1328,17 +1258,15 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
                 let mut field_0: Option<uuid::Uuid> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "action_uuid" => key.read_once(&mut field_0, &mut map)?,
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1378,9 +1306,7 @@ pub struct ApiKeyValidation {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ApiKeyValidation;
@@ -1397,8 +1323,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "identity" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -1406,11 +1331,10 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
                         "nbf" => key.read_once(&mut field_3, &mut map)?,
                         "jti" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1559,19 +1483,14 @@ impl Case {
     }
 }
 impl<'de> serde::Deserialize<'de> for Case {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Case;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Case object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Case, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Case, A::Error> {
                 let mut field_0: Option<uuid::Uuid> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
@@ -1602,8 +1521,7 @@ impl<'de> serde::Deserialize<'de> for Case {
                 let mut field_27: Option<Option<i64>> = None;
                 let mut field_28: Option<Option<Vec<Alert>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "short_id" => key.read_once(&mut field_1, &mut map)?,
@@ -1635,20 +1553,17 @@ impl<'de> serde::Deserialize<'de> for Case {
                         "number_of_alerts" => key.read_once(&mut field_27, &mut map)?,
                         "alerts" => key.read_once(&mut field_28, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Case {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    short_id: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("short_id"))?,
-                    title: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    short_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("short_id"))?,
+                    title: field_2.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     description: field_3,
                     priority: field_4.unwrap_or_default(),
                     status: field_5.unwrap_or_default(),
@@ -1710,9 +1625,7 @@ impl CaseAlertList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertList;
@@ -1727,26 +1640,23 @@ impl<'de> serde::Deserialize<'de> for CaseAlertList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Alert>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseAlertList {
                     total: field_0.unwrap_or_default(),
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -1774,9 +1684,7 @@ impl CaseAlerts {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlerts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlerts;
@@ -1789,22 +1697,19 @@ impl<'de> serde::Deserialize<'de> for CaseAlerts {
             ) -> Result<CaseAlerts, A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "alerts" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseAlerts {
-                    alerts: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("alerts"))?,
+                    alerts: field_0.ok_or_else(|| clientgen_runtime::de::missing("alerts"))?,
                     additional_properties,
                 })
             }
@@ -1825,9 +1730,7 @@ pub struct CaseAlertsResult {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertsResult;
@@ -1840,16 +1743,14 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
             ) -> Result<CaseAlertsResult, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1901,9 +1802,7 @@ impl CaseComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseComment;
@@ -1921,8 +1820,7 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "content" => key.read_once(&mut field_1, &mut map)?,
@@ -1931,18 +1829,16 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                         "created_by_type" => key.read_once(&mut field_4, &mut map)?,
                         "updated_at" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseComment {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    content: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_1.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     created_at: field_2.unwrap_or_default(),
                     created_by: field_3.unwrap_or_default(),
                     created_by_type: field_4.unwrap_or_default(),
@@ -1974,9 +1870,7 @@ impl CaseCommentCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentCreate;
@@ -1989,22 +1883,19 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
             ) -> Result<CaseCommentCreate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "content" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseCommentCreate {
-                    content: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_0.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     additional_properties,
                 })
             }
@@ -2039,9 +1930,7 @@ impl CaseCommentList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentList;
@@ -2056,27 +1945,23 @@ impl<'de> serde::Deserialize<'de> for CaseCommentList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<CaseComment>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseCommentList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2140,9 +2025,7 @@ impl CaseCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCreate;
@@ -2164,8 +2047,7 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                 let mut field_8: Option<Option<uuid::Uuid>> = None;
                 let mut field_9: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -2178,17 +2060,15 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                         "custom_status_uuid" => key.read_once(&mut field_8, &mut map)?,
                         "custom_priority_uuid" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseCreate {
-                    title: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    title: field_0.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     description: field_1.unwrap_or_default(),
                     status_uuid: field_2.unwrap_or_default(),
                     priority: field_3.unwrap_or_default(),
@@ -2226,9 +2106,7 @@ impl CaseEvents {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseEvents {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseEvents;
@@ -2241,16 +2119,14 @@ impl<'de> serde::Deserialize<'de> for CaseEvents {
             ) -> Result<CaseEvents, A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "event_ids" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2291,9 +2167,7 @@ impl CaseList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseList;
@@ -2308,27 +2182,23 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Case>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2386,9 +2256,7 @@ impl serde::Serialize for CasePriority {
     }
 }
 impl<'de> serde::Deserialize<'de> for CasePriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2407,9 +2275,7 @@ pub struct CaseSubscriber {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseSubscriber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseSubscriber;
@@ -2423,17 +2289,15 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "avatar_uuid" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2476,9 +2340,7 @@ impl CaseTagList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseTagList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseTagList;
@@ -2493,27 +2355,23 @@ impl<'de> serde::Deserialize<'de> for CaseTagList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<CaseTag>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseTagList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2557,9 +2415,7 @@ pub struct CaseUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseUpdate;
@@ -2580,8 +2436,7 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 let mut field_7: Option<Option<uuid::Uuid>> = None;
                 let mut field_8: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -2593,11 +2448,10 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                         "custom_status_uuid" => key.read_once(&mut field_7, &mut map)?,
                         "custom_priority_uuid" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2639,9 +2493,7 @@ pub struct CaseVerdict {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseVerdict {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseVerdict;
@@ -2657,19 +2509,17 @@ impl<'de> serde::Deserialize<'de> for CaseVerdict {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "label" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
                         "level" => key.read_once(&mut field_2, &mut map)?,
                         "stage" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2728,9 +2578,7 @@ impl Comment {
     }
 }
 impl<'de> serde::Deserialize<'de> for Comment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Comment;
@@ -2749,8 +2597,7 @@ impl<'de> serde::Deserialize<'de> for Comment {
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "content" => key.read_once(&mut field_1, &mut map)?,
@@ -2760,18 +2607,16 @@ impl<'de> serde::Deserialize<'de> for Comment {
                         "created_by_type" => key.read_once(&mut field_5, &mut map)?,
                         "unseen" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Comment {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    content: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_1.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     author: field_2,
                     date: field_3.unwrap_or_default(),
                     created_by: field_4.unwrap_or_default(),
@@ -2808,9 +2653,7 @@ impl CommentCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CommentCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CommentCreate;
@@ -2824,23 +2667,20 @@ impl<'de> serde::Deserialize<'de> for CommentCreate {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "content" => key.read_once(&mut field_0, &mut map)?,
                         "author" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CommentCreate {
-                    content: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_0.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     author: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -2876,9 +2716,7 @@ impl CommentList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CommentList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CommentList;
@@ -2893,27 +2731,23 @@ impl<'de> serde::Deserialize<'de> for CommentList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Comment>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CommentList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2998,9 +2832,7 @@ pub struct Countermeasure {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Countermeasure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Countermeasure;
@@ -3032,12 +2864,9 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                 let mut field_18: Option<Option<String>> = None;
                 let mut field_19: Option<Option<Vec<Comment>>> = None;
                 let mut field_20: Option<Option<Vec<CountermeasureActionStep>>> = None;
-                let mut field_21: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_21: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -3062,11 +2891,10 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                         "action_steps" => key.read_once(&mut field_20, &mut map)?,
                         "course_of_action" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3157,9 +2985,7 @@ pub struct CountermeasureActionStep {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountermeasureActionStep;
@@ -3175,9 +3001,7 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_5: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                 let mut field_6: Option<Option<Vec<Comment>>> = None;
                 let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_8: Option<Option<String>> = None;
@@ -3189,8 +3013,7 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
                 let mut field_14: Option<Option<String>> = None;
                 let mut field_15: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -3209,11 +3032,10 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
                         "denied_by" => key.read_once(&mut field_14, &mut map)?,
                         "denied_by_type" => key.read_once(&mut field_15, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3265,9 +3087,7 @@ impl CountermeasureComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for CountermeasureComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountermeasureComment;
@@ -3281,23 +3101,20 @@ impl<'de> serde::Deserialize<'de> for CountermeasureComment {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "content" => key.read_once(&mut field_0, &mut map)?,
                         "author" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CountermeasureComment {
-                    content: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_0.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     author: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -3325,9 +3142,7 @@ impl CountermeasureDecision {
     }
 }
 impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountermeasureDecision;
@@ -3340,22 +3155,19 @@ impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
             ) -> Result<CountermeasureDecision, A::Error> {
                 let mut field_0: Option<CountermeasureComment> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "comment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CountermeasureDecision {
-                    comment: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
+                    comment: field_0.ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
                     additional_properties,
                 })
             }
@@ -3411,9 +3223,7 @@ pub struct CustomPriority {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CustomPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CustomPriority;
@@ -3438,8 +3248,7 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "community_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -3455,11 +3264,10 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                         "updated_by" => key.read_once(&mut field_11, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3532,9 +3340,7 @@ pub struct CustomStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CustomStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CustomStatus;
@@ -3559,8 +3365,7 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "community_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -3576,11 +3381,10 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                         "updated_by" => key.read_once(&mut field_11, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3650,12 +3454,7 @@ pub struct CustomVerdict {
 }
 impl CustomVerdict {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(
-        uuid: uuid::Uuid,
-        community_uuid: uuid::Uuid,
-        label: String,
-        level: i64,
-    ) -> Self {
+    pub fn new(uuid: uuid::Uuid, community_uuid: uuid::Uuid, label: String, level: i64) -> Self {
         Self {
             uuid,
             community_uuid,
@@ -3675,9 +3474,7 @@ impl CustomVerdict {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomVerdict {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CustomVerdict;
@@ -3702,8 +3499,7 @@ impl<'de> serde::Deserialize<'de> for CustomVerdict {
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "community_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -3719,25 +3515,20 @@ impl<'de> serde::Deserialize<'de> for CustomVerdict {
                         "updated_by" => key.read_once(&mut field_11, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CustomVerdict {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
                     community_uuid: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "community_uuid",
-                        ))?,
-                    label: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("label"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing("community_uuid"))?,
+                    label: field_2.ok_or_else(|| clientgen_runtime::de::missing("label"))?,
                     description: field_3.unwrap_or_default(),
-                    level: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("level"))?,
+                    level: field_4.ok_or_else(|| clientgen_runtime::de::missing("level"))?,
                     stage: field_5.unwrap_or_default(),
                     is_used: field_6.unwrap_or_default(),
                     created_at: field_7.unwrap_or_default(),
@@ -3768,9 +3559,7 @@ pub struct Datasource {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Datasource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Datasource;
@@ -3784,17 +3573,15 @@ impl<'de> serde::Deserialize<'de> for Datasource {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3851,9 +3638,7 @@ impl Entity {
     }
 }
 impl<'de> serde::Deserialize<'de> for Entity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Entity;
@@ -3872,8 +3657,7 @@ impl<'de> serde::Deserialize<'de> for Entity {
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -3883,11 +3667,10 @@ impl<'de> serde::Deserialize<'de> for Entity {
                         "alerts_generation" => key.read_once(&mut field_5, &mut map)?,
                         "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3931,9 +3714,7 @@ impl Error {
     }
 }
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Error;
@@ -3947,23 +3728,20 @@ impl<'de> serde::Deserialize<'de> for Error {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "message" => key.read_once(&mut field_0, &mut map)?,
                         "code" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(Error {
-                    message: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    message: field_0.ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     code: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -3991,9 +3769,7 @@ pub struct EventField {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EventField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventField;
@@ -4007,17 +3783,15 @@ impl<'de> serde::Deserialize<'de> for EventField {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "field" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4058,9 +3832,7 @@ impl EventList {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventList;
@@ -4075,27 +3847,23 @@ impl<'de> serde::Deserialize<'de> for EventList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Event>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(EventList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -4168,9 +3936,7 @@ impl EventSearchJob {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventSearchJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventSearchJob;
@@ -4194,8 +3960,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                 let mut field_10: Option<Option<bool>> = None;
                 let mut field_11: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "status" => key.read_once(&mut field_1, &mut map)?,
@@ -4210,11 +3975,10 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                         "visible" => key.read_once(&mut field_10, &mut map)?,
                         "max_last_events" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4280,9 +4044,7 @@ impl EventSearchJobCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventSearchJobCreate;
@@ -4300,8 +4062,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                 let mut field_4: Option<Option<bool>> = None;
                 let mut field_5: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "term" => key.read_once(&mut field_0, &mut map)?,
                         "earliest_time" => key.read_once(&mut field_1, &mut map)?,
@@ -4310,11 +4071,10 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                         "visible" => key.read_once(&mut field_4, &mut map)?,
                         "max_last_events" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4402,9 +4162,7 @@ impl serde::Serialize for EventSearchJobStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
@@ -4483,9 +4241,7 @@ impl Intake {
     }
 }
 impl<'de> serde::Deserialize<'de> for Intake {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Intake;
@@ -4512,8 +4268,7 @@ impl<'de> serde::Deserialize<'de> for Intake {
                 let mut field_13: Option<Option<String>> = None;
                 let mut field_14: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -4521,9 +4276,7 @@ impl<'de> serde::Deserialize<'de> for Intake {
                         "format_uuid" => key.read_once(&mut field_3, &mut map)?,
                         "intake_key" => key.read_once(&mut field_4, &mut map)?,
                         "is_custom_format" => key.read_once(&mut field_5, &mut map)?,
-                        "connector_configuration_uuid" => {
-                            key.read_once(&mut field_6, &mut map)?
-                        }
+                        "connector_configuration_uuid" => key.read_once(&mut field_6, &mut map)?,
                         "status" => key.read_once(&mut field_7, &mut map)?,
                         "entity" => key.read_once(&mut field_8, &mut map)?,
                         "created_at" => key.read_once(&mut field_9, &mut map)?,
@@ -4533,11 +4286,10 @@ impl<'de> serde::Deserialize<'de> for Intake {
                         "updated_by" => key.read_once(&mut field_13, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_14, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4579,9 +4331,7 @@ pub struct IntakeEntity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for IntakeEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IntakeEntity;
@@ -4595,17 +4345,15 @@ impl<'de> serde::Deserialize<'de> for IntakeEntity {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4636,9 +4384,7 @@ pub struct Invitation {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Invitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Invitation;
@@ -4652,17 +4398,15 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "email" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4703,9 +4447,7 @@ impl InvitationCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for InvitationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = InvitationCreate;
@@ -4717,27 +4459,22 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
                 mut map: A,
             ) -> Result<InvitationCreate, A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, Vec<uuid::Uuid>>,
-                > = None;
+                let mut field_1: Option<std::collections::BTreeMap<String, Vec<uuid::Uuid>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "email" => key.read_once(&mut field_0, &mut map)?,
                         "communities" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(InvitationCreate {
-                    email: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("email"))?,
+                    email: field_0.ok_or_else(|| clientgen_runtime::de::missing("email"))?,
                     communities: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("communities"))?,
                     additional_properties,
@@ -4760,9 +4497,7 @@ pub struct KillChainStage {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for KillChainStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = KillChainStage;
@@ -4775,16 +4510,14 @@ impl<'de> serde::Deserialize<'de> for KillChainStage {
             ) -> Result<KillChainStage, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4968,19 +4701,14 @@ impl Rule {
     }
 }
 impl<'de> serde::Deserialize<'de> for Rule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Rule;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Rule object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Rule, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Rule, A::Error> {
                 let mut field_0: Option<uuid::Uuid> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
@@ -5021,8 +4749,7 @@ impl<'de> serde::Deserialize<'de> for Rule {
                 let mut field_37: Option<Option<bool>> = None;
                 let mut field_38: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -5040,12 +4767,8 @@ impl<'de> serde::Deserialize<'de> for Rule {
                         "entities" => key.read_once(&mut field_13, &mut map)?,
                         "all_assets" => key.read_once(&mut field_14, &mut map)?,
                         "assets" => key.read_once(&mut field_15, &mut map)?,
-                        "last_compilation_success" => {
-                            key.read_once(&mut field_16, &mut map)?
-                        }
-                        "last_compilation_message" => {
-                            key.read_once(&mut field_17, &mut map)?
-                        }
+                        "last_compilation_success" => key.read_once(&mut field_16, &mut map)?,
+                        "last_compilation_message" => key.read_once(&mut field_17, &mut map)?,
                         "last_compilation_at" => key.read_once(&mut field_18, &mut map)?,
                         "alert_type" => key.read_once(&mut field_19, &mut map)?,
                         "alert_category" => key.read_once(&mut field_20, &mut map)?,
@@ -5065,16 +4788,13 @@ impl<'de> serde::Deserialize<'de> for Rule {
                         "goal" => key.read_once(&mut field_34, &mut map)?,
                         "false_positives" => key.read_once(&mut field_35, &mut map)?,
                         "references" => key.read_once(&mut field_36, &mut map)?,
-                        "available_for_subcommunities" => {
-                            key.read_once(&mut field_37, &mut map)?
-                        }
+                        "available_for_subcommunities" => key.read_once(&mut field_37, &mut map)?,
                         "instance_uuid" => key.read_once(&mut field_38, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -5231,9 +4951,7 @@ impl RuleCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleCreate;
@@ -5267,8 +4985,7 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
                 let mut field_20: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut field_21: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -5291,36 +5008,26 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
                         "goal" => key.read_once(&mut field_18, &mut map)?,
                         "false_positives" => key.read_once(&mut field_19, &mut map)?,
                         "similarity_strategy" => key.read_once(&mut field_20, &mut map)?,
-                        "available_for_subcommunities" => {
-                            key.read_once(&mut field_21, &mut map)?
-                        }
+                        "available_for_subcommunities" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(RuleCreate {
                     name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    r#type: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_1.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     description: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    payload: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("payload"))?,
-                    severity: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
-                    effort: field_5
-                        .ok_or_else(|| clientgen_runtime::de::missing("effort"))?,
+                    payload: field_3.ok_or_else(|| clientgen_runtime::de::missing("payload"))?,
+                    severity: field_4.ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    effort: field_5.ok_or_else(|| clientgen_runtime::de::missing("effort"))?,
                     alert_type_uuid: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "alert_type_uuid",
-                        ))?,
-                    enabled: field_7
-                        .ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing("alert_type_uuid"))?,
+                    enabled: field_7.ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
                     community_uuid: field_8.unwrap_or_default(),
                     tags: field_9.unwrap_or_default(),
                     related_object_refs: field_10.unwrap_or_default(),
@@ -5372,9 +5079,7 @@ pub struct RuleEntity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleEntity;
@@ -5393,8 +5098,7 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
                 let mut field_5: Option<Option<uuid::Uuid>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -5404,11 +5108,10 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
                         "community_uuid" => key.read_once(&mut field_5, &mut map)?,
                         "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -5454,9 +5157,7 @@ impl RuleList {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleList;
@@ -5471,27 +5172,23 @@ impl<'de> serde::Deserialize<'de> for RuleList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Rule>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(RuleList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -5523,9 +5220,7 @@ pub struct RuleParameter {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleParameter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleParameter;
@@ -5542,8 +5237,7 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -5551,11 +5245,10 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
                         "default" => key.read_once(&mut field_3, &mut map)?,
                         "description" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -5600,9 +5293,7 @@ impl RuleParameterValue {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleParameterValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleParameterValue;
@@ -5617,26 +5308,23 @@ impl<'de> serde::Deserialize<'de> for RuleParameterValue {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "value" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(RuleParameterValue {
                     uuid: field_0.unwrap_or_default(),
                     name: field_1.unwrap_or_default(),
-                    value: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    value: field_2.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     additional_properties,
                 })
             }
@@ -5690,9 +5378,7 @@ impl serde::Serialize for SortDirection {
     }
 }
 impl<'de> serde::Deserialize<'de> for SortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -5711,33 +5397,26 @@ pub struct Tag {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Tag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Tag;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Tag object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tag, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Tag, A::Error> {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -5772,37 +5451,30 @@ pub struct Ttp {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Ttp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Ttp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Ttp object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Ttp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Ttp, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "description" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }

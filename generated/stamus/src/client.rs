@@ -7,12 +7,11 @@ use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
 pub const DEFAULT_BASE_URL: &str = "https://scs.example";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
-pub const SERVERS: &[Server] = &[
-    Server {
-        url: "https://scs.example",
-        description: "Your Stamus Central Server (replace the host name). The REST API lives under `/rest/`.\n",
-    },
-];
+pub const SERVERS: &[Server] = &[Server {
+    url: "https://scs.example",
+    description:
+        "Your Stamus Central Server (replace the host name). The REST API lives under `/rest/`.\n",
+}];
 ///A client for the Stamus Central Server REST API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -39,15 +38,11 @@ impl ClientBuilder {
     ///
     /// Security scheme `tokenAuth` of the spec.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self
-            .inner
-            .try_auth(
-                clientgen_runtime::Auth::api_key_header(
-                    "Authorization",
-                    Some("Token"),
-                    clientgen_runtime::SecretString::from(key.into()),
-                ),
-            );
+        self.inner = self.inner.try_auth(clientgen_runtime::Auth::api_key_header(
+            "Authorization",
+            Some("Token"),
+            clientgen_runtime::SecretString::from(key.into()),
+        ));
         self.inner = self.inner.auth_scheme("tokenAuth");
         self
     }
@@ -144,9 +139,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListProbesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::StamusProbe, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::StamusProbe, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_probes",
@@ -157,11 +151,8 @@ impl Client {
                 async move {
                     let page: crate::types::StamusProbeList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_probes", &link)
-                                .send()
-                                .await?;
+                            let response =
+                                self.transport.follow("list_probes", &link).send().await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -213,17 +204,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -248,15 +233,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -278,12 +259,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -304,14 +283,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -338,17 +313,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -369,14 +338,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -403,17 +368,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -422,9 +381,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListProbeTemplatesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ProbeTemplate, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ProbeTemplate, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_probe_templates",
@@ -491,17 +449,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -526,15 +478,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -545,9 +493,7 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/appliances/stamus_appliance_template/` (operation `describe_probe_templates`).
-    pub async fn describe_probe_templates(
-        &self,
-    ) -> Result<crate::types::Metadata, Error> {
+    pub async fn describe_probe_templates(&self) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
             .request(
@@ -558,12 +504,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -572,10 +516,7 @@ impl Client {
     /// Returns every field of one probe template.
     ///
     /// `GET /rest/appliances/stamus_appliance_template/{pk}/` (operation `get_probe_template`).
-    pub async fn get_probe_template(
-        &self,
-        pk: i64,
-    ) -> Result<crate::types::ProbeTemplate, Error> {
+    pub async fn get_probe_template(&self, pk: i64) -> Result<crate::types::ProbeTemplate, Error> {
         let response = self
             .transport
             .request(
@@ -587,14 +528,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -621,17 +558,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -652,14 +583,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -686,17 +613,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -705,9 +626,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListSuricataProbesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::SuricataProbe, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::SuricataProbe, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_suricata_probes",
@@ -774,17 +694,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -809,15 +723,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -828,9 +738,7 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/appliances/suricata_appliance/` (operation `describe_suricata_probes`).
-    pub async fn describe_suricata_probes(
-        &self,
-    ) -> Result<crate::types::Metadata, Error> {
+    pub async fn describe_suricata_probes(&self) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
             .request(
@@ -841,12 +749,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -855,10 +761,7 @@ impl Client {
     /// Returns every field of one Suricata probe.
     ///
     /// `GET /rest/appliances/suricata_appliance/{pk}/` (operation `get_suricata_probe`).
-    pub async fn get_suricata_probe(
-        &self,
-        pk: i64,
-    ) -> Result<crate::types::SuricataProbe, Error> {
+    pub async fn get_suricata_probe(&self, pk: i64) -> Result<crate::types::SuricataProbe, Error> {
         let response = self
             .transport
             .request(
@@ -870,14 +773,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -904,17 +803,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -935,14 +828,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -969,17 +858,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -988,9 +871,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListAppliancesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Appliance, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Appliance, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_appliances",
@@ -1058,17 +940,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1077,10 +953,7 @@ impl Client {
     /// Returns every field of one appliance.
     ///
     /// `GET /rest/appliances/appliances/{pk}/` (operation `get_appliance`).
-    pub async fn get_appliance(
-        &self,
-        pk: i64,
-    ) -> Result<crate::types::Appliance, Error> {
+    pub async fn get_appliance(&self, pk: i64) -> Result<crate::types::Appliance, Error> {
         let response = self
             .transport
             .request(
@@ -1092,14 +965,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1108,9 +977,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListDevicesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::StamusDevice, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::StamusDevice, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_devices",
@@ -1121,11 +989,8 @@ impl Client {
                 async move {
                     let page: crate::types::StamusDeviceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_devices", &link)
-                                .send()
-                                .await?;
+                            let response =
+                                self.transport.follow("list_devices", &link).send().await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1176,17 +1041,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1195,10 +1054,7 @@ impl Client {
     /// Returns every field of one Stamus device.
     ///
     /// `GET /rest/appliances/stamus_device/{pk}/` (operation `get_device`).
-    pub async fn get_device(
-        &self,
-        pk: i64,
-    ) -> Result<crate::types::StamusDevice, Error> {
+    pub async fn get_device(&self, pk: i64) -> Result<crate::types::StamusDevice, Error> {
         let response = self
             .transport
             .request(
@@ -1210,14 +1066,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1226,9 +1078,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListNetworkInterfacesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::NetworkInterface, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::NetworkInterface, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_network_interfaces",
@@ -1294,17 +1145,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1328,14 +1173,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1356,14 +1197,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -1372,9 +1209,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListHostIdsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::HostIdEntry, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::HostIdEntry, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_host_ids",
@@ -1385,11 +1221,8 @@ impl Client {
                 async move {
                     let page: crate::types::HostIdList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_host_ids", &link)
-                                .send()
-                                .await?;
+                            let response =
+                                self.transport.follow("list_host_ids", &link).send().await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1440,17 +1273,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1461,10 +1288,7 @@ impl Client {
     /// SCS.
     ///
     /// `GET /rest/appliances/host_id/{ip}` (operation `get_host_id`).
-    pub async fn get_host_id(
-        &self,
-        ip: &str,
-    ) -> Result<crate::types::HostIdEntry, Error> {
+    pub async fn get_host_id(&self, ip: &str) -> Result<crate::types::HostIdEntry, Error> {
         let response = self
             .transport
             .request(
@@ -1476,14 +1300,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1509,14 +1329,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1593,17 +1409,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1628,14 +1438,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1644,9 +1450,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListRulesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Rule, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Rule, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_rules",
@@ -1657,11 +1462,8 @@ impl Client {
                 async move {
                     let page: crate::types::RuleList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_rules", &link)
-                                .send()
-                                .await?;
+                            let response =
+                                self.transport.follow("list_rules", &link).send().await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1724,17 +1526,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1755,14 +1551,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1772,10 +1564,7 @@ impl Client {
     /// then by Suricata version.
     ///
     /// `GET /rest/rules/rule/{sid}/content/` (operation `get_rule_content`).
-    pub async fn get_rule_content(
-        &self,
-        sid: i64,
-    ) -> Result<crate::types::RuleContent, Error> {
+    pub async fn get_rule_content(&self, sid: i64) -> Result<crate::types::RuleContent, Error> {
         let response = self
             .transport
             .request(
@@ -1787,14 +1576,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1818,14 +1603,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1851,17 +1632,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1887,17 +1662,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -1906,9 +1675,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListRulesetsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Ruleset, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Ruleset, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_rulesets",
@@ -1919,11 +1687,8 @@ impl Client {
                 async move {
                     let page: crate::types::RulesetList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_rulesets", &link)
-                                .send()
-                                .await?;
+                            let response =
+                                self.transport.follow("list_rulesets", &link).send().await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1976,17 +1741,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2011,15 +1770,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2041,12 +1796,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2067,14 +1820,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2101,17 +1850,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2132,14 +1875,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -2166,17 +1905,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2202,17 +1935,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2221,9 +1948,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListCategoriesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Category, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Category, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_categories",
@@ -2292,17 +2018,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2323,14 +2043,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2356,17 +2072,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2392,17 +2102,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2411,9 +2115,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListSourcesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Source, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Source, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_sources",
@@ -2424,11 +2127,8 @@ impl Client {
                 async move {
                     let page: crate::types::SourceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_sources", &link)
-                                .send()
-                                .await?;
+                            let response =
+                                self.transport.follow("list_sources", &link).send().await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -2479,17 +2179,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2514,15 +2208,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2544,12 +2234,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2570,14 +2258,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2604,17 +2288,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2635,14 +2313,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -2669,17 +2343,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2688,9 +2356,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListProcessingFiltersParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ProcessingFilter, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ProcessingFilter, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_processing_filters",
@@ -2757,17 +2424,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2792,15 +2453,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2811,9 +2468,7 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/rules/processing-filter/` (operation `describe_processing_filters`).
-    pub async fn describe_processing_filters(
-        &self,
-    ) -> Result<crate::types::Metadata, Error> {
+    pub async fn describe_processing_filters(&self) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
             .request(
@@ -2824,12 +2479,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2853,14 +2506,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2887,17 +2536,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2918,14 +2561,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         Ok(())
     }
@@ -2952,17 +2591,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -2971,9 +2604,8 @@ impl Client {
         &'a self,
         params: &crate::operations::ListHistoryParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::UserAction, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::UserAction, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_history",
@@ -2984,11 +2616,8 @@ impl Client {
                 async move {
                     let page: crate::types::UserActionList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_history", &link)
-                                .send()
-                                .await?;
+                            let response =
+                                self.transport.follow("list_history", &link).send().await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -3045,17 +2674,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -3064,10 +2687,7 @@ impl Client {
     /// Returns every field of one user action.
     ///
     /// `GET /rest/rules/history/{pk}/` (operation `get_history_entry`).
-    pub async fn get_history_entry(
-        &self,
-        pk: i64,
-    ) -> Result<crate::types::UserAction, Error> {
+    pub async fn get_history_entry(&self, pk: i64) -> Result<crate::types::UserAction, Error> {
         let response = self
             .transport
             .request(
@@ -3079,14 +2699,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -3095,9 +2711,7 @@ impl Client {
     /// Returns every `action_type` a history entry can have, with its title.
     ///
     /// `GET /rest/rules/history/get_action_type_list/` (operation `get_history_action_types`).
-    pub async fn get_history_action_types(
-        &self,
-    ) -> Result<crate::types::ActionTypeList, Error> {
+    pub async fn get_history_action_types(&self) -> Result<crate::types::ActionTypeList, Error> {
         let response = self
             .transport
             .request(
@@ -3108,12 +2722,10 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -3122,9 +2734,8 @@ impl Client {
         &'a self,
         params: &crate::operations::GetAlertsTailParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::EveEvent, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::EveEvent, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "get_alerts_tail",
@@ -3193,15 +2804,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                401 | 403 | 500 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -3210,9 +2817,8 @@ impl Client {
         &'a self,
         params: &crate::operations::GetEventsTailParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::EveEvent, Error>,
-    > + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::EveEvent, Error>> + 'a
+    {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "get_events_tail",
@@ -3282,15 +2888,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                401 | 403 | 500 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }
@@ -3319,17 +2921,11 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
+            return Err(match response.status().as_u16() {
+                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
+                401 | 403 | 500 => response.into_declared_error::<crate::types::Detail>(),
+                _ => response.into_error(),
+            });
         }
         response.json()
     }

@@ -30,9 +30,7 @@ impl AccessToken {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AccessToken;
@@ -47,18 +45,16 @@ impl<'de> serde::Deserialize<'de> for AccessToken {
                 let mut field_1: Option<Option<i64>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "access_token" => key.read_once(&mut field_0, &mut map)?,
                         "exp" => key.read_once(&mut field_1, &mut map)?,
                         "token_type" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -147,9 +143,7 @@ pub struct Alert {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Alert;
@@ -175,9 +169,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_12: Option<Option<String>> = None;
                 let mut field_13: Option<Option<Vec<String>>> = None;
                 let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_15: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                 let mut field_16: Option<Option<String>> = None;
                 let mut field_17: Option<Option<MsgOrigin>> = None;
                 let mut field_18: Option<Option<String>> = None;
@@ -185,8 +177,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_20: Option<Option<String>> = None;
                 let mut field_21: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "tenantid" => key.read_once(&mut field_0, &mut map)?,
                         "tenant_name" => key.read_once(&mut field_1, &mut map)?,
@@ -211,11 +202,10 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "orig_index" => key.read_once(&mut field_20, &mut map)?,
                         "orig_id" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -278,9 +268,7 @@ impl AlertDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertDocument;
@@ -295,25 +283,22 @@ impl<'de> serde::Deserialize<'de> for AlertDocument {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<Alert>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "_index" => key.read_once(&mut field_1, &mut map)?,
                         "_source" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(AlertDocument {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
-                    index: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    index: field_1.ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
                     source: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -376,9 +361,7 @@ impl serde::Serialize for AlertStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -498,19 +481,14 @@ impl Case {
     }
 }
 impl<'de> serde::Deserialize<'de> for Case {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Case;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Case object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Case, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Case, A::Error> {
                 let mut field_0: Option<CaseId> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut field_2: Option<Option<String>> = None;
@@ -538,8 +516,7 @@ impl<'de> serde::Deserialize<'de> for Case {
                 let mut field_24: Option<Option<String>> = None;
                 let mut field_25: Option<Option<CaseMetadata>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "ticket_id" => key.read_once(&mut field_1, &mut map)?,
@@ -568,11 +545,10 @@ impl<'de> serde::Deserialize<'de> for Case {
                         "summary" => key.read_once(&mut field_24, &mut map)?,
                         "metadata" => key.read_once(&mut field_25, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -630,9 +606,7 @@ impl CaseActivitiesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseActivitiesResponse;
@@ -645,16 +619,14 @@ impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
             ) -> Result<CaseActivitiesResponse, A::Error> {
                 let mut field_0: Option<Vec<CaseActivity>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -686,9 +658,7 @@ pub struct CaseActivity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseActivity;
@@ -703,18 +673,16 @@ impl<'de> serde::Deserialize<'de> for CaseActivity {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "action" => key.read_once(&mut field_0, &mut map)?,
                         "user" => key.read_once(&mut field_1, &mut map)?,
                         "timestamp" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -749,9 +717,7 @@ impl CaseAlertPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertPage;
@@ -764,16 +730,14 @@ impl<'de> serde::Deserialize<'de> for CaseAlertPage {
             ) -> Result<CaseAlertPage, A::Error> {
                 let mut field_0: Option<Vec<AlertDocument>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "docs" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -805,9 +769,7 @@ impl CaseAlertsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertsResponse;
@@ -820,16 +782,14 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
             ) -> Result<CaseAlertsResponse, A::Error> {
                 let mut field_0: Option<CaseAlertPage> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -865,9 +825,7 @@ pub struct CaseComment {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseComment;
@@ -883,19 +841,17 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         "created_by" => key.read_once(&mut field_2, &mut map)?,
                         "created_at" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -931,9 +887,7 @@ impl CaseCommentCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentCreate;
@@ -946,22 +900,19 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
             ) -> Result<CaseCommentCreate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "comment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseCommentCreate {
-                    comment: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
+                    comment: field_0.ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
                     additional_properties,
                 })
             }
@@ -989,9 +940,7 @@ impl CaseCommentsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentsResponse;
@@ -1004,16 +953,14 @@ impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
             ) -> Result<CaseCommentsResponse, A::Error> {
                 let mut field_0: Option<Vec<CaseComment>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1052,9 +999,7 @@ impl CaseList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseList;
@@ -1068,23 +1013,20 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                 let mut field_0: Option<Vec<Case>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "cases" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(CaseList {
-                    cases: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    cases: field_0.ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
                     total: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -1112,9 +1054,7 @@ impl CaseListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseListResponse;
@@ -1127,16 +1067,14 @@ impl<'de> serde::Deserialize<'de> for CaseListResponse {
             ) -> Result<CaseListResponse, A::Error> {
                 let mut field_0: Option<CaseList> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1173,9 +1111,7 @@ pub struct CaseMetadata {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseMetadata;
@@ -1192,8 +1128,7 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "name_auto" => key.read_once(&mut field_0, &mut map)?,
                         "algorithm" => key.read_once(&mut field_1, &mut map)?,
@@ -1201,11 +1136,10 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
                         "modified_at_auto" => key.read_once(&mut field_3, &mut map)?,
                         "automatic_version" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1234,9 +1168,7 @@ pub struct CaseObservablesResponse {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseObservablesResponse;
@@ -1249,16 +1181,14 @@ impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
             ) -> Result<CaseObservablesResponse, A::Error> {
                 let mut field_0: Option<Option<Vec<Observable>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "observables" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1321,9 +1251,7 @@ impl serde::Serialize for CaseResolution {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1346,9 +1274,7 @@ impl CaseResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseResponse;
@@ -1361,16 +1287,14 @@ impl<'de> serde::Deserialize<'de> for CaseResponse {
             ) -> Result<CaseResponse, A::Error> {
                 let mut field_0: Option<Case> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1398,9 +1322,7 @@ pub struct CaseScore {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseScore;
@@ -1414,17 +1336,15 @@ impl<'de> serde::Deserialize<'de> for CaseScore {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<f64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "timestamp" => key.read_once(&mut field_0, &mut map)?,
                         "score" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1458,9 +1378,7 @@ impl CaseScoresResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseScoresResponse;
@@ -1473,16 +1391,14 @@ impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
             ) -> Result<CaseScoresResponse, A::Error> {
                 let mut field_0: Option<Vec<CaseScore>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1553,9 +1469,7 @@ impl serde::Serialize for CaseStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1579,9 +1493,7 @@ impl CaseSummaryResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseSummaryResponse;
@@ -1594,16 +1506,14 @@ impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
             ) -> Result<CaseSummaryResponse, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1642,9 +1552,7 @@ pub struct CaseUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseUpdate;
@@ -1663,8 +1571,7 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "severity" => key.read_once(&mut field_1, &mut map)?,
@@ -1674,11 +1581,10 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                         "update_alerts" => key.read_once(&mut field_5, &mut map)?,
                         "description" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1733,9 +1639,7 @@ pub struct Connector {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Connector {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Connector;
@@ -1756,8 +1660,7 @@ impl<'de> serde::Deserialize<'de> for Connector {
                 let mut field_7: Option<Option<i64>> = None;
                 let mut field_8: Option<Option<ConnectorStatus>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -1769,11 +1672,10 @@ impl<'de> serde::Deserialize<'de> for Connector {
                         "last_data_received" => key.read_once(&mut field_7, &mut map)?,
                         "status" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1818,9 +1720,7 @@ impl ConnectorListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ConnectorListResponse;
@@ -1834,17 +1734,15 @@ impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
                 let mut field_0: Option<Vec<Connector>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "connectors" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1874,9 +1772,7 @@ pub struct ConnectorStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ConnectorStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ConnectorStatus;
@@ -1890,17 +1786,15 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatus {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "code" => key.read_once(&mut field_0, &mut map)?,
                         "message" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -1947,9 +1841,7 @@ pub struct DataSensor {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for DataSensor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DataSensor;
@@ -1969,8 +1861,7 @@ impl<'de> serde::Deserialize<'de> for DataSensor {
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "sensor_id" => key.read_once(&mut field_0, &mut map)?,
                         "hostname" => key.read_once(&mut field_1, &mut map)?,
@@ -1981,11 +1872,10 @@ impl<'de> serde::Deserialize<'de> for DataSensor {
                         "connection_status" => key.read_once(&mut field_6, &mut map)?,
                         "sensor_profile_name" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2025,9 +1915,7 @@ impl DataSensorListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DataSensorListResponse;
@@ -2040,22 +1928,19 @@ impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
             ) -> Result<DataSensorListResponse, A::Error> {
                 let mut field_0: Option<Vec<DataSensor>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "sensors" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(DataSensorListResponse {
-                    sensors: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("sensors"))?,
+                    sensors: field_0.ok_or_else(|| clientgen_runtime::de::missing("sensors"))?,
                     additional_properties,
                 })
             }
@@ -2093,9 +1978,7 @@ impl EventRef {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventRef;
@@ -2109,23 +1992,20 @@ impl<'de> serde::Deserialize<'de> for EventRef {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "_index" => key.read_once(&mut field_0, &mut map)?,
                         "_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(EventRef {
-                    index: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    index: field_0.ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
                     id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
                     additional_properties,
                 })
@@ -2157,9 +2037,7 @@ impl EventTagChange {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventTagChange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventTagChange;
@@ -2173,17 +2051,15 @@ impl<'de> serde::Deserialize<'de> for EventTagChange {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "op" => key.read_once(&mut field_0, &mut map)?,
                         "tag" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2212,9 +2088,7 @@ pub struct HitsTotal {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for HitsTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HitsTotal;
@@ -2228,17 +2102,15 @@ impl<'de> serde::Deserialize<'de> for HitsTotal {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         "relation" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2371,9 +2243,7 @@ impl Incident {
     }
 }
 impl<'de> serde::Deserialize<'de> for Incident {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Incident;
@@ -2412,8 +2282,7 @@ impl<'de> serde::Deserialize<'de> for Incident {
                 let mut field_25: Option<Option<CaseMetadata>> = None;
                 let mut field_26: Option<Option<Vec<EventRef>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "ticket_id" => key.read_once(&mut field_1, &mut map)?,
@@ -2443,11 +2312,10 @@ impl<'de> serde::Deserialize<'de> for Incident {
                         "metadata" => key.read_once(&mut field_25, &mut map)?,
                         "event_ids" => key.read_once(&mut field_26, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2510,9 +2378,7 @@ impl IncidentList {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncidentList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IncidentList;
@@ -2526,17 +2392,15 @@ impl<'de> serde::Deserialize<'de> for IncidentList {
                 let mut field_0: Option<Vec<Incident>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "incidents" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2570,9 +2434,7 @@ impl IncidentListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncidentListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IncidentListResponse;
@@ -2585,16 +2447,14 @@ impl<'de> serde::Deserialize<'de> for IncidentListResponse {
             ) -> Result<IncidentListResponse, A::Error> {
                 let mut field_0: Option<IncidentList> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2622,9 +2482,7 @@ pub struct IngestionStat {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for IngestionStat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IngestionStat;
@@ -2638,17 +2496,15 @@ impl<'de> serde::Deserialize<'de> for IngestionStat {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "entry_identifier" => key.read_once(&mut field_0, &mut map)?,
                         "total_ingestion" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2682,9 +2538,7 @@ impl IngestionStatsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IngestionStatsResponse;
@@ -2697,16 +2551,14 @@ impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
             ) -> Result<IngestionStatsResponse, A::Error> {
                 let mut field_0: Option<Vec<IngestionStat>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2737,9 +2589,7 @@ pub struct LegacyCaseUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = LegacyCaseUpdate;
@@ -2755,19 +2605,17 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<TagChanges>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "priority" => key.read_once(&mut field_0, &mut map)?,
                         "status" => key.read_once(&mut field_1, &mut map)?,
                         "assignee" => key.read_once(&mut field_2, &mut map)?,
                         "tags" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2804,9 +2652,7 @@ pub struct MsgOrigin {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for MsgOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = MsgOrigin;
@@ -2820,23 +2666,19 @@ impl<'de> serde::Deserialize<'de> for MsgOrigin {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "source" => key.read_once(&mut field_0, &mut map)?,
                         "vendor" => key.read_once(&mut field_1, &mut map)?,
                         "category" => key.read_once(&mut field_2, &mut map)?,
                         "processor" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2867,9 +2709,7 @@ pub struct NamedId {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for NamedId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = NamedId;
@@ -2883,17 +2723,15 @@ impl<'de> serde::Deserialize<'de> for NamedId {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2923,9 +2761,7 @@ pub struct Observable {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Observable {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Observable;
@@ -2939,17 +2775,15 @@ impl<'de> serde::Deserialize<'de> for Observable {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -2986,9 +2820,7 @@ impl ScrollRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScrollRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ScrollRequest;
@@ -3002,23 +2834,20 @@ impl<'de> serde::Deserialize<'de> for ScrollRequest {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "scroll" => key.read_once(&mut field_0, &mut map)?,
                         "scroll_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(ScrollRequest {
-                    scroll: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("scroll"))?,
+                    scroll: field_0.ok_or_else(|| clientgen_runtime::de::missing("scroll"))?,
                     scroll_id: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("scroll_id"))?,
                     additional_properties,
@@ -3057,9 +2886,7 @@ pub struct SearchHit {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SearchHit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SearchHit;
@@ -3074,12 +2901,9 @@ impl<'de> serde::Deserialize<'de> for SearchHit {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<f64>> = None;
-                let mut field_4: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_4: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "_index" => key.read_once(&mut field_0, &mut map)?,
                         "_type" => key.read_once(&mut field_1, &mut map)?,
@@ -3087,11 +2911,10 @@ impl<'de> serde::Deserialize<'de> for SearchHit {
                         "_score" => key.read_once(&mut field_3, &mut map)?,
                         "_source" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3125,9 +2948,7 @@ pub struct SearchHits {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SearchHits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SearchHits;
@@ -3142,18 +2963,16 @@ impl<'de> serde::Deserialize<'de> for SearchHits {
                 let mut field_1: Option<Option<f64>> = None;
                 let mut field_2: Option<Option<Vec<SearchHit>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "max_score" => key.read_once(&mut field_1, &mut map)?,
                         "hits" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3192,9 +3011,7 @@ pub struct SearchResponse {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SearchResponse;
@@ -3211,8 +3028,7 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                 let mut field_3: Option<Option<SearchHits>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "took" => key.read_once(&mut field_0, &mut map)?,
                         "timed_out" => key.read_once(&mut field_1, &mut map)?,
@@ -3220,11 +3036,10 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                         "hits" => key.read_once(&mut field_3, &mut map)?,
                         "_scroll_id" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3258,9 +3073,7 @@ pub struct SecurityEventUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SecurityEventUpdate;
@@ -3275,18 +3088,16 @@ impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<Vec<EventTagChange>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "comments" => key.read_once(&mut field_1, &mut map)?,
                         "event_tags" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3357,9 +3168,7 @@ impl serde::Serialize for Severity {
     }
 }
 impl<'de> serde::Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3384,9 +3193,7 @@ pub struct ShardCounts {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ShardCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ShardCounts;
@@ -3402,19 +3209,17 @@ impl<'de> serde::Deserialize<'de> for ShardCounts {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "successful" => key.read_once(&mut field_1, &mut map)?,
                         "skipped" => key.read_once(&mut field_2, &mut map)?,
                         "failed" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3476,9 +3281,7 @@ impl serde::Serialize for SortOrder {
     }
 }
 impl<'de> serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3497,9 +3300,7 @@ pub struct StellarStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StellarStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StellarStatus;
@@ -3513,17 +3314,15 @@ impl<'de> serde::Deserialize<'de> for StellarStatus {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "detection_time" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3583,9 +3382,7 @@ impl serde::Serialize for StorageAggregation {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3607,9 +3404,7 @@ pub struct StorageUsageDay {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StorageUsageDay {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StorageUsageDay;
@@ -3624,18 +3419,16 @@ impl<'de> serde::Deserialize<'de> for StorageUsageDay {
                 let mut field_1: Option<Option<f64>> = None;
                 let mut field_2: Option<Option<Vec<StorageUsageItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "time" => key.read_once(&mut field_0, &mut map)?,
                         "total_usage" => key.read_once(&mut field_1, &mut map)?,
                         "usages" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3668,9 +3461,7 @@ pub struct StorageUsageItem {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StorageUsageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StorageUsageItem;
@@ -3685,18 +3476,16 @@ impl<'de> serde::Deserialize<'de> for StorageUsageItem {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<f64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "tenant_name" => key.read_once(&mut field_0, &mut map)?,
                         "index" => key.read_once(&mut field_1, &mut map)?,
                         "usage" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3731,9 +3520,7 @@ impl StorageUsageResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StorageUsageResponse;
@@ -3746,16 +3533,14 @@ impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
             ) -> Result<StorageUsageResponse, A::Error> {
                 let mut field_0: Option<Vec<StorageUsageDay>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3783,9 +3568,7 @@ pub struct TagChanges {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for TagChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TagChanges;
@@ -3799,17 +3582,15 @@ impl<'de> serde::Deserialize<'de> for TagChanges {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut field_1: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "add" => key.read_once(&mut field_0, &mut map)?,
                         "delete" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3841,9 +3622,7 @@ pub struct Tenant {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Tenant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Tenant;
@@ -3858,18 +3637,16 @@ impl<'de> serde::Deserialize<'de> for Tenant {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "cust_id" => key.read_once(&mut field_0, &mut map)?,
                         "cust_name" => key.read_once(&mut field_1, &mut map)?,
                         "tgrp_name" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3904,9 +3681,7 @@ impl TenantListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TenantListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TenantListResponse;
@@ -3919,16 +3694,14 @@ impl<'de> serde::Deserialize<'de> for TenantListResponse {
             ) -> Result<TenantListResponse, A::Error> {
                 let mut field_0: Option<Vec<Tenant>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -3959,35 +3732,28 @@ pub struct User {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a User object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "user_id" => key.read_once(&mut field_0, &mut map)?,
                         "email" => key.read_once(&mut field_1, &mut map)?,
                         "priv_profile_id" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4022,9 +3788,7 @@ impl UserListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserListResponse;
@@ -4037,16 +3801,14 @@ impl<'de> serde::Deserialize<'de> for UserListResponse {
             ) -> Result<UserListResponse, A::Error> {
                 let mut field_0: Option<Vec<User>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4078,9 +3840,7 @@ impl UserResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserResponse;
@@ -4093,16 +3853,14 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
             ) -> Result<UserResponse, A::Error> {
                 let mut field_0: Option<User> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
@@ -4135,9 +3893,7 @@ impl UserUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserUpdate;
@@ -4150,24 +3906,20 @@ impl<'de> serde::Deserialize<'de> for UserUpdate {
             ) -> Result<UserUpdate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "priv_profile_id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }
                 Ok(UserUpdate {
                     priv_profile_id: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "priv_profile_id",
-                        ))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing("priv_profile_id"))?,
                     additional_properties,
                 })
             }
@@ -4212,9 +3964,7 @@ pub struct XdrEvent {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for XdrEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = XdrEvent;
@@ -4230,16 +3980,14 @@ impl<'de> serde::Deserialize<'de> for XdrEvent {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<NamedId>> = None;
                 let mut field_4: Option<Option<NamedId>> = None;
-                let mut field_5: Option<
-                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-                > = None;
+                let mut field_5: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
+                    None;
                 let mut field_6: Option<Option<Vec<String>>> = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         "display_name" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -4252,11 +4000,10 @@ impl<'de> serde::Deserialize<'de> for XdrEvent {
                         "xdr_killchain_version" => key.read_once(&mut field_8, &mut map)?,
                         "framework_version" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
+                            additional_properties.push_raw(
+                                &key.0,
+                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                            );
                         }
                     }
                 }

@@ -39,6 +39,8 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
     /// Figures for the regeneration summary.
     pub summary: Summary,
+    /// What lenient generation tolerated or left out, located; empty for a strict run.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a generated crate contains.
@@ -92,9 +94,12 @@ pub fn generate(
     spec: &load::Spec,
     settings: &CrateSettings,
 ) -> Result<GeneratedCrate, GenerateError> {
-    let model =
-        model::build(spec).map_err(|problems| GenerateError::Spec(spec.diagnose(problems)))?;
-    render(&model, settings)
+    let (model, tolerated) = model::build_with_warnings(spec)
+        .map_err(|problems| GenerateError::Spec(spec.diagnose(problems)))?;
+    let mut generated = render(&model, settings)?;
+    generated.warnings = spec.warnings.clone();
+    generated.warnings.extend(spec.diagnose(tolerated).0);
+    Ok(generated)
 }
 
 /// How many slices `types.rs` is emitted and formatted in (see [`render`]).
@@ -179,5 +184,6 @@ pub fn render(
             types: model.types.len(),
             lines,
         },
+        warnings: Vec::new(),
     })
 }

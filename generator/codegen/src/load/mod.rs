@@ -116,9 +116,8 @@ pub struct Spec {
     pub document: OpenAPI,
     /// The files read and where each normalised node came from.
     pub sources: Sources,
-    /// What was tolerated (lenient loading only; strict loading refuses instead), by pointer
-    /// into the normalised document.
-    pub warnings: Vec<Problem>,
+    /// What was tolerated (lenient loading only; strict loading refuses instead), located.
+    pub warnings: Vec<Diagnostic>,
     /// Whether the model may skip what it cannot express (with a warning) instead of refusing.
     pub lenient: bool,
 }
@@ -190,16 +189,14 @@ pub fn parse_with(file: &Path, source: String, options: &LoadOptions) -> Result<
     let mut errors = Vec::new();
     let mut tolerated = Vec::new();
 
+    // Overlay warnings (an action that selects nothing) are located in the overlay file.
+    let mut overlay_warnings = Vec::new();
     for overlay_path in &options.overlays {
         let overlay = overlay::read(overlay_path)?;
-        let warnings = overlay::apply(&overlay, &mut value)?;
-        if !options.lenient && !warnings.is_empty() {
-            return Err(Diagnostics(warnings));
-        }
-        // Overlay warnings are already located in the overlay file.
-        for warning in warnings {
-            eprintln!("warning: {warning}");
-        }
+        overlay_warnings.extend(overlay::apply(&overlay, &mut value)?);
+    }
+    if !options.lenient && !overlay_warnings.is_empty() {
+        return Err(Diagnostics(overlay_warnings));
     }
 
     match version_of(&value) {
@@ -246,16 +243,14 @@ pub fn parse_with(file: &Path, source: String, options: &LoadOptions) -> Result<
         Some(document) if errors.is_empty() => document,
         _ => return Err(Diagnostics(locate_pending(&sources, errors))),
     };
-    let warnings = locate_pending(&sources, tolerated);
+    let mut warnings = overlay_warnings;
+    warnings.extend(locate_pending(&sources, tolerated));
     Ok(Spec {
         file: file.to_path_buf(),
         source: sources.files[0].text.clone(),
         document,
         sources,
-        warnings: warnings
-            .into_iter()
-            .map(|d| Problem::new(d.pointer.clone(), d.to_string()))
-            .collect(),
+        warnings,
         lenient: options.lenient,
     })
 }

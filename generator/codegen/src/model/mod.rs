@@ -586,21 +586,74 @@ pub struct TokenExchangeDef {
 
 /// Builds the model of `spec`, reporting every problem found (not only the first).
 pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
+    build_with_warnings(spec).map(|(model, _)| model)
+}
+
+/// Builds the model of `spec` and says what was tolerated.
+///
+/// Strictly (the default), every problem refuses the spec. Leniently (`spec.lenient`), what
+/// the generator cannot express is left out with a warning naming it, and the rest is built:
+/// an operation with a problem of its own is left out; a named type with a problem becomes
+/// "any JSON value"; a security scheme or requirement that cannot be offered is skipped; a
+/// duplicate `operationId` is replaced by one derived from the method and path. Problems with
+/// this project's own extensions (`x-clientgen-…`) refuse the spec either way.
+pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<Problem>> {
     let document = &spec.document;
+    let lenient = spec.lenient;
     let resolver = Resolver::new(document.components.as_ref());
+    // Problems that refuse the spec in any mode, and those lenient building tolerates.
     let mut problems = Vec::new();
+    let mut tolerated = Vec::new();
+    let mut type_problems = Vec::new();
     let mut types = types::TypeBuilder::new(resolver);
-    types.add_components(document.components.as_ref(), &mut problems);
-    let mut operations = operations::build(document, resolver, &mut types, &mut problems);
-    let auth = auth::build(document, &mut problems);
-    auth::attach_security(document, &mut operations, &auth, &mut problems);
+    types.add_components(document.components.as_ref(), &mut type_problems);
+    let built = operations::build(document, resolver, &mut types, lenient, &mut tolerated);
+    let mut operations = Vec::with_capacity(built.len());
+    for (operation, own) in built {
+        if own.is_empty() {
+            operations.push(operation);
+        } else if lenient {
+            tolerated.extend(own.into_iter().map(|p| left_out(p, &operation)));
+        } else {
+            problems.extend(own);
+        }
+    }
+    let auth = auth::build(document, &mut tolerated);
+    auth::attach_security(document, &mut operations, &auth, &mut tolerated);
     let default_headers = auth::default_headers(document, &mut problems);
     let path_prefix = auth::path_prefix(document, &mut problems);
-    let types = types.finish(&mut problems);
-    check_param_types(&operations, &types, &mut problems);
-    check_multipart_bodies(&operations, &types, &mut problems);
+    let mut types = types.finish(&mut type_problems);
+    if lenient {
+        for problem in type_problems {
+            tolerated.push(as_any_value(
+                problem,
+                &mut types,
+                &mut operations,
+                &mut problems,
+            ));
+        }
+    } else {
+        problems.append(&mut type_problems);
+    }
+    check_param_types(&operations, &types, &mut tolerated);
+    let mut multipart = Vec::new();
+    operations.retain(|op| match multipart_problem(op, &types) {
+        None => true,
+        Some(problem) if lenient => {
+            multipart.push(left_out(problem, op));
+            false
+        }
+        Some(problem) => {
+            multipart.push(problem);
+            true
+        }
+    });
+    tolerated.append(&mut multipart);
     pagination::attach(document, &mut operations, &types, &mut problems);
     jobs::attach(document, &mut operations, &types, &mut problems);
+    if !lenient {
+        problems.append(&mut tolerated);
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -612,7 +665,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
             description: server.description.clone(),
         })
         .collect();
-    Ok(ApiModel {
+    let model = ApiModel {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
         api_version: document.info.version.clone(),
@@ -622,7 +675,67 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
         auth,
         default_headers,
         path_prefix,
-    })
+    };
+    Ok((model, tolerated))
+}
+
+/// The warning for a problem that leaves `operation` out.
+fn left_out(problem: Problem, operation: &Operation) -> Problem {
+    Problem::new(
+        problem.pointer,
+        format!(
+            "{}; operation `{}` ({} {}) is left out",
+            problem.message, operation.id, operation.http_method, operation.path
+        ),
+    )
+}
+
+/// Leniently, a type with a problem becomes "any JSON value"; the warning says which. A problem
+/// no type owns leaves out the operation it is in, or else stays an error.
+fn as_any_value(
+    problem: Problem,
+    types: &mut [TypeDef],
+    operations: &mut Vec<Operation>,
+    errors: &mut Vec<Problem>,
+) -> Problem {
+    let under = |prefix: &str, pointer: &str| {
+        pointer == prefix
+            || (pointer.starts_with(prefix) && pointer.as_bytes().get(prefix.len()) == Some(&b'/'))
+    };
+    let owner = types
+        .iter_mut()
+        .filter(|def| under(&def.pointer, &problem.pointer))
+        .max_by_key(|def| def.pointer.len());
+    if let Some(def) = owner {
+        def.kind = TypeKind::Alias(TypeRef::Any);
+        let note = "The spec's definition could not be expressed, so this is any JSON value.";
+        def.doc = Some(match def.doc.take() {
+            Some(doc) => format!("{doc}\n\n{note}"),
+            None => note.to_owned(),
+        });
+        return Problem::new(
+            problem.pointer,
+            format!(
+                "{}; type `{}` is taken as any JSON value",
+                problem.message, def.name
+            ),
+        );
+    }
+    let op_pointer = |op: &Operation| {
+        push_pointer(
+            &push_pointer("/paths", &op.path),
+            &op.http_method.to_ascii_lowercase(),
+        )
+    };
+    if let Some(index) = operations
+        .iter()
+        .position(|op| under(&op_pointer(op), &problem.pointer))
+    {
+        let operation = operations.remove(index);
+        return left_out(problem, &operation);
+    }
+    errors.push(problem.clone());
+    problem
 }
 
 /// The members of `ty` when it names a struct (extensions walk response types with it).
@@ -746,25 +859,21 @@ fn check_param_types(operations: &[Operation], defs: &[TypeDef], problems: &mut 
 }
 
 /// A multipart body is sent one part per member, so it must be an object.
-fn check_multipart_bodies(operations: &[Operation], defs: &[TypeDef], problems: &mut Vec<Problem>) {
-    for op in operations {
-        let Some(body) = op.body.as_ref().filter(|b| b.kind == BodyKind::Multipart) else {
-            continue;
-        };
-        let is_object = match &body.ty {
-            TypeRef::Object => true,
-            TypeRef::Named(name) => defs
-                .iter()
-                .any(|d| &d.name == name && matches!(d.kind, TypeKind::Struct { .. })),
-            _ => false,
-        };
-        if !is_object {
-            problems.push(Problem::new(
-                body.pointer.clone(),
-                "a multipart/form-data body must be an object schema: each member becomes one part",
-            ));
-        }
-    }
+fn multipart_problem(op: &Operation, defs: &[TypeDef]) -> Option<Problem> {
+    let body = op.body.as_ref().filter(|b| b.kind == BodyKind::Multipart)?;
+    let is_object = match &body.ty {
+        TypeRef::Object => true,
+        TypeRef::Named(name) => defs
+            .iter()
+            .any(|d| &d.name == name && matches!(d.kind, TypeKind::Struct { .. })),
+        _ => false,
+    };
+    (!is_object).then(|| {
+        Problem::new(
+            body.pointer.clone(),
+            "a multipart/form-data body must be an object schema: each member becomes one part",
+        )
+    })
 }
 
 /// A server URL with each `{variable}` replaced by its default.

@@ -19,13 +19,20 @@ use crate::resolve::Resolver;
 /// Method names the generated `Client` already uses for itself.
 const CLIENT_METHODS: &[&str] = &["builder", "from_transport", "transport", "base_url"];
 
-/// Builds every operation of `document`, in document order.
+/// An operation and the problems found while building it (empty when it is sound).
+pub type Built = (Operation, Vec<Problem>);
+
+/// Builds every operation of `document`, in document order, each with its own problems so a
+/// lenient caller can leave out just the operations it cannot express. Problems that belong
+/// to no operation go to `problems`. A duplicate `operationId` is a problem of the later
+/// operation; leniently, that operation takes an id derived from its method and path instead.
 pub fn build<'a>(
     document: &'a OpenAPI,
     resolver: Resolver<'a>,
     types: &mut TypeBuilder<'a>,
+    lenient: bool,
     problems: &mut Vec<Problem>,
-) -> Vec<Operation> {
+) -> Vec<Built> {
     let mut methods = NameAllocator::with_reserved(CLIENT_METHODS);
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut operations = Vec::new();
@@ -43,16 +50,34 @@ pub fn build<'a>(
         };
         for (method, op) in item.iter() {
             let pointer = push_pointer(&path_pointer, method);
-            let id = op
+            let mut own = Vec::new();
+            let mut id = op
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| derived_operation_id(method, path));
             if let Some(first) = ids.get(&id) {
-                problems.push(Problem::new(
+                let duplicate = Problem::new(
                     push_pointer(&pointer, "operationId"),
                     format!("duplicate operationId `{id}` (first used at {first})"),
+                );
+                if !lenient {
+                    problems.push(duplicate);
+                    continue;
+                }
+                let mut derived = derived_operation_id(method, path);
+                let mut n = 2;
+                while ids.contains_key(&derived) {
+                    derived = format!("{}_{n}", derived_operation_id(method, path));
+                    n += 1;
+                }
+                own.push(Problem::new(
+                    duplicate.pointer,
+                    format!(
+                        "{}: this operation is named `{derived}` instead",
+                        duplicate.message
+                    ),
                 ));
-                continue;
+                id = derived;
             }
             ids.insert(id.clone(), pointer.clone());
             let context = OperationContext {
@@ -64,7 +89,11 @@ pub fn build<'a>(
                 type_prefix: naming::type_name(&id),
             };
             let method_name = methods.allocate(&naming::field_name(&id));
-            operations.push(context.build(id, method_name, method, types, problems));
+            // The renaming note is a warning, not a reason to leave the operation out.
+            let renamed = std::mem::take(&mut own);
+            let operation = context.build(id, method_name, method, types, &mut own);
+            problems.extend(renamed);
+            operations.push((operation, own));
         }
     }
     operations
