@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::diagnostic::{push_pointer, Diagnostic, Diagnostics, Problem};
 use crate::locate::LineIndex;
 
+pub mod openapi31;
 pub mod origin;
 
 /// A parsed spec and where it came from.
