@@ -264,3 +264,167 @@ fn mutated_specs_never_make_the_generator_panic() {
         "mutations should produce both outcomes"
     );
 }
+
+/// OpenAPI 3.1 documents exercising the constructs `load::openapi31::downgrade` rewrites.
+fn documents_3_1() -> Vec<Value> {
+    let full = json!({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {"title": "t", "summary": "s", "version": "1",
+                 "license": {"name": "MIT", "identifier": "MIT"}},
+        "webhooks": {"updated": {"post": {"responses": {"200": {"description": "ok"}}}}},
+        "security": [{"mtls": []}, {"key": []}],
+        "paths": {
+            "/a/{id}": {
+                "$ref": "#/components/pathItems/Shared",
+                "summary": "A"
+            },
+            "/b": {
+                "parameters": [{"name": "q", "in": "query",
+                                "schema": {"type": ["string", "null"], "examples": ["x"]}}],
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/Record/$defs/Inner",
+                        "description": "d"
+                    }}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"anyOf": [{"$ref": "#/components/schemas/Record"}, {"type": "null"}]}
+                    }}}},
+                    "callbacks": {"cb": {"{$request.body#/url}": {"$ref": "#/components/pathItems/Shared"}}}
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {
+                "mtls": {"type": "mutualTLS"},
+                "key": {"type": "apiKey", "in": "header", "name": "K"}
+            },
+            "pathItems": {
+                "Alias": {"$ref": "#/components/pathItems/Shared"},
+                "Shared": {"get": {"parameters": [{"name": "id", "in": "path", "required": true,
+                                                   "schema": {"type": "integer", "exclusiveMinimum": 0}}]}}
+            },
+            "schemas": {
+                "Record": {
+                    "type": ["object", "null"],
+                    "properties": {
+                        "kind": {"const": "record"},
+                        "size": {"type": ["integer", "string"], "minimum": 0, "maxLength": 3},
+                        "tuple": {"type": "array", "prefixItems": [{"type": "string"}, true], "items": false},
+                        "blob": {"type": "string", "contentEncoding": "base64"},
+                        "map": {"type": "object", "patternProperties": {"^x": {"type": "string"}},
+                                "additionalProperties": false},
+                        "cond": {"if": {"required": ["a"]}, "then": false, "else": true},
+                        "open": {"unevaluatedProperties": false, "allOf": [{"$ref": "#/components/schemas/Record"}]}
+                    },
+                    "$defs": {"Inner": {"type": "null", "$defs": {"Deeper": {"type": ["number", "integer"]}}}}
+                },
+                "Yes": true,
+                "No": false
+            }
+        }
+    });
+    vec![
+        full,
+        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}),
+        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+               "components": {"schemas": {"A": {"$defs": {"B": {"$ref": "#/components/schemas/A/$defs/B"}}}}}}),
+    ]
+}
+
+/// Values only a 3.1 document has, to inject where the general replacements go.
+fn replacement_3_1(rng: &mut Rng) -> Value {
+    rng.pick(&[
+        json!({"type": ["string", "null"]}),
+        json!({"type": ["integer", "boolean", "array", "object", "null"], "enum": [1, true, [], {}, null]}),
+        json!({"type": "null"}),
+        json!({"type": [1, null]}),
+        json!({"type": []}),
+        json!({"const": {"a": [1]}}),
+        json!({"examples": "not a list"}),
+        json!({"exclusiveMinimum": "x", "exclusiveMaximum": 1e308, "minimum": "y"}),
+        json!({"$ref": "#/components/schemas/Record", "description": 7, "allOf": "x"}),
+        json!({"$defs": {"": true, "a/b~c": {"$defs": 3}}, "definitions": []}),
+        json!({"$ref": "#/components/pathItems/Alias"}),
+        json!({"$ref": "#/components/pathItems/Nope"}),
+        json!({"prefixItems": "x", "items": [true, false]}),
+        json!({"patternProperties": {"a": false}, "additionalProperties": {"type": "string"}}),
+        json!({"anyOf": [{"type": "null"}], "oneOf": "x"}),
+        json!({"unevaluatedProperties": {"type": "string"}, "unevaluatedItems": false}),
+        json!({"contentMediaType": 5, "contentEncoding": "base64", "format": 1}),
+        json!(true),
+        json!(false),
+    ])
+    .clone()
+}
+
+#[test]
+fn mutated_3_1_documents_never_make_the_downgrade_panic() {
+    let bases = documents_3_1();
+    for (index, base) in bases.iter().enumerate() {
+        let mut doc = base.clone();
+        let mut origins = load::origin::Origins::new();
+        let mut warnings = Vec::new();
+        load::openapi31::downgrade(&mut doc, &mut origins, &mut warnings);
+        if let Err(e) = serde_json::from_value::<openapiv3::OpenAPI>(doc) {
+            panic!("3.1 base document {index} does not deserialise after the downgrade: {e}");
+        }
+    }
+    let mut rewritten = 0;
+    for seed in 1..=2000u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut doc = rng.pick(&bases).clone();
+        for _ in 0..=rng.below(4) {
+            if rng.below(2) == 0 {
+                mutate(&mut rng, &mut doc);
+            } else {
+                let mut all = Vec::new();
+                pointers(&doc, String::new(), &mut all);
+                let target = rng.pick(&all).clone();
+                let value = replacement_3_1(&mut rng);
+                if let Some(slot) = doc.pointer_mut(&target) {
+                    *slot = value;
+                }
+            }
+        }
+        let written = doc.clone();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut origins = load::origin::Origins::new();
+            let mut warnings = Vec::new();
+            load::openapi31::downgrade(&mut doc, &mut origins, &mut warnings);
+            // Warnings point into the document as written.
+            for warning in &warnings {
+                assert!(
+                    written.pointer(&warning.pointer).is_some(),
+                    "warning at {} which the written document lacks: {}",
+                    warning.pointer,
+                    warning.message
+                );
+            }
+            if doc.is_object() {
+                assert_eq!(doc["openapi"], json!("3.0.3"));
+            }
+            serde_json::from_value::<openapiv3::OpenAPI>(doc.clone()).is_ok()
+        }));
+        match outcome {
+            Ok(parsed) => rewritten += usize::from(parsed),
+            Err(_) => {
+                let saved = std::env::temp_dir().join(format!("clientgen-3-1-mutant-{seed}.json"));
+                std::fs::write(
+                    &saved,
+                    serde_json::to_string_pretty(&written).unwrap_or_default(),
+                )
+                .ok();
+                panic!(
+                    "seed {seed} made the 3.1 downgrade panic; document saved to {}",
+                    saved.display()
+                );
+            }
+        }
+    }
+    // The unmutated bases and many mutants must come out as valid 3.0 documents.
+    assert!(
+        rewritten > 100,
+        "only {rewritten} downgraded documents deserialised"
+    );
+}
