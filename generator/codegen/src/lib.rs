@@ -77,6 +77,17 @@ pub fn generate_file(
     generate(&spec, settings)
 }
 
+/// Reads the spec at `spec_path` as `options` say (overlays, leniency) and generates the crate
+/// described by `settings`.
+pub fn generate_file_with(
+    spec_path: &Path,
+    options: &load::LoadOptions,
+    settings: &CrateSettings,
+) -> Result<GeneratedCrate, GenerateError> {
+    let spec = load::load_file_with(spec_path, options).map_err(GenerateError::Spec)?;
+    generate(&spec, settings)
+}
+
 /// Generates the crate for an already loaded spec.
 pub fn generate(
     spec: &load::Spec,
