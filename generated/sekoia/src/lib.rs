@@ -3,12 +3,6 @@
 
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-#![allow(rustdoc::invalid_rust_codeblocks)]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 #![allow(deprecated)]
 mod client;

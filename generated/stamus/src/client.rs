@@ -2863,7 +2863,7 @@ impl Client {
     /// Get the latest events
     ///
     /// Returns the latest events of every type (alerts, flows, protocol records, ...) matching
-    /// a query over a time window. [xsoar] uses it to look up an indicator with
+    /// a query over a time window. \[xsoar\] uses it to look up an indicator with
     /// `qfilter=<field>:<escaped value>`. `get_events_tail_stream` follows the `next` links.
     ///
     /// `GET /rest/rules/es/events_tail/` (operation `get_events_tail`).

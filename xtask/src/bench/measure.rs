@@ -78,6 +78,30 @@ pub fn run(command: &mut Command, log: &Path) -> Result<Sample, String> {
 
 /// Like `run`, but a failing process still yields its sample, with the error beside it.
 pub fn run_any(command: &mut Command, log: &Path) -> Result<(Sample, Option<String>), String> {
+    let (sample, exit) = run_exit(command, log)?;
+    let how = match exit {
+        Exit::Code(0) => return Ok((sample, None)),
+        Exit::Code(code) => format!("exit status {code}"),
+        Exit::Signal(signal) => format!("killed by signal {signal}"),
+    };
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    Ok((
+        sample,
+        Some(format!("{} ({how})", first_error_lines(&text))),
+    ))
+}
+
+/// How a measured process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// It exited with this status.
+    Code(i32),
+    /// A signal ended it.
+    Signal(i32),
+}
+
+/// Runs `command` to completion with its output in `log`; the sample and how it ended.
+pub fn run_exit(command: &mut Command, log: &Path) -> Result<(Sample, Exit), String> {
     let out = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let err = out.try_clone().map_err(|e| e.to_string())?;
     let started = Instant::now();
@@ -111,20 +135,12 @@ pub fn run_any(command: &mut Command, log: &Path) -> Result<(Sample, Option<Stri
         cpu_s: seconds(usage.ru_utime) + seconds(usage.ru_stime),
         max_rss_kib: usage.ru_maxrss.max(0) as u64,
     };
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    if ok {
-        return Ok((sample, None));
-    }
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let how = if libc::WIFEXITED(status) {
-        format!("exit status {}", libc::WEXITSTATUS(status))
+    let exit = if libc::WIFEXITED(status) {
+        Exit::Code(libc::WEXITSTATUS(status))
     } else {
-        format!("killed by signal {}", libc::WTERMSIG(status))
+        Exit::Signal(libc::WTERMSIG(status))
     };
-    Ok((
-        sample,
-        Some(format!("{} ({how})", first_error_lines(&text))),
-    ))
+    Ok((sample, exit))
 }
 
 /// The first line that looks like an error and the line after it; else the last lines.

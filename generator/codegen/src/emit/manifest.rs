@@ -243,9 +243,6 @@ pub fn lib_rs() -> TokenStream {
     quote! {
         #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
-        // Documentation is the vendor's prose; its links and HTML are not rustdoc's to judge.
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-        #![allow(rustdoc::invalid_rust_codeblocks)]
         // Shapes follow the spec: wide constructors and large variants are the API's own.
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
         #![allow(deprecated)]
