@@ -85,8 +85,45 @@ pub fn generate_file_with(
     options: &load::LoadOptions,
     settings: &CrateSettings,
 ) -> Result<GeneratedCrate, GenerateError> {
-    let spec = load::load_file_with(spec_path, options).map_err(GenerateError::Spec)?;
+    let spec = match load::load_file_with(spec_path, options) {
+        Ok(spec) => spec,
+        Err(mut diagnostics) => {
+            if !options.lenient {
+                diagnostics
+                    .0
+                    .extend(model_problems_past(spec_path, options, &diagnostics));
+            }
+            return Err(GenerateError::Spec(diagnostics));
+        }
+    };
     generate(&spec, settings)
+}
+
+/// When strict loading fails, the problems the model would find in the rest of the document,
+/// so that one run reports everything: the document is read again leniently (bad nodes left
+/// out, defects mended, which loading already reported) and its model built strictly.
+fn model_problems_past(
+    spec_path: &Path,
+    options: &load::LoadOptions,
+    found: &Diagnostics,
+) -> Vec<Diagnostic> {
+    let lenient = load::LoadOptions {
+        lenient: true,
+        ..options.clone()
+    };
+    let Ok(mut spec) = load::load_file_with(spec_path, &lenient) else {
+        return Vec::new();
+    };
+    spec.lenient = false;
+    match model::build(&spec) {
+        Ok(_) => Vec::new(),
+        Err(problems) => spec
+            .diagnose(problems)
+            .0
+            .into_iter()
+            .filter(|d| !found.0.iter().any(|f| f.pointer == d.pointer))
+            .collect(),
+    }
 }
 
 /// Generates the crate for an already loaded spec.

@@ -24,6 +24,10 @@ const SCHEMA_CHILDREN: &[&str] = &["items", "not", "additionalProperties"];
 /// Schema keywords whose value is a list of schemas.
 const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf"];
 
+/// Nodes at most this deep are read whole first (the common, fast case); deeper ones, and any
+/// that fail, have their schemas salvaged part by part (see [`salvage`]).
+const QUICK_READ_DEPTH: usize = 24;
+
 /// How deep the search for a failing sub-schema goes; documents come from parsers that stop
 /// at 128 levels, so this is never the limit for a real one.
 const MAX_SCHEMA_DEPTH: usize = 256;
@@ -116,7 +120,7 @@ fn read<T: DeserializeOwned>(value: Value, pointer: &str) -> Result<T, Problem> 
 fn drop_node(problem: Problem, what: &str, errors: &mut Vec<Problem>, dropped: &mut Vec<Problem>) {
     dropped.push(Problem::new(
         problem.pointer.clone(),
-        format!("{} ({what} left out)", problem.message),
+        format!("{}; {what}", problem.message),
     ));
     errors.push(problem);
 }
@@ -146,7 +150,7 @@ fn read_paths(
         if !path.starts_with('/') {
             drop_node(
                 Problem::new(&pointer, format!("path `{path}` does not start with `/`")),
-                "the path",
+                "the path is left out",
                 errors,
                 dropped,
             );
@@ -168,7 +172,7 @@ fn read_path_item(
     let Value::Object(mut item) = item else {
         drop_node(
             Problem::new(pointer, "a path item must be a mapping"),
-            "the path",
+            "the path is left out",
             errors,
             dropped,
         );
@@ -183,9 +187,9 @@ fn read_path_item(
     for method in METHODS {
         if let Some(op) = item.remove(*method) {
             let at = push_pointer(pointer, method);
-            match read::<openapiv3::Operation>(op, &at) {
+            match read_node::<openapiv3::Operation>(op, &at, errors, dropped) {
                 Ok(op) => operations.push((*method, op)),
-                Err(problem) => drop_node(problem, "the operation", errors, dropped),
+                Err(problem) => drop_node(problem, "the operation is left out", errors, dropped),
             }
         }
     }
@@ -195,7 +199,7 @@ fn read_path_item(
             list,
             &push_pointer(pointer, "parameters"),
             &mut parameters,
-            "the parameter",
+            "the parameter is left out",
             errors,
             dropped,
         );
@@ -205,7 +209,7 @@ fn read_path_item(
         Err(problem) => {
             drop_node(
                 problem,
-                "the path's summary, description and servers",
+                "the path's summary, description and servers are left out",
                 errors,
                 dropped,
             );
@@ -248,7 +252,12 @@ fn read_list<T: DeserializeOwned>(
         return;
     };
     for (i, item) in items.into_iter().enumerate() {
-        match read(item, &push_pointer(pointer, &i.to_string())) {
+        match read_node(
+            item,
+            &push_pointer(pointer, &i.to_string()),
+            errors,
+            dropped,
+        ) {
             Ok(item) => out.push(item),
             Err(problem) => drop_node(problem, what, errors, dropped),
         }
@@ -346,11 +355,11 @@ fn read_entries<T: DeserializeOwned>(
     dropped: &mut Vec<Problem>,
 ) {
     for (name, entry) in entries {
-        match read(entry, &push_pointer(pointer, &name)) {
+        match read_node(entry, &push_pointer(pointer, &name), errors, dropped) {
             Ok(entry) => {
                 out.insert(name, entry);
             }
-            Err(problem) => drop_node(problem, "the component", errors, dropped),
+            Err(problem) => drop_node(problem, "the component is left out", errors, dropped),
         }
     }
 }
@@ -363,14 +372,16 @@ fn read_schema(
     errors: &mut Vec<Problem>,
     dropped: &mut Vec<Problem>,
 ) -> ReferenceOr<Schema> {
-    if let Ok(schema) = read(value.clone(), pointer) {
-        return schema;
+    if depth_of(&value) <= QUICK_READ_DEPTH {
+        if let Ok(schema) = read(value.clone(), pointer) {
+            return schema;
+        }
     }
     salvage(&mut value, pointer, 0, errors, dropped);
     read(value, pointer).unwrap_or_else(|problem| {
         drop_node(
             problem,
-            "the schema; it is taken as any value",
+            "the schema is taken as any JSON value",
             errors,
             dropped,
         );
@@ -378,7 +389,58 @@ fn read_schema(
     })
 }
 
-/// Replaces each deepest sub-schema of `value` that cannot be read by `{}`, reporting it.
+/// Reads a node other than a schema (an operation, a parameter, a response, …). Schemas inside
+/// it are salvaged first when it is deep or fails, so that neither the time taken nor the
+/// location of the problem depends on how deep a bad schema sits.
+fn read_node<T: DeserializeOwned>(
+    mut value: Value,
+    pointer: &str,
+    errors: &mut Vec<Problem>,
+    dropped: &mut Vec<Problem>,
+) -> Result<T, Problem> {
+    if depth_of(&value) <= QUICK_READ_DEPTH {
+        if let Ok(node) = read(value.clone(), pointer) {
+            return Ok(node);
+        }
+    }
+    salvage_embedded(&mut value, pointer, errors, dropped);
+    read(value, pointer)
+}
+
+/// Salvages every schema found under a `schema` key of `value` (without recursion).
+fn salvage_embedded(
+    value: &mut Value,
+    pointer: &str,
+    errors: &mut Vec<Problem>,
+    dropped: &mut Vec<Problem>,
+) {
+    let mut stack: Vec<(String, &mut Value)> = vec![(pointer.to_owned(), value)];
+    while let Some((at, node)) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    let child_at = push_pointer(&at, key);
+                    if key == "schema" && child.is_object() {
+                        salvage(child, &child_at, 0, errors, dropped);
+                    } else if child.is_object() || child.is_array() {
+                        stack.push((child_at, child));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    stack.push((push_pointer(&at, &i.to_string()), child));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Replaces each sub-schema of `value` that cannot be read by `{}`, reporting it. Children are
+/// mended before their parent is read, so each read is of a subtree whose parts all read: the
+/// cost stays linear in the subtree (serde's untagged enums retry a failing subtree once per
+/// alternative at every level, which is exponential in the depth of a failure).
 fn salvage(
     value: &mut Value,
     pointer: &str,
@@ -386,9 +448,6 @@ fn salvage(
     errors: &mut Vec<Problem>,
     dropped: &mut Vec<Problem>,
 ) {
-    if read::<ReferenceOr<Schema>>(value.clone(), pointer).is_ok() {
-        return;
-    }
     if depth < MAX_SCHEMA_DEPTH {
         if let Value::Object(map) = value {
             for (key, child) in map.iter_mut() {
@@ -397,13 +456,8 @@ fn salvage(
                     "properties" => {
                         if let Value::Object(properties) = child {
                             for (name, schema) in properties.iter_mut() {
-                                salvage(
-                                    schema,
-                                    &push_pointer(&at, name),
-                                    depth + 1,
-                                    errors,
-                                    dropped,
-                                );
+                                let at = push_pointer(&at, name);
+                                salvage(schema, &at, depth + 1, errors, dropped);
                             }
                         }
                     }
@@ -413,13 +467,8 @@ fn salvage(
                     k if SCHEMA_LISTS.contains(&k) => {
                         if let Value::Array(list) = child {
                             for (i, schema) in list.iter_mut().enumerate() {
-                                salvage(
-                                    schema,
-                                    &push_pointer(&at, &i.to_string()),
-                                    depth + 1,
-                                    errors,
-                                    dropped,
-                                );
+                                let at = push_pointer(&at, &i.to_string());
+                                salvage(schema, &at, depth + 1, errors, dropped);
                             }
                         }
                     }
@@ -431,12 +480,27 @@ fn salvage(
     if let Err(problem) = read::<ReferenceOr<Schema>>(value.clone(), pointer) {
         drop_node(
             problem,
-            "the schema; it is taken as any value",
+            "the schema is taken as any JSON value",
             errors,
             dropped,
         );
         *value = Value::Object(Map::new());
     }
+}
+
+/// How deep a value nests (objects and arrays), counted without recursion.
+fn depth_of(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 1)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match node {
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// `{}`: a schema that accepts anything.

@@ -240,27 +240,53 @@ fn mend_body_parameters(op: &mut Map<String, Value>, pointer: &str, mended: &mut
     }
 }
 
+/// Keys whose value maps names to things (a property called `maxLength` is not a keyword).
+const NAMED_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "schemas",
+    "responses",
+    "parameters",
+    "headers",
+    "securitySchemes",
+    "requestBodies",
+    "links",
+    "callbacks",
+    "paths",
+    "content",
+    "encoding",
+    "variables",
+    "mapping",
+    "scopes",
+];
+
 /// Walks every object of the document (not data under `example`, `default`, …) and mends
 /// schema keywords, without recursion.
 fn mend_schemas(document: &mut Value, mended: &mut Vec<Problem>) {
-    let mut stack: Vec<(String, &mut Value)> = vec![(String::new(), document)];
-    while let Some((pointer, node)) = stack.pop() {
+    // (pointer, node, whether the node is a map of names rather than a schema or object)
+    let mut stack: Vec<(String, &mut Value, bool)> = vec![(String::new(), document, false)];
+    while let Some((pointer, node, named)) = stack.pop() {
         match node {
             Value::Object(map) => {
-                mend_schema_keywords(map, &pointer, mended);
+                if !named {
+                    mend_schema_keywords(map, &pointer, mended);
+                }
                 for (key, child) in map.iter_mut() {
-                    if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
+                    if !named && (DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-")) {
                         continue;
                     }
                     if child.is_object() || child.is_array() {
-                        stack.push((push_pointer(&pointer, key), child));
+                        let child_named = !named && NAMED_MAPS.contains(&key.as_str());
+                        stack.push((push_pointer(&pointer, key), child, child_named));
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter_mut().enumerate() {
                     if child.is_object() || child.is_array() {
-                        stack.push((push_pointer(&pointer, &i.to_string()), child));
+                        stack.push((push_pointer(&pointer, &i.to_string()), child, false));
                     }
                 }
             }
@@ -419,7 +445,8 @@ mod tests {
             "A": {"type": ["string", "null"]},
             "B": {"type": "integer", "minimum": 1e30, "maximum": 10, "exclusiveMaximum": 5},
             "C": {"type": "object", "properties": {"x": {"type": "string", "required": true}}, "example": {"type": ["x"]}},
-            "D": {"type": "string", "maxLength": -1}
+            "D": {"type": "string", "maxLength": -1},
+            "E": {"type": "object", "properties": {"maxLength": {"type": "integer"}, "type": {"type": "string"}}}
         }}}));
         let schemas = &document["components"]["schemas"];
         assert_eq!(schemas["A"], json!({"type": "string", "nullable": true}));
@@ -434,6 +461,11 @@ mod tests {
             "examples are data"
         );
         assert_eq!(schemas["D"], json!({"type": "string"}));
+        assert_eq!(
+            schemas["E"]["properties"],
+            json!({"maxLength": {"type": "integer"}, "type": {"type": "string"}}),
+            "members named like keywords are members"
+        );
         assert_eq!(problems.len(), 5, "{problems:?}");
     }
 }
