@@ -7,10 +7,12 @@ use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
 pub const DEFAULT_BASE_URL: &str = "https://conformance.example.com/api";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
-pub const SERVERS: &[Server] = &[Server {
-    url: "https://conformance.example.com/api",
-    description: "",
-}];
+pub const SERVERS: &[Server] = &[
+    Server {
+        url: "https://conformance.example.com/api",
+        description: "",
+    },
+];
 ///A client for the Conformance API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -34,11 +36,15 @@ impl ClientBuilder {
     ///
     /// Security scheme `apiKey` of the spec.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.try_auth(clientgen_runtime::Auth::api_key_header(
-            "Authorization",
-            Some("Token"),
-            clientgen_runtime::SecretString::from(key.into()),
-        ));
+        self.inner = self
+            .inner
+            .try_auth(
+                clientgen_runtime::Auth::api_key_header(
+                    "Authorization",
+                    Some("Token"),
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("apiKey");
         self
     }
@@ -52,14 +58,16 @@ impl ClientBuilder {
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        self.inner =
-            self.inner
-                .token_exchange(clientgen_runtime::TokenExchange::client_credentials(
+        self.inner = self
+            .inner
+            .token_exchange(
+                clientgen_runtime::TokenExchange::client_credentials(
                     "/oauth2/token",
                     client_id,
                     clientgen_runtime::SecretString::from(client_secret.into()),
                     &[],
-                ));
+                ),
+            );
         self.inner = self.inner.auth_scheme("oauth");
         self
     }
@@ -68,19 +76,25 @@ impl ClientBuilder {
     /// An API key exchanged for a 10-minute JWT, as Stellar Cyber does it.
     ///
     /// Security scheme `exchange` of the spec.
-    pub fn api_key_exchange(mut self, user: impl Into<String>, secret: impl Into<String>) -> Self {
-        self.inner = self.inner.token_exchange(clientgen_runtime::TokenExchange {
-            endpoint: "/auth/access_token".to_owned(),
-            credentials: clientgen_runtime::TokenCredentials::Basic {
-                user: user.into(),
-                secret: clientgen_runtime::SecretString::from(secret.into()),
-            },
-            form: Vec::new(),
-            token_field: "access_token".to_owned(),
-            expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
-            fallback_lifetime: std::time::Duration::from_secs(600u64),
-            refresh_margin: std::time::Duration::from_secs(30),
-        });
+    pub fn api_key_exchange(
+        mut self,
+        user: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .token_exchange(clientgen_runtime::TokenExchange {
+                endpoint: "/auth/access_token".to_owned(),
+                credentials: clientgen_runtime::TokenCredentials::Basic {
+                    user: user.into(),
+                    secret: clientgen_runtime::SecretString::from(secret.into()),
+                },
+                form: Vec::new(),
+                token_field: "access_token".to_owned(),
+                expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
+                fallback_lifetime: std::time::Duration::from_secs(600u64),
+                refresh_margin: std::time::Duration::from_secs(30),
+            });
         self.inner = self.inner.auth_scheme("exchange");
         self
     }
@@ -90,10 +104,14 @@ impl ClientBuilder {
     ///
     /// Security scheme `session` of the spec.
     pub fn session_api_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.auth(clientgen_runtime::Auth::api_key_cookie(
-            "SESSION",
-            clientgen_runtime::SecretString::from(key.into()),
-        ));
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::api_key_cookie(
+                    "SESSION",
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("session");
         self
     }
@@ -203,11 +221,7 @@ impl Client {
     ) -> Result<Vec<crate::types::Record>, Error> {
         let response = self
             .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_records",
-                "/records",
-            )
+            .request(clientgen_runtime::reqwest::Method::GET, "list_records", "/records")
             .query_opt("severity", params.severity.as_ref())
             .query_joined("ids", params.ids.as_deref().unwrap_or_default())
             .query_each("tag", params.tag.as_deref().unwrap_or_default())
@@ -236,18 +250,19 @@ impl Client {
             .send()
             .await?;
         match response.status().as_u16() {
-            201 => Ok(crate::operations::CreateRecordResponse::Created(
-                response.json()?,
-            )),
-            202 => Ok(crate::operations::CreateRecordResponse::Accepted(
-                response.json()?,
-            )),
+            201 => Ok(crate::operations::CreateRecordResponse::Created(response.json()?)),
+            202 => {
+                Ok(crate::operations::CreateRecordResponse::Accepted(response.json()?))
+            }
             204 => Ok(crate::operations::CreateRecordResponse::NoContent),
             _ => Err(response.into_error()),
         }
     }
     /// `GET /records/{id}` (operation `get_record`).
-    pub async fn get_record(&self, id: &str) -> Result<crate::types::RecordOrRef, Error> {
+    pub async fn get_record(
+        &self,
+        id: &str,
+    ) -> Result<crate::types::RecordOrRef, Error> {
         let response = self
             .transport
             .request(
@@ -288,8 +303,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListDrfItemsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Reference, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_drf_items",
@@ -353,8 +369,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ReadFeedParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Reference, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "read_feed",
@@ -393,11 +410,7 @@ impl Client {
     ) -> Result<crate::types::FeedPage, Error> {
         let response = self
             .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_feed",
-                "/feed",
-            )
+            .request(clientgen_runtime::reqwest::Method::GET, "read_feed", "/feed")
             .query_opt("cursor", params.cursor.as_ref())
             .query_opt("limit", params.limit.as_ref())
             .send()
@@ -412,8 +425,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListCasesBySkipParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Reference, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_cases_by_skip",
@@ -470,8 +484,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindRulesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Reference, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Reference, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_rules",
@@ -520,14 +535,13 @@ impl Client {
         response.json()
     }
     /// `POST /uploads` (operation `upload_file`).
-    pub async fn upload_file(&self, body: &crate::types::Upload) -> Result<String, Error> {
+    pub async fn upload_file(
+        &self,
+        body: &crate::types::Upload,
+    ) -> Result<String, Error> {
         let response = self
             .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "upload_file",
-                "/uploads",
-            )
+            .request(clientgen_runtime::reqwest::Method::POST, "upload_file", "/uploads")
             .multipart(
                 clientgen_runtime::Multipart::new()
                     .text("title", &body.title)
@@ -561,7 +575,10 @@ impl Client {
         Ok(())
     }
     /// `GET /blobs/{name}` (operation `get_blob`).
-    pub async fn get_blob(&self, name: &str) -> Result<clientgen_runtime::ByteStream, Error> {
+    pub async fn get_blob(
+        &self,
+        name: &str,
+    ) -> Result<clientgen_runtime::ByteStream, Error> {
         let response = self
             .transport
             .request(
@@ -602,11 +619,7 @@ impl Client {
     pub async fn post_note(&self, body: Option<&str>) -> Result<String, Error> {
         let response = self
             .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "post_note",
-                "/notes",
-            )
+            .request(clientgen_runtime::reqwest::Method::POST, "post_note", "/notes")
             .text_opt("text/plain", body)
             .send()
             .await?;
@@ -622,11 +635,7 @@ impl Client {
     ) -> Result<clientgen_runtime::NdjsonStream<crate::types::Reference>, Error> {
         let response = self
             .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "bulk_import",
-                "/bulk",
-            )
+            .request(clientgen_runtime::reqwest::Method::POST, "bulk_import", "/bulk")
             .ndjson("application/x-ndjson", body)
             .send_streaming()
             .await?;

@@ -44,7 +44,9 @@ impl serde::Serialize for AlwaysV2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlwaysV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -69,26 +71,33 @@ impl Base {
     }
 }
 impl<'de> serde::Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Base;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Base object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Base, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Base, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "created_at" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -122,7 +131,9 @@ impl Circle {
     }
 }
 impl<'de> serde::Deserialize<'de> for Circle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Circle;
@@ -136,22 +147,25 @@ impl<'de> serde::Deserialize<'de> for Circle {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<f64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "shape_type" => key.read_once(&mut field_0, &mut map)?,
                         "radius" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Circle {
                     shape_type: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("shape_type"))?,
-                    radius: field_1.ok_or_else(|| clientgen_runtime::de::missing("radius"))?,
+                    radius: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("radius"))?,
                     additional_properties,
                 })
             }
@@ -169,7 +183,9 @@ pub struct Closed {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Closed {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Closed;
@@ -182,14 +198,16 @@ impl<'de> serde::Deserialize<'de> for Closed {
             ) -> Result<Closed, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "only" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -214,7 +232,9 @@ pub struct CountersWithTotal {
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 impl<'de> serde::Deserialize<'de> for CountersWithTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountersWithTotal;
@@ -227,11 +247,13 @@ impl<'de> serde::Deserialize<'de> for CountersWithTotal {
             ) -> Result<CountersWithTotal, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut additional_properties = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.insert(key.into_string(), map.next_value()?);
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
@@ -259,7 +281,9 @@ pub struct Drawing {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Drawing {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Drawing;
@@ -273,15 +297,17 @@ impl<'de> serde::Deserialize<'de> for Drawing {
                 let mut field_0: Option<Option<Vec<Shape>>> = None;
                 let mut field_1: Option<Option<Vec<DrawingValuesItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "shapes" => key.read_once(&mut field_0, &mut map)?,
                         "values" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -314,8 +340,12 @@ pub enum DrawingValuesItem {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -351,7 +381,9 @@ impl DrfPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for DrfPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DrfPage;
@@ -367,25 +399,29 @@ impl<'de> serde::Deserialize<'de> for DrfPage {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<Reference>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(DrfPage {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1.unwrap_or_default(),
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -405,7 +441,9 @@ pub struct Envelope {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Envelope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Envelope;
@@ -419,15 +457,17 @@ impl<'de> serde::Deserialize<'de> for Envelope {
                 let mut field_0: Option<Option<EnvelopeMeta>> = None;
                 let mut field_1: Option<Option<EnvelopeState>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "meta" => key.read_once(&mut field_0, &mut map)?,
                         "state" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -453,7 +493,9 @@ pub struct EnvelopeMeta {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EnvelopeMeta;
@@ -467,15 +509,17 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<Vec<EnvelopeMetaLinksItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "page" => key.read_once(&mut field_0, &mut map)?,
                         "links" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -501,7 +545,9 @@ pub struct EnvelopeMetaLinksItem {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EnvelopeMetaLinksItem;
@@ -515,15 +561,17 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rel" => key.read_once(&mut field_0, &mut map)?,
                         "href" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -582,7 +630,9 @@ impl serde::Serialize for EnvelopeState {
     }
 }
 impl<'de> serde::Deserialize<'de> for EnvelopeState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -610,7 +660,9 @@ impl Extended {
     }
 }
 impl<'de> serde::Deserialize<'de> for Extended {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Extended;
@@ -625,23 +677,26 @@ impl<'de> serde::Deserialize<'de> for Extended {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "created_at" => key.read_once(&mut field_1, &mut map)?,
                         "extra" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Extended {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
                     created_at: field_1.unwrap_or_default(),
-                    extra: field_2.ok_or_else(|| clientgen_runtime::de::missing("extra"))?,
+                    extra: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("extra"))?,
                     additional_properties,
                 })
             }
@@ -670,7 +725,9 @@ impl FeedPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for FeedPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FeedPage;
@@ -684,20 +741,23 @@ impl<'de> serde::Deserialize<'de> for FeedPage {
                 let mut field_0: Option<Vec<Reference>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "items" => key.read_once(&mut field_0, &mut map)?,
                         "next_cursor" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FeedPage {
-                    items: field_0.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     next_cursor: field_1,
                     additional_properties,
                 })
@@ -716,8 +776,12 @@ pub enum Fields {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for Fields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -741,7 +805,9 @@ pub struct Filter {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Filter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Filter;
@@ -756,16 +822,18 @@ impl<'de> serde::Deserialize<'de> for Filter {
                 let mut field_1: Option<Option<FilterRange>> = None;
                 let mut field_2: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "range" => key.read_once(&mut field_1, &mut map)?,
                         "tags" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -800,7 +868,9 @@ impl FilterRange {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterRange {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FilterRange;
@@ -814,15 +884,17 @@ impl<'de> serde::Deserialize<'de> for FilterRange {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "from" => key.read_once(&mut field_0, &mut map)?,
                         "to" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -861,7 +933,9 @@ impl FindPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindPage;
@@ -877,24 +951,28 @@ impl<'de> serde::Deserialize<'de> for FindPage {
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<Vec<Reference>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "page" => key.read_once(&mut field_0, &mut map)?,
                         "per_page" => key.read_once(&mut field_1, &mut map)?,
                         "total" => key.read_once(&mut field_2, &mut map)?,
                         "data" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindPage {
                     page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_1.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_2.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     data: field_3.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
                     additional_properties,
                 })
@@ -936,7 +1014,9 @@ pub struct Formats {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Formats {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Formats;
@@ -960,7 +1040,8 @@ impl<'de> serde::Deserialize<'de> for Formats {
                 let mut field_10: Option<Option<std::net::IpAddr>> = None;
                 let mut field_11: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "at" => key.read_once(&mut field_0, &mut map)?,
                         "on" => key.read_once(&mut field_1, &mut map)?,
@@ -975,10 +1056,11 @@ impl<'de> serde::Deserialize<'de> for Formats {
                         "ip" => key.read_once(&mut field_10, &mut map)?,
                         "link" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1051,7 +1133,9 @@ impl serde::Serialize for HttpCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for HttpCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
@@ -1122,7 +1206,9 @@ impl serde::Serialize for JobStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
@@ -1176,7 +1262,9 @@ impl serde::Serialize for Level {
     }
 }
 impl<'de> serde::Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1200,7 +1288,9 @@ impl Login {
     }
 }
 impl<'de> serde::Deserialize<'de> for Login {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Login;
@@ -1214,21 +1304,25 @@ impl<'de> serde::Deserialize<'de> for Login {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "username" => key.read_once(&mut field_0, &mut map)?,
                         "password" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Login {
-                    username: field_0.ok_or_else(|| clientgen_runtime::de::missing("username"))?,
-                    password: field_1.ok_or_else(|| clientgen_runtime::de::missing("password"))?,
+                    username: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("username"))?,
+                    password: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("password"))?,
                     additional_properties,
                 })
             }
@@ -1281,7 +1375,9 @@ impl serde::Serialize for MaybeColor {
     }
 }
 impl<'de> serde::Deserialize<'de> for MaybeColor {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1322,7 +1418,9 @@ pub struct Naming {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Naming {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Naming;
@@ -1344,7 +1442,8 @@ impl<'de> serde::Deserialize<'de> for Naming {
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "match" => key.read_once(&mut field_1, &mut map)?,
@@ -1357,10 +1456,11 @@ impl<'de> serde::Deserialize<'de> for Naming {
                         "foo_bar" => key.read_once(&mut field_8, &mut map)?,
                         "additional_properties" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1394,7 +1494,9 @@ pub struct OldRecord {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for OldRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = OldRecord;
@@ -1407,14 +1509,16 @@ impl<'de> serde::Deserialize<'de> for OldRecord {
             ) -> Result<OldRecord, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1437,7 +1541,9 @@ pub struct OpenBag {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for OpenBag {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = OpenBag;
@@ -1450,14 +1556,16 @@ impl<'de> serde::Deserialize<'de> for OpenBag {
             ) -> Result<OpenBag, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "kind" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1488,7 +1596,9 @@ impl Problem {
     }
 }
 impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Problem;
@@ -1501,19 +1611,22 @@ impl<'de> serde::Deserialize<'de> for Problem {
             ) -> Result<Problem, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "message" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Problem {
-                    message: field_0.ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    message: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     additional_properties,
                 })
             }
@@ -1571,7 +1684,9 @@ impl Record {
     }
 }
 impl<'de> serde::Deserialize<'de> for Record {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Record;
@@ -1591,7 +1706,8 @@ impl<'de> serde::Deserialize<'de> for Record {
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -1602,10 +1718,11 @@ impl<'de> serde::Deserialize<'de> for Record {
                         "password" => key.read_once(&mut field_6, &mut map)?,
                         "legacy_flag" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1634,8 +1751,12 @@ pub enum RecordOrRef {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for RecordOrRef {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::Record(v));
         }
@@ -1663,7 +1784,9 @@ impl Reference {
     }
 }
 impl<'de> serde::Deserialize<'de> for Reference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Reference;
@@ -1676,14 +1799,16 @@ impl<'de> serde::Deserialize<'de> for Reference {
             ) -> Result<Reference, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "ref" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1721,28 +1846,35 @@ impl Rgb {
     }
 }
 impl<'de> serde::Deserialize<'de> for Rgb {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Rgb;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Rgb object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Rgb, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Rgb, A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "R" => key.read_once(&mut field_0, &mut map)?,
                         "G" => key.read_once(&mut field_1, &mut map)?,
                         "B" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1766,7 +1898,9 @@ pub struct Setting {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Setting {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Setting;
@@ -1779,14 +1913,16 @@ impl<'de> serde::Deserialize<'de> for Setting {
             ) -> Result<Setting, A::Error> {
                 let mut field_0: Option<Option<SettingValue>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1818,8 +1954,12 @@ pub enum SettingValue {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for SettingValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -1882,7 +2022,9 @@ impl serde::Serialize for Severity {
     }
 }
 impl<'de> serde::Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1896,19 +2038,27 @@ pub enum Shape {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for Shape {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let tag = value
             .get("shape_type")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("circle") => serde_json::from_value(value)
-                .map(Self::Circle)
-                .map_err(serde::de::Error::custom),
-            Some("Square") => serde_json::from_value(value)
-                .map(Self::Square)
-                .map_err(serde::de::Error::custom),
+            Some("circle") => {
+                serde_json::from_value(value)
+                    .map(Self::Circle)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("Square") => {
+                serde_json::from_value(value)
+                    .map(Self::Square)
+                    .map_err(serde::de::Error::custom)
+            }
             _ => Ok(Self::Other(value)),
         }
     }
@@ -1932,7 +2082,9 @@ impl SkipPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for SkipPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SkipPage;
@@ -1945,14 +2097,16 @@ impl<'de> serde::Deserialize<'de> for SkipPage {
             ) -> Result<SkipPage, A::Error> {
                 let mut field_0: Option<SkipPageData> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1985,7 +2139,9 @@ impl SkipPageData {
     }
 }
 impl<'de> serde::Deserialize<'de> for SkipPageData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SkipPageData;
@@ -1999,21 +2155,25 @@ impl<'de> serde::Deserialize<'de> for SkipPageData {
                 let mut field_0: Option<Vec<Reference>> = None;
                 let mut field_1: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "cases" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(SkipPageData {
-                    cases: field_0.ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
-                    total: field_1.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    total: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     additional_properties,
                 })
             }
@@ -2041,7 +2201,9 @@ impl Square {
     }
 }
 impl<'de> serde::Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Square;
@@ -2055,15 +2217,17 @@ impl<'de> serde::Deserialize<'de> for Square {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<f32> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "shape_type" => key.read_once(&mut field_0, &mut map)?,
                         "side" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2099,8 +2263,12 @@ pub enum StringOrNumber {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for StringOrNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -2120,7 +2288,9 @@ pub struct T3dModel {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for T3dModel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = T3dModel;
@@ -2133,14 +2303,16 @@ impl<'de> serde::Deserialize<'de> for T3dModel {
             ) -> Result<T3dModel, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "vertices" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2177,7 +2349,9 @@ impl TreeNode {
     }
 }
 impl<'de> serde::Deserialize<'de> for TreeNode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TreeNode;
@@ -2192,21 +2366,24 @@ impl<'de> serde::Deserialize<'de> for TreeNode {
                 let mut field_1: Option<Option<Box<TreeNode>>> = None;
                 let mut field_2: Option<Option<Vec<TreeNode>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "label" => key.read_once(&mut field_0, &mut map)?,
                         "parent" => key.read_once(&mut field_1, &mut map)?,
                         "children" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(TreeNode {
-                    label: field_0.ok_or_else(|| clientgen_runtime::de::missing("label"))?,
+                    label: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("label"))?,
                     parent: field_1.unwrap_or_default(),
                     children: field_2.unwrap_or_default(),
                     additional_properties,
@@ -2245,7 +2422,9 @@ impl Upload {
     }
 }
 impl<'de> serde::Deserialize<'de> for Upload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Upload;
@@ -2262,7 +2441,8 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 let mut field_3: Option<Option<clientgen_runtime::FilePart>> = None;
                 let mut field_4: Option<Option<UploadMeta>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "tags" => key.read_once(&mut field_1, &mut map)?,
@@ -2270,15 +2450,17 @@ impl<'de> serde::Deserialize<'de> for Upload {
                         "thumbnail" => key.read_once(&mut field_3, &mut map)?,
                         "meta" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Upload {
-                    title: field_0.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    title: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     tags: field_1.unwrap_or_default(),
                     file: field_2.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
                     thumbnail: field_3.unwrap_or_default(),
@@ -2300,7 +2482,9 @@ pub struct UploadMeta {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for UploadMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UploadMeta;
@@ -2313,14 +2497,16 @@ impl<'de> serde::Deserialize<'de> for UploadMeta {
             ) -> Result<UploadMeta, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "source" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }

@@ -7,11 +7,12 @@ use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
 pub const DEFAULT_BASE_URL: &str = "http://localhost:5601";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
-pub const SERVERS: &[Server] = &[Server {
-    url: "http://localhost:5601",
-    description:
-        "A Kibana origin (scheme, host, port); a local Kibana on its default port unless set.",
-}];
+pub const SERVERS: &[Server] = &[
+    Server {
+        url: "http://localhost:5601",
+        description: "A Kibana origin (scheme, host, port); a local Kibana on its default port unless set.",
+    },
+];
 ///A client for the Elastic Security API (Kibana).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -38,11 +39,15 @@ impl ClientBuilder {
     ///
     /// Security scheme `apiKeyAuth` of the spec.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.try_auth(clientgen_runtime::Auth::api_key_header(
-            "Authorization",
-            Some("ApiKey"),
-            clientgen_runtime::SecretString::from(key.into()),
-        ));
+        self.inner = self
+            .inner
+            .try_auth(
+                clientgen_runtime::Auth::api_key_header(
+                    "Authorization",
+                    Some("ApiKey"),
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("apiKeyAuth");
         self
     }
@@ -51,11 +56,19 @@ impl ClientBuilder {
     /// The username and password used to log in to Kibana.
     ///
     /// Security scheme `basicAuth` of the spec.
-    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
-        self.inner = self.inner.auth(clientgen_runtime::Auth::basic(
-            user,
-            clientgen_runtime::SecretString::from(password.into()),
-        ));
+    pub fn basic_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::basic(
+                    user,
+                    clientgen_runtime::SecretString::from(password.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("basicAuth");
         self
     }
@@ -63,9 +76,7 @@ impl ClientBuilder {
     ///
     /// The Kibana space (its URL identifier) every request addresses; the default space needs no prefix.
     pub fn space_id(mut self, space_id: &str) -> Self {
-        self.inner = self
-            .inner
-            .path_prefix_segment("/s/", "space_id", space_id, "");
+        self.inner = self.inner.path_prefix_segment("/s/", "space_id", space_id, "");
         self
     }
     /// Adds a header sent with every request.
@@ -180,12 +191,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -211,12 +226,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -244,12 +263,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -275,12 +298,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -305,12 +332,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -319,8 +350,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindRulesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::RuleResponse, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::RuleResponse, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_rules",
@@ -374,11 +406,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -407,11 +443,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -449,11 +489,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -477,10 +521,7 @@ impl Client {
                 "export_rules",
                 "/api/detection_engine/rules/_export",
             )
-            .query_opt(
-                "exclude_export_details",
-                params.exclude_export_details.as_ref(),
-            )
+            .query_opt("exclude_export_details", params.exclude_export_details.as_ref())
             .query_opt("file_name", params.file_name.as_ref())
             .json_opt(body)
             .send_streaming()
@@ -488,11 +529,17 @@ impl Client {
         match response {
             clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
             clientgen_runtime::Streaming::Failure(response) => {
-                Err(match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                    _ => response.into_error(),
-                })
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
             }
         }
     }
@@ -515,10 +562,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -542,10 +593,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -571,11 +626,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -601,11 +660,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -632,12 +695,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -662,12 +729,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -692,12 +763,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -724,12 +799,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -738,8 +817,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindExceptionListsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ExceptionList, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ExceptionList, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_exception_lists",
@@ -796,11 +876,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -827,12 +911,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -857,12 +945,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -888,12 +980,18 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 | 409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -920,12 +1018,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -934,8 +1036,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindExceptionListItemsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ExceptionListItem, Error>>
-           + 'a {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ExceptionListItem, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_exception_list_items",
@@ -994,12 +1097,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1020,11 +1127,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1046,12 +1157,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1066,21 +1181,21 @@ impl Client {
     ) -> Result<crate::types::List, Error> {
         let response = self
             .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_list",
-                "/api/lists",
-            )
+            .request(clientgen_runtime::reqwest::Method::GET, "read_list", "/api/lists")
             .query("id", &params.id)
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1105,12 +1220,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1135,12 +1254,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1168,12 +1291,18 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 | 409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1198,12 +1327,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1212,8 +1345,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindListsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::List, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::List, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_lists",
@@ -1267,11 +1401,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1299,12 +1437,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1328,12 +1470,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1357,12 +1503,18 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 | 409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1391,12 +1543,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1405,8 +1561,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindListItemsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ListItem, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ListItem, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_list_items",
@@ -1460,11 +1617,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1500,12 +1661,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1530,12 +1695,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(response.text())
     }
@@ -1561,12 +1730,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1592,12 +1765,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                405 => response.into_declared_error::<crate::types::TimelineError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    405 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1623,11 +1800,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1652,12 +1833,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                405 => response.into_declared_error::<crate::types::TimelineError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    405 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1666,8 +1851,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindTimelinesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::TimelineResponse, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::TimelineResponse, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_timelines",
@@ -1675,7 +1861,9 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.page_index = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                params.page_index = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
                 async move {
                     let page = self.find_timelines(&params).await?;
                     let total = Some(&page)
@@ -1722,11 +1910,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1756,12 +1948,16 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1791,11 +1987,17 @@ impl Client {
         match response {
             clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
             clientgen_runtime::Streaming::Failure(response) => {
-                Err(match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                    _ => response.into_error(),
-                })
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
             }
         }
     }
@@ -1820,10 +2022,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1848,12 +2054,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -1879,12 +2087,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 | 409 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1893,8 +2103,9 @@ impl Client {
         &'a self,
         params: &crate::operations::FindCasesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Case, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Case, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "find_cases",
@@ -1940,10 +2151,7 @@ impl Client {
             )
             .query_each("assignees", params.assignees.as_deref().unwrap_or_default())
             .query_each("category", params.category.as_deref().unwrap_or_default())
-            .query_opt(
-                "defaultSearchOperator",
-                params.default_search_operator.as_ref(),
-            )
+            .query_opt("defaultSearchOperator", params.default_search_operator.as_ref())
             .query_opt("from", params.from.as_ref())
             .query_opt("to", params.to.as_ref())
             .query_each("owner", params.owner.as_deref().unwrap_or_default())
@@ -1963,10 +2171,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1990,10 +2202,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2017,10 +2233,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2046,10 +2266,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403 => response.into_declared_error::<crate::types::KibanaError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2075,12 +2299,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403 | 409 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2108,12 +2334,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403 | 409 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2134,12 +2362,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2163,12 +2393,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2195,12 +2427,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2221,12 +2455,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -2254,12 +2490,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 | 409 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 | 409 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2269,8 +2507,9 @@ impl Client {
         case_id: &str,
         params: &crate::operations::FindCaseCommentsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::CaseComment, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseComment, Error>,
+    > + 'a {
         let params = params.clone();
         let case_id = case_id.to_owned();
         clientgen_runtime::pagination::items(
@@ -2323,12 +2562,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2354,12 +2595,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2368,7 +2611,11 @@ impl Client {
     /// Deletes one comment or alert attachment of a case. (Kibana operation id `deleteCaseCommentDefaultSpace`.)
     ///
     /// `DELETE /api/cases/{caseId}/comments/{commentId}` (operation `delete_case_comment`).
-    pub async fn delete_case_comment(&self, case_id: &str, comment_id: &str) -> Result<(), Error> {
+    pub async fn delete_case_comment(
+        &self,
+        case_id: &str,
+        comment_id: &str,
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -2381,12 +2628,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -2396,8 +2645,9 @@ impl Client {
         case_id: &str,
         params: &crate::operations::FindCaseUserActionsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::CaseUserAction, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseUserAction, Error>,
+    > + 'a {
         let params = params.clone();
         let case_id = case_id.to_owned();
         clientgen_runtime::pagination::items(
@@ -2453,12 +2703,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2486,12 +2738,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 403..=404 => {
-                    response.into_declared_error::<crate::types::KibanaError>()
-                }
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }

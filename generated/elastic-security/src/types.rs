@@ -22,7 +22,9 @@ impl Acknowledged {
     }
 }
 impl<'de> serde::Deserialize<'de> for Acknowledged {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Acknowledged;
@@ -35,14 +37,16 @@ impl<'de> serde::Deserialize<'de> for Acknowledged {
             ) -> Result<Acknowledged, A::Error> {
                 let mut field_0: Option<bool> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "acknowledged" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -122,7 +126,9 @@ impl serde::Serialize for AlertCloseReason {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertCloseReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -169,7 +175,9 @@ impl AlertHit {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertHit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertHit;
@@ -183,11 +191,16 @@ impl<'de> serde::Deserialize<'de> for AlertHit {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<f64>> = None;
-                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                let mut field_4: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_5: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_index" => key.read_once(&mut field_0, &mut map)?,
                         "_id" => key.read_once(&mut field_1, &mut map)?,
@@ -196,15 +209,17 @@ impl<'de> serde::Deserialize<'de> for AlertHit {
                         "fields" => key.read_once(&mut field_4, &mut map)?,
                         "sort" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(AlertHit {
-                    index: field_0.ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    index: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
                     id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
                     score: field_2,
                     source: field_3.unwrap_or_default(),
@@ -271,7 +286,9 @@ impl serde::Serialize for AlertStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -309,7 +326,9 @@ pub struct AlertsSearchRequest {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertsSearchRequest;
@@ -320,17 +339,25 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
                 self,
                 mut map: A,
             ) -> Result<AlertsSearchRequest, A::Error> {
-                let mut field_0: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                let mut field_1: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_0: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_1: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<bool>> = None;
                 let mut field_4: Option<Option<AlertsSearchRequestSource>> = None;
                 let mut field_5: Option<Option<Vec<String>>> = None;
-                let mut field_6: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                let mut field_7: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_7: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "query" => key.read_once(&mut field_0, &mut map)?,
                         "aggs" => key.read_once(&mut field_1, &mut map)?,
@@ -341,10 +368,11 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
                         "runtime_mappings" => key.read_once(&mut field_6, &mut map)?,
                         "sort" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -375,8 +403,12 @@ pub enum AlertsSearchRequestSource {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::Bool(v));
         }
@@ -424,7 +456,9 @@ impl AlertsSearchResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertsSearchResponse;
@@ -437,11 +471,16 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
             ) -> Result<AlertsSearchResponse, A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<bool> = None;
-                let mut field_2: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_2: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_3: Option<AlertsSearchResponseHits> = None;
-                let mut field_4: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "took" => key.read_once(&mut field_0, &mut map)?,
                         "timed_out" => key.read_once(&mut field_1, &mut map)?,
@@ -449,10 +488,11 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
                         "hits" => key.read_once(&mut field_3, &mut map)?,
                         "aggregations" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -498,7 +538,9 @@ impl AlertsSearchResponseHits {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertsSearchResponseHits;
@@ -513,16 +555,18 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
                 let mut field_1: Option<Option<f64>> = None;
                 let mut field_2: Option<Vec<AlertHit>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "max_score" => key.read_once(&mut field_1, &mut map)?,
                         "hits" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -559,7 +603,9 @@ impl AlertsSearchResponseHitsTotal {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertsSearchResponseHitsTotal;
@@ -573,21 +619,25 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         "relation" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(AlertsSearchResponseHitsTotal {
-                    value: field_0.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
-                    relation: field_1.ok_or_else(|| clientgen_runtime::de::missing("relation"))?,
+                    value: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    relation: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("relation"))?,
                     additional_properties,
                 })
             }
@@ -631,7 +681,9 @@ impl BulkActionRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkActionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = BulkActionRequest;
@@ -645,11 +697,15 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                 let mut field_0: Option<BulkActionType> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<Vec<String>>> = None;
-                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                let mut field_4: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "action" => key.read_once(&mut field_0, &mut map)?,
                         "query" => key.read_once(&mut field_1, &mut map)?,
@@ -657,15 +713,17 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                         "duplicate" => key.read_once(&mut field_3, &mut map)?,
                         "edit" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(BulkActionRequest {
-                    action: field_0.ok_or_else(|| clientgen_runtime::de::missing("action"))?,
+                    action: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
                     query: field_1.unwrap_or_default(),
                     ids: field_2.unwrap_or_default(),
                     duplicate: field_3.unwrap_or_default(),
@@ -699,7 +757,11 @@ pub struct BulkActionResponse {
 }
 impl BulkActionResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(success: bool, rules_count: i64, attributes: BulkActionResponseAttributes) -> Self {
+    pub fn new(
+        success: bool,
+        rules_count: i64,
+        attributes: BulkActionResponseAttributes,
+    ) -> Self {
         Self {
             success,
             rules_count,
@@ -711,7 +773,9 @@ impl BulkActionResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkActionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = BulkActionResponse;
@@ -728,7 +792,8 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<BulkActionResponseAttributes> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "success" => key.read_once(&mut field_0, &mut map)?,
                         "rules_count" => key.read_once(&mut field_1, &mut map)?,
@@ -736,15 +801,17 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
                         "message" => key.read_once(&mut field_3, &mut map)?,
                         "attributes" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(BulkActionResponse {
-                    success: field_0.ok_or_else(|| clientgen_runtime::de::missing("success"))?,
+                    success: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("success"))?,
                     rules_count: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("rules_count"))?,
                     status_code: field_2.unwrap_or_default(),
@@ -788,7 +855,9 @@ impl BulkActionResponseAttributes {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = BulkActionResponseAttributes;
@@ -801,25 +870,30 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
             ) -> Result<BulkActionResponseAttributes, A::Error> {
                 let mut field_0: Option<BulkActionResponseAttributesResults> = None;
                 let mut field_1: Option<BulkActionResponseAttributesSummary> = None;
-                let mut field_2: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_2: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "results" => key.read_once(&mut field_0, &mut map)?,
                         "summary" => key.read_once(&mut field_1, &mut map)?,
                         "errors" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(BulkActionResponseAttributes {
-                    results: field_0.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    summary: field_1.ok_or_else(|| clientgen_runtime::de::missing("summary"))?,
+                    results: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    summary: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("summary"))?,
                     errors: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -845,7 +919,9 @@ pub struct BulkActionResponseAttributesResults {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = BulkActionResponseAttributesResults;
@@ -859,20 +935,23 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
                 let mut field_0: Option<Option<Vec<RuleResponse>>> = None;
                 let mut field_1: Option<Option<Vec<RuleResponse>>> = None;
                 let mut field_2: Option<Option<Vec<RuleResponse>>> = None;
-                let mut field_3: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_3: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "updated" => key.read_once(&mut field_0, &mut map)?,
                         "created" => key.read_once(&mut field_1, &mut map)?,
                         "deleted" => key.read_once(&mut field_2, &mut map)?,
                         "skipped" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -913,7 +992,9 @@ impl BulkActionResponseAttributesSummary {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = BulkActionResponseAttributesSummary;
@@ -929,26 +1010,31 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "failed" => key.read_once(&mut field_0, &mut map)?,
                         "succeeded" => key.read_once(&mut field_1, &mut map)?,
                         "skipped" => key.read_once(&mut field_2, &mut map)?,
                         "total" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(BulkActionResponseAttributesSummary {
-                    failed: field_0.ok_or_else(|| clientgen_runtime::de::missing("failed"))?,
+                    failed: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("failed"))?,
                     succeeded: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("succeeded"))?,
-                    skipped: field_2.ok_or_else(|| clientgen_runtime::de::missing("skipped"))?,
-                    total: field_3.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    skipped: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("skipped"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     additional_properties,
                 })
             }
@@ -1026,7 +1112,9 @@ impl serde::Serialize for BulkActionType {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1130,14 +1218,19 @@ impl Case {
     }
 }
 impl<'de> serde::Deserialize<'de> for Case {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Case;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Case object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Case, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Case, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
@@ -1164,7 +1257,8 @@ impl<'de> serde::Deserialize<'de> for Case {
                 let mut field_23: Option<i64> = None;
                 let mut field_24: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "version" => key.read_once(&mut field_1, &mut map)?,
@@ -1192,24 +1286,31 @@ impl<'de> serde::Deserialize<'de> for Case {
                         "totalAlerts" => key.read_once(&mut field_23, &mut map)?,
                         "totalEvents" => key.read_once(&mut field_24, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Case {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    version: field_1.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    title: field_2.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    title: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     description: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
                     tags: field_4.ok_or_else(|| clientgen_runtime::de::missing("tags"))?,
-                    status: field_5.ok_or_else(|| clientgen_runtime::de::missing("status"))?,
-                    severity: field_6.ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
-                    owner: field_7.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
-                    settings: field_8.ok_or_else(|| clientgen_runtime::de::missing("settings"))?,
+                    status: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    severity: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    owner: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    settings: field_8
+                        .ok_or_else(|| clientgen_runtime::de::missing("settings"))?,
                     connector: field_9
                         .ok_or_else(|| clientgen_runtime::de::missing("connector"))?,
                     assignees: field_10.unwrap_or_default(),
@@ -1262,7 +1363,9 @@ impl CaseAlert {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlert {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlert;
@@ -1277,22 +1380,25 @@ impl<'de> serde::Deserialize<'de> for CaseAlert {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "index" => key.read_once(&mut field_1, &mut map)?,
                         "attached_at" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseAlert {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    index: field_1.ok_or_else(|| clientgen_runtime::de::missing("index"))?,
+                    index: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("index"))?,
                     attached_at: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -1321,7 +1427,9 @@ impl CaseAssignee {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAssignee {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAssignee;
@@ -1334,14 +1442,16 @@ impl<'de> serde::Deserialize<'de> for CaseAssignee {
             ) -> Result<CaseAssignee, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uid" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1400,7 +1510,9 @@ impl serde::Serialize for CaseClosureType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseClosureType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1472,7 +1584,9 @@ impl CaseComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseComment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseComment;
@@ -1498,7 +1612,8 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 let mut field_12: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_13: Option<Option<NullableCaseUser>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -1515,18 +1630,22 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                         "updated_at" => key.read_once(&mut field_12, &mut map)?,
                         "updated_by" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseComment {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    r#type: field_1.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    owner: field_2.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
-                    version: field_3.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    version: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     comment: field_4.unwrap_or_default(),
                     alert_id: field_5.unwrap_or_default(),
                     index: field_6.unwrap_or_default(),
@@ -1555,8 +1674,12 @@ pub enum CaseCommentAlertId {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentAlertId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -1605,7 +1728,9 @@ impl CaseCommentCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentCreate;
@@ -1623,7 +1748,8 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
                 let mut field_4: Option<Option<CaseCommentCreateIndex>> = None;
                 let mut field_5: Option<Option<CaseCommentCreateRule>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "owner" => key.read_once(&mut field_1, &mut map)?,
@@ -1632,16 +1758,19 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
                         "index" => key.read_once(&mut field_4, &mut map)?,
                         "rule" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCommentCreate {
-                    r#type: field_0.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    owner: field_1.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    r#type: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     comment: field_2.unwrap_or_default(),
                     alert_id: field_3.unwrap_or_default(),
                     index: field_4.unwrap_or_default(),
@@ -1663,8 +1792,12 @@ pub enum CaseCommentCreateAlertId {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateAlertId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -1684,8 +1817,12 @@ pub enum CaseCommentCreateIndex {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateIndex {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -1708,7 +1845,9 @@ pub struct CaseCommentCreateRule {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentCreateRule;
@@ -1722,15 +1861,17 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1789,7 +1930,9 @@ impl serde::Serialize for CaseCommentCreateType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1803,8 +1946,12 @@ pub enum CaseCommentIndex {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentIndex {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -1827,7 +1974,9 @@ pub struct CaseCommentRule {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentRule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentRule;
@@ -1841,15 +1990,17 @@ impl<'de> serde::Deserialize<'de> for CaseCommentRule {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1896,7 +2047,9 @@ impl CaseCommentUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentUpdate;
@@ -1913,7 +2066,8 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                 let mut field_3: Option<CaseOwner> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "version" => key.read_once(&mut field_1, &mut map)?,
@@ -1921,18 +2075,22 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                         "owner" => key.read_once(&mut field_3, &mut map)?,
                         "comment" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCommentUpdate {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    version: field_1.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    r#type: field_2.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    owner: field_3.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     comment: field_4.unwrap_or_default(),
                     additional_properties,
                 })
@@ -1986,7 +2144,9 @@ impl serde::Serialize for CaseCommentUpdateType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentUpdateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2051,7 +2211,9 @@ impl CaseConfiguration {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseConfiguration;
@@ -2067,19 +2229,23 @@ impl<'de> serde::Deserialize<'de> for CaseConfiguration {
                 let mut field_2: Option<CaseOwner> = None;
                 let mut field_3: Option<CaseClosureType> = None;
                 let mut field_4: Option<CaseConnector> = None;
-                let mut field_5: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_6: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_7: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_6: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_7: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_10: Option<CaseUser> = None;
                 let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_12: Option<Option<NullableCaseUser>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "version" => key.read_once(&mut field_1, &mut map)?,
@@ -2095,17 +2261,20 @@ impl<'de> serde::Deserialize<'de> for CaseConfiguration {
                         "updated_at" => key.read_once(&mut field_11, &mut map)?,
                         "updated_by" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseConfiguration {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    version: field_1.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    owner: field_2.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    owner: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     closure_type: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("closure_type"))?,
                     connector: field_4
@@ -2143,7 +2312,11 @@ pub struct CaseConfigurationCreate {
 }
 impl CaseConfigurationCreate {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(closure_type: CaseClosureType, connector: CaseConnector, owner: CaseOwner) -> Self {
+    pub fn new(
+        closure_type: CaseClosureType,
+        connector: CaseConnector,
+        owner: CaseOwner,
+    ) -> Self {
         Self {
             closure_type,
             connector,
@@ -2154,7 +2327,9 @@ impl CaseConfigurationCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseConfigurationCreate;
@@ -2168,20 +2343,23 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                 let mut field_0: Option<CaseClosureType> = None;
                 let mut field_1: Option<CaseConnector> = None;
                 let mut field_2: Option<CaseOwner> = None;
-                let mut field_3: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_3: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "closure_type" => key.read_once(&mut field_0, &mut map)?,
                         "connector" => key.read_once(&mut field_1, &mut map)?,
                         "owner" => key.read_once(&mut field_2, &mut map)?,
                         "customFields" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2190,7 +2368,8 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                         .ok_or_else(|| clientgen_runtime::de::missing("closure_type"))?,
                     connector: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("connector"))?,
-                    owner: field_2.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    owner: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     custom_fields: field_3.unwrap_or_default(),
                     additional_properties,
                 })
@@ -2230,7 +2409,9 @@ impl CaseConfigurationUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseConfigurationUpdate;
@@ -2244,25 +2425,29 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<CaseClosureType>> = None;
                 let mut field_2: Option<Option<CaseConnector>> = None;
-                let mut field_3: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_3: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "version" => key.read_once(&mut field_0, &mut map)?,
                         "closure_type" => key.read_once(&mut field_1, &mut map)?,
                         "connector" => key.read_once(&mut field_2, &mut map)?,
                         "customFields" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseConfigurationUpdate {
-                    version: field_0.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     closure_type: field_1.unwrap_or_default(),
                     connector: field_2.unwrap_or_default(),
                     custom_fields: field_3.unwrap_or_default(),
@@ -2300,7 +2485,9 @@ impl CaseConnector {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseConnector {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseConnector;
@@ -2314,26 +2501,31 @@ impl<'de> serde::Deserialize<'de> for CaseConnector {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "fields" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseConnector {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
                     name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    r#type: field_2.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     fields: field_3.unwrap_or_default(),
                     additional_properties,
                 })
@@ -2391,7 +2583,9 @@ impl CaseCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCreate;
@@ -2413,7 +2607,8 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<Vec<CaseCustomField>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -2426,22 +2621,26 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                         "category" => key.read_once(&mut field_8, &mut map)?,
                         "customFields" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCreate {
-                    title: field_0.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    title: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     description: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
                     tags: field_2.ok_or_else(|| clientgen_runtime::de::missing("tags"))?,
                     connector: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("connector"))?,
-                    settings: field_4.ok_or_else(|| clientgen_runtime::de::missing("settings"))?,
-                    owner: field_5.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    settings: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("settings"))?,
+                    owner: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     severity: field_6.unwrap_or_default(),
                     assignees: field_7.unwrap_or_default(),
                     category: field_8,
@@ -2478,7 +2677,9 @@ impl CaseCustomField {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCustomField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCustomField;
@@ -2493,22 +2694,25 @@ impl<'de> serde::Deserialize<'de> for CaseCustomField {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<CaseCustomFieldValue>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "key" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
                         "value" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCustomField {
                     key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
-                    r#type: field_1.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     value: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -2537,8 +2741,12 @@ pub enum CaseCustomFieldValue {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for CaseCustomFieldValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -2571,7 +2779,9 @@ pub struct CaseExternalService {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseExternalService {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseExternalService;
@@ -2590,7 +2800,8 @@ impl<'de> serde::Deserialize<'de> for CaseExternalService {
                 let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_6: Option<Option<CaseUser>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "connector_id" => key.read_once(&mut field_0, &mut map)?,
                         "connector_name" => key.read_once(&mut field_1, &mut map)?,
@@ -2600,10 +2811,11 @@ impl<'de> serde::Deserialize<'de> for CaseExternalService {
                         "pushed_at" => key.read_once(&mut field_5, &mut map)?,
                         "pushed_by" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2672,7 +2884,9 @@ impl serde::Serialize for CaseOwner {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2702,7 +2916,9 @@ impl CaseSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseSettings;
@@ -2716,15 +2932,17 @@ impl<'de> serde::Deserialize<'de> for CaseSettings {
                 let mut field_0: Option<bool> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "syncAlerts" => key.read_once(&mut field_0, &mut map)?,
                         "extractObservables" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2793,7 +3011,9 @@ impl serde::Serialize for CaseSeverity {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2847,7 +3067,9 @@ impl serde::Serialize for CaseStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2904,7 +3126,9 @@ impl CaseUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseUpdate;
@@ -2928,7 +3152,8 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 let mut field_10: Option<Option<String>> = None;
                 let mut field_11: Option<Option<Vec<CaseCustomField>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "version" => key.read_once(&mut field_1, &mut map)?,
@@ -2943,16 +3168,18 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                         "category" => key.read_once(&mut field_10, &mut map)?,
                         "customFields" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseUpdate {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    version: field_1.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     title: field_2.unwrap_or_default(),
                     description: field_3.unwrap_or_default(),
                     tags: field_4.unwrap_or_default(),
@@ -2988,7 +3215,9 @@ pub struct CaseUser {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseUser;
@@ -3004,17 +3233,19 @@ impl<'de> serde::Deserialize<'de> for CaseUser {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "username" => key.read_once(&mut field_0, &mut map)?,
                         "full_name" => key.read_once(&mut field_1, &mut map)?,
                         "email" => key.read_once(&mut field_2, &mut map)?,
                         "profile_uid" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3078,7 +3309,9 @@ impl CaseUserAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseUserAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseUserAction;
@@ -3096,10 +3329,13 @@ impl<'de> serde::Deserialize<'de> for CaseUserAction {
                 let mut field_4: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_5: Option<CaseUser> = None;
                 let mut field_6: Option<CaseOwner> = None;
-                let mut field_7: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -3111,23 +3347,27 @@ impl<'de> serde::Deserialize<'de> for CaseUserAction {
                         "payload" => key.read_once(&mut field_7, &mut map)?,
                         "version" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseUserAction {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    r#type: field_1.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    action: field_2.ok_or_else(|| clientgen_runtime::de::missing("action"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    action: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
                     comment_id: field_3,
                     created_at: field_4
                         .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
                     created_by: field_5
                         .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
-                    owner: field_6.ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    owner: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     payload: field_7.unwrap_or_default(),
                     version: field_8.unwrap_or_default(),
                     additional_properties,
@@ -3156,7 +3396,9 @@ impl CasesUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CasesUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CasesUpdate;
@@ -3169,19 +3411,22 @@ impl<'de> serde::Deserialize<'de> for CasesUpdate {
             ) -> Result<CasesUpdate, A::Error> {
                 let mut field_0: Option<Vec<CaseUpdate>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "cases" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CasesUpdate {
-                    cases: field_0.ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
                     additional_properties,
                 })
             }
@@ -3238,7 +3483,9 @@ impl serde::Serialize for DeleteListItemRefresh {
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteListItemRefresh {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3261,7 +3508,9 @@ impl DeleteTimelinesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DeleteTimelinesResponse;
@@ -3274,14 +3523,16 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
             ) -> Result<DeleteTimelinesResponse, A::Error> {
                 let mut field_0: Option<DeleteTimelinesResponseData> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3313,7 +3564,9 @@ impl DeleteTimelinesResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DeleteTimelinesResponseData;
@@ -3326,20 +3579,24 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
             ) -> Result<DeleteTimelinesResponseData, A::Error> {
                 let mut field_0: Option<bool> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "deleteTimeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(DeleteTimelinesResponseData {
                     delete_timeline: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("deleteTimeline"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "deleteTimeline",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -3359,8 +3616,12 @@ pub enum ErrorResponse {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::KibanaError(v));
         }
@@ -3399,7 +3660,9 @@ impl ExceptionComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionComment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionComment;
@@ -3415,23 +3678,26 @@ impl<'de> serde::Deserialize<'de> for ExceptionComment {
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         "created_at" => key.read_once(&mut field_2, &mut map)?,
                         "created_by" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ExceptionComment {
                     id: field_0.unwrap_or_default(),
-                    comment: field_1.ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
+                    comment: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
                     created_at: field_2.unwrap_or_default(),
                     created_by: field_3.unwrap_or_default(),
                     additional_properties,
@@ -3482,7 +3748,9 @@ impl ExceptionEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionEntry;
@@ -3500,7 +3768,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntry {
                 let mut field_4: Option<Option<ExceptionEntryList>> = None;
                 let mut field_5: Option<Option<Vec<ExceptionEntry>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "field" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -3509,16 +3778,19 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntry {
                         "list" => key.read_once(&mut field_4, &mut map)?,
                         "entries" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ExceptionEntry {
-                    field: field_0.ok_or_else(|| clientgen_runtime::de::missing("field"))?,
-                    r#type: field_1.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    field: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("field"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     operator: field_2.unwrap_or_default(),
                     value: field_3.unwrap_or_default(),
                     list: field_4.unwrap_or_default(),
@@ -3551,7 +3823,9 @@ impl ExceptionEntryList {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionEntryList;
@@ -3565,21 +3839,24 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<ListType> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ExceptionEntryList {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    r#type: field_1.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     additional_properties,
                 })
             }
@@ -3633,7 +3910,9 @@ impl serde::Serialize for ExceptionEntryOperator {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionEntryOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3699,7 +3978,9 @@ impl serde::Serialize for ExceptionEntryType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionEntryType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3713,8 +3994,12 @@ pub enum ExceptionEntryValue {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for ExceptionEntryValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -3800,7 +4085,9 @@ impl ExceptionList {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionList;
@@ -3820,7 +4107,9 @@ impl<'de> serde::Deserialize<'de> for ExceptionList {
                 let mut field_6: Option<NamespaceType> = None;
                 let mut field_7: Option<Option<Vec<OsType>>> = None;
                 let mut field_8: Option<Option<Vec<String>>> = None;
-                let mut field_9: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_9: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_10: Option<i64> = None;
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<String> = None;
@@ -3829,7 +4118,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionList {
                 let mut field_15: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_16: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "list_id" => key.read_once(&mut field_1, &mut map)?,
@@ -3849,31 +4139,39 @@ impl<'de> serde::Deserialize<'de> for ExceptionList {
                         "updated_at" => key.read_once(&mut field_15, &mut map)?,
                         "updated_by" => key.read_once(&mut field_16, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ExceptionList {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    list_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
-                    r#type: field_2.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_4
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
                     immutable: field_5
                         .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
                     namespace_type: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing("namespace_type"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "namespace_type",
+                        ))?,
                     os_types: field_7.unwrap_or_default(),
                     tags: field_8.unwrap_or_default(),
                     meta: field_9.unwrap_or_default(),
-                    version: field_10.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version: field_10
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     version2: field_11.unwrap_or_default(),
                     tie_breaker_id: field_12
-                        .ok_or_else(|| clientgen_runtime::de::missing("tie_breaker_id"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
                     created_at: field_13
                         .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
                     created_by: field_14
@@ -3935,7 +4233,9 @@ impl ExceptionListCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionListCreate;
@@ -3953,10 +4253,13 @@ impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
                 let mut field_4: Option<Option<NamespaceType>> = None;
                 let mut field_5: Option<Option<Vec<OsType>>> = None;
                 let mut field_6: Option<Option<Vec<String>>> = None;
-                let mut field_7: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_8: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "list_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -3968,10 +4271,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
                         "meta" => key.read_once(&mut field_7, &mut map)?,
                         "version" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3980,7 +4284,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
                     name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    r#type: field_3.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     namespace_type: field_4.unwrap_or_default(),
                     os_types: field_5.unwrap_or_default(),
                     tags: field_6.unwrap_or_default(),
@@ -4070,7 +4375,9 @@ impl ExceptionListItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionListItem;
@@ -4091,7 +4398,9 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItem {
                 let mut field_7: Option<NamespaceType> = None;
                 let mut field_8: Option<Option<Vec<OsType>>> = None;
                 let mut field_9: Option<Option<Vec<String>>> = None;
-                let mut field_10: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_10: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_12: Option<Option<Vec<ExceptionComment>>> = None;
                 let mut field_13: Option<Option<String>> = None;
@@ -4101,7 +4410,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItem {
                 let mut field_17: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_18: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "item_id" => key.read_once(&mut field_1, &mut map)?,
@@ -4123,24 +4433,31 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItem {
                         "updated_at" => key.read_once(&mut field_17, &mut map)?,
                         "updated_by" => key.read_once(&mut field_18, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ExceptionListItem {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    item_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("item_id"))?,
-                    list_id: field_2.ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
-                    r#type: field_3.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    item_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("item_id"))?,
+                    list_id: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     name: field_4.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_5
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    entries: field_6.ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
+                    entries: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
                     namespace_type: field_7
-                        .ok_or_else(|| clientgen_runtime::de::missing("namespace_type"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "namespace_type",
+                        ))?,
                     os_types: field_8.unwrap_or_default(),
                     tags: field_9.unwrap_or_default(),
                     meta: field_10.unwrap_or_default(),
@@ -4148,7 +4465,9 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItem {
                     comments: field_12.unwrap_or_default(),
                     version: field_13.unwrap_or_default(),
                     tie_breaker_id: field_14
-                        .ok_or_else(|| clientgen_runtime::de::missing("tie_breaker_id"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
                     created_at: field_15
                         .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
                     created_by: field_16
@@ -4222,7 +4541,9 @@ impl ExceptionListItemCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionListItemCreate;
@@ -4242,11 +4563,14 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
                 let mut field_6: Option<Option<NamespaceType>> = None;
                 let mut field_7: Option<Option<Vec<OsType>>> = None;
                 let mut field_8: Option<Option<Vec<String>>> = None;
-                let mut field_9: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_9: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_11: Option<Option<Vec<ExceptionComment>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "item_id" => key.read_once(&mut field_0, &mut map)?,
                         "list_id" => key.read_once(&mut field_1, &mut map)?,
@@ -4261,21 +4585,25 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
                         "expire_time" => key.read_once(&mut field_10, &mut map)?,
                         "comments" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ExceptionListItemCreate {
                     item_id: field_0.unwrap_or_default(),
-                    list_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
-                    r#type: field_2.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_4
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    entries: field_5.ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
+                    entries: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
                     namespace_type: field_6.unwrap_or_default(),
                     os_types: field_7.unwrap_or_default(),
                     tags: field_8.unwrap_or_default(),
@@ -4331,7 +4659,9 @@ impl serde::Serialize for ExceptionListItemCreateType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListItemCreateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4377,7 +4707,9 @@ impl serde::Serialize for ExceptionListItemType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4441,7 +4773,9 @@ impl ExceptionListItemUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionListItemUpdate;
@@ -4461,12 +4795,15 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
                 let mut field_6: Option<Option<NamespaceType>> = None;
                 let mut field_7: Option<Option<Vec<OsType>>> = None;
                 let mut field_8: Option<Option<Vec<String>>> = None;
-                let mut field_9: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_9: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_11: Option<Option<Vec<ExceptionComment>>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "item_id" => key.read_once(&mut field_1, &mut map)?,
@@ -4482,21 +4819,24 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
                         "comments" => key.read_once(&mut field_11, &mut map)?,
                         "_version" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ExceptionListItemUpdate {
                     id: field_0.unwrap_or_default(),
                     item_id: field_1.unwrap_or_default(),
-                    r#type: field_2.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_4
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    entries: field_5.ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
+                    entries: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
                     namespace_type: field_6.unwrap_or_default(),
                     os_types: field_7.unwrap_or_default(),
                     tags: field_8.unwrap_or_default(),
@@ -4552,7 +4892,9 @@ impl serde::Serialize for ExceptionListItemUpdateType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4626,7 +4968,9 @@ impl serde::Serialize for ExceptionListType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4682,7 +5026,9 @@ impl ExceptionListUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExceptionListUpdate;
@@ -4701,11 +5047,14 @@ impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
                 let mut field_5: Option<Option<NamespaceType>> = None;
                 let mut field_6: Option<Option<Vec<OsType>>> = None;
                 let mut field_7: Option<Option<Vec<String>>> = None;
-                let mut field_8: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_8: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut field_10: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "list_id" => key.read_once(&mut field_1, &mut map)?,
@@ -4719,10 +5068,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
                         "_version" => key.read_once(&mut field_9, &mut map)?,
                         "version" => key.read_once(&mut field_10, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4732,7 +5082,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
                     name: field_2.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    r#type: field_4.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     namespace_type: field_5.unwrap_or_default(),
                     os_types: field_6.unwrap_or_default(),
                     tags: field_7.unwrap_or_default(),
@@ -4824,7 +5175,9 @@ pub struct ExportedTimeline {
     pub notes: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
     #[serde(rename = "pinnedEventsSaveObject")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pinned_events_save_object: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    pub pinned_events_save_object: Option<
+        Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    >,
     #[serde(rename = "eventNotes")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_notes: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
@@ -4874,7 +5227,9 @@ impl ExportedTimeline {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportedTimeline {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ExportedTimeline;
@@ -4889,18 +5244,23 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<TimelineType>> = None;
                 let mut field_3: Option<Option<TimelineStatus>> = None;
-                let mut field_4: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_5: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<SavedTimelineDateRange>> = None;
                 let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_9: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_10: Option<Option<Vec<String>>> = None;
                 let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_12: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_13: Option<Option<String>> = None;
                 let mut field_14: Option<Option<serde_json::Value>> = None;
                 let mut field_15: Option<Option<String>> = None;
@@ -4913,16 +5273,21 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                 let mut field_22: Option<String> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
                 let mut field_24: Option<Option<Vec<String>>> = None;
-                let mut field_25: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_26: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_27: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_28: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_25: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_26: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_27: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_28: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -4940,7 +5305,9 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                         "savedQueryId" => key.read_once(&mut field_13, &mut map)?,
                         "sort" => key.read_once(&mut field_14, &mut map)?,
                         "templateTimelineId" => key.read_once(&mut field_15, &mut map)?,
-                        "templateTimelineVersion" => key.read_once(&mut field_16, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_16, &mut map)?
+                        }
                         "created" => key.read_once(&mut field_17, &mut map)?,
                         "createdBy" => key.read_once(&mut field_18, &mut map)?,
                         "updated" => key.read_once(&mut field_19, &mut map)?,
@@ -4950,14 +5317,17 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                         "noteIds" => key.read_once(&mut field_23, &mut map)?,
                         "pinnedEventIds" => key.read_once(&mut field_24, &mut map)?,
                         "notes" => key.read_once(&mut field_25, &mut map)?,
-                        "pinnedEventsSaveObject" => key.read_once(&mut field_26, &mut map)?,
+                        "pinnedEventsSaveObject" => {
+                            key.read_once(&mut field_26, &mut map)?
+                        }
                         "eventNotes" => key.read_once(&mut field_27, &mut map)?,
                         "globalNotes" => key.read_once(&mut field_28, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4985,7 +5355,8 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                     updated_by: field_20,
                     saved_object_id: field_21
                         .ok_or_else(|| clientgen_runtime::de::missing("savedObjectId"))?,
-                    version: field_22.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version: field_22
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     note_ids: field_23,
                     pinned_event_ids: field_24,
                     notes: field_25,
@@ -5013,7 +5384,12 @@ pub struct FindCaseCommentsResponse {
 }
 impl FindCaseCommentsResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(comments: Vec<CaseComment>, page: i64, per_page: i64, total: i64) -> Self {
+    pub fn new(
+        comments: Vec<CaseComment>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+    ) -> Self {
         Self {
             comments,
             page,
@@ -5024,7 +5400,9 @@ impl FindCaseCommentsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindCaseCommentsResponse;
@@ -5040,25 +5418,30 @@ impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "comments" => key.read_once(&mut field_0, &mut map)?,
                         "page" => key.read_once(&mut field_1, &mut map)?,
                         "per_page" => key.read_once(&mut field_2, &mut map)?,
                         "total" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindCaseCommentsResponse {
-                    comments: field_0.ok_or_else(|| clientgen_runtime::de::missing("comments"))?,
+                    comments: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("comments"))?,
                     page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_2.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_3.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     additional_properties,
                 })
             }
@@ -5082,7 +5465,12 @@ pub struct FindCaseUserActionsResponse {
 }
 impl FindCaseUserActionsResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(page: i64, per_page: i64, total: i64, user_actions: Vec<CaseUserAction>) -> Self {
+    pub fn new(
+        page: i64,
+        per_page: i64,
+        total: i64,
+        user_actions: Vec<CaseUserAction>,
+    ) -> Self {
         Self {
             page,
             per_page,
@@ -5093,7 +5481,9 @@ impl FindCaseUserActionsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindCaseUserActionsResponse;
@@ -5109,24 +5499,28 @@ impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<Vec<CaseUserAction>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "page" => key.read_once(&mut field_0, &mut map)?,
                         "perPage" => key.read_once(&mut field_1, &mut map)?,
                         "total" => key.read_once(&mut field_2, &mut map)?,
                         "userActions" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindCaseUserActionsResponse {
                     page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_1.ok_or_else(|| clientgen_runtime::de::missing("perPage"))?,
-                    total: field_2.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("perPage"))?,
+                    total: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     user_actions: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("userActions"))?,
                     additional_properties,
@@ -5233,7 +5627,9 @@ impl serde::Serialize for FindCaseUserActionsTypesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindCaseUserActionsTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -5282,7 +5678,9 @@ impl serde::Serialize for FindCasesDefaultSearchOperator {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindCasesDefaultSearchOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -5325,7 +5723,9 @@ impl FindCasesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindCasesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindCasesResponse;
@@ -5344,34 +5744,47 @@ impl<'de> serde::Deserialize<'de> for FindCasesResponse {
                 let mut field_5: Option<i64> = None;
                 let mut field_6: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "cases" => key.read_once(&mut field_0, &mut map)?,
                         "page" => key.read_once(&mut field_1, &mut map)?,
                         "per_page" => key.read_once(&mut field_2, &mut map)?,
                         "total" => key.read_once(&mut field_3, &mut map)?,
                         "count_open_cases" => key.read_once(&mut field_4, &mut map)?,
-                        "count_in_progress_cases" => key.read_once(&mut field_5, &mut map)?,
+                        "count_in_progress_cases" => {
+                            key.read_once(&mut field_5, &mut map)?
+                        }
                         "count_closed_cases" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindCasesResponse {
-                    cases: field_0.ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
                     page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_2.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_3.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     count_open_cases: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("count_open_cases"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "count_open_cases",
+                        ))?,
                     count_in_progress_cases: field_5
-                        .ok_or_else(|| clientgen_runtime::de::missing("count_in_progress_cases"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "count_in_progress_cases",
+                        ))?,
                     count_closed_cases: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing("count_closed_cases"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "count_closed_cases",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -5424,7 +5837,9 @@ impl serde::Serialize for FindCasesSearchFieldsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindCasesSearchFieldsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -5493,7 +5908,9 @@ impl serde::Serialize for FindCasesSortField {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindCasesSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -5514,7 +5931,12 @@ pub struct FindExceptionListItemsResponse {
 }
 impl FindExceptionListItemsResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(data: Vec<ExceptionListItem>, page: i64, per_page: i64, total: i64) -> Self {
+    pub fn new(
+        data: Vec<ExceptionListItem>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+    ) -> Self {
         Self {
             data,
             page,
@@ -5526,7 +5948,9 @@ impl FindExceptionListItemsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindExceptionListItemsResponse;
@@ -5543,7 +5967,8 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
                 let mut field_3: Option<i64> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         "page" => key.read_once(&mut field_1, &mut map)?,
@@ -5551,18 +5976,21 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
                         "total" => key.read_once(&mut field_3, &mut map)?,
                         "pit" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindExceptionListItemsResponse {
                     data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
                     page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_2.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_3.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     pit: field_4.unwrap_or_default(),
                     additional_properties,
                 })
@@ -5596,7 +6024,9 @@ impl FindExceptionListsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindExceptionListsResponse;
@@ -5612,25 +6042,29 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         "page" => key.read_once(&mut field_1, &mut map)?,
                         "per_page" => key.read_once(&mut field_2, &mut map)?,
                         "total" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindExceptionListsResponse {
                     data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
                     page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_2.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_3.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     additional_properties,
                 })
             }
@@ -5653,7 +6087,13 @@ pub struct FindListItemsResponse {
 }
 impl FindListItemsResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(data: Vec<ListItem>, page: i64, per_page: i64, total: i64, cursor: String) -> Self {
+    pub fn new(
+        data: Vec<ListItem>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+        cursor: String,
+    ) -> Self {
         Self {
             data,
             page,
@@ -5665,7 +6105,9 @@ impl FindListItemsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindListItemsResponse;
@@ -5682,7 +6124,8 @@ impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
                 let mut field_3: Option<i64> = None;
                 let mut field_4: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         "page" => key.read_once(&mut field_1, &mut map)?,
@@ -5690,19 +6133,23 @@ impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
                         "total" => key.read_once(&mut field_3, &mut map)?,
                         "cursor" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindListItemsResponse {
                     data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
                     page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_2.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_3.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    cursor: field_4.ok_or_else(|| clientgen_runtime::de::missing("cursor"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    cursor: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("cursor"))?,
                     additional_properties,
                 })
             }
@@ -5726,7 +6173,13 @@ pub struct FindListsResponse {
 }
 impl FindListsResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(data: Vec<List>, page: i64, per_page: i64, total: i64, cursor: String) -> Self {
+    pub fn new(
+        data: Vec<List>,
+        page: i64,
+        per_page: i64,
+        total: i64,
+        cursor: String,
+    ) -> Self {
         Self {
             data,
             page,
@@ -5738,7 +6191,9 @@ impl FindListsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindListsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindListsResponse;
@@ -5755,7 +6210,8 @@ impl<'de> serde::Deserialize<'de> for FindListsResponse {
                 let mut field_3: Option<i64> = None;
                 let mut field_4: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         "page" => key.read_once(&mut field_1, &mut map)?,
@@ -5763,19 +6219,23 @@ impl<'de> serde::Deserialize<'de> for FindListsResponse {
                         "total" => key.read_once(&mut field_3, &mut map)?,
                         "cursor" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindListsResponse {
                     data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
                     page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_2.ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_3.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    cursor: field_4.ok_or_else(|| clientgen_runtime::de::missing("cursor"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    cursor: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("cursor"))?,
                     additional_properties,
                 })
             }
@@ -5817,7 +6277,9 @@ impl FindRulesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindRulesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindRulesResponse;
@@ -5832,10 +6294,12 @@ impl<'de> serde::Deserialize<'de> for FindRulesResponse {
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<Vec<RuleResponse>> = None;
-                let mut field_4: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "page" => key.read_once(&mut field_0, &mut map)?,
                         "perPage" => key.read_once(&mut field_1, &mut map)?,
@@ -5843,17 +6307,20 @@ impl<'de> serde::Deserialize<'de> for FindRulesResponse {
                         "data" => key.read_once(&mut field_3, &mut map)?,
                         "warnings" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindRulesResponse {
                     page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_1.ok_or_else(|| clientgen_runtime::de::missing("perPage"))?,
-                    total: field_2.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    per_page: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("perPage"))?,
+                    total: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     data: field_3.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
                     warnings: field_4.unwrap_or_default(),
                     additional_properties,
@@ -5905,7 +6372,9 @@ impl FindRulesSortField {
             Self::CreatedAt => "created_at",
             Self::CreatedAt2 => "createdAt",
             Self::Enabled => "enabled",
-            Self::ExecutionSummaryLastExecutionDate => "execution_summary.last_execution.date",
+            Self::ExecutionSummaryLastExecutionDate => {
+                "execution_summary.last_execution.date"
+            }
             Self::ExecutionSummaryLastExecutionMetricsExecutionGapDurationS => {
                 "execution_summary.last_execution.metrics.execution_gap_duration_s"
             }
@@ -5915,7 +6384,9 @@ impl FindRulesSortField {
             Self::ExecutionSummaryLastExecutionMetricsTotalSearchDurationMs => {
                 "execution_summary.last_execution.metrics.total_search_duration_ms"
             }
-            Self::ExecutionSummaryLastExecutionStatus => "execution_summary.last_execution.status",
+            Self::ExecutionSummaryLastExecutionStatus => {
+                "execution_summary.last_execution.status"
+            }
             Self::Name => "name",
             Self::RiskScore => "risk_score",
             Self::RiskScore2 => "riskScore",
@@ -5932,7 +6403,9 @@ impl From<&str> for FindRulesSortField {
             "created_at" => Self::CreatedAt,
             "createdAt" => Self::CreatedAt2,
             "enabled" => Self::Enabled,
-            "execution_summary.last_execution.date" => Self::ExecutionSummaryLastExecutionDate,
+            "execution_summary.last_execution.date" => {
+                Self::ExecutionSummaryLastExecutionDate
+            }
             "execution_summary.last_execution.metrics.execution_gap_duration_s" => {
                 Self::ExecutionSummaryLastExecutionMetricsExecutionGapDurationS
             }
@@ -5942,7 +6415,9 @@ impl From<&str> for FindRulesSortField {
             "execution_summary.last_execution.metrics.total_search_duration_ms" => {
                 Self::ExecutionSummaryLastExecutionMetricsTotalSearchDurationMs
             }
-            "execution_summary.last_execution.status" => Self::ExecutionSummaryLastExecutionStatus,
+            "execution_summary.last_execution.status" => {
+                Self::ExecutionSummaryLastExecutionStatus
+            }
             "name" => Self::Name,
             "risk_score" => Self::RiskScore,
             "riskScore" => Self::RiskScore2,
@@ -5969,7 +6444,9 @@ impl serde::Serialize for FindRulesSortField {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindRulesSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -6016,7 +6493,9 @@ impl FindTimelinesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FindTimelinesResponse;
@@ -6035,25 +6514,32 @@ impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
                 let mut field_5: Option<Option<i64>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "timeline" => key.read_once(&mut field_0, &mut map)?,
                         "totalCount" => key.read_once(&mut field_1, &mut map)?,
                         "defaultTimelineCount" => key.read_once(&mut field_2, &mut map)?,
                         "templateTimelineCount" => key.read_once(&mut field_3, &mut map)?,
                         "favoriteCount" => key.read_once(&mut field_4, &mut map)?,
-                        "elasticTemplateTimelineCount" => key.read_once(&mut field_5, &mut map)?,
-                        "customTemplateTimelineCount" => key.read_once(&mut field_6, &mut map)?,
+                        "elasticTemplateTimelineCount" => {
+                            key.read_once(&mut field_5, &mut map)?
+                        }
+                        "customTemplateTimelineCount" => {
+                            key.read_once(&mut field_6, &mut map)?
+                        }
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FindTimelinesResponse {
-                    timeline: field_0.ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
                     total_count: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("totalCount"))?,
                     default_timeline_count: field_2.unwrap_or_default(),
@@ -6087,7 +6573,9 @@ impl GetTimelineResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = GetTimelineResponse;
@@ -6100,14 +6588,16 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
             ) -> Result<GetTimelineResponse, A::Error> {
                 let mut field_0: Option<GetTimelineResponseData> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -6139,7 +6629,9 @@ impl GetTimelineResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = GetTimelineResponseData;
@@ -6152,20 +6644,24 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
             ) -> Result<GetTimelineResponseData, A::Error> {
                 let mut field_0: Option<TimelineResponse> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "getOneTimeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(GetTimelineResponseData {
                     get_one_timeline: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("getOneTimeline"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "getOneTimeline",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -6209,7 +6705,9 @@ impl ImportError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ImportError;
@@ -6226,7 +6724,8 @@ impl<'de> serde::Deserialize<'de> for ImportError {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<ImportErrorError> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "rule_id" => key.read_once(&mut field_1, &mut map)?,
@@ -6234,10 +6733,11 @@ impl<'de> serde::Deserialize<'de> for ImportError {
                         "item_id" => key.read_once(&mut field_3, &mut map)?,
                         "error" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -6246,7 +6746,8 @@ impl<'de> serde::Deserialize<'de> for ImportError {
                     rule_id: field_1.unwrap_or_default(),
                     list_id: field_2.unwrap_or_default(),
                     item_id: field_3.unwrap_or_default(),
-                    error: field_4.ok_or_else(|| clientgen_runtime::de::missing("error"))?,
+                    error: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("error"))?,
                     additional_properties,
                 })
             }
@@ -6275,7 +6776,9 @@ impl ImportErrorError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportErrorError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ImportErrorError;
@@ -6289,20 +6792,23 @@ impl<'de> serde::Deserialize<'de> for ImportErrorError {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "message" => key.read_once(&mut field_0, &mut map)?,
                         "status_code" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ImportErrorError {
-                    message: field_0.ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    message: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     status_code: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("status_code"))?,
                     additional_properties,
@@ -6361,7 +6867,9 @@ impl serde::Serialize for ImportListItemsRefresh {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportListItemsRefresh {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -6384,7 +6892,9 @@ pub struct ImportTimelinesResult {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ImportTimelinesResult;
@@ -6401,7 +6911,8 @@ impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<Vec<ImportError>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "success" => key.read_once(&mut field_0, &mut map)?,
                         "success_count" => key.read_once(&mut field_1, &mut map)?,
@@ -6409,10 +6920,11 @@ impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
                         "timelines_updated" => key.read_once(&mut field_3, &mut map)?,
                         "errors" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -6456,7 +6968,9 @@ impl KibanaError {
     }
 }
 impl<'de> serde::Deserialize<'de> for KibanaError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = KibanaError;
@@ -6471,24 +6985,28 @@ impl<'de> serde::Deserialize<'de> for KibanaError {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "statusCode" => key.read_once(&mut field_0, &mut map)?,
                         "error" => key.read_once(&mut field_1, &mut map)?,
                         "message" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(KibanaError {
                     status_code: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("statusCode"))?,
-                    error: field_1.ok_or_else(|| clientgen_runtime::de::missing("error"))?,
-                    message: field_2.ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    error: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("error"))?,
+                    message: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     additional_properties,
                 })
             }
@@ -6565,14 +7083,19 @@ impl List {
     }
 }
 impl<'de> serde::Deserialize<'de> for List {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = List;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a List object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<List, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<List, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
@@ -6580,7 +7103,9 @@ impl<'de> serde::Deserialize<'de> for List {
                 let mut field_4: Option<bool> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_8: Option<i64> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
@@ -6590,7 +7115,8 @@ impl<'de> serde::Deserialize<'de> for List {
                 let mut field_14: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_15: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -6609,10 +7135,11 @@ impl<'de> serde::Deserialize<'de> for List {
                         "updated_at" => key.read_once(&mut field_14, &mut map)?,
                         "updated_by" => key.read_once(&mut field_15, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -6621,17 +7148,21 @@ impl<'de> serde::Deserialize<'de> for List {
                     name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    r#type: field_3.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     immutable: field_4
                         .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
                     serializer: field_5.unwrap_or_default(),
                     deserializer: field_6.unwrap_or_default(),
                     meta: field_7.unwrap_or_default(),
-                    version: field_8.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version: field_8
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     version2: field_9.unwrap_or_default(),
                     at_timestamp: field_10.unwrap_or_default(),
                     tie_breaker_id: field_11
-                        .ok_or_else(|| clientgen_runtime::de::missing("tie_breaker_id"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
                     created_at: field_12
                         .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
                     created_by: field_13
@@ -6688,7 +7219,9 @@ impl ListCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListCreate;
@@ -6705,10 +7238,13 @@ impl<'de> serde::Deserialize<'de> for ListCreate {
                 let mut field_3: Option<ListType> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_7: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -6719,10 +7255,11 @@ impl<'de> serde::Deserialize<'de> for ListCreate {
                         "meta" => key.read_once(&mut field_6, &mut map)?,
                         "version" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -6731,7 +7268,8 @@ impl<'de> serde::Deserialize<'de> for ListCreate {
                     name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    r#type: field_3.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     serializer: field_4.unwrap_or_default(),
                     deserializer: field_5.unwrap_or_default(),
                     meta: field_6.unwrap_or_default(),
@@ -6764,7 +7302,9 @@ impl ListIndexStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListIndexStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListIndexStatus;
@@ -6778,15 +7318,17 @@ impl<'de> serde::Deserialize<'de> for ListIndexStatus {
                 let mut field_0: Option<bool> = None;
                 let mut field_1: Option<bool> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "list_index" => key.read_once(&mut field_0, &mut map)?,
                         "list_item_index" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -6794,7 +7336,9 @@ impl<'de> serde::Deserialize<'de> for ListIndexStatus {
                     list_index: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("list_index"))?,
                     list_item_index: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("list_item_index"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "list_item_index",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -6864,7 +7408,9 @@ impl ListItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListItem;
@@ -6881,7 +7427,9 @@ impl<'de> serde::Deserialize<'de> for ListItem {
                 let mut field_3: Option<String> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut field_8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_9: Option<String> = None;
@@ -6890,7 +7438,8 @@ impl<'de> serde::Deserialize<'de> for ListItem {
                 let mut field_12: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_13: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "list_id" => key.read_once(&mut field_1, &mut map)?,
@@ -6907,25 +7456,31 @@ impl<'de> serde::Deserialize<'de> for ListItem {
                         "updated_at" => key.read_once(&mut field_12, &mut map)?,
                         "updated_by" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ListItem {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    list_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
-                    r#type: field_2.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    value: field_3.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    value: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     serializer: field_4.unwrap_or_default(),
                     deserializer: field_5.unwrap_or_default(),
                     meta: field_6.unwrap_or_default(),
                     version: field_7.unwrap_or_default(),
                     at_timestamp: field_8.unwrap_or_default(),
                     tie_breaker_id: field_9
-                        .ok_or_else(|| clientgen_runtime::de::missing("tie_breaker_id"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tie_breaker_id",
+                        ))?,
                     created_at: field_10
                         .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
                     created_by: field_11
@@ -6973,7 +7528,9 @@ impl ListItemCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListItemCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListItemCreate;
@@ -6987,10 +7544,13 @@ impl<'de> serde::Deserialize<'de> for ListItemCreate {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_4: Option<Option<ListItemCreateRefresh>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "list_id" => key.read_once(&mut field_1, &mut map)?,
@@ -6998,17 +7558,20 @@ impl<'de> serde::Deserialize<'de> for ListItemCreate {
                         "meta" => key.read_once(&mut field_3, &mut map)?,
                         "refresh" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ListItemCreate {
                     id: field_0.unwrap_or_default(),
-                    list_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
-                    value: field_2.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    value: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     meta: field_3.unwrap_or_default(),
                     refresh: field_4.unwrap_or_default(),
                     additional_properties,
@@ -7068,7 +7631,9 @@ impl serde::Serialize for ListItemCreateRefresh {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListItemCreateRefresh {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -7082,8 +7647,12 @@ pub enum ListItemOrItems {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for ListItemOrItems {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::ListItem(v));
         }
@@ -7121,7 +7690,9 @@ impl ListItemUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListItemUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListItemUpdate;
@@ -7134,26 +7705,31 @@ impl<'de> serde::Deserialize<'de> for ListItemUpdate {
             ) -> Result<ListItemUpdate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_2: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         "meta" => key.read_once(&mut field_2, &mut map)?,
                         "_version" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ListItemUpdate {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    value: field_1.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     meta: field_2.unwrap_or_default(),
                     version: field_3.unwrap_or_default(),
                     additional_properties,
@@ -7183,7 +7759,9 @@ impl ListItemsImportForm {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListItemsImportForm;
@@ -7196,14 +7774,16 @@ impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
             ) -> Result<ListItemsImportForm, A::Error> {
                 let mut field_0: Option<clientgen_runtime::FilePart> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "file" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -7251,7 +7831,9 @@ impl ListPatch {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListPatch;
@@ -7265,11 +7847,14 @@ impl<'de> serde::Deserialize<'de> for ListPatch {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_4: Option<Option<i64>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -7278,10 +7863,11 @@ impl<'de> serde::Deserialize<'de> for ListPatch {
                         "version" => key.read_once(&mut field_4, &mut map)?,
                         "_version" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -7429,7 +8015,9 @@ impl serde::Serialize for ListType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -7466,7 +8054,9 @@ impl ListUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ListUpdate;
@@ -7480,11 +8070,14 @@ impl<'de> serde::Deserialize<'de> for ListUpdate {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_4: Option<Option<i64>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -7493,10 +8086,11 @@ impl<'de> serde::Deserialize<'de> for ListUpdate {
                         "version" => key.read_once(&mut field_4, &mut map)?,
                         "_version" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -7561,7 +8155,9 @@ impl serde::Serialize for NamespaceType {
     }
 }
 impl<'de> serde::Deserialize<'de> for NamespaceType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -7584,7 +8180,9 @@ pub struct NullableCaseUser {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for NullableCaseUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = NullableCaseUser;
@@ -7600,17 +8198,19 @@ impl<'de> serde::Deserialize<'de> for NullableCaseUser {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "username" => key.read_once(&mut field_0, &mut map)?,
                         "full_name" => key.read_once(&mut field_1, &mut map)?,
                         "email" => key.read_once(&mut field_2, &mut map)?,
                         "profile_uid" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -7676,7 +8276,9 @@ impl serde::Serialize for OsType {
     }
 }
 impl<'de> serde::Deserialize<'de> for OsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -7699,7 +8301,9 @@ impl PersistTimelineResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = PersistTimelineResponse;
@@ -7712,14 +8316,16 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
             ) -> Result<PersistTimelineResponse, A::Error> {
                 let mut field_0: Option<PersistTimelineResponseData> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -7751,7 +8357,9 @@ impl PersistTimelineResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = PersistTimelineResponseData;
@@ -7764,20 +8372,24 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
             ) -> Result<PersistTimelineResponseData, A::Error> {
                 let mut field_0: Option<PersistTimelineResponseDataPersistTimeline> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "persistTimeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(PersistTimelineResponseData {
                     persist_timeline: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("persistTimeline"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "persistTimeline",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -7803,7 +8415,9 @@ impl PersistTimelineResponseDataPersistTimeline {
     }
 }
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = PersistTimelineResponseDataPersistTimeline;
@@ -7816,19 +8430,22 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline
             ) -> Result<PersistTimelineResponseDataPersistTimeline, A::Error> {
                 let mut field_0: Option<TimelineResponse> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "timeline" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(PersistTimelineResponseDataPersistTimeline {
-                    timeline: field_0.ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
                     additional_properties,
                 })
             }
@@ -7870,7 +8487,9 @@ impl PrebuiltRulesInstallResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = PrebuiltRulesInstallResult;
@@ -7886,29 +8505,37 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
                 let mut field_2: Option<i64> = None;
                 let mut field_3: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rules_installed" => key.read_once(&mut field_0, &mut map)?,
                         "rules_updated" => key.read_once(&mut field_1, &mut map)?,
                         "timelines_installed" => key.read_once(&mut field_2, &mut map)?,
                         "timelines_updated" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(PrebuiltRulesInstallResult {
                     rules_installed: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_installed"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_installed",
+                        ))?,
                     rules_updated: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("rules_updated"))?,
                     timelines_installed: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("timelines_installed"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_installed",
+                        ))?,
                     timelines_updated: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("timelines_updated"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_updated",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -7962,7 +8589,9 @@ impl PrebuiltRulesStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = PrebuiltRulesStatus;
@@ -7981,38 +8610,58 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
                 let mut field_5: Option<i64> = None;
                 let mut field_6: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
-                        "rules_custom_installed" => key.read_once(&mut field_0, &mut map)?,
+                        "rules_custom_installed" => {
+                            key.read_once(&mut field_0, &mut map)?
+                        }
                         "rules_installed" => key.read_once(&mut field_1, &mut map)?,
                         "rules_not_installed" => key.read_once(&mut field_2, &mut map)?,
                         "rules_not_updated" => key.read_once(&mut field_3, &mut map)?,
                         "timelines_installed" => key.read_once(&mut field_4, &mut map)?,
-                        "timelines_not_installed" => key.read_once(&mut field_5, &mut map)?,
+                        "timelines_not_installed" => {
+                            key.read_once(&mut field_5, &mut map)?
+                        }
                         "timelines_not_updated" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(PrebuiltRulesStatus {
                     rules_custom_installed: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_custom_installed"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_custom_installed",
+                        ))?,
                     rules_installed: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_installed"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_installed",
+                        ))?,
                     rules_not_installed: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_not_installed"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_not_installed",
+                        ))?,
                     rules_not_updated: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_not_updated"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "rules_not_updated",
+                        ))?,
                     timelines_installed: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("timelines_installed"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_installed",
+                        ))?,
                     timelines_not_installed: field_5
-                        .ok_or_else(|| clientgen_runtime::de::missing("timelines_not_installed"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_not_installed",
+                        ))?,
                     timelines_not_updated: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing("timelines_not_updated"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelines_not_updated",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -8062,7 +8711,9 @@ impl RuleAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleAction;
@@ -8078,9 +8729,12 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut field_5: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_5: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "action_type_id" => key.read_once(&mut field_1, &mut map)?,
@@ -8089,20 +8743,24 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
                         "params" => key.read_once(&mut field_4, &mut map)?,
                         "frequency" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleAction {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
                     action_type_id: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("action_type_id"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "action_type_id",
+                        ))?,
                     group: field_2.unwrap_or_default(),
                     uuid: field_3.unwrap_or_default(),
-                    params: field_4.ok_or_else(|| clientgen_runtime::de::missing("params"))?,
+                    params: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("params"))?,
                     frequency: field_5.unwrap_or_default(),
                     additional_properties,
                 })
@@ -8302,7 +8960,9 @@ impl RuleCreateProps {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleCreateProps {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleCreateProps;
@@ -8328,14 +8988,16 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                 let mut field_12: Option<Option<RuleLanguage>> = None;
                 let mut field_13: Option<Option<Vec<String>>> = None;
                 let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_16: Option<Option<String>> = None;
                 let mut field_17: Option<Option<RuleThreshold>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
                 let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
@@ -8353,16 +9015,23 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                 let mut field_35: Option<Option<String>> = None;
                 let mut field_36: Option<Option<String>> = None;
                 let mut field_37: Option<Option<String>> = None;
-                let mut field_38: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_39: Option<Option<String>> = None;
                 let mut field_40: Option<Option<String>> = None;
-                let mut field_41: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_42: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_43: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rule_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -8385,7 +9054,9 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                         "threat_index" => key.read_once(&mut field_18, &mut map)?,
                         "threat_query" => key.read_once(&mut field_19, &mut map)?,
                         "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
-                        "machine_learning_job_id" => key.read_once(&mut field_21, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
                         "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
                         "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
                         "history_window_start" => key.read_once(&mut field_24, &mut map)?,
@@ -8409,10 +9080,11 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -8423,8 +9095,10 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
                     risk_score: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("risk_score"))?,
-                    severity: field_4.ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
-                    r#type: field_5.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    r#type: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     enabled: field_6.unwrap_or_default(),
                     tags: field_7.unwrap_or_default(),
                     interval: field_8.unwrap_or_default(),
@@ -8502,7 +9176,9 @@ impl RuleExceptionListReference {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleExceptionListReference;
@@ -8518,26 +9194,32 @@ impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
                 let mut field_2: Option<ExceptionListType> = None;
                 let mut field_3: Option<NamespaceType> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "list_id" => key.read_once(&mut field_1, &mut map)?,
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "namespace_type" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleExceptionListReference {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    list_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
-                    r#type: field_2.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    list_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("list_id"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     namespace_type: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("namespace_type"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "namespace_type",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -8557,7 +9239,9 @@ pub struct RuleExecutionSummary {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleExecutionSummary;
@@ -8570,14 +9254,16 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
             ) -> Result<RuleExecutionSummary, A::Error> {
                 let mut field_0: Option<Option<RuleExecutionSummaryLastExecution>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "last_execution" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -8625,7 +9311,9 @@ impl RuleExecutionSummaryLastExecution {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleExecutionSummaryLastExecution;
@@ -8640,9 +9328,12 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "date" => key.read_once(&mut field_0, &mut map)?,
                         "status" => key.read_once(&mut field_1, &mut map)?,
@@ -8650,16 +9341,18 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
                         "message" => key.read_once(&mut field_3, &mut map)?,
                         "metrics" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleExecutionSummaryLastExecution {
                     date: field_0.ok_or_else(|| clientgen_runtime::de::missing("date"))?,
-                    status: field_1.ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    status: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
                     status_order: field_2.unwrap_or_default(),
                     message: field_3.unwrap_or_default(),
                     metrics: field_4.unwrap_or_default(),
@@ -8724,7 +9417,9 @@ impl serde::Serialize for RuleLanguage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -8867,7 +9562,9 @@ pub struct RuleParams {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleParams;
@@ -8893,14 +9590,16 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                 let mut field_12: Option<Option<RuleLanguage>> = None;
                 let mut field_13: Option<Option<Vec<String>>> = None;
                 let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_16: Option<Option<String>> = None;
                 let mut field_17: Option<Option<RuleThreshold>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
                 let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
@@ -8918,16 +9617,23 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                 let mut field_35: Option<Option<String>> = None;
                 let mut field_36: Option<Option<String>> = None;
                 let mut field_37: Option<Option<String>> = None;
-                let mut field_38: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_39: Option<Option<String>> = None;
                 let mut field_40: Option<Option<String>> = None;
-                let mut field_41: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_42: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_43: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rule_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -8950,7 +9656,9 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                         "threat_index" => key.read_once(&mut field_18, &mut map)?,
                         "threat_query" => key.read_once(&mut field_19, &mut map)?,
                         "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
-                        "machine_learning_job_id" => key.read_once(&mut field_21, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
                         "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
                         "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
                         "history_window_start" => key.read_once(&mut field_24, &mut map)?,
@@ -8974,10 +9682,11 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -9043,8 +9752,12 @@ pub enum RuleParamsMachineLearningJobId {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for RuleParamsMachineLearningJobId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -9194,7 +9907,9 @@ pub struct RulePatchProps {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RulePatchProps {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulePatchProps;
@@ -9220,14 +9935,16 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                 let mut field_12: Option<Option<RuleLanguage>> = None;
                 let mut field_13: Option<Option<Vec<String>>> = None;
                 let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_16: Option<Option<String>> = None;
                 let mut field_17: Option<Option<RuleThreshold>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
                 let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
@@ -9245,17 +9962,24 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                 let mut field_35: Option<Option<String>> = None;
                 let mut field_36: Option<Option<String>> = None;
                 let mut field_37: Option<Option<String>> = None;
-                let mut field_38: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_39: Option<Option<String>> = None;
                 let mut field_40: Option<Option<String>> = None;
-                let mut field_41: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_42: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_43: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_44: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rule_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -9278,7 +10002,9 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                         "threat_index" => key.read_once(&mut field_18, &mut map)?,
                         "threat_query" => key.read_once(&mut field_19, &mut map)?,
                         "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
-                        "machine_learning_job_id" => key.read_once(&mut field_21, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
                         "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
                         "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
                         "history_window_start" => key.read_once(&mut field_24, &mut map)?,
@@ -9303,10 +10029,11 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
                         "id" => key.read_once(&mut field_44, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -9602,7 +10329,9 @@ impl RuleResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleResponse;
@@ -9628,14 +10357,16 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 let mut field_12: Option<Option<RuleLanguage>> = None;
                 let mut field_13: Option<Option<Vec<String>>> = None;
                 let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_16: Option<Option<String>> = None;
                 let mut field_17: Option<Option<RuleThreshold>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
                 let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
@@ -9653,30 +10384,41 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 let mut field_35: Option<Option<String>> = None;
                 let mut field_36: Option<Option<String>> = None;
                 let mut field_37: Option<Option<String>> = None;
-                let mut field_38: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_39: Option<Option<String>> = None;
                 let mut field_40: Option<Option<String>> = None;
-                let mut field_41: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_42: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_43: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_44: Option<uuid::Uuid> = None;
                 let mut field_45: Option<bool> = None;
                 let mut field_46: Option<i64> = None;
                 let mut field_47: Option<Option<i64>> = None;
-                let mut field_48: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                let mut field_49: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_50: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_48: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_49: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_50: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_51: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_52: Option<String> = None;
                 let mut field_53: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_54: Option<String> = None;
                 let mut field_55: Option<Option<RuleExecutionSummary>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rule_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -9699,7 +10441,9 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                         "threat_index" => key.read_once(&mut field_18, &mut map)?,
                         "threat_query" => key.read_once(&mut field_19, &mut map)?,
                         "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
-                        "machine_learning_job_id" => key.read_once(&mut field_21, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
                         "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
                         "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
                         "history_window_start" => key.read_once(&mut field_24, &mut map)?,
@@ -9735,23 +10479,28 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                         "updated_by" => key.read_once(&mut field_54, &mut map)?,
                         "execution_summary" => key.read_once(&mut field_55, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleResponse {
-                    rule_id: field_0.ok_or_else(|| clientgen_runtime::de::missing("rule_id"))?,
+                    rule_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("rule_id"))?,
                     name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
                     description: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
                     risk_score: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("risk_score"))?,
-                    severity: field_4.ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
-                    r#type: field_5.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    enabled: field_6.ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    r#type: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    enabled: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
                     tags: field_7.unwrap_or_default(),
                     interval: field_8.unwrap_or_default(),
                     from: field_9.unwrap_or_default(),
@@ -9792,7 +10541,8 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                     id: field_44.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
                     immutable: field_45
                         .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
-                    version: field_46.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version: field_46
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     revision: field_47.unwrap_or_default(),
                     rule_source: field_48.unwrap_or_default(),
                     related_integrations: field_49.unwrap_or_default(),
@@ -9867,7 +10617,9 @@ impl serde::Serialize for RuleSeverity {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -9898,7 +10650,9 @@ impl RuleThreshold {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleThreshold;
@@ -9913,22 +10667,26 @@ impl<'de> serde::Deserialize<'de> for RuleThreshold {
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<Option<Vec<RuleThresholdCardinalityItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "field" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         "cardinality" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleThreshold {
-                    field: field_0.ok_or_else(|| clientgen_runtime::de::missing("field"))?,
-                    value: field_1.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    field: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("field"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     cardinality: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -9959,7 +10717,9 @@ impl RuleThresholdCardinalityItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleThresholdCardinalityItem;
@@ -9973,21 +10733,25 @@ impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "field" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleThresholdCardinalityItem {
-                    field: field_0.ok_or_else(|| clientgen_runtime::de::missing("field"))?,
-                    value: field_1.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    field: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("field"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     additional_properties,
                 })
             }
@@ -10065,7 +10829,9 @@ impl serde::Serialize for RuleType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -10263,7 +11029,9 @@ impl RuleUpdateProps {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleUpdateProps;
@@ -10289,14 +11057,16 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                 let mut field_12: Option<Option<RuleLanguage>> = None;
                 let mut field_13: Option<Option<Vec<String>>> = None;
                 let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_16: Option<Option<String>> = None;
                 let mut field_17: Option<Option<RuleThreshold>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
                 let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
                 let mut field_22: Option<Option<i64>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
@@ -10314,17 +11084,24 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                 let mut field_35: Option<Option<String>> = None;
                 let mut field_36: Option<Option<String>> = None;
                 let mut field_37: Option<Option<String>> = None;
-                let mut field_38: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_39: Option<Option<String>> = None;
                 let mut field_40: Option<Option<String>> = None;
-                let mut field_41: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_42: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_43: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_44: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rule_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -10347,7 +11124,9 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                         "threat_index" => key.read_once(&mut field_18, &mut map)?,
                         "threat_query" => key.read_once(&mut field_19, &mut map)?,
                         "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
-                        "machine_learning_job_id" => key.read_once(&mut field_21, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
                         "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
                         "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
                         "history_window_start" => key.read_once(&mut field_24, &mut map)?,
@@ -10372,10 +11151,11 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
                         "id" => key.read_once(&mut field_44, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -10386,8 +11166,10 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
                     risk_score: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("risk_score"))?,
-                    severity: field_4.ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
-                    r#type: field_5.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    r#type: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     enabled: field_6.unwrap_or_default(),
                     tags: field_7.unwrap_or_default(),
                     interval: field_8.unwrap_or_default(),
@@ -10474,7 +11256,9 @@ impl RulesExportDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for RulesExportDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesExportDetails;
@@ -10487,33 +11271,40 @@ impl<'de> serde::Deserialize<'de> for RulesExportDetails {
             ) -> Result<RulesExportDetails, A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_2: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<i64>> = None;
                 let mut field_5: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "exported_count" => key.read_once(&mut field_0, &mut map)?,
                         "exported_rules_count" => key.read_once(&mut field_1, &mut map)?,
                         "missing_rules" => key.read_once(&mut field_2, &mut map)?,
                         "missing_rules_count" => key.read_once(&mut field_3, &mut map)?,
-                        "exported_exception_list_count" => key.read_once(&mut field_4, &mut map)?,
+                        "exported_exception_list_count" => {
+                            key.read_once(&mut field_4, &mut map)?
+                        }
                         "exported_action_connector_count" => {
                             key.read_once(&mut field_5, &mut map)?
                         }
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RulesExportDetails {
                     exported_count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("exported_count"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "exported_count",
+                        ))?,
                     exported_rules_count: field_1.unwrap_or_default(),
                     missing_rules: field_2.unwrap_or_default(),
                     missing_rules_count: field_3.unwrap_or_default(),
@@ -10538,8 +11329,12 @@ pub enum RulesExportLine {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for RulesExportLine {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::RuleResponse(v));
         }
@@ -10561,7 +11356,9 @@ pub struct RulesExportRequest {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RulesExportRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesExportRequest;
@@ -10574,14 +11371,16 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
             ) -> Result<RulesExportRequest, A::Error> {
                 let mut field_0: Option<Option<Vec<RulesExportRequestObjectsItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "objects" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -10613,7 +11412,9 @@ impl RulesExportRequestObjectsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesExportRequestObjectsItem;
@@ -10626,19 +11427,22 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
             ) -> Result<RulesExportRequestObjectsItem, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "rule_id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RulesExportRequestObjectsItem {
-                    rule_id: field_0.ok_or_else(|| clientgen_runtime::de::missing("rule_id"))?,
+                    rule_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("rule_id"))?,
                     additional_properties,
                 })
             }
@@ -10666,7 +11470,9 @@ impl RulesImportForm {
     }
 }
 impl<'de> serde::Deserialize<'de> for RulesImportForm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesImportForm;
@@ -10679,14 +11485,16 @@ impl<'de> serde::Deserialize<'de> for RulesImportForm {
             ) -> Result<RulesImportForm, A::Error> {
                 let mut field_0: Option<clientgen_runtime::FilePart> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "file" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -10731,7 +11539,9 @@ pub struct RulesImportResponse {
     pub action_connectors_errors: Option<Vec<ImportError>>,
     /// Warnings about connectors, free-form.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action_connectors_warnings: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub action_connectors_warnings: Option<
+        Vec<serde_json::Map<String, serde_json::Value>>,
+    >,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -10757,7 +11567,9 @@ impl RulesImportResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RulesImportResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesImportResponse;
@@ -10778,38 +11590,51 @@ impl<'de> serde::Deserialize<'de> for RulesImportResponse {
                 let mut field_7: Option<Option<bool>> = None;
                 let mut field_8: Option<Option<i64>> = None;
                 let mut field_9: Option<Option<Vec<ImportError>>> = None;
-                let mut field_10: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_10: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "success" => key.read_once(&mut field_0, &mut map)?,
                         "success_count" => key.read_once(&mut field_1, &mut map)?,
                         "rules_count" => key.read_once(&mut field_2, &mut map)?,
                         "errors" => key.read_once(&mut field_3, &mut map)?,
                         "exceptions_success" => key.read_once(&mut field_4, &mut map)?,
-                        "exceptions_success_count" => key.read_once(&mut field_5, &mut map)?,
+                        "exceptions_success_count" => {
+                            key.read_once(&mut field_5, &mut map)?
+                        }
                         "exceptions_errors" => key.read_once(&mut field_6, &mut map)?,
-                        "action_connectors_success" => key.read_once(&mut field_7, &mut map)?,
+                        "action_connectors_success" => {
+                            key.read_once(&mut field_7, &mut map)?
+                        }
                         "action_connectors_success_count" => {
                             key.read_once(&mut field_8, &mut map)?
                         }
-                        "action_connectors_errors" => key.read_once(&mut field_9, &mut map)?,
-                        "action_connectors_warnings" => key.read_once(&mut field_10, &mut map)?,
+                        "action_connectors_errors" => {
+                            key.read_once(&mut field_9, &mut map)?
+                        }
+                        "action_connectors_warnings" => {
+                            key.read_once(&mut field_10, &mut map)?
+                        }
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RulesImportResponse {
-                    success: field_0.ok_or_else(|| clientgen_runtime::de::missing("success"))?,
+                    success: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("success"))?,
                     success_count: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("success_count"))?,
                     rules_count: field_2.unwrap_or_default(),
-                    errors: field_3.ok_or_else(|| clientgen_runtime::de::missing("errors"))?,
+                    errors: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("errors"))?,
                     exceptions_success: field_4.unwrap_or_default(),
                     exceptions_success_count: field_5.unwrap_or_default(),
                     exceptions_errors: field_6.unwrap_or_default(),
@@ -10893,7 +11718,9 @@ pub struct SavedTimeline {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SavedTimeline {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SavedTimeline;
@@ -10908,18 +11735,23 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<TimelineType>> = None;
                 let mut field_3: Option<Option<TimelineStatus>> = None;
-                let mut field_4: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_5: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<SavedTimelineDateRange>> = None;
                 let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_9: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_10: Option<Option<Vec<String>>> = None;
                 let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_12: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_13: Option<Option<String>> = None;
                 let mut field_14: Option<Option<serde_json::Value>> = None;
                 let mut field_15: Option<Option<String>> = None;
@@ -10929,7 +11761,8 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                 let mut field_19: Option<Option<f64>> = None;
                 let mut field_20: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -10947,16 +11780,19 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                         "savedQueryId" => key.read_once(&mut field_13, &mut map)?,
                         "sort" => key.read_once(&mut field_14, &mut map)?,
                         "templateTimelineId" => key.read_once(&mut field_15, &mut map)?,
-                        "templateTimelineVersion" => key.read_once(&mut field_16, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_16, &mut map)?
+                        }
                         "created" => key.read_once(&mut field_17, &mut map)?,
                         "createdBy" => key.read_once(&mut field_18, &mut map)?,
                         "updated" => key.read_once(&mut field_19, &mut map)?,
                         "updatedBy" => key.read_once(&mut field_20, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -11004,7 +11840,9 @@ pub struct SavedTimelineDateRange {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SavedTimelineDateRange;
@@ -11018,15 +11856,17 @@ impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
                 let mut field_0: Option<Option<SavedTimelineDateRangeStart>> = None;
                 let mut field_1: Option<Option<SavedTimelineDateRangeEnd>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "start" => key.read_once(&mut field_0, &mut map)?,
                         "end" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -11060,8 +11900,12 @@ pub enum SavedTimelineDateRangeEnd {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeEnd {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -11091,8 +11935,12 @@ pub enum SavedTimelineDateRangeStart {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeStart {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::String(v));
         }
@@ -11127,7 +11975,9 @@ impl SetAlertsStatusByIds {
     }
 }
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SetAlertsStatusByIds;
@@ -11142,23 +11992,26 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
                 let mut field_1: Option<AlertStatus> = None;
                 let mut field_2: Option<Option<AlertCloseReason>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "signal_ids" => key.read_once(&mut field_0, &mut map)?,
                         "status" => key.read_once(&mut field_1, &mut map)?,
                         "reason" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(SetAlertsStatusByIds {
                     signal_ids: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("signal_ids"))?,
-                    status: field_1.ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    status: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
                     reason: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -11187,7 +12040,10 @@ pub struct SetAlertsStatusByQuery {
 }
 impl SetAlertsStatusByQuery {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(query: serde_json::Map<String, serde_json::Value>, status: AlertStatus) -> Self {
+    pub fn new(
+        query: serde_json::Map<String, serde_json::Value>,
+        status: AlertStatus,
+    ) -> Self {
         Self {
             query,
             status,
@@ -11198,7 +12054,9 @@ impl SetAlertsStatusByQuery {
     }
 }
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SetAlertsStatusByQuery;
@@ -11214,23 +12072,27 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                 let mut field_2: Option<Option<SetAlertsStatusByQueryConflicts>> = None;
                 let mut field_3: Option<Option<AlertCloseReason>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "query" => key.read_once(&mut field_0, &mut map)?,
                         "status" => key.read_once(&mut field_1, &mut map)?,
                         "conflicts" => key.read_once(&mut field_2, &mut map)?,
                         "reason" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(SetAlertsStatusByQuery {
-                    query: field_0.ok_or_else(|| clientgen_runtime::de::missing("query"))?,
-                    status: field_1.ok_or_else(|| clientgen_runtime::de::missing("status"))?,
+                    query: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("query"))?,
+                    status: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
                     conflicts: field_2.unwrap_or_default(),
                     reason: field_3.unwrap_or_default(),
                     additional_properties,
@@ -11286,7 +12148,9 @@ impl serde::Serialize for SetAlertsStatusByQueryConflicts {
     }
 }
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQueryConflicts {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -11300,8 +12164,12 @@ pub enum SetAlertsStatusRequest {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::SetAlertsStatusByIds(v));
         }
@@ -11334,7 +12202,9 @@ impl SiemError {
     }
 }
 impl<'de> serde::Deserialize<'de> for SiemError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SiemError;
@@ -11348,22 +12218,25 @@ impl<'de> serde::Deserialize<'de> for SiemError {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "status_code" => key.read_once(&mut field_0, &mut map)?,
                         "message" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(SiemError {
                     status_code: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("status_code"))?,
-                    message: field_1.ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    message: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     additional_properties,
                 })
             }
@@ -11417,7 +12290,9 @@ impl serde::Serialize for SortOrder {
     }
 }
 impl<'de> serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -11447,7 +12322,9 @@ impl ThreatMapping {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ThreatMapping;
@@ -11462,23 +12339,26 @@ impl<'de> serde::Deserialize<'de> for ThreatMapping {
                 let mut field_1: Option<ThreatReference> = None;
                 let mut field_2: Option<Option<Vec<ThreatTechnique>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "framework" => key.read_once(&mut field_0, &mut map)?,
                         "tactic" => key.read_once(&mut field_1, &mut map)?,
                         "technique" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ThreatMapping {
                     framework: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("framework"))?,
-                    tactic: field_1.ok_or_else(|| clientgen_runtime::de::missing("tactic"))?,
+                    tactic: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("tactic"))?,
                     technique: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -11513,7 +12393,9 @@ impl ThreatReference {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ThreatReference;
@@ -11528,16 +12410,18 @@ impl<'de> serde::Deserialize<'de> for ThreatReference {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "reference" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -11583,7 +12467,9 @@ impl ThreatTechnique {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatTechnique {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ThreatTechnique;
@@ -11599,17 +12485,19 @@ impl<'de> serde::Deserialize<'de> for ThreatTechnique {
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Option<Vec<ThreatReference>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "reference" => key.read_once(&mut field_2, &mut map)?,
                         "subtechnique" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -11668,7 +12556,9 @@ impl TimelineCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelineCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TimelineCreate;
@@ -11687,25 +12577,30 @@ impl<'de> serde::Deserialize<'de> for TimelineCreate {
                 let mut field_5: Option<Option<TimelineType>> = None;
                 let mut field_6: Option<Option<TimelineStatus>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "timeline" => key.read_once(&mut field_0, &mut map)?,
                         "timelineId" => key.read_once(&mut field_1, &mut map)?,
                         "version" => key.read_once(&mut field_2, &mut map)?,
                         "templateTimelineId" => key.read_once(&mut field_3, &mut map)?,
-                        "templateTimelineVersion" => key.read_once(&mut field_4, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_4, &mut map)?
+                        }
                         "timelineType" => key.read_once(&mut field_5, &mut map)?,
                         "status" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(TimelineCreate {
-                    timeline: field_0.ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
                     timeline_id: field_1,
                     version: field_2,
                     template_timeline_id: field_3,
@@ -11744,7 +12639,9 @@ impl TimelineError {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelineError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TimelineError;
@@ -11758,15 +12655,17 @@ impl<'de> serde::Deserialize<'de> for TimelineError {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<i64> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "body" => key.read_once(&mut field_0, &mut map)?,
                         "statusCode" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -11807,7 +12706,9 @@ impl TimelinePatch {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelinePatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TimelinePatch;
@@ -11822,24 +12723,28 @@ impl<'de> serde::Deserialize<'de> for TimelinePatch {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<SavedTimeline> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "timelineId" => key.read_once(&mut field_0, &mut map)?,
                         "version" => key.read_once(&mut field_1, &mut map)?,
                         "timeline" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(TimelinePatch {
                     timeline_id: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("timelineId"))?,
-                    version: field_1.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    timeline: field_2.ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    timeline: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
                     additional_properties,
                 })
             }
@@ -11925,7 +12830,9 @@ pub struct TimelineResponse {
     pub notes: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
     #[serde(rename = "pinnedEventsSaveObject")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pinned_events_save_object: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+    pub pinned_events_save_object: Option<
+        Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    >,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -11967,7 +12874,9 @@ impl TimelineResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelineResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TimelineResponse;
@@ -11982,18 +12891,23 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<TimelineType>> = None;
                 let mut field_3: Option<Option<TimelineStatus>> = None;
-                let mut field_4: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_5: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<SavedTimelineDateRange>> = None;
                 let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_9: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_10: Option<Option<Vec<String>>> = None;
                 let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_12: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_13: Option<Option<String>> = None;
                 let mut field_14: Option<Option<serde_json::Value>> = None;
                 let mut field_15: Option<Option<String>> = None;
@@ -12006,12 +12920,15 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                 let mut field_22: Option<String> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
                 let mut field_24: Option<Option<Vec<String>>> = None;
-                let mut field_25: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
-                let mut field_26: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_25: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_26: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -12029,7 +12946,9 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                         "savedQueryId" => key.read_once(&mut field_13, &mut map)?,
                         "sort" => key.read_once(&mut field_14, &mut map)?,
                         "templateTimelineId" => key.read_once(&mut field_15, &mut map)?,
-                        "templateTimelineVersion" => key.read_once(&mut field_16, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_16, &mut map)?
+                        }
                         "created" => key.read_once(&mut field_17, &mut map)?,
                         "createdBy" => key.read_once(&mut field_18, &mut map)?,
                         "updated" => key.read_once(&mut field_19, &mut map)?,
@@ -12039,12 +12958,15 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                         "noteIds" => key.read_once(&mut field_23, &mut map)?,
                         "pinnedEventIds" => key.read_once(&mut field_24, &mut map)?,
                         "notes" => key.read_once(&mut field_25, &mut map)?,
-                        "pinnedEventsSaveObject" => key.read_once(&mut field_26, &mut map)?,
+                        "pinnedEventsSaveObject" => {
+                            key.read_once(&mut field_26, &mut map)?
+                        }
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -12072,7 +12994,8 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                     updated_by: field_20,
                     saved_object_id: field_21
                         .ok_or_else(|| clientgen_runtime::de::missing("savedObjectId"))?,
-                    version: field_22.ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    version: field_22
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
                     note_ids: field_23,
                     pinned_event_ids: field_24,
                     notes: field_25,
@@ -12138,7 +13061,9 @@ impl serde::Serialize for TimelineSortField {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelineSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -12192,7 +13117,9 @@ impl serde::Serialize for TimelineStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelineStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -12242,7 +13169,9 @@ impl serde::Serialize for TimelineType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelineType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -12271,7 +13200,9 @@ impl TimelinesDelete {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelinesDelete {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TimelinesDelete;
@@ -12285,21 +13216,25 @@ impl<'de> serde::Deserialize<'de> for TimelinesDelete {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut field_1: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "savedObjectIds" => key.read_once(&mut field_0, &mut map)?,
                         "searchIds" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(TimelinesDelete {
                     saved_object_ids: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("savedObjectIds"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "savedObjectIds",
+                        ))?,
                     search_ids: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -12320,7 +13255,9 @@ pub struct TimelinesExportRequest {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TimelinesExportRequest;
@@ -12333,14 +13270,16 @@ impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
             ) -> Result<TimelinesExportRequest, A::Error> {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "ids" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -12378,7 +13317,9 @@ impl TimelinesImportForm {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TimelinesImportForm;
@@ -12392,15 +13333,17 @@ impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
                 let mut field_0: Option<clientgen_runtime::FilePart> = None;
                 let mut field_1: Option<Option<TimelinesImportFormIsImmutable>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "file" => key.read_once(&mut field_0, &mut map)?,
                         "isImmutable" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -12460,7 +13403,9 @@ impl serde::Serialize for TimelinesImportFormIsImmutable {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimelinesImportFormIsImmutable {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -12505,7 +13450,9 @@ pub struct UpdateByQueryResponse {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UpdateByQueryResponse;
@@ -12528,10 +13475,12 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
                 let mut field_9: Option<Option<i64>> = None;
                 let mut field_10: Option<Option<f64>> = None;
                 let mut field_11: Option<Option<i64>> = None;
-                let mut field_12: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_12: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "took" => key.read_once(&mut field_0, &mut map)?,
                         "timed_out" => key.read_once(&mut field_1, &mut map)?,
@@ -12544,13 +13493,16 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
                         "retries" => key.read_once(&mut field_8, &mut map)?,
                         "throttled_millis" => key.read_once(&mut field_9, &mut map)?,
                         "requests_per_second" => key.read_once(&mut field_10, &mut map)?,
-                        "throttled_until_millis" => key.read_once(&mut field_11, &mut map)?,
+                        "throttled_until_millis" => {
+                            key.read_once(&mut field_11, &mut map)?
+                        }
                         "failures" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -12587,7 +13539,9 @@ pub struct UpdateByQueryResponseRetries {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UpdateByQueryResponseRetries;
@@ -12601,15 +13555,17 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "bulk" => key.read_once(&mut field_0, &mut map)?,
                         "search" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }

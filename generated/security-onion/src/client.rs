@@ -7,10 +7,12 @@ use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
 pub const DEFAULT_BASE_URL: &str = "https://securityonion.example";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
-pub const SERVERS: &[Server] = &[Server {
-    url: "https://securityonion.example",
-    description: "The manager node, by IP address or host name as chosen during setup.",
-}];
+pub const SERVERS: &[Server] = &[
+    Server {
+        url: "https://securityonion.example",
+        description: "The manager node, by IP address or host name as chosen during setup.",
+    },
+];
 ///A client for the Security Onion Connect API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -45,14 +47,16 @@ impl ClientBuilder {
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        self.inner =
-            self.inner
-                .token_exchange(clientgen_runtime::TokenExchange::client_credentials(
+        self.inner = self
+            .inner
+            .token_exchange(
+                clientgen_runtime::TokenExchange::client_credentials(
                     "/oauth2/token",
                     client_id,
                     clientgen_runtime::SecretString::from(client_secret.into()),
                     &[],
-                ));
+                ),
+            );
         self.inner = self.inner.auth_scheme("oauth");
         self
     }
@@ -62,11 +66,19 @@ impl ClientBuilder {
     /// them; every `/connect` operation needs the bearer token obtained there.
     ///
     /// Security scheme `clientBasic` of the spec.
-    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
-        self.inner = self.inner.auth(clientgen_runtime::Auth::basic(
-            user,
-            clientgen_runtime::SecretString::from(password.into()),
-        ));
+    pub fn basic_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::basic(
+                    user,
+                    clientgen_runtime::SecretString::from(password.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("clientBasic");
         self
     }
@@ -147,7 +159,8 @@ impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            inner: Transport::builder(DEFAULT_BASE_URL).user_agent("security-onion-client/0.1.0"),
+            inner: Transport::builder(DEFAULT_BASE_URL)
+                .user_agent("security-onion-client/0.1.0"),
         }
     }
     /// A client sending its requests through an existing transport.
@@ -189,10 +202,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400..=401 | 500 => response.into_declared_error::<crate::types::OAuthError>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 500 => {
+                        response.into_declared_error::<crate::types::OAuthError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }

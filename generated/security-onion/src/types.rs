@@ -33,7 +33,9 @@ impl AccessTokenResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AccessTokenResponse;
@@ -49,17 +51,19 @@ impl<'de> serde::Deserialize<'de> for AccessTokenResponse {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "access_token" => key.read_once(&mut field_0, &mut map)?,
                         "expires_in" => key.read_once(&mut field_1, &mut map)?,
                         "scope" => key.read_once(&mut field_2, &mut map)?,
                         "token_type" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -113,7 +117,9 @@ pub struct ApiClient {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ApiClient {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ApiClient;
@@ -133,7 +139,8 @@ impl<'de> serde::Deserialize<'de> for ApiClient {
                 let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -144,10 +151,11 @@ impl<'de> serde::Deserialize<'de> for ApiClient {
                         "createTime" => key.read_once(&mut field_6, &mut map)?,
                         "updateTime" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -279,7 +287,9 @@ impl Artifact {
     }
 }
 impl<'de> serde::Deserialize<'de> for Artifact {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Artifact;
@@ -313,7 +323,8 @@ impl<'de> serde::Deserialize<'de> for Artifact {
                 let mut field_20: Option<Option<String>> = None;
                 let mut field_21: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -338,10 +349,11 @@ impl<'de> serde::Deserialize<'de> for Artifact {
                         "sha1" => key.read_once(&mut field_20, &mut map)?,
                         "sha256" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -352,12 +364,14 @@ impl<'de> serde::Deserialize<'de> for Artifact {
                     kind: field_3.unwrap_or_default(),
                     operation: field_4.unwrap_or_default(),
                     user_id: field_5.unwrap_or_default(),
-                    case_id: field_6.ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
+                    case_id: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
                     group_type: field_7.unwrap_or_default(),
                     group_id: field_8.unwrap_or_default(),
                     artifact_type: field_9
                         .ok_or_else(|| clientgen_runtime::de::missing("artifactType"))?,
-                    value: field_10.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    value: field_10
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     description: field_11.unwrap_or_default(),
                     ioc: field_12.unwrap_or_default(),
                     tlp: field_13.unwrap_or_default(),
@@ -422,7 +436,9 @@ impl serde::Serialize for ArtifactGroupType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ArtifactGroupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -450,7 +466,9 @@ impl ArtifactUpload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ArtifactUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ArtifactUpload;
@@ -464,15 +482,17 @@ impl<'de> serde::Deserialize<'de> for ArtifactUpload {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<clientgen_runtime::FilePart> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "json" => key.read_once(&mut field_0, &mut map)?,
                         "attachment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -520,7 +540,10 @@ pub struct AttachEventCriteria {
 }
 impl AttachEventCriteria {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(case_id: String, fields: serde_json::Map<String, serde_json::Value>) -> Self {
+    pub fn new(
+        case_id: String,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
         Self {
             case_id,
             fields,
@@ -534,7 +557,9 @@ impl AttachEventCriteria {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AttachEventCriteria;
@@ -553,7 +578,8 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "caseId" => key.read_once(&mut field_0, &mut map)?,
                         "fields" => key.read_once(&mut field_1, &mut map)?,
@@ -563,16 +589,19 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
                         "acknowledge" => key.read_once(&mut field_5, &mut map)?,
                         "escalate" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(AttachEventCriteria {
-                    case_id: field_0.ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
-                    fields: field_1.ok_or_else(|| clientgen_runtime::de::missing("fields"))?,
+                    case_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
+                    fields: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("fields"))?,
                     date_range: field_2.unwrap_or_default(),
                     date_range_format: field_3.unwrap_or_default(),
                     timezone: field_4.unwrap_or_default(),
@@ -635,7 +664,9 @@ impl serde::Serialize for BulkAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -654,7 +685,9 @@ pub struct BulkOperation {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for BulkOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = BulkOperation;
@@ -668,15 +701,17 @@ impl<'de> serde::Deserialize<'de> for BulkOperation {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "ids" => key.read_once(&mut field_0, &mut map)?,
                         "query" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -702,7 +737,9 @@ pub struct BulkResponse {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for BulkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = BulkResponse;
@@ -715,14 +752,16 @@ impl<'de> serde::Deserialize<'de> for BulkResponse {
             ) -> Result<BulkResponse, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -805,14 +844,19 @@ pub struct Case {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Case {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Case;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Case object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Case, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Case, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
@@ -833,7 +877,8 @@ impl<'de> serde::Deserialize<'de> for Case {
                 let mut field_17: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_18: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -855,10 +900,11 @@ impl<'de> serde::Deserialize<'de> for Case {
                         "startTime" => key.read_once(&mut field_17, &mut map)?,
                         "completeTime" => key.read_once(&mut field_18, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -920,7 +966,9 @@ pub struct CaseHistoryEntry {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseHistoryEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseHistoryEntry;
@@ -938,7 +986,8 @@ impl<'de> serde::Deserialize<'de> for CaseHistoryEntry {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -947,10 +996,11 @@ impl<'de> serde::Deserialize<'de> for CaseHistoryEntry {
                         "operation" => key.read_once(&mut field_4, &mut map)?,
                         "userId" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1022,7 +1072,9 @@ impl serde::Serialize for CaseSeverity {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1076,7 +1128,9 @@ impl serde::Serialize for CaseStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1135,7 +1189,9 @@ impl Comment {
     }
 }
 impl<'de> serde::Deserialize<'de> for Comment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Comment;
@@ -1156,7 +1212,8 @@ impl<'de> serde::Deserialize<'de> for Comment {
                 let mut field_7: Option<String> = None;
                 let mut field_8: Option<Option<f64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -1168,10 +1225,11 @@ impl<'de> serde::Deserialize<'de> for Comment {
                         "description" => key.read_once(&mut field_7, &mut map)?,
                         "hours" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1182,7 +1240,8 @@ impl<'de> serde::Deserialize<'de> for Comment {
                     kind: field_3.unwrap_or_default(),
                     operation: field_4.unwrap_or_default(),
                     user_id: field_5.unwrap_or_default(),
-                    case_id: field_6.ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
+                    case_id: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
                     description: field_7
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
                     hours: field_8.unwrap_or_default(),
@@ -1209,7 +1268,9 @@ pub struct ConvertedQuery {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ConvertedQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ConvertedQuery;
@@ -1223,15 +1284,17 @@ impl<'de> serde::Deserialize<'de> for ConvertedQuery {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "query" => key.read_once(&mut field_0, &mut map)?,
                         "useEsql" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1350,7 +1413,9 @@ pub struct Detection {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Detection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Detection;
@@ -1391,7 +1456,8 @@ impl<'de> serde::Deserialize<'de> for Detection {
                 let mut field_27: Option<Option<bool>> = None;
                 let mut field_28: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -1423,10 +1489,11 @@ impl<'de> serde::Deserialize<'de> for Detection {
                         "aiSummaryReviewed" => key.read_once(&mut field_27, &mut map)?,
                         "isSummaryStale" => key.read_once(&mut field_28, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1498,7 +1565,9 @@ pub struct DetectionComment {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for DetectionComment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DetectionComment;
@@ -1516,7 +1585,8 @@ impl<'de> serde::Deserialize<'de> for DetectionComment {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -1525,10 +1595,11 @@ impl<'de> serde::Deserialize<'de> for DetectionComment {
                         "detectionId" => key.read_once(&mut field_4, &mut map)?,
                         "value" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1596,7 +1667,9 @@ impl serde::Serialize for DetectionEngine {
     }
 }
 impl<'de> serde::Deserialize<'de> for DetectionEngine {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1631,7 +1704,9 @@ pub struct DetectionHistoryEntry {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for DetectionHistoryEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DetectionHistoryEntry;
@@ -1649,7 +1724,8 @@ impl<'de> serde::Deserialize<'de> for DetectionHistoryEntry {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -1658,10 +1734,11 @@ impl<'de> serde::Deserialize<'de> for DetectionHistoryEntry {
                         "operation" => key.read_once(&mut field_4, &mut map)?,
                         "userId" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1729,7 +1806,9 @@ impl serde::Serialize for DetectionLanguage {
     }
 }
 impl<'de> serde::Deserialize<'de> for DetectionLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1795,7 +1874,9 @@ impl serde::Serialize for DetectionSeverity {
     }
 }
 impl<'de> serde::Deserialize<'de> for DetectionSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1849,7 +1930,9 @@ impl EventAckCriteria {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventAckCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventAckCriteria;
@@ -1861,14 +1944,17 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                 mut map: A,
             ) -> Result<EventAckCriteria, A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_1: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<String> = None;
                 let mut field_4: Option<String> = None;
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "searchFilter" => key.read_once(&mut field_0, &mut map)?,
                         "eventFilter" => key.read_once(&mut field_1, &mut map)?,
@@ -1878,10 +1964,11 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                         "escalate" => key.read_once(&mut field_5, &mut map)?,
                         "acknowledge" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1892,8 +1979,11 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                     date_range: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("dateRange"))?,
                     date_range_format: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("dateRangeFormat"))?,
-                    timezone: field_4.ok_or_else(|| clientgen_runtime::de::missing("timezone"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "dateRangeFormat",
+                        ))?,
+                    timezone: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("timezone"))?,
                     escalate: field_5.unwrap_or_default(),
                     acknowledge: field_6.unwrap_or_default(),
                     additional_properties,
@@ -1936,7 +2026,9 @@ pub struct EventRecord {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EventRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventRecord;
@@ -1953,10 +2045,13 @@ impl<'de> serde::Deserialize<'de> for EventRecord {
                 let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<f64>> = None;
-                let mut field_6: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_7: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "source" => key.read_once(&mut field_1, &mut map)?,
@@ -1967,10 +2062,11 @@ impl<'de> serde::Deserialize<'de> for EventRecord {
                         "payload" => key.read_once(&mut field_6, &mut map)?,
                         "sort" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2038,7 +2134,9 @@ pub struct EventSearchCriteria {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventSearchCriteria;
@@ -2056,11 +2154,14 @@ impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
                 let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_7: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_8: Option<Option<Vec<SortField>>> = None;
                 let mut field_9: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "query" => key.read_once(&mut field_0, &mut map)?,
                         "dateRange" => key.read_once(&mut field_1, &mut map)?,
@@ -2073,10 +2174,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
                         "sortFields" => key.read_once(&mut field_8, &mut map)?,
                         "searchAfter" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2134,7 +2236,9 @@ pub struct EventSearchResults {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EventSearchResults {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventSearchResults;
@@ -2156,7 +2260,8 @@ impl<'de> serde::Deserialize<'de> for EventSearchResults {
                     Option<std::collections::BTreeMap<String, Vec<MetricBucket>>>,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "createTime" => key.read_once(&mut field_0, &mut map)?,
                         "completeTime" => key.read_once(&mut field_1, &mut map)?,
@@ -2167,10 +2272,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchResults {
                         "events" => key.read_once(&mut field_6, &mut map)?,
                         "metrics" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2224,7 +2330,9 @@ pub struct EventUpdateResults {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EventUpdateResults {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventUpdateResults;
@@ -2243,7 +2351,8 @@ impl<'de> serde::Deserialize<'de> for EventUpdateResults {
                 let mut field_5: Option<Option<i64>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "createTime" => key.read_once(&mut field_0, &mut map)?,
                         "completeTime" => key.read_once(&mut field_1, &mut map)?,
@@ -2253,10 +2362,11 @@ impl<'de> serde::Deserialize<'de> for EventUpdateResults {
                         "updatedCount" => key.read_once(&mut field_5, &mut map)?,
                         "unchangedCount" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2288,7 +2398,9 @@ pub struct GeneratedPublicId {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for GeneratedPublicId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = GeneratedPublicId;
@@ -2301,14 +2413,16 @@ impl<'de> serde::Deserialize<'de> for GeneratedPublicId {
             ) -> Result<GeneratedPublicId, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "publicId" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2341,7 +2455,9 @@ impl GridImportUpload {
     }
 }
 impl<'de> serde::Deserialize<'de> for GridImportUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = GridImportUpload;
@@ -2354,14 +2470,16 @@ impl<'de> serde::Deserialize<'de> for GridImportUpload {
             ) -> Result<GridImportUpload, A::Error> {
                 let mut field_0: Option<clientgen_runtime::FilePart> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "attachment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2398,7 +2516,9 @@ pub struct GridMember {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for GridMember {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = GridMember;
@@ -2415,7 +2535,8 @@ impl<'de> serde::Deserialize<'de> for GridMember {
                 let mut field_3: Option<Option<GridMemberStatus>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -2423,10 +2544,11 @@ impl<'de> serde::Deserialize<'de> for GridMember {
                         "status" => key.read_once(&mut field_3, &mut map)?,
                         "fingerprint" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2501,7 +2623,9 @@ impl serde::Serialize for GridMemberOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for GridMemberOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2559,7 +2683,9 @@ impl serde::Serialize for GridMemberStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for GridMemberStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2606,26 +2732,34 @@ pub struct Info {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Info {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Info;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Info object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Info, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Info, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<LicenseKey>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_7: Option<Option<Vec<Subgrid>>> = None;
                 let mut field_8: Option<Option<Vec<String>>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "version" => key.read_once(&mut field_0, &mut map)?,
                         "elasticVersion" => key.read_once(&mut field_1, &mut map)?,
@@ -2638,10 +2772,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                         "timezones" => key.read_once(&mut field_8, &mut map)?,
                         "userId" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2722,14 +2857,19 @@ pub struct Job {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Job {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Job;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Job object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Job, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Job, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
@@ -2746,7 +2886,8 @@ impl<'de> serde::Deserialize<'de> for Job {
                 let mut field_13: Option<Option<i64>> = None;
                 let mut field_14: Option<Option<Vec<JobResult>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -2764,10 +2905,11 @@ impl<'de> serde::Deserialize<'de> for Job {
                         "size" => key.read_once(&mut field_13, &mut map)?,
                         "results" => key.read_once(&mut field_14, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2837,7 +2979,9 @@ pub struct JobFilter {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for JobFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = JobFilter;
@@ -2856,9 +3000,12 @@ impl<'de> serde::Deserialize<'de> for JobFilter {
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_8: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "importId" => key.read_once(&mut field_0, &mut map)?,
                         "beginTime" => key.read_once(&mut field_1, &mut map)?,
@@ -2870,10 +3017,11 @@ impl<'de> serde::Deserialize<'de> for JobFilter {
                         "protocol" => key.read_once(&mut field_7, &mut map)?,
                         "parameters" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2912,7 +3060,9 @@ pub struct JobResult {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for JobResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = JobResult;
@@ -2927,16 +3077,18 @@ impl<'de> serde::Deserialize<'de> for JobResult {
                 let mut field_1: Option<Option<serde_json::Value>> = None;
                 let mut field_2: Option<Option<serde_json::Value>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "summary" => key.read_once(&mut field_1, &mut map)?,
                         "data" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3013,7 +3165,9 @@ impl serde::Serialize for JobStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
@@ -3052,7 +3206,9 @@ pub struct LicenseKey {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for LicenseKey {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = LicenseKey;
@@ -3072,7 +3228,8 @@ impl<'de> serde::Deserialize<'de> for LicenseKey {
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "licensee" => key.read_once(&mut field_1, &mut map)?,
@@ -3083,10 +3240,11 @@ impl<'de> serde::Deserialize<'de> for LicenseKey {
                         "dataUrl" => key.read_once(&mut field_6, &mut map)?,
                         "features" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3121,7 +3279,9 @@ pub struct MetricBucket {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for MetricBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = MetricBucket;
@@ -3135,15 +3295,17 @@ impl<'de> serde::Deserialize<'de> for MetricBucket {
                 let mut field_0: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "keys" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3305,14 +3467,19 @@ pub struct Node {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Node;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Node object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Node, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
@@ -3350,7 +3517,8 @@ impl<'de> serde::Deserialize<'de> for Node {
                 let mut field_34: Option<Option<i64>> = None;
                 let mut field_35: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "onlineTime" => key.read_once(&mut field_1, &mut map)?,
@@ -3389,10 +3557,11 @@ impl<'de> serde::Deserialize<'de> for Node {
                         "lksEnabled" => key.read_once(&mut field_34, &mut map)?,
                         "fpsEnabled" => key.read_once(&mut field_35, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3455,7 +3624,9 @@ pub struct OAuthError {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for OAuthError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = OAuthError;
@@ -3469,15 +3640,17 @@ impl<'de> serde::Deserialize<'de> for OAuthError {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "error" => key.read_once(&mut field_0, &mut map)?,
                         "error_description" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3563,7 +3736,9 @@ impl Override {
     }
 }
 impl<'de> serde::Deserialize<'de> for Override {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Override;
@@ -3588,7 +3763,8 @@ impl<'de> serde::Deserialize<'de> for Override {
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "isEnabled" => key.read_once(&mut field_1, &mut map)?,
@@ -3604,15 +3780,17 @@ impl<'de> serde::Deserialize<'de> for Override {
                         "value" => key.read_once(&mut field_11, &mut map)?,
                         "customFilter" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Override {
-                    r#type: field_0.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     is_enabled: field_1.unwrap_or_default(),
                     created_at: field_2.unwrap_or_default(),
                     updated_at: field_3.unwrap_or_default(),
@@ -3652,7 +3830,9 @@ impl OverrideNote {
     }
 }
 impl<'de> serde::Deserialize<'de> for OverrideNote {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = OverrideNote;
@@ -3665,14 +3845,16 @@ impl<'de> serde::Deserialize<'de> for OverrideNote {
             ) -> Result<OverrideNote, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "note" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3739,7 +3921,9 @@ impl serde::Serialize for OverrideType {
     }
 }
 impl<'de> serde::Deserialize<'de> for OverrideType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3810,7 +3994,9 @@ pub struct Packet {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Packet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Packet;
@@ -3839,7 +4025,8 @@ impl<'de> serde::Deserialize<'de> for Packet {
                 let mut field_15: Option<Option<String>> = None;
                 let mut field_16: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "number" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -3859,10 +4046,11 @@ impl<'de> serde::Deserialize<'de> for Packet {
                         "payload" => key.read_once(&mut field_15, &mut map)?,
                         "payloadOffset" => key.read_once(&mut field_16, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3911,7 +4099,9 @@ impl PasswordReset {
     }
 }
 impl<'de> serde::Deserialize<'de> for PasswordReset {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = PasswordReset;
@@ -3924,19 +4114,22 @@ impl<'de> serde::Deserialize<'de> for PasswordReset {
             ) -> Result<PasswordReset, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "password" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(PasswordReset {
-                    password: field_0.ok_or_else(|| clientgen_runtime::de::missing("password"))?,
+                    password: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("password"))?,
                     additional_properties,
                 })
             }
@@ -3980,7 +4173,10 @@ pub struct RelatedEvent {
 }
 impl RelatedEvent {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(case_id: String, fields: serde_json::Map<String, serde_json::Value>) -> Self {
+    pub fn new(
+        case_id: String,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
         Self {
             id: None,
             create_time: None,
@@ -3995,7 +4191,9 @@ impl RelatedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RelatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RelatedEvent;
@@ -4015,7 +4213,8 @@ impl<'de> serde::Deserialize<'de> for RelatedEvent {
                 let mut field_6: Option<String> = None;
                 let mut field_7: Option<serde_json::Map<String, serde_json::Value>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -4026,10 +4225,11 @@ impl<'de> serde::Deserialize<'de> for RelatedEvent {
                         "caseId" => key.read_once(&mut field_6, &mut map)?,
                         "fields" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4040,8 +4240,10 @@ impl<'de> serde::Deserialize<'de> for RelatedEvent {
                     kind: field_3.unwrap_or_default(),
                     operation: field_4.unwrap_or_default(),
                     user_id: field_5.unwrap_or_default(),
-                    case_id: field_6.ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
-                    fields: field_7.ok_or_else(|| clientgen_runtime::de::missing("fields"))?,
+                    case_id: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
+                    fields: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing("fields"))?,
                     additional_properties,
                 })
             }
@@ -4064,7 +4266,9 @@ pub struct SortField {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SortField;
@@ -4078,15 +4282,17 @@ impl<'de> serde::Deserialize<'de> for SortField {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "field" => key.read_once(&mut field_0, &mut map)?,
                         "order" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4115,7 +4321,9 @@ pub struct Subgrid {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Subgrid {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Subgrid;
@@ -4129,15 +4337,17 @@ impl<'de> serde::Deserialize<'de> for Subgrid {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4205,7 +4415,9 @@ impl serde::Serialize for SyncEngine {
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncEngine {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4255,7 +4467,9 @@ impl serde::Serialize for SyncType {
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4279,7 +4493,9 @@ impl TokenRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TokenRequest;
@@ -4292,14 +4508,16 @@ impl<'de> serde::Deserialize<'de> for TokenRequest {
             ) -> Result<TokenRequest, A::Error> {
                 let mut field_0: Option<TokenRequestGrantType> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "grant_type" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4355,7 +4573,9 @@ impl serde::Serialize for TokenRequestGrantType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4410,14 +4630,19 @@ pub struct User {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a User object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
@@ -4431,7 +4656,8 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut field_10: Option<Option<String>> = None;
                 let mut field_11: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
@@ -4446,10 +4672,11 @@ impl<'de> serde::Deserialize<'de> for User {
                         "mfaStatus" => key.read_once(&mut field_10, &mut map)?,
                         "password" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4519,7 +4746,9 @@ impl serde::Serialize for UserToggle {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserToggle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }

@@ -17,8 +17,8 @@ use sekoia_client::Client;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let token =
-        std::env::var("SEKOIA_TOKEN").map_err(|_| "set SEKOIA_TOKEN to a Sekoia.io API key")?;
+    let token = std::env::var("SEKOIA_TOKEN")
+        .map_err(|_| "set SEKOIA_TOKEN to a Sekoia.io API key")?;
     let base_url = std::env::var("SEKOIA_BASE_URL")
         .unwrap_or_else(|_| sekoia_client::DEFAULT_BASE_URL.to_owned());
     let query = std::env::args()

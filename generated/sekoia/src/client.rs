@@ -42,9 +42,13 @@ impl ClientBuilder {
     ///
     /// Security scheme `bearerAuth` of the spec.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.inner = self.inner.auth(clientgen_runtime::Auth::bearer(
-            clientgen_runtime::SecretString::from(token.into()),
-        ));
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::bearer(
+                    clientgen_runtime::SecretString::from(token.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("bearerAuth");
         self
     }
@@ -141,8 +145,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListRulesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Rule, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Rule, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_rules",
@@ -150,13 +155,17 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.offset = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
                 async move {
                     let page = self.list_rules(&params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page).and_then(|v| v.has_more.as_ref()).copied();
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
                     let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
@@ -195,10 +204,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -223,10 +234,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -247,10 +260,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -277,10 +294,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -307,10 +328,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -331,10 +356,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -355,10 +384,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -383,10 +416,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -398,31 +433,42 @@ impl Client {
         max_items: Option<usize>,
         options: clientgen_runtime::jobs::JobOptions,
     ) -> Result<
-        impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Event, Error>> + 'a,
+        impl clientgen_runtime::futures::Stream<
+            Item = Result<crate::types::Event, Error>,
+        > + 'a,
         Error,
     > {
         let created = self.create_event_search_job(body).await?;
         let id = clientgen_runtime::ToParam::to_param(&created.uuid);
         let done: [serde_json::Value; 1usize] = [serde_json::Value::from(2i64)];
-        let failed: [serde_json::Value; 2usize] =
-            [serde_json::Value::from(3i64), serde_json::Value::from(4i64)];
-        clientgen_runtime::jobs::wait("create_event_search_job", options, || {
-            let id = id.clone();
-            let (done, failed) = (&done, &failed);
-            async move {
-                let job = self.get_event_search_job(&id).await?;
-                let status = serde_json::to_value(&job.status).unwrap_or_default();
-                let shown = format!("{:?}", job.status);
-                Ok(if done.contains(&status) {
-                    clientgen_runtime::jobs::JobState::Done
-                } else if failed.contains(&status) {
-                    clientgen_runtime::jobs::JobState::Failed(shown)
-                } else {
-                    clientgen_runtime::jobs::JobState::Running(shown)
-                })
-            }
-        })
-        .await?;
+        let failed: [serde_json::Value; 2usize] = [
+            serde_json::Value::from(3i64),
+            serde_json::Value::from(4i64),
+        ];
+        clientgen_runtime::jobs::wait(
+                "create_event_search_job",
+                options,
+                || {
+                    let id = id.clone();
+                    let (done, failed) = (&done, &failed);
+                    async move {
+                        let job = self.get_event_search_job(&id).await?;
+                        let status = serde_json::to_value(&job.status)
+                            .unwrap_or_default();
+                        let shown = format!("{:?}", job.status);
+                        Ok(
+                            if done.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Done
+                            } else if failed.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Failed(shown)
+                            } else {
+                                clientgen_runtime::jobs::JobState::Running(shown)
+                            },
+                        )
+                    }
+                },
+            )
+            .await?;
         Ok(self.get_event_search_job_events_stream(&id, params, max_items))
     }
     /// Create an event search job
@@ -448,10 +494,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -476,10 +524,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -489,8 +541,9 @@ impl Client {
         uuid: &str,
         params: &crate::operations::GetEventSearchJobEventsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Event, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Event, Error>,
+    > + 'a {
         let params = params.clone();
         let uuid = uuid.to_owned();
         clientgen_runtime::pagination::items(
@@ -499,14 +552,18 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.offset = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
                 let uuid = uuid.clone();
                 async move {
                     let page = self.get_event_search_job_events(&uuid, &params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page).and_then(|v| v.has_more.as_ref()).copied();
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
                     let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
@@ -543,10 +600,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -555,8 +616,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListAlertsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Alert, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Alert, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_alerts",
@@ -564,13 +626,17 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.offset = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
                 async move {
                     let page = self.list_alerts(&params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page).and_then(|v| v.has_more.as_ref()).copied();
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
                     let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
@@ -601,10 +667,7 @@ impl Client {
                 "list_alerts",
                 "/sic/alerts",
             )
-            .query_opt(
-                "match[community_uuid]",
-                params.match_community_uuid.as_ref(),
-            )
+            .query_opt("match[community_uuid]", params.match_community_uuid.as_ref())
             .query_opt("match[entity_uuid]", params.match_entity_uuid.as_ref())
             .query_opt("match[entity_name]", params.match_entity_name.as_ref())
             .query_opt("match[status_uuid]", params.match_status_uuid.as_ref())
@@ -617,18 +680,12 @@ impl Client {
             .query_opt("match[target]", params.match_target.as_ref())
             .query_opt("match[rule_uuid]", params.match_rule_uuid.as_ref())
             .query_opt("match[rule_name]", params.match_rule_name.as_ref())
-            .query_opt(
-                "match[detection_type]",
-                params.match_detection_type.as_ref(),
-            )
+            .query_opt("match[detection_type]", params.match_detection_type.as_ref())
             .query_opt("match[uuid]", params.match_uuid.as_ref())
             .query_opt("match[short_id]", params.match_short_id.as_ref())
             .query_opt("match[title]", params.match_title.as_ref())
             .query_opt("match[asset_uuid]", params.match_asset_uuid.as_ref())
-            .query_opt(
-                "match[urgency_display]",
-                params.match_urgency_display.as_ref(),
-            )
+            .query_opt("match[urgency_display]", params.match_urgency_display.as_ref())
             .query_opt("match[case_short_id]", params.match_case_short_id.as_ref())
             .query_opt("match[assignee]", params.match_assignee.as_ref())
             .query_opt(
@@ -653,10 +710,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -684,10 +743,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -713,10 +776,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -743,10 +810,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -770,10 +841,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -799,10 +874,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -829,10 +908,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -859,10 +942,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -871,8 +958,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListCasesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Case, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Case, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_cases",
@@ -880,13 +968,17 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.offset = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
                 async move {
                     let page = self.list_cases(&params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page).and_then(|v| v.has_more.as_ref()).copied();
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
                     let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
@@ -910,15 +1002,8 @@ impl Client {
     ) -> Result<crate::types::CaseList, Error> {
         let response = self
             .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_cases",
-                "/sic/cases",
-            )
-            .query_opt(
-                "match[community_uuid]",
-                params.match_community_uuid.as_ref(),
-            )
+            .request(clientgen_runtime::reqwest::Method::GET, "list_cases", "/sic/cases")
+            .query_opt("match[community_uuid]", params.match_community_uuid.as_ref())
             .query_opt("match[status_uuid]", params.match_status_uuid.as_ref())
             .query_opt("match[status_name]", params.match_status_name.as_ref())
             .query_opt("match[created_by]", params.match_created_by.as_ref())
@@ -932,10 +1017,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -959,10 +1046,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -983,10 +1072,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1007,10 +1100,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -1036,10 +1133,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1049,8 +1150,9 @@ impl Client {
         uuid: &str,
         params: &crate::operations::ListCaseCommentsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::CaseComment, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseComment, Error>,
+    > + 'a {
         let params = params.clone();
         let uuid = uuid.to_owned();
         clientgen_runtime::pagination::items(
@@ -1059,14 +1161,18 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.offset = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
                 let uuid = uuid.clone();
                 async move {
                     let page = self.list_case_comments(&uuid, &params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page).and_then(|v| v.has_more.as_ref()).copied();
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
                     let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
@@ -1104,10 +1210,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1133,10 +1243,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1145,7 +1259,10 @@ impl Client {
     /// Returns the alerts grouped in a case. No paging parameters are known for this endpoint.
     ///
     /// `GET /sic/cases/{uuid}/alerts` (operation `list_case_alerts`).
-    pub async fn list_case_alerts(&self, uuid: &str) -> Result<crate::types::CaseAlertList, Error> {
+    pub async fn list_case_alerts(
+        &self,
+        uuid: &str,
+    ) -> Result<crate::types::CaseAlertList, Error> {
         let response = self
             .transport
             .request(
@@ -1157,10 +1274,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1188,10 +1309,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1217,10 +1342,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1247,10 +1376,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -1259,7 +1392,11 @@ impl Client {
     /// Detaches one event from a case. The event itself is kept.
     ///
     /// `DELETE /sic/cases/{uuid}/events/{event_id}` (operation `remove_case_event`).
-    pub async fn remove_case_event(&self, uuid: &str, event_id: uuid::Uuid) -> Result<(), Error> {
+    pub async fn remove_case_event(
+        &self,
+        uuid: &str,
+        event_id: uuid::Uuid,
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -1272,10 +1409,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -1284,8 +1425,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListCaseTagsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::CaseTag, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseTag, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_case_tags",
@@ -1293,13 +1435,17 @@ impl Client {
             max_items,
             move |position| {
                 let mut params = params.clone();
-                params.offset = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
                 async move {
                     let page = self.list_case_tags(&params).await?;
                     let total = Some(&page)
                         .map(|v| &v.total)
                         .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page).and_then(|v| v.has_more.as_ref()).copied();
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
                     let next = None;
                     let items = Some(page).map(|v| v.items).unwrap_or_default();
                     Ok(clientgen_runtime::pagination::Page {
@@ -1334,10 +1480,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1358,10 +1506,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1382,10 +1534,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1409,10 +1565,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1436,10 +1596,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1463,10 +1627,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1491,10 +1659,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1504,7 +1676,9 @@ impl Client {
     /// test. An invalid key gets an error whose `message` says the token is invalid.
     ///
     /// `GET /apiauth/auth/validate` (operation `validate_api_key`).
-    pub async fn validate_api_key(&self) -> Result<crate::types::ApiKeyValidation, Error> {
+    pub async fn validate_api_key(
+        &self,
+    ) -> Result<crate::types::ApiKeyValidation, Error> {
         let response = self
             .transport
             .request(
@@ -1515,10 +1689,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Error>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }

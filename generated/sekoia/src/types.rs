@@ -23,7 +23,9 @@ pub struct Adversary {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Adversary {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Adversary;
@@ -39,17 +41,19 @@ impl<'de> serde::Deserialize<'de> for Adversary {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "description" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -255,7 +259,9 @@ impl Alert {
     }
 }
 impl<'de> serde::Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Alert;
@@ -284,7 +290,9 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_15: Option<Option<String>> = None;
                 let mut field_16: Option<Option<Vec<Ttp>>> = None;
                 let mut field_17: Option<Option<Vec<Adversary>>> = None;
-                let mut field_18: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_18: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_19: Option<Option<bool>> = None;
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
@@ -310,7 +318,8 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_41: Option<Option<Vec<Countermeasure>>> = None;
                 let mut field_42: Option<Option<Vec<AlertCaseRef>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "short_id" => key.read_once(&mut field_1, &mut map)?,
@@ -332,8 +341,12 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "adversaries" => key.read_once(&mut field_17, &mut map)?,
                         "stix" => key.read_once(&mut field_18, &mut map)?,
                         "is_incident" => key.read_once(&mut field_19, &mut map)?,
-                        "number_of_unseen_comments" => key.read_once(&mut field_20, &mut map)?,
-                        "number_of_total_comments" => key.read_once(&mut field_21, &mut map)?,
+                        "number_of_unseen_comments" => {
+                            key.read_once(&mut field_20, &mut map)?
+                        }
+                        "number_of_total_comments" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
                         "created_by" => key.read_once(&mut field_22, &mut map)?,
                         "created_by_type" => key.read_once(&mut field_23, &mut map)?,
                         "updated_by" => key.read_once(&mut field_24, &mut map)?,
@@ -356,10 +369,11 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "countermeasures" => key.read_once(&mut field_41, &mut map)?,
                         "cases" => key.read_once(&mut field_42, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -438,7 +452,9 @@ pub struct AlertCaseRef {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertCaseRef {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertCaseRef;
@@ -455,7 +471,8 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
                 let mut field_3: Option<Option<bool>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "short_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -463,10 +480,11 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
                         "manual" => key.read_once(&mut field_3, &mut map)?,
                         "status" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -498,7 +516,9 @@ pub struct AlertCategory {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertCategory;
@@ -512,15 +532,17 @@ impl<'de> serde::Deserialize<'de> for AlertCategory {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -549,7 +571,9 @@ pub struct AlertEntity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertEntity;
@@ -563,15 +587,17 @@ impl<'de> serde::Deserialize<'de> for AlertEntity {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -610,7 +636,9 @@ pub struct AlertHistoryEntry {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertHistoryEntry;
@@ -627,7 +655,8 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "entry_type" => key.read_once(&mut field_1, &mut map)?,
@@ -635,10 +664,11 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
                         "created_by" => key.read_once(&mut field_3, &mut map)?,
                         "created_by_type" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -682,7 +712,9 @@ impl AlertList {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertList;
@@ -697,23 +729,27 @@ impl<'de> serde::Deserialize<'de> for AlertList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Alert>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(AlertList {
-                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -748,7 +784,9 @@ pub struct AlertRule {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertRule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertRule;
@@ -766,7 +804,8 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -775,10 +814,11 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
                         "pattern" => key.read_once(&mut field_4, &mut map)?,
                         "description" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -814,7 +854,9 @@ pub struct AlertStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertStatus;
@@ -829,16 +871,18 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -868,7 +912,9 @@ pub struct AlertType {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertType;
@@ -882,15 +928,17 @@ impl<'de> serde::Deserialize<'de> for AlertType {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "category" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -928,7 +976,9 @@ pub struct AlertTypeRef {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertTypeRef {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertTypeRef;
@@ -945,7 +995,8 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "category_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -953,10 +1004,11 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
                         "detail" => key.read_once(&mut field_3, &mut map)?,
                         "description" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1000,7 +1052,9 @@ pub struct AlertUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertUpdate;
@@ -1018,7 +1072,8 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "alert_type_category" => key.read_once(&mut field_0, &mut map)?,
                         "alert_type_value" => key.read_once(&mut field_1, &mut map)?,
@@ -1027,10 +1082,11 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
                         "kill_chain_short_id" => key.read_once(&mut field_4, &mut map)?,
                         "title" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1073,7 +1129,9 @@ pub struct AlertUrgency {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertUrgency {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertUrgency;
@@ -1090,7 +1148,8 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         "current_value" => key.read_once(&mut field_1, &mut map)?,
@@ -1098,10 +1157,11 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
                         "criticity" => key.read_once(&mut field_3, &mut map)?,
                         "display" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1136,7 +1196,9 @@ pub struct AlertWorkflowAction {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertWorkflowAction;
@@ -1151,16 +1213,18 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1187,7 +1251,9 @@ pub struct AlertWorkflowActions {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertWorkflowActions;
@@ -1200,14 +1266,16 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
             ) -> Result<AlertWorkflowActions, A::Error> {
                 let mut field_0: Option<Option<Vec<AlertWorkflowAction>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "actions" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1244,7 +1312,9 @@ impl AlertWorkflowUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertWorkflowUpdate;
@@ -1258,15 +1328,17 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
                 let mut field_0: Option<uuid::Uuid> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "action_uuid" => key.read_once(&mut field_0, &mut map)?,
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1306,7 +1378,9 @@ pub struct ApiKeyValidation {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ApiKeyValidation;
@@ -1323,7 +1397,8 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "identity" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -1331,10 +1406,11 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
                         "nbf" => key.read_once(&mut field_3, &mut map)?,
                         "jti" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1483,14 +1559,19 @@ impl Case {
     }
 }
 impl<'de> serde::Deserialize<'de> for Case {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Case;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Case object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Case, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Case, A::Error> {
                 let mut field_0: Option<uuid::Uuid> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
@@ -1521,7 +1602,8 @@ impl<'de> serde::Deserialize<'de> for Case {
                 let mut field_27: Option<Option<i64>> = None;
                 let mut field_28: Option<Option<Vec<Alert>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "short_id" => key.read_once(&mut field_1, &mut map)?,
@@ -1553,17 +1635,20 @@ impl<'de> serde::Deserialize<'de> for Case {
                         "number_of_alerts" => key.read_once(&mut field_27, &mut map)?,
                         "alerts" => key.read_once(&mut field_28, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Case {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    short_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("short_id"))?,
-                    title: field_2.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    short_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("short_id"))?,
+                    title: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     description: field_3,
                     priority: field_4.unwrap_or_default(),
                     status: field_5.unwrap_or_default(),
@@ -1625,7 +1710,9 @@ impl CaseAlertList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertList;
@@ -1640,23 +1727,26 @@ impl<'de> serde::Deserialize<'de> for CaseAlertList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Alert>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseAlertList {
                     total: field_0.unwrap_or_default(),
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -1684,7 +1774,9 @@ impl CaseAlerts {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlerts {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlerts;
@@ -1697,19 +1789,22 @@ impl<'de> serde::Deserialize<'de> for CaseAlerts {
             ) -> Result<CaseAlerts, A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "alerts" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseAlerts {
-                    alerts: field_0.ok_or_else(|| clientgen_runtime::de::missing("alerts"))?,
+                    alerts: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("alerts"))?,
                     additional_properties,
                 })
             }
@@ -1730,7 +1825,9 @@ pub struct CaseAlertsResult {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertsResult;
@@ -1743,14 +1840,16 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
             ) -> Result<CaseAlertsResult, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1802,7 +1901,9 @@ impl CaseComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseComment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseComment;
@@ -1820,7 +1921,8 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "content" => key.read_once(&mut field_1, &mut map)?,
@@ -1829,16 +1931,18 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                         "created_by_type" => key.read_once(&mut field_4, &mut map)?,
                         "updated_at" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseComment {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    content: field_1.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     created_at: field_2.unwrap_or_default(),
                     created_by: field_3.unwrap_or_default(),
                     created_by_type: field_4.unwrap_or_default(),
@@ -1870,7 +1974,9 @@ impl CaseCommentCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentCreate;
@@ -1883,19 +1989,22 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
             ) -> Result<CaseCommentCreate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "content" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCommentCreate {
-                    content: field_0.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     additional_properties,
                 })
             }
@@ -1930,7 +2039,9 @@ impl CaseCommentList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentList;
@@ -1945,23 +2056,27 @@ impl<'de> serde::Deserialize<'de> for CaseCommentList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<CaseComment>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCommentList {
-                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2025,7 +2140,9 @@ impl CaseCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCreate;
@@ -2047,7 +2164,8 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                 let mut field_8: Option<Option<uuid::Uuid>> = None;
                 let mut field_9: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -2060,15 +2178,17 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
                         "custom_status_uuid" => key.read_once(&mut field_8, &mut map)?,
                         "custom_priority_uuid" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCreate {
-                    title: field_0.ok_or_else(|| clientgen_runtime::de::missing("title"))?,
+                    title: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
                     description: field_1.unwrap_or_default(),
                     status_uuid: field_2.unwrap_or_default(),
                     priority: field_3.unwrap_or_default(),
@@ -2106,7 +2226,9 @@ impl CaseEvents {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseEvents {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseEvents;
@@ -2119,14 +2241,16 @@ impl<'de> serde::Deserialize<'de> for CaseEvents {
             ) -> Result<CaseEvents, A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "event_ids" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2167,7 +2291,9 @@ impl CaseList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseList;
@@ -2182,23 +2308,27 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Case>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseList {
-                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2256,7 +2386,9 @@ impl serde::Serialize for CasePriority {
     }
 }
 impl<'de> serde::Deserialize<'de> for CasePriority {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -2275,7 +2407,9 @@ pub struct CaseSubscriber {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseSubscriber {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseSubscriber;
@@ -2289,15 +2423,17 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "avatar_uuid" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2340,7 +2476,9 @@ impl CaseTagList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseTagList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseTagList;
@@ -2355,23 +2493,27 @@ impl<'de> serde::Deserialize<'de> for CaseTagList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<CaseTag>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseTagList {
-                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2415,7 +2557,9 @@ pub struct CaseUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseUpdate;
@@ -2436,7 +2580,8 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 let mut field_7: Option<Option<uuid::Uuid>> = None;
                 let mut field_8: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "title" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -2448,10 +2593,11 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                         "custom_status_uuid" => key.read_once(&mut field_7, &mut map)?,
                         "custom_priority_uuid" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2493,7 +2639,9 @@ pub struct CaseVerdict {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseVerdict {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseVerdict;
@@ -2509,17 +2657,19 @@ impl<'de> serde::Deserialize<'de> for CaseVerdict {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "label" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
                         "level" => key.read_once(&mut field_2, &mut map)?,
                         "stage" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2578,7 +2728,9 @@ impl Comment {
     }
 }
 impl<'de> serde::Deserialize<'de> for Comment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Comment;
@@ -2597,7 +2749,8 @@ impl<'de> serde::Deserialize<'de> for Comment {
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "content" => key.read_once(&mut field_1, &mut map)?,
@@ -2607,16 +2760,18 @@ impl<'de> serde::Deserialize<'de> for Comment {
                         "created_by_type" => key.read_once(&mut field_5, &mut map)?,
                         "unseen" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Comment {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    content: field_1.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     author: field_2,
                     date: field_3.unwrap_or_default(),
                     created_by: field_4.unwrap_or_default(),
@@ -2653,7 +2808,9 @@ impl CommentCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CommentCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CommentCreate;
@@ -2667,20 +2824,23 @@ impl<'de> serde::Deserialize<'de> for CommentCreate {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "content" => key.read_once(&mut field_0, &mut map)?,
                         "author" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CommentCreate {
-                    content: field_0.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     author: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -2716,7 +2876,9 @@ impl CommentList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CommentList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CommentList;
@@ -2731,23 +2893,27 @@ impl<'de> serde::Deserialize<'de> for CommentList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Comment>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CommentList {
-                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -2832,7 +2998,9 @@ pub struct Countermeasure {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Countermeasure {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Countermeasure;
@@ -2864,9 +3032,12 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                 let mut field_18: Option<Option<String>> = None;
                 let mut field_19: Option<Option<Vec<Comment>>> = None;
                 let mut field_20: Option<Option<Vec<CountermeasureActionStep>>> = None;
-                let mut field_21: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_21: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -2891,10 +3062,11 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
                         "action_steps" => key.read_once(&mut field_20, &mut map)?,
                         "course_of_action" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2985,7 +3157,9 @@ pub struct CountermeasureActionStep {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountermeasureActionStep;
@@ -3001,7 +3175,9 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_5: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_6: Option<Option<Vec<Comment>>> = None;
                 let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_8: Option<Option<String>> = None;
@@ -3013,7 +3189,8 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
                 let mut field_14: Option<Option<String>> = None;
                 let mut field_15: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -3032,10 +3209,11 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
                         "denied_by" => key.read_once(&mut field_14, &mut map)?,
                         "denied_by_type" => key.read_once(&mut field_15, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3087,7 +3265,9 @@ impl CountermeasureComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for CountermeasureComment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountermeasureComment;
@@ -3101,20 +3281,23 @@ impl<'de> serde::Deserialize<'de> for CountermeasureComment {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "content" => key.read_once(&mut field_0, &mut map)?,
                         "author" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CountermeasureComment {
-                    content: field_0.ok_or_else(|| clientgen_runtime::de::missing("content"))?,
+                    content: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
                     author: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -3142,7 +3325,9 @@ impl CountermeasureDecision {
     }
 }
 impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CountermeasureDecision;
@@ -3155,19 +3340,22 @@ impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
             ) -> Result<CountermeasureDecision, A::Error> {
                 let mut field_0: Option<CountermeasureComment> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "comment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CountermeasureDecision {
-                    comment: field_0.ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
+                    comment: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
                     additional_properties,
                 })
             }
@@ -3223,7 +3411,9 @@ pub struct CustomPriority {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CustomPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CustomPriority;
@@ -3248,7 +3438,8 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "community_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -3264,10 +3455,11 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
                         "updated_by" => key.read_once(&mut field_11, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3340,7 +3532,9 @@ pub struct CustomStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CustomStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CustomStatus;
@@ -3365,7 +3559,8 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "community_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -3381,10 +3576,11 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
                         "updated_by" => key.read_once(&mut field_11, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3454,7 +3650,12 @@ pub struct CustomVerdict {
 }
 impl CustomVerdict {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(uuid: uuid::Uuid, community_uuid: uuid::Uuid, label: String, level: i64) -> Self {
+    pub fn new(
+        uuid: uuid::Uuid,
+        community_uuid: uuid::Uuid,
+        label: String,
+        level: i64,
+    ) -> Self {
         Self {
             uuid,
             community_uuid,
@@ -3474,7 +3675,9 @@ impl CustomVerdict {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomVerdict {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CustomVerdict;
@@ -3499,7 +3702,8 @@ impl<'de> serde::Deserialize<'de> for CustomVerdict {
                 let mut field_11: Option<Option<String>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "community_uuid" => key.read_once(&mut field_1, &mut map)?,
@@ -3515,20 +3719,25 @@ impl<'de> serde::Deserialize<'de> for CustomVerdict {
                         "updated_by" => key.read_once(&mut field_11, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CustomVerdict {
                     uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
                     community_uuid: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("community_uuid"))?,
-                    label: field_2.ok_or_else(|| clientgen_runtime::de::missing("label"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "community_uuid",
+                        ))?,
+                    label: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("label"))?,
                     description: field_3.unwrap_or_default(),
-                    level: field_4.ok_or_else(|| clientgen_runtime::de::missing("level"))?,
+                    level: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("level"))?,
                     stage: field_5.unwrap_or_default(),
                     is_used: field_6.unwrap_or_default(),
                     created_at: field_7.unwrap_or_default(),
@@ -3559,7 +3768,9 @@ pub struct Datasource {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Datasource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Datasource;
@@ -3573,15 +3784,17 @@ impl<'de> serde::Deserialize<'de> for Datasource {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3638,7 +3851,9 @@ impl Entity {
     }
 }
 impl<'de> serde::Deserialize<'de> for Entity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Entity;
@@ -3657,7 +3872,8 @@ impl<'de> serde::Deserialize<'de> for Entity {
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -3667,10 +3883,11 @@ impl<'de> serde::Deserialize<'de> for Entity {
                         "alerts_generation" => key.read_once(&mut field_5, &mut map)?,
                         "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3714,7 +3931,9 @@ impl Error {
     }
 }
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Error;
@@ -3728,20 +3947,23 @@ impl<'de> serde::Deserialize<'de> for Error {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "message" => key.read_once(&mut field_0, &mut map)?,
                         "code" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Error {
-                    message: field_0.ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    message: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     code: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -3769,7 +3991,9 @@ pub struct EventField {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EventField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventField;
@@ -3783,15 +4007,17 @@ impl<'de> serde::Deserialize<'de> for EventField {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "field" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3832,7 +4058,9 @@ impl EventList {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventList;
@@ -3847,23 +4075,27 @@ impl<'de> serde::Deserialize<'de> for EventList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Event>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(EventList {
-                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -3936,7 +4168,9 @@ impl EventSearchJob {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventSearchJob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventSearchJob;
@@ -3960,7 +4194,8 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                 let mut field_10: Option<Option<bool>> = None;
                 let mut field_11: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "status" => key.read_once(&mut field_1, &mut map)?,
@@ -3975,10 +4210,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                         "visible" => key.read_once(&mut field_10, &mut map)?,
                         "max_last_events" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4044,7 +4280,9 @@ impl EventSearchJobCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventSearchJobCreate;
@@ -4062,7 +4300,8 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                 let mut field_4: Option<Option<bool>> = None;
                 let mut field_5: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "term" => key.read_once(&mut field_0, &mut map)?,
                         "earliest_time" => key.read_once(&mut field_1, &mut map)?,
@@ -4071,10 +4310,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                         "visible" => key.read_once(&mut field_4, &mut map)?,
                         "max_last_events" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4162,7 +4402,9 @@ impl serde::Serialize for EventSearchJobStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
@@ -4241,7 +4483,9 @@ impl Intake {
     }
 }
 impl<'de> serde::Deserialize<'de> for Intake {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Intake;
@@ -4268,7 +4512,8 @@ impl<'de> serde::Deserialize<'de> for Intake {
                 let mut field_13: Option<Option<String>> = None;
                 let mut field_14: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -4276,7 +4521,9 @@ impl<'de> serde::Deserialize<'de> for Intake {
                         "format_uuid" => key.read_once(&mut field_3, &mut map)?,
                         "intake_key" => key.read_once(&mut field_4, &mut map)?,
                         "is_custom_format" => key.read_once(&mut field_5, &mut map)?,
-                        "connector_configuration_uuid" => key.read_once(&mut field_6, &mut map)?,
+                        "connector_configuration_uuid" => {
+                            key.read_once(&mut field_6, &mut map)?
+                        }
                         "status" => key.read_once(&mut field_7, &mut map)?,
                         "entity" => key.read_once(&mut field_8, &mut map)?,
                         "created_at" => key.read_once(&mut field_9, &mut map)?,
@@ -4286,10 +4533,11 @@ impl<'de> serde::Deserialize<'de> for Intake {
                         "updated_by" => key.read_once(&mut field_13, &mut map)?,
                         "updated_by_type" => key.read_once(&mut field_14, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4331,7 +4579,9 @@ pub struct IntakeEntity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for IntakeEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IntakeEntity;
@@ -4345,15 +4595,17 @@ impl<'de> serde::Deserialize<'de> for IntakeEntity {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4384,7 +4636,9 @@ pub struct Invitation {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Invitation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Invitation;
@@ -4398,15 +4652,17 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "email" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4447,7 +4703,9 @@ impl InvitationCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for InvitationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = InvitationCreate;
@@ -4459,22 +4717,27 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
                 mut map: A,
             ) -> Result<InvitationCreate, A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<std::collections::BTreeMap<String, Vec<uuid::Uuid>>> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, Vec<uuid::Uuid>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "email" => key.read_once(&mut field_0, &mut map)?,
                         "communities" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(InvitationCreate {
-                    email: field_0.ok_or_else(|| clientgen_runtime::de::missing("email"))?,
+                    email: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("email"))?,
                     communities: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("communities"))?,
                     additional_properties,
@@ -4497,7 +4760,9 @@ pub struct KillChainStage {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for KillChainStage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = KillChainStage;
@@ -4510,14 +4775,16 @@ impl<'de> serde::Deserialize<'de> for KillChainStage {
             ) -> Result<KillChainStage, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4701,14 +4968,19 @@ impl Rule {
     }
 }
 impl<'de> serde::Deserialize<'de> for Rule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Rule;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Rule object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Rule, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Rule, A::Error> {
                 let mut field_0: Option<uuid::Uuid> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
@@ -4749,7 +5021,8 @@ impl<'de> serde::Deserialize<'de> for Rule {
                 let mut field_37: Option<Option<bool>> = None;
                 let mut field_38: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -4767,8 +5040,12 @@ impl<'de> serde::Deserialize<'de> for Rule {
                         "entities" => key.read_once(&mut field_13, &mut map)?,
                         "all_assets" => key.read_once(&mut field_14, &mut map)?,
                         "assets" => key.read_once(&mut field_15, &mut map)?,
-                        "last_compilation_success" => key.read_once(&mut field_16, &mut map)?,
-                        "last_compilation_message" => key.read_once(&mut field_17, &mut map)?,
+                        "last_compilation_success" => {
+                            key.read_once(&mut field_16, &mut map)?
+                        }
+                        "last_compilation_message" => {
+                            key.read_once(&mut field_17, &mut map)?
+                        }
                         "last_compilation_at" => key.read_once(&mut field_18, &mut map)?,
                         "alert_type" => key.read_once(&mut field_19, &mut map)?,
                         "alert_category" => key.read_once(&mut field_20, &mut map)?,
@@ -4788,13 +5065,16 @@ impl<'de> serde::Deserialize<'de> for Rule {
                         "goal" => key.read_once(&mut field_34, &mut map)?,
                         "false_positives" => key.read_once(&mut field_35, &mut map)?,
                         "references" => key.read_once(&mut field_36, &mut map)?,
-                        "available_for_subcommunities" => key.read_once(&mut field_37, &mut map)?,
+                        "available_for_subcommunities" => {
+                            key.read_once(&mut field_37, &mut map)?
+                        }
                         "instance_uuid" => key.read_once(&mut field_38, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4951,7 +5231,9 @@ impl RuleCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleCreate;
@@ -4985,7 +5267,8 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
                 let mut field_20: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut field_21: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "type" => key.read_once(&mut field_1, &mut map)?,
@@ -5008,26 +5291,36 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
                         "goal" => key.read_once(&mut field_18, &mut map)?,
                         "false_positives" => key.read_once(&mut field_19, &mut map)?,
                         "similarity_strategy" => key.read_once(&mut field_20, &mut map)?,
-                        "available_for_subcommunities" => key.read_once(&mut field_21, &mut map)?,
+                        "available_for_subcommunities" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleCreate {
                     name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    r#type: field_1.ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    r#type: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
                     description: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    payload: field_3.ok_or_else(|| clientgen_runtime::de::missing("payload"))?,
-                    severity: field_4.ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
-                    effort: field_5.ok_or_else(|| clientgen_runtime::de::missing("effort"))?,
+                    payload: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("payload"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    effort: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("effort"))?,
                     alert_type_uuid: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing("alert_type_uuid"))?,
-                    enabled: field_7.ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "alert_type_uuid",
+                        ))?,
+                    enabled: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
                     community_uuid: field_8.unwrap_or_default(),
                     tags: field_9.unwrap_or_default(),
                     related_object_refs: field_10.unwrap_or_default(),
@@ -5079,7 +5372,9 @@ pub struct RuleEntity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleEntity;
@@ -5098,7 +5393,8 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
                 let mut field_5: Option<Option<uuid::Uuid>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -5108,10 +5404,11 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
                         "community_uuid" => key.read_once(&mut field_5, &mut map)?,
                         "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -5157,7 +5454,9 @@ impl RuleList {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleList;
@@ -5172,23 +5471,27 @@ impl<'de> serde::Deserialize<'de> for RuleList {
                 let mut field_1: Option<Option<bool>> = None;
                 let mut field_2: Option<Vec<Rule>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "has_more" => key.read_once(&mut field_1, &mut map)?,
                         "items" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleList {
-                    total: field_0.ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     has_more: field_1.unwrap_or_default(),
-                    items: field_2.ok_or_else(|| clientgen_runtime::de::missing("items"))?,
+                    items: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -5220,7 +5523,9 @@ pub struct RuleParameter {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleParameter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleParameter;
@@ -5237,7 +5542,8 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -5245,10 +5551,11 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
                         "default" => key.read_once(&mut field_3, &mut map)?,
                         "description" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -5293,7 +5600,9 @@ impl RuleParameterValue {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleParameterValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleParameterValue;
@@ -5308,23 +5617,26 @@ impl<'de> serde::Deserialize<'de> for RuleParameterValue {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "value" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleParameterValue {
                     uuid: field_0.unwrap_or_default(),
                     name: field_1.unwrap_or_default(),
-                    value: field_2.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    value: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     additional_properties,
                 })
             }
@@ -5378,7 +5690,9 @@ impl serde::Serialize for SortDirection {
     }
 }
 impl<'de> serde::Deserialize<'de> for SortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -5397,26 +5711,33 @@ pub struct Tag {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Tag {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Tag;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Tag object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Tag, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tag, A::Error> {
                 let mut field_0: Option<Option<uuid::Uuid>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -5451,30 +5772,37 @@ pub struct Ttp {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Ttp {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Ttp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Ttp object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Ttp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ttp, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "description" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }

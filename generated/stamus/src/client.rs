@@ -7,11 +7,12 @@ use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
 pub const DEFAULT_BASE_URL: &str = "https://scs.example";
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
-pub const SERVERS: &[Server] = &[Server {
-    url: "https://scs.example",
-    description:
-        "Your Stamus Central Server (replace the host name). The REST API lives under `/rest/`.\n",
-}];
+pub const SERVERS: &[Server] = &[
+    Server {
+        url: "https://scs.example",
+        description: "Your Stamus Central Server (replace the host name). The REST API lives under `/rest/`.\n",
+    },
+];
 ///A client for the Stamus Central Server REST API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -38,11 +39,15 @@ impl ClientBuilder {
     ///
     /// Security scheme `tokenAuth` of the spec.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.try_auth(clientgen_runtime::Auth::api_key_header(
-            "Authorization",
-            Some("Token"),
-            clientgen_runtime::SecretString::from(key.into()),
-        ));
+        self.inner = self
+            .inner
+            .try_auth(
+                clientgen_runtime::Auth::api_key_header(
+                    "Authorization",
+                    Some("Token"),
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("tokenAuth");
         self
     }
@@ -139,8 +144,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListProbesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::StamusProbe, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::StamusProbe, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_probes",
@@ -151,8 +157,11 @@ impl Client {
                 async move {
                     let page: crate::types::StamusProbeList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response =
-                                self.transport.follow("list_probes", &link).send().await?;
+                            let response = self
+                                .transport
+                                .follow("list_probes", &link)
+                                .send()
+                                .await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -204,11 +213,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -233,11 +248,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -259,10 +278,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -283,10 +304,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -313,11 +338,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -338,10 +369,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -368,11 +403,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -381,8 +422,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListProbeTemplatesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ProbeTemplate, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ProbeTemplate, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_probe_templates",
@@ -449,11 +491,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -478,11 +526,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -493,7 +545,9 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/appliances/stamus_appliance_template/` (operation `describe_probe_templates`).
-    pub async fn describe_probe_templates(&self) -> Result<crate::types::Metadata, Error> {
+    pub async fn describe_probe_templates(
+        &self,
+    ) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
             .request(
@@ -504,10 +558,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -516,7 +572,10 @@ impl Client {
     /// Returns every field of one probe template.
     ///
     /// `GET /rest/appliances/stamus_appliance_template/{pk}/` (operation `get_probe_template`).
-    pub async fn get_probe_template(&self, pk: i64) -> Result<crate::types::ProbeTemplate, Error> {
+    pub async fn get_probe_template(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::ProbeTemplate, Error> {
         let response = self
             .transport
             .request(
@@ -528,10 +587,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -558,11 +621,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -583,10 +652,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -613,11 +686,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -626,8 +705,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListSuricataProbesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::SuricataProbe, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::SuricataProbe, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_suricata_probes",
@@ -694,11 +774,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -723,11 +809,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -738,7 +828,9 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/appliances/suricata_appliance/` (operation `describe_suricata_probes`).
-    pub async fn describe_suricata_probes(&self) -> Result<crate::types::Metadata, Error> {
+    pub async fn describe_suricata_probes(
+        &self,
+    ) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
             .request(
@@ -749,10 +841,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -761,7 +855,10 @@ impl Client {
     /// Returns every field of one Suricata probe.
     ///
     /// `GET /rest/appliances/suricata_appliance/{pk}/` (operation `get_suricata_probe`).
-    pub async fn get_suricata_probe(&self, pk: i64) -> Result<crate::types::SuricataProbe, Error> {
+    pub async fn get_suricata_probe(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::SuricataProbe, Error> {
         let response = self
             .transport
             .request(
@@ -773,10 +870,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -803,11 +904,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -828,10 +935,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -858,11 +969,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -871,8 +988,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListAppliancesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Appliance, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Appliance, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_appliances",
@@ -940,11 +1058,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -953,7 +1077,10 @@ impl Client {
     /// Returns every field of one appliance.
     ///
     /// `GET /rest/appliances/appliances/{pk}/` (operation `get_appliance`).
-    pub async fn get_appliance(&self, pk: i64) -> Result<crate::types::Appliance, Error> {
+    pub async fn get_appliance(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::Appliance, Error> {
         let response = self
             .transport
             .request(
@@ -965,10 +1092,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -977,8 +1108,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListDevicesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::StamusDevice, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::StamusDevice, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_devices",
@@ -989,8 +1121,11 @@ impl Client {
                 async move {
                     let page: crate::types::StamusDeviceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response =
-                                self.transport.follow("list_devices", &link).send().await?;
+                            let response = self
+                                .transport
+                                .follow("list_devices", &link)
+                                .send()
+                                .await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1041,11 +1176,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1054,7 +1195,10 @@ impl Client {
     /// Returns every field of one Stamus device.
     ///
     /// `GET /rest/appliances/stamus_device/{pk}/` (operation `get_device`).
-    pub async fn get_device(&self, pk: i64) -> Result<crate::types::StamusDevice, Error> {
+    pub async fn get_device(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::StamusDevice, Error> {
         let response = self
             .transport
             .request(
@@ -1066,10 +1210,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1078,8 +1226,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListNetworkInterfacesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::NetworkInterface, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::NetworkInterface, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_network_interfaces",
@@ -1145,11 +1294,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1173,10 +1328,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1197,10 +1356,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -1209,8 +1372,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListHostIdsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::HostIdEntry, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::HostIdEntry, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_host_ids",
@@ -1221,8 +1385,11 @@ impl Client {
                 async move {
                     let page: crate::types::HostIdList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response =
-                                self.transport.follow("list_host_ids", &link).send().await?;
+                            let response = self
+                                .transport
+                                .follow("list_host_ids", &link)
+                                .send()
+                                .await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1273,11 +1440,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1288,7 +1461,10 @@ impl Client {
     /// SCS.
     ///
     /// `GET /rest/appliances/host_id/{ip}` (operation `get_host_id`).
-    pub async fn get_host_id(&self, ip: &str) -> Result<crate::types::HostIdEntry, Error> {
+    pub async fn get_host_id(
+        &self,
+        ip: &str,
+    ) -> Result<crate::types::HostIdEntry, Error> {
         let response = self
             .transport
             .request(
@@ -1300,10 +1476,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1329,10 +1509,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1409,11 +1593,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1438,10 +1628,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1450,8 +1644,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListRulesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Rule, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Rule, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_rules",
@@ -1462,8 +1657,11 @@ impl Client {
                 async move {
                     let page: crate::types::RuleList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response =
-                                self.transport.follow("list_rules", &link).send().await?;
+                            let response = self
+                                .transport
+                                .follow("list_rules", &link)
+                                .send()
+                                .await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1526,11 +1724,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1551,10 +1755,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1564,7 +1772,10 @@ impl Client {
     /// then by Suricata version.
     ///
     /// `GET /rest/rules/rule/{sid}/content/` (operation `get_rule_content`).
-    pub async fn get_rule_content(&self, sid: i64) -> Result<crate::types::RuleContent, Error> {
+    pub async fn get_rule_content(
+        &self,
+        sid: i64,
+    ) -> Result<crate::types::RuleContent, Error> {
         let response = self
             .transport
             .request(
@@ -1576,10 +1787,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1603,10 +1818,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1632,11 +1851,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1662,11 +1887,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1675,8 +1906,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListRulesetsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Ruleset, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Ruleset, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_rulesets",
@@ -1687,8 +1919,11 @@ impl Client {
                 async move {
                     let page: crate::types::RulesetList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response =
-                                self.transport.follow("list_rulesets", &link).send().await?;
+                            let response = self
+                                .transport
+                                .follow("list_rulesets", &link)
+                                .send()
+                                .await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -1741,11 +1976,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1770,11 +2011,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1796,10 +2041,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1820,10 +2067,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1850,11 +2101,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1875,10 +2132,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -1905,11 +2166,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1935,11 +2202,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -1948,8 +2221,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListCategoriesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Category, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Category, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_categories",
@@ -2018,11 +2292,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2043,10 +2323,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2072,11 +2356,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2102,11 +2392,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2115,8 +2411,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListSourcesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Source, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Source, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_sources",
@@ -2127,8 +2424,11 @@ impl Client {
                 async move {
                     let page: crate::types::SourceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response =
-                                self.transport.follow("list_sources", &link).send().await?;
+                            let response = self
+                                .transport
+                                .follow("list_sources", &link)
+                                .send()
+                                .await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -2179,11 +2479,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2208,11 +2514,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2234,10 +2544,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2258,10 +2570,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2288,11 +2604,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2313,10 +2635,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -2343,11 +2669,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2356,8 +2688,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListProcessingFiltersParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::ProcessingFilter, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ProcessingFilter, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_processing_filters",
@@ -2424,11 +2757,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2453,11 +2792,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2468,7 +2811,9 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/rules/processing-filter/` (operation `describe_processing_filters`).
-    pub async fn describe_processing_filters(&self) -> Result<crate::types::Metadata, Error> {
+    pub async fn describe_processing_filters(
+        &self,
+    ) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
             .request(
@@ -2479,10 +2824,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2506,10 +2853,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2536,11 +2887,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2561,10 +2918,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         Ok(())
     }
@@ -2591,11 +2952,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2604,8 +2971,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListHistoryParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::UserAction, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::UserAction, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_history",
@@ -2616,8 +2984,11 @@ impl Client {
                 async move {
                     let page: crate::types::UserActionList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response =
-                                self.transport.follow("list_history", &link).send().await?;
+                            let response = self
+                                .transport
+                                .follow("list_history", &link)
+                                .send()
+                                .await?;
                             if !response.status().is_success() {
                                 return Err(response.into_error());
                             }
@@ -2674,11 +3045,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2687,7 +3064,10 @@ impl Client {
     /// Returns every field of one user action.
     ///
     /// `GET /rest/rules/history/{pk}/` (operation `get_history_entry`).
-    pub async fn get_history_entry(&self, pk: i64) -> Result<crate::types::UserAction, Error> {
+    pub async fn get_history_entry(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::UserAction, Error> {
         let response = self
             .transport
             .request(
@@ -2699,10 +3079,14 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403..=404 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2711,7 +3095,9 @@ impl Client {
     /// Returns every `action_type` a history entry can have, with its title.
     ///
     /// `GET /rest/rules/history/get_action_type_list/` (operation `get_history_action_types`).
-    pub async fn get_history_action_types(&self) -> Result<crate::types::ActionTypeList, Error> {
+    pub async fn get_history_action_types(
+        &self,
+    ) -> Result<crate::types::ActionTypeList, Error> {
         let response = self
             .transport
             .request(
@@ -2722,10 +3108,12 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2734,8 +3122,9 @@ impl Client {
         &'a self,
         params: &crate::operations::GetAlertsTailParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::EveEvent, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EveEvent, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "get_alerts_tail",
@@ -2804,11 +3193,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                401 | 403 | 500 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2817,8 +3210,9 @@ impl Client {
         &'a self,
         params: &crate::operations::GetEventsTailParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::EveEvent, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EveEvent, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "get_events_tail",
@@ -2888,11 +3282,15 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                401 | 403 | 500 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }
@@ -2921,11 +3319,17 @@ impl Client {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(match response.status().as_u16() {
-                400 => response.into_declared_error::<crate::types::ValidationErrors>(),
-                401 | 403 | 500 => response.into_declared_error::<crate::types::Detail>(),
-                _ => response.into_error(),
-            });
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
         }
         response.json()
     }

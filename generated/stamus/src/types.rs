@@ -22,7 +22,9 @@ impl ActionTypeList {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActionTypeList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ActionTypeList;
@@ -35,20 +37,24 @@ impl<'de> serde::Deserialize<'de> for ActionTypeList {
             ) -> Result<ActionTypeList, A::Error> {
                 let mut field_0: Option<std::collections::BTreeMap<String, String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "action_type_list" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ActionTypeList {
                     action_type_list: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("action_type_list"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "action_type_list",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -80,7 +86,9 @@ impl AlertsCount {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertsCount {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertsCount;
@@ -94,15 +102,17 @@ impl<'de> serde::Deserialize<'de> for AlertsCount {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "doc_count" => key.read_once(&mut field_0, &mut map)?,
                         "prev_doc_count" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -144,7 +154,9 @@ impl Appliance {
     }
 }
 impl<'de> serde::Deserialize<'de> for Appliance {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Appliance;
@@ -159,16 +171,18 @@ impl<'de> serde::Deserialize<'de> for Appliance {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<ApplianceType>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -214,7 +228,9 @@ impl ApplianceList {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplianceList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ApplianceList;
@@ -230,25 +246,29 @@ impl<'de> serde::Deserialize<'de> for ApplianceList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<Appliance>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ApplianceList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -302,7 +322,9 @@ impl serde::Serialize for ApplianceType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplianceType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -341,7 +363,9 @@ impl Category {
     }
 }
 impl<'de> serde::Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Category;
@@ -358,7 +382,8 @@ impl<'de> serde::Deserialize<'de> for Category {
                 let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_4: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -366,10 +391,11 @@ impl<'de> serde::Deserialize<'de> for Category {
                         "created_date" => key.read_once(&mut field_3, &mut map)?,
                         "source" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -417,7 +443,9 @@ impl CategoryList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CategoryList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CategoryList;
@@ -433,25 +461,29 @@ impl<'de> serde::Deserialize<'de> for CategoryList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<Category>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CategoryList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -471,7 +503,9 @@ pub struct CopyResult {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CopyResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CopyResult;
@@ -484,14 +518,16 @@ impl<'de> serde::Deserialize<'de> for CopyResult {
             ) -> Result<CopyResult, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "copy" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -524,7 +560,9 @@ impl Detail {
     }
 }
 impl<'de> serde::Deserialize<'de> for Detail {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Detail;
@@ -537,19 +575,22 @@ impl<'de> serde::Deserialize<'de> for Detail {
             ) -> Result<Detail, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "detail" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Detail {
-                    detail: field_0.ok_or_else(|| clientgen_runtime::de::missing("detail"))?,
+                    detail: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("detail"))?,
                     additional_properties,
                 })
             }
@@ -569,7 +610,9 @@ pub struct DisableResult {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for DisableResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DisableResult;
@@ -582,14 +625,16 @@ impl<'de> serde::Deserialize<'de> for DisableResult {
             ) -> Result<DisableResult, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "disable" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -614,7 +659,9 @@ pub struct EnableResult {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EnableResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EnableResult;
@@ -627,14 +674,16 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
             ) -> Result<EnableResult, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "enable" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -657,8 +706,12 @@ pub enum EsRequestError {
     Other(serde_json::Value),
 }
 impl<'de> serde::Deserialize<'de> for EsRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         if let Ok(v) = serde::Deserialize::deserialize(&value) {
             return Ok(Self::ValidationErrors(v));
         }
@@ -692,7 +745,9 @@ pub struct EveAlert {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EveAlert {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EveAlert;
@@ -709,7 +764,8 @@ impl<'de> serde::Deserialize<'de> for EveAlert {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "signature_id" => key.read_once(&mut field_0, &mut map)?,
                         "signature" => key.read_once(&mut field_1, &mut map)?,
@@ -717,10 +773,11 @@ impl<'de> serde::Deserialize<'de> for EveAlert {
                         "severity" => key.read_once(&mut field_3, &mut map)?,
                         "action" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -785,7 +842,9 @@ pub struct EveEvent {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for EveEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EveEvent;
@@ -810,7 +869,8 @@ impl<'de> serde::Deserialize<'de> for EveEvent {
                 let mut field_11: Option<Option<EveAlert>> = None;
                 let mut field_12: Option<Option<StamusEventInfo>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "timestamp" => key.read_once(&mut field_1, &mut map)?,
@@ -826,10 +886,11 @@ impl<'de> serde::Deserialize<'de> for EveEvent {
                         "alert" => key.read_once(&mut field_11, &mut map)?,
                         "stamus" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -885,7 +946,9 @@ impl EveEventList {
     }
 }
 impl<'de> serde::Deserialize<'de> for EveEventList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EveEventList;
@@ -901,25 +964,29 @@ impl<'de> serde::Deserialize<'de> for EveEventList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<EveEvent>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(EveEventList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -942,7 +1009,9 @@ pub struct FieldChoice {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for FieldChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FieldChoice;
@@ -956,15 +1025,17 @@ impl<'de> serde::Deserialize<'de> for FieldChoice {
                 let mut field_0: Option<Option<serde_json::Value>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         "display_name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1008,7 +1079,9 @@ pub struct FieldInfo {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for FieldInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FieldInfo;
@@ -1027,7 +1100,8 @@ impl<'de> serde::Deserialize<'de> for FieldInfo {
                 let mut field_5: Option<Option<i64>> = None;
                 let mut field_6: Option<Option<Vec<FieldChoice>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "required" => key.read_once(&mut field_1, &mut map)?,
@@ -1037,10 +1111,11 @@ impl<'de> serde::Deserialize<'de> for FieldInfo {
                         "max_length" => key.read_once(&mut field_5, &mut map)?,
                         "choices" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1090,7 +1165,9 @@ impl FilterDef {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterDef {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FilterDef;
@@ -1106,23 +1183,26 @@ impl<'de> serde::Deserialize<'de> for FilterDef {
                 let mut field_2: Option<Option<FilterDefOperator>> = None;
                 let mut field_3: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "key" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         "operator" => key.read_once(&mut field_2, &mut map)?,
                         "full_string" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(FilterDef {
                     key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
-                    value: field_1.ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
                     operator: field_2.unwrap_or_default(),
                     full_string: field_3.unwrap_or_default(),
                     additional_properties,
@@ -1182,7 +1262,9 @@ impl serde::Serialize for FilterDefOperator {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterDefOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1207,7 +1289,9 @@ pub struct FilterOptions {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for FilterOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = FilterOptions;
@@ -1223,17 +1307,19 @@ impl<'de> serde::Deserialize<'de> for FilterOptions {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<FilterOptionsTrack>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "count" => key.read_once(&mut field_1, &mut map)?,
                         "seconds" => key.read_once(&mut field_2, &mut map)?,
                         "track" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1295,7 +1381,9 @@ impl serde::Serialize for FilterOptionsTrack {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1349,7 +1437,9 @@ impl serde::Serialize for FilterOptionsType {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterOptionsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1369,7 +1459,9 @@ pub struct HostAttribute {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for HostAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HostAttribute;
@@ -1383,15 +1475,17 @@ impl<'de> serde::Deserialize<'de> for HostAttribute {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "first_seen" => key.read_once(&mut field_0, &mut map)?,
                         "last_seen" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1427,7 +1521,9 @@ impl HostIdEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for HostIdEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HostIdEntry;
@@ -1441,21 +1537,24 @@ impl<'de> serde::Deserialize<'de> for HostIdEntry {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<HostInfo> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "ip" => key.read_once(&mut field_0, &mut map)?,
                         "host_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(HostIdEntry {
                     ip: field_0.ok_or_else(|| clientgen_runtime::de::missing("ip"))?,
-                    host_id: field_1.ok_or_else(|| clientgen_runtime::de::missing("host_id"))?,
+                    host_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("host_id"))?,
                     additional_properties,
                 })
             }
@@ -1494,7 +1593,9 @@ impl HostIdList {
     }
 }
 impl<'de> serde::Deserialize<'de> for HostIdList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HostIdList;
@@ -1510,25 +1611,29 @@ impl<'de> serde::Deserialize<'de> for HostIdList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<HostIdEntry>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(HostIdList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -1609,7 +1714,9 @@ impl HostInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for HostInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HostInfo;
@@ -1634,7 +1741,8 @@ impl<'de> serde::Deserialize<'de> for HostInfo {
                 let mut field_11: Option<Option<Vec<HostAttribute>>> = None;
                 let mut field_12: Option<Option<serde_json::Value>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "first_seen" => key.read_once(&mut field_0, &mut map)?,
                         "last_seen" => key.read_once(&mut field_1, &mut map)?,
@@ -1650,10 +1758,11 @@ impl<'de> serde::Deserialize<'de> for HostInfo {
                         "roles" => key.read_once(&mut field_11, &mut map)?,
                         "net_info" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1707,7 +1816,9 @@ impl HostName {
     }
 }
 impl<'de> serde::Deserialize<'de> for HostName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HostName;
@@ -1722,16 +1833,18 @@ impl<'de> serde::Deserialize<'de> for HostName {
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "host" => key.read_once(&mut field_0, &mut map)?,
                         "first_seen" => key.read_once(&mut field_1, &mut map)?,
                         "last_seen" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1773,7 +1886,9 @@ impl HostService {
     }
 }
 impl<'de> serde::Deserialize<'de> for HostService {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HostService;
@@ -1788,21 +1903,24 @@ impl<'de> serde::Deserialize<'de> for HostService {
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<Option<Vec<HostServiceValue>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "proto" => key.read_once(&mut field_0, &mut map)?,
                         "port" => key.read_once(&mut field_1, &mut map)?,
                         "values" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(HostService {
-                    proto: field_0.ok_or_else(|| clientgen_runtime::de::missing("proto"))?,
+                    proto: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("proto"))?,
                     port: field_1.ok_or_else(|| clientgen_runtime::de::missing("port"))?,
                     values: field_2.unwrap_or_default(),
                     additional_properties,
@@ -1830,7 +1948,9 @@ pub struct HostServiceValue {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for HostServiceValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HostServiceValue;
@@ -1845,16 +1965,18 @@ impl<'de> serde::Deserialize<'de> for HostServiceValue {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "app_proto" => key.read_once(&mut field_0, &mut map)?,
                         "first_seen" => key.read_once(&mut field_1, &mut map)?,
                         "last_seen" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1889,7 +2011,9 @@ impl IncidentEvents {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncidentEvents {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IncidentEvents;
@@ -1902,19 +2026,22 @@ impl<'de> serde::Deserialize<'de> for IncidentEvents {
             ) -> Result<IncidentEvents, A::Error> {
                 let mut field_0: Option<Vec<EveEvent>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "results" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(IncidentEvents {
-                    results: field_0.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -1939,15 +2066,18 @@ pub struct Metadata {
     pub parses: Option<Vec<String>>,
     /// Fields per method that writes (`POST`, `PUT`), each described by name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub actions:
-        Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, FieldInfo>>>,
+    pub actions: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, FieldInfo>>,
+    >,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Metadata {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Metadata;
@@ -1971,7 +2101,8 @@ impl<'de> serde::Deserialize<'de> for Metadata {
                     >,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "description" => key.read_once(&mut field_1, &mut map)?,
@@ -1979,10 +2110,11 @@ impl<'de> serde::Deserialize<'de> for Metadata {
                         "parses" => key.read_once(&mut field_3, &mut map)?,
                         "actions" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2026,7 +2158,9 @@ impl NetworkInterface {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkInterface {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = NetworkInterface;
@@ -2041,16 +2175,18 @@ impl<'de> serde::Deserialize<'de> for NetworkInterface {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "active" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2096,7 +2232,9 @@ impl NetworkInterfaceList {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = NetworkInterfaceList;
@@ -2112,25 +2250,29 @@ impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<NetworkInterface>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(NetworkInterfaceList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -2167,7 +2309,9 @@ impl ProbeInterface {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProbeInterface {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProbeInterface;
@@ -2182,16 +2326,18 @@ impl<'de> serde::Deserialize<'de> for ProbeInterface {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "active" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2224,7 +2370,9 @@ pub struct ProbeProtocol {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ProbeProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProbeProtocol;
@@ -2239,16 +2387,18 @@ impl<'de> serde::Deserialize<'de> for ProbeProtocol {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "active" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2312,7 +2462,9 @@ impl ProbeTemplate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProbeTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProbeTemplate;
@@ -2332,7 +2484,8 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplate {
                 let mut field_6: Option<Option<Vec<ProbeProtocol>>> = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -2343,10 +2496,11 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplate {
                         "protocols" => key.read_once(&mut field_6, &mut map)?,
                         "comment" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2397,7 +2551,9 @@ impl ProbeTemplateList {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProbeTemplateList;
@@ -2413,25 +2569,29 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<ProbeTemplate>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ProbeTemplateList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -2469,7 +2629,9 @@ pub struct ProbeTemplatePatch {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProbeTemplatePatch;
@@ -2488,7 +2650,8 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
                 let mut field_5: Option<Option<Vec<ProbeProtocol>>> = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "descr" => key.read_once(&mut field_1, &mut map)?,
@@ -2498,10 +2661,11 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
                         "protocols" => key.read_once(&mut field_5, &mut map)?,
                         "comment" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2587,7 +2751,9 @@ impl ProcessingFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProcessingFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProcessingFilter;
@@ -2612,7 +2778,8 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                 let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "filter_defs" => key.read_once(&mut field_1, &mut map)?,
@@ -2628,10 +2795,11 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                         "creation_date" => key.read_once(&mut field_11, &mut map)?,
                         "comment" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2639,7 +2807,8 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                     pk: field_0.unwrap_or_default(),
                     filter_defs: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("filter_defs"))?,
-                    action: field_2.ok_or_else(|| clientgen_runtime::de::missing("action"))?,
+                    action: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
                     options: field_3.unwrap_or_default(),
                     rulesets: field_4.unwrap_or_default(),
                     index: field_5.unwrap_or_default(),
@@ -2688,7 +2857,9 @@ impl ProcessingFilterList {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProcessingFilterList;
@@ -2704,25 +2875,29 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<ProcessingFilter>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ProcessingFilterList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -2762,7 +2937,9 @@ pub struct ProcessingFilterPatch {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ProcessingFilterPatch;
@@ -2782,7 +2959,8 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
                 let mut field_6: Option<Option<bool>> = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "filter_defs" => key.read_once(&mut field_0, &mut map)?,
                         "action" => key.read_once(&mut field_1, &mut map)?,
@@ -2793,10 +2971,11 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
                         "enabled" => key.read_once(&mut field_6, &mut map)?,
                         "comment" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2870,14 +3049,19 @@ impl Rule {
     }
 }
 impl<'de> serde::Deserialize<'de> for Rule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Rule;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Rule object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Rule, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Rule, A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<Option<Category>> = None;
@@ -2889,7 +3073,8 @@ impl<'de> serde::Deserialize<'de> for Rule {
                 let mut field_8: Option<Option<Vec<RuleProbeHits>>> = None;
                 let mut field_9: Option<Option<Vec<RuleAtVersion>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "sid" => key.read_once(&mut field_1, &mut map)?,
@@ -2902,10 +3087,11 @@ impl<'de> serde::Deserialize<'de> for Rule {
                         "probes" => key.read_once(&mut field_8, &mut map)?,
                         "versions" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2963,7 +3149,9 @@ pub struct RuleAtVersion {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleAtVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleAtVersion;
@@ -2984,7 +3172,8 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                 let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_8: Option<Option<serde_json::Value>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "rev" => key.read_once(&mut field_1, &mut map)?,
@@ -2996,10 +3185,11 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                         "updated_date" => key.read_once(&mut field_7, &mut map)?,
                         "analysis" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3021,8 +3211,10 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
     }
 }
 /// Rule text per ruleset primary key, then per Suricata version.
-pub type RuleContent =
-    std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+pub type RuleContent = std::collections::BTreeMap<
+    String,
+    std::collections::BTreeMap<String, String>,
+>;
 /// One page of rules in the Django REST framework envelope.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RuleList {
@@ -3054,7 +3246,9 @@ impl RuleList {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleList;
@@ -3070,25 +3264,29 @@ impl<'de> serde::Deserialize<'de> for RuleList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<Rule>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RuleList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -3111,7 +3309,9 @@ pub struct RuleProbeHits {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleProbeHits {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleProbeHits;
@@ -3125,15 +3325,17 @@ impl<'de> serde::Deserialize<'de> for RuleProbeHits {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "probe" => key.read_once(&mut field_0, &mut map)?,
                         "hits" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3165,7 +3367,9 @@ pub struct RuleReference {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleReference {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleReference;
@@ -3180,16 +3384,18 @@ impl<'de> serde::Deserialize<'de> for RuleReference {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "url" => key.read_once(&mut field_0, &mut map)?,
                         "key" => key.read_once(&mut field_1, &mut map)?,
                         "value" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3219,7 +3425,9 @@ pub struct RuleTimelinePoint {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RuleTimelinePoint;
@@ -3233,15 +3441,17 @@ impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "date" => key.read_once(&mut field_0, &mut map)?,
                         "hits" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3323,7 +3533,9 @@ impl Ruleset {
     }
 }
 impl<'de> serde::Deserialize<'de> for Ruleset {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Ruleset;
@@ -3348,7 +3560,8 @@ impl<'de> serde::Deserialize<'de> for Ruleset {
                 let mut field_11: Option<Option<Vec<i64>>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -3364,10 +3577,11 @@ impl<'de> serde::Deserialize<'de> for Ruleset {
                         "categories" => key.read_once(&mut field_11, &mut map)?,
                         "comment" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3416,7 +3630,9 @@ impl RulesetAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for RulesetAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesetAction;
@@ -3430,20 +3646,23 @@ impl<'de> serde::Deserialize<'de> for RulesetAction {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "ruleset" => key.read_once(&mut field_0, &mut map)?,
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RulesetAction {
-                    ruleset: field_0.ok_or_else(|| clientgen_runtime::de::missing("ruleset"))?,
+                    ruleset: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("ruleset"))?,
                     comment: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -3476,7 +3695,9 @@ impl RulesetCopy {
     }
 }
 impl<'de> serde::Deserialize<'de> for RulesetCopy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesetCopy;
@@ -3490,15 +3711,17 @@ impl<'de> serde::Deserialize<'de> for RulesetCopy {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3543,7 +3766,9 @@ impl RulesetList {
     }
 }
 impl<'de> serde::Deserialize<'de> for RulesetList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesetList;
@@ -3559,25 +3784,29 @@ impl<'de> serde::Deserialize<'de> for RulesetList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<Ruleset>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(RulesetList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -3609,7 +3838,9 @@ pub struct RulesetPatch {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for RulesetPatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = RulesetPatch;
@@ -3626,7 +3857,8 @@ impl<'de> serde::Deserialize<'de> for RulesetPatch {
                 let mut field_3: Option<Option<Vec<i64>>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "descr" => key.read_once(&mut field_1, &mut map)?,
@@ -3634,10 +3866,11 @@ impl<'de> serde::Deserialize<'de> for RulesetPatch {
                         "categories" => key.read_once(&mut field_3, &mut map)?,
                         "comment" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3718,7 +3951,9 @@ impl Source {
     }
 }
 impl<'de> serde::Deserialize<'de> for Source {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Source;
@@ -3743,7 +3978,8 @@ impl<'de> serde::Deserialize<'de> for Source {
                 let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -3759,18 +3995,21 @@ impl<'de> serde::Deserialize<'de> for Source {
                         "updated_date" => key.read_once(&mut field_11, &mut map)?,
                         "comment" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(Source {
                     pk: field_0.unwrap_or_default(),
                     name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    method: field_2.ok_or_else(|| clientgen_runtime::de::missing("method"))?,
-                    datatype: field_3.ok_or_else(|| clientgen_runtime::de::missing("datatype"))?,
+                    method: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("method"))?,
+                    datatype: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("datatype"))?,
                     uri: field_4,
                     authkey: field_5,
                     cert_verif: field_6.unwrap_or_default(),
@@ -3849,7 +4088,9 @@ impl serde::Serialize for SourceDatatype {
     }
 }
 impl<'de> serde::Deserialize<'de> for SourceDatatype {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3884,7 +4125,9 @@ impl SourceList {
     }
 }
 impl<'de> serde::Deserialize<'de> for SourceList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SourceList;
@@ -3900,25 +4143,29 @@ impl<'de> serde::Deserialize<'de> for SourceList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<Source>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(SourceList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -3976,7 +4223,9 @@ impl serde::Serialize for SourceMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for SourceMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -4010,7 +4259,9 @@ pub struct SourcePatch {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SourcePatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SourcePatch;
@@ -4029,7 +4280,8 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "uri" => key.read_once(&mut field_1, &mut map)?,
@@ -4039,10 +4291,11 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                         "use_sys_proxy" => key.read_once(&mut field_5, &mut map)?,
                         "comment" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4085,7 +4338,9 @@ impl StamusDevice {
     }
 }
 impl<'de> serde::Deserialize<'de> for StamusDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StamusDevice;
@@ -4099,15 +4354,17 @@ impl<'de> serde::Deserialize<'de> for StamusDevice {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4152,7 +4409,9 @@ impl StamusDeviceList {
     }
 }
 impl<'de> serde::Deserialize<'de> for StamusDeviceList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StamusDeviceList;
@@ -4168,25 +4427,29 @@ impl<'de> serde::Deserialize<'de> for StamusDeviceList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<StamusDevice>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(StamusDeviceList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -4224,7 +4487,9 @@ pub struct StamusEventInfo {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StamusEventInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StamusEventInfo;
@@ -4243,7 +4508,8 @@ impl<'de> serde::Deserialize<'de> for StamusEventInfo {
                 let mut field_5: Option<Option<i64>> = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "asset" => key.read_once(&mut field_0, &mut map)?,
                         "source" => key.read_once(&mut field_1, &mut map)?,
@@ -4253,10 +4519,11 @@ impl<'de> serde::Deserialize<'de> for StamusEventInfo {
                         "family_id" => key.read_once(&mut field_5, &mut map)?,
                         "family_name" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4328,7 +4595,9 @@ impl StamusProbe {
     }
 }
 impl<'de> serde::Deserialize<'de> for StamusProbe {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StamusProbe;
@@ -4349,7 +4618,8 @@ impl<'de> serde::Deserialize<'de> for StamusProbe {
                 let mut field_7: Option<Option<Vec<ProbeProtocol>>> = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -4361,10 +4631,11 @@ impl<'de> serde::Deserialize<'de> for StamusProbe {
                         "protocols" => key.read_once(&mut field_7, &mut map)?,
                         "comment" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4416,7 +4687,9 @@ impl StamusProbeList {
     }
 }
 impl<'de> serde::Deserialize<'de> for StamusProbeList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StamusProbeList;
@@ -4432,25 +4705,29 @@ impl<'de> serde::Deserialize<'de> for StamusProbeList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<StamusProbe>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(StamusProbeList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -4488,7 +4765,9 @@ pub struct StamusProbePatch {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StamusProbePatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StamusProbePatch;
@@ -4507,7 +4786,8 @@ impl<'de> serde::Deserialize<'de> for StamusProbePatch {
                 let mut field_5: Option<Option<Vec<ProbeProtocol>>> = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "descr" => key.read_once(&mut field_1, &mut map)?,
@@ -4517,10 +4797,11 @@ impl<'de> serde::Deserialize<'de> for StamusProbePatch {
                         "protocols" => key.read_once(&mut field_5, &mut map)?,
                         "comment" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4571,7 +4852,9 @@ impl SuricataProbe {
     }
 }
 impl<'de> serde::Deserialize<'de> for SuricataProbe {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SuricataProbe;
@@ -4587,17 +4870,19 @@ impl<'de> serde::Deserialize<'de> for SuricataProbe {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "descr" => key.read_once(&mut field_2, &mut map)?,
                         "comment" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4644,7 +4929,9 @@ impl SuricataProbeList {
     }
 }
 impl<'de> serde::Deserialize<'de> for SuricataProbeList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SuricataProbeList;
@@ -4660,25 +4947,29 @@ impl<'de> serde::Deserialize<'de> for SuricataProbeList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<SuricataProbe>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(SuricataProbeList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -4704,7 +4995,9 @@ pub struct SuricataProbePatch {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SuricataProbePatch;
@@ -4719,16 +5012,18 @@ impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "descr" => key.read_once(&mut field_1, &mut map)?,
                         "comment" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4771,7 +5066,9 @@ impl Threat {
     }
 }
 impl<'de> serde::Deserialize<'de> for Threat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Threat;
@@ -4786,16 +5083,18 @@ impl<'de> serde::Deserialize<'de> for Threat {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         "description" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4880,7 +5179,9 @@ impl ThreatHistoryIncident {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ThreatHistoryIncident;
@@ -4906,7 +5207,8 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
                 let mut field_12: Option<Option<String>> = None;
                 let mut field_13: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "timestamp" => key.read_once(&mut field_1, &mut map)?,
@@ -4923,10 +5225,11 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
                         "family_link" => key.read_once(&mut field_12, &mut map)?,
                         "tenant" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -4934,7 +5237,8 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
                     timestamp: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("timestamp"))?,
-                    target: field_2.ok_or_else(|| clientgen_runtime::de::missing("target"))?,
+                    target: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("target"))?,
                     target_type: field_3.unwrap_or_default(),
                     kill_chain: field_4.unwrap_or_default(),
                     threat_id: field_5.unwrap_or_default(),
@@ -4984,7 +5288,9 @@ impl ThreatHistoryIncidentList {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ThreatHistoryIncidentList;
@@ -5000,25 +5306,29 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<ThreatHistoryIncident>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ThreatHistoryIncidentList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -5067,7 +5377,11 @@ pub struct UserAction {
 }
 impl UserAction {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(pk: i64, action_type: String, date: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn new(
+        pk: i64,
+        action_type: String,
+        date: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
         Self {
             pk,
             action_type,
@@ -5085,7 +5399,9 @@ impl UserAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserAction;
@@ -5110,7 +5426,8 @@ impl<'de> serde::Deserialize<'de> for UserAction {
                     Option<std::collections::BTreeMap<String, UserActionObject>>,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "pk" => key.read_once(&mut field_0, &mut map)?,
                         "action_type" => key.read_once(&mut field_1, &mut map)?,
@@ -5124,10 +5441,11 @@ impl<'de> serde::Deserialize<'de> for UserAction {
                         "description_raw" => key.read_once(&mut field_9, &mut map)?,
                         "ua_objects" => key.read_once(&mut field_10, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -5182,7 +5500,9 @@ impl UserActionList {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserActionList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserActionList;
@@ -5198,25 +5518,29 @@ impl<'de> serde::Deserialize<'de> for UserActionList {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Vec<UserAction>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "count" => key.read_once(&mut field_0, &mut map)?,
                         "next" => key.read_once(&mut field_1, &mut map)?,
                         "previous" => key.read_once(&mut field_2, &mut map)?,
                         "results" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(UserActionList {
-                    count: field_0.ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
                     next: field_1,
                     previous: field_2,
-                    results: field_3.ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
                     additional_properties,
                 })
             }
@@ -5247,7 +5571,9 @@ pub struct UserActionObject {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for UserActionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserActionObject;
@@ -5263,17 +5589,19 @@ impl<'de> serde::Deserialize<'de> for UserActionObject {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "pk" => key.read_once(&mut field_1, &mut map)?,
                         "sid" => key.read_once(&mut field_2, &mut map)?,
                         "value" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -5301,7 +5629,9 @@ pub struct ValidationErrors {
     pub additional_properties: std::collections::BTreeMap<String, Vec<String>>,
 }
 impl<'de> serde::Deserialize<'de> for ValidationErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ValidationErrors;
@@ -5314,11 +5644,13 @@ impl<'de> serde::Deserialize<'de> for ValidationErrors {
             ) -> Result<ValidationErrors, A::Error> {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "non_field_errors" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.insert(key.into_string(), map.next_value()?);
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }

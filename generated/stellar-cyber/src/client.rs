@@ -39,19 +39,25 @@ impl ClientBuilder {
     /// a bearer token until the `exp` it comes with.
     ///
     /// Security scheme `apiKeyJwt` of the spec.
-    pub fn api_key_exchange(mut self, user: impl Into<String>, secret: impl Into<String>) -> Self {
-        self.inner = self.inner.token_exchange(clientgen_runtime::TokenExchange {
-            endpoint: "connect/api/v1/access_token".to_owned(),
-            credentials: clientgen_runtime::TokenCredentials::Basic {
-                user: user.into(),
-                secret: clientgen_runtime::SecretString::from(secret.into()),
-            },
-            form: Vec::new(),
-            token_field: "access_token".to_owned(),
-            expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
-            fallback_lifetime: std::time::Duration::from_secs(600u64),
-            refresh_margin: std::time::Duration::from_secs(30),
-        });
+    pub fn api_key_exchange(
+        mut self,
+        user: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .token_exchange(clientgen_runtime::TokenExchange {
+                endpoint: "connect/api/v1/access_token".to_owned(),
+                credentials: clientgen_runtime::TokenCredentials::Basic {
+                    user: user.into(),
+                    secret: clientgen_runtime::SecretString::from(secret.into()),
+                },
+                form: Vec::new(),
+                token_field: "access_token".to_owned(),
+                expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
+                fallback_lifetime: std::time::Duration::from_secs(600u64),
+                refresh_margin: std::time::Duration::from_secs(30),
+            });
         self.inner = self.inner.auth_scheme("apiKeyJwt");
         self
     }
@@ -62,17 +68,19 @@ impl ClientBuilder {
     ///
     /// Security scheme `scopedApiKeyJwt` of the spec.
     pub fn scoped_api_key_exchange(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.token_exchange(clientgen_runtime::TokenExchange {
-            endpoint: "connect/api/v1/access_token".to_owned(),
-            credentials: clientgen_runtime::TokenCredentials::Bearer(
-                clientgen_runtime::SecretString::from(key.into()),
-            ),
-            form: Vec::new(),
-            token_field: "access_token".to_owned(),
-            expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
-            fallback_lifetime: std::time::Duration::from_secs(600u64),
-            refresh_margin: std::time::Duration::from_secs(30),
-        });
+        self.inner = self
+            .inner
+            .token_exchange(clientgen_runtime::TokenExchange {
+                endpoint: "connect/api/v1/access_token".to_owned(),
+                credentials: clientgen_runtime::TokenCredentials::Bearer(
+                    clientgen_runtime::SecretString::from(key.into()),
+                ),
+                form: Vec::new(),
+                token_field: "access_token".to_owned(),
+                expiry: clientgen_runtime::TokenExpiry::ExpiresAt("exp".to_owned()),
+                fallback_lifetime: std::time::Duration::from_secs(600u64),
+                refresh_margin: std::time::Duration::from_secs(30),
+            });
         self.inner = self.inner.auth_scheme("scopedApiKeyJwt");
         self
     }
@@ -82,11 +90,19 @@ impl ClientBuilder {
     /// the user name and the API key as the password.
     ///
     /// Security scheme `userApiKey` of the spec.
-    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
-        self.inner = self.inner.auth(clientgen_runtime::Auth::basic(
-            user,
-            clientgen_runtime::SecretString::from(password.into()),
-        ));
+    pub fn basic_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::basic(
+                    user,
+                    clientgen_runtime::SecretString::from(password.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("userApiKey");
         self
     }
@@ -97,9 +113,13 @@ impl ClientBuilder {
     ///
     /// Security scheme `scopedApiKey` of the spec.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.inner = self.inner.auth(clientgen_runtime::Auth::bearer(
-            clientgen_runtime::SecretString::from(token.into()),
-        ));
+        self.inner = self
+            .inner
+            .auth(
+                clientgen_runtime::Auth::bearer(
+                    clientgen_runtime::SecretString::from(token.into()),
+                ),
+            );
         self.inner = self.inner.auth_scheme("scopedApiKey");
         self
     }
@@ -180,7 +200,8 @@ impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            inner: Transport::builder(DEFAULT_BASE_URL).user_agent("stellar-cyber-client/0.1.0"),
+            inner: Transport::builder(DEFAULT_BASE_URL)
+                .user_agent("stellar-cyber-client/0.1.0"),
         }
     }
     /// A client sending its requests through an existing transport.
@@ -230,8 +251,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListCasesParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Case, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Case, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_cases",
@@ -406,8 +428,9 @@ impl Client {
         case_id: &crate::types::CaseId,
         params: &crate::operations::ListCaseAlertsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::AlertDocument, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::AlertDocument, Error>,
+    > + 'a {
         let params = params.clone();
         let case_id = case_id.to_owned();
         clientgen_runtime::pagination::items(
@@ -641,8 +664,9 @@ impl Client {
         &'a self,
         params: &crate::operations::ListIncidentsParams,
         max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<Item = Result<crate::types::Incident, Error>> + 'a
-    {
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Incident, Error>,
+    > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
             "list_incidents",
@@ -871,7 +895,10 @@ impl Client {
     /// `GET /connect/api/v1/users/{user_id}` (operation `get_user`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    pub async fn get_user(&self, user_id: &str) -> Result<crate::types::UserResponse, Error> {
+    pub async fn get_user(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::types::UserResponse, Error> {
         let response = self
             .transport
             .request(
@@ -895,7 +922,10 @@ impl Client {
     /// `DELETE /connect/api/v1/users/{user_id}` (operation `delete_user`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    pub async fn delete_user(&self, user_id: &str) -> Result<crate::types::DeleteResult, Error> {
+    pub async fn delete_user(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::types::DeleteResult, Error> {
         let response = self
             .transport
             .request(

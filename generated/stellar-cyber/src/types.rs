@@ -30,7 +30,9 @@ impl AccessToken {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessToken {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AccessToken;
@@ -45,16 +47,18 @@ impl<'de> serde::Deserialize<'de> for AccessToken {
                 let mut field_1: Option<Option<i64>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "access_token" => key.read_once(&mut field_0, &mut map)?,
                         "exp" => key.read_once(&mut field_1, &mut map)?,
                         "token_type" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -143,7 +147,9 @@ pub struct Alert {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Alert;
@@ -169,7 +175,9 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_12: Option<Option<String>> = None;
                 let mut field_13: Option<Option<Vec<String>>> = None;
                 let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_15: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut field_16: Option<Option<String>> = None;
                 let mut field_17: Option<Option<MsgOrigin>> = None;
                 let mut field_18: Option<Option<String>> = None;
@@ -177,7 +185,8 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut field_20: Option<Option<String>> = None;
                 let mut field_21: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "tenantid" => key.read_once(&mut field_0, &mut map)?,
                         "tenant_name" => key.read_once(&mut field_1, &mut map)?,
@@ -202,10 +211,11 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "orig_index" => key.read_once(&mut field_20, &mut map)?,
                         "orig_id" => key.read_once(&mut field_21, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -268,7 +278,9 @@ impl AlertDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = AlertDocument;
@@ -283,22 +295,25 @@ impl<'de> serde::Deserialize<'de> for AlertDocument {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<Alert>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "_index" => key.read_once(&mut field_1, &mut map)?,
                         "_source" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(AlertDocument {
                     id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
-                    index: field_1.ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    index: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
                     source: field_2.unwrap_or_default(),
                     additional_properties,
                 })
@@ -361,7 +376,9 @@ impl serde::Serialize for AlertStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -481,14 +498,19 @@ impl Case {
     }
 }
 impl<'de> serde::Deserialize<'de> for Case {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Case;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Case object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Case, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Case, A::Error> {
                 let mut field_0: Option<CaseId> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut field_2: Option<Option<String>> = None;
@@ -516,7 +538,8 @@ impl<'de> serde::Deserialize<'de> for Case {
                 let mut field_24: Option<Option<String>> = None;
                 let mut field_25: Option<Option<CaseMetadata>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "ticket_id" => key.read_once(&mut field_1, &mut map)?,
@@ -545,10 +568,11 @@ impl<'de> serde::Deserialize<'de> for Case {
                         "summary" => key.read_once(&mut field_24, &mut map)?,
                         "metadata" => key.read_once(&mut field_25, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -606,7 +630,9 @@ impl CaseActivitiesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseActivitiesResponse;
@@ -619,14 +645,16 @@ impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
             ) -> Result<CaseActivitiesResponse, A::Error> {
                 let mut field_0: Option<Vec<CaseActivity>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -658,7 +686,9 @@ pub struct CaseActivity {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseActivity;
@@ -673,16 +703,18 @@ impl<'de> serde::Deserialize<'de> for CaseActivity {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "action" => key.read_once(&mut field_0, &mut map)?,
                         "user" => key.read_once(&mut field_1, &mut map)?,
                         "timestamp" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -717,7 +749,9 @@ impl CaseAlertPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertPage;
@@ -730,14 +764,16 @@ impl<'de> serde::Deserialize<'de> for CaseAlertPage {
             ) -> Result<CaseAlertPage, A::Error> {
                 let mut field_0: Option<Vec<AlertDocument>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "docs" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -769,7 +805,9 @@ impl CaseAlertsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseAlertsResponse;
@@ -782,14 +820,16 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
             ) -> Result<CaseAlertsResponse, A::Error> {
                 let mut field_0: Option<CaseAlertPage> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -825,7 +865,9 @@ pub struct CaseComment {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseComment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseComment;
@@ -841,17 +883,19 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         "created_by" => key.read_once(&mut field_2, &mut map)?,
                         "created_at" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -887,7 +931,9 @@ impl CaseCommentCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentCreate;
@@ -900,19 +946,22 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
             ) -> Result<CaseCommentCreate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "comment" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseCommentCreate {
-                    comment: field_0.ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
+                    comment: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
                     additional_properties,
                 })
             }
@@ -940,7 +989,9 @@ impl CaseCommentsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseCommentsResponse;
@@ -953,14 +1004,16 @@ impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
             ) -> Result<CaseCommentsResponse, A::Error> {
                 let mut field_0: Option<Vec<CaseComment>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -999,7 +1052,9 @@ impl CaseList {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseList;
@@ -1013,20 +1068,23 @@ impl<'de> serde::Deserialize<'de> for CaseList {
                 let mut field_0: Option<Vec<Case>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "cases" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(CaseList {
-                    cases: field_0.ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
+                    cases: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
                     total: field_1.unwrap_or_default(),
                     additional_properties,
                 })
@@ -1054,7 +1112,9 @@ impl CaseListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseListResponse;
@@ -1067,14 +1127,16 @@ impl<'de> serde::Deserialize<'de> for CaseListResponse {
             ) -> Result<CaseListResponse, A::Error> {
                 let mut field_0: Option<CaseList> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1111,7 +1173,9 @@ pub struct CaseMetadata {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseMetadata;
@@ -1128,7 +1192,8 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "name_auto" => key.read_once(&mut field_0, &mut map)?,
                         "algorithm" => key.read_once(&mut field_1, &mut map)?,
@@ -1136,10 +1201,11 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
                         "modified_at_auto" => key.read_once(&mut field_3, &mut map)?,
                         "automatic_version" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1168,7 +1234,9 @@ pub struct CaseObservablesResponse {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseObservablesResponse;
@@ -1181,14 +1249,16 @@ impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
             ) -> Result<CaseObservablesResponse, A::Error> {
                 let mut field_0: Option<Option<Vec<Observable>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "observables" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1251,7 +1321,9 @@ impl serde::Serialize for CaseResolution {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1274,7 +1346,9 @@ impl CaseResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseResponse;
@@ -1287,14 +1361,16 @@ impl<'de> serde::Deserialize<'de> for CaseResponse {
             ) -> Result<CaseResponse, A::Error> {
                 let mut field_0: Option<Case> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1322,7 +1398,9 @@ pub struct CaseScore {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseScore {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseScore;
@@ -1336,15 +1414,17 @@ impl<'de> serde::Deserialize<'de> for CaseScore {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<f64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "timestamp" => key.read_once(&mut field_0, &mut map)?,
                         "score" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1378,7 +1458,9 @@ impl CaseScoresResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseScoresResponse;
@@ -1391,14 +1473,16 @@ impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
             ) -> Result<CaseScoresResponse, A::Error> {
                 let mut field_0: Option<Vec<CaseScore>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1469,7 +1553,9 @@ impl serde::Serialize for CaseStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -1493,7 +1579,9 @@ impl CaseSummaryResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseSummaryResponse;
@@ -1506,14 +1594,16 @@ impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
             ) -> Result<CaseSummaryResponse, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1552,7 +1642,9 @@ pub struct CaseUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = CaseUpdate;
@@ -1571,7 +1663,8 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "severity" => key.read_once(&mut field_1, &mut map)?,
@@ -1581,10 +1674,11 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
                         "update_alerts" => key.read_once(&mut field_5, &mut map)?,
                         "description" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1639,7 +1733,9 @@ pub struct Connector {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Connector {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Connector;
@@ -1660,7 +1756,8 @@ impl<'de> serde::Deserialize<'de> for Connector {
                 let mut field_7: Option<Option<i64>> = None;
                 let mut field_8: Option<Option<ConnectorStatus>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -1672,10 +1769,11 @@ impl<'de> serde::Deserialize<'de> for Connector {
                         "last_data_received" => key.read_once(&mut field_7, &mut map)?,
                         "status" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1720,7 +1818,9 @@ impl ConnectorListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ConnectorListResponse;
@@ -1734,15 +1834,17 @@ impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
                 let mut field_0: Option<Vec<Connector>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "connectors" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1772,7 +1874,9 @@ pub struct ConnectorStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ConnectorStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ConnectorStatus;
@@ -1786,15 +1890,17 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatus {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "code" => key.read_once(&mut field_0, &mut map)?,
                         "message" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1841,7 +1947,9 @@ pub struct DataSensor {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for DataSensor {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DataSensor;
@@ -1861,7 +1969,8 @@ impl<'de> serde::Deserialize<'de> for DataSensor {
                 let mut field_6: Option<Option<String>> = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "sensor_id" => key.read_once(&mut field_0, &mut map)?,
                         "hostname" => key.read_once(&mut field_1, &mut map)?,
@@ -1872,10 +1981,11 @@ impl<'de> serde::Deserialize<'de> for DataSensor {
                         "connection_status" => key.read_once(&mut field_6, &mut map)?,
                         "sensor_profile_name" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -1915,7 +2025,9 @@ impl DataSensorListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = DataSensorListResponse;
@@ -1928,19 +2040,22 @@ impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
             ) -> Result<DataSensorListResponse, A::Error> {
                 let mut field_0: Option<Vec<DataSensor>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "sensors" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(DataSensorListResponse {
-                    sensors: field_0.ok_or_else(|| clientgen_runtime::de::missing("sensors"))?,
+                    sensors: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("sensors"))?,
                     additional_properties,
                 })
             }
@@ -1978,7 +2093,9 @@ impl EventRef {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventRef {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventRef;
@@ -1992,20 +2109,23 @@ impl<'de> serde::Deserialize<'de> for EventRef {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_index" => key.read_once(&mut field_0, &mut map)?,
                         "_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(EventRef {
-                    index: field_0.ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
+                    index: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
                     id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
                     additional_properties,
                 })
@@ -2037,7 +2157,9 @@ impl EventTagChange {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventTagChange {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = EventTagChange;
@@ -2051,15 +2173,17 @@ impl<'de> serde::Deserialize<'de> for EventTagChange {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "op" => key.read_once(&mut field_0, &mut map)?,
                         "tag" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2088,7 +2212,9 @@ pub struct HitsTotal {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for HitsTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = HitsTotal;
@@ -2102,15 +2228,17 @@ impl<'de> serde::Deserialize<'de> for HitsTotal {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "value" => key.read_once(&mut field_0, &mut map)?,
                         "relation" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2243,7 +2371,9 @@ impl Incident {
     }
 }
 impl<'de> serde::Deserialize<'de> for Incident {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Incident;
@@ -2282,7 +2412,8 @@ impl<'de> serde::Deserialize<'de> for Incident {
                 let mut field_25: Option<Option<CaseMetadata>> = None;
                 let mut field_26: Option<Option<Vec<EventRef>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_id" => key.read_once(&mut field_0, &mut map)?,
                         "ticket_id" => key.read_once(&mut field_1, &mut map)?,
@@ -2312,10 +2443,11 @@ impl<'de> serde::Deserialize<'de> for Incident {
                         "metadata" => key.read_once(&mut field_25, &mut map)?,
                         "event_ids" => key.read_once(&mut field_26, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2378,7 +2510,9 @@ impl IncidentList {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncidentList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IncidentList;
@@ -2392,15 +2526,17 @@ impl<'de> serde::Deserialize<'de> for IncidentList {
                 let mut field_0: Option<Vec<Incident>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "incidents" => key.read_once(&mut field_0, &mut map)?,
                         "total" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2434,7 +2570,9 @@ impl IncidentListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncidentListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IncidentListResponse;
@@ -2447,14 +2585,16 @@ impl<'de> serde::Deserialize<'de> for IncidentListResponse {
             ) -> Result<IncidentListResponse, A::Error> {
                 let mut field_0: Option<IncidentList> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2482,7 +2622,9 @@ pub struct IngestionStat {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for IngestionStat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IngestionStat;
@@ -2496,15 +2638,17 @@ impl<'de> serde::Deserialize<'de> for IngestionStat {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "entry_identifier" => key.read_once(&mut field_0, &mut map)?,
                         "total_ingestion" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2538,7 +2682,9 @@ impl IngestionStatsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = IngestionStatsResponse;
@@ -2551,14 +2697,16 @@ impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
             ) -> Result<IngestionStatsResponse, A::Error> {
                 let mut field_0: Option<Vec<IngestionStat>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2589,7 +2737,9 @@ pub struct LegacyCaseUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = LegacyCaseUpdate;
@@ -2605,17 +2755,19 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<TagChanges>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "priority" => key.read_once(&mut field_0, &mut map)?,
                         "status" => key.read_once(&mut field_1, &mut map)?,
                         "assignee" => key.read_once(&mut field_2, &mut map)?,
                         "tags" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2652,7 +2804,9 @@ pub struct MsgOrigin {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for MsgOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = MsgOrigin;
@@ -2666,19 +2820,23 @@ impl<'de> serde::Deserialize<'de> for MsgOrigin {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "source" => key.read_once(&mut field_0, &mut map)?,
                         "vendor" => key.read_once(&mut field_1, &mut map)?,
                         "category" => key.read_once(&mut field_2, &mut map)?,
                         "processor" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2709,7 +2867,9 @@ pub struct NamedId {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for NamedId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = NamedId;
@@ -2723,15 +2883,17 @@ impl<'de> serde::Deserialize<'de> for NamedId {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2761,7 +2923,9 @@ pub struct Observable {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Observable {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Observable;
@@ -2775,15 +2939,17 @@ impl<'de> serde::Deserialize<'de> for Observable {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "type" => key.read_once(&mut field_0, &mut map)?,
                         "value" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2820,7 +2986,9 @@ impl ScrollRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScrollRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ScrollRequest;
@@ -2834,20 +3002,23 @@ impl<'de> serde::Deserialize<'de> for ScrollRequest {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "scroll" => key.read_once(&mut field_0, &mut map)?,
                         "scroll_id" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(ScrollRequest {
-                    scroll: field_0.ok_or_else(|| clientgen_runtime::de::missing("scroll"))?,
+                    scroll: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("scroll"))?,
                     scroll_id: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("scroll_id"))?,
                     additional_properties,
@@ -2886,7 +3057,9 @@ pub struct SearchHit {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SearchHit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SearchHit;
@@ -2901,9 +3074,12 @@ impl<'de> serde::Deserialize<'de> for SearchHit {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<f64>> = None;
-                let mut field_4: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "_index" => key.read_once(&mut field_0, &mut map)?,
                         "_type" => key.read_once(&mut field_1, &mut map)?,
@@ -2911,10 +3087,11 @@ impl<'de> serde::Deserialize<'de> for SearchHit {
                         "_score" => key.read_once(&mut field_3, &mut map)?,
                         "_source" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -2948,7 +3125,9 @@ pub struct SearchHits {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SearchHits {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SearchHits;
@@ -2963,16 +3142,18 @@ impl<'de> serde::Deserialize<'de> for SearchHits {
                 let mut field_1: Option<Option<f64>> = None;
                 let mut field_2: Option<Option<Vec<SearchHit>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "max_score" => key.read_once(&mut field_1, &mut map)?,
                         "hits" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3011,7 +3192,9 @@ pub struct SearchResponse {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SearchResponse;
@@ -3028,7 +3211,8 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                 let mut field_3: Option<Option<SearchHits>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "took" => key.read_once(&mut field_0, &mut map)?,
                         "timed_out" => key.read_once(&mut field_1, &mut map)?,
@@ -3036,10 +3220,11 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                         "hits" => key.read_once(&mut field_3, &mut map)?,
                         "_scroll_id" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3073,7 +3258,9 @@ pub struct SecurityEventUpdate {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = SecurityEventUpdate;
@@ -3088,16 +3275,18 @@ impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<Vec<EventTagChange>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "comments" => key.read_once(&mut field_1, &mut map)?,
                         "event_tags" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3168,7 +3357,9 @@ impl serde::Serialize for Severity {
     }
 }
 impl<'de> serde::Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3193,7 +3384,9 @@ pub struct ShardCounts {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for ShardCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = ShardCounts;
@@ -3209,17 +3402,19 @@ impl<'de> serde::Deserialize<'de> for ShardCounts {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "total" => key.read_once(&mut field_0, &mut map)?,
                         "successful" => key.read_once(&mut field_1, &mut map)?,
                         "skipped" => key.read_once(&mut field_2, &mut map)?,
                         "failed" => key.read_once(&mut field_3, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3281,7 +3476,9 @@ impl serde::Serialize for SortOrder {
     }
 }
 impl<'de> serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3300,7 +3497,9 @@ pub struct StellarStatus {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StellarStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StellarStatus;
@@ -3314,15 +3513,17 @@ impl<'de> serde::Deserialize<'de> for StellarStatus {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "status" => key.read_once(&mut field_0, &mut map)?,
                         "detection_time" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3382,7 +3583,9 @@ impl serde::Serialize for StorageAggregation {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
@@ -3404,7 +3607,9 @@ pub struct StorageUsageDay {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StorageUsageDay {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StorageUsageDay;
@@ -3419,16 +3624,18 @@ impl<'de> serde::Deserialize<'de> for StorageUsageDay {
                 let mut field_1: Option<Option<f64>> = None;
                 let mut field_2: Option<Option<Vec<StorageUsageItem>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "time" => key.read_once(&mut field_0, &mut map)?,
                         "total_usage" => key.read_once(&mut field_1, &mut map)?,
                         "usages" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3461,7 +3668,9 @@ pub struct StorageUsageItem {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for StorageUsageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StorageUsageItem;
@@ -3476,16 +3685,18 @@ impl<'de> serde::Deserialize<'de> for StorageUsageItem {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<f64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "tenant_name" => key.read_once(&mut field_0, &mut map)?,
                         "index" => key.read_once(&mut field_1, &mut map)?,
                         "usage" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3520,7 +3731,9 @@ impl StorageUsageResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = StorageUsageResponse;
@@ -3533,14 +3746,16 @@ impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
             ) -> Result<StorageUsageResponse, A::Error> {
                 let mut field_0: Option<Vec<StorageUsageDay>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3568,7 +3783,9 @@ pub struct TagChanges {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for TagChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TagChanges;
@@ -3582,15 +3799,17 @@ impl<'de> serde::Deserialize<'de> for TagChanges {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut field_1: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "add" => key.read_once(&mut field_0, &mut map)?,
                         "delete" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3622,7 +3841,9 @@ pub struct Tenant {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for Tenant {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = Tenant;
@@ -3637,16 +3858,18 @@ impl<'de> serde::Deserialize<'de> for Tenant {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "cust_id" => key.read_once(&mut field_0, &mut map)?,
                         "cust_name" => key.read_once(&mut field_1, &mut map)?,
                         "tgrp_name" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3681,7 +3904,9 @@ impl TenantListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TenantListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = TenantListResponse;
@@ -3694,14 +3919,16 @@ impl<'de> serde::Deserialize<'de> for TenantListResponse {
             ) -> Result<TenantListResponse, A::Error> {
                 let mut field_0: Option<Vec<Tenant>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3732,28 +3959,35 @@ pub struct User {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a User object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "user_id" => key.read_once(&mut field_0, &mut map)?,
                         "email" => key.read_once(&mut field_1, &mut map)?,
                         "priv_profile_id" => key.read_once(&mut field_2, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3788,7 +4022,9 @@ impl UserListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserListResponse;
@@ -3801,14 +4037,16 @@ impl<'de> serde::Deserialize<'de> for UserListResponse {
             ) -> Result<UserListResponse, A::Error> {
                 let mut field_0: Option<Vec<User>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3840,7 +4078,9 @@ impl UserResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserResponse;
@@ -3853,14 +4093,16 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
             ) -> Result<UserResponse, A::Error> {
                 let mut field_0: Option<User> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "data" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
@@ -3893,7 +4135,9 @@ impl UserUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = UserUpdate;
@@ -3906,20 +4150,24 @@ impl<'de> serde::Deserialize<'de> for UserUpdate {
             ) -> Result<UserUpdate, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "priv_profile_id" => key.read_once(&mut field_0, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }
                 Ok(UserUpdate {
                     priv_profile_id: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("priv_profile_id"))?,
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "priv_profile_id",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -3964,7 +4212,9 @@ pub struct XdrEvent {
     pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for XdrEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
             type Value = XdrEvent;
@@ -3980,14 +4230,16 @@ impl<'de> serde::Deserialize<'de> for XdrEvent {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<NamedId>> = None;
                 let mut field_4: Option<Option<NamedId>> = None;
-                let mut field_5: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>> =
-                    None;
+                let mut field_5: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut field_6: Option<Option<Vec<String>>> = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
                     match &*key.0 {
                         "display_name" => key.read_once(&mut field_0, &mut map)?,
                         "name" => key.read_once(&mut field_1, &mut map)?,
@@ -4000,10 +4252,11 @@ impl<'de> serde::Deserialize<'de> for XdrEvent {
                         "xdr_killchain_version" => key.read_once(&mut field_8, &mut map)?,
                         "framework_version" => key.read_once(&mut field_9, &mut map)?,
                         _ => {
-                            additional_properties.push_raw(
-                                &key.0,
-                                &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                            );
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
                         }
                     }
                 }

@@ -178,8 +178,40 @@ pub fn parse(file: &Path, source: String) -> Result<Spec, Diagnostics> {
     parse_with(file, source, &LoadOptions::default())
 }
 
-/// Parses `source` with `options`, naming `file` in any error.
+/// The stack the loader runs on: `serde_json` values are cloned and dropped recursively, and
+/// `openapiv3`'s untagged enums buffer each nesting level, so a document nested as deep as the
+/// parsers allow needs more than a default 2 MiB thread stack. Only the pages used are ever
+/// committed.
+const STACK_BYTES: usize = 256 << 20;
+
+/// Parses `source` with `options`, naming `file` in any error. The work runs on a thread of its
+/// own with a large stack, so no caller's stack size decides whether a spec loads.
 pub fn parse_with(file: &Path, source: String, options: &LoadOptions) -> Result<Spec, Diagnostics> {
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("clientgen-load".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, || load_on_this_thread(file, source, options))
+            .map_err(|e| format!("cannot start the spec reader: {e}"))?
+            .join()
+            .map_err(|_| "internal error: the spec reader panicked".to_owned())
+    });
+    outcome.unwrap_or_else(|message| {
+        Err(Diagnostics(vec![Diagnostic {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            pointer: String::new(),
+            message,
+        }]))
+    })
+}
+
+fn load_on_this_thread(
+    file: &Path,
+    source: String,
+    options: &LoadOptions,
+) -> Result<Spec, Diagnostics> {
     let mut value = parse_value(file, &source)?;
     let mut sources = Sources {
         files: vec![SourceFile::new(file.to_path_buf(), source)],
@@ -229,7 +261,7 @@ pub fn parse_with(file: &Path, source: String, options: &LoadOptions) -> Result<
 
     let mut node_errors = Vec::new();
     let mut dropped = Vec::new();
-    let document = nodes::deserialize_on_large_stack(value, &mut node_errors, &mut dropped);
+    let document = nodes::deserialize(value, &mut node_errors, &mut dropped);
     if options.lenient {
         tolerated.extend(dropped.into_iter().map(Pending::Normalised));
     } else {

@@ -32,44 +32,6 @@ const QUICK_READ_DEPTH: usize = 24;
 /// at 128 levels, so this is never the limit for a real one.
 const MAX_SCHEMA_DEPTH: usize = 256;
 
-/// The stack [`deserialize_on_large_stack`] gives itself: `openapiv3`'s untagged enums buffer
-/// each nesting level, and a schema nested as deep as the parsers allow (128 levels) needs
-/// more than a default 2 MiB thread stack. Only the pages used are ever committed.
-const STACK_BYTES: usize = 256 << 20;
-
-/// [`deserialize`] on a thread of its own with a stack large enough for any document the
-/// parsers accept, so that no caller's stack size decides whether a spec loads.
-pub fn deserialize_on_large_stack(
-    value: Value,
-    errors: &mut Vec<Problem>,
-    dropped: &mut Vec<Problem>,
-) -> Option<OpenAPI> {
-    let outcome = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("clientgen-load".to_owned())
-            .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, || {
-                let (mut errors, mut dropped) = (Vec::new(), Vec::new());
-                let document = deserialize(value, &mut errors, &mut dropped);
-                (document, errors, dropped)
-            })
-            .map_err(|e| format!("cannot start the document reader: {e}"))?
-            .join()
-            .map_err(|_| "internal error: the document reader panicked".to_owned())
-    });
-    match outcome {
-        Ok((document, mut found_errors, mut found_dropped)) => {
-            errors.append(&mut found_errors);
-            dropped.append(&mut found_dropped);
-            document
-        }
-        Err(message) => {
-            errors.push(Problem::new("", message));
-            None
-        }
-    }
-}
-
 /// Deserialises `value` node by node. Nodes that cannot be read are reported in `errors` and
 /// also, as what lenient loading does instead, in `dropped` (the node is left out, or a schema
 /// becomes "any value"). Returns `None` only when the document's skeleton (`openapi`, `info`,
@@ -83,8 +45,8 @@ pub fn deserialize(
         errors.push(Problem::new("", "the document is not an object"));
         return None;
     };
-    let paths = root.remove("paths");
-    let components = root.remove("components");
+    let paths = root.shift_remove("paths");
+    let components = root.shift_remove("components");
     root.insert("paths".to_owned(), Value::Object(Map::new()));
 
     let mut document: OpenAPI = match read(Value::Object(root), "") {
@@ -185,7 +147,7 @@ fn read_path_item(
     }
     let mut operations = Vec::new();
     for method in METHODS {
-        if let Some(op) = item.remove(*method) {
+        if let Some(op) = item.shift_remove(*method) {
             let at = push_pointer(pointer, method);
             match read_node::<openapiv3::Operation>(op, &at, errors, dropped) {
                 Ok(op) => operations.push((*method, op)),
@@ -194,7 +156,7 @@ fn read_path_item(
         }
     }
     let mut parameters = Vec::new();
-    if let Some(list) = item.remove("parameters") {
+    if let Some(list) = item.shift_remove("parameters") {
         read_list(
             list,
             &push_pointer(pointer, "parameters"),
@@ -517,9 +479,17 @@ mod tests {
     use serde_json::json;
 
     fn run(value: Value) -> (Option<OpenAPI>, Vec<Problem>, Vec<Problem>) {
-        let (mut errors, mut dropped) = (Vec::new(), Vec::new());
-        let document = deserialize_on_large_stack(value, &mut errors, &mut dropped);
-        (document, errors, dropped)
+        // As the loader does: on a thread with its stack (see `load::parse_with`).
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                let (mut errors, mut dropped) = (Vec::new(), Vec::new());
+                let document = deserialize(value, &mut errors, &mut dropped);
+                (document, errors, dropped)
+            })
+            .expect("thread")
+            .join()
+            .expect("no panic")
     }
 
     #[test]

@@ -207,10 +207,10 @@ impl Downgrade {
     /// Rewrites the document-level members that changed between 3.0 and 3.1.
     fn document_level(&mut self, root: &mut Map<String, Value>) {
         root.insert("openapi".to_owned(), json!("3.0.3"));
-        if let Some(dialect) = root.remove("jsonSchemaDialect") {
+        if let Some(dialect) = root.shift_remove("jsonSchemaDialect") {
             dismantle(dialect);
         }
-        if let Some(webhooks) = root.remove("webhooks") {
+        if let Some(webhooks) = root.shift_remove("webhooks") {
             let count = webhooks.as_object().map_or(0, Map::len);
             self.warnings.push(Problem::new(
                 "/webhooks",
@@ -226,11 +226,11 @@ impl Downgrade {
             root.insert("paths".to_owned(), json!({}));
         }
         if let Some(Value::Object(info)) = root.get_mut("info") {
-            if let Some(summary) = info.remove("summary") {
+            if let Some(summary) = info.shift_remove("summary") {
                 dismantle(summary);
             }
             if let Some(Value::Object(license)) = info.get_mut("license") {
-                if let Some(identifier) = license.remove("identifier") {
+                if let Some(identifier) = license.shift_remove("identifier") {
                     dismantle(identifier);
                 }
             }
@@ -251,7 +251,7 @@ impl Downgrade {
                 .map(|(name, _)| name.clone())
                 .collect();
             for name in names {
-                if let Some(scheme) = schemes.remove(&name) {
+                if let Some(scheme) = schemes.shift_remove(&name) {
                     dismantle(scheme);
                 }
                 self.warnings.push(Problem::new(
@@ -560,11 +560,11 @@ impl Downgrade {
             "$recursiveAnchor",
             "contentSchema",
         ] {
-            if let Some(dropped) = map.remove(key) {
+            if let Some(dropped) = map.shift_remove(key) {
                 dismantle(dropped);
             }
         }
-        if let Some(value) = map.remove("const") {
+        if let Some(value) = map.shift_remove("const") {
             if value.is_null() {
                 map.insert("nullable".to_owned(), Value::Bool(true));
             }
@@ -572,7 +572,7 @@ impl Downgrade {
                 dismantle(old);
             }
         }
-        if let Some(examples) = map.remove("examples") {
+        if let Some(examples) = map.shift_remove("examples") {
             if let Value::Array(examples) = examples {
                 let mut examples = examples.into_iter();
                 if let Some(first) = examples.next() {
@@ -601,8 +601,8 @@ impl Downgrade {
 
     /// `contentEncoding`/`contentMediaType` become the 3.0 `format`s for encoded content.
     fn content_keywords(&mut self, map: &mut Map<String, Value>) {
-        let encoding = map.remove("contentEncoding");
-        let media = map.remove("contentMediaType");
+        let encoding = map.shift_remove("contentEncoding");
+        let media = map.shift_remove("contentMediaType");
         let format = match (&encoding, &media) {
             (Some(Value::String(e)), _) if e.eq_ignore_ascii_case("base64") => Some("byte"),
             (_, Some(Value::String(m))) if !is_textual_media(m) => Some("binary"),
@@ -616,7 +616,7 @@ impl Downgrade {
 
     /// `unevaluatedProperties`/`unevaluatedItems`.
     fn unevaluated(&mut self, map: &mut Map<String, Value>, at: usize) {
-        if let Some(value) = map.remove("unevaluatedProperties") {
+        if let Some(value) = map.shift_remove("unevaluatedProperties") {
             let composed = ["allOf", "anyOf", "oneOf", "$ref", "if", "dependentSchemas"]
                 .iter()
                 .any(|k| map.contains_key(*k));
@@ -639,7 +639,7 @@ impl Downgrade {
                 }
             }
         }
-        if let Some(value) = map.remove("unevaluatedItems") {
+        if let Some(value) = map.shift_remove("unevaluatedItems") {
             if value != Value::Bool(true) {
                 self.warn(
                     at,
@@ -655,7 +655,7 @@ impl Downgrade {
     /// `patternProperties` has no 3.0 form: properties matching a pattern are read as
     /// additional properties of the pattern's schema (or dropped when those are unrestricted).
     fn pattern_properties(&mut self, map: &mut Map<String, Value>, at: usize) {
-        let Some(patterns) = map.remove("patternProperties") else {
+        let Some(patterns) = map.shift_remove("patternProperties") else {
             return;
         };
         let Value::Object(patterns) = patterns else {
@@ -689,7 +689,7 @@ impl Downgrade {
         let additional_at = push_pointer(&here, "additionalProperties");
         let mut branches = Vec::new();
         let mut sources = Vec::new();
-        if let Some(existing) = map.remove("additionalProperties") {
+        if let Some(existing) = map.shift_remove("additionalProperties") {
             if existing == Value::Bool(false) {
                 dismantle(existing);
             } else {
@@ -725,15 +725,15 @@ impl Downgrade {
         } else if map.get("items").is_some_and(Value::is_array) {
             ("items", "additionalItems")
         } else {
-            if let Some(ignored) = map.remove("additionalItems") {
+            if let Some(ignored) = map.shift_remove("additionalItems") {
                 dismantle(ignored);
             }
             return;
         };
-        let prefix = map.remove(prefix_key);
-        let rest = map.remove(rest_key);
+        let prefix = map.shift_remove(prefix_key);
+        let rest = map.shift_remove(rest_key);
         if prefix_key == "prefixItems" {
-            if let Some(ignored) = map.remove("additionalItems") {
+            if let Some(ignored) = map.shift_remove("additionalItems") {
                 dismantle(ignored);
             }
         }
@@ -806,7 +806,7 @@ impl Downgrade {
             ("$dynamicRef", true),
             ("$recursiveRef", true),
         ] {
-            let Some(value) = map.remove(key) else {
+            let Some(value) = map.shift_remove(key) else {
                 continue;
             };
             let message = match key {
@@ -856,7 +856,7 @@ impl Downgrade {
             let here = self.pointers.render(at);
             let source_base = push_pointer(&here, key);
             if kept.is_empty() {
-                if let Some(empty) = map.remove(key) {
+                if let Some(empty) = map.shift_remove(key) {
                     dismantle(empty);
                 }
                 if !map.contains_key("enum") {
@@ -866,7 +866,7 @@ impl Downgrade {
             }
             if kept.len() == 1 {
                 // One remaining branch: the 3.0 idiom is `allOf: [branch]` with `nullable`.
-                if let Some(empty) = map.remove(key) {
+                if let Some(empty) = map.shift_remove(key) {
                     dismantle(empty);
                 }
                 let Some((index, branch)) = kept.pop() else {
@@ -917,7 +917,7 @@ impl Downgrade {
             }
             _ => return,
         };
-        if let Some(old) = map.remove("type") {
+        if let Some(old) = map.shift_remove("type") {
             dismantle(old);
         }
         let nullable = names.iter().any(|n| n == "null");
@@ -991,7 +991,7 @@ impl Downgrade {
                 continue;
             };
             for key in keys {
-                if let Some(value) = map.remove(*key) {
+                if let Some(value) = map.shift_remove(*key) {
                     branch.insert((*key).to_owned(), value);
                 }
             }
@@ -1005,11 +1005,11 @@ impl Downgrade {
                     name == "string"
                 }
             });
-            if let (Some((_, branch)), Some(format)) = (home, map.remove("format")) {
+            if let (Some((_, branch)), Some(format)) = (home, map.shift_remove("format")) {
                 branch.insert("format".to_owned(), format);
             }
         }
-        if let Some(Value::Array(values)) = map.remove("enum") {
+        if let Some(Value::Array(values)) = map.shift_remove("enum") {
             let mut keep: Vec<bool> = vec![false; branches.len()];
             for value in values {
                 let wanted: &[&str] = match &value {
@@ -1086,13 +1086,13 @@ impl Downgrade {
             return;
         }
         // `summary` on a reference is a 3.1 annotation with no schema meaning.
-        if let Some(summary) = map.remove("summary") {
+        if let Some(summary) = map.shift_remove("summary") {
             dismantle(summary);
         }
         if map.len() == 1 {
             return;
         }
-        let Some(reference) = map.remove("$ref") else {
+        let Some(reference) = map.shift_remove("$ref") else {
             return;
         };
         let all_of = map
@@ -1115,7 +1115,7 @@ impl Downgrade {
     /// Takes `$defs` (and draft-07 `definitions`) out of a schema for hoisting.
     fn hoist_defs(&mut self, map: &mut Map<String, Value>, at: usize, owner: usize) {
         for key in ["$defs", "definitions"] {
-            let Some(defs) = map.remove(key) else {
+            let Some(defs) = map.shift_remove(key) else {
                 continue;
             };
             let Value::Object(defs) = defs else {
@@ -1235,7 +1235,7 @@ impl Downgrade {
         let Some(Value::Object(components)) = root.get_mut("components") else {
             return;
         };
-        let Some(library) = components.remove("pathItems") else {
+        let Some(library) = components.shift_remove("pathItems") else {
             return;
         };
         let Value::Object(library) = library else {
@@ -1399,7 +1399,7 @@ fn exclusive_bound(map: &mut Map<String, Value>, exclusive: &str, bound: &str, l
         return;
     };
     let limit = limit.clone();
-    map.remove(exclusive);
+    map.shift_remove(exclusive);
     let stricter = match (limit.as_f64(), map.get(bound).and_then(Value::as_f64)) {
         (Some(n), Some(b)) => {
             if lower {

@@ -51,15 +51,20 @@ const SCHEMA_TOKENS: &[&str] = &[
 
 /// At most this many files are read for one spec.
 const MAX_FILES: usize = 1000;
-/// References copied in place are followed this many times deep before it is called a cycle.
-const MAX_INLINE_DEPTH: usize = 64;
+/// A reference copied in place may bring further references to copy, this many deep (real
+/// specs use one or two: a parameter that refers to a shared parameter).
+const MAX_INLINE_DEPTH: usize = 8;
+/// At most this many references are copied in place for one spec, so that references which
+/// fan out (each copy holding several more) cannot multiply the document without bound.
+const MAX_INLINED: usize = 100_000;
 
 /// A place whose references are to be scanned: the node at `pointer` of the normalised
 /// document, whose references are relative to `file`.
 struct Pending {
     pointer: String,
     file: FileId,
-    depth: usize,
+    /// The targets copied in place on the way here (a target met again is a cycle).
+    chain: Vec<(FileId, String)>,
 }
 
 struct Bundler<'s> {
@@ -70,6 +75,8 @@ struct Bundler<'s> {
     hoisted: BTreeMap<(FileId, String), String>,
     /// Names taken in `components/schemas`.
     taken: BTreeSet<String>,
+    /// References copied in place so far.
+    inlined: usize,
 }
 
 /// Replaces every reference the model cannot follow by the content it names.
@@ -84,11 +91,12 @@ pub fn bundle(document: &mut Value, sources: &mut Sources, problems: &mut Vec<Pr
         parsed: BTreeMap::new(),
         hoisted: BTreeMap::new(),
         taken,
+        inlined: 0,
     };
     let mut queue = vec![Pending {
         pointer: String::new(),
         file: 0,
-        depth: 0,
+        chain: Vec::new(),
     }];
     while let Some(pending) = queue.pop() {
         for (at, reference) in references_under(document, &pending.pointer) {
@@ -241,7 +249,7 @@ impl Bundler<'_> {
                     queue.push(Pending {
                         pointer: component,
                         file: target_file,
-                        depth: 0,
+                        chain: Vec::new(),
                     });
                     name
                 }
@@ -252,23 +260,39 @@ impl Bundler<'_> {
                 format!("#{}", push_pointer("/components/schemas", &name)),
             );
         } else {
-            if pending.depth >= MAX_INLINE_DEPTH {
+            let target_key = (target_file, target_pointer.clone());
+            // A reference inside what it names (in the main file, where `at` and the target
+            // share one pointer space), or back to a target copied on the way here, never ends.
+            let inside_target = target_file == 0
+                && pending.file == 0
+                && (at == target_pointer || at.starts_with(&format!("{target_pointer}/")));
+            if inside_target || pending.chain.contains(&target_key) {
                 problems.push(Problem::new(
                     ref_pointer,
                     format!("$ref cycle: `{reference}` leads back to itself"),
                 ));
                 return;
             }
+            if pending.chain.len() >= MAX_INLINE_DEPTH || self.inlined >= MAX_INLINED {
+                problems.push(Problem::new(
+                    ref_pointer,
+                    format!("`{reference}` is not copied: references copied in place nest more than {MAX_INLINE_DEPTH} deep or number more than {MAX_INLINED}"),
+                ));
+                return;
+            }
+            self.inlined += 1;
             if let Some(slot) = document.pointer_mut(at) {
                 *slot = target;
             }
             self.sources
                 .origins
                 .record(at.to_owned(), target_file, target_pointer);
+            let mut chain = pending.chain.clone();
+            chain.push(target_key);
             queue.push(Pending {
                 pointer: at.to_owned(),
                 file: target_file,
-                depth: pending.depth + 1,
+                chain,
             });
         }
     }

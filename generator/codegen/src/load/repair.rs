@@ -151,7 +151,7 @@ fn mend_parameter(parameter: &mut Value, pointer: &str, mended: &mut Vec<Problem
     for key in [
         "type", "format", "items", "enum", "default", "minimum", "maximum", "pattern",
     ] {
-        if let Some(value) = parameter.remove(key) {
+        if let Some(value) = parameter.shift_remove(key) {
             schema.insert(key.to_owned(), value);
         }
     }
@@ -306,7 +306,7 @@ fn mend_schema_keywords(map: &mut Map<String, Value>, pointer: &str, mended: &mu
                 map.insert("type".to_owned(), first.clone());
             }
             None => {
-                map.remove("type");
+                map.shift_remove("type");
             }
         }
         if has_null {
@@ -350,7 +350,7 @@ fn mend_schema_keywords(map: &mut Map<String, Value>, pointer: &str, mended: &mu
                 map.insert(bound.to_owned(), json!(f as i64));
                 continue;
             }
-            map.remove(bound);
+            map.shift_remove(bound);
             mended.push(Problem::new(
                 push_pointer(pointer, bound),
                 format!("integer `{bound}` {shown} is not a 64-bit integer: taken as no bound"),
@@ -365,14 +365,14 @@ fn mend_schema_keywords(map: &mut Map<String, Value>, pointer: &str, mended: &mu
             continue;
         }
         let shown = value.to_string();
-        map.remove(*count);
+        map.shift_remove(*count);
         mended.push(Problem::new(
             push_pointer(pointer, count),
             format!("`{count}` {shown} is not a non-negative integer: taken as no constraint"),
         ));
     }
     if map.get("required").is_some_and(Value::is_boolean) && is_schema_like(map) {
-        map.remove("required");
+        map.shift_remove("required");
         mended.push(Problem::new(
             push_pointer(pointer, "required"),
             "`required: true|false` inside a schema (Swagger 2.0 style): ignored; list required members in the parent's `required`",

@@ -238,7 +238,7 @@ fn fix_schema_node(map: &mut Map<String, Value>, refs: &Refs) {
     if let Some(Value::String(reference)) = map.get_mut("$ref") {
         *reference = refs.rewrite(reference);
     }
-    if let Some(nullable) = map.remove("x-nullable") {
+    if let Some(nullable) = map.shift_remove("x-nullable") {
         match nullable {
             Value::Bool(flag) => {
                 map.entry("nullable").or_insert(Value::Bool(flag));
@@ -261,7 +261,7 @@ fn fix_schema_node(map: &mut Map<String, Value>, refs: &Refs) {
     }
     // 3.0 ignores the siblings of `$ref`, so a nullable reference is spelt with `allOf`.
     if map.get("nullable") == Some(&Value::Bool(true)) {
-        if let Some(reference) = map.remove("$ref") {
+        if let Some(reference) = map.shift_remove("$ref") {
             let inner = Value::Object(Map::from_iter([("$ref".to_owned(), reference)]));
             map.insert("allOf".into(), Value::Array(vec![inner]));
         }
@@ -1134,7 +1134,7 @@ impl<'a> Converter<'a> {
         let mut item_pointer = push_pointer(written, "items");
         let mut items = schema.get_mut("items");
         while let Some(Value::Object(item)) = items {
-            if item.remove("collectionFormat").is_some() {
+            if item.shift_remove("collectionFormat").is_some() {
                 self.warn(
                     push_pointer(&item_pointer, "collectionFormat"),
                     "a nested array's `collectionFormat` cannot be expressed in OpenAPI 3.0; it is left out",
@@ -2431,7 +2431,7 @@ mod tests {
         // thread's stack allows at this depth; the shallow schemas are checked below.)
         let mut shallow = out.clone();
         if let Some(Value::Object(schemas)) = shallow.pointer_mut("/components/schemas") {
-            if let Some(deep) = schemas.remove("Deep") {
+            if let Some(deep) = schemas.shift_remove("Deep") {
                 dismantle(deep);
             }
         }
