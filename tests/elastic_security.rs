@@ -1473,7 +1473,7 @@ async fn get_timeline_unwraps_nothing_and_decodes_the_envelope() {
             .and_then(|r| r.as_ref())
             .expect("range");
         assert!(
-            matches!(range.end, Some(TimelineResponseDateRangeEnd::Number(n)) if n == 1746187200000.0)
+            matches!(range.end, Some(SavedTimelineDateRangeEnd::Number(n)) if n == 1746187200000.0)
         );
     }
 }

@@ -31,8 +31,9 @@ const TIMEOUT_S: u64 = 60;
 const MEMORY_CAP: u64 = 4 << 30;
 /// Seconds a sample crate's `cargo check` or `cargo clippy` may take.
 const BUILD_TIMEOUT_S: u64 = 1800;
-/// How many of the largest generated specs the build sample takes, before the seeded ones.
-const LARGEST: usize = 20;
+/// How many of the largest generated specs the build sample takes by default, before the
+/// seeded ones.
+pub const LARGEST: usize = 20;
 /// The line on the child's standard output that carries its verdict.
 const MARKER: &str = "CORPUS-ONE ";
 
@@ -47,8 +48,10 @@ pub struct Options {
     pub only: Option<String>,
     /// Only N specs picked with [`SEED`].
     pub subset: Option<usize>,
-    /// Sample crates to build (the 20 largest first, then seeded picks); 0 skips building.
+    /// Sample crates to build (the `largest` largest first, then seeded picks); 0 skips building.
     pub sample: usize,
+    /// How many of the sample are the largest generated specs.
+    pub largest: usize,
     /// Specs generated at once.
     pub jobs: usize,
 }
@@ -381,7 +384,7 @@ pub fn run(root: &Path, options: Options) -> Result<ExitCode, String> {
     let json = serde_json::to_string_pretty(&records).map_err(|e| e.to_string())?;
     std::fs::write(&results, json).map_err(|e| format!("{}: {e}", results.display()))?;
     let samples = if options.sample > 0 {
-        build_sample(root, &api, &work, &records, options.sample)?
+        build_sample(root, &api, &work, &records, options.sample, options.largest)?
     } else {
         Vec::new()
     };
@@ -397,6 +400,7 @@ pub fn run(root: &Path, options: Options) -> Result<ExitCode, String> {
         jobs: options.jobs.max(1),
         samples: &samples,
         sample_asked: options.sample,
+        sample_largest: options.largest,
     });
     let path = if partial {
         work.join("CORPUS-partial.md")
@@ -587,13 +591,13 @@ fn without_thread_id(line: &str) -> String {
 }
 
 /// The crates built: the largest generated specs, then seeded picks among the other generated.
-fn sample_specs(records: &[Record], n: usize) -> Vec<&Record> {
+fn sample_specs(records: &[Record], n: usize, largest: usize) -> Vec<&Record> {
     let mut generated: Vec<&Record> = records
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Generated { .. }))
         .collect();
     generated.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.spec.cmp(&b.spec)));
-    let largest = n.min(LARGEST).min(generated.len());
+    let largest = n.min(largest).min(generated.len());
     let (big, rest) = generated.split_at(largest);
     let mut rest: Vec<&Record> = rest.to_vec();
     rest.sort_by(|a, b| a.spec.cmp(&b.spec));
@@ -629,8 +633,9 @@ fn build_sample(
     work: &Path,
     records: &[Record],
     n: usize,
+    largest: usize,
 ) -> Result<Vec<SampleRow>, String> {
-    let chosen = sample_specs(records, n);
+    let chosen = sample_specs(records, n, largest);
     let crates = work.join("crates");
     let target = work.join("target");
     let logs = work.join("logs");
@@ -731,6 +736,7 @@ struct Report<'a> {
     jobs: usize,
     samples: &'a [SampleRow],
     sample_asked: usize,
+    sample_largest: usize,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -925,10 +931,11 @@ fn markdown(r: &Report<'_>) -> String {
         .count();
     let _ = writeln!(
         md,
-        "The {LARGEST} largest generated specs, then specs picked among the other generated ones \
+        "The {} largest generated specs, then specs picked among the other generated ones \
          by SplitMix64 seeded with `{SEED:#x}` over the sorted list. Each crate is checked with \
          `cargo check`, then `cargo clippy -- -D warnings`, in one shared target directory \
          (dependencies built once, before the first crate's time). {clean} of {} are clean.\n",
+        r.sample_largest.min(r.samples.len()),
         r.samples.len()
     );
     let _ = writeln!(

@@ -120,6 +120,10 @@ enum Command {
         /// With --directory: sample crates to build and lint (0 skips the build sample).
         #[arg(long, default_value_t = 50)]
         sample: usize,
+        /// With --directory: how many of the sample are the largest generated specs (the
+        /// rest are picked with the fixed seed).
+        #[arg(long, default_value_t = directory::LARGEST)]
+        largest: usize,
         /// With --directory: specs generated at once.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
@@ -161,6 +165,7 @@ fn main() -> ExitCode {
             only,
             subset,
             sample,
+            largest,
             jobs,
         } => directory::run(
             &repo_root(),
@@ -170,6 +175,7 @@ fn main() -> ExitCode {
                 only,
                 subset,
                 sample,
+                largest,
                 jobs,
             },
         ),
@@ -547,6 +553,7 @@ fn test() -> Result<ExitCode, String> {
             only: None,
             subset: Some(DIRECTORY_SUBSET),
             sample: 0,
+            largest: 0,
             jobs: 2,
         },
     )?;
