@@ -172,7 +172,7 @@ fn undefined_combinations_are_reported_where_the_style_is_written() {
         vec![
             (
                 "/paths/~1items~1{label}~1{matrix}~1{simple}/get/parameters/3/style".to_owned(),
-                "parameter `color` is a list, but `style: deepObject` is defined only for objects; it is sent as `style: form`".to_owned()
+                "parameter `color` is a list, but `style: deepObject` is defined only for objects; each item is sent as `color[]=item`".to_owned()
             ),
             (
                 "/paths/~1items~1{label}~1{matrix}~1{simple}/get/parameters/5/style".to_owned(),

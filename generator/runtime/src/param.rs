@@ -307,14 +307,25 @@ fn form_pairs(name: &str, explode: bool, value: &ParamValue) -> Vec<(String, Str
 }
 
 /// `style: deepObject` pairs for an object: `name[member]=value`, see the module docs.
-fn deep_pairs(name: &str, members: &[(String, ParamValue)]) -> Vec<(String, String)> {
+fn deep_pairs(name: &str, value: &ParamValue) -> Vec<(String, String)> {
     let name = encode_component(name);
     let mut out = Vec::new();
-    let mut stack: Vec<(String, &ParamValue)> = members
-        .iter()
-        .rev()
-        .map(|(member, value)| (format!("{name}[{}]", encode_component(member)), value))
-        .collect();
+    let mut stack: Vec<(String, &ParamValue)> = match value {
+        ParamValue::Object(members) => members
+            .iter()
+            .rev()
+            .map(|(member, value)| (format!("{name}[{}]", encode_component(member)), value))
+            .collect(),
+        // OpenAPI defines deepObject for objects only; a list is sent as the same convention
+        // writes lists inside objects (`name[]=a&name[]=b`), which is what the servers that
+        // use deepObject for lists (Rails, qs: Stripe's `expand[]`) read.
+        ParamValue::Array(items) => items
+            .iter()
+            .rev()
+            .map(|item| (format!("{name}[]"), item))
+            .collect(),
+        ParamValue::Scalar(text) => return vec![(name, encode_component(text))],
+    };
     while let Some((key, value)) = stack.pop() {
         match value {
             ParamValue::Scalar(text) => out.push((key, encode_component(text))),
@@ -346,8 +357,8 @@ pub fn query_pairs(
         ParamStyle::PipeDelimited => "|",
         ParamStyle::DeepObject => {
             return match value {
-                ParamValue::Object(members) => deep_pairs(name, members),
-                _ => form_pairs(name, explode, value),
+                ParamValue::Scalar(_) => form_pairs(name, explode, value),
+                _ => deep_pairs(name, value),
             }
         }
         _ => return form_pairs(name, explode, value),
@@ -711,11 +722,12 @@ mod tests {
                 "color=blue&color=black&color=brown",
             ),
             (PipeDelimited, false, &blue(), "color=blue"),
+            // A list under deepObject: the brackets convention of lists inside objects.
             (
                 DeepObject,
                 true,
                 &array(),
-                "color=blue&color=black&color=brown",
+                "color[]=blue&color[]=black&color[]=brown",
             ),
         ];
         for (style, explode, value, expected) in cases {

@@ -262,7 +262,10 @@ fn load_on_this_thread(
     let mut node_errors = Vec::new();
     let mut dropped = Vec::new();
     let document = nodes::deserialize(value, &mut node_errors, &mut dropped);
-    if options.lenient {
+    if document.is_none() {
+        // Without its skeleton (`openapi`, `info`, …) there is no document to be lenient with.
+        errors.extend(node_errors.into_iter().map(Pending::Normalised));
+    } else if options.lenient {
         tolerated.extend(dropped.into_iter().map(Pending::Normalised));
     } else {
         errors.extend(node_errors.into_iter().map(Pending::Normalised));

@@ -49,7 +49,7 @@ pub fn deserialize(
     let components = root.shift_remove("components");
     root.insert("paths".to_owned(), Value::Object(Map::new()));
 
-    let mut document: OpenAPI = match read(Value::Object(root), "") {
+    let mut document: OpenAPI = match read(&Value::Object(root), "") {
         Ok(document) => document,
         Err(problem) => {
             errors.push(problem);
@@ -62,7 +62,7 @@ pub fn deserialize(
 }
 
 /// Deserialises `value` as `T`; the error names the pointer of the node that failed.
-fn read<T: DeserializeOwned>(value: Value, pointer: &str) -> Result<T, Problem> {
+fn read<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Problem> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let mut at = pointer.to_owned();
         for segment in e.path().iter() {
@@ -97,10 +97,15 @@ fn read_paths(
         return out;
     };
     let Value::Object(paths) = paths else {
-        errors.push(Problem::new(
-            "/paths",
-            "`paths` must be a mapping of path templates to path items",
-        ));
+        drop_node(
+            Problem::new(
+                "/paths",
+                "`paths` must be a mapping of path templates to path items",
+            ),
+            "no operation is read",
+            errors,
+            dropped,
+        );
         return out;
     };
     for (path, item) in paths {
@@ -166,7 +171,7 @@ fn read_path_item(
             dropped,
         );
     }
-    let mut path_item: openapiv3::PathItem = match read(Value::Object(item), pointer) {
+    let mut path_item: openapiv3::PathItem = match read(&Value::Object(item), pointer) {
         Ok(path_item) => path_item,
         Err(problem) => {
             drop_node(
@@ -233,10 +238,12 @@ fn read_components(
 ) -> Components {
     let mut components = Components::default();
     let Value::Object(map) = value else {
-        errors.push(Problem::new(
-            "/components",
-            "`components` must be a mapping",
-        ));
+        drop_node(
+            Problem::new("/components", "`components` must be a mapping"),
+            "no component is read",
+            errors,
+            dropped,
+        );
         return components;
     };
     for (kind, entries) in map {
@@ -246,10 +253,12 @@ fn read_components(
             continue;
         }
         let Value::Object(entries) = entries else {
-            errors.push(Problem::new(
-                &pointer,
-                format!("`components/{kind}` must be a mapping"),
-            ));
+            drop_node(
+                Problem::new(&pointer, format!("`components/{kind}` must be a mapping")),
+                "the section is left out",
+                errors,
+                dropped,
+            );
             continue;
         };
         match kind.as_str() {
@@ -335,12 +344,12 @@ fn read_schema(
     dropped: &mut Vec<Problem>,
 ) -> ReferenceOr<Schema> {
     if depth_of(&value) <= QUICK_READ_DEPTH {
-        if let Ok(schema) = read(value.clone(), pointer) {
+        if let Ok(schema) = read(&value, pointer) {
             return schema;
         }
     }
     salvage(&mut value, pointer, 0, errors, dropped);
-    read(value, pointer).unwrap_or_else(|problem| {
+    read(&value, pointer).unwrap_or_else(|problem| {
         drop_node(
             problem,
             "the schema is taken as any JSON value",
@@ -361,12 +370,12 @@ fn read_node<T: DeserializeOwned>(
     dropped: &mut Vec<Problem>,
 ) -> Result<T, Problem> {
     if depth_of(&value) <= QUICK_READ_DEPTH {
-        if let Ok(node) = read(value.clone(), pointer) {
+        if let Ok(node) = read(&value, pointer) {
             return Ok(node);
         }
     }
     salvage_embedded(&mut value, pointer, errors, dropped);
-    read(value, pointer)
+    read(&value, pointer)
 }
 
 /// Salvages every schema found under a `schema` key of `value` (without recursion).
@@ -439,7 +448,7 @@ fn salvage(
             }
         }
     }
-    if let Err(problem) = read::<ReferenceOr<Schema>>(value.clone(), pointer) {
+    if let Err(problem) = read::<ReferenceOr<Schema>>(value, pointer) {
         drop_node(
             problem,
             "the schema is taken as any JSON value",

@@ -831,11 +831,18 @@ fn check_param_types(operations: &[Operation], defs: &[TypeDef], problems: &mut 
             continue;
         }
         let shape = param_shape(&param.ty, defs, &param_types);
-        let defined_for = match (param.style, shape) {
-            (ParamStyle::DeepObject, ParamShape::Scalar | ParamShape::Array) => "objects",
-            (ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, ParamShape::Scalar) => {
-                "lists and objects"
+        let (defined_for, sent_as) = match (param.style, shape) {
+            (ParamStyle::DeepObject, ParamShape::Array) => (
+                "objects",
+                format!("each item is sent as `{}[]=item`", param.wire_name),
+            ),
+            (ParamStyle::DeepObject, ParamShape::Scalar) => {
+                ("objects", "it is sent as `style: form`".to_owned())
             }
+            (ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, ParamShape::Scalar) => (
+                "lists and objects",
+                "it is sent as `style: form`".to_owned(),
+            ),
             _ => continue,
         };
         let style = match param.style {
@@ -851,7 +858,7 @@ fn check_param_types(operations: &[Operation], defs: &[TypeDef], problems: &mut 
         problems.push(Problem::new(
             push_pointer(&param.pointer, "style"),
             format!(
-                "parameter `{}` is {what}, but `style: {style}` is defined only for {defined_for}; it is sent as `style: form`",
+                "parameter `{}` is {what}, but `style: {style}` is defined only for {defined_for}; {sent_as}",
                 param.wire_name
             ),
         ));
