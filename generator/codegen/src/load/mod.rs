@@ -39,6 +39,7 @@ pub mod overlay;
 pub mod refs;
 pub mod repair;
 pub mod swagger2;
+mod walk;
 
 use origin::Origins;
 

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::origin::FileId;
-use super::{parse_value, SourceFile, Sources};
+use super::{parse_value, walk, SourceFile, Sources};
 use crate::diagnostic::{push_pointer, Problem};
 
 /// Component kinds a local reference may name directly.
@@ -112,27 +112,12 @@ fn references_under(document: &Value, pointer: &str) -> Vec<(String, String)> {
     let Some(start) = document.pointer(pointer) else {
         return found;
     };
-    let mut stack = vec![(pointer.to_owned(), start)];
-    while let Some((at, node)) = stack.pop() {
-        match node {
-            Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    found.push((at.clone(), reference.clone()));
-                }
-                for (key, child) in map.iter().rev() {
-                    if key != "$ref" && (child.is_object() || child.is_array()) {
-                        stack.push((push_pointer(&at, key), child));
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate().rev() {
-                    stack.push((push_pointer(&at, &i.to_string()), child));
-                }
-            }
-            _ => {}
+    walk::each_container(start, |path, node| {
+        if let Some(Value::String(reference)) = node.get("$ref") {
+            found.push((walk::pointer(pointer, path), reference.clone()));
         }
-    }
+        true
+    });
     found
 }
 

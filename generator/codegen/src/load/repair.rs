@@ -17,6 +17,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::walk::{self, Token};
 use crate::diagnostic::{push_pointer, Problem};
 
 /// Schema keywords whose value is a non-negative integer.
@@ -263,36 +264,54 @@ const NAMED_MAPS: &[&str] = &[
 ];
 
 /// Walks every object of the document (not data under `example`, `default`, …) and mends
-/// schema keywords, without recursion.
+/// schema keywords, without recursion. The walk only reads; the objects to mend are changed
+/// afterwards, so the pointer of a node is made only for those.
 fn mend_schemas(document: &mut Value, mended: &mut Vec<Problem>) {
-    // (pointer, node, whether the node is a map of names rather than a schema or object)
-    let mut stack: Vec<(String, &mut Value, bool)> = vec![(String::new(), document, false)];
-    while let Some((pointer, node, named)) = stack.pop() {
-        match node {
-            Value::Object(map) => {
-                if !named {
-                    mend_schema_keywords(map, &pointer, mended);
-                }
-                for (key, child) in map.iter_mut() {
-                    if !named && (DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-")) {
-                        continue;
+    let mut to_mend = Vec::new();
+    walk::each_container(document, |path, node| {
+        // A node is a map of names when its key is one and its parent is not (a property
+        // called `properties` is a schema).
+        let mut named = false;
+        for token in path {
+            match token {
+                Token::Key(key) => {
+                    if !named && (DATA_KEYS.contains(key) || key.starts_with("x-")) {
+                        return false;
                     }
-                    if child.is_object() || child.is_array() {
-                        let child_named = !named && NAMED_MAPS.contains(&key.as_str());
-                        stack.push((push_pointer(&pointer, key), child, child_named));
-                    }
+                    named = !named && NAMED_MAPS.contains(key);
                 }
+                Token::Index(_) => named = false,
             }
-            Value::Array(items) => {
-                for (i, child) in items.iter_mut().enumerate() {
-                    if child.is_object() || child.is_array() {
-                        stack.push((push_pointer(&pointer, &i.to_string()), child, false));
-                    }
-                }
+        }
+        if let Value::Object(map) = node {
+            if !named && needs_mending(map) {
+                to_mend.push(walk::pointer("", path));
             }
-            _ => {}
+        }
+        true
+    });
+    for pointer in to_mend {
+        if let Some(Value::Object(map)) = document.pointer_mut(&pointer) {
+            mend_schema_keywords(map, &pointer, mended);
         }
     }
+}
+
+/// Whether [`mend_schema_keywords`] would change `map` (checked without changing it).
+fn needs_mending(map: &Map<String, Value>) -> bool {
+    let is_integer = map.get("type").and_then(Value::as_str) == Some("integer");
+    map.get("type").is_some_and(Value::is_array)
+        || ["exclusiveMinimum", "exclusiveMaximum"]
+            .iter()
+            .any(|k| map.get(*k).is_some_and(Value::is_number))
+        || (is_integer
+            && ["minimum", "maximum"]
+                .iter()
+                .any(|k| map.get(*k).is_some_and(|v| !v.is_i64())))
+        || COUNTS
+            .iter()
+            .any(|k| map.get(*k).is_some_and(|v| !v.is_u64()))
+        || (map.get("required").is_some_and(Value::is_boolean) && is_schema_like(map))
 }
 
 fn mend_schema_keywords(map: &mut Map<String, Value>, pointer: &str, mended: &mut Vec<Problem>) {
