@@ -781,7 +781,7 @@ fn markdown(r: &Report<'_>) -> String {
         md,
         "Written by `{}` on {}. Every spec of the npm package `{PACKAGE}` {VERSION} (the \
          [APIs.guru](https://apis.guru) collection, converted to OpenAPI 3 by the package) is \
-         generated leniently, as `cargo xtask generate --lenient` would, each in its own process \
+         generated leniently, as `cargo xtask generate` does, each in its own process \
          capped at {TIMEOUT_S} s and {} GiB of address space, {} at a time. Machine: {} cores \
          ({}), {:.0} GiB of memory, shared with other work; xtask built with the {} profile.\n",
         r.command,
