@@ -142,17 +142,27 @@ fn runs_as_rust(lang: &str) -> bool {
         })
 }
 
-/// The width of a list item's marker and the space after it (`- `, `* `, `+ `, `12. `, `3) `).
+/// Where a list item's content starts: the width of its marker (`-`, `*`, `+`, `12.`, `3)`)
+/// and the spaces after it, as CommonMark counts them (one to four; with five or more, the
+/// content starts after the first). Continuation lines must be indented this far, or clippy
+/// calls them lazy.
 fn list_marker_width(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
-    if matches!(bytes.first(), Some(b'-' | b'*' | b'+')) && bytes.get(1) == Some(&b' ') {
-        return Some(2);
+    let marker = if matches!(bytes.first(), Some(b'-' | b'*' | b'+')) {
+        1
+    } else {
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        if !(1..=9).contains(&digits) || !matches!(bytes.get(digits), Some(b'.' | b')')) {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = bytes[marker..].iter().take_while(|b| **b == b' ').count();
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
     }
-    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    let ordered = (1..=9).contains(&digits)
-        && matches!(bytes.get(digits), Some(b'.' | b')'))
-        && bytes.get(digits + 1) == Some(&b' ');
-    ordered.then_some(digits + 2)
 }
 
 /// HTML elements that have no closing tag.
@@ -591,6 +601,12 @@ mod tests {
         assert_eq!(
             sanitize("1. one\n   more of one\n10) ten\nmore"),
             "1. one\n   more of one\n10) ten\n    more"
+        );
+        // The content of `*   item` starts four columns in: a continuation indented by two is
+        // still lazy (GitHub's API descriptions write lists this way).
+        assert_eq!(
+            sanitize("*   item\n  continued\n*  other\n  more"),
+            "*   item\n    continued\n*  other\n   more"
         );
     }
 
