@@ -231,28 +231,15 @@ fn mutated_specs_never_make_the_generator_panic() {
         if rng.below(4) == 0 {
             corrupt_text(&mut rng, &mut text);
         }
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let spec = load::parse(Path::new("mutant.yaml"), text.clone())?;
-            generate(&spec, &settings()).map_err(|e| match e {
-                clientgen::GenerateError::Spec(d) => d,
-                other => panic!("internal error instead of a located problem: {other}"),
-            })
-        }));
-        match outcome {
-            Ok(Ok(_)) => generated += 1,
-            Ok(Err(diagnostics)) => {
-                assert!(!diagnostics.0.is_empty());
-                refused += 1;
-            }
-            Err(_) => {
-                let _ = std::panic::take_hook();
-                let saved = std::env::temp_dir().join(format!("clientgen-mutant-{seed}.yaml"));
-                std::fs::write(&saved, &text).ok();
-                panic!(
-                    "seed {seed} (from {name}) made the generator panic; document saved to {}",
-                    saved.display()
-                );
-            }
+        if pipeline_generates(
+            &text,
+            false,
+            &format!("clientgen-mutant-{seed}.yaml"),
+            &name,
+        ) {
+            generated += 1;
+        } else {
+            refused += 1;
         }
     }
     let _ = std::panic::take_hook();
@@ -473,32 +460,11 @@ fn mutated_2_0_and_3_1_documents_never_make_the_generator_panic() {
             serde_json::to_string_pretty(&doc).expect("JSON")
         };
         let lenient = rng.below(2) == 0;
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let options = load::LoadOptions {
-                lenient,
-                ..Default::default()
-            };
-            let spec = load::parse_with(Path::new("mutant.yaml"), text.clone(), &options)?;
-            generate(&spec, &settings()).map_err(|e| match e {
-                clientgen::GenerateError::Spec(d) => d,
-                other => panic!("internal error instead of a located problem: {other}"),
-            })
-        }));
-        match outcome {
-            Ok(Ok(_)) => generated += 1,
-            Ok(Err(diagnostics)) => {
-                assert!(!diagnostics.0.is_empty());
-                refused += 1;
-            }
-            Err(_) => {
-                let saved =
-                    std::env::temp_dir().join(format!("clientgen-version-mutant-{seed}.yaml"));
-                std::fs::write(&saved, &text).ok();
-                panic!(
-                    "seed {seed} made the generator panic; document saved to {}",
-                    saved.display()
-                );
-            }
+        let saved_as = format!("clientgen-version-mutant-{seed}.yaml");
+        if pipeline_generates(&text, lenient, &saved_as, "a 2.0/3.1 document") {
+            generated += 1;
+        } else {
+            refused += 1;
         }
     }
     eprintln!("600 mutated 2.0/3.1 documents: {generated} generated, {refused} refused");
@@ -506,4 +472,38 @@ fn mutated_2_0_and_3_1_documents_never_make_the_generator_panic() {
         generated > 0 && refused > 0,
         "mutations should produce both outcomes"
     );
+}
+
+/// Runs the whole pipeline (load with `lenient`, model, emit) on `text`: `true` when a crate
+/// comes out, `false` when the spec is refused with located problems. A panic, or an internal
+/// error instead of a located problem, fails the test with the document saved to `saved_as`
+/// in the temporary folder.
+fn pipeline_generates(text: &str, lenient: bool, saved_as: &str, from: &str) -> bool {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let options = load::LoadOptions {
+            lenient,
+            ..Default::default()
+        };
+        let spec = load::parse_with(Path::new("mutant.yaml"), text.to_owned(), &options)?;
+        generate(&spec, &settings()).map_err(|e| match e {
+            clientgen::GenerateError::Spec(d) => d,
+            other => panic!("internal error instead of a located problem: {other}"),
+        })
+    }));
+    match outcome {
+        Ok(Ok(_)) => true,
+        Ok(Err(diagnostics)) => {
+            assert!(!diagnostics.0.is_empty(), "a refusal must say why");
+            false
+        }
+        Err(_) => {
+            let _ = std::panic::take_hook();
+            let saved = std::env::temp_dir().join(saved_as);
+            std::fs::write(&saved, text).ok();
+            panic!(
+                "a mutant (from {from}) made the generator panic; document saved to {}",
+                saved.display()
+            );
+        }
+    }
 }
