@@ -31,6 +31,9 @@ const TIMEOUT_S: u64 = 60;
 const MEMORY_CAP: u64 = 4 << 30;
 /// Seconds a sample crate's `cargo check` or `cargo clippy` may take.
 const BUILD_TIMEOUT_S: u64 = 1800;
+/// Address-space cap of a sample crate's `cargo check` or `cargo clippy` (12 GiB): a crate too
+/// big for the machine fails alone instead of taking memory from everything else running.
+const BUILD_MEMORY_CAP: u64 = 12 << 30;
 /// How many of the largest generated specs the build sample takes by default, before the
 /// seeded ones.
 pub const LARGEST: usize = 20;
@@ -643,19 +646,9 @@ fn build_sample(
         "==> building {} sample crates (cargo check, then cargo clippy -- -D warnings)",
         chosen.len()
     );
-    let mut rows = Vec::new();
-    for (i, record) in chosen.iter().enumerate() {
+    let prepare = |record: &Record| -> Result<(String, PathBuf), String> {
         let name = crate_name(&record.spec);
         let out = crates.join(&name);
-        let Outcome::Generated {
-            operations,
-            types,
-            lines,
-            ..
-        } = record.outcome
-        else {
-            continue;
-        };
         crate::generate(
             &api.join(&record.spec),
             &out,
@@ -668,15 +661,55 @@ fn build_sample(
         .map_err(|e| format!("{}: {e}", record.spec))?;
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
             .map_err(|e| format!("copying Cargo.lock: {e}"))?;
-        let cargo = |verb: &[&str]| {
-            let mut c = Command::new("timeout");
-            c.arg(BUILD_TIMEOUT_S.to_string())
-                .arg(env!("CARGO"))
-                .args(verb)
-                .current_dir(&out)
-                .env("CARGO_TARGET_DIR", &target);
-            c
+        Ok((name, out))
+    };
+    let cargo = |out: &Path, verb: &[&str]| {
+        let mut c = Command::new("prlimit");
+        c.arg(format!("--as={BUILD_MEMORY_CAP}"))
+            .arg("timeout")
+            .arg(BUILD_TIMEOUT_S.to_string())
+            .arg(env!("CARGO"))
+            .args(verb)
+            .current_dir(out)
+            .env("CARGO_TARGET_DIR", &target);
+        c
+    };
+    // Dependencies are built once, unmeasured, through the smallest crate of the sample.
+    if let Some(smallest) = chosen
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Generated { .. }))
+        .min_by_key(|r| match r.outcome {
+            Outcome::Generated { lines, .. } => lines,
+            _ => usize::MAX,
+        })
+    {
+        let (name, out) = prepare(smallest)?;
+        eprintln!("  building the dependencies (through {name})");
+        let log = logs.join(format!("{name}.dependencies.log"));
+        measure::run_any(&mut cargo(&out, &["check", "--quiet"]), &log)?;
+    }
+    let mut rows = Vec::new();
+    for (i, record) in chosen.iter().enumerate() {
+        let Outcome::Generated {
+            operations,
+            types,
+            lines,
+            ..
+        } = record.outcome
+        else {
+            continue;
         };
+        let (name, out) = prepare(record)?;
+        let cargo = |verb: &[&str]| cargo(&out, verb);
+        // The target folder is shared and kept between runs, so a crate generated the same as
+        // last time would be "checked" in no time from its old artifacts: its own are removed
+        // first (dependencies stay built, so the figures are the crate's alone).
+        let log = logs.join(format!("{name}.clean.log"));
+        let (_, clean_error) =
+            measure::run_any(&mut cargo(&["clean", "--quiet", "-p", &name]), &log)?;
+        if let Some(error) = clean_error {
+            return Err(format!("cargo clean -p {name}: {error}"));
+        }
         let log = logs.join(format!("{name}.check.log"));
         let (check, check_error) = measure::run_any(&mut cargo(&["check", "--quiet"]), &log)?;
         let clippy = if check_error.is_some() {
@@ -939,7 +972,9 @@ fn markdown(r: &Report<'_>) -> String {
         md,
         "{chosen} by SplitMix64 seeded with `{SEED:#x}` over the sorted list. Each crate is \
          checked with `cargo check`, then `cargo clippy -- -D warnings`, in one shared target \
-         directory (dependencies built once, before the first crate's time). {clean} of {} are \
+         directory: dependencies are built once, before the first crate's time, and each crate's \
+         own artifacts are removed before its check, so the figures are the crate's alone. Each \
+         build runs under a 12 GiB address-space cap and a 30-minute limit. {clean} of {} are \
          clean.\n",
         r.samples.len()
     );
