@@ -488,10 +488,16 @@ const HAND_WRITTEN: &[&str] = &["clientgen", "clientgen-runtime", "integration-t
 
 /// Runs `cargo <args>` at the repository root; fails with the step's name.
 fn cargo(step: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    // Every build CI runs uses exactly the versions in the lock files: a dependency that would
+    // need a newer lock fails the run instead of resolving anew. (`fmt` builds nothing.)
+    let mut args = args.to_vec();
+    if args.first().is_some_and(|verb| *verb != "fmt") {
+        args.insert(1, "--locked");
+    }
     eprintln!("\n==> {step}: cargo {}", args.join(" "));
     let started = Instant::now();
     let status = Process::new(env!("CARGO"))
-        .args(args)
+        .args(&args)
         .envs(env.iter().copied())
         .current_dir(repo_root())
         .status()

@@ -8,6 +8,11 @@ use crate::settings::CrateSettings;
 
 use super::uses;
 
+/// The `rust-version` of every generated crate: the toolchain this project is built and tested
+/// with (the one toolchain its machines have). An older version would be a claim nothing checks;
+/// the workspace's `Cargo.toml` and `xtask/Cargo.toml` say the same.
+pub const RUST_VERSION: &str = "1.95";
+
 /// Which optional crates the generated code refers to.
 struct Needs {
     chrono: bool,
@@ -56,9 +61,10 @@ pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> S
         out.push_str(&format!("# {line}\n"));
     }
     out.push_str(&format!(
-        "[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = \"1.85\"\ndescription = {}\nlicense = \"Apache-2.0\"\npublish = false\n\n",
+        "[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = {}\ndescription = {}\nlicense = \"Apache-2.0\"\npublish = false\n\n",
         toml_string(&settings.crate_name),
         toml_string(&settings.version),
+        toml_string(RUST_VERSION),
         toml_string(&description),
     ));
     out.push_str("[dependencies]\n");
