@@ -7,8 +7,8 @@
 use clientgen_runtime::FilePart;
 use integration_tests::prism::Prism;
 use security_onion_client::operations::{
-    GetInfoParams, ListCaseArtifactsParams, ListJobPacketsParams, ListJobsParams,
-    SearchEventsParams,
+    DownloadJobPcapParams, GetInfoParams, ListCaseArtifactsParams, ListJobPacketsParams,
+    ListJobsParams, SearchEventsParams,
 };
 use security_onion_client::types::{
     ApiClient, Artifact, ArtifactGroupType, ArtifactUpload, AttachEventCriteria, BulkAction,
@@ -185,6 +185,8 @@ async fn every_operation_conforms_to_the_spec() {
     attach.date_range = Some(RANGE.into());
     attach.date_range_format = Some(LAYOUT.into());
     attach.timezone = Some("UTC".into());
+    attach.acknowledged = Some(false);
+    attach.escalated = Some(false);
     prism.check(
         "attach_case_events",
         client
@@ -427,7 +429,7 @@ async fn every_operation_conforms_to_the_spec() {
         client.delete_job(1001, &Default::default()).await,
     );
     let params = ListJobsParams {
-        parameters_artifact_id: Some(ARTIFACT_ID.into()),
+        parameters: Some(json!({"artifact": {"id": ARTIFACT_ID}}).to_string()),
         ..Default::default()
     };
     prism.check("list_jobs", client.list_jobs(&params).await);
@@ -442,7 +444,9 @@ async fn every_operation_conforms_to_the_spec() {
     );
     prism.check(
         "download_job_pcap",
-        client.download_job_pcap(1001, &Default::default()).await,
+        client
+            .download_job_pcap(1001, &DownloadJobPcapParams::new(false))
+            .await,
     );
 
     // Users and roles.

@@ -817,6 +817,8 @@ async fn attach_case_events_answers_202_with_a_count() {
     body.date_range = Some("2024/12/03 03:09:31 PM - 2024/12/04 03:09:31 PM".into());
     body.date_range_format = Some("2006/01/02 3:04:05 PM".into());
     body.timezone = Some("UTC".into());
+    body.acknowledged = Some(true);
+    body.escalated = Some(false);
     let accepted = api
         .client
         .attach_case_events(&Default::default(), &body)
@@ -831,7 +833,9 @@ async fn attach_case_events_answers_202_with_a_count() {
             "fields": {"soc_id": "Xk2sjZMBvKeAEj9aJ1qQ"},
             "dateRange": "2024/12/03 03:09:31 PM - 2024/12/04 03:09:31 PM",
             "dateRangeFormat": "2006/01/02 3:04:05 PM",
-            "timezone": "UTC"
+            "timezone": "UTC",
+            "acknowledged": true,
+            "escalated": false
         })
     );
     assert_eq!(accepted.count, Some(3));
@@ -1874,13 +1878,14 @@ async fn delete_job_returns_the_deleted_job() {
 }
 
 #[tokio::test]
-async fn list_jobs_sends_the_bracketed_filter() {
+async fn list_jobs_sends_the_parameters_as_one_json_value() {
     let api = setup().await;
     api.expect("GET", "/connect/jobs/", 200, json!([job_json()]))
         .await;
+    let filter = json!({"artifact": {"id": ARTIFACT_ID}}).to_string();
     let params = ListJobsParams {
         kind: Some("analyze".into()),
-        parameters_artifact_id: Some(ARTIFACT_ID.into()),
+        parameters: Some(filter.clone()),
         ..Default::default()
     };
     let jobs = api.client.list_jobs(&params).await.expect("jobs");
@@ -1891,7 +1896,7 @@ async fn list_jobs_sends_the_bracketed_filter() {
         query,
         vec![
             ("kind".into(), "analyze".into()),
-            ("parameters[artifact][id]".into(), ARTIFACT_ID.into()),
+            ("parameters".into(), filter),
         ]
     );
     assert_eq!(jobs[0].node_id.as_deref(), Some("sensor01_sensor"));
@@ -1923,6 +1928,7 @@ async fn list_job_packets_pages_with_offset_and_count() {
         offset: Some(0),
         count: Some(100),
         unwrap: Some(true),
+        exclude_errors: Some(true),
         ..Default::default()
     };
     let packets = api
@@ -1935,7 +1941,7 @@ async fn list_job_packets_pages_with_offset_and_count() {
         &request,
         "GET",
         "/connect/packets/1001",
-        Some("offset=0&count=100&unwrap=true"),
+        Some("offset=0&count=100&unwrap=true&excludeErrors=true"),
     );
     assert_eq!(packets[0].dst_port, Some(3306));
     assert_eq!(packets[0].sequence, Some(1804289383));
@@ -1943,7 +1949,7 @@ async fn list_job_packets_pages_with_offset_and_count() {
 }
 
 #[tokio::test]
-async fn download_job_pcap_returns_bytes() {
+async fn download_job_pcap_always_sends_unwrap_and_returns_bytes() {
     let api = setup().await;
     api.respond(
         "GET",
@@ -1955,7 +1961,7 @@ async fn download_job_pcap_returns_bytes() {
     .await;
     let params = security_onion_client::operations::DownloadJobPcapParams {
         ext: Some("pcap".into()),
-        ..Default::default()
+        ..security_onion_client::operations::DownloadJobPcapParams::new(false)
     };
     let bytes = api
         .client
@@ -1966,7 +1972,12 @@ async fn download_job_pcap_returns_bytes() {
         .await
         .expect("pcap");
     let request = api.request().await;
-    assert_call(&request, "GET", "/connect/stream/1001", Some("ext=pcap"));
+    assert_call(
+        &request,
+        "GET",
+        "/connect/stream/1001",
+        Some("ext=pcap&unwrap=false"),
+    );
     assert_eq!(&bytes[..], b"\xd4\xc3\xb2\xa1");
 }
 
@@ -2389,10 +2400,10 @@ async fn remove_api_client_permission() {
 }
 
 #[tokio::test]
-async fn regenerate_api_client_secret() {
+async fn regenerate_api_client_secret_is_a_put() {
     let api = setup().await;
     api.expect(
-        "GET",
+        "PUT",
         &format!("/connect/clients/{CLIENT_ID}/secret"),
         200,
         api_client_json(true),
@@ -2406,7 +2417,7 @@ async fn regenerate_api_client_secret() {
     let request = api.request().await;
     assert_call(
         &request,
-        "GET",
+        "PUT",
         &format!("/connect/clients/{CLIENT_ID}/secret"),
         None,
     );

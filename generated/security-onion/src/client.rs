@@ -1603,10 +1603,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("kind", params.kind.as_ref())
-            .query_opt(
-                "parameters[artifact][id]",
-                params.parameters_artifact_id.as_ref(),
-            )
+            .query_opt("parameters", params.parameters.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1640,6 +1637,7 @@ impl Client {
             .query_opt("offset", params.offset.as_ref())
             .query_opt("count", params.count.as_ref())
             .query_opt("unwrap", params.unwrap.as_ref())
+            .query_opt("excludeErrors", params.exclude_errors.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1671,7 +1669,7 @@ impl Client {
             .path_param("jobId", &job_id)
             .security(&["oauth"])
             .query_opt("ext", params.ext.as_ref())
-            .query_opt("unwrap", params.unwrap.as_ref())
+            .query("unwrap", &params.unwrap)
             .query_opt("gridId", params.grid_id.as_ref())
             .send_streaming()
             .await?;
@@ -2193,7 +2191,7 @@ impl Client {
     /// only this once. Tokens already issued stay valid until they expire (inferred). Needs
     /// `clients/write`.
     ///
-    /// `GET /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
+    /// `PUT /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn regenerate_api_client_secret(
@@ -2204,7 +2202,7 @@ impl Client {
         let response = self
             .transport
             .request(
-                clientgen_runtime::reqwest::Method::GET,
+                clientgen_runtime::reqwest::Method::PUT,
                 "regenerate_api_client_secret",
                 "/connect/clients/{id}/secret",
             )

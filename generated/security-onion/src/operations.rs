@@ -470,10 +470,12 @@ pub struct ListJobsParams {
     ///
     /// Sent as `kind`.
     pub kind: Option<String>,
-    /// Keeps only jobs created for the case artifact with this id.
+    /// A JSON object of job parameters to match, e.g. `{"artifact":{"id":"<artifact id>"}}`
+    /// for the analyze jobs of one case artifact. The server answers 400 when it is not
+    /// valid JSON.
     ///
-    /// Sent as `parameters[artifact][id]`.
-    pub parameters_artifact_id: Option<String>,
+    /// Sent as `parameters`.
+    pub parameters: Option<String>,
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///
@@ -495,6 +497,10 @@ pub struct ListJobPacketsParams {
     ///
     /// Sent as `unwrap`.
     pub unwrap: Option<bool>,
+    /// Leaves out the packets that could not be decoded.
+    ///
+    /// Sent as `excludeErrors`.
+    pub exclude_errors: Option<bool>,
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///
@@ -502,7 +508,7 @@ pub struct ListJobPacketsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DownloadJobPcapParams {
     /// Extension of the file to return.
     ///
@@ -511,12 +517,22 @@ pub struct DownloadJobPcapParams {
     /// Strips tunnel encapsulation from the packets first.
     ///
     /// Sent as `unwrap`.
-    pub unwrap: Option<bool>,
+    pub unwrap: bool,
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
+}
+impl DownloadJobPcapParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(unwrap: bool) -> Self {
+        Self {
+            ext: None,
+            unwrap,
+            grid_id: None,
+        }
+    }
 }
 ///Query and header parameters of [`Client::list_users`](crate::Client::list_users).
 #[derive(Debug, Clone, PartialEq, Default)]

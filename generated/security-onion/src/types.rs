@@ -529,10 +529,10 @@ pub struct AttachEventCriteria {
     pub timezone: Option<String>,
     /// Match acknowledged (true) or unacknowledged (false) events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub acknowledge: Option<bool>,
+    pub acknowledged: Option<bool>,
     /// Match escalated (true) or unescalated (false) events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub escalate: Option<bool>,
+    pub escalated: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -550,8 +550,8 @@ impl AttachEventCriteria {
             date_range: None,
             date_range_format: None,
             timezone: None,
-            acknowledge: None,
-            escalate: None,
+            acknowledged: None,
+            escalated: None,
             additional_properties: Default::default(),
         }
     }
@@ -586,8 +586,8 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
                         "dateRange" => key.read_once(&mut field_2, &mut map)?,
                         "dateRangeFormat" => key.read_once(&mut field_3, &mut map)?,
                         "timezone" => key.read_once(&mut field_4, &mut map)?,
-                        "acknowledge" => key.read_once(&mut field_5, &mut map)?,
-                        "escalate" => key.read_once(&mut field_6, &mut map)?,
+                        "acknowledged" => key.read_once(&mut field_5, &mut map)?,
+                        "escalated" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -605,8 +605,8 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
                     date_range: field_2.unwrap_or_default(),
                     date_range_format: field_3.unwrap_or_default(),
                     timezone: field_4.unwrap_or_default(),
-                    acknowledge: field_5.unwrap_or_default(),
-                    escalate: field_6.unwrap_or_default(),
+                    acknowledged: field_5.unwrap_or_default(),
+                    escalated: field_6.unwrap_or_default(),
                     additional_properties,
                 })
             }
