@@ -7,15 +7,16 @@
 use clientgen_runtime::FilePart;
 use integration_tests::prism::Prism;
 use security_onion_client::operations::{
-    GetInfoParams, ListCaseArtifactsParams, ListJobPacketsParams, ListJobsParams,
+    CreateJobFromEventParams, DownloadJobPcapParams, GetInfoParams, ListActiveQueriesParams,
+    ListCaseArtifactsParams, ListConfigSettingsParams, ListJobPacketsParams, ListJobsParams,
     SearchEventsParams,
 };
 use security_onion_client::types::{
     ApiClient, Artifact, ArtifactGroupType, ArtifactUpload, AttachEventCriteria, BulkAction,
     BulkOperation, Case, CaseSeverity, CaseStatus, Comment, Detection, DetectionComment,
     DetectionEngine, DetectionLanguage, DetectionSeverity, EventAckCriteria, GridImportUpload,
-    GridMemberOperation, Job, JobFilter, OverrideNote, PasswordReset, SyncEngine, SyncType,
-    TokenRequest, TokenRequestGrantType, User, UserToggle,
+    GridMemberOperation, Job, JobFilter, OverrideNote, PasswordReset, Setting, SyncEngine,
+    SyncType, TokenRequest, TokenRequestGrantType, User, UserToggle,
 };
 use security_onion_client::Client;
 use serde_json::json;
@@ -108,6 +109,11 @@ async fn every_operation_conforms_to_the_spec() {
         25,
     );
     prism.check("search_events", client.search_events(&params).await);
+    let next_page = SearchEventsParams {
+        search_after: Some(r#"[1733342462345,"Xk2sjZMBvKeAEj9aJ1qQ"]"#.into()),
+        ..params
+    };
+    prism.check("search_events", client.search_events(&next_page).await);
     let mut ack = EventAckCriteria::new(
         "event.dataset:alert".into(),
         RANGE.into(),
@@ -185,6 +191,8 @@ async fn every_operation_conforms_to_the_spec() {
     attach.date_range = Some(RANGE.into());
     attach.date_range_format = Some(LAYOUT.into());
     attach.timezone = Some("UTC".into());
+    attach.acknowledged = Some(false);
+    attach.escalated = Some(false);
     prism.check(
         "attach_case_events",
         client
@@ -398,6 +406,10 @@ async fn every_operation_conforms_to_the_spec() {
             .manage_grid_member(MEMBER_ID, &GridMemberOperation::Test, &Default::default())
             .await,
     );
+    prism.check(
+        "get_grid_status",
+        client.get_grid_status(&Default::default()).await,
+    );
     let import = GridImportUpload::new(
         FilePart::new(&b"evtx"[..])
             .file_name("security.evtx")
@@ -427,7 +439,7 @@ async fn every_operation_conforms_to_the_spec() {
         client.delete_job(1001, &Default::default()).await,
     );
     let params = ListJobsParams {
-        parameters_artifact_id: Some(ARTIFACT_ID.into()),
+        parameters: Some(json!({"artifact": {"id": ARTIFACT_ID}}).to_string()),
         ..Default::default()
     };
     prism.check("list_jobs", client.list_jobs(&params).await);
@@ -442,7 +454,17 @@ async fn every_operation_conforms_to_the_spec() {
     );
     prism.check(
         "download_job_pcap",
-        client.download_job_pcap(1001, &Default::default()).await,
+        client
+            .download_job_pcap(1001, &DownloadJobPcapParams::new(false))
+            .await,
+    );
+    let params = CreateJobFromEventParams {
+        esid: Some("P5mgnpEB0JpjNDZz1bIN".into()),
+        ..CreateJobFromEventParams::new("2024-01-29T12:31:59.220Z".into())
+    };
+    prism.check(
+        "create_job_from_event",
+        client.create_job_from_event(&params).await,
     );
 
     // Users and roles.
@@ -553,6 +575,90 @@ async fn every_operation_conforms_to_the_spec() {
         "regenerate_api_client_secret",
         client
             .regenerate_api_client_secret(CLIENT_ID, &Default::default())
+            .await,
+    );
+
+    // Configuration.
+    let params = ListConfigSettingsParams {
+        advanced: Some(true),
+        ..Default::default()
+    };
+    prism.check(
+        "list_config_settings",
+        client.list_config_settings(&params).await,
+    );
+    let setting = Setting {
+        id: Some("suricata.config.af-packet.threads".into()),
+        value: Some("8".into()),
+        node_id: Some(MEMBER_ID.into()),
+        ..Default::default()
+    };
+    prism.check(
+        "update_config_setting",
+        client
+            .update_config_setting(&Default::default(), &setting)
+            .await,
+    );
+    prism.check(
+        "delete_config_setting",
+        client
+            .delete_config_setting("elastalert.alerter_parameters", &Default::default())
+            .await,
+    );
+    prism.check(
+        "delete_node_config_setting",
+        client
+            .delete_node_config_setting(
+                "suricata.config.af-packet.threads",
+                MEMBER_ID,
+                &Default::default(),
+            )
+            .await,
+    );
+    prism.check("sync_config", client.sync_config(&Default::default()).await);
+
+    // Playbooks.
+    prism.check(
+        "get_playbook",
+        client
+            .get_playbook("6F64990A-ACDA-40B6-AB71-134C073013B5", &Default::default())
+            .await,
+    );
+    prism.check(
+        "list_detection_playbooks",
+        client
+            .list_detection_playbooks("2038279", &Default::default())
+            .await,
+    );
+    prism.check(
+        "list_event_playbooks",
+        client
+            .list_event_playbooks("WKhCuTw4GPvrQA-9ksmn", &Default::default())
+            .await,
+    );
+
+    // Queries and utilities.
+    let params = ListActiveQueriesParams {
+        filter: Some(true),
+        ..Default::default()
+    };
+    prism.check(
+        "list_active_queries",
+        client.list_active_queries(&params).await,
+    );
+    prism.check(
+        "cancel_query",
+        client
+            .cancel_query("jSliTqa12bOPhdW195TuuZ:443", &Default::default())
+            .await,
+    );
+    prism.check(
+        "reverse_lookup",
+        client
+            .reverse_lookup(
+                &Default::default(),
+                &vec!["10.0.0.20".to_owned(), "203.0.113.7".to_owned()],
+            )
             .await,
     );
 }

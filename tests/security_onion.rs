@@ -510,6 +510,40 @@ async fn search_events_sends_every_criterion_and_decodes_one_object() {
 }
 
 #[tokio::test]
+async fn search_events_pages_with_search_after() {
+    let api = setup().await;
+    api.expect(
+        "GET",
+        "/connect/events/",
+        200,
+        json!({"totalEvents": 1542, "events": []}),
+    )
+    .await;
+    let params = SearchEventsParams {
+        search_after: Some(r#"[1733342462345,"Xk2sjZMBvKeAEj9aJ1qQ"]"#.into()),
+        ..SearchEventsParams::new(
+            "event.dataset:alert".into(),
+            "2024/12/03 03:09:31 PM - 2024/12/04 03:09:31 PM".into(),
+            "UTC".into(),
+            "2006/01/02 3:04:05 PM".into(),
+            0,
+            25,
+        )
+    };
+    let results = api.client.search_events(&params).await.expect("results");
+    let request = api.request().await;
+    let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    assert_eq!(
+        query.last(),
+        Some(&(
+            "searchAfter".to_owned(),
+            r#"[1733342462345,"Xk2sjZMBvKeAEj9aJ1qQ"]"#.to_owned()
+        ))
+    );
+    assert_eq!(results.events.as_deref().map(<[_]>::len), Some(0));
+}
+
+#[tokio::test]
 async fn acknowledge_events_posts_the_criteria() {
     let api = setup().await;
     api.expect(
@@ -817,6 +851,8 @@ async fn attach_case_events_answers_202_with_a_count() {
     body.date_range = Some("2024/12/03 03:09:31 PM - 2024/12/04 03:09:31 PM".into());
     body.date_range_format = Some("2006/01/02 3:04:05 PM".into());
     body.timezone = Some("UTC".into());
+    body.acknowledged = Some(true);
+    body.escalated = Some(false);
     let accepted = api
         .client
         .attach_case_events(&Default::default(), &body)
@@ -831,7 +867,9 @@ async fn attach_case_events_answers_202_with_a_count() {
             "fields": {"soc_id": "Xk2sjZMBvKeAEj9aJ1qQ"},
             "dateRange": "2024/12/03 03:09:31 PM - 2024/12/04 03:09:31 PM",
             "dateRangeFormat": "2006/01/02 3:04:05 PM",
-            "timezone": "UTC"
+            "timezone": "UTC",
+            "acknowledged": true,
+            "escalated": false
         })
     );
     assert_eq!(accepted.count, Some(3));
@@ -1710,6 +1748,40 @@ async fn list_grid_members_decodes_statuses() {
 }
 
 #[tokio::test]
+async fn get_grid_status_decodes_one_summary_object() {
+    let api = setup().await;
+    api.expect(
+        "GET",
+        "/connect/grid/status",
+        200,
+        json!({
+            "gridId": "",
+            "grid": {"totalNodeCount": 4, "unhealthyNodeCount": 1, "awaitingRebootNodeCount": 0, "eps": 2311},
+            "alerts": {"newCount": 0},
+            "detections": {
+                "suricata": {"syncing": true, "integrityFailure": false},
+                "elastalert": {"migrating": false, "someNewFlag": true}
+            }
+        }),
+    )
+    .await;
+    let status = api
+        .client
+        .get_grid_status(&Default::default())
+        .await
+        .expect("status");
+    let request = api.request().await;
+    assert_call(&request, "GET", "/connect/grid/status", None);
+    let grid = status.grid.expect("grid");
+    assert_eq!(grid.total_node_count, Some(4));
+    assert_eq!(grid.unhealthy_node_count, Some(1));
+    assert_eq!(grid.eps, Some(2311));
+    let detections = status.detections.expect("detections");
+    assert_eq!(detections.suricata.expect("suricata").syncing, Some(true));
+    assert!(detections.strelka.is_none());
+}
+
+#[tokio::test]
 async fn manage_grid_member_posts_the_operation() {
     let api = setup().await;
     api.expect(
@@ -1874,13 +1946,56 @@ async fn delete_job_returns_the_deleted_job() {
 }
 
 #[tokio::test]
-async fn list_jobs_sends_the_bracketed_filter() {
+async fn create_job_from_event_sends_the_event_and_reports_a_redirect_to_another_origin() {
+    let api = setup().await;
+    api.respond(
+        "GET",
+        "/connect/joblookup/",
+        ResponseTemplate::new(302)
+            .insert_header("location", "https://so-manager.example/#/job/1004"),
+    )
+    .await;
+    let params = security_onion_client::operations::CreateJobFromEventParams {
+        ncid: Some("1:URggUwcolUh/BgIWApL6rUUZUK4=".into()),
+        ..security_onion_client::operations::CreateJobFromEventParams::new(
+            "2024-01-29T12:31:59.220Z".into(),
+        )
+    };
+    let error = api
+        .client
+        .create_job_from_event(&params)
+        .await
+        .expect_err("not followed");
+    match error {
+        Error::Redirect {
+            status, location, ..
+        } => {
+            assert_eq!(status.as_u16(), 302);
+            assert!(
+                location.starts_with("https://so-manager.example/"),
+                "{location}"
+            );
+        }
+        other => panic!("expected a redirect error, got {other:?}"),
+    }
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "GET",
+        "/connect/joblookup/",
+        Some("time=2024-01-29T12%3A31%3A59.220Z&ncid=1%3AURggUwcolUh%2FBgIWApL6rUUZUK4%3D"),
+    );
+}
+
+#[tokio::test]
+async fn list_jobs_sends_the_parameters_as_one_json_value() {
     let api = setup().await;
     api.expect("GET", "/connect/jobs/", 200, json!([job_json()]))
         .await;
+    let filter = json!({"artifact": {"id": ARTIFACT_ID}}).to_string();
     let params = ListJobsParams {
         kind: Some("analyze".into()),
-        parameters_artifact_id: Some(ARTIFACT_ID.into()),
+        parameters: Some(filter.clone()),
         ..Default::default()
     };
     let jobs = api.client.list_jobs(&params).await.expect("jobs");
@@ -1891,7 +2006,7 @@ async fn list_jobs_sends_the_bracketed_filter() {
         query,
         vec![
             ("kind".into(), "analyze".into()),
-            ("parameters[artifact][id]".into(), ARTIFACT_ID.into()),
+            ("parameters".into(), filter),
         ]
     );
     assert_eq!(jobs[0].node_id.as_deref(), Some("sensor01_sensor"));
@@ -1923,6 +2038,7 @@ async fn list_job_packets_pages_with_offset_and_count() {
         offset: Some(0),
         count: Some(100),
         unwrap: Some(true),
+        exclude_errors: Some(true),
         ..Default::default()
     };
     let packets = api
@@ -1935,7 +2051,7 @@ async fn list_job_packets_pages_with_offset_and_count() {
         &request,
         "GET",
         "/connect/packets/1001",
-        Some("offset=0&count=100&unwrap=true"),
+        Some("offset=0&count=100&unwrap=true&excludeErrors=true"),
     );
     assert_eq!(packets[0].dst_port, Some(3306));
     assert_eq!(packets[0].sequence, Some(1804289383));
@@ -1943,7 +2059,7 @@ async fn list_job_packets_pages_with_offset_and_count() {
 }
 
 #[tokio::test]
-async fn download_job_pcap_returns_bytes() {
+async fn download_job_pcap_always_sends_unwrap_and_returns_bytes() {
     let api = setup().await;
     api.respond(
         "GET",
@@ -1955,7 +2071,7 @@ async fn download_job_pcap_returns_bytes() {
     .await;
     let params = security_onion_client::operations::DownloadJobPcapParams {
         ext: Some("pcap".into()),
-        ..Default::default()
+        ..security_onion_client::operations::DownloadJobPcapParams::new(false)
     };
     let bytes = api
         .client
@@ -1966,7 +2082,12 @@ async fn download_job_pcap_returns_bytes() {
         .await
         .expect("pcap");
     let request = api.request().await;
-    assert_call(&request, "GET", "/connect/stream/1001", Some("ext=pcap"));
+    assert_call(
+        &request,
+        "GET",
+        "/connect/stream/1001",
+        Some("ext=pcap&unwrap=false"),
+    );
     assert_eq!(&bytes[..], b"\xd4\xc3\xb2\xa1");
 }
 
@@ -2389,10 +2510,10 @@ async fn remove_api_client_permission() {
 }
 
 #[tokio::test]
-async fn regenerate_api_client_secret() {
+async fn regenerate_api_client_secret_is_a_put() {
     let api = setup().await;
     api.expect(
-        "GET",
+        "PUT",
         &format!("/connect/clients/{CLIENT_ID}/secret"),
         200,
         api_client_json(true),
@@ -2406,9 +2527,351 @@ async fn regenerate_api_client_secret() {
     let request = api.request().await;
     assert_call(
         &request,
-        "GET",
+        "PUT",
         &format!("/connect/clients/{CLIENT_ID}/secret"),
         None,
     );
     assert_eq!(client.secret.as_deref(), Some("bRANDnewSECRET123"));
+}
+
+// ------------------------------------------------------------------------------------------
+// configuration
+// ------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn list_config_settings_asks_for_the_advanced_ones() {
+    let api = setup().await;
+    api.expect(
+        "GET",
+        "/connect/config/",
+        200,
+        json!([
+            {"id": "elastalert.alerter_parameters", "value": "", "title": "Custom Configuration Parameters", "multiline": true, "global": true},
+            {"id": "suricata.config.af-packet.threads", "value": "4", "nodeId": "sensor01_sensor", "node": true, "regex": "^[0-9]+$", "someNewFlag": 1}
+        ]),
+    )
+    .await;
+    let params = security_onion_client::operations::ListConfigSettingsParams {
+        advanced: Some(true),
+        ..Default::default()
+    };
+    let settings = api
+        .client
+        .list_config_settings(&params)
+        .await
+        .expect("settings");
+    let request = api.request().await;
+    assert_call(&request, "GET", "/connect/config/", Some("advanced=true"));
+    assert_eq!(settings.len(), 2);
+    assert_eq!(settings[0].multiline, Some(true));
+    assert_eq!(settings[1].node_id.as_deref(), Some("sensor01_sensor"));
+    assert_eq!(settings[1].regex.as_deref(), Some("^[0-9]+$"));
+}
+
+#[tokio::test]
+async fn update_config_setting_puts_id_value_and_node() {
+    let api = setup().await;
+    api.expect("PUT", "/connect/config/", 200, Value::Null)
+        .await;
+    let setting = security_onion_client::types::Setting {
+        id: Some("suricata.config.af-packet.threads".into()),
+        value: Some("8".into()),
+        node_id: Some("sensor01_sensor".into()),
+        ..Default::default()
+    };
+    api.client
+        .update_config_setting(&Default::default(), &setting)
+        .await
+        .expect("saved");
+    let request = api.request().await;
+    assert_call(&request, "PUT", "/connect/config/", None);
+    assert_eq!(
+        json_body(&request),
+        json!({"id": "suricata.config.af-packet.threads", "value": "8", "nodeId": "sensor01_sensor"})
+    );
+}
+
+#[tokio::test]
+async fn delete_config_setting_names_the_setting() {
+    let api = setup().await;
+    api.expect(
+        "DELETE",
+        "/connect/config/elastalert.alerter_parameters",
+        200,
+        Value::Null,
+    )
+    .await;
+    api.client
+        .delete_config_setting("elastalert.alerter_parameters", &Default::default())
+        .await
+        .expect("reset");
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "DELETE",
+        "/connect/config/elastalert.alerter_parameters",
+        None,
+    );
+    no_body(&request);
+}
+
+#[tokio::test]
+async fn delete_node_config_setting_names_the_setting_and_the_node() {
+    let api = setup().await;
+    api.expect(
+        "DELETE",
+        "/connect/config/suricata.config.af-packet.threads/sensor01_sensor",
+        200,
+        Value::Null,
+    )
+    .await;
+    api.client
+        .delete_node_config_setting(
+            "suricata.config.af-packet.threads",
+            "sensor01_sensor",
+            &Default::default(),
+        )
+        .await
+        .expect("reset");
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "DELETE",
+        "/connect/config/suricata.config.af-packet.threads/sensor01_sensor",
+        None,
+    );
+    no_body(&request);
+}
+
+#[tokio::test]
+async fn sync_config_puts_without_a_body() {
+    let api = setup().await;
+    api.expect("PUT", "/connect/config/sync", 200, Value::Null)
+        .await;
+    api.client
+        .sync_config(&Default::default())
+        .await
+        .expect("queued");
+    let request = api.request().await;
+    assert_call(&request, "PUT", "/connect/config/sync", None);
+    no_body(&request);
+}
+
+#[tokio::test]
+async fn a_disabled_config_module_is_a_405_status_error() {
+    let api = setup().await;
+    api.respond(
+        "PUT",
+        "/connect/config/sync",
+        ResponseTemplate::new(405)
+            .insert_header("content-type", "text/plain")
+            .set_body_string("Config module not enabled"),
+    )
+    .await;
+    let error = api
+        .client
+        .sync_config(&Default::default())
+        .await
+        .expect_err("not enabled");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(405));
+}
+
+// ------------------------------------------------------------------------------------------
+// playbooks
+// ------------------------------------------------------------------------------------------
+
+fn playbook_json() -> Value {
+    json!({
+        "id": "6F64990A-ACDA-40B6-AB71-134C073013B5",
+        "name": "Suspicious SMB logon",
+        "detection_type": "sigma",
+        "detection_id": "ac5856cd-7e4c-4a61-8b15-6fc9148ff7f2",
+        "contributors": ["Jane Smith"],
+        "questions": [{
+            "question": "What is the source IP address of the alert?",
+            "range": "+/-3d",
+            "answer_sources": ["alert"],
+            "queryResults": [{"id": "Xk2sjZMBvKeAEj9aJ1qQ", "payload": {"source.ip": "203.0.113.7"}}]
+        }],
+        "kind": "playbook"
+    })
+}
+
+#[tokio::test]
+async fn get_playbook_decodes_its_questions() {
+    let api = setup().await;
+    api.expect(
+        "GET",
+        "/connect/playbook/6F64990A-ACDA-40B6-AB71-134C073013B5",
+        200,
+        playbook_json(),
+    )
+    .await;
+    let playbook = api
+        .client
+        .get_playbook("6F64990A-ACDA-40B6-AB71-134C073013B5", &Default::default())
+        .await
+        .expect("playbook");
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "GET",
+        "/connect/playbook/6F64990A-ACDA-40B6-AB71-134C073013B5",
+        None,
+    );
+    assert_eq!(playbook.detection_type.as_deref(), Some("sigma"));
+    let questions = playbook.questions.expect("questions");
+    assert_eq!(questions[0].range.as_deref(), Some("+/-3d"));
+    assert_eq!(
+        questions[0].query_results.as_ref().expect("results")[0]
+            .id
+            .as_deref(),
+        Some("Xk2sjZMBvKeAEj9aJ1qQ")
+    );
+}
+
+#[tokio::test]
+async fn list_detection_playbooks_takes_the_public_id() {
+    let api = setup().await;
+    api.expect(
+        "GET",
+        "/connect/playbook/detection/ac5856cd-7e4c-4a61-8b15-6fc9148ff7f2",
+        200,
+        json!([playbook_json()]),
+    )
+    .await;
+    let playbooks = api
+        .client
+        .list_detection_playbooks("ac5856cd-7e4c-4a61-8b15-6fc9148ff7f2", &Default::default())
+        .await
+        .expect("playbooks");
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "GET",
+        "/connect/playbook/detection/ac5856cd-7e4c-4a61-8b15-6fc9148ff7f2",
+        None,
+    );
+    assert_eq!(playbooks.len(), 1);
+    assert_eq!(playbooks[0].name.as_deref(), Some("Suspicious SMB logon"));
+}
+
+#[tokio::test]
+async fn list_event_playbooks_takes_the_alert_id() {
+    let api = setup().await;
+    api.expect(
+        "GET",
+        "/connect/playbook/event/WKhCuTw4GPvrQA-9ksmn",
+        200,
+        json!([]),
+    )
+    .await;
+    let playbooks = api
+        .client
+        .list_event_playbooks("WKhCuTw4GPvrQA-9ksmn", &Default::default())
+        .await
+        .expect("playbooks");
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "GET",
+        "/connect/playbook/event/WKhCuTw4GPvrQA-9ksmn",
+        None,
+    );
+    assert!(playbooks.is_empty());
+}
+
+// ------------------------------------------------------------------------------------------
+// queries and utilities
+// ------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn list_active_queries_filters_internal_tasks() {
+    let api = setup().await;
+    api.expect(
+        "GET",
+        "/connect/query/active",
+        200,
+        json!([{
+            "taskId": "jSliTqa12bOPhdW195TuuZ:443",
+            "gridId": "",
+            "details": "indices[so-*], search_type[QUERY_THEN_FETCH]",
+            "startTime": "2024-10-06T19:29:39.332211Z",
+            "elapsedMs": 100023,
+            "cancelable": true
+        }]),
+    )
+    .await;
+    let params = security_onion_client::operations::ListActiveQueriesParams {
+        filter: Some(true),
+        ..Default::default()
+    };
+    let tasks = api
+        .client
+        .list_active_queries(&params)
+        .await
+        .expect("tasks");
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "GET",
+        "/connect/query/active",
+        Some("filter=true"),
+    );
+    assert_eq!(
+        tasks[0].task_id.as_deref(),
+        Some("jSliTqa12bOPhdW195TuuZ:443")
+    );
+    assert_eq!(tasks[0].elapsed_ms, Some(100023));
+    assert_eq!(tasks[0].cancelable, Some(true));
+}
+
+#[tokio::test]
+async fn cancel_query_is_a_post() {
+    let api = setup().await;
+    // Task ids are `<node>:<number>`; the client percent-encodes the `:` of a path segment.
+    api.expect(
+        "POST",
+        "/connect/query/cancel/jSliTqa12bOPhdW195TuuZ%3A443",
+        200,
+        Value::Null,
+    )
+    .await;
+    api.client
+        .cancel_query("jSliTqa12bOPhdW195TuuZ:443", &Default::default())
+        .await
+        .expect("cancelled");
+    let request = api.request().await;
+    assert_call(
+        &request,
+        "POST",
+        "/connect/query/cancel/jSliTqa12bOPhdW195TuuZ%3A443",
+        None,
+    );
+    no_body(&request);
+}
+
+#[tokio::test]
+async fn reverse_lookup_puts_the_addresses_and_decodes_the_names() {
+    let api = setup().await;
+    api.expect(
+        "PUT",
+        "/connect/util/reverse-lookup",
+        200,
+        json!({"10.0.0.20": ["db01.corp.example"], "203.0.113.7": ["203.0.113.7"]}),
+    )
+    .await;
+    let names = api
+        .client
+        .reverse_lookup(
+            &Default::default(),
+            &vec!["10.0.0.20".to_owned(), "203.0.113.7".to_owned()],
+        )
+        .await
+        .expect("names");
+    let request = api.request().await;
+    assert_call(&request, "PUT", "/connect/util/reverse-lookup", None);
+    assert_eq!(json_body(&request), json!(["10.0.0.20", "203.0.113.7"]));
+    assert_eq!(names["10.0.0.20"], vec!["db01.corp.example".to_owned()]);
+    assert_eq!(names["203.0.113.7"], vec!["203.0.113.7".to_owned()]);
 }

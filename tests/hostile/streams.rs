@@ -217,7 +217,7 @@ async fn an_endless_pcap_download_streams_past_the_limit_and_dropping_it_ends_th
     let mut stream: ByteStream = within(
         Duration::from_secs(5),
         "download_job_pcap",
-        client.download_job_pcap(7, &DownloadJobPcapParams::default()),
+        client.download_job_pcap(7, &DownloadJobPcapParams::new(false)),
     )
     .await
     .expect("the download starts");

@@ -272,6 +272,7 @@ impl Client {
             .query("format", &params.format)
             .query("metricLimit", &params.metric_limit)
             .query("eventLimit", &params.event_limit)
+            .query_opt("searchAfter", params.search_after.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1370,6 +1371,35 @@ impl Client {
         }
         response.json()
     }
+    /// Get the grid's overall status
+    ///
+    /// Returns a summary of the grid's health: node counts (all, unhealthy, awaiting a reboot),
+    /// the ingest rate, the new-alert count and the state of each detection engine. Needs
+    /// `grid/read`.
+    ///
+    /// `GET /connect/grid/status` (operation `get_grid_status`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn get_grid_status(
+        &self,
+        params: &crate::operations::GetGridStatusParams,
+    ) -> Result<crate::types::GridStatusSummary, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_grid_status",
+                "/connect/grid/status",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
     /// List grid membership requests
     ///
     /// Returns the Salt minions that asked to join the grid, were accepted or were rejected.
@@ -1582,6 +1612,38 @@ impl Client {
         }
         response.json()
     }
+    /// Create a PCAP job from a network event
+    ///
+    /// Looks up one TCP or UDP connection event, by its document id (`esid`) or, without one,
+    /// by its community id (`ncid`) near `time`, and creates a PCAP job for the packets of that
+    /// connection. Needs `events/read` and `jobs/write`.
+    ///
+    /// `GET /connect/joblookup/` (operation `create_job_from_event`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn create_job_from_event(
+        &self,
+        params: &crate::operations::CreateJobFromEventParams,
+    ) -> Result<String, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "create_job_from_event",
+                "/connect/joblookup/",
+            )
+            .security(&["oauth"])
+            .query("time", &params.time)
+            .query_opt("esid", params.esid.as_ref())
+            .query_opt("ncid", params.ncid.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(response.text())
+    }
     /// List jobs
     ///
     /// Returns the jobs, optionally only those of one kind or those created for one case
@@ -1603,10 +1665,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("kind", params.kind.as_ref())
-            .query_opt(
-                "parameters[artifact][id]",
-                params.parameters_artifact_id.as_ref(),
-            )
+            .query_opt("parameters", params.parameters.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1640,6 +1699,7 @@ impl Client {
             .query_opt("offset", params.offset.as_ref())
             .query_opt("count", params.count.as_ref())
             .query_opt("unwrap", params.unwrap.as_ref())
+            .query_opt("excludeErrors", params.exclude_errors.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
             .await?;
@@ -1671,7 +1731,7 @@ impl Client {
             .path_param("jobId", &job_id)
             .security(&["oauth"])
             .query_opt("ext", params.ext.as_ref())
-            .query_opt("unwrap", params.unwrap.as_ref())
+            .query("unwrap", &params.unwrap)
             .query_opt("gridId", params.grid_id.as_ref())
             .send_streaming()
             .await?;
@@ -2003,6 +2063,342 @@ impl Client {
         }
         response.json()
     }
+    /// List configuration settings
+    ///
+    /// Returns the grid's configuration settings with their metadata: the commonly adjusted
+    /// ones, or all of them when `advanced` is true (a much larger answer). A setting applied to
+    /// one node appears once per node, with its `nodeId`. Needs `config/read`.
+    ///
+    /// `GET /connect/config/` (operation `list_config_settings`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn list_config_settings(
+        &self,
+        params: &crate::operations::ListConfigSettingsParams,
+    ) -> Result<Vec<crate::types::Setting>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_config_settings",
+                "/connect/config/",
+            )
+            .security(&["oauth"])
+            .query_opt("advanced", params.advanced.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Change a configuration setting
+    ///
+    /// Stores a new value for one setting: only `id`, `value` and, to set it on one node only,
+    /// `nodeId` are read; the metadata members are ignored. The change reaches the grid at the
+    /// next synchronization (see `sync_config`). The server refuses ids and node ids that are
+    /// not well formed with 400. Needs `config/write`.
+    ///
+    /// `PUT /connect/config/` (operation `update_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn update_config_setting(
+        &self,
+        params: &crate::operations::UpdateConfigSettingParams,
+        body: &crate::types::Setting,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_config_setting",
+                "/connect/config/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Reset a configuration setting to its default
+    ///
+    /// Removes the grid-wide custom value of a setting, so that its default applies again;
+    /// values set on single nodes stay. Needs `config/write`.
+    ///
+    /// `DELETE /connect/config/{id}` (operation `delete_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn delete_config_setting(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteConfigSettingParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_config_setting",
+                "/connect/config/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Reset a configuration setting on one node
+    ///
+    /// Removes the value a setting has on one node only. Needs `config/write`.
+    ///
+    /// `DELETE /connect/config/{id}/{minion}` (operation `delete_node_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn delete_node_config_setting(
+        &self,
+        id: &str,
+        minion: &str,
+        params: &crate::operations::DeleteNodeConfigSettingParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_node_config_setting",
+                "/connect/config/{id}/{minion}",
+            )
+            .path_param("id", id)
+            .path_param("minion", minion)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Apply configuration changes to the grid
+    ///
+    /// Queues a Salt highstate on the grid so that saved setting changes take effect. The call
+    /// returns once the request is queued; the highstate itself can take several minutes, longer
+    /// when another one is running. Needs `config/write`.
+    ///
+    /// `PUT /connect/config/sync` (operation `sync_config`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn sync_config(
+        &self,
+        params: &crate::operations::SyncConfigParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "sync_config",
+                "/connect/config/sync",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Get a playbook
+    ///
+    /// Returns one playbook by its id. Needs `playbooks/read`.
+    ///
+    /// `GET /connect/playbook/{id}` (operation `get_playbook`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn get_playbook(
+        &self,
+        id: &str,
+        params: &crate::operations::GetPlaybookParams,
+    ) -> Result<crate::types::Playbook, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_playbook",
+                "/connect/playbook/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the playbooks of a detection
+    ///
+    /// Returns the playbooks that apply to a detection: those written for its public id, for its
+    /// category or for its engine. The path takes the detection's PUBLIC id. An empty list when
+    /// none applies. Needs `playbooks/read`, `detections/read` and `events/read`.
+    ///
+    /// `GET /connect/playbook/detection/{id}` (operation `list_detection_playbooks`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn list_detection_playbooks(
+        &self,
+        id: &str,
+        params: &crate::operations::ListDetectionPlaybooksParams,
+    ) -> Result<Vec<crate::types::Playbook>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_detection_playbooks",
+                "/connect/playbook/detection/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the playbooks for an alert
+    ///
+    /// Returns the playbooks that apply to one alert event, with their questions' queries filled
+    /// in from the alert's fields (`filledQuery`, `queryResults`). Needs `playbooks/read`,
+    /// `detections/read` and `events/read`.
+    ///
+    /// `GET /connect/playbook/event/{id}` (operation `list_event_playbooks`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn list_event_playbooks(
+        &self,
+        id: &str,
+        params: &crate::operations::ListEventPlaybooksParams,
+    ) -> Result<Vec<crate::types::Playbook>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_event_playbooks",
+                "/connect/playbook/event/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List running queries
+    ///
+    /// Returns the event searches currently running in the grid's event store: the caller's own,
+    /// or everyone's for a caller allowed to see them. Needs a Security Onion Pro license (400
+    /// `ERROR_LICENSE_INVALID` without one) and `queries/read`.
+    ///
+    /// `GET /connect/query/active` (operation `list_active_queries`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn list_active_queries(
+        &self,
+        params: &crate::operations::ListActiveQueriesParams,
+    ) -> Result<Vec<crate::types::QueryTask>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_active_queries",
+                "/connect/query/active",
+            )
+            .security(&["oauth"])
+            .query_opt("filter", params.filter.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Cancel a running query
+    ///
+    /// Asks the event store to cancel one running search; not every search can be cancelled, and
+    /// a successful answer does not promise it was. Needs a Security Onion Pro license and
+    /// `queries/delete`.
+    ///
+    /// `POST /connect/query/cancel/{queryId}` (operation `cancel_query`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn cancel_query(
+        &self,
+        query_id: &str,
+        params: &crate::operations::CancelQueryParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "cancel_query",
+                "/connect/query/cancel/{queryId}",
+            )
+            .path_param("queryId", query_id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Resolve IP addresses to names
+    ///
+    /// Resolves IP addresses to names: each valid address of the list (others are skipped,
+    /// duplicates looked up once) is looked up in the grid's IP-to-name mappings
+    /// (`so-ip-mappings`) and, when reverse lookup is enabled on the server, in reverse DNS; an
+    /// address DNS cannot name maps to itself. Any authenticated client may call it.
+    ///
+    /// `PUT /connect/util/reverse-lookup` (operation `reverse_lookup`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn reverse_lookup(
+        &self,
+        params: &crate::operations::ReverseLookupParams,
+        body: &Vec<String>,
+    ) -> Result<std::collections::BTreeMap<String, Vec<String>>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "reverse_lookup",
+                "/connect/util/reverse-lookup",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
     /// List API clients
     ///
     /// Returns every API client, without secrets. Needs `clients/read`.
@@ -2193,7 +2589,7 @@ impl Client {
     /// only this once. Tokens already issued stay valid until they expire (inferred). Needs
     /// `clients/write`.
     ///
-    /// `GET /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
+    /// `PUT /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     pub async fn regenerate_api_client_secret(
@@ -2204,7 +2600,7 @@ impl Client {
         let response = self
             .transport
             .request(
-                clientgen_runtime::reqwest::Method::GET,
+                clientgen_runtime::reqwest::Method::PUT,
                 "regenerate_api_client_secret",
                 "/connect/clients/{id}/secret",
             )

@@ -39,6 +39,12 @@ pub struct SearchEventsParams {
     ///
     /// Sent as `eventLimit`.
     pub event_limit: i64,
+    /// Paging: the `sort` values of the last event of the previous page, as a JSON array
+    /// (e.g. `[1733342462345,"Xk2sjZMBvKeAEj9aJ1qQ"]`); the search then returns the events
+    /// that sort after it.
+    ///
+    /// Sent as `searchAfter`.
+    pub search_after: Option<String>,
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///
@@ -62,6 +68,7 @@ impl SearchEventsParams {
             format,
             metric_limit,
             event_limit,
+            search_after: None,
             grid_id: None,
         }
     }
@@ -400,6 +407,15 @@ pub struct ListGridNodesParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+///Query and header parameters of [`Client::get_grid_status`](crate::Client::get_grid_status).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetGridStatusParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
 ///Query and header parameters of [`Client::list_grid_members`](crate::Client::list_grid_members).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGridMembersParams {
@@ -463,6 +479,38 @@ pub struct DeleteJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+///Query and header parameters of [`Client::create_job_from_event`](crate::Client::create_job_from_event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateJobFromEventParams {
+    /// Timestamp of the event, used to narrow the search.
+    ///
+    /// Sent as `time`.
+    pub time: String,
+    /// Document id of the event; when absent, `ncid` is used.
+    ///
+    /// Sent as `esid`.
+    pub esid: Option<String>,
+    /// The event's `network.community_id`; ignored when `esid` is given.
+    ///
+    /// Sent as `ncid`.
+    pub ncid: Option<String>,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+impl CreateJobFromEventParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(time: String) -> Self {
+        Self {
+            time,
+            esid: None,
+            ncid: None,
+            grid_id: None,
+        }
+    }
+}
 ///Query and header parameters of [`Client::list_jobs`](crate::Client::list_jobs).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsParams {
@@ -470,10 +518,12 @@ pub struct ListJobsParams {
     ///
     /// Sent as `kind`.
     pub kind: Option<String>,
-    /// Keeps only jobs created for the case artifact with this id.
+    /// A JSON object of job parameters to match, e.g. `{"artifact":{"id":"<artifact id>"}}`
+    /// for the analyze jobs of one case artifact. The server answers 400 when it is not
+    /// valid JSON.
     ///
-    /// Sent as `parameters[artifact][id]`.
-    pub parameters_artifact_id: Option<String>,
+    /// Sent as `parameters`.
+    pub parameters: Option<String>,
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///
@@ -495,6 +545,10 @@ pub struct ListJobPacketsParams {
     ///
     /// Sent as `unwrap`.
     pub unwrap: Option<bool>,
+    /// Leaves out the packets that could not be decoded.
+    ///
+    /// Sent as `excludeErrors`.
+    pub exclude_errors: Option<bool>,
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///
@@ -502,7 +556,7 @@ pub struct ListJobPacketsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DownloadJobPcapParams {
     /// Extension of the file to return.
     ///
@@ -511,12 +565,22 @@ pub struct DownloadJobPcapParams {
     /// Strips tunnel encapsulation from the packets first.
     ///
     /// Sent as `unwrap`.
-    pub unwrap: Option<bool>,
+    pub unwrap: bool,
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
+}
+impl DownloadJobPcapParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(unwrap: bool) -> Self {
+        Self {
+            ext: None,
+            unwrap,
+            grid_id: None,
+        }
+    }
 }
 ///Query and header parameters of [`Client::list_users`](crate::Client::list_users).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -611,6 +675,113 @@ pub struct ListRolesParams {
 ///Query and header parameters of [`Client::list_permissions`](crate::Client::list_permissions).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPermissionsParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_config_settings`](crate::Client::list_config_settings).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListConfigSettingsParams {
+    /// Also returns the advanced settings (any value but `true` means false).
+    ///
+    /// Sent as `advanced`.
+    pub advanced: Option<bool>,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::update_config_setting`](crate::Client::update_config_setting).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateConfigSettingParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_config_setting`](crate::Client::delete_config_setting).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteConfigSettingParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteNodeConfigSettingParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::sync_config`](crate::Client::sync_config).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncConfigParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::get_playbook`](crate::Client::get_playbook).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetPlaybookParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDetectionPlaybooksParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_event_playbooks`](crate::Client::list_event_playbooks).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListEventPlaybooksParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::list_active_queries`](crate::Client::list_active_queries).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListActiveQueriesParams {
+    /// Leaves out internal, child, uncancelable and related tasks.
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<bool>,
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::cancel_query`](crate::Client::cancel_query).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CancelQueryParams {
+    /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
+    /// the manager itself.
+    ///
+    /// Sent as `gridId`.
+    pub grid_id: Option<String>,
+}
+///Query and header parameters of [`Client::reverse_lookup`](crate::Client::reverse_lookup).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReverseLookupParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
     /// the manager itself.
     ///

@@ -81,6 +81,56 @@ impl<'de> serde::Deserialize<'de> for AccessTokenResponse {
         deserializer.deserialize_map(Members)
     }
 }
+/// Alert figures.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct AlertsStatus {
+    /// Number of new alerts (not filled in by current releases).
+    #[serde(rename = "newCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_count: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for AlertsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = AlertsStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AlertsStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertsStatus, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "newCount" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(AlertsStatus {
+                    new_count: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An API client.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ApiClient {
@@ -529,10 +579,10 @@ pub struct AttachEventCriteria {
     pub timezone: Option<String>,
     /// Match acknowledged (true) or unacknowledged (false) events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub acknowledge: Option<bool>,
+    pub acknowledged: Option<bool>,
     /// Match escalated (true) or unescalated (false) events.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub escalate: Option<bool>,
+    pub escalated: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -550,8 +600,8 @@ impl AttachEventCriteria {
             date_range: None,
             date_range_format: None,
             timezone: None,
-            acknowledge: None,
-            escalate: None,
+            acknowledged: None,
+            escalated: None,
             additional_properties: Default::default(),
         }
     }
@@ -586,8 +636,8 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
                         "dateRange" => key.read_once(&mut field_2, &mut map)?,
                         "dateRangeFormat" => key.read_once(&mut field_3, &mut map)?,
                         "timezone" => key.read_once(&mut field_4, &mut map)?,
-                        "acknowledge" => key.read_once(&mut field_5, &mut map)?,
-                        "escalate" => key.read_once(&mut field_6, &mut map)?,
+                        "acknowledged" => key.read_once(&mut field_5, &mut map)?,
+                        "escalated" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -605,8 +655,8 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
                     date_range: field_2.unwrap_or_default(),
                     date_range_format: field_3.unwrap_or_default(),
                     timezone: field_4.unwrap_or_default(),
-                    acknowledge: field_5.unwrap_or_default(),
-                    escalate: field_6.unwrap_or_default(),
+                    acknowledged: field_5.unwrap_or_default(),
+                    escalated: field_6.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -1880,6 +1930,152 @@ impl<'de> serde::Deserialize<'de> for DetectionSeverity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+/// State of each detection engine.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DetectionsStatus {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elastalert: Option<EngineState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strelka: Option<EngineState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suricata: Option<EngineState>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for DetectionsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DetectionsStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DetectionsStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DetectionsStatus, A::Error> {
+                let mut field_0: Option<Option<EngineState>> = None;
+                let mut field_1: Option<Option<EngineState>> = None;
+                let mut field_2: Option<Option<EngineState>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "elastalert" => key.read_once(&mut field_0, &mut map)?,
+                        "strelka" => key.read_once(&mut field_1, &mut map)?,
+                        "suricata" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DetectionsStatus {
+                    elastalert: field_0.unwrap_or_default(),
+                    strelka: field_1.unwrap_or_default(),
+                    suricata: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What a detection engine is doing, and its last failures.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EngineState {
+    /// Importing new detections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importing: Option<bool>,
+    /// Migrating detections from an older release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migrating: Option<bool>,
+    /// The last migration failed.
+    #[serde(rename = "migrationFailure")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migration_failure: Option<bool>,
+    /// Synchronizing the running rules with the detection store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syncing: Option<bool>,
+    /// The last synchronization failed.
+    #[serde(rename = "syncFailure")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_failure: Option<bool>,
+    /// The running rules do not match the detection store.
+    #[serde(rename = "integrityFailure")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrity_failure: Option<bool>,
+    /// Synchronization is currently blocked (e.g. during a migration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EngineState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EngineState;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EngineState object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EngineState, A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut field_4: Option<Option<bool>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "importing" => key.read_once(&mut field_0, &mut map)?,
+                        "migrating" => key.read_once(&mut field_1, &mut map)?,
+                        "migrationFailure" => key.read_once(&mut field_2, &mut map)?,
+                        "syncing" => key.read_once(&mut field_3, &mut map)?,
+                        "syncFailure" => key.read_once(&mut field_4, &mut map)?,
+                        "integrityFailure" => key.read_once(&mut field_5, &mut map)?,
+                        "blocked" => key.read_once(&mut field_6, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EngineState {
+                    importing: field_0.unwrap_or_default(),
+                    migrating: field_1.unwrap_or_default(),
+                    migration_failure: field_2.unwrap_or_default(),
+                    syncing: field_3.unwrap_or_default(),
+                    sync_failure: field_4.unwrap_or_default(),
+                    integrity_failure: field_5.unwrap_or_default(),
+                    blocked: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Which events to acknowledge, and how.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventAckCriteria {
@@ -2435,6 +2631,78 @@ impl<'de> serde::Deserialize<'de> for GeneratedPublicId {
         deserializer.deserialize_map(Members)
     }
 }
+/// Node counts and ingest rate.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GridHealth {
+    /// Nodes that checked in since SOC last started.
+    #[serde(rename = "totalNodeCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_node_count: Option<i64>,
+    /// Nodes in a faulty state.
+    #[serde(rename = "unhealthyNodeCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unhealthy_node_count: Option<i64>,
+    /// Nodes waiting for a reboot to apply kernel updates.
+    #[serde(rename = "awaitingRebootNodeCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awaiting_reboot_node_count: Option<i64>,
+    /// Events per second currently ingested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eps: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for GridHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = GridHealth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GridHealth object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GridHealth, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "totalNodeCount" => key.read_once(&mut field_0, &mut map)?,
+                        "unhealthyNodeCount" => key.read_once(&mut field_1, &mut map)?,
+                        "awaitingRebootNodeCount" => {
+                            key.read_once(&mut field_2, &mut map)?
+                        }
+                        "eps" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(GridHealth {
+                    total_node_count: field_0.unwrap_or_default(),
+                    unhealthy_node_count: field_1.unwrap_or_default(),
+                    awaiting_reboot_node_count: field_2.unwrap_or_default(),
+                    eps: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The multipart form of a file import.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GridImportUpload {
@@ -2687,6 +2955,71 @@ impl<'de> serde::Deserialize<'de> for GridMemberStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Overall health of a grid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GridStatusSummary {
+    /// The subgrid this status belongs to; empty for the local grid.
+    #[serde(rename = "gridId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grid_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grid: Option<GridHealth>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<AlertsStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detections: Option<DetectionsStatus>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for GridStatusSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = GridStatusSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GridStatusSummary object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GridStatusSummary, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<GridHealth>> = None;
+                let mut field_2: Option<Option<AlertsStatus>> = None;
+                let mut field_3: Option<Option<DetectionsStatus>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "gridId" => key.read_once(&mut field_0, &mut map)?,
+                        "grid" => key.read_once(&mut field_1, &mut map)?,
+                        "alerts" => key.read_once(&mut field_2, &mut map)?,
+                        "detections" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(GridStatusSummary {
+                    grid_id: field_0.unwrap_or_default(),
+                    grid: field_1.unwrap_or_default(),
+                    alerts: field_2.unwrap_or_default(),
+                    detections: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// Information about the SOC server and the caller.
@@ -4137,6 +4470,319 @@ impl<'de> serde::Deserialize<'de> for PasswordReset {
         deserializer.deserialize_map(Members)
     }
 }
+/// A playbook guiding the response to an alert with questions.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Playbook {
+    /// Id of the playbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Detection engine family the playbook is for (`nids`, `sigma`, `yara`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_type: Option<String>,
+    /// Public id of the one detection the playbook is for; empty when general.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_id: Option<String>,
+    /// Detection category the playbook is for; may be empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_category: Option<String>,
+    /// Authors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contributors: Option<Vec<String>>,
+    /// When the playbook was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// When the playbook was last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// The questions, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub questions: Option<Vec<PlaybookQuestion>>,
+    /// Kind of stored object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// When the object was stored.
+    #[serde(rename = "createTime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the object was last stored.
+    #[serde(rename = "updateTime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// User or API client that last stored it.
+    #[serde(rename = "userId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Operation last applied to the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Playbook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Playbook;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Playbook object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Playbook, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<Vec<String>>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<Vec<PlaybookQuestion>>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "detection_type" => key.read_once(&mut field_3, &mut map)?,
+                        "detection_id" => key.read_once(&mut field_4, &mut map)?,
+                        "detection_category" => key.read_once(&mut field_5, &mut map)?,
+                        "contributors" => key.read_once(&mut field_6, &mut map)?,
+                        "created" => key.read_once(&mut field_7, &mut map)?,
+                        "modified" => key.read_once(&mut field_8, &mut map)?,
+                        "questions" => key.read_once(&mut field_9, &mut map)?,
+                        "kind" => key.read_once(&mut field_10, &mut map)?,
+                        "createTime" => key.read_once(&mut field_11, &mut map)?,
+                        "updateTime" => key.read_once(&mut field_12, &mut map)?,
+                        "userId" => key.read_once(&mut field_13, &mut map)?,
+                        "operation" => key.read_once(&mut field_14, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Playbook {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    detection_type: field_3.unwrap_or_default(),
+                    detection_id: field_4.unwrap_or_default(),
+                    detection_category: field_5.unwrap_or_default(),
+                    contributors: field_6.unwrap_or_default(),
+                    created: field_7.unwrap_or_default(),
+                    modified: field_8.unwrap_or_default(),
+                    questions: field_9.unwrap_or_default(),
+                    kind: field_10.unwrap_or_default(),
+                    create_time: field_11.unwrap_or_default(),
+                    update_time: field_12.unwrap_or_default(),
+                    user_id: field_13.unwrap_or_default(),
+                    operation: field_14.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One question of a playbook, with the query that answers it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PlaybookQuestion {
+    /// The question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// Why the answer helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// Where the answer can be found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_sources: Option<Vec<String>>,
+    /// Time range the query is limited to around the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    /// Sigma query (YAML) answering the question; may hold variables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The query in SOC's query language, for the event at hand.
+    #[serde(rename = "oqlQuery")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oql_query: Option<String>,
+    /// The query after the alert's values were substituted.
+    #[serde(rename = "filledQuery")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filled_query: Option<String>,
+    /// Events the filled-in query found.
+    #[serde(rename = "queryResults")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_results: Option<Vec<EventRecord>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for PlaybookQuestion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PlaybookQuestion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PlaybookQuestion object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PlaybookQuestion, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<Vec<String>>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<Vec<EventRecord>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "question" => key.read_once(&mut field_0, &mut map)?,
+                        "context" => key.read_once(&mut field_1, &mut map)?,
+                        "answer_sources" => key.read_once(&mut field_2, &mut map)?,
+                        "range" => key.read_once(&mut field_3, &mut map)?,
+                        "query" => key.read_once(&mut field_4, &mut map)?,
+                        "oqlQuery" => key.read_once(&mut field_5, &mut map)?,
+                        "filledQuery" => key.read_once(&mut field_6, &mut map)?,
+                        "queryResults" => key.read_once(&mut field_7, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PlaybookQuestion {
+                    question: field_0.unwrap_or_default(),
+                    context: field_1.unwrap_or_default(),
+                    answer_sources: field_2.unwrap_or_default(),
+                    range: field_3.unwrap_or_default(),
+                    query: field_4.unwrap_or_default(),
+                    oql_query: field_5.unwrap_or_default(),
+                    filled_query: field_6.unwrap_or_default(),
+                    query_results: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A search running in the event store.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct QueryTask {
+    /// Task id, used to cancel it.
+    #[serde(rename = "taskId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Subgrid the task runs on; empty for the local grid.
+    #[serde(rename = "gridId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grid_id: Option<String>,
+    /// What the task is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// When it started.
+    #[serde(rename = "startTime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Milliseconds it has been running.
+    #[serde(rename = "elapsedMs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<i64>,
+    /// Whether it can be cancelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancelable: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for QueryTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = QueryTask;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a QueryTask object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueryTask, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "taskId" => key.read_once(&mut field_0, &mut map)?,
+                        "gridId" => key.read_once(&mut field_1, &mut map)?,
+                        "details" => key.read_once(&mut field_2, &mut map)?,
+                        "startTime" => key.read_once(&mut field_3, &mut map)?,
+                        "elapsedMs" => key.read_once(&mut field_4, &mut map)?,
+                        "cancelable" => key.read_once(&mut field_5, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(QueryTask {
+                    task_id: field_0.unwrap_or_default(),
+                    grid_id: field_1.unwrap_or_default(),
+                    details: field_2.unwrap_or_default(),
+                    start_time: field_3.unwrap_or_default(),
+                    elapsed_ms: field_4.unwrap_or_default(),
+                    cancelable: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An event attached to a case.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RelatedEvent {
@@ -4244,6 +4890,226 @@ impl<'de> serde::Deserialize<'de> for RelatedEvent {
                         .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
                     fields: field_7
                         .ok_or_else(|| clientgen_runtime::de::missing("fields"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One configuration setting. `id`, `value` and `nodeId` are what a change sends; every
+/// member marked as metadata describes the setting and is ignored on update.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Setting {
+    /// Dotted id of the setting, one level per dot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The value; a setting applied per node appears once per node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The node the value applies to; empty for the whole grid.
+    #[serde(rename = "nodeId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// (metadata) Human-friendly title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// (metadata) What the setting is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// (metadata) The default value, when `defaultAvailable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// (metadata) Whether the setting has a default value.
+    #[serde(rename = "defaultAvailable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_available: Option<bool>,
+    /// (metadata) Applies only to the grid as a whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global: Option<bool>,
+    /// (metadata) Can be set per node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<bool>,
+    /// (metadata) The id names a file whose contents the value replaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<bool>,
+    /// (metadata) Must not be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly: Option<bool>,
+    /// (metadata) Read-only in the web interface only.
+    #[serde(rename = "readonlyUi")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly_ui: Option<bool>,
+    /// (metadata) The value is masked in the web interface.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
+    /// (metadata) Shown only with the advanced settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advanced: Option<bool>,
+    /// (metadata) Edited on several lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// (metadata) The setting may be duplicated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<bool>,
+    /// (metadata) The value may contain Jinja escape characters.
+    #[serde(rename = "jinjaEscaped")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jinja_escaped: Option<bool>,
+    /// (metadata) A value must be given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// (metadata) Pattern the value must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    /// (metadata) Message shown when the value does not match `regex`.
+    #[serde(rename = "regexFailureMessage")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex_failure_message: Option<String>,
+    /// (metadata) Syntax the value is checked against, e.g. `yaml`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syntax: Option<String>,
+    /// (metadata) Type the value is converted to before use.
+    #[serde(rename = "forcedType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forced_type: Option<String>,
+    /// (metadata) Documentation page, relative to the documentation URL.
+    #[serde(rename = "helpLink")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_link: Option<String>,
+    /// (metadata) The allowed values, for a choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// (metadata) Separator joining several chosen options in one value.
+    #[serde(rename = "optionSeparator")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_separator: Option<String>,
+    /// (metadata) How the web interface lays out a structured value.
+    #[serde(rename = "uiElements")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ui_elements: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// (metadata) Confirmation shown before deleting a structured element.
+    #[serde(rename = "uiElementsDeleteMessage")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ui_elements_delete_message: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for Setting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Setting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Setting object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Setting, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<bool>> = None;
+                let mut field_8: Option<Option<bool>> = None;
+                let mut field_9: Option<Option<bool>> = None;
+                let mut field_10: Option<Option<bool>> = None;
+                let mut field_11: Option<Option<bool>> = None;
+                let mut field_12: Option<Option<bool>> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<bool>> = None;
+                let mut field_15: Option<Option<bool>> = None;
+                let mut field_16: Option<Option<bool>> = None;
+                let mut field_17: Option<Option<bool>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<Option<String>> = None;
+                let mut field_21: Option<Option<String>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_26: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
+                        "nodeId" => key.read_once(&mut field_2, &mut map)?,
+                        "title" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
+                        "default" => key.read_once(&mut field_5, &mut map)?,
+                        "defaultAvailable" => key.read_once(&mut field_6, &mut map)?,
+                        "global" => key.read_once(&mut field_7, &mut map)?,
+                        "node" => key.read_once(&mut field_8, &mut map)?,
+                        "file" => key.read_once(&mut field_9, &mut map)?,
+                        "readonly" => key.read_once(&mut field_10, &mut map)?,
+                        "readonlyUi" => key.read_once(&mut field_11, &mut map)?,
+                        "sensitive" => key.read_once(&mut field_12, &mut map)?,
+                        "advanced" => key.read_once(&mut field_13, &mut map)?,
+                        "multiline" => key.read_once(&mut field_14, &mut map)?,
+                        "duplicates" => key.read_once(&mut field_15, &mut map)?,
+                        "jinjaEscaped" => key.read_once(&mut field_16, &mut map)?,
+                        "required" => key.read_once(&mut field_17, &mut map)?,
+                        "regex" => key.read_once(&mut field_18, &mut map)?,
+                        "regexFailureMessage" => key.read_once(&mut field_19, &mut map)?,
+                        "syntax" => key.read_once(&mut field_20, &mut map)?,
+                        "forcedType" => key.read_once(&mut field_21, &mut map)?,
+                        "helpLink" => key.read_once(&mut field_22, &mut map)?,
+                        "options" => key.read_once(&mut field_23, &mut map)?,
+                        "optionSeparator" => key.read_once(&mut field_24, &mut map)?,
+                        "uiElements" => key.read_once(&mut field_25, &mut map)?,
+                        "uiElementsDeleteMessage" => {
+                            key.read_once(&mut field_26, &mut map)?
+                        }
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Setting {
+                    id: field_0.unwrap_or_default(),
+                    value: field_1.unwrap_or_default(),
+                    node_id: field_2.unwrap_or_default(),
+                    title: field_3.unwrap_or_default(),
+                    description: field_4.unwrap_or_default(),
+                    default: field_5.unwrap_or_default(),
+                    default_available: field_6.unwrap_or_default(),
+                    global: field_7.unwrap_or_default(),
+                    node: field_8.unwrap_or_default(),
+                    file: field_9.unwrap_or_default(),
+                    readonly: field_10.unwrap_or_default(),
+                    readonly_ui: field_11.unwrap_or_default(),
+                    sensitive: field_12.unwrap_or_default(),
+                    advanced: field_13.unwrap_or_default(),
+                    multiline: field_14.unwrap_or_default(),
+                    duplicates: field_15.unwrap_or_default(),
+                    jinja_escaped: field_16.unwrap_or_default(),
+                    required: field_17.unwrap_or_default(),
+                    regex: field_18.unwrap_or_default(),
+                    regex_failure_message: field_19.unwrap_or_default(),
+                    syntax: field_20.unwrap_or_default(),
+                    forced_type: field_21.unwrap_or_default(),
+                    help_link: field_22.unwrap_or_default(),
+                    options: field_23.unwrap_or_default(),
+                    option_separator: field_24.unwrap_or_default(),
+                    ui_elements: field_25.unwrap_or_default(),
+                    ui_elements_delete_message: field_26.unwrap_or_default(),
                     additional_properties,
                 })
             }
