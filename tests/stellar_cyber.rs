@@ -10,12 +10,12 @@ use stellar_cyber_client::operations::{
     GetAccessTokenParams, GetCaseSummaryParams, GetConnectorIngestionStatsParams,
     GetSensorIngestionStatsParams, ListCaseAlertsParams, ListCasesParams, ListConnectorsParams,
     ListDataSensorsParams, ListIncidentsParams, ListStorageUsagesParams, ListTenantsParams,
-    SearchDataParams, UpdateCaseLegacyParams,
+    ListUserActivitiesParams, SearchDataParams, UpdateCaseLegacyParams, UpdateIncidentParams,
 };
 use stellar_cyber_client::types::{
     AlertStatus, CaseCommentCreate, CaseResolution, CaseStatus, CaseUpdate, EventTagChange,
-    LegacyCaseUpdate, ScrollRequest, SecurityEventUpdate, Severity, SortOrder, StorageAggregation,
-    TagChanges, UserUpdate,
+    IncidentUpdate, LegacyCaseUpdate, LegacySecurityEventUpdate, ScrollRequest,
+    SecurityEventUpdate, Severity, SortOrder, StorageAggregation, TagChanges, UserUpdate,
 };
 use stellar_cyber_client::{Client, Error};
 use wiremock::matchers::{header, method, path};
@@ -506,6 +506,7 @@ async fn update_case_legacy_addresses_the_case_by_query() {
             add: Some(vec!["benign".into()]),
             ..Default::default()
         }),
+        description: Some("Scanner traffic.".into()),
         ..Default::default()
     };
     let case = client
@@ -516,7 +517,7 @@ async fn update_case_legacy_addresses_the_case_by_query() {
     assert_eq!(request.url.query(), Some(format!("id={CASE_ID}").as_str()));
     assert_eq!(
         json_body(&request),
-        json!({"priority": "Low", "status": "Cancelled", "assignee": "ada", "tags": {"add": ["benign"]}})
+        json!({"priority": "Low", "status": "Cancelled", "assignee": "ada", "tags": {"add": ["benign"]}, "description": "Scanner traffic."})
     );
     assert_eq!(case.data.id, CASE_ID);
 }
@@ -655,7 +656,8 @@ async fn case_observables_scores_and_activities_are_read() {
         &server,
         "GET",
         &format!("/connect/api/v1/cases/{CASE_ID}/observables"),
-        json!({"observables": [{"type": "ip", "value": "203.0.113.7", "count": 12}]}),
+        // Grouped by kind, as the documentation lists them; the members are undocumented.
+        json!({"observables": {"hosts": [{"name": "ws-042", "count": 12}], "users": [{"name": "ada"}]}}),
     )
     .await;
     let observables = client
@@ -663,9 +665,9 @@ async fn case_observables_scores_and_activities_are_read() {
         .await
         .expect("observables");
     assert_eq!(received(&server).await.method.as_str(), "GET");
-    let first = &observables.observables.expect("observables")[0];
-    assert_eq!(first.value.as_deref(), Some("203.0.113.7"));
-    assert_eq!(first.additional_properties.value("count"), Some(json!(12)));
+    let kinds = observables.observables.expect("observables");
+    assert_eq!(kinds["hosts"][0]["name"], "ws-042");
+    assert_eq!(kinds["users"][0]["name"], "ada");
 
     let (server, client) = setup().await;
     expect(
@@ -763,6 +765,47 @@ async fn list_incidents_sends_filters_and_reads_event_ids() {
 // ----- alerts and raw data -----
 
 #[tokio::test]
+async fn update_incident_posts_the_changes_with_the_case_in_the_query() {
+    let (server, client) = setup().await;
+    // The answer recorded in XSOAR's Stellar Cyber integration (test_data/outputs/update_case.json).
+    expect(
+        &server,
+        "POST",
+        "/connect/api/v1/incidents",
+        json!({"data": {
+            "_id": "65d5ef5f7d0f9a18d1d7477b", "assignee": "", "created_at": 1708519263554_i64,
+            "created_by": "System", "cust_id": "6aeb2aae7d8d4ef0820136f42d107db4",
+            "modified_at": 1710866249442_i64, "modified_by": "9887e386323148ea8c68d4cf0bc1cdf6",
+            "name": "Proofpoint TAP messagesBlocked: Phishing and 1 other", "size": 2,
+            "status": "Resolved", "tags": [], "ticket_id": 5812, "version": 2,
+            "priority": "High", "incident_score": 1, "assignee_name": "Unassigned"
+        }}),
+    )
+    .await;
+    let update = IncidentUpdate {
+        status: Some(CaseStatus::Resolved),
+        resolution: Some("Duplicate of an earlier case.".into()),
+        ..Default::default()
+    };
+    let case = client
+        .update_incident(
+            &UpdateIncidentParams::new("65d5ef5f7d0f9a18d1d7477b".into()),
+            &update,
+        )
+        .await
+        .expect("updated");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), Some("id=65d5ef5f7d0f9a18d1d7477b"));
+    assert_eq!(
+        json_body(&request),
+        json!({"status": "Resolved", "resolution": "Duplicate of an earlier case."})
+    );
+    assert_eq!(case.data.status, Some(CaseStatus::Resolved));
+    assert_eq!(case.data.priority, Some(Severity::High));
+    assert_eq!(case.data.ticket_id, Some(5812));
+}
+
+#[tokio::test]
 async fn update_security_event_sends_status_comment_and_tags() {
     let (server, client) = setup().await;
     expect(
@@ -790,6 +833,32 @@ async fn update_security_event_sends_status_comment_and_tags() {
         json!({"status": "Closed", "comments": "Expected behaviour.", "event_tags": [{"op": "add", "tag": "investigated"}]})
     );
     assert_eq!(result["result"], "updated");
+}
+
+#[tokio::test]
+async fn update_security_event_legacy_names_the_alert_in_the_body() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "POST",
+        "/connect/api/update_ser",
+        json!({"result": "ok"}),
+    )
+    .await;
+    let mut update =
+        LegacySecurityEventUpdate::new("aella-ser-1700006400000-000001".into(), "alert-1".into());
+    update.event_tag = Some(EventTagChange::new("delete".into(), "triage".into()));
+    let result = client
+        .update_security_event_legacy(&update)
+        .await
+        .expect("updated");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert_eq!(
+        json_body(&request),
+        json!({"index": "aella-ser-1700006400000-000001", "_id": "alert-1", "event_tag": {"op": "delete", "tag": "triage"}})
+    );
+    assert_eq!(result["result"], "ok");
 }
 
 fn search_json(scroll_id: Option<&str>, ids: &[&str]) -> Value {
@@ -896,6 +965,53 @@ async fn list_tenants_asks_for_fields() {
     );
     assert_eq!(tenants.data[0].cust_name.as_deref(), Some("Acme Corp"));
     assert_eq!(tenants.data[0].tgrp_name.as_deref(), Some("EMEA"));
+}
+
+#[tokio::test]
+async fn get_tenant_reads_one_tenant() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        &format!("/connect/api/v1/tenants/{TENANT}"),
+        json!({"data": {"cust_id": TENANT, "cust_name": "Acme Corp", "tgrp_name": ""}}),
+    )
+    .await;
+    let tenant = client.get_tenant(TENANT).await.expect("tenant");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(tenant.data.cust_id.as_deref(), Some(TENANT));
+    assert_eq!(tenant.data.cust_name.as_deref(), Some("Acme Corp"));
+}
+
+#[tokio::test]
+async fn list_user_activities_sends_the_window_and_keeps_each_entry() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/connect/api/v1/user_activities",
+        json!({"activities": [{"Activity": "add user", "module": "User", "Data": "soc@example.com", "Timestamps": 1700000500000_i64}]}),
+    )
+    .await;
+    let params = ListUserActivitiesParams {
+        sort: Some("Timestamps".into()),
+        order: Some(SortOrder::Asc),
+        activity: Some("add user".into()),
+        module: Some("User".into()),
+        from_timestamps: Some(1700000000000),
+        to_timestamps: Some(1700086400000),
+        ..Default::default()
+    };
+    let activities = client
+        .list_user_activities(&params)
+        .await
+        .expect("activities");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("sort=Timestamps&order=asc&Activity=add%20user&module=User&FROM~Timestamps=1700000000000&TO~Timestamps=1700086400000")
+    );
+    assert_eq!(activities.activities[0]["Activity"], "add user");
+    assert_eq!(activities.activities[0]["Timestamps"], 1700000500000_i64);
 }
 
 fn user_json() -> Value {
