@@ -917,6 +917,103 @@ async fn search_data_passes_the_query_through() {
     assert_eq!(hit.source.as_ref().expect("source")["event_status"], "New");
 }
 
+/// The shape of the alert answer recorded in XSOAR's Stellar Cyber integration
+/// (test_data/outputs/get_alert.json), trimmed, with its values replaced.
+fn recorded_alert_search() -> Value {
+    let xdr_event = json!({
+        "display_name": "Proofpoint TAP messagesBlocked: Phishing",
+        "framework_version": "v8",
+        "name": "proofpoint_tap-messagesblocked-initial_access-phishing",
+        "subtype": {"display_name": "Proofpoint TAP: Phish", "name": "proofpoint_tap_phish"},
+        "tactic": {"id": "TA0001", "name": "Initial Access"},
+        "tags": ["Proofpoint TAP"],
+        "technique": {"id": "T1566", "name": "Phishing"},
+        "ttps": [{"tactic": {"id": "TA0001", "name": "Initial Access"}, "technique": {"id": "T1566", "name": "Phishing"}}],
+        "xdr_killchain_stage": "Initial Attempts",
+        "xdr_killchain_version": "v1"
+    });
+    let source = json!({
+        "detected_fields": ["email.from.address"],
+        "detected_values": ["sender@example.com"],
+        "event_score": 10,
+        "event_source": "proofpoint_tap",
+        "event_status": "New",
+        "fidelity": 10,
+        "msg_class": "proofpoint_tap_event",
+        "msg_origin": {
+            "category": "email",
+            "processor": {"id": "659f34c1ba3f87505be3c33d", "name": "proofpoint_tap", "type": "log_collector"},
+            "source": "proofpoint_tap",
+            "vendor": "proofpoint"
+        },
+        "orig_id": "c1udWI4BgU-RVXJ6pL6v",
+        "severity": 10,
+        "srcip": "203.0.113.9",
+        "srcip_geo": {"countryCode": "JP", "latitude": 35.6906},
+        "stellar": {"detection_time": 81214, "status": "New"},
+        "tenant_name": "QA",
+        "tenantid": TENANT,
+        "threat_score": 0,
+        "timestamp": 1710755712000_i64,
+        "write_time": 1710883791406_i64,
+        "xdr_event": xdr_event
+    });
+    json!({
+        "took": 6,
+        "timed_out": false,
+        "_shards": {"total": 2, "successful": 2, "skipped": 0, "failed": 0},
+        "hits": {
+            "total": {"value": 1, "relation": "eq"},
+            "max_score": 1.0,
+            "hits": [{
+                "_index": "stellar-index-v1-ser-0001-2024.03.07-000033",
+                "_type": "_doc",
+                "_id": "1710883791406342b1f41b2247774d60bf035a6f98e5ff21",
+                "_score": 1.0,
+                "_source": source
+            }]
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_recorded_alert_search_decodes_and_its_source_reads_as_an_alert() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/connect/api/data/aella-ser-%2A/_search",
+        recorded_alert_search(),
+    )
+    .await;
+    let params = SearchDataParams {
+        q: Some("_id:1710883791406342b1f41b2247774d60bf035a6f98e5ff21".into()),
+        ..Default::default()
+    };
+    let result = client
+        .search_data("aella-ser-*", &params)
+        .await
+        .expect("searched");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("q=_id%3A1710883791406342b1f41b2247774d60bf035a6f98e5ff21")
+    );
+    let hit = result.hits.expect("hits").hits.expect("hit list").remove(0);
+    let source = hit.source.expect("source");
+    let alert: stellar_cyber_client::types::Alert =
+        serde_json::from_value(Value::Object(source)).expect("an alert");
+    let xdr = alert.xdr_event.expect("xdr_event");
+    assert_eq!(xdr.tactic.and_then(|t| t.id).as_deref(), Some("TA0001"));
+    assert_eq!(xdr.ttps.expect("ttps")[0]["technique"]["id"], "T1566");
+    assert_eq!(alert.stellar.and_then(|s| s.detection_time), Some(81214));
+    assert_eq!(alert.write_time, Some(1710883791406));
+    assert_eq!(alert.event_score, Some(10.0));
+    assert_eq!(
+        alert.additional_properties.value("event_source"),
+        Some(json!("proofpoint_tap"))
+    );
+}
+
 #[tokio::test]
 async fn scroll_data_sends_the_scroll_id_in_a_get_body() {
     let (server, client) = setup().await;
