@@ -4,7 +4,8 @@
 
 use integration_tests::prism::Prism;
 use sekoia_client::operations::{
-    DeleteRuleParams, GetAlertParams, GetEventSearchJobEventsParams, ListAlertsParams,
+    DeleteRuleParams, DisableRuleParams, EnableRuleParams, GetAlertParams, GetCaseParams,
+    GetEventSearchJobEventsParams, GetEventSearchJobFieldsParams, ListAlertsParams,
     ListCaseCommentsParams, ListCaseTagsParams, ListCasesParams, ListRulesParams,
 };
 use sekoia_client::types::{
@@ -22,6 +23,7 @@ const JOB: &str = "c4f1e2d3-b4a5-4697-8899-aabbccddeeff";
 const COMMUNITY: &str = "88dcb0c6-4efe-4256-95f1-40d2c4fefefd";
 const EVENT: &str = "6f0f6e1c-4a1b-4c2d-9e3f-0a1b2c3d4e5f";
 const COUNTERMEASURE: &str = "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
+const COMMENT: &str = "3c7a0c8e-5f1b-4b8e-9a55-7d0f2f3e9b10";
 
 fn uuid(text: &str) -> uuid::Uuid {
     text.parse().expect("uuid")
@@ -66,8 +68,14 @@ async fn every_operation_conforms_to_the_spec() {
         "update_rule",
         client.update_rule(RULE, &rule_create()).await,
     );
-    prism.check("enable_rule", client.enable_rule(RULE).await);
-    prism.check("disable_rule", client.disable_rule(RULE).await);
+    let params = EnableRuleParams {
+        community_uuid: Some(uuid(COMMUNITY)),
+    };
+    prism.check("enable_rule", client.enable_rule(RULE, &params).await);
+    let params = DisableRuleParams {
+        community_uuid: Some(uuid(COMMUNITY)),
+    };
+    prism.check("disable_rule", client.disable_rule(RULE, &params).await);
     let params = DeleteRuleParams {
         community_uuid: Some(uuid(COMMUNITY)),
     };
@@ -104,9 +112,19 @@ async fn every_operation_conforms_to_the_spec() {
         "get_event_search_job_events",
         client.get_event_search_job_events(JOB, &params).await,
     );
+    let params = GetEventSearchJobFieldsParams {
+        limit: Some(1000),
+        offset: Some(0),
+    };
+    prism.check(
+        "get_event_search_job_fields",
+        client.get_event_search_job_fields(JOB, &params).await,
+    );
 
     // Alerts.
     let params = ListAlertsParams {
+        match_stix_object: Some("indicator--1".into()),
+        nomatch_rule_name: Some("Noisy rule".into()),
         limit: Some(20),
         direction: Some(SortDirection::Desc),
         with_count: Some(true),
@@ -163,13 +181,18 @@ async fn every_operation_conforms_to_the_spec() {
     let mut case = CaseCreate::new("Compromised host".into());
     case.priority = Some(CasePriority::High);
     prism.check("create_case", client.create_case(&case).await);
-    prism.check("get_case", client.get_case(CASE).await);
+    let params = GetCaseParams {
+        community_uuid: Some(uuid(COMMUNITY)),
+        render: Some(true),
+    };
+    prism.check("get_case", client.get_case(CASE, &params).await);
     let update = CaseUpdate {
         description: Some("Escalated".into()),
         ..Default::default()
     };
     prism.check("update_case", client.update_case(CASE, &update).await);
     let params = ListCaseCommentsParams {
+        date_created_at: Some("2024-05-01T00:00:00Z,2024-05-31T23:59:59Z".into()),
         direction: Some(SortDirection::Asc),
         ..Default::default()
     };
@@ -182,6 +205,24 @@ async fn every_operation_conforms_to_the_spec() {
         client
             .create_case_comment(CASE, &CaseCommentCreate::new("Isolated the host".into()))
             .await,
+    );
+    prism.check(
+        "get_case_comment",
+        client.get_case_comment(CASE, COMMENT).await,
+    );
+    prism.check(
+        "update_case_comment",
+        client
+            .update_case_comment(
+                CASE,
+                COMMENT,
+                &CaseCommentCreate::new("Host reimaged".into()),
+            )
+            .await,
+    );
+    prism.check(
+        "delete_case_comment",
+        client.delete_case_comment(CASE, COMMENT).await,
     );
     prism.check("list_case_alerts", client.list_case_alerts(CASE).await);
     let alerts = CaseAlerts::new(vec!["5b1d7f2e-8a3c-4e6f-9d0b-1c2a3b4c5d6e".into()]);
@@ -248,6 +289,9 @@ async fn every_operation_conforms_to_the_spec() {
             .get_kill_chain_stage("0c9b8a7d-6e5f-4d3c-2b1a-0f9e8d7c6b5a")
             .await,
     );
+
+    // Communities.
+    prism.check("get_community", client.get_community(COMMUNITY).await);
 
     // API keys.
     prism.check("validate_api_key", client.validate_api_key().await);

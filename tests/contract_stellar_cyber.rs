@@ -8,12 +8,12 @@ use stellar_cyber_client::operations::{
     GetAccessTokenParams, GetCaseSummaryParams, GetConnectorIngestionStatsParams,
     GetSensorIngestionStatsParams, ListCaseAlertsParams, ListCasesParams, ListConnectorsParams,
     ListDataSensorsParams, ListIncidentsParams, ListStorageUsagesParams, ListTenantsParams,
-    SearchDataParams, UpdateCaseLegacyParams,
+    ListUserActivitiesParams, SearchDataParams, UpdateCaseLegacyParams, UpdateIncidentParams,
 };
 use stellar_cyber_client::types::{
     AlertStatus, CaseCommentCreate, CaseResolution, CaseStatus, CaseUpdate, EventTagChange,
-    LegacyCaseUpdate, ScrollRequest, SecurityEventUpdate, Severity, SortOrder, StorageAggregation,
-    TagChanges, UserUpdate,
+    IncidentUpdate, LegacyCaseUpdate, LegacySecurityEventUpdate, ScrollRequest,
+    SecurityEventUpdate, Severity, SortOrder, StorageAggregation, TagChanges, UserUpdate,
 };
 use stellar_cyber_client::Client;
 
@@ -172,6 +172,21 @@ async fn every_operation_conforms_to_the_spec() {
         ..Default::default()
     };
     prism.check("list_incidents", client.list_incidents(&params).await);
+    let update = IncidentUpdate {
+        status: Some(CaseStatus::Resolved),
+        resolution: Some("Duplicate of an earlier case.".into()),
+        tags: Some(TagChanges {
+            add: Some(vec!["closed-by-soar".into()]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    prism.check(
+        "update_incident",
+        client
+            .update_incident(&UpdateIncidentParams::new(CASE.into()), &update)
+            .await,
+    );
 
     // Alerts and raw data.
     let update = SecurityEventUpdate {
@@ -186,6 +201,13 @@ async fn every_operation_conforms_to_the_spec() {
     prism.check(
         "update_security_event",
         client.update_security_event(INDEX, ALERT, &update).await,
+    );
+    let mut legacy = LegacySecurityEventUpdate::new(INDEX.into(), ALERT.into());
+    legacy.status = Some(AlertStatus::Closed);
+    legacy.comments = Some("Closed by the SOAR playbook.".into());
+    prism.check(
+        "update_security_event_legacy",
+        client.update_security_event_legacy(&legacy).await,
     );
     let params = SearchDataParams {
         q: Some("event_status:New".into()),
@@ -209,6 +231,7 @@ async fn every_operation_conforms_to_the_spec() {
         fields: Some(vec!["cust_id".into(), "cust_name".into()]),
     };
     prism.check("list_tenants", client.list_tenants(&params).await);
+    prism.check("get_tenant", client.get_tenant(TENANT).await);
     prism.check("list_users", client.list_users().await);
     prism.check("get_user", client.get_user(USER_ID).await);
     prism.check(
@@ -218,6 +241,18 @@ async fn every_operation_conforms_to_the_spec() {
             .await,
     );
     prism.check("delete_user", client.delete_user(USER_ID).await);
+    let params = ListUserActivitiesParams {
+        sort: Some("Timestamps".into()),
+        order: Some(SortOrder::Asc),
+        module: Some("User".into()),
+        from_timestamps: Some(1700000000000),
+        to_timestamps: Some(1700086400000),
+        ..Default::default()
+    };
+    prism.check(
+        "list_user_activities",
+        client.list_user_activities(&params).await,
+    );
 
     // Usage.
     let params = ListStorageUsagesParams {

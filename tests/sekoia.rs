@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use sekoia_client::operations::{
-    DeleteRuleParams, GetAlertParams, GetEventSearchJobEventsParams, ListAlertsParams,
+    DeleteRuleParams, DisableRuleParams, EnableRuleParams, GetAlertParams, GetCaseParams,
+    GetEventSearchJobEventsParams, GetEventSearchJobFieldsParams, ListAlertsParams,
     ListCaseCommentsParams, ListCaseTagsParams, ListCasesParams, ListRulesParams,
 };
 use sekoia_client::types::{
@@ -272,14 +273,26 @@ async fn enable_and_disable_rule_put_to_their_sub_resources() {
         let mut rule = rule_json();
         rule["enabled"] = json!(enabled);
         expect(&server, "PUT", &route, 200, rule).await;
+        let community = Some(COMMUNITY.parse().expect("uuid"));
         let rule = if enabled {
-            client.enable_rule(RULE_UUID).await
+            let params = EnableRuleParams {
+                community_uuid: community,
+            };
+            client.enable_rule(RULE_UUID, &params).await
         } else {
-            client.disable_rule(RULE_UUID).await
+            let params = DisableRuleParams {
+                community_uuid: community,
+            };
+            client.disable_rule(RULE_UUID, &params).await
         }
         .expect("toggled");
         assert_eq!(rule.enabled, Some(enabled));
-        assert!(received(&server).await.body.is_empty());
+        let request = received(&server).await;
+        assert_eq!(
+            request.url.query(),
+            Some(format!("community_uuid={COMMUNITY}").as_str())
+        );
+        assert!(request.body.is_empty());
     }
 }
 
@@ -601,7 +614,15 @@ async fn get_update_and_delete_case() {
     let mut unknown_priority = case_json();
     unknown_priority["priority"] = json!("critical");
     expect(&server, "GET", &route, 200, unknown_priority).await;
-    let case = client.get_case(CASE_UUID).await.expect("fetched");
+    let params = GetCaseParams {
+        community_uuid: Some(COMMUNITY.parse().expect("uuid")),
+        render: Some(false),
+    };
+    let case = client.get_case(CASE_UUID, &params).await.expect("fetched");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some(format!("community_uuid={COMMUNITY}&render=false").as_str())
+    );
     assert_eq!(
         case.priority,
         Some(CasePriority::Unknown("critical".into()))
@@ -657,6 +678,7 @@ async fn case_comments_are_listed_and_created() {
     )
     .await;
     let params = ListCaseCommentsParams {
+        match_created_by: Some("a5fe93d8-e910-494b-ab83-8565fa2e5916".into()),
         direction: Some(SortDirection::Asc),
         ..Default::default()
     };
@@ -664,8 +686,92 @@ async fn case_comments_are_listed_and_created() {
         .list_case_comments(CASE_UUID, &params)
         .await
         .expect("listed");
-    assert_eq!(received(&server).await.url.query(), Some("direction=asc"));
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("match%5Bcreated_by%5D=a5fe93d8-e910-494b-ab83-8565fa2e5916&direction=asc")
+    );
     assert_eq!(listed.total, 1);
+}
+
+const COMMENT_UUID: &str = "3c7a0c8e-5f1b-4b8e-9a55-7d0f2f3e9b10";
+
+/// The comment answer recorded in Sekoia's automation library (triggers test of case comments).
+fn case_comment_json(content: &str) -> Value {
+    json!({
+        "uuid": COMMENT_UUID,
+        "content": content,
+        "created_at": "2025-03-17T15:06:04.858932+00:00",
+        "created_by": "a5fe93d8-e910-494b-ab83-8565fa2e5916",
+        "created_by_type": "user",
+        "updated_at": "2025-03-17T15:06:04.858932+00:00"
+    })
+}
+
+#[tokio::test]
+async fn get_case_comment_reads_one_comment_by_both_identifiers() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/cases/{CASE_UUID}/comments/{COMMENT_UUID}");
+    expect(
+        &server,
+        "GET",
+        &route,
+        200,
+        case_comment_json("a new comment"),
+    )
+    .await;
+    let comment = client
+        .get_case_comment(CASE_UUID, COMMENT_UUID)
+        .await
+        .expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(comment.content, "a new comment");
+    assert_eq!(
+        comment.created_by.as_deref(),
+        Some("a5fe93d8-e910-494b-ab83-8565fa2e5916")
+    );
+    assert_eq!(comment.created_by_type.as_deref(), Some("user"));
+    assert!(comment.updated_at.is_some());
+}
+
+#[tokio::test]
+async fn update_case_comment_patches_the_new_text() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/cases/{CASE_UUID}/comments/{COMMENT_UUID}");
+    expect(
+        &server,
+        "PATCH",
+        &route,
+        200,
+        case_comment_json("Host reimaged"),
+    )
+    .await;
+    let comment = client
+        .update_case_comment(
+            CASE_UUID,
+            COMMENT_UUID,
+            &CaseCommentCreate::new("Host reimaged".into()),
+        )
+        .await
+        .expect("edited");
+    assert_eq!(
+        json_body(&received(&server).await),
+        json!({"content": "Host reimaged"})
+    );
+    assert_eq!(comment.content, "Host reimaged");
+}
+
+#[tokio::test]
+async fn delete_case_comment_sends_no_body_and_accepts_no_content() {
+    let (server, client) = setup().await;
+    let route = format!("/api/v1/sic/cases/{CASE_UUID}/comments/{COMMENT_UUID}");
+    expect(&server, "DELETE", &route, 204, Value::Null).await;
+    client
+        .delete_case_comment(CASE_UUID, COMMENT_UUID)
+        .await
+        .expect("deleted");
+    let request = received(&server).await;
+    assert!(request.body.is_empty());
+    assert_eq!(request.url.query(), None);
 }
 
 #[tokio::test]
@@ -1017,7 +1123,98 @@ async fn get_custom_verdict_decodes_the_verdict() {
 }
 
 #[tokio::test]
-async fn get_kill_chain_stage_keeps_undocumented_members() {
+async fn get_event_search_job_fields_pages_and_decodes_common_values() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/sic/conf/events/search/jobs/{JOB_UUID}/fields"),
+        200,
+        // Shapes from the answer recorded in Sekoia's automation library: a field with values,
+        // one with an empty list and one without the member.
+        json!({
+            "items": [
+                {"display_name": "event.dialect", "description": "Dialect of the event",
+                 "most_common_values": [{"value": 100.0, "name": "openssh"}],
+                 "value_type": "string", "name": "event.dialect"},
+                {"name": "action.id", "value_type": "number", "description": "Identifier of the action",
+                 "display_name": "action.id", "most_common_values": []},
+                {"name": "action.outcome_reason", "value_type": "string",
+                 "description": "The reason of the failure/success", "display_name": "action.outcome_reason"}
+            ],
+            "total": 3
+        }),
+    )
+    .await;
+    let params = GetEventSearchJobFieldsParams {
+        limit: Some(1000),
+        offset: Some(0),
+    };
+    let fields = client
+        .get_event_search_job_fields(JOB_UUID, &params)
+        .await
+        .expect("fields");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("limit=1000&offset=0")
+    );
+    assert_eq!(fields.total, 3);
+    let dialect = &fields.items[0];
+    assert_eq!(dialect.name, "event.dialect");
+    let values = dialect.most_common_values.as_ref().expect("values");
+    assert_eq!(values[0].name, "openssh");
+    assert_eq!(values[0].value, 100.0);
+    assert_eq!(fields.items[1].most_common_values.as_deref(), Some(&[][..]));
+    assert!(fields.items[2].most_common_values.is_none());
+}
+
+#[tokio::test]
+async fn get_community_is_addressed_outside_sic_and_keeps_loose_times() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        &format!("/api/v1/communities/{COMMUNITY}"),
+        200,
+        // The answer recorded in Sekoia's automation library (test_get_community).
+        json!({
+            "uuid": COMMUNITY,
+            "name": "Detection",
+            "description": "Community used for detection tests",
+            "homepage_url": "",
+            "picture_mode": "custom",
+            "created_at": "2021-06-23 09:13:22.077939",
+            "updated_at": "2021-06-23 09:15:09.778049",
+            "created_by": "4abd1b95-ccee-44ba-af50-5c3b18c40b9f",
+            "created_by_type": "avatar",
+            "is_parent": false,
+            "parent_community_uuid": null,
+            "subcommunities": [],
+            "is_mfa_enforced": null,
+            "session_timeout": null,
+            "disable_inactive_avatars": false,
+            "disabled": false
+        }),
+    )
+    .await;
+    let community = client.get_community(COMMUNITY).await.expect("fetched");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(community.name, "Detection");
+    assert_eq!(
+        community.created_at.as_deref(),
+        Some("2021-06-23 09:13:22.077939")
+    );
+    assert_eq!(community.parent_community_uuid, Some(None));
+    assert_eq!(community.is_mfa_enforced, Some(None));
+    assert_eq!(community.is_parent, Some(false));
+    assert_eq!(
+        community.additional_properties.value("picture_mode"),
+        Some(json!("custom"))
+    );
+}
+
+#[tokio::test]
+async fn get_kill_chain_stage_decodes_the_stage_and_keeps_other_members() {
     let (server, client) = setup().await;
     let stage = "0c9b8a7d-6e5f-4d3c-2b1a-0f9e8d7c6b5a";
     expect(
@@ -1025,15 +1222,27 @@ async fn get_kill_chain_stage_keeps_undocumented_members() {
         "GET",
         &format!("/api/v1/sic/kill-chains/{stage}"),
         200,
-        json!({"uuid": stage, "short_id": "KC3", "name": "Delivery"}),
+        // The members of the answer recorded in XSOAR's Sekoia XDR integration, plus one more.
+        json!({
+            "order_id": 1,
+            "uuid": stage,
+            "short_id": "KCXKNfnJupq5",
+            "name": "Reconnaissance",
+            "description": "Intruder selects target.",
+            "stix_name": "reconnaissance",
+            "color": "#123456"
+        }),
     )
     .await;
     let got = client.get_kill_chain_stage(stage).await.expect("fetched");
     assert_eq!(received(&server).await.url.query(), None);
     assert_eq!(got.uuid.as_deref(), Some(stage));
+    assert_eq!(got.short_id.as_deref(), Some("KCXKNfnJupq5"));
+    assert_eq!(got.order_id, Some(1));
+    assert_eq!(got.stix_name.as_deref(), Some("reconnaissance"));
     assert_eq!(
-        got.additional_properties.value("name"),
-        Some(json!("Delivery"))
+        got.additional_properties.value("color"),
+        Some(json!("#123456"))
     );
 }
 

@@ -10,12 +10,12 @@ use stellar_cyber_client::operations::{
     GetAccessTokenParams, GetCaseSummaryParams, GetConnectorIngestionStatsParams,
     GetSensorIngestionStatsParams, ListCaseAlertsParams, ListCasesParams, ListConnectorsParams,
     ListDataSensorsParams, ListIncidentsParams, ListStorageUsagesParams, ListTenantsParams,
-    SearchDataParams, UpdateCaseLegacyParams,
+    ListUserActivitiesParams, SearchDataParams, UpdateCaseLegacyParams, UpdateIncidentParams,
 };
 use stellar_cyber_client::types::{
     AlertStatus, CaseCommentCreate, CaseResolution, CaseStatus, CaseUpdate, EventTagChange,
-    LegacyCaseUpdate, ScrollRequest, SecurityEventUpdate, Severity, SortOrder, StorageAggregation,
-    TagChanges, UserUpdate,
+    IncidentUpdate, LegacyCaseUpdate, LegacySecurityEventUpdate, ScrollRequest,
+    SecurityEventUpdate, Severity, SortOrder, StorageAggregation, TagChanges, UserUpdate,
 };
 use stellar_cyber_client::{Client, Error};
 use wiremock::matchers::{header, method, path};
@@ -506,6 +506,7 @@ async fn update_case_legacy_addresses_the_case_by_query() {
             add: Some(vec!["benign".into()]),
             ..Default::default()
         }),
+        description: Some("Scanner traffic.".into()),
         ..Default::default()
     };
     let case = client
@@ -516,7 +517,7 @@ async fn update_case_legacy_addresses_the_case_by_query() {
     assert_eq!(request.url.query(), Some(format!("id={CASE_ID}").as_str()));
     assert_eq!(
         json_body(&request),
-        json!({"priority": "Low", "status": "Cancelled", "assignee": "ada", "tags": {"add": ["benign"]}})
+        json!({"priority": "Low", "status": "Cancelled", "assignee": "ada", "tags": {"add": ["benign"]}, "description": "Scanner traffic."})
     );
     assert_eq!(case.data.id, CASE_ID);
 }
@@ -655,7 +656,8 @@ async fn case_observables_scores_and_activities_are_read() {
         &server,
         "GET",
         &format!("/connect/api/v1/cases/{CASE_ID}/observables"),
-        json!({"observables": [{"type": "ip", "value": "203.0.113.7", "count": 12}]}),
+        // Grouped by kind, as the documentation lists them; the members are undocumented.
+        json!({"observables": {"hosts": [{"name": "ws-042", "count": 12}], "users": [{"name": "ada"}]}}),
     )
     .await;
     let observables = client
@@ -663,9 +665,9 @@ async fn case_observables_scores_and_activities_are_read() {
         .await
         .expect("observables");
     assert_eq!(received(&server).await.method.as_str(), "GET");
-    let first = &observables.observables.expect("observables")[0];
-    assert_eq!(first.value.as_deref(), Some("203.0.113.7"));
-    assert_eq!(first.additional_properties.value("count"), Some(json!(12)));
+    let kinds = observables.observables.expect("observables");
+    assert_eq!(kinds["hosts"][0]["name"], "ws-042");
+    assert_eq!(kinds["users"][0]["name"], "ada");
 
     let (server, client) = setup().await;
     expect(
@@ -763,6 +765,47 @@ async fn list_incidents_sends_filters_and_reads_event_ids() {
 // ----- alerts and raw data -----
 
 #[tokio::test]
+async fn update_incident_posts_the_changes_with_the_case_in_the_query() {
+    let (server, client) = setup().await;
+    // The answer recorded in XSOAR's Stellar Cyber integration (test_data/outputs/update_case.json).
+    expect(
+        &server,
+        "POST",
+        "/connect/api/v1/incidents",
+        json!({"data": {
+            "_id": "65d5ef5f7d0f9a18d1d7477b", "assignee": "", "created_at": 1708519263554_i64,
+            "created_by": "System", "cust_id": "6aeb2aae7d8d4ef0820136f42d107db4",
+            "modified_at": 1710866249442_i64, "modified_by": "9887e386323148ea8c68d4cf0bc1cdf6",
+            "name": "Proofpoint TAP messagesBlocked: Phishing and 1 other", "size": 2,
+            "status": "Resolved", "tags": [], "ticket_id": 5812, "version": 2,
+            "priority": "High", "incident_score": 1, "assignee_name": "Unassigned"
+        }}),
+    )
+    .await;
+    let update = IncidentUpdate {
+        status: Some(CaseStatus::Resolved),
+        resolution: Some("Duplicate of an earlier case.".into()),
+        ..Default::default()
+    };
+    let case = client
+        .update_incident(
+            &UpdateIncidentParams::new("65d5ef5f7d0f9a18d1d7477b".into()),
+            &update,
+        )
+        .await
+        .expect("updated");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), Some("id=65d5ef5f7d0f9a18d1d7477b"));
+    assert_eq!(
+        json_body(&request),
+        json!({"status": "Resolved", "resolution": "Duplicate of an earlier case."})
+    );
+    assert_eq!(case.data.status, Some(CaseStatus::Resolved));
+    assert_eq!(case.data.priority, Some(Severity::High));
+    assert_eq!(case.data.ticket_id, Some(5812));
+}
+
+#[tokio::test]
 async fn update_security_event_sends_status_comment_and_tags() {
     let (server, client) = setup().await;
     expect(
@@ -790,6 +833,32 @@ async fn update_security_event_sends_status_comment_and_tags() {
         json!({"status": "Closed", "comments": "Expected behaviour.", "event_tags": [{"op": "add", "tag": "investigated"}]})
     );
     assert_eq!(result["result"], "updated");
+}
+
+#[tokio::test]
+async fn update_security_event_legacy_names_the_alert_in_the_body() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "POST",
+        "/connect/api/update_ser",
+        json!({"result": "ok"}),
+    )
+    .await;
+    let mut update =
+        LegacySecurityEventUpdate::new("aella-ser-1700006400000-000001".into(), "alert-1".into());
+    update.event_tag = Some(EventTagChange::new("delete".into(), "triage".into()));
+    let result = client
+        .update_security_event_legacy(&update)
+        .await
+        .expect("updated");
+    let request = received(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert_eq!(
+        json_body(&request),
+        json!({"index": "aella-ser-1700006400000-000001", "_id": "alert-1", "event_tag": {"op": "delete", "tag": "triage"}})
+    );
+    assert_eq!(result["result"], "ok");
 }
 
 fn search_json(scroll_id: Option<&str>, ids: &[&str]) -> Value {
@@ -848,6 +917,103 @@ async fn search_data_passes_the_query_through() {
     assert_eq!(hit.source.as_ref().expect("source")["event_status"], "New");
 }
 
+/// The shape of the alert answer recorded in XSOAR's Stellar Cyber integration
+/// (test_data/outputs/get_alert.json), trimmed, with its values replaced.
+fn recorded_alert_search() -> Value {
+    let xdr_event = json!({
+        "display_name": "Proofpoint TAP messagesBlocked: Phishing",
+        "framework_version": "v8",
+        "name": "proofpoint_tap-messagesblocked-initial_access-phishing",
+        "subtype": {"display_name": "Proofpoint TAP: Phish", "name": "proofpoint_tap_phish"},
+        "tactic": {"id": "TA0001", "name": "Initial Access"},
+        "tags": ["Proofpoint TAP"],
+        "technique": {"id": "T1566", "name": "Phishing"},
+        "ttps": [{"tactic": {"id": "TA0001", "name": "Initial Access"}, "technique": {"id": "T1566", "name": "Phishing"}}],
+        "xdr_killchain_stage": "Initial Attempts",
+        "xdr_killchain_version": "v1"
+    });
+    let source = json!({
+        "detected_fields": ["email.from.address"],
+        "detected_values": ["sender@example.com"],
+        "event_score": 10,
+        "event_source": "proofpoint_tap",
+        "event_status": "New",
+        "fidelity": 10,
+        "msg_class": "proofpoint_tap_event",
+        "msg_origin": {
+            "category": "email",
+            "processor": {"id": "659f34c1ba3f87505be3c33d", "name": "proofpoint_tap", "type": "log_collector"},
+            "source": "proofpoint_tap",
+            "vendor": "proofpoint"
+        },
+        "orig_id": "c1udWI4BgU-RVXJ6pL6v",
+        "severity": 10,
+        "srcip": "203.0.113.9",
+        "srcip_geo": {"countryCode": "JP", "latitude": 35.6906},
+        "stellar": {"detection_time": 81214, "status": "New"},
+        "tenant_name": "QA",
+        "tenantid": TENANT,
+        "threat_score": 0,
+        "timestamp": 1710755712000_i64,
+        "write_time": 1710883791406_i64,
+        "xdr_event": xdr_event
+    });
+    json!({
+        "took": 6,
+        "timed_out": false,
+        "_shards": {"total": 2, "successful": 2, "skipped": 0, "failed": 0},
+        "hits": {
+            "total": {"value": 1, "relation": "eq"},
+            "max_score": 1.0,
+            "hits": [{
+                "_index": "stellar-index-v1-ser-0001-2024.03.07-000033",
+                "_type": "_doc",
+                "_id": "1710883791406342b1f41b2247774d60bf035a6f98e5ff21",
+                "_score": 1.0,
+                "_source": source
+            }]
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_recorded_alert_search_decodes_and_its_source_reads_as_an_alert() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/connect/api/data/aella-ser-%2A/_search",
+        recorded_alert_search(),
+    )
+    .await;
+    let params = SearchDataParams {
+        q: Some("_id:1710883791406342b1f41b2247774d60bf035a6f98e5ff21".into()),
+        ..Default::default()
+    };
+    let result = client
+        .search_data("aella-ser-*", &params)
+        .await
+        .expect("searched");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("q=_id%3A1710883791406342b1f41b2247774d60bf035a6f98e5ff21")
+    );
+    let hit = result.hits.expect("hits").hits.expect("hit list").remove(0);
+    let source = hit.source.expect("source");
+    let alert: stellar_cyber_client::types::Alert =
+        serde_json::from_value(Value::Object(source)).expect("an alert");
+    let xdr = alert.xdr_event.expect("xdr_event");
+    assert_eq!(xdr.tactic.and_then(|t| t.id).as_deref(), Some("TA0001"));
+    assert_eq!(xdr.ttps.expect("ttps")[0]["technique"]["id"], "T1566");
+    assert_eq!(alert.stellar.and_then(|s| s.detection_time), Some(81214));
+    assert_eq!(alert.write_time, Some(1710883791406));
+    assert_eq!(alert.event_score, Some(10.0));
+    assert_eq!(
+        alert.additional_properties.value("event_source"),
+        Some(json!("proofpoint_tap"))
+    );
+}
+
 #[tokio::test]
 async fn scroll_data_sends_the_scroll_id_in_a_get_body() {
     let (server, client) = setup().await;
@@ -896,6 +1062,53 @@ async fn list_tenants_asks_for_fields() {
     );
     assert_eq!(tenants.data[0].cust_name.as_deref(), Some("Acme Corp"));
     assert_eq!(tenants.data[0].tgrp_name.as_deref(), Some("EMEA"));
+}
+
+#[tokio::test]
+async fn get_tenant_reads_one_tenant() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        &format!("/connect/api/v1/tenants/{TENANT}"),
+        json!({"data": {"cust_id": TENANT, "cust_name": "Acme Corp", "tgrp_name": ""}}),
+    )
+    .await;
+    let tenant = client.get_tenant(TENANT).await.expect("tenant");
+    assert_eq!(received(&server).await.url.query(), None);
+    assert_eq!(tenant.data.cust_id.as_deref(), Some(TENANT));
+    assert_eq!(tenant.data.cust_name.as_deref(), Some("Acme Corp"));
+}
+
+#[tokio::test]
+async fn list_user_activities_sends_the_window_and_keeps_each_entry() {
+    let (server, client) = setup().await;
+    expect(
+        &server,
+        "GET",
+        "/connect/api/v1/user_activities",
+        json!({"activities": [{"Activity": "add user", "module": "User", "Data": "soc@example.com", "Timestamps": 1700000500000_i64}]}),
+    )
+    .await;
+    let params = ListUserActivitiesParams {
+        sort: Some("Timestamps".into()),
+        order: Some(SortOrder::Asc),
+        activity: Some("add user".into()),
+        module: Some("User".into()),
+        from_timestamps: Some(1700000000000),
+        to_timestamps: Some(1700086400000),
+        ..Default::default()
+    };
+    let activities = client
+        .list_user_activities(&params)
+        .await
+        .expect("activities");
+    assert_eq!(
+        received(&server).await.url.query(),
+        Some("sort=Timestamps&order=asc&Activity=add%20user&module=User&FROM~Timestamps=1700000000000&TO~Timestamps=1700086400000")
+    );
+    assert_eq!(activities.activities[0]["Activity"], "add user");
+    assert_eq!(activities.activities[0]["Timestamps"], 1700000500000_i64);
 }
 
 fn user_json() -> Value {

@@ -344,7 +344,11 @@ impl Client {
     /// Turns a detection rule on. The request has no body.
     ///
     /// `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` (operation `enable_rule`).
-    pub async fn enable_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
+    pub async fn enable_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::EnableRuleParams,
+    ) -> Result<crate::types::Rule, Error> {
         let response = self
             .transport
             .request(
@@ -353,6 +357,7 @@ impl Client {
                 "/sic/conf/rules-catalog/rules/{uuid}/enabled",
             )
             .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -372,7 +377,11 @@ impl Client {
     /// Turns a detection rule off. The request has no body.
     ///
     /// `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` (operation `disable_rule`).
-    pub async fn disable_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
+    pub async fn disable_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::DisableRuleParams,
+    ) -> Result<crate::types::Rule, Error> {
         let response = self
             .transport
             .request(
@@ -381,6 +390,7 @@ impl Client {
                 "/sic/conf/rules-catalog/rules/{uuid}/disabled",
             )
             .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -611,6 +621,81 @@ impl Client {
         }
         response.json()
     }
+    ///Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_event_search_job_fields_stream<'a>(
+        &'a self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobFieldsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EventSearchJobField, Error>,
+    > + 'a {
+        let params = params.clone();
+        let uuid = uuid.to_owned();
+        clientgen_runtime::pagination::items(
+            "get_event_search_job_fields",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                let uuid = uuid.clone();
+                async move {
+                    let page = self.get_event_search_job_fields(&uuid, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Get the fields seen by a search job
+    ///
+    /// Lists the event fields present in the results of a finished search job, each with its
+    /// type, its description and, when computed, its most common values with their share of
+    /// the events in percent. Call it once the job status is `2` (done).
+    ///
+    /// `GET /sic/conf/events/search/jobs/{uuid}/fields` (operation `get_event_search_job_fields`).
+    pub async fn get_event_search_job_fields(
+        &self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobFieldsParams,
+    ) -> Result<crate::types::EventSearchJobFieldList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_event_search_job_fields",
+                "/sic/conf/events/search/jobs/{uuid}/fields",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
     ///Every item of [`Self::list_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_alerts_stream<'a>(
         &'a self,
@@ -672,12 +757,13 @@ impl Client {
             .query_opt("match[entity_name]", params.match_entity_name.as_ref())
             .query_opt("match[status_uuid]", params.match_status_uuid.as_ref())
             .query_opt("match[status_name]", params.match_status_name.as_ref())
-            .query_opt("nomatch[status_name]", params.nomatch_status_name.as_ref())
             .query_opt("nomatch[status_uuid]", params.nomatch_status_uuid.as_ref())
             .query_opt("match[type_category]", params.match_type_category.as_ref())
             .query_opt("match[type_value]", params.match_type_value.as_ref())
             .query_opt("match[source]", params.match_source.as_ref())
             .query_opt("match[target]", params.match_target.as_ref())
+            .query_opt("match[node]", params.match_node.as_ref())
+            .query_opt("match[stix_object]", params.match_stix_object.as_ref())
             .query_opt("match[rule_uuid]", params.match_rule_uuid.as_ref())
             .query_opt("match[rule_name]", params.match_rule_name.as_ref())
             .query_opt("match[detection_type]", params.match_detection_type.as_ref())
@@ -697,6 +783,25 @@ impl Client {
             .query_opt("date[updated_at]", params.date_updated_at.as_ref())
             .query_opt("range[urgency]", params.range_urgency.as_ref())
             .query_opt("range[similar]", params.range_similar.as_ref())
+            .query_opt("nomatch[asset_uuid]", params.nomatch_asset_uuid.as_ref())
+            .query_opt("nomatch[entity_uuid]", params.nomatch_entity_uuid.as_ref())
+            .query_opt("nomatch[rule_uuid]", params.nomatch_rule_uuid.as_ref())
+            .query_opt("nomatch[rule_name]", params.nomatch_rule_name.as_ref())
+            .query_opt("nomatch[detection_type]", params.nomatch_detection_type.as_ref())
+            .query_opt("nomatch[source]", params.nomatch_source.as_ref())
+            .query_opt("nomatch[target]", params.nomatch_target.as_ref())
+            .query_opt("nomatch[stix_object]", params.nomatch_stix_object.as_ref())
+            .query_opt("nomatch[type_value]", params.nomatch_type_value.as_ref())
+            .query_opt(
+                "nomatch[urgency_display]",
+                params.nomatch_urgency_display.as_ref(),
+            )
+            .query_opt("nomatch[assignee]", params.nomatch_assignee.as_ref())
+            .query_opt(
+                "nomatch[custom_status_uuid]",
+                params.nomatch_custom_status_uuid.as_ref(),
+            )
+            .query_opt("nomatch[verdict_uuid]", params.nomatch_verdict_uuid.as_ref())
             .query_opt("visible", params.visible.as_ref())
             .query_opt("is_assigned_to_case", params.is_assigned_to_case.as_ref())
             .query_opt("similar_to", params.similar_to.as_ref())
@@ -1060,7 +1165,11 @@ impl Client {
     /// Returns one case.
     ///
     /// `GET /sic/cases/{uuid}` (operation `get_case`).
-    pub async fn get_case(&self, uuid: &str) -> Result<crate::types::Case, Error> {
+    pub async fn get_case(
+        &self,
+        uuid: &str,
+        params: &crate::operations::GetCaseParams,
+    ) -> Result<crate::types::Case, Error> {
         let response = self
             .transport
             .request(
@@ -1069,6 +1178,8 @@ impl Client {
                 "/sic/cases/{uuid}",
             )
             .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .query_opt("render", params.render.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -1203,6 +1314,8 @@ impl Client {
                 "/sic/cases/{uuid}/comments",
             )
             .path_param("uuid", uuid)
+            .query_opt("date[created_at]", params.date_created_at.as_ref())
+            .query_opt("match[created_by]", params.match_created_by.as_ref())
             .query_opt("limit", params.limit.as_ref())
             .query_opt("offset", params.offset.as_ref())
             .query_opt("sort", params.sort.as_ref())
@@ -1239,6 +1352,107 @@ impl Client {
                 "/sic/cases/{uuid}/comments",
             )
             .path_param("uuid", uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a comment of a case
+    ///
+    /// Returns one comment posted on a case.
+    ///
+    /// `GET /sic/cases/{uuid}/comments/{comment_uuid}` (operation `get_case_comment`).
+    pub async fn get_case_comment(
+        &self,
+        uuid: &str,
+        comment_uuid: &str,
+    ) -> Result<crate::types::CaseComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_comment",
+                "/sic/cases/{uuid}/comments/{comment_uuid}",
+            )
+            .path_param("uuid", uuid)
+            .path_param("comment_uuid", comment_uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a comment of a case
+    ///
+    /// Removes one comment from a case.
+    ///
+    /// `DELETE /sic/cases/{uuid}/comments/{comment_uuid}` (operation `delete_case_comment`).
+    pub async fn delete_case_comment(
+        &self,
+        uuid: &str,
+        comment_uuid: &str,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_comment",
+                "/sic/cases/{uuid}/comments/{comment_uuid}",
+            )
+            .path_param("uuid", uuid)
+            .path_param("comment_uuid", comment_uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Edit a comment of a case
+    ///
+    /// Replaces the text of a comment posted on a case and returns the comment.
+    ///
+    /// `PATCH /sic/cases/{uuid}/comments/{comment_uuid}` (operation `update_case_comment`).
+    pub async fn update_case_comment(
+        &self,
+        uuid: &str,
+        comment_uuid: &str,
+        body: &crate::types::CaseCommentCreate,
+    ) -> Result<crate::types::CaseComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "update_case_comment",
+                "/sic/cases/{uuid}/comments/{comment_uuid}",
+            )
+            .path_param("uuid", uuid)
+            .path_param("comment_uuid", comment_uuid)
             .json(body)
             .send()
             .await?;
@@ -1641,7 +1855,7 @@ impl Client {
     /// Get a kill chain stage
     ///
     /// Returns one stage of the cyber kill chain, the steps alerts are mapped to (see the
-    /// alerts' `kill_chain_short_id`). The response shape is not documented.
+    /// alerts' `kill_chain_short_id`).
     ///
     /// `GET /sic/kill-chains/{uuid}` (operation `get_kill_chain_stage`).
     pub async fn get_kill_chain_stage(
@@ -1654,6 +1868,38 @@ impl Client {
                 clientgen_runtime::reqwest::Method::GET,
                 "get_kill_chain_stage",
                 "/sic/kill-chains/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Error>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a community
+    ///
+    /// Returns one community (a workspace), with its settings and, for a multi-tenant
+    /// community, the identifiers of the communities it manages.
+    ///
+    /// `GET /communities/{uuid}` (operation `get_community`).
+    pub async fn get_community(
+        &self,
+        uuid: &str,
+    ) -> Result<crate::types::Community, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_community",
+                "/communities/{uuid}",
             )
             .path_param("uuid", uuid)
             .send()

@@ -34,10 +34,38 @@ pub struct DeleteRuleParams {
     /// Sent as `community_uuid`.
     pub community_uuid: Option<uuid::Uuid>,
 }
+///Query and header parameters of [`Client::enable_rule`](crate::Client::enable_rule).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableRuleParams {
+    /// Community that owns the rule, when the key can act on several communities.
+    ///
+    /// Sent as `community_uuid`.
+    pub community_uuid: Option<uuid::Uuid>,
+}
+///Query and header parameters of [`Client::disable_rule`](crate::Client::disable_rule).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DisableRuleParams {
+    /// Community that owns the rule, when the key can act on several communities.
+    ///
+    /// Sent as `community_uuid`.
+    pub community_uuid: Option<uuid::Uuid>,
+}
 ///Query and header parameters of [`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSearchJobEventsParams {
     /// Maximum number of events to return (1 to 1000).
+    ///
+    /// Sent as `limit`.
+    pub limit: Option<i64>,
+    /// Number of items to skip before the first one returned.
+    ///
+    /// Sent as `offset`.
+    pub offset: Option<i64>,
+}
+///Query and header parameters of [`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEventSearchJobFieldsParams {
+    /// Maximum number of fields to return (Sekoia's own client asks for 1000).
     ///
     /// Sent as `limit`.
     pub limit: Option<i64>,
@@ -69,10 +97,6 @@ pub struct ListAlertsParams {
     ///
     /// Sent as `match[status_name]`.
     pub match_status_name: Option<String>,
-    /// Excludes alerts whose status name is one of these, separated by commas.
-    ///
-    /// Sent as `nomatch[status_name]`.
-    pub nomatch_status_name: Option<String>,
     /// Excludes alerts whose status identifier is one of these, separated by commas.
     ///
     /// Sent as `nomatch[status_uuid]`.
@@ -93,6 +117,14 @@ pub struct ListAlertsParams {
     ///
     /// Sent as `match[target]`.
     pub match_target: Option<String>,
+    /// Nodes the alerts were raised on, separated by commas.
+    ///
+    /// Sent as `match[node]`.
+    pub match_node: Option<String>,
+    /// Identifiers of STIX objects the alerts refer to, separated by commas.
+    ///
+    /// Sent as `match[stix_object]`.
+    pub match_stix_object: Option<String>,
     /// Identifiers of the rules that raised the alerts, separated by commas.
     ///
     /// Sent as `match[rule_uuid]`.
@@ -157,6 +189,58 @@ pub struct ListAlertsParams {
     ///
     /// Sent as `range[similar]`.
     pub range_similar: Option<String>,
+    /// Excludes alerts matching any of these asset identifiers, separated by commas.
+    ///
+    /// Sent as `nomatch[asset_uuid]`.
+    pub nomatch_asset_uuid: Option<String>,
+    /// Excludes alerts matching any of these entity identifiers, separated by commas.
+    ///
+    /// Sent as `nomatch[entity_uuid]`.
+    pub nomatch_entity_uuid: Option<String>,
+    /// Excludes alerts matching any of these identifiers of the rules that raised them, separated by commas.
+    ///
+    /// Sent as `nomatch[rule_uuid]`.
+    pub nomatch_rule_uuid: Option<String>,
+    /// Excludes alerts matching any of these names of the rules that raised them, separated by commas.
+    ///
+    /// Sent as `nomatch[rule_name]`.
+    pub nomatch_rule_name: Option<String>,
+    /// Excludes alerts matching any of these detection types, separated by commas.
+    ///
+    /// Sent as `nomatch[detection_type]`.
+    pub nomatch_detection_type: Option<String>,
+    /// Excludes alerts matching any of these sources, separated by commas.
+    ///
+    /// Sent as `nomatch[source]`.
+    pub nomatch_source: Option<String>,
+    /// Excludes alerts matching any of these targets, separated by commas.
+    ///
+    /// Sent as `nomatch[target]`.
+    pub nomatch_target: Option<String>,
+    /// Excludes alerts matching any of these STIX object identifiers, separated by commas.
+    ///
+    /// Sent as `nomatch[stix_object]`.
+    pub nomatch_stix_object: Option<String>,
+    /// Excludes alerts matching any of these alert type values, separated by commas.
+    ///
+    /// Sent as `nomatch[type_value]`.
+    pub nomatch_type_value: Option<String>,
+    /// Excludes alerts matching any of these textual urgency levels, separated by commas.
+    ///
+    /// Sent as `nomatch[urgency_display]`.
+    pub nomatch_urgency_display: Option<String>,
+    /// Excludes alerts matching any of these assignee profile identifiers, separated by commas.
+    ///
+    /// Sent as `nomatch[assignee]`.
+    pub nomatch_assignee: Option<String>,
+    /// Excludes alerts matching any of these custom status identifiers, separated by commas.
+    ///
+    /// Sent as `nomatch[custom_status_uuid]`.
+    pub nomatch_custom_status_uuid: Option<String>,
+    /// Excludes alerts matching any of these verdict identifiers, separated by commas.
+    ///
+    /// Sent as `nomatch[verdict_uuid]`.
+    pub nomatch_verdict_uuid: Option<String>,
     /// Keeps only visible (true) or hidden (false) alerts.
     ///
     /// Sent as `visible`.
@@ -258,9 +342,30 @@ pub struct ListCasesParams {
     /// Sent as `direction`.
     pub direction: Option<crate::types::SortDirection>,
 }
+///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCaseParams {
+    /// Community that owns the case, when the key can act on several communities.
+    ///
+    /// Sent as `community_uuid`.
+    pub community_uuid: Option<uuid::Uuid>,
+    /// A rendering switch of the API whose effect is not documented (the vendor's schema names it
+    /// only as a boolean); the API's default is true.
+    ///
+    /// Sent as `render`.
+    pub render: Option<bool>,
+}
 ///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseCommentsParams {
+    /// Creation time window as `<start>,<end>`, both ISO 8601 date-times.
+    ///
+    /// Sent as `date[created_at]`.
+    pub date_created_at: Option<String>,
+    /// Identifiers of the profiles that posted the comments, separated by commas.
+    ///
+    /// Sent as `match[created_by]`.
+    pub match_created_by: Option<String>,
     /// Maximum number of comments to return (1 to 100).
     ///
     /// Sent as `limit`.

@@ -2921,6 +2921,162 @@ impl<'de> serde::Deserialize<'de> for CommentList {
         deserializer.deserialize_map(Members)
     }
 }
+/// A community, the workspace that owns intakes, rules, alerts and cases.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Community {
+    /// Identifier of the community.
+    pub uuid: String,
+    /// Name of the community.
+    pub name: String,
+    /// Free-text description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
+    /// Address of the community's home page; may be empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub homepage_url: Option<Option<String>>,
+    /// When the community was created (a date and time, not always ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Identifier of the profile that created the community.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Kind of that profile, such as `avatar`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// When the community was last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Option<String>>,
+    /// Whether this is a multi-tenant community managing other communities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_parent: Option<bool>,
+    /// The multi-tenant community managing this one, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_community_uuid: Option<Option<String>>,
+    /// Identifiers of the communities this multi-tenant community manages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subcommunities: Option<Vec<String>>,
+    /// Whether members must use multi-factor authentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_mfa_enforced: Option<Option<bool>>,
+    /// Session lifetime in minutes, when the community sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<Option<f64>>,
+    /// Whether members inactive for 90 days are disabled automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_inactive_avatars: Option<bool>,
+    /// Whether the community itself is disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Community {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(uuid: String, name: String) -> Self {
+        Self {
+            uuid,
+            name,
+            description: None,
+            homepage_url: None,
+            created_at: None,
+            created_by: None,
+            created_by_type: None,
+            updated_at: None,
+            is_parent: None,
+            parent_community_uuid: None,
+            subcommunities: None,
+            is_mfa_enforced: None,
+            session_timeout: None,
+            disable_inactive_avatars: None,
+            disabled: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Community {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Community;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Community object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Community, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<bool>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<Vec<String>>> = None;
+                let mut field_11: Option<Option<bool>> = None;
+                let mut field_12: Option<Option<f64>> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "homepage_url" => key.read_once(&mut field_3, &mut map)?,
+                        "created_at" => key.read_once(&mut field_4, &mut map)?,
+                        "created_by" => key.read_once(&mut field_5, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_6, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_7, &mut map)?,
+                        "is_parent" => key.read_once(&mut field_8, &mut map)?,
+                        "parent_community_uuid" => key.read_once(&mut field_9, &mut map)?,
+                        "subcommunities" => key.read_once(&mut field_10, &mut map)?,
+                        "is_mfa_enforced" => key.read_once(&mut field_11, &mut map)?,
+                        "session_timeout" => key.read_once(&mut field_12, &mut map)?,
+                        "disable_inactive_avatars" => {
+                            key.read_once(&mut field_13, &mut map)?
+                        }
+                        "disabled" => key.read_once(&mut field_14, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Community {
+                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2,
+                    homepage_url: field_3,
+                    created_at: field_4.unwrap_or_default(),
+                    created_by: field_5.unwrap_or_default(),
+                    created_by_type: field_6.unwrap_or_default(),
+                    updated_at: field_7,
+                    is_parent: field_8.unwrap_or_default(),
+                    parent_community_uuid: field_9,
+                    subcommunities: field_10.unwrap_or_default(),
+                    is_mfa_enforced: field_11,
+                    session_timeout: field_12,
+                    disable_inactive_avatars: field_13.unwrap_or_default(),
+                    disabled: field_14.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A countermeasure proposed for an alert, as listed in the single-alert view and as
 /// returned when it is activated or denied. Members not listed are kept as extra
 /// properties.
@@ -4031,6 +4187,70 @@ impl<'de> serde::Deserialize<'de> for EventField {
         deserializer.deserialize_map(Members)
     }
 }
+/// One frequent value of an event field.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventFieldValue {
+    /// The value itself, as text.
+    pub name: String,
+    /// Share of the matched events holding this value, in percent.
+    pub value: f64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EventFieldValue {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String, value: f64) -> Self {
+        Self {
+            name,
+            value,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventFieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventFieldValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventFieldValue object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventFieldValue, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<f64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EventFieldValue {
+                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    value: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// One page of events found by a search job, newest first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventList {
@@ -4142,6 +4362,30 @@ pub struct EventSearchJob {
     /// Maximum number of most recent events the job keeps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_last_events: Option<Option<i64>>,
+    /// How long the results are kept after the job ends, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results_ttl: Option<Option<i64>>,
+    /// Whether the results have expired and can no longer be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired: Option<bool>,
+    /// Identifier of the profile that started the job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Option<String>>,
+    /// Kind of that profile, such as `avatar` or `apikey`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<Option<String>>,
+    /// When the job was cancelled, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<Option<String>>,
+    /// Identifier of the profile that cancelled the job, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canceled_by: Option<Option<String>>,
+    /// Kind of that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canceled_by_type: Option<Option<String>>,
+    /// Archive view the search ran on, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_uuid: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -4163,6 +4407,14 @@ impl EventSearchJob {
             total: None,
             visible: None,
             max_last_events: None,
+            results_ttl: None,
+            expired: None,
+            created_by: None,
+            created_by_type: None,
+            canceled_at: None,
+            canceled_by: None,
+            canceled_by_type: None,
+            view_uuid: None,
             additional_properties: Default::default(),
         }
     }
@@ -4193,6 +4445,14 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                 let mut field_9: Option<Option<i64>> = None;
                 let mut field_10: Option<Option<bool>> = None;
                 let mut field_11: Option<Option<i64>> = None;
+                let mut field_12: Option<Option<i64>> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<Option<String>> = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<String>> = None;
+                let mut field_18: Option<Option<String>> = None;
+                let mut field_19: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -4209,6 +4469,14 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                         "total" => key.read_once(&mut field_9, &mut map)?,
                         "visible" => key.read_once(&mut field_10, &mut map)?,
                         "max_last_events" => key.read_once(&mut field_11, &mut map)?,
+                        "results_ttl" => key.read_once(&mut field_12, &mut map)?,
+                        "expired" => key.read_once(&mut field_13, &mut map)?,
+                        "created_by" => key.read_once(&mut field_14, &mut map)?,
+                        "created_by_type" => key.read_once(&mut field_15, &mut map)?,
+                        "canceled_at" => key.read_once(&mut field_16, &mut map)?,
+                        "canceled_by" => key.read_once(&mut field_17, &mut map)?,
+                        "canceled_by_type" => key.read_once(&mut field_18, &mut map)?,
+                        "view_uuid" => key.read_once(&mut field_19, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4231,6 +4499,14 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
                     total: field_9,
                     visible: field_10.unwrap_or_default(),
                     max_last_events: field_11,
+                    results_ttl: field_12,
+                    expired: field_13.unwrap_or_default(),
+                    created_by: field_14,
+                    created_by_type: field_15,
+                    canceled_at: field_16,
+                    canceled_by: field_17,
+                    canceled_by_type: field_18,
+                    view_uuid: field_19,
                     additional_properties,
                 })
             }
@@ -4327,6 +4603,156 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
                     term_lang: field_3.unwrap_or_default(),
                     visible: field_4.unwrap_or_default(),
                     max_last_events: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An event field present in the results of a search job.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventSearchJobField {
+    /// Dotted name of the field.
+    pub name: String,
+    /// Name shown for the field in the user interface.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// What the field holds; may be empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Kind of value the field holds, such as `string` or `number`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+    /// The most frequent values of the field, when the API computed them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub most_common_values: Option<Vec<EventFieldValue>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EventSearchJobField {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            display_name: None,
+            description: None,
+            value_type: None,
+            most_common_values: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventSearchJobField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventSearchJobField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventSearchJobField object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventSearchJobField, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<Vec<EventFieldValue>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "display_name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "value_type" => key.read_once(&mut field_3, &mut map)?,
+                        "most_common_values" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EventSearchJobField {
+                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    display_name: field_1.unwrap_or_default(),
+                    description: field_2.unwrap_or_default(),
+                    value_type: field_3.unwrap_or_default(),
+                    most_common_values: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of the fields found by a search job.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventSearchJobFieldList {
+    /// Number of fields, over all pages.
+    pub total: i64,
+    /// The fields of this page.
+    pub items: Vec<EventSearchJobField>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EventSearchJobFieldList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(total: i64, items: Vec<EventSearchJobField>) -> Self {
+        Self {
+            total,
+            items,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventSearchJobFieldList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventSearchJobFieldList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventSearchJobFieldList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventSearchJobFieldList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Vec<EventSearchJobField>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "total" => key.read_once(&mut field_0, &mut map)?,
+                        "items" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EventSearchJobFieldList {
+                    total: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
+                    items: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
                     additional_properties,
                 })
             }
@@ -4747,13 +5173,27 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
         deserializer.deserialize_map(Members)
     }
 }
-/// A stage of the cyber kill chain. The response shape is not documented: only the
-/// identifier is described and every other member is kept as an extra property.
+/// A stage of the cyber kill chain; members beyond these are kept as extra properties.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KillChainStage {
     /// Identifier of the stage.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
+    /// Short identifier of the stage, the value alerts carry as `kill_chain_short_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_id: Option<String>,
+    /// Name of the stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What happens at this stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Position of the stage in the chain, starting at 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<i64>,
+    /// Name of the stage as a STIX kill chain phase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stix_name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -4774,11 +5214,21 @@ impl<'de> serde::Deserialize<'de> for KillChainStage {
                 mut map: A,
             ) -> Result<KillChainStage, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "uuid" => key.read_once(&mut field_0, &mut map)?,
+                        "short_id" => key.read_once(&mut field_1, &mut map)?,
+                        "name" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "order_id" => key.read_once(&mut field_4, &mut map)?,
+                        "stix_name" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4790,6 +5240,11 @@ impl<'de> serde::Deserialize<'de> for KillChainStage {
                 }
                 Ok(KillChainStage {
                     uuid: field_0.unwrap_or_default(),
+                    short_id: field_1.unwrap_or_default(),
+                    name: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    order_id: field_4.unwrap_or_default(),
+                    stix_name: field_5.unwrap_or_default(),
                     additional_properties,
                 })
             }

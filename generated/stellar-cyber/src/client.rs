@@ -743,6 +743,37 @@ impl Client {
         }
         response.json()
     }
+    /// Update a case through the incidents endpoint
+    ///
+    /// Changes a case's priority, status, assignee, tags or resolution, addressing it by the
+    /// `id` query parameter on the legacy incidents endpoint. This is the form XSOAR's Stellar
+    /// Cyber integration uses to update and to close cases.
+    ///
+    /// `POST /connect/api/v1/incidents` (operation `update_incident`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn update_incident(
+        &self,
+        params: &crate::operations::UpdateIncidentParams,
+        body: &crate::types::IncidentUpdate,
+    ) -> Result<crate::types::CaseResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_incident",
+                "/connect/api/v1/incidents",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query("id", &params.id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
     /// Update an alert
     ///
     /// Changes an alert's status, adds a comment to it, or adds and removes its tags.
@@ -766,6 +797,35 @@ impl Client {
             )
             .path_param("index", index)
             .path_param("id", id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update an alert (legacy form)
+    ///
+    /// The older way to change an alert's status, comment on it or add or remove one of its
+    /// tags, naming the alert in the body by its index and identifier. Newer releases take
+    /// `update_security_event` instead; this form is known to work on on-premises deployments.
+    ///
+    /// `POST /connect/api/update_ser` (operation `update_security_event_legacy`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn update_security_event_legacy(
+        &self,
+        body: &crate::types::LegacySecurityEventUpdate,
+    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_security_event_legacy",
+                "/connect/api/update_ser",
+            )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
             .send()
@@ -858,6 +918,33 @@ impl Client {
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_joined("fields", params.fields.as_deref().unwrap_or_default())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get a tenant
+    ///
+    /// Returns one tenant, for example to name the tenant a case's `cust_id` points to.
+    ///
+    /// `GET /connect/api/v1/tenants/{tenant_id}` (operation `get_tenant`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn get_tenant(
+        &self,
+        tenant_id: &str,
+    ) -> Result<crate::types::TenantResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_tenant",
+                "/connect/api/v1/tenants/{tenant_id}",
+            )
+            .path_param("tenant_id", tenant_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .send()
             .await?;
         if !response.status().is_success() {
@@ -964,6 +1051,42 @@ impl Client {
             .path_param("user_id", user_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List user activities
+    ///
+    /// Searches the audit log of what user accounts did in the console and through the API
+    /// (for example adding a user). A time window needs both `FROM~Timestamps` and
+    /// `TO~Timestamps`, at most seven days apart; without one the API looks only a short,
+    /// undocumented time back.
+    ///
+    /// `GET /connect/api/v1/user_activities` (operation `list_user_activities`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    pub async fn list_user_activities(
+        &self,
+        params: &crate::operations::ListUserActivitiesParams,
+    ) -> Result<crate::types::UserActivitiesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_user_activities",
+                "/connect/api/v1/user_activities",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("sort", params.sort.as_ref())
+            .query_opt("order", params.order.as_ref())
+            .query_opt("Data", params.data.as_ref())
+            .query_opt("Activity", params.activity.as_ref())
+            .query_opt("module", params.module.as_ref())
+            .query_opt("FROM~Timestamps", params.from_timestamps.as_ref())
+            .query_opt("TO~Timestamps", params.to_timestamps.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {

@@ -204,6 +204,20 @@ pub struct ListIncidentsParams {
     /// Sent as `ticket_id`.
     pub ticket_id: Option<i64>,
 }
+///Query and header parameters of [`Client::update_incident`](crate::Client::update_incident).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateIncidentParams {
+    /// Identifier (`_id`) of the case to update.
+    ///
+    /// Sent as `id`.
+    pub id: crate::types::CaseId,
+}
+impl UpdateIncidentParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(id: crate::types::CaseId) -> Self {
+        Self { id }
+    }
+}
 ///Query and header parameters of [`Client::search_data`](crate::Client::search_data).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchDataParams {
@@ -227,6 +241,38 @@ pub struct ListTenantsParams {
     ///
     /// Sent as `fields`.
     pub fields: Option<Vec<String>>,
+}
+///Query and header parameters of [`Client::list_user_activities`](crate::Client::list_user_activities).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListUserActivitiesParams {
+    /// Member to sort by; clients use `Timestamps`.
+    ///
+    /// Sent as `sort`.
+    pub sort: Option<String>,
+    /// Sort direction.
+    ///
+    /// Sent as `order`.
+    pub order: Option<crate::types::SortOrder>,
+    /// Text to look for in the details of an activity.
+    ///
+    /// Sent as `Data`.
+    pub data: Option<String>,
+    /// Kind of activity, such as `add user`.
+    ///
+    /// Sent as `Activity`.
+    pub activity: Option<String>,
+    /// Part of the product the activity concerns, such as `User`.
+    ///
+    /// Sent as `module`.
+    pub module: Option<String>,
+    /// Start of the window, an epoch timestamp (its unit is not stated in the sources); give `TO~Timestamps` too.
+    ///
+    /// Sent as `FROM~Timestamps`.
+    pub from_timestamps: Option<i64>,
+    /// End of the window, at most seven days after the start.
+    ///
+    /// Sent as `TO~Timestamps`.
+    pub to_timestamps: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_storage_usages`](crate::Client::list_storage_usages).
 #[derive(Debug, Clone, PartialEq, Default)]

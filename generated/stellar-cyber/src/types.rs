@@ -1225,9 +1225,11 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
 /// The observables of a case.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CaseObservablesResponse {
-    /// The observables.
+    /// The observables, grouped by kind (hosts, users, processes, files, registry keys,
+    /// sensors, services, external hosts, URLs). Their members are not documented and are
+    /// kept as they come.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub observables: Option<Vec<Observable>>,
+    pub observables: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -1247,7 +1249,9 @@ impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
                 self,
                 mut map: A,
             ) -> Result<CaseObservablesResponse, A::Error> {
-                let mut field_0: Option<Option<Vec<Observable>>> = None;
+                let mut field_0: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2137,7 +2141,7 @@ impl<'de> serde::Deserialize<'de> for EventRef {
 /// One tag operation on an alert.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventTagChange {
-    /// The operation; `add` is the one documented.
+    /// The operation, `add` or `delete` (the legacy update_ser page documents both; clients of this endpoint send `add`).
     pub op: String,
     /// The tag.
     pub tag: String,
@@ -2607,6 +2611,76 @@ impl<'de> serde::Deserialize<'de> for IncidentListResponse {
         deserializer.deserialize_map(Members)
     }
 }
+/// The changes to make to a case through the incidents endpoint; members left out are not changed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct IncidentUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Severity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CaseStatus>,
+    /// Identifier of the user to assign the case to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<TagChanges>,
+    /// Why the case is being closed, as free text (XSOAR sends its close reason here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for IncidentUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = IncidentUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a IncidentUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IncidentUpdate, A::Error> {
+                let mut field_0: Option<Option<Severity>> = None;
+                let mut field_1: Option<Option<CaseStatus>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<TagChanges>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "priority" => key.read_once(&mut field_0, &mut map)?,
+                        "status" => key.read_once(&mut field_1, &mut map)?,
+                        "assignee" => key.read_once(&mut field_2, &mut map)?,
+                        "tags" => key.read_once(&mut field_3, &mut map)?,
+                        "resolution" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(IncidentUpdate {
+                    priority: field_0.unwrap_or_default(),
+                    status: field_1.unwrap_or_default(),
+                    assignee: field_2.unwrap_or_default(),
+                    tags: field_3.unwrap_or_default(),
+                    resolution: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// What one sensor or connector brought in. Members not listed here are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct IngestionStat {
@@ -2731,6 +2805,9 @@ pub struct LegacyCaseUpdate {
     pub assignee: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<TagChanges>,
+    /// New description of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2754,6 +2831,7 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
                 let mut field_1: Option<Option<CaseStatus>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<TagChanges>> = None;
+                let mut field_4: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2762,6 +2840,7 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
                         "status" => key.read_once(&mut field_1, &mut map)?,
                         "assignee" => key.read_once(&mut field_2, &mut map)?,
                         "tags" => key.read_once(&mut field_3, &mut map)?,
+                        "description" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2776,6 +2855,91 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
                     status: field_1.unwrap_or_default(),
                     assignee: field_2.unwrap_or_default(),
                     tags: field_3.unwrap_or_default(),
+                    description: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An alert, named by its index and identifier, and the changes to make to it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LegacySecurityEventUpdate {
+    /// Index holding the alert (its `_index`).
+    pub index: String,
+    /// Identifier of the alert.
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<AlertStatus>,
+    /// Comment to add to the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_tag: Option<EventTagChange>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl LegacySecurityEventUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(index: String, id: String) -> Self {
+        Self {
+            index,
+            id,
+            status: None,
+            comments: None,
+            event_tag: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacySecurityEventUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = LegacySecurityEventUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LegacySecurityEventUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacySecurityEventUpdate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<AlertStatus>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<EventTagChange>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "index" => key.read_once(&mut field_0, &mut map)?,
+                        "_id" => key.read_once(&mut field_1, &mut map)?,
+                        "status" => key.read_once(&mut field_2, &mut map)?,
+                        "comments" => key.read_once(&mut field_3, &mut map)?,
+                        "event_tag" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(LegacySecurityEventUpdate {
+                    index: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("index"))?,
+                    id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
+                    status: field_2.unwrap_or_default(),
+                    comments: field_3.unwrap_or_default(),
+                    event_tag: field_4.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -2900,62 +3064,6 @@ impl<'de> serde::Deserialize<'de> for NamedId {
                 Ok(NamedId {
                     id: field_0.unwrap_or_default(),
                     name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-/// One observable of a case. The vendor does not document its members; those below are
-/// (inferred) and every other member is kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct Observable {
-    /// Kind of observable, such as `ip`, `host`, `user` or `hash`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The observed value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Members the spec does not describe, kept as received so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub additional_properties: clientgen_runtime::Unknown,
-}
-impl<'de> serde::Deserialize<'de> for Observable {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Observable;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Observable object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Observable, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "type" => key.read_once(&mut field_0, &mut map)?,
-                        "value" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Observable {
-                    r#type: field_0.unwrap_or_default(),
-                    value: field_1.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3941,6 +4049,62 @@ impl<'de> serde::Deserialize<'de> for TenantListResponse {
         deserializer.deserialize_map(Members)
     }
 }
+/// One tenant; the `data` envelope is (inferred).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TenantResponse {
+    pub data: Tenant,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TenantResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Tenant) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TenantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TenantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TenantResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TenantResponse, A::Error> {
+                let mut field_0: Option<Tenant> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TenantResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A local user account. Members not listed here are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct User {
@@ -4002,6 +4166,66 @@ impl<'de> serde::Deserialize<'de> for User {
         deserializer.deserialize_map(Members)
     }
 }
+/// The matching user activities.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserActivitiesResponse {
+    /// The activities.
+    pub activities: Vec<UserActivity>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl UserActivitiesResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(activities: Vec<UserActivity>) -> Self {
+        Self {
+            activities,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserActivitiesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UserActivitiesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserActivitiesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserActivitiesResponse, A::Error> {
+                let mut field_0: Option<Vec<UserActivity>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "activities" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UserActivitiesResponse {
+                    activities: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("activities"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One entry of the user audit log; its members are not documented and all are kept.
+pub type UserActivity = serde_json::Map<String, serde_json::Value>;
 /// The users.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserListResponse {
