@@ -40,10 +40,10 @@ fn processing_filter() -> ProcessingFilter {
         ..FilterDef::new("src_ip".into(), json!("10.0.0.101"))
     };
     let mut body = ProcessingFilter::new(vec![condition], "suppress".into());
-    body.options = Some(FilterOptions {
+    body.options = Some(Some(FilterOptions {
         track: Some(FilterOptionsTrack::BySrc),
         ..Default::default()
-    });
+    }));
     body.rulesets = Some(vec![1]);
     body.description = Some("Scanner on the guest network".into());
     body
@@ -286,8 +286,8 @@ async fn every_operation_conforms_to_the_spec() {
     prism.check("get_source", client.get_source(1).await);
     prism.check("update_source", client.update_source(1, &source).await);
     let patch = SourcePatch {
-        cert_verif: Some(false),
         authkey: Some(None),
+        version: Some(2),
         ..Default::default()
     };
     prism.check(
@@ -352,7 +352,6 @@ async fn every_operation_conforms_to_the_spec() {
     // Elasticsearch views.
     let params = GetAlertsTailParams {
         qfilter: Some("src_ip:10.0.0.101".into()),
-        hosts: Some("probe-paris-01".into()),
         from_date: Some(1714560000000),
         page_size: Some(100),
         ..Default::default()

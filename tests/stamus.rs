@@ -752,7 +752,8 @@ fn rule_json() -> Value {
         "probes": [{"probe": "probe-paris-01", "hits": 12}],
         "versions": [{"id": 881, "rev": 5, "version": 0, "content": "alert http any any -> any any (sid:2013028;)",
                       "state": true, "commented_in_source": false, "imported_date": "2024-04-02T08:00:00Z",
-                      "analysis": {"warnings": []}}],
+                      "created": "2024-04-02", "updated": null, "analysis": {"warnings": []},
+                      "content_html": "<div class=\"highlight\"><pre>alert</pre></div>"}],
         "threat_info": {"family": "none"}
     })
 }
@@ -774,20 +775,25 @@ async fn rules_list_with_every_filter_and_retrieve() {
         not_in_content: Some("flowbits".into()),
         min_created: Some("2024-04-01".parse().expect("date")),
         max_created: Some("2024-05-01".parse().expect("date")),
+        created: Some("2024-04-02".parse().expect("date")),
+        updated: Some("2024-05-01".parse().expect("date")),
         min_updated: Some("2024-04-15".parse().expect("date")),
         max_updated: Some("2024-05-02".parse().expect("date")),
         hits_min: Some(1),
         hits_max: Some(100),
     };
     let rules = client.list_rules(&params).await.expect("listed");
-    take(&server, "GET", route, Some("page=1&page_size=50&ordering=-hits&sid=2013028&category=42&msg=curl%2CUser-Agent&not_in_msg=INFO&content=http&not_in_content=flowbits&min_created=2024-04-01&max_created=2024-05-01&min_updated=2024-04-15&max_updated=2024-05-02&hits_min=1&hits_max=100")).await;
+    take(&server, "GET", route, Some("page=1&page_size=50&ordering=-hits&sid=2013028&category=42&msg=curl%2CUser-Agent&not_in_msg=INFO&content=http&not_in_content=flowbits&min_created=2024-04-01&max_created=2024-05-01&created=2024-04-02&updated=2024-05-01&min_updated=2024-04-15&max_updated=2024-05-02&hits_min=1&hits_max=100")).await;
     let rule = &rules.results[0];
     assert_eq!(rule.sid, 2013028);
     assert_eq!(
         rule.category.as_ref().expect("category").name,
         "emerging-policy"
     );
-    assert_eq!(rule.created, Some("2024-04-02".parse().expect("date")));
+    assert_eq!(
+        rule.created,
+        Some(Some("2024-04-02".parse().expect("date")))
+    );
     assert_eq!(
         rule.timeline_data.as_ref().expect("timeline")[0].date,
         Some(1714560000000)
@@ -796,6 +802,16 @@ async fn rules_list_with_every_filter_and_retrieve() {
     let version = &rule.versions.as_ref().expect("versions")[0];
     assert_eq!(version.rev, Some(5));
     assert_eq!(version.analysis, Some(json!({"warnings": []})));
+    assert_eq!(
+        version.created,
+        Some(Some("2024-04-02".parse().expect("date")))
+    );
+    assert_eq!(version.updated, Some(None));
+    assert!(version
+        .content_html
+        .as_deref()
+        .expect("html")
+        .starts_with("<div"));
     assert_eq!(
         rule.additional_properties.value("threat_info"),
         Some(json!({"family": "none"}))
@@ -978,7 +994,6 @@ async fn categories_list_retrieve_enable_and_disable() {
     expect(&server, "GET", route, 200, page(vec![category.clone()])).await;
     let params = ListCategoriesParams {
         page_size: Some(100),
-        search: Some("policy".into()),
         name: Some("emerging-policy".into()),
         source: Some(1),
         ..Default::default()
@@ -988,7 +1003,7 @@ async fn categories_list_retrieve_enable_and_disable() {
         &server,
         "GET",
         route,
-        Some("page_size=100&search=policy&name=emerging-policy&source=1"),
+        Some("page_size=100&name=emerging-policy&source=1"),
     )
     .await;
     assert_eq!(categories.results[0].pk, 42);
@@ -1033,7 +1048,7 @@ fn source_json() -> Value {
         "pk": 1, "name": "ET Open", "method": "http", "datatype": "sigs",
         "uri": "https://rules.emergingthreats.net/open/suricata-7.0/emerging.rules.tar.gz",
         "cert_verif": true, "use_iprep": true, "use_sys_proxy": true, "authkey": null,
-        "created_date": "2024-04-02T08:00:00Z", "updated_date": null, "version": "1.0"
+        "created_date": "2024-04-02T08:00:00Z", "updated_date": null, "version": 1
     })
 }
 
@@ -1043,6 +1058,8 @@ fn check_source(source: &Source) {
     assert_eq!(source.datatype, SourceDatatype::Sigs);
     assert_eq!(source.authkey, Some(None));
     assert_eq!(source.updated_date, Some(None));
+    assert_eq!(source.version, Some(1), "Source.version is an IntegerField");
+    assert_eq!(source.cert_verif, Some(true));
 }
 
 #[tokio::test]
@@ -1054,10 +1071,20 @@ async fn sources_support_every_generic_operation() {
     expect(&server, "GET", list, 200, page(vec![source_json()])).await;
     let params = ListSourcesParams {
         page: Some(1),
+        search: Some("emerging".into()),
+        name: Some("ET Open".into()),
+        method: Some(SourceMethod::Http),
+        datatype: Some(SourceDatatype::Sigs),
         ..Default::default()
     };
     check_source(&client.list_sources(&params).await.expect("listed").results[0]);
-    take(&server, "GET", list, Some("page=1")).await;
+    take(
+        &server,
+        "GET",
+        list,
+        Some("page=1&search=emerging&name=ET%20Open&method=http&datatype=sigs"),
+    )
+    .await;
 
     let mut body = Source::new("ET Open".into(), SourceMethod::Http, SourceDatatype::Sigs);
     body.uri = Some(Some(
@@ -1090,7 +1117,7 @@ async fn sources_support_every_generic_operation() {
 
     let patch = SourcePatch {
         authkey: Some(None),
-        cert_verif: Some(false),
+        version: Some(2),
         ..Default::default()
     };
     expect(&server, "PATCH", one, 200, source_json()).await;
@@ -1102,7 +1129,7 @@ async fn sources_support_every_generic_operation() {
     );
     assert_eq!(
         json_body(&take(&server, "PATCH", one, None).await),
-        json!({"authkey": null, "cert_verif": false})
+        json!({"authkey": null, "version": 2})
     );
 
     expect(&server, "DELETE", one, 204, Value::Null).await;
@@ -1117,7 +1144,7 @@ fn filter_json() -> Value {
         "pk": 5, "filter_defs": [{"key": "src_ip", "value": "10.0.0.101", "operator": "equal", "full_string": true}],
         "action": "suppress", "options": {"track": "by_src"}, "rulesets": [1], "index": 0,
         "description": "Scanner", "enabled": true, "event_type": "alert", "imported": false,
-        "username": "analyst", "creation_date": "2024-05-01T09:00:00Z"
+        "username": "analyst", "creation_date": "2024-05-01T09:00:00Z", "comment": "Scanner of the IT team"
     })
 }
 
@@ -1130,10 +1157,18 @@ fn check_filter(filter: &ProcessingFilter) {
     );
     assert_eq!(filter.filter_defs[0].value, json!("10.0.0.101"));
     assert_eq!(
-        filter.options.as_ref().expect("options").track,
+        filter
+            .options
+            .as_ref()
+            .expect("options")
+            .as_ref()
+            .expect("not null")
+            .track,
         Some(FilterOptionsTrack::BySrc)
     );
     assert_eq!(filter.username.as_deref(), Some("analyst"));
+    // rest_processing.py copies the creation comment into every answer.
+    assert_eq!(filter.comment, Some(Some("Scanner of the IT team".into())));
 }
 
 #[tokio::test]
@@ -1146,6 +1181,8 @@ async fn processing_filters_support_every_generic_operation() {
     let params = ListProcessingFiltersParams {
         page_size: Some(10),
         ordering: Some("index".into()),
+        action: Some("suppress".into()),
+        enabled: Some(true),
         ..Default::default()
     };
     check_filter(
@@ -1155,7 +1192,13 @@ async fn processing_filters_support_every_generic_operation() {
             .expect("listed")
             .results[0],
     );
-    take(&server, "GET", list, Some("page_size=10&ordering=index")).await;
+    take(
+        &server,
+        "GET",
+        list,
+        Some("page_size=10&ordering=index&action=suppress&enabled=true"),
+    )
+    .await;
 
     let condition = FilterDef {
         operator: Some(FilterDefOperator::Equal),
@@ -1163,10 +1206,10 @@ async fn processing_filters_support_every_generic_operation() {
         ..FilterDef::new("src_ip".into(), json!("10.0.0.101"))
     };
     let mut body = ProcessingFilter::new(vec![condition], "suppress".into());
-    body.options = Some(FilterOptions {
+    body.options = Some(Some(FilterOptions {
         track: Some(FilterOptionsTrack::BySrc),
         ..Default::default()
-    });
+    }));
     body.rulesets = Some(vec![1]);
     let expected = json!({"filter_defs": [{"key": "src_ip", "value": "10.0.0.101", "operator": "equal", "full_string": true}],
         "action": "suppress", "options": {"track": "by_src"}, "rulesets": [1]});
@@ -1214,6 +1257,7 @@ async fn processing_filters_support_every_generic_operation() {
 
     let patch = ProcessingFilterPatch {
         enabled: Some(false),
+        options: Some(None),
         ..Default::default()
     };
     expect(&server, "PATCH", one, 200, filter_json()).await;
@@ -1225,7 +1269,7 @@ async fn processing_filters_support_every_generic_operation() {
     );
     assert_eq!(
         json_body(&take(&server, "PATCH", one, None).await),
-        json!({"enabled": false})
+        json!({"options": null, "enabled": false})
     );
 
     expect(&server, "DELETE", one, 204, Value::Null).await;
@@ -1261,14 +1305,15 @@ async fn history_lists_entries_with_their_objects() {
         ordering: Some("-date".into()),
         username: Some("analyst".into()),
         action_type: Some("disable_category".into()),
-        comment: Some("Too noisy".into()),
+        comment: Some("noisy".into()),
+        date: Some("2024-05-01".parse().expect("date")),
         client_ip: Some("192.0.2.10".into()),
         min_date: Some("2024-04-01".parse().expect("date")),
         max_date: Some("2024-05-01".parse().expect("date")),
         ..Default::default()
     };
     let history = client.list_history(&params).await.expect("listed");
-    take(&server, "GET", route, Some("page_size=20&ordering=-date&username=analyst&action_type=disable_category&comment=Too%20noisy&client_ip=192.0.2.10&min_date=2024-04-01&max_date=2024-05-01")).await;
+    take(&server, "GET", route, Some("page_size=20&ordering=-date&username=analyst&action_type=disable_category&comment=noisy&date=2024-05-01&client_ip=192.0.2.10&min_date=2024-04-01&max_date=2024-05-01")).await;
     let entry = &history.results[0];
     assert_eq!(entry.action_type, "disable_category");
     assert_eq!(
@@ -1322,15 +1367,16 @@ async fn alerts_and_events_tails_and_counts() {
     .await;
     let params = GetAlertsTailParams {
         qfilter: Some("src_ip:10.0.0.101".into()),
-        hosts: Some("probe-paris-01".into()),
         from_date: Some(1714560000000),
         to_date: Some(1714646400000),
         page: Some(1),
         page_size: Some(100),
         ordering: Some("-@timestamp".into()),
+        stamus: Some(true),
+        ..Default::default()
     };
     let alerts = client.get_alerts_tail(&params).await.expect("listed");
-    take(&server, "GET", route, Some("qfilter=src_ip%3A10.0.0.101&hosts=probe-paris-01&from_date=1714560000000&to_date=1714646400000&page=1&page_size=100&ordering=-%40timestamp")).await;
+    take(&server, "GET", route, Some("qfilter=src_ip%3A10.0.0.101&from_date=1714560000000&to_date=1714646400000&page=1&page_size=100&ordering=-%40timestamp&stamus=true")).await;
     let alert = &alerts.results[0];
     assert_eq!(alert.id.as_deref(), Some("a1"));
     assert_eq!(alert.flow_id, Some(1839402020492817));

@@ -1717,6 +1717,8 @@ impl Client {
             .query_opt("not_in_content", params.not_in_content.as_ref())
             .query_opt("min_created", params.min_created.as_ref())
             .query_opt("max_created", params.max_created.as_ref())
+            .query_opt("created", params.created.as_ref())
+            .query_opt("updated", params.updated.as_ref())
             .query_opt("min_updated", params.min_updated.as_ref())
             .query_opt("max_updated", params.max_updated.as_ref())
             .query_opt("hits_min", params.hits_min.as_ref())
@@ -1970,7 +1972,6 @@ impl Client {
             )
             .query_opt("page", params.page.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
             .query_opt("descr", params.descr.as_ref())
             .send()
@@ -2286,7 +2287,6 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
             .query_opt("source", params.source.as_ref())
             .send()
@@ -2476,6 +2476,9 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .query_opt("method", params.method.as_ref())
+            .query_opt("datatype", params.datatype.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -2754,6 +2757,8 @@ impl Client {
             .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
+            .query_opt("action", params.action.as_ref())
+            .query_opt("enabled", params.enabled.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -3039,6 +3044,7 @@ impl Client {
             .query_opt("username", params.username.as_ref())
             .query_opt("action_type", params.action_type.as_ref())
             .query_opt("comment", params.comment.as_ref())
+            .query_opt("date", params.date.as_ref())
             .query_opt("client_ip", params.client_ip.as_ref())
             .query_opt("min_date", params.min_date.as_ref())
             .query_opt("max_date", params.max_date.as_ref())
@@ -3184,12 +3190,14 @@ impl Client {
                 "/rest/rules/es/alerts_tail/",
             )
             .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
             .query_opt("from_date", params.from_date.as_ref())
             .query_opt("to_date", params.to_date.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -3273,7 +3281,6 @@ impl Client {
                 "/rest/rules/es/events_tail/",
             )
             .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
             .query_opt("from_date", params.from_date.as_ref())
             .query_opt("to_date", params.to_date.as_ref())
             .query_opt("page", params.page.as_ref())
@@ -3296,8 +3303,8 @@ impl Client {
     }
     /// Count alerts
     ///
-    /// Counts the alerts matching a query over a time window. With `prev=true` the count of
-    /// the window of the same length just before is added as `prev_doc_count`.
+    /// Counts the alerts matching a query over a time window. Unless `prev=false` is sent, the
+    /// count of the window of the same length just before is added as `prev_doc_count`.
     ///
     /// `GET /rest/rules/es/alerts_count/` (operation `get_alerts_count`).
     pub async fn get_alerts_count(
@@ -3316,6 +3323,9 @@ impl Client {
             .query_opt("from_date", params.from_date.as_ref())
             .query_opt("to_date", params.to_date.as_ref())
             .query_opt("prev", params.prev.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {

@@ -218,6 +218,14 @@ pub struct ListRulesParams {
     ///
     /// Sent as `max_created`.
     pub max_created: Option<chrono::NaiveDate>,
+    /// Only rules created on this day.
+    ///
+    /// Sent as `created`.
+    pub created: Option<chrono::NaiveDate>,
+    /// Only rules updated on this day.
+    ///
+    /// Sent as `updated`.
+    pub updated: Option<chrono::NaiveDate>,
     /// Only rules updated on or after this day.
     ///
     /// Sent as `min_updated`.
@@ -247,11 +255,6 @@ pub struct ListRulesetsParams {
     ///
     /// Sent as `ordering`.
     pub ordering: Option<String>,
-    /// Comma- or space-separated keywords; only objects containing all of them
-    /// (case-insensitively) are returned.
-    ///
-    /// Sent as `search`.
-    pub search: Option<String>,
     /// Only objects whose name is exactly this (case-sensitive).
     ///
     /// Sent as `name`.
@@ -277,11 +280,6 @@ pub struct ListCategoriesParams {
     ///
     /// Sent as `ordering`.
     pub ordering: Option<String>,
-    /// Comma- or space-separated keywords; only objects containing all of them
-    /// (case-insensitively) are returned.
-    ///
-    /// Sent as `search`.
-    pub search: Option<String>,
     /// Only objects whose name is exactly this (case-sensitive).
     ///
     /// Sent as `name`.
@@ -308,6 +306,18 @@ pub struct ListSourcesParams {
     ///
     /// Sent as `search`.
     pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+    /// Only sources obtained this way.
+    ///
+    /// Sent as `method`.
+    pub method: Option<crate::types::SourceMethod>,
+    /// Only sources with this content type.
+    ///
+    /// Sent as `datatype`.
+    pub datatype: Option<crate::types::SourceDatatype>,
 }
 ///Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -330,6 +340,14 @@ pub struct ListProcessingFiltersParams {
     ///
     /// Sent as `search`.
     pub search: Option<String>,
+    /// Only filters with this action (`suppress`, `threshold`, `tag`, ...).
+    ///
+    /// Sent as `action`.
+    pub action: Option<String>,
+    /// Only enabled (`true`) or disabled (`false`) filters.
+    ///
+    /// Sent as `enabled`.
+    pub enabled: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_history`](crate::Client::list_history).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -355,10 +373,14 @@ pub struct ListHistoryParams {
     ///
     /// Sent as `action_type`.
     pub action_type: Option<String>,
-    /// Only actions with exactly this comment.
+    /// Only actions whose comment contains each of these comma-separated words (case-insensitive).
     ///
     /// Sent as `comment`.
     pub comment: Option<String>,
+    /// Only actions on this day.
+    ///
+    /// Sent as `date`.
+    pub date: Option<chrono::NaiveDate>,
     /// Only actions from this address.
     ///
     /// Sent as `client_ip`.
@@ -379,10 +401,6 @@ pub struct GetAlertsTailParams {
     ///
     /// Sent as `qfilter`.
     pub qfilter: Option<String>,
-    /// Comma-separated names of the probes whose data is searched; all when absent.
-    ///
-    /// Sent as `hosts`.
-    pub hosts: Option<String>,
     /// Start of the time window, in milliseconds since the Unix epoch.
     ///
     /// Sent as `from_date`.
@@ -403,6 +421,18 @@ pub struct GetAlertsTailParams {
     ///
     /// Sent as `ordering`.
     pub ordering: Option<String>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
 }
 ///Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -411,10 +441,6 @@ pub struct GetEventsTailParams {
     ///
     /// Sent as `qfilter`.
     pub qfilter: Option<String>,
-    /// Comma-separated names of the probes whose data is searched; all when absent.
-    ///
-    /// Sent as `hosts`.
-    pub hosts: Option<String>,
     /// Start of the time window, in milliseconds since the Unix epoch.
     ///
     /// Sent as `from_date`.
@@ -455,8 +481,21 @@ pub struct GetAlertsCountParams {
     ///
     /// Sent as `to_date`.
     pub to_date: Option<i64>,
-    /// Whether to add the count of the previous window of the same length.
+    /// `false` for the plain count; any other value, or none, adds the count of the
+    /// previous window of the same length.
     ///
     /// Sent as `prev`.
     pub prev: Option<bool>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
 }

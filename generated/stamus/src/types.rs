@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for ActionTypeList {
 pub struct AlertsCount {
     /// Alerts in the window.
     pub doc_count: i64,
-    /// Alerts in the window of the same length just before, with `prev=true`.
+    /// Alerts in the window of the same length just before; absent with `prev=false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_doc_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
@@ -2695,8 +2695,9 @@ pub struct ProcessingFilter {
     pub filter_defs: Vec<FilterDef>,
     /// What is done, such as `suppress`, `threshold`, `tag`, `tagkeep`, `send_mail`.
     pub action: String,
+    /// Options of the action (threshold settings); null when the action takes none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<FilterOptions>,
+    pub options: Option<Option<FilterOptions>>,
     /// Primary keys of the rulesets the filter applies to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<i64>>,
@@ -2721,9 +2722,9 @@ pub struct ProcessingFilter {
     /// When it was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// Comment stored in the actions history.
+    /// Comment stored in the actions history; answers carry the creation comment.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    pub comment: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2809,7 +2810,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                         .ok_or_else(|| clientgen_runtime::de::missing("filter_defs"))?,
                     action: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
-                    options: field_3.unwrap_or_default(),
+                    options: field_3,
                     rulesets: field_4.unwrap_or_default(),
                     index: field_5.unwrap_or_default(),
                     description: field_6.unwrap_or_default(),
@@ -2818,7 +2819,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                     imported: field_9.unwrap_or_default(),
                     username: field_10.unwrap_or_default(),
                     creation_date: field_11.unwrap_or_default(),
-                    comment: field_12.unwrap_or_default(),
+                    comment: field_12,
                     additional_properties,
                 })
             }
@@ -2914,8 +2915,9 @@ pub struct ProcessingFilterPatch {
     /// What is done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Options of the action (threshold settings); null when the action takes none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<FilterOptions>,
+    pub options: Option<Option<FilterOptions>>,
     /// Primary keys of the rulesets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<i64>>,
@@ -2982,7 +2984,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
                 Ok(ProcessingFilterPatch {
                     filter_defs: field_0.unwrap_or_default(),
                     action: field_1.unwrap_or_default(),
-                    options: field_2.unwrap_or_default(),
+                    options: field_2,
                     rulesets: field_3.unwrap_or_default(),
                     index: field_4.unwrap_or_default(),
                     description: field_5.unwrap_or_default(),
@@ -3009,10 +3011,10 @@ pub struct Rule {
     pub msg: String,
     /// Day the rule was first imported.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<chrono::NaiveDate>,
+    pub created: Option<Option<chrono::NaiveDate>>,
     /// Day the rule last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated: Option<chrono::NaiveDate>,
+    pub updated: Option<Option<chrono::NaiveDate>>,
     /// Number of alerts the rule raised.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hits: Option<i64>,
@@ -3100,8 +3102,8 @@ impl<'de> serde::Deserialize<'de> for Rule {
                     sid: field_1.ok_or_else(|| clientgen_runtime::de::missing("sid"))?,
                     category: field_2.unwrap_or_default(),
                     msg: field_3.ok_or_else(|| clientgen_runtime::de::missing("msg"))?,
-                    created: field_4.unwrap_or_default(),
-                    updated: field_5.unwrap_or_default(),
+                    created: field_4,
+                    updated: field_5,
                     hits: field_6.unwrap_or_default(),
                     timeline_data: field_7.unwrap_or_default(),
                     probes: field_8.unwrap_or_default(),
@@ -3140,9 +3142,18 @@ pub struct RuleAtVersion {
     /// When this version last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// Parsed analysis of the rule by Suricata (JSON; its shape varies).
+    /// Day this version was first imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<chrono::NaiveDate>>,
+    /// Day this version last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<chrono::NaiveDate>>,
+    /// Parsed analysis of the rule by Suricata (JSON; its shape varies), or null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis: Option<serde_json::Value>,
+    /// The rule text as highlighted HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_html: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -3170,7 +3181,10 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_8: Option<Option<serde_json::Value>> = None;
+                let mut field_8: Option<Option<chrono::NaiveDate>> = None;
+                let mut field_9: Option<Option<chrono::NaiveDate>> = None;
+                let mut field_10: Option<Option<serde_json::Value>> = None;
+                let mut field_11: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -3183,7 +3197,10 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                         "commented_in_source" => key.read_once(&mut field_5, &mut map)?,
                         "imported_date" => key.read_once(&mut field_6, &mut map)?,
                         "updated_date" => key.read_once(&mut field_7, &mut map)?,
-                        "analysis" => key.read_once(&mut field_8, &mut map)?,
+                        "created" => key.read_once(&mut field_8, &mut map)?,
+                        "updated" => key.read_once(&mut field_9, &mut map)?,
+                        "analysis" => key.read_once(&mut field_10, &mut map)?,
+                        "content_html" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3202,7 +3219,10 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                     commented_in_source: field_5.unwrap_or_default(),
                     imported_date: field_6.unwrap_or_default(),
                     updated_date: field_7.unwrap_or_default(),
-                    analysis: field_8.unwrap_or_default(),
+                    created: field_8,
+                    updated: field_9,
+                    analysis: field_10.unwrap_or_default(),
+                    content_html: field_11.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3903,7 +3923,7 @@ pub struct Source {
     /// Key sent to the download server, when it needs one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authkey: Option<Option<String>>,
-    /// Whether the download server's certificate is checked.
+    /// Whether the download server's certificate is checked (set by SCS, not writable).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_verif: Option<bool>,
     /// Whether IP reputation files of the source are used.
@@ -3914,7 +3934,7 @@ pub struct Source {
     pub use_sys_proxy: Option<bool>,
     /// Version of the source format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<i64>,
     /// When the source was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
@@ -3973,7 +3993,7 @@ impl<'de> serde::Deserialize<'de> for Source {
                 let mut field_6: Option<Option<bool>> = None;
                 let mut field_7: Option<Option<bool>> = None;
                 let mut field_8: Option<Option<bool>> = None;
-                let mut field_9: Option<Option<String>> = None;
+                let mut field_9: Option<Option<i64>> = None;
                 let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_12: Option<Option<String>> = None;
@@ -4241,9 +4261,13 @@ pub struct SourcePatch {
     /// Key sent to the download server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authkey: Option<Option<String>>,
-    /// Whether the download server's certificate is checked.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cert_verif: Option<bool>,
+    pub method: Option<SourceMethod>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datatype: Option<SourceDatatype>,
+    /// Version of the source format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
     /// Whether IP reputation files of the source are used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_iprep: Option<bool>,
@@ -4275,10 +4299,12 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<bool>> = None;
-                let mut field_4: Option<Option<bool>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<String>> = None;
+                let mut field_3: Option<Option<SourceMethod>> = None;
+                let mut field_4: Option<Option<SourceDatatype>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<bool>> = None;
+                let mut field_8: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -4286,10 +4312,12 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "uri" => key.read_once(&mut field_1, &mut map)?,
                         "authkey" => key.read_once(&mut field_2, &mut map)?,
-                        "cert_verif" => key.read_once(&mut field_3, &mut map)?,
-                        "use_iprep" => key.read_once(&mut field_4, &mut map)?,
-                        "use_sys_proxy" => key.read_once(&mut field_5, &mut map)?,
-                        "comment" => key.read_once(&mut field_6, &mut map)?,
+                        "method" => key.read_once(&mut field_3, &mut map)?,
+                        "datatype" => key.read_once(&mut field_4, &mut map)?,
+                        "version" => key.read_once(&mut field_5, &mut map)?,
+                        "use_iprep" => key.read_once(&mut field_6, &mut map)?,
+                        "use_sys_proxy" => key.read_once(&mut field_7, &mut map)?,
+                        "comment" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4303,10 +4331,12 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                     name: field_0.unwrap_or_default(),
                     uri: field_1,
                     authkey: field_2,
-                    cert_verif: field_3.unwrap_or_default(),
-                    use_iprep: field_4.unwrap_or_default(),
-                    use_sys_proxy: field_5.unwrap_or_default(),
-                    comment: field_6.unwrap_or_default(),
+                    method: field_3.unwrap_or_default(),
+                    datatype: field_4.unwrap_or_default(),
+                    version: field_5.unwrap_or_default(),
+                    use_iprep: field_6.unwrap_or_default(),
+                    use_sys_proxy: field_7.unwrap_or_default(),
+                    comment: field_8.unwrap_or_default(),
                     additional_properties,
                 })
             }
