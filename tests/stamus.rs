@@ -3,20 +3,26 @@
 //! response decoding, DRF next-link pagination, and DRF error bodies.
 
 use clientgen_runtime::futures::StreamExt;
+use clientgen_runtime::FilePart;
 use serde_json::{json, Value};
 use stamus_client::operations::{
-    GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetThreatParams,
-    ListAppliancesParams, ListCategoriesParams, ListDevicesParams, ListHistoryParams,
-    ListHostIdsParams, ListNetworkInterfacesParams, ListProbeTemplatesParams, ListProbesParams,
-    ListProcessingFiltersParams, ListRulesParams, ListRulesetsParams, ListSourcesParams,
-    ListSuricataProbesParams, ListThreatHistoryIncidentsParams,
+    GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetFieldStatsParams,
+    GetFieldsStatsParams, GetRuleHitCountsParams, GetRuleHitsPerProbeParams, GetThreatParams,
+    GetTimelineParams, GetTopRulesParams, ListAppliancesParams, ListCategoriesParams,
+    ListDevicesParams, ListHistoryParams, ListHostIdsParams, ListNetworkInterfacesParams,
+    ListProbeTemplatesParams, ListProbesParams, ListProcessingFiltersParams,
+    ListRuleTransformationsParams, ListRulesParams, ListRulesetsParams, ListSourceChangelogsParams,
+    ListSourcesParams, ListSuricataProbesParams, ListThreatHistoryIncidentsParams,
+    ListTransformedRulesParams, UpdateSourceRulesParams,
 };
 use stamus_client::types::{
-    ApplianceType, Detail, EsRequestError, FilterDef, FilterDefOperator, FilterOptions,
-    FilterOptionsTrack, ProbeInterface, ProbeTemplate, ProbeTemplatePatch, ProcessingFilter,
-    ProcessingFilterPatch, Ruleset, RulesetAction, RulesetCopy, RulesetPatch, Source,
-    SourceDatatype, SourceMethod, SourcePatch, StamusProbe, StamusProbePatch, SuricataProbe,
-    SuricataProbePatch, ValidationErrors,
+    ApplianceType, CommentBody, DeleteAlertsError, Detail, EsRequestError, EsTimelineSeries,
+    EsTimelineToDate, FilterDef, FilterDefOperator, FilterOptions, FilterOptionsTrack,
+    ProbeInterface, ProbeTemplate, ProbeTemplatePatch, ProcessingFilter, ProcessingFilterPatch,
+    RuleTransformation, Ruleset, RulesetAction, RulesetCopy, RulesetPatch, SortOrder, Source,
+    SourceDatatype, SourceMethod, SourcePatch, SourceUpload, StamusProbe, StamusProbePatch,
+    SuricataProbe, SuricataProbePatch, TestSourceFailure, ToggleAvailability, TransformationType,
+    ValidationErrors,
 };
 use stamus_client::{Client, Error};
 use wiremock::matchers::{header, method, path};
@@ -1853,4 +1859,537 @@ fn the_default_base_url_is_the_placeholder_server() {
         .danger_accept_invalid_certs()
         .build();
     assert!(insecure.is_ok());
+}
+
+// ----- rule actions (scirius rules/rest_api.py RuleViewSet) -----
+
+#[tokio::test]
+async fn rule_status_and_comments() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/rule/2013028/status/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({
+            "1": {"name": "Production", "valid": {"status": true, "errors": ""},
+                  "0": {"active": true}, "39": {"active": false},
+                  "transformations": {"action": "drop", "lateral": null, "target": null}},
+            "2": {"name": "Lab", "valid": false, "0": {"active": true},
+                  "transformations": {"action": null, "lateral": "yes", "target": "src"}}
+        }),
+    )
+    .await;
+    let status = client.get_rule_status(2013028).await.expect("fetched");
+    take(&server, "GET", route, None).await;
+    let production = &status["1"];
+    assert_eq!(production.name.as_deref(), Some("Production"));
+    assert_eq!(
+        production.valid,
+        Some(json!({"status": true, "errors": ""}))
+    );
+    let transformations = production.transformations.as_ref().expect("set");
+    assert_eq!(transformations.action, Some(Some("drop".into())));
+    assert_eq!(transformations.lateral, Some(None));
+    assert_eq!(
+        production.additional_properties.value("39"),
+        Some(json!({"active": false})),
+        "per-version activity stays readable"
+    );
+    assert_eq!(status["2"].valid, Some(json!(false)));
+
+    let route = "/rest/rules/rule/2013028/comment/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({"2013028": [{
+            "title": "Comment Rule", "icon": [["pficon-user", "analyst"]],
+            "comment": "Fires on the backup server",
+            "description": "analyst has commented rule 2013028", "date": "2024-05-01T09:30:00+02:00"
+        }]}),
+    )
+    .await;
+    let comments = client.list_rule_comments(2013028).await.expect("listed");
+    take(&server, "GET", route, None).await;
+    let comment = &comments["2013028"][0];
+    assert_eq!(
+        comment.comment.as_deref(),
+        Some("Fires on the backup server")
+    );
+    assert_eq!(
+        comment.date.expect("date").to_rfc3339(),
+        "2024-05-01T07:30:00+00:00"
+    );
+    assert_eq!(comment.icon, Some(json!([["pficon-user", "analyst"]])));
+
+    expect(&server, "POST", route, 200, json!({"comment": "ok"})).await;
+    let body = CommentBody {
+        comment: Some(Some("Fires on the backup server".into())),
+        ..Default::default()
+    };
+    let result = client
+        .comment_rule(2013028, &body)
+        .await
+        .expect("commented");
+    let request = take(&server, "POST", route, None).await;
+    assert_eq!(
+        json_body(&request),
+        json!({"comment": "Fires on the backup server"})
+    );
+    assert_eq!(result.comment.as_deref(), Some("ok"));
+}
+
+#[tokio::test]
+async fn rule_availability_alert_deletion_and_transformed_rules() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/rule/2013028/toggle_availability/";
+    expect(
+        &server,
+        "POST",
+        route,
+        200,
+        json!({"toggle_availability": "ok"}),
+    )
+    .await;
+    let body = ToggleAvailability {
+        comment: Some(Some("Broken on Suricata 7".into())),
+        version: Some(0),
+        ..Default::default()
+    };
+    let result = client
+        .toggle_rule_availability(2013028, &body)
+        .await
+        .expect("toggled");
+    let request = take(&server, "POST", route, None).await;
+    assert_eq!(
+        json_body(&request),
+        json!({"comment": "Broken on Suricata 7", "version": 0})
+    );
+    assert_eq!(result.toggle_availability.as_deref(), Some("ok"));
+
+    let route = "/rest/rules/rule/2013028/delete_alerts/";
+    expect(&server, "POST", route, 200, json!({"delete_alerts": "ok"})).await;
+    let result = client.delete_rule_alerts(2013028).await.expect("deleted");
+    no_body(&take(&server, "POST", route, None).await);
+    assert_eq!(result.delete_alerts.as_deref(), Some("ok"));
+
+    // A failed Elasticsearch deletion answers 500 with `details` (plural).
+    expect(
+        &server,
+        "POST",
+        route,
+        500,
+        json!({"details": "index read-only / allow delete (api)"}),
+    )
+    .await;
+    let error = client
+        .delete_rule_alerts(2013028)
+        .await
+        .expect_err("failed");
+    let Error::Status(failure) = &error else {
+        panic!("not a status error: {error}");
+    };
+    let declared = failure.declared::<DeleteAlertsError>().expect("typed body");
+    assert_eq!(
+        declared.details.as_deref(),
+        Some("index read-only / allow delete (api)")
+    );
+    take(&server, "POST", route, None).await;
+
+    let route = "/rest/rules/rule/transformation/";
+    expect(&server, "GET", route, 200, json!({"1": {
+        "name": "Production", "transformation": {"transfo_key": "action", "transfo_value": "drop"},
+        "rules": [2013028, 2100498], "rules_count": 2
+    }}))
+    .await;
+    let params = ListTransformedRulesParams {
+        transfo_type: TransformationType::Action,
+        transfo_value: "drop".into(),
+    };
+    let transformed = client
+        .list_transformed_rules(&params)
+        .await
+        .expect("listed");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("transfo_type=action&transfo_value=drop"),
+    )
+    .await;
+    assert_eq!(
+        transformed["1"].rules.as_deref(),
+        Some(&[2013028, 2100498][..])
+    );
+    assert_eq!(transformed["1"].rules_count, Some(2));
+    assert_eq!(
+        transformed["1"]
+            .transformation
+            .as_ref()
+            .expect("asked")
+            .transfo_value
+            .as_deref(),
+        Some("drop")
+    );
+}
+
+#[tokio::test]
+async fn rule_transformations_list_create_and_delete() {
+    let (server, client) = setup().await;
+    let list = "/rest/rules/transformation/rule/";
+    let answer = json!({"pk": 4, "ruleset": 1, "rule": 2013028, "transfo_type": "action", "transfo_value": "drop"});
+    expect(&server, "GET", list, 200, page(vec![answer.clone()])).await;
+    let params = ListRuleTransformationsParams {
+        rule_transformation: Some(2013028),
+        ruleset: Some(1),
+        ..Default::default()
+    };
+    let page = client
+        .list_rule_transformations(&params)
+        .await
+        .expect("listed");
+    take(
+        &server,
+        "GET",
+        list,
+        Some("rule_transformation=2013028&ruleset=1"),
+    )
+    .await;
+    assert_eq!(page.results[0].transfo_type, TransformationType::Action);
+    assert_eq!(page.results[0].rule, 2013028);
+
+    expect(&server, "POST", list, 201, answer).await;
+    let mut body = RuleTransformation::new(1, 2013028, TransformationType::Action, "drop".into());
+    body.comment = Some("Block at the edge".into());
+    let created = client
+        .create_rule_transformation(&body)
+        .await
+        .expect("created");
+    let request = take(&server, "POST", list, None).await;
+    assert_eq!(
+        json_body(&request),
+        json!({"ruleset": 1, "rule": 2013028, "transfo_type": "action", "transfo_value": "drop", "comment": "Block at the edge"})
+    );
+    assert_eq!(created.pk, Some(4));
+
+    let one = "/rest/rules/transformation/rule/4/";
+    expect(&server, "DELETE", one, 204, Value::Null).await;
+    client.delete_rule_transformation(4).await.expect("deleted");
+    take(&server, "DELETE", one, None).await;
+}
+
+#[tokio::test]
+async fn ruleset_rules_count() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/ruleset/1/rules_count/";
+    expect(&server, "GET", route, 200, json!({"rules_count": 41237})).await;
+    let count = client.get_ruleset_rules_count(1).await.expect("counted");
+    take(&server, "GET", route, None).await;
+    assert_eq!(count.rules_count, 41237);
+}
+
+// ----- source actions and changelog -----
+
+#[tokio::test]
+async fn source_update_test_and_upload() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/source/1/update_source/";
+    expect(&server, "POST", route, 200, json!({"update": "ok"})).await;
+    let params = UpdateSourceRulesParams {
+        r#async: Some(true),
+    };
+    let body = CommentBody {
+        comment: Some(Some("Weekly refresh".into())),
+        ..Default::default()
+    };
+    let result = client
+        .update_source_rules(1, &params, Some(&body))
+        .await
+        .expect("updated");
+    let request = take(&server, "POST", route, Some("async=true")).await;
+    assert_eq!(json_body(&request), json!({"comment": "Weekly refresh"}));
+    assert_eq!(result.update.as_deref(), Some("ok"));
+
+    expect(
+        &server,
+        "POST",
+        route,
+        400,
+        json!({"update": ["Can not fetch data: timed out"]}),
+    )
+    .await;
+    let error = client
+        .update_source_rules(1, &Default::default(), None)
+        .await
+        .expect_err("refused");
+    no_body(&take(&server, "POST", route, None).await);
+    let Error::Status(failure) = &error else {
+        panic!("not a status error: {error}");
+    };
+    let declared = failure.declared::<ValidationErrors>().expect("typed body");
+    assert_eq!(
+        declared.additional_properties["update"],
+        ["Can not fetch data: timed out"]
+    );
+
+    let route = "/rest/rules/source/1/test/";
+    expect(
+        &server,
+        "POST",
+        route,
+        200,
+        json!({"test": "ok", "warnings": ["rule 2013028: deprecated keyword"]}),
+    )
+    .await;
+    let result = client.test_source(1).await.expect("tested");
+    no_body(&take(&server, "POST", route, None).await);
+    assert_eq!(result.test.as_deref(), Some("ok"));
+    assert_eq!(
+        result.warnings,
+        Some(vec![json!("rule 2013028: deprecated keyword")])
+    );
+
+    expect(
+        &server,
+        "POST",
+        route,
+        400,
+        json!({"test": {"errors": ["line 3: unknown keyword"]}}),
+    )
+    .await;
+    let error = client.test_source(1).await.expect_err("failed");
+    take(&server, "POST", route, None).await;
+    let Error::Status(failure) = &error else {
+        panic!("not a status error: {error}");
+    };
+    let declared = failure.declared::<TestSourceFailure>().expect("typed body");
+    assert_eq!(
+        declared.test.as_ref().expect("test").errors,
+        Some(vec![json!("line 3: unknown keyword")]),
+    );
+
+    let route = "/rest/rules/source/2/upload/";
+    expect(&server, "POST", route, 200, json!({"upload": "ok"})).await;
+    let mut form = SourceUpload::new(
+        FilePart::new(&b"alert ip any any -> any any (msg:\"x\"; sid:9000001;)\n"[..])
+            .file_name("local.rules"),
+    );
+    form.comment = Some("Local rules".into());
+    let result = client.upload_source_file(2, &form).await.expect("uploaded");
+    let request = take(&server, "POST", route, None).await;
+    let content_type = request.headers["content-type"].to_str().expect("ascii");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let body = String::from_utf8_lossy(&request.body);
+    assert!(
+        body.contains("name=\"file\"; filename=\"local.rules\""),
+        "{body}"
+    );
+    assert!(body.contains("sid:9000001;"), "{body}");
+    assert!(body.contains("name=\"comment\""), "{body}");
+    assert!(body.contains("Local rules"), "{body}");
+    assert_eq!(result.upload.as_deref(), Some("ok"));
+}
+
+fn changelog_json() -> Value {
+    json!({
+        "pk": 3, "source": 1, "created_date": "2024-05-01T08:00:00Z", "changed": 2,
+        "data": {
+            "added": [], "deleted": [],
+            "updated": [{"msg": "ET POLICY curl User-Agent Outbound", "category": "emerging-policy", "sid": 2013028, "pk": 2013028}],
+            "stats": {"added": 0, "updated": 1, "deleted": 0},
+            "date": "2024-05-01T08:00:00Z"
+        }
+    })
+}
+
+#[tokio::test]
+async fn source_changelogs_list_and_retrieve() {
+    let (server, client) = setup().await;
+    let list = "/rest/rules/changelog/source/";
+    expect(&server, "GET", list, 200, page(vec![changelog_json()])).await;
+    let params = ListSourceChangelogsParams {
+        source: Some(1),
+        ordering: Some("-pk".into()),
+        ..Default::default()
+    };
+    let updates = client
+        .list_source_changelogs(&params)
+        .await
+        .expect("listed");
+    take(&server, "GET", list, Some("ordering=-pk&source=1")).await;
+    let data = updates.results[0].data.as_ref().expect("data");
+    let updated = &data.updated.as_ref().expect("updated")[0];
+    assert_eq!(updated.sid, Some(2013028));
+    assert_eq!(updated.category.as_deref(), Some("emerging-policy"));
+    assert_eq!(data.stats.as_ref().expect("stats").updated, Some(1));
+
+    let one = "/rest/rules/changelog/source/3/";
+    expect(&server, "GET", one, 200, changelog_json()).await;
+    let update = client.get_source_changelog(3).await.expect("fetched");
+    take(&server, "GET", one, None).await;
+    assert_eq!(update.pk, 3);
+    assert_eq!(update.changed, Some(2));
+}
+
+// ----- Elasticsearch aggregations -----
+
+#[tokio::test]
+async fn field_stats_and_fields_stats() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/es/field_stats/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!([
+            {"key": "10.0.0.101", "doc_count": 412}, {"key": "10.0.0.7", "doc_count": 3}
+        ]),
+    )
+    .await;
+    let params = GetFieldStatsParams {
+        sid: Some(2013028),
+        ordering: Some(SortOrder::Desc),
+        page_size: Some(5),
+        hosts: Some("probe-paris-01".into()),
+        from_date: Some(1714560000000),
+        discovery: Some(true),
+        ..GetFieldStatsParams::new("src_ip".into())
+    };
+    let values = client.get_field_stats(&params).await.expect("fetched");
+    take(&server, "GET", route, Some("field=src_ip&sid=2013028&ordering=desc&page_size=5&hosts=probe-paris-01&from_date=1714560000000&discovery=true")).await;
+    assert_eq!(values[0].key, json!("10.0.0.101"));
+    assert_eq!(values[0].doc_count, 412);
+
+    let route = "/rest/rules/es/fields_stats/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({
+            "src_ip": [{"key": "10.0.0.101", "doc_count": 412}],
+            "alert.signature_id": [{"key": 2013028, "doc_count": 9}]
+        }),
+    )
+    .await;
+    let params = GetFieldsStatsParams {
+        qfilter: Some("app_proto:http".into()),
+        ..GetFieldsStatsParams::new(vec!["src_ip".into(), "alert.signature_id".into()])
+    };
+    let stats = client.get_fields_stats(&params).await.expect("fetched");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("fields=src_ip,alert.signature_id&qfilter=app_proto%3Ahttp"),
+    )
+    .await;
+    assert_eq!(stats["src_ip"][0].doc_count, 412);
+    assert_eq!(stats["alert.signature_id"][0].key, json!(2013028));
+}
+
+#[tokio::test]
+async fn timeline_top_rules_and_rule_hits() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/es/timeline/";
+    expect(&server, "GET", route, 200, json!({
+        "probe-paris-01": {"entries": [{"time": 1714560000000_i64, "count": 3}, {"time": 1714563600000_i64, "count": 0}]},
+        "others": {"entries": [{"time": 1714560000000_i64, "count": 1}, {"time": 1714563600000_i64, "count": 2}]},
+        "from_date": 1714560000000_i64, "to_date": "now", "interval": 3600000
+    }))
+    .await;
+    let params = GetTimelineParams {
+        hosts: Some("*".into()),
+        from_date: Some(1714560000000),
+        interval: Some(3600),
+        target: Some(false),
+        ..Default::default()
+    };
+    let timeline = client.get_timeline(&params).await.expect("fetched");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("hosts=%2A&from_date=1714560000000&interval=3600&target=false"),
+    )
+    .await;
+    assert_eq!(timeline.from_date, Some(1714560000000));
+    assert_eq!(
+        timeline.to_date,
+        Some(EsTimelineToDate::String("now".into()))
+    );
+    assert_eq!(timeline.interval, Some(3600000));
+    assert_eq!(timeline.additional_properties.len(), 2, "two series");
+    let entries = timeline.additional_properties["probe-paris-01"]
+        .entries
+        .as_ref()
+        .expect("entries");
+    assert_eq!(entries[0].count, Some(3));
+    assert_eq!(entries[1].time, Some(1714563600000));
+    let others: &EsTimelineSeries = &timeline.additional_properties["others"];
+    assert_eq!(others.entries.as_ref().expect("entries")[1].count, Some(2));
+
+    let route = "/rest/rules/es/top_rules/";
+    expect(&server, "GET", route, 200, json!([{
+        "key": 2013028, "doc_count": 1523,
+        "timeline": {"buckets": [{"key": 1714560000000_i64, "key_as_string": "2024-05-01T10:40:00.000Z", "doc_count": 17}]}
+    }]))
+    .await;
+    let params = GetTopRulesParams {
+        count: Some(10),
+        order: Some(SortOrder::Asc),
+        to_date: Some(1714646400000),
+        ..GetTopRulesParams::new("*".into())
+    };
+    let top = client.get_top_rules(&params).await.expect("fetched");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("hosts=%2A&count=10&order=asc&to_date=1714646400000"),
+    )
+    .await;
+    assert_eq!(top[0].key, 2013028);
+    assert_eq!(
+        top[0]
+            .timeline
+            .as_ref()
+            .expect("timeline")
+            .buckets
+            .as_ref()
+            .expect("buckets")[0]
+            .doc_count,
+        Some(17)
+    );
+
+    let route = "/rest/rules/es/rules/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({"rules": [{"key": 2013028, "doc_count": 5}]}),
+    )
+    .await;
+    let params = GetRuleHitCountsParams::new("probe-paris-01".into());
+    let hits = client.get_rule_hit_counts(&params).await.expect("fetched");
+    take(&server, "GET", route, Some("hosts=probe-paris-01")).await;
+    assert_eq!(hits.rules.expect("rules")[0].key, json!(2013028));
+
+    let route = "/rest/rules/es/rule/";
+    expect(&server, "GET", route, 200, json!({"rule": null})).await;
+    let params = GetRuleHitsPerProbeParams::new(2013028);
+    let hits = client
+        .get_rule_hits_per_probe(&params)
+        .await
+        .expect("fetched");
+    take(&server, "GET", route, Some("sid=2013028")).await;
+    assert_eq!(hits.rule, Some(None), "null when nothing was aggregated");
 }
