@@ -8,13 +8,13 @@ use integration_tests::prism::Prism;
 use serde_json::json;
 use stamus_client::operations::{
     GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetFieldStatsParams,
-    GetFieldsStatsParams, GetRuleHitCountsParams, GetRuleHitsPerProbeParams, GetThreatParams,
-    GetTimelineParams, GetTopRulesParams, ListAppliancesParams, ListCategoriesParams,
-    ListDevicesParams, ListHistoryParams, ListHostIdsParams, ListNetworkInterfacesParams,
-    ListProbeTemplatesParams, ListProbesParams, ListProcessingFiltersParams,
-    ListRuleTransformationsParams, ListRulesParams, ListRulesetsParams, ListSourceChangelogsParams,
-    ListSourcesParams, ListSuricataProbesParams, ListThreatHistoryIncidentsParams,
-    ListTransformedRulesParams, UpdateSourceRulesParams,
+    GetFieldsStatsParams, GetRuleContentParams, GetRuleHitCountsParams, GetRuleHitsPerProbeParams,
+    GetThreatParams, GetTimelineParams, GetTopRulesParams, ListAppliancesParams,
+    ListCategoriesParams, ListDevicesParams, ListHistoryParams, ListHostIdsParams,
+    ListNetworkInterfacesParams, ListProbeTemplatesParams, ListProbesParams,
+    ListProcessingFiltersParams, ListRuleTransformationsParams, ListRulesParams,
+    ListRulesetsParams, ListSourceChangelogsParams, ListSourcesParams, ListSuricataProbesParams,
+    ListThreatHistoryIncidentsParams, ListTransformedRulesParams, UpdateSourceRulesParams,
 };
 use stamus_client::types::{
     ApplianceType, CommentBody, FilterDef, FilterDefOperator, FilterOptions, FilterOptionsTrack,
@@ -226,7 +226,13 @@ async fn every_operation_conforms_to_the_spec() {
     };
     prism.check("list_rules", client.list_rules(&params).await);
     prism.check("get_rule", client.get_rule(2013028).await);
-    prism.check("get_rule_content", client.get_rule_content(2013028).await);
+    let params = GetRuleContentParams {
+        highlight: Some(false),
+    };
+    prism.check(
+        "get_rule_content",
+        client.get_rule_content(2013028, &params).await,
+    );
     prism.check(
         "get_rule_references",
         client.get_rule_references(2013028).await,

@@ -7,13 +7,13 @@ use clientgen_runtime::FilePart;
 use serde_json::{json, Value};
 use stamus_client::operations::{
     GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetFieldStatsParams,
-    GetFieldsStatsParams, GetRuleHitCountsParams, GetRuleHitsPerProbeParams, GetThreatParams,
-    GetTimelineParams, GetTopRulesParams, ListAppliancesParams, ListCategoriesParams,
-    ListDevicesParams, ListHistoryParams, ListHostIdsParams, ListNetworkInterfacesParams,
-    ListProbeTemplatesParams, ListProbesParams, ListProcessingFiltersParams,
-    ListRuleTransformationsParams, ListRulesParams, ListRulesetsParams, ListSourceChangelogsParams,
-    ListSourcesParams, ListSuricataProbesParams, ListThreatHistoryIncidentsParams,
-    ListTransformedRulesParams, UpdateSourceRulesParams,
+    GetFieldsStatsParams, GetRuleContentParams, GetRuleHitCountsParams, GetRuleHitsPerProbeParams,
+    GetThreatParams, GetTimelineParams, GetTopRulesParams, ListAppliancesParams,
+    ListCategoriesParams, ListDevicesParams, ListHistoryParams, ListHostIdsParams,
+    ListNetworkInterfacesParams, ListProbeTemplatesParams, ListProbesParams,
+    ListProcessingFiltersParams, ListRuleTransformationsParams, ListRulesParams,
+    ListRulesetsParams, ListSourceChangelogsParams, ListSourcesParams, ListSuricataProbesParams,
+    ListThreatHistoryIncidentsParams, ListTransformedRulesParams, UpdateSourceRulesParams,
 };
 use stamus_client::types::{
     ApplianceType, CommentBody, DeleteAlertsError, Detail, EsRequestError, EsTimelineSeries,
@@ -843,12 +843,33 @@ async fn rule_actions() {
         json!({"1": {"0": "alert http any any -> any any (sid:2013028;)"}}),
     )
     .await;
-    let content = client.get_rule_content(2013028).await.expect("fetched");
+    let content = client
+        .get_rule_content(2013028, &Default::default())
+        .await
+        .expect("fetched");
     take(&server, "GET", route, None).await;
     assert_eq!(
         content["1"]["0"],
         "alert http any any -> any any (sid:2013028;)"
     );
+
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({"1": {"0": "<div class=\"highlight\"><pre>drop http</pre></div>"}}),
+    )
+    .await;
+    let params = GetRuleContentParams {
+        highlight: Some(true),
+    };
+    let content = client
+        .get_rule_content(2013028, &params)
+        .await
+        .expect("fetched");
+    take(&server, "GET", route, Some("highlight=true")).await;
+    assert!(content["1"]["0"].starts_with("<div class="));
 
     let route = "/rest/rules/rule/2013028/references/";
     expect(&server, "GET", route, 200, json!([{"url": "https://doc.emergingthreats.net/2013028", "key": "url", "value": "doc.emergingthreats.net/2013028"}])).await;
@@ -1293,10 +1314,10 @@ fn user_action_json() -> Value {
         "description": "analyst has disabled category emerging-policy in ruleset Production",
         "description_raw": "{user} has disabled category {category} in ruleset {ruleset}",
         "ua_objects": {
-            "user": {"type": "user", "pk": 2, "value": "analyst"},
-            "category": {"type": "category", "pk": 42, "value": "emerging-policy"},
-            "ruleset": {"type": "ruleset", "value": "Deleted ruleset"},
-            "rule": {"type": "rule", "sid": 2013028, "value": "2013028"}
+            "user": {"type": "User", "pk": 2, "value": "analyst"},
+            "category": {"type": "Category", "pk": 42, "value": "emerging-policy"},
+            "ruleset": {"type": "Ruleset", "value": "Deleted ruleset"},
+            "rule": {"type": "Rule", "sid": 2013028, "value": "2013028"}
         }
     })
 }
@@ -1328,6 +1349,7 @@ async fn history_lists_entries_with_their_objects() {
     );
     let objects = entry.ua_objects.as_ref().expect("objects");
     assert_eq!(objects["category"].pk, Some(42));
+    assert_eq!(objects["category"].r#type.as_deref(), Some("Category"));
     assert_eq!(objects["ruleset"].pk, None, "deleted objects lose their pk");
     assert_eq!(objects["ruleset"].value.as_deref(), Some("Deleted ruleset"));
     assert_eq!(objects["rule"].sid, Some(2013028));

@@ -1771,12 +1771,13 @@ impl Client {
     /// Get the text of a rule
     ///
     /// Returns the rule's text in each ruleset that contains it, keyed by ruleset primary key,
-    /// then by Suricata version.
+    /// then by Suricata version, with the ruleset's transformations applied.
     ///
     /// `GET /rest/rules/rule/{sid}/content/` (operation `get_rule_content`).
     pub async fn get_rule_content(
         &self,
         sid: i64,
+        params: &crate::operations::GetRuleContentParams,
     ) -> Result<crate::types::RuleContent, Error> {
         let response = self
             .transport
@@ -1786,6 +1787,7 @@ impl Client {
                 "/rest/rules/rule/{sid}/content/",
             )
             .path_param("sid", &sid)
+            .query_opt("highlight", params.highlight.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {

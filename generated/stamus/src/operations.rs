@@ -243,6 +243,14 @@ pub struct ListRulesParams {
     /// Sent as `hits_max`.
     pub hits_max: Option<i64>,
 }
+///Query and header parameters of [`Client::get_rule_content`](crate::Client::get_rule_content).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetRuleContentParams {
+    /// Whether to return each text as highlighted HTML instead of plain text.
+    ///
+    /// Sent as `highlight`.
+    pub highlight: Option<bool>,
+}
 ///Query and header parameters of [`Client::list_transformed_rules`](crate::Client::list_transformed_rules).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTransformedRulesParams {

@@ -7787,7 +7787,7 @@ impl<'de> serde::Deserialize<'de> for UserActionList {
 /// `value`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserActionObject {
-    /// Kind of object, such as `rule`, `ruleset`, `category`, `user`.
+    /// Model name of the object, such as `Rule`, `Ruleset`, `Category`, `Source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Primary key of the object, when it still exists.
