@@ -1238,8 +1238,10 @@ async fn processing_filters_support_every_generic_operation() {
         ..Default::default()
     }));
     body.rulesets = Some(vec![1]);
+    // event_type is a writable model field (rules/models.py, default alert).
+    body.event_type = Some("alert".into());
     let expected = json!({"filter_defs": [{"key": "src_ip", "value": "10.0.0.101", "operator": "equal", "full_string": true}],
-        "action": "suppress", "options": {"track": "by_src"}, "rulesets": [1]});
+        "action": "suppress", "options": {"track": "by_src"}, "rulesets": [1], "event_type": "alert"});
     expect(&server, "POST", list, 201, filter_json()).await;
     check_filter(
         &client

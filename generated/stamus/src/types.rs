@@ -3449,7 +3449,7 @@ pub struct ProcessingFilter {
     /// Whether the filter is applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// Event type the filter applies to.
+    /// Event type the filter applies to (`alert` when not given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// Whether the filter was imported rather than created here.
