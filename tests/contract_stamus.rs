@@ -3,20 +3,25 @@
 //! would send; Prism rejects requests the spec does not allow, and every answer (built from the
 //! spec's examples) must decode.
 
+use clientgen_runtime::FilePart;
 use integration_tests::prism::Prism;
 use serde_json::json;
 use stamus_client::operations::{
-    GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetThreatParams,
-    ListAppliancesParams, ListCategoriesParams, ListDevicesParams, ListHistoryParams,
-    ListHostIdsParams, ListNetworkInterfacesParams, ListProbeTemplatesParams, ListProbesParams,
-    ListProcessingFiltersParams, ListRulesParams, ListRulesetsParams, ListSourcesParams,
-    ListSuricataProbesParams, ListThreatHistoryIncidentsParams,
+    GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetFieldStatsParams,
+    GetFieldsStatsParams, GetRuleContentParams, GetRuleHitCountsParams, GetRuleHitsPerProbeParams,
+    GetThreatParams, GetTimelineParams, GetTopRulesParams, ListAppliancesParams,
+    ListCategoriesParams, ListDevicesParams, ListHistoryParams, ListHostIdsParams,
+    ListNetworkInterfacesParams, ListProbeTemplatesParams, ListProbesParams,
+    ListProcessingFiltersParams, ListRuleTransformationsParams, ListRulesParams,
+    ListRulesetsParams, ListSourceChangelogsParams, ListSourcesParams, ListSuricataProbesParams,
+    ListThreatHistoryIncidentsParams, ListTransformedRulesParams, UpdateSourceRulesParams,
 };
 use stamus_client::types::{
-    ApplianceType, FilterDef, FilterDefOperator, FilterOptions, FilterOptionsTrack, ProbeInterface,
-    ProbeTemplate, ProbeTemplatePatch, ProcessingFilter, ProcessingFilterPatch, Ruleset,
-    RulesetAction, RulesetCopy, RulesetPatch, Source, SourceDatatype, SourceMethod, SourcePatch,
-    StamusProbe, StamusProbePatch, SuricataProbe, SuricataProbePatch,
+    ApplianceType, CommentBody, FilterDef, FilterDefOperator, FilterOptions, FilterOptionsTrack,
+    ProbeInterface, ProbeTemplate, ProbeTemplatePatch, ProcessingFilter, ProcessingFilterPatch,
+    RuleTransformation, Ruleset, RulesetAction, RulesetCopy, RulesetPatch, SortOrder, Source,
+    SourceDatatype, SourceMethod, SourcePatch, SourceUpload, StamusProbe, StamusProbePatch,
+    SuricataProbe, SuricataProbePatch, ToggleAvailability, TransformationType,
 };
 use stamus_client::Client;
 
@@ -40,10 +45,10 @@ fn processing_filter() -> ProcessingFilter {
         ..FilterDef::new("src_ip".into(), json!("10.0.0.101"))
     };
     let mut body = ProcessingFilter::new(vec![condition], "suppress".into());
-    body.options = Some(FilterOptions {
+    body.options = Some(Some(FilterOptions {
         track: Some(FilterOptionsTrack::BySrc),
         ..Default::default()
-    });
+    }));
     body.rulesets = Some(vec![1]);
     body.description = Some("Scanner on the guest network".into());
     body
@@ -221,7 +226,13 @@ async fn every_operation_conforms_to_the_spec() {
     };
     prism.check("list_rules", client.list_rules(&params).await);
     prism.check("get_rule", client.get_rule(2013028).await);
-    prism.check("get_rule_content", client.get_rule_content(2013028).await);
+    let params = GetRuleContentParams {
+        highlight: Some(false),
+    };
+    prism.check(
+        "get_rule_content",
+        client.get_rule_content(2013028, &params).await,
+    );
     prism.check(
         "get_rule_references",
         client.get_rule_references(2013028).await,
@@ -232,6 +243,51 @@ async fn every_operation_conforms_to_the_spec() {
     };
     prism.check("enable_rule", client.enable_rule(2013028, &action).await);
     prism.check("disable_rule", client.disable_rule(2013028, &action).await);
+    prism.check("get_rule_status", client.get_rule_status(2013028).await);
+    prism.check(
+        "list_rule_comments",
+        client.list_rule_comments(2013028).await,
+    );
+    let comment = CommentBody {
+        comment: Some(Some("Fires on the backup server".into())),
+        ..Default::default()
+    };
+    prism.check("comment_rule", client.comment_rule(2013028, &comment).await);
+    let toggle = ToggleAvailability {
+        version: Some(0),
+        ..Default::default()
+    };
+    prism.check(
+        "toggle_rule_availability",
+        client.toggle_rule_availability(2013028, &toggle).await,
+    );
+    prism.check(
+        "delete_rule_alerts",
+        client.delete_rule_alerts(2013028).await,
+    );
+    let params = ListTransformedRulesParams::new(TransformationType::Lateral, "yes".into());
+    prism.check(
+        "list_transformed_rules",
+        client.list_transformed_rules(&params).await,
+    );
+    let params = ListRuleTransformationsParams {
+        ruleset: Some(1),
+        ..Default::default()
+    };
+    prism.check(
+        "list_rule_transformations",
+        client.list_rule_transformations(&params).await,
+    );
+    let transformation =
+        RuleTransformation::new(1, 2013028, TransformationType::Target, "src".into());
+    prism.check(
+        "create_rule_transformation",
+        client.create_rule_transformation(&transformation).await,
+    );
+    prism.check(
+        "delete_rule_transformation",
+        client.delete_rule_transformation(4).await,
+    );
 
     // Rulesets.
     let params = ListRulesetsParams {
@@ -257,6 +313,10 @@ async fn every_operation_conforms_to_the_spec() {
     prism.check("delete_ruleset", client.delete_ruleset(1).await);
     let copy = RulesetCopy::new("Production (copy)".into());
     prism.check("copy_ruleset", client.copy_ruleset(1, &copy).await);
+    prism.check(
+        "get_ruleset_rules_count",
+        client.get_ruleset_rules_count(1).await,
+    );
 
     // Categories.
     let params = ListCategoriesParams {
@@ -286,8 +346,8 @@ async fn every_operation_conforms_to_the_spec() {
     prism.check("get_source", client.get_source(1).await);
     prism.check("update_source", client.update_source(1, &source).await);
     let patch = SourcePatch {
-        cert_verif: Some(false),
         authkey: Some(None),
+        version: Some(2),
         ..Default::default()
     };
     prism.check(
@@ -295,6 +355,31 @@ async fn every_operation_conforms_to_the_spec() {
         client.partial_update_source(1, &patch).await,
     );
     prism.check("delete_source", client.delete_source(1).await);
+    let params = UpdateSourceRulesParams {
+        r#async: Some(true),
+    };
+    prism.check(
+        "update_source_rules",
+        client.update_source_rules(1, &params, None).await,
+    );
+    prism.check("test_source", client.test_source(1).await);
+    let form = SourceUpload::new(
+        FilePart::new(b"alert ip any any -> any any (msg:\"x\"; sid:9000001;)\n".to_vec())
+            .file_name("local.rules"),
+    );
+    prism.check(
+        "upload_source_file",
+        client.upload_source_file(2, &form).await,
+    );
+    let params = ListSourceChangelogsParams {
+        source: Some(1),
+        ..Default::default()
+    };
+    prism.check(
+        "list_source_changelogs",
+        client.list_source_changelogs(&params).await,
+    );
+    prism.check("get_source_changelog", client.get_source_changelog(3).await);
 
     // Processing filters.
     let params = ListProcessingFiltersParams {
@@ -352,7 +437,6 @@ async fn every_operation_conforms_to_the_spec() {
     // Elasticsearch views.
     let params = GetAlertsTailParams {
         qfilter: Some("src_ip:10.0.0.101".into()),
-        hosts: Some("probe-paris-01".into()),
         from_date: Some(1714560000000),
         page_size: Some(100),
         ..Default::default()
@@ -369,4 +453,41 @@ async fn every_operation_conforms_to_the_spec() {
         ..Default::default()
     };
     prism.check("get_alerts_count", client.get_alerts_count(&params).await);
+    let params = GetFieldStatsParams {
+        sid: Some(2013028),
+        ordering: Some(SortOrder::Desc),
+        page_size: Some(5),
+        from_date: Some(1714560000000),
+        ..GetFieldStatsParams::new("src_ip".into())
+    };
+    prism.check("get_field_stats", client.get_field_stats(&params).await);
+    let params = GetFieldsStatsParams {
+        stamus: Some(true),
+        ..GetFieldsStatsParams::new(vec!["src_ip".into(), "dest_ip".into()])
+    };
+    prism.check("get_fields_stats", client.get_fields_stats(&params).await);
+    let params = GetTimelineParams {
+        hosts: Some("probe-paris-01".into()),
+        interval: Some(3600),
+        ..Default::default()
+    };
+    prism.check("get_timeline", client.get_timeline(&params).await);
+    let params = GetTopRulesParams {
+        count: Some(10),
+        order: Some(SortOrder::Desc),
+        ..GetTopRulesParams::new("*".into())
+    };
+    prism.check("get_top_rules", client.get_top_rules(&params).await);
+    prism.check(
+        "get_rule_hit_counts",
+        client
+            .get_rule_hit_counts(&GetRuleHitCountsParams::new("probe-paris-01".into()))
+            .await,
+    );
+    prism.check(
+        "get_rule_hits_per_probe",
+        client
+            .get_rule_hits_per_probe(&GetRuleHitsPerProbeParams::new(2013028))
+            .await,
+    );
 }

@@ -3,20 +3,26 @@
 //! response decoding, DRF next-link pagination, and DRF error bodies.
 
 use clientgen_runtime::futures::StreamExt;
+use clientgen_runtime::FilePart;
 use serde_json::{json, Value};
 use stamus_client::operations::{
-    GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetThreatParams,
-    ListAppliancesParams, ListCategoriesParams, ListDevicesParams, ListHistoryParams,
-    ListHostIdsParams, ListNetworkInterfacesParams, ListProbeTemplatesParams, ListProbesParams,
-    ListProcessingFiltersParams, ListRulesParams, ListRulesetsParams, ListSourcesParams,
-    ListSuricataProbesParams, ListThreatHistoryIncidentsParams,
+    GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetFieldStatsParams,
+    GetFieldsStatsParams, GetRuleContentParams, GetRuleHitCountsParams, GetRuleHitsPerProbeParams,
+    GetThreatParams, GetTimelineParams, GetTopRulesParams, ListAppliancesParams,
+    ListCategoriesParams, ListDevicesParams, ListHistoryParams, ListHostIdsParams,
+    ListNetworkInterfacesParams, ListProbeTemplatesParams, ListProbesParams,
+    ListProcessingFiltersParams, ListRuleTransformationsParams, ListRulesParams,
+    ListRulesetsParams, ListSourceChangelogsParams, ListSourcesParams, ListSuricataProbesParams,
+    ListThreatHistoryIncidentsParams, ListTransformedRulesParams, UpdateSourceRulesParams,
 };
 use stamus_client::types::{
-    ApplianceType, Detail, EsRequestError, FilterDef, FilterDefOperator, FilterOptions,
-    FilterOptionsTrack, ProbeInterface, ProbeTemplate, ProbeTemplatePatch, ProcessingFilter,
-    ProcessingFilterPatch, Ruleset, RulesetAction, RulesetCopy, RulesetPatch, Source,
-    SourceDatatype, SourceMethod, SourcePatch, StamusProbe, StamusProbePatch, SuricataProbe,
-    SuricataProbePatch, ValidationErrors,
+    ApplianceType, CommentBody, DeleteAlertsError, Detail, EsRequestError, EsTimelineSeries,
+    EsTimelineToDate, FilterDef, FilterDefOperator, FilterOptions, FilterOptionsTrack,
+    ProbeInterface, ProbeTemplate, ProbeTemplatePatch, ProcessingFilter, ProcessingFilterPatch,
+    RuleTransformation, Ruleset, RulesetAction, RulesetCopy, RulesetPatch, SortOrder, Source,
+    SourceDatatype, SourceMethod, SourcePatch, SourceUpload, StamusProbe, StamusProbePatch,
+    SuricataProbe, SuricataProbePatch, TestSourceFailure, ToggleAvailability, TransformationType,
+    ValidationErrors,
 };
 use stamus_client::{Client, Error};
 use wiremock::matchers::{header, method, path};
@@ -752,7 +758,8 @@ fn rule_json() -> Value {
         "probes": [{"probe": "probe-paris-01", "hits": 12}],
         "versions": [{"id": 881, "rev": 5, "version": 0, "content": "alert http any any -> any any (sid:2013028;)",
                       "state": true, "commented_in_source": false, "imported_date": "2024-04-02T08:00:00Z",
-                      "analysis": {"warnings": []}}],
+                      "created": "2024-04-02", "updated": null, "analysis": {"warnings": []},
+                      "content_html": "<div class=\"highlight\"><pre>alert</pre></div>"}],
         "threat_info": {"family": "none"}
     })
 }
@@ -774,20 +781,25 @@ async fn rules_list_with_every_filter_and_retrieve() {
         not_in_content: Some("flowbits".into()),
         min_created: Some("2024-04-01".parse().expect("date")),
         max_created: Some("2024-05-01".parse().expect("date")),
+        created: Some("2024-04-02".parse().expect("date")),
+        updated: Some("2024-05-01".parse().expect("date")),
         min_updated: Some("2024-04-15".parse().expect("date")),
         max_updated: Some("2024-05-02".parse().expect("date")),
         hits_min: Some(1),
         hits_max: Some(100),
     };
     let rules = client.list_rules(&params).await.expect("listed");
-    take(&server, "GET", route, Some("page=1&page_size=50&ordering=-hits&sid=2013028&category=42&msg=curl%2CUser-Agent&not_in_msg=INFO&content=http&not_in_content=flowbits&min_created=2024-04-01&max_created=2024-05-01&min_updated=2024-04-15&max_updated=2024-05-02&hits_min=1&hits_max=100")).await;
+    take(&server, "GET", route, Some("page=1&page_size=50&ordering=-hits&sid=2013028&category=42&msg=curl%2CUser-Agent&not_in_msg=INFO&content=http&not_in_content=flowbits&min_created=2024-04-01&max_created=2024-05-01&created=2024-04-02&updated=2024-05-01&min_updated=2024-04-15&max_updated=2024-05-02&hits_min=1&hits_max=100")).await;
     let rule = &rules.results[0];
     assert_eq!(rule.sid, 2013028);
     assert_eq!(
         rule.category.as_ref().expect("category").name,
         "emerging-policy"
     );
-    assert_eq!(rule.created, Some("2024-04-02".parse().expect("date")));
+    assert_eq!(
+        rule.created,
+        Some(Some("2024-04-02".parse().expect("date")))
+    );
     assert_eq!(
         rule.timeline_data.as_ref().expect("timeline")[0].date,
         Some(1714560000000)
@@ -796,6 +808,16 @@ async fn rules_list_with_every_filter_and_retrieve() {
     let version = &rule.versions.as_ref().expect("versions")[0];
     assert_eq!(version.rev, Some(5));
     assert_eq!(version.analysis, Some(json!({"warnings": []})));
+    assert_eq!(
+        version.created,
+        Some(Some("2024-04-02".parse().expect("date")))
+    );
+    assert_eq!(version.updated, Some(None));
+    assert!(version
+        .content_html
+        .as_deref()
+        .expect("html")
+        .starts_with("<div"));
     assert_eq!(
         rule.additional_properties.value("threat_info"),
         Some(json!({"family": "none"}))
@@ -821,12 +843,33 @@ async fn rule_actions() {
         json!({"1": {"0": "alert http any any -> any any (sid:2013028;)"}}),
     )
     .await;
-    let content = client.get_rule_content(2013028).await.expect("fetched");
+    let content = client
+        .get_rule_content(2013028, &Default::default())
+        .await
+        .expect("fetched");
     take(&server, "GET", route, None).await;
     assert_eq!(
         content["1"]["0"],
         "alert http any any -> any any (sid:2013028;)"
     );
+
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({"1": {"0": "<div class=\"highlight\"><pre>drop http</pre></div>"}}),
+    )
+    .await;
+    let params = GetRuleContentParams {
+        highlight: Some(true),
+    };
+    let content = client
+        .get_rule_content(2013028, &params)
+        .await
+        .expect("fetched");
+    take(&server, "GET", route, Some("highlight=true")).await;
+    assert!(content["1"]["0"].starts_with("<div class="));
 
     let route = "/rest/rules/rule/2013028/references/";
     expect(&server, "GET", route, 200, json!([{"url": "https://doc.emergingthreats.net/2013028", "key": "url", "value": "doc.emergingthreats.net/2013028"}])).await;
@@ -978,7 +1021,6 @@ async fn categories_list_retrieve_enable_and_disable() {
     expect(&server, "GET", route, 200, page(vec![category.clone()])).await;
     let params = ListCategoriesParams {
         page_size: Some(100),
-        search: Some("policy".into()),
         name: Some("emerging-policy".into()),
         source: Some(1),
         ..Default::default()
@@ -988,7 +1030,7 @@ async fn categories_list_retrieve_enable_and_disable() {
         &server,
         "GET",
         route,
-        Some("page_size=100&search=policy&name=emerging-policy&source=1"),
+        Some("page_size=100&name=emerging-policy&source=1"),
     )
     .await;
     assert_eq!(categories.results[0].pk, 42);
@@ -1033,7 +1075,7 @@ fn source_json() -> Value {
         "pk": 1, "name": "ET Open", "method": "http", "datatype": "sigs",
         "uri": "https://rules.emergingthreats.net/open/suricata-7.0/emerging.rules.tar.gz",
         "cert_verif": true, "use_iprep": true, "use_sys_proxy": true, "authkey": null,
-        "created_date": "2024-04-02T08:00:00Z", "updated_date": null, "version": "1.0"
+        "created_date": "2024-04-02T08:00:00Z", "updated_date": null, "version": 1
     })
 }
 
@@ -1043,6 +1085,8 @@ fn check_source(source: &Source) {
     assert_eq!(source.datatype, SourceDatatype::Sigs);
     assert_eq!(source.authkey, Some(None));
     assert_eq!(source.updated_date, Some(None));
+    assert_eq!(source.version, Some(1), "Source.version is an IntegerField");
+    assert_eq!(source.cert_verif, Some(true));
 }
 
 #[tokio::test]
@@ -1054,10 +1098,20 @@ async fn sources_support_every_generic_operation() {
     expect(&server, "GET", list, 200, page(vec![source_json()])).await;
     let params = ListSourcesParams {
         page: Some(1),
+        search: Some("emerging".into()),
+        name: Some("ET Open".into()),
+        method: Some(SourceMethod::Http),
+        datatype: Some(SourceDatatype::Sigs),
         ..Default::default()
     };
     check_source(&client.list_sources(&params).await.expect("listed").results[0]);
-    take(&server, "GET", list, Some("page=1")).await;
+    take(
+        &server,
+        "GET",
+        list,
+        Some("page=1&search=emerging&name=ET%20Open&method=http&datatype=sigs"),
+    )
+    .await;
 
     let mut body = Source::new("ET Open".into(), SourceMethod::Http, SourceDatatype::Sigs);
     body.uri = Some(Some(
@@ -1090,7 +1144,7 @@ async fn sources_support_every_generic_operation() {
 
     let patch = SourcePatch {
         authkey: Some(None),
-        cert_verif: Some(false),
+        version: Some(2),
         ..Default::default()
     };
     expect(&server, "PATCH", one, 200, source_json()).await;
@@ -1102,7 +1156,7 @@ async fn sources_support_every_generic_operation() {
     );
     assert_eq!(
         json_body(&take(&server, "PATCH", one, None).await),
-        json!({"authkey": null, "cert_verif": false})
+        json!({"authkey": null, "version": 2})
     );
 
     expect(&server, "DELETE", one, 204, Value::Null).await;
@@ -1117,7 +1171,7 @@ fn filter_json() -> Value {
         "pk": 5, "filter_defs": [{"key": "src_ip", "value": "10.0.0.101", "operator": "equal", "full_string": true}],
         "action": "suppress", "options": {"track": "by_src"}, "rulesets": [1], "index": 0,
         "description": "Scanner", "enabled": true, "event_type": "alert", "imported": false,
-        "username": "analyst", "creation_date": "2024-05-01T09:00:00Z"
+        "username": "analyst", "creation_date": "2024-05-01T09:00:00Z", "comment": "Scanner of the IT team"
     })
 }
 
@@ -1130,10 +1184,18 @@ fn check_filter(filter: &ProcessingFilter) {
     );
     assert_eq!(filter.filter_defs[0].value, json!("10.0.0.101"));
     assert_eq!(
-        filter.options.as_ref().expect("options").track,
+        filter
+            .options
+            .as_ref()
+            .expect("options")
+            .as_ref()
+            .expect("not null")
+            .track,
         Some(FilterOptionsTrack::BySrc)
     );
     assert_eq!(filter.username.as_deref(), Some("analyst"));
+    // rest_processing.py copies the creation comment into every answer.
+    assert_eq!(filter.comment, Some(Some("Scanner of the IT team".into())));
 }
 
 #[tokio::test]
@@ -1146,6 +1208,8 @@ async fn processing_filters_support_every_generic_operation() {
     let params = ListProcessingFiltersParams {
         page_size: Some(10),
         ordering: Some("index".into()),
+        action: Some("suppress".into()),
+        enabled: Some(true),
         ..Default::default()
     };
     check_filter(
@@ -1155,7 +1219,13 @@ async fn processing_filters_support_every_generic_operation() {
             .expect("listed")
             .results[0],
     );
-    take(&server, "GET", list, Some("page_size=10&ordering=index")).await;
+    take(
+        &server,
+        "GET",
+        list,
+        Some("page_size=10&ordering=index&action=suppress&enabled=true"),
+    )
+    .await;
 
     let condition = FilterDef {
         operator: Some(FilterDefOperator::Equal),
@@ -1163,13 +1233,15 @@ async fn processing_filters_support_every_generic_operation() {
         ..FilterDef::new("src_ip".into(), json!("10.0.0.101"))
     };
     let mut body = ProcessingFilter::new(vec![condition], "suppress".into());
-    body.options = Some(FilterOptions {
+    body.options = Some(Some(FilterOptions {
         track: Some(FilterOptionsTrack::BySrc),
         ..Default::default()
-    });
+    }));
     body.rulesets = Some(vec![1]);
+    // event_type is a writable model field (rules/models.py, default alert).
+    body.event_type = Some("alert".into());
     let expected = json!({"filter_defs": [{"key": "src_ip", "value": "10.0.0.101", "operator": "equal", "full_string": true}],
-        "action": "suppress", "options": {"track": "by_src"}, "rulesets": [1]});
+        "action": "suppress", "options": {"track": "by_src"}, "rulesets": [1], "event_type": "alert"});
     expect(&server, "POST", list, 201, filter_json()).await;
     check_filter(
         &client
@@ -1214,6 +1286,7 @@ async fn processing_filters_support_every_generic_operation() {
 
     let patch = ProcessingFilterPatch {
         enabled: Some(false),
+        options: Some(None),
         ..Default::default()
     };
     expect(&server, "PATCH", one, 200, filter_json()).await;
@@ -1225,7 +1298,7 @@ async fn processing_filters_support_every_generic_operation() {
     );
     assert_eq!(
         json_body(&take(&server, "PATCH", one, None).await),
-        json!({"enabled": false})
+        json!({"options": null, "enabled": false})
     );
 
     expect(&server, "DELETE", one, 204, Value::Null).await;
@@ -1243,10 +1316,10 @@ fn user_action_json() -> Value {
         "description": "analyst has disabled category emerging-policy in ruleset Production",
         "description_raw": "{user} has disabled category {category} in ruleset {ruleset}",
         "ua_objects": {
-            "user": {"type": "user", "pk": 2, "value": "analyst"},
-            "category": {"type": "category", "pk": 42, "value": "emerging-policy"},
-            "ruleset": {"type": "ruleset", "value": "Deleted ruleset"},
-            "rule": {"type": "rule", "sid": 2013028, "value": "2013028"}
+            "user": {"type": "User", "pk": 2, "value": "analyst"},
+            "category": {"type": "Category", "pk": 42, "value": "emerging-policy"},
+            "ruleset": {"type": "Ruleset", "value": "Deleted ruleset"},
+            "rule": {"type": "Rule", "sid": 2013028, "value": "2013028"}
         }
     })
 }
@@ -1261,14 +1334,15 @@ async fn history_lists_entries_with_their_objects() {
         ordering: Some("-date".into()),
         username: Some("analyst".into()),
         action_type: Some("disable_category".into()),
-        comment: Some("Too noisy".into()),
+        comment: Some("noisy".into()),
+        date: Some("2024-05-01".parse().expect("date")),
         client_ip: Some("192.0.2.10".into()),
         min_date: Some("2024-04-01".parse().expect("date")),
         max_date: Some("2024-05-01".parse().expect("date")),
         ..Default::default()
     };
     let history = client.list_history(&params).await.expect("listed");
-    take(&server, "GET", route, Some("page_size=20&ordering=-date&username=analyst&action_type=disable_category&comment=Too%20noisy&client_ip=192.0.2.10&min_date=2024-04-01&max_date=2024-05-01")).await;
+    take(&server, "GET", route, Some("page_size=20&ordering=-date&username=analyst&action_type=disable_category&comment=noisy&date=2024-05-01&client_ip=192.0.2.10&min_date=2024-04-01&max_date=2024-05-01")).await;
     let entry = &history.results[0];
     assert_eq!(entry.action_type, "disable_category");
     assert_eq!(
@@ -1277,6 +1351,7 @@ async fn history_lists_entries_with_their_objects() {
     );
     let objects = entry.ua_objects.as_ref().expect("objects");
     assert_eq!(objects["category"].pk, Some(42));
+    assert_eq!(objects["category"].r#type.as_deref(), Some("Category"));
     assert_eq!(objects["ruleset"].pk, None, "deleted objects lose their pk");
     assert_eq!(objects["ruleset"].value.as_deref(), Some("Deleted ruleset"));
     assert_eq!(objects["rule"].sid, Some(2013028));
@@ -1322,15 +1397,16 @@ async fn alerts_and_events_tails_and_counts() {
     .await;
     let params = GetAlertsTailParams {
         qfilter: Some("src_ip:10.0.0.101".into()),
-        hosts: Some("probe-paris-01".into()),
         from_date: Some(1714560000000),
         to_date: Some(1714646400000),
         page: Some(1),
         page_size: Some(100),
         ordering: Some("-@timestamp".into()),
+        stamus: Some(true),
+        ..Default::default()
     };
     let alerts = client.get_alerts_tail(&params).await.expect("listed");
-    take(&server, "GET", route, Some("qfilter=src_ip%3A10.0.0.101&hosts=probe-paris-01&from_date=1714560000000&to_date=1714646400000&page=1&page_size=100&ordering=-%40timestamp")).await;
+    take(&server, "GET", route, Some("qfilter=src_ip%3A10.0.0.101&from_date=1714560000000&to_date=1714646400000&page=1&page_size=100&ordering=-%40timestamp&stamus=true")).await;
     let alert = &alerts.results[0];
     assert_eq!(alert.id.as_deref(), Some("a1"));
     assert_eq!(alert.flow_id, Some(1839402020492817));
@@ -1807,4 +1883,537 @@ fn the_default_base_url_is_the_placeholder_server() {
         .danger_accept_invalid_certs()
         .build();
     assert!(insecure.is_ok());
+}
+
+// ----- rule actions (scirius rules/rest_api.py RuleViewSet) -----
+
+#[tokio::test]
+async fn rule_status_and_comments() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/rule/2013028/status/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({
+            "1": {"name": "Production", "valid": {"status": true, "errors": ""},
+                  "0": {"active": true}, "39": {"active": false},
+                  "transformations": {"action": "drop", "lateral": null, "target": null}},
+            "2": {"name": "Lab", "valid": false, "0": {"active": true},
+                  "transformations": {"action": null, "lateral": "yes", "target": "src"}}
+        }),
+    )
+    .await;
+    let status = client.get_rule_status(2013028).await.expect("fetched");
+    take(&server, "GET", route, None).await;
+    let production = &status["1"];
+    assert_eq!(production.name.as_deref(), Some("Production"));
+    assert_eq!(
+        production.valid,
+        Some(json!({"status": true, "errors": ""}))
+    );
+    let transformations = production.transformations.as_ref().expect("set");
+    assert_eq!(transformations.action, Some(Some("drop".into())));
+    assert_eq!(transformations.lateral, Some(None));
+    assert_eq!(
+        production.additional_properties.value("39"),
+        Some(json!({"active": false})),
+        "per-version activity stays readable"
+    );
+    assert_eq!(status["2"].valid, Some(json!(false)));
+
+    let route = "/rest/rules/rule/2013028/comment/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({"2013028": [{
+            "title": "Comment Rule", "icon": [["pficon-user", "analyst"]],
+            "comment": "Fires on the backup server",
+            "description": "analyst has commented rule 2013028", "date": "2024-05-01T09:30:00+02:00"
+        }]}),
+    )
+    .await;
+    let comments = client.list_rule_comments(2013028).await.expect("listed");
+    take(&server, "GET", route, None).await;
+    let comment = &comments["2013028"][0];
+    assert_eq!(
+        comment.comment.as_deref(),
+        Some("Fires on the backup server")
+    );
+    assert_eq!(
+        comment.date.expect("date").to_rfc3339(),
+        "2024-05-01T07:30:00+00:00"
+    );
+    assert_eq!(comment.icon, Some(json!([["pficon-user", "analyst"]])));
+
+    expect(&server, "POST", route, 200, json!({"comment": "ok"})).await;
+    let body = CommentBody {
+        comment: Some(Some("Fires on the backup server".into())),
+        ..Default::default()
+    };
+    let result = client
+        .comment_rule(2013028, &body)
+        .await
+        .expect("commented");
+    let request = take(&server, "POST", route, None).await;
+    assert_eq!(
+        json_body(&request),
+        json!({"comment": "Fires on the backup server"})
+    );
+    assert_eq!(result.comment.as_deref(), Some("ok"));
+}
+
+#[tokio::test]
+async fn rule_availability_alert_deletion_and_transformed_rules() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/rule/2013028/toggle_availability/";
+    expect(
+        &server,
+        "POST",
+        route,
+        200,
+        json!({"toggle_availability": "ok"}),
+    )
+    .await;
+    let body = ToggleAvailability {
+        comment: Some(Some("Broken on Suricata 7".into())),
+        version: Some(0),
+        ..Default::default()
+    };
+    let result = client
+        .toggle_rule_availability(2013028, &body)
+        .await
+        .expect("toggled");
+    let request = take(&server, "POST", route, None).await;
+    assert_eq!(
+        json_body(&request),
+        json!({"comment": "Broken on Suricata 7", "version": 0})
+    );
+    assert_eq!(result.toggle_availability.as_deref(), Some("ok"));
+
+    let route = "/rest/rules/rule/2013028/delete_alerts/";
+    expect(&server, "POST", route, 200, json!({"delete_alerts": "ok"})).await;
+    let result = client.delete_rule_alerts(2013028).await.expect("deleted");
+    no_body(&take(&server, "POST", route, None).await);
+    assert_eq!(result.delete_alerts.as_deref(), Some("ok"));
+
+    // A failed Elasticsearch deletion answers 500 with `details` (plural).
+    expect(
+        &server,
+        "POST",
+        route,
+        500,
+        json!({"details": "index read-only / allow delete (api)"}),
+    )
+    .await;
+    let error = client
+        .delete_rule_alerts(2013028)
+        .await
+        .expect_err("failed");
+    let Error::Status(failure) = &error else {
+        panic!("not a status error: {error}");
+    };
+    let declared = failure.declared::<DeleteAlertsError>().expect("typed body");
+    assert_eq!(
+        declared.details.as_deref(),
+        Some("index read-only / allow delete (api)")
+    );
+    take(&server, "POST", route, None).await;
+
+    let route = "/rest/rules/rule/transformation/";
+    expect(&server, "GET", route, 200, json!({"1": {
+        "name": "Production", "transformation": {"transfo_key": "action", "transfo_value": "drop"},
+        "rules": [2013028, 2100498], "rules_count": 2
+    }}))
+    .await;
+    let params = ListTransformedRulesParams {
+        transfo_type: TransformationType::Action,
+        transfo_value: "drop".into(),
+    };
+    let transformed = client
+        .list_transformed_rules(&params)
+        .await
+        .expect("listed");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("transfo_type=action&transfo_value=drop"),
+    )
+    .await;
+    assert_eq!(
+        transformed["1"].rules.as_deref(),
+        Some(&[2013028, 2100498][..])
+    );
+    assert_eq!(transformed["1"].rules_count, Some(2));
+    assert_eq!(
+        transformed["1"]
+            .transformation
+            .as_ref()
+            .expect("asked")
+            .transfo_value
+            .as_deref(),
+        Some("drop")
+    );
+}
+
+#[tokio::test]
+async fn rule_transformations_list_create_and_delete() {
+    let (server, client) = setup().await;
+    let list = "/rest/rules/transformation/rule/";
+    let answer = json!({"pk": 4, "ruleset": 1, "rule": 2013028, "transfo_type": "action", "transfo_value": "drop"});
+    expect(&server, "GET", list, 200, page(vec![answer.clone()])).await;
+    let params = ListRuleTransformationsParams {
+        rule_transformation: Some(2013028),
+        ruleset: Some(1),
+        ..Default::default()
+    };
+    let page = client
+        .list_rule_transformations(&params)
+        .await
+        .expect("listed");
+    take(
+        &server,
+        "GET",
+        list,
+        Some("rule_transformation=2013028&ruleset=1"),
+    )
+    .await;
+    assert_eq!(page.results[0].transfo_type, TransformationType::Action);
+    assert_eq!(page.results[0].rule, 2013028);
+
+    expect(&server, "POST", list, 201, answer).await;
+    let mut body = RuleTransformation::new(1, 2013028, TransformationType::Action, "drop".into());
+    body.comment = Some("Block at the edge".into());
+    let created = client
+        .create_rule_transformation(&body)
+        .await
+        .expect("created");
+    let request = take(&server, "POST", list, None).await;
+    assert_eq!(
+        json_body(&request),
+        json!({"ruleset": 1, "rule": 2013028, "transfo_type": "action", "transfo_value": "drop", "comment": "Block at the edge"})
+    );
+    assert_eq!(created.pk, Some(4));
+
+    let one = "/rest/rules/transformation/rule/4/";
+    expect(&server, "DELETE", one, 204, Value::Null).await;
+    client.delete_rule_transformation(4).await.expect("deleted");
+    take(&server, "DELETE", one, None).await;
+}
+
+#[tokio::test]
+async fn ruleset_rules_count() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/ruleset/1/rules_count/";
+    expect(&server, "GET", route, 200, json!({"rules_count": 41237})).await;
+    let count = client.get_ruleset_rules_count(1).await.expect("counted");
+    take(&server, "GET", route, None).await;
+    assert_eq!(count.rules_count, 41237);
+}
+
+// ----- source actions and changelog -----
+
+#[tokio::test]
+async fn source_update_test_and_upload() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/source/1/update_source/";
+    expect(&server, "POST", route, 200, json!({"update": "ok"})).await;
+    let params = UpdateSourceRulesParams {
+        r#async: Some(true),
+    };
+    let body = CommentBody {
+        comment: Some(Some("Weekly refresh".into())),
+        ..Default::default()
+    };
+    let result = client
+        .update_source_rules(1, &params, Some(&body))
+        .await
+        .expect("updated");
+    let request = take(&server, "POST", route, Some("async=true")).await;
+    assert_eq!(json_body(&request), json!({"comment": "Weekly refresh"}));
+    assert_eq!(result.update.as_deref(), Some("ok"));
+
+    expect(
+        &server,
+        "POST",
+        route,
+        400,
+        json!({"update": ["Can not fetch data: timed out"]}),
+    )
+    .await;
+    let error = client
+        .update_source_rules(1, &Default::default(), None)
+        .await
+        .expect_err("refused");
+    no_body(&take(&server, "POST", route, None).await);
+    let Error::Status(failure) = &error else {
+        panic!("not a status error: {error}");
+    };
+    let declared = failure.declared::<ValidationErrors>().expect("typed body");
+    assert_eq!(
+        declared.additional_properties["update"],
+        ["Can not fetch data: timed out"]
+    );
+
+    let route = "/rest/rules/source/1/test/";
+    expect(
+        &server,
+        "POST",
+        route,
+        200,
+        json!({"test": "ok", "warnings": ["rule 2013028: deprecated keyword"]}),
+    )
+    .await;
+    let result = client.test_source(1).await.expect("tested");
+    no_body(&take(&server, "POST", route, None).await);
+    assert_eq!(result.test.as_deref(), Some("ok"));
+    assert_eq!(
+        result.warnings,
+        Some(vec![json!("rule 2013028: deprecated keyword")])
+    );
+
+    expect(
+        &server,
+        "POST",
+        route,
+        400,
+        json!({"test": {"errors": ["line 3: unknown keyword"]}}),
+    )
+    .await;
+    let error = client.test_source(1).await.expect_err("failed");
+    take(&server, "POST", route, None).await;
+    let Error::Status(failure) = &error else {
+        panic!("not a status error: {error}");
+    };
+    let declared = failure.declared::<TestSourceFailure>().expect("typed body");
+    assert_eq!(
+        declared.test.as_ref().expect("test").errors,
+        Some(vec![json!("line 3: unknown keyword")]),
+    );
+
+    let route = "/rest/rules/source/2/upload/";
+    expect(&server, "POST", route, 200, json!({"upload": "ok"})).await;
+    let mut form = SourceUpload::new(
+        FilePart::new(&b"alert ip any any -> any any (msg:\"x\"; sid:9000001;)\n"[..])
+            .file_name("local.rules"),
+    );
+    form.comment = Some("Local rules".into());
+    let result = client.upload_source_file(2, &form).await.expect("uploaded");
+    let request = take(&server, "POST", route, None).await;
+    let content_type = request.headers["content-type"].to_str().expect("ascii");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let body = String::from_utf8_lossy(&request.body);
+    assert!(
+        body.contains("name=\"file\"; filename=\"local.rules\""),
+        "{body}"
+    );
+    assert!(body.contains("sid:9000001;"), "{body}");
+    assert!(body.contains("name=\"comment\""), "{body}");
+    assert!(body.contains("Local rules"), "{body}");
+    assert_eq!(result.upload.as_deref(), Some("ok"));
+}
+
+fn changelog_json() -> Value {
+    json!({
+        "pk": 3, "source": 1, "created_date": "2024-05-01T08:00:00Z", "changed": 2,
+        "data": {
+            "added": [], "deleted": [],
+            "updated": [{"msg": "ET POLICY curl User-Agent Outbound", "category": "emerging-policy", "sid": 2013028, "pk": 2013028}],
+            "stats": {"added": 0, "updated": 1, "deleted": 0},
+            "date": "2024-05-01T08:00:00Z"
+        }
+    })
+}
+
+#[tokio::test]
+async fn source_changelogs_list_and_retrieve() {
+    let (server, client) = setup().await;
+    let list = "/rest/rules/changelog/source/";
+    expect(&server, "GET", list, 200, page(vec![changelog_json()])).await;
+    let params = ListSourceChangelogsParams {
+        source: Some(1),
+        ordering: Some("-pk".into()),
+        ..Default::default()
+    };
+    let updates = client
+        .list_source_changelogs(&params)
+        .await
+        .expect("listed");
+    take(&server, "GET", list, Some("ordering=-pk&source=1")).await;
+    let data = updates.results[0].data.as_ref().expect("data");
+    let updated = &data.updated.as_ref().expect("updated")[0];
+    assert_eq!(updated.sid, Some(2013028));
+    assert_eq!(updated.category.as_deref(), Some("emerging-policy"));
+    assert_eq!(data.stats.as_ref().expect("stats").updated, Some(1));
+
+    let one = "/rest/rules/changelog/source/3/";
+    expect(&server, "GET", one, 200, changelog_json()).await;
+    let update = client.get_source_changelog(3).await.expect("fetched");
+    take(&server, "GET", one, None).await;
+    assert_eq!(update.pk, 3);
+    assert_eq!(update.changed, Some(2));
+}
+
+// ----- Elasticsearch aggregations -----
+
+#[tokio::test]
+async fn field_stats_and_fields_stats() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/es/field_stats/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!([
+            {"key": "10.0.0.101", "doc_count": 412}, {"key": "10.0.0.7", "doc_count": 3}
+        ]),
+    )
+    .await;
+    let params = GetFieldStatsParams {
+        sid: Some(2013028),
+        ordering: Some(SortOrder::Desc),
+        page_size: Some(5),
+        hosts: Some("probe-paris-01".into()),
+        from_date: Some(1714560000000),
+        discovery: Some(true),
+        ..GetFieldStatsParams::new("src_ip".into())
+    };
+    let values = client.get_field_stats(&params).await.expect("fetched");
+    take(&server, "GET", route, Some("field=src_ip&sid=2013028&ordering=desc&page_size=5&hosts=probe-paris-01&from_date=1714560000000&discovery=true")).await;
+    assert_eq!(values[0].key, json!("10.0.0.101"));
+    assert_eq!(values[0].doc_count, 412);
+
+    let route = "/rest/rules/es/fields_stats/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({
+            "src_ip": [{"key": "10.0.0.101", "doc_count": 412}],
+            "alert.signature_id": [{"key": 2013028, "doc_count": 9}]
+        }),
+    )
+    .await;
+    let params = GetFieldsStatsParams {
+        qfilter: Some("app_proto:http".into()),
+        ..GetFieldsStatsParams::new(vec!["src_ip".into(), "alert.signature_id".into()])
+    };
+    let stats = client.get_fields_stats(&params).await.expect("fetched");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("fields=src_ip,alert.signature_id&qfilter=app_proto%3Ahttp"),
+    )
+    .await;
+    assert_eq!(stats["src_ip"][0].doc_count, 412);
+    assert_eq!(stats["alert.signature_id"][0].key, json!(2013028));
+}
+
+#[tokio::test]
+async fn timeline_top_rules_and_rule_hits() {
+    let (server, client) = setup().await;
+    let route = "/rest/rules/es/timeline/";
+    expect(&server, "GET", route, 200, json!({
+        "probe-paris-01": {"entries": [{"time": 1714560000000_i64, "count": 3}, {"time": 1714563600000_i64, "count": 0}]},
+        "others": {"entries": [{"time": 1714560000000_i64, "count": 1}, {"time": 1714563600000_i64, "count": 2}]},
+        "from_date": 1714560000000_i64, "to_date": "now", "interval": 3600000
+    }))
+    .await;
+    let params = GetTimelineParams {
+        hosts: Some("*".into()),
+        from_date: Some(1714560000000),
+        interval: Some(3600),
+        target: Some(false),
+        ..Default::default()
+    };
+    let timeline = client.get_timeline(&params).await.expect("fetched");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("hosts=%2A&from_date=1714560000000&interval=3600&target=false"),
+    )
+    .await;
+    assert_eq!(timeline.from_date, Some(1714560000000));
+    assert_eq!(
+        timeline.to_date,
+        Some(EsTimelineToDate::String("now".into()))
+    );
+    assert_eq!(timeline.interval, Some(3600000));
+    assert_eq!(timeline.additional_properties.len(), 2, "two series");
+    let entries = timeline.additional_properties["probe-paris-01"]
+        .entries
+        .as_ref()
+        .expect("entries");
+    assert_eq!(entries[0].count, Some(3));
+    assert_eq!(entries[1].time, Some(1714563600000));
+    let others: &EsTimelineSeries = &timeline.additional_properties["others"];
+    assert_eq!(others.entries.as_ref().expect("entries")[1].count, Some(2));
+
+    let route = "/rest/rules/es/top_rules/";
+    expect(&server, "GET", route, 200, json!([{
+        "key": 2013028, "doc_count": 1523,
+        "timeline": {"buckets": [{"key": 1714560000000_i64, "key_as_string": "2024-05-01T10:40:00.000Z", "doc_count": 17}]}
+    }]))
+    .await;
+    let params = GetTopRulesParams {
+        count: Some(10),
+        order: Some(SortOrder::Asc),
+        to_date: Some(1714646400000),
+        ..GetTopRulesParams::new("*".into())
+    };
+    let top = client.get_top_rules(&params).await.expect("fetched");
+    take(
+        &server,
+        "GET",
+        route,
+        Some("hosts=%2A&count=10&order=asc&to_date=1714646400000"),
+    )
+    .await;
+    assert_eq!(top[0].key, 2013028);
+    assert_eq!(
+        top[0]
+            .timeline
+            .as_ref()
+            .expect("timeline")
+            .buckets
+            .as_ref()
+            .expect("buckets")[0]
+            .doc_count,
+        Some(17)
+    );
+
+    let route = "/rest/rules/es/rules/";
+    expect(
+        &server,
+        "GET",
+        route,
+        200,
+        json!({"rules": [{"key": 2013028, "doc_count": 5}]}),
+    )
+    .await;
+    let params = GetRuleHitCountsParams::new("probe-paris-01".into());
+    let hits = client.get_rule_hit_counts(&params).await.expect("fetched");
+    take(&server, "GET", route, Some("hosts=probe-paris-01")).await;
+    assert_eq!(hits.rules.expect("rules")[0].key, json!(2013028));
+
+    let route = "/rest/rules/es/rule/";
+    expect(&server, "GET", route, 200, json!({"rule": null})).await;
+    let params = GetRuleHitsPerProbeParams::new(2013028);
+    let hits = client
+        .get_rule_hits_per_probe(&params)
+        .await
+        .expect("fetched");
+    take(&server, "GET", route, Some("sid=2013028")).await;
+    assert_eq!(hits.rule, Some(None), "null when nothing was aggregated");
 }

@@ -1717,6 +1717,8 @@ impl Client {
             .query_opt("not_in_content", params.not_in_content.as_ref())
             .query_opt("min_created", params.min_created.as_ref())
             .query_opt("max_created", params.max_created.as_ref())
+            .query_opt("created", params.created.as_ref())
+            .query_opt("updated", params.updated.as_ref())
             .query_opt("min_updated", params.min_updated.as_ref())
             .query_opt("max_updated", params.max_updated.as_ref())
             .query_opt("hits_min", params.hits_min.as_ref())
@@ -1769,12 +1771,13 @@ impl Client {
     /// Get the text of a rule
     ///
     /// Returns the rule's text in each ruleset that contains it, keyed by ruleset primary key,
-    /// then by Suricata version.
+    /// then by Suricata version, with the ruleset's transformations applied.
     ///
     /// `GET /rest/rules/rule/{sid}/content/` (operation `get_rule_content`).
     pub async fn get_rule_content(
         &self,
         sid: i64,
+        params: &crate::operations::GetRuleContentParams,
     ) -> Result<crate::types::RuleContent, Error> {
         let response = self
             .transport
@@ -1784,6 +1787,7 @@ impl Client {
                 "/rest/rules/rule/{sid}/content/",
             )
             .path_param("sid", &sid)
+            .query_opt("highlight", params.highlight.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -1901,6 +1905,364 @@ impl Client {
         }
         response.json()
     }
+    /// Get the state of a rule in every ruleset
+    ///
+    /// Returns, for each ruleset (keyed by its primary key), its name, whether the rule passes
+    /// Suricata's test in it, the action, lateral and target transformations in force, and,
+    /// under each Suricata version number, whether that version of the rule is active.
+    ///
+    /// `GET /rest/rules/rule/{sid}/status/` (operation `get_rule_status`).
+    pub async fn get_rule_status(
+        &self,
+        sid: i64,
+    ) -> Result<crate::types::RuleStatus, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule_status",
+                "/rest/rules/rule/{sid}/status/",
+            )
+            .path_param("sid", &sid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// List the comments of a rule
+    ///
+    /// Returns the history entries that commented on the rule, under the rule's sid as the
+    /// only key.
+    ///
+    /// `GET /rest/rules/rule/{sid}/comment/` (operation `list_rule_comments`).
+    pub async fn list_rule_comments(
+        &self,
+        sid: i64,
+    ) -> Result<crate::types::RuleComments, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_rule_comments",
+                "/rest/rules/rule/{sid}/comment/",
+            )
+            .path_param("sid", &sid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Comment a rule
+    ///
+    /// Adds a comment to the rule; it appears in the actions history as `comment_rule`.
+    ///
+    /// `POST /rest/rules/rule/{sid}/comment/` (operation `comment_rule`).
+    pub async fn comment_rule(
+        &self,
+        sid: i64,
+        body: &crate::types::CommentBody,
+    ) -> Result<crate::types::CommentResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "comment_rule",
+                "/rest/rules/rule/{sid}/comment/",
+            )
+            .path_param("sid", &sid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Make a rule available or unavailable
+    ///
+    /// Flips the availability of the rule, in every Suricata version it exists for or only in
+    /// the one given by `version`. An unavailable rule is left out of every ruleset; the
+    /// source is marked as needing a test.
+    ///
+    /// `POST /rest/rules/rule/{sid}/toggle_availability/` (operation `toggle_rule_availability`).
+    pub async fn toggle_rule_availability(
+        &self,
+        sid: i64,
+        body: &crate::types::ToggleAvailability,
+    ) -> Result<crate::types::ToggleAvailabilityResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "toggle_rule_availability",
+                "/rest/rules/rule/{sid}/toggle_availability/",
+            )
+            .path_param("sid", &sid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete the alerts of a rule
+    ///
+    /// Deletes from Elasticsearch every alert the rule raised. The user needs the permission
+    /// to edit events.
+    ///
+    /// `POST /rest/rules/rule/{sid}/delete_alerts/` (operation `delete_rule_alerts`).
+    pub async fn delete_rule_alerts(
+        &self,
+        sid: i64,
+    ) -> Result<crate::types::DeleteAlertsResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "delete_rule_alerts",
+                "/rest/rules/rule/{sid}/delete_alerts/",
+            )
+            .path_param("sid", &sid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    500 => {
+                        response.into_declared_error::<crate::types::DeleteAlertsError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// List the rules carrying a transformation
+    ///
+    /// For each ruleset (keyed by its primary key), lists the sids of the rules whose
+    /// transformation of the given type has the given value, whether set on the rule, its
+    /// category or the ruleset.
+    ///
+    /// `GET /rest/rules/rule/transformation/` (operation `list_transformed_rules`).
+    pub async fn list_transformed_rules(
+        &self,
+        params: &crate::operations::ListTransformedRulesParams,
+    ) -> Result<crate::types::TransformedRules, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_transformed_rules",
+                "/rest/rules/rule/transformation/",
+            )
+            .query("transfo_type", &params.transfo_type)
+            .query("transfo_value", &params.transfo_value)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_rule_transformations`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_rule_transformations_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListRuleTransformationsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::RuleTransformation, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_rule_transformations",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::RuleTransformationList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_rule_transformations", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_rule_transformations(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List rule transformations
+    ///
+    /// Lists the transformations set on single rules, 30 per page, in the Django REST
+    /// framework envelope. `list_rule_transformations_stream` follows the `next` links.
+    ///
+    /// `GET /rest/rules/transformation/rule/` (operation `list_rule_transformations`).
+    pub async fn list_rule_transformations(
+        &self,
+        params: &crate::operations::ListRuleTransformationsParams,
+    ) -> Result<crate::types::RuleTransformationList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_rule_transformations",
+                "/rest/rules/transformation/rule/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("rule_transformation", params.rule_transformation.as_ref())
+            .query_opt("ruleset", params.ruleset.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Transform a rule in a ruleset
+    ///
+    /// Sets the action, lateral or target transformation of one rule in one ruleset, for
+    /// example turning an alert into a drop. An optional `comment` is stored in the actions
+    /// history.
+    ///
+    /// `POST /rest/rules/transformation/rule/` (operation `create_rule_transformation`).
+    pub async fn create_rule_transformation(
+        &self,
+        body: &crate::types::RuleTransformation,
+    ) -> Result<crate::types::RuleTransformation, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_rule_transformation",
+                "/rest/rules/transformation/rule/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Remove a rule transformation
+    ///
+    /// Removes a transformation, so the rule follows its category and ruleset again.
+    ///
+    /// `DELETE /rest/rules/transformation/rule/{pk}/` (operation `delete_rule_transformation`).
+    pub async fn delete_rule_transformation(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_rule_transformation",
+                "/rest/rules/transformation/rule/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
     ///Every item of [`Self::list_rulesets`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rulesets_stream<'a>(
         &'a self,
@@ -1970,7 +2332,6 @@ impl Client {
             )
             .query_opt("page", params.page.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
             .query_opt("descr", params.descr.as_ref())
             .send()
@@ -2216,6 +2577,38 @@ impl Client {
         }
         response.json()
     }
+    /// Count the rules of a ruleset
+    ///
+    /// Counts the active rules of a ruleset anew, stores the figure in the ruleset's
+    /// `rules_count` and returns it.
+    ///
+    /// `GET /rest/rules/ruleset/{pk}/rules_count/` (operation `get_ruleset_rules_count`).
+    pub async fn get_ruleset_rules_count(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::RulesCount, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_ruleset_rules_count",
+                "/rest/rules/ruleset/{pk}/rules_count/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
     ///Every item of [`Self::list_categories`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_categories_stream<'a>(
         &'a self,
@@ -2286,7 +2679,6 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
             .query_opt("source", params.source.as_ref())
             .send()
@@ -2476,6 +2868,9 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .query_opt("method", params.method.as_ref())
+            .query_opt("datatype", params.datatype.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -2683,6 +3078,240 @@ impl Client {
         }
         response.json()
     }
+    /// Fetch a source anew
+    ///
+    /// Downloads the source again (method `http`) and imports its rules. With `async=true`
+    /// SCS runs the update as a background task and answers at once. An optional `comment`
+    /// is stored in the actions history.
+    ///
+    /// `POST /rest/rules/source/{pk}/update_source/` (operation `update_source_rules`).
+    pub async fn update_source_rules(
+        &self,
+        pk: i64,
+        params: &crate::operations::UpdateSourceRulesParams,
+        body: Option<&crate::types::CommentBody>,
+    ) -> Result<crate::types::UpdateSourceResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_source_rules",
+                "/rest/rules/source/{pk}/update_source/",
+            )
+            .path_param("pk", &pk)
+            .query_opt("async", params.r#async.as_ref())
+            .json_opt(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Test a source
+    ///
+    /// Checks the rules of a source with Suricata. Warnings, if any, come with the success
+    /// answer; errors make it a 400.
+    ///
+    /// `POST /rest/rules/source/{pk}/test/` (operation `test_source`).
+    pub async fn test_source(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::TestSourceResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "test_source",
+                "/rest/rules/source/{pk}/test/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::TestSourceFailure>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Upload the file of a source
+    ///
+    /// Replaces the content of a source of method `local` with an uploaded file (a rules
+    /// file, or a tar archive of them, as the source's `datatype` says).
+    ///
+    /// `POST /rest/rules/source/{pk}/upload/` (operation `upload_source_file`).
+    pub async fn upload_source_file(
+        &self,
+        pk: i64,
+        body: &crate::types::SourceUpload,
+    ) -> Result<crate::types::UploadResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "upload_source_file",
+                "/rest/rules/source/{pk}/upload/",
+            )
+            .path_param("pk", &pk)
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .text_opt("comment", body.comment.as_ref())
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::list_source_changelogs`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_source_changelogs_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListSourceChangelogsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::SourceUpdate, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_source_changelogs",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::SourceUpdateList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_source_changelogs", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_source_changelogs(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List source updates
+    ///
+    /// Lists the updates of sources, newest first, each with the rules it added, changed and
+    /// removed, 30 per page. `list_source_changelogs_stream` follows the `next` links.
+    ///
+    /// `GET /rest/rules/changelog/source/` (operation `list_source_changelogs`).
+    pub async fn list_source_changelogs(
+        &self,
+        params: &crate::operations::ListSourceChangelogsParams,
+    ) -> Result<crate::types::SourceUpdateList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_source_changelogs",
+                "/rest/rules/changelog/source/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("source", params.source.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a source update
+    ///
+    /// Returns one source update with the rules it added, changed and removed.
+    ///
+    /// `GET /rest/rules/changelog/source/{pk}/` (operation `get_source_changelog`).
+    pub async fn get_source_changelog(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::SourceUpdate, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_source_changelog",
+                "/rest/rules/changelog/source/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
     ///Every item of [`Self::list_processing_filters`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_processing_filters_stream<'a>(
         &'a self,
@@ -2754,6 +3383,8 @@ impl Client {
             .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
+            .query_opt("action", params.action.as_ref())
+            .query_opt("enabled", params.enabled.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -3039,6 +3670,7 @@ impl Client {
             .query_opt("username", params.username.as_ref())
             .query_opt("action_type", params.action_type.as_ref())
             .query_opt("comment", params.comment.as_ref())
+            .query_opt("date", params.date.as_ref())
             .query_opt("client_ip", params.client_ip.as_ref())
             .query_opt("min_date", params.min_date.as_ref())
             .query_opt("max_date", params.max_date.as_ref())
@@ -3184,12 +3816,14 @@ impl Client {
                 "/rest/rules/es/alerts_tail/",
             )
             .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
             .query_opt("from_date", params.from_date.as_ref())
             .query_opt("to_date", params.to_date.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -3273,7 +3907,6 @@ impl Client {
                 "/rest/rules/es/events_tail/",
             )
             .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
             .query_opt("from_date", params.from_date.as_ref())
             .query_opt("to_date", params.to_date.as_ref())
             .query_opt("page", params.page.as_ref())
@@ -3296,8 +3929,8 @@ impl Client {
     }
     /// Count alerts
     ///
-    /// Counts the alerts matching a query over a time window. With `prev=true` the count of
-    /// the window of the same length just before is added as `prev_doc_count`.
+    /// Counts the alerts matching a query over a time window. Unless `prev=false` is sent, the
+    /// count of the window of the same length just before is added as `prev_doc_count`.
     ///
     /// `GET /rest/rules/es/alerts_count/` (operation `get_alerts_count`).
     pub async fn get_alerts_count(
@@ -3316,6 +3949,9 @@ impl Client {
             .query_opt("from_date", params.from_date.as_ref())
             .query_opt("to_date", params.to_date.as_ref())
             .query_opt("prev", params.prev.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -3324,6 +3960,247 @@ impl Client {
                     400 => {
                         response.into_declared_error::<crate::types::ValidationErrors>()
                     }
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the top values of a field
+    ///
+    /// Returns the most (or least) frequent values of one event field among the alerts
+    /// matching the query over a time window, with their counts: for example the top source
+    /// addresses of a signature.
+    ///
+    /// `GET /rest/rules/es/field_stats/` (operation `get_field_stats`).
+    pub async fn get_field_stats(
+        &self,
+        params: &crate::operations::GetFieldStatsParams,
+    ) -> Result<Vec<crate::types::EsBucket>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_field_stats",
+                "/rest/rules/es/field_stats/",
+            )
+            .query("field", &params.field)
+            .query_opt("sid", params.sid.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the top values of several fields
+    ///
+    /// Returns, for each field asked, its most frequent values among the alerts matching the
+    /// query over a time window, with their counts, keyed by field name. A field written with a
+    /// leading `-` gets its least frequent values instead.
+    ///
+    /// `GET /rest/rules/es/fields_stats/` (operation `get_fields_stats`).
+    pub async fn get_fields_stats(
+        &self,
+        params: &crate::operations::GetFieldsStatsParams,
+    ) -> Result<crate::types::EsFieldsStats, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_fields_stats",
+                "/rest/rules/es/fields_stats/",
+            )
+            .query_joined("fields", &params.fields)
+            .query_opt("sid", params.sid.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the alert timeline
+    ///
+    /// Returns the number of alerts per time slot over a window, as one series per probe (at
+    /// most five, the rest summed under `others`), or per alert tag with `target=true`.
+    ///
+    /// `GET /rest/rules/es/timeline/` (operation `get_timeline`).
+    pub async fn get_timeline(
+        &self,
+        params: &crate::operations::GetTimelineParams,
+    ) -> Result<crate::types::EsTimeline, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_timeline",
+                "/rest/rules/es/timeline/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("interval", params.interval.as_ref())
+            .query_opt("target", params.target.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get the rules that fired most
+    ///
+    /// Returns the signatures with the most (or, with `order=asc`, the fewest) alerts over a
+    /// time window, each with its alert count and a timeline of its hits.
+    ///
+    /// `GET /rest/rules/es/top_rules/` (operation `get_top_rules`).
+    pub async fn get_top_rules(
+        &self,
+        params: &crate::operations::GetTopRulesParams,
+    ) -> Result<Vec<crate::types::EsTopRule>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_top_rules",
+                "/rest/rules/es/top_rules/",
+            )
+            .query("hosts", &params.hosts)
+            .query_opt("count", params.count.as_ref())
+            .query_opt("order", params.order.as_ref())
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Count alerts per rule
+    ///
+    /// Returns the twenty signatures with the most alerts on the given probes over a time
+    /// window, each as `{key: sid, doc_count}`.
+    ///
+    /// `GET /rest/rules/es/rules/` (operation `get_rule_hit_counts`).
+    pub async fn get_rule_hit_counts(
+        &self,
+        params: &crate::operations::GetRuleHitCountsParams,
+    ) -> Result<crate::types::EsRuleHits, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule_hit_counts",
+                "/rest/rules/es/rules/",
+            )
+            .query("hosts", &params.hosts)
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Count the alerts of a rule per probe
+    ///
+    /// Returns the number of alerts one signature raised on each probe over a time window.
+    ///
+    /// `GET /rest/rules/es/rule/` (operation `get_rule_hits_per_probe`).
+    pub async fn get_rule_hits_per_probe(
+        &self,
+        params: &crate::operations::GetRuleHitsPerProbeParams,
+    ) -> Result<crate::types::EsRuleProbeHits, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule_hits_per_probe",
+                "/rest/rules/es/rule/",
+            )
+            .query("sid", &params.sid)
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
                     401 | 403 | 500 => {
                         response.into_declared_error::<crate::types::Detail>()
                     }

@@ -218,6 +218,14 @@ pub struct ListRulesParams {
     ///
     /// Sent as `max_created`.
     pub max_created: Option<chrono::NaiveDate>,
+    /// Only rules created on this day.
+    ///
+    /// Sent as `created`.
+    pub created: Option<chrono::NaiveDate>,
+    /// Only rules updated on this day.
+    ///
+    /// Sent as `updated`.
+    pub updated: Option<chrono::NaiveDate>,
     /// Only rules updated on or after this day.
     ///
     /// Sent as `min_updated`.
@@ -235,6 +243,60 @@ pub struct ListRulesParams {
     /// Sent as `hits_max`.
     pub hits_max: Option<i64>,
 }
+///Query and header parameters of [`Client::get_rule_content`](crate::Client::get_rule_content).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetRuleContentParams {
+    /// Whether to return each text as highlighted HTML instead of plain text.
+    ///
+    /// Sent as `highlight`.
+    pub highlight: Option<bool>,
+}
+///Query and header parameters of [`Client::list_transformed_rules`](crate::Client::list_transformed_rules).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListTransformedRulesParams {
+    /// Kind of transformation.
+    ///
+    /// Sent as `transfo_type`.
+    pub transfo_type: crate::types::TransformationType,
+    /// Value of the transformation: for `action` one of drop, reject, filestore, bypass,
+    /// none; for `lateral` yes, auto, no; for `target` src, dst, auto, none.
+    ///
+    /// Sent as `transfo_value`.
+    pub transfo_value: String,
+}
+impl ListTransformedRulesParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(
+        transfo_type: crate::types::TransformationType,
+        transfo_value: String,
+    ) -> Self {
+        Self {
+            transfo_type,
+            transfo_value,
+        }
+    }
+}
+///Query and header parameters of [`Client::list_rule_transformations`](crate::Client::list_rule_transformations).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRuleTransformationsParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Only transformations of the rule with this sid.
+    ///
+    /// Sent as `rule_transformation`.
+    pub rule_transformation: Option<i64>,
+    /// Only transformations in the ruleset with this primary key.
+    ///
+    /// Sent as `ruleset`.
+    pub ruleset: Option<i64>,
+}
 ///Query and header parameters of [`Client::list_rulesets`](crate::Client::list_rulesets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesetsParams {
@@ -247,11 +309,6 @@ pub struct ListRulesetsParams {
     ///
     /// Sent as `ordering`.
     pub ordering: Option<String>,
-    /// Comma- or space-separated keywords; only objects containing all of them
-    /// (case-insensitively) are returned.
-    ///
-    /// Sent as `search`.
-    pub search: Option<String>,
     /// Only objects whose name is exactly this (case-sensitive).
     ///
     /// Sent as `name`.
@@ -277,11 +334,6 @@ pub struct ListCategoriesParams {
     ///
     /// Sent as `ordering`.
     pub ordering: Option<String>,
-    /// Comma- or space-separated keywords; only objects containing all of them
-    /// (case-insensitively) are returned.
-    ///
-    /// Sent as `search`.
-    pub search: Option<String>,
     /// Only objects whose name is exactly this (case-sensitive).
     ///
     /// Sent as `name`.
@@ -308,6 +360,43 @@ pub struct ListSourcesParams {
     ///
     /// Sent as `search`.
     pub search: Option<String>,
+    /// Only objects whose name is exactly this (case-sensitive).
+    ///
+    /// Sent as `name`.
+    pub name: Option<String>,
+    /// Only sources obtained this way.
+    ///
+    /// Sent as `method`.
+    pub method: Option<crate::types::SourceMethod>,
+    /// Only sources with this content type.
+    ///
+    /// Sent as `datatype`.
+    pub datatype: Option<crate::types::SourceDatatype>,
+}
+///Query and header parameters of [`Client::update_source_rules`](crate::Client::update_source_rules).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateSourceRulesParams {
+    /// Whether to run the update in the background instead of waiting for it.
+    ///
+    /// Sent as `async`.
+    pub r#async: Option<bool>,
+}
+///Query and header parameters of [`Client::list_source_changelogs`](crate::Client::list_source_changelogs).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSourceChangelogsParams {
+    /// Page number, from 1. Asking for a page past the last one answers 404.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Field to sort by, ascending, or descending when preceded by `-` (for example
+    /// `-created_date`).
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<String>,
+    /// Only updates of the source with this primary key.
+    ///
+    /// Sent as `source`.
+    pub source: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -330,6 +419,14 @@ pub struct ListProcessingFiltersParams {
     ///
     /// Sent as `search`.
     pub search: Option<String>,
+    /// Only filters with this action (`suppress`, `threshold`, `tag`, ...).
+    ///
+    /// Sent as `action`.
+    pub action: Option<String>,
+    /// Only enabled (`true`) or disabled (`false`) filters.
+    ///
+    /// Sent as `enabled`.
+    pub enabled: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_history`](crate::Client::list_history).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -355,10 +452,14 @@ pub struct ListHistoryParams {
     ///
     /// Sent as `action_type`.
     pub action_type: Option<String>,
-    /// Only actions with exactly this comment.
+    /// Only actions whose comment contains each of these comma-separated words (case-insensitive).
     ///
     /// Sent as `comment`.
     pub comment: Option<String>,
+    /// Only actions on this day.
+    ///
+    /// Sent as `date`.
+    pub date: Option<chrono::NaiveDate>,
     /// Only actions from this address.
     ///
     /// Sent as `client_ip`.
@@ -379,10 +480,6 @@ pub struct GetAlertsTailParams {
     ///
     /// Sent as `qfilter`.
     pub qfilter: Option<String>,
-    /// Comma-separated names of the probes whose data is searched; all when absent.
-    ///
-    /// Sent as `hosts`.
-    pub hosts: Option<String>,
     /// Start of the time window, in milliseconds since the Unix epoch.
     ///
     /// Sent as `from_date`.
@@ -403,6 +500,18 @@ pub struct GetAlertsTailParams {
     ///
     /// Sent as `ordering`.
     pub ordering: Option<String>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
 }
 ///Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -411,10 +520,6 @@ pub struct GetEventsTailParams {
     ///
     /// Sent as `qfilter`.
     pub qfilter: Option<String>,
-    /// Comma-separated names of the probes whose data is searched; all when absent.
-    ///
-    /// Sent as `hosts`.
-    pub hosts: Option<String>,
     /// Start of the time window, in milliseconds since the Unix epoch.
     ///
     /// Sent as `from_date`.
@@ -455,8 +560,317 @@ pub struct GetAlertsCountParams {
     ///
     /// Sent as `to_date`.
     pub to_date: Option<i64>,
-    /// Whether to add the count of the previous window of the same length.
+    /// `false` for the plain count; any other value, or none, adds the count of the
+    /// previous window of the same length.
     ///
     /// Sent as `prev`.
     pub prev: Option<bool>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
+}
+///Query and header parameters of [`Client::get_field_stats`](crate::Client::get_field_stats).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetFieldStatsParams {
+    /// The event field, such as `src_ip`, `dest_ip`, `alert.signature` or `http.hostname`.
+    ///
+    /// Sent as `field`.
+    pub field: String,
+    /// Only alerts of the rule with this signature identifier.
+    ///
+    /// Sent as `sid`.
+    pub sid: Option<i64>,
+    /// `desc` (the default) for the most frequent values, `asc` for the least frequent.
+    ///
+    /// Sent as `ordering`.
+    pub ordering: Option<crate::types::SortOrder>,
+    /// Number of values to return (10 by default).
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Comma-separated names of the probes whose data is searched; all when absent.
+    ///
+    /// Sent as `hosts`.
+    pub hosts: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
+}
+impl GetFieldStatsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(field: String) -> Self {
+        Self {
+            field,
+            sid: None,
+            ordering: None,
+            page_size: None,
+            qfilter: None,
+            hosts: None,
+            from_date: None,
+            to_date: None,
+            alert: None,
+            stamus: None,
+            discovery: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::get_fields_stats`](crate::Client::get_fields_stats).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetFieldsStatsParams {
+    /// The event fields, such as `src_ip`, `dest_ip`, `alert.signature`.
+    ///
+    /// Sent as `fields`.
+    pub fields: Vec<String>,
+    /// Only alerts of the rule with this signature identifier.
+    ///
+    /// Sent as `sid`.
+    pub sid: Option<i64>,
+    /// Number of values to return (10 by default).
+    ///
+    /// Sent as `page_size`.
+    pub page_size: Option<i64>,
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Comma-separated names of the probes whose data is searched; all when absent.
+    ///
+    /// Sent as `hosts`.
+    pub hosts: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
+}
+impl GetFieldsStatsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(fields: Vec<String>) -> Self {
+        Self {
+            fields,
+            sid: None,
+            page_size: None,
+            qfilter: None,
+            hosts: None,
+            from_date: None,
+            to_date: None,
+            alert: None,
+            stamus: None,
+            discovery: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTimelineParams {
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Comma-separated names of the probes whose data is searched; all when absent.
+    ///
+    /// Sent as `hosts`.
+    pub hosts: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Length of a time slot, in seconds; the window split in 100 slots when absent.
+    ///
+    /// Sent as `interval`.
+    pub interval: Option<i64>,
+    /// Whether to group by alert tag (`untagged` for none) instead of by probe.
+    ///
+    /// Sent as `target`.
+    pub target: Option<bool>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
+}
+///Query and header parameters of [`Client::get_top_rules`](crate::Client::get_top_rules).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetTopRulesParams {
+    /// Comma-separated probe names; the server requires the parameter but does not filter
+    /// on it (`*` is the usual value).
+    ///
+    /// Sent as `hosts`.
+    pub hosts: String,
+    /// Number of rules to return (20 by default).
+    ///
+    /// Sent as `count`.
+    pub count: Option<i64>,
+    /// `desc` (the default) for the rules with most alerts, `asc` for the fewest.
+    ///
+    /// Sent as `order`.
+    pub order: Option<crate::types::SortOrder>,
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
+}
+impl GetTopRulesParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(hosts: String) -> Self {
+        Self {
+            hosts,
+            count: None,
+            order: None,
+            qfilter: None,
+            from_date: None,
+            to_date: None,
+            alert: None,
+            stamus: None,
+            discovery: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetRuleHitCountsParams {
+    /// Comma-separated probe names, or `*` for every probe.
+    ///
+    /// Sent as `hosts`.
+    pub hosts: String,
+    /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
+    ///
+    /// Sent as `qfilter`.
+    pub qfilter: Option<String>,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+}
+impl GetRuleHitCountsParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(hosts: String) -> Self {
+        Self {
+            hosts,
+            qfilter: None,
+            from_date: None,
+            to_date: None,
+        }
+    }
+}
+///Query and header parameters of [`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetRuleHitsPerProbeParams {
+    /// Signature identifier of the rule.
+    ///
+    /// Sent as `sid`.
+    pub sid: i64,
+    /// Start of the time window, in milliseconds since the Unix epoch.
+    ///
+    /// Sent as `from_date`.
+    pub from_date: Option<i64>,
+    /// End of the time window, in milliseconds since the Unix epoch; now when absent.
+    ///
+    /// Sent as `to_date`.
+    pub to_date: Option<i64>,
+    /// Whether Suricata alerts are counted (the default); `false` leaves them out.
+    ///
+    /// Sent as `alert`.
+    pub alert: Option<bool>,
+    /// Whether Stamus declarations of compromise (`event_type:stamus`) are included; off by default.
+    ///
+    /// Sent as `stamus`.
+    pub stamus: Option<bool>,
+    /// Whether alerts from discovery (Sightings) rules are included; off by default.
+    ///
+    /// Sent as `discovery`.
+    pub discovery: Option<bool>,
+}
+impl GetRuleHitsPerProbeParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(sid: i64) -> Self {
+        Self {
+            sid,
+            from_date: None,
+            to_date: None,
+            alert: None,
+            stamus: None,
+            discovery: None,
+        }
+    }
 }

@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for ActionTypeList {
 pub struct AlertsCount {
     /// Alerts in the window.
     pub doc_count: i64,
-    /// Alerts in the window of the same length just before, with `prev=true`.
+    /// Alerts in the window of the same length just before; absent with `prev=false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_doc_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
@@ -491,6 +491,104 @@ impl<'de> serde::Deserialize<'de> for CategoryList {
         deserializer.deserialize_map(Members)
     }
 }
+/// A comment stored in the actions history.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CommentBody {
+    /// The comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CommentBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CommentBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommentBody object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentBody, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "comment" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CommentBody {
+                    comment: field_0,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"comment": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CommentResult {
+    /// `ok` when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CommentResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CommentResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommentResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "comment" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CommentResult {
+                    comment: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// `{"copy": "ok"}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CopyResult {
@@ -533,6 +631,104 @@ impl<'de> serde::Deserialize<'de> for CopyResult {
                 }
                 Ok(CopyResult {
                     copy: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Elasticsearch errors of an alert deletion (note `details`, not `detail`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DeleteAlertsError {
+    /// The errors, one per line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for DeleteAlertsError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DeleteAlertsError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeleteAlertsError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteAlertsError, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "details" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DeleteAlertsError {
+                    details: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"delete_alerts": "ok"}` from Scirius; SCS may answer other members.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DeleteAlertsResult {
+    /// `ok` when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_alerts: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for DeleteAlertsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DeleteAlertsResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeleteAlertsResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteAlertsResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "delete_alerts" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DeleteAlertsResult {
+                    delete_alerts: field_0.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -696,6 +892,133 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
         deserializer.deserialize_map(Members)
     }
 }
+/// An Elasticsearch terms bucket, a value and how many events carry it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EsBucket {
+    /// The value (a string, or a number for numeric fields such as sids and ports).
+    pub key: serde_json::Value,
+    /// Number of events.
+    pub doc_count: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EsBucket {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(key: serde_json::Value, doc_count: i64) -> Self {
+        Self {
+            key,
+            doc_count,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EsBucket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsBucket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsBucket object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsBucket, A::Error> {
+                let mut field_0: Option<serde_json::Value> = None;
+                let mut field_1: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "key" => key.read_once(&mut field_0, &mut map)?,
+                        "doc_count" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsBucket {
+                    key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
+                    doc_count: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("doc_count"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// An Elasticsearch date-histogram bucket.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EsDateBucket {
+    /// Start of the slot, in milliseconds since the Unix epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<i64>,
+    /// The same time as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_as_string: Option<String>,
+    /// Events in the slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_count: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EsDateBucket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsDateBucket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsDateBucket object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsDateBucket, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "key" => key.read_once(&mut field_0, &mut map)?,
+                        "key_as_string" => key.read_once(&mut field_1, &mut map)?,
+                        "doc_count" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsDateBucket {
+                    key: field_0.unwrap_or_default(),
+                    key_as_string: field_1.unwrap_or_default(),
+                    doc_count: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Terms buckets per field name.
+pub type EsFieldsStats = std::collections::BTreeMap<String, Vec<EsBucket>>;
 /// A validation map, or a bare message string.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -719,6 +1042,422 @@ impl<'de> serde::Deserialize<'de> for EsRequestError {
             return Ok(Self::String(v));
         }
         Ok(Self::Other(value))
+    }
+}
+/// Alert counts per signature, `key` being the sid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EsRuleHits {
+    /// One bucket per signature, most alerts first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<EsBucket>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EsRuleHits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsRuleHits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsRuleHits object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsRuleHits, A::Error> {
+                let mut field_0: Option<Option<Vec<EsBucket>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rules" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsRuleHits {
+                    rules: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Alert counts of one signature per probe, `key` being the probe name.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EsRuleProbeHits {
+    /// One bucket per probe, most alerts first; null when Elasticsearch had nothing to aggregate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Option<Vec<EsBucket>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EsRuleProbeHits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsRuleProbeHits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsRuleProbeHits object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsRuleProbeHits, A::Error> {
+                let mut field_0: Option<Option<Vec<EsBucket>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsRuleProbeHits {
+                    rule: field_0,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Alert counts per time slot: one series per probe (or per tag), keyed by its name, with
+/// `others` for what the top five leave out.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EsTimeline {
+    /// Start of the window, in milliseconds since the Unix epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_date: Option<i64>,
+    /// End of the window, in milliseconds since the Unix epoch, or `now`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_date: Option<EsTimelineToDate>,
+    /// Length of a slot, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, EsTimelineSeries>,
+}
+impl<'de> serde::Deserialize<'de> for EsTimeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsTimeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsTimeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsTimeline, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<EsTimelineToDate>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut additional_properties = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "from_date" => key.read_once(&mut field_0, &mut map)?,
+                        "to_date" => key.read_once(&mut field_1, &mut map)?,
+                        "interval" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EsTimeline {
+                    from_date: field_0.unwrap_or_default(),
+                    to_date: field_1.unwrap_or_default(),
+                    interval: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Alerts in one time slot.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EsTimelinePoint {
+    /// Start of the slot, in milliseconds since the Unix epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<i64>,
+    /// Alerts in the slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EsTimelinePoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsTimelinePoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsTimelinePoint object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsTimelinePoint, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "time" => key.read_once(&mut field_0, &mut map)?,
+                        "count" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsTimelinePoint {
+                    time: field_0.unwrap_or_default(),
+                    count: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One series of a timeline.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EsTimelineSeries {
+    /// Counts per slot, in time order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<EsTimelinePoint>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EsTimelineSeries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsTimelineSeries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsTimelineSeries object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsTimelineSeries, A::Error> {
+                let mut field_0: Option<Option<Vec<EsTimelinePoint>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "entries" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsTimelineSeries {
+                    entries: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// End of the window, in milliseconds since the Unix epoch, or `now`.
+impl clientgen_runtime::ToParam for EsTimelineToDate {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Integer(value) => value.to_param(),
+            Self::String(value) => value.to_param(),
+            Self::Other(serde_json::Value::String(value)) => value.clone(),
+            Self::Other(value) => value.to_string(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum EsTimelineToDate {
+    Integer(i64),
+    String(String),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for EsTimelineToDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Integer(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// A signature and its alerts over the window.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EsTopRule {
+    /// Signature identifier.
+    pub key: i64,
+    /// Alerts it raised.
+    pub doc_count: i64,
+    /// Its alerts per time slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<EsTopRuleTimeline>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl EsTopRule {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(key: i64, doc_count: i64) -> Self {
+        Self {
+            key,
+            doc_count,
+            timeline: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EsTopRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsTopRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsTopRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsTopRule, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<EsTopRuleTimeline>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "key" => key.read_once(&mut field_0, &mut map)?,
+                        "doc_count" => key.read_once(&mut field_1, &mut map)?,
+                        "timeline" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsTopRule {
+                    key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
+                    doc_count: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("doc_count"))?,
+                    timeline: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Its alerts per time slot.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EsTopRuleTimeline {
+    /// One bucket per slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Vec<EsDateBucket>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EsTopRuleTimeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EsTopRuleTimeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EsTopRuleTimeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EsTopRuleTimeline, A::Error> {
+                let mut field_0: Option<Option<Vec<EsDateBucket>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "buckets" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EsTopRuleTimeline {
+                    buckets: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `alert` member of an alert event.
@@ -2695,8 +3434,9 @@ pub struct ProcessingFilter {
     pub filter_defs: Vec<FilterDef>,
     /// What is done, such as `suppress`, `threshold`, `tag`, `tagkeep`, `send_mail`.
     pub action: String,
+    /// Options of the action (threshold settings); null when the action takes none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<FilterOptions>,
+    pub options: Option<Option<FilterOptions>>,
     /// Primary keys of the rulesets the filter applies to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<i64>>,
@@ -2709,7 +3449,7 @@ pub struct ProcessingFilter {
     /// Whether the filter is applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// Event type the filter applies to.
+    /// Event type the filter applies to (`alert` when not given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// Whether the filter was imported rather than created here.
@@ -2721,9 +3461,9 @@ pub struct ProcessingFilter {
     /// When it was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// Comment stored in the actions history.
+    /// Comment stored in the actions history; answers carry the creation comment.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    pub comment: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2809,7 +3549,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                         .ok_or_else(|| clientgen_runtime::de::missing("filter_defs"))?,
                     action: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
-                    options: field_3.unwrap_or_default(),
+                    options: field_3,
                     rulesets: field_4.unwrap_or_default(),
                     index: field_5.unwrap_or_default(),
                     description: field_6.unwrap_or_default(),
@@ -2818,7 +3558,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
                     imported: field_9.unwrap_or_default(),
                     username: field_10.unwrap_or_default(),
                     creation_date: field_11.unwrap_or_default(),
-                    comment: field_12.unwrap_or_default(),
+                    comment: field_12,
                     additional_properties,
                 })
             }
@@ -2914,8 +3654,9 @@ pub struct ProcessingFilterPatch {
     /// What is done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Options of the action (threshold settings); null when the action takes none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<FilterOptions>,
+    pub options: Option<Option<FilterOptions>>,
     /// Primary keys of the rulesets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<i64>>,
@@ -2982,7 +3723,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
                 Ok(ProcessingFilterPatch {
                     filter_defs: field_0.unwrap_or_default(),
                     action: field_1.unwrap_or_default(),
-                    options: field_2.unwrap_or_default(),
+                    options: field_2,
                     rulesets: field_3.unwrap_or_default(),
                     index: field_4.unwrap_or_default(),
                     description: field_5.unwrap_or_default(),
@@ -3009,10 +3750,10 @@ pub struct Rule {
     pub msg: String,
     /// Day the rule was first imported.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<chrono::NaiveDate>,
+    pub created: Option<Option<chrono::NaiveDate>>,
     /// Day the rule last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated: Option<chrono::NaiveDate>,
+    pub updated: Option<Option<chrono::NaiveDate>>,
     /// Number of alerts the rule raised.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hits: Option<i64>,
@@ -3100,8 +3841,8 @@ impl<'de> serde::Deserialize<'de> for Rule {
                     sid: field_1.ok_or_else(|| clientgen_runtime::de::missing("sid"))?,
                     category: field_2.unwrap_or_default(),
                     msg: field_3.ok_or_else(|| clientgen_runtime::de::missing("msg"))?,
-                    created: field_4.unwrap_or_default(),
-                    updated: field_5.unwrap_or_default(),
+                    created: field_4,
+                    updated: field_5,
                     hits: field_6.unwrap_or_default(),
                     timeline_data: field_7.unwrap_or_default(),
                     probes: field_8.unwrap_or_default(),
@@ -3140,9 +3881,18 @@ pub struct RuleAtVersion {
     /// When this version last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// Parsed analysis of the rule by Suricata (JSON; its shape varies).
+    /// Day this version was first imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<chrono::NaiveDate>>,
+    /// Day this version last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<chrono::NaiveDate>>,
+    /// Parsed analysis of the rule by Suricata (JSON; its shape varies), or null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis: Option<serde_json::Value>,
+    /// The rule text as highlighted HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_html: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -3170,7 +3920,10 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_8: Option<Option<serde_json::Value>> = None;
+                let mut field_8: Option<Option<chrono::NaiveDate>> = None;
+                let mut field_9: Option<Option<chrono::NaiveDate>> = None;
+                let mut field_10: Option<Option<serde_json::Value>> = None;
+                let mut field_11: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -3183,7 +3936,10 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                         "commented_in_source" => key.read_once(&mut field_5, &mut map)?,
                         "imported_date" => key.read_once(&mut field_6, &mut map)?,
                         "updated_date" => key.read_once(&mut field_7, &mut map)?,
-                        "analysis" => key.read_once(&mut field_8, &mut map)?,
+                        "created" => key.read_once(&mut field_8, &mut map)?,
+                        "updated" => key.read_once(&mut field_9, &mut map)?,
+                        "analysis" => key.read_once(&mut field_10, &mut map)?,
+                        "content_html" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3202,7 +3958,10 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
                     commented_in_source: field_5.unwrap_or_default(),
                     imported_date: field_6.unwrap_or_default(),
                     updated_date: field_7.unwrap_or_default(),
-                    analysis: field_8.unwrap_or_default(),
+                    created: field_8,
+                    updated: field_9,
+                    analysis: field_10.unwrap_or_default(),
+                    content_html: field_11.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3210,6 +3969,81 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
         deserializer.deserialize_map(Members)
     }
 }
+/// One history entry about a rule.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleComment {
+    /// Title of the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Icons of the action and of the objects it names, as `[icon, label]` pairs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<serde_json::Value>,
+    /// The comment (`No comment` when it was empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The action in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleComment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleComment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleComment, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<serde_json::Value>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "title" => key.read_once(&mut field_0, &mut map)?,
+                        "icon" => key.read_once(&mut field_1, &mut map)?,
+                        "comment" => key.read_once(&mut field_2, &mut map)?,
+                        "description" => key.read_once(&mut field_3, &mut map)?,
+                        "date" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleComment {
+                    title: field_0.unwrap_or_default(),
+                    icon: field_1.unwrap_or_default(),
+                    comment: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    date: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The comments of a rule, under its sid (the only key).
+pub type RuleComments = std::collections::BTreeMap<String, Vec<RuleComment>>;
 /// Rule text per ruleset primary key, then per Suricata version.
 pub type RuleContent = std::collections::BTreeMap<
     String,
@@ -3410,6 +4244,71 @@ impl<'de> serde::Deserialize<'de> for RuleReference {
         deserializer.deserialize_map(Members)
     }
 }
+/// State of a rule per ruleset, keyed by the ruleset's primary key.
+pub type RuleStatus = std::collections::BTreeMap<String, RuleStatusInRuleset>;
+/// State of a rule in one ruleset. Besides the members below, each Suricata version the
+/// rule exists for appears under its number (`"0"`, `"39"`, ...) as `{"active": bool}`;
+/// read those from `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleStatusInRuleset {
+    /// Name of the ruleset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Result of testing the rule with Suricata in this ruleset (an object with `status`
+    /// and `errors`), or `false` when the test could not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transformations: Option<RuleTransformationsInForce>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleStatusInRuleset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleStatusInRuleset;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleStatusInRuleset object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleStatusInRuleset, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<serde_json::Value>> = None;
+                let mut field_2: Option<Option<RuleTransformationsInForce>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "valid" => key.read_once(&mut field_1, &mut map)?,
+                        "transformations" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleStatusInRuleset {
+                    name: field_0.unwrap_or_default(),
+                    valid: field_1.unwrap_or_default(),
+                    transformations: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Hits of a rule at one point in time.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RuleTimelinePoint {
@@ -3458,6 +4357,301 @@ impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
                 Ok(RuleTimelinePoint {
                     date: field_0.unwrap_or_default(),
                     hits: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A transformation set on one rule in one ruleset.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleTransformation {
+    /// Primary key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Primary key of the ruleset.
+    pub ruleset: i64,
+    /// Sid of the rule.
+    pub rule: i64,
+    pub transfo_type: TransformationType,
+    /// Value: for `action` drop, reject, filestore, bypass or none; for `lateral` yes, auto
+    /// or no; for `target` src, dst, auto or none.
+    pub transfo_value: String,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleTransformation {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        ruleset: i64,
+        rule: i64,
+        transfo_type: TransformationType,
+        transfo_value: String,
+    ) -> Self {
+        Self {
+            pk: None,
+            ruleset,
+            rule,
+            transfo_type,
+            transfo_value,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleTransformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleTransformation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleTransformation object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleTransformation, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<TransformationType> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "ruleset" => key.read_once(&mut field_1, &mut map)?,
+                        "rule" => key.read_once(&mut field_2, &mut map)?,
+                        "transfo_type" => key.read_once(&mut field_3, &mut map)?,
+                        "transfo_value" => key.read_once(&mut field_4, &mut map)?,
+                        "comment" => key.read_once(&mut field_5, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleTransformation {
+                    pk: field_0.unwrap_or_default(),
+                    ruleset: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("ruleset"))?,
+                    rule: field_2.ok_or_else(|| clientgen_runtime::de::missing("rule"))?,
+                    transfo_type: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("transfo_type"))?,
+                    transfo_value: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("transfo_value"))?,
+                    comment: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of rule transformations in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleTransformationList {
+    /// Number of transformations matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The transformations of this page.
+    pub results: Vec<RuleTransformation>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuleTransformationList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<RuleTransformation>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleTransformationList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleTransformationList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleTransformationList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleTransformationList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<RuleTransformation>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleTransformationList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The transformation of each kind that applies to a rule in a ruleset, null when none.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RuleTransformationsInForce {
+    /// Action transformation (drop, reject, filestore, bypass, none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Option<String>>,
+    /// Lateral transformation (yes, auto, no).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lateral: Option<Option<String>>,
+    /// Target transformation (src, dst, auto, none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RuleTransformationsInForce {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuleTransformationsInForce;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuleTransformationsInForce object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleTransformationsInForce, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "action" => key.read_once(&mut field_0, &mut map)?,
+                        "lateral" => key.read_once(&mut field_1, &mut map)?,
+                        "target" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuleTransformationsInForce {
+                    action: field_0,
+                    lateral: field_1,
+                    target: field_2,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Number of active rules of a ruleset.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulesCount {
+    /// The number.
+    pub rules_count: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesCount {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(rules_count: i64) -> Self {
+        Self {
+            rules_count,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulesCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulesCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulesCount object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulesCount, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rules_count" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulesCount {
+                    rules_count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("rules_count"))?,
                     additional_properties,
                 })
             }
@@ -3887,6 +5081,62 @@ impl<'de> serde::Deserialize<'de> for RulesetPatch {
         deserializer.deserialize_map(Members)
     }
 }
+/// Sort direction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SortOrder {
+    /// Ascending.
+    ///
+    /// Wire value: `asc`.
+    Asc,
+    /// Descending.
+    ///
+    /// Wire value: `desc`.
+    Desc,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SortOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SortOrder {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
 /// A rule source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Source {
@@ -3903,7 +5153,7 @@ pub struct Source {
     /// Key sent to the download server, when it needs one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authkey: Option<Option<String>>,
-    /// Whether the download server's certificate is checked.
+    /// Whether the download server's certificate is checked (set by SCS, not writable).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_verif: Option<bool>,
     /// Whether IP reputation files of the source are used.
@@ -3914,7 +5164,7 @@ pub struct Source {
     pub use_sys_proxy: Option<bool>,
     /// Version of the source format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<i64>,
     /// When the source was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
@@ -3973,7 +5223,7 @@ impl<'de> serde::Deserialize<'de> for Source {
                 let mut field_6: Option<Option<bool>> = None;
                 let mut field_7: Option<Option<bool>> = None;
                 let mut field_8: Option<Option<bool>> = None;
-                let mut field_9: Option<Option<String>> = None;
+                let mut field_9: Option<Option<i64>> = None;
                 let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_12: Option<Option<String>> = None;
@@ -4241,9 +5491,13 @@ pub struct SourcePatch {
     /// Key sent to the download server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authkey: Option<Option<String>>,
-    /// Whether the download server's certificate is checked.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cert_verif: Option<bool>,
+    pub method: Option<SourceMethod>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datatype: Option<SourceDatatype>,
+    /// Version of the source format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
     /// Whether IP reputation files of the source are used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_iprep: Option<bool>,
@@ -4275,10 +5529,12 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<bool>> = None;
-                let mut field_4: Option<Option<bool>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<String>> = None;
+                let mut field_3: Option<Option<SourceMethod>> = None;
+                let mut field_4: Option<Option<SourceDatatype>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<bool>> = None;
+                let mut field_8: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -4286,10 +5542,12 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                         "name" => key.read_once(&mut field_0, &mut map)?,
                         "uri" => key.read_once(&mut field_1, &mut map)?,
                         "authkey" => key.read_once(&mut field_2, &mut map)?,
-                        "cert_verif" => key.read_once(&mut field_3, &mut map)?,
-                        "use_iprep" => key.read_once(&mut field_4, &mut map)?,
-                        "use_sys_proxy" => key.read_once(&mut field_5, &mut map)?,
-                        "comment" => key.read_once(&mut field_6, &mut map)?,
+                        "method" => key.read_once(&mut field_3, &mut map)?,
+                        "datatype" => key.read_once(&mut field_4, &mut map)?,
+                        "version" => key.read_once(&mut field_5, &mut map)?,
+                        "use_iprep" => key.read_once(&mut field_6, &mut map)?,
+                        "use_sys_proxy" => key.read_once(&mut field_7, &mut map)?,
+                        "comment" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4303,10 +5561,440 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
                     name: field_0.unwrap_or_default(),
                     uri: field_1,
                     authkey: field_2,
-                    cert_verif: field_3.unwrap_or_default(),
-                    use_iprep: field_4.unwrap_or_default(),
-                    use_sys_proxy: field_5.unwrap_or_default(),
-                    comment: field_6.unwrap_or_default(),
+                    method: field_3.unwrap_or_default(),
+                    datatype: field_4.unwrap_or_default(),
+                    version: field_5.unwrap_or_default(),
+                    use_iprep: field_6.unwrap_or_default(),
+                    use_sys_proxy: field_7.unwrap_or_default(),
+                    comment: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One update of a source and the rules it changed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceUpdate {
+    /// Primary key.
+    pub pk: i64,
+    /// Primary key of the source.
+    pub source: i64,
+    /// When the update ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<SourceUpdateData>,
+    /// Number of rules the update changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SourceUpdate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(pk: i64, source: i64) -> Self {
+        Self {
+            pk,
+            source,
+            created_date: None,
+            data: None,
+            changed: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourceUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceUpdate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceUpdate, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_3: Option<Option<SourceUpdateData>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pk" => key.read_once(&mut field_0, &mut map)?,
+                        "source" => key.read_once(&mut field_1, &mut map)?,
+                        "created_date" => key.read_once(&mut field_2, &mut map)?,
+                        "data" => key.read_once(&mut field_3, &mut map)?,
+                        "changed" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourceUpdate {
+                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
+                    source: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("source"))?,
+                    created_date: field_2.unwrap_or_default(),
+                    data: field_3.unwrap_or_default(),
+                    changed: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The rules an update added, changed and removed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SourceUpdateData {
+    /// Rules added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<Vec<SourceUpdateRule>>,
+    /// Rules changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Vec<SourceUpdateRule>>,
+    /// Rules removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<Vec<SourceUpdateRule>>,
+    /// How many rules of each kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<SourceUpdateDataStats>,
+    /// When the update ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SourceUpdateData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourceUpdateData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceUpdateData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceUpdateData, A::Error> {
+                let mut field_0: Option<Option<Vec<SourceUpdateRule>>> = None;
+                let mut field_1: Option<Option<Vec<SourceUpdateRule>>> = None;
+                let mut field_2: Option<Option<Vec<SourceUpdateRule>>> = None;
+                let mut field_3: Option<Option<SourceUpdateDataStats>> = None;
+                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "added" => key.read_once(&mut field_0, &mut map)?,
+                        "updated" => key.read_once(&mut field_1, &mut map)?,
+                        "deleted" => key.read_once(&mut field_2, &mut map)?,
+                        "stats" => key.read_once(&mut field_3, &mut map)?,
+                        "date" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourceUpdateData {
+                    added: field_0.unwrap_or_default(),
+                    updated: field_1.unwrap_or_default(),
+                    deleted: field_2.unwrap_or_default(),
+                    stats: field_3.unwrap_or_default(),
+                    date: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// How many rules of each kind.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SourceUpdateDataStats {
+    /// Rules added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<i64>,
+    /// Rules changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<i64>,
+    /// Rules removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SourceUpdateDataStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourceUpdateDataStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceUpdateDataStats object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceUpdateDataStats, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "added" => key.read_once(&mut field_0, &mut map)?,
+                        "updated" => key.read_once(&mut field_1, &mut map)?,
+                        "deleted" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourceUpdateDataStats {
+                    added: field_0.unwrap_or_default(),
+                    updated: field_1.unwrap_or_default(),
+                    deleted: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of source updates in the Django REST framework envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceUpdateList {
+    /// Number of updates matching the query, over all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Option<String>>,
+    /// Absolute URL of the previous page, or null on the first one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Option<String>>,
+    /// The updates of this page.
+    pub results: Vec<SourceUpdate>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SourceUpdateList {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(count: i64, results: Vec<SourceUpdate>) -> Self {
+        Self {
+            count,
+            next: None,
+            previous: None,
+            results,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceUpdateList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourceUpdateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceUpdateList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceUpdateList, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Vec<SourceUpdate>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "count" => key.read_once(&mut field_0, &mut map)?,
+                        "next" => key.read_once(&mut field_1, &mut map)?,
+                        "previous" => key.read_once(&mut field_2, &mut map)?,
+                        "results" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourceUpdateList {
+                    count: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
+                    next: field_1,
+                    previous: field_2,
+                    results: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A rule named in a source update.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SourceUpdateRule {
+    /// Message of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    /// Name of its category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Signature identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<i64>,
+    /// Primary key (the sid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pk: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for SourceUpdateRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourceUpdateRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceUpdateRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceUpdateRule, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "msg" => key.read_once(&mut field_0, &mut map)?,
+                        "category" => key.read_once(&mut field_1, &mut map)?,
+                        "sid" => key.read_once(&mut field_2, &mut map)?,
+                        "pk" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourceUpdateRule {
+                    msg: field_0.unwrap_or_default(),
+                    category: field_1.unwrap_or_default(),
+                    sid: field_2.unwrap_or_default(),
+                    pk: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The file of a local source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceUpload {
+    /// The rules file or tar archive.
+    pub file: clientgen_runtime::FilePart,
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SourceUpload {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(file: clientgen_runtime::FilePart) -> Self {
+        Self {
+            file,
+            comment: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceUpload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SourceUpload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceUpload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceUpload, A::Error> {
+                let mut field_0: Option<clientgen_runtime::FilePart> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "file" => key.read_once(&mut field_0, &mut map)?,
+                        "comment" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SourceUpload {
+                    file: field_0.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
+                    comment: field_1.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -5038,6 +6726,159 @@ impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
         deserializer.deserialize_map(Members)
     }
 }
+/// `{"test": {"errors": [...]}}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TestSourceFailure {
+    /// The test's outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<TestSourceFailureTest>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TestSourceFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TestSourceFailure;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TestSourceFailure object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestSourceFailure, A::Error> {
+                let mut field_0: Option<Option<TestSourceFailureTest>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "test" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TestSourceFailure {
+                    test: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The test's outcome.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TestSourceFailureTest {
+    /// Errors of the test (Suricata messages; their shape varies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TestSourceFailureTest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TestSourceFailureTest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TestSourceFailureTest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestSourceFailureTest, A::Error> {
+                let mut field_0: Option<Option<Vec<serde_json::Value>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "errors" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TestSourceFailureTest {
+                    errors: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"test": "ok"}`, with the warnings of the test when there are some.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TestSourceResult {
+    /// `ok` when the source passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+    /// Warnings of the test (Suricata messages; their shape varies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TestSourceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TestSourceResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TestSourceResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestSourceResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<Vec<serde_json::Value>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "test" => key.read_once(&mut field_0, &mut map)?,
+                        "warnings" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TestSourceResult {
+                    test: field_0.unwrap_or_default(),
+                    warnings: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A threat definition. Only `name` is known to be always there.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Threat {
@@ -5336,6 +7177,399 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
         deserializer.deserialize_map(Members)
     }
 }
+/// Which versions of the rule to flip, and why.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ToggleAvailability {
+    /// Comment stored in the actions history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Option<String>>,
+    /// Only this Suricata version of the rule (0 for the version-independent one); every version when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ToggleAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ToggleAvailability;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ToggleAvailability object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ToggleAvailability, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "comment" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ToggleAvailability {
+                    comment: field_0,
+                    version: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"toggle_availability": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ToggleAvailabilityResult {
+    /// `ok` when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toggle_availability: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ToggleAvailabilityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ToggleAvailabilityResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ToggleAvailabilityResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ToggleAvailabilityResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "toggle_availability" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ToggleAvailabilityResult {
+                    toggle_availability: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Kind of rule transformation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransformationType {
+    /// What Suricata does on a match (drop, reject, filestore, bypass, none).
+    ///
+    /// Wire value: `action`.
+    Action,
+    /// Whether the rule is rewritten to catch lateral movement (yes, auto, no).
+    ///
+    /// Wire value: `lateral`.
+    Lateral,
+    /// Which side of the flow is the target (src, dst, auto, none).
+    ///
+    /// Wire value: `target`.
+    Target,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl TransformationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Action => "action",
+            Self::Lateral => "lateral",
+            Self::Target => "target",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TransformationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "action" => Self::Action,
+            "lateral" => Self::Lateral,
+            "target" => Self::Target,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TransformationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for TransformationType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for TransformationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransformationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Rules carrying a transformation, per ruleset primary key.
+pub type TransformedRules = std::collections::BTreeMap<
+    String,
+    TransformedRulesInRuleset,
+>;
+/// The rules of one ruleset that carry the transformation asked for.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TransformedRulesInRuleset {
+    /// Name of the ruleset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The transformation asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transformation: Option<TransformedRulesInRulesetTransformation>,
+    /// The sids of the rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<i64>>,
+    /// Number of rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_count: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TransformedRulesInRuleset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TransformedRulesInRuleset;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TransformedRulesInRuleset object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransformedRulesInRuleset, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<
+                    Option<TransformedRulesInRulesetTransformation>,
+                > = None;
+                let mut field_2: Option<Option<Vec<i64>>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "name" => key.read_once(&mut field_0, &mut map)?,
+                        "transformation" => key.read_once(&mut field_1, &mut map)?,
+                        "rules" => key.read_once(&mut field_2, &mut map)?,
+                        "rules_count" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TransformedRulesInRuleset {
+                    name: field_0.unwrap_or_default(),
+                    transformation: field_1.unwrap_or_default(),
+                    rules: field_2.unwrap_or_default(),
+                    rules_count: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The transformation asked for.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TransformedRulesInRulesetTransformation {
+    /// Its kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfo_key: Option<String>,
+    /// Its value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfo_value: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TransformedRulesInRulesetTransformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TransformedRulesInRulesetTransformation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TransformedRulesInRulesetTransformation object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransformedRulesInRulesetTransformation, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "transfo_key" => key.read_once(&mut field_0, &mut map)?,
+                        "transfo_value" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TransformedRulesInRulesetTransformation {
+                    transfo_key: field_0.unwrap_or_default(),
+                    transfo_value: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"update": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct UpdateSourceResult {
+    /// `ok` when done or started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for UpdateSourceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UpdateSourceResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateSourceResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSourceResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "update" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UpdateSourceResult {
+                    update: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// `{"upload": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct UploadResult {
+    /// `ok` when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for UploadResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UploadResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UploadResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadResult, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "upload" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(UploadResult {
+                    upload: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// An action a user performed. `description_raw` is the description with `{key}`
 /// placeholders, each defined in `ua_objects`; `description` is the rendered text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -5553,7 +7787,7 @@ impl<'de> serde::Deserialize<'de> for UserActionList {
 /// `value`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserActionObject {
-    /// Kind of object, such as `rule`, `ruleset`, `category`, `user`.
+    /// Model name of the object, such as `Rule`, `Ruleset`, `Category`, `Source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Primary key of the object, when it still exists.
