@@ -8,9 +8,12 @@
 //! files = ["openapi.yaml"]
 //!
 //! [[deviation]]
-//! difference = "PUT /connect/clients/{id}/secret: not in the published spec"
+//! difference = "PUT /connect/clients/{id}/secret: not in the published spec*"
 //! reason = "The current router (securityonion-soc server/clientshandler.go) has it; …"
 //! ```
+//!
+//! A `*` in a recorded difference stands for any run of characters, so one record with one
+//! reason can cover a systematic difference wherever it occurs.
 //!
 //! For every curated operation the comparison lists, one line each, what differs from the
 //! published operation of the same method and path (path parameter names aside): parameters
@@ -57,8 +60,9 @@ pub struct Config {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deviation {
-    /// The difference exactly as the report prints it; a trailing `*` matches every difference
-    /// that starts with the text before it (say, all of one operation's).
+    /// The difference as the report prints it, where `*` stands for any run of characters: one
+    /// record can cover all of one operation's differences (`GET /a: *`) or one kind of
+    /// difference wherever it occurs (`*: format date-time here, none in the published spec`).
     pub difference: String,
     /// Why the curated spec differs (the source it follows instead).
     pub reason: String,
@@ -66,11 +70,29 @@ pub struct Deviation {
 
 impl Deviation {
     fn covers(&self, difference: &str) -> bool {
-        match self.difference.strip_suffix('*') {
-            Some(prefix) => difference.starts_with(prefix),
-            None => difference == self.difference,
+        glob(&self.difference, difference)
+    }
+}
+
+/// Whether `text` matches `pattern`, where each `*` stands for any run of characters (none
+/// included) and everything else for itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty(); // no `*` at all: the whole text must be the pattern
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
         }
     }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// One vendor's comparison.
@@ -813,6 +835,25 @@ mod tests {
         let ours = doc(paths.clone(), schemas.clone());
         let theirs = doc(paths, schemas);
         assert!(differences(ours, theirs).is_empty());
+    }
+
+    #[test]
+    fn stars_stand_for_any_run_of_characters() {
+        assert!(glob("a*c", "abc"));
+        assert!(glob("a*c", "ac"));
+        assert!(glob("*: x", "GET /a: response 200: x"));
+        assert!(!glob("*: x", "GET /a: response 200: xy"));
+        assert!(glob(
+            "* text/plain: only*",
+            "GET /a: response 400 text/plain: only in the curated spec"
+        ));
+        assert!(!glob("a*b*c", "acb"));
+        assert!(glob("a**", "a"));
+        assert!(!glob("abc", "ab"));
+        assert!(
+            !glob("ab*ba", "aba"),
+            "the two ends may not share characters"
+        );
     }
 
     #[test]
