@@ -1988,6 +1988,47 @@ async fn create_job_from_event_sends_the_event_and_reports_a_redirect_to_another
 }
 
 #[tokio::test]
+async fn create_job_from_event_follows_the_same_origin_redirect_to_the_job_page_despite_its_fragment(
+) {
+    // SOC's Location always names the job in a fragment (`<base>#/job/<id>`); a fragment is never
+    // sent, and the client once took the difference for a redirect its HTTP client followed.
+    let api = setup().await;
+    api.respond(
+        "GET",
+        "/connect/joblookup/",
+        ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/#/job/1004", api.server.uri()).as_str(),
+        ),
+    )
+    .await;
+    api.respond(
+        "GET",
+        "/",
+        ResponseTemplate::new(200).set_body_raw(
+            "<!DOCTYPE html><html><head><title>Security Onion</title></head></html>",
+            "text/html",
+        ),
+    )
+    .await;
+    let params = security_onion_client::operations::CreateJobFromEventParams {
+        esid: Some("P5mgnpEB0JpjNDZz1bIN".into()),
+        ..security_onion_client::operations::CreateJobFromEventParams::new(
+            "2024-01-29T12:31:59.220Z".into(),
+        )
+    };
+    let page = api
+        .client
+        .create_job_from_event(&params)
+        .await
+        .expect("the redirect is followed");
+    assert!(page.contains("<title>Security Onion</title>"), "{page}");
+    let requests = api.server.received_requests().await.expect("recorded");
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(paths, ["/oauth2/token", "/connect/joblookup/", "/"]);
+}
+
+#[tokio::test]
 async fn list_jobs_sends_the_parameters_as_one_json_value() {
     let api = setup().await;
     api.expect("GET", "/connect/jobs/", 200, json!([job_json()]))
@@ -2829,10 +2870,11 @@ async fn list_active_queries_filters_internal_tasks() {
 #[tokio::test]
 async fn cancel_query_is_a_post() {
     let api = setup().await;
-    // Task ids are `<node>:<number>`; the client percent-encodes the `:` of a path segment.
+    // Task ids are `<node>:<number>`; the `:` is sent as it is, so chi (which routes on the raw
+    // path) hands SOC the id itself, not `...%3A443`.
     api.expect(
         "POST",
-        "/connect/query/cancel/jSliTqa12bOPhdW195TuuZ%3A443",
+        "/connect/query/cancel/jSliTqa12bOPhdW195TuuZ:443",
         200,
         Value::Null,
     )
@@ -2845,7 +2887,7 @@ async fn cancel_query_is_a_post() {
     assert_call(
         &request,
         "POST",
-        "/connect/query/cancel/jSliTqa12bOPhdW195TuuZ%3A443",
+        "/connect/query/cancel/jSliTqa12bOPhdW195TuuZ:443",
         None,
     );
     no_body(&request);

@@ -66,7 +66,13 @@ pub fn next_hop(
         });
     };
     let url = match from.join(raw.trim()) {
-        Ok(url) => url,
+        // A fragment (`#/job/12`, as Security Onion's job lookup answers) names a place inside
+        // the page for a browser; it is never sent, and the HTTP client drops it from the URL it
+        // reports, so it is dropped here too.
+        Ok(mut url) => {
+            url.set_fragment(None);
+            url
+        }
         Err(e) => {
             return Err(Refusal {
                 location: shown(&raw),
@@ -165,6 +171,13 @@ mod tests {
         assert_eq!(next.url.as_str(), "https://soc.example:8443/api/v2/cases");
         let next = hop(308, Method::GET, "https://soc.example:8443/x").expect("followed");
         assert_eq!(next.url.path(), "/x");
+    }
+
+    #[test]
+    fn a_fragment_in_the_location_is_dropped_as_it_is_never_sent() {
+        let next = hop(302, Method::GET, "/#/job/12").expect("followed");
+        assert_eq!(next.url.as_str(), "https://soc.example:8443/");
+        assert_eq!(next.url.fragment(), None);
     }
 
     #[test]
