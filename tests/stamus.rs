@@ -622,8 +622,8 @@ async fn get_host_id_reads_the_documented_shape() {
 #[tokio::test]
 async fn ipv6_host_id_lookups_stay_one_path_segment() {
     let (server, client) = setup().await;
-    // Colons are percent-encoded in the segment; Django decodes them before routing.
-    let route = "/rest/appliances/host_id/2001%3Adb8%3A%3A1";
+    // Colons stay as they are in a path segment (RFC 3986 `pchar`); the address is one segment.
+    let route = "/rest/appliances/host_id/2001:db8::1";
     expect(
         &server,
         "GET",

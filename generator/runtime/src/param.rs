@@ -1,9 +1,12 @@
 //! How a parameter value becomes text in a URL.
 //!
-//! Path and query values are percent-encoded with [`COMPONENT`], which leaves only RFC 3986's
-//! unreserved characters (`A-Z a-z 0-9 - . _ ~`) as they are. A value can therefore never
-//! introduce a `/`, `?`, `#`, `&` or `=` of its own, and a bracketed key such as `match[name]`
-//! is sent as `match%5Bname%5D`, which every server framework decodes back to the same key.
+//! Query values are percent-encoded with [`COMPONENT`], which leaves only RFC 3986's unreserved
+//! characters (`A-Z a-z 0-9 - . _ ~`) as they are. A value can therefore never introduce a `/`,
+//! `?`, `#`, `&` or `=` of its own, and a bracketed key such as `match[name]` is sent as
+//! `match%5Bname%5D`, which every server framework decodes back to the same key. A path
+//! segment ([`PATH_SEGMENT`]) also keeps `:` and `@`, which RFC 3986 allows in a segment
+//! as they are: routers that match on the raw path (Go's chi, behind Security Onion) would
+//! otherwise hand the handler `node%3A443` for the id `node:443`.
 //!
 //! # Styles
 //!
@@ -490,7 +493,12 @@ pub const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Percent-encodes one path segment or query component.
+/// Everything but RFC 3986 unreserved characters and the `:` and `@` a path segment may hold
+/// as they are (`pchar`) is percent-encoded. The other characters `pchar` allows (`!$&'()*+,;=`)
+/// are encoded all the same: some servers give `;` and `,` meanings of their own in a path.
+pub const PATH_SEGMENT: &AsciiSet = &COMPONENT.remove(b':').remove(b'@');
+
+/// Percent-encodes one query component (or any text that must stay one opaque component).
 pub fn encode_component(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
 }
@@ -502,7 +510,11 @@ pub fn path_segment(
     name: &'static str,
     value: &str,
 ) -> Result<String, Error> {
-    check_segment(operation, name, encode_component(value))
+    check_segment(
+        operation,
+        name,
+        percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string(),
+    )
 }
 
 /// Joins `values` for a comma-separated parameter (`style: form, explode: false`), each
@@ -607,6 +619,18 @@ mod tests {
             assert!(path_segment("op", "id", bad).is_err(), "{bad:?}");
         }
         assert_eq!(path_segment("op", "id", "../x").expect("encoded"), "..%2Fx");
+    }
+
+    #[test]
+    fn path_segments_keep_colons_and_at_signs_and_encode_every_other_delimiter() {
+        let segment = |v| path_segment("op", "id", v).expect("encoded");
+        assert_eq!(segment("node:443"), "node:443");
+        assert_eq!(segment("2001:db8::1"), "2001:db8::1");
+        assert_eq!(segment("user@example.com"), "user@example.com");
+        assert_eq!(
+            segment("a/b?c#d;e,f=g&h+i$j!k'l(m)n*o p%"),
+            "a%2Fb%3Fc%23d%3Be%2Cf%3Dg%26h%2Bi%24j%21k%27l%28m%29n%2Ao%20p%25"
+        );
     }
 
     fn array() -> ParamValue {
