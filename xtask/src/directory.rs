@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use clientgen::settings::RuntimeDependency;
 use serde::{Deserialize, Serialize};
 
 use crate::bench::measure::{self, Exit};
@@ -163,6 +164,11 @@ pub fn one(spec: &Path) -> ExitCode {
         "sweep-client".into(),
         &[],
         false,
+        RuntimeDependency::Path {
+            path: "../runtime".into(),
+            version: None,
+        },
+        None,
     );
     let result = match clientgen::generate_file_with(spec, &options, &settings) {
         Ok(krate) => OneResult::Generated {
@@ -476,7 +482,7 @@ fn sweep(
                     };
                     *counts.entry(label).or_default() += 1;
                     let finished: usize = counts.values().sum();
-                    if finished % every == 0 || finished == specs.len() {
+                    if finished.is_multiple_of(every) || finished == specs.len() {
                         let elapsed = started.elapsed().as_secs_f64();
                         let eta = elapsed / finished as f64 * (specs.len() - finished) as f64;
                         let so_far: Vec<String> =
@@ -652,11 +658,7 @@ fn build_sample(
         crate::generate(
             &api.join(&record.spec),
             &out,
-            name.clone(),
-            "0.1.0".into(),
-            None,
-            Vec::new(),
-            false,
+            crate::Standalone::named(name.clone()),
         )
         .map_err(|e| format!("{}: {e}", record.spec))?;
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))

@@ -20,6 +20,7 @@ use std::process::{Command as Process, ExitCode};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use clientgen::settings::RuntimeDependency;
 use clientgen::vendors;
 use clientgen::CrateSettings;
 
@@ -81,6 +82,15 @@ enum Command {
         /// security alternative) is left out, each with a located warning.
         #[arg(long)]
         strict: bool,
+        /// How the crate depends on clientgen-runtime: `path:DIR` or `path:DIR@VERSION`,
+        /// `version:X.Y.Z` (a registry), `git:URL` or `git:URL#REV`. Default: this checkout's
+        /// runtime folder, as a path relative to --out, with its version.
+        #[arg(long, value_parser = RuntimeDependency::parse)]
+        runtime: Option<RuntimeDependency>,
+        /// The crate's licence (an SPDX expression). Default: what the spec's `info.license`
+        /// names, when it names a known licence; otherwise none, for you to set.
+        #[arg(long)]
+        license: Option<String>,
     },
     /// Run every check CI runs: fmt, clippy, xtask's tests, regen --check, spec lint, upstream
     /// --check, tests, rustdoc, corpus.
@@ -175,8 +185,22 @@ fn main() -> ExitCode {
             base_url,
             overlays,
             strict,
-        } => generate(&spec, &out, crate_name, version, base_url, overlays, strict)
-            .map(|_| ExitCode::SUCCESS),
+            runtime,
+            license,
+        } => generate(
+            &spec,
+            &out,
+            Standalone {
+                crate_name,
+                version,
+                base_url,
+                overlays,
+                strict,
+                runtime,
+                license,
+            },
+        )
+        .map(|_| ExitCode::SUCCESS),
         Command::Corpus {
             dir,
             directory: true,
@@ -296,20 +320,25 @@ fn settings_for(
     crate_name: String,
     overlays: &[PathBuf],
     strict: bool,
+    runtime: RuntimeDependency,
+    license: Option<String>,
 ) -> CrateSettings {
     let flags: String = overlays
         .iter()
         .map(|o| format!(" --overlay {}", o.display()))
         .chain(strict.then(|| " --strict".to_owned()))
         .collect();
-    let runtime = repo_root().join("generator").join("runtime");
     CrateSettings {
         env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
         crate_name,
         version: "0.1.0".to_owned(),
         description: None,
         default_base_url: None,
-        runtime_path: runtime.to_string_lossy().into_owned(),
+        runtime,
+        license,
+        license_file: false,
+        publish: true,
+        keywords: Vec::new(),
         standalone: true,
         spec_label: spec.display().to_string(),
         regen_command: format!(
@@ -320,23 +349,102 @@ fn settings_for(
     }
 }
 
-fn generate(
-    spec: &Path,
-    out: &Path,
-    crate_name: String,
-    version: String,
-    base_url: Option<String>,
-    overlays: Vec<PathBuf>,
-    strict: bool,
-) -> Result<clientgen::Summary, String> {
+/// What `cargo xtask generate` is told about a standalone crate.
+pub struct Standalone {
+    /// The package name.
+    pub crate_name: String,
+    /// The package version.
+    pub version: String,
+    /// The default base URL, when not the spec's first server.
+    pub base_url: Option<String>,
+    /// Overlays applied first.
+    pub overlays: Vec<PathBuf>,
+    /// Refuse the spec on any defect.
+    pub strict: bool,
+    /// How the crate depends on the runtime; `None`: this checkout's, by relative path.
+    pub runtime: Option<RuntimeDependency>,
+    /// The crate's licence; `None`: the spec's, if it names a known one.
+    pub license: Option<String>,
+}
+
+impl Standalone {
+    /// A crate named `crate_name`, everything else as `generate`'s defaults.
+    pub fn named(crate_name: String) -> Self {
+        Standalone {
+            crate_name,
+            version: "0.1.0".into(),
+            base_url: None,
+            overlays: Vec::new(),
+            strict: false,
+            runtime: None,
+            license: None,
+        }
+    }
+}
+
+/// This checkout's runtime as seen from `out`: a relative path when one exists (so the crate
+/// names no absolute path of this machine), with the runtime's version.
+fn local_runtime(out: &Path) -> Result<RuntimeDependency, String> {
+    let runtime = repo_root().join("generator").join("runtime");
+    let out = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let path = relative_path(&out, &runtime).unwrap_or(runtime);
+    let version = vendors::runtime_version(&repo_root()).map_err(|e| e.to_string())?;
+    Ok(RuntimeDependency::Path {
+        path: path.to_string_lossy().replace('\\', "/"),
+        version: Some(version),
+    })
+}
+
+/// `to` relative to the folder `from` (both absolute and normalised), or `None` when they
+/// share no root.
+fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    fn clean(p: &Path) -> Vec<Component<'_>> {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect()
+    }
+    let (from, to) = (clean(from), clean(to));
+    if from.first() != to.first()
+        || from
+            .iter()
+            .chain(&to)
+            .any(|c| matches!(c, Component::ParentDir))
+    {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path = PathBuf::new();
+    for _ in common..from.len() {
+        path.push("..");
+    }
+    for part in &to[common..] {
+        path.push(part.as_os_str());
+    }
+    Some(path)
+}
+
+fn generate(spec: &Path, out: &Path, how: Standalone) -> Result<clientgen::Summary, String> {
+    let runtime = match how.runtime {
+        Some(runtime) => runtime,
+        None => local_runtime(out)?,
+    };
     let settings = CrateSettings {
-        version,
-        default_base_url: base_url,
-        ..settings_for(spec, out, crate_name, &overlays, strict)
+        version: how.version,
+        default_base_url: how.base_url,
+        ..settings_for(
+            spec,
+            out,
+            how.crate_name,
+            &how.overlays,
+            how.strict,
+            runtime,
+            how.license,
+        )
     };
     let options = clientgen::load::LoadOptions {
-        overlays,
-        lenient: !strict,
+        overlays: how.overlays,
+        lenient: !how.strict,
     };
     let krate =
         clientgen::generate_file_with(spec, &options, &settings).map_err(|e| e.to_string())?;
@@ -387,7 +495,8 @@ fn new_vendor(name: &str) -> Result<ExitCode, String> {
         "# Settings for the client generated from openapi.yaml beside this file.\n\
          # `cargo xtask regen` writes the crate to generated/{name}/.\n\n\
          [crate]\nname = \"{name}-client\"\nversion = \"0.1.0\"\n\
-         description = \"Typed async client for the {name} API.\"\n\n\
+         description = \"Typed async client for the {name} API.\"\n\
+         # Up to five crates.io keywords.\nkeywords = [\"{name}\", \"api-client\"]\n\n\
          [client]\n# default_base_url = \"https://example.com/api\"\nenv_prefix = \"{env}\"\n"
     );
     let openapi = format!(
@@ -599,6 +708,23 @@ fn test() -> Result<ExitCode, String> {
         &doc,
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    // The runtime and every publishable vendor crate are packaged and each package is built
+    // from its own files against the others' packages (a local registry cargo makes), as
+    // `cargo publish --dry-run` would, without the network.
+    let mut package = vec![
+        "package".to_owned(),
+        "--offline".to_owned(),
+        "--allow-dirty".to_owned(),
+        "-p".to_owned(),
+        "clientgen-runtime".to_owned(),
+    ];
+    for vendor in vendors::discover(&root).map_err(|e| e.to_string())? {
+        if vendor.settings.publish {
+            package.extend(["-p".to_owned(), vendor.settings.crate_name]);
+        }
+    }
+    let package: Vec<&str> = package.iter().map(String::as_str).collect();
+    cargo("packages (publish dry run)", &package, &[])?;
     eprintln!("\n==> corpus: cargo xtask corpus");
     let mut failed = 0;
     if corpus(None)? != ExitCode::SUCCESS {
@@ -632,9 +758,9 @@ fn test() -> Result<ExitCode, String> {
 }
 
 /// The steps `test` runs: format ×2, clippy ×2, xtask's tests, staleness, spec lint, upstream
-/// comparison, tests, rustdoc, corpus, directory subset. Any step but the last two stops the run
-/// with an error before the summary.
-const CHECKS: usize = 12;
+/// comparison, tests, rustdoc, packages, corpus, directory subset. Any step but the last two
+/// stops the run with an error before the summary.
+const CHECKS: usize = 13;
 
 /// Specs of the APIs.guru directory that `cargo xtask test` generates (picked by the seed).
 const DIRECTORY_SUBSET: usize = 40;
@@ -669,11 +795,10 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
         let summary = match generate(
             spec,
             &out,
-            name.clone(),
-            "0.1.0".into(),
-            None,
-            Vec::new(),
-            true,
+            Standalone {
+                strict: true,
+                ..Standalone::named(name.clone())
+            },
         ) {
             Ok(summary) => summary,
             Err(message) => {
@@ -719,5 +844,26 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
             eprintln!("error: {f}");
         }
         Ok(ExitCode::FAILURE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn the_runtime_is_named_relative_to_the_crate() {
+        let rel = |from: &str, to: &str| relative_path(Path::new(from), Path::new(to));
+        assert_eq!(
+            rel("/work/repo/target/x", "/work/repo/generator/runtime"),
+            Some(PathBuf::from("../../generator/runtime"))
+        );
+        assert_eq!(
+            rel("/tmp/client", "/work/repo/generator/runtime"),
+            Some(PathBuf::from("../../work/repo/generator/runtime"))
+        );
+        assert_eq!(rel("/a/b", "/a/b"), Some(PathBuf::new()));
+        assert_eq!(rel("/a/../b", "/a/c"), None, "not normalised: no guess");
     }
 }

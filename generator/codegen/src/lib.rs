@@ -213,6 +213,9 @@ pub fn render(
         "README.md".to_owned(),
         emit::manifest::readme(model, settings, &header),
     );
+    if settings.license_file {
+        files.insert("LICENSE".to_owned(), emit::manifest::APACHE_2_0.to_owned());
+    }
     let lines = files.values().map(|text| text.lines().count()).sum();
     Ok(GeneratedCrate {
         files,

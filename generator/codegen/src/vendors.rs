@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::load::LoadOptions;
-use crate::settings::{CrateSettings, VendorFile};
+use crate::settings::{CrateSettings, RuntimeDependency, VendorFile};
 use crate::{Diagnostics, GenerateError, GeneratedCrate};
 
 /// Where specs live, relative to the repository root.
@@ -119,7 +119,14 @@ pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, D
                 .client
                 .env_prefix
                 .unwrap_or_else(|| name.to_ascii_uppercase().replace('-', "_")),
-            runtime_path: "../../generator/runtime".to_owned(),
+            runtime: RuntimeDependency::Path {
+                path: "../../generator/runtime".to_owned(),
+                version: Some(runtime_version(root)?),
+            },
+            license: Some(PROJECT_LICENSE.to_owned()),
+            license_file: true,
+            publish: file.krate.publish,
+            keywords: file.krate.keywords,
             standalone: false,
             spec_label: format!("{spec_root}/{name}/{spec_name}"),
             regen_command: REGEN_COMMAND.to_owned(),
@@ -129,6 +136,37 @@ pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, D
             lenient: false,
         },
     })
+}
+
+/// The licence of this repository, and so of the crates it generates for its vendors.
+pub const PROJECT_LICENSE: &str = "Apache-2.0";
+
+/// The version of `generator/runtime` (its `Cargo.toml`), which the vendor crates depend on.
+pub fn runtime_version(root: &Path) -> Result<String, Diagnostics> {
+    let manifest = root.join("generator/runtime/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| {
+        problem(
+            &manifest,
+            format!("cannot read the runtime's manifest: {e}"),
+        )
+    })?;
+    let value: toml::Value = toml::from_str(&text).map_err(|e| {
+        problem(
+            &manifest,
+            format!("the runtime's manifest is not TOML: {e}"),
+        )
+    })?;
+    value
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            problem(
+                &manifest,
+                "the runtime's manifest has no `package.version`".to_owned(),
+            )
+        })
 }
 
 /// Generates `vendor`'s crate in memory. Messages name the spec relative to the repository.
@@ -339,6 +377,13 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("scratch folder");
         std::fs::write(dir.join("vendor.toml"), manifest).expect("vendor.toml");
         std::fs::write(dir.join("fixes.yaml"), "overlay: 1.0.0\n").expect("overlay");
+        let runtime = root.join("generator/runtime");
+        std::fs::create_dir_all(&runtime).expect("runtime folder");
+        std::fs::write(
+            runtime.join("Cargo.toml"),
+            "[package]\nname = \"clientgen-runtime\"\nversion = \"0.7.1\"\n",
+        )
+        .expect("runtime manifest");
         root
     }
 
@@ -356,6 +401,16 @@ mod tests {
             [root.join(SPECS_DIR).join("acme").join("fixes.yaml")]
         );
         assert!(!vendor.load_options.lenient);
+        assert_eq!(
+            vendor.settings.runtime,
+            RuntimeDependency::Path {
+                path: "../../generator/runtime".into(),
+                version: Some("0.7.1".into())
+            },
+            "the vendor crates depend on the runtime's own version"
+        );
+        assert_eq!(vendor.settings.license.as_deref(), Some(PROJECT_LICENSE));
+        assert!(vendor.settings.publish);
     }
 
     #[test]

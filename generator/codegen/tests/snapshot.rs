@@ -15,7 +15,14 @@ fn settings(crate_name: &str, spec_label: &str) -> CrateSettings {
         description: None,
         default_base_url: None,
         env_prefix: "SNAPSHOT".into(),
-        runtime_path: "../../generator/runtime".into(),
+        runtime: clientgen::settings::RuntimeDependency::Path {
+            path: "../../generator/runtime".into(),
+            version: None,
+        },
+        license: None,
+        license_file: false,
+        publish: true,
+        keywords: Vec::new(),
         standalone: false,
         spec_label: spec_label.into(),
         regen_command: "cargo xtask regen".into(),
@@ -56,4 +63,53 @@ fn generated_code_for_the_conformance_spec() {
         let name = format!("conformance__{}", path.replace('/', "__"));
         insta::assert_snapshot!(name, krate.files[path]);
     }
+}
+
+/// A crate generated from someone else's spec takes the licence its `info.license` names, or
+/// the caller's, and otherwise none: never this project's. Its runtime dependency is written
+/// as the caller chose.
+#[test]
+fn the_manifest_takes_the_licence_from_the_caller_or_the_spec_and_never_invents_one() {
+    let dir = std::env::temp_dir().join(format!("clientgen-licence-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let manifest = |info: &str, license: Option<&str>, runtime: &str| {
+        let spec = dir.join("openapi.yaml");
+        std::fs::write(
+            &spec,
+            format!("openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n{info}paths: {{}}\n"),
+        )
+        .expect("written");
+        let settings = CrateSettings {
+            license: license.map(str::to_owned),
+            runtime: clientgen::settings::RuntimeDependency::parse(runtime).expect("runtime"),
+            ..settings("t-client", "openapi.yaml")
+        };
+        let krate = generate_file(&spec, &settings).expect("generated");
+        assert!(!krate.files.contains_key("LICENSE"));
+        krate.files["Cargo.toml"].clone()
+    };
+    let mit = manifest("  license:\n    name: MIT License\n", None, "version:0.1");
+    assert!(mit.contains("\nlicense = \"MIT\"\n"), "{mit}");
+    assert!(mit.contains("\nclientgen-runtime = \"0.1\"\n"), "{mit}");
+    let none = manifest("", None, "git:https://example.com/c.git#v1");
+    assert!(!none.contains("license"), "{none}");
+    assert!(
+        none.contains(
+            "\nclientgen-runtime = { git = \"https://example.com/c.git\", rev = \"v1\" }\n"
+        ),
+        "{none}"
+    );
+    let unknown = manifest("  license:\n    name: Proprietary\n", None, "path:../rt");
+    assert!(!unknown.contains("license"), "{unknown}");
+    let chosen = manifest(
+        "  license:\n    name: MIT\n",
+        Some("MPL-2.0"),
+        "path:../rt@0.1.0",
+    );
+    assert!(chosen.contains("\nlicense = \"MPL-2.0\"\n"), "{chosen}");
+    assert!(
+        chosen.contains("\nclientgen-runtime = { path = \"../rt\", version = \"0.1.0\" }\n"),
+        "{chosen}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

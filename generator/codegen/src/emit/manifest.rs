@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{ApiModel, AuthKind, AuthScheme, Operation, SuccessReturn, TypeRef};
-use crate::settings::CrateSettings;
+use crate::settings::{CrateSettings, RuntimeDependency};
 
 use super::uses;
 
@@ -12,6 +12,10 @@ use super::uses;
 /// with (the one toolchain its machines have). An older version would be a claim nothing checks;
 /// the workspace's `Cargo.toml` and `xtask/Cargo.toml` say the same.
 pub const RUST_VERSION: &str = "1.95";
+
+/// The Apache License 2.0, this project's licence (the repository's `LICENSE`): the `LICENSE` of
+/// the crates generated for its own vendors.
+pub const APACHE_2_0: &str = include_str!("../../../../LICENSE");
 
 /// Which optional crates the generated code refers to.
 struct Needs {
@@ -61,16 +65,40 @@ pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> S
         out.push_str(&format!("# {line}\n"));
     }
     out.push_str(&format!(
-        "[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = {}\ndescription = {}\nlicense = \"Apache-2.0\"\npublish = false\n\n",
+        "[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = {}\ndescription = {}\n",
         toml_string(&settings.crate_name),
         toml_string(&settings.version),
         toml_string(RUST_VERSION),
         toml_string(&description),
     ));
-    out.push_str("[dependencies]\n");
+    // The caller's choice, else what the spec's `info.license` names; never this project's
+    // licence for a crate generated from someone else's spec.
+    if let Some(license) = settings.license.as_ref().or(model.license.as_ref()) {
+        out.push_str(&format!("license = {}\n", toml_string(license)));
+    }
+    out.push_str("readme = \"README.md\"\n");
+    if settings.publish {
+        out.push_str(&format!(
+            "documentation = {}\n",
+            toml_string(&format!("https://docs.rs/{}", settings.crate_name))
+        ));
+        let keywords: Vec<String> = settings
+            .keywords
+            .iter()
+            .take(5)
+            .map(|k| toml_string(k))
+            .collect();
+        if !keywords.is_empty() {
+            out.push_str(&format!("keywords = [{}]\n", keywords.join(", ")));
+        }
+        out.push_str("categories = [\"api-bindings\", \"web-programming::http-client\"]\n");
+    } else {
+        out.push_str("publish = false\n");
+    }
+    out.push_str("\n[dependencies]\n");
     out.push_str(&format!(
-        "clientgen-runtime = {{ path = {} }}\n",
-        toml_string(&settings.runtime_path)
+        "clientgen-runtime = {}\n",
+        runtime_dependency(&settings.runtime)
     ));
     if needs.chrono {
         out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
@@ -88,6 +116,29 @@ pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> S
         );
     }
     out
+}
+
+/// The value of the `clientgen-runtime` dependency.
+fn runtime_dependency(runtime: &RuntimeDependency) -> String {
+    match runtime {
+        RuntimeDependency::Path { path, version } => match version {
+            Some(version) => format!(
+                "{{ path = {}, version = {} }}",
+                toml_string(path),
+                toml_string(version)
+            ),
+            None => format!("{{ path = {} }}", toml_string(path)),
+        },
+        RuntimeDependency::Version(version) => toml_string(version),
+        RuntimeDependency::Git { url, rev } => match rev {
+            Some(rev) => format!(
+                "{{ git = {}, rev = {} }}",
+                toml_string(url),
+                toml_string(rev)
+            ),
+            None => format!("{{ git = {} }}", toml_string(url)),
+        },
+    }
 }
 
 fn toml_string(text: &str) -> String {

@@ -12,6 +12,9 @@
 
 use std::collections::BTreeSet;
 
+/// The extension a 3.1 `info.license.identifier` (an SPDX expression) is kept under in 3.0 form.
+pub const LICENSE_IDENTIFIER: &str = "x-license-identifier";
+
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{push_pointer, Problem};
@@ -230,8 +233,13 @@ impl Downgrade {
                 dismantle(summary);
             }
             if let Some(Value::Object(license)) = info.get_mut("license") {
+                // 3.0 has no `identifier`: kept as an extension, the crate's `license` reads it.
                 if let Some(identifier) = license.shift_remove("identifier") {
-                    dismantle(identifier);
+                    if identifier.is_string() {
+                        license.insert(LICENSE_IDENTIFIER.to_owned(), identifier);
+                    } else {
+                        dismantle(identifier);
+                    }
                 }
             }
         }
@@ -1987,7 +1995,8 @@ mod tests {
         assert_eq!(doc["paths"], json!({}));
         assert_eq!(
             doc["info"],
-            json!({"title": "t", "version": "1", "license": {"name": "MIT"}})
+            json!({"title": "t", "version": "1",
+                   "license": {"name": "MIT", "x-license-identifier": "MIT"}})
         );
         assert_eq!(doc["security"], json!([{}, {"key": []}]));
         assert!(doc["components"]["securitySchemes"].get("mtls").is_none());

@@ -27,6 +27,9 @@ use std::collections::BTreeSet;
 pub struct ApiModel {
     /// `info.title`.
     pub title: String,
+    /// `info.license`, as an SPDX identifier, when it names a licence
+    /// [`crate::settings::spdx_license`] knows (a 3.1 `identifier` is taken as written).
+    pub license: Option<String>,
     /// `info.description`.
     pub description: Option<String>,
     /// `info.version`: the API's version, not the crate's.
@@ -667,6 +670,13 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
         .collect();
     let model = ApiModel {
         title: document.info.title.clone(),
+        license: document.info.license.as_ref().and_then(|l| {
+            l.extensions
+                .get(crate::load::openapi31::LICENSE_IDENTIFIER)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .or_else(|| crate::settings::spdx_license(&l.name).map(str::to_owned))
+        }),
         description: document.info.description.clone(),
         api_version: document.info.version.clone(),
         servers,
