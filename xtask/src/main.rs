@@ -276,16 +276,43 @@ fn regen(only: Option<&str>, check: bool) -> Result<ExitCode, String> {
             .collect()
     });
     let mut stale = Vec::new();
+    let mut refused = Vec::new();
     for (vendor, krate) in all.iter().zip(generated) {
         let krate = krate?;
         let dir = vendors::out_dir(&root, &vendor.name);
         let shown = Path::new(vendors::GENERATED_DIR).join(&vendor.name);
+        // The crate's public API before and after, judged by its semver rules: a breaking
+        // change without a version that allows it is refused and nothing is written.
+        let api = vendors::api_changes(&dir, &krate)?;
+        if let Some(refusal) = &api.refusal {
+            println!(
+                "{:<16} REFUSED: {} breaking API change{} at version {}",
+                vendor.name,
+                api.breaking(),
+                if api.breaking() == 1 { "" } else { "s" },
+                krate.surface.version
+            );
+            for change in &api.changes {
+                println!("    {change}");
+            }
+            refused.push(format!(
+                "{}: {refusal} (`version` in {}/{}/vendor.toml)",
+                vendor.name,
+                vendors::SPECS_DIR,
+                vendor.name
+            ));
+            continue;
+        }
         let drifts = if check {
             vendors::drift(&dir, &krate, &shown)
         } else {
             vendors::write(&dir, &krate)
         }
         .map_err(|e| format!("{}: {e}", dir.display()))?;
+        if !check {
+            vendors::record_api_changes(&dir, &krate, &api)
+                .map_err(|e| format!("{}: CHANGELOG.md: {e}", dir.display()))?;
+        }
         let status = match (drifts.len(), check) {
             (0, _) => "unchanged".to_owned(),
             (n, true) => format!("STALE ({n} file{})", if n == 1 { "" } else { "s" }),
@@ -296,9 +323,34 @@ fn regen(only: Option<&str>, check: bool) -> Result<ExitCode, String> {
             "{:<16} {:>4} operations {:>5} types {:>7} lines  {status}",
             vendor.name, s.operations, s.types, s.lines
         );
+        if !api.changes.is_empty() {
+            println!(
+                "    public API: {} change{} ({} breaking), version {} → {}{}",
+                api.changes.len(),
+                if api.changes.len() == 1 { "" } else { "s" },
+                api.breaking(),
+                api.old_version.as_deref().unwrap_or("-"),
+                krate.surface.version,
+                if check {
+                    ""
+                } else {
+                    "; recorded in CHANGELOG.md"
+                }
+            );
+            for change in &api.changes {
+                println!("    {change}");
+            }
+        }
         if check {
             stale.extend(drifts);
         }
+    }
+    if !refused.is_empty() {
+        eprintln!("\nbreaking API changes need a new version:");
+        for refusal in &refused {
+            eprintln!("  {refusal}");
+        }
+        return Ok(ExitCode::FAILURE);
     }
     if !stale.is_empty() {
         eprintln!("\ngenerated/ is stale:");

@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod changes;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
@@ -24,6 +25,7 @@ pub mod model;
 pub mod naming;
 pub mod resolve;
 pub mod settings;
+pub mod surface;
 pub mod vendors;
 
 use std::collections::BTreeMap;
@@ -41,6 +43,8 @@ pub struct GeneratedCrate {
     pub summary: Summary,
     /// What lenient generation tolerated or left out, located; empty for a strict run.
     pub warnings: Vec<Diagnostic>,
+    /// The crate's public API, also written as [`surface::FILE`].
+    pub surface: surface::Surface,
 }
 
 /// What a generated crate contains.
@@ -216,7 +220,14 @@ pub fn render(
     if settings.license_file {
         files.insert("LICENSE".to_owned(), emit::manifest::APACHE_2_0.to_owned());
     }
-    let lines = files.values().map(|text| text.lines().count()).sum();
+    let surface = surface::Surface::of(model, &settings.crate_name, &settings.version);
+    files.insert(surface::FILE.to_owned(), surface.to_json());
+    // Lines of the crate itself: its licence text and API surface record are not code.
+    let lines = files
+        .iter()
+        .filter(|(path, _)| path.as_str() != "LICENSE" && path.as_str() != surface::FILE)
+        .map(|(_, text)| text.lines().count())
+        .sum();
     Ok(GeneratedCrate {
         files,
         summary: Summary {
@@ -225,5 +236,6 @@ pub fn render(
             lines,
         },
         warnings: Vec::new(),
+        surface,
     })
 }

@@ -11,8 +11,10 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::changes::{self, Change};
 use crate::load::LoadOptions;
 use crate::settings::{CrateSettings, RuntimeDependency, VendorFile};
+use crate::surface::{self, Surface};
 use crate::{Diagnostics, GenerateError, GeneratedCrate};
 
 /// Where specs live, relative to the repository root.
@@ -277,6 +279,127 @@ pub fn out_dir(root: &Path, vendor: &str) -> PathBuf {
     root.join(GENERATED_DIR).join(vendor)
 }
 
+/// Files of a generated crate that regeneration keeps without making them from the spec:
+/// `CHANGELOG.md` is appended to by [`record_api_changes`], never rewritten.
+pub const KEPT: &[&str] = &["CHANGELOG.md"];
+
+/// How the public API of a vendor's crate changes with a regeneration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiChanges {
+    /// The version of the crate as last generated; `None` for a crate generated for the first
+    /// time (no `api-surface.json` yet).
+    pub old_version: Option<String>,
+    /// Every change, breaking ones first.
+    pub changes: Vec<Change>,
+    /// Why the new version does not allow these changes, if it does not.
+    pub refusal: Option<String>,
+}
+
+impl ApiChanges {
+    /// How many changes are breaking.
+    pub fn breaking(&self) -> usize {
+        self.changes.iter().filter(|c| c.breaking).count()
+    }
+}
+
+/// Compares the public API of the crate in `dir` (its `api-surface.json`) with `krate`'s, and
+/// checks the version `krate` is generated for allows the changes.
+pub fn api_changes(dir: &Path, krate: &GeneratedCrate) -> Result<ApiChanges, String> {
+    let path = dir.join(surface::FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(ApiChanges {
+                old_version: None,
+                changes: Vec::new(),
+                refusal: None,
+            })
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let old: Surface =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let changes = changes::between(&old, &krate.surface);
+    let breaking = changes.iter().any(|c| c.breaking);
+    let refusal = changes::version_allows(&old.version, &krate.surface.version, breaking).err();
+    Ok(ApiChanges {
+        old_version: Some(old.version),
+        changes,
+        refusal,
+    })
+}
+
+/// The heading `CHANGELOG.md` starts with.
+fn changelog_header(crate_name: &str) -> String {
+    format!(
+        "# Changelog of `{crate_name}`\n\n\
+         Changes to the crate's public API, newest first, written by `cargo xtask regen` from the \
+         generator's model of the spec before and after each change. **Breaking** changes need a \
+         new major version (a new minor one before 1.0); see the generator's `changes` module for \
+         the rules.\n"
+    )
+}
+
+/// Appends `api` to the crate's `CHANGELOG.md` in `dir` (creating it, with a first entry for a
+/// crate generated for the first time): under the current version's heading when the newest
+/// section is for it, else in a new section at the top.
+pub fn record_api_changes(dir: &Path, krate: &GeneratedCrate, api: &ApiChanges) -> io::Result<()> {
+    let path = dir.join("CHANGELOG.md");
+    let version = &krate.surface.version;
+    let mut items: Vec<String> = api
+        .changes
+        .iter()
+        .map(|c| {
+            if c.breaking {
+                format!("- **breaking**: {}\n", c.text)
+            } else {
+                format!("- {}\n", c.text)
+            }
+        })
+        .collect();
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if api.old_version.is_none() && existing.is_none() {
+        items = vec![format!(
+            "- First generated version: {} operations, {} types.\n",
+            krate.surface.operations.len(),
+            krate.surface.types.len()
+        )];
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
+    let header = changelog_header(&krate.surface.krate);
+    let body = existing
+        .as_deref()
+        .map(|t| {
+            t.strip_prefix(header.as_str())
+                .unwrap_or(t)
+                .trim_start()
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let heading = format!("## {version}\n\n");
+    let body = match body.strip_prefix(heading.as_str()) {
+        // The newest section is this version's: the new items go at its end.
+        Some(rest) => {
+            let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
+            let (section, older) = rest.split_at(end);
+            let section = section.trim_end_matches('\n');
+            format!("{heading}{section}\n{}\n{older}", items.concat())
+        }
+        None if body.is_empty() => format!("{heading}{}", items.concat()),
+        None => format!("{heading}{}\n{body}", items.concat()),
+    };
+    std::fs::write(
+        &path,
+        format!("{header}\n{}", body.trim_end().to_owned() + "\n"),
+    )
+}
+
 /// How a file on disk differs from what the generator makes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Drift {
@@ -338,7 +461,7 @@ pub fn drift(dir: &Path, krate: &GeneratedCrate, display_dir: &Path) -> io::Resu
         }
     }
     for path in on_disk {
-        if !krate.files.contains_key(&path) {
+        if !krate.files.contains_key(&path) && !KEPT.contains(&path.as_str()) {
             drifts.push(Drift::Extra(display_dir.join(&path)));
         }
     }
@@ -440,5 +563,87 @@ mod tests {
             diagnostics.0[0].message
         );
         assert!(diagnostics.0[0].file.ends_with("vendor.toml"));
+    }
+
+    /// Regenerates the scratch vendor `acme` of `root` as `regen` does: the API changes are
+    /// judged, and written with the crate and the changelog unless refused.
+    fn regen_acme(root: &Path, version: &str, spec: &str) -> ApiChanges {
+        let dir = root.join(SPECS_DIR).join("acme");
+        std::fs::write(
+            dir.join("vendor.toml"),
+            format!("[crate]\nname = \"acme-client\"\nversion = \"{version}\"\n"),
+        )
+        .expect("vendor.toml");
+        std::fs::write(dir.join("openapi.yaml"), spec).expect("spec");
+        let vendor = load_vendor(root, SPECS_DIR, "acme").unwrap_or_else(|e| panic!("{e}"));
+        let krate = generate(root, &vendor).unwrap_or_else(|e| panic!("{e}"));
+        let out = out_dir(root, "acme");
+        let api = api_changes(&out, &krate).expect("compared");
+        if api.refusal.is_none() {
+            write(&out, &krate).expect("written");
+            record_api_changes(&out, &krate, &api).expect("changelog");
+        }
+        api
+    }
+
+    #[test]
+    fn a_breaking_spec_edit_is_refused_until_the_version_allows_it_and_then_logged() {
+        let root = scratch(
+            "semver",
+            "[crate]\nname = \"acme-client\"\nversion = \"0.1.0\"\n",
+        );
+        let spec = |extra: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: Acme, version: '1'}}\npaths:\n  /a:\n    get:\n      \
+                 operationId: getA\n      responses:\n        '204': {{description: ok}}\n{extra}"
+            )
+        };
+        let with_b = spec("  /b:\n    get:\n      operationId: getB\n      responses:\n        '204': {description: ok}\n");
+        let out = out_dir(&root, "acme");
+        let log = || std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap_or_default();
+
+        let first = regen_acme(&root, "0.1.0", &with_b);
+        assert_eq!((first.old_version, first.changes.len()), (None, 0));
+        assert!(
+            log().contains("## 0.1.0\n\n- First generated version: 2 operations, 0 types.\n"),
+            "{}",
+            log()
+        );
+
+        // `get_b` removed at the same version: refused, nothing written.
+        let refused = regen_acme(&root, "0.1.1", &spec(""));
+        assert_eq!(refused.breaking(), 1, "{refused:?}");
+        let refusal = refused.refusal.as_deref().expect("refused");
+        assert!(refusal.contains("set the version to 0.2.0"), "{refusal}");
+        assert!(std::fs::read_to_string(out.join("src/client.rs"))
+            .expect("kept")
+            .contains("get_b"));
+        assert!(!log().contains("0.1.1"));
+
+        // With 0.2.0 it goes through, and the changelog says so above the first version.
+        let bumped = regen_acme(&root, "0.2.0", &spec(""));
+        assert_eq!(bumped.refusal, None);
+        assert!(!std::fs::read_to_string(out.join("src/client.rs"))
+            .expect("written")
+            .contains("get_b"));
+        let text = log();
+        assert!(
+            text.contains("## 0.2.0\n\n- **breaking**: operation `get_b` removed\n\n## 0.1.0\n"),
+            "{text}"
+        );
+
+        // A later addition at the same version joins that version's section.
+        let added = regen_acme(&root, "0.2.0", &with_b);
+        assert_eq!((added.breaking(), added.changes.len()), (0, 1));
+        let text = log();
+        assert!(
+            text.contains("## 0.2.0\n\n- **breaking**: operation `get_b` removed\n- operation `get_b` (`GET /b`)\n\n## 0.1.0\n"),
+            "{text}"
+        );
+        // The changelog is the crate's own: a regeneration never calls it stale or removes it.
+        let vendor = load_vendor(&root, SPECS_DIR, "acme").expect("vendor");
+        let krate = generate(&root, &vendor).expect("generated");
+        assert_eq!(drift(&out, &krate, Path::new("")).expect("compared"), []);
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -40,6 +40,7 @@ fn generated_crate_for_the_snapshot_fixture() {
         [
             "Cargo.toml",
             "README.md",
+            "api-surface.json",
             "src/client.rs",
             "src/lib.rs",
             "src/operations.rs",
