@@ -255,7 +255,7 @@ fn user_json() -> Value {
         "lastName": "Lovelace",
         "roles": ["analyst"],
         "status": "",
-        "mfaStatus": "enabled"
+        "totpStatus": "enabled"
     })
 }
 
@@ -400,7 +400,7 @@ async fn get_info_targets_a_subgrid_and_decodes_the_license() {
             },
             "licenseStatus": "active",
             "parameters": {"webSocketTimeoutMs": 15000},
-            "subgrids": [{"id": "subgrid-east", "name": "East"}],
+            "subgrids": [{"id": "subgrid-east", "managerUrl": "https://subgrid-east.example", "enabled": true}],
             "timezones": ["UTC", "Europe/Paris"],
             "userId": CLIENT_ID
         }),
@@ -426,10 +426,9 @@ async fn get_info_targets_a_subgrid_and_decodes_the_license() {
         key.features.as_deref(),
         Some(&["api".to_owned(), "oidc".to_owned()][..])
     );
-    assert_eq!(
-        info.subgrids.expect("subgrids")[0].id.as_deref(),
-        Some("subgrid-east")
-    );
+    let subgrids = info.subgrids.expect("subgrids");
+    assert_eq!(subgrids[0].id.as_deref(), Some("subgrid-east"));
+    assert_eq!(subgrids[0].enabled, Some(true));
     assert_eq!(
         info.parameters.expect("parameters")["webSocketTimeoutMs"],
         15000
@@ -449,12 +448,12 @@ async fn search_events_sends_every_criterion_and_decodes_one_object() {
             "completeTime": "2024-12-04T20:09:31.456Z",
             "elapsedMs": 333,
             "errors": [],
-            "criteria": {"query": "event.dataset:alert", "eventLimit": 25, "sortFields": [{"field": "@timestamp", "order": "desc"}]},
+            "criteria": {"query": "event.dataset:alert", "eventLimit": 25, "BeginTime": "2024-12-03T15:09:31-05:00", "EndTime": "2024-12-04T15:09:31-05:00"},
             "totalEvents": 1542,
             "events": [{
                 "id": "Xk2sjZMBvKeAEj9aJ1qQ",
                 "source": "manager:.ds-logs-suricata",
-                "time": "2024-12-04T20:01:02.345Z",
+                "Time": "2024-12-04T20:01:02.345Z",
                 "score": 1.0,
                 "payload": {"source.ip": "203.0.113.7", "event.dataset": "alert"},
                 "sort": [1733342462345_i64]
@@ -502,10 +501,15 @@ async fn search_events_sends_every_criterion_and_decodes_one_object() {
     );
     let metrics = results.metrics.expect("metrics");
     assert_eq!(metrics["groupby_0|rule.name"][0].value, Some(42));
+    assert_eq!(
+        events[0].time.expect("time").to_rfc3339(),
+        "2024-12-04T20:01:02.345+00:00"
+    );
+    // SOC sends the untagged Go fields of the criteria under their Go names.
     let criteria = results.criteria.expect("criteria");
     assert_eq!(
-        criteria.sort_fields.expect("sort")[0].order.as_deref(),
-        Some("desc")
+        criteria.begin_time.expect("begin").to_rfc3339(),
+        "2024-12-03T20:09:31+00:00"
     );
 }
 
@@ -2150,6 +2154,7 @@ async fn list_users() {
     assert_call(&request, "GET", "/connect/users", None);
     assert_eq!(users[0].email.as_deref(), Some("analyst@example.org"));
     assert_eq!(users[0].roles.as_deref(), Some(&["analyst".to_owned()][..]));
+    assert_eq!(users[0].totp_status.as_deref(), Some("enabled"));
 }
 
 #[tokio::test]
