@@ -1597,7 +1597,7 @@ async fn convert_detection_returns_the_query() {
         "POST",
         "/connect/detection/convert",
         200,
-        json!({"query": "process.command_line: *powershell*", "useEsql": false}),
+        json!({"query": "process.command_line: *powershell*"}),
     )
     .await;
     let body = Detection {
@@ -1620,7 +1620,6 @@ async fn convert_detection_returns_the_query() {
         converted.query.as_deref(),
         Some("process.command_line: *powershell*")
     );
-    assert_eq!(converted.use_esql, Some(false));
 }
 
 #[tokio::test]

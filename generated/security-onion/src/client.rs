@@ -1254,8 +1254,9 @@ impl Client {
     }
     /// Convert a Sigma rule to a query
     ///
-    /// Converts the content of a Sigma detection into the Elasticsearch query (Lucene, or ES|QL
-    /// when `useEsql` is set) it would run. Needs `detections/read`.
+    /// Converts the content of a Sigma detection into the Elasticsearch query it would run
+    /// (the answer is detectionhandler.go's ConvertContentResp, which holds only `query`).
+    /// Needs `detections/read`.
     ///
     /// `POST /connect/detection/convert` (operation `convert_detection`).
     ///

@@ -1308,10 +1308,6 @@ pub struct ConvertedQuery {
     /// The query.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// Whether `query` is ES|QL rather than Lucene.
-    #[serde(rename = "useEsql")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_esql: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -1332,13 +1328,11 @@ impl<'de> serde::Deserialize<'de> for ConvertedQuery {
                 mut map: A,
             ) -> Result<ConvertedQuery, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "query" => key.read_once(&mut field_0, &mut map)?,
-                        "useEsql" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1350,7 +1344,6 @@ impl<'de> serde::Deserialize<'de> for ConvertedQuery {
                 }
                 Ok(ConvertedQuery {
                     query: field_0.unwrap_or_default(),
-                    use_esql: field_1.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3505,9 +3498,9 @@ pub struct JobResult {
     /// Analyzer id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Short verdict, of any JSON type.
+    /// Short verdict (a string in model/job.go JobResult).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<serde_json::Value>,
+    pub summary: Option<String>,
     /// Full analyzer output, of any JSON type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
@@ -3531,7 +3524,7 @@ impl<'de> serde::Deserialize<'de> for JobResult {
                 mut map: A,
             ) -> Result<JobResult, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<serde_json::Value>> = None;
+                let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<serde_json::Value>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
