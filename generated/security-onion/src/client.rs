@@ -929,7 +929,7 @@ impl Client {
         &self,
         id: &str,
         params: &crate::operations::DeleteDetectionParams,
-    ) -> Result<crate::types::Detection, Error> {
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -945,7 +945,7 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        response.json()
+        Ok(())
     }
     /// Get a detection by public id
     ///
@@ -1232,7 +1232,7 @@ impl Client {
         override_index: i64,
         params: &crate::operations::UpdateDetectionOverrideNoteParams,
         body: &crate::types::OverrideNote,
-    ) -> Result<crate::types::Detection, Error> {
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -1250,7 +1250,7 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        response.json()
+        Ok(())
     }
     /// Convert a Sigma rule to a query
     ///
@@ -1595,7 +1595,7 @@ impl Client {
         &self,
         job_id: i64,
         params: &crate::operations::DeleteJobParams,
-    ) -> Result<crate::types::Job, Error> {
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -1611,7 +1611,7 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        response.json()
+        Ok(())
     }
     /// Create a PCAP job from a network event
     ///
@@ -1809,7 +1809,7 @@ impl Client {
         id: &str,
         params: &crate::operations::UpdateUserParams,
         body: &crate::types::User,
-    ) -> Result<(), Error> {
+    ) -> Result<crate::types::User, Error> {
         let response = self
             .transport
             .request(
@@ -1826,7 +1826,7 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        Ok(())
+        response.json()
     }
     /// Delete a user
     ///

@@ -2081,24 +2081,30 @@ impl<'de> serde::Deserialize<'de> for EngineState {
         deserializer.deserialize_map(Members)
     }
 }
-/// Which events to acknowledge, and how.
+/// Which events to acknowledge, and how. The server refuses an empty `eventFilter`
+/// ("EventFilter must be specified to ack an event", eventstore Acknowledge); without a
+/// date range it searches the last 24 hours (the parse error of EventUpdateCriteria.Populate
+/// is ignored there, and SOC's own ack_alert tool sends no range).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventAckCriteria {
     /// Query selecting the events.
     #[serde(rename = "searchFilter")]
-    pub search_filter: String,
-    /// Additional exact field matches, field name to value.
-    #[serde(rename = "eventFilter")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_filter: Option<serde_json::Map<String, serde_json::Value>>,
+    pub search_filter: Option<String>,
+    /// Exact field matches, field name to value; at least one is needed.
+    #[serde(rename = "eventFilter")]
+    pub event_filter: serde_json::Map<String, serde_json::Value>,
     /// The time range, in the layout of `dateRangeFormat`.
     #[serde(rename = "dateRange")]
-    pub date_range: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<String>,
     /// Go time layout of `dateRange`.
     #[serde(rename = "dateRangeFormat")]
-    pub date_range_format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range_format: Option<String>,
     /// IANA time zone of `dateRange`.
-    pub timezone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// Also mark the events as escalated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalate: Option<bool>,
@@ -2112,18 +2118,13 @@ pub struct EventAckCriteria {
 }
 impl EventAckCriteria {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(
-        search_filter: String,
-        date_range: String,
-        date_range_format: String,
-        timezone: String,
-    ) -> Self {
+    pub fn new(event_filter: serde_json::Map<String, serde_json::Value>) -> Self {
         Self {
-            search_filter,
-            event_filter: None,
-            date_range,
-            date_range_format,
-            timezone,
+            search_filter: None,
+            event_filter,
+            date_range: None,
+            date_range_format: None,
+            timezone: None,
             escalate: None,
             acknowledge: None,
             additional_properties: Default::default(),
@@ -2144,13 +2145,11 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                 self,
                 mut map: A,
             ) -> Result<EventAckCriteria, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -2174,17 +2173,12 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                     }
                 }
                 Ok(EventAckCriteria {
-                    search_filter: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("searchFilter"))?,
-                    event_filter: field_1.unwrap_or_default(),
-                    date_range: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("dateRange"))?,
-                    date_range_format: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "dateRangeFormat",
-                        ))?,
-                    timezone: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("timezone"))?,
+                    search_filter: field_0.unwrap_or_default(),
+                    event_filter: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("eventFilter"))?,
+                    date_range: field_2.unwrap_or_default(),
+                    date_range_format: field_3.unwrap_or_default(),
+                    timezone: field_4.unwrap_or_default(),
                     escalate: field_5.unwrap_or_default(),
                     acknowledge: field_6.unwrap_or_default(),
                     additional_properties,
