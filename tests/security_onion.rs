@@ -1726,7 +1726,7 @@ async fn list_grid_members_decodes_statuses() {
         "/connect/gridmembers/",
         200,
         json!([
-            {"id": "sensor01_sensor", "name": "sensor01", "role": "sensor", "status": "pending", "fingerprint": "a1:b2"},
+            {"id": "sensor01_sensor", "name": "sensor01", "role": "sensor", "status": "unaccepted", "fingerprint": "a1:b2"},
             {"id": "old_sensor", "name": "old", "role": "sensor", "status": "quarantined"}
         ]),
     )
@@ -1738,7 +1738,7 @@ async fn list_grid_members_decodes_statuses() {
         .expect("members");
     let request = api.request().await;
     assert_call(&request, "GET", "/connect/gridmembers/", None);
-    assert_eq!(members[0].status, Some(GridMemberStatus::Pending));
+    assert_eq!(members[0].status, Some(GridMemberStatus::Unaccepted));
     assert_eq!(
         members[1].status,
         Some(GridMemberStatus::Unknown("quarantined".into()))

@@ -2978,14 +2978,15 @@ impl<'de> serde::Deserialize<'de> for GridMemberOperation {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
-/// State of a grid membership request.
+/// State of a grid membership request: the Salt key state, as securityonion-soc
+/// model/gridmember.go names it (a key waiting for acceptance is `unaccepted`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GridMemberStatus {
     /// Wire value: `accepted`.
     Accepted,
-    /// Wire value: `pending`.
-    Pending,
+    /// Wire value: `unaccepted`.
+    Unaccepted,
     /// Wire value: `rejected`.
     Rejected,
     /// Wire value: `denied`.
@@ -2998,7 +2999,7 @@ impl GridMemberStatus {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Accepted => "accepted",
-            Self::Pending => "pending",
+            Self::Unaccepted => "unaccepted",
             Self::Rejected => "rejected",
             Self::Denied => "denied",
             Self::Unknown(value) => value,
@@ -3009,7 +3010,7 @@ impl From<&str> for GridMemberStatus {
     fn from(value: &str) -> Self {
         match value {
             "accepted" => Self::Accepted,
-            "pending" => Self::Pending,
+            "unaccepted" => Self::Unaccepted,
             "rejected" => Self::Rejected,
             "denied" => Self::Denied,
             other => Self::Unknown(other.to_owned()),
