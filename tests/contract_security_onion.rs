@@ -114,15 +114,13 @@ async fn every_operation_conforms_to_the_spec() {
         ..params
     };
     prism.check("search_events", client.search_events(&next_page).await);
-    let mut ack = EventAckCriteria::new(
-        "event.dataset:alert".into(),
-        RANGE.into(),
-        LAYOUT.into(),
-        "America/New_York".into(),
-    );
+    let mut ack = EventAckCriteria::new(object(json!({"source.ip": "203.0.113.7"})));
+    ack.search_filter = Some("event.dataset:alert".into());
+    ack.date_range = Some(RANGE.into());
+    ack.date_range_format = Some(LAYOUT.into());
+    ack.timezone = Some("America/New_York".into());
     ack.acknowledge = Some(true);
     ack.escalate = Some(false);
-    ack.event_filter = Some(object(json!({"source.ip": "203.0.113.7"})));
     prism.check(
         "acknowledge_events",
         client.acknowledge_events(&Default::default(), &ack).await,

@@ -929,7 +929,7 @@ impl Client {
         &self,
         id: &str,
         params: &crate::operations::DeleteDetectionParams,
-    ) -> Result<crate::types::Detection, Error> {
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -945,7 +945,7 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        response.json()
+        Ok(())
     }
     /// Get a detection by public id
     ///
@@ -1232,7 +1232,7 @@ impl Client {
         override_index: i64,
         params: &crate::operations::UpdateDetectionOverrideNoteParams,
         body: &crate::types::OverrideNote,
-    ) -> Result<crate::types::Detection, Error> {
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -1250,12 +1250,13 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        response.json()
+        Ok(())
     }
     /// Convert a Sigma rule to a query
     ///
-    /// Converts the content of a Sigma detection into the Elasticsearch query (Lucene, or ES|QL
-    /// when `useEsql` is set) it would run. Needs `detections/read`.
+    /// Converts the content of a Sigma detection into the Elasticsearch query it would run
+    /// (the answer is detectionhandler.go's ConvertContentResp, which holds only `query`).
+    /// Needs `detections/read`.
     ///
     /// `POST /connect/detection/convert` (operation `convert_detection`).
     ///
@@ -1594,7 +1595,7 @@ impl Client {
         &self,
         job_id: i64,
         params: &crate::operations::DeleteJobParams,
-    ) -> Result<crate::types::Job, Error> {
+    ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
@@ -1610,7 +1611,7 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        response.json()
+        Ok(())
     }
     /// Create a PCAP job from a network event
     ///
@@ -1808,7 +1809,7 @@ impl Client {
         id: &str,
         params: &crate::operations::UpdateUserParams,
         body: &crate::types::User,
-    ) -> Result<(), Error> {
+    ) -> Result<crate::types::User, Error> {
         let response = self
             .transport
             .request(
@@ -1825,7 +1826,7 @@ impl Client {
         if !response.status().is_success() {
             return Err(response.into_error());
         }
-        Ok(())
+        response.json()
     }
     /// Delete a user
     ///

@@ -1308,10 +1308,6 @@ pub struct ConvertedQuery {
     /// The query.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// Whether `query` is ES|QL rather than Lucene.
-    #[serde(rename = "useEsql")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_esql: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -1332,13 +1328,11 @@ impl<'de> serde::Deserialize<'de> for ConvertedQuery {
                 mut map: A,
             ) -> Result<ConvertedQuery, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "query" => key.read_once(&mut field_0, &mut map)?,
-                        "useEsql" => key.read_once(&mut field_1, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1350,7 +1344,6 @@ impl<'de> serde::Deserialize<'de> for ConvertedQuery {
                 }
                 Ok(ConvertedQuery {
                     query: field_0.unwrap_or_default(),
-                    use_esql: field_1.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -1602,6 +1595,12 @@ pub struct DetectionComment {
     #[serde(rename = "userId")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// Object kind, as the audit trail records it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Last audit operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// Detection the comment belongs to (taken from the path when creating).
     #[serde(rename = "detectionId")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1634,6 +1633,8 @@ impl<'de> serde::Deserialize<'de> for DetectionComment {
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -1642,8 +1643,10 @@ impl<'de> serde::Deserialize<'de> for DetectionComment {
                         "createTime" => key.read_once(&mut field_1, &mut map)?,
                         "updateTime" => key.read_once(&mut field_2, &mut map)?,
                         "userId" => key.read_once(&mut field_3, &mut map)?,
-                        "detectionId" => key.read_once(&mut field_4, &mut map)?,
-                        "value" => key.read_once(&mut field_5, &mut map)?,
+                        "kind" => key.read_once(&mut field_4, &mut map)?,
+                        "operation" => key.read_once(&mut field_5, &mut map)?,
+                        "detectionId" => key.read_once(&mut field_6, &mut map)?,
+                        "value" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -1658,8 +1661,10 @@ impl<'de> serde::Deserialize<'de> for DetectionComment {
                     create_time: field_1.unwrap_or_default(),
                     update_time: field_2.unwrap_or_default(),
                     user_id: field_3.unwrap_or_default(),
-                    detection_id: field_4.unwrap_or_default(),
-                    value: field_5.unwrap_or_default(),
+                    kind: field_4.unwrap_or_default(),
+                    operation: field_5.unwrap_or_default(),
+                    detection_id: field_6.unwrap_or_default(),
+                    value: field_7.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -2076,24 +2081,30 @@ impl<'de> serde::Deserialize<'de> for EngineState {
         deserializer.deserialize_map(Members)
     }
 }
-/// Which events to acknowledge, and how.
+/// Which events to acknowledge, and how. The server refuses an empty `eventFilter`
+/// ("EventFilter must be specified to ack an event", eventstore Acknowledge); without a
+/// date range it searches the last 24 hours (the parse error of EventUpdateCriteria.Populate
+/// is ignored there, and SOC's own ack_alert tool sends no range).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventAckCriteria {
     /// Query selecting the events.
     #[serde(rename = "searchFilter")]
-    pub search_filter: String,
-    /// Additional exact field matches, field name to value.
-    #[serde(rename = "eventFilter")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_filter: Option<serde_json::Map<String, serde_json::Value>>,
+    pub search_filter: Option<String>,
+    /// Exact field matches, field name to value; at least one is needed.
+    #[serde(rename = "eventFilter")]
+    pub event_filter: serde_json::Map<String, serde_json::Value>,
     /// The time range, in the layout of `dateRangeFormat`.
     #[serde(rename = "dateRange")]
-    pub date_range: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<String>,
     /// Go time layout of `dateRange`.
     #[serde(rename = "dateRangeFormat")]
-    pub date_range_format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range_format: Option<String>,
     /// IANA time zone of `dateRange`.
-    pub timezone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// Also mark the events as escalated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalate: Option<bool>,
@@ -2107,18 +2118,13 @@ pub struct EventAckCriteria {
 }
 impl EventAckCriteria {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(
-        search_filter: String,
-        date_range: String,
-        date_range_format: String,
-        timezone: String,
-    ) -> Self {
+    pub fn new(event_filter: serde_json::Map<String, serde_json::Value>) -> Self {
         Self {
-            search_filter,
-            event_filter: None,
-            date_range,
-            date_range_format,
-            timezone,
+            search_filter: None,
+            event_filter,
+            date_range: None,
+            date_range_format: None,
+            timezone: None,
             escalate: None,
             acknowledge: None,
             additional_properties: Default::default(),
@@ -2139,13 +2145,11 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                 self,
                 mut map: A,
             ) -> Result<EventAckCriteria, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<bool>> = None;
                 let mut field_6: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -2169,17 +2173,12 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
                     }
                 }
                 Ok(EventAckCriteria {
-                    search_filter: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("searchFilter"))?,
-                    event_filter: field_1.unwrap_or_default(),
-                    date_range: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("dateRange"))?,
-                    date_range_format: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "dateRangeFormat",
-                        ))?,
-                    timezone: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("timezone"))?,
+                    search_filter: field_0.unwrap_or_default(),
+                    event_filter: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("eventFilter"))?,
+                    date_range: field_2.unwrap_or_default(),
+                    date_range_format: field_3.unwrap_or_default(),
+                    timezone: field_4.unwrap_or_default(),
                     escalate: field_5.unwrap_or_default(),
                     acknowledge: field_6.unwrap_or_default(),
                     additional_properties,
@@ -2201,7 +2200,8 @@ pub struct EventRecord {
     /// Event time as the server formatted it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
-    /// Event time.
+    /// Event time, as parsed by the server.
+    #[serde(rename = "Time")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<chrono::DateTime<chrono::Utc>>,
     /// Event type.
@@ -2252,7 +2252,7 @@ impl<'de> serde::Deserialize<'de> for EventRecord {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "source" => key.read_once(&mut field_1, &mut map)?,
                         "timestamp" => key.read_once(&mut field_2, &mut map)?,
-                        "time" => key.read_once(&mut field_3, &mut map)?,
+                        "Time" => key.read_once(&mut field_3, &mut map)?,
                         "type" => key.read_once(&mut field_4, &mut map)?,
                         "score" => key.read_once(&mut field_5, &mut map)?,
                         "payload" => key.read_once(&mut field_6, &mut map)?,
@@ -2300,30 +2300,18 @@ pub struct EventSearchCriteria {
     #[serde(rename = "eventLimit")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_limit: Option<i64>,
-    /// Start of the range.
-    #[serde(rename = "beginTime")]
+    /// Start of the range, in the caller's time zone.
+    #[serde(rename = "BeginTime")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// End of the range.
-    #[serde(rename = "endTime")]
+    /// End of the range, in the caller's time zone.
+    #[serde(rename = "EndTime")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// When the criteria were parsed.
-    #[serde(rename = "createTime")]
+    /// When the search was received (UTC).
+    #[serde(rename = "CreateTime")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// The parsed query segments, as a free-form object.
-    #[serde(rename = "parsedQuery")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parsed_query: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Sort order of the events.
-    #[serde(rename = "sortFields")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_fields: Option<Vec<SortField>>,
-    /// Sort values of the last event of the previous page, when paging.
-    #[serde(rename = "searchAfter")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_after: Option<Vec<serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2350,11 +2338,6 @@ impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
                 let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_7: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_8: Option<Option<Vec<SortField>>> = None;
-                let mut field_9: Option<Option<Vec<serde_json::Value>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2363,12 +2346,9 @@ impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
                         "dateRange" => key.read_once(&mut field_1, &mut map)?,
                         "metricLimit" => key.read_once(&mut field_2, &mut map)?,
                         "eventLimit" => key.read_once(&mut field_3, &mut map)?,
-                        "beginTime" => key.read_once(&mut field_4, &mut map)?,
-                        "endTime" => key.read_once(&mut field_5, &mut map)?,
-                        "createTime" => key.read_once(&mut field_6, &mut map)?,
-                        "parsedQuery" => key.read_once(&mut field_7, &mut map)?,
-                        "sortFields" => key.read_once(&mut field_8, &mut map)?,
-                        "searchAfter" => key.read_once(&mut field_9, &mut map)?,
+                        "BeginTime" => key.read_once(&mut field_4, &mut map)?,
+                        "EndTime" => key.read_once(&mut field_5, &mut map)?,
+                        "CreateTime" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2386,9 +2366,6 @@ impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
                     begin_time: field_4.unwrap_or_default(),
                     end_time: field_5.unwrap_or_default(),
                     create_time: field_6.unwrap_or_default(),
-                    parsed_query: field_7.unwrap_or_default(),
-                    sort_fields: field_8.unwrap_or_default(),
-                    search_after: field_9.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -2492,6 +2469,110 @@ impl<'de> serde::Deserialize<'de> for EventSearchResults {
         deserializer.deserialize_map(Members)
     }
 }
+/// The update as the server ran it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct EventUpdateCriteria {
+    /// The query as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The time range as given.
+    #[serde(rename = "dateRange")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<String>,
+    /// Maximum buckets per metric.
+    #[serde(rename = "metricLimit")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric_limit: Option<i64>,
+    /// Maximum events.
+    #[serde(rename = "eventLimit")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_limit: Option<i64>,
+    /// Start of the range, in the caller's time zone.
+    #[serde(rename = "BeginTime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the range, in the caller's time zone.
+    #[serde(rename = "EndTime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the search was received (UTC).
+    #[serde(rename = "CreateTime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Scripts the update ran.
+    #[serde(rename = "updateScripts")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_scripts: Option<Vec<String>>,
+    /// Whether the update ran asynchronously.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#async: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for EventUpdateCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = EventUpdateCriteria;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EventUpdateCriteria object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventUpdateCriteria, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "query" => key.read_once(&mut field_0, &mut map)?,
+                        "dateRange" => key.read_once(&mut field_1, &mut map)?,
+                        "metricLimit" => key.read_once(&mut field_2, &mut map)?,
+                        "eventLimit" => key.read_once(&mut field_3, &mut map)?,
+                        "BeginTime" => key.read_once(&mut field_4, &mut map)?,
+                        "EndTime" => key.read_once(&mut field_5, &mut map)?,
+                        "CreateTime" => key.read_once(&mut field_6, &mut map)?,
+                        "updateScripts" => key.read_once(&mut field_7, &mut map)?,
+                        "async" => key.read_once(&mut field_8, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(EventUpdateCriteria {
+                    query: field_0.unwrap_or_default(),
+                    date_range: field_1.unwrap_or_default(),
+                    metric_limit: field_2.unwrap_or_default(),
+                    event_limit: field_3.unwrap_or_default(),
+                    begin_time: field_4.unwrap_or_default(),
+                    end_time: field_5.unwrap_or_default(),
+                    create_time: field_6.unwrap_or_default(),
+                    update_scripts: field_7.unwrap_or_default(),
+                    r#async: field_8.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The outcome of an acknowledgement.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EventUpdateResults {
@@ -2511,7 +2592,7 @@ pub struct EventUpdateResults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub criteria: Option<EventSearchCriteria>,
+    pub criteria: Option<EventUpdateCriteria>,
     /// Events changed.
     #[serde(rename = "updatedCount")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2543,7 +2624,7 @@ impl<'de> serde::Deserialize<'de> for EventUpdateResults {
                 let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<Vec<String>>> = None;
-                let mut field_4: Option<Option<EventSearchCriteria>> = None;
+                let mut field_4: Option<Option<EventUpdateCriteria>> = None;
                 let mut field_5: Option<Option<i64>> = None;
                 let mut field_6: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -2897,14 +2978,15 @@ impl<'de> serde::Deserialize<'de> for GridMemberOperation {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
-/// State of a grid membership request.
+/// State of a grid membership request: the Salt key state, as securityonion-soc
+/// model/gridmember.go names it (a key waiting for acceptance is `unaccepted`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GridMemberStatus {
     /// Wire value: `accepted`.
     Accepted,
-    /// Wire value: `pending`.
-    Pending,
+    /// Wire value: `unaccepted`.
+    Unaccepted,
     /// Wire value: `rejected`.
     Rejected,
     /// Wire value: `denied`.
@@ -2917,7 +2999,7 @@ impl GridMemberStatus {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Accepted => "accepted",
-            Self::Pending => "pending",
+            Self::Unaccepted => "unaccepted",
             Self::Rejected => "rejected",
             Self::Denied => "denied",
             Self::Unknown(value) => value,
@@ -2928,7 +3010,7 @@ impl From<&str> for GridMemberStatus {
     fn from(value: &str) -> Self {
         match value {
             "accepted" => Self::Accepted,
-            "pending" => Self::Pending,
+            "unaccepted" => Self::Unaccepted,
             "rejected" => Self::Rejected,
             "denied" => Self::Denied,
             other => Self::Unknown(other.to_owned()),
@@ -3059,6 +3141,18 @@ pub struct Info {
     #[serde(rename = "userId")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// Custom reports configured on the grid, file name to title.
+    #[serde(rename = "customReports")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_reports: Option<std::collections::BTreeMap<String, String>>,
+    /// Whether users must set up a second factor (not meaningful for API clients).
+    #[serde(rename = "forceUserOtp")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_user_otp: Option<bool>,
+    /// Server token for the web interface; empty for API clients.
+    #[serde(rename = "srvToken")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub srv_token: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -3090,6 +3184,11 @@ impl<'de> serde::Deserialize<'de> for Info {
                 let mut field_7: Option<Option<Vec<Subgrid>>> = None;
                 let mut field_8: Option<Option<Vec<String>>> = None;
                 let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<
+                    Option<std::collections::BTreeMap<String, String>>,
+                > = None;
+                let mut field_11: Option<Option<bool>> = None;
+                let mut field_12: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -3104,6 +3203,9 @@ impl<'de> serde::Deserialize<'de> for Info {
                         "subgrids" => key.read_once(&mut field_7, &mut map)?,
                         "timezones" => key.read_once(&mut field_8, &mut map)?,
                         "userId" => key.read_once(&mut field_9, &mut map)?,
+                        "customReports" => key.read_once(&mut field_10, &mut map)?,
+                        "forceUserOtp" => key.read_once(&mut field_11, &mut map)?,
+                        "srvToken" => key.read_once(&mut field_12, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3124,6 +3226,9 @@ impl<'de> serde::Deserialize<'de> for Info {
                     subgrids: field_7.unwrap_or_default(),
                     timezones: field_8.unwrap_or_default(),
                     user_id: field_9.unwrap_or_default(),
+                    custom_reports: field_10.unwrap_or_default(),
+                    force_user_otp: field_11.unwrap_or_default(),
+                    srv_token: field_12.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3172,6 +3277,10 @@ pub struct Job {
     #[serde(rename = "nodeId")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
+    /// Legacy name of `nodeId`, still in the model for older callers.
+    #[serde(rename = "sensorId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensor_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<JobFilter>,
     /// Extension of the produced file.
@@ -3214,10 +3323,11 @@ impl<'de> serde::Deserialize<'de> for Job {
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<JobFilter>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<i64>> = None;
-                let mut field_14: Option<Option<Vec<JobResult>>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<JobFilter>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<i64>> = None;
+                let mut field_15: Option<Option<Vec<JobResult>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -3233,10 +3343,11 @@ impl<'de> serde::Deserialize<'de> for Job {
                         "owner" => key.read_once(&mut field_8, &mut map)?,
                         "userId" => key.read_once(&mut field_9, &mut map)?,
                         "nodeId" => key.read_once(&mut field_10, &mut map)?,
-                        "filter" => key.read_once(&mut field_11, &mut map)?,
-                        "fileExtension" => key.read_once(&mut field_12, &mut map)?,
-                        "size" => key.read_once(&mut field_13, &mut map)?,
-                        "results" => key.read_once(&mut field_14, &mut map)?,
+                        "sensorId" => key.read_once(&mut field_11, &mut map)?,
+                        "filter" => key.read_once(&mut field_12, &mut map)?,
+                        "fileExtension" => key.read_once(&mut field_13, &mut map)?,
+                        "size" => key.read_once(&mut field_14, &mut map)?,
+                        "results" => key.read_once(&mut field_15, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3258,10 +3369,11 @@ impl<'de> serde::Deserialize<'de> for Job {
                     owner: field_8.unwrap_or_default(),
                     user_id: field_9.unwrap_or_default(),
                     node_id: field_10.unwrap_or_default(),
-                    filter: field_11.unwrap_or_default(),
-                    file_extension: field_12.unwrap_or_default(),
-                    size: field_13.unwrap_or_default(),
-                    results: field_14.unwrap_or_default(),
+                    sensor_id: field_11.unwrap_or_default(),
+                    filter: field_12.unwrap_or_default(),
+                    file_extension: field_13.unwrap_or_default(),
+                    size: field_14.unwrap_or_default(),
+                    results: field_15.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3381,9 +3493,9 @@ pub struct JobResult {
     /// Analyzer id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Short verdict, of any JSON type.
+    /// Short verdict (a string in model/job.go JobResult).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<serde_json::Value>,
+    pub summary: Option<String>,
     /// Full analyzer output, of any JSON type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
@@ -3407,7 +3519,7 @@ impl<'de> serde::Deserialize<'de> for JobResult {
                 mut map: A,
             ) -> Result<JobResult, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<serde_json::Value>> = None;
+                let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<serde_json::Value>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -3510,9 +3622,22 @@ pub struct LicenseKey {
     /// Identifier of the license.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Name of the license key's product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Organisation the license was issued to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub licensee: Option<String>,
+    /// When the license starts to apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<chrono::DateTime<chrono::Utc>>,
+    /// Management interface MAC address the license is pinned to, if any.
+    #[serde(rename = "mgmtMac")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mgmt_mac: Option<String>,
+    /// Maximum number of subgrids this grid may manage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subgrids: Option<i64>,
     /// When the license expires.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<chrono::DateTime<chrono::Utc>>,
@@ -3554,24 +3679,32 @@ impl<'de> serde::Deserialize<'de> for LicenseKey {
             ) -> Result<LicenseKey, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<i64>> = None;
+                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_7: Option<Option<i64>> = None;
+                let mut field_8: Option<Option<i64>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<Vec<String>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
-                        "licensee" => key.read_once(&mut field_1, &mut map)?,
-                        "expiration" => key.read_once(&mut field_2, &mut map)?,
-                        "users" => key.read_once(&mut field_3, &mut map)?,
-                        "nodes" => key.read_once(&mut field_4, &mut map)?,
-                        "socUrl" => key.read_once(&mut field_5, &mut map)?,
-                        "dataUrl" => key.read_once(&mut field_6, &mut map)?,
-                        "features" => key.read_once(&mut field_7, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "licensee" => key.read_once(&mut field_2, &mut map)?,
+                        "effective" => key.read_once(&mut field_3, &mut map)?,
+                        "mgmtMac" => key.read_once(&mut field_4, &mut map)?,
+                        "subgrids" => key.read_once(&mut field_5, &mut map)?,
+                        "expiration" => key.read_once(&mut field_6, &mut map)?,
+                        "users" => key.read_once(&mut field_7, &mut map)?,
+                        "nodes" => key.read_once(&mut field_8, &mut map)?,
+                        "socUrl" => key.read_once(&mut field_9, &mut map)?,
+                        "dataUrl" => key.read_once(&mut field_10, &mut map)?,
+                        "features" => key.read_once(&mut field_11, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3583,13 +3716,17 @@ impl<'de> serde::Deserialize<'de> for LicenseKey {
                 }
                 Ok(LicenseKey {
                     id: field_0.unwrap_or_default(),
-                    licensee: field_1.unwrap_or_default(),
-                    expiration: field_2.unwrap_or_default(),
-                    users: field_3.unwrap_or_default(),
-                    nodes: field_4.unwrap_or_default(),
-                    soc_url: field_5.unwrap_or_default(),
-                    data_url: field_6.unwrap_or_default(),
-                    features: field_7.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    licensee: field_2.unwrap_or_default(),
+                    effective: field_3.unwrap_or_default(),
+                    mgmt_mac: field_4.unwrap_or_default(),
+                    subgrids: field_5.unwrap_or_default(),
+                    expiration: field_6.unwrap_or_default(),
+                    users: field_7.unwrap_or_default(),
+                    nodes: field_8.unwrap_or_default(),
+                    soc_url: field_9.unwrap_or_default(),
+                    data_url: field_10.unwrap_or_default(),
+                    features: field_11.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3652,9 +3789,9 @@ impl<'de> serde::Deserialize<'de> for MetricBucket {
         deserializer.deserialize_map(Members)
     }
 }
-/// A grid node and its health. The server sends about fifty figures; the common ones are
-/// listed here and the rest are kept as unknown members. Flags such as `lksEnabled` are
-/// integers (0 or 1).
+/// A grid node and its health. Members as in securityonion-soc model/node.go; any the
+/// server adds later are kept as unknown members. Flags such as `lksEnabled` are integers
+/// (0 or 1).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Node {
     /// Node id (its Salt minion id).
@@ -3794,6 +3931,99 @@ pub struct Node {
     #[serde(rename = "fpsEnabled")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fps_enabled: Option<i64>,
+    /// Grid the node belongs to (set on a manager of managers).
+    #[serde(rename = "gridId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grid_id: Option<String>,
+    /// MAC address of the node's management interface.
+    #[serde(rename = "mgmtMac")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mgmt_mac: Option<String>,
+    /// State of the event store behind the node (`unknown`, `ok`, `fault`).
+    #[serde(rename = "eventstoreStatus")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eventstore_status: Option<String>,
+    /// 1 when the node must reboot to apply kernel updates, else 0.
+    #[serde(rename = "osNeedsRestart")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_needs_restart: Option<i64>,
+    /// Seconds since the operating system last booted.
+    #[serde(rename = "osUptimeSeconds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_uptime_seconds: Option<i64>,
+    /// Whether the metrics subsystem is available for this node.
+    #[serde(rename = "metricsEnabled")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_enabled: Option<bool>,
+    /// Suricata rules loaded, where Suricata runs.
+    #[serde(rename = "suriRulesLoaded")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suri_rules_loaded: Option<i64>,
+    /// Suricata rules that failed to load, where Suricata runs.
+    #[serde(rename = "suriRulesFailed")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suri_rules_failed: Option<i64>,
+    /// When Suricata last reloaded its rules, as the node reports it (not always RFC 3339, e.g. `+0000` offsets).
+    #[serde(rename = "suriRulesReloadTime")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suri_rules_reload_time: Option<String>,
+    /// State of Suricata rule loading (`ok`, `unknown`).
+    #[serde(rename = "suriRulesStatus")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suri_rules_status: Option<String>,
+    /// Capture loss seen on the monitored network, percent.
+    #[serde(rename = "captureLossPct")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_loss_pct: Option<f64>,
+    /// Inbound rate on the monitor interface, megabytes per second.
+    #[serde(rename = "trafficMonInMbs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_mon_in_mbs: Option<f64>,
+    /// Inbound drop rate on the monitor interface, megabytes per second.
+    #[serde(rename = "trafficMonInDropsMbs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_mon_in_drops_mbs: Option<f64>,
+    /// Inbound rate on the management interface, megabytes per second.
+    #[serde(rename = "trafficManInMbs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_man_in_mbs: Option<f64>,
+    /// Outbound rate on the management interface, megabytes per second.
+    #[serde(rename = "trafficManOutMbs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_man_out_mbs: Option<f64>,
+    /// Events waiting in the queue to be processed.
+    #[serde(rename = "redisQueueSize")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_queue_size: Option<i64>,
+    /// I/O wait, percent.
+    #[serde(rename = "ioWaitPct")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub io_wait_pct: Option<f64>,
+    /// One-minute load average.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load1m: Option<f64>,
+    /// Five-minute load average.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load5m: Option<f64>,
+    /// Fifteen-minute load average.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load15m: Option<f64>,
+    /// Disk used by Elasticsearch, gigabytes.
+    #[serde(rename = "diskUsedElasticGB")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk_used_elastic_gb: Option<f64>,
+    /// Disk used by InfluxDB (metrics), gigabytes.
+    #[serde(rename = "diskUsedInfluxDbGB")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk_used_influx_db_gb: Option<f64>,
+    /// Seconds since the node's last completed highstate.
+    #[serde(rename = "highstateAgeSeconds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highstate_age_seconds: Option<i64>,
+    /// Whether guaranteed message delivery is enabled, 0 or 1.
+    #[serde(rename = "gmdEnabled")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gmd_enabled: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -3849,6 +4079,30 @@ impl<'de> serde::Deserialize<'de> for Node {
                 let mut field_33: Option<Option<f64>> = None;
                 let mut field_34: Option<Option<i64>> = None;
                 let mut field_35: Option<Option<i64>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<String>> = None;
+                let mut field_38: Option<Option<String>> = None;
+                let mut field_39: Option<Option<i64>> = None;
+                let mut field_40: Option<Option<i64>> = None;
+                let mut field_41: Option<Option<bool>> = None;
+                let mut field_42: Option<Option<i64>> = None;
+                let mut field_43: Option<Option<i64>> = None;
+                let mut field_44: Option<Option<String>> = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<Option<f64>> = None;
+                let mut field_47: Option<Option<f64>> = None;
+                let mut field_48: Option<Option<f64>> = None;
+                let mut field_49: Option<Option<f64>> = None;
+                let mut field_50: Option<Option<f64>> = None;
+                let mut field_51: Option<Option<i64>> = None;
+                let mut field_52: Option<Option<f64>> = None;
+                let mut field_53: Option<Option<f64>> = None;
+                let mut field_54: Option<Option<f64>> = None;
+                let mut field_55: Option<Option<f64>> = None;
+                let mut field_56: Option<Option<f64>> = None;
+                let mut field_57: Option<Option<f64>> = None;
+                let mut field_58: Option<Option<i64>> = None;
+                let mut field_59: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -3889,6 +4143,30 @@ impl<'de> serde::Deserialize<'de> for Node {
                         "zeekLossPct" => key.read_once(&mut field_33, &mut map)?,
                         "lksEnabled" => key.read_once(&mut field_34, &mut map)?,
                         "fpsEnabled" => key.read_once(&mut field_35, &mut map)?,
+                        "gridId" => key.read_once(&mut field_36, &mut map)?,
+                        "mgmtMac" => key.read_once(&mut field_37, &mut map)?,
+                        "eventstoreStatus" => key.read_once(&mut field_38, &mut map)?,
+                        "osNeedsRestart" => key.read_once(&mut field_39, &mut map)?,
+                        "osUptimeSeconds" => key.read_once(&mut field_40, &mut map)?,
+                        "metricsEnabled" => key.read_once(&mut field_41, &mut map)?,
+                        "suriRulesLoaded" => key.read_once(&mut field_42, &mut map)?,
+                        "suriRulesFailed" => key.read_once(&mut field_43, &mut map)?,
+                        "suriRulesReloadTime" => key.read_once(&mut field_44, &mut map)?,
+                        "suriRulesStatus" => key.read_once(&mut field_45, &mut map)?,
+                        "captureLossPct" => key.read_once(&mut field_46, &mut map)?,
+                        "trafficMonInMbs" => key.read_once(&mut field_47, &mut map)?,
+                        "trafficMonInDropsMbs" => key.read_once(&mut field_48, &mut map)?,
+                        "trafficManInMbs" => key.read_once(&mut field_49, &mut map)?,
+                        "trafficManOutMbs" => key.read_once(&mut field_50, &mut map)?,
+                        "redisQueueSize" => key.read_once(&mut field_51, &mut map)?,
+                        "ioWaitPct" => key.read_once(&mut field_52, &mut map)?,
+                        "load1m" => key.read_once(&mut field_53, &mut map)?,
+                        "load5m" => key.read_once(&mut field_54, &mut map)?,
+                        "load15m" => key.read_once(&mut field_55, &mut map)?,
+                        "diskUsedElasticGB" => key.read_once(&mut field_56, &mut map)?,
+                        "diskUsedInfluxDbGB" => key.read_once(&mut field_57, &mut map)?,
+                        "highstateAgeSeconds" => key.read_once(&mut field_58, &mut map)?,
+                        "gmdEnabled" => key.read_once(&mut field_59, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3935,6 +4213,30 @@ impl<'de> serde::Deserialize<'de> for Node {
                     zeek_loss_pct: field_33.unwrap_or_default(),
                     lks_enabled: field_34.unwrap_or_default(),
                     fps_enabled: field_35.unwrap_or_default(),
+                    grid_id: field_36.unwrap_or_default(),
+                    mgmt_mac: field_37.unwrap_or_default(),
+                    eventstore_status: field_38.unwrap_or_default(),
+                    os_needs_restart: field_39.unwrap_or_default(),
+                    os_uptime_seconds: field_40.unwrap_or_default(),
+                    metrics_enabled: field_41.unwrap_or_default(),
+                    suri_rules_loaded: field_42.unwrap_or_default(),
+                    suri_rules_failed: field_43.unwrap_or_default(),
+                    suri_rules_reload_time: field_44.unwrap_or_default(),
+                    suri_rules_status: field_45.unwrap_or_default(),
+                    capture_loss_pct: field_46.unwrap_or_default(),
+                    traffic_mon_in_mbs: field_47.unwrap_or_default(),
+                    traffic_mon_in_drops_mbs: field_48.unwrap_or_default(),
+                    traffic_man_in_mbs: field_49.unwrap_or_default(),
+                    traffic_man_out_mbs: field_50.unwrap_or_default(),
+                    redis_queue_size: field_51.unwrap_or_default(),
+                    io_wait_pct: field_52.unwrap_or_default(),
+                    load1m: field_53.unwrap_or_default(),
+                    load5m: field_54.unwrap_or_default(),
+                    load15m: field_55.unwrap_or_default(),
+                    disk_used_elastic_gb: field_56.unwrap_or_default(),
+                    disk_used_influx_db_gb: field_57.unwrap_or_default(),
+                    highstate_age_seconds: field_58.unwrap_or_default(),
+                    gmd_enabled: field_59.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -4632,6 +4934,9 @@ pub struct PlaybookQuestion {
     #[serde(rename = "filledQuery")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filled_query: Option<String>,
+    /// Fields shown for the events the query finds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
     /// Events the filled-in query found.
     #[serde(rename = "queryResults")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4662,7 +4967,8 @@ impl<'de> serde::Deserialize<'de> for PlaybookQuestion {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<Vec<EventRecord>>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<Vec<EventRecord>>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -4674,7 +4980,8 @@ impl<'de> serde::Deserialize<'de> for PlaybookQuestion {
                         "query" => key.read_once(&mut field_4, &mut map)?,
                         "oqlQuery" => key.read_once(&mut field_5, &mut map)?,
                         "filledQuery" => key.read_once(&mut field_6, &mut map)?,
-                        "queryResults" => key.read_once(&mut field_7, &mut map)?,
+                        "fields" => key.read_once(&mut field_7, &mut map)?,
+                        "queryResults" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4692,7 +4999,8 @@ impl<'de> serde::Deserialize<'de> for PlaybookQuestion {
                     query: field_4.unwrap_or_default(),
                     oql_query: field_5.unwrap_or_default(),
                     filled_query: field_6.unwrap_or_default(),
-                    query_results: field_7.unwrap_or_default(),
+                    fields: field_7.unwrap_or_default(),
+                    query_results: field_8.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -4987,7 +5295,7 @@ pub struct Setting {
     /// (metadata) How the web interface lays out a structured value.
     #[serde(rename = "uiElements")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ui_elements: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub ui_elements: Option<Vec<SettingUiElement>>,
     /// (metadata) Confirmation shown before deleting a structured element.
     #[serde(rename = "uiElementsDeleteMessage")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5036,9 +5344,7 @@ impl<'de> serde::Deserialize<'de> for Setting {
                 let mut field_22: Option<Option<String>> = None;
                 let mut field_23: Option<Option<Vec<String>>> = None;
                 let mut field_24: Option<Option<String>> = None;
-                let mut field_25: Option<
-                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-                > = None;
+                let mut field_25: Option<Option<Vec<SettingUiElement>>> = None;
                 let mut field_26: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -5117,42 +5423,90 @@ impl<'de> serde::Deserialize<'de> for Setting {
         deserializer.deserialize_map(Members)
     }
 }
-/// One sort key.
+/// One field of a structured setting, as the web interface lays it out.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct SortField {
-    /// Field name.
+pub struct SettingUiElement {
+    /// Key of the field in the structured value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// `asc` or `desc`.
+    /// Label shown for it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    pub label: Option<String>,
+    /// Default value, of any JSON type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    /// Whether the field must be filled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// Whether the field is read-only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly: Option<bool>,
+    /// Whether the field takes several lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// Pattern the field must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    /// Message shown when the field does not match `regex`.
+    #[serde(rename = "regexFailureMessage")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex_failure_message: Option<String>,
+    /// Type the field is converted to before use.
+    #[serde(rename = "forcedType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forced_type: Option<String>,
+    /// The allowed values, for a choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// Separator joining several chosen options.
+    #[serde(rename = "optionSeparator")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_separator: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
-impl<'de> serde::Deserialize<'de> for SortField {
+impl<'de> serde::Deserialize<'de> for SettingUiElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SortField;
+            type Value = SettingUiElement;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SortField object")
+                f.write_str("a SettingUiElement object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SortField, A::Error> {
+            ) -> Result<SettingUiElement, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<serde_json::Value>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut field_4: Option<Option<bool>> = None;
+                let mut field_5: Option<Option<bool>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<Vec<String>>> = None;
+                let mut field_10: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "field" => key.read_once(&mut field_0, &mut map)?,
-                        "order" => key.read_once(&mut field_1, &mut map)?,
+                        "label" => key.read_once(&mut field_1, &mut map)?,
+                        "default" => key.read_once(&mut field_2, &mut map)?,
+                        "required" => key.read_once(&mut field_3, &mut map)?,
+                        "readonly" => key.read_once(&mut field_4, &mut map)?,
+                        "multiline" => key.read_once(&mut field_5, &mut map)?,
+                        "regex" => key.read_once(&mut field_6, &mut map)?,
+                        "regexFailureMessage" => key.read_once(&mut field_7, &mut map)?,
+                        "forcedType" => key.read_once(&mut field_8, &mut map)?,
+                        "options" => key.read_once(&mut field_9, &mut map)?,
+                        "optionSeparator" => key.read_once(&mut field_10, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5162,9 +5516,18 @@ impl<'de> serde::Deserialize<'de> for SortField {
                         }
                     }
                 }
-                Ok(SortField {
+                Ok(SettingUiElement {
                     field: field_0.unwrap_or_default(),
-                    order: field_1.unwrap_or_default(),
+                    label: field_1.unwrap_or_default(),
+                    default: field_2.unwrap_or_default(),
+                    required: field_3.unwrap_or_default(),
+                    readonly: field_4.unwrap_or_default(),
+                    multiline: field_5.unwrap_or_default(),
+                    regex: field_6.unwrap_or_default(),
+                    regex_failure_message: field_7.unwrap_or_default(),
+                    forced_type: field_8.unwrap_or_default(),
+                    options: field_9.unwrap_or_default(),
+                    option_separator: field_10.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -5178,9 +5541,29 @@ pub struct Subgrid {
     /// Id to pass as `gridId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Display name.
+    /// Base URL (HTTPS) of the subgrid's manager.
+    #[serde(rename = "managerUrl")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub manager_url: Option<String>,
+    /// API client id this manager uses to reach the subgrid.
+    #[serde(rename = "clientId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The matching secret; SOC blanks it before answering, so it arrives empty.
+    #[serde(rename = "clientSecret")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// Whether the subgrid is in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// PEM certificate authority trusted for the subgrid, if any.
+    #[serde(rename = "caCertificate")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_certificate: Option<String>,
+    /// Whether TLS verification is skipped when calling the subgrid.
+    #[serde(rename = "skipTlsVerify")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_tls_verify: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -5202,12 +5585,22 @@ impl<'de> serde::Deserialize<'de> for Subgrid {
             ) -> Result<Subgrid, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<bool>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "managerUrl" => key.read_once(&mut field_1, &mut map)?,
+                        "clientId" => key.read_once(&mut field_2, &mut map)?,
+                        "clientSecret" => key.read_once(&mut field_3, &mut map)?,
+                        "enabled" => key.read_once(&mut field_4, &mut map)?,
+                        "caCertificate" => key.read_once(&mut field_5, &mut map)?,
+                        "skipTlsVerify" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5219,7 +5612,12 @@ impl<'de> serde::Deserialize<'de> for Subgrid {
                 }
                 Ok(Subgrid {
                     id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
+                    manager_url: field_1.unwrap_or_default(),
+                    client_id: field_2.unwrap_or_default(),
+                    client_secret: field_3.unwrap_or_default(),
+                    enabled: field_4.unwrap_or_default(),
+                    ca_certificate: field_5.unwrap_or_default(),
+                    skip_tls_verify: field_6.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -5483,10 +5881,22 @@ pub struct User {
     #[serde(rename = "searchUsername")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_username: Option<String>,
-    /// Whether multi-factor authentication is enabled.
-    #[serde(rename = "mfaStatus")]
+    /// State of the user's TOTP (authenticator app) second factor, e.g. `enabled`; empty when none.
+    #[serde(rename = "totpStatus")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mfa_status: Option<String>,
+    pub totp_status: Option<String>,
+    /// State of the user's OIDC login link, e.g. `enabled`; empty when none.
+    #[serde(rename = "oidcStatus")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oidc_status: Option<String>,
+    /// State of the user's WebAuthn (security key) second factor, e.g. `enabled`; empty when none.
+    #[serde(rename = "webauthnStatus")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webauthn_status: Option<String>,
+    /// Whether the password was changed by this request (set by the server when answering an update).
+    #[serde(rename = "passwordChanged")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_changed: Option<bool>,
     /// Initial password, only when creating.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -5521,6 +5931,9 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut field_9: Option<Option<String>> = None;
                 let mut field_10: Option<Option<String>> = None;
                 let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -5535,8 +5948,11 @@ impl<'de> serde::Deserialize<'de> for User {
                         "roles" => key.read_once(&mut field_7, &mut map)?,
                         "status" => key.read_once(&mut field_8, &mut map)?,
                         "searchUsername" => key.read_once(&mut field_9, &mut map)?,
-                        "mfaStatus" => key.read_once(&mut field_10, &mut map)?,
-                        "password" => key.read_once(&mut field_11, &mut map)?,
+                        "totpStatus" => key.read_once(&mut field_10, &mut map)?,
+                        "oidcStatus" => key.read_once(&mut field_11, &mut map)?,
+                        "webauthnStatus" => key.read_once(&mut field_12, &mut map)?,
+                        "passwordChanged" => key.read_once(&mut field_13, &mut map)?,
+                        "password" => key.read_once(&mut field_14, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5557,8 +5973,11 @@ impl<'de> serde::Deserialize<'de> for User {
                     roles: field_7.unwrap_or_default(),
                     status: field_8.unwrap_or_default(),
                     search_username: field_9.unwrap_or_default(),
-                    mfa_status: field_10.unwrap_or_default(),
-                    password: field_11.unwrap_or_default(),
+                    totp_status: field_10.unwrap_or_default(),
+                    oidc_status: field_11.unwrap_or_default(),
+                    webauthn_status: field_12.unwrap_or_default(),
+                    password_changed: field_13.unwrap_or_default(),
+                    password: field_14.unwrap_or_default(),
                     additional_properties,
                 })
             }
