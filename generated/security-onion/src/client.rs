@@ -160,7 +160,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: Transport::builder(DEFAULT_BASE_URL)
-                .user_agent("security-onion-client/0.1.0"),
+                .user_agent("security-onion-client/0.2.0"),
         }
     }
     /// A client sending its requests through an existing transport.
