@@ -92,6 +92,7 @@ async fn every_operation_conforms_to_the_spec() {
         sort_order: Some(SortOrder::Desc),
         page: Some(1),
         per_page: Some(20),
+        ..Default::default()
     };
     let page = prism.check("find_rules", client.find_rules(&find).await);
     assert!(page.total >= 0);
@@ -724,12 +725,9 @@ async fn every_operation_conforms_to_the_spec() {
                 file_name: Some("rules_export.ndjson".into()),
                 ..Default::default()
             },
-            Some(&RulesExportRequest {
-                objects: Some(vec![RulesExportRequestObjectsItem::new(
-                    "process_started_by_ms_office_program".into(),
-                )]),
-                ..Default::default()
-            }),
+            Some(&RulesExportRequest::new(vec![
+                RulesExportRequestObjectsItem::new("process_started_by_ms_office_program".into()),
+            ])),
         )
         .await;
     only_a_response_violation("export_rules", rules_export);

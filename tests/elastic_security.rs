@@ -507,12 +507,15 @@ async fn find_rules_sends_filter_sort_and_page() {
             sort_order: Some(SortOrder::Desc),
             page: Some(2),
             per_page: Some(5),
+            gaps_range_start: Some("now-24h".into()),
+            gaps_range_end: Some("now".into()),
+            gap_fill_statuses: Some(vec![GapFillStatus::Unfilled, GapFillStatus::InProgress]),
         };
         let page = ctx.client.find_rules(&params).await.expect("found");
         let request = ctx.request().await;
         assert_eq!(
             request.url.query(),
-            Some("fields=name&fields=enabled&filter=alert.attributes.enabled%3Atrue&sort_field=updated_at&sort_order=desc&page=2&per_page=5")
+            Some("fields=name&fields=enabled&filter=alert.attributes.enabled%3Atrue&sort_field=updated_at&sort_order=desc&page=2&per_page=5&gaps_range_start=now-24h&gaps_range_end=now&gap_fill_statuses=unfilled&gap_fill_statuses=in_progress")
         );
         assert_eq!(page.per_page, 5);
         assert_eq!(page.total, 6);
@@ -590,7 +593,7 @@ async fn perform_rules_bulk_action_posts_the_action() {
             json_body(&request),
             json!({"action": "disable", "ids": [RULE_ID]})
         );
-        assert!(answer.success);
+        assert_eq!(answer.success, Some(true));
         assert_eq!(answer.attributes.summary.succeeded, 1);
         let updated = answer.attributes.results.updated.as_ref().expect("updated");
         assert_eq!(updated[0].id.to_string(), RULE_ID);
@@ -672,12 +675,9 @@ async fn export_rules_reads_one_rule_per_line_then_the_details() {
             exclude_export_details: Some(false),
             file_name: Some("rules_export.ndjson".into()),
         };
-        let body = RulesExportRequest {
-            objects: Some(vec![RulesExportRequestObjectsItem::new(
-                "process_started_by_ms_office_program".into(),
-            )]),
-            ..Default::default()
-        };
+        let body = RulesExportRequest::new(vec![RulesExportRequestObjectsItem::new(
+            "process_started_by_ms_office_program".into(),
+        )]);
         let exported = ctx
             .client
             .export_rules(&params, Some(&body))

@@ -403,6 +403,12 @@ impl Client {
             .query_opt("sort_order", params.sort_order.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("gaps_range_start", params.gaps_range_start.as_ref())
+            .query_opt("gaps_range_end", params.gaps_range_end.as_ref())
+            .query_each(
+                "gap_fill_statuses",
+                params.gap_fill_statuses.as_deref().unwrap_or_default(),
+            )
             .send()
             .await?;
         if !response.status().is_success() {

@@ -53,6 +53,18 @@ pub struct FindRulesParams {
     ///
     /// Sent as `per_page`.
     pub per_page: Option<i64>,
+    /// Start of the time range in which rules with execution gaps are looked for (ISO 8601 or date math).
+    ///
+    /// Sent as `gaps_range_start`.
+    pub gaps_range_start: Option<String>,
+    /// End of that time range.
+    ///
+    /// Sent as `gaps_range_end`.
+    pub gaps_range_end: Option<String>,
+    /// Only rules whose gaps in the range have these fill states; repeat the parameter for each.
+    ///
+    /// Sent as `gap_fill_statuses`.
+    pub gap_fill_statuses: Option<Vec<crate::types::GapFillStatus>>,
 }
 ///Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
 #[derive(Debug, Clone, PartialEq, Default)]

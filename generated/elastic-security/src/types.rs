@@ -790,9 +790,12 @@ pub struct BulkActionRequest {
     /// KQL over rule attributes selecting the rules (all rules when neither this nor `ids` is given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// Saved object identifiers of the rules (at most 100 when given).
+    /// Saved object identifiers of the rules (at most 100 when given; not with `query`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
+    /// The time range of `run` (a manual run of the rules over past data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<BulkActionRequestRun>,
     /// Options of `duplicate` (`include_exceptions`, `include_expired_exceptions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<serde_json::Map<String, serde_json::Value>>,
@@ -811,6 +814,7 @@ impl BulkActionRequest {
             action,
             query: None,
             ids: None,
+            run: None,
             duplicate: None,
             edit: None,
             additional_properties: Default::default(),
@@ -834,10 +838,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                 let mut field_0: Option<BulkActionType> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<Vec<String>>> = None;
-                let mut field_3: Option<
+                let mut field_3: Option<Option<BulkActionRequestRun>> = None;
+                let mut field_4: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_4: Option<
+                let mut field_5: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -847,8 +852,9 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                         "action" => key.read_once(&mut field_0, &mut map)?,
                         "query" => key.read_once(&mut field_1, &mut map)?,
                         "ids" => key.read_once(&mut field_2, &mut map)?,
-                        "duplicate" => key.read_once(&mut field_3, &mut map)?,
-                        "edit" => key.read_once(&mut field_4, &mut map)?,
+                        "run" => key.read_once(&mut field_3, &mut map)?,
+                        "duplicate" => key.read_once(&mut field_4, &mut map)?,
+                        "edit" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -863,8 +869,74 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                         .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
                     query: field_1.unwrap_or_default(),
                     ids: field_2.unwrap_or_default(),
-                    duplicate: field_3.unwrap_or_default(),
-                    edit: field_4.unwrap_or_default(),
+                    run: field_3.unwrap_or_default(),
+                    duplicate: field_4.unwrap_or_default(),
+                    edit: field_5.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The time range of `run` (a manual run of the rules over past data).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionRequestRun {
+    /// Start of the range (ISO 8601).
+    pub start_date: String,
+    /// End of the range (ISO 8601; now when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionRequestRun {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(start_date: String) -> Self {
+        Self {
+            start_date,
+            end_date: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionRequestRun {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionRequestRun;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionRequestRun object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionRequestRun, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "start_date" => key.read_once(&mut field_0, &mut map)?,
+                        "end_date" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionRequestRun {
+                    start_date: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("start_date"))?,
+                    end_date: field_1.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -876,9 +948,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BulkActionResponse {
     /// False when some rules failed.
-    pub success: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Number of rules the action addressed.
-    pub rules_count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_count: Option<i64>,
     /// HTTP-style status of the whole action.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
@@ -894,14 +968,10 @@ pub struct BulkActionResponse {
 }
 impl BulkActionResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(
-        success: bool,
-        rules_count: i64,
-        attributes: BulkActionResponseAttributes,
-    ) -> Self {
+    pub fn new(attributes: BulkActionResponseAttributes) -> Self {
         Self {
-            success,
-            rules_count,
+            success: None,
+            rules_count: None,
             status_code: None,
             message: None,
             attributes,
@@ -923,8 +993,8 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
                 self,
                 mut map: A,
             ) -> Result<BulkActionResponse, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<i64> = None;
+                let mut field_0: Option<Option<bool>> = None;
+                let mut field_1: Option<Option<i64>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<BulkActionResponseAttributes> = None;
@@ -947,10 +1017,8 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
                     }
                 }
                 Ok(BulkActionResponse {
-                    success: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("success"))?,
-                    rules_count: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_count"))?,
+                    success: field_0.unwrap_or_default(),
+                    rules_count: field_1.unwrap_or_default(),
                     status_code: field_2.unwrap_or_default(),
                     message: field_3.unwrap_or_default(),
                     attributes: field_4
@@ -7613,6 +7681,66 @@ impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// How far a rule's execution gaps in the range have been filled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GapFillStatus {
+    /// Wire value: `unfilled`.
+    Unfilled,
+    /// Wire value: `in_progress`.
+    InProgress,
+    /// Wire value: `filled`.
+    Filled,
+    /// Wire value: `error`.
+    Error,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl GapFillStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unfilled => "unfilled",
+            Self::InProgress => "in_progress",
+            Self::Filled => "filled",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for GapFillStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "unfilled" => Self::Unfilled,
+            "in_progress" => Self::InProgress,
+            "filled" => Self::Filled,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for GapFillStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for GapFillStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for GapFillStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for GapFillStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
 /// The notes found and how many there are in all.
@@ -14337,16 +14465,24 @@ impl<'de> serde::Deserialize<'de> for RulesExportLine {
         Ok(Self::Other(value))
     }
 }
-/// The rules to export; every rule when `objects` is absent.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+/// The rules to export; send no body at all to export every rule.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RulesExportRequest {
     /// The rules, by `rule_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<RulesExportRequestObjectsItem>>,
+    pub objects: Vec<RulesExportRequestObjectsItem>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesExportRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(objects: Vec<RulesExportRequestObjectsItem>) -> Self {
+        Self {
+            objects,
+            additional_properties: Default::default(),
+        }
+    }
 }
 impl<'de> serde::Deserialize<'de> for RulesExportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14362,7 +14498,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
                 self,
                 mut map: A,
             ) -> Result<RulesExportRequest, A::Error> {
-                let mut field_0: Option<Option<Vec<RulesExportRequestObjectsItem>>> = None;
+                let mut field_0: Option<Vec<RulesExportRequestObjectsItem>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -14378,7 +14514,8 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
                     }
                 }
                 Ok(RulesExportRequest {
-                    objects: field_0.unwrap_or_default(),
+                    objects: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("objects"))?,
                     additional_properties,
                 })
             }
