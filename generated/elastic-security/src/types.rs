@@ -16251,8 +16251,9 @@ pub struct TimelineFavoriteRequest {
     /// The template's version number (null for a timeline).
     #[serde(rename = "templateTimelineVersion")]
     pub template_timeline_version: Option<i64>,
+    /// A timeline (`default`) or a timeline template (`template`).
     #[serde(rename = "timelineType")]
-    pub timeline_type: Option<TimelineType>,
+    pub timeline_type: Option<TimelineFavoriteRequestTimelineType>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -16275,7 +16276,7 @@ impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequest {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<TimelineType>> = None;
+                let mut field_3: Option<Option<TimelineFavoriteRequestTimelineType>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -16305,6 +16306,58 @@ impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequest {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// A timeline (`default`) or a timeline template (`template`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimelineFavoriteRequestTimelineType {
+    /// Wire value: `default`.
+    Default,
+    /// Wire value: `template`.
+    Template,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl TimelineFavoriteRequestTimelineType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Template => "template",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TimelineFavoriteRequestTimelineType {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "template" => Self::Template,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TimelineFavoriteRequestTimelineType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for TimelineFavoriteRequestTimelineType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for TimelineFavoriteRequestTimelineType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequestTimelineType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
 /// Changes to a saved timeline.
