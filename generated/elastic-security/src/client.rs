@@ -1453,8 +1453,9 @@ impl Client {
     /// Create the value list data streams
     ///
     /// Creates the `.lists` and `.items` data streams of the space, which must exist before
-    /// value lists can be used. The request has no body. (Kibana operation id:
-    /// `CreateListIndex`.)
+    /// value lists can be used. The request has no body. The lists bundle marks the route
+    /// deprecated: recent Kibana releases create the data streams when they are first needed.
+    /// (Kibana operation id: `CreateListIndex`.)
     ///
     /// `POST /api/lists/index` (operation `create_list_index`).
     pub async fn create_list_index(&self) -> Result<crate::types::Acknowledged, Error> {
