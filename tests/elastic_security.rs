@@ -510,12 +510,13 @@ async fn find_rules_sends_filter_sort_and_page() {
             gaps_range_start: Some("now-24h".into()),
             gaps_range_end: Some("now".into()),
             gap_fill_statuses: Some(vec![GapFillStatus::Unfilled, GapFillStatus::InProgress]),
+            gap_auto_fill_scheduler_id: Some("default".into()),
         };
         let page = ctx.client.find_rules(&params).await.expect("found");
         let request = ctx.request().await;
         assert_eq!(
             request.url.query(),
-            Some("fields=name&fields=enabled&filter=alert.attributes.enabled%3Atrue&sort_field=updated_at&sort_order=desc&page=2&per_page=5&gaps_range_start=now-24h&gaps_range_end=now&gap_fill_statuses=unfilled&gap_fill_statuses=in_progress")
+            Some("fields=name&fields=enabled&filter=alert.attributes.enabled%3Atrue&sort_field=updated_at&sort_order=desc&page=2&per_page=5&gaps_range_start=now-24h&gaps_range_end=now&gap_fill_statuses=unfilled&gap_fill_statuses=in_progress&gap_auto_fill_scheduler_id=default")
         );
         assert_eq!(page.per_page, 5);
         assert_eq!(page.total, 6);
@@ -597,6 +598,53 @@ async fn perform_rules_bulk_action_posts_the_action() {
         assert_eq!(answer.attributes.summary.succeeded, 1);
         let updated = answer.attributes.results.updated.as_ref().expect("updated");
         assert_eq!(updated[0].id.to_string(), RULE_ID);
+    }
+}
+
+#[tokio::test]
+async fn perform_rules_bulk_action_fills_gaps_over_a_range() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "POST",
+            "/api/detection_engine/rules/_bulk_action",
+            200,
+            json!({
+                "success": true,
+                "rules_count": 1,
+                "attributes": {
+                    "results": {"updated": [rule_json()], "created": [], "deleted": [], "skipped": []},
+                    "summary": {"failed": 0, "succeeded": 1, "skipped": 0, "total": 1}
+                }
+            }),
+        )
+        .await;
+        let mut body = BulkActionRequest::new(BulkActionType::FillGaps);
+        body.query = Some("alert.attributes.enabled:true".into());
+        body.fill_gaps = Some(BulkActionRequestFillGaps::new(
+            "2025-03-01T00:00:00.000Z".into(),
+            "2025-03-10T23:59:59.999Z".into(),
+        ));
+        body.gaps_range_start = Some("now-7d".into());
+        body.gaps_range_end = Some("now".into());
+        body.gap_fill_statuses = Some(vec![GapFillStatus::Unfilled]);
+        let answer = ctx
+            .client
+            .perform_rules_bulk_action(&PerformRulesBulkActionParams::default(), &body)
+            .await
+            .expect("done");
+        let request = ctx.request().await;
+        assert_eq!(
+            json_body(&request),
+            json!({
+                "action": "fill_gaps",
+                "query": "alert.attributes.enabled:true",
+                "fill_gaps": {"start_date": "2025-03-01T00:00:00.000Z", "end_date": "2025-03-10T23:59:59.999Z"},
+                "gaps_range_start": "now-7d",
+                "gaps_range_end": "now",
+                "gap_fill_statuses": ["unfilled"]
+            })
+        );
+        assert_eq!(answer.attributes.summary.total, 1);
     }
 }
 
@@ -858,7 +906,8 @@ async fn set_alerts_status_by_ids_and_by_query() {
         let by_query: SetAlertsStatusByQuery = from(json!({
             "query": {"term": {"kibana.alert.rule.rule_id": "x"}},
             "status": "acknowledged",
-            "conflicts": "proceed"
+            "conflicts": "proceed",
+            "runtime_fields": {"custom.user_risk": "keyword"}
         }));
         ctx.client
             .set_alerts_status(&SetAlertsStatusRequest::SetAlertsStatusByQuery(by_query))
@@ -875,7 +924,7 @@ async fn set_alerts_status_by_ids_and_by_query() {
         );
         assert_eq!(
             json_body(&requests[1]),
-            json!({"query": {"term": {"kibana.alert.rule.rule_id": "x"}}, "status": "acknowledged", "conflicts": "proceed"})
+            json!({"query": {"term": {"kibana.alert.rule.rule_id": "x"}}, "status": "acknowledged", "conflicts": "proceed", "runtime_fields": {"custom.user_risk": "keyword"}})
         );
     }
 }

@@ -409,6 +409,10 @@ impl Client {
                 "gap_fill_statuses",
                 params.gap_fill_statuses.as_deref().unwrap_or_default(),
             )
+            .query_opt(
+                "gap_auto_fill_scheduler_id",
+                params.gap_auto_fill_scheduler_id.as_ref(),
+            )
             .send()
             .await?;
         if !response.status().is_success() {
@@ -426,8 +430,9 @@ impl Client {
     }
     /// Apply an action to many detection rules
     ///
-    /// Enables, disables, deletes, duplicates, exports or edits the rules matched by `query`
-    /// (KQL over rule attributes) or listed in `ids`. Returns a summary and the rules changed.
+    /// Enables, disables, deletes, duplicates, exports, edits, runs or fills the execution gaps of
+    /// the rules matched by `query` (KQL over rule attributes) or listed in `ids`. Returns a
+    /// summary and the rules changed.
     /// The `export` action answers NDJSON instead and is better served by `export_rules`.
     /// (Kibana operation id: `PerformRulesBulkAction`.)
     ///

@@ -65,6 +65,10 @@ pub struct FindRulesParams {
     ///
     /// Sent as `gap_fill_statuses`.
     pub gap_fill_statuses: Option<Vec<crate::types::GapFillStatus>>,
+    /// Gap auto-fill scheduler whose runs decide the fill state of gaps (with `gap_fill_statuses`).
+    ///
+    /// Sent as `gap_auto_fill_scheduler_id`.
+    pub gap_auto_fill_scheduler_id: Option<String>,
 }
 ///Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
 #[derive(Debug, Clone, PartialEq, Default)]

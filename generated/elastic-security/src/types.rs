@@ -796,6 +796,21 @@ pub struct BulkActionRequest {
     /// The time range of `run` (a manual run of the rules over past data).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<BulkActionRequestRun>,
+    /// The time range of `fill_gaps` (fill the rules' execution gaps in it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fill_gaps: Option<BulkActionRequestFillGaps>,
+    /// With `query`, only rules with execution gaps from this time (ISO 8601 or date math).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gaps_range_start: Option<String>,
+    /// With `query`, only rules with execution gaps up to this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gaps_range_end: Option<String>,
+    /// With the gap range, only rules whose gaps have these fill states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap_fill_statuses: Option<Vec<GapFillStatus>>,
+    /// Gap auto-fill scheduler whose runs decide the fill state of gaps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap_auto_fill_scheduler_id: Option<String>,
     /// Options of `duplicate` (`include_exceptions`, `include_expired_exceptions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<serde_json::Map<String, serde_json::Value>>,
@@ -815,6 +830,11 @@ impl BulkActionRequest {
             query: None,
             ids: None,
             run: None,
+            fill_gaps: None,
+            gaps_range_start: None,
+            gaps_range_end: None,
+            gap_fill_statuses: None,
+            gap_auto_fill_scheduler_id: None,
             duplicate: None,
             edit: None,
             additional_properties: Default::default(),
@@ -839,10 +859,15 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<Vec<String>>> = None;
                 let mut field_3: Option<Option<BulkActionRequestRun>> = None;
-                let mut field_4: Option<
+                let mut field_4: Option<Option<BulkActionRequestFillGaps>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<Vec<GapFillStatus>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_5: Option<
+                let mut field_10: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -853,8 +878,15 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                         "query" => key.read_once(&mut field_1, &mut map)?,
                         "ids" => key.read_once(&mut field_2, &mut map)?,
                         "run" => key.read_once(&mut field_3, &mut map)?,
-                        "duplicate" => key.read_once(&mut field_4, &mut map)?,
-                        "edit" => key.read_once(&mut field_5, &mut map)?,
+                        "fill_gaps" => key.read_once(&mut field_4, &mut map)?,
+                        "gaps_range_start" => key.read_once(&mut field_5, &mut map)?,
+                        "gaps_range_end" => key.read_once(&mut field_6, &mut map)?,
+                        "gap_fill_statuses" => key.read_once(&mut field_7, &mut map)?,
+                        "gap_auto_fill_scheduler_id" => {
+                            key.read_once(&mut field_8, &mut map)?
+                        }
+                        "duplicate" => key.read_once(&mut field_9, &mut map)?,
+                        "edit" => key.read_once(&mut field_10, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -870,8 +902,78 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                     query: field_1.unwrap_or_default(),
                     ids: field_2.unwrap_or_default(),
                     run: field_3.unwrap_or_default(),
-                    duplicate: field_4.unwrap_or_default(),
-                    edit: field_5.unwrap_or_default(),
+                    fill_gaps: field_4.unwrap_or_default(),
+                    gaps_range_start: field_5.unwrap_or_default(),
+                    gaps_range_end: field_6.unwrap_or_default(),
+                    gap_fill_statuses: field_7.unwrap_or_default(),
+                    gap_auto_fill_scheduler_id: field_8.unwrap_or_default(),
+                    duplicate: field_9.unwrap_or_default(),
+                    edit: field_10.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The time range of `fill_gaps` (fill the rules' execution gaps in it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionRequestFillGaps {
+    /// Start of the range (ISO 8601).
+    pub start_date: String,
+    /// End of the range (ISO 8601).
+    pub end_date: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionRequestFillGaps {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(start_date: String, end_date: String) -> Self {
+        Self {
+            start_date,
+            end_date,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionRequestFillGaps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionRequestFillGaps;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionRequestFillGaps object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionRequestFillGaps, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "start_date" => key.read_once(&mut field_0, &mut map)?,
+                        "end_date" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionRequestFillGaps {
+                    start_date: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("start_date"))?,
+                    end_date: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("end_date"))?,
                     additional_properties,
                 })
             }
@@ -884,9 +986,8 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
 pub struct BulkActionRequestRun {
     /// Start of the range (ISO 8601).
     pub start_date: String,
-    /// End of the range (ISO 8601; now when absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    /// End of the range (ISO 8601).
+    pub end_date: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -894,10 +995,10 @@ pub struct BulkActionRequestRun {
 }
 impl BulkActionRequestRun {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(start_date: String) -> Self {
+    pub fn new(start_date: String, end_date: String) -> Self {
         Self {
             start_date,
-            end_date: None,
+            end_date,
             additional_properties: Default::default(),
         }
     }
@@ -917,7 +1018,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequestRun {
                 mut map: A,
             ) -> Result<BulkActionRequestRun, A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -936,7 +1037,8 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequestRun {
                 Ok(BulkActionRequestRun {
                     start_date: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("start_date"))?,
-                    end_date: field_1.unwrap_or_default(),
+                    end_date: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("end_date"))?,
                     additional_properties,
                 })
             }
@@ -5737,6 +5839,8 @@ pub enum ExceptionListType {
     EndpointHostIsolationExceptions,
     /// Wire value: `endpoint_blocklists`.
     EndpointBlocklists,
+    /// Wire value: `endpoint_custom_yara_signatures`.
+    EndpointCustomYaraSignatures,
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
@@ -5752,6 +5856,7 @@ impl ExceptionListType {
             Self::EndpointEvents => "endpoint_events",
             Self::EndpointHostIsolationExceptions => "endpoint_host_isolation_exceptions",
             Self::EndpointBlocklists => "endpoint_blocklists",
+            Self::EndpointCustomYaraSignatures => "endpoint_custom_yara_signatures",
             Self::Unknown(value) => value,
         }
     }
@@ -5767,6 +5872,7 @@ impl From<&str> for ExceptionListType {
             "endpoint_events" => Self::EndpointEvents,
             "endpoint_host_isolation_exceptions" => Self::EndpointHostIsolationExceptions,
             "endpoint_blocklists" => Self::EndpointBlocklists,
+            "endpoint_custom_yara_signatures" => Self::EndpointCustomYaraSignatures,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -14779,6 +14885,207 @@ impl<'de> serde::Deserialize<'de> for RulesImportResponse {
         deserializer.deserialize_map(Members)
     }
 }
+/// A runtime field for the update-by-query.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuntimeFieldMapping {
+    pub r#type: RuntimeFieldType,
+    /// Inline Painless script computing the value (stored scripts are refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<RuntimeFieldMappingScript>,
+    /// Format of a date runtime field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuntimeFieldMapping {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(r#type: RuntimeFieldType) -> Self {
+        Self {
+            r#type,
+            script: None,
+            format: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuntimeFieldMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuntimeFieldMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuntimeFieldMapping object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuntimeFieldMapping, A::Error> {
+                let mut field_0: Option<RuntimeFieldType> = None;
+                let mut field_1: Option<Option<RuntimeFieldMappingScript>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "script" => key.read_once(&mut field_1, &mut map)?,
+                        "format" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuntimeFieldMapping {
+                    r#type: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    script: field_1.unwrap_or_default(),
+                    format: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Inline Painless script computing the value (stored scripts are refused).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuntimeFieldMappingScript {
+    /// Painless source.
+    pub source: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuntimeFieldMappingScript {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(source: String) -> Self {
+        Self {
+            source,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuntimeFieldMappingScript {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuntimeFieldMappingScript;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuntimeFieldMappingScript object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuntimeFieldMappingScript, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "source" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuntimeFieldMappingScript {
+                    source: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("source"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Type of a runtime field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuntimeFieldType {
+    /// Wire value: `keyword`.
+    Keyword,
+    /// Wire value: `long`.
+    Long,
+    /// Wire value: `double`.
+    Double,
+    /// Wire value: `date`.
+    Date,
+    /// Wire value: `ip`.
+    Ip,
+    /// Wire value: `boolean`.
+    Boolean,
+    /// Wire value: `geo_point`.
+    GeoPoint,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuntimeFieldType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Keyword => "keyword",
+            Self::Long => "long",
+            Self::Double => "double",
+            Self::Date => "date",
+            Self::Ip => "ip",
+            Self::Boolean => "boolean",
+            Self::GeoPoint => "geo_point",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuntimeFieldType {
+    fn from(value: &str) -> Self {
+        match value {
+            "keyword" => Self::Keyword,
+            "long" => Self::Long,
+            "double" => Self::Double,
+            "date" => Self::Date,
+            "ip" => Self::Ip,
+            "boolean" => Self::Boolean,
+            "geo_point" => Self::GeoPoint,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuntimeFieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuntimeFieldType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuntimeFieldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuntimeFieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
 /// Why the alias exists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15525,6 +15832,16 @@ pub struct SetAlertsStatusByQuery {
     pub conflicts: Option<SetAlertsStatusByQueryConflicts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<AlertCloseReason>,
+    /// Field name to runtime field type: each becomes a runtime field reading
+    /// `_source[<name>]`, so `query` can use fields the alerts index does not map (at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_fields: Option<std::collections::BTreeMap<String, RuntimeFieldType>>,
+    /// Runtime field name to mapping (`type`, optional `script.source` in Painless and
+    /// `format`), passed to the update-by-query (at most 100 with `runtime_fields`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_mappings: Option<
+        std::collections::BTreeMap<String, RuntimeFieldMapping>,
+    >,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -15541,6 +15858,8 @@ impl SetAlertsStatusByQuery {
             status,
             conflicts: None,
             reason: None,
+            runtime_fields: None,
+            runtime_mappings: None,
             additional_properties: Default::default(),
         }
     }
@@ -15563,6 +15882,12 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                 let mut field_1: Option<AlertStatus> = None;
                 let mut field_2: Option<Option<SetAlertsStatusByQueryConflicts>> = None;
                 let mut field_3: Option<Option<AlertCloseReason>> = None;
+                let mut field_4: Option<
+                    Option<std::collections::BTreeMap<String, RuntimeFieldType>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<std::collections::BTreeMap<String, RuntimeFieldMapping>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -15571,6 +15896,8 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                         "status" => key.read_once(&mut field_1, &mut map)?,
                         "conflicts" => key.read_once(&mut field_2, &mut map)?,
                         "reason" => key.read_once(&mut field_3, &mut map)?,
+                        "runtime_fields" => key.read_once(&mut field_4, &mut map)?,
+                        "runtime_mappings" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -15587,6 +15914,8 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                         .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
                     conflicts: field_2.unwrap_or_default(),
                     reason: field_3.unwrap_or_default(),
+                    runtime_fields: field_4.unwrap_or_default(),
+                    runtime_mappings: field_5.unwrap_or_default(),
                     additional_properties,
                 })
             }
