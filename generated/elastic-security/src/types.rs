@@ -2583,8 +2583,19 @@ pub struct CaseCommentUpdate {
     pub version: String,
     pub r#type: CaseCommentUpdateType,
     pub owner: CaseOwner,
+    /// The text, for `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The alert or alerts, for `alert`.
+    #[serde(rename = "alertId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<CaseCommentUpdateAlertId>,
+    /// Their index or indices, for `alert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<CaseCommentUpdateIndex>,
+    /// The rule that created the alerts, for `alert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<CaseCommentUpdateRule>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2604,6 +2615,9 @@ impl CaseCommentUpdate {
             r#type,
             owner,
             comment: None,
+            alert_id: None,
+            index: None,
+            rule: None,
             additional_properties: Default::default(),
         }
     }
@@ -2627,6 +2641,9 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                 let mut field_2: Option<CaseCommentUpdateType> = None;
                 let mut field_3: Option<CaseOwner> = None;
                 let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<CaseCommentUpdateAlertId>> = None;
+                let mut field_6: Option<Option<CaseCommentUpdateIndex>> = None;
+                let mut field_7: Option<Option<CaseCommentUpdateRule>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2636,6 +2653,9 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "owner" => key.read_once(&mut field_3, &mut map)?,
                         "comment" => key.read_once(&mut field_4, &mut map)?,
+                        "alertId" => key.read_once(&mut field_5, &mut map)?,
+                        "index" => key.read_once(&mut field_6, &mut map)?,
+                        "rule" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2654,6 +2674,112 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                     owner: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     comment: field_4.unwrap_or_default(),
+                    alert_id: field_5.unwrap_or_default(),
+                    index: field_6.unwrap_or_default(),
+                    rule: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The alert or alerts, for `alert`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentUpdateAlertId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdateAlertId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Their index or indices, for `alert`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentUpdateIndex {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdateIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The rule that created the alerts, for `alert`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseCommentUpdateRule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdateRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentUpdateRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentUpdateRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentUpdateRule, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentUpdateRule {
+                    id: field_0,
+                    name: field_1,
                     additional_properties,
                 })
             }
@@ -2867,6 +2993,9 @@ pub struct CaseConfigurationCreate {
     #[serde(rename = "customFields")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Case templates (`key`, `name`, `caseFields`, …), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2884,6 +3013,7 @@ impl CaseConfigurationCreate {
             connector,
             owner,
             custom_fields: None,
+            templates: None,
             additional_properties: Default::default(),
         }
     }
@@ -2908,6 +3038,9 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                 let mut field_3: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2916,6 +3049,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                         "connector" => key.read_once(&mut field_1, &mut map)?,
                         "owner" => key.read_once(&mut field_2, &mut map)?,
                         "customFields" => key.read_once(&mut field_3, &mut map)?,
+                        "templates" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2933,6 +3067,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                     owner: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     custom_fields: field_3.unwrap_or_default(),
+                    templates: field_4.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -2953,6 +3088,9 @@ pub struct CaseConfigurationUpdate {
     #[serde(rename = "customFields")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Case templates (`key`, `name`, `caseFields`, …), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2966,6 +3104,7 @@ impl CaseConfigurationUpdate {
             closure_type: None,
             connector: None,
             custom_fields: None,
+            templates: None,
             additional_properties: Default::default(),
         }
     }
@@ -2990,6 +3129,9 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                 let mut field_3: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2998,6 +3140,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                         "closure_type" => key.read_once(&mut field_1, &mut map)?,
                         "connector" => key.read_once(&mut field_2, &mut map)?,
                         "customFields" => key.read_once(&mut field_3, &mut map)?,
+                        "templates" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -3013,6 +3156,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                     closure_type: field_1.unwrap_or_default(),
                     connector: field_2.unwrap_or_default(),
                     custom_fields: field_3.unwrap_or_default(),
+                    templates: field_4.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -5580,6 +5724,9 @@ pub struct ExceptionListItemUpdate {
     /// Human-readable identifier of the item (give this or `id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
+    /// Human-readable identifier of the list holding the item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
     pub r#type: ExceptionListItemUpdateType,
     pub name: String,
     pub description: String,
@@ -5615,6 +5762,7 @@ impl ExceptionListItemUpdate {
         Self {
             id: None,
             item_id: None,
+            list_id: None,
             r#type,
             name,
             description,
@@ -5646,36 +5794,38 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
             ) -> Result<ExceptionListItemUpdate, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<ExceptionListItemUpdateType> = None;
-                let mut field_3: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<ExceptionListItemUpdateType> = None;
                 let mut field_4: Option<String> = None;
-                let mut field_5: Option<Vec<ExceptionEntry>> = None;
-                let mut field_6: Option<Option<NamespaceType>> = None;
-                let mut field_7: Option<Option<Vec<OsType>>> = None;
-                let mut field_8: Option<Option<Vec<String>>> = None;
-                let mut field_9: Option<
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<ExceptionEntry>> = None;
+                let mut field_7: Option<Option<NamespaceType>> = None;
+                let mut field_8: Option<Option<Vec<OsType>>> = None;
+                let mut field_9: Option<Option<Vec<String>>> = None;
+                let mut field_10: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<Vec<ExceptionComment>>> = None;
-                let mut field_12: Option<Option<String>> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<Vec<ExceptionComment>>> = None;
+                let mut field_13: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "item_id" => key.read_once(&mut field_1, &mut map)?,
-                        "type" => key.read_once(&mut field_2, &mut map)?,
-                        "name" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        "entries" => key.read_once(&mut field_5, &mut map)?,
-                        "namespace_type" => key.read_once(&mut field_6, &mut map)?,
-                        "os_types" => key.read_once(&mut field_7, &mut map)?,
-                        "tags" => key.read_once(&mut field_8, &mut map)?,
-                        "meta" => key.read_once(&mut field_9, &mut map)?,
-                        "expire_time" => key.read_once(&mut field_10, &mut map)?,
-                        "comments" => key.read_once(&mut field_11, &mut map)?,
-                        "_version" => key.read_once(&mut field_12, &mut map)?,
+                        "list_id" => key.read_once(&mut field_2, &mut map)?,
+                        "type" => key.read_once(&mut field_3, &mut map)?,
+                        "name" => key.read_once(&mut field_4, &mut map)?,
+                        "description" => key.read_once(&mut field_5, &mut map)?,
+                        "entries" => key.read_once(&mut field_6, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_7, &mut map)?,
+                        "os_types" => key.read_once(&mut field_8, &mut map)?,
+                        "tags" => key.read_once(&mut field_9, &mut map)?,
+                        "meta" => key.read_once(&mut field_10, &mut map)?,
+                        "expire_time" => key.read_once(&mut field_11, &mut map)?,
+                        "comments" => key.read_once(&mut field_12, &mut map)?,
+                        "_version" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -5688,20 +5838,21 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
                 Ok(ExceptionListItemUpdate {
                     id: field_0.unwrap_or_default(),
                     item_id: field_1.unwrap_or_default(),
-                    r#type: field_2
+                    list_id: field_2.unwrap_or_default(),
+                    r#type: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    description: field_4
+                    name: field_4.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_5
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    entries: field_5
+                    entries: field_6
                         .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
-                    namespace_type: field_6.unwrap_or_default(),
-                    os_types: field_7.unwrap_or_default(),
-                    tags: field_8.unwrap_or_default(),
-                    meta: field_9.unwrap_or_default(),
-                    expire_time: field_10.unwrap_or_default(),
-                    comments: field_11.unwrap_or_default(),
-                    version: field_12.unwrap_or_default(),
+                    namespace_type: field_7.unwrap_or_default(),
+                    os_types: field_8.unwrap_or_default(),
+                    tags: field_9.unwrap_or_default(),
+                    meta: field_10.unwrap_or_default(),
+                    expire_time: field_11.unwrap_or_default(),
+                    comments: field_12.unwrap_or_default(),
+                    version: field_13.unwrap_or_default(),
                     additional_properties,
                 })
             }
