@@ -177,6 +177,9 @@ fn rule_json() -> Value {
         "created_by": "elastic",
         "updated_at": "2025-05-01T12:00:00.000Z",
         "updated_by": "elastic",
+        "throttle": null,
+        "output_index": "",
+        "alert_suppression": {"group_by": ["host.name"], "missing_fields_strategy": "suppress"},
         "a_member_from_kibana_10": {"nested": true}
     })
 }
@@ -420,6 +423,11 @@ async fn read_rule_addresses_the_rule_by_id_or_rule_id() {
         no_body(&request);
         assert_eq!(rule.name, "MS Office child process");
         assert_eq!(rule.index.as_deref(), Some(&["logs-*".to_owned()][..]));
+        // Older Kibana sends `throttle: null`; it decodes as absent.
+        assert_eq!(rule.throttle, None);
+        assert_eq!(rule.output_index.as_deref(), Some(""));
+        let suppression = rule.alert_suppression.as_ref().expect("alert_suppression");
+        assert_eq!(suppression["group_by"], json!(["host.name"]));
     }
 }
 

@@ -11661,6 +11661,49 @@ pub struct RuleCreateProps {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -11720,6 +11763,20 @@ impl RuleCreateProps {
             risk_score_mapping: None,
             severity_mapping: None,
             investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
             additional_properties: Default::default(),
         }
     }
@@ -11794,6 +11851,26 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -11844,6 +11921,26 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11902,6 +11999,20 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -12321,6 +12432,49 @@ pub struct RuleParams {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -12396,6 +12550,26 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -12446,6 +12620,26 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12500,6 +12694,20 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -12663,6 +12871,49 @@ pub struct RulePatchProps {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// The saved object identifier of the rule (give this or `rule_id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
@@ -12741,7 +12992,27 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_44: Option<Option<uuid::Uuid>> = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -12792,7 +13063,27 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
-                        "id" => key.read_once(&mut field_44, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "id" => key.read_once(&mut field_58, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12847,7 +13138,21 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
-                    id: field_44.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    id: field_58.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -13128,6 +13433,49 @@ pub struct RulePreviewRequest {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// How many executions to simulate, each one `interval` apart.
     #[serde(rename = "invocationCount")]
     pub invocation_count: i64,
@@ -13195,6 +13543,20 @@ impl RulePreviewRequest {
             risk_score_mapping: None,
             severity_mapping: None,
             investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
             invocation_count,
             timeframe_end,
             additional_properties: Default::default(),
@@ -13271,8 +13633,28 @@ impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_44: Option<i64> = None;
-                let mut field_45: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<i64> = None;
+                let mut field_59: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -13323,8 +13705,28 @@ impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
-                        "invocationCount" => key.read_once(&mut field_44, &mut map)?,
-                        "timeframeEnd" => key.read_once(&mut field_45, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "invocationCount" => key.read_once(&mut field_58, &mut map)?,
+                        "timeframeEnd" => key.read_once(&mut field_59, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13383,11 +13785,25 @@ impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
-                    invocation_count: field_44
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    invocation_count: field_58
                         .ok_or_else(|| clientgen_runtime::de::missing(
                             "invocationCount",
                         ))?,
-                    timeframe_end: field_45
+                    timeframe_end: field_59
                         .ok_or_else(|| clientgen_runtime::de::missing("timeframeEnd"))?,
                     additional_properties,
                 })
@@ -13594,6 +14010,49 @@ pub struct RuleResponse {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// The saved object identifier of the rule.
     pub id: uuid::Uuid,
     /// True for Elastic prebuilt rules.
@@ -13690,6 +14149,20 @@ impl RuleResponse {
             risk_score_mapping: None,
             severity_mapping: None,
             investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
             id,
             immutable,
             version,
@@ -13776,24 +14249,44 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_44: Option<uuid::Uuid> = None;
-                let mut field_45: Option<bool> = None;
-                let mut field_46: Option<i64> = None;
-                let mut field_47: Option<Option<i64>> = None;
-                let mut field_48: Option<
+                let mut field_44: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_49: Option<
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_50: Option<
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_51: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_52: Option<String> = None;
-                let mut field_53: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_54: Option<String> = None;
-                let mut field_55: Option<Option<RuleExecutionSummary>> = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<uuid::Uuid> = None;
+                let mut field_59: Option<bool> = None;
+                let mut field_60: Option<i64> = None;
+                let mut field_61: Option<Option<i64>> = None;
+                let mut field_62: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_63: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_64: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_65: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_66: Option<String> = None;
+                let mut field_67: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_68: Option<String> = None;
+                let mut field_69: Option<Option<RuleExecutionSummary>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -13844,18 +14337,38 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
-                        "id" => key.read_once(&mut field_44, &mut map)?,
-                        "immutable" => key.read_once(&mut field_45, &mut map)?,
-                        "version" => key.read_once(&mut field_46, &mut map)?,
-                        "revision" => key.read_once(&mut field_47, &mut map)?,
-                        "rule_source" => key.read_once(&mut field_48, &mut map)?,
-                        "related_integrations" => key.read_once(&mut field_49, &mut map)?,
-                        "required_fields" => key.read_once(&mut field_50, &mut map)?,
-                        "created_at" => key.read_once(&mut field_51, &mut map)?,
-                        "created_by" => key.read_once(&mut field_52, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_53, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_54, &mut map)?,
-                        "execution_summary" => key.read_once(&mut field_55, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "id" => key.read_once(&mut field_58, &mut map)?,
+                        "immutable" => key.read_once(&mut field_59, &mut map)?,
+                        "version" => key.read_once(&mut field_60, &mut map)?,
+                        "revision" => key.read_once(&mut field_61, &mut map)?,
+                        "rule_source" => key.read_once(&mut field_62, &mut map)?,
+                        "related_integrations" => key.read_once(&mut field_63, &mut map)?,
+                        "required_fields" => key.read_once(&mut field_64, &mut map)?,
+                        "created_at" => key.read_once(&mut field_65, &mut map)?,
+                        "created_by" => key.read_once(&mut field_66, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_67, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_68, &mut map)?,
+                        "execution_summary" => key.read_once(&mut field_69, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -13916,24 +14429,38 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
-                    id: field_44.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    immutable: field_45
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    id: field_58.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    immutable: field_59
                         .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
-                    version: field_46
+                    version: field_60
                         .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    revision: field_47.unwrap_or_default(),
-                    rule_source: field_48.unwrap_or_default(),
-                    related_integrations: field_49.unwrap_or_default(),
-                    required_fields: field_50.unwrap_or_default(),
-                    created_at: field_51
+                    revision: field_61.unwrap_or_default(),
+                    rule_source: field_62.unwrap_or_default(),
+                    related_integrations: field_63.unwrap_or_default(),
+                    required_fields: field_64.unwrap_or_default(),
+                    created_at: field_65
                         .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
-                    created_by: field_52
+                    created_by: field_66
                         .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
-                    updated_at: field_53
+                    updated_at: field_67
                         .ok_or_else(|| clientgen_runtime::de::missing("updated_at"))?,
-                    updated_by: field_54
+                    updated_by: field_68
                         .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
-                    execution_summary: field_55.unwrap_or_default(),
+                    execution_summary: field_69.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -14339,6 +14866,49 @@ pub struct RuleUpdateProps {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// The saved object identifier of the rule (give this or `rule_id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
@@ -14401,6 +14971,20 @@ impl RuleUpdateProps {
             risk_score_mapping: None,
             severity_mapping: None,
             investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
             id: None,
             additional_properties: Default::default(),
         }
@@ -14476,7 +15060,27 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_44: Option<Option<uuid::Uuid>> = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -14527,7 +15131,27 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
-                        "id" => key.read_once(&mut field_44, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "id" => key.read_once(&mut field_58, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -14586,7 +15210,21 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
-                    id: field_44.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    id: field_58.unwrap_or_default(),
                     additional_properties,
                 })
             }
