@@ -1979,7 +1979,15 @@ async fn case_comments_add_update_delete() {
     for ctx in contexts().await {
         let comments = format!("/api/cases/{CASE_ID}/comments");
         ctx.respond("POST", &comments, 200, case_json()).await;
-        ctx.respond("PATCH", &comments, 200, case_json()).await;
+        // Two updates: a user comment, then an alert attachment.
+        Mock::given(method("PATCH"))
+            .and(path(ctx.route(&comments)))
+            .and(header("authorization", ctx.authorization.as_str()))
+            .and(header("kbn-xsrf", "true"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(case_json()))
+            .expect(2)
+            .mount(&ctx.server)
+            .await;
         ctx.respond("DELETE", &comments, 204, Value::Null).await;
         let mut alert =
             CaseCommentCreate::new(CaseCommentCreateType::Alert, CaseOwner::SecuritySolution);
@@ -2007,6 +2015,29 @@ async fn case_comments_add_update_delete() {
             .update_case_comment(CASE_ID, &update)
             .await
             .expect("updated");
+        // The alert form of the update needs alertId, index and rule (cases bundle
+        // update_alert_comment_request_properties).
+        let mut alert_update = CaseCommentUpdate::new(
+            COMMENT_ID.into(),
+            "WzIwNDMxLDFd".into(),
+            CaseCommentUpdateType::Alert,
+            CaseOwner::SecuritySolution,
+        );
+        alert_update.alert_id = Some(CaseCommentUpdateAlertId::Array(vec![
+            "0f2b3e6a4c1d8e9f".into(),
+            "1a2b3c".into(),
+        ]));
+        alert_update.index = Some(CaseCommentUpdateIndex::Array(vec![
+            ".internal.alerts-security.alerts-default-000001".into(),
+            ".internal.alerts-security.alerts-default-000001".into(),
+        ]));
+        alert_update.rule = Some(from(
+            json!({"id": RULE_ID, "name": "MS Office child process"}),
+        ));
+        ctx.client
+            .update_case_comment(CASE_ID, &alert_update)
+            .await
+            .expect("updated alert");
         ctx.client
             .delete_case_comments(CASE_ID)
             .await
@@ -2020,7 +2051,14 @@ async fn case_comments_add_update_delete() {
             json_body(&requests[1]),
             json!({"id": COMMENT_ID, "version": "WzIwNDMxLDFd", "type": "user", "owner": "securitySolution", "comment": "An updated comment."})
         );
-        no_body(&requests[2]);
+        assert_eq!(
+            json_body(&requests[2]),
+            json!({"id": COMMENT_ID, "version": "WzIwNDMxLDFd", "type": "alert", "owner": "securitySolution",
+                   "alertId": ["0f2b3e6a4c1d8e9f", "1a2b3c"],
+                   "index": [".internal.alerts-security.alerts-default-000001", ".internal.alerts-security.alerts-default-000001"],
+                   "rule": {"id": RULE_ID, "name": "MS Office child process"}})
+        );
+        no_body(&requests[3]);
     }
 }
 
