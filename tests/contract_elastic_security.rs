@@ -92,6 +92,7 @@ async fn every_operation_conforms_to_the_spec() {
         sort_order: Some(SortOrder::Desc),
         page: Some(1),
         per_page: Some(20),
+        ..Default::default()
     };
     let page = prism.check("find_rules", client.find_rules(&find).await);
     assert!(page.total >= 0);
@@ -149,6 +150,35 @@ async fn every_operation_conforms_to_the_spec() {
             .await,
     );
 
+    let tags: SetAlertTagsRequest = from(json!({
+        "ids": ["0f2b3e6a4c1d8e9f"],
+        "tags": {"tags_to_add": ["Duplicate"], "tags_to_remove": []}
+    }));
+    prism.check("set_alert_tags", client.set_alert_tags(&tags).await);
+    let assignees: SetAlertAssigneesRequest = from(json!({
+        "assignees": {"add": ["u_MxY0jbrft7EcfC6iNZSUGeI_n6iYrSwZj5mWF5EqmSU_0"], "remove": []},
+        "ids": ["0f2b3e6a4c1d8e9f"]
+    }));
+    prism.check(
+        "set_alert_assignees",
+        client.set_alert_assignees(&assignees).await,
+    );
+    let tags = prism.check("read_rule_tags", client.read_rule_tags().await);
+    assert!(!tags.is_empty());
+    let preview: RulePreviewRequest = from(json!({
+        "type": "query", "name": "Preview sample", "description": "Sample preview run",
+        "risk_score": 50, "severity": "low", "language": "kuery",
+        "query": "process.name : \"cmd.exe\"", "index": ["logs-*"],
+        "invocationCount": 1, "timeframeEnd": "2025-01-15T12:00:00.000Z"
+    }));
+    let previewed = prism.check(
+        "preview_rule",
+        client
+            .preview_rule(&PreviewRuleParams::default(), &preview)
+            .await,
+    );
+    assert!(!previewed.logs.is_empty());
+
     // ----- exception lists and items -----
     let mut list = ExceptionListCreate::new(
         "Trusted Linux processes".into(),
@@ -169,6 +199,42 @@ async fn every_operation_conforms_to_the_spec() {
     prism.check(
         "read_exception_list",
         client.read_exception_list(&address).await,
+    );
+    prism.check(
+        "duplicate_exception_list",
+        client
+            .duplicate_exception_list(&DuplicateExceptionListParams::new(
+                "trusted-linux-processes".into(),
+                NamespaceType::Single,
+                IncludeExpiredExceptions::True,
+            ))
+            .await,
+    );
+    let exceptions_file = ExceptionListsImportForm::new(
+        FilePart::new(b"{\"list_id\":\"trusted-linux-processes\"}\n".to_vec())
+            .file_name("exceptions.ndjson"),
+    );
+    prism.check(
+        "import_exception_lists",
+        client
+            .import_exception_lists(
+                &ImportExceptionListsParams {
+                    overwrite: Some(true),
+                    ..Default::default()
+                },
+                &exceptions_file,
+            )
+            .await,
+    );
+    prism.check(
+        "read_exception_list_summary",
+        client
+            .read_exception_list_summary(&ReadExceptionListSummaryParams {
+                list_id: Some("trusted-linux-processes".into()),
+                namespace_type: Some(NamespaceType::Single),
+                ..Default::default()
+            })
+            .await,
     );
     let mut list_update = ExceptionListUpdate::new(
         "Trusted Linux processes".into(),
@@ -311,6 +377,9 @@ async fn every_operation_conforms_to_the_spec() {
             })
             .await,
     );
+    let mut item_patch = ListItemPatch::new("54b01cfb-058d-44b9-838c-282be16c91cd".into());
+    item_patch.value = Some("10.0.0.3".into());
+    prism.check("patch_list_item", client.patch_list_item(&item_patch).await);
     prism.check(
         "update_list_item",
         client
@@ -410,6 +479,66 @@ async fn every_operation_conforms_to_the_spec() {
     prism.check(
         "import_timelines",
         client.import_timelines(&timelines).await,
+    );
+
+    prism.check(
+        "resolve_timeline",
+        client
+            .resolve_timeline(&ResolveTimelineParams {
+                id: Some(TIMELINE_ID.into()),
+                ..Default::default()
+            })
+            .await,
+    );
+    let copy: TimelineCopy = from(json!({
+        "timeline": {"title": "Lateral movement on host-1 (copy)"},
+        "timelineIdToCopy": TIMELINE_ID
+    }));
+    prism.check(
+        "copy_timeline",
+        client
+            .copy_timeline(
+                &CopyTimelineParams::new(CopyTimelineElasticApiVersion::V1),
+                &copy,
+            )
+            .await,
+    );
+    let favorite: TimelineFavoriteRequest = from(json!({
+        "timelineId": TIMELINE_ID,
+        "templateTimelineId": null,
+        "templateTimelineVersion": null,
+        "timelineType": "default"
+    }));
+    prism.check(
+        "persist_timeline_favorite",
+        client.persist_timeline_favorite(&favorite).await,
+    );
+    prism.check(
+        "get_notes",
+        client
+            .get_notes(&GetNotesParams {
+                saved_object_ids: Some(vec![TIMELINE_ID.into()]),
+                page: Some(1),
+                per_page: Some(10),
+                ..Default::default()
+            })
+            .await,
+    );
+    let note: PersistNoteRequest = from(json!({
+        "note": {"timelineId": TIMELINE_ID, "note": "Beaconing every 60 s"}
+    }));
+    prism.check("persist_note", client.persist_note(&note).await);
+    let delete_note: DeleteNotesRequest =
+        from(json!({"noteId": "709f99c6-89b6-4953-9160-35945c8e174e"}));
+    prism.check("delete_notes", client.delete_notes(&delete_note).await);
+    prism.check(
+        "persist_pinned_event",
+        client
+            .persist_pinned_event(&PersistPinnedEventRequest::new(
+                "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc".into(),
+                TIMELINE_ID.into(),
+            ))
+            .await,
     );
 
     // ----- cases -----
@@ -535,6 +664,48 @@ async fn every_operation_conforms_to_the_spec() {
             .find_case_user_actions(CASE_ID, &FindCaseUserActionsParams::default())
             .await,
     );
+    let mut file = CaseFileForm::new(
+        FilePart::new(b"suspicious.exe hashes\n".to_vec())
+            .file_name("hashes.txt")
+            .content_type("text/plain"),
+    );
+    file.filename = Some("hashes".into());
+    prism.check("add_case_file", client.add_case_file(CASE_ID, &file).await);
+    prism.check(
+        "find_case_attachments",
+        client
+            .find_case_attachments(
+                CASE_ID,
+                &FindCaseAttachmentsParams {
+                    r#type: Some(vec!["comment".into()]),
+                    page: Some(1),
+                    per_page: Some(20),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    let attachment: CaseAttachmentCreate = from(json!({
+        "type": "comment",
+        "owner": "securitySolution",
+        "data": {"content": "Host isolated."}
+    }));
+    prism.check(
+        "create_case_attachment",
+        client.create_case_attachment(CASE_ID, &attachment).await,
+    );
+    prism.check(
+        "get_case_attachment",
+        client.get_case_attachment(CASE_ID, COMMENT_ID).await,
+    );
+    prism.check(
+        "delete_case_attachment",
+        client.delete_case_attachment(CASE_ID, COMMENT_ID).await,
+    );
+    prism.check(
+        "delete_case_attachments",
+        client.delete_case_attachments(CASE_ID).await,
+    );
     prism.check(
         "push_case",
         client
@@ -554,12 +725,9 @@ async fn every_operation_conforms_to_the_spec() {
                 file_name: Some("rules_export.ndjson".into()),
                 ..Default::default()
             },
-            Some(&RulesExportRequest {
-                objects: Some(vec![RulesExportRequestObjectsItem::new(
-                    "process_started_by_ms_office_program".into(),
-                )]),
-                ..Default::default()
-            }),
+            Some(&RulesExportRequest::new(vec![
+                RulesExportRequestObjectsItem::new("process_started_by_ms_office_program".into()),
+            ])),
         )
         .await;
     only_a_response_violation("export_rules", rules_export);
@@ -573,6 +741,15 @@ async fn every_operation_conforms_to_the_spec() {
         )
         .await;
     only_a_response_violation("export_timelines", timelines_export);
+    let exceptions_export = client
+        .export_exception_list(&ExportExceptionListParams::new(
+            "9e5fc75a-a3da-46c5-96e3-a2ec59c6bb85".into(),
+            "trusted-linux-processes".into(),
+            NamespaceType::Single,
+            IncludeExpiredExceptions::False,
+        ))
+        .await;
+    only_a_response_violation("export_exception_list", exceptions_export);
 }
 
 /// Prism accepted the request and failed only to serialise its NDJSON answer.

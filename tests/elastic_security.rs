@@ -177,6 +177,9 @@ fn rule_json() -> Value {
         "created_by": "elastic",
         "updated_at": "2025-05-01T12:00:00.000Z",
         "updated_by": "elastic",
+        "throttle": null,
+        "output_index": "",
+        "alert_suppression": {"group_by": ["host.name"], "missing_fields_strategy": "suppress"},
         "a_member_from_kibana_10": {"nested": true}
     })
 }
@@ -420,6 +423,11 @@ async fn read_rule_addresses_the_rule_by_id_or_rule_id() {
         no_body(&request);
         assert_eq!(rule.name, "MS Office child process");
         assert_eq!(rule.index.as_deref(), Some(&["logs-*".to_owned()][..]));
+        // Older Kibana sends `throttle: null`; it decodes as absent.
+        assert_eq!(rule.throttle, None);
+        assert_eq!(rule.output_index.as_deref(), Some(""));
+        let suppression = rule.alert_suppression.as_ref().expect("alert_suppression");
+        assert_eq!(suppression["group_by"], json!(["host.name"]));
     }
 }
 
@@ -507,12 +515,16 @@ async fn find_rules_sends_filter_sort_and_page() {
             sort_order: Some(SortOrder::Desc),
             page: Some(2),
             per_page: Some(5),
+            gaps_range_start: Some("now-24h".into()),
+            gaps_range_end: Some("now".into()),
+            gap_fill_statuses: Some(vec![GapFillStatus::Unfilled, GapFillStatus::InProgress]),
+            gap_auto_fill_scheduler_id: Some("default".into()),
         };
         let page = ctx.client.find_rules(&params).await.expect("found");
         let request = ctx.request().await;
         assert_eq!(
             request.url.query(),
-            Some("fields=name&fields=enabled&filter=alert.attributes.enabled%3Atrue&sort_field=updated_at&sort_order=desc&page=2&per_page=5")
+            Some("fields=name&fields=enabled&filter=alert.attributes.enabled%3Atrue&sort_field=updated_at&sort_order=desc&page=2&per_page=5&gaps_range_start=now-24h&gaps_range_end=now&gap_fill_statuses=unfilled&gap_fill_statuses=in_progress&gap_auto_fill_scheduler_id=default")
         );
         assert_eq!(page.per_page, 5);
         assert_eq!(page.total, 6);
@@ -590,10 +602,57 @@ async fn perform_rules_bulk_action_posts_the_action() {
             json_body(&request),
             json!({"action": "disable", "ids": [RULE_ID]})
         );
-        assert!(answer.success);
+        assert_eq!(answer.success, Some(true));
         assert_eq!(answer.attributes.summary.succeeded, 1);
         let updated = answer.attributes.results.updated.as_ref().expect("updated");
         assert_eq!(updated[0].id.to_string(), RULE_ID);
+    }
+}
+
+#[tokio::test]
+async fn perform_rules_bulk_action_fills_gaps_over_a_range() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "POST",
+            "/api/detection_engine/rules/_bulk_action",
+            200,
+            json!({
+                "success": true,
+                "rules_count": 1,
+                "attributes": {
+                    "results": {"updated": [rule_json()], "created": [], "deleted": [], "skipped": []},
+                    "summary": {"failed": 0, "succeeded": 1, "skipped": 0, "total": 1}
+                }
+            }),
+        )
+        .await;
+        let mut body = BulkActionRequest::new(BulkActionType::FillGaps);
+        body.query = Some("alert.attributes.enabled:true".into());
+        body.fill_gaps = Some(BulkActionRequestFillGaps::new(
+            "2025-03-01T00:00:00.000Z".into(),
+            "2025-03-10T23:59:59.999Z".into(),
+        ));
+        body.gaps_range_start = Some("now-7d".into());
+        body.gaps_range_end = Some("now".into());
+        body.gap_fill_statuses = Some(vec![GapFillStatus::Unfilled]);
+        let answer = ctx
+            .client
+            .perform_rules_bulk_action(&PerformRulesBulkActionParams::default(), &body)
+            .await
+            .expect("done");
+        let request = ctx.request().await;
+        assert_eq!(
+            json_body(&request),
+            json!({
+                "action": "fill_gaps",
+                "query": "alert.attributes.enabled:true",
+                "fill_gaps": {"start_date": "2025-03-01T00:00:00.000Z", "end_date": "2025-03-10T23:59:59.999Z"},
+                "gaps_range_start": "now-7d",
+                "gaps_range_end": "now",
+                "gap_fill_statuses": ["unfilled"]
+            })
+        );
+        assert_eq!(answer.attributes.summary.total, 1);
     }
 }
 
@@ -672,12 +731,9 @@ async fn export_rules_reads_one_rule_per_line_then_the_details() {
             exclude_export_details: Some(false),
             file_name: Some("rules_export.ndjson".into()),
         };
-        let body = RulesExportRequest {
-            objects: Some(vec![RulesExportRequestObjectsItem::new(
-                "process_started_by_ms_office_program".into(),
-            )]),
-            ..Default::default()
-        };
+        let body = RulesExportRequest::new(vec![RulesExportRequestObjectsItem::new(
+            "process_started_by_ms_office_program".into(),
+        )]);
         let exported = ctx
             .client
             .export_rules(&params, Some(&body))
@@ -858,7 +914,8 @@ async fn set_alerts_status_by_ids_and_by_query() {
         let by_query: SetAlertsStatusByQuery = from(json!({
             "query": {"term": {"kibana.alert.rule.rule_id": "x"}},
             "status": "acknowledged",
-            "conflicts": "proceed"
+            "conflicts": "proceed",
+            "runtime_fields": {"custom.user_risk": "keyword"}
         }));
         ctx.client
             .set_alerts_status(&SetAlertsStatusRequest::SetAlertsStatusByQuery(by_query))
@@ -875,7 +932,7 @@ async fn set_alerts_status_by_ids_and_by_query() {
         );
         assert_eq!(
             json_body(&requests[1]),
-            json!({"query": {"term": {"kibana.alert.rule.rule_id": "x"}}, "status": "acknowledged", "conflicts": "proceed"})
+            json!({"query": {"term": {"kibana.alert.rule.rule_id": "x"}}, "status": "acknowledged", "conflicts": "proceed", "runtime_fields": {"custom.user_risk": "keyword"}})
         );
     }
 }
@@ -1460,7 +1517,7 @@ async fn get_timeline_unwraps_nothing_and_decodes_the_envelope() {
             request.url.query(),
             Some(format!("id={TIMELINE_ID}").as_str())
         );
-        let timeline = &answer.data.get_one_timeline;
+        let timeline = &answer.data.as_ref().expect("found").get_one_timeline;
         assert_eq!(timeline.saved_object_id, TIMELINE_ID);
         assert_eq!(
             timeline.title.as_ref().and_then(|t| t.as_deref()),
@@ -1922,7 +1979,15 @@ async fn case_comments_add_update_delete() {
     for ctx in contexts().await {
         let comments = format!("/api/cases/{CASE_ID}/comments");
         ctx.respond("POST", &comments, 200, case_json()).await;
-        ctx.respond("PATCH", &comments, 200, case_json()).await;
+        // Two updates: a user comment, then an alert attachment.
+        Mock::given(method("PATCH"))
+            .and(path(ctx.route(&comments)))
+            .and(header("authorization", ctx.authorization.as_str()))
+            .and(header("kbn-xsrf", "true"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(case_json()))
+            .expect(2)
+            .mount(&ctx.server)
+            .await;
         ctx.respond("DELETE", &comments, 204, Value::Null).await;
         let mut alert =
             CaseCommentCreate::new(CaseCommentCreateType::Alert, CaseOwner::SecuritySolution);
@@ -1950,6 +2015,29 @@ async fn case_comments_add_update_delete() {
             .update_case_comment(CASE_ID, &update)
             .await
             .expect("updated");
+        // The alert form of the update needs alertId, index and rule (cases bundle
+        // update_alert_comment_request_properties).
+        let mut alert_update = CaseCommentUpdate::new(
+            COMMENT_ID.into(),
+            "WzIwNDMxLDFd".into(),
+            CaseCommentUpdateType::Alert,
+            CaseOwner::SecuritySolution,
+        );
+        alert_update.alert_id = Some(CaseCommentUpdateAlertId::Array(vec![
+            "0f2b3e6a4c1d8e9f".into(),
+            "1a2b3c".into(),
+        ]));
+        alert_update.index = Some(CaseCommentUpdateIndex::Array(vec![
+            ".internal.alerts-security.alerts-default-000001".into(),
+            ".internal.alerts-security.alerts-default-000001".into(),
+        ]));
+        alert_update.rule = Some(from(
+            json!({"id": RULE_ID, "name": "MS Office child process"}),
+        ));
+        ctx.client
+            .update_case_comment(CASE_ID, &alert_update)
+            .await
+            .expect("updated alert");
         ctx.client
             .delete_case_comments(CASE_ID)
             .await
@@ -1963,7 +2051,14 @@ async fn case_comments_add_update_delete() {
             json_body(&requests[1]),
             json!({"id": COMMENT_ID, "version": "WzIwNDMxLDFd", "type": "user", "owner": "securitySolution", "comment": "An updated comment."})
         );
-        no_body(&requests[2]);
+        assert_eq!(
+            json_body(&requests[2]),
+            json!({"id": COMMENT_ID, "version": "WzIwNDMxLDFd", "type": "alert", "owner": "securitySolution",
+                   "alertId": ["0f2b3e6a4c1d8e9f", "1a2b3c"],
+                   "index": [".internal.alerts-security.alerts-default-000001", ".internal.alerts-security.alerts-default-000001"],
+                   "rule": {"id": RULE_ID, "name": "MS Office child process"}})
+        );
+        no_body(&requests[3]);
     }
 }
 
@@ -2310,4 +2405,723 @@ async fn unknown_members_survive_a_round_trip() {
     assert_eq!(again["comments"][0]["created_at"], "2025-05-01T12:10:00Z");
     again["comments"][0]["created_at"] = original["comments"][0]["created_at"].clone();
     assert_eq!(again, original);
+}
+
+// ----- operations added with the issue-14 review -----
+
+#[tokio::test]
+async fn get_timeline_of_an_unknown_id_answers_an_empty_object() {
+    // Kibana answers 200 `{}` when no timeline has the identifier (the bundle's `oneOf`
+    // second branch); it must decode, with no `data`.
+    for ctx in contexts().await {
+        ctx.respond("GET", "/api/timeline", 200, json!({})).await;
+        let answer = ctx
+            .client
+            .get_timeline(&GetTimelineParams {
+                template_timeline_id: Some("missing".into()),
+                ..Default::default()
+            })
+            .await
+            .expect("an empty answer decodes");
+        let request = ctx.request().await;
+        assert_eq!(request.url.query(), Some("template_timeline_id=missing"));
+        assert!(answer.data.is_none());
+    }
+}
+
+#[tokio::test]
+async fn resolve_timeline_decodes_the_wrapped_and_the_bare_answer() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "GET",
+            "/api/timeline/resolve",
+            200,
+            json!({"data": {"timeline": timeline_json(), "outcome": "aliasMatch", "alias_target_id": "new-id", "alias_purpose": "savedObjectConversion"}}),
+        )
+        .await;
+        let params = ResolveTimelineParams {
+            id: Some(TIMELINE_ID.into()),
+            ..Default::default()
+        };
+        let wrapped = ctx
+            .client
+            .resolve_timeline(&params)
+            .await
+            .expect("8.x form");
+        let request = ctx.request().await;
+        assert_eq!(
+            request.url.query(),
+            Some(format!("id={TIMELINE_ID}").as_str())
+        );
+        let data = wrapped.data.expect("wrapped");
+        assert_eq!(data.outcome, SavedObjectResolveOutcome::AliasMatch);
+        assert_eq!(data.alias_target_id.as_deref(), Some("new-id"));
+        assert_eq!(data.timeline.saved_object_id, TIMELINE_ID);
+    }
+    // Later releases send the members without the `data` envelope.
+    let ctx = Ctx::new(None, false).await;
+    ctx.respond(
+        "GET",
+        "/api/timeline/resolve",
+        200,
+        json!({"timeline": timeline_json(), "outcome": "exactMatch"}),
+    )
+    .await;
+    let bare = ctx
+        .client
+        .resolve_timeline(&ResolveTimelineParams {
+            id: Some(TIMELINE_ID.into()),
+            ..Default::default()
+        })
+        .await
+        .expect("bare form");
+    assert!(bare.data.is_none());
+    assert_eq!(bare.outcome, Some(SavedObjectResolveOutcome::ExactMatch));
+    assert_eq!(
+        bare.timeline.expect("timeline").saved_object_id,
+        TIMELINE_ID
+    );
+}
+
+#[tokio::test]
+async fn copy_timeline_posts_with_the_internal_route_version() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "POST",
+            "/api/timeline/_copy",
+            200,
+            json!({"data": {"persistTimeline": {"timeline": timeline_json()}}}),
+        )
+        .await;
+        let body: TimelineCopy = from(json!({
+            "timeline": {"title": "Lateral movement on host-1 (copy)"},
+            "timelineIdToCopy": TIMELINE_ID
+        }));
+        let copied = ctx
+            .client
+            .copy_timeline(
+                &CopyTimelineParams::new(CopyTimelineElasticApiVersion::V1),
+                &body,
+            )
+            .await
+            .expect("copied");
+        let request = ctx.request().await;
+        assert_eq!(request.headers["elastic-api-version"], "1");
+        assert_eq!(
+            json_body(&request),
+            json!({"timeline": {"title": "Lateral movement on host-1 (copy)"}, "timelineIdToCopy": TIMELINE_ID})
+        );
+        assert_eq!(
+            copied.data.persist_timeline.timeline.saved_object_id,
+            TIMELINE_ID
+        );
+    }
+}
+
+#[tokio::test]
+async fn persist_timeline_favorite_sends_the_nulls() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "PATCH",
+            "/api/timeline/_favorite",
+            200,
+            json!({"data": {"persistFavorite": {
+                "savedObjectId": TIMELINE_ID,
+                "version": "WzE1LDFd",
+                "favorite": [{"favoriteDate": 1741337636741u64, "userName": "elastic"}],
+                "templateTimelineId": null,
+                "templateTimelineVersion": null,
+                "timelineType": "default"
+            }}}),
+        )
+        .await;
+        let body: TimelineFavoriteRequest = from(json!({
+            "timelineId": TIMELINE_ID,
+            "templateTimelineId": null,
+            "templateTimelineVersion": null,
+            "timelineType": "default"
+        }));
+        let answer = ctx
+            .client
+            .persist_timeline_favorite(&body)
+            .await
+            .expect("marked");
+        let request = ctx.request().await;
+        // The route requires all four members, null or not.
+        assert_eq!(
+            json_body(&request),
+            json!({"timelineId": TIMELINE_ID, "templateTimelineId": null, "templateTimelineVersion": null, "timelineType": "default"})
+        );
+        let favorite = answer.data.persist_favorite;
+        assert_eq!(favorite.version, "WzE1LDFd");
+        let marks = favorite.favorite.expect("marks");
+        assert_eq!(
+            marks[0].user_name.as_ref().and_then(|u| u.as_deref()),
+            Some("elastic")
+        );
+    }
+}
+
+fn note_json() -> Value {
+    json!({
+        "noteId": "709f99c6-89b6-4953-9160-35945c8e174e",
+        "version": "WzQ2LDFd",
+        "timelineId": TIMELINE_ID,
+        "eventId": "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc",
+        "note": "Beaconing every 60 s",
+        "created": 1746100800000u64,
+        "createdBy": "elastic",
+        "updated": 1746100800000u64,
+        "updatedBy": "elastic"
+    })
+}
+
+#[tokio::test]
+async fn get_notes_repeats_the_document_ids() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "GET",
+            "/api/note",
+            200,
+            json!({"notes": [note_json()], "totalCount": 1}),
+        )
+        .await;
+        let params = GetNotesParams {
+            document_ids: Some(vec!["event-1".into(), "event-2".into()]),
+            page: Some(1),
+            per_page: Some(10),
+            associated_filter: Some(NoteAssociatedFilter::DocumentOnly),
+            ..Default::default()
+        };
+        let answer = ctx.client.get_notes(&params).await.expect("notes");
+        let request = ctx.request().await;
+        assert_eq!(
+            request.url.query(),
+            Some("documentIds=event-1&documentIds=event-2&page=1&perPage=10&associatedFilter=document_only")
+        );
+        assert_eq!(answer.total_count, Some(1));
+        let notes = answer.notes.expect("notes");
+        assert_eq!(notes[0].note_id, "709f99c6-89b6-4953-9160-35945c8e174e");
+        assert_eq!(notes[0].timeline_id, TIMELINE_ID);
+    }
+    // The bundle's other branch: an empty object.
+    let ctx = Ctx::new(None, false).await;
+    ctx.respond("GET", "/api/note", 200, json!({})).await;
+    let empty = ctx
+        .client
+        .get_notes(&GetNotesParams::default())
+        .await
+        .expect("empty");
+    assert!(empty.notes.is_none() && empty.total_count.is_none());
+}
+
+#[tokio::test]
+async fn persist_note_and_delete_notes() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "PATCH",
+            "/api/note",
+            200,
+            json!({"data": {"persistNote": {"code": 200, "message": "", "note": note_json()}}}),
+        )
+        .await;
+        ctx.respond("DELETE", "/api/note", 200, json!({"data": {}}))
+            .await;
+        let note: PersistNoteRequest = from(json!({
+            "note": {"timelineId": TIMELINE_ID, "eventId": "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc", "note": "Beaconing every 60 s"}
+        }));
+        let saved = ctx.client.persist_note(&note).await.expect("saved");
+        assert_eq!(saved.data.persist_note.note.version, "WzQ2LDFd");
+        let delete: DeleteNotesRequest =
+            from(json!({"noteIds": ["709f99c6-89b6-4953-9160-35945c8e174e"]}));
+        ctx.client.delete_notes(&delete).await.expect("deleted");
+        let requests = ctx.server.received_requests().await.expect("recording");
+        assert_eq!(
+            json_body(&requests[0]),
+            json!({"note": {"timelineId": TIMELINE_ID, "eventId": "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc", "note": "Beaconing every 60 s"}})
+        );
+        assert_eq!(
+            json_body(&requests[1]),
+            json!({"noteIds": ["709f99c6-89b6-4953-9160-35945c8e174e"]})
+        );
+    }
+}
+
+#[tokio::test]
+async fn persist_pinned_event_pins_and_unpins() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "PATCH",
+            "/api/pinned_event",
+            200,
+            json!({"data": {"persistPinnedEventOnTimeline": {
+                "pinnedEventId": "10r1929b-0af7-42bd-85a8-56e234f98h2f3",
+                "version": "WzQ2LDFe",
+                "eventId": "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc",
+                "timelineId": TIMELINE_ID,
+                "code": 200
+            }}}),
+        )
+        .await;
+        let body = PersistPinnedEventRequest::new(
+            "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc".into(),
+            TIMELINE_ID.into(),
+        );
+        let pinned = ctx
+            .client
+            .persist_pinned_event(&body)
+            .await
+            .expect("pinned");
+        let request = ctx.request().await;
+        assert_eq!(
+            json_body(&request),
+            json!({"eventId": "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc", "timelineId": TIMELINE_ID})
+        );
+        let outcome = pinned.data.persist_pinned_event_on_timeline.expect("a pin");
+        assert_eq!(
+            outcome.pinned_event_id.as_deref(),
+            Some("10r1929b-0af7-42bd-85a8-56e234f98h2f3")
+        );
+    }
+    // Unpinning answers a null outcome in some releases.
+    let ctx = Ctx::new(None, false).await;
+    ctx.respond(
+        "PATCH",
+        "/api/pinned_event",
+        200,
+        json!({"data": {"persistPinnedEventOnTimeline": null}}),
+    )
+    .await;
+    let mut body = PersistPinnedEventRequest::new(
+        "d3a1d35a3e84a81b2f8f3859e064c224cdee1b4bc".into(),
+        TIMELINE_ID.into(),
+    );
+    body.pinned_event_id = Some(Some("10r1929b-0af7-42bd-85a8-56e234f98h2f3".into()));
+    let unpinned = ctx
+        .client
+        .persist_pinned_event(&body)
+        .await
+        .expect("unpinned");
+    assert!(unpinned.data.persist_pinned_event_on_timeline.is_none());
+}
+
+fn update_by_query_json(updated: i64) -> Value {
+    json!({
+        "took": 68, "timed_out": false, "total": updated, "updated": updated, "deleted": 0,
+        "batches": 1, "version_conflicts": 0, "noops": 0, "retries": {"bulk": 0, "search": 0},
+        "throttled_millis": 0, "requests_per_second": -1, "throttled_until_millis": 0, "failures": []
+    })
+}
+
+#[tokio::test]
+async fn set_alert_tags_and_assignees_post_the_changes() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "POST",
+            "/api/detection_engine/signals/tags",
+            200,
+            update_by_query_json(2),
+        )
+        .await;
+        ctx.respond(
+            "POST",
+            "/api/detection_engine/signals/assignees",
+            200,
+            update_by_query_json(1),
+        )
+        .await;
+        let tags: SetAlertTagsRequest = from(json!({
+            "ids": ["alert-1", "alert-2"],
+            "tags": {"tags_to_add": ["Duplicate"], "tags_to_remove": []}
+        }));
+        let tagged = ctx.client.set_alert_tags(&tags).await.expect("tagged");
+        assert_eq!(tagged.updated, Some(2));
+        let assignees: SetAlertAssigneesRequest = from(json!({
+            "assignees": {"add": ["u_MxY0jbrft7EcfC6iNZSUGeI_n6iYrSwZj5mWF5EqmSU_0"], "remove": []},
+            "ids": ["alert-1"]
+        }));
+        let assigned = ctx
+            .client
+            .set_alert_assignees(&assignees)
+            .await
+            .expect("assigned");
+        assert_eq!(assigned.updated, Some(1));
+        let requests = ctx.server.received_requests().await.expect("recording");
+        assert_eq!(
+            json_body(&requests[0]),
+            json!({"ids": ["alert-1", "alert-2"], "tags": {"tags_to_add": ["Duplicate"], "tags_to_remove": []}})
+        );
+        assert_eq!(
+            json_body(&requests[1]),
+            json!({"assignees": {"add": ["u_MxY0jbrft7EcfC6iNZSUGeI_n6iYrSwZj5mWF5EqmSU_0"], "remove": []}, "ids": ["alert-1"]})
+        );
+    }
+}
+
+#[tokio::test]
+async fn search_alerts_sends_a_single_sort_field() {
+    let ctx = Ctx::new(None, false).await;
+    ctx.respond(
+        "POST",
+        "/api/detection_engine/signals/search",
+        200,
+        json!({"took": 1, "timed_out": false, "hits": {"hits": []}}),
+    )
+    .await;
+    let search: AlertsSearchRequest = from(json!({"size": 5, "sort": "@timestamp"}));
+    ctx.client.search_alerts(&search).await.expect("searched");
+    let request = ctx.request().await;
+    assert_eq!(
+        json_body(&request),
+        json!({"size": 5, "sort": "@timestamp"})
+    );
+}
+
+#[tokio::test]
+async fn read_rule_tags_returns_the_list() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "GET",
+            "/api/detection_engine/tags",
+            200,
+            json!(["zeek", "windows"]),
+        )
+        .await;
+        let tags = ctx.client.read_rule_tags().await.expect("tags");
+        no_body(&ctx.request().await);
+        assert_eq!(tags, ["zeek", "windows"]);
+    }
+}
+
+#[tokio::test]
+async fn preview_rule_posts_the_rule_with_the_time_range() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "POST",
+            "/api/detection_engine/rules/preview",
+            200,
+            json!({
+                "logs": [{"errors": [], "warnings": ["no index matched"], "duration": 42, "startedAt": "2025-01-15T11:59:58.000Z", "requests": [{"request": "POST /logs-*/_search", "duration": 7}]}],
+                "previewId": "8f3c2a1b9e7d4c2a",
+                "isAborted": false
+            }),
+        )
+        .await;
+        let body: RulePreviewRequest = from(json!({
+            "type": "query", "name": "Preview sample", "description": "Sample preview run",
+            "risk_score": 50, "severity": "low", "language": "kuery",
+            "query": "process.name : \"cmd.exe\"", "index": ["logs-*"], "from": "now-24h",
+            "interval": "5m", "invocationCount": 1, "timeframeEnd": "2025-01-15T12:00:00.000Z"
+        }));
+        let params = PreviewRuleParams {
+            enable_logged_requests: Some(true),
+        };
+        let preview = ctx
+            .client
+            .preview_rule(&params, &body)
+            .await
+            .expect("previewed");
+        let request = ctx.request().await;
+        assert_eq!(request.url.query(), Some("enable_logged_requests=true"));
+        let sent = json_body(&request);
+        assert_eq!(sent["invocationCount"], 1);
+        // A date-time member travels as RFC 3339 (the client drops the zero milliseconds).
+        assert_eq!(sent["timeframeEnd"], "2025-01-15T12:00:00Z");
+        assert_eq!(sent["type"], "query");
+        assert_eq!(preview.preview_id.as_deref(), Some("8f3c2a1b9e7d4c2a"));
+        assert_eq!(preview.logs[0].warnings, ["no index matched"]);
+        assert_eq!(preview.logs[0].duration, 42);
+    }
+}
+
+#[tokio::test]
+async fn duplicate_exception_list_sends_the_required_query() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "POST",
+            "/api/exception_lists/_duplicate",
+            200,
+            exception_list_json(),
+        )
+        .await;
+        let params = DuplicateExceptionListParams::new(
+            "trusted-linux-processes".into(),
+            NamespaceType::Single,
+            IncludeExpiredExceptions::False,
+        );
+        let list = ctx
+            .client
+            .duplicate_exception_list(&params)
+            .await
+            .expect("duplicated");
+        let request = ctx.request().await;
+        assert_eq!(
+            request.url.query(),
+            Some("list_id=trusted-linux-processes&namespace_type=single&include_expired_exceptions=false")
+        );
+        no_body(&request);
+        assert_eq!(list.list_id, "trusted-linux-processes");
+    }
+}
+
+#[tokio::test]
+async fn export_exception_list_reads_the_list_its_items_and_the_details() {
+    for ctx in contexts().await {
+        let details = json!({"exported_exception_list_count": 1, "exported_exception_list_item_count": 1, "missing_exception_list_item_count": 0, "missing_exception_list_items": [], "missing_exception_lists": [], "missing_exception_lists_count": 0});
+        let body = format!(
+            "{}\n{}\n{}\n",
+            exception_list_json(),
+            exception_item_json(),
+            details
+        );
+        ctx.respond_with(
+            "POST",
+            "/api/exception_lists/_export",
+            ResponseTemplate::new(200).set_body_raw(body, "application/ndjson"),
+        )
+        .await;
+        let params = ExportExceptionListParams::new(
+            "9e5fc75a-a3da-46c5-96e3-a2ec59c6bb85".into(),
+            "trusted-linux-processes".into(),
+            NamespaceType::Single,
+            IncludeExpiredExceptions::True,
+        );
+        let lines = ctx
+            .client
+            .export_exception_list(&params)
+            .await
+            .expect("exported")
+            .into_vec()
+            .await
+            .expect("every line decodes");
+        let request = ctx.request().await;
+        assert_eq!(
+            request.url.query(),
+            Some("id=9e5fc75a-a3da-46c5-96e3-a2ec59c6bb85&list_id=trusted-linux-processes&namespace_type=single&include_expired_exceptions=true")
+        );
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1]["item_id"], "simple_list_item");
+        assert_eq!(lines[2]["exported_exception_list_count"], 1);
+    }
+}
+
+#[tokio::test]
+async fn import_exception_lists_uploads_multipart_with_flags() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "POST",
+            "/api/exception_lists/_import",
+            200,
+            json!({
+                "errors": [{"list_id": "trusted-linux-processes", "error": {"status_code": 409, "message": "already exists"}}],
+                "success": false, "success_count": 1,
+                "success_exception_lists": false, "success_count_exception_lists": 0,
+                "success_exception_list_items": true, "success_count_exception_list_items": 1
+            }),
+        )
+        .await;
+        let params = ImportExceptionListsParams {
+            overwrite: Some(false),
+            as_new_list: Some(true),
+            ..Default::default()
+        };
+        let line = exception_list_json().to_string();
+        let form = ExceptionListsImportForm::new(
+            FilePart::new(format!("{line}\n").into_bytes()).file_name("exceptions.ndjson"),
+        );
+        let answer = ctx
+            .client
+            .import_exception_lists(&params, &form)
+            .await
+            .expect("imported");
+        let request = ctx.request().await;
+        assert_eq!(
+            request.url.query(),
+            Some("overwrite=false&as_new_list=true")
+        );
+        let parts = multipart_parts(&request);
+        assert_eq!(parts.len(), 1);
+        assert!(parts[0]
+            .0
+            .contains("name=\"file\"; filename=\"exceptions.ndjson\""));
+        assert_eq!(parts[0].1, format!("{line}\n"));
+        assert_eq!(answer.success_count_exception_list_items, 1);
+        assert_eq!(answer.errors[0].error.status_code, 409);
+    }
+}
+
+#[tokio::test]
+async fn read_exception_list_summary_counts_by_os() {
+    for ctx in contexts().await {
+        ctx.respond(
+            "GET",
+            "/api/exception_lists/summary",
+            200,
+            json!({"windows": 3, "linux": 1, "macos": 0, "total": 4}),
+        )
+        .await;
+        let params = ReadExceptionListSummaryParams {
+            list_id: Some("endpoint_list".into()),
+            namespace_type: Some(NamespaceType::Agnostic),
+            ..Default::default()
+        };
+        let summary = ctx
+            .client
+            .read_exception_list_summary(&params)
+            .await
+            .expect("summary");
+        let request = ctx.request().await;
+        assert_eq!(
+            request.url.query(),
+            Some("list_id=endpoint_list&namespace_type=agnostic")
+        );
+        assert_eq!(summary.windows, Some(3));
+        assert_eq!(summary.total, Some(4));
+    }
+}
+
+#[tokio::test]
+async fn patch_list_item_sends_only_the_members_set() {
+    for ctx in contexts().await {
+        ctx.respond("PATCH", "/api/lists/items", 200, list_item_json("10.0.0.3"))
+            .await;
+        let mut patch = ListItemPatch::new("54b01cfb-058d-44b9-838c-282be16c91cd".into());
+        patch.value = Some("10.0.0.3".into());
+        patch.refresh = Some(ListItemPatchRefresh::WaitFor);
+        let item = ctx.client.patch_list_item(&patch).await.expect("patched");
+        let request = ctx.request().await;
+        assert_eq!(
+            json_body(&request),
+            json!({"id": "54b01cfb-058d-44b9-838c-282be16c91cd", "value": "10.0.0.3", "refresh": "wait_for"})
+        );
+        assert_eq!(item.value, "10.0.0.3");
+    }
+}
+
+#[tokio::test]
+async fn add_case_file_uploads_the_file_and_its_name() {
+    for ctx in contexts().await {
+        let route = format!("/api/cases/{CASE_ID}/files");
+        ctx.respond("POST", &route, 200, case_json()).await;
+        let mut form = CaseFileForm::new(
+            FilePart::new(b"suspicious.exe hashes\n".to_vec())
+                .file_name("hashes.txt")
+                .content_type("text/plain"),
+        );
+        form.filename = Some("hashes".into());
+        let case = ctx
+            .client
+            .add_case_file(CASE_ID, &form)
+            .await
+            .expect("attached");
+        let request = ctx.request().await;
+        let parts = multipart_parts(&request);
+        assert_eq!(
+            parts,
+            [
+                (
+                    "Content-Disposition: form-data; name=\"file\"; filename=\"hashes.txt\""
+                        .to_owned(),
+                    "suspicious.exe hashes\n".to_owned()
+                ),
+                (
+                    "Content-Disposition: form-data; name=\"filename\"".to_owned(),
+                    "hashes".to_owned()
+                )
+            ]
+        );
+        assert_eq!(case.id, CASE_ID);
+    }
+}
+
+fn attachment_json() -> Value {
+    json!({
+        "id": COMMENT_ID,
+        "version": "WzIwNDMxLDFd",
+        "type": "security.alert",
+        "owner": "securitySolution",
+        "attachmentId": ["alert-1", "alert-2"],
+        "metadata": {"index": ".alerts-security.alerts-default", "rule": {"id": RULE_ID, "name": "MS Office child process"}},
+        "data": null,
+        "created_at": "2025-05-01T12:10:00.000Z",
+        "created_by": user_json(),
+        "updated_at": null,
+        "updated_by": null,
+        "pushed_at": null,
+        "pushed_by": null
+    })
+}
+
+#[tokio::test]
+async fn case_attachments_find_create_get_and_delete() {
+    for ctx in contexts().await {
+        let collection = format!("/api/cases/{CASE_ID}/attachments");
+        let one = format!("{collection}/{COMMENT_ID}");
+        ctx.respond(
+            "GET",
+            &collection,
+            200,
+            json!({"data": [attachment_json()], "page": 1, "per_page": 20, "total": 1}),
+        )
+        .await;
+        ctx.respond("POST", &collection, 201, attachment_json())
+            .await;
+        ctx.respond("GET", &one, 200, attachment_json()).await;
+        ctx.respond("DELETE", &one, 204, Value::Null).await;
+        ctx.respond("DELETE", &collection, 204, Value::Null).await;
+
+        let params = FindCaseAttachmentsParams {
+            r#type: Some(vec!["comment".into(), "security.alert".into()]),
+            per_page: Some(20),
+            ..Default::default()
+        };
+        let page = ctx
+            .client
+            .find_case_attachments(CASE_ID, &params)
+            .await
+            .expect("found");
+        assert_eq!(page.total, 1);
+        assert!(matches!(
+            &page.data[0].attachment_id,
+            Some(CaseAttachmentId::Array(ids)) if ids == &["alert-1", "alert-2"]
+        ));
+        let create: CaseAttachmentCreate = from(json!({
+            "type": "security.alert",
+            "owner": "securitySolution",
+            "attachmentId": ["alert-1", "alert-2"],
+            "metadata": {"index": ".alerts-security.alerts-default", "rule": {"id": RULE_ID, "name": "MS Office child process"}}
+        }));
+        let created = ctx
+            .client
+            .create_case_attachment(CASE_ID, &create)
+            .await
+            .expect("created");
+        assert_eq!(created.id, COMMENT_ID);
+        let got = ctx
+            .client
+            .get_case_attachment(CASE_ID, COMMENT_ID)
+            .await
+            .expect("got");
+        assert_eq!(got.r#type, "security.alert");
+        ctx.client
+            .delete_case_attachment(CASE_ID, COMMENT_ID)
+            .await
+            .expect("deleted one");
+        ctx.client
+            .delete_case_attachments(CASE_ID)
+            .await
+            .expect("deleted all");
+
+        let requests = ctx.server.received_requests().await.expect("recording");
+        assert_eq!(
+            requests[0].url.query(),
+            Some("type=comment&type=security.alert&perPage=20")
+        );
+        assert_eq!(
+            json_body(&requests[1]),
+            json!({"type": "security.alert", "owner": "securitySolution", "attachmentId": ["alert-1", "alert-2"], "metadata": {"index": ".alerts-security.alerts-default", "rule": {"id": RULE_ID, "name": "MS Office child process"}}})
+        );
+        no_body(&requests[3]);
+        no_body(&requests[4]);
+    }
 }

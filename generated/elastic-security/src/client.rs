@@ -403,6 +403,16 @@ impl Client {
             .query_opt("sort_order", params.sort_order.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("gaps_range_start", params.gaps_range_start.as_ref())
+            .query_opt("gaps_range_end", params.gaps_range_end.as_ref())
+            .query_each(
+                "gap_fill_statuses",
+                params.gap_fill_statuses.as_deref().unwrap_or_default(),
+            )
+            .query_opt(
+                "gap_auto_fill_scheduler_id",
+                params.gap_auto_fill_scheduler_id.as_ref(),
+            )
             .send()
             .await?;
         if !response.status().is_success() {
@@ -420,8 +430,9 @@ impl Client {
     }
     /// Apply an action to many detection rules
     ///
-    /// Enables, disables, deletes, duplicates, exports or edits the rules matched by `query`
-    /// (KQL over rule attributes) or listed in `ids`. Returns a summary and the rules changed.
+    /// Enables, disables, deletes, duplicates, exports, edits, runs or fills the execution gaps of
+    /// the rules matched by `query` (KQL over rule attributes) or listed in `ids`. Returns a
+    /// summary and the rules changed.
     /// The `export` action answers NDJSON instead and is better served by `export_rules`.
     /// (Kibana operation id: `PerformRulesBulkAction`.)
     ///
@@ -604,6 +615,71 @@ impl Client {
         }
         response.json()
     }
+    /// List detection rule tags
+    ///
+    /// Returns every distinct tag used by the detection rules of the space. (Kibana operation
+    /// id: `ReadTags`.)
+    ///
+    /// `GET /api/detection_engine/tags` (operation `read_rule_tags`).
+    pub async fn read_rule_tags(&self) -> Result<Vec<String>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_rule_tags",
+                "/api/detection_engine/tags",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Preview a rule's alerts
+    ///
+    /// Runs a rule that is not saved over a bounded time range (`invocationCount` executions
+    /// ending at `timeframeEnd`) and returns the execution logs, without saving the rule; the
+    /// alerts it would create are written to a preview index and can be searched with the
+    /// returned `previewId`. (Kibana operation id: `RulePreview`.)
+    ///
+    /// `POST /api/detection_engine/rules/preview` (operation `preview_rule`).
+    pub async fn preview_rule(
+        &self,
+        params: &crate::operations::PreviewRuleParams,
+        body: &crate::types::RulePreviewRequest,
+    ) -> Result<crate::types::RulePreviewResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "preview_rule",
+                "/api/detection_engine/rules/preview",
+            )
+            .query_opt("enable_logged_requests", params.enable_logged_requests.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
     /// Search detection alerts
     ///
     /// Runs an Elasticsearch query over the alerts index of the space and returns the
@@ -655,6 +731,75 @@ impl Client {
                 clientgen_runtime::reqwest::Method::POST,
                 "set_alerts_status",
                 "/api/detection_engine/signals/status",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Add and remove alert tags
+    ///
+    /// Adds the tags in `tags.tags_to_add` to the alerts listed in `ids` and removes those in
+    /// `tags.tags_to_remove`, in one request; a tag cannot be in both lists. Returns the
+    /// Elasticsearch update-by-query summary. (Kibana operation id: `SetAlertTags`.)
+    ///
+    /// `POST /api/detection_engine/signals/tags` (operation `set_alert_tags`).
+    pub async fn set_alert_tags(
+        &self,
+        body: &crate::types::SetAlertTagsRequest,
+    ) -> Result<crate::types::UpdateByQueryResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "set_alert_tags",
+                "/api/detection_engine/signals/tags",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Assign and unassign users on alerts
+    ///
+    /// Assigns the user profiles in `assignees.add` to the alerts listed in `ids` and
+    /// unassigns those in `assignees.remove`; a user cannot be in both lists. Users are named
+    /// by their profile `uid`, which exists once they have logged in to Kibana. Returns the
+    /// Elasticsearch update summary. (Kibana operation id: `SetAlertAssignees`.)
+    ///
+    /// `POST /api/detection_engine/signals/assignees` (operation `set_alert_assignees`).
+    pub async fn set_alert_assignees(
+        &self,
+        body: &crate::types::SetAlertAssigneesRequest,
+    ) -> Result<crate::types::UpdateByQueryResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "set_alert_assignees",
+                "/api/detection_engine/signals/assignees",
             )
             .json(body)
             .send()
@@ -882,6 +1027,177 @@ impl Client {
                     401 | 403 => {
                         response.into_declared_error::<crate::types::KibanaError>()
                     }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Duplicate an exception list
+    ///
+    /// Copies the exception list `list_id`, with its items, into a new list with a generated
+    /// `list_id`, and returns the new list. Kibana refuses (405) to duplicate the lists it
+    /// manages for endpoint security. (Kibana operation id: `DuplicateExceptionList`.)
+    ///
+    /// `POST /api/exception_lists/_duplicate` (operation `duplicate_exception_list`).
+    pub async fn duplicate_exception_list(
+        &self,
+        params: &crate::operations::DuplicateExceptionListParams,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "duplicate_exception_list",
+                "/api/exception_lists/_duplicate",
+            )
+            .query("list_id", &params.list_id)
+            .query("namespace_type", &params.namespace_type)
+            .query("include_expired_exceptions", &params.include_expired_exceptions)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404..=405 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Export an exception list
+    ///
+    /// Exports one exception list and its items as NDJSON: the list on the first line, then
+    /// one item per line, then a line of export details (counts). `id`, `list_id` and
+    /// `namespace_type` are all required. (Kibana operation id: `ExportExceptionList`.)
+    ///
+    /// `POST /api/exception_lists/_export` (operation `export_exception_list`).
+    pub async fn export_exception_list(
+        &self,
+        params: &crate::operations::ExportExceptionListParams,
+    ) -> Result<
+        clientgen_runtime::NdjsonStream<crate::types::ExceptionListExportLine>,
+        Error,
+    > {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_exception_list",
+                "/api/exception_lists/_export",
+            )
+            .query("id", &params.id)
+            .query("list_id", &params.list_id)
+            .query("namespace_type", &params.namespace_type)
+            .query("include_expired_exceptions", &params.include_expired_exceptions)
+            .send_streaming()
+            .await?;
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
+            clientgen_runtime::Streaming::Failure(response) => {
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        404 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
+            }
+        }
+    }
+    /// Import exception lists
+    ///
+    /// Imports exception lists and their items from an NDJSON file (as `export_exception_list`
+    /// writes it), sent as the `file` part of a multipart form. The query flags choose whether
+    /// lists and items with the same identifiers are overwritten, or the lists are imported
+    /// as new ones. (Kibana operation id: `ImportExceptionList`.)
+    ///
+    /// `POST /api/exception_lists/_import` (operation `import_exception_lists`).
+    pub async fn import_exception_lists(
+        &self,
+        params: &crate::operations::ImportExceptionListsParams,
+        body: &crate::types::ExceptionListsImportForm,
+    ) -> Result<crate::types::ExceptionListsImportResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_exception_lists",
+                "/api/exception_lists/_import",
+            )
+            .query_opt("overwrite", params.overwrite.as_ref())
+            .query_opt("overwrite_exceptions", params.overwrite_exceptions.as_ref())
+            .query_opt(
+                "overwrite_action_connectors",
+                params.overwrite_action_connectors.as_ref(),
+            )
+            .query_opt("as_new_list", params.as_new_list.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Count an exception list's items by operating system
+    ///
+    /// Returns how many items of the list (by `id` or `list_id`) apply to Windows, Linux and
+    /// macOS, and in all; `filter` narrows the items counted. (Kibana operation id:
+    /// `ReadExceptionListSummary`.)
+    ///
+    /// `GET /api/exception_lists/summary` (operation `read_exception_list_summary`).
+    pub async fn read_exception_list_summary(
+        &self,
+        params: &crate::operations::ReadExceptionListSummaryParams,
+    ) -> Result<crate::types::ExceptionListSummary, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_exception_list_summary",
+                "/api/exception_lists/summary",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
                     _ => response.into_error(),
                 },
             );
@@ -1142,8 +1458,9 @@ impl Client {
     /// Create the value list data streams
     ///
     /// Creates the `.lists` and `.items` data streams of the space, which must exist before
-    /// value lists can be used. The request has no body. (Kibana operation id:
-    /// `CreateListIndex`.)
+    /// value lists can be used. The request has no body. The lists bundle marks the route
+    /// deprecated: recent Kibana releases create the data streams when they are first needed.
+    /// (Kibana operation id: `CreateListIndex`.)
     ///
     /// `POST /api/lists/index` (operation `create_list_index`).
     pub async fn create_list_index(&self) -> Result<crate::types::Acknowledged, Error> {
@@ -1540,6 +1857,41 @@ impl Client {
             .query_opt("list_id", params.list_id.as_ref())
             .query_opt("value", params.value.as_ref())
             .query_opt("refresh", params.refresh.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Change members of a value list item
+    ///
+    /// Changes only the members given (`value`, `meta`) of the item with this `id`; `_version`
+    /// guards against concurrent changes and `refresh` chooses when the change becomes
+    /// searchable. (Kibana operation id: `PatchListItem`.)
+    ///
+    /// `PATCH /api/lists/items` (operation `patch_list_item`).
+    pub async fn patch_list_item(
+        &self,
+        body: &crate::types::ListItemPatch,
+    ) -> Result<crate::types::ListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_list_item",
+                "/api/lists/items",
+            )
+            .json(body)
             .send()
             .await?;
         if !response.status().is_success() {
@@ -2000,6 +2352,260 @@ impl Client {
                 )
             }
         }
+    }
+    /// Resolve a timeline or timeline template
+    ///
+    /// Looks a timeline up by `id` the way saved objects are resolved across spaces (telling
+    /// whether the identifier matched exactly or through an alias left by a migration), or a
+    /// timeline template by `template_timeline_id`. Give one of the two. (Kibana operation id:
+    /// `ResolveTimeline`.)
+    ///
+    /// `GET /api/timeline/resolve` (operation `resolve_timeline`).
+    pub async fn resolve_timeline(
+        &self,
+        params: &crate::operations::ResolveTimelineParams,
+    ) -> Result<crate::types::ResolveTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "resolve_timeline",
+                "/api/timeline/resolve",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Copy a timeline or timeline template
+    ///
+    /// Saves a copy of the timeline `timelineIdToCopy`, with its notes and pinned events, and
+    /// with the members given in `timeline` replacing the copied ones (typically a new
+    /// `title`). This is an internal Kibana route: its shape may change between releases.
+    /// (Kibana operation id: `CopyTimeline`.)
+    ///
+    /// `POST /api/timeline/_copy` (operation `copy_timeline`).
+    pub async fn copy_timeline(
+        &self,
+        params: &crate::operations::CopyTimelineParams,
+        body: &crate::types::TimelineCopy,
+    ) -> Result<crate::types::PersistTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "copy_timeline",
+                "/api/timeline/_copy",
+            )
+            .header("elastic-api-version", &params.elastic_api_version)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Mark or unmark a timeline as a favorite
+    ///
+    /// Toggles the calling user's favorite mark on a timeline (give `timelineId`) or a timeline
+    /// template (give `templateTimelineId` and `templateTimelineVersion`). All four members are
+    /// required but may be null. The answer lists who marked it, in `favorite`, which is empty
+    /// once the mark is removed. (Kibana operation id: `PersistFavoriteRoute`.)
+    ///
+    /// `PATCH /api/timeline/_favorite` (operation `persist_timeline_favorite`).
+    pub async fn persist_timeline_favorite(
+        &self,
+        body: &crate::types::TimelineFavoriteRequest,
+    ) -> Result<crate::types::PersistFavoriteResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "persist_timeline_favorite",
+                "/api/timeline/_favorite",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 => response.into_declared_error::<crate::types::KibanaError>(),
+                    403 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get notes
+    ///
+    /// Returns notes: those attached to the events in `documentIds`, those of the timelines in
+    /// `savedObjectIds`, or, with neither, one page of every note (optionally searched,
+    /// filtered and sorted). (Kibana operation id: `GetNotes`.)
+    ///
+    /// `GET /api/note` (operation `get_notes`).
+    pub async fn get_notes(
+        &self,
+        params: &crate::operations::GetNotesParams,
+    ) -> Result<crate::types::GetNotesResponse, Error> {
+        let response = self
+            .transport
+            .request(clientgen_runtime::reqwest::Method::GET, "get_notes", "/api/note")
+            .query_each(
+                "documentIds",
+                params.document_ids.as_deref().unwrap_or_default(),
+            )
+            .query_each(
+                "savedObjectIds",
+                params.saved_object_ids.as_deref().unwrap_or_default(),
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("perPage", params.per_page.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("sortField", params.sort_field.as_ref())
+            .query_opt("sortOrder", params.sort_order.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .query_opt("createdByFilter", params.created_by_filter.as_ref())
+            .query_opt("associatedFilter", params.associated_filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete notes
+    ///
+    /// Deletes one note (`noteId`) or several (`noteIds`). The identifiers travel in a JSON
+    /// body even though the method is DELETE. (Kibana operation id: `DeleteNote`.)
+    ///
+    /// `DELETE /api/note` (operation `delete_notes`).
+    pub async fn delete_notes(
+        &self,
+        body: &crate::types::DeleteNotesRequest,
+    ) -> Result<crate::types::DeleteNotesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_notes",
+                "/api/note",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Add or update a note
+    ///
+    /// Adds a note to a timeline (and, with `eventId`, to one of its events), or, given the
+    /// `noteId` and `version` of an existing note, changes it. (Kibana operation id:
+    /// `PersistNoteRoute`.)
+    ///
+    /// `PATCH /api/note` (operation `persist_note`).
+    pub async fn persist_note(
+        &self,
+        body: &crate::types::PersistNoteRequest,
+    ) -> Result<crate::types::PersistNoteResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "persist_note",
+                "/api/note",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Pin or unpin an event on a timeline
+    ///
+    /// Pins the event `eventId` to the timeline `timelineId`, or, given the `pinnedEventId` of
+    /// an existing pin, removes it. (Kibana operation id: `PersistPinnedEventRoute`.)
+    ///
+    /// `PATCH /api/pinned_event` (operation `persist_pinned_event`).
+    pub async fn persist_pinned_event(
+        &self,
+        body: &crate::types::PersistPinnedEventRequest,
+    ) -> Result<crate::types::PersistPinnedEventResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "persist_pinned_event",
+                "/api/pinned_event",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
     }
     /// Create a case
     ///
@@ -2500,6 +3106,255 @@ impl Client {
             );
         }
         response.json()
+    }
+    /// Attach a file to a case
+    ///
+    /// Uploads a file (the `file` part of a multipart form) and attaches it to the case;
+    /// `filename` names it without its extension (by default the uploaded file's name). Returns
+    /// the case. (Kibana operation id `addCaseFileDefaultSpace`.)
+    ///
+    /// `POST /api/cases/{caseId}/files` (operation `add_case_file`).
+    pub async fn add_case_file(
+        &self,
+        case_id: &str,
+        body: &crate::types::CaseFileForm,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_case_file",
+                "/api/cases/{caseId}/files",
+            )
+            .path_param("caseId", case_id)
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .text_opt("filename", body.filename.as_ref())
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::find_case_attachments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_case_attachments_stream<'a>(
+        &'a self,
+        case_id: &str,
+        params: &crate::operations::FindCaseAttachmentsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::CaseAttachment, Error>,
+    > + 'a {
+        let params = params.clone();
+        let case_id = case_id.to_owned();
+        clientgen_runtime::pagination::items(
+            "find_case_attachments",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                let case_id = case_id.clone();
+                async move {
+                    let page = self.find_case_attachments(&case_id, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Find the attachments of a case
+    ///
+    /// Returns one page of a case's attachments of every kind (comments, alerts, events, files,
+    /// …), optionally only those of the given types. This unified attachments API is a
+    /// technical preview in recent Kibana releases; older releases answer 404. (Kibana
+    /// operation id `findCaseAttachmentsDefaultSpace`.)
+    ///
+    /// `GET /api/cases/{caseId}/attachments` (operation `find_case_attachments`).
+    pub async fn find_case_attachments(
+        &self,
+        case_id: &str,
+        params: &crate::operations::FindCaseAttachmentsParams,
+    ) -> Result<crate::types::FindCaseAttachmentsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_case_attachments",
+                "/api/cases/{caseId}/attachments",
+            )
+            .path_param("caseId", case_id)
+            .query_each("type", params.r#type.as_deref().unwrap_or_default())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("perPage", params.per_page.as_ref())
+            .query_opt("sortOrder", params.sort_order.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Add an attachment to a case
+    ///
+    /// Adds one attachment of a registered type: value types (such as `comment`) carry `data`,
+    /// reference types (such as `security.alert`) carry `attachmentId` and usually `metadata`
+    /// (the alert index and rule). `owner` must be the case's owner. Returns the attachment,
+    /// with status 201. Technical preview. (Kibana operation id
+    /// `createCaseAttachmentDefaultSpace`.)
+    ///
+    /// `POST /api/cases/{caseId}/attachments` (operation `create_case_attachment`).
+    pub async fn create_case_attachment(
+        &self,
+        case_id: &str,
+        body: &crate::types::CaseAttachmentCreate,
+    ) -> Result<crate::types::CaseAttachment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case_attachment",
+                "/api/cases/{caseId}/attachments",
+            )
+            .path_param("caseId", case_id)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400..=401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete every attachment of a case
+    ///
+    /// Deletes all the attachments of a case; answers 204 without a body. Technical preview.
+    /// (Kibana operation id `deleteCaseAttachmentsDefaultSpace`.)
+    ///
+    /// `DELETE /api/cases/{caseId}/attachments` (operation `delete_case_attachments`).
+    pub async fn delete_case_attachments(&self, case_id: &str) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_attachments",
+                "/api/cases/{caseId}/attachments",
+            )
+            .path_param("caseId", case_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Get a case attachment
+    ///
+    /// Returns one attachment of a case. Technical preview. (Kibana operation id `getCaseAttachmentDefaultSpace`.)
+    ///
+    /// `GET /api/cases/{caseId}/attachments/{attachmentId}` (operation `get_case_attachment`).
+    pub async fn get_case_attachment(
+        &self,
+        case_id: &str,
+        attachment_id: &str,
+    ) -> Result<crate::types::CaseAttachment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_attachment",
+                "/api/cases/{caseId}/attachments/{attachmentId}",
+            )
+            .path_param("caseId", case_id)
+            .path_param("attachmentId", attachment_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a case attachment
+    ///
+    /// Deletes one attachment of a case; answers 204 without a body. Technical preview.
+    /// (Kibana operation id `deleteCaseAttachmentDefaultSpace`.)
+    ///
+    /// `DELETE /api/cases/{caseId}/attachments/{attachmentId}` (operation `delete_case_attachment`).
+    pub async fn delete_case_attachment(
+        &self,
+        case_id: &str,
+        attachment_id: &str,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_attachment",
+                "/api/cases/{caseId}/attachments/{attachmentId}",
+            )
+            .path_param("caseId", case_id)
+            .path_param("attachmentId", attachment_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
     }
     ///Every item of [`Self::find_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_case_comments_stream<'a>(

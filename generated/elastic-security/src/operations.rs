@@ -53,6 +53,22 @@ pub struct FindRulesParams {
     ///
     /// Sent as `per_page`.
     pub per_page: Option<i64>,
+    /// Start of the time range in which rules with execution gaps are looked for (ISO 8601 or date math).
+    ///
+    /// Sent as `gaps_range_start`.
+    pub gaps_range_start: Option<String>,
+    /// End of that time range.
+    ///
+    /// Sent as `gaps_range_end`.
+    pub gaps_range_end: Option<String>,
+    /// Only rules whose gaps in the range have these fill states; repeat the parameter for each.
+    ///
+    /// Sent as `gap_fill_statuses`.
+    pub gap_fill_statuses: Option<Vec<crate::types::GapFillStatus>>,
+    /// Gap auto-fill scheduler whose runs decide the fill state of gaps (with `gap_fill_statuses`).
+    ///
+    /// Sent as `gap_auto_fill_scheduler_id`.
+    pub gap_auto_fill_scheduler_id: Option<String>,
 }
 ///Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -93,6 +109,14 @@ pub struct ExportRulesParams {
     ///
     /// Sent as `file_name`.
     pub file_name: Option<String>,
+}
+///Query and header parameters of [`Client::preview_rule`](crate::Client::preview_rule).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PreviewRuleParams {
+    /// Also return the Elasticsearch requests each execution made.
+    ///
+    /// Sent as `enable_logged_requests`.
+    pub enable_logged_requests: Option<bool>,
 }
 ///Query and header parameters of [`Client::read_exception_list`](crate::Client::read_exception_list).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -153,6 +177,112 @@ pub struct FindExceptionListsParams {
     ///
     /// Sent as `sort_order`.
     pub sort_order: Option<crate::types::SortOrder>,
+}
+///Query and header parameters of [`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateExceptionListParams {
+    /// The `list_id` of the list to copy.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: String,
+    /// Whether the list lives in the current space (`single`) or in every space (`agnostic`).
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: crate::types::NamespaceType,
+    /// Whether items whose `expire_time` has passed are copied too (`true` or `false`).
+    ///
+    /// Sent as `include_expired_exceptions`.
+    pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
+}
+impl DuplicateExceptionListParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(
+        list_id: String,
+        namespace_type: crate::types::NamespaceType,
+        include_expired_exceptions: crate::types::IncludeExpiredExceptions,
+    ) -> Self {
+        Self {
+            list_id,
+            namespace_type,
+            include_expired_exceptions,
+        }
+    }
+}
+///Query and header parameters of [`Client::export_exception_list`](crate::Client::export_exception_list).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportExceptionListParams {
+    /// The saved object identifier of the list.
+    ///
+    /// Sent as `id`.
+    pub id: String,
+    /// The `list_id` of the list.
+    ///
+    /// Sent as `list_id`.
+    pub list_id: String,
+    /// Whether the list lives in the current space (`single`) or in every space (`agnostic`).
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: crate::types::NamespaceType,
+    /// Whether items whose `expire_time` has passed are exported too (`true` or `false`).
+    ///
+    /// Sent as `include_expired_exceptions`.
+    pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
+}
+impl ExportExceptionListParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(
+        id: String,
+        list_id: String,
+        namespace_type: crate::types::NamespaceType,
+        include_expired_exceptions: crate::types::IncludeExpiredExceptions,
+    ) -> Self {
+        Self {
+            id,
+            list_id,
+            namespace_type,
+            include_expired_exceptions,
+        }
+    }
+}
+///Query and header parameters of [`Client::import_exception_lists`](crate::Client::import_exception_lists).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportExceptionListsParams {
+    /// Overwrite lists with the same `list_id` (and items with the same `item_id`).
+    ///
+    /// Sent as `overwrite`.
+    pub overwrite: Option<bool>,
+    /// Overwrite exception items with the same `item_id`.
+    ///
+    /// Sent as `overwrite_exceptions`.
+    pub overwrite_exceptions: Option<bool>,
+    /// Overwrite action connectors with the same identifier.
+    ///
+    /// Sent as `overwrite_action_connectors`.
+    pub overwrite_action_connectors: Option<bool>,
+    /// Give each imported list (and its items) new generated identifiers.
+    ///
+    /// Sent as `as_new_list`.
+    pub as_new_list: Option<bool>,
+}
+///Query and header parameters of [`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadExceptionListSummaryParams {
+    /// The saved object identifier of the exception list (give this or `list_id`).
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The human-readable `list_id` of the exception list (give this or `id`).
+    ///
+    /// Sent as `list_id`.
+    pub list_id: Option<String>,
+    /// Whether the list lives in the current space (`single`) or in every space (`agnostic`).
+    ///
+    /// Sent as `namespace_type`.
+    pub namespace_type: Option<crate::types::NamespaceType>,
+    /// KQL filter over the items (for example `exception-list.attributes.tags:"policy:all"`).
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<String>,
 }
 ///Query and header parameters of [`Client::read_exception_list_item`](crate::Client::read_exception_list_item).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -487,6 +617,78 @@ impl ExportTimelinesParams {
         Self { file_name }
     }
 }
+///Query and header parameters of [`Client::resolve_timeline`](crate::Client::resolve_timeline).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResolveTimelineParams {
+    /// The `savedObjectId` of the timeline.
+    ///
+    /// Sent as `id`.
+    pub id: Option<String>,
+    /// The `templateTimelineId` of the timeline template.
+    ///
+    /// Sent as `template_timeline_id`.
+    pub template_timeline_id: Option<String>,
+}
+///Query and header parameters of [`Client::copy_timeline`](crate::Client::copy_timeline).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopyTimelineParams {
+    /// The version of the internal route; Kibana 8.16 and later serve version `1`.
+    ///
+    /// Sent as `elastic-api-version`.
+    pub elastic_api_version: crate::types::CopyTimelineElasticApiVersion,
+}
+impl CopyTimelineParams {
+    /// Creates the parameters from the required ones; the others start empty.
+    pub fn new(
+        elastic_api_version: crate::types::CopyTimelineElasticApiVersion,
+    ) -> Self {
+        Self { elastic_api_version }
+    }
+}
+///Query and header parameters of [`Client::get_notes`](crate::Client::get_notes).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetNotesParams {
+    /// The `_id`s of the events whose notes are wanted.
+    ///
+    /// Sent as `documentIds`.
+    pub document_ids: Option<Vec<String>>,
+    /// The `savedObjectId`s of the timelines whose notes are wanted.
+    ///
+    /// Sent as `savedObjectIds`.
+    pub saved_object_ids: Option<Vec<String>>,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Notes per page.
+    ///
+    /// Sent as `perPage`.
+    pub per_page: Option<i64>,
+    /// Text searched in the notes.
+    ///
+    /// Sent as `search`.
+    pub search: Option<String>,
+    /// Member to sort by (for example `created`).
+    ///
+    /// Sent as `sortField`.
+    pub sort_field: Option<String>,
+    /// `asc` or `desc`.
+    ///
+    /// Sent as `sortOrder`.
+    pub sort_order: Option<String>,
+    /// KQL filter over the note saved objects.
+    ///
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+    /// Only notes created by this user (its profile uid).
+    ///
+    /// Sent as `createdByFilter`.
+    pub created_by_filter: Option<String>,
+    /// Only notes with this kind of attachment.
+    ///
+    /// Sent as `associatedFilter`.
+    pub associated_filter: Option<crate::types::NoteAssociatedFilter>,
+}
 ///Query and header parameters of [`Client::delete_cases`](crate::Client::delete_cases).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteCasesParams {
@@ -592,6 +794,26 @@ pub struct GetCaseConfigurationParams {
     ///
     /// Sent as `owner`.
     pub owner: Option<Vec<crate::types::CaseOwner>>,
+}
+///Query and header parameters of [`Client::find_case_attachments`](crate::Client::find_case_attachments).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindCaseAttachmentsParams {
+    /// Only attachments of these types (for example `comment`, `security.alert`).
+    ///
+    /// Sent as `type`.
+    pub r#type: Option<Vec<String>>,
+    /// Page number, from 1.
+    ///
+    /// Sent as `page`.
+    pub page: Option<i64>,
+    /// Number of results per page, at most 100.
+    ///
+    /// Sent as `perPage`.
+    pub per_page: Option<i64>,
+    /// Sort direction by creation time.
+    ///
+    /// Sent as `sortOrder`.
+    pub sort_order: Option<crate::types::SortOrder>,
 }
 ///Query and header parameters of [`Client::find_case_comments`](crate::Client::find_case_comments).
 #[derive(Debug, Clone, PartialEq, Default)]

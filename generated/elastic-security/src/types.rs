@@ -317,9 +317,13 @@ pub struct AlertsSearchRequest {
     /// Runtime fields defined for this search.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_mappings: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Elasticsearch sort clauses.
+    /// Elasticsearch sort: one clause or a list of clauses, each a field name
+    /// (`"@timestamp"`) or an object (`{"@timestamp": {"order": "desc"}}`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub sort: Option<AlertsSearchRequestSort>,
+    /// Also search attack discoveries stored with the alerts (newer Kibana releases).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_attacks: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -352,9 +356,8 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
                 let mut field_6: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_7: Option<
-                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-                > = None;
+                let mut field_7: Option<Option<AlertsSearchRequestSort>> = None;
+                let mut field_8: Option<Option<bool>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -367,6 +370,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
                         "fields" => key.read_once(&mut field_5, &mut map)?,
                         "runtime_mappings" => key.read_once(&mut field_6, &mut map)?,
                         "sort" => key.read_once(&mut field_7, &mut map)?,
+                        "include_attacks" => key.read_once(&mut field_8, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -385,11 +389,42 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
                     fields: field_5.unwrap_or_default(),
                     runtime_mappings: field_6.unwrap_or_default(),
                     sort: field_7.unwrap_or_default(),
+                    include_attacks: field_8.unwrap_or_default(),
                     additional_properties,
                 })
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// Elasticsearch sort: one clause or a list of clauses, each a field name
+/// (`"@timestamp"`) or an object (`{"@timestamp": {"order": "desc"}}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AlertsSearchRequestSort {
+    String(String),
+    Object(serde_json::Map<String, serde_json::Value>),
+    Array(Vec<serde_json::Value>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Object(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
     }
 }
 /// Which source fields to return (`false` for none, a pattern, or a list).
@@ -645,6 +680,108 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
         deserializer.deserialize_map(Members)
     }
 }
+/// A note's content and attachments.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BareNote {
+    /// The `savedObjectId` of the timeline the note belongs to.
+    #[serde(rename = "timelineId")]
+    pub timeline_id: String,
+    /// The `_id` of the event the note is attached to, if any.
+    #[serde(rename = "eventId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<Option<String>>,
+    /// The text of the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Option<String>>,
+    /// When it was created, in milliseconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<f64>>,
+    #[serde(rename = "createdBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Option<String>>,
+    /// When it was last changed, in milliseconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<f64>>,
+    #[serde(rename = "updatedBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BareNote {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline_id: String) -> Self {
+        Self {
+            timeline_id,
+            event_id: None,
+            note: None,
+            created: None,
+            created_by: None,
+            updated: None,
+            updated_by: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BareNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BareNote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BareNote object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BareNote, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<f64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<f64>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timelineId" => key.read_once(&mut field_0, &mut map)?,
+                        "eventId" => key.read_once(&mut field_1, &mut map)?,
+                        "note" => key.read_once(&mut field_2, &mut map)?,
+                        "created" => key.read_once(&mut field_3, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_4, &mut map)?,
+                        "updated" => key.read_once(&mut field_5, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_6, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BareNote {
+                    timeline_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timelineId"))?,
+                    event_id: field_1,
+                    note: field_2,
+                    created: field_3,
+                    created_by: field_4,
+                    updated: field_5,
+                    updated_by: field_6,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The rules (by `query` or `ids`) and the action. `duplicate` takes `duplicate`, `edit`
 /// takes `edit` (a list of edits such as `{type: add_tags, value: [..]}`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -653,9 +790,27 @@ pub struct BulkActionRequest {
     /// KQL over rule attributes selecting the rules (all rules when neither this nor `ids` is given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// Saved object identifiers of the rules (at most 100 when given).
+    /// Saved object identifiers of the rules (at most 100 when given; not with `query`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
+    /// The time range of `run` (a manual run of the rules over past data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<BulkActionRequestRun>,
+    /// The time range of `fill_gaps` (fill the rules' execution gaps in it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fill_gaps: Option<BulkActionRequestFillGaps>,
+    /// With `query`, only rules with execution gaps from this time (ISO 8601 or date math).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gaps_range_start: Option<String>,
+    /// With `query`, only rules with execution gaps up to this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gaps_range_end: Option<String>,
+    /// With the gap range, only rules whose gaps have these fill states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap_fill_statuses: Option<Vec<GapFillStatus>>,
+    /// Gap auto-fill scheduler whose runs decide the fill state of gaps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap_auto_fill_scheduler_id: Option<String>,
     /// Options of `duplicate` (`include_exceptions`, `include_expired_exceptions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<serde_json::Map<String, serde_json::Value>>,
@@ -674,6 +829,12 @@ impl BulkActionRequest {
             action,
             query: None,
             ids: None,
+            run: None,
+            fill_gaps: None,
+            gaps_range_start: None,
+            gaps_range_end: None,
+            gap_fill_statuses: None,
+            gap_auto_fill_scheduler_id: None,
             duplicate: None,
             edit: None,
             additional_properties: Default::default(),
@@ -697,10 +858,16 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                 let mut field_0: Option<BulkActionType> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<Vec<String>>> = None;
-                let mut field_3: Option<
+                let mut field_3: Option<Option<BulkActionRequestRun>> = None;
+                let mut field_4: Option<Option<BulkActionRequestFillGaps>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<Vec<GapFillStatus>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_4: Option<
+                let mut field_10: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -710,8 +877,16 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                         "action" => key.read_once(&mut field_0, &mut map)?,
                         "query" => key.read_once(&mut field_1, &mut map)?,
                         "ids" => key.read_once(&mut field_2, &mut map)?,
-                        "duplicate" => key.read_once(&mut field_3, &mut map)?,
-                        "edit" => key.read_once(&mut field_4, &mut map)?,
+                        "run" => key.read_once(&mut field_3, &mut map)?,
+                        "fill_gaps" => key.read_once(&mut field_4, &mut map)?,
+                        "gaps_range_start" => key.read_once(&mut field_5, &mut map)?,
+                        "gaps_range_end" => key.read_once(&mut field_6, &mut map)?,
+                        "gap_fill_statuses" => key.read_once(&mut field_7, &mut map)?,
+                        "gap_auto_fill_scheduler_id" => {
+                            key.read_once(&mut field_8, &mut map)?
+                        }
+                        "duplicate" => key.read_once(&mut field_9, &mut map)?,
+                        "edit" => key.read_once(&mut field_10, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -726,8 +901,144 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
                         .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
                     query: field_1.unwrap_or_default(),
                     ids: field_2.unwrap_or_default(),
-                    duplicate: field_3.unwrap_or_default(),
-                    edit: field_4.unwrap_or_default(),
+                    run: field_3.unwrap_or_default(),
+                    fill_gaps: field_4.unwrap_or_default(),
+                    gaps_range_start: field_5.unwrap_or_default(),
+                    gaps_range_end: field_6.unwrap_or_default(),
+                    gap_fill_statuses: field_7.unwrap_or_default(),
+                    gap_auto_fill_scheduler_id: field_8.unwrap_or_default(),
+                    duplicate: field_9.unwrap_or_default(),
+                    edit: field_10.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The time range of `fill_gaps` (fill the rules' execution gaps in it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionRequestFillGaps {
+    /// Start of the range (ISO 8601).
+    pub start_date: String,
+    /// End of the range (ISO 8601).
+    pub end_date: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionRequestFillGaps {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(start_date: String, end_date: String) -> Self {
+        Self {
+            start_date,
+            end_date,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionRequestFillGaps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionRequestFillGaps;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionRequestFillGaps object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionRequestFillGaps, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "start_date" => key.read_once(&mut field_0, &mut map)?,
+                        "end_date" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionRequestFillGaps {
+                    start_date: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("start_date"))?,
+                    end_date: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("end_date"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The time range of `run` (a manual run of the rules over past data).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BulkActionRequestRun {
+    /// Start of the range (ISO 8601).
+    pub start_date: String,
+    /// End of the range (ISO 8601).
+    pub end_date: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl BulkActionRequestRun {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(start_date: String, end_date: String) -> Self {
+        Self {
+            start_date,
+            end_date,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkActionRequestRun {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = BulkActionRequestRun;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BulkActionRequestRun object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkActionRequestRun, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "start_date" => key.read_once(&mut field_0, &mut map)?,
+                        "end_date" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(BulkActionRequestRun {
+                    start_date: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("start_date"))?,
+                    end_date: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("end_date"))?,
                     additional_properties,
                 })
             }
@@ -739,9 +1050,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BulkActionResponse {
     /// False when some rules failed.
-    pub success: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Number of rules the action addressed.
-    pub rules_count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_count: Option<i64>,
     /// HTTP-style status of the whole action.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
@@ -757,14 +1070,10 @@ pub struct BulkActionResponse {
 }
 impl BulkActionResponse {
     /// Creates a value from its required members; the others start empty.
-    pub fn new(
-        success: bool,
-        rules_count: i64,
-        attributes: BulkActionResponseAttributes,
-    ) -> Self {
+    pub fn new(attributes: BulkActionResponseAttributes) -> Self {
         Self {
-            success,
-            rules_count,
+            success: None,
+            rules_count: None,
             status_code: None,
             message: None,
             attributes,
@@ -786,8 +1095,8 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
                 self,
                 mut map: A,
             ) -> Result<BulkActionResponse, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<i64> = None;
+                let mut field_0: Option<Option<bool>> = None;
+                let mut field_1: Option<Option<i64>> = None;
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<BulkActionResponseAttributes> = None;
@@ -810,10 +1119,8 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
                     }
                 }
                 Ok(BulkActionResponse {
-                    success: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("success"))?,
-                    rules_count: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_count"))?,
+                    success: field_0.unwrap_or_default(),
+                    rules_count: field_1.unwrap_or_default(),
                     status_code: field_2.unwrap_or_default(),
                     message: field_3.unwrap_or_default(),
                     attributes: field_4
@@ -1464,6 +1771,261 @@ impl<'de> serde::Deserialize<'de> for CaseAssignee {
         deserializer.deserialize_map(Members)
     }
 }
+/// An attachment of a case, in the unified attachments form.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAttachment {
+    /// The attachment identifier.
+    pub id: String,
+    /// The attachment's saved object version.
+    pub version: String,
+    /// The attachment type (`comment`, `security.alert`, …).
+    pub r#type: String,
+    pub owner: CaseOwner,
+    #[serde(rename = "attachmentId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<CaseAttachmentId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_by: CaseUser,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_by: Option<NullableCaseUser>,
+    pub pushed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub pushed_by: Option<NullableCaseUser>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAttachment {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        id: String,
+        version: String,
+        r#type: String,
+        owner: CaseOwner,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: CaseUser,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            r#type,
+            owner,
+            attachment_id: None,
+            data: None,
+            metadata: None,
+            created_at,
+            created_by,
+            updated_at: None,
+            updated_by: None,
+            pushed_at: None,
+            pushed_by: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAttachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAttachment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAttachment, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<CaseOwner> = None;
+                let mut field_4: Option<Option<CaseAttachmentId>> = None;
+                let mut field_5: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_7: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_8: Option<CaseUser> = None;
+                let mut field_9: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_10: Option<Option<NullableCaseUser>> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<NullableCaseUser>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "type" => key.read_once(&mut field_2, &mut map)?,
+                        "owner" => key.read_once(&mut field_3, &mut map)?,
+                        "attachmentId" => key.read_once(&mut field_4, &mut map)?,
+                        "data" => key.read_once(&mut field_5, &mut map)?,
+                        "metadata" => key.read_once(&mut field_6, &mut map)?,
+                        "created_at" => key.read_once(&mut field_7, &mut map)?,
+                        "created_by" => key.read_once(&mut field_8, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_9, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_10, &mut map)?,
+                        "pushed_at" => key.read_once(&mut field_11, &mut map)?,
+                        "pushed_by" => key.read_once(&mut field_12, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAttachment {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    r#type: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    attachment_id: field_4.unwrap_or_default(),
+                    data: field_5,
+                    metadata: field_6,
+                    created_at: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
+                    created_by: field_8
+                        .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
+                    updated_at: field_9.unwrap_or_default(),
+                    updated_by: field_10.unwrap_or_default(),
+                    pushed_at: field_11.unwrap_or_default(),
+                    pushed_by: field_12.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new case attachment of a registered type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseAttachmentCreate {
+    /// A registered attachment type, such as `comment`, `security.alert`,
+    /// `observability.alert`, `stack.alert`, `security.event`, `file`, `lens` or
+    /// `dashboard`. The legacy comment types `user` and `alert` are refused.
+    pub r#type: String,
+    pub owner: CaseOwner,
+    #[serde(rename = "attachmentId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<CaseAttachmentId>,
+    /// The content of a value attachment (for `comment`, `{content}` of at most 30,000 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// Type-specific metadata (for alerts, the alert `index` and its `rule`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseAttachmentCreate {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(r#type: String, owner: CaseOwner) -> Self {
+        Self {
+            r#type,
+            owner,
+            attachment_id: None,
+            data: None,
+            metadata: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseAttachmentCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseAttachmentCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseAttachmentCreate object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseAttachmentCreate, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CaseOwner> = None;
+                let mut field_2: Option<Option<CaseAttachmentId>> = None;
+                let mut field_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_4: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "owner" => key.read_once(&mut field_1, &mut map)?,
+                        "attachmentId" => key.read_once(&mut field_2, &mut map)?,
+                        "data" => key.read_once(&mut field_3, &mut map)?,
+                        "metadata" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseAttachmentCreate {
+                    r#type: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    owner: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
+                    attachment_id: field_2.unwrap_or_default(),
+                    data: field_3,
+                    metadata: field_4,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The identifier, or identifiers, of what a reference attachment points at (alert `_id`s, …).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseAttachmentId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseAttachmentId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
 /// Whether pushing a case to its external system closes it (`close-by-pushing`) or not (`close-by-user`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2021,8 +2583,19 @@ pub struct CaseCommentUpdate {
     pub version: String,
     pub r#type: CaseCommentUpdateType,
     pub owner: CaseOwner,
+    /// The text, for `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The alert or alerts, for `alert`.
+    #[serde(rename = "alertId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<CaseCommentUpdateAlertId>,
+    /// Their index or indices, for `alert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<CaseCommentUpdateIndex>,
+    /// The rule that created the alerts, for `alert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<CaseCommentUpdateRule>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2042,6 +2615,9 @@ impl CaseCommentUpdate {
             r#type,
             owner,
             comment: None,
+            alert_id: None,
+            index: None,
+            rule: None,
             additional_properties: Default::default(),
         }
     }
@@ -2065,6 +2641,9 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                 let mut field_2: Option<CaseCommentUpdateType> = None;
                 let mut field_3: Option<CaseOwner> = None;
                 let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<CaseCommentUpdateAlertId>> = None;
+                let mut field_6: Option<Option<CaseCommentUpdateIndex>> = None;
+                let mut field_7: Option<Option<CaseCommentUpdateRule>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2074,6 +2653,9 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                         "type" => key.read_once(&mut field_2, &mut map)?,
                         "owner" => key.read_once(&mut field_3, &mut map)?,
                         "comment" => key.read_once(&mut field_4, &mut map)?,
+                        "alertId" => key.read_once(&mut field_5, &mut map)?,
+                        "index" => key.read_once(&mut field_6, &mut map)?,
+                        "rule" => key.read_once(&mut field_7, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2092,6 +2674,112 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
                     owner: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     comment: field_4.unwrap_or_default(),
+                    alert_id: field_5.unwrap_or_default(),
+                    index: field_6.unwrap_or_default(),
+                    rule: field_7.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The alert or alerts, for `alert`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentUpdateAlertId {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdateAlertId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// Their index or indices, for `alert`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CaseCommentUpdateIndex {
+    String(String),
+    Array(Vec<String>),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdateIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+/// The rule that created the alerts, for `alert`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CaseCommentUpdateRule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for CaseCommentUpdateRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseCommentUpdateRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseCommentUpdateRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseCommentUpdateRule, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseCommentUpdateRule {
+                    id: field_0,
+                    name: field_1,
                     additional_properties,
                 })
             }
@@ -2305,6 +2993,9 @@ pub struct CaseConfigurationCreate {
     #[serde(rename = "customFields")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Case templates (`key`, `name`, `caseFields`, …), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2322,6 +3013,7 @@ impl CaseConfigurationCreate {
             connector,
             owner,
             custom_fields: None,
+            templates: None,
             additional_properties: Default::default(),
         }
     }
@@ -2346,6 +3038,9 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                 let mut field_3: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2354,6 +3049,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                         "connector" => key.read_once(&mut field_1, &mut map)?,
                         "owner" => key.read_once(&mut field_2, &mut map)?,
                         "customFields" => key.read_once(&mut field_3, &mut map)?,
+                        "templates" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2371,6 +3067,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
                     owner: field_2
                         .ok_or_else(|| clientgen_runtime::de::missing("owner"))?,
                     custom_fields: field_3.unwrap_or_default(),
+                    templates: field_4.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -2391,6 +3088,9 @@ pub struct CaseConfigurationUpdate {
     #[serde(rename = "customFields")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Case templates (`key`, `name`, `caseFields`, …), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -2404,6 +3104,7 @@ impl CaseConfigurationUpdate {
             closure_type: None,
             connector: None,
             custom_fields: None,
+            templates: None,
             additional_properties: Default::default(),
         }
     }
@@ -2428,6 +3129,9 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                 let mut field_3: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
+                let mut field_4: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -2436,6 +3140,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                         "closure_type" => key.read_once(&mut field_1, &mut map)?,
                         "connector" => key.read_once(&mut field_2, &mut map)?,
                         "customFields" => key.read_once(&mut field_3, &mut map)?,
+                        "templates" => key.read_once(&mut field_4, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -2451,6 +3156,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
                     closure_type: field_1.unwrap_or_default(),
                     connector: field_2.unwrap_or_default(),
                     custom_fields: field_3.unwrap_or_default(),
+                    templates: field_4.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -2827,6 +3533,70 @@ impl<'de> serde::Deserialize<'de> for CaseExternalService {
                     external_url: field_4.unwrap_or_default(),
                     pushed_at: field_5.unwrap_or_default(),
                     pushed_by: field_6.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The multipart form of a file attached to a case.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseFileForm {
+    /// The file.
+    pub file: clientgen_runtime::FilePart,
+    /// The name the case shows, without extension (by default the uploaded file's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl CaseFileForm {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(file: clientgen_runtime::FilePart) -> Self {
+        Self {
+            file,
+            filename: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaseFileForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = CaseFileForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CaseFileForm object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaseFileForm, A::Error> {
+                let mut field_0: Option<clientgen_runtime::FilePart> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "file" => key.read_once(&mut field_0, &mut map)?,
+                        "filename" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(CaseFileForm {
+                    file: field_0.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
+                    filename: field_1.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -3436,6 +4206,53 @@ impl<'de> serde::Deserialize<'de> for CasesUpdate {
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+pub enum CopyTimelineElasticApiVersion {
+    /// Wire value: `1`.
+    V1,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl CopyTimelineElasticApiVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CopyTimelineElasticApiVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CopyTimelineElasticApiVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for CopyTimelineElasticApiVersion {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for CopyTimelineElasticApiVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CopyTimelineElasticApiVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteListItemRefresh {
     /// Wire value: `true`.
     True,
@@ -3487,6 +4304,187 @@ impl<'de> serde::Deserialize<'de> for DeleteListItemRefresh {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// One note, or several.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum DeleteNotesRequest {
+    Variant0(DeleteNotesRequestVariant0),
+    Variant1(DeleteNotesRequestVariant1),
+    /// A value matching none of the alternatives above, kept as received.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for DeleteNotesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Variant0(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Variant1(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeleteNotesRequestVariant0 {
+    /// The `savedObjectId` of the note.
+    #[serde(rename = "noteId")]
+    pub note_id: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl DeleteNotesRequestVariant0 {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(note_id: String) -> Self {
+        Self {
+            note_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant0 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DeleteNotesRequestVariant0;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeleteNotesRequestVariant0 object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteNotesRequestVariant0, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "noteId" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DeleteNotesRequestVariant0 {
+                    note_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("noteId"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DeleteNotesRequestVariant1 {
+    /// The `savedObjectId`s of the notes.
+    #[serde(rename = "noteIds")]
+    pub note_ids: Option<Vec<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant1 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DeleteNotesRequestVariant1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeleteNotesRequestVariant1 object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteNotesRequestVariant1, A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "noteIds" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DeleteNotesRequestVariant1 {
+                    note_ids: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The `{data: {}}` answer of a deletion.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct DeleteNotesResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for DeleteNotesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = DeleteNotesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeleteNotesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteNotesResponse, A::Error> {
+                let mut field_0: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(DeleteNotesResponse {
+                    data: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `{data: {deleteTimeline}}` envelope.
@@ -4298,6 +5296,10 @@ impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
         deserializer.deserialize_map(Members)
     }
 }
+/// One line of an exception list export: the list, one of its items, or the final line of
+/// export details (`exported_exception_list_count`, `exported_exception_list_item_count`,
+/// `missing_*` counts and lists). Kept free-form, as the three kinds share no member.
+pub type ExceptionListExportLine = serde_json::Map<String, serde_json::Value>;
 /// An exception item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExceptionListItem {
@@ -4722,6 +5724,9 @@ pub struct ExceptionListItemUpdate {
     /// Human-readable identifier of the item (give this or `id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
+    /// Human-readable identifier of the list holding the item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
     pub r#type: ExceptionListItemUpdateType,
     pub name: String,
     pub description: String,
@@ -4757,6 +5762,7 @@ impl ExceptionListItemUpdate {
         Self {
             id: None,
             item_id: None,
+            list_id: None,
             r#type,
             name,
             description,
@@ -4788,36 +5794,38 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
             ) -> Result<ExceptionListItemUpdate, A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<ExceptionListItemUpdateType> = None;
-                let mut field_3: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<ExceptionListItemUpdateType> = None;
                 let mut field_4: Option<String> = None;
-                let mut field_5: Option<Vec<ExceptionEntry>> = None;
-                let mut field_6: Option<Option<NamespaceType>> = None;
-                let mut field_7: Option<Option<Vec<OsType>>> = None;
-                let mut field_8: Option<Option<Vec<String>>> = None;
-                let mut field_9: Option<
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<ExceptionEntry>> = None;
+                let mut field_7: Option<Option<NamespaceType>> = None;
+                let mut field_8: Option<Option<Vec<OsType>>> = None;
+                let mut field_9: Option<Option<Vec<String>>> = None;
+                let mut field_10: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<Vec<ExceptionComment>>> = None;
-                let mut field_12: Option<Option<String>> = None;
+                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_12: Option<Option<Vec<ExceptionComment>>> = None;
+                let mut field_13: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match &*key.0 {
                         "id" => key.read_once(&mut field_0, &mut map)?,
                         "item_id" => key.read_once(&mut field_1, &mut map)?,
-                        "type" => key.read_once(&mut field_2, &mut map)?,
-                        "name" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        "entries" => key.read_once(&mut field_5, &mut map)?,
-                        "namespace_type" => key.read_once(&mut field_6, &mut map)?,
-                        "os_types" => key.read_once(&mut field_7, &mut map)?,
-                        "tags" => key.read_once(&mut field_8, &mut map)?,
-                        "meta" => key.read_once(&mut field_9, &mut map)?,
-                        "expire_time" => key.read_once(&mut field_10, &mut map)?,
-                        "comments" => key.read_once(&mut field_11, &mut map)?,
-                        "_version" => key.read_once(&mut field_12, &mut map)?,
+                        "list_id" => key.read_once(&mut field_2, &mut map)?,
+                        "type" => key.read_once(&mut field_3, &mut map)?,
+                        "name" => key.read_once(&mut field_4, &mut map)?,
+                        "description" => key.read_once(&mut field_5, &mut map)?,
+                        "entries" => key.read_once(&mut field_6, &mut map)?,
+                        "namespace_type" => key.read_once(&mut field_7, &mut map)?,
+                        "os_types" => key.read_once(&mut field_8, &mut map)?,
+                        "tags" => key.read_once(&mut field_9, &mut map)?,
+                        "meta" => key.read_once(&mut field_10, &mut map)?,
+                        "expire_time" => key.read_once(&mut field_11, &mut map)?,
+                        "comments" => key.read_once(&mut field_12, &mut map)?,
+                        "_version" => key.read_once(&mut field_13, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4830,20 +5838,21 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
                 Ok(ExceptionListItemUpdate {
                     id: field_0.unwrap_or_default(),
                     item_id: field_1.unwrap_or_default(),
-                    r#type: field_2
+                    list_id: field_2.unwrap_or_default(),
+                    r#type: field_3
                         .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    name: field_3.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    description: field_4
+                    name: field_4.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_5
                         .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    entries: field_5
+                    entries: field_6
                         .ok_or_else(|| clientgen_runtime::de::missing("entries"))?,
-                    namespace_type: field_6.unwrap_or_default(),
-                    os_types: field_7.unwrap_or_default(),
-                    tags: field_8.unwrap_or_default(),
-                    meta: field_9.unwrap_or_default(),
-                    expire_time: field_10.unwrap_or_default(),
-                    comments: field_11.unwrap_or_default(),
-                    version: field_12.unwrap_or_default(),
+                    namespace_type: field_7.unwrap_or_default(),
+                    os_types: field_8.unwrap_or_default(),
+                    tags: field_9.unwrap_or_default(),
+                    meta: field_10.unwrap_or_default(),
+                    expire_time: field_11.unwrap_or_default(),
+                    comments: field_12.unwrap_or_default(),
+                    version: field_13.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -4898,6 +5907,69 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdateType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+/// Item counts of an exception list by operating system.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ExceptionListSummary {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub windows: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linux: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub macos: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListSummary object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListSummary, A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "windows" => key.read_once(&mut field_0, &mut map)?,
+                        "linux" => key.read_once(&mut field_1, &mut map)?,
+                        "macos" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListSummary {
+                    windows: field_0.unwrap_or_default(),
+                    linux: field_1.unwrap_or_default(),
+                    macos: field_2.unwrap_or_default(),
+                    total: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The kind of exception list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4918,6 +5990,8 @@ pub enum ExceptionListType {
     EndpointHostIsolationExceptions,
     /// Wire value: `endpoint_blocklists`.
     EndpointBlocklists,
+    /// Wire value: `endpoint_custom_yara_signatures`.
+    EndpointCustomYaraSignatures,
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
@@ -4933,6 +6007,7 @@ impl ExceptionListType {
             Self::EndpointEvents => "endpoint_events",
             Self::EndpointHostIsolationExceptions => "endpoint_host_isolation_exceptions",
             Self::EndpointBlocklists => "endpoint_blocklists",
+            Self::EndpointCustomYaraSignatures => "endpoint_custom_yara_signatures",
             Self::Unknown(value) => value,
         }
     }
@@ -4948,6 +6023,7 @@ impl From<&str> for ExceptionListType {
             "endpoint_events" => Self::EndpointEvents,
             "endpoint_host_isolation_exceptions" => Self::EndpointHostIsolationExceptions,
             "endpoint_blocklists" => Self::EndpointBlocklists,
+            "endpoint_custom_yara_signatures" => Self::EndpointCustomYaraSignatures,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -5090,6 +6166,180 @@ impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
                     meta: field_8.unwrap_or_default(),
                     version: field_9.unwrap_or_default(),
                     version2: field_10.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The multipart form of an exception lists import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionListsImportForm {
+    /// The NDJSON file, as `export_exception_list` writes it.
+    pub file: clientgen_runtime::FilePart,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionListsImportForm {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(file: clientgen_runtime::FilePart) -> Self {
+        Self {
+            file,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListsImportForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListsImportForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListsImportForm object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListsImportForm, A::Error> {
+                let mut field_0: Option<clientgen_runtime::FilePart> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "file" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListsImportForm {
+                    file: field_0.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The outcome of an exception lists import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExceptionListsImportResponse {
+    pub errors: Vec<ImportError>,
+    pub success: bool,
+    pub success_count: i64,
+    pub success_exception_lists: bool,
+    pub success_count_exception_lists: i64,
+    pub success_exception_list_items: bool,
+    pub success_count_exception_list_items: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ExceptionListsImportResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        errors: Vec<ImportError>,
+        success: bool,
+        success_count: i64,
+        success_exception_lists: bool,
+        success_count_exception_lists: i64,
+        success_exception_list_items: bool,
+        success_count_exception_list_items: i64,
+    ) -> Self {
+        Self {
+            errors,
+            success,
+            success_count,
+            success_exception_lists,
+            success_count_exception_lists,
+            success_exception_list_items,
+            success_count_exception_list_items,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExceptionListsImportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ExceptionListsImportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExceptionListsImportResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExceptionListsImportResponse, A::Error> {
+                let mut field_0: Option<Vec<ImportError>> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "errors" => key.read_once(&mut field_0, &mut map)?,
+                        "success" => key.read_once(&mut field_1, &mut map)?,
+                        "success_count" => key.read_once(&mut field_2, &mut map)?,
+                        "success_exception_lists" => {
+                            key.read_once(&mut field_3, &mut map)?
+                        }
+                        "success_count_exception_lists" => {
+                            key.read_once(&mut field_4, &mut map)?
+                        }
+                        "success_exception_list_items" => {
+                            key.read_once(&mut field_5, &mut map)?
+                        }
+                        "success_count_exception_list_items" => {
+                            key.read_once(&mut field_6, &mut map)?
+                        }
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ExceptionListsImportResponse {
+                    errors: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("errors"))?,
+                    success: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("success"))?,
+                    success_count: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("success_count"))?,
+                    success_exception_lists: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "success_exception_lists",
+                        ))?,
+                    success_count_exception_lists: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "success_count_exception_lists",
+                        ))?,
+                    success_exception_list_items: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "success_exception_list_items",
+                        ))?,
+                    success_count_exception_list_items: field_6
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "success_count_exception_list_items",
+                        ))?,
                     additional_properties,
                 })
             }
@@ -5363,6 +6613,142 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                     pinned_events_save_object: field_26,
                     event_notes: field_27,
                     global_notes: field_28,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Who marked a timeline as a favorite, and when.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct FavoriteTimelineResult {
+    /// When, in milliseconds since the epoch.
+    #[serde(rename = "favoriteDate")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite_date: Option<Option<f64>>,
+    #[serde(rename = "fullName")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<Option<String>>,
+    #[serde(rename = "userName")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for FavoriteTimelineResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FavoriteTimelineResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FavoriteTimelineResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FavoriteTimelineResult, A::Error> {
+                let mut field_0: Option<Option<f64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "favoriteDate" => key.read_once(&mut field_0, &mut map)?,
+                        "fullName" => key.read_once(&mut field_1, &mut map)?,
+                        "userName" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FavoriteTimelineResult {
+                    favorite_date: field_0,
+                    full_name: field_1,
+                    user_name: field_2,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One page of a case's attachments.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindCaseAttachmentsResponse {
+    pub data: Vec<CaseAttachment>,
+    pub page: i64,
+    pub per_page: i64,
+    /// Number of attachments matching.
+    pub total: i64,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl FindCaseAttachmentsResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: Vec<CaseAttachment>, page: i64, per_page: i64, total: i64) -> Self {
+        Self {
+            data,
+            page,
+            per_page,
+            total,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FindCaseAttachmentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = FindCaseAttachmentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FindCaseAttachmentsResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindCaseAttachmentsResponse, A::Error> {
+                let mut field_0: Option<Vec<CaseAttachment>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        "page" => key.read_once(&mut field_1, &mut map)?,
+                        "per_page" => key.read_once(&mut field_2, &mut map)?,
+                        "total" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(FindCaseAttachmentsResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    page: field_1.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
+                    per_page: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
+                    total: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
                     additional_properties,
                 })
             }
@@ -6554,23 +7940,131 @@ impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
         deserializer.deserialize_map(Members)
     }
 }
-/// The `{data: {getOneTimeline}}` envelope of `get_timeline`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct GetTimelineResponse {
-    pub data: GetTimelineResponseData,
+/// How far a rule's execution gaps in the range have been filled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GapFillStatus {
+    /// Wire value: `unfilled`.
+    Unfilled,
+    /// Wire value: `in_progress`.
+    InProgress,
+    /// Wire value: `filled`.
+    Filled,
+    /// Wire value: `error`.
+    Error,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl GapFillStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unfilled => "unfilled",
+            Self::InProgress => "in_progress",
+            Self::Filled => "filled",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for GapFillStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "unfilled" => Self::Unfilled,
+            "in_progress" => Self::InProgress,
+            "filled" => Self::Filled,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for GapFillStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for GapFillStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for GapFillStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for GapFillStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The notes found and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GetNotesResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<Note>>,
+    /// Number of notes matching.
+    #[serde(rename = "totalCount")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
-impl GetTimelineResponse {
-    /// Creates a value from its required members; the others start empty.
-    pub fn new(data: GetTimelineResponseData) -> Self {
-        Self {
-            data,
-            additional_properties: Default::default(),
+impl<'de> serde::Deserialize<'de> for GetNotesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = GetNotesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GetNotesResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetNotesResponse, A::Error> {
+                let mut field_0: Option<Option<Vec<Note>>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "notes" => key.read_once(&mut field_0, &mut map)?,
+                        "totalCount" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(GetNotesResponse {
+                    notes: field_0.unwrap_or_default(),
+                    total_count: field_1.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
         }
+        deserializer.deserialize_map(Members)
     }
+}
+/// The `{data: {getOneTimeline}}` envelope of `get_timeline`; `data` is absent (the answer
+/// is `{}`) when no timeline has the identifier asked for.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GetTimelineResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<GetTimelineResponseData>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
 }
 impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6586,7 +8080,7 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
                 self,
                 mut map: A,
             ) -> Result<GetTimelineResponse, A::Error> {
-                let mut field_0: Option<GetTimelineResponseData> = None;
+                let mut field_0: Option<Option<GetTimelineResponseData>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -6602,7 +8096,7 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
                     }
                 }
                 Ok(GetTimelineResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    data: field_0.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -6939,6 +8433,58 @@ impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// Whether exception items whose `expire_time` has passed are included.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IncludeExpiredExceptions {
+    /// Wire value: `true`.
+    True,
+    /// Wire value: `false`.
+    False,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl IncludeExpiredExceptions {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for IncludeExpiredExceptions {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for IncludeExpiredExceptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for IncludeExpiredExceptions {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for IncludeExpiredExceptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IncludeExpiredExceptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
 /// Kibana's (Hapi's) error body, `PlatformErrorResponse` in the bundles and `response_4xx` for cases.
@@ -7662,6 +9208,146 @@ impl<'de> serde::Deserialize<'de> for ListItemOrItems {
         Ok(Self::Other(value))
     }
 }
+/// Changes to an existing item; members left out keep their value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListItemPatch {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "_version")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// When the change becomes visible to searches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<ListItemPatchRefresh>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ListItemPatch {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            value: None,
+            meta: None,
+            version: None,
+            refresh: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItemPatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ListItemPatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListItemPatch object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListItemPatch, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<ListItemPatchRefresh>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "id" => key.read_once(&mut field_0, &mut map)?,
+                        "value" => key.read_once(&mut field_1, &mut map)?,
+                        "meta" => key.read_once(&mut field_2, &mut map)?,
+                        "_version" => key.read_once(&mut field_3, &mut map)?,
+                        "refresh" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ListItemPatch {
+                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    value: field_1.unwrap_or_default(),
+                    meta: field_2.unwrap_or_default(),
+                    version: field_3.unwrap_or_default(),
+                    refresh: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// When the change becomes visible to searches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListItemPatchRefresh {
+    /// Wire value: `true`.
+    True,
+    /// Wire value: `false`.
+    False,
+    /// Wire value: `wait_for`.
+    WaitFor,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl ListItemPatchRefresh {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::WaitFor => "wait_for",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListItemPatchRefresh {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            "wait_for" => Self::WaitFor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListItemPatchRefresh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for ListItemPatchRefresh {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ListItemPatchRefresh {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListItemPatchRefresh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
 /// A new value for an existing item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListItemUpdate {
@@ -8161,6 +9847,187 @@ impl<'de> serde::Deserialize<'de> for NamespaceType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+/// A saved note.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Note {
+    /// The `savedObjectId` of the timeline the note belongs to.
+    #[serde(rename = "timelineId")]
+    pub timeline_id: String,
+    /// The `_id` of the event the note is attached to, if any.
+    #[serde(rename = "eventId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<Option<String>>,
+    /// The text of the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Option<String>>,
+    /// When it was created, in milliseconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<f64>>,
+    #[serde(rename = "createdBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Option<String>>,
+    /// When it was last changed, in milliseconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<f64>>,
+    #[serde(rename = "updatedBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    /// The note's `savedObjectId`.
+    #[serde(rename = "noteId")]
+    pub note_id: String,
+    /// The note's saved object version.
+    pub version: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl Note {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline_id: String, note_id: String, version: String) -> Self {
+        Self {
+            timeline_id,
+            event_id: None,
+            note: None,
+            created: None,
+            created_by: None,
+            updated: None,
+            updated_by: None,
+            note_id,
+            version,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Note {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Note;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Note object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Note, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<f64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<f64>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timelineId" => key.read_once(&mut field_0, &mut map)?,
+                        "eventId" => key.read_once(&mut field_1, &mut map)?,
+                        "note" => key.read_once(&mut field_2, &mut map)?,
+                        "created" => key.read_once(&mut field_3, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_4, &mut map)?,
+                        "updated" => key.read_once(&mut field_5, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_6, &mut map)?,
+                        "noteId" => key.read_once(&mut field_7, &mut map)?,
+                        "version" => key.read_once(&mut field_8, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(Note {
+                    timeline_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timelineId"))?,
+                    event_id: field_1,
+                    note: field_2,
+                    created: field_3,
+                    created_by: field_4,
+                    updated: field_5,
+                    updated_by: field_6,
+                    note_id: field_7
+                        .ok_or_else(|| clientgen_runtime::de::missing("noteId"))?,
+                    version: field_8
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Which notes to keep, by what they are attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NoteAssociatedFilter {
+    /// Wire value: `all`.
+    All,
+    /// Wire value: `document_only`.
+    DocumentOnly,
+    /// Wire value: `saved_object_only`.
+    SavedObjectOnly,
+    /// Wire value: `document_and_saved_object`.
+    DocumentAndSavedObject,
+    /// Wire value: `orphan`.
+    Orphan,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl NoteAssociatedFilter {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::DocumentOnly => "document_only",
+            Self::SavedObjectOnly => "saved_object_only",
+            Self::DocumentAndSavedObject => "document_and_saved_object",
+            Self::Orphan => "orphan",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for NoteAssociatedFilter {
+    fn from(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "document_only" => Self::DocumentOnly,
+            "saved_object_only" => Self::SavedObjectOnly,
+            "document_and_saved_object" => Self::DocumentAndSavedObject,
+            "orphan" => Self::Orphan,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for NoteAssociatedFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for NoteAssociatedFilter {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for NoteAssociatedFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NoteAssociatedFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
 /// A Kibana user, or null where nobody acted yet (updated_by, closed_by, pushed_by).
 /// Separate from `CaseUser` because OpenAPI 3.0 cannot make a reference nullable.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -8280,6 +10147,658 @@ impl<'de> serde::Deserialize<'de> for OsType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// The `{data: {persistFavorite}}` envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistFavoriteResponse {
+    pub data: PersistFavoriteResponseData,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistFavoriteResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: PersistFavoriteResponseData) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistFavoriteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistFavoriteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistFavoriteResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistFavoriteResponse, A::Error> {
+                let mut field_0: Option<PersistFavoriteResponseData> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistFavoriteResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistFavoriteResponseData {
+    #[serde(rename = "persistFavorite")]
+    pub persist_favorite: PersistFavoriteResponseDataPersistFavorite,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistFavoriteResponseData {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(persist_favorite: PersistFavoriteResponseDataPersistFavorite) -> Self {
+        Self {
+            persist_favorite,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistFavoriteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistFavoriteResponseData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistFavoriteResponseData, A::Error> {
+                let mut field_0: Option<PersistFavoriteResponseDataPersistFavorite> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "persistFavorite" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistFavoriteResponseData {
+                    persist_favorite: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "persistFavorite",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistFavoriteResponseDataPersistFavorite {
+    /// The timeline's `savedObjectId`.
+    #[serde(rename = "savedObjectId")]
+    pub saved_object_id: String,
+    /// The timeline's new version.
+    pub version: String,
+    /// The favorite marks now on the timeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite: Option<Vec<FavoriteTimelineResult>>,
+    #[serde(rename = "templateTimelineId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_id: Option<Option<String>>,
+    #[serde(rename = "templateTimelineVersion")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_timeline_version: Option<Option<f64>>,
+    #[serde(rename = "timelineType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_type: Option<TimelineType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistFavoriteResponseDataPersistFavorite {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(saved_object_id: String, version: String) -> Self {
+        Self {
+            saved_object_id,
+            version,
+            favorite: None,
+            template_timeline_id: None,
+            template_timeline_version: None,
+            timeline_type: None,
+            code: None,
+            message: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseDataPersistFavorite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistFavoriteResponseDataPersistFavorite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistFavoriteResponseDataPersistFavorite object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistFavoriteResponseDataPersistFavorite, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<Vec<FavoriteTimelineResult>>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<f64>> = None;
+                let mut field_5: Option<Option<TimelineType>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "savedObjectId" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "favorite" => key.read_once(&mut field_2, &mut map)?,
+                        "templateTimelineId" => key.read_once(&mut field_3, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_4, &mut map)?
+                        }
+                        "timelineType" => key.read_once(&mut field_5, &mut map)?,
+                        "code" => key.read_once(&mut field_6, &mut map)?,
+                        "message" => key.read_once(&mut field_7, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistFavoriteResponseDataPersistFavorite {
+                    saved_object_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("savedObjectId"))?,
+                    version: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
+                    favorite: field_2.unwrap_or_default(),
+                    template_timeline_id: field_3,
+                    template_timeline_version: field_4,
+                    timeline_type: field_5.unwrap_or_default(),
+                    code: field_6,
+                    message: field_7,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new note, or changes to an existing one with its identifier and version.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistNoteRequest {
+    pub note: BareNote,
+    /// The `savedObjectId` of the note to change; absent for a new note.
+    #[serde(rename = "noteId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_id: Option<Option<String>>,
+    /// The current version of the note to change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistNoteRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(note: BareNote) -> Self {
+        Self {
+            note,
+            note_id: None,
+            version: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistNoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistNoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistNoteRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistNoteRequest, A::Error> {
+                let mut field_0: Option<BareNote> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "note" => key.read_once(&mut field_0, &mut map)?,
+                        "noteId" => key.read_once(&mut field_1, &mut map)?,
+                        "version" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistNoteRequest {
+                    note: field_0.ok_or_else(|| clientgen_runtime::de::missing("note"))?,
+                    note_id: field_1,
+                    version: field_2,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The `{data: {persistNote: {code, message, note}}}` envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistNoteResponse {
+    pub data: PersistNoteResponseData,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistNoteResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: PersistNoteResponseData) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistNoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistNoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistNoteResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistNoteResponse, A::Error> {
+                let mut field_0: Option<PersistNoteResponseData> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistNoteResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistNoteResponseData {
+    #[serde(rename = "persistNote")]
+    pub persist_note: PersistNoteResponseDataPersistNote,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistNoteResponseData {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(persist_note: PersistNoteResponseDataPersistNote) -> Self {
+        Self {
+            persist_note,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistNoteResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistNoteResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistNoteResponseData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistNoteResponseData, A::Error> {
+                let mut field_0: Option<PersistNoteResponseDataPersistNote> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "persistNote" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistNoteResponseData {
+                    persist_note: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("persistNote"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistNoteResponseDataPersistNote {
+    pub code: f64,
+    pub message: String,
+    pub note: Note,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistNoteResponseDataPersistNote {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(code: f64, message: String, note: Note) -> Self {
+        Self {
+            code,
+            message,
+            note,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistNoteResponseDataPersistNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistNoteResponseDataPersistNote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistNoteResponseDataPersistNote object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistNoteResponseDataPersistNote, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Note> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "code" => key.read_once(&mut field_0, &mut map)?,
+                        "message" => key.read_once(&mut field_1, &mut map)?,
+                        "note" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistNoteResponseDataPersistNote {
+                    code: field_0.ok_or_else(|| clientgen_runtime::de::missing("code"))?,
+                    message: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
+                    note: field_2.ok_or_else(|| clientgen_runtime::de::missing("note"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The event to pin, or the pin to remove.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistPinnedEventRequest {
+    /// The `_id` of the event.
+    #[serde(rename = "eventId")]
+    pub event_id: String,
+    /// The `savedObjectId` of the timeline.
+    #[serde(rename = "timelineId")]
+    pub timeline_id: String,
+    /// The `savedObjectId` of an existing pin, to remove it.
+    #[serde(rename = "pinnedEventId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_event_id: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistPinnedEventRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(event_id: String, timeline_id: String) -> Self {
+        Self {
+            event_id,
+            timeline_id,
+            pinned_event_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistPinnedEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistPinnedEventRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistPinnedEventRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistPinnedEventRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "eventId" => key.read_once(&mut field_0, &mut map)?,
+                        "timelineId" => key.read_once(&mut field_1, &mut map)?,
+                        "pinnedEventId" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistPinnedEventRequest {
+                    event_id: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("eventId"))?,
+                    timeline_id: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("timelineId"))?,
+                    pinned_event_id: field_2,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The `{data: {persistPinnedEventOnTimeline}}` envelope.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersistPinnedEventResponse {
+    pub data: PersistPinnedEventResponseData,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl PersistPinnedEventResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(data: PersistPinnedEventResponseData) -> Self {
+        Self {
+            data,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistPinnedEventResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistPinnedEventResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistPinnedEventResponse, A::Error> {
+                let mut field_0: Option<PersistPinnedEventResponseData> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistPinnedEventResponse {
+                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PersistPinnedEventResponseData {
+    #[serde(rename = "persistPinnedEventOnTimeline")]
+    pub persist_pinned_event_on_timeline: Option<PinnedEventOutcome>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PersistPinnedEventResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PersistPinnedEventResponseData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersistPinnedEventResponseData, A::Error> {
+                let mut field_0: Option<Option<PinnedEventOutcome>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "persistPinnedEventOnTimeline" => {
+                            key.read_once(&mut field_0, &mut map)?
+                        }
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PersistPinnedEventResponseData {
+                    persist_pinned_event_on_timeline: field_0.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `{data: {persistTimeline: {timeline}}}` envelope of create and patch.
@@ -8446,6 +10965,105 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline
                 Ok(PersistTimelineResponseDataPersistTimeline {
                     timeline: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A new pin (identifier, version, event, timeline), or the outcome of removing one.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PinnedEventOutcome {
+    /// The pin's `savedObjectId`.
+    #[serde(rename = "pinnedEventId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_event_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(rename = "eventId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    #[serde(rename = "timelineId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Option<f64>>,
+    #[serde(rename = "createdBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Option<f64>>,
+    #[serde(rename = "updatedBy")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for PinnedEventOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = PinnedEventOutcome;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PinnedEventOutcome object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PinnedEventOutcome, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<f64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<f64>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "pinnedEventId" => key.read_once(&mut field_0, &mut map)?,
+                        "version" => key.read_once(&mut field_1, &mut map)?,
+                        "eventId" => key.read_once(&mut field_2, &mut map)?,
+                        "timelineId" => key.read_once(&mut field_3, &mut map)?,
+                        "created" => key.read_once(&mut field_4, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_5, &mut map)?,
+                        "updated" => key.read_once(&mut field_6, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_7, &mut map)?,
+                        "code" => key.read_once(&mut field_8, &mut map)?,
+                        "message" => key.read_once(&mut field_9, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(PinnedEventOutcome {
+                    pinned_event_id: field_0.unwrap_or_default(),
+                    version: field_1.unwrap_or_default(),
+                    event_id: field_2.unwrap_or_default(),
+                    timeline_id: field_3.unwrap_or_default(),
+                    created: field_4,
+                    created_by: field_5,
+                    updated: field_6,
+                    updated_by: field_7,
+                    code: field_8.unwrap_or_default(),
+                    message: field_9.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -8662,6 +11280,153 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
                         .ok_or_else(|| clientgen_runtime::de::missing(
                             "timelines_not_updated",
                         ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A resolved timeline. Kibana 8.x wraps it in `data` (and answers `{}` when nothing is
+/// found); later releases send the members of `data` at the top level. Both forms are
+/// declared here, so read `data` first and fall back to the top-level members.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ResolveTimelineResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ResolvedTimeline>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<TimelineResponse>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<SavedObjectResolveOutcome>,
+    /// The identifier the alias points to, when `outcome` is `aliasMatch` or `conflict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_target_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_purpose: Option<SavedObjectResolveAliasPurpose>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for ResolveTimelineResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ResolveTimelineResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ResolveTimelineResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResolveTimelineResponse, A::Error> {
+                let mut field_0: Option<Option<ResolvedTimeline>> = None;
+                let mut field_1: Option<Option<TimelineResponse>> = None;
+                let mut field_2: Option<Option<SavedObjectResolveOutcome>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<SavedObjectResolveAliasPurpose>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "data" => key.read_once(&mut field_0, &mut map)?,
+                        "timeline" => key.read_once(&mut field_1, &mut map)?,
+                        "outcome" => key.read_once(&mut field_2, &mut map)?,
+                        "alias_target_id" => key.read_once(&mut field_3, &mut map)?,
+                        "alias_purpose" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ResolveTimelineResponse {
+                    data: field_0.unwrap_or_default(),
+                    timeline: field_1.unwrap_or_default(),
+                    outcome: field_2.unwrap_or_default(),
+                    alias_target_id: field_3.unwrap_or_default(),
+                    alias_purpose: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A timeline and how its identifier was resolved.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ResolvedTimeline {
+    pub timeline: TimelineResponse,
+    pub outcome: SavedObjectResolveOutcome,
+    /// The identifier the alias points to, when `outcome` is `aliasMatch` or `conflict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_target_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_purpose: Option<SavedObjectResolveAliasPurpose>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl ResolvedTimeline {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline: TimelineResponse, outcome: SavedObjectResolveOutcome) -> Self {
+        Self {
+            timeline,
+            outcome,
+            alias_target_id: None,
+            alias_purpose: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResolvedTimeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ResolvedTimeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ResolvedTimeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResolvedTimeline, A::Error> {
+                let mut field_0: Option<TimelineResponse> = None;
+                let mut field_1: Option<SavedObjectResolveOutcome> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<SavedObjectResolveAliasPurpose>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timeline" => key.read_once(&mut field_0, &mut map)?,
+                        "outcome" => key.read_once(&mut field_1, &mut map)?,
+                        "alias_target_id" => key.read_once(&mut field_2, &mut map)?,
+                        "alias_purpose" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(ResolvedTimeline {
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    outcome: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("outcome"))?,
+                    alias_target_id: field_2.unwrap_or_default(),
+                    alias_purpose: field_3.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -8896,6 +11661,49 @@ pub struct RuleCreateProps {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -8955,6 +11763,20 @@ impl RuleCreateProps {
             risk_score_mapping: None,
             severity_mapping: None,
             investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
             additional_properties: Default::default(),
         }
     }
@@ -9029,6 +11851,26 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -9079,6 +11921,26 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -9137,6 +11999,20 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -9556,6 +12432,49 @@ pub struct RuleParams {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -9631,6 +12550,26 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -9681,6 +12620,26 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -9735,6 +12694,20 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -9898,6 +12871,49 @@ pub struct RulePatchProps {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// The saved object identifier of the rule (give this or `rule_id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
@@ -9976,7 +12992,27 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_44: Option<Option<uuid::Uuid>> = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -10027,7 +13063,27 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
-                        "id" => key.read_once(&mut field_44, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "id" => key.read_once(&mut field_58, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -10082,7 +13138,745 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
-                    id: field_44.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    id: field_58.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// What one simulated execution did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulePreviewLogs {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Milliseconds the execution took.
+    pub duration: i64,
+    /// When the execution started.
+    #[serde(rename = "startedAt")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// The Elasticsearch requests made, with `enable_logged_requests`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Vec<RulePreviewLogsRequestsItem>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulePreviewLogs {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(errors: Vec<String>, warnings: Vec<String>, duration: i64) -> Self {
+        Self {
+            errors,
+            warnings,
+            duration,
+            started_at: None,
+            requests: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulePreviewLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulePreviewLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulePreviewLogs object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulePreviewLogs, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<Vec<RulePreviewLogsRequestsItem>>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "errors" => key.read_once(&mut field_0, &mut map)?,
+                        "warnings" => key.read_once(&mut field_1, &mut map)?,
+                        "duration" => key.read_once(&mut field_2, &mut map)?,
+                        "startedAt" => key.read_once(&mut field_3, &mut map)?,
+                        "requests" => key.read_once(&mut field_4, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulePreviewLogs {
+                    errors: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("errors"))?,
+                    warnings: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("warnings"))?,
+                    duration: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("duration"))?,
+                    started_at: field_3.unwrap_or_default(),
+                    requests: field_4.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct RulePreviewLogsRequestsItem {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_type: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for RulePreviewLogsRequestsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulePreviewLogsRequestsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulePreviewLogsRequestsItem object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulePreviewLogsRequestsItem, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "request" => key.read_once(&mut field_0, &mut map)?,
+                        "description" => key.read_once(&mut field_1, &mut map)?,
+                        "duration" => key.read_once(&mut field_2, &mut map)?,
+                        "request_type" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulePreviewLogsRequestsItem {
+                    request: field_0.unwrap_or_default(),
+                    description: field_1.unwrap_or_default(),
+                    duration: field_2.unwrap_or_default(),
+                    request_type: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A rule to try (as for `create_rule`) and the time range to run it over.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulePreviewRequest {
+    /// Stable identifier of the rule, kept across exports and imports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Rule name.
+    pub name: String,
+    /// What the rule detects.
+    pub description: String,
+    /// Risk score of the alerts, 0 to 100.
+    pub risk_score: i64,
+    pub severity: RuleSeverity,
+    pub r#type: RuleType,
+    /// Whether the rule runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Tags of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// How often the rule runs (`5m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Start of the time range each run searches, as date math (`now-6m` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the time range each run searches (`now` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The query of query, saved_query, threshold, threat_match, new_terms, eql and esql rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<RuleLanguage>,
+    /// Index patterns the rule searches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<Vec<String>>,
+    /// Data view the rule searches, instead of `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_view_id: Option<String>,
+    /// Kibana query filters, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Saved query of saved_query rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<RuleThreshold>,
+    /// Indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_index: Option<Vec<String>>,
+    /// Query over the indicator indices of threat_match rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_query: Option<String>,
+    /// Event-to-indicator field mappings of threat_match rules, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Anomaly detection job or jobs of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_learning_job_id: Option<RuleParamsMachineLearningJobId>,
+    /// Minimum anomaly score of machine_learning rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_threshold: Option<i64>,
+    /// Fields whose new values new_terms rules look for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_terms_fields: Option<Vec<String>>,
+    /// Start of the history window of new_terms rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_window_start: Option<String>,
+    /// Connector actions run when the rule creates alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<RuleAction>>,
+    /// Exception lists the rule uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions_list: Option<Vec<RuleExceptionListReference>>,
+    /// Authors of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Vec<String>>,
+    /// Known false positives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_positives: Option<Vec<String>>,
+    /// Reference links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<String>>,
+    /// Most alerts one run creates (100 by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_signals: Option<i64>,
+    /// MITRE ATT&CK mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Vec<ThreatMapping>>,
+    /// Investigation guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Setup guide, in Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// License of the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Timeline template used to investigate the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    /// Title of that timeline template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_title: Option<String>,
+    /// Set to `default` for building-block rules, whose alerts are hidden by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_block_type: Option<String>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Source field whose value names the alerts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name_override: Option<String>,
+    /// Field used as the alert time instead of `@timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override: Option<String>,
+    /// Source fields that override the risk score, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_score_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Source field values that override the severity, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_mapping: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Fields highlighted when investigating alerts (`field_names`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
+    /// How many executions to simulate, each one `interval` apart.
+    #[serde(rename = "invocationCount")]
+    pub invocation_count: i64,
+    /// The end of the previewed time range.
+    #[serde(rename = "timeframeEnd")]
+    pub timeframe_end: chrono::DateTime<chrono::Utc>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulePreviewRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(
+        name: String,
+        description: String,
+        risk_score: i64,
+        severity: RuleSeverity,
+        r#type: RuleType,
+        invocation_count: i64,
+        timeframe_end: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            rule_id: None,
+            name,
+            description,
+            risk_score,
+            severity,
+            r#type,
+            enabled: None,
+            tags: None,
+            interval: None,
+            from: None,
+            to: None,
+            query: None,
+            language: None,
+            index: None,
+            data_view_id: None,
+            filters: None,
+            saved_id: None,
+            threshold: None,
+            threat_index: None,
+            threat_query: None,
+            threat_mapping: None,
+            machine_learning_job_id: None,
+            anomaly_threshold: None,
+            new_terms_fields: None,
+            history_window_start: None,
+            actions: None,
+            exceptions_list: None,
+            author: None,
+            false_positives: None,
+            references: None,
+            max_signals: None,
+            threat: None,
+            note: None,
+            setup: None,
+            license: None,
+            timeline_id: None,
+            timeline_title: None,
+            building_block_type: None,
+            meta: None,
+            rule_name_override: None,
+            timestamp_override: None,
+            risk_score_mapping: None,
+            severity_mapping: None,
+            investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
+            invocation_count,
+            timeframe_end,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulePreviewRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulePreviewRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulePreviewRequest, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<RuleSeverity> = None;
+                let mut field_5: Option<RuleType> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<RuleLanguage>> = None;
+                let mut field_13: Option<Option<Vec<String>>> = None;
+                let mut field_14: Option<Option<String>> = None;
+                let mut field_15: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_16: Option<Option<String>> = None;
+                let mut field_17: Option<Option<RuleThreshold>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<String>> = None;
+                let mut field_20: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_21: Option<Option<RuleParamsMachineLearningJobId>> = None;
+                let mut field_22: Option<Option<i64>> = None;
+                let mut field_23: Option<Option<Vec<String>>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<Option<Vec<RuleAction>>> = None;
+                let mut field_26: Option<Option<Vec<RuleExceptionListReference>>> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<Option<Vec<String>>> = None;
+                let mut field_30: Option<Option<i64>> = None;
+                let mut field_31: Option<Option<Vec<ThreatMapping>>> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<Option<String>> = None;
+                let mut field_34: Option<Option<String>> = None;
+                let mut field_35: Option<Option<String>> = None;
+                let mut field_36: Option<Option<String>> = None;
+                let mut field_37: Option<Option<String>> = None;
+                let mut field_38: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_39: Option<Option<String>> = None;
+                let mut field_40: Option<Option<String>> = None;
+                let mut field_41: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_42: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_43: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<i64> = None;
+                let mut field_59: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "rule_id" => key.read_once(&mut field_0, &mut map)?,
+                        "name" => key.read_once(&mut field_1, &mut map)?,
+                        "description" => key.read_once(&mut field_2, &mut map)?,
+                        "risk_score" => key.read_once(&mut field_3, &mut map)?,
+                        "severity" => key.read_once(&mut field_4, &mut map)?,
+                        "type" => key.read_once(&mut field_5, &mut map)?,
+                        "enabled" => key.read_once(&mut field_6, &mut map)?,
+                        "tags" => key.read_once(&mut field_7, &mut map)?,
+                        "interval" => key.read_once(&mut field_8, &mut map)?,
+                        "from" => key.read_once(&mut field_9, &mut map)?,
+                        "to" => key.read_once(&mut field_10, &mut map)?,
+                        "query" => key.read_once(&mut field_11, &mut map)?,
+                        "language" => key.read_once(&mut field_12, &mut map)?,
+                        "index" => key.read_once(&mut field_13, &mut map)?,
+                        "data_view_id" => key.read_once(&mut field_14, &mut map)?,
+                        "filters" => key.read_once(&mut field_15, &mut map)?,
+                        "saved_id" => key.read_once(&mut field_16, &mut map)?,
+                        "threshold" => key.read_once(&mut field_17, &mut map)?,
+                        "threat_index" => key.read_once(&mut field_18, &mut map)?,
+                        "threat_query" => key.read_once(&mut field_19, &mut map)?,
+                        "threat_mapping" => key.read_once(&mut field_20, &mut map)?,
+                        "machine_learning_job_id" => {
+                            key.read_once(&mut field_21, &mut map)?
+                        }
+                        "anomaly_threshold" => key.read_once(&mut field_22, &mut map)?,
+                        "new_terms_fields" => key.read_once(&mut field_23, &mut map)?,
+                        "history_window_start" => key.read_once(&mut field_24, &mut map)?,
+                        "actions" => key.read_once(&mut field_25, &mut map)?,
+                        "exceptions_list" => key.read_once(&mut field_26, &mut map)?,
+                        "author" => key.read_once(&mut field_27, &mut map)?,
+                        "false_positives" => key.read_once(&mut field_28, &mut map)?,
+                        "references" => key.read_once(&mut field_29, &mut map)?,
+                        "max_signals" => key.read_once(&mut field_30, &mut map)?,
+                        "threat" => key.read_once(&mut field_31, &mut map)?,
+                        "note" => key.read_once(&mut field_32, &mut map)?,
+                        "setup" => key.read_once(&mut field_33, &mut map)?,
+                        "license" => key.read_once(&mut field_34, &mut map)?,
+                        "timeline_id" => key.read_once(&mut field_35, &mut map)?,
+                        "timeline_title" => key.read_once(&mut field_36, &mut map)?,
+                        "building_block_type" => key.read_once(&mut field_37, &mut map)?,
+                        "meta" => key.read_once(&mut field_38, &mut map)?,
+                        "rule_name_override" => key.read_once(&mut field_39, &mut map)?,
+                        "timestamp_override" => key.read_once(&mut field_40, &mut map)?,
+                        "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
+                        "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
+                        "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "invocationCount" => key.read_once(&mut field_58, &mut map)?,
+                        "timeframeEnd" => key.read_once(&mut field_59, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulePreviewRequest {
+                    rule_id: field_0.unwrap_or_default(),
+                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
+                    description: field_2
+                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
+                    risk_score: field_3
+                        .ok_or_else(|| clientgen_runtime::de::missing("risk_score"))?,
+                    severity: field_4
+                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
+                    r#type: field_5
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    enabled: field_6.unwrap_or_default(),
+                    tags: field_7.unwrap_or_default(),
+                    interval: field_8.unwrap_or_default(),
+                    from: field_9.unwrap_or_default(),
+                    to: field_10.unwrap_or_default(),
+                    query: field_11.unwrap_or_default(),
+                    language: field_12.unwrap_or_default(),
+                    index: field_13.unwrap_or_default(),
+                    data_view_id: field_14.unwrap_or_default(),
+                    filters: field_15.unwrap_or_default(),
+                    saved_id: field_16.unwrap_or_default(),
+                    threshold: field_17.unwrap_or_default(),
+                    threat_index: field_18.unwrap_or_default(),
+                    threat_query: field_19.unwrap_or_default(),
+                    threat_mapping: field_20.unwrap_or_default(),
+                    machine_learning_job_id: field_21.unwrap_or_default(),
+                    anomaly_threshold: field_22.unwrap_or_default(),
+                    new_terms_fields: field_23.unwrap_or_default(),
+                    history_window_start: field_24.unwrap_or_default(),
+                    actions: field_25.unwrap_or_default(),
+                    exceptions_list: field_26.unwrap_or_default(),
+                    author: field_27.unwrap_or_default(),
+                    false_positives: field_28.unwrap_or_default(),
+                    references: field_29.unwrap_or_default(),
+                    max_signals: field_30.unwrap_or_default(),
+                    threat: field_31.unwrap_or_default(),
+                    note: field_32.unwrap_or_default(),
+                    setup: field_33.unwrap_or_default(),
+                    license: field_34.unwrap_or_default(),
+                    timeline_id: field_35.unwrap_or_default(),
+                    timeline_title: field_36.unwrap_or_default(),
+                    building_block_type: field_37.unwrap_or_default(),
+                    meta: field_38.unwrap_or_default(),
+                    rule_name_override: field_39.unwrap_or_default(),
+                    timestamp_override: field_40.unwrap_or_default(),
+                    risk_score_mapping: field_41.unwrap_or_default(),
+                    severity_mapping: field_42.unwrap_or_default(),
+                    investigation_fields: field_43.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    invocation_count: field_58
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "invocationCount",
+                        ))?,
+                    timeframe_end: field_59
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeframeEnd"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The logs of each simulated execution.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RulePreviewResponse {
+    pub logs: Vec<RulePreviewLogs>,
+    /// Identifies the preview alerts in the preview index.
+    #[serde(rename = "previewId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_id: Option<String>,
+    /// Whether the preview was stopped before its end (it has a time limit).
+    #[serde(rename = "isAborted")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_aborted: Option<bool>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulePreviewResponse {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(logs: Vec<RulePreviewLogs>) -> Self {
+        Self {
+            logs,
+            preview_id: None,
+            is_aborted: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RulePreviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RulePreviewResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RulePreviewResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RulePreviewResponse, A::Error> {
+                let mut field_0: Option<Vec<RulePreviewLogs>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "logs" => key.read_once(&mut field_0, &mut map)?,
+                        "previewId" => key.read_once(&mut field_1, &mut map)?,
+                        "isAborted" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RulePreviewResponse {
+                    logs: field_0.ok_or_else(|| clientgen_runtime::de::missing("logs"))?,
+                    preview_id: field_1.unwrap_or_default(),
+                    is_aborted: field_2.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -10216,6 +14010,49 @@ pub struct RuleResponse {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// The saved object identifier of the rule.
     pub id: uuid::Uuid,
     /// True for Elastic prebuilt rules.
@@ -10312,6 +14149,20 @@ impl RuleResponse {
             risk_score_mapping: None,
             severity_mapping: None,
             investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
             id,
             immutable,
             version,
@@ -10398,24 +14249,44 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_44: Option<uuid::Uuid> = None;
-                let mut field_45: Option<bool> = None;
-                let mut field_46: Option<i64> = None;
-                let mut field_47: Option<Option<i64>> = None;
-                let mut field_48: Option<
+                let mut field_44: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_49: Option<
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_50: Option<
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_51: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_52: Option<String> = None;
-                let mut field_53: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_54: Option<String> = None;
-                let mut field_55: Option<Option<RuleExecutionSummary>> = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<uuid::Uuid> = None;
+                let mut field_59: Option<bool> = None;
+                let mut field_60: Option<i64> = None;
+                let mut field_61: Option<Option<i64>> = None;
+                let mut field_62: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_63: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_64: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_65: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_66: Option<String> = None;
+                let mut field_67: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field_68: Option<String> = None;
+                let mut field_69: Option<Option<RuleExecutionSummary>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -10466,18 +14337,38 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
-                        "id" => key.read_once(&mut field_44, &mut map)?,
-                        "immutable" => key.read_once(&mut field_45, &mut map)?,
-                        "version" => key.read_once(&mut field_46, &mut map)?,
-                        "revision" => key.read_once(&mut field_47, &mut map)?,
-                        "rule_source" => key.read_once(&mut field_48, &mut map)?,
-                        "related_integrations" => key.read_once(&mut field_49, &mut map)?,
-                        "required_fields" => key.read_once(&mut field_50, &mut map)?,
-                        "created_at" => key.read_once(&mut field_51, &mut map)?,
-                        "created_by" => key.read_once(&mut field_52, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_53, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_54, &mut map)?,
-                        "execution_summary" => key.read_once(&mut field_55, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "id" => key.read_once(&mut field_58, &mut map)?,
+                        "immutable" => key.read_once(&mut field_59, &mut map)?,
+                        "version" => key.read_once(&mut field_60, &mut map)?,
+                        "revision" => key.read_once(&mut field_61, &mut map)?,
+                        "rule_source" => key.read_once(&mut field_62, &mut map)?,
+                        "related_integrations" => key.read_once(&mut field_63, &mut map)?,
+                        "required_fields" => key.read_once(&mut field_64, &mut map)?,
+                        "created_at" => key.read_once(&mut field_65, &mut map)?,
+                        "created_by" => key.read_once(&mut field_66, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_67, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_68, &mut map)?,
+                        "execution_summary" => key.read_once(&mut field_69, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -10538,24 +14429,38 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
-                    id: field_44.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    immutable: field_45
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    id: field_58.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
+                    immutable: field_59
                         .ok_or_else(|| clientgen_runtime::de::missing("immutable"))?,
-                    version: field_46
+                    version: field_60
                         .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    revision: field_47.unwrap_or_default(),
-                    rule_source: field_48.unwrap_or_default(),
-                    related_integrations: field_49.unwrap_or_default(),
-                    required_fields: field_50.unwrap_or_default(),
-                    created_at: field_51
+                    revision: field_61.unwrap_or_default(),
+                    rule_source: field_62.unwrap_or_default(),
+                    related_integrations: field_63.unwrap_or_default(),
+                    required_fields: field_64.unwrap_or_default(),
+                    created_at: field_65
                         .ok_or_else(|| clientgen_runtime::de::missing("created_at"))?,
-                    created_by: field_52
+                    created_by: field_66
                         .ok_or_else(|| clientgen_runtime::de::missing("created_by"))?,
-                    updated_at: field_53
+                    updated_at: field_67
                         .ok_or_else(|| clientgen_runtime::de::missing("updated_at"))?,
-                    updated_by: field_54
+                    updated_by: field_68
                         .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
-                    execution_summary: field_55.unwrap_or_default(),
+                    execution_summary: field_69.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -10961,6 +14866,49 @@ pub struct RuleUpdateProps {
     /// Fields highlighted when investigating alerts (`field_names`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub investigation_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Alert suppression (`group_by`, `duration`, `missing_fields_strategy`; threshold rules
+    /// only `duration`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppression: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule-level action frequency (`no_actions`, `rule` or an interval such as `1h`); deprecated in favour of each action's `frequency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<String>,
+    /// Osquery or Elastic Defend response actions (`{action_type_id, params}`), free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_actions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Index the alerts are written to (deprecated; set by Kibana).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<String>,
+    /// Namespace appended to the alerts index name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Do not fall back to `@timestamp` when `timestamp_override` is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_override_fallback_disabled: Option<bool>,
+    /// EQL rules, the field holding the event category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_override: Option<String>,
+    /// EQL rules, secondary field for sorting events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<String>,
+    /// EQL rules, the event timestamp field used to sort sequences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<String>,
+    /// Indicator match rules, filters over the threat indices, free-form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Indicator match rules, path to the indicator in the threat documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_indicator_path: Option<String>,
+    /// Indicator match rules, language of `threat_query` (`kuery` or `lucene`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_language: Option<String>,
+    /// Indicator match rules, indicator terms per search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_per_search: Option<i64>,
+    /// Indicator match rules, searches run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_searches: Option<i64>,
     /// The saved object identifier of the rule (give this or `rule_id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
@@ -11023,6 +14971,20 @@ impl RuleUpdateProps {
             risk_score_mapping: None,
             severity_mapping: None,
             investigation_fields: None,
+            alert_suppression: None,
+            throttle: None,
+            response_actions: None,
+            output_index: None,
+            namespace: None,
+            timestamp_override_fallback_disabled: None,
+            event_category_override: None,
+            tiebreaker_field: None,
+            timestamp_field: None,
+            threat_filters: None,
+            threat_indicator_path: None,
+            threat_language: None,
+            items_per_search: None,
+            concurrent_searches: None,
             id: None,
             additional_properties: Default::default(),
         }
@@ -11098,7 +15060,27 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                 let mut field_43: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field_44: Option<Option<uuid::Uuid>> = None;
+                let mut field_44: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field_45: Option<Option<String>> = None;
+                let mut field_46: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_47: Option<Option<String>> = None;
+                let mut field_48: Option<Option<String>> = None;
+                let mut field_49: Option<Option<bool>> = None;
+                let mut field_50: Option<Option<String>> = None;
+                let mut field_51: Option<Option<String>> = None;
+                let mut field_52: Option<Option<String>> = None;
+                let mut field_53: Option<
+                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+                > = None;
+                let mut field_54: Option<Option<String>> = None;
+                let mut field_55: Option<Option<String>> = None;
+                let mut field_56: Option<Option<i64>> = None;
+                let mut field_57: Option<Option<i64>> = None;
+                let mut field_58: Option<Option<uuid::Uuid>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -11149,7 +15131,27 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                         "risk_score_mapping" => key.read_once(&mut field_41, &mut map)?,
                         "severity_mapping" => key.read_once(&mut field_42, &mut map)?,
                         "investigation_fields" => key.read_once(&mut field_43, &mut map)?,
-                        "id" => key.read_once(&mut field_44, &mut map)?,
+                        "alert_suppression" => key.read_once(&mut field_44, &mut map)?,
+                        "throttle" => key.read_once(&mut field_45, &mut map)?,
+                        "response_actions" => key.read_once(&mut field_46, &mut map)?,
+                        "output_index" => key.read_once(&mut field_47, &mut map)?,
+                        "namespace" => key.read_once(&mut field_48, &mut map)?,
+                        "timestamp_override_fallback_disabled" => {
+                            key.read_once(&mut field_49, &mut map)?
+                        }
+                        "event_category_override" => {
+                            key.read_once(&mut field_50, &mut map)?
+                        }
+                        "tiebreaker_field" => key.read_once(&mut field_51, &mut map)?,
+                        "timestamp_field" => key.read_once(&mut field_52, &mut map)?,
+                        "threat_filters" => key.read_once(&mut field_53, &mut map)?,
+                        "threat_indicator_path" => {
+                            key.read_once(&mut field_54, &mut map)?
+                        }
+                        "threat_language" => key.read_once(&mut field_55, &mut map)?,
+                        "items_per_search" => key.read_once(&mut field_56, &mut map)?,
+                        "concurrent_searches" => key.read_once(&mut field_57, &mut map)?,
+                        "id" => key.read_once(&mut field_58, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11208,7 +15210,21 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
                     risk_score_mapping: field_41.unwrap_or_default(),
                     severity_mapping: field_42.unwrap_or_default(),
                     investigation_fields: field_43.unwrap_or_default(),
-                    id: field_44.unwrap_or_default(),
+                    alert_suppression: field_44.unwrap_or_default(),
+                    throttle: field_45.unwrap_or_default(),
+                    response_actions: field_46.unwrap_or_default(),
+                    output_index: field_47.unwrap_or_default(),
+                    namespace: field_48.unwrap_or_default(),
+                    timestamp_override_fallback_disabled: field_49.unwrap_or_default(),
+                    event_category_override: field_50.unwrap_or_default(),
+                    tiebreaker_field: field_51.unwrap_or_default(),
+                    timestamp_field: field_52.unwrap_or_default(),
+                    threat_filters: field_53.unwrap_or_default(),
+                    threat_indicator_path: field_54.unwrap_or_default(),
+                    threat_language: field_55.unwrap_or_default(),
+                    items_per_search: field_56.unwrap_or_default(),
+                    concurrent_searches: field_57.unwrap_or_default(),
+                    id: field_58.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -11344,16 +15360,24 @@ impl<'de> serde::Deserialize<'de> for RulesExportLine {
         Ok(Self::Other(value))
     }
 }
-/// The rules to export; every rule when `objects` is absent.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+/// The rules to export; send no body at all to export every rule.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RulesExportRequest {
     /// The rules, by `rule_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<RulesExportRequestObjectsItem>>,
+    pub objects: Vec<RulesExportRequestObjectsItem>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RulesExportRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(objects: Vec<RulesExportRequestObjectsItem>) -> Self {
+        Self {
+            objects,
+            additional_properties: Default::default(),
+        }
+    }
 }
 impl<'de> serde::Deserialize<'de> for RulesExportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11369,7 +15393,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
                 self,
                 mut map: A,
             ) -> Result<RulesExportRequest, A::Error> {
-                let mut field_0: Option<Option<Vec<RulesExportRequestObjectsItem>>> = None;
+                let mut field_0: Option<Vec<RulesExportRequestObjectsItem>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -11385,7 +15409,8 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
                     }
                 }
                 Ok(RulesExportRequest {
-                    objects: field_0.unwrap_or_default(),
+                    objects: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("objects"))?,
                     additional_properties,
                 })
             }
@@ -11647,6 +15672,315 @@ impl<'de> serde::Deserialize<'de> for RulesImportResponse {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// A runtime field for the update-by-query.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuntimeFieldMapping {
+    pub r#type: RuntimeFieldType,
+    /// Inline Painless script computing the value (stored scripts are refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<RuntimeFieldMappingScript>,
+    /// Format of a date runtime field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuntimeFieldMapping {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(r#type: RuntimeFieldType) -> Self {
+        Self {
+            r#type,
+            script: None,
+            format: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuntimeFieldMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuntimeFieldMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuntimeFieldMapping object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuntimeFieldMapping, A::Error> {
+                let mut field_0: Option<RuntimeFieldType> = None;
+                let mut field_1: Option<Option<RuntimeFieldMappingScript>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "type" => key.read_once(&mut field_0, &mut map)?,
+                        "script" => key.read_once(&mut field_1, &mut map)?,
+                        "format" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuntimeFieldMapping {
+                    r#type: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
+                    script: field_1.unwrap_or_default(),
+                    format: field_2.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Inline Painless script computing the value (stored scripts are refused).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuntimeFieldMappingScript {
+    /// Painless source.
+    pub source: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl RuntimeFieldMappingScript {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(source: String) -> Self {
+        Self {
+            source,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuntimeFieldMappingScript {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RuntimeFieldMappingScript;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RuntimeFieldMappingScript object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuntimeFieldMappingScript, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "source" => key.read_once(&mut field_0, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(RuntimeFieldMappingScript {
+                    source: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("source"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// Type of a runtime field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuntimeFieldType {
+    /// Wire value: `keyword`.
+    Keyword,
+    /// Wire value: `long`.
+    Long,
+    /// Wire value: `double`.
+    Double,
+    /// Wire value: `date`.
+    Date,
+    /// Wire value: `ip`.
+    Ip,
+    /// Wire value: `boolean`.
+    Boolean,
+    /// Wire value: `geo_point`.
+    GeoPoint,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuntimeFieldType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Keyword => "keyword",
+            Self::Long => "long",
+            Self::Double => "double",
+            Self::Date => "date",
+            Self::Ip => "ip",
+            Self::Boolean => "boolean",
+            Self::GeoPoint => "geo_point",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuntimeFieldType {
+    fn from(value: &str) -> Self {
+        match value {
+            "keyword" => Self::Keyword,
+            "long" => Self::Long,
+            "double" => Self::Double,
+            "date" => Self::Date,
+            "ip" => Self::Ip,
+            "boolean" => Self::Boolean,
+            "geo_point" => Self::GeoPoint,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuntimeFieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuntimeFieldType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuntimeFieldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuntimeFieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Why the alias exists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SavedObjectResolveAliasPurpose {
+    /// Wire value: `savedObjectConversion`.
+    SavedObjectConversion,
+    /// Wire value: `savedObjectImport`.
+    SavedObjectImport,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SavedObjectResolveAliasPurpose {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SavedObjectConversion => "savedObjectConversion",
+            Self::SavedObjectImport => "savedObjectImport",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SavedObjectResolveAliasPurpose {
+    fn from(value: &str) -> Self {
+        match value {
+            "savedObjectConversion" => Self::SavedObjectConversion,
+            "savedObjectImport" => Self::SavedObjectImport,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SavedObjectResolveAliasPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SavedObjectResolveAliasPurpose {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SavedObjectResolveAliasPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SavedObjectResolveAliasPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// Whether the identifier matched the timeline itself, an alias left by a migration, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SavedObjectResolveOutcome {
+    /// Wire value: `exactMatch`.
+    ExactMatch,
+    /// Wire value: `aliasMatch`.
+    AliasMatch,
+    /// Wire value: `conflict`.
+    Conflict,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl SavedObjectResolveOutcome {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExactMatch => "exactMatch",
+            Self::AliasMatch => "aliasMatch",
+            Self::Conflict => "conflict",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SavedObjectResolveOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "exactMatch" => Self::ExactMatch,
+            "aliasMatch" => Self::AliasMatch,
+            "conflict" => Self::Conflict,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SavedObjectResolveOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for SavedObjectResolveOutcome {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for SavedObjectResolveOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SavedObjectResolveOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
 /// The saved content of a timeline. Columns, data providers and filters are kept free-form:
@@ -11950,6 +16284,260 @@ impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeStart {
         Ok(Self::Other(value))
     }
 }
+/// The alerts and the users to assign to them and unassign from them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAlertAssigneesRequest {
+    /// User profile `uid`s to assign and to unassign (either list may be empty).
+    pub assignees: SetAlertAssigneesRequestAssignees,
+    /// The `_id`s of the alerts.
+    pub ids: Vec<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SetAlertAssigneesRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(assignees: SetAlertAssigneesRequestAssignees, ids: Vec<String>) -> Self {
+        Self {
+            assignees,
+            ids,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SetAlertAssigneesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SetAlertAssigneesRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetAlertAssigneesRequest, A::Error> {
+                let mut field_0: Option<SetAlertAssigneesRequestAssignees> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "assignees" => key.read_once(&mut field_0, &mut map)?,
+                        "ids" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SetAlertAssigneesRequest {
+                    assignees: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("assignees"))?,
+                    ids: field_1.ok_or_else(|| clientgen_runtime::de::missing("ids"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// User profile `uid`s to assign and to unassign (either list may be empty).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAlertAssigneesRequestAssignees {
+    pub add: Vec<String>,
+    pub remove: Vec<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SetAlertAssigneesRequestAssignees {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(add: Vec<String>, remove: Vec<String>) -> Self {
+        Self {
+            add,
+            remove,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequestAssignees {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SetAlertAssigneesRequestAssignees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SetAlertAssigneesRequestAssignees object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetAlertAssigneesRequestAssignees, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "add" => key.read_once(&mut field_0, &mut map)?,
+                        "remove" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SetAlertAssigneesRequestAssignees {
+                    add: field_0.ok_or_else(|| clientgen_runtime::de::missing("add"))?,
+                    remove: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing("remove"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The alerts and the tags to add to them and remove from them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAlertTagsRequest {
+    /// The `_id`s of the alerts.
+    pub ids: Vec<String>,
+    /// The tags to add and to remove (either list may be empty).
+    pub tags: SetAlertTagsRequestTags,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SetAlertTagsRequest {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(ids: Vec<String>, tags: SetAlertTagsRequestTags) -> Self {
+        Self {
+            ids,
+            tags,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAlertTagsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SetAlertTagsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SetAlertTagsRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetAlertTagsRequest, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<SetAlertTagsRequestTags> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "ids" => key.read_once(&mut field_0, &mut map)?,
+                        "tags" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SetAlertTagsRequest {
+                    ids: field_0.ok_or_else(|| clientgen_runtime::de::missing("ids"))?,
+                    tags: field_1.ok_or_else(|| clientgen_runtime::de::missing("tags"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// The tags to add and to remove (either list may be empty).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAlertTagsRequestTags {
+    pub tags_to_add: Vec<String>,
+    pub tags_to_remove: Vec<String>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl SetAlertTagsRequestTags {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(tags_to_add: Vec<String>, tags_to_remove: Vec<String>) -> Self {
+        Self {
+            tags_to_add,
+            tags_to_remove,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetAlertTagsRequestTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = SetAlertTagsRequestTags;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SetAlertTagsRequestTags object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetAlertTagsRequestTags, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "tags_to_add" => key.read_once(&mut field_0, &mut map)?,
+                        "tags_to_remove" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(SetAlertTagsRequestTags {
+                    tags_to_add: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("tags_to_add"))?,
+                    tags_to_remove: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "tags_to_remove",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// Alerts named by identifier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetAlertsStatusByIds {
@@ -12033,6 +16621,16 @@ pub struct SetAlertsStatusByQuery {
     pub conflicts: Option<SetAlertsStatusByQueryConflicts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<AlertCloseReason>,
+    /// Field name to runtime field type: each becomes a runtime field reading
+    /// `_source[<name>]`, so `query` can use fields the alerts index does not map (at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_fields: Option<std::collections::BTreeMap<String, RuntimeFieldType>>,
+    /// Runtime field name to mapping (`type`, optional `script.source` in Painless and
+    /// `format`), passed to the update-by-query (at most 100 with `runtime_fields`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_mappings: Option<
+        std::collections::BTreeMap<String, RuntimeFieldMapping>,
+    >,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -12049,6 +16647,8 @@ impl SetAlertsStatusByQuery {
             status,
             conflicts: None,
             reason: None,
+            runtime_fields: None,
+            runtime_mappings: None,
             additional_properties: Default::default(),
         }
     }
@@ -12071,6 +16671,12 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                 let mut field_1: Option<AlertStatus> = None;
                 let mut field_2: Option<Option<SetAlertsStatusByQueryConflicts>> = None;
                 let mut field_3: Option<Option<AlertCloseReason>> = None;
+                let mut field_4: Option<
+                    Option<std::collections::BTreeMap<String, RuntimeFieldType>>,
+                > = None;
+                let mut field_5: Option<
+                    Option<std::collections::BTreeMap<String, RuntimeFieldMapping>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -12079,6 +16685,8 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                         "status" => key.read_once(&mut field_1, &mut map)?,
                         "conflicts" => key.read_once(&mut field_2, &mut map)?,
                         "reason" => key.read_once(&mut field_3, &mut map)?,
+                        "runtime_fields" => key.read_once(&mut field_4, &mut map)?,
+                        "runtime_mappings" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -12095,6 +16703,8 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
                         .ok_or_else(|| clientgen_runtime::de::missing("status"))?,
                     conflicts: field_2.unwrap_or_default(),
                     reason: field_3.unwrap_or_default(),
+                    runtime_fields: field_4.unwrap_or_default(),
+                    runtime_mappings: field_5.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -12514,6 +17124,73 @@ impl<'de> serde::Deserialize<'de> for ThreatTechnique {
         deserializer.deserialize_map(Members)
     }
 }
+/// The timeline to copy and the members its copy gets instead.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimelineCopy {
+    pub timeline: SavedTimeline,
+    /// The `savedObjectId` of the timeline to copy.
+    #[serde(rename = "timelineIdToCopy")]
+    pub timeline_id_to_copy: String,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl TimelineCopy {
+    /// Creates a value from its required members; the others start empty.
+    pub fn new(timeline: SavedTimeline, timeline_id_to_copy: String) -> Self {
+        Self {
+            timeline,
+            timeline_id_to_copy,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineCopy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineCopy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineCopy object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineCopy, A::Error> {
+                let mut field_0: Option<SavedTimeline> = None;
+                let mut field_1: Option<String> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timeline" => key.read_once(&mut field_0, &mut map)?,
+                        "timelineIdToCopy" => key.read_once(&mut field_1, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineCopy {
+                    timeline: field_0
+                        .ok_or_else(|| clientgen_runtime::de::missing("timeline"))?,
+                    timeline_id_to_copy: field_1
+                        .ok_or_else(|| clientgen_runtime::de::missing(
+                            "timelineIdToCopy",
+                        ))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// A new timeline or timeline template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimelineCreate {
@@ -12678,6 +17355,127 @@ impl<'de> serde::Deserialize<'de> for TimelineError {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// The timeline or template whose favorite mark is toggled.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimelineFavoriteRequest {
+    /// The `savedObjectId` of a timeline (null for a template).
+    #[serde(rename = "timelineId")]
+    pub timeline_id: Option<String>,
+    /// The `templateTimelineId` of a template (null for a timeline).
+    #[serde(rename = "templateTimelineId")]
+    pub template_timeline_id: Option<String>,
+    /// The template's version number (null for a timeline).
+    #[serde(rename = "templateTimelineVersion")]
+    pub template_timeline_version: Option<i64>,
+    /// A timeline (`default`) or a timeline template (`template`).
+    #[serde(rename = "timelineType")]
+    pub timeline_type: Option<TimelineFavoriteRequestTimelineType>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineFavoriteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineFavoriteRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineFavoriteRequest, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<TimelineFavoriteRequestTimelineType>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "timelineId" => key.read_once(&mut field_0, &mut map)?,
+                        "templateTimelineId" => key.read_once(&mut field_1, &mut map)?,
+                        "templateTimelineVersion" => {
+                            key.read_once(&mut field_2, &mut map)?
+                        }
+                        "timelineType" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineFavoriteRequest {
+                    timeline_id: field_0.unwrap_or_default(),
+                    template_timeline_id: field_1.unwrap_or_default(),
+                    template_timeline_version: field_2.unwrap_or_default(),
+                    timeline_type: field_3.unwrap_or_default(),
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// A timeline (`default`) or a timeline template (`template`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimelineFavoriteRequestTimelineType {
+    /// Wire value: `default`.
+    Default,
+    /// Wire value: `template`.
+    Template,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl TimelineFavoriteRequestTimelineType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Template => "template",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TimelineFavoriteRequestTimelineType {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "template" => Self::Template,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TimelineFavoriteRequestTimelineType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for TimelineFavoriteRequestTimelineType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for TimelineFavoriteRequestTimelineType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequestTimelineType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
 /// Changes to a saved timeline.
