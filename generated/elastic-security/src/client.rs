@@ -157,7 +157,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: Transport::builder(DEFAULT_BASE_URL)
-                .user_agent("elastic-security-client/0.1.0")
+                .user_agent("elastic-security-client/0.2.0")
                 .header("kbn-xsrf", "true"),
         }
     }
