@@ -664,6 +664,8 @@ struct Flat<'a> {
     keywords: BTreeMap<&'a str, &'a Value>,
     properties: BTreeMap<&'a str, &'a Value>,
     required: BTreeSet<&'a str>,
+    /// The `type`s of `oneOf`/`anyOf` alternatives, for a schema with no `type` of its own.
+    alternative_types: BTreeSet<String>,
 }
 
 impl<'a> Flat<'a> {
@@ -708,11 +710,43 @@ impl<'a> Flat<'a> {
             {
                 self.merge(document, part, depth + 1);
             }
+            // The members of `oneOf`/`anyOf` alternatives are compared as one set, so that a
+            // spec that writes one object and a spec that writes a union of objects compare
+            // member by member; a member is required when every alternative requires it. (How
+            // many alternatives each side has is reported on its own.)
+            for keyword in ["oneOf", "anyOf"] {
+                let Some(alternatives) = object.get(keyword).and_then(Value::as_array) else {
+                    continue;
+                };
+                let mut required: Option<BTreeSet<&'a str>> = None;
+                for alternative in alternatives {
+                    let mut flat = Flat::default();
+                    flat.merge(document, alternative, depth + 1);
+                    for (name, schema) in flat.properties {
+                        self.properties.entry(name).or_insert(schema);
+                    }
+                    required = Some(match required {
+                        None => flat.required,
+                        Some(r) => r.intersection(&flat.required).copied().collect(),
+                    });
+                    if let Some(ty) = flat.keywords.get("type") {
+                        self.alternative_types.insert(text(ty));
+                    }
+                }
+                self.required.extend(required.unwrap_or_default());
+            }
         }
     }
 
     fn text(&self, keyword: &str) -> Option<String> {
-        self.keywords.get(keyword).map(|v| text(v))
+        match self.keywords.get(keyword) {
+            Some(v) => Some(text(v)),
+            // A union whose alternatives all have one type has that type.
+            None if keyword == "type" && self.alternative_types.len() == 1 => {
+                self.alternative_types.first().cloned()
+            }
+            None => None,
+        }
     }
 
     fn nullable(&self) -> bool {
