@@ -215,6 +215,14 @@ impl Client {
     /// List records.
     ///
     /// `GET /records` (operation `list_records`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For any other status the body is decoded as `types::Problem`: `StatusError::declared::<types::Problem>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_records(
         &self,
         params: &crate::operations::ListRecordsParams,
@@ -235,6 +243,13 @@ impl Client {
         response.json()
     }
     /// `POST /records` (operation `create_record`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201, 202, 204.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_record(
         &self,
         body: &crate::types::Record,
@@ -259,6 +274,14 @@ impl Client {
         }
     }
     /// `GET /records/{id}` (operation `get_record`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_record(
         &self,
         id: &str,
@@ -279,6 +302,14 @@ impl Client {
         response.json()
     }
     /// `GET /jobs/{status}` (operation `list_jobs_by_status`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_jobs_by_status(
         &self,
         status: &crate::types::JobStatus,
@@ -345,6 +376,13 @@ impl Client {
         )
     }
     /// `GET /drf/items` (operation `list_drf_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_drf_items(
         &self,
         params: &crate::operations::ListDrfItemsParams,
@@ -404,6 +442,13 @@ impl Client {
         )
     }
     /// `GET /feed` (operation `read_feed`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_feed(
         &self,
         params: &crate::operations::ReadFeedParams,
@@ -459,6 +504,13 @@ impl Client {
         )
     }
     /// `GET /cases` (operation `list_cases_by_skip`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_cases_by_skip(
         &self,
         params: &crate::operations::ListCasesBySkipParams,
@@ -514,6 +566,13 @@ impl Client {
         )
     }
     /// `GET /rules/_find` (operation `find_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_rules(
         &self,
         params: &crate::operations::FindRulesParams,
@@ -535,6 +594,12 @@ impl Client {
         response.json()
     }
     /// `POST /uploads` (operation `upload_file`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn upload_file(
         &self,
         body: &crate::types::Upload,
@@ -561,6 +626,11 @@ impl Client {
     /// `POST /login` (operation `login`).
     ///
     /// Public: sent without credentials.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn login(&self, body: &crate::types::Login) -> Result<(), Error> {
         let response = self
             .transport
@@ -575,6 +645,13 @@ impl Client {
         Ok(())
     }
     /// `GET /blobs/{name}` (operation `get_blob`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_blob(
         &self,
         name: &str,
@@ -597,6 +674,13 @@ impl Client {
     /// `PUT /blobs/{name}` (operation `put_blob`).
     ///
     /// Accepts only the security scheme(s) `apiKey`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn put_blob(&self, name: &str, body: &[u8]) -> Result<(), Error> {
         let response = self
             .transport
@@ -616,6 +700,12 @@ impl Client {
         Ok(())
     }
     /// `POST /notes` (operation `post_note`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn post_note(&self, body: Option<&str>) -> Result<String, Error> {
         let response = self
             .transport
@@ -629,6 +719,13 @@ impl Client {
         Ok(response.text())
     }
     /// `POST /bulk` (operation `bulk_import`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn bulk_import(
         &self,
         body: &[crate::types::Record],
@@ -647,6 +744,13 @@ impl Client {
     /// Every parameter style and location OpenAPI 3.0 defines.
     ///
     /// `GET /styles/{tags}/{color}` (operation `send_styles`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn send_styles(
         &self,
         tags: &[String],

@@ -175,6 +175,15 @@ impl Client {
     /// (exactly one of the two). (Kibana operation id: `ReadRule`.)
     ///
     /// `GET /api/detection_engine/rules` (operation `read_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_rule(
         &self,
         params: &crate::operations::ReadRuleParams,
@@ -211,6 +220,15 @@ impl Client {
     /// operation id: `UpdateRule`.)
     ///
     /// `PUT /api/detection_engine/rules` (operation `update_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_rule(
         &self,
         body: &crate::types::RuleUpdateProps,
@@ -248,6 +266,15 @@ impl Client {
     /// generates one. (Kibana operation id: `CreateRule`.)
     ///
     /// `POST /api/detection_engine/rules` (operation `create_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_rule(
         &self,
         body: &crate::types::RuleCreateProps,
@@ -282,6 +309,15 @@ impl Client {
     /// (Kibana operation id: `DeleteRule`.)
     ///
     /// `DELETE /api/detection_engine/rules` (operation `delete_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_rule(
         &self,
         params: &crate::operations::DeleteRuleParams,
@@ -317,6 +353,15 @@ impl Client {
     /// (Kibana operation id: `PatchRule`.)
     ///
     /// `PATCH /api/detection_engine/rules` (operation `patch_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn patch_rule(
         &self,
         body: &crate::types::RulePatchProps,
@@ -386,6 +431,15 @@ impl Client {
     /// (Kibana operation id: `FindRules`.)
     ///
     /// `GET /api/detection_engine/rules/_find` (operation `find_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_rules(
         &self,
         params: &crate::operations::FindRulesParams,
@@ -437,6 +491,15 @@ impl Client {
     /// (Kibana operation id: `PerformRulesBulkAction`.)
     ///
     /// `POST /api/detection_engine/rules/_bulk_action` (operation `perform_rules_bulk_action`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn perform_rules_bulk_action(
         &self,
         params: &crate::operations::PerformRulesBulkActionParams,
@@ -473,6 +536,15 @@ impl Client {
     /// choose whether existing objects are overwritten. (Kibana operation id: `ImportRules`.)
     ///
     /// `POST /api/detection_engine/rules/_import` (operation `import_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn import_rules(
         &self,
         params: &crate::operations::ImportRulesParams,
@@ -520,6 +592,15 @@ impl Client {
     /// `ExportRules`.)
     ///
     /// `POST /api/detection_engine/rules/_export` (operation `export_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn export_rules(
         &self,
         params: &crate::operations::ExportRulesParams,
@@ -560,6 +641,14 @@ impl Client {
     /// out of date. (Kibana operation id: `ReadPrebuiltRulesAndTimelinesStatus`.)
     ///
     /// `GET /api/detection_engine/rules/prepackaged/_status` (operation `read_prebuilt_rules_status`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_prebuilt_rules_status(
         &self,
     ) -> Result<crate::types::PrebuiltRulesStatus, Error> {
@@ -591,6 +680,14 @@ impl Client {
     /// `InstallPrebuiltRulesAndTimelines`.)
     ///
     /// `PUT /api/detection_engine/rules/prepackaged` (operation `install_prebuilt_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn install_prebuilt_rules(
         &self,
     ) -> Result<crate::types::PrebuiltRulesInstallResult, Error> {
@@ -621,6 +718,14 @@ impl Client {
     /// id: `ReadTags`.)
     ///
     /// `GET /api/detection_engine/tags` (operation `read_rule_tags`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_rule_tags(&self) -> Result<Vec<String>, Error> {
         let response = self
             .transport
@@ -651,6 +756,15 @@ impl Client {
     /// returned `previewId`. (Kibana operation id: `RulePreview`.)
     ///
     /// `POST /api/detection_engine/rules/preview` (operation `preview_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn preview_rule(
         &self,
         params: &crate::operations::PreviewRuleParams,
@@ -687,6 +801,15 @@ impl Client {
     /// `SearchAlerts`.)
     ///
     /// `POST /api/detection_engine/signals/search` (operation `search_alerts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn search_alerts(
         &self,
         body: &crate::types::AlertsSearchRequest,
@@ -721,6 +844,15 @@ impl Client {
     /// Elasticsearch update-by-query summary. (Kibana operation id: `SetAlertsStatus`.)
     ///
     /// `POST /api/detection_engine/signals/status` (operation `set_alerts_status`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn set_alerts_status(
         &self,
         body: &crate::types::SetAlertsStatusRequest,
@@ -755,6 +887,15 @@ impl Client {
     /// Elasticsearch update-by-query summary. (Kibana operation id: `SetAlertTags`.)
     ///
     /// `POST /api/detection_engine/signals/tags` (operation `set_alert_tags`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn set_alert_tags(
         &self,
         body: &crate::types::SetAlertTagsRequest,
@@ -790,6 +931,15 @@ impl Client {
     /// Elasticsearch update summary. (Kibana operation id: `SetAlertAssignees`.)
     ///
     /// `POST /api/detection_engine/signals/assignees` (operation `set_alert_assignees`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn set_alert_assignees(
         &self,
         body: &crate::types::SetAlertAssigneesRequest,
@@ -823,6 +973,15 @@ impl Client {
     /// (Kibana operation id: `ReadExceptionList`.)
     ///
     /// `GET /api/exception_lists` (operation `read_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_exception_list(
         &self,
         params: &crate::operations::ReadExceptionListParams,
@@ -859,6 +1018,15 @@ impl Client {
     /// operation id: `UpdateExceptionList`.)
     ///
     /// `PUT /api/exception_lists` (operation `update_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_exception_list(
         &self,
         body: &crate::types::ExceptionListUpdate,
@@ -893,6 +1061,15 @@ impl Client {
     /// through `exceptions_list`. (Kibana operation id: `CreateExceptionList`.)
     ///
     /// `POST /api/exception_lists` (operation `create_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_exception_list(
         &self,
         body: &crate::types::ExceptionListCreate,
@@ -927,6 +1104,15 @@ impl Client {
     /// returns the list as it was. (Kibana operation id: `DeleteExceptionList`.)
     ///
     /// `DELETE /api/exception_lists` (operation `delete_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_exception_list(
         &self,
         params: &crate::operations::DeleteExceptionListParams,
@@ -998,6 +1184,15 @@ impl Client {
     /// operation id: `FindExceptionLists`.)
     ///
     /// `GET /api/exception_lists/_find` (operation `find_exception_lists`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_exception_lists(
         &self,
         params: &crate::operations::FindExceptionListsParams,
@@ -1040,6 +1235,15 @@ impl Client {
     /// manages for endpoint security. (Kibana operation id: `DuplicateExceptionList`.)
     ///
     /// `POST /api/exception_lists/_duplicate` (operation `duplicate_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 405 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn duplicate_exception_list(
         &self,
         params: &crate::operations::DuplicateExceptionListParams,
@@ -1079,6 +1283,15 @@ impl Client {
     /// `namespace_type` are all required. (Kibana operation id: `ExportExceptionList`.)
     ///
     /// `POST /api/exception_lists/_export` (operation `export_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn export_exception_list(
         &self,
         params: &crate::operations::ExportExceptionListParams,
@@ -1127,6 +1340,15 @@ impl Client {
     /// as new ones. (Kibana operation id: `ImportExceptionList`.)
     ///
     /// `POST /api/exception_lists/_import` (operation `import_exception_lists`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn import_exception_lists(
         &self,
         params: &crate::operations::ImportExceptionListsParams,
@@ -1173,6 +1395,15 @@ impl Client {
     /// `ReadExceptionListSummary`.)
     ///
     /// `GET /api/exception_lists/summary` (operation `read_exception_list_summary`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_exception_list_summary(
         &self,
         params: &crate::operations::ReadExceptionListSummaryParams,
@@ -1210,6 +1441,15 @@ impl Client {
     /// (Kibana operation id: `ReadExceptionListItem`.)
     ///
     /// `GET /api/exception_lists/items` (operation `read_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_exception_list_item(
         &self,
         params: &crate::operations::ReadExceptionListItemParams,
@@ -1246,6 +1486,15 @@ impl Client {
     /// operation id: `UpdateExceptionListItem`.)
     ///
     /// `PUT /api/exception_lists/items` (operation `update_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_exception_list_item(
         &self,
         body: &crate::types::ExceptionListItemUpdate,
@@ -1281,6 +1530,15 @@ impl Client {
     /// `CreateExceptionListItem`.)
     ///
     /// `POST /api/exception_lists/items` (operation `create_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_exception_list_item(
         &self,
         body: &crate::types::ExceptionListItemCreate,
@@ -1317,6 +1575,15 @@ impl Client {
     /// (Kibana operation id: `DeleteExceptionListItem`.)
     ///
     /// `DELETE /api/exception_lists/items` (operation `delete_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_exception_list_item(
         &self,
         params: &crate::operations::DeleteExceptionListItemParams,
@@ -1388,6 +1655,15 @@ impl Client {
     /// to the n-th list. (Kibana operation id: `FindExceptionListItems`.)
     ///
     /// `GET /api/exception_lists/items/_find` (operation `find_exception_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_exception_list_items(
         &self,
         params: &crate::operations::FindExceptionListItemsParams,
@@ -1432,6 +1708,15 @@ impl Client {
     /// operation id: `ReadListIndex`.)
     ///
     /// `GET /api/lists/index` (operation `read_list_index`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_list_index(&self) -> Result<crate::types::ListIndexStatus, Error> {
         let response = self
             .transport
@@ -1463,6 +1748,15 @@ impl Client {
     /// (Kibana operation id: `CreateListIndex`.)
     ///
     /// `POST /api/lists/index` (operation `create_list_index`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_list_index(&self) -> Result<crate::types::Acknowledged, Error> {
         let response = self
             .transport
@@ -1492,6 +1786,15 @@ impl Client {
     /// Returns the value list with this `id`. (Kibana operation id `ReadList`.)
     ///
     /// `GET /api/lists` (operation `read_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_list(
         &self,
         params: &crate::operations::ReadListParams,
@@ -1522,6 +1825,15 @@ impl Client {
     /// operation id: `UpdateList`.)
     ///
     /// `PUT /api/lists` (operation `update_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_list(
         &self,
         body: &crate::types::ListUpdate,
@@ -1556,6 +1868,15 @@ impl Client {
     /// `import_list_items`. (Kibana operation id: `CreateList`.)
     ///
     /// `POST /api/lists` (operation `create_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_list(
         &self,
         body: &crate::types::ListCreate,
@@ -1591,6 +1912,15 @@ impl Client {
     /// `ignoreReferences` says otherwise. (Kibana operation id: `DeleteList`.)
     ///
     /// `DELETE /api/lists` (operation `delete_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_list(
         &self,
         params: &crate::operations::DeleteListParams,
@@ -1629,6 +1959,15 @@ impl Client {
     /// `PatchList`.)
     ///
     /// `PATCH /api/lists` (operation `patch_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn patch_list(
         &self,
         body: &crate::types::ListPatch,
@@ -1698,6 +2037,15 @@ impl Client {
     /// `FindLists`.)
     ///
     /// `GET /api/lists/_find` (operation `find_lists`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_lists(
         &self,
         params: &crate::operations::FindListsParams,
@@ -1737,6 +2085,15 @@ impl Client {
     /// id: `ReadListItem`.)
     ///
     /// `GET /api/lists/items` (operation `read_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn read_list_item(
         &self,
         params: &crate::operations::ReadListItemParams,
@@ -1772,6 +2129,15 @@ impl Client {
     /// Replaces the value of the item with this `id`. (Kibana operation id `UpdateListItem`.)
     ///
     /// `PUT /api/lists/items` (operation `update_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_list_item(
         &self,
         body: &crate::types::ListItemUpdate,
@@ -1805,6 +2171,15 @@ impl Client {
     /// Adds one value to a value list. (Kibana operation id `CreateListItem`.)
     ///
     /// `POST /api/lists/items` (operation `create_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_list_item(
         &self,
         body: &crate::types::ListItemCreate,
@@ -1842,6 +2217,15 @@ impl Client {
     /// (Kibana operation id: `DeleteListItem`.)
     ///
     /// `DELETE /api/lists/items` (operation `delete_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_list_item(
         &self,
         params: &crate::operations::DeleteListItemParams,
@@ -1880,6 +2264,15 @@ impl Client {
     /// searchable. (Kibana operation id: `PatchListItem`.)
     ///
     /// `PATCH /api/lists/items` (operation `patch_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn patch_list_item(
         &self,
         body: &crate::types::ListItemPatch,
@@ -1948,6 +2341,15 @@ impl Client {
     /// (Kibana operation id: `FindListItems`.)
     ///
     /// `GET /api/lists/items/_find` (operation `find_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_list_items(
         &self,
         params: &crate::operations::FindListItemsParams,
@@ -1988,6 +2390,15 @@ impl Client {
     /// and fills it. (Kibana operation id: `ImportListItems`.)
     ///
     /// `POST /api/lists/items/_import` (operation `import_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn import_list_items(
         &self,
         params: &crate::operations::ImportListItemsParams,
@@ -2032,6 +2443,14 @@ impl Client {
     /// `import_list_items` reads. (Kibana operation id: `ExportListItems`.)
     ///
     /// `POST /api/lists/items/_export` (operation `export_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn export_list_items(
         &self,
         params: &crate::operations::ExportListItemsParams,
@@ -2066,6 +2485,15 @@ impl Client {
     /// wrapped as `{data: {getOneTimeline: …}}`. (Kibana operation id: `GetTimeline`.)
     ///
     /// `GET /api/timeline` (operation `get_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_timeline(
         &self,
         params: &crate::operations::GetTimelineParams,
@@ -2102,6 +2530,16 @@ impl Client {
     /// operation id: `CreateTimelines`.)
     ///
     /// `POST /api/timeline` (operation `create_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 405 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_timeline(
         &self,
         body: &crate::types::TimelineCreate,
@@ -2137,6 +2575,15 @@ impl Client {
     /// method is DELETE. (Kibana operation id: `DeleteTimelines`.)
     ///
     /// `DELETE /api/timeline` (operation `delete_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_timelines(
         &self,
         body: &crate::types::TimelinesDelete,
@@ -2170,6 +2617,16 @@ impl Client {
     /// `version` must be sent. (Kibana operation id: `PatchTimeline`.)
     ///
     /// `PATCH /api/timeline` (operation `patch_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 405 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn patch_timeline(
         &self,
         body: &crate::types::TimelinePatch,
@@ -2240,6 +2697,15 @@ impl Client {
     /// (Kibana operation id: `GetTimelines`.)
     ///
     /// `GET /api/timelines` (operation `find_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_timelines(
         &self,
         params: &crate::operations::FindTimelinesParams,
@@ -2280,6 +2746,15 @@ impl Client {
     /// produced by `export_timelines`. (Kibana operation id: `ImportTimelines`.)
     ///
     /// `POST /api/timeline/_import` (operation `import_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn import_timelines(
         &self,
         body: &crate::types::TimelinesImportForm,
@@ -2320,6 +2795,15 @@ impl Client {
     /// `ExportTimelines`.)
     ///
     /// `POST /api/timeline/_export` (operation `export_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn export_timelines(
         &self,
         params: &crate::operations::ExportTimelinesParams,
@@ -2361,6 +2845,15 @@ impl Client {
     /// `ResolveTimeline`.)
     ///
     /// `GET /api/timeline/resolve` (operation `resolve_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn resolve_timeline(
         &self,
         params: &crate::operations::ResolveTimelineParams,
@@ -2398,6 +2891,15 @@ impl Client {
     /// (Kibana operation id: `CopyTimeline`.)
     ///
     /// `POST /api/timeline/_copy` (operation `copy_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn copy_timeline(
         &self,
         params: &crate::operations::CopyTimelineParams,
@@ -2436,6 +2938,16 @@ impl Client {
     /// once the mark is removed. (Kibana operation id: `PersistFavoriteRoute`.)
     ///
     /// `PATCH /api/timeline/_favorite` (operation `persist_timeline_favorite`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 403 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn persist_timeline_favorite(
         &self,
         body: &crate::types::TimelineFavoriteRequest,
@@ -2469,6 +2981,15 @@ impl Client {
     /// filtered and sorted). (Kibana operation id: `GetNotes`.)
     ///
     /// `GET /api/note` (operation `get_notes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_notes(
         &self,
         params: &crate::operations::GetNotesParams,
@@ -2513,6 +3034,15 @@ impl Client {
     /// body even though the method is DELETE. (Kibana operation id: `DeleteNote`.)
     ///
     /// `DELETE /api/note` (operation `delete_notes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_notes(
         &self,
         body: &crate::types::DeleteNotesRequest,
@@ -2547,6 +3077,15 @@ impl Client {
     /// `PersistNoteRoute`.)
     ///
     /// `PATCH /api/note` (operation `persist_note`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn persist_note(
         &self,
         body: &crate::types::PersistNoteRequest,
@@ -2580,6 +3119,15 @@ impl Client {
     /// an existing pin, removes it. (Kibana operation id: `PersistPinnedEventRoute`.)
     ///
     /// `PATCH /api/pinned_event` (operation `persist_pinned_event`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn persist_pinned_event(
         &self,
         body: &crate::types::PersistPinnedEventRequest,
@@ -2613,6 +3161,14 @@ impl Client {
     /// needed; Elastic Security uses `securitySolution`. (Kibana operation id: `createCaseDefaultSpace`.)
     ///
     /// `POST /api/cases` (operation `create_case`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_case(
         &self,
         body: &crate::types::CaseCreate,
@@ -2645,6 +3201,13 @@ impl Client {
     /// operation id: `deleteCaseDefaultSpace`.)
     ///
     /// `DELETE /api/cases` (operation `delete_cases`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_cases(
         &self,
         params: &crate::operations::DeleteCasesParams,
@@ -2678,6 +3241,14 @@ impl Client {
     /// `updateCaseDefaultSpace`.)
     ///
     /// `PATCH /api/cases` (operation `update_cases`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403, 404 and 409 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_cases(
         &self,
         body: &crate::types::CasesUpdate,
@@ -2744,6 +3315,14 @@ impl Client {
     /// (Kibana operation id: `findCasesDefaultSpace`.)
     ///
     /// `GET /api/cases/_find` (operation `find_cases`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_cases(
         &self,
         params: &crate::operations::FindCasesParams,
@@ -2793,6 +3372,14 @@ impl Client {
     /// Returns every tag used by the cases of the given applications. (Kibana operation id `getCaseTagsDefaultSpace`.)
     ///
     /// `GET /api/cases/tags` (operation `get_case_tags`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_tags(
         &self,
         params: &crate::operations::GetCaseTagsParams,
@@ -2824,6 +3411,14 @@ impl Client {
     /// Returns the users who opened the cases of the given applications. (Kibana operation id `getCaseReportersDefaultSpace`.)
     ///
     /// `GET /api/cases/reporters` (operation `get_case_reporters`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_reporters(
         &self,
         params: &crate::operations::GetCaseReportersParams,
@@ -2857,6 +3452,14 @@ impl Client {
     /// `getCaseConfigurationDefaultSpace`.)
     ///
     /// `GET /api/cases/configure` (operation `get_case_configuration`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_configuration(
         &self,
         params: &crate::operations::GetCaseConfigurationParams,
@@ -2890,6 +3493,14 @@ impl Client {
     /// `setCaseConfigurationDefaultSpace`.)
     ///
     /// `POST /api/cases/configure` (operation `set_case_configuration`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 409 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn set_case_configuration(
         &self,
         body: &crate::types::CaseConfigurationCreate,
@@ -2923,6 +3534,15 @@ impl Client {
     /// settings since. (Kibana operation id: `updateCaseConfigurationDefaultSpace`.)
     ///
     /// `PATCH /api/cases/configure/{configurationId}` (operation `update_case_configuration`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 409 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case_configuration(
         &self,
         configuration_id: &str,
@@ -2956,6 +3576,15 @@ impl Client {
     /// Returns one case. (Kibana operation id `getCaseDefaultSpace`.)
     ///
     /// `GET /api/cases/{caseId}` (operation `get_case`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case(&self, case_id: &str) -> Result<crate::types::Case, Error> {
         let response = self
             .transport
@@ -2984,6 +3613,15 @@ impl Client {
     /// Returns the alerts attached to a case, with their index and when they were attached. (Kibana operation id `getCaseAlertsDefaultSpace`.)
     ///
     /// `GET /api/cases/{caseId}/alerts` (operation `get_case_alerts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_alerts(
         &self,
         case_id: &str,
@@ -3016,6 +3654,15 @@ impl Client {
     /// and returns the updated case. (Kibana operation id: `addCaseCommentDefaultSpace`.)
     ///
     /// `POST /api/cases/{caseId}/comments` (operation `add_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn add_case_comment(
         &self,
         case_id: &str,
@@ -3049,6 +3696,14 @@ impl Client {
     /// Deletes every comment and alert attachment of a case. (Kibana operation id `deleteCaseCommentsDefaultSpace`.)
     ///
     /// `DELETE /api/cases/{caseId}/comments` (operation `delete_case_comments`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_comments(&self, case_id: &str) -> Result<(), Error> {
         let response = self
             .transport
@@ -3079,6 +3734,15 @@ impl Client {
     /// `updateCaseCommentDefaultSpace`.)
     ///
     /// `PATCH /api/cases/{caseId}/comments` (operation `update_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403, 404 and 409 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case_comment(
         &self,
         case_id: &str,
@@ -3114,6 +3778,15 @@ impl Client {
     /// the case. (Kibana operation id `addCaseFileDefaultSpace`.)
     ///
     /// `POST /api/cases/{caseId}/files` (operation `add_case_file`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn add_case_file(
         &self,
         case_id: &str,
@@ -3192,6 +3865,15 @@ impl Client {
     /// operation id `findCaseAttachmentsDefaultSpace`.)
     ///
     /// `GET /api/cases/{caseId}/attachments` (operation `find_case_attachments`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_case_attachments(
         &self,
         case_id: &str,
@@ -3232,6 +3914,15 @@ impl Client {
     /// `createCaseAttachmentDefaultSpace`.)
     ///
     /// `POST /api/cases/{caseId}/attachments` (operation `create_case_attachment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_case_attachment(
         &self,
         case_id: &str,
@@ -3266,6 +3957,14 @@ impl Client {
     /// (Kibana operation id `deleteCaseAttachmentsDefaultSpace`.)
     ///
     /// `DELETE /api/cases/{caseId}/attachments` (operation `delete_case_attachments`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_attachments(&self, case_id: &str) -> Result<(), Error> {
         let response = self
             .transport
@@ -3294,6 +3993,15 @@ impl Client {
     /// Returns one attachment of a case. Technical preview. (Kibana operation id `getCaseAttachmentDefaultSpace`.)
     ///
     /// `GET /api/cases/{caseId}/attachments/{attachmentId}` (operation `get_case_attachment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_attachment(
         &self,
         case_id: &str,
@@ -3328,6 +4036,14 @@ impl Client {
     /// (Kibana operation id `deleteCaseAttachmentDefaultSpace`.)
     ///
     /// `DELETE /api/cases/{caseId}/attachments/{attachmentId}` (operation `delete_case_attachment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_attachment(
         &self,
         case_id: &str,
@@ -3398,6 +4114,15 @@ impl Client {
     /// Returns one page of the user comments of a case. (Kibana operation id `findCaseCommentsDefaultSpace`.)
     ///
     /// `GET /api/cases/{caseId}/comments/_find` (operation `find_case_comments`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_case_comments(
         &self,
         case_id: &str,
@@ -3433,6 +4158,15 @@ impl Client {
     /// Returns one comment or alert attachment of a case. (Kibana operation id `getCaseCommentDefaultSpace`.)
     ///
     /// `GET /api/cases/{caseId}/comments/{commentId}` (operation `get_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_comment(
         &self,
         case_id: &str,
@@ -3466,6 +4200,14 @@ impl Client {
     /// Deletes one comment or alert attachment of a case. (Kibana operation id `deleteCaseCommentDefaultSpace`.)
     ///
     /// `DELETE /api/cases/{caseId}/comments/{commentId}` (operation `delete_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_comment(
         &self,
         case_id: &str,
@@ -3538,6 +4280,15 @@ impl Client {
     /// `findCaseActivityDefaultSpace`.)
     ///
     /// `GET /api/cases/{caseId}/user_actions/_find` (operation `find_case_user_actions`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn find_case_user_actions(
         &self,
         case_id: &str,
@@ -3576,6 +4327,15 @@ impl Client {
     /// (Kibana operation id: `pushCaseDefaultSpace`.)
     ///
     /// `POST /api/cases/{caseId}/connector/{connectorId}/_push` (operation `push_case`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn push_case(
         &self,
         case_id: &str,

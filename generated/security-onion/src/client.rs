@@ -186,6 +186,14 @@ impl Client {
     /// `POST /oauth2/token` (operation `create_access_token`).
     ///
     /// Accepts only the security scheme(s) `clientBasic`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 401 and 500 the body is decoded as `types::OAuthError`: `StatusError::declared::<types::OAuthError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_access_token(
         &self,
         body: &crate::types::TokenRequest,
@@ -222,6 +230,13 @@ impl Client {
     /// `GET /connect/info/` (operation `get_info`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_info(
         &self,
         params: &crate::operations::GetInfoParams,
@@ -254,6 +269,13 @@ impl Client {
     /// `GET /connect/events/` (operation `search_events`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn search_events(
         &self,
         params: &crate::operations::SearchEventsParams,
@@ -289,6 +311,13 @@ impl Client {
     /// `POST /connect/events/ack` (operation `acknowledge_events`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn acknowledge_events(
         &self,
         params: &crate::operations::AcknowledgeEventsParams,
@@ -319,6 +348,13 @@ impl Client {
     /// `PUT /connect/case/` (operation `update_case`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case(
         &self,
         params: &crate::operations::UpdateCaseParams,
@@ -349,6 +385,13 @@ impl Client {
     /// `POST /connect/case/` (operation `create_case`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_case(
         &self,
         params: &crate::operations::CreateCaseParams,
@@ -378,6 +421,14 @@ impl Client {
     /// `GET /connect/case/{id}` (operation `get_case`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case(
         &self,
         id: &str,
@@ -407,6 +458,13 @@ impl Client {
     /// `PUT /connect/case/comments` (operation `update_case_comment`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case_comment(
         &self,
         params: &crate::operations::UpdateCaseCommentParams,
@@ -437,6 +495,13 @@ impl Client {
     /// `POST /connect/case/comments` (operation `create_case_comment`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_case_comment(
         &self,
         params: &crate::operations::CreateCaseCommentParams,
@@ -467,6 +532,14 @@ impl Client {
     /// `GET /connect/case/comments/{id}` (operation `list_case_comments`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_comments(
         &self,
         id: &str,
@@ -496,6 +569,13 @@ impl Client {
     /// `DELETE /connect/case/comments/{id}` (operation `delete_case_comment`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_comment(
         &self,
         id: &str,
@@ -528,6 +608,13 @@ impl Client {
     /// `POST /connect/case/events` (operation `attach_case_events`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 202.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn attach_case_events(
         &self,
         params: &crate::operations::AttachCaseEventsParams,
@@ -558,6 +645,14 @@ impl Client {
     /// `GET /connect/case/events/{id}` (operation `list_case_events`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_events(
         &self,
         id: &str,
@@ -587,6 +682,13 @@ impl Client {
     /// `DELETE /connect/case/events/{id}` (operation `delete_case_event`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_event(
         &self,
         id: &str,
@@ -616,6 +718,13 @@ impl Client {
     /// `PUT /connect/case/artifacts` (operation `update_case_artifact`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case_artifact(
         &self,
         params: &crate::operations::UpdateCaseArtifactParams,
@@ -647,6 +756,13 @@ impl Client {
     /// `POST /connect/case/artifacts` (operation `create_case_artifact`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_case_artifact(
         &self,
         params: &crate::operations::CreateCaseArtifactParams,
@@ -679,6 +795,13 @@ impl Client {
     /// `POST /connect/case/tasks` (operation `upload_case_artifact`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn upload_case_artifact(
         &self,
         params: &crate::operations::UploadCaseArtifactParams,
@@ -714,6 +837,14 @@ impl Client {
     /// `GET /connect/case/artifacts/{groupTypeOrId}` (operation `list_case_artifacts`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_artifacts(
         &self,
         group_type_or_id: &crate::types::ArtifactGroupType,
@@ -744,6 +875,13 @@ impl Client {
     /// `DELETE /connect/case/artifacts/{groupTypeOrId}` (operation `delete_case_artifact`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_artifact(
         &self,
         group_type_or_id: &str,
@@ -774,6 +912,13 @@ impl Client {
     /// `GET /connect/case/artifactstream/{id}` (operation `download_case_artifact`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn download_case_artifact(
         &self,
         id: &str,
@@ -804,6 +949,14 @@ impl Client {
     /// `GET /connect/case/history/{id}` (operation `get_case_history`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_history(
         &self,
         id: &str,
@@ -835,6 +988,13 @@ impl Client {
     /// `PUT /connect/detection/` (operation `update_detection`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200, 205, 206.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_detection(
         &self,
         params: &crate::operations::UpdateDetectionParams,
@@ -867,6 +1027,13 @@ impl Client {
     /// `POST /connect/detection/` (operation `create_detection`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200, 205.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_detection(
         &self,
         params: &crate::operations::CreateDetectionParams,
@@ -896,6 +1063,14 @@ impl Client {
     /// `GET /connect/detection/{id}` (operation `get_detection`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_detection(
         &self,
         id: &str,
@@ -925,6 +1100,13 @@ impl Client {
     /// `DELETE /connect/detection/{id}` (operation `delete_detection`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_detection(
         &self,
         id: &str,
@@ -955,6 +1137,14 @@ impl Client {
     /// `GET /connect/detection/public/{id}` (operation `get_detection_by_public_id`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_detection_by_public_id(
         &self,
         id: &str,
@@ -986,6 +1176,14 @@ impl Client {
     /// `POST /connect/detection/bulk/{newStatus}` (operation `bulk_update_detections`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200, 202.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn bulk_update_detections(
         &self,
         new_status: &crate::types::BulkAction,
@@ -1017,6 +1215,14 @@ impl Client {
     /// `POST /connect/detection/{id}/duplicate` (operation `duplicate_detection`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn duplicate_detection(
         &self,
         id: &str,
@@ -1047,6 +1253,14 @@ impl Client {
     /// `GET /connect/detection/{id}/history` (operation `get_detection_history`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_detection_history(
         &self,
         id: &str,
@@ -1076,6 +1290,14 @@ impl Client {
     /// `GET /connect/detection/{id}/comment` (operation `list_detection_comments`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_detection_comments(
         &self,
         id: &str,
@@ -1105,6 +1327,14 @@ impl Client {
     /// `POST /connect/detection/{id}/comment` (operation `create_detection_comment`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_detection_comment(
         &self,
         id: &str,
@@ -1136,6 +1366,14 @@ impl Client {
     /// `GET /connect/detection/comment/{id}` (operation `get_detection_comment`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_detection_comment(
         &self,
         id: &str,
@@ -1165,6 +1403,14 @@ impl Client {
     /// `PUT /connect/detection/comment/{id}` (operation `update_detection_comment`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_detection_comment(
         &self,
         id: &str,
@@ -1196,6 +1442,13 @@ impl Client {
     /// `DELETE /connect/detection/comment/{id}` (operation `delete_detection_comment`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_detection_comment(
         &self,
         id: &str,
@@ -1226,6 +1479,13 @@ impl Client {
     /// `PUT /connect/detection/{id}/override/{overrideIndex}/note` (operation `update_detection_override_note`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_detection_override_note(
         &self,
         id: &str,
@@ -1261,6 +1521,13 @@ impl Client {
     /// `POST /connect/detection/convert` (operation `convert_detection`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn convert_detection(
         &self,
         params: &crate::operations::ConvertDetectionParams,
@@ -1291,6 +1558,13 @@ impl Client {
     /// `POST /connect/detection/sync/{engine}/{type}` (operation `sync_detections`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn sync_detections(
         &self,
         engine: &crate::types::SyncEngine,
@@ -1323,6 +1597,14 @@ impl Client {
     /// `GET /connect/detection/{engine}/genpublicid` (operation `generate_detection_public_id`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn generate_detection_public_id(
         &self,
         engine: &crate::types::DetectionEngine,
@@ -1352,6 +1634,13 @@ impl Client {
     /// `GET /connect/grid/` (operation `list_grid_nodes`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_grid_nodes(
         &self,
         params: &crate::operations::ListGridNodesParams,
@@ -1381,6 +1670,13 @@ impl Client {
     /// `GET /connect/grid/status` (operation `get_grid_status`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_grid_status(
         &self,
         params: &crate::operations::GetGridStatusParams,
@@ -1409,6 +1705,13 @@ impl Client {
     /// `GET /connect/gridmembers/` (operation `list_grid_members`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_grid_members(
         &self,
         params: &crate::operations::ListGridMembersParams,
@@ -1437,6 +1740,13 @@ impl Client {
     /// `POST /connect/gridmembers/{id}/{operation}` (operation `manage_grid_member`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn manage_grid_member(
         &self,
         id: &str,
@@ -1468,6 +1778,13 @@ impl Client {
     /// `POST /connect/gridmembers/{id}/import` (operation `import_to_grid_member`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 202.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn import_to_grid_member(
         &self,
         id: &str,
@@ -1503,6 +1820,13 @@ impl Client {
     /// `PUT /connect/job/` (operation `update_job`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_job(
         &self,
         params: &crate::operations::UpdateJobParams,
@@ -1533,6 +1857,13 @@ impl Client {
     /// `POST /connect/job/` (operation `create_job`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_job(
         &self,
         params: &crate::operations::CreateJobParams,
@@ -1562,6 +1893,14 @@ impl Client {
     /// `GET /connect/job/{jobId}` (operation `get_job`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_job(
         &self,
         job_id: i64,
@@ -1591,6 +1930,13 @@ impl Client {
     /// `DELETE /connect/job/{jobId}` (operation `delete_job`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_job(
         &self,
         job_id: i64,
@@ -1622,6 +1968,12 @@ impl Client {
     /// `GET /connect/joblookup/` (operation `create_job_from_event`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_job_from_event(
         &self,
         params: &crate::operations::CreateJobFromEventParams,
@@ -1653,6 +2005,13 @@ impl Client {
     /// `GET /connect/jobs/` (operation `list_jobs`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_jobs(
         &self,
         params: &crate::operations::ListJobsParams,
@@ -1683,6 +2042,14 @@ impl Client {
     /// `GET /connect/packets/{jobId}` (operation `list_job_packets`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_job_packets(
         &self,
         job_id: i64,
@@ -1717,6 +2084,13 @@ impl Client {
     /// `GET /connect/stream/{jobId}` (operation `download_job_pcap`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn download_job_pcap(
         &self,
         job_id: i64,
@@ -1748,6 +2122,13 @@ impl Client {
     /// `GET /connect/users` (operation `list_users`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_users(
         &self,
         params: &crate::operations::ListUsersParams,
@@ -1775,6 +2156,13 @@ impl Client {
     /// `POST /connect/users` (operation `create_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_user(
         &self,
         params: &crate::operations::CreateUserParams,
@@ -1804,6 +2192,14 @@ impl Client {
     /// `PUT /connect/users/{id}` (operation `update_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_user(
         &self,
         id: &str,
@@ -1835,6 +2231,13 @@ impl Client {
     /// `DELETE /connect/users/{id}` (operation `delete_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_user(
         &self,
         id: &str,
@@ -1864,6 +2267,13 @@ impl Client {
     /// `PUT /connect/users/{id}/{toggle}` (operation `toggle_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn toggle_user(
         &self,
         id: &str,
@@ -1895,6 +2305,13 @@ impl Client {
     /// `PUT /connect/users/{id}/password` (operation `reset_user_password`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn reset_user_password(
         &self,
         id: &str,
@@ -1926,6 +2343,13 @@ impl Client {
     /// `POST /connect/users/{id}/role/{role}` (operation `add_user_role`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn add_user_role(
         &self,
         id: &str,
@@ -1957,6 +2381,13 @@ impl Client {
     /// `DELETE /connect/users/{id}/role/{role}` (operation `remove_user_role`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn remove_user_role(
         &self,
         id: &str,
@@ -1989,6 +2420,12 @@ impl Client {
     /// `PUT /connect/users/sync` (operation `sync_users`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn sync_users(
         &self,
         params: &crate::operations::SyncUsersParams,
@@ -2016,6 +2453,13 @@ impl Client {
     /// `GET /connect/roles` (operation `list_roles`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_roles(
         &self,
         params: &crate::operations::ListRolesParams,
@@ -2044,6 +2488,13 @@ impl Client {
     /// `GET /connect/roles/permissions` (operation `list_permissions`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_permissions(
         &self,
         params: &crate::operations::ListPermissionsParams,
@@ -2073,6 +2524,13 @@ impl Client {
     /// `GET /connect/config/` (operation `list_config_settings`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_config_settings(
         &self,
         params: &crate::operations::ListConfigSettingsParams,
@@ -2104,6 +2562,12 @@ impl Client {
     /// `PUT /connect/config/` (operation `update_config_setting`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_config_setting(
         &self,
         params: &crate::operations::UpdateConfigSettingParams,
@@ -2134,6 +2598,13 @@ impl Client {
     /// `DELETE /connect/config/{id}` (operation `delete_config_setting`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_config_setting(
         &self,
         id: &str,
@@ -2163,6 +2634,13 @@ impl Client {
     /// `DELETE /connect/config/{id}/{minion}` (operation `delete_node_config_setting`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_node_config_setting(
         &self,
         id: &str,
@@ -2196,6 +2674,12 @@ impl Client {
     /// `PUT /connect/config/sync` (operation `sync_config`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn sync_config(
         &self,
         params: &crate::operations::SyncConfigParams,
@@ -2223,6 +2707,14 @@ impl Client {
     /// `GET /connect/playbook/{id}` (operation `get_playbook`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_playbook(
         &self,
         id: &str,
@@ -2254,6 +2746,14 @@ impl Client {
     /// `GET /connect/playbook/detection/{id}` (operation `list_detection_playbooks`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_detection_playbooks(
         &self,
         id: &str,
@@ -2285,6 +2785,14 @@ impl Client {
     /// `GET /connect/playbook/event/{id}` (operation `list_event_playbooks`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_event_playbooks(
         &self,
         id: &str,
@@ -2316,6 +2824,13 @@ impl Client {
     /// `GET /connect/query/active` (operation `list_active_queries`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_active_queries(
         &self,
         params: &crate::operations::ListActiveQueriesParams,
@@ -2346,6 +2861,13 @@ impl Client {
     /// `POST /connect/query/cancel/{queryId}` (operation `cancel_query`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn cancel_query(
         &self,
         query_id: &str,
@@ -2378,6 +2900,13 @@ impl Client {
     /// `PUT /connect/util/reverse-lookup` (operation `reverse_lookup`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn reverse_lookup(
         &self,
         params: &crate::operations::ReverseLookupParams,
@@ -2407,6 +2936,13 @@ impl Client {
     /// `GET /connect/clients/` (operation `list_api_clients`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_api_clients(
         &self,
         params: &crate::operations::ListApiClientsParams,
@@ -2435,6 +2971,13 @@ impl Client {
     /// `POST /connect/clients/` (operation `create_api_client`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_api_client(
         &self,
         params: &crate::operations::CreateApiClientParams,
@@ -2464,6 +3007,14 @@ impl Client {
     /// `PUT /connect/clients/{id}` (operation `update_api_client`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_api_client(
         &self,
         id: &str,
@@ -2495,6 +3046,13 @@ impl Client {
     /// `DELETE /connect/clients/{id}` (operation `delete_api_client`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_api_client(
         &self,
         id: &str,
@@ -2525,6 +3083,13 @@ impl Client {
     /// `POST /connect/clients/{id}/permission/{resource}/{privilege}` (operation `add_api_client_permission`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn add_api_client_permission(
         &self,
         id: &str,
@@ -2558,6 +3123,13 @@ impl Client {
     /// `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` (operation `remove_api_client_permission`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn remove_api_client_permission(
         &self,
         id: &str,
@@ -2593,6 +3165,14 @@ impl Client {
     /// `PUT /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn regenerate_api_client_secret(
         &self,
         id: &str,

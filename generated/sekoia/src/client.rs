@@ -185,6 +185,14 @@ impl Client {
     /// `get_rules_resource`.)
     ///
     /// `GET /sic/conf/rules-catalog/rules` (operation `list_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_rules(
         &self,
         params: &crate::operations::ListRulesParams,
@@ -219,6 +227,14 @@ impl Client {
     /// given) and returns it. (Vendor operation id: `post_rules_resource`.)
     ///
     /// `POST /sic/conf/rules-catalog/rules` (operation `create_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_rule(
         &self,
         body: &crate::types::RuleCreate,
@@ -248,6 +264,15 @@ impl Client {
     /// Returns one detection rule by its identifier.
     ///
     /// `GET /sic/conf/rules-catalog/rules/{uuid}` (operation `get_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
         let response = self
             .transport
@@ -277,6 +302,15 @@ impl Client {
     /// as the one used to create a rule.
     ///
     /// `PUT /sic/conf/rules-catalog/rules/{uuid}` (operation `update_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_rule(
         &self,
         uuid: &str,
@@ -311,6 +345,14 @@ impl Client {
     /// than 404.
     ///
     /// `DELETE /sic/conf/rules-catalog/rules/{uuid}` (operation `delete_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_rule(
         &self,
         uuid: &str,
@@ -344,6 +386,15 @@ impl Client {
     /// Turns a detection rule on. The request has no body.
     ///
     /// `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` (operation `enable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn enable_rule(
         &self,
         uuid: &str,
@@ -377,6 +428,15 @@ impl Client {
     /// Turns a detection rule off. The request has no body.
     ///
     /// `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` (operation `disable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn disable_rule(
         &self,
         uuid: &str,
@@ -411,6 +471,14 @@ impl Client {
     /// roles. Role identifiers come from the roles listing of the community.
     ///
     /// `POST /invitations` (operation `create_invitation`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_invitation(
         &self,
         body: &crate::types::InvitationCreate,
@@ -489,6 +557,14 @@ impl Client {
     /// the `SIC_READ_INTAKES` permission. (Vendor operation id: `post_event_search_resource`.)
     ///
     /// `POST /sic/conf/events/search/jobs` (operation `create_event_search_job`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_event_search_job(
         &self,
         body: &crate::types::EventSearchJobCreate,
@@ -519,6 +595,15 @@ impl Client {
     /// operation id: `get_event_search_job_info_resource`.)
     ///
     /// `GET /sic/conf/events/search/jobs/{uuid}` (operation `get_event_search_job`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_event_search_job(
         &self,
         uuid: &str,
@@ -592,6 +677,15 @@ impl Client {
     /// job status is `2` (done). (Vendor operation id: `get_event_search_job_events_resource`.)
     ///
     /// `GET /sic/conf/events/search/jobs/{uuid}/events` (operation `get_event_search_job_events`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_event_search_job_events(
         &self,
         uuid: &str,
@@ -667,6 +761,15 @@ impl Client {
     /// the events in percent. Call it once the job status is `2` (done).
     ///
     /// `GET /sic/conf/events/search/jobs/{uuid}/fields` (operation `get_event_search_job_fields`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_event_search_job_fields(
         &self,
         uuid: &str,
@@ -741,6 +844,14 @@ impl Client {
     /// accepts is described here.
     ///
     /// `GET /sic/alerts` (operation `list_alerts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_alerts(
         &self,
         params: &crate::operations::ListAlertsParams,
@@ -830,6 +941,15 @@ impl Client {
     /// may also carry `history`, `comments`, `countermeasures` and, when asked, `cases`.
     ///
     /// `GET /sic/alerts/{uuid}` (operation `get_alert`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_alert(
         &self,
         uuid: &str,
@@ -864,6 +984,15 @@ impl Client {
     /// Changes some properties of an alert; members left out keep their value.
     ///
     /// `PATCH /sic/alerts/{uuid}` (operation `update_alert`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_alert(
         &self,
         uuid: &str,
@@ -898,6 +1027,15 @@ impl Client {
     /// moves it to another status. The response lists the actions available afterwards.
     ///
     /// `PATCH /sic/alerts/{uuid}/workflow` (operation `update_alert_workflow`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_alert_workflow(
         &self,
         uuid: &str,
@@ -931,6 +1069,15 @@ impl Client {
     /// Returns the comments posted on an alert.
     ///
     /// `GET /sic/alerts/{uuid}/comments` (operation `list_alert_comments`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_alert_comments(
         &self,
         uuid: &str,
@@ -962,6 +1109,15 @@ impl Client {
     /// Posts a new comment on an alert and returns it.
     ///
     /// `POST /sic/alerts/{uuid}/comments` (operation `create_alert_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_alert_comment(
         &self,
         uuid: &str,
@@ -996,6 +1152,15 @@ impl Client {
     /// that explains the decision, and returns the countermeasure.
     ///
     /// `PATCH /sic/alerts/countermeasures/{cm_uuid}/activate` (operation `activate_countermeasure`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn activate_countermeasure(
         &self,
         cm_uuid: &str,
@@ -1030,6 +1195,15 @@ impl Client {
     /// comment that explains the decision, and returns the countermeasure.
     ///
     /// `PATCH /sic/alerts/countermeasures/{cm_uuid}/deny` (operation `deny_countermeasure`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn deny_countermeasure(
         &self,
         cm_uuid: &str,
@@ -1101,6 +1275,14 @@ impl Client {
     /// Lists cases, filtered with comma-separated `match[...]` values.
     ///
     /// `GET /sic/cases` (operation `list_cases`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_cases(
         &self,
         params: &crate::operations::ListCasesParams,
@@ -1136,6 +1318,14 @@ impl Client {
     /// Opens a new case and returns it.
     ///
     /// `POST /sic/cases` (operation `create_case`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_case(
         &self,
         body: &crate::types::CaseCreate,
@@ -1165,6 +1355,15 @@ impl Client {
     /// Returns one case.
     ///
     /// `GET /sic/cases/{uuid}` (operation `get_case`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case(
         &self,
         uuid: &str,
@@ -1199,6 +1398,14 @@ impl Client {
     /// Deletes a case. The alerts it grouped are kept.
     ///
     /// `DELETE /sic/cases/{uuid}` (operation `delete_case`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case(&self, uuid: &str) -> Result<(), Error> {
         let response = self
             .transport
@@ -1227,6 +1434,15 @@ impl Client {
     /// Changes some properties of a case; members left out keep their value.
     ///
     /// `PATCH /sic/cases/{uuid}` (operation `update_case`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case(
         &self,
         uuid: &str,
@@ -1301,6 +1517,15 @@ impl Client {
     /// Returns the comments posted on a case.
     ///
     /// `GET /sic/cases/{uuid}/comments` (operation `list_case_comments`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_comments(
         &self,
         uuid: &str,
@@ -1339,6 +1564,15 @@ impl Client {
     /// Posts a new comment on a case and returns it.
     ///
     /// `POST /sic/cases/{uuid}/comments` (operation `create_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_case_comment(
         &self,
         uuid: &str,
@@ -1372,6 +1606,15 @@ impl Client {
     /// Returns one comment posted on a case.
     ///
     /// `GET /sic/cases/{uuid}/comments/{comment_uuid}` (operation `get_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_comment(
         &self,
         uuid: &str,
@@ -1405,6 +1648,14 @@ impl Client {
     /// Removes one comment from a case.
     ///
     /// `DELETE /sic/cases/{uuid}/comments/{comment_uuid}` (operation `delete_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_case_comment(
         &self,
         uuid: &str,
@@ -1438,6 +1689,15 @@ impl Client {
     /// Replaces the text of a comment posted on a case and returns the comment.
     ///
     /// `PATCH /sic/cases/{uuid}/comments/{comment_uuid}` (operation `update_case_comment`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case_comment(
         &self,
         uuid: &str,
@@ -1473,6 +1733,15 @@ impl Client {
     /// Returns the alerts grouped in a case. No paging parameters are known for this endpoint.
     ///
     /// `GET /sic/cases/{uuid}/alerts` (operation `list_case_alerts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_alerts(
         &self,
         uuid: &str,
@@ -1506,6 +1775,15 @@ impl Client {
     /// alerts"; the body is assumed to be the same list as for attaching alerts.)
     ///
     /// `POST /sic/cases/{uuid}/alerts` (operation `replace_case_alerts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn replace_case_alerts(
         &self,
         uuid: &str,
@@ -1539,6 +1817,15 @@ impl Client {
     /// Adds alerts to a case; the alerts already in the case stay there.
     ///
     /// `PATCH /sic/cases/{uuid}/alerts` (operation `add_case_alerts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn add_case_alerts(
         &self,
         uuid: &str,
@@ -1573,6 +1860,14 @@ impl Client {
     /// found in event search results), not by the `event.id` field of the event.
     ///
     /// `POST /sic/cases/{uuid}/events` (operation `add_case_events`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn add_case_events(
         &self,
         uuid: &str,
@@ -1606,6 +1901,14 @@ impl Client {
     /// Detaches one event from a case. The event itself is kept.
     ///
     /// `DELETE /sic/cases/{uuid}/events/{event_id}` (operation `remove_case_event`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn remove_case_event(
         &self,
         uuid: &str,
@@ -1677,6 +1980,14 @@ impl Client {
     /// Lists the tags used on cases.
     ///
     /// `GET /sic/cases/tags` (operation `list_case_tags`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_tags(
         &self,
         params: &crate::operations::ListCaseTagsParams,
@@ -1708,6 +2019,15 @@ impl Client {
     /// Returns one intake, the entry point through which a community sends events.
     ///
     /// `GET /sic/conf/intakes/{uuid}` (operation `get_intake`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_intake(&self, uuid: &str) -> Result<crate::types::Intake, Error> {
         let response = self
             .transport
@@ -1736,6 +2056,15 @@ impl Client {
     /// Returns one entity, a group of intakes alerts are attributed to.
     ///
     /// `GET /sic/conf/entities/{uuid}` (operation `get_entity`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_entity(&self, uuid: &str) -> Result<crate::types::Entity, Error> {
         let response = self
             .transport
@@ -1764,6 +2093,15 @@ impl Client {
     /// Returns one status defined by a community for its cases and alerts.
     ///
     /// `GET /sic/custom_statuses/{uuid}` (operation `get_custom_status`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_custom_status(
         &self,
         uuid: uuid::Uuid,
@@ -1795,6 +2133,15 @@ impl Client {
     /// Returns one priority defined by a community for its cases.
     ///
     /// `GET /sic/custom_priorities/{uuid}` (operation `get_custom_priority`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_custom_priority(
         &self,
         uuid: uuid::Uuid,
@@ -1826,6 +2173,15 @@ impl Client {
     /// Returns one verdict defined by a community for its cases and alerts.
     ///
     /// `GET /sic/custom_verdicts/{uuid}` (operation `get_custom_verdict`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_custom_verdict(
         &self,
         uuid: uuid::Uuid,
@@ -1858,6 +2214,15 @@ impl Client {
     /// alerts' `kill_chain_short_id`).
     ///
     /// `GET /sic/kill-chains/{uuid}` (operation `get_kill_chain_stage`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_kill_chain_stage(
         &self,
         uuid: &str,
@@ -1890,6 +2255,15 @@ impl Client {
     /// community, the identifiers of the communities it manages.
     ///
     /// `GET /communities/{uuid}` (operation `get_community`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_community(
         &self,
         uuid: &str,
@@ -1922,6 +2296,14 @@ impl Client {
     /// test. An invalid key gets an error whose `message` says the token is invalid.
     ///
     /// `GET /apiauth/auth/validate` (operation `validate_api_key`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn validate_api_key(
         &self,
     ) -> Result<crate::types::ApiKeyValidation, Error> {

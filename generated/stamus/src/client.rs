@@ -195,6 +195,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/appliances/stamus_appliance/` (operation `list_probes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_probes(
         &self,
         params: &crate::operations::ListProbesParams,
@@ -233,6 +242,15 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `POST /rest/appliances/stamus_appliance/` (operation `create_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_probe(
         &self,
         body: &crate::types::StamusProbe,
@@ -267,6 +285,14 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/appliances/stamus_appliance/` (operation `describe_probes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn describe_probes(&self) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
@@ -292,6 +318,15 @@ impl Client {
     /// Returns every field of one Stamus probe.
     ///
     /// `GET /rest/appliances/stamus_appliance/{pk}/` (operation `get_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_probe(&self, pk: i64) -> Result<crate::types::StamusProbe, Error> {
         let response = self
             .transport
@@ -321,6 +356,16 @@ impl Client {
     /// `comment` is stored in the actions history.
     ///
     /// `PUT /rest/appliances/stamus_appliance/{pk}/` (operation `update_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_probe(
         &self,
         pk: i64,
@@ -357,6 +402,14 @@ impl Client {
     /// Deletes a Stamus probe. The answer has no body.
     ///
     /// `DELETE /rest/appliances/stamus_appliance/{pk}/` (operation `delete_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_probe(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -386,6 +439,16 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `PATCH /rest/appliances/stamus_appliance/{pk}/` (operation `partial_update_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn partial_update_probe(
         &self,
         pk: i64,
@@ -473,6 +536,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/appliances/stamus_appliance_template/` (operation `list_probe_templates`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_probe_templates(
         &self,
         params: &crate::operations::ListProbeTemplatesParams,
@@ -511,6 +583,15 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `POST /rest/appliances/stamus_appliance_template/` (operation `create_probe_template`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_probe_template(
         &self,
         body: &crate::types::ProbeTemplate,
@@ -545,6 +626,14 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/appliances/stamus_appliance_template/` (operation `describe_probe_templates`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn describe_probe_templates(
         &self,
     ) -> Result<crate::types::Metadata, Error> {
@@ -572,6 +661,15 @@ impl Client {
     /// Returns every field of one probe template.
     ///
     /// `GET /rest/appliances/stamus_appliance_template/{pk}/` (operation `get_probe_template`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_probe_template(
         &self,
         pk: i64,
@@ -604,6 +702,16 @@ impl Client {
     /// `comment` is stored in the actions history.
     ///
     /// `PUT /rest/appliances/stamus_appliance_template/{pk}/` (operation `update_probe_template`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_probe_template(
         &self,
         pk: i64,
@@ -640,6 +748,14 @@ impl Client {
     /// Deletes a probe template. The answer has no body.
     ///
     /// `DELETE /rest/appliances/stamus_appliance_template/{pk}/` (operation `delete_probe_template`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_probe_template(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -669,6 +785,16 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `PATCH /rest/appliances/stamus_appliance_template/{pk}/` (operation `partial_update_probe_template`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn partial_update_probe_template(
         &self,
         pk: i64,
@@ -756,6 +882,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/appliances/suricata_appliance/` (operation `list_suricata_probes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_suricata_probes(
         &self,
         params: &crate::operations::ListSuricataProbesParams,
@@ -794,6 +929,15 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `POST /rest/appliances/suricata_appliance/` (operation `create_suricata_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_suricata_probe(
         &self,
         body: &crate::types::SuricataProbe,
@@ -828,6 +972,14 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/appliances/suricata_appliance/` (operation `describe_suricata_probes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn describe_suricata_probes(
         &self,
     ) -> Result<crate::types::Metadata, Error> {
@@ -855,6 +1007,15 @@ impl Client {
     /// Returns every field of one Suricata probe.
     ///
     /// `GET /rest/appliances/suricata_appliance/{pk}/` (operation `get_suricata_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_suricata_probe(
         &self,
         pk: i64,
@@ -887,6 +1048,16 @@ impl Client {
     /// `comment` is stored in the actions history.
     ///
     /// `PUT /rest/appliances/suricata_appliance/{pk}/` (operation `update_suricata_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_suricata_probe(
         &self,
         pk: i64,
@@ -923,6 +1094,14 @@ impl Client {
     /// Deletes a Suricata probe. The answer has no body.
     ///
     /// `DELETE /rest/appliances/suricata_appliance/{pk}/` (operation `delete_suricata_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_suricata_probe(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -952,6 +1131,16 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `PATCH /rest/appliances/suricata_appliance/{pk}/` (operation `partial_update_suricata_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn partial_update_suricata_probe(
         &self,
         pk: i64,
@@ -1039,6 +1228,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/appliances/appliances/` (operation `list_appliances`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_appliances(
         &self,
         params: &crate::operations::ListAppliancesParams,
@@ -1077,6 +1275,15 @@ impl Client {
     /// Returns every field of one appliance.
     ///
     /// `GET /rest/appliances/appliances/{pk}/` (operation `get_appliance`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_appliance(
         &self,
         pk: i64,
@@ -1159,6 +1366,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/appliances/stamus_device/` (operation `list_devices`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_devices(
         &self,
         params: &crate::operations::ListDevicesParams,
@@ -1195,6 +1411,15 @@ impl Client {
     /// Returns every field of one Stamus device.
     ///
     /// `GET /rest/appliances/stamus_device/{pk}/` (operation `get_device`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_device(
         &self,
         pk: i64,
@@ -1277,6 +1502,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/appliances/network_interface/` (operation `list_network_interfaces`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_network_interfaces(
         &self,
         params: &crate::operations::ListNetworkInterfacesParams,
@@ -1313,6 +1547,15 @@ impl Client {
     /// Returns every field of one network interface.
     ///
     /// `GET /rest/appliances/network_interface/{pk}/` (operation `get_network_interface`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_network_interface(
         &self,
         pk: i64,
@@ -1344,6 +1587,14 @@ impl Client {
     /// Deletes a network interface. The answer has no body.
     ///
     /// `DELETE /rest/appliances/network_interface/{pk}/` (operation `delete_network_interface`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_network_interface(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -1423,6 +1674,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/appliances/host_id/` (operation `list_host_ids`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_host_ids(
         &self,
         params: &crate::operations::ListHostIdsParams,
@@ -1461,6 +1721,15 @@ impl Client {
     /// SCS.
     ///
     /// `GET /rest/appliances/host_id/{ip}` (operation `get_host_id`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_host_id(
         &self,
         ip: &str,
@@ -1492,6 +1761,15 @@ impl Client {
     /// Returns a threat definition (its name, description and family) by identifier.
     ///
     /// `GET /rest/appliances/threat/{id}` (operation `get_threat`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_threat(
         &self,
         id: i64,
@@ -1576,6 +1854,15 @@ impl Client {
     /// through every page.
     ///
     /// `GET /rest/appliances/threat_history_incident/` (operation `list_threat_history_incidents`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_threat_history_incidents(
         &self,
         params: &crate::operations::ListThreatHistoryIncidentsParams,
@@ -1613,6 +1900,15 @@ impl Client {
     /// `stamus` member naming the asset, the offender, the kill-chain phase and the threat.
     ///
     /// `GET /rest/appliances/threat_history_incident/{id}/get_events` (operation `get_threat_history_incident_events`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_threat_history_incident_events(
         &self,
         id: i64,
@@ -1695,6 +1991,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/rules/rule/` (operation `list_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_rules(
         &self,
         params: &crate::operations::ListRulesParams,
@@ -1745,6 +2050,15 @@ impl Client {
     /// Returns every field of one rule.
     ///
     /// `GET /rest/rules/rule/{sid}/` (operation `get_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_rule(&self, sid: i64) -> Result<crate::types::Rule, Error> {
         let response = self
             .transport
@@ -1774,6 +2088,15 @@ impl Client {
     /// then by Suricata version, with the ruleset's transformations applied.
     ///
     /// `GET /rest/rules/rule/{sid}/content/` (operation `get_rule_content`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_rule_content(
         &self,
         sid: i64,
@@ -1807,6 +2130,15 @@ impl Client {
     /// Returns the references (CVE, URL, ...) the rule's `reference` keywords name.
     ///
     /// `GET /rest/rules/rule/{sid}/references/` (operation `get_rule_references`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_rule_references(
         &self,
         sid: i64,
@@ -1838,6 +2170,16 @@ impl Client {
     /// Enables a rule in one ruleset. The `comment` is stored in the actions history.
     ///
     /// `POST /rest/rules/rule/{sid}/enable/` (operation `enable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn enable_rule(
         &self,
         sid: i64,
@@ -1874,6 +2216,16 @@ impl Client {
     /// Disables a rule in one ruleset. The `comment` is stored in the actions history.
     ///
     /// `POST /rest/rules/rule/{sid}/disable/` (operation `disable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn disable_rule(
         &self,
         sid: i64,
@@ -1912,6 +2264,15 @@ impl Client {
     /// under each Suricata version number, whether that version of the rule is active.
     ///
     /// `GET /rest/rules/rule/{sid}/status/` (operation `get_rule_status`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_rule_status(
         &self,
         sid: i64,
@@ -1944,6 +2305,15 @@ impl Client {
     /// only key.
     ///
     /// `GET /rest/rules/rule/{sid}/comment/` (operation `list_rule_comments`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_rule_comments(
         &self,
         sid: i64,
@@ -1975,6 +2345,16 @@ impl Client {
     /// Adds a comment to the rule; it appears in the actions history as `comment_rule`.
     ///
     /// `POST /rest/rules/rule/{sid}/comment/` (operation `comment_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn comment_rule(
         &self,
         sid: i64,
@@ -2013,6 +2393,16 @@ impl Client {
     /// source is marked as needing a test.
     ///
     /// `POST /rest/rules/rule/{sid}/toggle_availability/` (operation `toggle_rule_availability`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn toggle_rule_availability(
         &self,
         sid: i64,
@@ -2050,6 +2440,16 @@ impl Client {
     /// to edit events.
     ///
     /// `POST /rest/rules/rule/{sid}/delete_alerts/` (operation `delete_rule_alerts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    ///   For 500 the body is decoded as `types::DeleteAlertsError`: `StatusError::declared::<types::DeleteAlertsError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_rule_alerts(
         &self,
         sid: i64,
@@ -2086,6 +2486,15 @@ impl Client {
     /// category or the ruleset.
     ///
     /// `GET /rest/rules/rule/transformation/` (operation `list_transformed_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_transformed_rules(
         &self,
         params: &crate::operations::ListTransformedRulesParams,
@@ -2169,6 +2578,15 @@ impl Client {
     /// framework envelope. `list_rule_transformations_stream` follows the `next` links.
     ///
     /// `GET /rest/rules/transformation/rule/` (operation `list_rule_transformations`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_rule_transformations(
         &self,
         params: &crate::operations::ListRuleTransformationsParams,
@@ -2208,6 +2626,15 @@ impl Client {
     /// history.
     ///
     /// `POST /rest/rules/transformation/rule/` (operation `create_rule_transformation`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_rule_transformation(
         &self,
         body: &crate::types::RuleTransformation,
@@ -2240,6 +2667,14 @@ impl Client {
     /// Removes a transformation, so the rule follows its category and ruleset again.
     ///
     /// `DELETE /rest/rules/transformation/rule/{pk}/` (operation `delete_rule_transformation`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_rule_transformation(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -2319,6 +2754,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/rules/ruleset/` (operation `list_rulesets`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_rulesets(
         &self,
         params: &crate::operations::ListRulesetsParams,
@@ -2357,6 +2801,15 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `POST /rest/rules/ruleset/` (operation `create_ruleset`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_ruleset(
         &self,
         body: &crate::types::Ruleset,
@@ -2391,6 +2844,14 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/rules/ruleset/` (operation `describe_rulesets`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn describe_rulesets(&self) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
@@ -2416,6 +2877,15 @@ impl Client {
     /// Returns every field of one ruleset.
     ///
     /// `GET /rest/rules/ruleset/{pk}/` (operation `get_ruleset`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_ruleset(&self, pk: i64) -> Result<crate::types::Ruleset, Error> {
         let response = self
             .transport
@@ -2445,6 +2915,16 @@ impl Client {
     /// `comment` is stored in the actions history.
     ///
     /// `PUT /rest/rules/ruleset/{pk}/` (operation `update_ruleset`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_ruleset(
         &self,
         pk: i64,
@@ -2481,6 +2961,14 @@ impl Client {
     /// Deletes a ruleset. The answer has no body.
     ///
     /// `DELETE /rest/rules/ruleset/{pk}/` (operation `delete_ruleset`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_ruleset(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -2510,6 +2998,16 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `PATCH /rest/rules/ruleset/{pk}/` (operation `partial_update_ruleset`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn partial_update_ruleset(
         &self,
         pk: i64,
@@ -2546,6 +3044,16 @@ impl Client {
     /// Creates a copy of a ruleset under a new name.
     ///
     /// `POST /rest/rules/ruleset/{pk}/copy/` (operation `copy_ruleset`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn copy_ruleset(
         &self,
         pk: i64,
@@ -2583,6 +3091,15 @@ impl Client {
     /// `rules_count` and returns it.
     ///
     /// `GET /rest/rules/ruleset/{pk}/rules_count/` (operation `get_ruleset_rules_count`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_ruleset_rules_count(
         &self,
         pk: i64,
@@ -2665,6 +3182,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/rules/category/` (operation `list_categories`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_categories(
         &self,
         params: &crate::operations::ListCategoriesParams,
@@ -2703,6 +3229,15 @@ impl Client {
     /// Returns every field of one category.
     ///
     /// `GET /rest/rules/category/{pk}/` (operation `get_category`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_category(&self, pk: i64) -> Result<crate::types::Category, Error> {
         let response = self
             .transport
@@ -2731,6 +3266,16 @@ impl Client {
     /// Enables every rule of a category in one ruleset.
     ///
     /// `POST /rest/rules/category/{pk}/enable/` (operation `enable_category`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn enable_category(
         &self,
         pk: i64,
@@ -2767,6 +3312,16 @@ impl Client {
     /// Disables every rule of a category in one ruleset.
     ///
     /// `POST /rest/rules/category/{pk}/disable/` (operation `disable_category`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn disable_category(
         &self,
         pk: i64,
@@ -2854,6 +3409,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/rules/source/` (operation `list_sources`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_sources(
         &self,
         params: &crate::operations::ListSourcesParams,
@@ -2894,6 +3458,15 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `POST /rest/rules/source/` (operation `create_source`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_source(
         &self,
         body: &crate::types::Source,
@@ -2928,6 +3501,14 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/rules/source/` (operation `describe_sources`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn describe_sources(&self) -> Result<crate::types::Metadata, Error> {
         let response = self
             .transport
@@ -2953,6 +3534,15 @@ impl Client {
     /// Returns every field of one source.
     ///
     /// `GET /rest/rules/source/{pk}/` (operation `get_source`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_source(&self, pk: i64) -> Result<crate::types::Source, Error> {
         let response = self
             .transport
@@ -2982,6 +3572,16 @@ impl Client {
     /// `comment` is stored in the actions history.
     ///
     /// `PUT /rest/rules/source/{pk}/` (operation `update_source`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_source(
         &self,
         pk: i64,
@@ -3018,6 +3618,14 @@ impl Client {
     /// Deletes a source. The answer has no body.
     ///
     /// `DELETE /rest/rules/source/{pk}/` (operation `delete_source`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_source(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -3047,6 +3655,16 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `PATCH /rest/rules/source/{pk}/` (operation `partial_update_source`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn partial_update_source(
         &self,
         pk: i64,
@@ -3085,6 +3703,16 @@ impl Client {
     /// is stored in the actions history.
     ///
     /// `POST /rest/rules/source/{pk}/update_source/` (operation `update_source_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403, 404 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_source_rules(
         &self,
         pk: i64,
@@ -3124,6 +3752,16 @@ impl Client {
     /// answer; errors make it a 400.
     ///
     /// `POST /rest/rules/source/{pk}/test/` (operation `test_source`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::TestSourceFailure`: `StatusError::declared::<types::TestSourceFailure>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn test_source(
         &self,
         pk: i64,
@@ -3159,6 +3797,16 @@ impl Client {
     /// file, or a tar archive of them, as the source's `datatype` says).
     ///
     /// `POST /rest/rules/source/{pk}/upload/` (operation `upload_source_file`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn upload_source_file(
         &self,
         pk: i64,
@@ -3250,6 +3898,15 @@ impl Client {
     /// removed, 30 per page. `list_source_changelogs_stream` follows the `next` links.
     ///
     /// `GET /rest/rules/changelog/source/` (operation `list_source_changelogs`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_source_changelogs(
         &self,
         params: &crate::operations::ListSourceChangelogsParams,
@@ -3286,6 +3943,15 @@ impl Client {
     /// Returns one source update with the rules it added, changed and removed.
     ///
     /// `GET /rest/rules/changelog/source/{pk}/` (operation `get_source_changelog`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_source_changelog(
         &self,
         pk: i64,
@@ -3368,6 +4034,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/rules/processing-filter/` (operation `list_processing_filters`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_processing_filters(
         &self,
         params: &crate::operations::ListProcessingFiltersParams,
@@ -3408,6 +4083,15 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `POST /rest/rules/processing-filter/` (operation `create_processing_filter`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn create_processing_filter(
         &self,
         body: &crate::types::ProcessingFilter,
@@ -3442,6 +4126,14 @@ impl Client {
     /// every field (type, whether it is required or read-only, label, choices).
     ///
     /// `OPTIONS /rest/rules/processing-filter/` (operation `describe_processing_filters`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn describe_processing_filters(
         &self,
     ) -> Result<crate::types::Metadata, Error> {
@@ -3469,6 +4161,15 @@ impl Client {
     /// Returns every field of one processing filter.
     ///
     /// `GET /rest/rules/processing-filter/{pk}/` (operation `get_processing_filter`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_processing_filter(
         &self,
         pk: i64,
@@ -3501,6 +4202,16 @@ impl Client {
     /// `comment` is stored in the actions history.
     ///
     /// `PUT /rest/rules/processing-filter/{pk}/` (operation `update_processing_filter`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_processing_filter(
         &self,
         pk: i64,
@@ -3537,6 +4248,14 @@ impl Client {
     /// Deletes a processing filter. The answer has no body.
     ///
     /// `DELETE /rest/rules/processing-filter/{pk}/` (operation `delete_processing_filter`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_processing_filter(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
@@ -3566,6 +4285,16 @@ impl Client {
     /// An optional `comment` is stored in the actions history.
     ///
     /// `PATCH /rest/rules/processing-filter/{pk}/` (operation `partial_update_processing_filter`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn partial_update_processing_filter(
         &self,
         pk: i64,
@@ -3653,6 +4382,15 @@ impl Client {
     /// follows the `next` links through every page.
     ///
     /// `GET /rest/rules/history/` (operation `list_history`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_history(
         &self,
         params: &crate::operations::ListHistoryParams,
@@ -3696,6 +4434,15 @@ impl Client {
     /// Returns every field of one user action.
     ///
     /// `GET /rest/rules/history/{pk}/` (operation `get_history_entry`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_history_entry(
         &self,
         pk: i64,
@@ -3727,6 +4474,14 @@ impl Client {
     /// Returns every `action_type` a history entry can have, with its title.
     ///
     /// `GET /rest/rules/history/get_action_type_list/` (operation `get_history_action_types`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_history_action_types(
         &self,
     ) -> Result<crate::types::ActionTypeList, Error> {
@@ -3804,6 +4559,15 @@ impl Client {
     /// `ordering` says otherwise. `get_alerts_tail_stream` follows the `next` links.
     ///
     /// `GET /rest/rules/es/alerts_tail/` (operation `get_alerts_tail`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_alerts_tail(
         &self,
         params: &crate::operations::GetAlertsTailParams,
@@ -3895,6 +4659,15 @@ impl Client {
     /// `qfilter=<field>:<escaped value>`. `get_events_tail_stream` follows the `next` links.
     ///
     /// `GET /rest/rules/es/events_tail/` (operation `get_events_tail`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_events_tail(
         &self,
         params: &crate::operations::GetEventsTailParams,
@@ -3933,6 +4706,15 @@ impl Client {
     /// count of the window of the same length just before is added as `prev_doc_count`.
     ///
     /// `GET /rest/rules/es/alerts_count/` (operation `get_alerts_count`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_alerts_count(
         &self,
         params: &crate::operations::GetAlertsCountParams,
@@ -3976,6 +4758,15 @@ impl Client {
     /// addresses of a signature.
     ///
     /// `GET /rest/rules/es/field_stats/` (operation `get_field_stats`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_field_stats(
         &self,
         params: &crate::operations::GetFieldStatsParams,
@@ -4020,6 +4811,15 @@ impl Client {
     /// leading `-` gets its least frequent values instead.
     ///
     /// `GET /rest/rules/es/fields_stats/` (operation `get_fields_stats`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_fields_stats(
         &self,
         params: &crate::operations::GetFieldsStatsParams,
@@ -4062,6 +4862,14 @@ impl Client {
     /// most five, the rest summed under `others`), or per alert tag with `target=true`.
     ///
     /// `GET /rest/rules/es/timeline/` (operation `get_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_timeline(
         &self,
         params: &crate::operations::GetTimelineParams,
@@ -4102,6 +4910,15 @@ impl Client {
     /// time window, each with its alert count and a timeline of its hits.
     ///
     /// `GET /rest/rules/es/top_rules/` (operation `get_top_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_top_rules(
         &self,
         params: &crate::operations::GetTopRulesParams,
@@ -4143,6 +4960,15 @@ impl Client {
     /// window, each as `{key: sid, doc_count}`.
     ///
     /// `GET /rest/rules/es/rules/` (operation `get_rule_hit_counts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_rule_hit_counts(
         &self,
         params: &crate::operations::GetRuleHitCountsParams,
@@ -4178,6 +5004,15 @@ impl Client {
     /// Returns the number of alerts one signature raised on each probe over a time window.
     ///
     /// `GET /rest/rules/es/rule/` (operation `get_rule_hits_per_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_rule_hits_per_probe(
         &self,
         params: &crate::operations::GetRuleHitsPerProbeParams,

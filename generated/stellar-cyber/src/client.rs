@@ -226,6 +226,13 @@ impl Client {
     /// `POST /connect/api/v1/access_token` (operation `get_access_token`).
     ///
     /// Accepts only the security scheme(s) `userApiKey`, `scopedApiKey`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_access_token(
         &self,
         params: &crate::operations::GetAccessTokenParams,
@@ -294,6 +301,13 @@ impl Client {
     /// `GET /connect/api/v1/cases` (operation `list_cases`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_cases(
         &self,
         params: &crate::operations::ListCasesParams,
@@ -342,6 +356,13 @@ impl Client {
     /// `POST /connect/api/v1/cases` (operation `update_case_legacy`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case_legacy(
         &self,
         params: &crate::operations::UpdateCaseLegacyParams,
@@ -371,6 +392,14 @@ impl Client {
     /// `GET /connect/api/v1/cases/{case_id}` (operation `get_case`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case(
         &self,
         case_id: &crate::types::CaseId,
@@ -400,6 +429,14 @@ impl Client {
     /// `PUT /connect/api/v1/cases/{case_id}` (operation `update_case`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_case(
         &self,
         case_id: &crate::types::CaseId,
@@ -468,6 +505,14 @@ impl Client {
     /// `GET /connect/api/v1/cases/{case_id}/alerts` (operation `list_case_alerts`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_alerts(
         &self,
         case_id: &crate::types::CaseId,
@@ -499,6 +544,14 @@ impl Client {
     /// `GET /connect/api/v1/cases/{case_id}/summary` (operation `get_case_summary`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_summary(
         &self,
         case_id: &crate::types::CaseId,
@@ -528,6 +581,14 @@ impl Client {
     /// `GET /connect/api/v1/cases/{case_id}/comments` (operation `list_case_comments`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_case_comments(
         &self,
         case_id: &crate::types::CaseId,
@@ -555,6 +616,14 @@ impl Client {
     /// `POST /connect/api/v1/cases/{case_id}/comments` (operation `add_case_comment`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn add_case_comment(
         &self,
         case_id: &crate::types::CaseId,
@@ -585,6 +654,14 @@ impl Client {
     /// `GET /connect/api/v1/cases/{case_id}/observables` (operation `get_case_observables`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_observables(
         &self,
         case_id: &crate::types::CaseId,
@@ -612,6 +689,14 @@ impl Client {
     /// `GET /connect/api/v1/cases/{case_id}/scores` (operation `get_case_scores`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_scores(
         &self,
         case_id: &crate::types::CaseId,
@@ -639,6 +724,14 @@ impl Client {
     /// `GET /connect/api/v1/cases/{case_id}/activities` (operation `get_case_activities`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_case_activities(
         &self,
         case_id: &crate::types::CaseId,
@@ -706,6 +799,13 @@ impl Client {
     /// `GET /connect/api/v1/incidents` (operation `list_incidents`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_incidents(
         &self,
         params: &crate::operations::ListIncidentsParams,
@@ -752,6 +852,13 @@ impl Client {
     /// `POST /connect/api/v1/incidents` (operation `update_incident`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_incident(
         &self,
         params: &crate::operations::UpdateIncidentParams,
@@ -782,6 +889,14 @@ impl Client {
     /// `POST /connect/api/v1/security_events/{index}/{id}` (operation `update_security_event`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_security_event(
         &self,
         index: &str,
@@ -815,6 +930,13 @@ impl Client {
     /// `POST /connect/api/update_ser` (operation `update_security_event_legacy`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_security_event_legacy(
         &self,
         body: &crate::types::LegacySecurityEventUpdate,
@@ -845,6 +967,14 @@ impl Client {
     /// `GET /connect/api/data/{index}/_search` (operation `search_data`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn search_data(
         &self,
         index: &str,
@@ -878,6 +1008,13 @@ impl Client {
     /// `GET /connect/api/data/_search/scroll` (operation `scroll_data`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn scroll_data(
         &self,
         body: &crate::types::ScrollRequest,
@@ -905,6 +1042,13 @@ impl Client {
     /// `GET /connect/api/v1/tenants` (operation `list_tenants`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_tenants(
         &self,
         params: &crate::operations::ListTenantsParams,
@@ -932,6 +1076,14 @@ impl Client {
     /// `GET /connect/api/v1/tenants/{tenant_id}` (operation `get_tenant`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_tenant(
         &self,
         tenant_id: &str,
@@ -959,6 +1111,13 @@ impl Client {
     /// `GET /connect/api/v1/users` (operation `list_users`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_users(&self) -> Result<crate::types::UserListResponse, Error> {
         let response = self
             .transport
@@ -982,6 +1141,14 @@ impl Client {
     /// `GET /connect/api/v1/users/{user_id}` (operation `get_user`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_user(
         &self,
         user_id: &str,
@@ -1009,6 +1176,14 @@ impl Client {
     /// `DELETE /connect/api/v1/users/{user_id}` (operation `delete_user`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn delete_user(
         &self,
         user_id: &str,
@@ -1036,6 +1211,14 @@ impl Client {
     /// `PATCH /connect/api/v1/users/{user_id}` (operation `update_user`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn update_user(
         &self,
         user_id: &str,
@@ -1068,6 +1251,13 @@ impl Client {
     /// `GET /connect/api/v1/user_activities` (operation `list_user_activities`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_user_activities(
         &self,
         params: &crate::operations::ListUserActivitiesParams,
@@ -1103,6 +1293,13 @@ impl Client {
     /// `GET /connect/api/v1/storage-usages` (operation `list_storage_usages`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_storage_usages(
         &self,
         params: &crate::operations::ListStorageUsagesParams,
@@ -1132,6 +1329,13 @@ impl Client {
     /// `GET /connect/api/v1/ingestion-stats/sensor` (operation `get_sensor_ingestion_stats`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_sensor_ingestion_stats(
         &self,
         params: &crate::operations::GetSensorIngestionStatsParams,
@@ -1162,6 +1366,13 @@ impl Client {
     /// `GET /connect/api/v1/ingestion-stats/connector` (operation `get_connector_ingestion_stats`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn get_connector_ingestion_stats(
         &self,
         params: &crate::operations::GetConnectorIngestionStatsParams,
@@ -1191,6 +1402,13 @@ impl Client {
     /// `GET /connect/api/v1/connectors` (operation `list_connectors`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_connectors(
         &self,
         params: &crate::operations::ListConnectorsParams,
@@ -1218,6 +1436,13 @@ impl Client {
     /// `GET /connect/api/v1/data_sensors` (operation `list_data_sensors`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
     pub async fn list_data_sensors(
         &self,
         params: &crate::operations::ListDataSensorsParams,

@@ -897,6 +897,87 @@ fn error_for(op: &Operation) -> TokenStream {
     }
 }
 
+/// The `# Errors` section of an operation's rustdoc: which statuses are successes, which error
+/// bodies are declared and where to read them, and the other ways the call can fail.
+fn errors_doc(op: &Operation) -> String {
+    let statuses: Vec<u16> = match &op.success {
+        SuccessReturn::Single { statuses, .. } => statuses.clone(),
+        SuccessReturn::Several { responses, .. } => {
+            responses.iter().filter_map(|r| r.status).collect()
+        }
+    };
+    let success = if statuses.is_empty() {
+        "a status that is not a success (2xx)".to_owned()
+    } else {
+        let list: Vec<String> = statuses.iter().map(u16::to_string).collect();
+        format!("any status but {}", list.join(", "))
+    };
+    let mut lines = vec![
+        "# Errors".to_owned(),
+        String::new(),
+        format!("- `Error::Status` when the server answers {success}."),
+    ];
+    // Statuses that share a body type are named together, in declaration order.
+    let mut by_type: Vec<(String, Vec<String>)> = Vec::new();
+    for declared in &op.errors {
+        let status = match declared.status {
+            ErrorStatus::Code(code) => format!("{code}"),
+            ErrorStatus::Range(hundreds) => format!("{hundreds}XX"),
+            ErrorStatus::Default => "any other status".to_owned(),
+        };
+        let ty = match &declared.ty {
+            TypeRef::Named(name) => format!("types::{name}"),
+            other => crate::surface::rust_type(other),
+        };
+        match by_type.iter_mut().find(|(t, _)| *t == ty) {
+            Some((_, statuses)) => statuses.push(status),
+            None => by_type.push((ty, vec![status])),
+        }
+    }
+    for (ty, statuses) in by_type {
+        let statuses = match statuses.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => continue,
+        };
+        lines.push(format!(
+            "  For {statuses} the body is decoded as `{ty}`: `StatusError::declared::<{ty}>()` returns it."
+        ));
+    }
+    let decodes = |payload: &Payload| matches!(payload, Payload::Json(_) | Payload::Ndjson(_));
+    let any_decoded = match &op.success {
+        SuccessReturn::Single { payload, .. } => decodes(payload),
+        SuccessReturn::Several { responses, .. } => responses.iter().any(|r| decodes(&r.payload)),
+    };
+    if any_decoded {
+        lines.push(
+            "- `Error::Decode` when a success body does not match its declared type.".to_owned(),
+        );
+    }
+    if !op.path_params.is_empty() {
+        lines.push(
+            "- `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`."
+                .to_owned(),
+        );
+    }
+    if op
+        .security
+        .as_ref()
+        .is_none_or(|accepted| !accepted.is_empty())
+    {
+        lines.push(
+            "- `Error::Auth` when the client's credentials cannot be obtained or are not accepted here."
+                .to_owned(),
+        );
+    }
+    lines.push(
+        "- `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and \
+         `Error::ResponseTooLarge` when the exchange itself fails."
+            .to_owned(),
+    );
+    lines.join("\n")
+}
+
 /// Code that turns a successful `response` into `payload`.
 fn decode(payload: &Payload) -> TokenStream {
     match payload {
@@ -923,12 +1004,14 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
             keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         ),
     });
+    let errors_section = errors_doc(op);
     let docs = doc::attrs([
         op.summary.as_deref(),
         op.description.as_deref(),
         Some(signature_line.as_str()),
         deprecated_note,
         security_note.as_deref(),
+        Some(errors_section.as_str()),
     ]);
 
     let mut args = Vec::new();
