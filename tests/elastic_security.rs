@@ -221,7 +221,7 @@ fn exception_item_json() -> Value {
         "namespace_type": "single",
         "os_types": ["linux"],
         "tags": [],
-        "comments": [{"id": "0dd6f8c1-9ac2-4b46-b1b5-bd1dac6b3e7a", "comment": "Approved", "created_at": "2025-05-01T12:00:00.000Z", "created_by": "elastic"}],
+        "comments": [{"id": "0dd6f8c1-9ac2-4b46-b1b5-bd1dac6b3e7a", "comment": "Approved", "created_at": "2025-05-01T12:00:00.000Z", "created_by": "elastic", "updated_at": "2025-05-02T08:30:00.000Z", "updated_by": "analyst"}],
         "expire_time": "2026-12-31T00:00:00.000Z",
         "tie_breaker_id": "5b1d7f2e-8a3c-4e6f-9d0b-1c2a3b4c5d6e",
         "created_at": "2025-05-01T12:00:00.000Z",
@@ -1098,6 +1098,13 @@ async fn exception_list_item_create_read_update_delete() {
         assert_eq!(
             created.comments.as_ref().expect("comments")[0].comment,
             "Approved"
+        );
+        // An edited comment carries who edited it (exceptions bundle ExceptionListItemComment).
+        assert_eq!(
+            created.comments.as_ref().expect("comments")[0]
+                .updated_by
+                .as_deref(),
+            Some("analyst")
         );
 
         let read = ctx
