@@ -1508,7 +1508,7 @@ async fn get_timeline_unwraps_nothing_and_decodes_the_envelope() {
             "GET",
             "/api/timeline",
             200,
-            json!({"data": {"getOneTimeline": timeline_json()}}),
+            json!({"data": {"getOneTimeline": timeline_with_favorite_and_eql()}}),
         )
         .await;
         let answer = ctx
@@ -1539,7 +1539,44 @@ async fn get_timeline_unwraps_nothing_and_decodes_the_envelope() {
         assert!(
             matches!(range.end, Some(SavedTimelineDateRangeEnd::Number(n)) if n == 1746187200000.0)
         );
+        // Members of the bundle's SavedTimeline typed after the upstream comparison.
+        let favorite = &timeline
+            .favorite
+            .as_ref()
+            .and_then(|f| f.as_ref())
+            .expect("favorite")[0];
+        assert_eq!(
+            favorite.user_name.as_ref().and_then(|u| u.as_deref()),
+            Some("elastic")
+        );
+        let eql = timeline
+            .eql_options
+            .as_ref()
+            .and_then(|e| e.as_ref())
+            .expect("eqlOptions");
+        assert_eq!(
+            eql.event_category_field.as_ref().and_then(|f| f.as_deref()),
+            Some("event.category")
+        );
+        assert_eq!(
+            timeline
+                .excluded_row_renderer_ids
+                .as_ref()
+                .and_then(|r| r.as_deref()),
+            Some(&["netflow".to_owned()][..])
+        );
     }
+}
+
+/// A timeline as Kibana answers it once a user marked it and used the correlation tab.
+fn timeline_with_favorite_and_eql() -> Value {
+    let mut timeline = timeline_json();
+    timeline["favorite"] =
+        json!([{"favoriteDate": 1741337636741u64, "fullName": null, "userName": "elastic"}]);
+    timeline["eqlOptions"] = json!({"eventCategoryField": "event.category", "query": "", "size": 100, "tiebreakerField": "", "timestampField": "@timestamp"});
+    timeline["excludedRowRendererIds"] = json!(["netflow"]);
+    timeline["savedSearchId"] = Value::Null;
+    timeline
 }
 
 #[tokio::test]

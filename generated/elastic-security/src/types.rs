@@ -6440,13 +6440,12 @@ pub struct ExportedTimeline {
     #[serde(rename = "excludedRowRendererIds")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_row_renderer_ids: Option<Option<Vec<String>>>,
-    /// Who marked the timeline as a favourite (`fullName`, `userName`, `favoriteDate`), free-form.
+    /// Who marked the timeline as a favourite, and when.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub favorite: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
-    /// The EQL options of the correlation tab (`query`, `eventCategoryField`, `timestampField`, `tiebreakerField`, `size`), free-form.
+    pub favorite: Option<Option<Vec<TimelineFavorite>>>,
     #[serde(rename = "eqlOptions")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub eql_options: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    pub eql_options: Option<Option<TimelineEqlOptions>>,
     /// Creation time in epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<f64>>,
@@ -6571,12 +6570,8 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                 let mut field_16: Option<Option<i64>> = None;
                 let mut field_17: Option<Option<String>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
-                let mut field_19: Option<
-                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-                > = None;
-                let mut field_20: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_19: Option<Option<Vec<TimelineFavorite>>> = None;
+                let mut field_20: Option<Option<TimelineEqlOptions>> = None;
                 let mut field_21: Option<Option<f64>> = None;
                 let mut field_22: Option<Option<String>> = None;
                 let mut field_23: Option<Option<f64>> = None;
@@ -16125,13 +16120,12 @@ pub struct SavedTimeline {
     #[serde(rename = "excludedRowRendererIds")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_row_renderer_ids: Option<Option<Vec<String>>>,
-    /// Who marked the timeline as a favourite (`fullName`, `userName`, `favoriteDate`), free-form.
+    /// Who marked the timeline as a favourite, and when.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub favorite: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
-    /// The EQL options of the correlation tab (`query`, `eventCategoryField`, `timestampField`, `tiebreakerField`, `size`), free-form.
+    pub favorite: Option<Option<Vec<TimelineFavorite>>>,
     #[serde(rename = "eqlOptions")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub eql_options: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    pub eql_options: Option<Option<TimelineEqlOptions>>,
     /// Creation time in epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<f64>>,
@@ -16190,12 +16184,8 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                 let mut field_16: Option<Option<i64>> = None;
                 let mut field_17: Option<Option<String>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
-                let mut field_19: Option<
-                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-                > = None;
-                let mut field_20: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_19: Option<Option<Vec<TimelineFavorite>>> = None;
+                let mut field_20: Option<Option<TimelineEqlOptions>> = None;
                 let mut field_21: Option<Option<f64>> = None;
                 let mut field_22: Option<Option<String>> = None;
                 let mut field_23: Option<Option<f64>> = None;
@@ -17407,6 +17397,72 @@ impl<'de> serde::Deserialize<'de> for TimelineCreate {
         deserializer.deserialize_map(Members)
     }
 }
+/// The EQL query and fields of the timeline's correlation tab.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimelineEqlOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<Option<String>>,
+    #[serde(rename = "eventCategoryField")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_field: Option<Option<String>>,
+    #[serde(rename = "timestampField")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<Option<String>>,
+    #[serde(rename = "tiebreakerField")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TimelineEqlOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineEqlOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineEqlOptions object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineEqlOptions, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "query" => key.read_once(&mut field_0, &mut map)?,
+                        "eventCategoryField" => key.read_once(&mut field_1, &mut map)?,
+                        "timestampField" => key.read_once(&mut field_2, &mut map)?,
+                        "tiebreakerField" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineEqlOptions {
+                    query: field_0,
+                    event_category_field: field_1,
+                    timestamp_field: field_2,
+                    tiebreaker_field: field_3,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The error body of the timeline create and update routes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimelineError {
@@ -17466,6 +17522,68 @@ impl<'de> serde::Deserialize<'de> for TimelineError {
                     body: field_0.unwrap_or_default(),
                     status_code: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("statusCode"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One user's favourite mark on a timeline.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimelineFavorite {
+    /// When the timeline was marked, in epoch milliseconds.
+    #[serde(rename = "favoriteDate")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite_date: Option<Option<f64>>,
+    #[serde(rename = "fullName")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<Option<String>>,
+    #[serde(rename = "userName")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TimelineFavorite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineFavorite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineFavorite object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineFavorite, A::Error> {
+                let mut field_0: Option<Option<f64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "favoriteDate" => key.read_once(&mut field_0, &mut map)?,
+                        "fullName" => key.read_once(&mut field_1, &mut map)?,
+                        "userName" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineFavorite {
+                    favorite_date: field_0,
+                    full_name: field_1,
+                    user_name: field_2,
                     additional_properties,
                 })
             }
@@ -17724,13 +17842,12 @@ pub struct TimelineResponse {
     #[serde(rename = "excludedRowRendererIds")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_row_renderer_ids: Option<Option<Vec<String>>>,
-    /// Who marked the timeline as a favourite (`fullName`, `userName`, `favoriteDate`), free-form.
+    /// Who marked the timeline as a favourite, and when.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub favorite: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
-    /// The EQL options of the correlation tab (`query`, `eventCategoryField`, `timestampField`, `tiebreakerField`, `size`), free-form.
+    pub favorite: Option<Option<Vec<TimelineFavorite>>>,
     #[serde(rename = "eqlOptions")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub eql_options: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    pub eql_options: Option<Option<TimelineEqlOptions>>,
     /// Creation time in epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<f64>>,
@@ -17847,12 +17964,8 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                 let mut field_16: Option<Option<i64>> = None;
                 let mut field_17: Option<Option<String>> = None;
                 let mut field_18: Option<Option<Vec<String>>> = None;
-                let mut field_19: Option<
-                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-                > = None;
-                let mut field_20: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
+                let mut field_19: Option<Option<Vec<TimelineFavorite>>> = None;
+                let mut field_20: Option<Option<TimelineEqlOptions>> = None;
                 let mut field_21: Option<Option<f64>> = None;
                 let mut field_22: Option<Option<String>> = None;
                 let mut field_23: Option<Option<f64>> = None;
