@@ -411,7 +411,12 @@ async fn create_rule_posts_the_rule_and_decodes_the_answer() {
 #[tokio::test]
 async fn read_rule_addresses_the_rule_by_id_or_rule_id() {
     for ctx in contexts().await {
-        ctx.respond("GET", "/api/detection_engine/rules", 200, rule_json())
+        // A rule read through a saved-object alias carries the resolve hints.
+        let mut resolved = rule_json();
+        resolved["outcome"] = json!("aliasMatch");
+        resolved["alias_target_id"] = json!(RULE_ID);
+        resolved["alias_purpose"] = json!("savedObjectConversion");
+        ctx.respond("GET", "/api/detection_engine/rules", 200, resolved)
             .await;
         let params = ReadRuleParams {
             id: Some(RULE_ID.parse().expect("uuid")),
@@ -428,6 +433,12 @@ async fn read_rule_addresses_the_rule_by_id_or_rule_id() {
         assert_eq!(rule.output_index.as_deref(), Some(""));
         let suppression = rule.alert_suppression.as_ref().expect("alert_suppression");
         assert_eq!(suppression["group_by"], json!(["host.name"]));
+        assert_eq!(rule.outcome, Some(RuleResponseOutcome::AliasMatch));
+        assert_eq!(rule.alias_target_id.as_deref(), Some(RULE_ID));
+        assert_eq!(
+            rule.alias_purpose,
+            Some(RuleResponseAliasPurpose::SavedObjectConversion)
+        );
     }
 }
 

@@ -14159,6 +14159,15 @@ pub struct RuleResponse {
     pub updated_by: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_summary: Option<RuleExecutionSummary>,
+    /// How the id was resolved (`exactMatch`, `aliasMatch`, `conflict`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<RuleResponseOutcome>,
+    /// The rule's current id when the id asked for is an alias of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_target_id: Option<String>,
+    /// Why the alias exists (`savedObjectConversion`, `savedObjectImport`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_purpose: Option<RuleResponseAliasPurpose>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -14253,6 +14262,9 @@ impl RuleResponse {
             updated_at,
             updated_by,
             execution_summary: None,
+            outcome: None,
+            alias_target_id: None,
+            alias_purpose: None,
             additional_properties: Default::default(),
         }
     }
@@ -14365,6 +14377,9 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 let mut field_67: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_68: Option<String> = None;
                 let mut field_69: Option<Option<RuleExecutionSummary>> = None;
+                let mut field_70: Option<Option<RuleResponseOutcome>> = None;
+                let mut field_71: Option<Option<String>> = None;
+                let mut field_72: Option<Option<RuleResponseAliasPurpose>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -14447,6 +14462,9 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                         "updated_at" => key.read_once(&mut field_67, &mut map)?,
                         "updated_by" => key.read_once(&mut field_68, &mut map)?,
                         "execution_summary" => key.read_once(&mut field_69, &mut map)?,
+                        "outcome" => key.read_once(&mut field_70, &mut map)?,
+                        "alias_target_id" => key.read_once(&mut field_71, &mut map)?,
+                        "alias_purpose" => key.read_once(&mut field_72, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -14539,11 +14557,122 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                     updated_by: field_68
                         .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
                     execution_summary: field_69.unwrap_or_default(),
+                    outcome: field_70.unwrap_or_default(),
+                    alias_target_id: field_71.unwrap_or_default(),
+                    alias_purpose: field_72.unwrap_or_default(),
                     additional_properties,
                 })
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// Why the alias exists (`savedObjectConversion`, `savedObjectImport`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleResponseAliasPurpose {
+    /// Wire value: `savedObjectConversion`.
+    SavedObjectConversion,
+    /// Wire value: `savedObjectImport`.
+    SavedObjectImport,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuleResponseAliasPurpose {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SavedObjectConversion => "savedObjectConversion",
+            Self::SavedObjectImport => "savedObjectImport",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuleResponseAliasPurpose {
+    fn from(value: &str) -> Self {
+        match value {
+            "savedObjectConversion" => Self::SavedObjectConversion,
+            "savedObjectImport" => Self::SavedObjectImport,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuleResponseAliasPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuleResponseAliasPurpose {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuleResponseAliasPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleResponseAliasPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// How the id was resolved (`exactMatch`, `aliasMatch`, `conflict`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleResponseOutcome {
+    /// Wire value: `exactMatch`.
+    ExactMatch,
+    /// Wire value: `aliasMatch`.
+    AliasMatch,
+    /// Wire value: `conflict`.
+    Conflict,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuleResponseOutcome {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExactMatch => "exactMatch",
+            Self::AliasMatch => "aliasMatch",
+            Self::Conflict => "conflict",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuleResponseOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "exactMatch" => Self::ExactMatch,
+            "aliasMatch" => Self::AliasMatch,
+            "conflict" => Self::Conflict,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuleResponseOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuleResponseOutcome {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuleResponseOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleResponseOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
 /// Severity of the alerts the rule creates.
