@@ -221,7 +221,7 @@ fn exception_item_json() -> Value {
         "namespace_type": "single",
         "os_types": ["linux"],
         "tags": [],
-        "comments": [{"id": "0dd6f8c1-9ac2-4b46-b1b5-bd1dac6b3e7a", "comment": "Approved", "created_at": "2025-05-01T12:00:00.000Z", "created_by": "elastic"}],
+        "comments": [{"id": "0dd6f8c1-9ac2-4b46-b1b5-bd1dac6b3e7a", "comment": "Approved", "created_at": "2025-05-01T12:00:00.000Z", "created_by": "elastic", "updated_at": "2025-05-02T08:30:00.000Z", "updated_by": "analyst"}],
         "expire_time": "2026-12-31T00:00:00.000Z",
         "tie_breaker_id": "5b1d7f2e-8a3c-4e6f-9d0b-1c2a3b4c5d6e",
         "created_at": "2025-05-01T12:00:00.000Z",
@@ -411,7 +411,12 @@ async fn create_rule_posts_the_rule_and_decodes_the_answer() {
 #[tokio::test]
 async fn read_rule_addresses_the_rule_by_id_or_rule_id() {
     for ctx in contexts().await {
-        ctx.respond("GET", "/api/detection_engine/rules", 200, rule_json())
+        // A rule read through a saved-object alias carries the resolve hints.
+        let mut resolved = rule_json();
+        resolved["outcome"] = json!("aliasMatch");
+        resolved["alias_target_id"] = json!(RULE_ID);
+        resolved["alias_purpose"] = json!("savedObjectConversion");
+        ctx.respond("GET", "/api/detection_engine/rules", 200, resolved)
             .await;
         let params = ReadRuleParams {
             id: Some(RULE_ID.parse().expect("uuid")),
@@ -428,6 +433,12 @@ async fn read_rule_addresses_the_rule_by_id_or_rule_id() {
         assert_eq!(rule.output_index.as_deref(), Some(""));
         let suppression = rule.alert_suppression.as_ref().expect("alert_suppression");
         assert_eq!(suppression["group_by"], json!(["host.name"]));
+        assert_eq!(rule.outcome, Some(RuleResponseOutcome::AliasMatch));
+        assert_eq!(rule.alias_target_id.as_deref(), Some(RULE_ID));
+        assert_eq!(
+            rule.alias_purpose,
+            Some(RuleResponseAliasPurpose::SavedObjectConversion)
+        );
     }
 }
 
@@ -1099,6 +1110,13 @@ async fn exception_list_item_create_read_update_delete() {
             created.comments.as_ref().expect("comments")[0].comment,
             "Approved"
         );
+        // An edited comment carries who edited it (exceptions bundle ExceptionListItemComment).
+        assert_eq!(
+            created.comments.as_ref().expect("comments")[0]
+                .updated_by
+                .as_deref(),
+            Some("analyst")
+        );
 
         let read = ctx
             .client
@@ -1501,7 +1519,7 @@ async fn get_timeline_unwraps_nothing_and_decodes_the_envelope() {
             "GET",
             "/api/timeline",
             200,
-            json!({"data": {"getOneTimeline": timeline_json()}}),
+            json!({"data": {"getOneTimeline": timeline_with_favorite_and_eql()}}),
         )
         .await;
         let answer = ctx
@@ -1532,7 +1550,44 @@ async fn get_timeline_unwraps_nothing_and_decodes_the_envelope() {
         assert!(
             matches!(range.end, Some(SavedTimelineDateRangeEnd::Number(n)) if n == 1746187200000.0)
         );
+        // Members of the bundle's SavedTimeline typed after the upstream comparison.
+        let favorite = &timeline
+            .favorite
+            .as_ref()
+            .and_then(|f| f.as_ref())
+            .expect("favorite")[0];
+        assert_eq!(
+            favorite.user_name.as_ref().and_then(|u| u.as_deref()),
+            Some("elastic")
+        );
+        let eql = timeline
+            .eql_options
+            .as_ref()
+            .and_then(|e| e.as_ref())
+            .expect("eqlOptions");
+        assert_eq!(
+            eql.event_category_field.as_ref().and_then(|f| f.as_deref()),
+            Some("event.category")
+        );
+        assert_eq!(
+            timeline
+                .excluded_row_renderer_ids
+                .as_ref()
+                .and_then(|r| r.as_deref()),
+            Some(&["netflow".to_owned()][..])
+        );
     }
+}
+
+/// A timeline as Kibana answers it once a user marked it and used the correlation tab.
+fn timeline_with_favorite_and_eql() -> Value {
+    let mut timeline = timeline_json();
+    timeline["favorite"] =
+        json!([{"favoriteDate": 1741337636741u64, "fullName": null, "userName": "elastic"}]);
+    timeline["eqlOptions"] = json!({"eventCategoryField": "event.category", "query": "", "size": 100, "tiebreakerField": "", "timestampField": "@timestamp"});
+    timeline["excludedRowRendererIds"] = json!(["netflow"]);
+    timeline["savedSearchId"] = Value::Null;
+    timeline
 }
 
 #[tokio::test]

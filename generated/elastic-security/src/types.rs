@@ -60,12 +60,27 @@ impl<'de> serde::Deserialize<'de> for Acknowledged {
         deserializer.deserialize_map(Members)
     }
 }
-/// Why alerts were closed.
+/// Why alerts were closed. Kibana's predefined reasons are `false_positive`, `duplicate`,
+/// `true_positive`, `benign_positive`, `automated_closure` and `other`; any other text (1 to
+/// 1024 characters, e.g. a custom reason configured in Kibana's advanced settings) is stored
+/// as a custom reason. `issue_resolved`, `acceptable_risk`, `expected_activity`,
+/// `low_severity` and `investigation_required` are not predefined by Kibana and are sent as
+/// custom reasons.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertCloseReason {
     /// Wire value: `false_positive`.
     FalsePositive,
+    /// Wire value: `duplicate`.
+    Duplicate,
+    /// Wire value: `true_positive`.
+    TruePositive,
+    /// Wire value: `benign_positive`.
+    BenignPositive,
+    /// Wire value: `automated_closure`.
+    AutomatedClosure,
+    /// Wire value: `other`.
+    Other,
     /// Wire value: `issue_resolved`.
     IssueResolved,
     /// Wire value: `acceptable_risk`.
@@ -74,8 +89,6 @@ pub enum AlertCloseReason {
     ExpectedActivity,
     /// Wire value: `low_severity`.
     LowSeverity,
-    /// Wire value: `duplicate`.
-    Duplicate,
     /// Wire value: `investigation_required`.
     InvestigationRequired,
     /// A value this client did not know when it was generated, kept exactly as sent.
@@ -86,11 +99,15 @@ impl AlertCloseReason {
     pub fn as_str(&self) -> &str {
         match self {
             Self::FalsePositive => "false_positive",
+            Self::Duplicate => "duplicate",
+            Self::TruePositive => "true_positive",
+            Self::BenignPositive => "benign_positive",
+            Self::AutomatedClosure => "automated_closure",
+            Self::Other => "other",
             Self::IssueResolved => "issue_resolved",
             Self::AcceptableRisk => "acceptable_risk",
             Self::ExpectedActivity => "expected_activity",
             Self::LowSeverity => "low_severity",
-            Self::Duplicate => "duplicate",
             Self::InvestigationRequired => "investigation_required",
             Self::Unknown(value) => value,
         }
@@ -100,11 +117,15 @@ impl From<&str> for AlertCloseReason {
     fn from(value: &str) -> Self {
         match value {
             "false_positive" => Self::FalsePositive,
+            "duplicate" => Self::Duplicate,
+            "true_positive" => Self::TruePositive,
+            "benign_positive" => Self::BenignPositive,
+            "automated_closure" => Self::AutomatedClosure,
+            "other" => Self::Other,
             "issue_resolved" => Self::IssueResolved,
             "acceptable_risk" => Self::AcceptableRisk,
             "expected_activity" => Self::ExpectedActivity,
             "low_severity" => Self::LowSeverity,
-            "duplicate" => Self::Duplicate,
             "investigation_required" => Self::InvestigationRequired,
             other => Self::Unknown(other.to_owned()),
         }
@@ -4640,6 +4661,12 @@ pub struct ExceptionComment {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
+    /// When the comment was last edited (set by Kibana; absent on unedited comments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who last edited the comment (set by Kibana; absent on unedited comments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -4653,6 +4680,8 @@ impl ExceptionComment {
             comment,
             created_at: None,
             created_by: None,
+            updated_at: None,
+            updated_by: None,
             additional_properties: Default::default(),
         }
     }
@@ -4675,6 +4704,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionComment {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field_5: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -4683,6 +4714,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionComment {
                         "comment" => key.read_once(&mut field_1, &mut map)?,
                         "created_at" => key.read_once(&mut field_2, &mut map)?,
                         "created_by" => key.read_once(&mut field_3, &mut map)?,
+                        "updated_at" => key.read_once(&mut field_4, &mut map)?,
+                        "updated_by" => key.read_once(&mut field_5, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -4698,6 +4731,8 @@ impl<'de> serde::Deserialize<'de> for ExceptionComment {
                         .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
                     created_at: field_2.unwrap_or_default(),
                     created_by: field_3.unwrap_or_default(),
+                    updated_at: field_4.unwrap_or_default(),
+                    updated_by: field_5.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -6397,6 +6432,20 @@ pub struct ExportedTimeline {
     #[serde(rename = "templateTimelineVersion")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_timeline_version: Option<Option<i64>>,
+    /// The saved search the timeline's ES|QL tab uses.
+    #[serde(rename = "savedSearchId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_search_id: Option<Option<String>>,
+    /// Row renderers switched off in the event renderers view (the bundle's RowRendererId values, e.g. `netflow`, `suricata`).
+    #[serde(rename = "excludedRowRendererIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_row_renderer_ids: Option<Option<Vec<String>>>,
+    /// Who marked the timeline as a favourite, and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite: Option<Option<Vec<TimelineFavorite>>>,
+    #[serde(rename = "eqlOptions")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eql_options: Option<Option<TimelineEqlOptions>>,
     /// Creation time in epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<f64>>,
@@ -6460,6 +6509,10 @@ impl ExportedTimeline {
             sort: None,
             template_timeline_id: None,
             template_timeline_version: None,
+            saved_search_id: None,
+            excluded_row_renderer_ids: None,
+            favorite: None,
+            eql_options: None,
             created: None,
             created_by: None,
             updated: None,
@@ -6515,24 +6568,28 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                 let mut field_14: Option<Option<serde_json::Value>> = None;
                 let mut field_15: Option<Option<String>> = None;
                 let mut field_16: Option<Option<i64>> = None;
-                let mut field_17: Option<Option<f64>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<f64>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<String> = None;
-                let mut field_22: Option<String> = None;
-                let mut field_23: Option<Option<Vec<String>>> = None;
-                let mut field_24: Option<Option<Vec<String>>> = None;
-                let mut field_25: Option<
+                let mut field_17: Option<Option<String>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<Vec<TimelineFavorite>>> = None;
+                let mut field_20: Option<Option<TimelineEqlOptions>> = None;
+                let mut field_21: Option<Option<f64>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<f64>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<String> = None;
+                let mut field_26: Option<String> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_26: Option<
+                let mut field_30: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_27: Option<
+                let mut field_31: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_28: Option<
+                let mut field_32: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -6558,20 +6615,26 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                         "templateTimelineVersion" => {
                             key.read_once(&mut field_16, &mut map)?
                         }
-                        "created" => key.read_once(&mut field_17, &mut map)?,
-                        "createdBy" => key.read_once(&mut field_18, &mut map)?,
-                        "updated" => key.read_once(&mut field_19, &mut map)?,
-                        "updatedBy" => key.read_once(&mut field_20, &mut map)?,
-                        "savedObjectId" => key.read_once(&mut field_21, &mut map)?,
-                        "version" => key.read_once(&mut field_22, &mut map)?,
-                        "noteIds" => key.read_once(&mut field_23, &mut map)?,
-                        "pinnedEventIds" => key.read_once(&mut field_24, &mut map)?,
-                        "notes" => key.read_once(&mut field_25, &mut map)?,
-                        "pinnedEventsSaveObject" => {
-                            key.read_once(&mut field_26, &mut map)?
+                        "savedSearchId" => key.read_once(&mut field_17, &mut map)?,
+                        "excludedRowRendererIds" => {
+                            key.read_once(&mut field_18, &mut map)?
                         }
-                        "eventNotes" => key.read_once(&mut field_27, &mut map)?,
-                        "globalNotes" => key.read_once(&mut field_28, &mut map)?,
+                        "favorite" => key.read_once(&mut field_19, &mut map)?,
+                        "eqlOptions" => key.read_once(&mut field_20, &mut map)?,
+                        "created" => key.read_once(&mut field_21, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_22, &mut map)?,
+                        "updated" => key.read_once(&mut field_23, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_24, &mut map)?,
+                        "savedObjectId" => key.read_once(&mut field_25, &mut map)?,
+                        "version" => key.read_once(&mut field_26, &mut map)?,
+                        "noteIds" => key.read_once(&mut field_27, &mut map)?,
+                        "pinnedEventIds" => key.read_once(&mut field_28, &mut map)?,
+                        "notes" => key.read_once(&mut field_29, &mut map)?,
+                        "pinnedEventsSaveObject" => {
+                            key.read_once(&mut field_30, &mut map)?
+                        }
+                        "eventNotes" => key.read_once(&mut field_31, &mut map)?,
+                        "globalNotes" => key.read_once(&mut field_32, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -6599,20 +6662,24 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
                     sort: field_14.unwrap_or_default(),
                     template_timeline_id: field_15,
                     template_timeline_version: field_16,
-                    created: field_17,
-                    created_by: field_18,
-                    updated: field_19,
-                    updated_by: field_20,
-                    saved_object_id: field_21
+                    saved_search_id: field_17,
+                    excluded_row_renderer_ids: field_18,
+                    favorite: field_19,
+                    eql_options: field_20,
+                    created: field_21,
+                    created_by: field_22,
+                    updated: field_23,
+                    updated_by: field_24,
+                    saved_object_id: field_25
                         .ok_or_else(|| clientgen_runtime::de::missing("savedObjectId"))?,
-                    version: field_22
+                    version: field_26
                         .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    note_ids: field_23,
-                    pinned_event_ids: field_24,
-                    notes: field_25,
-                    pinned_events_save_object: field_26,
-                    event_notes: field_27,
-                    global_notes: field_28,
+                    note_ids: field_27,
+                    pinned_event_ids: field_28,
+                    notes: field_29,
+                    pinned_events_save_object: field_30,
+                    event_notes: field_31,
+                    global_notes: field_32,
                     additional_properties,
                 })
             }
@@ -11452,6 +11519,11 @@ pub struct RuleAction {
     /// When the action runs (`summary`, `notifyWhen`, `throttle`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Conditions on the alerts for which the action runs, free-form: a `query` (`kql` and
+    /// `filters`) and a `timeframe` (`days` 1-7 from Monday, `hours.start`/`hours.end` as
+    /// `hh:mm`, `timezone`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts_filter: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -11471,6 +11543,7 @@ impl RuleAction {
             uuid: None,
             params,
             frequency: None,
+            alerts_filter: None,
             additional_properties: Default::default(),
         }
     }
@@ -11497,6 +11570,9 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
                 let mut field_5: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
+                let mut field_6: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -11507,6 +11583,7 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
                         "uuid" => key.read_once(&mut field_3, &mut map)?,
                         "params" => key.read_once(&mut field_4, &mut map)?,
                         "frequency" => key.read_once(&mut field_5, &mut map)?,
+                        "alerts_filter" => key.read_once(&mut field_6, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -11527,6 +11604,7 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
                     params: field_4
                         .ok_or_else(|| clientgen_runtime::de::missing("params"))?,
                     frequency: field_5.unwrap_or_default(),
+                    alerts_filter: field_6.unwrap_or_default(),
                     additional_properties,
                 })
             }
@@ -14081,6 +14159,15 @@ pub struct RuleResponse {
     pub updated_by: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_summary: Option<RuleExecutionSummary>,
+    /// How the id was resolved (`exactMatch`, `aliasMatch`, `conflict`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<RuleResponseOutcome>,
+    /// The rule's current id when the id asked for is an alias of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_target_id: Option<String>,
+    /// Why the alias exists (`savedObjectConversion`, `savedObjectImport`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias_purpose: Option<RuleResponseAliasPurpose>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -14175,6 +14262,9 @@ impl RuleResponse {
             updated_at,
             updated_by,
             execution_summary: None,
+            outcome: None,
+            alias_target_id: None,
+            alias_purpose: None,
             additional_properties: Default::default(),
         }
     }
@@ -14287,6 +14377,9 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                 let mut field_67: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut field_68: Option<String> = None;
                 let mut field_69: Option<Option<RuleExecutionSummary>> = None;
+                let mut field_70: Option<Option<RuleResponseOutcome>> = None;
+                let mut field_71: Option<Option<String>> = None;
+                let mut field_72: Option<Option<RuleResponseAliasPurpose>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -14369,6 +14462,9 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                         "updated_at" => key.read_once(&mut field_67, &mut map)?,
                         "updated_by" => key.read_once(&mut field_68, &mut map)?,
                         "execution_summary" => key.read_once(&mut field_69, &mut map)?,
+                        "outcome" => key.read_once(&mut field_70, &mut map)?,
+                        "alias_target_id" => key.read_once(&mut field_71, &mut map)?,
+                        "alias_purpose" => key.read_once(&mut field_72, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -14461,11 +14557,122 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
                     updated_by: field_68
                         .ok_or_else(|| clientgen_runtime::de::missing("updated_by"))?,
                     execution_summary: field_69.unwrap_or_default(),
+                    outcome: field_70.unwrap_or_default(),
+                    alias_target_id: field_71.unwrap_or_default(),
+                    alias_purpose: field_72.unwrap_or_default(),
                     additional_properties,
                 })
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+/// Why the alias exists (`savedObjectConversion`, `savedObjectImport`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleResponseAliasPurpose {
+    /// Wire value: `savedObjectConversion`.
+    SavedObjectConversion,
+    /// Wire value: `savedObjectImport`.
+    SavedObjectImport,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuleResponseAliasPurpose {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SavedObjectConversion => "savedObjectConversion",
+            Self::SavedObjectImport => "savedObjectImport",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuleResponseAliasPurpose {
+    fn from(value: &str) -> Self {
+        match value {
+            "savedObjectConversion" => Self::SavedObjectConversion,
+            "savedObjectImport" => Self::SavedObjectImport,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuleResponseAliasPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuleResponseAliasPurpose {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuleResponseAliasPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleResponseAliasPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
+    }
+}
+/// How the id was resolved (`exactMatch`, `aliasMatch`, `conflict`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleResponseOutcome {
+    /// Wire value: `exactMatch`.
+    ExactMatch,
+    /// Wire value: `aliasMatch`.
+    AliasMatch,
+    /// Wire value: `conflict`.
+    Conflict,
+    /// A value this client did not know when it was generated, kept exactly as sent.
+    Unknown(String),
+}
+impl RuleResponseOutcome {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExactMatch => "exactMatch",
+            Self::AliasMatch => "aliasMatch",
+            Self::Conflict => "conflict",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RuleResponseOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "exactMatch" => Self::ExactMatch,
+            "aliasMatch" => Self::AliasMatch,
+            "conflict" => Self::Conflict,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RuleResponseOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl clientgen_runtime::ToParam for RuleResponseOutcome {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for RuleResponseOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleResponseOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
 /// Severity of the alerts the rule creates.
@@ -16034,6 +16241,20 @@ pub struct SavedTimeline {
     #[serde(rename = "templateTimelineVersion")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_timeline_version: Option<Option<i64>>,
+    /// The saved search the timeline's ES|QL tab uses.
+    #[serde(rename = "savedSearchId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_search_id: Option<Option<String>>,
+    /// Row renderers switched off in the event renderers view (the bundle's RowRendererId values, e.g. `netflow`, `suricata`).
+    #[serde(rename = "excludedRowRendererIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_row_renderer_ids: Option<Option<Vec<String>>>,
+    /// Who marked the timeline as a favourite, and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite: Option<Option<Vec<TimelineFavorite>>>,
+    #[serde(rename = "eqlOptions")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eql_options: Option<Option<TimelineEqlOptions>>,
     /// Creation time in epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<f64>>,
@@ -16090,10 +16311,14 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                 let mut field_14: Option<Option<serde_json::Value>> = None;
                 let mut field_15: Option<Option<String>> = None;
                 let mut field_16: Option<Option<i64>> = None;
-                let mut field_17: Option<Option<f64>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<f64>> = None;
-                let mut field_20: Option<Option<String>> = None;
+                let mut field_17: Option<Option<String>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<Vec<TimelineFavorite>>> = None;
+                let mut field_20: Option<Option<TimelineEqlOptions>> = None;
+                let mut field_21: Option<Option<f64>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<f64>> = None;
+                let mut field_24: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
@@ -16117,10 +16342,16 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                         "templateTimelineVersion" => {
                             key.read_once(&mut field_16, &mut map)?
                         }
-                        "created" => key.read_once(&mut field_17, &mut map)?,
-                        "createdBy" => key.read_once(&mut field_18, &mut map)?,
-                        "updated" => key.read_once(&mut field_19, &mut map)?,
-                        "updatedBy" => key.read_once(&mut field_20, &mut map)?,
+                        "savedSearchId" => key.read_once(&mut field_17, &mut map)?,
+                        "excludedRowRendererIds" => {
+                            key.read_once(&mut field_18, &mut map)?
+                        }
+                        "favorite" => key.read_once(&mut field_19, &mut map)?,
+                        "eqlOptions" => key.read_once(&mut field_20, &mut map)?,
+                        "created" => key.read_once(&mut field_21, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_22, &mut map)?,
+                        "updated" => key.read_once(&mut field_23, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_24, &mut map)?,
                         _ => {
                             additional_properties
                                 .push_raw(
@@ -16148,10 +16379,14 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
                     sort: field_14.unwrap_or_default(),
                     template_timeline_id: field_15,
                     template_timeline_version: field_16,
-                    created: field_17,
-                    created_by: field_18,
-                    updated: field_19,
-                    updated_by: field_20,
+                    saved_search_id: field_17,
+                    excluded_row_renderer_ids: field_18,
+                    favorite: field_19,
+                    eql_options: field_20,
+                    created: field_21,
+                    created_by: field_22,
+                    updated: field_23,
+                    updated_by: field_24,
                     additional_properties,
                 })
             }
@@ -17291,6 +17526,72 @@ impl<'de> serde::Deserialize<'de> for TimelineCreate {
         deserializer.deserialize_map(Members)
     }
 }
+/// The EQL query and fields of the timeline's correlation tab.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimelineEqlOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<Option<String>>,
+    #[serde(rename = "eventCategoryField")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_category_field: Option<Option<String>>,
+    #[serde(rename = "timestampField")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_field: Option<Option<String>>,
+    #[serde(rename = "tiebreakerField")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreaker_field: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TimelineEqlOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineEqlOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineEqlOptions object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineEqlOptions, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "query" => key.read_once(&mut field_0, &mut map)?,
+                        "eventCategoryField" => key.read_once(&mut field_1, &mut map)?,
+                        "timestampField" => key.read_once(&mut field_2, &mut map)?,
+                        "tiebreakerField" => key.read_once(&mut field_3, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineEqlOptions {
+                    query: field_0,
+                    event_category_field: field_1,
+                    timestamp_field: field_2,
+                    tiebreaker_field: field_3,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The error body of the timeline create and update routes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimelineError {
@@ -17350,6 +17651,68 @@ impl<'de> serde::Deserialize<'de> for TimelineError {
                     body: field_0.unwrap_or_default(),
                     status_code: field_1
                         .ok_or_else(|| clientgen_runtime::de::missing("statusCode"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+/// One user's favourite mark on a timeline.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TimelineFavorite {
+    /// When the timeline was marked, in epoch milliseconds.
+    #[serde(rename = "favoriteDate")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite_date: Option<Option<f64>>,
+    #[serde(rename = "fullName")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<Option<String>>,
+    #[serde(rename = "userName")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<Option<String>>,
+    /// Members the spec does not describe, kept as received so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub additional_properties: clientgen_runtime::Unknown,
+}
+impl<'de> serde::Deserialize<'de> for TimelineFavorite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TimelineFavorite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimelineFavorite object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimelineFavorite, A::Error> {
+                let mut field_0: Option<Option<f64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut additional_properties = clientgen_runtime::Unknown::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match &*key.0 {
+                        "favoriteDate" => key.read_once(&mut field_0, &mut map)?,
+                        "fullName" => key.read_once(&mut field_1, &mut map)?,
+                        "userName" => key.read_once(&mut field_2, &mut map)?,
+                        _ => {
+                            additional_properties
+                                .push_raw(
+                                    &key.0,
+                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
+                                );
+                        }
+                    }
+                }
+                Ok(TimelineFavorite {
+                    favorite_date: field_0,
+                    full_name: field_1,
+                    user_name: field_2,
                     additional_properties,
                 })
             }
@@ -17600,6 +17963,20 @@ pub struct TimelineResponse {
     #[serde(rename = "templateTimelineVersion")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_timeline_version: Option<Option<i64>>,
+    /// The saved search the timeline's ES|QL tab uses.
+    #[serde(rename = "savedSearchId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_search_id: Option<Option<String>>,
+    /// Row renderers switched off in the event renderers view (the bundle's RowRendererId values, e.g. `netflow`, `suricata`).
+    #[serde(rename = "excludedRowRendererIds")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_row_renderer_ids: Option<Option<Vec<String>>>,
+    /// Who marked the timeline as a favourite, and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite: Option<Option<Vec<TimelineFavorite>>>,
+    #[serde(rename = "eqlOptions")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eql_options: Option<Option<TimelineEqlOptions>>,
     /// Creation time in epoch milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<f64>>,
@@ -17657,6 +18034,10 @@ impl TimelineResponse {
             sort: None,
             template_timeline_id: None,
             template_timeline_version: None,
+            saved_search_id: None,
+            excluded_row_renderer_ids: None,
+            favorite: None,
+            eql_options: None,
             created: None,
             created_by: None,
             updated: None,
@@ -17710,18 +18091,22 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                 let mut field_14: Option<Option<serde_json::Value>> = None;
                 let mut field_15: Option<Option<String>> = None;
                 let mut field_16: Option<Option<i64>> = None;
-                let mut field_17: Option<Option<f64>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<f64>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<String> = None;
-                let mut field_22: Option<String> = None;
-                let mut field_23: Option<Option<Vec<String>>> = None;
-                let mut field_24: Option<Option<Vec<String>>> = None;
-                let mut field_25: Option<
+                let mut field_17: Option<Option<String>> = None;
+                let mut field_18: Option<Option<Vec<String>>> = None;
+                let mut field_19: Option<Option<Vec<TimelineFavorite>>> = None;
+                let mut field_20: Option<Option<TimelineEqlOptions>> = None;
+                let mut field_21: Option<Option<f64>> = None;
+                let mut field_22: Option<Option<String>> = None;
+                let mut field_23: Option<Option<f64>> = None;
+                let mut field_24: Option<Option<String>> = None;
+                let mut field_25: Option<String> = None;
+                let mut field_26: Option<String> = None;
+                let mut field_27: Option<Option<Vec<String>>> = None;
+                let mut field_28: Option<Option<Vec<String>>> = None;
+                let mut field_29: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
-                let mut field_26: Option<
+                let mut field_30: Option<
                     Option<Vec<serde_json::Map<String, serde_json::Value>>>,
                 > = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -17747,17 +18132,23 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                         "templateTimelineVersion" => {
                             key.read_once(&mut field_16, &mut map)?
                         }
-                        "created" => key.read_once(&mut field_17, &mut map)?,
-                        "createdBy" => key.read_once(&mut field_18, &mut map)?,
-                        "updated" => key.read_once(&mut field_19, &mut map)?,
-                        "updatedBy" => key.read_once(&mut field_20, &mut map)?,
-                        "savedObjectId" => key.read_once(&mut field_21, &mut map)?,
-                        "version" => key.read_once(&mut field_22, &mut map)?,
-                        "noteIds" => key.read_once(&mut field_23, &mut map)?,
-                        "pinnedEventIds" => key.read_once(&mut field_24, &mut map)?,
-                        "notes" => key.read_once(&mut field_25, &mut map)?,
+                        "savedSearchId" => key.read_once(&mut field_17, &mut map)?,
+                        "excludedRowRendererIds" => {
+                            key.read_once(&mut field_18, &mut map)?
+                        }
+                        "favorite" => key.read_once(&mut field_19, &mut map)?,
+                        "eqlOptions" => key.read_once(&mut field_20, &mut map)?,
+                        "created" => key.read_once(&mut field_21, &mut map)?,
+                        "createdBy" => key.read_once(&mut field_22, &mut map)?,
+                        "updated" => key.read_once(&mut field_23, &mut map)?,
+                        "updatedBy" => key.read_once(&mut field_24, &mut map)?,
+                        "savedObjectId" => key.read_once(&mut field_25, &mut map)?,
+                        "version" => key.read_once(&mut field_26, &mut map)?,
+                        "noteIds" => key.read_once(&mut field_27, &mut map)?,
+                        "pinnedEventIds" => key.read_once(&mut field_28, &mut map)?,
+                        "notes" => key.read_once(&mut field_29, &mut map)?,
                         "pinnedEventsSaveObject" => {
-                            key.read_once(&mut field_26, &mut map)?
+                            key.read_once(&mut field_30, &mut map)?
                         }
                         _ => {
                             additional_properties
@@ -17786,18 +18177,22 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
                     sort: field_14.unwrap_or_default(),
                     template_timeline_id: field_15,
                     template_timeline_version: field_16,
-                    created: field_17,
-                    created_by: field_18,
-                    updated: field_19,
-                    updated_by: field_20,
-                    saved_object_id: field_21
+                    saved_search_id: field_17,
+                    excluded_row_renderer_ids: field_18,
+                    favorite: field_19,
+                    eql_options: field_20,
+                    created: field_21,
+                    created_by: field_22,
+                    updated: field_23,
+                    updated_by: field_24,
+                    saved_object_id: field_25
                         .ok_or_else(|| clientgen_runtime::de::missing("savedObjectId"))?,
-                    version: field_22
+                    version: field_26
                         .ok_or_else(|| clientgen_runtime::de::missing("version"))?,
-                    note_ids: field_23,
-                    pinned_event_ids: field_24,
-                    notes: field_25,
-                    pinned_events_save_object: field_26,
+                    note_ids: field_27,
+                    pinned_event_ids: field_28,
+                    notes: field_29,
+                    pinned_events_save_object: field_30,
                     additional_properties,
                 })
             }
