@@ -1304,7 +1304,7 @@ async fn a_declared_error_status_keeps_status_and_body() {
         "Insufficient permissions"
     );
     let declared = status
-        .declared::<sekoia_client::types::Error>()
+        .declared::<sekoia_client::types::ErrorBody>()
         .expect("typed body");
     assert_eq!(declared.message, "Insufficient permissions");
     assert_eq!(declared.code.as_deref(), Some("T300"));
@@ -1388,7 +1388,9 @@ async fn an_error_body_that_does_not_match_its_declaration_keeps_only_the_raw_bo
     let Error::Status(status) = &error else {
         panic!("not a status error: {error}");
     };
-    assert!(status.declared::<sekoia_client::types::Error>().is_none());
+    assert!(status
+        .declared::<sekoia_client::types::ErrorBody>()
+        .is_none());
     assert_eq!(status.body_text(), "<html>Unauthorized</html>");
 }
 

@@ -129,7 +129,7 @@ impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            inner: Transport::builder(DEFAULT_BASE_URL).user_agent("sekoia-client/0.1.0"),
+            inner: Transport::builder(DEFAULT_BASE_URL).user_agent("sekoia-client/0.2.0"),
         }
     }
     /// A client sending its requests through an existing transport.
@@ -189,7 +189,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -214,7 +214,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -231,7 +233,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -252,7 +254,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -268,7 +272,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -288,7 +292,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -306,7 +310,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -331,7 +335,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -349,7 +353,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 204.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -373,7 +377,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -390,7 +394,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -415,7 +419,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -432,7 +436,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -457,7 +461,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -475,7 +479,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -496,7 +500,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -561,7 +567,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -582,7 +588,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -599,7 +607,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -622,7 +630,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -681,7 +689,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -707,7 +715,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -765,7 +773,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -791,7 +799,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -848,7 +856,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -928,7 +936,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -945,7 +955,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -971,7 +981,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -988,7 +998,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1013,7 +1023,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1031,7 +1041,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1056,7 +1066,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1073,7 +1083,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1096,7 +1106,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1113,7 +1123,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1138,7 +1148,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1156,7 +1166,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1181,7 +1191,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1199,7 +1209,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1224,7 +1234,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1279,7 +1289,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -1306,7 +1316,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -1322,7 +1334,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -1343,7 +1355,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -1359,7 +1373,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1385,7 +1399,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1402,7 +1416,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 204.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -1421,7 +1435,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1438,7 +1452,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1463,7 +1477,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1521,7 +1535,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1551,7 +1565,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1568,7 +1582,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1593,7 +1607,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1610,7 +1624,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1635,7 +1649,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1652,7 +1666,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 204.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -1676,7 +1690,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1693,7 +1707,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1720,7 +1734,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1737,7 +1751,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1760,7 +1774,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1779,7 +1793,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1804,7 +1818,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1821,7 +1835,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -1846,7 +1860,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1864,7 +1878,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -1888,7 +1902,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1905,7 +1919,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 204.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -1929,7 +1943,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -1984,7 +1998,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -2007,7 +2021,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );
@@ -2023,7 +2039,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -2043,7 +2059,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -2060,7 +2076,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -2080,7 +2096,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -2097,7 +2113,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -2120,7 +2136,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -2137,7 +2153,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -2160,7 +2176,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -2177,7 +2193,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -2200,7 +2216,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -2218,7 +2234,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -2241,7 +2257,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -2259,7 +2275,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
@@ -2282,7 +2298,7 @@ impl Client {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Error>()
+                        response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),
                 },
@@ -2300,7 +2316,7 @@ impl Client {
     /// # Errors
     ///
     /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Error`: `StatusError::declared::<types::Error>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
@@ -2319,7 +2335,9 @@ impl Client {
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Error>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
                     _ => response.into_error(),
                 },
             );

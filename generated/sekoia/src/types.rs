@@ -4065,7 +4065,7 @@ impl<'de> serde::Deserialize<'de> for Entity {
 /// Error body. Sekoia's own SDK reports `message`; other members vary between services
 /// and are kept as extra properties.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Error {
+pub struct ErrorBody {
     /// Human-readable explanation of the failure.
     pub message: String,
     /// Short machine-readable error code, when the service provides one.
@@ -4076,7 +4076,7 @@ pub struct Error {
     #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
-impl Error {
+impl ErrorBody {
     /// Creates a value from its required members; the others start empty.
     pub fn new(message: String) -> Self {
         Self {
@@ -4086,20 +4086,20 @@ impl Error {
         }
     }
 }
-impl<'de> serde::Deserialize<'de> for Error {
+impl<'de> serde::Deserialize<'de> for ErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Error;
+            type Value = ErrorBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Error object")
+                f.write_str("a ErrorBody object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Error, A::Error> {
+            ) -> Result<ErrorBody, A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut additional_properties = clientgen_runtime::Unknown::new();
@@ -4117,7 +4117,7 @@ impl<'de> serde::Deserialize<'de> for Error {
                         }
                     }
                 }
-                Ok(Error {
+                Ok(ErrorBody {
                     message: field_0
                         .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
                     code: field_1.unwrap_or_default(),

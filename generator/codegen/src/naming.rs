@@ -116,6 +116,27 @@ pub fn type_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
+/// Names a generated crate exports at its root (its client and builder, the runtime's error
+/// types and server list): a spec type of the same name would make `crate::types::Error` and
+/// `crate::Error` two different things a user imports side by side.
+pub const CRATE_ROOT_NAMES: &[&str] =
+    &["Client", "ClientBuilder", "Error", "Server", "StatusError"];
+
+/// The type name of a named schema: [`type_name`], moved off the [`CRATE_ROOT_NAMES`] (an
+/// error schema becomes `ErrorBody`, for it is what an error response carries; the others
+/// take `Object`).
+pub fn schema_type_name(raw: &str) -> String {
+    let name = type_name(raw);
+    if !CRATE_ROOT_NAMES.contains(&name.as_str()) {
+        return name;
+    }
+    if name.ends_with("Error") {
+        format!("{name}Body")
+    } else {
+        format!("{name}Object")
+    }
+}
+
 /// An enum variant name; values such as `1h` become `V1h`.
 pub fn variant_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();
@@ -197,6 +218,16 @@ impl NameAllocator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schemas_named_like_the_crate_root_exports_are_renamed() {
+        assert_eq!(schema_type_name("Error"), "ErrorBody");
+        assert_eq!(schema_type_name("error"), "ErrorBody");
+        assert_eq!(schema_type_name("StatusError"), "StatusErrorBody");
+        assert_eq!(schema_type_name("client"), "ClientObject");
+        assert_eq!(schema_type_name("ApiError"), "ApiError");
+        assert_eq!(schema_type_name("Errors"), "Errors");
+    }
 
     #[test]
     fn keywords_are_escaped() {

@@ -290,7 +290,7 @@ impl<'a> TypeBuilder<'a> {
             return;
         };
         for key in components.schemas.keys() {
-            let name = self.names.allocate(&naming::type_name(key));
+            let name = self.names.allocate(&naming::schema_type_name(key));
             self.component_keys.insert(name.clone(), key.clone());
             self.components.insert(key.clone(), name);
         }
@@ -455,7 +455,7 @@ impl<'a> TypeBuilder<'a> {
     fn claim(&mut self, hint: &str, fixed: Option<&str>, pointer: &str) -> String {
         let name = match fixed {
             Some(name) => name.to_owned(),
-            None => self.names.allocate(&naming::type_name(hint)),
+            None => self.names.allocate(&naming::schema_type_name(hint)),
         };
         if fixed.is_none() && pointer.starts_with(MEMO_PREFIX) {
             self.memo
@@ -1379,7 +1379,7 @@ impl TypeBuilder<'_> {
     /// Reserves a type name built from `hint` for a type the emitter defines itself
     /// (operation parameter structs, multi-response enums).
     pub fn allocate_name(&mut self, hint: &str) -> String {
-        self.names.allocate(&naming::type_name(hint))
+        self.names.allocate(&naming::schema_type_name(hint))
     }
 }
 
