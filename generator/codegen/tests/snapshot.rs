@@ -41,6 +41,7 @@ fn generated_crate_for_the_snapshot_fixture() {
             "Cargo.toml",
             "README.md",
             "src/client.rs",
+            "src/fake.rs",
             "src/lib.rs",
             "src/operations.rs",
             "src/types.rs"
