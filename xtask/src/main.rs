@@ -815,11 +815,20 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
             }
         };
         // Reuse the workspace's locked versions so the check neither drifts nor re-resolves.
+        // Every feature is on, so the typed fake (feature `fake`) is checked as well.
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
             .map_err(|e| format!("copying Cargo.lock: {e}"))?;
         let started = Instant::now();
         let status = Process::new(env!("CARGO"))
-            .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--quiet",
+                "--all-targets",
+                "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(&out)
             .env("CARGO_TARGET_DIR", target.join("corpus-target"))
             .status()
