@@ -169,6 +169,10 @@ async fn calls_are_recorded_with_operation_method_path_query_and_body() {
     assert_eq!(calls[1].body.as_ref().expect("JSON")["name"], "rule 2");
     let sent: sekoia_client::types::RuleCreate = calls[1].body_as().expect("typed body");
     assert_eq!(sent, create);
+    // The same, through the operation: its calls, and its bodies in the crate's own type.
+    assert_eq!(fake.create_rule().calls(), [calls[1].clone()]);
+    assert_eq!(fake.create_rule().bodies().expect("typed bodies"), [create]);
+    assert_eq!(fake.list_rules().calls().len(), 1);
 }
 
 #[tokio::test]

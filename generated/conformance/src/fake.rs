@@ -3,7 +3,7 @@
 
 //! A typed fake of the Conformance API for tests (feature `fake`), served by wiremock on 127.0.0.1.
 //!
-//! [`FakeApi::start`] starts it; each operation has a method saying what it answers (`returns` a value of its success type, `returns_in_turn` pages or job statuses, `fails` or `fails_with` an error status, after an optional `delay`, `when` a condition on the call holds); [`FakeApi::client`] gives a client with credentials it accepts; [`FakeApi::calls`] reads back what was called.
+//! [`FakeApi::start`] starts it; each operation has a method saying what it answers (`returns` a value of its success type, `returns_in_turn` pages or job statuses, `fails` or `fails_with` an error status, after an optional `delay`, `when` a condition on the call holds); [`FakeApi::client`] gives a client with credentials it accepts; [`FakeApi::calls`] reads back what was called, and each operation's method its own calls (`calls`) and request bodies in the crate's types (`bodies`).
 //!
 //! ```rust
 //! use conformance_client::fake::FakeApi;
@@ -78,12 +78,14 @@ impl FakeApi {
     pub fn server(&self) -> &FakeServer {
         &self.server
     }
-    ///Sets what `GET /records` ([`Client::list_records`](crate::Client::list_records)) answers.
+    ///Sets what `GET /records` ([`Client::list_records`](crate::Client::list_records)) answers, or reads the calls it received.
     pub fn list_records(&self) -> Answers<'_, Vec<crate::types::Record>> {
         self.server.answers("list_records", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /records` ([`Client::create_record`](crate::Client::create_record)) answers.
-    pub fn create_record(&self) -> Answers<'_, crate::operations::CreateRecordResponse> {
+    ///Sets what `POST /records` ([`Client::create_record`](crate::Client::create_record)) answers, or reads the calls it received.
+    pub fn create_record(
+        &self,
+    ) -> Answers<'_, crate::operations::CreateRecordResponse, crate::types::Record> {
         self.server
             .answers(
                 "create_record",
@@ -100,55 +102,55 @@ impl FakeApi {
                 },
             )
     }
-    ///Sets what `GET /records/{id}` ([`Client::get_record`](crate::Client::get_record)) answers.
+    ///Sets what `GET /records/{id}` ([`Client::get_record`](crate::Client::get_record)) answers, or reads the calls it received.
     pub fn get_record(&self) -> Answers<'_, crate::types::RecordOrRef> {
         self.server.answers("get_record", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /jobs/{status}` ([`Client::list_jobs_by_status`](crate::Client::list_jobs_by_status)) answers.
+    ///Sets what `GET /jobs/{status}` ([`Client::list_jobs_by_status`](crate::Client::list_jobs_by_status)) answers, or reads the calls it received.
     pub fn list_jobs_by_status(&self) -> Answers<'_, crate::types::Drawing> {
         self.server.answers("list_jobs_by_status", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /drf/items` ([`Client::list_drf_items`](crate::Client::list_drf_items)) answers.
+    ///Sets what `GET /drf/items` ([`Client::list_drf_items`](crate::Client::list_drf_items)) answers, or reads the calls it received.
     pub fn list_drf_items(&self) -> Answers<'_, crate::types::DrfPage> {
         self.server.answers("list_drf_items", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /feed` ([`Client::read_feed`](crate::Client::read_feed)) answers.
+    ///Sets what `GET /feed` ([`Client::read_feed`](crate::Client::read_feed)) answers, or reads the calls it received.
     pub fn read_feed(&self) -> Answers<'_, crate::types::FeedPage> {
         self.server.answers("read_feed", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /cases` ([`Client::list_cases_by_skip`](crate::Client::list_cases_by_skip)) answers.
+    ///Sets what `GET /cases` ([`Client::list_cases_by_skip`](crate::Client::list_cases_by_skip)) answers, or reads the calls it received.
     pub fn list_cases_by_skip(&self) -> Answers<'_, crate::types::SkipPage> {
         self.server.answers("list_cases_by_skip", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rules/_find` ([`Client::find_rules`](crate::Client::find_rules)) answers.
+    ///Sets what `GET /rules/_find` ([`Client::find_rules`](crate::Client::find_rules)) answers, or reads the calls it received.
     pub fn find_rules(&self) -> Answers<'_, crate::types::FindPage> {
         self.server.answers("find_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /uploads` ([`Client::upload_file`](crate::Client::upload_file)) answers.
+    ///Sets what `POST /uploads` ([`Client::upload_file`](crate::Client::upload_file)) answers, or reads the calls it received.
     pub fn upload_file(&self) -> Answers<'_, String> {
         self.server.answers("upload_file", |value| Reply::text(200, value))
     }
-    ///Sets what `POST /login` ([`Client::login`](crate::Client::login)) answers.
+    ///Sets what `POST /login` ([`Client::login`](crate::Client::login)) answers, or reads the calls it received.
     pub fn login(&self) -> Answers<'_, ()> {
         self.server.answers("login", |_| Reply::empty(204))
     }
-    ///Sets what `GET /blobs/{name}` ([`Client::get_blob`](crate::Client::get_blob)) answers.
+    ///Sets what `GET /blobs/{name}` ([`Client::get_blob`](crate::Client::get_blob)) answers, or reads the calls it received.
     pub fn get_blob(&self) -> Answers<'_, clientgen_runtime::Bytes> {
         self.server.answers("get_blob", |value| Reply::bytes(200, value))
     }
-    ///Sets what `PUT /blobs/{name}` ([`Client::put_blob`](crate::Client::put_blob)) answers.
+    ///Sets what `PUT /blobs/{name}` ([`Client::put_blob`](crate::Client::put_blob)) answers, or reads the calls it received.
     pub fn put_blob(&self) -> Answers<'_, ()> {
         self.server.answers("put_blob", |_| Reply::empty(204))
     }
-    ///Sets what `POST /notes` ([`Client::post_note`](crate::Client::post_note)) answers.
+    ///Sets what `POST /notes` ([`Client::post_note`](crate::Client::post_note)) answers, or reads the calls it received.
     pub fn post_note(&self) -> Answers<'_, String> {
         self.server.answers("post_note", |value| Reply::text(200, value))
     }
-    ///Sets what `POST /bulk` ([`Client::bulk_import`](crate::Client::bulk_import)) answers.
+    ///Sets what `POST /bulk` ([`Client::bulk_import`](crate::Client::bulk_import)) answers, or reads the calls it received.
     pub fn bulk_import(&self) -> Answers<'_, Vec<crate::types::Reference>> {
         self.server.answers("bulk_import", |value| Reply::ndjson(200, value))
     }
-    ///Sets what `GET /styles/{tags}/{color}` ([`Client::send_styles`](crate::Client::send_styles)) answers.
+    ///Sets what `GET /styles/{tags}/{color}` ([`Client::send_styles`](crate::Client::send_styles)) answers, or reads the calls it received.
     pub fn send_styles(&self) -> Answers<'_, ()> {
         self.server.answers("send_styles", |_| Reply::empty(204))
     }

@@ -24,6 +24,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -404,15 +405,21 @@ impl FakeServer {
         state.calls.clear();
     }
 
-    /// Starts a rule for `operation`, whose success values `encode` turns into replies.
-    /// Generated `FakeApi` methods call this with the operation's own type and status.
-    pub fn answers<T>(&self, operation: &'static str, encode: fn(&T) -> Reply) -> Answers<'_, T> {
+    /// Starts a rule for `operation`, whose success values `encode` turns into replies and
+    /// whose JSON request bodies are `B`s. Generated `FakeApi` methods call this with the
+    /// operation's own types and status.
+    pub fn answers<T, B>(
+        &self,
+        operation: &'static str,
+        encode: fn(&T) -> Reply,
+    ) -> Answers<'_, T, B> {
         Answers {
             server: self,
             operation,
             encode,
             when: Vec::new(),
             delay: None,
+            body: PhantomData,
         }
     }
 
@@ -425,22 +432,25 @@ impl FakeServer {
     }
 }
 
-/// How one operation answers: set conditions and a delay, then what it returns.
+/// How one operation answers: set conditions and a delay, then what it returns; or read
+/// back the calls it received ([`calls`](Self::calls), [`bodies`](Self::bodies)).
 ///
+/// `T` is the operation's success value, `B` its JSON request body (`()` when it has none).
 /// Nothing is set until one of [`returns`](Self::returns),
 /// [`returns_in_turn`](Self::returns_in_turn), [`fails`](Self::fails),
 /// [`fails_with`](Self::fails_with) or [`replies`](Self::replies) is called. A later rule for
 /// the same operation takes precedence over an earlier one whenever its conditions hold.
 #[must_use = "nothing is answered until `returns`, `returns_in_turn`, `fails` or `fails_with` is called"]
-pub struct Answers<'a, T> {
+pub struct Answers<'a, T, B = ()> {
     server: &'a FakeServer,
     operation: &'static str,
     encode: fn(&T) -> Reply,
     when: Vec<Condition>,
     delay: Option<Duration>,
+    body: PhantomData<fn() -> B>,
 }
 
-impl<T> fmt::Debug for Answers<'_, T> {
+impl<T, B> fmt::Debug for Answers<'_, T, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Answers")
             .field("operation", &self.operation)
@@ -450,7 +460,19 @@ impl<T> fmt::Debug for Answers<'_, T> {
     }
 }
 
-impl<T> Answers<'_, T> {
+impl<T, B: DeserializeOwned> Answers<'_, T, B> {
+    /// The JSON bodies of the calls received so far, decoded as the operation's body type.
+    pub fn bodies(&self) -> Result<Vec<B>, serde_json::Error> {
+        self.calls().iter().map(Call::body_as).collect()
+    }
+}
+
+impl<T, B> Answers<'_, T, B> {
+    /// The calls received for this operation so far, in arrival order.
+    pub fn calls(&self) -> Vec<Call> {
+        self.server.calls_to(self.operation)
+    }
+
     /// Applies only to calls for which `condition` holds (all conditions, when several).
     pub fn when(mut self, condition: impl Fn(&Call) -> bool + Send + Sync + 'static) -> Self {
         self.when.push(Arc::new(condition));
@@ -497,7 +519,7 @@ impl<T> Answers<'_, T> {
 
     /// Answers the error status `status` with `body` as JSON (the error type the spec declares
     /// for that status, typically, so the client decodes it into `StatusError::declared`).
-    pub fn fails_with<B: Serialize + ?Sized>(self, status: u16, body: &B) {
+    pub fn fails_with<E: Serialize + ?Sized>(self, status: u16, body: &E) {
         self.replies([Reply::json(status, body)]);
     }
 

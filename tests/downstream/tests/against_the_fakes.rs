@@ -77,10 +77,12 @@ async fn events_are_counted_once_the_search_job_is_done() {
 
     assert_eq!(counts.get("web-1"), Some(&2));
     assert_eq!(counts.get("db-1"), Some(&1));
-    let created = &fake.server().calls_to("create_event_search_job")[0];
-    let search: EventSearchJobCreate = created.body_as().expect("the search sent");
-    assert_eq!(search.term, "event.category:network");
-    assert_eq!(fake.server().calls_to("get_event_search_job").len(), 2);
+    let searches: Vec<EventSearchJobCreate> = fake
+        .create_event_search_job()
+        .bodies()
+        .expect("the search sent");
+    assert_eq!(searches[0].term, "event.category:network");
+    assert_eq!(fake.get_event_search_job().calls().len(), 2);
     let job_path = format!("/sic/conf/events/search/jobs/{job}/events");
     assert!(fake
         .server()

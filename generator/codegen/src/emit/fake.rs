@@ -4,8 +4,8 @@
 //! Only the typed surface is generated: the route table (operation id, method, path template),
 //! the token endpoints the client's credentials are exchanged at, the credentials the fake's
 //! client uses, and one method per operation returning
-//! `clientgen_runtime::fake::Answers<'_, T>` with `T` the operation's success value and the
-//! status it is answered with. The server itself (wiremock), routing, answers in turn, delays
+//! `clientgen_runtime::fake::Answers<'_, T, B>` with `T` the operation's success value (and
+//! the status it is answered with) and `B` its JSON request body. The server itself (wiremock), routing, answers in turn, delays
 //! and recorded calls are `clientgen_runtime::fake`'s.
 
 use proc_macro2::TokenStream;
@@ -13,7 +13,7 @@ use quote::quote;
 
 use super::operations::payload_type;
 use super::{ident, manifest};
-use crate::model::{ApiModel, AuthKind, AuthScheme, Operation, Payload, SuccessReturn};
+use crate::model::{ApiModel, AuthKind, AuthScheme, BodyKind, Operation, Payload, SuccessReturn};
 
 /// Methods of `FakeApi` itself; an operation with one of these names gets `_operation` added.
 const RESERVED: &[&str] = &[
@@ -120,7 +120,9 @@ fn module_doc(model: &ApiModel, crate_name: &str) -> Vec<String> {
          (`returns` a value of its success type, `returns_in_turn` pages or job statuses, \
          `fails` or `fails_with` an error status, after an optional `delay`, `when` a \
          condition on the call holds); [`FakeApi::client`] gives a client with credentials \
-         it accepts; [`FakeApi::calls`] reads back what was called.\n\n",
+         it accepts; [`FakeApi::calls`] reads back what was called, and each \
+         operation's method its own calls (`calls`) and request bodies in the crate's types \
+         (`bodies`).\n\n",
         model.title
     );
     text.push_str(&example(model, crate_name, "rust"));
@@ -257,15 +259,23 @@ fn answers_method(op: &Operation) -> TokenStream {
             )
         }
     };
+    let body = op
+        .body
+        .as_ref()
+        .filter(|b| b.kind == BodyKind::Json)
+        .map(|b| {
+            let ty = super::rust_type(&b.ty, &types);
+            quote!(, #ty)
+        });
     let summary = format!(
-        "Sets what `{} {}` ([`Client::{m}`](crate::Client::{m})) answers.",
+        "Sets what `{} {}` ([`Client::{m}`](crate::Client::{m})) answers, or reads the calls it received.",
         op.http_method.to_uppercase(),
         op.path,
         m = op.method_name
     );
     quote! {
         #[doc = #summary]
-        pub fn #method(&self) -> Answers<'_, #ty> {
+        pub fn #method(&self) -> Answers<'_, #ty #body> {
             self.server.answers(#id, #encode)
         }
     }
