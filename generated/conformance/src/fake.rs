@@ -11,12 +11,20 @@
 //! #[tokio::main]
 //! async fn main() {
 //!     let fake = FakeApi::start().await;
-//!     fake.list_records().fails(404);
-//!
 //!     let client = fake.client();
+//!
+//!     // A typed answer: a value of the operation's own success type.
+//!     let answer = Vec::new();
+//!     fake.list_records().returns(answer.clone());
+//!     assert_eq!(client.list_records(&Default::default()).await.unwrap(), answer);
+//!
+//!     // An error status; the later answer takes precedence.
+//!     fake.list_records().fails(404);
 //!     let error = client.list_records(&Default::default()).await.unwrap_err();
 //!     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-//!     assert_eq!(fake.server().calls_to("list_records").len(), 1);
+//!
+//!     // What was called.
+//!     assert_eq!(fake.list_records().calls().len(), 2);
 //! }
 //! ```
 use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};

@@ -11,12 +11,20 @@
 //! #[tokio::main]
 //! async fn main() {
 //!     let fake = FakeApi::start().await;
-//!     fake.get_info().fails(404);
-//!
 //!     let client = fake.client();
+//!
+//!     // A typed answer: a value of the operation's own success type.
+//!     let answer = security_onion_client::types::Info::default();
+//!     fake.get_info().returns(answer.clone());
+//!     assert_eq!(client.get_info(&Default::default()).await.unwrap(), answer);
+//!
+//!     // An error status; the later answer takes precedence.
+//!     fake.get_info().fails(404);
 //!     let error = client.get_info(&Default::default()).await.unwrap_err();
 //!     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-//!     assert_eq!(fake.server().calls_to("get_info").len(), 1);
+//!
+//!     // What was called.
+//!     assert_eq!(fake.get_info().calls().len(), 2);
 //! }
 //! ```
 use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};

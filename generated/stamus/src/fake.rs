@@ -11,12 +11,15 @@
 //! #[tokio::main]
 //! async fn main() {
 //!     let fake = FakeApi::start().await;
-//!     fake.list_probes().fails(404);
-//!
 //!     let client = fake.client();
+//!
+//!     // An error status.
+//!     fake.list_probes().fails(404);
 //!     let error = client.list_probes(&Default::default()).await.unwrap_err();
 //!     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-//!     assert_eq!(fake.server().calls_to("list_probes").len(), 1);
+//!
+//!     // What was called.
+//!     assert_eq!(fake.list_probes().calls().len(), 1);
 //! }
 //! ```
 use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};

@@ -11,12 +11,15 @@
 //! #[tokio::main]
 //! async fn main() {
 //!     let fake = FakeApi::start().await;
-//!     fake.list_cases().fails(404);
-//!
 //!     let client = fake.client();
+//!
+//!     // An error status.
+//!     fake.list_cases().fails(404);
 //!     let error = client.list_cases(&Default::default()).await.unwrap_err();
 //!     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-//!     assert_eq!(fake.server().calls_to("list_cases").len(), 1);
+//!
+//!     // What was called.
+//!     assert_eq!(fake.list_cases().calls().len(), 1);
 //! }
 //! ```
 use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};

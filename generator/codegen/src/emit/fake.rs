@@ -13,7 +13,10 @@ use quote::quote;
 
 use super::operations::payload_type;
 use super::{ident, manifest};
-use crate::model::{ApiModel, AuthKind, AuthScheme, BodyKind, Operation, Payload, SuccessReturn};
+use crate::model::{
+    ApiModel, AuthKind, AuthScheme, BodyKind, Field, Operation, Payload, SuccessReturn, TypeKind,
+    TypeRef,
+};
 
 /// Methods of `FakeApi` itself; an operation with one of these names gets `_operation` added.
 const RESERVED: &[&str] = &[
@@ -131,33 +134,72 @@ fn module_doc(model: &ApiModel, crate_name: &str) -> Vec<String> {
         .collect()
 }
 
-/// An example test against the fake, as a fenced block tagged `tag`.
+/// An example test against the fake, as a fenced block tagged `tag`: a typed answer when
+/// the example operation's success value is easy to make, an error status, the calls made.
 pub fn example(model: &ApiModel, crate_name: &str, tag: &str) -> String {
     let krate = crate_name.replace('-', "_");
     let mut out = format!("```{tag}\nuse {krate}::fake::FakeApi;\n\n");
     out.push_str("#[tokio::main]\nasync fn main() {\n    let fake = FakeApi::start().await;\n");
-    match manifest::example_operation(model) {
-        Some(op) => {
-            let method = &op.method_name;
-            let args = if op.params_type.is_some() {
-                "&Default::default()"
-            } else {
-                ""
-            };
+    out.push_str("    let client = fake.client();\n");
+    let Some(op) = manifest::example_operation(model) else {
+        out.push_str("    println!(\"{client:?}\");\n}\n```\n");
+        return out;
+    };
+    let (method, fake_method) = (&op.method_name, method_name(op));
+    let args = if op.params_type.is_some() {
+        "&Default::default()"
+    } else {
+        ""
+    };
+    let call = format!("client.{method}({args}).await");
+    let mut calls = 1;
+    if let Some(value) = example_value(model, op, &krate) {
+        calls += 1;
+        out.push_str("\n    // A typed answer: a value of the operation's own success type.\n");
+        if value == "()" {
+            out.push_str(&format!("    fake.{fake_method}().returns(());\n"));
+            out.push_str(&format!("    {call}.unwrap();\n"));
+        } else {
+            out.push_str(&format!("    let answer = {value};\n"));
             out.push_str(&format!(
-                "    fake.{}().fails(404);\n\n    let client = fake.client();\n    let error = client.{method}({args}).await.unwrap_err();\n",
-                method_name(op)
+                "    fake.{fake_method}().returns(answer.clone());\n"
             ));
-            out.push_str("    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));\n");
-            out.push_str(&format!(
-                "    assert_eq!(fake.server().calls_to(\"{}\").len(), 1);\n",
-                op.id
-            ));
+            out.push_str(&format!("    assert_eq!({call}.unwrap(), answer);\n"));
         }
-        None => out.push_str("    let _client = fake.client();\n"),
+        out.push_str("\n    // An error status; the later answer takes precedence.\n");
+    } else {
+        out.push_str("\n    // An error status.\n");
     }
+    out.push_str(&format!("    fake.{fake_method}().fails(404);\n"));
+    out.push_str(&format!("    let error = {call}.unwrap_err();\n"));
+    out.push_str("    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));\n");
+    out.push_str(&format!(
+        "\n    // What was called.\n    assert_eq!(fake.{fake_method}().calls().len(), {calls});\n"
+    ));
     out.push_str("}\n```\n");
     out
+}
+
+/// A success value of `op` written without knowing the API: `()`, an empty list, or a
+/// struct whose members are all optional (it implements `Default`).
+fn example_value(model: &ApiModel, op: &Operation, krate: &str) -> Option<String> {
+    let SuccessReturn::Single { payload, .. } = &op.success else {
+        return None;
+    };
+    match payload {
+        Payload::Empty => Some("()".to_owned()),
+        Payload::Json(TypeRef::Array(_)) => Some("Vec::new()".to_owned()),
+        Payload::Json(TypeRef::Named(name)) => {
+            let def = model.types.iter().find(|d| d.name == *name)?;
+            match &def.kind {
+                TypeKind::Struct { fields, .. } if fields.iter().all(Field::optional) => {
+                    Some(format!("{krate}::types::{name}::default()"))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// The endpoints the client's credentials are exchanged at, relative to the base URL, each
