@@ -506,6 +506,11 @@ impl<T, B> Answers<'_, T, B> {
 
     /// Answers each value in turn, one per call, then the last one again (pages of a list,
     /// the statuses of a job). Nothing is set when `values` is empty.
+    ///
+    /// A `*_stream` method stops at an empty page, at the total the pages give, or at a page
+    /// saying there are no more; a last page saying none of these is fetched again and ends
+    /// the stream with `Error::Pagination`. To tie a page to its request instead of to the
+    /// order of calls, answer each with [`when_query`](Self::when_query).
     pub fn returns_in_turn(self, values: impl IntoIterator<Item = T>) {
         let encode = self.encode;
         let replies: Vec<Reply> = values.into_iter().map(|v| encode(&v)).collect();
