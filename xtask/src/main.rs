@@ -645,7 +645,12 @@ fn bench_limits() -> Result<ExitCode, String> {
 }
 
 /// Hand-written packages; generated crates are formatted by the generator, not rustfmt.
-const HAND_WRITTEN: &[&str] = &["clientgen", "clientgen-runtime", "integration-tests"];
+const HAND_WRITTEN: &[&str] = &[
+    "clientgen",
+    "clientgen-runtime",
+    "integration-tests",
+    "downstream-example",
+];
 
 /// Runs `cargo <args>` at the repository root; fails with the step's name.
 fn cargo(step: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
@@ -754,6 +759,8 @@ fn test() -> Result<ExitCode, String> {
     for vendor in vendors::discover(&root).map_err(|e| e.to_string())? {
         doc.extend(["-p".to_owned(), vendor.settings.crate_name]);
     }
+    // Every one of them has the feature; its docs (the fakes) must build without warnings too.
+    doc.extend(["--features".to_owned(), "fake".to_owned()]);
     let doc: Vec<&str> = doc.iter().map(String::as_str).collect();
     cargo(
         "rustdoc of the runtime and the generated crates",
@@ -860,11 +867,20 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
             }
         };
         // Reuse the workspace's locked versions so the check neither drifts nor re-resolves.
+        // Every feature is on, so the typed fake (feature `fake`) is checked as well.
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
             .map_err(|e| format!("copying Cargo.lock: {e}"))?;
         let started = Instant::now();
         let status = Process::new(env!("CARGO"))
-            .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--quiet",
+                "--all-targets",
+                "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(&out)
             .env("CARGO_TARGET_DIR", target.join("corpus-target"))
             .status()

@@ -8,5 +8,7 @@
 mod client;
 pub mod operations;
 pub mod types;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, SERVERS};
 pub use clientgen_runtime::{Error, Server, StatusError};

@@ -186,6 +186,10 @@ pub fn render(
             ("src/operations.rs", format::rust_source(tokens))
         }),
         Box::new(|| ("src/lib.rs", format::rust_source(emit::manifest::lib_rs()))),
+        Box::new(|| {
+            let tokens = emit::fake::emit(model, &settings.crate_name);
+            ("src/fake.rs", format::rust_source(tokens))
+        }),
     ];
     let options = emit::types::TypeOptions::default();
     jobs.push(Box::new(|| {

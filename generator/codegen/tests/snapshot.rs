@@ -42,6 +42,7 @@ fn generated_crate_for_the_snapshot_fixture() {
             "README.md",
             "api-surface.json",
             "src/client.rs",
+            "src/fake.rs",
             "src/lib.rs",
             "src/operations.rs",
             "src/types.rs"

@@ -11,7 +11,8 @@
 //! - [`body`]: reading a body under a size limit;
 //! - [`stream`]: bodies read as they arrive (downloads, NDJSON);
 //! - [`redirect`]: which redirects are followed, and how;
-//! - [`error`]: the one error type callers see.
+//! - [`error`]: the one error type callers see;
+//! - `fake` (feature `fake`): the wiremock server behind each generated crate's `FakeApi`.
 //!
 //! Nothing vendor-specific lives in this crate: a vendor's quirks are described in its spec.
 #![forbid(unsafe_code)]
@@ -22,6 +23,8 @@ pub mod body;
 pub mod de;
 pub mod enums;
 pub mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod jobs;
 pub mod multipart;
 pub mod pagination;

@@ -109,6 +109,10 @@ pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> S
     if needs.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    out.push_str(
+        "\n[features]\n# A typed fake of the API for tests (`fake::FakeApi`), served by wiremock on 127.0.0.1.\nfake = [\"clientgen-runtime/fake\"]\n",
+    );
+    out.push_str("\n[package.metadata.docs.rs]\nfeatures = [\"fake\"]\n");
     out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     if settings.standalone {
         out.push_str(
@@ -156,7 +160,7 @@ fn toml_string(text: &str) -> String {
 
 /// The operation the README example calls: one needing no path parameters, no required
 /// parameters and no body, preferring `GET`.
-fn example_operation(model: &ApiModel) -> Option<&Operation> {
+pub(crate) fn example_operation(model: &ApiModel) -> Option<&Operation> {
     let simple = |op: &&Operation| {
         op.path_params.is_empty() && op.body.is_none() && op.params.iter().all(|p| !p.required)
     };
@@ -201,6 +205,7 @@ pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> Strin
     }
     out.push_str("Every method returns `Result<_, Error>`. A response with a status the operation does not declare as a success becomes `Error::Status`, which keeps the status, headers and the whole body; a body that does not match its type becomes `Error::Decode`, naming the JSON path that failed.\n\n");
     out.push_str("Responses are read tolerantly: members the spec does not list are kept in `additional_properties`, and enum values it does not list decode to an `Unknown` variant holding the value, so a newer server does not break this client.\n\n");
+    out.push_str(&fake_section(model, settings));
     out.push_str("## Operations\n\n| method | HTTP | summary |\n|---|---|---|\n");
     for op in &model.operations {
         let summary = op
@@ -216,6 +221,19 @@ pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> Strin
             m = op.method_name
         ));
     }
+    out
+}
+
+/// The README section on the `fake` feature, with the example the `fake` module runs.
+fn fake_section(model: &ApiModel, settings: &CrateSettings) -> String {
+    let name = &settings.crate_name;
+    let version = &settings.version;
+    let mut out = String::from("## Testing your code against a fake\n\n");
+    out.push_str(&format!(
+        "The `fake` feature adds `fake::FakeApi`: the API served by wiremock on 127.0.0.1 for your own tests. Say per operation what it answers (`returns` a value of the operation's own success type, `returns_in_turn` several, such as the pages of a list or the statuses of a job; `fails(status)` or `fails_with(status, &body)`; after a `delay`; only `when` a condition on the call holds), take a client with credentials it accepts from `fake.client()` (token endpoints are served too), and read back each call (operation, method, path, query pairs, headers, JSON body) from `fake.calls()`, or one operation's calls and typed request bodies from `fake.<operation>().calls()` and `.bodies()`. An operation given no answer answers `501`, naming itself.\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"{version}\", features = [\"fake\"] }}\n```\n\n"
+    ));
+    out.push_str(&super::fake::example(model, name, "rust,ignore"));
+    out.push_str("\n(This example runs as the doctest of the `fake` module.)\n\n");
     out
 }
 
@@ -307,6 +325,8 @@ pub fn lib_rs() -> TokenStream {
         mod client;
         pub mod operations;
         pub mod types;
+        #[cfg(feature = "fake")]
+        pub mod fake;
 
         pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, SERVERS};
         pub use clientgen_runtime::{Error, Server, StatusError};

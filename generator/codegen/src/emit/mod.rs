@@ -3,11 +3,13 @@
 //! Rust sources are built as token streams with `quote` and formatted by [`crate::format`];
 //! `Cargo.toml` and `README.md` are plain text. Each module owns one output:
 //! [`types`] (`src/types.rs`), [`operations`] (`src/operations.rs`: per-operation parameter
-//! and response types), [`client`] (`src/client.rs`), [`manifest`] (`Cargo.toml`, `README.md`
-//! and `src/lib.rs`). [`doc`] turns spec prose into rustdoc that neither warns nor runs.
+//! and response types), [`client`] (`src/client.rs`), [`fake`] (`src/fake.rs`, the typed
+//! fake of the `fake` feature), [`manifest`] (`Cargo.toml`, `README.md` and `src/lib.rs`).
+//! [`doc`] turns spec prose into rustdoc that neither warns nor runs.
 
 pub mod client;
 pub mod doc;
+pub mod fake;
 pub mod manifest;
 pub mod operations;
 pub mod types;
