@@ -80,7 +80,7 @@ async fn a_typed_answer_is_what_the_client_returns() {
 #[tokio::test]
 async fn an_error_status_with_the_declared_body_is_a_typed_error() {
     let fake = sekoia_client::fake::FakeApi::start().await;
-    let mut declared = sekoia_client::types::Error::new("No such rule".to_owned());
+    let mut declared = sekoia_client::types::ErrorBody::new("No such rule".to_owned());
     declared.code = Some("T404".to_owned());
     fake.get_rule().fails_with(404, &declared);
 
@@ -95,7 +95,7 @@ async fn an_error_status_with_the_declared_body_is_a_typed_error() {
         panic!("not a status error: {error}");
     };
     assert_eq!(
-        status.declared::<sekoia_client::types::Error>(),
+        status.declared::<sekoia_client::types::ErrorBody>(),
         Some(&declared)
     );
 }

@@ -783,6 +783,13 @@ fn test() -> Result<ExitCode, String> {
         }
     }
     let package: Vec<&str> = package.iter().map(String::as_str).collect();
+    // Cargo keeps the packages it unpacked for an earlier run and would verify against a
+    // stale runtime of the same version: each run starts without them.
+    match std::fs::remove_dir_all(root.join("target/package")) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("target/package: {e}")),
+    }
     cargo("packages (publish dry run)", &package, &[])?;
     eprintln!("\n==> corpus: cargo xtask corpus");
     let mut failed = 0;

@@ -48,13 +48,21 @@ const ROUTES: &[Route] = &[
         "PUT",
         "/api/detection_engine/rules/prepackaged",
     ),
+    Route::new("read_rule_tags", "GET", "/api/detection_engine/tags"),
+    Route::new("preview_rule", "POST", "/api/detection_engine/rules/preview"),
     Route::new("search_alerts", "POST", "/api/detection_engine/signals/search"),
     Route::new("set_alerts_status", "POST", "/api/detection_engine/signals/status"),
+    Route::new("set_alert_tags", "POST", "/api/detection_engine/signals/tags"),
+    Route::new("set_alert_assignees", "POST", "/api/detection_engine/signals/assignees"),
     Route::new("read_exception_list", "GET", "/api/exception_lists"),
     Route::new("update_exception_list", "PUT", "/api/exception_lists"),
     Route::new("create_exception_list", "POST", "/api/exception_lists"),
     Route::new("delete_exception_list", "DELETE", "/api/exception_lists"),
     Route::new("find_exception_lists", "GET", "/api/exception_lists/_find"),
+    Route::new("duplicate_exception_list", "POST", "/api/exception_lists/_duplicate"),
+    Route::new("export_exception_list", "POST", "/api/exception_lists/_export"),
+    Route::new("import_exception_lists", "POST", "/api/exception_lists/_import"),
+    Route::new("read_exception_list_summary", "GET", "/api/exception_lists/summary"),
     Route::new("read_exception_list_item", "GET", "/api/exception_lists/items"),
     Route::new("update_exception_list_item", "PUT", "/api/exception_lists/items"),
     Route::new("create_exception_list_item", "POST", "/api/exception_lists/items"),
@@ -72,6 +80,7 @@ const ROUTES: &[Route] = &[
     Route::new("update_list_item", "PUT", "/api/lists/items"),
     Route::new("create_list_item", "POST", "/api/lists/items"),
     Route::new("delete_list_item", "DELETE", "/api/lists/items"),
+    Route::new("patch_list_item", "PATCH", "/api/lists/items"),
     Route::new("find_list_items", "GET", "/api/lists/items/_find"),
     Route::new("import_list_items", "POST", "/api/lists/items/_import"),
     Route::new("export_list_items", "POST", "/api/lists/items/_export"),
@@ -82,6 +91,13 @@ const ROUTES: &[Route] = &[
     Route::new("find_timelines", "GET", "/api/timelines"),
     Route::new("import_timelines", "POST", "/api/timeline/_import"),
     Route::new("export_timelines", "POST", "/api/timeline/_export"),
+    Route::new("resolve_timeline", "GET", "/api/timeline/resolve"),
+    Route::new("copy_timeline", "POST", "/api/timeline/_copy"),
+    Route::new("persist_timeline_favorite", "PATCH", "/api/timeline/_favorite"),
+    Route::new("get_notes", "GET", "/api/note"),
+    Route::new("delete_notes", "DELETE", "/api/note"),
+    Route::new("persist_note", "PATCH", "/api/note"),
+    Route::new("persist_pinned_event", "PATCH", "/api/pinned_event"),
     Route::new("create_case", "POST", "/api/cases"),
     Route::new("delete_cases", "DELETE", "/api/cases"),
     Route::new("update_cases", "PATCH", "/api/cases"),
@@ -100,6 +116,20 @@ const ROUTES: &[Route] = &[
     Route::new("add_case_comment", "POST", "/api/cases/{caseId}/comments"),
     Route::new("delete_case_comments", "DELETE", "/api/cases/{caseId}/comments"),
     Route::new("update_case_comment", "PATCH", "/api/cases/{caseId}/comments"),
+    Route::new("add_case_file", "POST", "/api/cases/{caseId}/files"),
+    Route::new("find_case_attachments", "GET", "/api/cases/{caseId}/attachments"),
+    Route::new("create_case_attachment", "POST", "/api/cases/{caseId}/attachments"),
+    Route::new("delete_case_attachments", "DELETE", "/api/cases/{caseId}/attachments"),
+    Route::new(
+        "get_case_attachment",
+        "GET",
+        "/api/cases/{caseId}/attachments/{attachmentId}",
+    ),
+    Route::new(
+        "delete_case_attachment",
+        "DELETE",
+        "/api/cases/{caseId}/attachments/{attachmentId}",
+    ),
     Route::new("find_case_comments", "GET", "/api/cases/{caseId}/comments/_find"),
     Route::new("get_case_comment", "GET", "/api/cases/{caseId}/comments/{commentId}"),
     Route::new(
@@ -215,6 +245,20 @@ impl FakeApi {
     ) -> Answers<'_, crate::types::PrebuiltRulesInstallResult> {
         self.server.answers("install_prebuilt_rules", |value| Reply::json(200, value))
     }
+    ///Sets what `GET /api/detection_engine/tags` ([`Client::read_rule_tags`](crate::Client::read_rule_tags)) answers, or reads the calls it received.
+    pub fn read_rule_tags(&self) -> Answers<'_, Vec<String>> {
+        self.server.answers("read_rule_tags", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/detection_engine/rules/preview` ([`Client::preview_rule`](crate::Client::preview_rule)) answers, or reads the calls it received.
+    pub fn preview_rule(
+        &self,
+    ) -> Answers<
+        '_,
+        crate::types::RulePreviewResponse,
+        crate::types::RulePreviewRequest,
+    > {
+        self.server.answers("preview_rule", |value| Reply::json(200, value))
+    }
     ///Sets what `POST /api/detection_engine/signals/search` ([`Client::search_alerts`](crate::Client::search_alerts)) answers, or reads the calls it received.
     pub fn search_alerts(
         &self,
@@ -234,6 +278,26 @@ impl FakeApi {
         crate::types::SetAlertsStatusRequest,
     > {
         self.server.answers("set_alerts_status", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/detection_engine/signals/tags` ([`Client::set_alert_tags`](crate::Client::set_alert_tags)) answers, or reads the calls it received.
+    pub fn set_alert_tags(
+        &self,
+    ) -> Answers<
+        '_,
+        crate::types::UpdateByQueryResponse,
+        crate::types::SetAlertTagsRequest,
+    > {
+        self.server.answers("set_alert_tags", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/detection_engine/signals/assignees` ([`Client::set_alert_assignees`](crate::Client::set_alert_assignees)) answers, or reads the calls it received.
+    pub fn set_alert_assignees(
+        &self,
+    ) -> Answers<
+        '_,
+        crate::types::UpdateByQueryResponse,
+        crate::types::SetAlertAssigneesRequest,
+    > {
+        self.server.answers("set_alert_assignees", |value| Reply::json(200, value))
     }
     ///Sets what `GET /api/exception_lists` ([`Client::read_exception_list`](crate::Client::read_exception_list)) answers, or reads the calls it received.
     pub fn read_exception_list(&self) -> Answers<'_, crate::types::ExceptionList> {
@@ -260,6 +324,29 @@ impl FakeApi {
         &self,
     ) -> Answers<'_, crate::types::FindExceptionListsResponse> {
         self.server.answers("find_exception_lists", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/exception_lists/_duplicate` ([`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list)) answers, or reads the calls it received.
+    pub fn duplicate_exception_list(&self) -> Answers<'_, crate::types::ExceptionList> {
+        self.server.answers("duplicate_exception_list", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/exception_lists/_export` ([`Client::export_exception_list`](crate::Client::export_exception_list)) answers, or reads the calls it received.
+    pub fn export_exception_list(
+        &self,
+    ) -> Answers<'_, Vec<crate::types::ExceptionListExportLine>> {
+        self.server.answers("export_exception_list", |value| Reply::ndjson(200, value))
+    }
+    ///Sets what `POST /api/exception_lists/_import` ([`Client::import_exception_lists`](crate::Client::import_exception_lists)) answers, or reads the calls it received.
+    pub fn import_exception_lists(
+        &self,
+    ) -> Answers<'_, crate::types::ExceptionListsImportResponse> {
+        self.server.answers("import_exception_lists", |value| Reply::json(200, value))
+    }
+    ///Sets what `GET /api/exception_lists/summary` ([`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary)) answers, or reads the calls it received.
+    pub fn read_exception_list_summary(
+        &self,
+    ) -> Answers<'_, crate::types::ExceptionListSummary> {
+        self.server
+            .answers("read_exception_list_summary", |value| Reply::json(200, value))
     }
     ///Sets what `GET /api/exception_lists/items` ([`Client::read_exception_list_item`](crate::Client::read_exception_list_item)) answers, or reads the calls it received.
     pub fn read_exception_list_item(
@@ -360,6 +447,12 @@ impl FakeApi {
     pub fn delete_list_item(&self) -> Answers<'_, crate::types::ListItemOrItems> {
         self.server.answers("delete_list_item", |value| Reply::json(200, value))
     }
+    ///Sets what `PATCH /api/lists/items` ([`Client::patch_list_item`](crate::Client::patch_list_item)) answers, or reads the calls it received.
+    pub fn patch_list_item(
+        &self,
+    ) -> Answers<'_, crate::types::ListItem, crate::types::ListItemPatch> {
+        self.server.answers("patch_list_item", |value| Reply::json(200, value))
+    }
     ///Sets what `GET /api/lists/items/_find` ([`Client::find_list_items`](crate::Client::find_list_items)) answers, or reads the calls it received.
     pub fn find_list_items(&self) -> Answers<'_, crate::types::FindListItemsResponse> {
         self.server.answers("find_list_items", |value| Reply::json(200, value))
@@ -423,6 +516,62 @@ impl FakeApi {
         crate::types::TimelinesExportRequest,
     > {
         self.server.answers("export_timelines", |value| Reply::ndjson(200, value))
+    }
+    ///Sets what `GET /api/timeline/resolve` ([`Client::resolve_timeline`](crate::Client::resolve_timeline)) answers, or reads the calls it received.
+    pub fn resolve_timeline(
+        &self,
+    ) -> Answers<'_, crate::types::ResolveTimelineResponse> {
+        self.server.answers("resolve_timeline", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/timeline/_copy` ([`Client::copy_timeline`](crate::Client::copy_timeline)) answers, or reads the calls it received.
+    pub fn copy_timeline(
+        &self,
+    ) -> Answers<'_, crate::types::PersistTimelineResponse, crate::types::TimelineCopy> {
+        self.server.answers("copy_timeline", |value| Reply::json(200, value))
+    }
+    ///Sets what `PATCH /api/timeline/_favorite` ([`Client::persist_timeline_favorite`](crate::Client::persist_timeline_favorite)) answers, or reads the calls it received.
+    pub fn persist_timeline_favorite(
+        &self,
+    ) -> Answers<
+        '_,
+        crate::types::PersistFavoriteResponse,
+        crate::types::TimelineFavoriteRequest,
+    > {
+        self.server.answers("persist_timeline_favorite", |value| Reply::json(200, value))
+    }
+    ///Sets what `GET /api/note` ([`Client::get_notes`](crate::Client::get_notes)) answers, or reads the calls it received.
+    pub fn get_notes(&self) -> Answers<'_, crate::types::GetNotesResponse> {
+        self.server.answers("get_notes", |value| Reply::json(200, value))
+    }
+    ///Sets what `DELETE /api/note` ([`Client::delete_notes`](crate::Client::delete_notes)) answers, or reads the calls it received.
+    pub fn delete_notes(
+        &self,
+    ) -> Answers<
+        '_,
+        crate::types::DeleteNotesResponse,
+        crate::types::DeleteNotesRequest,
+    > {
+        self.server.answers("delete_notes", |value| Reply::json(200, value))
+    }
+    ///Sets what `PATCH /api/note` ([`Client::persist_note`](crate::Client::persist_note)) answers, or reads the calls it received.
+    pub fn persist_note(
+        &self,
+    ) -> Answers<
+        '_,
+        crate::types::PersistNoteResponse,
+        crate::types::PersistNoteRequest,
+    > {
+        self.server.answers("persist_note", |value| Reply::json(200, value))
+    }
+    ///Sets what `PATCH /api/pinned_event` ([`Client::persist_pinned_event`](crate::Client::persist_pinned_event)) answers, or reads the calls it received.
+    pub fn persist_pinned_event(
+        &self,
+    ) -> Answers<
+        '_,
+        crate::types::PersistPinnedEventResponse,
+        crate::types::PersistPinnedEventRequest,
+    > {
+        self.server.answers("persist_pinned_event", |value| Reply::json(200, value))
     }
     ///Sets what `POST /api/cases` ([`Client::create_case`](crate::Client::create_case)) answers, or reads the calls it received.
     pub fn create_case(
@@ -501,6 +650,34 @@ impl FakeApi {
         &self,
     ) -> Answers<'_, crate::types::Case, crate::types::CaseCommentUpdate> {
         self.server.answers("update_case_comment", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/cases/{caseId}/files` ([`Client::add_case_file`](crate::Client::add_case_file)) answers, or reads the calls it received.
+    pub fn add_case_file(&self) -> Answers<'_, crate::types::Case> {
+        self.server.answers("add_case_file", |value| Reply::json(200, value))
+    }
+    ///Sets what `GET /api/cases/{caseId}/attachments` ([`Client::find_case_attachments`](crate::Client::find_case_attachments)) answers, or reads the calls it received.
+    pub fn find_case_attachments(
+        &self,
+    ) -> Answers<'_, crate::types::FindCaseAttachmentsResponse> {
+        self.server.answers("find_case_attachments", |value| Reply::json(200, value))
+    }
+    ///Sets what `POST /api/cases/{caseId}/attachments` ([`Client::create_case_attachment`](crate::Client::create_case_attachment)) answers, or reads the calls it received.
+    pub fn create_case_attachment(
+        &self,
+    ) -> Answers<'_, crate::types::CaseAttachment, crate::types::CaseAttachmentCreate> {
+        self.server.answers("create_case_attachment", |value| Reply::json(201, value))
+    }
+    ///Sets what `DELETE /api/cases/{caseId}/attachments` ([`Client::delete_case_attachments`](crate::Client::delete_case_attachments)) answers, or reads the calls it received.
+    pub fn delete_case_attachments(&self) -> Answers<'_, ()> {
+        self.server.answers("delete_case_attachments", |_| Reply::empty(204))
+    }
+    ///Sets what `GET /api/cases/{caseId}/attachments/{attachmentId}` ([`Client::get_case_attachment`](crate::Client::get_case_attachment)) answers, or reads the calls it received.
+    pub fn get_case_attachment(&self) -> Answers<'_, crate::types::CaseAttachment> {
+        self.server.answers("get_case_attachment", |value| Reply::json(200, value))
+    }
+    ///Sets what `DELETE /api/cases/{caseId}/attachments/{attachmentId}` ([`Client::delete_case_attachment`](crate::Client::delete_case_attachment)) answers, or reads the calls it received.
+    pub fn delete_case_attachment(&self) -> Answers<'_, ()> {
+        self.server.answers("delete_case_attachment", |_| Reply::empty(204))
     }
     ///Sets what `GET /api/cases/{caseId}/comments/_find` ([`Client::find_case_comments`](crate::Client::find_case_comments)) answers, or reads the calls it received.
     pub fn find_case_comments(

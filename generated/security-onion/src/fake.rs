@@ -285,8 +285,8 @@ impl FakeApi {
         self.server.answers("get_detection", |value| Reply::json(200, value))
     }
     ///Sets what `DELETE /connect/detection/{id}` ([`Client::delete_detection`](crate::Client::delete_detection)) answers, or reads the calls it received.
-    pub fn delete_detection(&self) -> Answers<'_, crate::types::Detection> {
-        self.server.answers("delete_detection", |value| Reply::json(200, value))
+    pub fn delete_detection(&self) -> Answers<'_, ()> {
+        self.server.answers("delete_detection", |_| Reply::empty(200))
     }
     ///Sets what `GET /connect/detection/public/{id}` ([`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id)) answers, or reads the calls it received.
     pub fn get_detection_by_public_id(&self) -> Answers<'_, crate::types::Detection> {
@@ -338,9 +338,8 @@ impl FakeApi {
     ///Sets what `PUT /connect/detection/{id}/override/{overrideIndex}/note` ([`Client::update_detection_override_note`](crate::Client::update_detection_override_note)) answers, or reads the calls it received.
     pub fn update_detection_override_note(
         &self,
-    ) -> Answers<'_, crate::types::Detection, crate::types::OverrideNote> {
-        self.server
-            .answers("update_detection_override_note", |value| Reply::json(200, value))
+    ) -> Answers<'_, (), crate::types::OverrideNote> {
+        self.server.answers("update_detection_override_note", |_| Reply::empty(200))
     }
     ///Sets what `POST /connect/detection/convert` ([`Client::convert_detection`](crate::Client::convert_detection)) answers, or reads the calls it received.
     pub fn convert_detection(
@@ -392,8 +391,8 @@ impl FakeApi {
         self.server.answers("get_job", |value| Reply::json(200, value))
     }
     ///Sets what `DELETE /connect/job/{jobId}` ([`Client::delete_job`](crate::Client::delete_job)) answers, or reads the calls it received.
-    pub fn delete_job(&self) -> Answers<'_, crate::types::Job> {
-        self.server.answers("delete_job", |value| Reply::json(200, value))
+    pub fn delete_job(&self) -> Answers<'_, ()> {
+        self.server.answers("delete_job", |_| Reply::empty(200))
     }
     ///Sets what `GET /connect/joblookup/` ([`Client::create_job_from_event`](crate::Client::create_job_from_event)) answers, or reads the calls it received.
     pub fn create_job_from_event(&self) -> Answers<'_, String> {
@@ -420,8 +419,8 @@ impl FakeApi {
         self.server.answers("create_user", |value| Reply::json(200, value))
     }
     ///Sets what `PUT /connect/users/{id}` ([`Client::update_user`](crate::Client::update_user)) answers, or reads the calls it received.
-    pub fn update_user(&self) -> Answers<'_, (), crate::types::User> {
-        self.server.answers("update_user", |_| Reply::empty(200))
+    pub fn update_user(&self) -> Answers<'_, crate::types::User, crate::types::User> {
+        self.server.answers("update_user", |value| Reply::json(200, value))
     }
     ///Sets what `DELETE /connect/users/{id}` ([`Client::delete_user`](crate::Client::delete_user)) answers, or reads the calls it received.
     pub fn delete_user(&self) -> Answers<'_, ()> {
