@@ -391,6 +391,7 @@ fn settings_for(
         license_file: false,
         publish: true,
         keywords: Vec::new(),
+        repository: None,
         standalone: true,
         spec_label: spec.display().to_string(),
         regen_command: format!(

@@ -35,6 +35,8 @@ pub struct CrateSettings {
     pub publish: bool,
     /// Up to five crates.io keywords.
     pub keywords: Vec<String>,
+    /// The URL of the source repository, written as `repository` when known.
+    pub repository: Option<String>,
     /// Adds an empty `[workspace]` table so the crate builds outside this workspace.
     pub standalone: bool,
     /// How file headers name the spec (a path relative to the repository, for determinism).
@@ -169,6 +171,8 @@ pub struct CrateTable {
     /// crates.io keywords (at most five).
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// The URL of the repository the crate is published from (`repository` in `Cargo.toml`).
+    pub repository: Option<String>,
     /// `false` for a crate never to be published (a test fixture).
     #[serde(default = "yes")]
     pub publish: bool,

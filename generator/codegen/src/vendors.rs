@@ -129,6 +129,7 @@ pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, D
             license_file: true,
             publish: file.krate.publish,
             keywords: file.krate.keywords,
+            repository: file.krate.repository,
             standalone: false,
             spec_label: format!("{spec_root}/{name}/{spec_name}"),
             regen_command: REGEN_COMMAND.to_owned(),

@@ -21,6 +21,7 @@ fn settings() -> CrateSettings {
         license_file: false,
         publish: true,
         keywords: Vec::new(),
+        repository: None,
         standalone: true,
         spec_label: "corpus/nexus.json".into(),
         regen_command: "cargo xtask regen".into(),

@@ -79,6 +79,7 @@ fn the_generator_reads_the_patched_spec() {
         license_file: false,
         publish: true,
         keywords: Vec::new(),
+        repository: None,
         standalone: true,
         spec_label: "openapi.yaml".into(),
         regen_command: "cargo xtask regen".into(),

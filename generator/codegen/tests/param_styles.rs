@@ -63,6 +63,7 @@ fn settings() -> CrateSettings {
         license_file: false,
         publish: true,
         keywords: Vec::new(),
+        repository: None,
         standalone: true,
         spec_label: "styles.yaml".into(),
         regen_command: "cargo xtask regen".into(),

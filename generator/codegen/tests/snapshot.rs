@@ -23,6 +23,7 @@ fn settings(crate_name: &str, spec_label: &str) -> CrateSettings {
         license_file: false,
         publish: true,
         keywords: Vec::new(),
+        repository: None,
         standalone: false,
         spec_label: spec_label.into(),
         regen_command: "cargo xtask regen".into(),
@@ -114,4 +115,21 @@ fn the_manifest_takes_the_licence_from_the_caller_or_the_spec_and_never_invents_
         "{chosen}"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `repository` is written when `vendor.toml` gives one, and left out otherwise.
+#[test]
+fn the_manifest_names_the_repository_only_when_given() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshot.yaml");
+    let with = CrateSettings {
+        repository: Some("https://example.com/clients.git".into()),
+        ..settings("snapshot-client", "tests/fixtures/snapshot.yaml")
+    };
+    let krate = generate_file(&spec, &with).expect("generated");
+    assert!(
+        krate.files["Cargo.toml"].contains("\nrepository = \"https://example.com/clients.git\"\n")
+    );
+    let without = settings("snapshot-client", "tests/fixtures/snapshot.yaml");
+    let krate = generate_file(&spec, &without).expect("generated");
+    assert!(!krate.files["Cargo.toml"].contains("repository"));
 }

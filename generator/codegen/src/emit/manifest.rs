@@ -78,6 +78,9 @@ pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> S
     }
     out.push_str("readme = \"README.md\"\n");
     if settings.publish {
+        if let Some(repository) = &settings.repository {
+            out.push_str(&format!("repository = {}\n", toml_string(repository)));
+        }
         out.push_str(&format!(
             "documentation = {}\n",
             toml_string(&format!("https://docs.rs/{}", settings.crate_name))
