@@ -381,24 +381,14 @@ fn settings_for(
         .chain(strict.then(|| " --strict".to_owned()))
         .collect();
     CrateSettings {
-        env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
-        crate_name,
-        version: "0.1.0".to_owned(),
-        description: None,
-        default_base_url: None,
         runtime,
         license,
-        license_file: false,
-        publish: true,
-        keywords: Vec::new(),
-        repository: None,
-        standalone: true,
-        spec_label: spec.display().to_string(),
         regen_command: format!(
             "cargo xtask generate --spec {}{flags} --out {}",
             spec.display(),
             out.display()
         ),
+        ..CrateSettings::standalone(&crate_name, &spec.display().to_string())
     }
 }
 

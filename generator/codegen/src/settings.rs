@@ -45,6 +45,34 @@ pub struct CrateSettings {
     pub regen_command: String,
 }
 
+impl CrateSettings {
+    /// Settings for a standalone crate named `crate_name` from the spec `spec_label`: version
+    /// 0.1.0; description, base URL and licence from the spec; the runtime at `../runtime`;
+    /// publishable; regenerated with `cargo xtask generate`. Callers change what they need with
+    /// `..CrateSettings::standalone(…)`.
+    pub fn standalone(crate_name: &str, spec_label: &str) -> Self {
+        CrateSettings {
+            crate_name: crate_name.to_owned(),
+            version: "0.1.0".to_owned(),
+            description: None,
+            default_base_url: None,
+            env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
+            runtime: RuntimeDependency::Path {
+                path: "../runtime".to_owned(),
+                version: None,
+            },
+            license: None,
+            license_file: false,
+            publish: true,
+            keywords: Vec::new(),
+            repository: None,
+            standalone: true,
+            spec_label: spec_label.to_owned(),
+            regen_command: format!("cargo xtask generate --spec {spec_label}"),
+        }
+    }
+}
+
 /// How a generated crate's `Cargo.toml` names its `clientgen-runtime` dependency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeDependency {

@@ -6,23 +6,9 @@ use clientgen::{generate_file, CrateSettings, GenerateError};
 
 fn settings() -> CrateSettings {
     CrateSettings {
-        crate_name: "broken-client".into(),
-        version: "0.1.0".into(),
-        description: None,
-        default_base_url: None,
         env_prefix: "BROKEN".into(),
-        runtime: clientgen::settings::RuntimeDependency::Path {
-            path: "../runtime".into(),
-            version: None,
-        },
-        license: None,
-        license_file: false,
-        publish: true,
-        keywords: Vec::new(),
-        repository: None,
-        standalone: true,
-        spec_label: "broken.yaml".into(),
         regen_command: "cargo xtask regen".into(),
+        ..CrateSettings::standalone("broken-client", "broken.yaml")
     }
 }
 

@@ -8,23 +8,13 @@ use clientgen::{generate_file, CrateSettings};
 
 fn settings() -> CrateSettings {
     CrateSettings {
-        crate_name: "nexus-client".into(),
-        version: "0.1.0".into(),
-        description: None,
-        default_base_url: None,
         env_prefix: "NEXUS".into(),
         runtime: clientgen::settings::RuntimeDependency::Path {
             path: "../../generator/runtime".into(),
             version: None,
         },
-        license: None,
-        license_file: false,
-        publish: true,
-        keywords: Vec::new(),
-        repository: None,
-        standalone: true,
-        spec_label: "corpus/nexus.json".into(),
         regen_command: "cargo xtask regen".into(),
+        ..CrateSettings::standalone("nexus-client", "corpus/nexus.json")
     }
 }
 

@@ -193,23 +193,9 @@ fn corrupt_text(rng: &mut Rng, text: &mut String) {
 
 fn settings() -> CrateSettings {
     CrateSettings {
-        crate_name: "mutant-client".into(),
-        version: "0.1.0".into(),
-        description: None,
-        default_base_url: None,
         env_prefix: "MUTANT".into(),
-        runtime: clientgen::settings::RuntimeDependency::Path {
-            path: "../runtime".into(),
-            version: None,
-        },
-        license: None,
-        license_file: false,
-        publish: true,
-        keywords: Vec::new(),
-        repository: None,
-        standalone: true,
-        spec_label: "mutant.yaml".into(),
         regen_command: "cargo xtask regen".into(),
+        ..CrateSettings::standalone("mutant-client", "mutant.yaml")
     }
 }
 

@@ -66,23 +66,9 @@ fn the_generator_reads_the_patched_spec() {
     let text = serde_json::to_string_pretty(&doc).expect("a Value serialises");
     let spec = load::parse(&fixture("openapi.yaml"), text).unwrap_or_else(|e| panic!("{e}"));
     let settings = CrateSettings {
-        crate_name: "alerts-client".into(),
-        version: "0.1.0".into(),
-        description: None,
-        default_base_url: None,
         env_prefix: "ALERTS".into(),
-        runtime: clientgen::settings::RuntimeDependency::Path {
-            path: "../runtime".into(),
-            version: None,
-        },
-        license: None,
-        license_file: false,
-        publish: true,
-        keywords: Vec::new(),
-        repository: None,
-        standalone: true,
-        spec_label: "openapi.yaml".into(),
         regen_command: "cargo xtask regen".into(),
+        ..CrateSettings::standalone("alerts-client", "openapi.yaml")
     };
     let krate = generate(&spec, &settings).unwrap_or_else(|e| panic!("{e}"));
     let operations = &krate.files["src/operations.rs"];

@@ -50,23 +50,9 @@ paths:
 
 fn settings() -> CrateSettings {
     CrateSettings {
-        crate_name: "styles-client".into(),
-        version: "0.1.0".into(),
-        description: None,
-        default_base_url: None,
         env_prefix: "STYLES".into(),
-        runtime: clientgen::settings::RuntimeDependency::Path {
-            path: "../runtime".into(),
-            version: None,
-        },
-        license: None,
-        license_file: false,
-        publish: true,
-        keywords: Vec::new(),
-        repository: None,
-        standalone: true,
-        spec_label: "styles.yaml".into(),
         regen_command: "cargo xtask regen".into(),
+        ..CrateSettings::standalone("styles-client", "styles.yaml")
     }
 }
 

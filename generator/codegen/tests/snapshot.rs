@@ -10,23 +10,14 @@ use clientgen::{generate_file, CrateSettings};
 
 fn settings(crate_name: &str, spec_label: &str) -> CrateSettings {
     CrateSettings {
-        crate_name: crate_name.into(),
-        version: "0.1.0".into(),
-        description: None,
-        default_base_url: None,
         env_prefix: "SNAPSHOT".into(),
         runtime: clientgen::settings::RuntimeDependency::Path {
             path: "../../generator/runtime".into(),
             version: None,
         },
-        license: None,
-        license_file: false,
-        publish: true,
-        keywords: Vec::new(),
-        repository: None,
         standalone: false,
-        spec_label: spec_label.into(),
         regen_command: "cargo xtask regen".into(),
+        ..CrateSettings::standalone(crate_name, spec_label)
     }
 }
 
