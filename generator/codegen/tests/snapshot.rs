@@ -124,3 +124,47 @@ fn the_manifest_names_the_repository_only_when_given() {
     let krate = generate_file(&spec, &without).expect("generated");
     assert!(!krate.files["Cargo.toml"].contains("repository"));
 }
+
+/// A discriminator whose alternatives are inline schemas maps no tag to a variant (there are no
+/// schema names to map implicitly): the alternatives are tried in order instead, so values
+/// still decode as their variant rather than all ending in `Other` (and the decoder is not a
+/// one-arm `match`, which clippy refuses).
+#[test]
+fn a_discriminator_that_maps_no_alternative_falls_back_to_trying_each_in_order() {
+    let dir = std::env::temp_dir().join(format!("clientgen-discriminator-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let spec = dir.join("openapi.yaml");
+    std::fs::write(
+        &spec,
+        r#"openapi: 3.0.3
+info: {title: Shapes, version: '1'}
+paths: {}
+components:
+  schemas:
+    Shape:
+      oneOf:
+        - type: object
+          required: [kind, radius]
+          properties: {kind: {type: string}, radius: {type: number}}
+        - type: object
+          required: [kind, side]
+          properties: {kind: {type: string}, side: {type: number}}
+      discriminator: {propertyName: kind}
+"#,
+    )
+    .expect("written");
+    let krate =
+        generate_file(&spec, &settings("shapes-client", "openapi.yaml")).expect("generated");
+    std::fs::remove_dir_all(&dir).ok();
+    let types = &krate.files["src/types.rs"];
+    let decoder = &types[types.find("for Shape {").expect("Shape's decoder")..];
+    let decoder = &decoder[..decoder.find("\n}\n").expect("its end")];
+    assert!(!decoder.contains("match tag"), "{decoder}");
+    assert_eq!(
+        decoder
+            .matches("if let Ok(v) = serde::Deserialize::deserialize(&value)")
+            .count(),
+        2,
+        "{decoder}"
+    );
+}
