@@ -655,12 +655,25 @@ fn build_sample(
     let prepare = |record: &Record| -> Result<(String, PathBuf), String> {
         let name = crate_name(&record.spec);
         let out = crates.join(&name);
-        crate::generate(
-            &api.join(&record.spec),
-            &out,
-            crate::Standalone::named(name.clone()),
-        )
-        .map_err(|e| format!("{}: {e}", record.spec))?;
+        // Generated in a child process: a build forked from this process would otherwise
+        // report this process's own peak memory (Linux keeps the high-water mark across exec),
+        // which after generating a crate of millions of lines exceeds a small crate's check.
+        let exe = std::env::current_exe().map_err(|e| format!("this program's path: {e}"))?;
+        let log = logs.join(format!("{name}.generate.log"));
+        let (_, failure) = measure::run_any(
+            Command::new(exe)
+                .arg("generate")
+                .arg("--spec")
+                .arg(api.join(&record.spec))
+                .arg("--out")
+                .arg(&out)
+                .arg("--crate-name")
+                .arg(&name),
+            &log,
+        )?;
+        if let Some(failure) = failure {
+            return Err(format!("{}: {failure}", record.spec));
+        }
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
             .map_err(|e| format!("copying Cargo.lock: {e}"))?;
         Ok((name, out))
