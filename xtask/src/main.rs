@@ -56,7 +56,7 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate a client crate from any OpenAPI 3.0 document.
+    /// Generate a client crate from any OpenAPI 3.0 or 3.1 document, or Swagger 2.0 document.
     Generate {
         /// The OpenAPI document (YAML or JSON).
         #[arg(long)]
@@ -64,33 +64,8 @@ enum Command {
         /// The folder to write the crate to (created if needed; files in it are replaced).
         #[arg(long)]
         out: PathBuf,
-        /// The package name of the crate.
-        #[arg(long)]
-        crate_name: String,
-        /// The package version.
-        #[arg(long, default_value = "0.1.0")]
-        version: String,
-        /// Base URL used when the caller sets none (defaults to the spec's first server).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// An OpenAPI Overlay 1.0 document (YAML or JSON) applied to the spec before it is
-        /// read; repeat the flag to apply several, in the order given.
-        #[arg(long = "overlay", value_name = "PATH")]
-        overlays: Vec<PathBuf>,
-        /// Refuse the spec on any defect, as `regen` does for the curated specs. Without it,
-        /// common harmless defects are mended and what cannot be expressed (an operation, a
-        /// security alternative) is left out, each with a located warning.
-        #[arg(long)]
-        strict: bool,
-        /// How the crate depends on clientgen-runtime: `path:DIR` or `path:DIR@VERSION`,
-        /// `version:X.Y.Z` (a registry), `git:URL` or `git:URL#REV`. Default: this checkout's
-        /// runtime folder, as a path relative to --out, with its version.
-        #[arg(long, value_parser = RuntimeDependency::parse)]
-        runtime: Option<RuntimeDependency>,
-        /// The crate's licence (an SPDX expression). Default: what the spec's `info.license`
-        /// names, when it names a known licence; otherwise none, for you to set.
-        #[arg(long)]
-        license: Option<String>,
+        #[command(flatten)]
+        how: Standalone,
     },
     /// Run every check CI runs: fmt, clippy, xtask's tests, regen --check, spec lint, upstream
     /// --check, tests, rustdoc, corpus.
@@ -177,30 +152,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Regen { vendor, check } => regen(vendor.as_deref(), check),
-        Command::Generate {
-            spec,
-            out,
-            crate_name,
-            version,
-            base_url,
-            overlays,
-            strict,
-            runtime,
-            license,
-        } => generate(
-            &spec,
-            &out,
-            Standalone {
-                crate_name,
-                version,
-                base_url,
-                overlays,
-                strict,
-                runtime,
-                license,
-            },
-        )
-        .map(|_| ExitCode::SUCCESS),
+        Command::Generate { spec, out, how } => {
+            generate(&spec, &out, how).map(|_| ExitCode::SUCCESS)
+        }
         Command::Corpus {
             dir,
             directory: true,
@@ -393,20 +347,34 @@ fn settings_for(
 }
 
 /// What `cargo xtask generate` is told about a standalone crate.
+#[derive(clap::Args)]
 pub struct Standalone {
-    /// The package name.
+    /// The package name of the crate.
+    #[arg(long)]
     pub crate_name: String,
     /// The package version.
+    #[arg(long, default_value = "0.1.0")]
     pub version: String,
-    /// The default base URL, when not the spec's first server.
+    /// Base URL used when the caller sets none (defaults to the spec's first server).
+    #[arg(long)]
     pub base_url: Option<String>,
-    /// Overlays applied first.
+    /// An OpenAPI Overlay 1.0 document (YAML or JSON) applied to the spec before it is
+    /// read; repeat the flag to apply several, in the order given.
+    #[arg(long = "overlay", value_name = "PATH")]
     pub overlays: Vec<PathBuf>,
-    /// Refuse the spec on any defect.
+    /// Refuse the spec on any defect, as `regen` does for the curated specs. Without it,
+    /// common harmless defects are mended and what cannot be expressed (an operation, a
+    /// security alternative) is left out, each with a located warning.
+    #[arg(long)]
     pub strict: bool,
-    /// How the crate depends on the runtime; `None`: this checkout's, by relative path.
+    /// How the crate depends on clientgen-runtime: `path:DIR` or `path:DIR@VERSION`,
+    /// `version:X.Y.Z` (a registry), `git:URL` or `git:URL#REV`. Default: this checkout's
+    /// runtime folder, as a path relative to --out, with its version.
+    #[arg(long, value_parser = RuntimeDependency::parse)]
     pub runtime: Option<RuntimeDependency>,
-    /// The crate's licence; `None`: the spec's, if it names a known one.
+    /// The crate's licence (an SPDX expression). Default: what the spec's `info.license`
+    /// names, when it names a known licence; otherwise none, for you to set.
+    #[arg(long)]
     pub license: Option<String>,
 }
 

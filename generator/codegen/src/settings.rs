@@ -106,30 +106,23 @@ impl RuntimeDependency {
         if rest.is_empty() {
             return Err(format!("`{text}`: {usage}"));
         }
+        // `main` and an optional `@suffix` / `#suffix`, both non-empty.
+        let split = |separator: char| match rest.rsplit_once(separator) {
+            Some((main, suffix)) if !main.is_empty() && !suffix.is_empty() => {
+                (main.to_owned(), Some(suffix.to_owned()))
+            }
+            _ => (rest.to_owned(), None),
+        };
         match kind {
-            "path" => Ok(match rest.rsplit_once('@') {
-                Some((path, version)) if !path.is_empty() && !version.is_empty() => {
-                    RuntimeDependency::Path {
-                        path: path.to_owned(),
-                        version: Some(version.to_owned()),
-                    }
-                }
-                _ => RuntimeDependency::Path {
-                    path: rest.to_owned(),
-                    version: None,
-                },
-            }),
+            "path" => {
+                let (path, version) = split('@');
+                Ok(RuntimeDependency::Path { path, version })
+            }
             "version" => Ok(RuntimeDependency::Version(rest.to_owned())),
-            "git" => Ok(match rest.rsplit_once('#') {
-                Some((url, rev)) if !url.is_empty() && !rev.is_empty() => RuntimeDependency::Git {
-                    url: url.to_owned(),
-                    rev: Some(rev.to_owned()),
-                },
-                _ => RuntimeDependency::Git {
-                    url: rest.to_owned(),
-                    rev: None,
-                },
-            }),
+            "git" => {
+                let (url, rev) = split('#');
+                Ok(RuntimeDependency::Git { url, rev })
+            }
             _ => Err(format!("`{text}`: {usage}")),
         }
     }
