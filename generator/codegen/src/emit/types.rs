@@ -440,15 +440,7 @@ fn emit_union(
             }
         }
     });
-    // A discriminator whose mapping names none of the alternatives (inline alternatives have
-    // no schema names to map implicitly) cannot pick one: the alternatives are tried in order,
-    // as without a discriminator, rather than every value ending in `Other`.
-    let usable = discriminator.filter(|d| {
-        d.mapping
-            .iter()
-            .any(|(_, variant)| variants.iter().any(|v| &v.name == variant))
-    });
-    let deserialize = match usable {
+    let deserialize = match discriminator {
         None => untagged_deserialize(name, variants),
         Some(d) => tagged_deserialize(name, variants, d),
     };

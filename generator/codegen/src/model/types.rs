@@ -881,10 +881,14 @@ impl<'a> TypeBuilder<'a> {
                 boxed: false,
             });
         }
+        // A discriminator that maps no tag to an alternative (inline alternatives have no schema
+        // names to map implicitly) cannot pick one: the union is decoded as without one, each
+        // alternative tried in order, rather than every value ending in `Other`.
         let discriminator = data
             .discriminator
             .as_ref()
-            .map(|d| self.discriminator(d, &variants, pointer, problems));
+            .map(|d| self.discriminator(d, &variants, pointer, problems))
+            .filter(|d| !d.mapping.is_empty());
         self.define(TypeDef {
             name,
             doc: doc_of(data),
