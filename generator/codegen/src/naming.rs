@@ -220,6 +220,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn articles_follow_the_sound_of_the_name() {
+        assert_eq!(with_article("Alert"), "an Alert");
+        assert_eq!(with_article("Adversary"), "an Adversary");
+        assert_eq!(with_article("Update"), "an Update");
+        assert_eq!(with_article("User"), "a User");
+        assert_eq!(with_article("UsageRecord"), "a UsageRecord");
+        assert_eq!(with_article("UuidList"), "a UuidList");
+        assert_eq!(with_article("Case"), "a Case");
+        assert_eq!(with_article("alias"), "an alias");
+        assert_eq!(with_article("struct"), "a struct");
+    }
+
+    #[test]
     fn schemas_named_like_the_crate_root_exports_are_renamed() {
         assert_eq!(schema_type_name("Error"), "ErrorBody");
         assert_eq!(schema_type_name("error"), "ErrorBody");
@@ -378,5 +391,23 @@ mod tests {
             reserved.allocate("additional_properties"),
             "additional_properties2"
         );
+    }
+}
+
+/// `name` after the indefinite article its sound takes: "an Alert", "a User", "an Update".
+/// Type names are English words in UpperCamelCase; the rule goes by letters, with the
+/// common `U` words that begin with a "you" sound (`User`, `Usage`, `Uri`, `Url`, `Unique`, `Unit`,
+/// `Universal`, `Uuid`) taking "a".
+pub fn with_article(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let you_sound = [
+        "us", "uri", "url", "uuid", "uniq", "unit", "univ", "union", "util", "ut", "eu", "one",
+    ];
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u'])
+        && !you_sound.iter().any(|p| lower.starts_with(p));
+    if vowel {
+        format!("an {name}")
+    } else {
+        format!("a {name}")
     }
 }

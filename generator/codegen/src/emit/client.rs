@@ -10,6 +10,7 @@ use quote::quote;
 
 use super::operations::payload_type;
 use super::{doc, ident, rust_type};
+use crate::model::dedup;
 use crate::model::types::{is_param, param_types, ADDITIONAL_FIELD};
 use crate::model::{
     Additional, ApiModel, AuthKind, AuthScheme, BodyKind, ErrorStatus, JobDef, Operation,
@@ -313,7 +314,7 @@ struct Context<'m> {
 fn multipart_parts(body_ty: &TypeRef, context: &Context<'_>) -> Vec<TokenStream> {
     let additional = ident(ADDITIONAL_FIELD);
     let fields = match body_ty {
-        TypeRef::Named(name) => match context.defs.get(name.as_str()).map(|d| &d.kind) {
+        TypeRef::Named(name) => match dedup::definition(&context.defs, name).map(|d| &d.kind) {
             Some(TypeKind::Struct { fields, additional }) => Some((fields, additional)),
             _ => None,
         },

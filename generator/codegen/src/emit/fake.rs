@@ -13,6 +13,7 @@ use quote::quote;
 
 use super::operations::payload_type;
 use super::{ident, manifest};
+use crate::model::dedup;
 use crate::model::{
     ApiModel, AuthKind, AuthScheme, BodyKind, Field, Operation, Payload, SuccessReturn, TypeKind,
     TypeRef,
@@ -190,7 +191,8 @@ fn example_value(model: &ApiModel, op: &Operation, krate: &str) -> Option<String
         Payload::Empty => Some("()".to_owned()),
         Payload::Json(TypeRef::Array(_)) => Some("Vec::new()".to_owned()),
         Payload::Json(TypeRef::Named(name)) => {
-            let def = model.types.iter().find(|d| d.name == *name)?;
+            let defs = model.types.iter().map(|d| (d.name.as_str(), d)).collect();
+            let def = dedup::definition(&defs, name)?;
             match &def.kind {
                 TypeKind::Struct { fields, .. } if fields.iter().all(Field::optional) => {
                     Some(format!("{krate}::types::{name}::default()"))

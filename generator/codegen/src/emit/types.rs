@@ -123,23 +123,15 @@ fn emit_struct(
     capture: bool,
 ) -> TokenStream {
     let all_optional = fields.iter().all(Field::optional);
-    let derive_default = all_optional.then(|| quote!(Default,));
+    let derive_default = all_optional.then(|| quote!(, Default));
     let members = fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let ty = field_type(field);
         let docs = doc::attrs([field.doc.as_deref()]);
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-        let wire = &field.wire_name;
-        let rename =
-            (crate::naming::bare(&field.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
-        // Decoding is the hand-rolled impl below; these attributes only shape encoding.
-        let optional =
-            (!field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
         quote! {
             #docs
             #deprecated
-            #rename
-            #optional
             pub #field_name: #ty,
         }
     });
@@ -151,6 +143,7 @@ fn emit_struct(
             quote!(std::collections::BTreeMap<String, #ty>)
         }
     };
+    let serialize = struct_serialize(name, fields, capture);
     let deserialize = struct_deserialize(name, fields, additional, capture);
     let additional_init = capture.then(|| quote!(#additional_name: Default::default(),));
     let constructor = (!all_optional).then(|| {
@@ -184,111 +177,147 @@ fn emit_struct(
         quote! {
             /// Members the spec does not describe, kept as received so that nothing is lost
             /// when the value is sent back.
-            #[serde(flatten)]
             pub #additional_name: #additional_ty,
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq #derive_default)]
         pub struct #name {
             #(#members)*
             #additional_member
         }
         #constructor
+        #serialize
         #deserialize
+    }
+}
+
+/// A `Serialize` impl writing one object: the declared members in order (an absent optional
+/// member left out), then the kept ones. One chained call per member through
+/// `clientgen_runtime::ser::Object`, which is lighter to compile than serde's derive with
+/// `skip_serializing_if` and `flatten` and writes the same JSON.
+fn struct_serialize(name: &proc_macro2::Ident, fields: &[Field], capture: bool) -> TokenStream {
+    let members = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let wire = field.wire_name.as_str();
+        if field.required {
+            quote!(.member(#wire, &self.#field_name))
+        } else {
+            quote!(.optional(#wire, &self.#field_name))
+        }
+    });
+    let additional_name = ident(ADDITIONAL_FIELD);
+    let end = if capture {
+        quote!(.end(&self.#additional_name))
+    } else {
+        quote!(.finish())
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                clientgen_runtime::ser::Object::new(serializer)
+                    #(#members)*
+                    #end
+            }
+        }
     }
 }
 
 /// A `Deserialize` impl that decodes known members in place and collects the others, in one
 /// pass: `#[serde(flatten)]` would buffer every object first, which costs several times more.
+/// The visitor, duplicate checks and unknown-member capture are `clientgen_runtime::de`'s; the
+/// struct only names its members: a local per member (named after it), an arm per member
+/// name, and the value built from them.
 fn struct_deserialize(
     name: &proc_macro2::Ident,
     fields: &[Field],
     additional: &Additional,
     capture: bool,
 ) -> TokenStream {
-    let locals: Vec<proc_macro2::Ident> = (0..fields.len())
-        .map(|i| quote::format_ident!("field_{}", i))
+    // The loop's own names must not be taken by a member's local.
+    let taken: BTreeSet<&str> = fields
+        .iter()
+        .map(|f| crate::naming::bare(&f.name))
         .collect();
-    // A double option is its own slot: a present `null` becomes `Some(None)`.
-    let declarations = fields.iter().zip(&locals).map(|(field, local)| {
-        let ty = field_type(field);
-        if field.double_option() {
-            quote!(let mut #local: #ty = None;)
-        } else {
-            quote!(let mut #local: Option<#ty> = None;)
+    let unused = |base: &str| {
+        let mut candidate = base.to_owned();
+        while taken.contains(candidate.as_str()) {
+            candidate.push('_');
         }
-    });
+        quote::format_ident!("{}", candidate)
+    };
+    let members = unused("members");
+    let key = unused("key");
+    let locals: Vec<proc_macro2::Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+    let declarations = locals.iter().map(|local| quote!(let mut #local = None;));
     let arms = fields.iter().zip(&locals).map(|(field, local)| {
         let wire = field.wire_name.as_str();
-        quote!(#wire => key.read_once(&mut #local, &mut map)?,)
+        quote!(#wire => #members.read(&#key, &mut #local),)
     });
+    // A double option is its own slot: a present `null` becomes `Some(None)`.
     let inits = fields.iter().zip(&locals).map(|(field, local)| {
-        let field_name = ident(&field.name);
         if field.double_option() {
-            quote!(#field_name: #local,)
+            quote!(#local,)
         } else if field.optional() {
-            quote!(#field_name: #local.unwrap_or_default(),)
+            quote!(#local: #local.unwrap_or_default(),)
         } else {
             let wire = field.wire_name.as_str();
-            quote!(#field_name: #local.ok_or_else(|| clientgen_runtime::de::missing(#wire))?,)
+            quote!(#local: clientgen_runtime::de::required(#local, #wire)?,)
         }
     });
     let additional_name = ident(ADDITIONAL_FIELD);
-    let (additional_new, store) = match additional {
-        Additional::Keep => (
-            quote!(clientgen_runtime::Unknown::new()),
-            quote!(push_raw(
-                &key.0,
-                &map.next_value::<Box<serde_json::value::RawValue>>()?
-            )),
+    let (additional_declaration, unknown, additional_init) = match (capture, additional) {
+        (false, _) => (None, quote!(#members.skip()), None),
+        (true, Additional::Keep) => (
+            None,
+            quote!(#members.keep(#key)),
+            Some(quote!(#additional_name: #members.unknown(),)),
         ),
-        Additional::Typed(_) => (
-            quote!(std::collections::BTreeMap::new()),
-            quote!(insert(key.into_string(), map.next_value()?)),
-        ),
-    };
-    let (additional_declaration, unknown_arm, additional_init) = if capture {
-        (
-            Some(quote!(let mut #additional_name = #additional_new;)),
-            quote!(#additional_name.#store;),
+        (true, Additional::Typed(_)) => (
+            Some(quote!(let mut #additional_name = std::collections::BTreeMap::new();)),
+            quote!(#members.keep_typed(#key, &mut #additional_name)),
             Some(quote!(#additional_name,)),
-        )
-    } else {
-        (
-            None,
-            quote!(map.next_value::<serde::de::IgnoredAny>()?;),
-            None,
-        )
+        ),
     };
-    let expecting = format!("a {name} object");
+    let each_member = if fields.is_empty() {
+        quote!(#unknown?;)
+    } else {
+        quote! {
+            match #key.as_str() {
+                #(#arms)*
+                _ => #unknown,
+            }?;
+        }
+    };
+    // With nothing to keep and nothing declared, the key itself goes unused.
+    let key_binding = if fields.is_empty() && !capture {
+        quote!(_)
+    } else {
+        quote!(#key)
+    };
+    let expecting = format!("{} object", crate::naming::with_article(&name.to_string()));
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Members;
-                impl<'de> serde::de::Visitor<'de> for Members {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#declarations)*
-                        #additional_declaration
-                        while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
-                            match &*key.0 {
-                                #(#arms)*
-                                _ => {
-                                    #unknown_arm
-                                }
-                            }
-                        }
-                        Ok(#name {
-                            #(#inits)*
-                            #additional_init
-                        })
-                    }
+                clientgen_runtime::de::object(deserializer)
+            }
+        }
+
+        impl<'de> clientgen_runtime::de::Object<'de> for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn read<A: serde::de::MapAccess<'de>>(
+                #members: &mut clientgen_runtime::de::Members<'de, A>,
+            ) -> Result<Self, A::Error> {
+                #(#declarations)*
+                #additional_declaration
+                while let Some(#key_binding) = #members.next_key()? {
+                    #each_member
                 }
-                deserializer.deserialize_map(Members)
+                Ok(Self {
+                    #(#inits)*
+                    #additional_init
+                })
             }
         }
     }

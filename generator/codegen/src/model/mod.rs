@@ -11,6 +11,7 @@
 //! - [`auth`]: `securitySchemes` → [`AuthScheme`]s.
 
 pub mod auth;
+pub mod dedup;
 pub mod jobs;
 pub mod operations;
 pub mod pagination;
@@ -660,6 +661,7 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
     if !problems.is_empty() {
         return Err(problems);
     }
+    dedup::merge_identical(&mut types);
     let servers = document
         .servers
         .iter()
