@@ -27,7 +27,8 @@
 //!     assert_eq!(fake.list_records().calls().len(), 2);
 //! }
 //! ```
-use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+use clientgen_runtime::fake::{Answers, Reply};
 /// The operations: id, method and path template.
 const ROUTES: &[Route] = &[
     Route::new("list_records", "GET", "/records"),

@@ -3,6 +3,7 @@
 
 //! Parameters and responses of individual operations.
 ///Query and header parameters of [`Client::read_rule`](crate::Client::read_rule).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadRuleParams {
     /// The saved object identifier of the rule (give this or `rule_id`).
@@ -15,6 +16,7 @@ pub struct ReadRuleParams {
     pub rule_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRuleParams {
     /// The saved object identifier of the rule (give this or `rule_id`).
@@ -27,6 +29,7 @@ pub struct DeleteRuleParams {
     pub rule_id: Option<String>,
 }
 ///Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindRulesParams {
     /// Rule members to return (all when absent); repeat the parameter for each.
@@ -71,6 +74,7 @@ pub struct FindRulesParams {
     pub gap_auto_fill_scheduler_id: Option<String>,
 }
 ///Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformRulesBulkActionParams {
     /// When true, validates the action and reports what would happen without changing rules.
@@ -79,6 +83,7 @@ pub struct PerformRulesBulkActionParams {
     pub dry_run: Option<bool>,
 }
 ///Query and header parameters of [`Client::import_rules`](crate::Client::import_rules).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportRulesParams {
     /// Overwrite rules that have the same `rule_id`.
@@ -99,6 +104,7 @@ pub struct ImportRulesParams {
     pub as_new_list: Option<bool>,
 }
 ///Query and header parameters of [`Client::export_rules`](crate::Client::export_rules).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportRulesParams {
     /// Leave out the final line of export details.
@@ -111,6 +117,7 @@ pub struct ExportRulesParams {
     pub file_name: Option<String>,
 }
 ///Query and header parameters of [`Client::preview_rule`](crate::Client::preview_rule).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewRuleParams {
     /// Also return the Elasticsearch requests each execution made.
@@ -119,6 +126,7 @@ pub struct PreviewRuleParams {
     pub enable_logged_requests: Option<bool>,
 }
 ///Query and header parameters of [`Client::read_exception_list`](crate::Client::read_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListParams {
     /// The saved object identifier of the exception list (give this or `list_id`).
@@ -135,6 +143,7 @@ pub struct ReadExceptionListParams {
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
 ///Query and header parameters of [`Client::delete_exception_list`](crate::Client::delete_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteExceptionListParams {
     /// The saved object identifier of the exception list (give this or `list_id`).
@@ -151,6 +160,7 @@ pub struct DeleteExceptionListParams {
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
 ///Query and header parameters of [`Client::find_exception_lists`](crate::Client::find_exception_lists).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindExceptionListsParams {
     /// KQL filter over exception list attributes.
@@ -179,6 +189,7 @@ pub struct FindExceptionListsParams {
     pub sort_order: Option<crate::types::SortOrder>,
 }
 ///Query and header parameters of [`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DuplicateExceptionListParams {
     /// The `list_id` of the list to copy.
@@ -194,6 +205,7 @@ pub struct DuplicateExceptionListParams {
     /// Sent as `include_expired_exceptions`.
     pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
 }
+#[cfg(feature = "exception-lists")]
 impl DuplicateExceptionListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -209,6 +221,7 @@ impl DuplicateExceptionListParams {
     }
 }
 ///Query and header parameters of [`Client::export_exception_list`](crate::Client::export_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportExceptionListParams {
     /// The saved object identifier of the list.
@@ -228,6 +241,7 @@ pub struct ExportExceptionListParams {
     /// Sent as `include_expired_exceptions`.
     pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
 }
+#[cfg(feature = "exception-lists")]
 impl ExportExceptionListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -245,6 +259,7 @@ impl ExportExceptionListParams {
     }
 }
 ///Query and header parameters of [`Client::import_exception_lists`](crate::Client::import_exception_lists).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportExceptionListsParams {
     /// Overwrite lists with the same `list_id` (and items with the same `item_id`).
@@ -265,6 +280,7 @@ pub struct ImportExceptionListsParams {
     pub as_new_list: Option<bool>,
 }
 ///Query and header parameters of [`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListSummaryParams {
     /// The saved object identifier of the exception list (give this or `list_id`).
@@ -285,6 +301,7 @@ pub struct ReadExceptionListSummaryParams {
     pub filter: Option<String>,
 }
 ///Query and header parameters of [`Client::read_exception_list_item`](crate::Client::read_exception_list_item).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListItemParams {
     /// The saved object identifier of the exception item (give this or `item_id`).
@@ -301,6 +318,7 @@ pub struct ReadExceptionListItemParams {
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
 ///Query and header parameters of [`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteExceptionListItemParams {
     /// The saved object identifier of the exception item (give this or `item_id`).
@@ -317,6 +335,7 @@ pub struct DeleteExceptionListItemParams {
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
 ///Query and header parameters of [`Client::find_exception_list_items`](crate::Client::find_exception_list_items).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindExceptionListItemsParams {
     /// The `list_id`s of the lists whose items to return, comma-separated.
@@ -352,6 +371,7 @@ pub struct FindExceptionListItemsParams {
     /// Sent as `sort_order`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
+#[cfg(feature = "exception-lists")]
 impl FindExceptionListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(list_id: Vec<String>) -> Self {
@@ -368,6 +388,7 @@ impl FindExceptionListItemsParams {
     }
 }
 ///Query and header parameters of [`Client::read_list`](crate::Client::read_list).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadListParams {
     /// The `id` of the value list.
@@ -375,6 +396,7 @@ pub struct ReadListParams {
     /// Sent as `id`.
     pub id: String,
 }
+#[cfg(feature = "value-lists")]
 impl ReadListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: String) -> Self {
@@ -382,6 +404,7 @@ impl ReadListParams {
     }
 }
 ///Query and header parameters of [`Client::delete_list`](crate::Client::delete_list).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteListParams {
     /// The `id` of the value list.
@@ -397,6 +420,7 @@ pub struct DeleteListParams {
     /// Sent as `ignoreReferences`.
     pub ignore_references: Option<bool>,
 }
+#[cfg(feature = "value-lists")]
 impl DeleteListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: String) -> Self {
@@ -408,6 +432,7 @@ impl DeleteListParams {
     }
 }
 ///Query and header parameters of [`Client::find_lists`](crate::Client::find_lists).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindListsParams {
     /// Page number, from 1.
@@ -436,6 +461,7 @@ pub struct FindListsParams {
     pub filter: Option<String>,
 }
 ///Query and header parameters of [`Client::read_list_item`](crate::Client::read_list_item).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadListItemParams {
     /// The `id` of the value list item (give this, or `list_id` and `value`).
@@ -452,6 +478,7 @@ pub struct ReadListItemParams {
     pub value: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_list_item`](crate::Client::delete_list_item).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteListItemParams {
     /// The `id` of the value list item (give this, or `list_id` and `value`).
@@ -472,6 +499,7 @@ pub struct DeleteListItemParams {
     pub refresh: Option<crate::types::DeleteListItemRefresh>,
 }
 ///Query and header parameters of [`Client::find_list_items`](crate::Client::find_list_items).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindListItemsParams {
     /// The `id` of the value list whose items to return.
@@ -503,6 +531,7 @@ pub struct FindListItemsParams {
     /// Sent as `filter`.
     pub filter: Option<String>,
 }
+#[cfg(feature = "value-lists")]
 impl FindListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(list_id: String) -> Self {
@@ -518,6 +547,7 @@ impl FindListItemsParams {
     }
 }
 ///Query and header parameters of [`Client::import_list_items`](crate::Client::import_list_items).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportListItemsParams {
     /// The value list to add the items to. Give this or `type`.
@@ -542,6 +572,7 @@ pub struct ImportListItemsParams {
     pub refresh: Option<crate::types::ImportListItemsRefresh>,
 }
 ///Query and header parameters of [`Client::export_list_items`](crate::Client::export_list_items).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportListItemsParams {
     /// The `id` of the value list to export.
@@ -549,6 +580,7 @@ pub struct ExportListItemsParams {
     /// Sent as `list_id`.
     pub list_id: String,
 }
+#[cfg(feature = "value-lists")]
 impl ExportListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(list_id: String) -> Self {
@@ -556,6 +588,7 @@ impl ExportListItemsParams {
     }
 }
 ///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimelineParams {
     /// The `savedObjectId` of the timeline.
@@ -568,6 +601,7 @@ pub struct GetTimelineParams {
     pub template_timeline_id: Option<String>,
 }
 ///Query and header parameters of [`Client::find_timelines`](crate::Client::find_timelines).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindTimelinesParams {
     /// Only timelines the calling user marked as favorite.
@@ -604,6 +638,7 @@ pub struct FindTimelinesParams {
     pub status: Option<crate::types::TimelineStatus>,
 }
 ///Query and header parameters of [`Client::export_timelines`](crate::Client::export_timelines).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportTimelinesParams {
     /// File name Kibana puts in the `Content-Disposition` of the answer.
@@ -611,6 +646,7 @@ pub struct ExportTimelinesParams {
     /// Sent as `file_name`.
     pub file_name: String,
 }
+#[cfg(feature = "timelines")]
 impl ExportTimelinesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(file_name: String) -> Self {
@@ -618,6 +654,7 @@ impl ExportTimelinesParams {
     }
 }
 ///Query and header parameters of [`Client::resolve_timeline`](crate::Client::resolve_timeline).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResolveTimelineParams {
     /// The `savedObjectId` of the timeline.
@@ -630,6 +667,7 @@ pub struct ResolveTimelineParams {
     pub template_timeline_id: Option<String>,
 }
 ///Query and header parameters of [`Client::copy_timeline`](crate::Client::copy_timeline).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CopyTimelineParams {
     /// The version of the internal route; Kibana 8.16 and later serve version `1`.
@@ -637,6 +675,7 @@ pub struct CopyTimelineParams {
     /// Sent as `elastic-api-version`.
     pub elastic_api_version: crate::types::CopyTimelineElasticApiVersion,
 }
+#[cfg(feature = "timelines")]
 impl CopyTimelineParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -646,6 +685,7 @@ impl CopyTimelineParams {
     }
 }
 ///Query and header parameters of [`Client::get_notes`](crate::Client::get_notes).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNotesParams {
     /// The `_id`s of the events whose notes are wanted.
@@ -690,6 +730,7 @@ pub struct GetNotesParams {
     pub associated_filter: Option<crate::types::NoteAssociatedFilter>,
 }
 ///Query and header parameters of [`Client::delete_cases`](crate::Client::delete_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteCasesParams {
     /// The identifiers of the cases to delete (1 to 100); the parameter repeats for each.
@@ -697,6 +738,7 @@ pub struct DeleteCasesParams {
     /// Sent as `ids`.
     pub ids: Vec<String>,
 }
+#[cfg(feature = "cases")]
 impl DeleteCasesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(ids: Vec<String>) -> Self {
@@ -704,6 +746,7 @@ impl DeleteCasesParams {
     }
 }
 ///Query and header parameters of [`Client::find_cases`](crate::Client::find_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCasesParams {
     /// Only cases assigned to these user profile identifiers (`none` for unassigned ones).
@@ -772,6 +815,7 @@ pub struct FindCasesParams {
     pub tags: Option<Vec<String>>,
 }
 ///Query and header parameters of [`Client::get_case_tags`](crate::Client::get_case_tags).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseTagsParams {
     /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
@@ -780,6 +824,7 @@ pub struct GetCaseTagsParams {
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
 ///Query and header parameters of [`Client::get_case_reporters`](crate::Client::get_case_reporters).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseReportersParams {
     /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
@@ -788,6 +833,7 @@ pub struct GetCaseReportersParams {
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
 ///Query and header parameters of [`Client::get_case_configuration`](crate::Client::get_case_configuration).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseConfigurationParams {
     /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
@@ -796,6 +842,7 @@ pub struct GetCaseConfigurationParams {
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
 ///Query and header parameters of [`Client::find_case_attachments`](crate::Client::find_case_attachments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseAttachmentsParams {
     /// Only attachments of these types (for example `comment`, `security.alert`).
@@ -816,6 +863,7 @@ pub struct FindCaseAttachmentsParams {
     pub sort_order: Option<crate::types::SortOrder>,
 }
 ///Query and header parameters of [`Client::find_case_comments`](crate::Client::find_case_comments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseCommentsParams {
     /// Page number, from 1.
@@ -832,6 +880,7 @@ pub struct FindCaseCommentsParams {
     pub sort_order: Option<crate::types::SortOrder>,
 }
 ///Query and header parameters of [`Client::find_case_user_actions`](crate::Client::find_case_user_actions).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseUserActionsParams {
     /// Page number, from 1.

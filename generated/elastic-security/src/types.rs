@@ -3,6 +3,7 @@
 
 //! Data types of the API, one per schema of the spec.
 /// An Elasticsearch acknowledgement.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Acknowledged {
     /// True once the change is done.
@@ -11,6 +12,7 @@ pub struct Acknowledged {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl Acknowledged {
     /// Creates a value from its required members; the others start empty.
     pub fn new(acknowledged: bool) -> Self {
@@ -20,6 +22,7 @@ impl Acknowledged {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for Acknowledged {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -27,6 +30,7 @@ impl serde::Serialize for Acknowledged {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for Acknowledged {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,6 +38,7 @@ impl<'de> serde::Deserialize<'de> for Acknowledged {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for Acknowledged {
     const EXPECTING: &'static str = "an Acknowledged object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -58,6 +63,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Acknowledged {
 /// as a custom reason. `issue_resolved`, `acceptable_risk`, `expected_activity`,
 /// `low_severity` and `investigation_required` are not predefined by Kibana and are sent as
 /// custom reasons.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertCloseReason {
@@ -86,6 +92,7 @@ pub enum AlertCloseReason {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "alerts")]
 impl AlertCloseReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -105,6 +112,7 @@ impl AlertCloseReason {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl From<&str> for AlertCloseReason {
     fn from(value: &str) -> Self {
         match value {
@@ -123,21 +131,25 @@ impl From<&str> for AlertCloseReason {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl std::fmt::Display for AlertCloseReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for AlertCloseReason {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertCloseReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertCloseReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -146,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for AlertCloseReason {
     }
 }
 /// One alert document.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertHit {
     /// The index holding the alert.
@@ -164,6 +177,7 @@ pub struct AlertHit {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl AlertHit {
     /// Creates a value from its required members; the others start empty.
     pub fn new(index: String, id: String) -> Self {
@@ -178,6 +192,7 @@ impl AlertHit {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertHit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -190,6 +205,7 @@ impl serde::Serialize for AlertHit {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertHit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -197,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for AlertHit {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertHit {
     const EXPECTING: &'static str = "an AlertHit object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -231,6 +248,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertHit {
     }
 }
 /// Workflow status of an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertStatus {
@@ -245,6 +263,7 @@ pub enum AlertStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "alerts")]
 impl AlertStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -257,6 +276,7 @@ impl AlertStatus {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -268,21 +288,25 @@ impl From<&str> for AlertStatus {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for AlertStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -291,6 +315,7 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
     }
 }
 /// An Elasticsearch search over the alerts index.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertsSearchRequest {
     /// Elasticsearch query DSL.
@@ -316,6 +341,7 @@ pub struct AlertsSearchRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -331,6 +357,7 @@ impl serde::Serialize for AlertsSearchRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -338,6 +365,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchRequest {
     const EXPECTING: &'static str = "an AlertsSearchRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -382,6 +410,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchRequest {
 }
 /// Elasticsearch sort: one clause or a list of clauses, each a field name
 /// (`"@timestamp"`) or an object (`{"@timestamp": {"order": "desc"}}`).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AlertsSearchRequestSort {
@@ -391,6 +420,7 @@ pub enum AlertsSearchRequestSort {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -411,6 +441,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSort {
     }
 }
 /// Which source fields to return (`false` for none, a pattern, or a list).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AlertsSearchRequestSource {
@@ -420,6 +451,7 @@ pub enum AlertsSearchRequestSource {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -440,6 +472,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSource {
     }
 }
 /// An Elasticsearch search response; members not described here are kept as they come.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertsSearchResponse {
     /// Milliseconds the search took.
@@ -456,6 +489,7 @@ pub struct AlertsSearchResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl AlertsSearchResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(took: i64, timed_out: bool, hits: AlertsSearchResponseHits) -> Self {
@@ -469,6 +503,7 @@ impl AlertsSearchResponse {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -480,6 +515,7 @@ impl serde::Serialize for AlertsSearchResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -487,6 +523,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponse {
     const EXPECTING: &'static str = "an AlertsSearchResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -518,6 +555,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponse {
     }
 }
 /// The matching alerts.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertsSearchResponseHits {
     /// How many alerts match.
@@ -530,6 +568,7 @@ pub struct AlertsSearchResponseHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl AlertsSearchResponseHits {
     /// Creates a value from its required members; the others start empty.
     pub fn new(hits: Vec<AlertHit>) -> Self {
@@ -541,6 +580,7 @@ impl AlertsSearchResponseHits {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchResponseHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -550,6 +590,7 @@ impl serde::Serialize for AlertsSearchResponseHits {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -557,6 +598,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHits {
     const EXPECTING: &'static str = "an AlertsSearchResponseHits object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -582,6 +624,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHits {
     }
 }
 /// How many alerts match.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertsSearchResponseHitsTotal {
     pub value: i64,
@@ -591,6 +634,7 @@ pub struct AlertsSearchResponseHitsTotal {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl AlertsSearchResponseHitsTotal {
     /// Creates a value from its required members; the others start empty.
     pub fn new(value: i64, relation: String) -> Self {
@@ -601,6 +645,7 @@ impl AlertsSearchResponseHitsTotal {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchResponseHitsTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -609,6 +654,7 @@ impl serde::Serialize for AlertsSearchResponseHitsTotal {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -616,6 +662,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHitsTotal {
     const EXPECTING: &'static str = "an AlertsSearchResponseHitsTotal object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -638,6 +685,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHitsTotal {
     }
 }
 /// A note's content and attachments.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BareNote {
     /// The `savedObjectId` of the timeline the note belongs to.
@@ -656,6 +704,7 @@ pub struct BareNote {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl BareNote {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline_id: String) -> Self {
@@ -671,6 +720,7 @@ impl BareNote {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for BareNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -684,6 +734,7 @@ impl serde::Serialize for BareNote {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for BareNote {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -691,6 +742,7 @@ impl<'de> serde::Deserialize<'de> for BareNote {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for BareNote {
     const EXPECTING: &'static str = "a BareNote object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -729,6 +781,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BareNote {
 }
 /// The rules (by `query` or `ids`) and the action. `duplicate` takes `duplicate`, `edit`
 /// takes `edit` (a list of edits such as `{type: add_tags, value: [..]}`).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkActionRequest {
     pub action: BulkActionType,
@@ -756,6 +809,7 @@ pub struct BulkActionRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl BulkActionRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(action: BulkActionType) -> Self {
@@ -775,6 +829,7 @@ impl BulkActionRequest {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -792,6 +847,7 @@ impl serde::Serialize for BulkActionRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -799,6 +855,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequest {
     const EXPECTING: &'static str = "a BulkActionRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -850,6 +907,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequest {
     }
 }
 /// The time range of `fill_gaps` (fill the rules' execution gaps in it).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkActionRequestFillGaps {
     /// Start of the range (ISO 8601).
@@ -860,6 +918,7 @@ pub struct BulkActionRequestFillGaps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl BulkActionRequestFillGaps {
     /// Creates a value from its required members; the others start empty.
     pub fn new(start_date: String, end_date: String) -> Self {
@@ -870,6 +929,7 @@ impl BulkActionRequestFillGaps {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionRequestFillGaps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -878,6 +938,7 @@ impl serde::Serialize for BulkActionRequestFillGaps {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionRequestFillGaps {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -885,6 +946,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequestFillGaps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequestFillGaps {
     const EXPECTING: &'static str = "a BulkActionRequestFillGaps object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -907,8 +969,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequestFillGaps {
     }
 }
 /// The time range of `run` (a manual run of the rules over past data).
+#[cfg(feature = "detection-rules")]
 pub type BulkActionRequestRun = BulkActionRequestFillGaps;
 /// What a bulk action did.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkActionResponse {
     /// False when some rules failed.
@@ -925,6 +989,7 @@ pub struct BulkActionResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl BulkActionResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(attributes: BulkActionResponseAttributes) -> Self {
@@ -938,6 +1003,7 @@ impl BulkActionResponse {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -949,6 +1015,7 @@ impl serde::Serialize for BulkActionResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -956,6 +1023,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponse {
     const EXPECTING: &'static str = "a BulkActionResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -987,6 +1055,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponse {
     }
 }
 /// Results and summary.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkActionResponseAttributes {
     /// The rules by outcome.
@@ -999,6 +1068,7 @@ pub struct BulkActionResponseAttributes {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl BulkActionResponseAttributes {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -1013,6 +1083,7 @@ impl BulkActionResponseAttributes {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponseAttributes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1022,6 +1093,7 @@ impl serde::Serialize for BulkActionResponseAttributes {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1029,6 +1101,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributes {
     const EXPECTING: &'static str = "a BulkActionResponseAttributes object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1054,6 +1127,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributes {
     }
 }
 /// The rules by outcome.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkActionResponseAttributesResults {
     pub updated: Option<Vec<RuleResponse>>,
@@ -1064,6 +1138,7 @@ pub struct BulkActionResponseAttributesResults {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponseAttributesResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1074,6 +1149,7 @@ impl serde::Serialize for BulkActionResponseAttributesResults {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1081,6 +1157,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesResults {
     const EXPECTING: &'static str = "a BulkActionResponseAttributesResults object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1109,6 +1186,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesRes
     }
 }
 /// Counts by outcome.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkActionResponseAttributesSummary {
     pub failed: i64,
@@ -1119,6 +1197,7 @@ pub struct BulkActionResponseAttributesSummary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl BulkActionResponseAttributesSummary {
     /// Creates a value from its required members; the others start empty.
     pub fn new(failed: i64, succeeded: i64, skipped: i64, total: i64) -> Self {
@@ -1131,6 +1210,7 @@ impl BulkActionResponseAttributesSummary {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponseAttributesSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1141,6 +1221,7 @@ impl serde::Serialize for BulkActionResponseAttributesSummary {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1148,6 +1229,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesSummary {
     const EXPECTING: &'static str = "a BulkActionResponseAttributesSummary object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1176,6 +1258,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesSum
     }
 }
 /// What to do with the rules.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkActionType {
@@ -1198,6 +1281,7 @@ pub enum BulkActionType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "detection-rules")]
 impl BulkActionType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1214,6 +1298,7 @@ impl BulkActionType {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl From<&str> for BulkActionType {
     fn from(value: &str) -> Self {
         match value {
@@ -1229,21 +1314,25 @@ impl From<&str> for BulkActionType {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl std::fmt::Display for BulkActionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "detection-rules")]
 impl clientgen_runtime::ToParam for BulkActionType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1252,6 +1341,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionType {
     }
 }
 /// A case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub id: String,
@@ -1286,6 +1376,7 @@ pub struct Case {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl Case {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -1334,6 +1425,7 @@ impl Case {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1365,6 +1457,7 @@ impl serde::Serialize for Case {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1372,6 +1465,7 @@ impl<'de> serde::Deserialize<'de> for Case {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Case {
     const EXPECTING: &'static str = "a Case object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1466,6 +1560,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Case {
     }
 }
 /// An alert attached to a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlert {
     pub id: String,
@@ -1475,6 +1570,7 @@ pub struct CaseAlert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAlert {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, index: String) -> Self {
@@ -1486,6 +1582,7 @@ impl CaseAlert {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1495,6 +1592,7 @@ impl serde::Serialize for CaseAlert {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1502,6 +1600,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlert {
     const EXPECTING: &'static str = "a CaseAlert object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1527,6 +1626,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlert {
     }
 }
 /// A user assigned to a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAssignee {
     /// User profile identifier.
@@ -1535,6 +1635,7 @@ pub struct CaseAssignee {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAssignee {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uid: String) -> Self {
@@ -1544,6 +1645,7 @@ impl CaseAssignee {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAssignee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1551,6 +1653,7 @@ impl serde::Serialize for CaseAssignee {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAssignee {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1558,6 +1661,7 @@ impl<'de> serde::Deserialize<'de> for CaseAssignee {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAssignee {
     const EXPECTING: &'static str = "a CaseAssignee object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1577,6 +1681,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAssignee {
     }
 }
 /// An attachment of a case, in the unified attachments form.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAttachment {
     /// The attachment identifier.
@@ -1599,6 +1704,7 @@ pub struct CaseAttachment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAttachment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -1627,6 +1733,7 @@ impl CaseAttachment {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1646,6 +1753,7 @@ impl serde::Serialize for CaseAttachment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1653,6 +1761,7 @@ impl<'de> serde::Deserialize<'de> for CaseAttachment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachment {
     const EXPECTING: &'static str = "a CaseAttachment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1708,6 +1817,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachment {
     }
 }
 /// A new case attachment of a registered type.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAttachmentCreate {
     /// A registered attachment type, such as `comment`, `security.alert`,
@@ -1724,6 +1834,7 @@ pub struct CaseAttachmentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAttachmentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r#type: String, owner: CaseOwner) -> Self {
@@ -1737,6 +1848,7 @@ impl CaseAttachmentCreate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAttachmentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1748,6 +1860,7 @@ impl serde::Serialize for CaseAttachmentCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAttachmentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1755,6 +1868,7 @@ impl<'de> serde::Deserialize<'de> for CaseAttachmentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachmentCreate {
     const EXPECTING: &'static str = "a CaseAttachmentCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1786,6 +1900,14 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachmentCreate {
     }
 }
 /// The identifier, or identifiers, of what a reference attachment points at (alert `_id`s, …).
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CaseAttachmentId {
@@ -1794,6 +1916,14 @@ pub enum CaseAttachmentId {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CaseAttachmentId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1811,6 +1941,7 @@ impl<'de> serde::Deserialize<'de> for CaseAttachmentId {
     }
 }
 /// Whether pushing a case to its external system closes it (`close-by-pushing`) or not (`close-by-user`).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseClosureType {
@@ -1821,6 +1952,7 @@ pub enum CaseClosureType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl CaseClosureType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1831,6 +1963,7 @@ impl CaseClosureType {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for CaseClosureType {
     fn from(value: &str) -> Self {
         match value {
@@ -1840,21 +1973,25 @@ impl From<&str> for CaseClosureType {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CaseClosureType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseClosureType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseClosureType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseClosureType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1864,6 +2001,7 @@ impl<'de> serde::Deserialize<'de> for CaseClosureType {
 }
 /// A comment or attachment of a case. `type` says which: `user` (a comment), `alert` (one
 /// or more alerts), and other attachment kinds; the members of each are optional here.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseComment {
     pub id: String,
@@ -1890,6 +2028,7 @@ pub struct CaseComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseComment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -1918,6 +2057,7 @@ impl CaseComment {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1938,6 +2078,7 @@ impl serde::Serialize for CaseComment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1945,6 +2086,7 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     const EXPECTING: &'static str = "a CaseComment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2003,9 +2145,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     }
 }
 /// The alert or alerts of an `alert` attachment.
+#[cfg(feature = "cases")]
 pub type CaseCommentAlertId = CaseAttachmentId;
 /// A new attachment: `{type: user, comment, owner}` for a comment, or
 /// `{type: alert, alertId, index, rule, owner}` for alerts.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentCreate {
     pub r#type: CaseCommentCreateType,
@@ -2022,6 +2166,7 @@ pub struct CaseCommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r#type: CaseCommentCreateType, owner: CaseOwner) -> Self {
@@ -2036,6 +2181,7 @@ impl CaseCommentCreate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2048,6 +2194,7 @@ impl serde::Serialize for CaseCommentCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2055,6 +2202,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     const EXPECTING: &'static str = "a CaseCommentCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2089,10 +2237,13 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     }
 }
 /// The alert or alerts, for `alert`.
+#[cfg(feature = "cases")]
 pub type CaseCommentCreateAlertId = CaseAttachmentId;
 /// Their index or indices, for `alert`.
+#[cfg(feature = "cases")]
 pub type CaseCommentCreateIndex = CaseAttachmentId;
 /// The rule that created the alerts, for `alert`.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseCommentCreateRule {
     pub id: Option<Option<String>>,
@@ -2101,6 +2252,7 @@ pub struct CaseCommentCreateRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreateRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2109,6 +2261,7 @@ impl serde::Serialize for CaseCommentCreateRule {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2116,6 +2269,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreateRule {
     const EXPECTING: &'static str = "a CaseCommentCreateRule object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2137,6 +2291,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreateRule {
         })
     }
 }
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseCommentCreateType {
@@ -2147,6 +2302,7 @@ pub enum CaseCommentCreateType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl CaseCommentCreateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2157,6 +2313,7 @@ impl CaseCommentCreateType {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for CaseCommentCreateType {
     fn from(value: &str) -> Self {
         match value {
@@ -2166,21 +2323,25 @@ impl From<&str> for CaseCommentCreateType {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CaseCommentCreateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseCommentCreateType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2189,10 +2350,13 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreateType {
     }
 }
 /// The index or indices of those alerts.
+#[cfg(feature = "cases")]
 pub type CaseCommentIndex = CaseAttachmentId;
 /// The rule that created the alert.
+#[cfg(feature = "cases")]
 pub type CaseCommentRule = CaseCommentCreateRule;
 /// New content for one attachment, addressed by `id` and `version`.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentUpdate {
     pub id: String,
@@ -2211,6 +2375,7 @@ pub struct CaseCommentUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCommentUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -2232,6 +2397,7 @@ impl CaseCommentUpdate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2246,6 +2412,7 @@ impl serde::Serialize for CaseCommentUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2253,6 +2420,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentUpdate {
     const EXPECTING: &'static str = "a CaseCommentUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2293,13 +2461,18 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentUpdate {
     }
 }
 /// The alert or alerts, for `alert`.
+#[cfg(feature = "cases")]
 pub type CaseCommentUpdateAlertId = CaseAttachmentId;
 /// Their index or indices, for `alert`.
+#[cfg(feature = "cases")]
 pub type CaseCommentUpdateIndex = CaseAttachmentId;
 /// The rule that created the alerts, for `alert`.
+#[cfg(feature = "cases")]
 pub type CaseCommentUpdateRule = CaseCommentCreateRule;
+#[cfg(feature = "cases")]
 pub type CaseCommentUpdateType = CaseCommentCreateType;
 /// The case settings of one application.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseConfiguration {
     pub id: String,
@@ -2322,6 +2495,7 @@ pub struct CaseConfiguration {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseConfiguration {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -2351,6 +2525,7 @@ impl CaseConfiguration {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2370,6 +2545,7 @@ impl serde::Serialize for CaseConfiguration {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2377,6 +2553,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfiguration {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConfiguration {
     const EXPECTING: &'static str = "a CaseConfiguration object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2432,6 +2609,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConfiguration {
     }
 }
 /// New case settings for one application.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseConfigurationCreate {
     pub closure_type: CaseClosureType,
@@ -2444,6 +2622,7 @@ pub struct CaseConfigurationCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseConfigurationCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -2461,6 +2640,7 @@ impl CaseConfigurationCreate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseConfigurationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2472,6 +2652,7 @@ impl serde::Serialize for CaseConfigurationCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2479,6 +2660,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationCreate {
     const EXPECTING: &'static str = "a CaseConfigurationCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2511,6 +2693,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationCreate {
 }
 /// A change to one application's case settings: the members to change, and the version
 /// the change applies to (the owner cannot change).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseConfigurationUpdate {
     /// The `version` of the settings as last read.
@@ -2524,6 +2707,7 @@ pub struct CaseConfigurationUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseConfigurationUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(version: String) -> Self {
@@ -2537,6 +2721,7 @@ impl CaseConfigurationUpdate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseConfigurationUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2548,6 +2733,7 @@ impl serde::Serialize for CaseConfigurationUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2555,6 +2741,7 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationUpdate {
     const EXPECTING: &'static str = "a CaseConfigurationUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2586,6 +2773,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationUpdate {
     }
 }
 /// The external system a case is pushed to (`.none` for none).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseConnector {
     pub id: String,
@@ -2598,6 +2786,7 @@ pub struct CaseConnector {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseConnector {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, name: String, r#type: String) -> Self {
@@ -2610,6 +2799,7 @@ impl CaseConnector {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseConnector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2620,6 +2810,7 @@ impl serde::Serialize for CaseConnector {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConnector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2627,6 +2818,7 @@ impl<'de> serde::Deserialize<'de> for CaseConnector {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConnector {
     const EXPECTING: &'static str = "a CaseConnector object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2655,6 +2847,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConnector {
     }
 }
 /// A new case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCreate {
     pub title: String,
@@ -2671,6 +2864,7 @@ pub struct CaseCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -2696,6 +2890,7 @@ impl CaseCreate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2712,6 +2907,7 @@ impl serde::Serialize for CaseCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2719,6 +2915,7 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
     const EXPECTING: &'static str = "a CaseCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2765,6 +2962,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
     }
 }
 /// The value of a custom field defined in the case settings.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCustomField {
     pub key: String,
@@ -2776,6 +2974,7 @@ pub struct CaseCustomField {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCustomField {
     /// Creates a value from its required members; the others start empty.
     pub fn new(key: String, r#type: String) -> Self {
@@ -2787,6 +2986,7 @@ impl CaseCustomField {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCustomField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2796,6 +2996,7 @@ impl serde::Serialize for CaseCustomField {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCustomField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2803,6 +3004,7 @@ impl<'de> serde::Deserialize<'de> for CaseCustomField {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCustomField {
     const EXPECTING: &'static str = "a CaseCustomField object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2827,7 +3029,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCustomField {
         })
     }
 }
-/// Text, a boolean, or null.
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseCustomFieldValue {
     fn to_param(&self) -> String {
         match self {
@@ -2838,6 +3040,8 @@ impl clientgen_runtime::ToParam for CaseCustomFieldValue {
         }
     }
 }
+/// Text, a boolean, or null.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CaseCustomFieldValue {
@@ -2846,6 +3050,7 @@ pub enum CaseCustomFieldValue {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCustomFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2863,6 +3068,7 @@ impl<'de> serde::Deserialize<'de> for CaseCustomFieldValue {
     }
 }
 /// Where the case was pushed, and when; null until the case is pushed.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseExternalService {
     pub connector_id: Option<String>,
@@ -2876,6 +3082,7 @@ pub struct CaseExternalService {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseExternalService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2889,6 +3096,7 @@ impl serde::Serialize for CaseExternalService {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseExternalService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2896,6 +3104,7 @@ impl<'de> serde::Deserialize<'de> for CaseExternalService {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseExternalService {
     const EXPECTING: &'static str = "a CaseExternalService object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2933,6 +3142,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseExternalService {
     }
 }
 /// The multipart form of a file attached to a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseFileForm {
     /// The file.
@@ -2943,6 +3153,7 @@ pub struct CaseFileForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseFileForm {
     /// Creates a value from its required members; the others start empty.
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -2953,6 +3164,7 @@ impl CaseFileForm {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseFileForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2961,6 +3173,7 @@ impl serde::Serialize for CaseFileForm {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseFileForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2968,6 +3181,7 @@ impl<'de> serde::Deserialize<'de> for CaseFileForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseFileForm {
     const EXPECTING: &'static str = "a CaseFileForm object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2990,6 +3204,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseFileForm {
     }
 }
 /// The application a case belongs to.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseOwner {
@@ -3002,6 +3217,7 @@ pub enum CaseOwner {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl CaseOwner {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3013,6 +3229,7 @@ impl CaseOwner {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for CaseOwner {
     fn from(value: &str) -> Self {
         match value {
@@ -3023,21 +3240,25 @@ impl From<&str> for CaseOwner {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CaseOwner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseOwner {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseOwner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3046,6 +3267,7 @@ impl<'de> serde::Deserialize<'de> for CaseOwner {
     }
 }
 /// Case behaviour.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseSettings {
     /// Keep the status of attached alerts in step with the case.
@@ -3056,6 +3278,7 @@ pub struct CaseSettings {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseSettings {
     /// Creates a value from its required members; the others start empty.
     pub fn new(sync_alerts: bool) -> Self {
@@ -3066,6 +3289,7 @@ impl CaseSettings {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3074,6 +3298,7 @@ impl serde::Serialize for CaseSettings {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3081,6 +3306,7 @@ impl<'de> serde::Deserialize<'de> for CaseSettings {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseSettings {
     const EXPECTING: &'static str = "a CaseSettings object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3103,6 +3329,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseSettings {
     }
 }
 /// Severity of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseSeverity {
@@ -3117,6 +3344,7 @@ pub enum CaseSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl CaseSeverity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3129,6 +3357,7 @@ impl CaseSeverity {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for CaseSeverity {
     fn from(value: &str) -> Self {
         match value {
@@ -3140,21 +3369,25 @@ impl From<&str> for CaseSeverity {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CaseSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3163,6 +3396,7 @@ impl<'de> serde::Deserialize<'de> for CaseSeverity {
     }
 }
 /// Status of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseStatus {
@@ -3175,6 +3409,7 @@ pub enum CaseStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl CaseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3186,6 +3421,7 @@ impl CaseStatus {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3196,21 +3432,25 @@ impl From<&str> for CaseStatus {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3219,6 +3459,7 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
     }
 }
 /// Changes to one case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseUpdate {
     pub id: String,
@@ -3238,6 +3479,7 @@ pub struct CaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, version: String) -> Self {
@@ -3258,6 +3500,7 @@ impl CaseUpdate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3276,6 +3519,7 @@ impl serde::Serialize for CaseUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3283,6 +3527,7 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     const EXPECTING: &'static str = "a CaseUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3335,6 +3580,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     }
 }
 /// A Kibana user.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseUser {
     pub username: Option<Option<String>>,
@@ -3346,6 +3592,7 @@ pub struct CaseUser {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3356,6 +3603,7 @@ impl serde::Serialize for CaseUser {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3363,6 +3611,7 @@ impl<'de> serde::Deserialize<'de> for CaseUser {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUser {
     const EXPECTING: &'static str = "a CaseUser object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3391,6 +3640,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUser {
     }
 }
 /// One entry of a case's activity.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseUserAction {
     pub id: String,
@@ -3409,6 +3659,7 @@ pub struct CaseUserAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseUserAction {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -3433,6 +3684,7 @@ impl CaseUserAction {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseUserAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3448,6 +3700,7 @@ impl serde::Serialize for CaseUserAction {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3455,6 +3708,7 @@ impl<'de> serde::Deserialize<'de> for CaseUserAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUserAction {
     const EXPECTING: &'static str = "a CaseUserAction object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3498,6 +3752,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUserAction {
     }
 }
 /// Changes to up to 100 cases.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CasesUpdate {
     pub cases: Vec<CaseUpdate>,
@@ -3505,6 +3760,7 @@ pub struct CasesUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CasesUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(cases: Vec<CaseUpdate>) -> Self {
@@ -3514,6 +3770,7 @@ impl CasesUpdate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CasesUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3521,6 +3778,7 @@ impl serde::Serialize for CasesUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CasesUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3528,6 +3786,7 @@ impl<'de> serde::Deserialize<'de> for CasesUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CasesUpdate {
     const EXPECTING: &'static str = "a CasesUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3546,6 +3805,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CasesUpdate {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopyTimelineElasticApiVersion {
@@ -3554,6 +3814,7 @@ pub enum CopyTimelineElasticApiVersion {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "timelines")]
 impl CopyTimelineElasticApiVersion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3563,6 +3824,7 @@ impl CopyTimelineElasticApiVersion {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl From<&str> for CopyTimelineElasticApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -3571,21 +3833,25 @@ impl From<&str> for CopyTimelineElasticApiVersion {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl std::fmt::Display for CopyTimelineElasticApiVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for CopyTimelineElasticApiVersion {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for CopyTimelineElasticApiVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for CopyTimelineElasticApiVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3593,6 +3859,7 @@ impl<'de> serde::Deserialize<'de> for CopyTimelineElasticApiVersion {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeleteListItemRefresh {
@@ -3605,6 +3872,7 @@ pub enum DeleteListItemRefresh {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "value-lists")]
 impl DeleteListItemRefresh {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3616,6 +3884,7 @@ impl DeleteListItemRefresh {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl From<&str> for DeleteListItemRefresh {
     fn from(value: &str) -> Self {
         match value {
@@ -3626,21 +3895,25 @@ impl From<&str> for DeleteListItemRefresh {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl std::fmt::Display for DeleteListItemRefresh {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "value-lists")]
 impl clientgen_runtime::ToParam for DeleteListItemRefresh {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for DeleteListItemRefresh {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for DeleteListItemRefresh {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3649,6 +3922,7 @@ impl<'de> serde::Deserialize<'de> for DeleteListItemRefresh {
     }
 }
 /// One note, or several.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DeleteNotesRequest {
@@ -3657,6 +3931,7 @@ pub enum DeleteNotesRequest {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3673,6 +3948,7 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesRequest {
         Ok(Self::Other(value))
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteNotesRequestVariant0 {
     /// The `savedObjectId` of the note.
@@ -3681,6 +3957,7 @@ pub struct DeleteNotesRequestVariant0 {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl DeleteNotesRequestVariant0 {
     /// Creates a value from its required members; the others start empty.
     pub fn new(note_id: String) -> Self {
@@ -3690,6 +3967,7 @@ impl DeleteNotesRequestVariant0 {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteNotesRequestVariant0 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3697,6 +3975,7 @@ impl serde::Serialize for DeleteNotesRequestVariant0 {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant0 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3704,6 +3983,7 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant0 {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant0 {
     const EXPECTING: &'static str = "a DeleteNotesRequestVariant0 object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3722,6 +4002,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant0 {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteNotesRequestVariant1 {
     /// The `savedObjectId`s of the notes.
@@ -3730,6 +4011,7 @@ pub struct DeleteNotesRequestVariant1 {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteNotesRequestVariant1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3737,6 +4019,7 @@ impl serde::Serialize for DeleteNotesRequestVariant1 {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3744,6 +4027,7 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant1 {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant1 {
     const EXPECTING: &'static str = "a DeleteNotesRequestVariant1 object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3763,6 +4047,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant1 {
     }
 }
 /// The `{data: {}}` answer of a deletion.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteNotesResponse {
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
@@ -3770,6 +4055,7 @@ pub struct DeleteNotesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteNotesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3777,6 +4063,7 @@ impl serde::Serialize for DeleteNotesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3784,6 +4071,7 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesResponse {
     const EXPECTING: &'static str = "a DeleteNotesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3803,6 +4091,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesResponse {
     }
 }
 /// The `{data: {deleteTimeline}}` envelope.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteTimelinesResponse {
     pub data: DeleteTimelinesResponseData,
@@ -3810,6 +4099,7 @@ pub struct DeleteTimelinesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl DeleteTimelinesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: DeleteTimelinesResponseData) -> Self {
@@ -3819,6 +4109,7 @@ impl DeleteTimelinesResponse {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteTimelinesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3826,6 +4117,7 @@ impl serde::Serialize for DeleteTimelinesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3833,6 +4125,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponse {
     const EXPECTING: &'static str = "a DeleteTimelinesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3851,6 +4144,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponse {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteTimelinesResponseData {
     pub delete_timeline: bool,
@@ -3858,6 +4152,7 @@ pub struct DeleteTimelinesResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl DeleteTimelinesResponseData {
     /// Creates a value from its required members; the others start empty.
     pub fn new(delete_timeline: bool) -> Self {
@@ -3867,6 +4162,7 @@ impl DeleteTimelinesResponseData {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteTimelinesResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3874,6 +4170,7 @@ impl serde::Serialize for DeleteTimelinesResponseData {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3881,6 +4178,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponseData {
     const EXPECTING: &'static str = "a DeleteTimelinesResponseData object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3905,6 +4203,15 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponseData {
 /// The error body of the security routes: Kibana's shape for request validation and
 /// authorisation failures, the security solution's shape for its own (not found,
 /// conflicts). Reference "Errors" (`common/api/model/error_responses.schema.yaml`).
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ErrorResponse {
@@ -3913,6 +4220,15 @@ pub enum ErrorResponse {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3930,6 +4246,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
     }
 }
 /// A comment on an exception item.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionComment {
     /// Comment identifier (absent on new comments).
@@ -3945,6 +4262,7 @@ pub struct ExceptionComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionComment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(comment: String) -> Self {
@@ -3959,6 +4277,7 @@ impl ExceptionComment {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3971,6 +4290,7 @@ impl serde::Serialize for ExceptionComment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3978,6 +4298,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionComment {
     const EXPECTING: &'static str = "an ExceptionComment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4014,6 +4335,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionComment {
 /// One condition of an exception item. `type` decides the other members: `match` and
 /// `wildcard` take a string `value`, `match_any` a list of strings, `exists` nothing,
 /// `list` a value list reference, and `nested` a `field` plus `entries`.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionEntry {
     /// The field tested.
@@ -4032,6 +4354,7 @@ pub struct ExceptionEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionEntry {
     /// Creates a value from its required members; the others start empty.
     pub fn new(field: String, r#type: ExceptionEntryType) -> Self {
@@ -4046,6 +4369,7 @@ impl ExceptionEntry {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4058,6 +4382,7 @@ impl serde::Serialize for ExceptionEntry {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4065,6 +4390,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntry {
     const EXPECTING: &'static str = "an ExceptionEntry object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4099,6 +4425,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntry {
     }
 }
 /// The value list of a `list` entry.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionEntryList {
     pub id: String,
@@ -4107,6 +4434,7 @@ pub struct ExceptionEntryList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionEntryList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, r#type: ListType) -> Self {
@@ -4117,6 +4445,7 @@ impl ExceptionEntryList {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntryList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4125,6 +4454,7 @@ impl serde::Serialize for ExceptionEntryList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4132,6 +4462,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntryList {
     const EXPECTING: &'static str = "an ExceptionEntryList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4154,6 +4485,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntryList {
     }
 }
 /// Whether matching documents are excluded (`included`) or the opposite (`excluded`). Absent for `nested`.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExceptionEntryOperator {
@@ -4164,6 +4496,7 @@ pub enum ExceptionEntryOperator {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionEntryOperator {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4174,6 +4507,7 @@ impl ExceptionEntryOperator {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl From<&str> for ExceptionEntryOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -4183,21 +4517,25 @@ impl From<&str> for ExceptionEntryOperator {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl std::fmt::Display for ExceptionEntryOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for ExceptionEntryOperator {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntryOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntryOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4206,6 +4544,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryOperator {
     }
 }
 /// How the field is tested.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExceptionEntryType {
@@ -4224,6 +4563,7 @@ pub enum ExceptionEntryType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionEntryType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4238,6 +4578,7 @@ impl ExceptionEntryType {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl From<&str> for ExceptionEntryType {
     fn from(value: &str) -> Self {
         match value {
@@ -4251,21 +4592,25 @@ impl From<&str> for ExceptionEntryType {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl std::fmt::Display for ExceptionEntryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for ExceptionEntryType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4274,8 +4619,10 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryType {
     }
 }
 /// The value, or values for `match_any`.
+#[cfg(feature = "exception-lists")]
 pub type ExceptionEntryValue = CaseAttachmentId;
 /// An exception list.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionList {
     /// Saved object identifier.
@@ -4305,6 +4652,7 @@ pub struct ExceptionList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -4344,6 +4692,7 @@ impl ExceptionList {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4367,6 +4716,7 @@ impl serde::Serialize for ExceptionList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4374,6 +4724,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionList {
     const EXPECTING: &'static str = "an ExceptionList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4447,6 +4798,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionList {
     }
 }
 /// A new exception list.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionListCreate {
     /// Human-readable identifier; generated when absent.
@@ -4467,6 +4819,7 @@ pub struct ExceptionListCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String, description: String, r#type: ExceptionListType) -> Self {
@@ -4484,6 +4837,7 @@ impl ExceptionListCreate {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4499,6 +4853,7 @@ impl serde::Serialize for ExceptionListCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4506,6 +4861,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListCreate {
     const EXPECTING: &'static str = "an ExceptionListCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4551,8 +4907,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListCreate {
 /// One line of an exception list export: the list, one of its items, or the final line of
 /// export details (`exported_exception_list_count`, `exported_exception_list_item_count`,
 /// `missing_*` counts and lists). Kept free-form, as the three kinds share no member.
+#[cfg(feature = "exception-lists")]
 pub type ExceptionListExportLine = serde_json::Map<String, serde_json::Value>;
 /// An exception item.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionListItem {
     pub id: String,
@@ -4579,6 +4937,7 @@ pub struct ExceptionListItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListItem {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -4620,6 +4979,7 @@ impl ExceptionListItem {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4645,6 +5005,7 @@ impl serde::Serialize for ExceptionListItem {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4652,6 +5013,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItem {
     const EXPECTING: &'static str = "an ExceptionListItem object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4731,6 +5093,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItem {
     }
 }
 /// A new exception item.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionListItemCreate {
     /// Human-readable identifier; generated when absent.
@@ -4753,6 +5116,7 @@ pub struct ExceptionListItemCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListItemCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -4779,6 +5143,7 @@ impl ExceptionListItemCreate {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItemCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4797,6 +5162,7 @@ impl serde::Serialize for ExceptionListItemCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4804,6 +5170,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemCreate {
     const EXPECTING: &'static str = "an ExceptionListItemCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4856,6 +5223,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemCreate {
     }
 }
 /// Always `simple`.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExceptionListItemCreateType {
@@ -4864,6 +5232,7 @@ pub enum ExceptionListItemCreateType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListItemCreateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4873,6 +5242,7 @@ impl ExceptionListItemCreateType {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl From<&str> for ExceptionListItemCreateType {
     fn from(value: &str) -> Self {
         match value {
@@ -4881,21 +5251,25 @@ impl From<&str> for ExceptionListItemCreateType {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl std::fmt::Display for ExceptionListItemCreateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for ExceptionListItemCreateType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItemCreateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItemCreateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4904,8 +5278,10 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemCreateType {
     }
 }
 /// Always `simple`.
+#[cfg(feature = "exception-lists")]
 pub type ExceptionListItemType = ExceptionListItemCreateType;
 /// A full replacement of an exception item, addressed by `id` or `item_id`.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionListItemUpdate {
     /// Saved object identifier of the item (give this or `item_id`).
@@ -4929,6 +5305,7 @@ pub struct ExceptionListItemUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListItemUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -4956,6 +5333,7 @@ impl ExceptionListItemUpdate {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItemUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4976,6 +5354,7 @@ impl serde::Serialize for ExceptionListItemUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4983,6 +5362,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemUpdate {
     const EXPECTING: &'static str = "an ExceptionListItemUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5040,8 +5420,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemUpdate {
         })
     }
 }
+#[cfg(feature = "exception-lists")]
 pub type ExceptionListItemUpdateType = ExceptionListItemCreateType;
 /// Item counts of an exception list by operating system.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExceptionListSummary {
     pub windows: Option<i64>,
@@ -5052,6 +5434,7 @@ pub struct ExceptionListSummary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5062,6 +5445,7 @@ impl serde::Serialize for ExceptionListSummary {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5069,6 +5453,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListSummary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListSummary {
     const EXPECTING: &'static str = "an ExceptionListSummary object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5097,6 +5482,13 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListSummary {
     }
 }
 /// The kind of exception list.
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExceptionListType {
@@ -5121,6 +5513,13 @@ pub enum ExceptionListType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl ExceptionListType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5138,6 +5537,13 @@ impl ExceptionListType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl From<&str> for ExceptionListType {
     fn from(value: &str) -> Self {
         match value {
@@ -5154,21 +5560,49 @@ impl From<&str> for ExceptionListType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl std::fmt::Display for ExceptionListType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl clientgen_runtime::ToParam for ExceptionListType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl serde::Serialize for ExceptionListType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for ExceptionListType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5177,6 +5611,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListType {
     }
 }
 /// A full replacement of an exception list, addressed by `id` or `list_id`.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionListUpdate {
     /// Saved object identifier of the list (give this or `list_id`).
@@ -5197,6 +5632,7 @@ pub struct ExceptionListUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String, description: String, r#type: ExceptionListType) -> Self {
@@ -5216,6 +5652,7 @@ impl ExceptionListUpdate {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5233,6 +5670,7 @@ impl serde::Serialize for ExceptionListUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5240,6 +5678,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListUpdate {
     const EXPECTING: &'static str = "an ExceptionListUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5289,6 +5728,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListUpdate {
     }
 }
 /// The multipart form of an exception lists import.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionListsImportForm {
     /// The NDJSON file, as `export_exception_list` writes it.
@@ -5297,6 +5737,7 @@ pub struct ExceptionListsImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListsImportForm {
     /// Creates a value from its required members; the others start empty.
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -5306,6 +5747,7 @@ impl ExceptionListsImportForm {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListsImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5313,6 +5755,7 @@ impl serde::Serialize for ExceptionListsImportForm {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListsImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5320,6 +5763,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListsImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportForm {
     const EXPECTING: &'static str = "an ExceptionListsImportForm object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5339,6 +5783,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportForm {
     }
 }
 /// The outcome of an exception lists import.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionListsImportResponse {
     pub errors: Vec<ImportError>,
@@ -5352,6 +5797,7 @@ pub struct ExceptionListsImportResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl ExceptionListsImportResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -5375,6 +5821,7 @@ impl ExceptionListsImportResponse {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListsImportResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5391,6 +5838,7 @@ impl serde::Serialize for ExceptionListsImportResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListsImportResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5398,6 +5846,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListsImportResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportResponse {
     const EXPECTING: &'static str = "an ExceptionListsImportResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5458,6 +5907,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportResponse {
     }
 }
 /// One line of a timelines export.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportedTimeline {
     pub title: Option<Option<String>>,
@@ -5509,6 +5959,7 @@ pub struct ExportedTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl ExportedTimeline {
     /// Creates a value from its required members; the others start empty.
     pub fn new(saved_object_id: String, version: String) -> Self {
@@ -5550,6 +6001,7 @@ impl ExportedTimeline {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for ExportedTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5589,6 +6041,7 @@ impl serde::Serialize for ExportedTimeline {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ExportedTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5596,6 +6049,7 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExportedTimeline {
     const EXPECTING: &'static str = "an ExportedTimeline object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5720,6 +6174,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExportedTimeline {
     }
 }
 /// Who marked a timeline as a favorite, and when.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FavoriteTimelineResult {
     /// When, in milliseconds since the epoch.
@@ -5730,6 +6185,7 @@ pub struct FavoriteTimelineResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for FavoriteTimelineResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5739,6 +6195,7 @@ impl serde::Serialize for FavoriteTimelineResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for FavoriteTimelineResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5746,6 +6203,7 @@ impl<'de> serde::Deserialize<'de> for FavoriteTimelineResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for FavoriteTimelineResult {
     const EXPECTING: &'static str = "a FavoriteTimelineResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5771,6 +6229,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FavoriteTimelineResult {
     }
 }
 /// One page of a case's attachments.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindCaseAttachmentsResponse {
     pub data: Vec<CaseAttachment>,
@@ -5782,6 +6241,7 @@ pub struct FindCaseAttachmentsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl FindCaseAttachmentsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<CaseAttachment>, page: i64, per_page: i64, total: i64) -> Self {
@@ -5794,6 +6254,7 @@ impl FindCaseAttachmentsResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseAttachmentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5804,6 +6265,7 @@ impl serde::Serialize for FindCaseAttachmentsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseAttachmentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5811,6 +6273,7 @@ impl<'de> serde::Deserialize<'de> for FindCaseAttachmentsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCaseAttachmentsResponse {
     const EXPECTING: &'static str = "a FindCaseAttachmentsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5839,6 +6302,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCaseAttachmentsResponse {
     }
 }
 /// One page of comments.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindCaseCommentsResponse {
     pub comments: Vec<CaseComment>,
@@ -5849,6 +6313,7 @@ pub struct FindCaseCommentsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl FindCaseCommentsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -5866,6 +6331,7 @@ impl FindCaseCommentsResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseCommentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5876,6 +6342,7 @@ impl serde::Serialize for FindCaseCommentsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5883,6 +6350,7 @@ impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCaseCommentsResponse {
     const EXPECTING: &'static str = "a FindCaseCommentsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5911,6 +6379,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCaseCommentsResponse {
     }
 }
 /// One page of user actions. The page size is spelled `perPage` here.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindCaseUserActionsResponse {
     pub page: i64,
@@ -5921,6 +6390,7 @@ pub struct FindCaseUserActionsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl FindCaseUserActionsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -5938,6 +6408,7 @@ impl FindCaseUserActionsResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseUserActionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5948,6 +6419,7 @@ impl serde::Serialize for FindCaseUserActionsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5955,6 +6427,7 @@ impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCaseUserActionsResponse {
     const EXPECTING: &'static str = "a FindCaseUserActionsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5982,6 +6455,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCaseUserActionsResponse {
         })
     }
 }
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FindCaseUserActionsTypesItem {
@@ -6018,6 +6492,7 @@ pub enum FindCaseUserActionsTypesItem {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl FindCaseUserActionsTypesItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6041,6 +6516,7 @@ impl FindCaseUserActionsTypesItem {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for FindCaseUserActionsTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6063,21 +6539,25 @@ impl From<&str> for FindCaseUserActionsTypesItem {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for FindCaseUserActionsTypesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCaseUserActionsTypesItem {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseUserActionsTypesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseUserActionsTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6085,6 +6565,7 @@ impl<'de> serde::Deserialize<'de> for FindCaseUserActionsTypesItem {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FindCasesDefaultSearchOperator {
@@ -6095,6 +6576,7 @@ pub enum FindCasesDefaultSearchOperator {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl FindCasesDefaultSearchOperator {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6105,6 +6587,7 @@ impl FindCasesDefaultSearchOperator {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for FindCasesDefaultSearchOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -6114,21 +6597,25 @@ impl From<&str> for FindCasesDefaultSearchOperator {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for FindCasesDefaultSearchOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCasesDefaultSearchOperator {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesDefaultSearchOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesDefaultSearchOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6137,6 +6624,7 @@ impl<'de> serde::Deserialize<'de> for FindCasesDefaultSearchOperator {
     }
 }
 /// One page of cases with counts by status.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindCasesResponse {
     pub cases: Vec<Case>,
@@ -6150,6 +6638,7 @@ pub struct FindCasesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl FindCasesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -6173,6 +6662,7 @@ impl FindCasesResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6186,6 +6676,7 @@ impl serde::Serialize for FindCasesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6193,6 +6684,7 @@ impl<'de> serde::Deserialize<'de> for FindCasesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCasesResponse {
     const EXPECTING: &'static str = "a FindCasesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6240,6 +6732,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCasesResponse {
         })
     }
 }
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FindCasesSearchFieldsItem {
@@ -6250,6 +6743,7 @@ pub enum FindCasesSearchFieldsItem {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl FindCasesSearchFieldsItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6260,6 +6754,7 @@ impl FindCasesSearchFieldsItem {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for FindCasesSearchFieldsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6269,21 +6764,25 @@ impl From<&str> for FindCasesSearchFieldsItem {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for FindCasesSearchFieldsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCasesSearchFieldsItem {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesSearchFieldsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesSearchFieldsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6291,6 +6790,7 @@ impl<'de> serde::Deserialize<'de> for FindCasesSearchFieldsItem {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FindCasesSortField {
@@ -6311,6 +6811,7 @@ pub enum FindCasesSortField {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl FindCasesSortField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6326,6 +6827,7 @@ impl FindCasesSortField {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for FindCasesSortField {
     fn from(value: &str) -> Self {
         match value {
@@ -6340,21 +6842,25 @@ impl From<&str> for FindCasesSortField {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for FindCasesSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCasesSortField {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6363,6 +6869,7 @@ impl<'de> serde::Deserialize<'de> for FindCasesSortField {
     }
 }
 /// One page of exception items.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindExceptionListItemsResponse {
     pub data: Vec<ExceptionListItem>,
@@ -6375,6 +6882,7 @@ pub struct FindExceptionListItemsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl FindExceptionListItemsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -6393,6 +6901,7 @@ impl FindExceptionListItemsResponse {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for FindExceptionListItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6404,6 +6913,7 @@ impl serde::Serialize for FindExceptionListItemsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6411,6 +6921,7 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListItemsResponse {
     const EXPECTING: &'static str = "a FindExceptionListItemsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6442,6 +6953,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListItemsResponse 
     }
 }
 /// One page of exception lists.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindExceptionListsResponse {
     pub data: Vec<ExceptionList>,
@@ -6452,6 +6964,7 @@ pub struct FindExceptionListsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "exception-lists")]
 impl FindExceptionListsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<ExceptionList>, page: i64, per_page: i64, total: i64) -> Self {
@@ -6464,6 +6977,7 @@ impl FindExceptionListsResponse {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for FindExceptionListsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6474,6 +6988,7 @@ impl serde::Serialize for FindExceptionListsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6481,6 +6996,7 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListsResponse {
     const EXPECTING: &'static str = "a FindExceptionListsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6509,6 +7025,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListsResponse {
     }
 }
 /// One page of value list items.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindListItemsResponse {
     pub data: Vec<ListItem>,
@@ -6520,6 +7037,7 @@ pub struct FindListItemsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl FindListItemsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -6539,6 +7057,7 @@ impl FindListItemsResponse {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for FindListItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6550,6 +7069,7 @@ impl serde::Serialize for FindListItemsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6557,6 +7077,7 @@ impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindListItemsResponse {
     const EXPECTING: &'static str = "a FindListItemsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6588,6 +7109,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindListItemsResponse {
     }
 }
 /// One page of value lists.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindListsResponse {
     pub data: Vec<List>,
@@ -6600,6 +7122,7 @@ pub struct FindListsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl FindListsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -6619,6 +7142,7 @@ impl FindListsResponse {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for FindListsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6630,6 +7154,7 @@ impl serde::Serialize for FindListsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for FindListsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6637,6 +7162,7 @@ impl<'de> serde::Deserialize<'de> for FindListsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindListsResponse {
     const EXPECTING: &'static str = "a FindListsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6668,6 +7194,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindListsResponse {
     }
 }
 /// One page of rules. The page size is spelled `perPage` here, unlike the query.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindRulesResponse {
     /// The page number.
@@ -6684,6 +7211,7 @@ pub struct FindRulesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl FindRulesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(page: i64, per_page: i64, total: i64, data: Vec<RuleResponse>) -> Self {
@@ -6697,6 +7225,7 @@ impl FindRulesResponse {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for FindRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6708,6 +7237,7 @@ impl serde::Serialize for FindRulesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for FindRulesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6715,6 +7245,7 @@ impl<'de> serde::Deserialize<'de> for FindRulesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindRulesResponse {
     const EXPECTING: &'static str = "a FindRulesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6746,6 +7277,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindRulesResponse {
     }
 }
 /// A member rules can be sorted by (reference row 3).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FindRulesSortField {
@@ -6780,6 +7312,7 @@ pub enum FindRulesSortField {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "detection-rules")]
 impl FindRulesSortField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6812,6 +7345,7 @@ impl FindRulesSortField {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl From<&str> for FindRulesSortField {
     fn from(value: &str) -> Self {
         match value {
@@ -6843,21 +7377,25 @@ impl From<&str> for FindRulesSortField {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl std::fmt::Display for FindRulesSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "detection-rules")]
 impl clientgen_runtime::ToParam for FindRulesSortField {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for FindRulesSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for FindRulesSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6866,6 +7404,7 @@ impl<'de> serde::Deserialize<'de> for FindRulesSortField {
     }
 }
 /// One page of timelines, with counts.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindTimelinesResponse {
     pub timeline: Vec<TimelineResponse>,
@@ -6880,6 +7419,7 @@ pub struct FindTimelinesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl FindTimelinesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline: Vec<TimelineResponse>, total_count: i64) -> Self {
@@ -6895,6 +7435,7 @@ impl FindTimelinesResponse {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for FindTimelinesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6914,6 +7455,7 @@ impl serde::Serialize for FindTimelinesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6921,6 +7463,7 @@ impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindTimelinesResponse {
     const EXPECTING: &'static str = "a FindTimelinesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6966,6 +7509,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindTimelinesResponse {
     }
 }
 /// How far a rule's execution gaps in the range have been filled.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GapFillStatus {
@@ -6980,6 +7524,7 @@ pub enum GapFillStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "detection-rules")]
 impl GapFillStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6992,6 +7537,7 @@ impl GapFillStatus {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl From<&str> for GapFillStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -7003,21 +7549,25 @@ impl From<&str> for GapFillStatus {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl std::fmt::Display for GapFillStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "detection-rules")]
 impl clientgen_runtime::ToParam for GapFillStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for GapFillStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for GapFillStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7026,6 +7576,7 @@ impl<'de> serde::Deserialize<'de> for GapFillStatus {
     }
 }
 /// The notes found and how many there are in all.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNotesResponse {
     pub notes: Option<Vec<Note>>,
@@ -7035,6 +7586,7 @@ pub struct GetNotesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for GetNotesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7043,6 +7595,7 @@ impl serde::Serialize for GetNotesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for GetNotesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7050,6 +7603,7 @@ impl<'de> serde::Deserialize<'de> for GetNotesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for GetNotesResponse {
     const EXPECTING: &'static str = "a GetNotesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7073,6 +7627,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GetNotesResponse {
 }
 /// The `{data: {getOneTimeline}}` envelope of `get_timeline`; `data` is absent (the answer
 /// is `{}`) when no timeline has the identifier asked for.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimelineResponse {
     pub data: Option<GetTimelineResponseData>,
@@ -7080,6 +7635,7 @@ pub struct GetTimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for GetTimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7087,6 +7643,7 @@ impl serde::Serialize for GetTimelineResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7094,6 +7651,7 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponse {
     const EXPECTING: &'static str = "a GetTimelineResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7112,6 +7670,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponse {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTimelineResponseData {
     pub get_one_timeline: TimelineResponse,
@@ -7119,6 +7678,7 @@ pub struct GetTimelineResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl GetTimelineResponseData {
     /// Creates a value from its required members; the others start empty.
     pub fn new(get_one_timeline: TimelineResponse) -> Self {
@@ -7128,6 +7688,7 @@ impl GetTimelineResponseData {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for GetTimelineResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7135,6 +7696,7 @@ impl serde::Serialize for GetTimelineResponseData {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7142,6 +7704,7 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponseData {
     const EXPECTING: &'static str = "a GetTimelineResponseData object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7164,6 +7727,9 @@ impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponseData {
     }
 }
 /// Why one object was not imported.
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
     /// The `id` of the object, when known.
@@ -7180,6 +7746,9 @@ pub struct ImportError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl ImportError {
     /// Creates a value from its required members; the others start empty.
     pub fn new(error: ImportErrorError) -> Self {
@@ -7193,6 +7762,9 @@ impl ImportError {
         }
     }
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl serde::Serialize for ImportError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7204,6 +7776,9 @@ impl serde::Serialize for ImportError {
             .end(&self.additional_properties)
     }
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl<'de> serde::Deserialize<'de> for ImportError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7211,6 +7786,9 @@ impl<'de> serde::Deserialize<'de> for ImportError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl<'de> clientgen_runtime::de::Object<'de> for ImportError {
     const EXPECTING: &'static str = "an ImportError object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7242,6 +7820,9 @@ impl<'de> clientgen_runtime::de::Object<'de> for ImportError {
     }
 }
 /// The failure.
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportErrorError {
     pub message: String,
@@ -7250,6 +7831,9 @@ pub struct ImportErrorError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl ImportErrorError {
     /// Creates a value from its required members; the others start empty.
     pub fn new(message: String, status_code: i64) -> Self {
@@ -7260,6 +7844,9 @@ impl ImportErrorError {
         }
     }
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl serde::Serialize for ImportErrorError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7268,6 +7855,9 @@ impl serde::Serialize for ImportErrorError {
             .end(&self.additional_properties)
     }
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl<'de> serde::Deserialize<'de> for ImportErrorError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7275,6 +7865,9 @@ impl<'de> serde::Deserialize<'de> for ImportErrorError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(
+    any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
+)]
 impl<'de> clientgen_runtime::de::Object<'de> for ImportErrorError {
     const EXPECTING: &'static str = "an ImportErrorError object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7296,8 +7889,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ImportErrorError {
         })
     }
 }
+#[cfg(feature = "value-lists")]
 pub type ImportListItemsRefresh = DeleteListItemRefresh;
 /// The outcome of a timelines import.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportTimelinesResult {
     pub success: Option<bool>,
@@ -7309,6 +7904,7 @@ pub struct ImportTimelinesResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for ImportTimelinesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7320,6 +7916,7 @@ impl serde::Serialize for ImportTimelinesResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7327,6 +7924,7 @@ impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ImportTimelinesResult {
     const EXPECTING: &'static str = "an ImportTimelinesResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7358,6 +7956,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ImportTimelinesResult {
     }
 }
 /// Whether exception items whose `expire_time` has passed are included.
+#[cfg(any(feature = "exception-lists", feature = "timelines"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IncludeExpiredExceptions {
@@ -7368,6 +7967,7 @@ pub enum IncludeExpiredExceptions {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl IncludeExpiredExceptions {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7378,6 +7978,7 @@ impl IncludeExpiredExceptions {
         }
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl From<&str> for IncludeExpiredExceptions {
     fn from(value: &str) -> Self {
         match value {
@@ -7387,21 +7988,25 @@ impl From<&str> for IncludeExpiredExceptions {
         }
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl std::fmt::Display for IncludeExpiredExceptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl clientgen_runtime::ToParam for IncludeExpiredExceptions {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl serde::Serialize for IncludeExpiredExceptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl<'de> serde::Deserialize<'de> for IncludeExpiredExceptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7410,6 +8015,16 @@ impl<'de> serde::Deserialize<'de> for IncludeExpiredExceptions {
     }
 }
 /// Kibana's (Hapi's) error body, `PlatformErrorResponse` in the bundles and `response_4xx` for cases.
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct KibanaError {
     /// The HTTP status code.
@@ -7422,6 +8037,16 @@ pub struct KibanaError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl KibanaError {
     /// Creates a value from its required members; the others start empty.
     pub fn new(status_code: i64, error: String, message: String) -> Self {
@@ -7433,6 +8058,16 @@ impl KibanaError {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl serde::Serialize for KibanaError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7442,6 +8077,16 @@ impl serde::Serialize for KibanaError {
             .end(&self.additional_properties)
     }
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for KibanaError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7449,6 +8094,16 @@ impl<'de> serde::Deserialize<'de> for KibanaError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl<'de> clientgen_runtime::de::Object<'de> for KibanaError {
     const EXPECTING: &'static str = "a KibanaError object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7474,6 +8129,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for KibanaError {
     }
 }
 /// A value list.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct List {
     pub id: String,
@@ -7497,6 +8153,7 @@ pub struct List {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl List {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -7533,6 +8190,7 @@ impl List {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for List {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7555,6 +8213,7 @@ impl serde::Serialize for List {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for List {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7562,6 +8221,7 @@ impl<'de> serde::Deserialize<'de> for List {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for List {
     const EXPECTING: &'static str = "a List object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7629,6 +8289,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for List {
     }
 }
 /// A new value list.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCreate {
     /// Identifier; generated when absent.
@@ -7646,6 +8307,7 @@ pub struct ListCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String, description: String, r#type: ListType) -> Self {
@@ -7662,6 +8324,7 @@ impl ListCreate {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7676,6 +8339,7 @@ impl serde::Serialize for ListCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7683,6 +8347,7 @@ impl<'de> serde::Deserialize<'de> for ListCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListCreate {
     const EXPECTING: &'static str = "a ListCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7723,6 +8388,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListCreate {
     }
 }
 /// Which value list data streams exist.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListIndexStatus {
     pub list_index: bool,
@@ -7731,6 +8397,7 @@ pub struct ListIndexStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListIndexStatus {
     /// Creates a value from its required members; the others start empty.
     pub fn new(list_index: bool, list_item_index: bool) -> Self {
@@ -7741,6 +8408,7 @@ impl ListIndexStatus {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListIndexStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7749,6 +8417,7 @@ impl serde::Serialize for ListIndexStatus {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListIndexStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7756,6 +8425,7 @@ impl<'de> serde::Deserialize<'de> for ListIndexStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListIndexStatus {
     const EXPECTING: &'static str = "a ListIndexStatus object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7781,6 +8451,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListIndexStatus {
     }
 }
 /// A value list item.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     pub id: String,
@@ -7801,6 +8472,7 @@ pub struct ListItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListItem {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -7833,6 +8505,7 @@ impl ListItem {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7853,6 +8526,7 @@ impl serde::Serialize for ListItem {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7860,6 +8534,7 @@ impl<'de> serde::Deserialize<'de> for ListItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItem {
     const EXPECTING: &'static str = "a ListItem object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7921,6 +8596,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItem {
     }
 }
 /// A new value list item.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItemCreate {
     /// Identifier; generated when absent.
@@ -7934,6 +8610,7 @@ pub struct ListItemCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListItemCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(list_id: String, value: String) -> Self {
@@ -7947,6 +8624,7 @@ impl ListItemCreate {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7958,6 +8636,7 @@ impl serde::Serialize for ListItemCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7965,6 +8644,7 @@ impl<'de> serde::Deserialize<'de> for ListItemCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemCreate {
     const EXPECTING: &'static str = "a ListItemCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7996,8 +8676,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemCreate {
     }
 }
 /// Whether Elasticsearch refreshes before answering.
+#[cfg(feature = "value-lists")]
 pub type ListItemCreateRefresh = DeleteListItemRefresh;
 /// One item (addressed by `id`) or the matching items (addressed by `list_id` and `value`).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListItemOrItems {
@@ -8006,6 +8688,7 @@ pub enum ListItemOrItems {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemOrItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8023,6 +8706,7 @@ impl<'de> serde::Deserialize<'de> for ListItemOrItems {
     }
 }
 /// Changes to an existing item; members left out keep their value.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItemPatch {
     pub id: String,
@@ -8035,6 +8719,7 @@ pub struct ListItemPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListItemPatch {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String) -> Self {
@@ -8048,6 +8733,7 @@ impl ListItemPatch {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8059,6 +8745,7 @@ impl serde::Serialize for ListItemPatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8066,6 +8753,7 @@ impl<'de> serde::Deserialize<'de> for ListItemPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemPatch {
     const EXPECTING: &'static str = "a ListItemPatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8097,8 +8785,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemPatch {
     }
 }
 /// When the change becomes visible to searches.
+#[cfg(feature = "value-lists")]
 pub type ListItemPatchRefresh = DeleteListItemRefresh;
 /// A new value for an existing item.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItemUpdate {
     pub id: String,
@@ -8109,6 +8799,7 @@ pub struct ListItemUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListItemUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, value: String) -> Self {
@@ -8121,6 +8812,7 @@ impl ListItemUpdate {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8131,6 +8823,7 @@ impl serde::Serialize for ListItemUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8138,6 +8831,7 @@ impl<'de> serde::Deserialize<'de> for ListItemUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemUpdate {
     const EXPECTING: &'static str = "a ListItemUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8166,6 +8860,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemUpdate {
     }
 }
 /// The multipart form of a value list import.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItemsImportForm {
     /// A text file with one value per line.
@@ -8174,6 +8869,7 @@ pub struct ListItemsImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListItemsImportForm {
     /// Creates a value from its required members; the others start empty.
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -8183,6 +8879,7 @@ impl ListItemsImportForm {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemsImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8190,6 +8887,7 @@ impl serde::Serialize for ListItemsImportForm {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8197,6 +8895,7 @@ impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemsImportForm {
     const EXPECTING: &'static str = "a ListItemsImportForm object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8216,6 +8915,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemsImportForm {
     }
 }
 /// The members of a value list to change.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPatch {
     pub id: String,
@@ -8228,6 +8928,7 @@ pub struct ListPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListPatch {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String) -> Self {
@@ -8242,6 +8943,7 @@ impl ListPatch {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8254,6 +8956,7 @@ impl serde::Serialize for ListPatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8261,6 +8964,7 @@ impl<'de> serde::Deserialize<'de> for ListPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListPatch {
     const EXPECTING: &'static str = "a ListPatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8295,6 +8999,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListPatch {
     }
 }
 /// The type of the values of a list (an Elasticsearch field type).
+#[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListType {
@@ -8347,6 +9052,7 @@ pub enum ListType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl ListType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8378,6 +9084,7 @@ impl ListType {
         }
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl From<&str> for ListType {
     fn from(value: &str) -> Self {
         match value {
@@ -8408,21 +9115,25 @@ impl From<&str> for ListType {
         }
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl std::fmt::Display for ListType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl clientgen_runtime::ToParam for ListType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl serde::Serialize for ListType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl<'de> serde::Deserialize<'de> for ListType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8431,6 +9142,7 @@ impl<'de> serde::Deserialize<'de> for ListType {
     }
 }
 /// A full replacement of a value list's name, description and metadata.
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListUpdate {
     pub id: String,
@@ -8443,6 +9155,7 @@ pub struct ListUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "value-lists")]
 impl ListUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, name: String, description: String) -> Self {
@@ -8457,6 +9170,7 @@ impl ListUpdate {
         }
     }
 }
+#[cfg(feature = "value-lists")]
 impl serde::Serialize for ListUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8469,6 +9183,7 @@ impl serde::Serialize for ListUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8476,6 +9191,7 @@ impl<'de> serde::Deserialize<'de> for ListUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListUpdate {
     const EXPECTING: &'static str = "a ListUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8510,6 +9226,13 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListUpdate {
     }
 }
 /// `single`: the list belongs to the current space; `agnostic`: to every space (endpoint lists).
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NamespaceType {
@@ -8520,6 +9243,13 @@ pub enum NamespaceType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl NamespaceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8530,6 +9260,13 @@ impl NamespaceType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl From<&str> for NamespaceType {
     fn from(value: &str) -> Self {
         match value {
@@ -8539,21 +9276,49 @@ impl From<&str> for NamespaceType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl std::fmt::Display for NamespaceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl clientgen_runtime::ToParam for NamespaceType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl serde::Serialize for NamespaceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "other-types"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for NamespaceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8562,6 +9327,7 @@ impl<'de> serde::Deserialize<'de> for NamespaceType {
     }
 }
 /// A saved note.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     /// The `savedObjectId` of the timeline the note belongs to.
@@ -8584,6 +9350,7 @@ pub struct Note {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl Note {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline_id: String, note_id: String, version: String) -> Self {
@@ -8601,6 +9368,7 @@ impl Note {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for Note {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8616,6 +9384,7 @@ impl serde::Serialize for Note {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for Note {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8623,6 +9392,7 @@ impl<'de> serde::Deserialize<'de> for Note {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for Note {
     const EXPECTING: &'static str = "a Note object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8666,6 +9436,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Note {
     }
 }
 /// Which notes to keep, by what they are attached to.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoteAssociatedFilter {
@@ -8682,6 +9453,7 @@ pub enum NoteAssociatedFilter {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "timelines")]
 impl NoteAssociatedFilter {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8695,6 +9467,7 @@ impl NoteAssociatedFilter {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl From<&str> for NoteAssociatedFilter {
     fn from(value: &str) -> Self {
         match value {
@@ -8707,21 +9480,25 @@ impl From<&str> for NoteAssociatedFilter {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl std::fmt::Display for NoteAssociatedFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for NoteAssociatedFilter {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for NoteAssociatedFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for NoteAssociatedFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8731,6 +9508,7 @@ impl<'de> serde::Deserialize<'de> for NoteAssociatedFilter {
 }
 /// A Kibana user, or null where nobody acted yet (updated_by, closed_by, pushed_by).
 /// Separate from `CaseUser` because OpenAPI 3.0 cannot make a reference nullable.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NullableCaseUser {
     pub username: Option<Option<String>>,
@@ -8742,6 +9520,7 @@ pub struct NullableCaseUser {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for NullableCaseUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8752,6 +9531,7 @@ impl serde::Serialize for NullableCaseUser {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for NullableCaseUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8759,6 +9539,7 @@ impl<'de> serde::Deserialize<'de> for NullableCaseUser {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for NullableCaseUser {
     const EXPECTING: &'static str = "a NullableCaseUser object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8787,6 +9568,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NullableCaseUser {
     }
 }
 /// An operating system.
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OsType {
@@ -8799,6 +9581,7 @@ pub enum OsType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "exception-lists")]
 impl OsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8810,6 +9593,7 @@ impl OsType {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl From<&str> for OsType {
     fn from(value: &str) -> Self {
         match value {
@@ -8820,21 +9604,25 @@ impl From<&str> for OsType {
         }
     }
 }
+#[cfg(feature = "exception-lists")]
 impl std::fmt::Display for OsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for OsType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "exception-lists")]
 impl serde::Serialize for OsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for OsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8843,6 +9631,7 @@ impl<'de> serde::Deserialize<'de> for OsType {
     }
 }
 /// The `{data: {persistFavorite}}` envelope.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistFavoriteResponse {
     pub data: PersistFavoriteResponseData,
@@ -8850,6 +9639,7 @@ pub struct PersistFavoriteResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistFavoriteResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: PersistFavoriteResponseData) -> Self {
@@ -8859,6 +9649,7 @@ impl PersistFavoriteResponse {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistFavoriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8866,6 +9657,7 @@ impl serde::Serialize for PersistFavoriteResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistFavoriteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8873,6 +9665,7 @@ impl<'de> serde::Deserialize<'de> for PersistFavoriteResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponse {
     const EXPECTING: &'static str = "a PersistFavoriteResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8891,6 +9684,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponse {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistFavoriteResponseData {
     pub persist_favorite: PersistFavoriteResponseDataPersistFavorite,
@@ -8898,6 +9692,7 @@ pub struct PersistFavoriteResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistFavoriteResponseData {
     /// Creates a value from its required members; the others start empty.
     pub fn new(persist_favorite: PersistFavoriteResponseDataPersistFavorite) -> Self {
@@ -8907,6 +9702,7 @@ impl PersistFavoriteResponseData {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistFavoriteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8914,6 +9710,7 @@ impl serde::Serialize for PersistFavoriteResponseData {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8921,6 +9718,7 @@ impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponseData {
     const EXPECTING: &'static str = "a PersistFavoriteResponseData object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -8942,6 +9740,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponseData {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistFavoriteResponseDataPersistFavorite {
     /// The timeline's `savedObjectId`.
@@ -8959,6 +9758,7 @@ pub struct PersistFavoriteResponseDataPersistFavorite {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistFavoriteResponseDataPersistFavorite {
     /// Creates a value from its required members; the others start empty.
     pub fn new(saved_object_id: String, version: String) -> Self {
@@ -8975,6 +9775,7 @@ impl PersistFavoriteResponseDataPersistFavorite {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistFavoriteResponseDataPersistFavorite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -8989,6 +9790,7 @@ impl serde::Serialize for PersistFavoriteResponseDataPersistFavorite {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseDataPersistFavorite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8996,6 +9798,7 @@ impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseDataPersistFavorite
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de>
 for PersistFavoriteResponseDataPersistFavorite {
     const EXPECTING: &'static str = "a PersistFavoriteResponseDataPersistFavorite object";
@@ -9042,6 +9845,7 @@ for PersistFavoriteResponseDataPersistFavorite {
     }
 }
 /// A new note, or changes to an existing one with its identifier and version.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistNoteRequest {
     pub note: BareNote,
@@ -9053,6 +9857,7 @@ pub struct PersistNoteRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistNoteRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(note: BareNote) -> Self {
@@ -9064,6 +9869,7 @@ impl PersistNoteRequest {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9073,6 +9879,7 @@ impl serde::Serialize for PersistNoteRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9080,6 +9887,7 @@ impl<'de> serde::Deserialize<'de> for PersistNoteRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteRequest {
     const EXPECTING: &'static str = "a PersistNoteRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9105,6 +9913,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteRequest {
     }
 }
 /// The `{data: {persistNote: {code, message, note}}}` envelope.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistNoteResponse {
     pub data: PersistNoteResponseData,
@@ -9112,6 +9921,7 @@ pub struct PersistNoteResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistNoteResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: PersistNoteResponseData) -> Self {
@@ -9121,6 +9931,7 @@ impl PersistNoteResponse {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9128,6 +9939,7 @@ impl serde::Serialize for PersistNoteResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9135,6 +9947,7 @@ impl<'de> serde::Deserialize<'de> for PersistNoteResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponse {
     const EXPECTING: &'static str = "a PersistNoteResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9153,6 +9966,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponse {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistNoteResponseData {
     pub persist_note: PersistNoteResponseDataPersistNote,
@@ -9160,6 +9974,7 @@ pub struct PersistNoteResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistNoteResponseData {
     /// Creates a value from its required members; the others start empty.
     pub fn new(persist_note: PersistNoteResponseDataPersistNote) -> Self {
@@ -9169,6 +9984,7 @@ impl PersistNoteResponseData {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9176,6 +9992,7 @@ impl serde::Serialize for PersistNoteResponseData {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9183,6 +10000,7 @@ impl<'de> serde::Deserialize<'de> for PersistNoteResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseData {
     const EXPECTING: &'static str = "a PersistNoteResponseData object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9201,6 +10019,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseData {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistNoteResponseDataPersistNote {
     pub code: f64,
@@ -9210,6 +10029,7 @@ pub struct PersistNoteResponseDataPersistNote {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistNoteResponseDataPersistNote {
     /// Creates a value from its required members; the others start empty.
     pub fn new(code: f64, message: String, note: Note) -> Self {
@@ -9221,6 +10041,7 @@ impl PersistNoteResponseDataPersistNote {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteResponseDataPersistNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9230,6 +10051,7 @@ impl serde::Serialize for PersistNoteResponseDataPersistNote {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteResponseDataPersistNote {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9237,6 +10059,7 @@ impl<'de> serde::Deserialize<'de> for PersistNoteResponseDataPersistNote {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseDataPersistNote {
     const EXPECTING: &'static str = "a PersistNoteResponseDataPersistNote object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9262,6 +10085,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseDataPersistN
     }
 }
 /// The event to pin, or the pin to remove.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistPinnedEventRequest {
     /// The `_id` of the event.
@@ -9274,6 +10098,7 @@ pub struct PersistPinnedEventRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistPinnedEventRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(event_id: String, timeline_id: String) -> Self {
@@ -9285,6 +10110,7 @@ impl PersistPinnedEventRequest {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistPinnedEventRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9294,6 +10120,7 @@ impl serde::Serialize for PersistPinnedEventRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistPinnedEventRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9301,6 +10128,7 @@ impl<'de> serde::Deserialize<'de> for PersistPinnedEventRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventRequest {
     const EXPECTING: &'static str = "a PersistPinnedEventRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9326,6 +10154,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventRequest {
     }
 }
 /// The `{data: {persistPinnedEventOnTimeline}}` envelope.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistPinnedEventResponse {
     pub data: PersistPinnedEventResponseData,
@@ -9333,6 +10162,7 @@ pub struct PersistPinnedEventResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistPinnedEventResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: PersistPinnedEventResponseData) -> Self {
@@ -9342,6 +10172,7 @@ impl PersistPinnedEventResponse {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistPinnedEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9349,6 +10180,7 @@ impl serde::Serialize for PersistPinnedEventResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9356,6 +10188,7 @@ impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponse {
     const EXPECTING: &'static str = "a PersistPinnedEventResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9374,6 +10207,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponse {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersistPinnedEventResponseData {
     pub persist_pinned_event_on_timeline: Option<PinnedEventOutcome>,
@@ -9381,6 +10215,7 @@ pub struct PersistPinnedEventResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistPinnedEventResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9391,6 +10226,7 @@ impl serde::Serialize for PersistPinnedEventResponseData {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9398,6 +10234,7 @@ impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponseData {
     const EXPECTING: &'static str = "a PersistPinnedEventResponseData object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9420,6 +10257,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponseData 
     }
 }
 /// The `{data: {persistTimeline: {timeline}}}` envelope of create and patch.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistTimelineResponse {
     pub data: PersistTimelineResponseData,
@@ -9427,6 +10265,7 @@ pub struct PersistTimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistTimelineResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: PersistTimelineResponseData) -> Self {
@@ -9436,6 +10275,7 @@ impl PersistTimelineResponse {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistTimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9443,6 +10283,7 @@ impl serde::Serialize for PersistTimelineResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9450,6 +10291,7 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponse {
     const EXPECTING: &'static str = "a PersistTimelineResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9468,6 +10310,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponse {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistTimelineResponseData {
     pub persist_timeline: PersistTimelineResponseDataPersistTimeline,
@@ -9475,6 +10318,7 @@ pub struct PersistTimelineResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistTimelineResponseData {
     /// Creates a value from its required members; the others start empty.
     pub fn new(persist_timeline: PersistTimelineResponseDataPersistTimeline) -> Self {
@@ -9484,6 +10328,7 @@ impl PersistTimelineResponseData {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistTimelineResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9491,6 +10336,7 @@ impl serde::Serialize for PersistTimelineResponseData {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9498,6 +10344,7 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponseData {
     const EXPECTING: &'static str = "a PersistTimelineResponseData object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9519,6 +10366,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponseData {
         })
     }
 }
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistTimelineResponseDataPersistTimeline {
     pub timeline: TimelineResponse,
@@ -9526,6 +10374,7 @@ pub struct PersistTimelineResponseDataPersistTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl PersistTimelineResponseDataPersistTimeline {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline: TimelineResponse) -> Self {
@@ -9535,6 +10384,7 @@ impl PersistTimelineResponseDataPersistTimeline {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PersistTimelineResponseDataPersistTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9542,6 +10392,7 @@ impl serde::Serialize for PersistTimelineResponseDataPersistTimeline {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9549,6 +10400,7 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de>
 for PersistTimelineResponseDataPersistTimeline {
     const EXPECTING: &'static str = "a PersistTimelineResponseDataPersistTimeline object";
@@ -9569,6 +10421,7 @@ for PersistTimelineResponseDataPersistTimeline {
     }
 }
 /// A new pin (identifier, version, event, timeline), or the outcome of removing one.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PinnedEventOutcome {
     /// The pin's `savedObjectId`.
@@ -9586,6 +10439,7 @@ pub struct PinnedEventOutcome {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for PinnedEventOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9602,6 +10456,7 @@ impl serde::Serialize for PinnedEventOutcome {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PinnedEventOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9609,6 +10464,7 @@ impl<'de> serde::Deserialize<'de> for PinnedEventOutcome {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PinnedEventOutcome {
     const EXPECTING: &'static str = "a PinnedEventOutcome object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9655,6 +10511,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PinnedEventOutcome {
     }
 }
 /// What the install did.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrebuiltRulesInstallResult {
     /// Number of prebuilt rules installed.
@@ -9669,6 +10526,7 @@ pub struct PrebuiltRulesInstallResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl PrebuiltRulesInstallResult {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -9686,6 +10544,7 @@ impl PrebuiltRulesInstallResult {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for PrebuiltRulesInstallResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9696,6 +10555,7 @@ impl serde::Serialize for PrebuiltRulesInstallResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9703,6 +10563,7 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesInstallResult {
     const EXPECTING: &'static str = "a PrebuiltRulesInstallResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9743,6 +10604,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesInstallResult {
     }
 }
 /// Counts of Elastic prebuilt rules and timelines.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrebuiltRulesStatus {
     /// Number of custom (not prebuilt) rules.
@@ -9763,6 +10625,7 @@ pub struct PrebuiltRulesStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl PrebuiltRulesStatus {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -9786,6 +10649,7 @@ impl PrebuiltRulesStatus {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for PrebuiltRulesStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9799,6 +10663,7 @@ impl serde::Serialize for PrebuiltRulesStatus {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9806,6 +10671,7 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesStatus {
     const EXPECTING: &'static str = "a PrebuiltRulesStatus object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9870,6 +10736,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesStatus {
 /// A resolved timeline. Kibana 8.x wraps it in `data` (and answers `{}` when nothing is
 /// found); later releases send the members of `data` at the top level. Both forms are
 /// declared here, so read `data` first and fall back to the top-level members.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResolveTimelineResponse {
     pub data: Option<ResolvedTimeline>,
@@ -9882,6 +10749,7 @@ pub struct ResolveTimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for ResolveTimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9893,6 +10761,7 @@ impl serde::Serialize for ResolveTimelineResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ResolveTimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9900,6 +10769,7 @@ impl<'de> serde::Deserialize<'de> for ResolveTimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ResolveTimelineResponse {
     const EXPECTING: &'static str = "a ResolveTimelineResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9931,6 +10801,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ResolveTimelineResponse {
     }
 }
 /// A timeline and how its identifier was resolved.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedTimeline {
     pub timeline: TimelineResponse,
@@ -9942,6 +10813,7 @@ pub struct ResolvedTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl ResolvedTimeline {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline: TimelineResponse, outcome: SavedObjectResolveOutcome) -> Self {
@@ -9954,6 +10826,7 @@ impl ResolvedTimeline {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for ResolvedTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -9964,6 +10837,7 @@ impl serde::Serialize for ResolvedTimeline {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ResolvedTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9971,6 +10845,7 @@ impl<'de> serde::Deserialize<'de> for ResolvedTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ResolvedTimeline {
     const EXPECTING: &'static str = "a ResolvedTimeline object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -9999,6 +10874,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ResolvedTimeline {
     }
 }
 /// A connector action the rule runs when it creates alerts.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleAction {
     /// The connector identifier.
@@ -10021,6 +10897,7 @@ pub struct RuleAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleAction {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -10040,6 +10917,7 @@ impl RuleAction {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -10053,6 +10931,7 @@ impl serde::Serialize for RuleAction {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10060,6 +10939,7 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleAction {
     const EXPECTING: &'static str = "a RuleAction object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -10101,6 +10981,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleAction {
 }
 /// A new detection rule: `name`, `description`, `risk_score`, `severity` and `type` are
 /// required, and whatever its type needs (reference row 1).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleCreateProps {
     /// Stable identifier of the rule, kept across exports and imports.
@@ -10220,6 +11101,7 @@ pub struct RuleCreateProps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RuleCreateProps {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -10292,6 +11174,7 @@ impl RuleCreateProps {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleCreateProps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -10359,6 +11242,7 @@ impl serde::Serialize for RuleCreateProps {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleCreateProps {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10366,6 +11250,7 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleCreateProps {
     const EXPECTING: &'static str = "a RuleCreateProps object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -10563,6 +11448,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleCreateProps {
     }
 }
 /// An exception list a rule uses.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleExceptionListReference {
     /// The saved object identifier of the list.
@@ -10575,6 +11461,7 @@ pub struct RuleExceptionListReference {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleExceptionListReference {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -10592,6 +11479,7 @@ impl RuleExceptionListReference {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleExceptionListReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -10602,6 +11490,7 @@ impl serde::Serialize for RuleExceptionListReference {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10609,6 +11498,7 @@ impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleExceptionListReference {
     const EXPECTING: &'static str = "a RuleExceptionListReference object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -10640,6 +11530,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleExceptionListReference {
     }
 }
 /// The outcome of the rule's last run.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleExecutionSummary {
     /// The last run.
@@ -10648,6 +11539,7 @@ pub struct RuleExecutionSummary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleExecutionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -10655,6 +11547,7 @@ impl serde::Serialize for RuleExecutionSummary {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10662,6 +11555,7 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummary {
     const EXPECTING: &'static str = "a RuleExecutionSummary object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -10681,6 +11575,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummary {
     }
 }
 /// The last run.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleExecutionSummaryLastExecution {
     /// When the run ended.
@@ -10697,6 +11592,7 @@ pub struct RuleExecutionSummaryLastExecution {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RuleExecutionSummaryLastExecution {
     /// Creates a value from its required members; the others start empty.
     pub fn new(date: chrono::DateTime<chrono::Utc>, status: String) -> Self {
@@ -10710,6 +11606,7 @@ impl RuleExecutionSummaryLastExecution {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleExecutionSummaryLastExecution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -10721,6 +11618,7 @@ impl serde::Serialize for RuleExecutionSummaryLastExecution {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10728,6 +11626,7 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummaryLastExecution {
     const EXPECTING: &'static str = "a RuleExecutionSummaryLastExecution object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -10759,6 +11658,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummaryLastExecuti
     }
 }
 /// Language of `query`.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuleLanguage {
@@ -10773,6 +11673,7 @@ pub enum RuleLanguage {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleLanguage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10785,6 +11686,7 @@ impl RuleLanguage {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl From<&str> for RuleLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -10796,21 +11698,25 @@ impl From<&str> for RuleLanguage {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl std::fmt::Display for RuleLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl clientgen_runtime::ToParam for RuleLanguage {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10821,6 +11727,7 @@ impl<'de> serde::Deserialize<'de> for RuleLanguage {
 /// The members of a rule that a caller sets, all optional here: the members shared by
 /// every type, then the type-specific ones (query, language, index, threshold, …). The
 /// bundles split these per `type`; see the note at the top of this file.
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleParams {
     /// Stable identifier of the rule, kept across exports and imports.
@@ -10940,6 +11847,7 @@ pub struct RuleParams {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "other-types")]
 impl serde::Serialize for RuleParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -11007,6 +11915,7 @@ impl serde::Serialize for RuleParams {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "other-types")]
 impl<'de> serde::Deserialize<'de> for RuleParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11014,6 +11923,7 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "other-types")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleParams {
     const EXPECTING: &'static str = "a RuleParams object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -11211,8 +12121,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleParams {
     }
 }
 /// Anomaly detection job or jobs of machine_learning rules.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 pub type RuleParamsMachineLearningJobId = CaseAttachmentId;
 /// The members of a rule to change, addressed by `id` or `rule_id`.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RulePatchProps {
     /// Stable identifier of the rule, kept across exports and imports.
@@ -11334,6 +12246,7 @@ pub struct RulePatchProps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePatchProps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -11402,6 +12315,7 @@ impl serde::Serialize for RulePatchProps {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePatchProps {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11409,6 +12323,7 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePatchProps {
     const EXPECTING: &'static str = "a RulePatchProps object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -11609,6 +12524,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePatchProps {
     }
 }
 /// What one simulated execution did.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulePreviewLogs {
     pub errors: Vec<String>,
@@ -11623,6 +12539,7 @@ pub struct RulePreviewLogs {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulePreviewLogs {
     /// Creates a value from its required members; the others start empty.
     pub fn new(errors: Vec<String>, warnings: Vec<String>, duration: i64) -> Self {
@@ -11636,6 +12553,7 @@ impl RulePreviewLogs {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewLogs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -11647,6 +12565,7 @@ impl serde::Serialize for RulePreviewLogs {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewLogs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11654,6 +12573,7 @@ impl<'de> serde::Deserialize<'de> for RulePreviewLogs {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogs {
     const EXPECTING: &'static str = "a RulePreviewLogs object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -11684,6 +12604,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogs {
         })
     }
 }
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RulePreviewLogsRequestsItem {
     pub request: Option<String>,
@@ -11694,6 +12615,7 @@ pub struct RulePreviewLogsRequestsItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewLogsRequestsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -11704,6 +12626,7 @@ impl serde::Serialize for RulePreviewLogsRequestsItem {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewLogsRequestsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11711,6 +12634,7 @@ impl<'de> serde::Deserialize<'de> for RulePreviewLogsRequestsItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogsRequestsItem {
     const EXPECTING: &'static str = "a RulePreviewLogsRequestsItem object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -11739,6 +12663,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogsRequestsItem {
     }
 }
 /// A rule to try (as for `create_rule`) and the time range to run it over.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulePreviewRequest {
     /// Stable identifier of the rule, kept across exports and imports.
@@ -11862,6 +12787,7 @@ pub struct RulePreviewRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulePreviewRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -11938,6 +12864,7 @@ impl RulePreviewRequest {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -12007,6 +12934,7 @@ impl serde::Serialize for RulePreviewRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12014,6 +12942,7 @@ impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewRequest {
     const EXPECTING: &'static str = "a RulePreviewRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -12223,6 +13152,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewRequest {
     }
 }
 /// The logs of each simulated execution.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulePreviewResponse {
     pub logs: Vec<RulePreviewLogs>,
@@ -12234,6 +13164,7 @@ pub struct RulePreviewResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulePreviewResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(logs: Vec<RulePreviewLogs>) -> Self {
@@ -12245,6 +13176,7 @@ impl RulePreviewResponse {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -12254,6 +13186,7 @@ impl serde::Serialize for RulePreviewResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12261,6 +13194,7 @@ impl<'de> serde::Deserialize<'de> for RulePreviewResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewResponse {
     const EXPECTING: &'static str = "a RulePreviewResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -12288,6 +13222,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewResponse {
 /// A detection rule as Kibana returns it. The members every supported Kibana version sends
 /// are required; newer ones (`revision`, `rule_source`, `related_integrations`,
 /// `required_fields`, `execution_summary`, …) are optional.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleResponse {
     /// Stable identifier of the rule.
@@ -12436,6 +13371,7 @@ pub struct RuleResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RuleResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -12532,6 +13468,7 @@ impl RuleResponse {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -12614,6 +13551,7 @@ impl serde::Serialize for RuleResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12621,6 +13559,7 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleResponse {
     const EXPECTING: &'static str = "a RuleResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -12863,10 +13802,13 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleResponse {
     }
 }
 /// Why the alias exists (`savedObjectConversion`, `savedObjectImport`).
+#[cfg(feature = "detection-rules")]
 pub type RuleResponseAliasPurpose = SavedObjectResolveAliasPurpose;
 /// How the id was resolved (`exactMatch`, `aliasMatch`, `conflict`).
+#[cfg(feature = "detection-rules")]
 pub type RuleResponseOutcome = SavedObjectResolveOutcome;
 /// Severity of the alerts the rule creates.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuleSeverity {
@@ -12881,6 +13823,7 @@ pub enum RuleSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleSeverity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12893,6 +13836,7 @@ impl RuleSeverity {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl From<&str> for RuleSeverity {
     fn from(value: &str) -> Self {
         match value {
@@ -12904,21 +13848,25 @@ impl From<&str> for RuleSeverity {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl std::fmt::Display for RuleSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl clientgen_runtime::ToParam for RuleSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12927,6 +13875,7 @@ impl<'de> serde::Deserialize<'de> for RuleSeverity {
     }
 }
 /// Threshold rules alert when `value` documents share the values of `field`.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleThreshold {
     /// Fields to group by (none counts all documents together).
@@ -12939,6 +13888,7 @@ pub struct RuleThreshold {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleThreshold {
     /// Creates a value from its required members; the others start empty.
     pub fn new(field: Vec<String>, value: i64) -> Self {
@@ -12950,6 +13900,7 @@ impl RuleThreshold {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleThreshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -12959,6 +13910,7 @@ impl serde::Serialize for RuleThreshold {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12966,6 +13918,7 @@ impl<'de> serde::Deserialize<'de> for RuleThreshold {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleThreshold {
     const EXPECTING: &'static str = "a RuleThreshold object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -12990,6 +13943,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleThreshold {
         })
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleThresholdCardinalityItem {
     /// The field whose distinct values are counted.
@@ -13000,6 +13954,7 @@ pub struct RuleThresholdCardinalityItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleThresholdCardinalityItem {
     /// Creates a value from its required members; the others start empty.
     pub fn new(field: String, value: i64) -> Self {
@@ -13010,6 +13965,7 @@ impl RuleThresholdCardinalityItem {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleThresholdCardinalityItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -13018,6 +13974,7 @@ impl serde::Serialize for RuleThresholdCardinalityItem {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13025,6 +13982,7 @@ impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleThresholdCardinalityItem {
     const EXPECTING: &'static str = "a RuleThresholdCardinalityItem object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -13047,6 +14005,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleThresholdCardinalityItem {
     }
 }
 /// The kind of detection rule, which decides the type-specific members it needs.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuleType {
@@ -13069,6 +14028,7 @@ pub enum RuleType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13085,6 +14045,7 @@ impl RuleType {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl From<&str> for RuleType {
     fn from(value: &str) -> Self {
         match value {
@@ -13100,21 +14061,25 @@ impl From<&str> for RuleType {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl std::fmt::Display for RuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl clientgen_runtime::ToParam for RuleType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13123,6 +14088,7 @@ impl<'de> serde::Deserialize<'de> for RuleType {
     }
 }
 /// A full replacement of a rule, addressed by `id` or `rule_id`.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleUpdateProps {
     /// Stable identifier of the rule, kept across exports and imports.
@@ -13244,6 +14210,7 @@ pub struct RuleUpdateProps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RuleUpdateProps {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -13317,6 +14284,7 @@ impl RuleUpdateProps {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleUpdateProps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -13385,6 +14353,7 @@ impl serde::Serialize for RuleUpdateProps {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13392,6 +14361,7 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleUpdateProps {
     const EXPECTING: &'static str = "a RuleUpdateProps object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -13592,6 +14562,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleUpdateProps {
     }
 }
 /// The last line of a rules export.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesExportDetails {
     /// Number of objects exported.
@@ -13610,6 +14581,7 @@ pub struct RulesExportDetails {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulesExportDetails {
     /// Creates a value from its required members; the others start empty.
     pub fn new(exported_count: i64) -> Self {
@@ -13624,6 +14596,7 @@ impl RulesExportDetails {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesExportDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -13642,6 +14615,7 @@ impl serde::Serialize for RulesExportDetails {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13649,6 +14623,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportDetails {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesExportDetails {
     const EXPECTING: &'static str = "a RulesExportDetails object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -13694,6 +14669,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesExportDetails {
 /// One line of a rules export: a rule, or, last, the export details. (Exported exception
 /// lists and connectors also appear as lines; they decode as neither and surface as a
 /// decode error, so export rules without them, or read the raw body.)
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RulesExportLine {
@@ -13702,6 +14678,7 @@ pub enum RulesExportLine {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportLine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13719,6 +14696,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportLine {
     }
 }
 /// The rules to export; send no body at all to export every rule.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesExportRequest {
     /// The rules, by `rule_id`.
@@ -13727,6 +14705,7 @@ pub struct RulesExportRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulesExportRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(objects: Vec<RulesExportRequestObjectsItem>) -> Self {
@@ -13736,6 +14715,7 @@ impl RulesExportRequest {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesExportRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -13743,6 +14723,7 @@ impl serde::Serialize for RulesExportRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13750,6 +14731,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequest {
     const EXPECTING: &'static str = "a RulesExportRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -13768,6 +14750,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequest {
         })
     }
 }
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesExportRequestObjectsItem {
     /// The `rule_id` of a rule.
@@ -13776,6 +14759,7 @@ pub struct RulesExportRequestObjectsItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulesExportRequestObjectsItem {
     /// Creates a value from its required members; the others start empty.
     pub fn new(rule_id: String) -> Self {
@@ -13785,6 +14769,7 @@ impl RulesExportRequestObjectsItem {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesExportRequestObjectsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -13792,6 +14777,7 @@ impl serde::Serialize for RulesExportRequestObjectsItem {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13799,6 +14785,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequestObjectsItem {
     const EXPECTING: &'static str = "a RulesExportRequestObjectsItem object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -13818,6 +14805,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequestObjectsItem {
     }
 }
 /// The multipart form of a rules import.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesImportForm {
     /// The NDJSON file, one rule (or exception list, or connector) per line.
@@ -13826,6 +14814,7 @@ pub struct RulesImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulesImportForm {
     /// Creates a value from its required members; the others start empty.
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -13835,6 +14824,7 @@ impl RulesImportForm {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -13842,6 +14832,7 @@ impl serde::Serialize for RulesImportForm {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13849,6 +14840,7 @@ impl<'de> serde::Deserialize<'de> for RulesImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesImportForm {
     const EXPECTING: &'static str = "a RulesImportForm object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -13868,6 +14860,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesImportForm {
     }
 }
 /// The outcome of a rules import.
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesImportResponse {
     /// True when every rule was imported.
@@ -13898,6 +14891,7 @@ pub struct RulesImportResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "detection-rules")]
 impl RulesImportResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(success: bool, success_count: i64, errors: Vec<ImportError>) -> Self {
@@ -13917,6 +14911,7 @@ impl RulesImportResponse {
         }
     }
 }
+#[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesImportResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -13937,6 +14932,7 @@ impl serde::Serialize for RulesImportResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesImportResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13944,6 +14940,7 @@ impl<'de> serde::Deserialize<'de> for RulesImportResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesImportResponse {
     const EXPECTING: &'static str = "a RulesImportResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14007,6 +15004,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesImportResponse {
     }
 }
 /// A runtime field for the update-by-query.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuntimeFieldMapping {
     pub r#type: RuntimeFieldType,
@@ -14018,6 +15016,7 @@ pub struct RuntimeFieldMapping {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl RuntimeFieldMapping {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r#type: RuntimeFieldType) -> Self {
@@ -14029,6 +15028,7 @@ impl RuntimeFieldMapping {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for RuntimeFieldMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14038,6 +15038,7 @@ impl serde::Serialize for RuntimeFieldMapping {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for RuntimeFieldMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14045,6 +15046,7 @@ impl<'de> serde::Deserialize<'de> for RuntimeFieldMapping {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMapping {
     const EXPECTING: &'static str = "a RuntimeFieldMapping object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14070,6 +15072,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMapping {
     }
 }
 /// Inline Painless script computing the value (stored scripts are refused).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuntimeFieldMappingScript {
     /// Painless source.
@@ -14078,6 +15081,7 @@ pub struct RuntimeFieldMappingScript {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl RuntimeFieldMappingScript {
     /// Creates a value from its required members; the others start empty.
     pub fn new(source: String) -> Self {
@@ -14087,6 +15091,7 @@ impl RuntimeFieldMappingScript {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for RuntimeFieldMappingScript {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14094,6 +15099,7 @@ impl serde::Serialize for RuntimeFieldMappingScript {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for RuntimeFieldMappingScript {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14101,6 +15107,7 @@ impl<'de> serde::Deserialize<'de> for RuntimeFieldMappingScript {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMappingScript {
     const EXPECTING: &'static str = "a RuntimeFieldMappingScript object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14120,6 +15127,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMappingScript {
     }
 }
 /// Type of a runtime field.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuntimeFieldType {
@@ -14140,6 +15148,7 @@ pub enum RuntimeFieldType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "alerts")]
 impl RuntimeFieldType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14155,6 +15164,7 @@ impl RuntimeFieldType {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl From<&str> for RuntimeFieldType {
     fn from(value: &str) -> Self {
         match value {
@@ -14169,21 +15179,25 @@ impl From<&str> for RuntimeFieldType {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl std::fmt::Display for RuntimeFieldType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for RuntimeFieldType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for RuntimeFieldType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for RuntimeFieldType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14192,6 +15206,7 @@ impl<'de> serde::Deserialize<'de> for RuntimeFieldType {
     }
 }
 /// Why the alias exists.
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SavedObjectResolveAliasPurpose {
@@ -14202,6 +15217,7 @@ pub enum SavedObjectResolveAliasPurpose {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl SavedObjectResolveAliasPurpose {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14212,6 +15228,7 @@ impl SavedObjectResolveAliasPurpose {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl From<&str> for SavedObjectResolveAliasPurpose {
     fn from(value: &str) -> Self {
         match value {
@@ -14221,21 +15238,25 @@ impl From<&str> for SavedObjectResolveAliasPurpose {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl std::fmt::Display for SavedObjectResolveAliasPurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl clientgen_runtime::ToParam for SavedObjectResolveAliasPurpose {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl serde::Serialize for SavedObjectResolveAliasPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl<'de> serde::Deserialize<'de> for SavedObjectResolveAliasPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14244,6 +15265,7 @@ impl<'de> serde::Deserialize<'de> for SavedObjectResolveAliasPurpose {
     }
 }
 /// Whether the identifier matched the timeline itself, an alias left by a migration, or both.
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SavedObjectResolveOutcome {
@@ -14256,6 +15278,7 @@ pub enum SavedObjectResolveOutcome {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl SavedObjectResolveOutcome {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14267,6 +15290,7 @@ impl SavedObjectResolveOutcome {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl From<&str> for SavedObjectResolveOutcome {
     fn from(value: &str) -> Self {
         match value {
@@ -14277,21 +15301,25 @@ impl From<&str> for SavedObjectResolveOutcome {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl std::fmt::Display for SavedObjectResolveOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl clientgen_runtime::ToParam for SavedObjectResolveOutcome {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl serde::Serialize for SavedObjectResolveOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl<'de> serde::Deserialize<'de> for SavedObjectResolveOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14301,6 +15329,7 @@ impl<'de> serde::Deserialize<'de> for SavedObjectResolveOutcome {
 }
 /// The saved content of a timeline. Columns, data providers and filters are kept free-form:
 /// their members are many and all optional in the bundle.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedTimeline {
     pub title: Option<Option<String>>,
@@ -14339,6 +15368,7 @@ pub struct SavedTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for SavedTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14370,6 +15400,7 @@ impl serde::Serialize for SavedTimeline {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for SavedTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14377,6 +15408,7 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for SavedTimeline {
     const EXPECTING: &'static str = "a SavedTimeline object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14472,6 +15504,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SavedTimeline {
     }
 }
 /// The time range shown.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedTimelineDateRange {
     /// Start, as ISO 8601 text or epoch milliseconds.
@@ -14482,6 +15515,7 @@ pub struct SavedTimelineDateRange {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for SavedTimelineDateRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14490,6 +15524,7 @@ impl serde::Serialize for SavedTimelineDateRange {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14497,6 +15532,7 @@ impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for SavedTimelineDateRange {
     const EXPECTING: &'static str = "a SavedTimelineDateRange object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14518,7 +15554,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SavedTimelineDateRange {
         })
     }
 }
-/// End, as ISO 8601 text or epoch milliseconds.
+#[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for SavedTimelineDateRangeEnd {
     fn to_param(&self) -> String {
         match self {
@@ -14529,6 +15565,8 @@ impl clientgen_runtime::ToParam for SavedTimelineDateRangeEnd {
         }
     }
 }
+/// End, as ISO 8601 text or epoch milliseconds.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SavedTimelineDateRangeEnd {
@@ -14537,6 +15575,7 @@ pub enum SavedTimelineDateRangeEnd {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeEnd {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14554,8 +15593,10 @@ impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeEnd {
     }
 }
 /// Start, as ISO 8601 text or epoch milliseconds.
+#[cfg(feature = "timelines")]
 pub type SavedTimelineDateRangeStart = SavedTimelineDateRangeEnd;
 /// The alerts and the users to assign to them and unassign from them.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAlertAssigneesRequest {
     /// User profile `uid`s to assign and to unassign (either list may be empty).
@@ -14566,6 +15607,7 @@ pub struct SetAlertAssigneesRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl SetAlertAssigneesRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(assignees: SetAlertAssigneesRequestAssignees, ids: Vec<String>) -> Self {
@@ -14576,6 +15618,7 @@ impl SetAlertAssigneesRequest {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertAssigneesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14584,6 +15627,7 @@ impl serde::Serialize for SetAlertAssigneesRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14591,6 +15635,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequest {
     const EXPECTING: &'static str = "a SetAlertAssigneesRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14613,6 +15658,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequest {
     }
 }
 /// User profile `uid`s to assign and to unassign (either list may be empty).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAlertAssigneesRequestAssignees {
     pub add: Vec<String>,
@@ -14621,6 +15667,7 @@ pub struct SetAlertAssigneesRequestAssignees {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl SetAlertAssigneesRequestAssignees {
     /// Creates a value from its required members; the others start empty.
     pub fn new(add: Vec<String>, remove: Vec<String>) -> Self {
@@ -14631,6 +15678,7 @@ impl SetAlertAssigneesRequestAssignees {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertAssigneesRequestAssignees {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14639,6 +15687,7 @@ impl serde::Serialize for SetAlertAssigneesRequestAssignees {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequestAssignees {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14646,6 +15695,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequestAssignees {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequestAssignees {
     const EXPECTING: &'static str = "a SetAlertAssigneesRequestAssignees object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14668,6 +15718,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequestAssigne
     }
 }
 /// The alerts and the tags to add to them and remove from them.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAlertTagsRequest {
     /// The `_id`s of the alerts.
@@ -14678,6 +15729,7 @@ pub struct SetAlertTagsRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl SetAlertTagsRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(ids: Vec<String>, tags: SetAlertTagsRequestTags) -> Self {
@@ -14688,6 +15740,7 @@ impl SetAlertTagsRequest {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertTagsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14696,6 +15749,7 @@ impl serde::Serialize for SetAlertTagsRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertTagsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14703,6 +15757,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertTagsRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequest {
     const EXPECTING: &'static str = "a SetAlertTagsRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14725,6 +15780,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequest {
     }
 }
 /// The tags to add and to remove (either list may be empty).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAlertTagsRequestTags {
     pub tags_to_add: Vec<String>,
@@ -14733,6 +15789,7 @@ pub struct SetAlertTagsRequestTags {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl SetAlertTagsRequestTags {
     /// Creates a value from its required members; the others start empty.
     pub fn new(tags_to_add: Vec<String>, tags_to_remove: Vec<String>) -> Self {
@@ -14743,6 +15800,7 @@ impl SetAlertTagsRequestTags {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertTagsRequestTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14751,6 +15809,7 @@ impl serde::Serialize for SetAlertTagsRequestTags {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertTagsRequestTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14758,6 +15817,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertTagsRequestTags {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequestTags {
     const EXPECTING: &'static str = "a SetAlertTagsRequestTags object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14783,6 +15843,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequestTags {
     }
 }
 /// Alerts named by identifier.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAlertsStatusByIds {
     /// The `_id`s of the alerts.
@@ -14793,6 +15854,7 @@ pub struct SetAlertsStatusByIds {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl SetAlertsStatusByIds {
     /// Creates a value from its required members; the others start empty.
     pub fn new(signal_ids: Vec<String>, status: AlertStatus) -> Self {
@@ -14804,6 +15866,7 @@ impl SetAlertsStatusByIds {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertsStatusByIds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14813,6 +15876,7 @@ impl serde::Serialize for SetAlertsStatusByIds {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14820,6 +15884,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByIds {
     const EXPECTING: &'static str = "a SetAlertsStatusByIds object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14845,6 +15910,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByIds {
     }
 }
 /// Alerts selected by an Elasticsearch query.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAlertsStatusByQuery {
     /// Elasticsearch query DSL selecting the alerts.
@@ -14867,6 +15933,7 @@ pub struct SetAlertsStatusByQuery {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl SetAlertsStatusByQuery {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -14884,6 +15951,7 @@ impl SetAlertsStatusByQuery {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertsStatusByQuery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -14896,6 +15964,7 @@ impl serde::Serialize for SetAlertsStatusByQuery {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14903,6 +15972,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByQuery {
     const EXPECTING: &'static str = "a SetAlertsStatusByQuery object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -14937,6 +16007,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByQuery {
     }
 }
 /// What to do on version conflicts.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetAlertsStatusByQueryConflicts {
@@ -14947,6 +16018,7 @@ pub enum SetAlertsStatusByQueryConflicts {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "alerts")]
 impl SetAlertsStatusByQueryConflicts {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14957,6 +16029,7 @@ impl SetAlertsStatusByQueryConflicts {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl From<&str> for SetAlertsStatusByQueryConflicts {
     fn from(value: &str) -> Self {
         match value {
@@ -14966,21 +16039,25 @@ impl From<&str> for SetAlertsStatusByQueryConflicts {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl std::fmt::Display for SetAlertsStatusByQueryConflicts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for SetAlertsStatusByQueryConflicts {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertsStatusByQueryConflicts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQueryConflicts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14989,6 +16066,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQueryConflicts {
     }
 }
 /// The alerts, by identifier or by query, and their new status.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SetAlertsStatusRequest {
@@ -14997,6 +16075,7 @@ pub enum SetAlertsStatusRequest {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15014,6 +16093,15 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusRequest {
     }
 }
 /// The security solution's own error body (`SiemErrorResponse` in the bundles).
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiemError {
     /// The HTTP status code.
@@ -15024,6 +16112,15 @@ pub struct SiemError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl SiemError {
     /// Creates a value from its required members; the others start empty.
     pub fn new(status_code: i64, message: String) -> Self {
@@ -15034,6 +16131,15 @@ impl SiemError {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl serde::Serialize for SiemError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15042,6 +16148,15 @@ impl serde::Serialize for SiemError {
             .end(&self.additional_properties)
     }
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SiemError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15049,6 +16164,15 @@ impl<'de> serde::Deserialize<'de> for SiemError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl<'de> clientgen_runtime::de::Object<'de> for SiemError {
     const EXPECTING: &'static str = "a SiemError object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15071,6 +16195,15 @@ impl<'de> clientgen_runtime::de::Object<'de> for SiemError {
     }
 }
 /// Sort direction.
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -15081,6 +16214,15 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl SortOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15091,6 +16233,15 @@ impl SortOrder {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -15100,21 +16251,57 @@ impl From<&str> for SortOrder {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl clientgen_runtime::ToParam for SortOrder {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15123,6 +16310,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
     }
 }
 /// One MITRE ATT&CK mapping of a rule.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatMapping {
     /// The framework, usually `MITRE ATT&CK`.
@@ -15134,6 +16322,7 @@ pub struct ThreatMapping {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl ThreatMapping {
     /// Creates a value from its required members; the others start empty.
     pub fn new(framework: String, tactic: ThreatReference) -> Self {
@@ -15145,6 +16334,7 @@ impl ThreatMapping {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for ThreatMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15154,6 +16344,7 @@ impl serde::Serialize for ThreatMapping {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for ThreatMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15161,6 +16352,7 @@ impl<'de> serde::Deserialize<'de> for ThreatMapping {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatMapping {
     const EXPECTING: &'static str = "a ThreatMapping object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15186,6 +16378,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatMapping {
     }
 }
 /// A MITRE ATT&CK tactic or sub-technique.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatReference {
     /// The ATT&CK identifier.
@@ -15198,6 +16391,7 @@ pub struct ThreatReference {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl ThreatReference {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, name: String, reference: String) -> Self {
@@ -15209,6 +16403,7 @@ impl ThreatReference {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for ThreatReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15218,6 +16413,7 @@ impl serde::Serialize for ThreatReference {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for ThreatReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15225,6 +16421,7 @@ impl<'de> serde::Deserialize<'de> for ThreatReference {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatReference {
     const EXPECTING: &'static str = "a ThreatReference object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15250,6 +16447,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatReference {
     }
 }
 /// A MITRE ATT&CK technique and its sub-techniques.
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatTechnique {
     /// The ATT&CK identifier.
@@ -15264,6 +16462,7 @@ pub struct ThreatTechnique {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl ThreatTechnique {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, name: String, reference: String) -> Self {
@@ -15276,6 +16475,7 @@ impl ThreatTechnique {
         }
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for ThreatTechnique {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15286,6 +16486,7 @@ impl serde::Serialize for ThreatTechnique {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for ThreatTechnique {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15293,6 +16494,7 @@ impl<'de> serde::Deserialize<'de> for ThreatTechnique {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatTechnique {
     const EXPECTING: &'static str = "a ThreatTechnique object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15321,6 +16523,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatTechnique {
     }
 }
 /// The timeline to copy and the members its copy gets instead.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineCopy {
     pub timeline: SavedTimeline,
@@ -15330,6 +16533,7 @@ pub struct TimelineCopy {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl TimelineCopy {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline: SavedTimeline, timeline_id_to_copy: String) -> Self {
@@ -15340,6 +16544,7 @@ impl TimelineCopy {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineCopy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15348,6 +16553,7 @@ impl serde::Serialize for TimelineCopy {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineCopy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15355,6 +16561,7 @@ impl<'de> serde::Deserialize<'de> for TimelineCopy {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineCopy {
     const EXPECTING: &'static str = "a TimelineCopy object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15380,6 +16587,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineCopy {
     }
 }
 /// A new timeline or timeline template.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineCreate {
     pub timeline: SavedTimeline,
@@ -15394,6 +16602,7 @@ pub struct TimelineCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl TimelineCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline: SavedTimeline) -> Self {
@@ -15409,6 +16618,7 @@ impl TimelineCreate {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15422,6 +16632,7 @@ impl serde::Serialize for TimelineCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15429,6 +16640,7 @@ impl<'de> serde::Deserialize<'de> for TimelineCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineCreate {
     const EXPECTING: &'static str = "a TimelineCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15468,6 +16680,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineCreate {
     }
 }
 /// The EQL query and fields of the timeline's correlation tab.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineEqlOptions {
     pub query: Option<Option<String>>,
@@ -15478,6 +16691,7 @@ pub struct TimelineEqlOptions {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineEqlOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15488,6 +16702,7 @@ impl serde::Serialize for TimelineEqlOptions {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineEqlOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15495,6 +16710,7 @@ impl<'de> serde::Deserialize<'de> for TimelineEqlOptions {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineEqlOptions {
     const EXPECTING: &'static str = "a TimelineEqlOptions object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15523,6 +16739,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineEqlOptions {
     }
 }
 /// The error body of the timeline create and update routes.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineError {
     /// What went wrong.
@@ -15533,6 +16750,7 @@ pub struct TimelineError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl TimelineError {
     /// Creates a value from its required members; the others start empty.
     pub fn new(status_code: i64) -> Self {
@@ -15543,6 +16761,7 @@ impl TimelineError {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15551,6 +16770,7 @@ impl serde::Serialize for TimelineError {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15558,6 +16778,7 @@ impl<'de> serde::Deserialize<'de> for TimelineError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineError {
     const EXPECTING: &'static str = "a TimelineError object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15580,6 +16801,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineError {
     }
 }
 /// One user's favourite mark on a timeline.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineFavorite {
     /// When the timeline was marked, in epoch milliseconds.
@@ -15590,6 +16812,7 @@ pub struct TimelineFavorite {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineFavorite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15599,6 +16822,7 @@ impl serde::Serialize for TimelineFavorite {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineFavorite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15606,6 +16830,7 @@ impl<'de> serde::Deserialize<'de> for TimelineFavorite {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavorite {
     const EXPECTING: &'static str = "a TimelineFavorite object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15631,6 +16856,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavorite {
     }
 }
 /// The timeline or template whose favorite mark is toggled.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineFavoriteRequest {
     /// The `savedObjectId` of a timeline (null for a template).
@@ -15645,6 +16871,7 @@ pub struct TimelineFavoriteRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineFavoriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15655,6 +16882,7 @@ impl serde::Serialize for TimelineFavoriteRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15662,6 +16890,7 @@ impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavoriteRequest {
     const EXPECTING: &'static str = "a TimelineFavoriteRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15692,8 +16921,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavoriteRequest {
     }
 }
 /// A timeline (`default`) or a timeline template (`template`).
+#[cfg(feature = "timelines")]
 pub type TimelineFavoriteRequestTimelineType = TimelineType;
 /// Changes to a saved timeline.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelinePatch {
     /// The timeline to change.
@@ -15705,6 +16936,7 @@ pub struct TimelinePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl TimelinePatch {
     /// Creates a value from its required members; the others start empty.
     pub fn new(timeline_id: String, version: String, timeline: SavedTimeline) -> Self {
@@ -15716,6 +16948,7 @@ impl TimelinePatch {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15725,6 +16958,7 @@ impl serde::Serialize for TimelinePatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15732,6 +16966,7 @@ impl<'de> serde::Deserialize<'de> for TimelinePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinePatch {
     const EXPECTING: &'static str = "a TimelinePatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -15757,6 +16992,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinePatch {
     }
 }
 /// A saved timeline with its identifier, version, notes and pinned events.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineResponse {
     pub title: Option<Option<String>>,
@@ -15806,6 +17042,7 @@ pub struct TimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl TimelineResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(saved_object_id: String, version: String) -> Self {
@@ -15845,6 +17082,7 @@ impl TimelineResponse {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -15882,6 +17120,7 @@ impl serde::Serialize for TimelineResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15889,6 +17128,7 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineResponse {
     const EXPECTING: &'static str = "a TimelineResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -16007,6 +17247,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineResponse {
     }
 }
 /// A member timelines can be sorted by.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimelineSortField {
@@ -16021,6 +17262,7 @@ pub enum TimelineSortField {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "timelines")]
 impl TimelineSortField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16033,6 +17275,7 @@ impl TimelineSortField {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl From<&str> for TimelineSortField {
     fn from(value: &str) -> Self {
         match value {
@@ -16044,21 +17287,25 @@ impl From<&str> for TimelineSortField {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl std::fmt::Display for TimelineSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for TimelineSortField {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16067,6 +17314,7 @@ impl<'de> serde::Deserialize<'de> for TimelineSortField {
     }
 }
 /// The state of a timeline.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimelineStatus {
@@ -16079,6 +17327,7 @@ pub enum TimelineStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "timelines")]
 impl TimelineStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16090,6 +17339,7 @@ impl TimelineStatus {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl From<&str> for TimelineStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -16100,21 +17350,25 @@ impl From<&str> for TimelineStatus {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl std::fmt::Display for TimelineStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for TimelineStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16123,6 +17377,7 @@ impl<'de> serde::Deserialize<'de> for TimelineStatus {
     }
 }
 /// A timeline (`default`) or a timeline template (`template`).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimelineType {
@@ -16133,6 +17388,7 @@ pub enum TimelineType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "timelines")]
 impl TimelineType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16143,6 +17399,7 @@ impl TimelineType {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl From<&str> for TimelineType {
     fn from(value: &str) -> Self {
         match value {
@@ -16152,21 +17409,25 @@ impl From<&str> for TimelineType {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl std::fmt::Display for TimelineType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for TimelineType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16175,6 +17436,7 @@ impl<'de> serde::Deserialize<'de> for TimelineType {
     }
 }
 /// The timelines to delete.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelinesDelete {
     pub saved_object_ids: Vec<String>,
@@ -16184,6 +17446,7 @@ pub struct TimelinesDelete {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl TimelinesDelete {
     /// Creates a value from its required members; the others start empty.
     pub fn new(saved_object_ids: Vec<String>) -> Self {
@@ -16194,6 +17457,7 @@ impl TimelinesDelete {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinesDelete {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -16202,6 +17466,7 @@ impl serde::Serialize for TimelinesDelete {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinesDelete {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16209,6 +17474,7 @@ impl<'de> serde::Deserialize<'de> for TimelinesDelete {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinesDelete {
     const EXPECTING: &'static str = "a TimelinesDelete object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -16234,6 +17500,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinesDelete {
     }
 }
 /// The timelines to export.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelinesExportRequest {
     /// Timeline identifiers; null exports every timeline.
@@ -16242,6 +17509,7 @@ pub struct TimelinesExportRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinesExportRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -16249,6 +17517,7 @@ impl serde::Serialize for TimelinesExportRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16256,6 +17525,7 @@ impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinesExportRequest {
     const EXPECTING: &'static str = "a TimelinesExportRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -16275,6 +17545,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinesExportRequest {
     }
 }
 /// The multipart form of a timelines import.
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelinesImportForm {
     /// The NDJSON file, one timeline per line, as `export_timelines` writes it.
@@ -16285,6 +17556,7 @@ pub struct TimelinesImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "timelines")]
 impl TimelinesImportForm {
     /// Creates a value from its required members; the others start empty.
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -16295,6 +17567,7 @@ impl TimelinesImportForm {
         }
     }
 }
+#[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinesImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -16303,6 +17576,7 @@ impl serde::Serialize for TimelinesImportForm {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16310,6 +17584,7 @@ impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinesImportForm {
     const EXPECTING: &'static str = "a TimelinesImportForm object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -16332,8 +17607,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinesImportForm {
     }
 }
 /// Whether the imported timelines are immutable (`true` or `false`).
+#[cfg(feature = "timelines")]
 pub type TimelinesImportFormIsImmutable = IncludeExpiredExceptions;
 /// Elasticsearch's update-by-query summary.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateByQueryResponse {
     /// Milliseconds the update took.
@@ -16359,6 +17636,7 @@ pub struct UpdateByQueryResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for UpdateByQueryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -16378,6 +17656,7 @@ impl serde::Serialize for UpdateByQueryResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16385,6 +17664,7 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for UpdateByQueryResponse {
     const EXPECTING: &'static str = "an UpdateByQueryResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -16441,6 +17721,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UpdateByQueryResponse {
         })
     }
 }
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateByQueryResponseRetries {
     pub bulk: Option<i64>,
@@ -16449,6 +17730,7 @@ pub struct UpdateByQueryResponseRetries {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for UpdateByQueryResponseRetries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -16457,6 +17739,7 @@ impl serde::Serialize for UpdateByQueryResponseRetries {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16464,6 +17747,7 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for UpdateByQueryResponseRetries {
     const EXPECTING: &'static str = "an UpdateByQueryResponseRetries object";
     fn read<A: serde::de::MapAccess<'de>>(

@@ -171,6 +171,10 @@ impl Client {
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
+}
+///Operations tagged `auth`: built with the feature `auth` (on by default).
+#[cfg(feature = "auth")]
+impl Client {
     /// Exchange client credentials for an access token
     ///
     /// The OAuth 2.0 client credentials exchange. Send the API client id and secret with HTTP
@@ -221,125 +225,10 @@ impl Client {
         }
         response.json()
     }
-    /// Get server information
-    ///
-    /// Returns the SOC version, the Elasticsearch version, the license, the identity of the caller,
-    /// the known subgrids and the time zones the server accepts. Any authenticated client may call
-    /// it.
-    ///
-    /// `GET /connect/info/` (operation `get_info`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_info(
-        &self,
-        params: &crate::operations::GetInfoParams,
-    ) -> Result<crate::types::Info, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_info",
-                "/connect/info/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Search events
-    ///
-    /// Runs a search over the events stored in Elasticsearch and returns the matching events and,
-    /// for `groupby` queries, the metric buckets. Cases and detections can be searched the same
-    /// way by including `_index:"*:so-case"` or `_index:"*:so-detection"` in the query. Needs the
-    /// `events/read` permission.
-    ///
-    /// All six query parameters are required by the handler.
-    ///
-    /// `GET /connect/events/` (operation `search_events`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn search_events(
-        &self,
-        params: &crate::operations::SearchEventsParams,
-    ) -> Result<crate::types::EventSearchResults, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "search_events",
-                "/connect/events/",
-            )
-            .security(&["oauth"])
-            .query("query", &params.query)
-            .query("range", &params.range)
-            .query("zone", &params.zone)
-            .query("format", &params.format)
-            .query("metricLimit", &params.metric_limit)
-            .query("eventLimit", &params.event_limit)
-            .query_opt("searchAfter", params.search_after.as_ref())
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Acknowledge or escalate events
-    ///
-    /// Marks every event matching the criteria as acknowledged (or un-acknowledged), and
-    /// optionally as escalated. Needs the `events/write` permission.
-    ///
-    /// `POST /connect/events/ack` (operation `acknowledge_events`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn acknowledge_events(
-        &self,
-        params: &crate::operations::AcknowledgeEventsParams,
-        body: &crate::types::EventAckCriteria,
-    ) -> Result<crate::types::EventUpdateResults, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "acknowledge_events",
-                "/connect/events/ack",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
+}
+///Operations tagged `cases`: built with the feature `cases` (on by default).
+#[cfg(feature = "cases")]
+impl Client {
     /// Update a case
     ///
     /// Replaces the case whose `id` is given in the body with the given object. Needs
@@ -979,6 +868,469 @@ impl Client {
         }
         response.json()
     }
+}
+///Operations tagged `clients`: built with the feature `clients` (on by default).
+#[cfg(feature = "clients")]
+impl Client {
+    /// List API clients
+    ///
+    /// Returns every API client, without secrets. Needs `clients/read`.
+    ///
+    /// `GET /connect/clients/` (operation `list_api_clients`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_api_clients(
+        &self,
+        params: &crate::operations::ListApiClientsParams,
+    ) -> Result<Vec<crate::types::ApiClient>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_api_clients",
+                "/connect/clients/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Create an API client
+    ///
+    /// Creates an API client. The answer is the only time its `secret` is shown. Needs
+    /// `clients/write`.
+    ///
+    /// `POST /connect/clients/` (operation `create_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_api_client(
+        &self,
+        params: &crate::operations::CreateApiClientParams,
+        body: &crate::types::ApiClient,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_api_client",
+                "/connect/clients/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update an API client
+    ///
+    /// Updates the name and note of an API client. Needs `clients/write`.
+    ///
+    /// `PUT /connect/clients/{id}` (operation `update_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_api_client(
+        &self,
+        id: &str,
+        params: &crate::operations::UpdateApiClientParams,
+        body: &crate::types::ApiClient,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_api_client",
+                "/connect/clients/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Delete an API client
+    ///
+    /// Deletes an API client; its tokens stop working. Needs `clients/write`.
+    ///
+    /// `DELETE /connect/clients/{id}` (operation `delete_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_api_client(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteApiClientParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_api_client",
+                "/connect/clients/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Grant a permission to an API client
+    ///
+    /// Grants one permission to an API client; the permission `events/read` is sent as resource
+    /// `events` and privilege `read`. Needs `clients/write`.
+    ///
+    /// `POST /connect/clients/{id}/permission/{resource}/{privilege}` (operation `add_api_client_permission`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn add_api_client_permission(
+        &self,
+        id: &str,
+        resource: &str,
+        privilege: &str,
+        params: &crate::operations::AddApiClientPermissionParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_api_client_permission",
+                "/connect/clients/{id}/permission/{resource}/{privilege}",
+            )
+            .path_param("id", id)
+            .path_param("resource", resource)
+            .path_param("privilege", privilege)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Revoke a permission from an API client
+    ///
+    /// Revokes one permission from an API client. Needs `clients/write`.
+    ///
+    /// `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` (operation `remove_api_client_permission`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn remove_api_client_permission(
+        &self,
+        id: &str,
+        resource: &str,
+        privilege: &str,
+        params: &crate::operations::RemoveApiClientPermissionParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "remove_api_client_permission",
+                "/connect/clients/{id}/permission/{resource}/{privilege}",
+            )
+            .path_param("id", id)
+            .path_param("resource", resource)
+            .path_param("privilege", privilege)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Regenerate an API client's secret
+    ///
+    /// Replaces the secret of an API client and returns the client with the new `secret`, shown
+    /// only this once. Tokens already issued stay valid until they expire (inferred). Needs
+    /// `clients/write`.
+    ///
+    /// `PUT /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn regenerate_api_client_secret(
+        &self,
+        id: &str,
+        params: &crate::operations::RegenerateApiClientSecretParams,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "regenerate_api_client_secret",
+                "/connect/clients/{id}/secret",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `config`: built with the feature `config` (on by default).
+#[cfg(feature = "config")]
+impl Client {
+    /// List configuration settings
+    ///
+    /// Returns the grid's configuration settings with their metadata: the commonly adjusted
+    /// ones, or all of them when `advanced` is true (a much larger answer). A setting applied to
+    /// one node appears once per node, with its `nodeId`. Needs `config/read`.
+    ///
+    /// `GET /connect/config/` (operation `list_config_settings`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_config_settings(
+        &self,
+        params: &crate::operations::ListConfigSettingsParams,
+    ) -> Result<Vec<crate::types::Setting>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_config_settings",
+                "/connect/config/",
+            )
+            .security(&["oauth"])
+            .query_opt("advanced", params.advanced.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Change a configuration setting
+    ///
+    /// Stores a new value for one setting: only `id`, `value` and, to set it on one node only,
+    /// `nodeId` are read; the metadata members are ignored. The change reaches the grid at the
+    /// next synchronization (see `sync_config`). The server refuses ids and node ids that are
+    /// not well formed with 400. Needs `config/write`.
+    ///
+    /// `PUT /connect/config/` (operation `update_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_config_setting(
+        &self,
+        params: &crate::operations::UpdateConfigSettingParams,
+        body: &crate::types::Setting,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_config_setting",
+                "/connect/config/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Reset a configuration setting to its default
+    ///
+    /// Removes the grid-wide custom value of a setting, so that its default applies again;
+    /// values set on single nodes stay. Needs `config/write`.
+    ///
+    /// `DELETE /connect/config/{id}` (operation `delete_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_config_setting(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteConfigSettingParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_config_setting",
+                "/connect/config/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Reset a configuration setting on one node
+    ///
+    /// Removes the value a setting has on one node only. Needs `config/write`.
+    ///
+    /// `DELETE /connect/config/{id}/{minion}` (operation `delete_node_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_node_config_setting(
+        &self,
+        id: &str,
+        minion: &str,
+        params: &crate::operations::DeleteNodeConfigSettingParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_node_config_setting",
+                "/connect/config/{id}/{minion}",
+            )
+            .path_param("id", id)
+            .path_param("minion", minion)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Apply configuration changes to the grid
+    ///
+    /// Queues a Salt highstate on the grid so that saved setting changes take effect. The call
+    /// returns once the request is queued; the highstate itself can take several minutes, longer
+    /// when another one is running. Needs `config/write`.
+    ///
+    /// `PUT /connect/config/sync` (operation `sync_config`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn sync_config(
+        &self,
+        params: &crate::operations::SyncConfigParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "sync_config",
+                "/connect/config/sync",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+}
+///Operations tagged `detections`: built with the feature `detections` (on by default).
+#[cfg(feature = "detections")]
+impl Client {
     /// Update a detection
     ///
     /// Replaces the detection whose `id` is given in the body. Answers 205 when a filter changed
@@ -1627,6 +1979,97 @@ impl Client {
         }
         response.json()
     }
+}
+///Operations tagged `events`: built with the feature `events` (on by default).
+#[cfg(feature = "events")]
+impl Client {
+    /// Search events
+    ///
+    /// Runs a search over the events stored in Elasticsearch and returns the matching events and,
+    /// for `groupby` queries, the metric buckets. Cases and detections can be searched the same
+    /// way by including `_index:"*:so-case"` or `_index:"*:so-detection"` in the query. Needs the
+    /// `events/read` permission.
+    ///
+    /// All six query parameters are required by the handler.
+    ///
+    /// `GET /connect/events/` (operation `search_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn search_events(
+        &self,
+        params: &crate::operations::SearchEventsParams,
+    ) -> Result<crate::types::EventSearchResults, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "search_events",
+                "/connect/events/",
+            )
+            .security(&["oauth"])
+            .query("query", &params.query)
+            .query("range", &params.range)
+            .query("zone", &params.zone)
+            .query("format", &params.format)
+            .query("metricLimit", &params.metric_limit)
+            .query("eventLimit", &params.event_limit)
+            .query_opt("searchAfter", params.search_after.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Acknowledge or escalate events
+    ///
+    /// Marks every event matching the criteria as acknowledged (or un-acknowledged), and
+    /// optionally as escalated. Needs the `events/write` permission.
+    ///
+    /// `POST /connect/events/ack` (operation `acknowledge_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn acknowledge_events(
+        &self,
+        params: &crate::operations::AcknowledgeEventsParams,
+        body: &crate::types::EventAckCriteria,
+    ) -> Result<crate::types::EventUpdateResults, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "acknowledge_events",
+                "/connect/events/ack",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `grid`: built with the feature `grid` (on by default).
+#[cfg(feature = "grid")]
+impl Client {
     /// List the grid's nodes
     ///
     /// Returns every node of the grid with its health figures. Needs `nodes/read`.
@@ -1813,6 +2256,50 @@ impl Client {
         }
         Ok(())
     }
+}
+///Operations tagged `info`: built with the feature `info` (on by default).
+#[cfg(feature = "info")]
+impl Client {
+    /// Get server information
+    ///
+    /// Returns the SOC version, the Elasticsearch version, the license, the identity of the caller,
+    /// the known subgrids and the time zones the server accepts. Any authenticated client may call
+    /// it.
+    ///
+    /// `GET /connect/info/` (operation `get_info`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_info(
+        &self,
+        params: &crate::operations::GetInfoParams,
+    ) -> Result<crate::types::Info, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_info",
+                "/connect/info/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `jobs`: built with the feature `jobs` (on by default).
+#[cfg(feature = "jobs")]
+impl Client {
     /// Update a job
     ///
     /// Replaces the job whose `id` is given in the body. Needs `jobs/write`.
@@ -2115,6 +2602,247 @@ impl Client {
             clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
     }
+}
+///Operations tagged `playbooks`: built with the feature `playbooks` (on by default).
+#[cfg(feature = "playbooks")]
+impl Client {
+    /// Get a playbook
+    ///
+    /// Returns one playbook by its id. Needs `playbooks/read`.
+    ///
+    /// `GET /connect/playbook/{id}` (operation `get_playbook`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_playbook(
+        &self,
+        id: &str,
+        params: &crate::operations::GetPlaybookParams,
+    ) -> Result<crate::types::Playbook, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_playbook",
+                "/connect/playbook/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the playbooks of a detection
+    ///
+    /// Returns the playbooks that apply to a detection: those written for its public id, for its
+    /// category or for its engine. The path takes the detection's PUBLIC id. An empty list when
+    /// none applies. Needs `playbooks/read`, `detections/read` and `events/read`.
+    ///
+    /// `GET /connect/playbook/detection/{id}` (operation `list_detection_playbooks`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_detection_playbooks(
+        &self,
+        id: &str,
+        params: &crate::operations::ListDetectionPlaybooksParams,
+    ) -> Result<Vec<crate::types::Playbook>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_detection_playbooks",
+                "/connect/playbook/detection/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List the playbooks for an alert
+    ///
+    /// Returns the playbooks that apply to one alert event, with their questions' queries filled
+    /// in from the alert's fields (`filledQuery`, `queryResults`). Needs `playbooks/read`,
+    /// `detections/read` and `events/read`.
+    ///
+    /// `GET /connect/playbook/event/{id}` (operation `list_event_playbooks`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_event_playbooks(
+        &self,
+        id: &str,
+        params: &crate::operations::ListEventPlaybooksParams,
+    ) -> Result<Vec<crate::types::Playbook>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_event_playbooks",
+                "/connect/playbook/event/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `queries`: built with the feature `queries` (on by default).
+#[cfg(feature = "queries")]
+impl Client {
+    /// List running queries
+    ///
+    /// Returns the event searches currently running in the grid's event store: the caller's own,
+    /// or everyone's for a caller allowed to see them. Needs a Security Onion Pro license (400
+    /// `ERROR_LICENSE_INVALID` without one) and `queries/read`.
+    ///
+    /// `GET /connect/query/active` (operation `list_active_queries`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_active_queries(
+        &self,
+        params: &crate::operations::ListActiveQueriesParams,
+    ) -> Result<Vec<crate::types::QueryTask>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_active_queries",
+                "/connect/query/active",
+            )
+            .security(&["oauth"])
+            .query_opt("filter", params.filter.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Cancel a running query
+    ///
+    /// Asks the event store to cancel one running search; not every search can be cancelled, and
+    /// a successful answer does not promise it was. Needs a Security Onion Pro license and
+    /// `queries/delete`.
+    ///
+    /// `POST /connect/query/cancel/{queryId}` (operation `cancel_query`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn cancel_query(
+        &self,
+        query_id: &str,
+        params: &crate::operations::CancelQueryParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "cancel_query",
+                "/connect/query/cancel/{queryId}",
+            )
+            .path_param("queryId", query_id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+    /// Resolve IP addresses to names
+    ///
+    /// Resolves IP addresses to names: each valid address of the list (others are skipped,
+    /// duplicates looked up once) is looked up in the grid's IP-to-name mappings
+    /// (`so-ip-mappings`) and, when reverse lookup is enabled on the server, in reverse DNS; an
+    /// address DNS cannot name maps to itself. Any authenticated client may call it.
+    ///
+    /// `PUT /connect/util/reverse-lookup` (operation `reverse_lookup`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn reverse_lookup(
+        &self,
+        params: &crate::operations::ReverseLookupParams,
+        body: &Vec<String>,
+    ) -> Result<std::collections::BTreeMap<String, Vec<String>>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "reverse_lookup",
+                "/connect/util/reverse-lookup",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `users`: built with the feature `users` (on by default).
+#[cfg(feature = "users")]
+impl Client {
     /// List users
     ///
     /// Returns every SOC user. Needs `users/read`.
@@ -2506,686 +3234,6 @@ impl Client {
                 "list_permissions",
                 "/connect/roles/permissions",
             )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List configuration settings
-    ///
-    /// Returns the grid's configuration settings with their metadata: the commonly adjusted
-    /// ones, or all of them when `advanced` is true (a much larger answer). A setting applied to
-    /// one node appears once per node, with its `nodeId`. Needs `config/read`.
-    ///
-    /// `GET /connect/config/` (operation `list_config_settings`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_config_settings(
-        &self,
-        params: &crate::operations::ListConfigSettingsParams,
-    ) -> Result<Vec<crate::types::Setting>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_config_settings",
-                "/connect/config/",
-            )
-            .security(&["oauth"])
-            .query_opt("advanced", params.advanced.as_ref())
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Change a configuration setting
-    ///
-    /// Stores a new value for one setting: only `id`, `value` and, to set it on one node only,
-    /// `nodeId` are read; the metadata members are ignored. The change reaches the grid at the
-    /// next synchronization (see `sync_config`). The server refuses ids and node ids that are
-    /// not well formed with 400. Needs `config/write`.
-    ///
-    /// `PUT /connect/config/` (operation `update_config_setting`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_config_setting(
-        &self,
-        params: &crate::operations::UpdateConfigSettingParams,
-        body: &crate::types::Setting,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_config_setting",
-                "/connect/config/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Reset a configuration setting to its default
-    ///
-    /// Removes the grid-wide custom value of a setting, so that its default applies again;
-    /// values set on single nodes stay. Needs `config/write`.
-    ///
-    /// `DELETE /connect/config/{id}` (operation `delete_config_setting`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_config_setting(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteConfigSettingParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_config_setting",
-                "/connect/config/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Reset a configuration setting on one node
-    ///
-    /// Removes the value a setting has on one node only. Needs `config/write`.
-    ///
-    /// `DELETE /connect/config/{id}/{minion}` (operation `delete_node_config_setting`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_node_config_setting(
-        &self,
-        id: &str,
-        minion: &str,
-        params: &crate::operations::DeleteNodeConfigSettingParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_node_config_setting",
-                "/connect/config/{id}/{minion}",
-            )
-            .path_param("id", id)
-            .path_param("minion", minion)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Apply configuration changes to the grid
-    ///
-    /// Queues a Salt highstate on the grid so that saved setting changes take effect. The call
-    /// returns once the request is queued; the highstate itself can take several minutes, longer
-    /// when another one is running. Needs `config/write`.
-    ///
-    /// `PUT /connect/config/sync` (operation `sync_config`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn sync_config(
-        &self,
-        params: &crate::operations::SyncConfigParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "sync_config",
-                "/connect/config/sync",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Get a playbook
-    ///
-    /// Returns one playbook by its id. Needs `playbooks/read`.
-    ///
-    /// `GET /connect/playbook/{id}` (operation `get_playbook`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_playbook(
-        &self,
-        id: &str,
-        params: &crate::operations::GetPlaybookParams,
-    ) -> Result<crate::types::Playbook, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_playbook",
-                "/connect/playbook/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List the playbooks of a detection
-    ///
-    /// Returns the playbooks that apply to a detection: those written for its public id, for its
-    /// category or for its engine. The path takes the detection's PUBLIC id. An empty list when
-    /// none applies. Needs `playbooks/read`, `detections/read` and `events/read`.
-    ///
-    /// `GET /connect/playbook/detection/{id}` (operation `list_detection_playbooks`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_detection_playbooks(
-        &self,
-        id: &str,
-        params: &crate::operations::ListDetectionPlaybooksParams,
-    ) -> Result<Vec<crate::types::Playbook>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_detection_playbooks",
-                "/connect/playbook/detection/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List the playbooks for an alert
-    ///
-    /// Returns the playbooks that apply to one alert event, with their questions' queries filled
-    /// in from the alert's fields (`filledQuery`, `queryResults`). Needs `playbooks/read`,
-    /// `detections/read` and `events/read`.
-    ///
-    /// `GET /connect/playbook/event/{id}` (operation `list_event_playbooks`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_event_playbooks(
-        &self,
-        id: &str,
-        params: &crate::operations::ListEventPlaybooksParams,
-    ) -> Result<Vec<crate::types::Playbook>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_event_playbooks",
-                "/connect/playbook/event/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List running queries
-    ///
-    /// Returns the event searches currently running in the grid's event store: the caller's own,
-    /// or everyone's for a caller allowed to see them. Needs a Security Onion Pro license (400
-    /// `ERROR_LICENSE_INVALID` without one) and `queries/read`.
-    ///
-    /// `GET /connect/query/active` (operation `list_active_queries`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_active_queries(
-        &self,
-        params: &crate::operations::ListActiveQueriesParams,
-    ) -> Result<Vec<crate::types::QueryTask>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_active_queries",
-                "/connect/query/active",
-            )
-            .security(&["oauth"])
-            .query_opt("filter", params.filter.as_ref())
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Cancel a running query
-    ///
-    /// Asks the event store to cancel one running search; not every search can be cancelled, and
-    /// a successful answer does not promise it was. Needs a Security Onion Pro license and
-    /// `queries/delete`.
-    ///
-    /// `POST /connect/query/cancel/{queryId}` (operation `cancel_query`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn cancel_query(
-        &self,
-        query_id: &str,
-        params: &crate::operations::CancelQueryParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "cancel_query",
-                "/connect/query/cancel/{queryId}",
-            )
-            .path_param("queryId", query_id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Resolve IP addresses to names
-    ///
-    /// Resolves IP addresses to names: each valid address of the list (others are skipped,
-    /// duplicates looked up once) is looked up in the grid's IP-to-name mappings
-    /// (`so-ip-mappings`) and, when reverse lookup is enabled on the server, in reverse DNS; an
-    /// address DNS cannot name maps to itself. Any authenticated client may call it.
-    ///
-    /// `PUT /connect/util/reverse-lookup` (operation `reverse_lookup`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn reverse_lookup(
-        &self,
-        params: &crate::operations::ReverseLookupParams,
-        body: &Vec<String>,
-    ) -> Result<std::collections::BTreeMap<String, Vec<String>>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "reverse_lookup",
-                "/connect/util/reverse-lookup",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List API clients
-    ///
-    /// Returns every API client, without secrets. Needs `clients/read`.
-    ///
-    /// `GET /connect/clients/` (operation `list_api_clients`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_api_clients(
-        &self,
-        params: &crate::operations::ListApiClientsParams,
-    ) -> Result<Vec<crate::types::ApiClient>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_api_clients",
-                "/connect/clients/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Create an API client
-    ///
-    /// Creates an API client. The answer is the only time its `secret` is shown. Needs
-    /// `clients/write`.
-    ///
-    /// `POST /connect/clients/` (operation `create_api_client`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_api_client(
-        &self,
-        params: &crate::operations::CreateApiClientParams,
-        body: &crate::types::ApiClient,
-    ) -> Result<crate::types::ApiClient, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_api_client",
-                "/connect/clients/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Update an API client
-    ///
-    /// Updates the name and note of an API client. Needs `clients/write`.
-    ///
-    /// `PUT /connect/clients/{id}` (operation `update_api_client`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_api_client(
-        &self,
-        id: &str,
-        params: &crate::operations::UpdateApiClientParams,
-        body: &crate::types::ApiClient,
-    ) -> Result<crate::types::ApiClient, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_api_client",
-                "/connect/clients/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Delete an API client
-    ///
-    /// Deletes an API client; its tokens stop working. Needs `clients/write`.
-    ///
-    /// `DELETE /connect/clients/{id}` (operation `delete_api_client`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_api_client(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteApiClientParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_api_client",
-                "/connect/clients/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Grant a permission to an API client
-    ///
-    /// Grants one permission to an API client; the permission `events/read` is sent as resource
-    /// `events` and privilege `read`. Needs `clients/write`.
-    ///
-    /// `POST /connect/clients/{id}/permission/{resource}/{privilege}` (operation `add_api_client_permission`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_api_client_permission(
-        &self,
-        id: &str,
-        resource: &str,
-        privilege: &str,
-        params: &crate::operations::AddApiClientPermissionParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "add_api_client_permission",
-                "/connect/clients/{id}/permission/{resource}/{privilege}",
-            )
-            .path_param("id", id)
-            .path_param("resource", resource)
-            .path_param("privilege", privilege)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Revoke a permission from an API client
-    ///
-    /// Revokes one permission from an API client. Needs `clients/write`.
-    ///
-    /// `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` (operation `remove_api_client_permission`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn remove_api_client_permission(
-        &self,
-        id: &str,
-        resource: &str,
-        privilege: &str,
-        params: &crate::operations::RemoveApiClientPermissionParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "remove_api_client_permission",
-                "/connect/clients/{id}/permission/{resource}/{privilege}",
-            )
-            .path_param("id", id)
-            .path_param("resource", resource)
-            .path_param("privilege", privilege)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Regenerate an API client's secret
-    ///
-    /// Replaces the secret of an API client and returns the client with the new `secret`, shown
-    /// only this once. Tokens already issued stay valid until they expire (inferred). Needs
-    /// `clients/write`.
-    ///
-    /// `PUT /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn regenerate_api_client_secret(
-        &self,
-        id: &str,
-        params: &crate::operations::RegenerateApiClientSecretParams,
-    ) -> Result<crate::types::ApiClient, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "regenerate_api_client_secret",
-                "/connect/clients/{id}/secret",
-            )
-            .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()

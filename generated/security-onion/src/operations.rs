@@ -3,6 +3,7 @@
 
 //! Parameters and responses of individual operations.
 ///Query and header parameters of [`Client::get_info`](crate::Client::get_info).
+#[cfg(feature = "info")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInfoParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -12,6 +13,7 @@ pub struct GetInfoParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::search_events`](crate::Client::search_events).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchEventsParams {
     /// The search, in SOC's query language: a Lucene query optionally followed by pipes such
@@ -51,6 +53,7 @@ pub struct SearchEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+#[cfg(feature = "events")]
 impl SearchEventsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -74,6 +77,7 @@ impl SearchEventsParams {
     }
 }
 ///Query and header parameters of [`Client::acknowledge_events`](crate::Client::acknowledge_events).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeEventsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -83,6 +87,7 @@ pub struct AcknowledgeEventsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_case`](crate::Client::update_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -92,6 +97,7 @@ pub struct UpdateCaseParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_case`](crate::Client::create_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -101,6 +107,7 @@ pub struct CreateCaseParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -110,6 +117,7 @@ pub struct GetCaseParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_case_comment`](crate::Client::update_case_comment).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -119,6 +127,7 @@ pub struct UpdateCaseCommentParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_case_comment`](crate::Client::create_case_comment).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -128,6 +137,7 @@ pub struct CreateCaseCommentParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseCommentsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -137,6 +147,7 @@ pub struct ListCaseCommentsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_case_comment`](crate::Client::delete_case_comment).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -146,6 +157,7 @@ pub struct DeleteCaseCommentParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::attach_case_events`](crate::Client::attach_case_events).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachCaseEventsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -155,6 +167,7 @@ pub struct AttachCaseEventsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_case_events`](crate::Client::list_case_events).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseEventsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -164,6 +177,7 @@ pub struct ListCaseEventsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_case_event`](crate::Client::delete_case_event).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseEventParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -173,6 +187,7 @@ pub struct DeleteCaseEventParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_case_artifact`](crate::Client::update_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -182,6 +197,7 @@ pub struct UpdateCaseArtifactParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_case_artifact`](crate::Client::create_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -191,6 +207,7 @@ pub struct CreateCaseArtifactParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::upload_case_artifact`](crate::Client::upload_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -200,6 +217,7 @@ pub struct UploadCaseArtifactParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_case_artifacts`](crate::Client::list_case_artifacts).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCaseArtifactsParams {
     /// Id of the case whose artifacts are returned.
@@ -212,6 +230,7 @@ pub struct ListCaseArtifactsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+#[cfg(feature = "cases")]
 impl ListCaseArtifactsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: String) -> Self {
@@ -219,6 +238,7 @@ impl ListCaseArtifactsParams {
     }
 }
 ///Query and header parameters of [`Client::delete_case_artifact`](crate::Client::delete_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -228,6 +248,7 @@ pub struct DeleteCaseArtifactParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::download_case_artifact`](crate::Client::download_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DownloadCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -237,6 +258,7 @@ pub struct DownloadCaseArtifactParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_case_history`](crate::Client::get_case_history).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseHistoryParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -246,6 +268,7 @@ pub struct GetCaseHistoryParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_detection`](crate::Client::update_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -255,6 +278,7 @@ pub struct UpdateDetectionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_detection`](crate::Client::create_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -264,6 +288,7 @@ pub struct CreateDetectionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_detection`](crate::Client::get_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -273,6 +298,7 @@ pub struct GetDetectionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_detection`](crate::Client::delete_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -282,6 +308,7 @@ pub struct DeleteDetectionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionByPublicIdParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -291,6 +318,7 @@ pub struct GetDetectionByPublicIdParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateDetectionsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -300,6 +328,7 @@ pub struct BulkUpdateDetectionsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::duplicate_detection`](crate::Client::duplicate_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DuplicateDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -309,6 +338,7 @@ pub struct DuplicateDetectionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_detection_history`](crate::Client::get_detection_history).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionHistoryParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -318,6 +348,7 @@ pub struct GetDetectionHistoryParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_detection_comments`](crate::Client::list_detection_comments).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDetectionCommentsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -327,6 +358,7 @@ pub struct ListDetectionCommentsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_detection_comment`](crate::Client::create_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -336,6 +368,7 @@ pub struct CreateDetectionCommentParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_detection_comment`](crate::Client::get_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -345,6 +378,7 @@ pub struct GetDetectionCommentParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_detection_comment`](crate::Client::update_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -354,6 +388,7 @@ pub struct UpdateDetectionCommentParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_detection_comment`](crate::Client::delete_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -363,6 +398,7 @@ pub struct DeleteDetectionCommentParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_detection_override_note`](crate::Client::update_detection_override_note).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionOverrideNoteParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -372,6 +408,7 @@ pub struct UpdateDetectionOverrideNoteParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::convert_detection`](crate::Client::convert_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -381,6 +418,7 @@ pub struct ConvertDetectionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::sync_detections`](crate::Client::sync_detections).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncDetectionsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -390,6 +428,7 @@ pub struct SyncDetectionsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateDetectionPublicIdParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -399,6 +438,7 @@ pub struct GenerateDetectionPublicIdParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_grid_nodes`](crate::Client::list_grid_nodes).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGridNodesParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -408,6 +448,7 @@ pub struct ListGridNodesParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_grid_status`](crate::Client::get_grid_status).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGridStatusParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -417,6 +458,7 @@ pub struct GetGridStatusParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_grid_members`](crate::Client::list_grid_members).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGridMembersParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -426,6 +468,7 @@ pub struct ListGridMembersParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::manage_grid_member`](crate::Client::manage_grid_member).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManageGridMemberParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -435,6 +478,7 @@ pub struct ManageGridMemberParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::import_to_grid_member`](crate::Client::import_to_grid_member).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportToGridMemberParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -444,6 +488,7 @@ pub struct ImportToGridMemberParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_job`](crate::Client::update_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -453,6 +498,7 @@ pub struct UpdateJobParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_job`](crate::Client::create_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -462,6 +508,7 @@ pub struct CreateJobParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_job`](crate::Client::get_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -471,6 +518,7 @@ pub struct GetJobParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_job`](crate::Client::delete_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -480,6 +528,7 @@ pub struct DeleteJobParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_job_from_event`](crate::Client::create_job_from_event).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateJobFromEventParams {
     /// Timestamp of the event, used to narrow the search.
@@ -500,6 +549,7 @@ pub struct CreateJobFromEventParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+#[cfg(feature = "jobs")]
 impl CreateJobFromEventParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(time: String) -> Self {
@@ -512,6 +562,7 @@ impl CreateJobFromEventParams {
     }
 }
 ///Query and header parameters of [`Client::list_jobs`](crate::Client::list_jobs).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsParams {
     /// Keeps only jobs of this kind (empty for PCAP jobs).
@@ -531,6 +582,7 @@ pub struct ListJobsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_job_packets`](crate::Client::list_job_packets).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobPacketsParams {
     /// Number of packets to skip.
@@ -556,6 +608,7 @@ pub struct ListJobPacketsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadJobPcapParams {
     /// Extension of the file to return.
@@ -572,6 +625,7 @@ pub struct DownloadJobPcapParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+#[cfg(feature = "jobs")]
 impl DownloadJobPcapParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(unwrap: bool) -> Self {
@@ -583,6 +637,7 @@ impl DownloadJobPcapParams {
     }
 }
 ///Query and header parameters of [`Client::list_users`](crate::Client::list_users).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUsersParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -592,6 +647,7 @@ pub struct ListUsersParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_user`](crate::Client::create_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -601,6 +657,7 @@ pub struct CreateUserParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_user`](crate::Client::update_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -610,6 +667,7 @@ pub struct UpdateUserParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_user`](crate::Client::delete_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -619,6 +677,7 @@ pub struct DeleteUserParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::toggle_user`](crate::Client::toggle_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -628,6 +687,7 @@ pub struct ToggleUserParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::reset_user_password`](crate::Client::reset_user_password).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResetUserPasswordParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -637,6 +697,7 @@ pub struct ResetUserPasswordParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::add_user_role`](crate::Client::add_user_role).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddUserRoleParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -646,6 +707,7 @@ pub struct AddUserRoleParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::remove_user_role`](crate::Client::remove_user_role).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveUserRoleParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -655,6 +717,7 @@ pub struct RemoveUserRoleParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::sync_users`](crate::Client::sync_users).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncUsersParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -664,6 +727,7 @@ pub struct SyncUsersParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_roles`](crate::Client::list_roles).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRolesParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -673,6 +737,7 @@ pub struct ListRolesParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_permissions`](crate::Client::list_permissions).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPermissionsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -682,6 +747,7 @@ pub struct ListPermissionsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_config_settings`](crate::Client::list_config_settings).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConfigSettingsParams {
     /// Also returns the advanced settings (any value but `true` means false).
@@ -695,6 +761,7 @@ pub struct ListConfigSettingsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_config_setting`](crate::Client::update_config_setting).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConfigSettingParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -704,6 +771,7 @@ pub struct UpdateConfigSettingParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_config_setting`](crate::Client::delete_config_setting).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteConfigSettingParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -713,6 +781,7 @@ pub struct DeleteConfigSettingParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteNodeConfigSettingParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -722,6 +791,7 @@ pub struct DeleteNodeConfigSettingParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::sync_config`](crate::Client::sync_config).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncConfigParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -731,6 +801,7 @@ pub struct SyncConfigParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_playbook`](crate::Client::get_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPlaybookParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -740,6 +811,7 @@ pub struct GetPlaybookParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDetectionPlaybooksParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -749,6 +821,7 @@ pub struct ListDetectionPlaybooksParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_event_playbooks`](crate::Client::list_event_playbooks).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventPlaybooksParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -758,6 +831,7 @@ pub struct ListEventPlaybooksParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_active_queries`](crate::Client::list_active_queries).
+#[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListActiveQueriesParams {
     /// Leaves out internal, child, uncancelable and related tasks.
@@ -771,6 +845,7 @@ pub struct ListActiveQueriesParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::cancel_query`](crate::Client::cancel_query).
+#[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelQueryParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -780,6 +855,7 @@ pub struct CancelQueryParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::reverse_lookup`](crate::Client::reverse_lookup).
+#[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReverseLookupParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -789,6 +865,7 @@ pub struct ReverseLookupParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_api_clients`](crate::Client::list_api_clients).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListApiClientsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -798,6 +875,7 @@ pub struct ListApiClientsParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::create_api_client`](crate::Client::create_api_client).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateApiClientParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -807,6 +885,7 @@ pub struct CreateApiClientParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::update_api_client`](crate::Client::update_api_client).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateApiClientParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -816,6 +895,7 @@ pub struct UpdateApiClientParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_api_client`](crate::Client::delete_api_client).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteApiClientParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -825,6 +905,7 @@ pub struct DeleteApiClientParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::add_api_client_permission`](crate::Client::add_api_client_permission).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddApiClientPermissionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -834,6 +915,7 @@ pub struct AddApiClientPermissionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveApiClientPermissionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -843,6 +925,7 @@ pub struct RemoveApiClientPermissionParams {
     pub grid_id: Option<String>,
 }
 ///Query and header parameters of [`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegenerateApiClientSecretParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address

@@ -140,673 +140,10 @@ impl Client {
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
-    ///Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_rules_stream<'a>(
-        &'a self,
-        params: &crate::operations::ListRulesParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Rule, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "list_rules",
-            clientgen_runtime::pagination::Position::Offset(0u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.offset = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
-                async move {
-                    let page = self.list_rules(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page)
-                        .and_then(|v| v.has_more.as_ref())
-                        .copied();
-                    let next = None;
-                    let items = Some(page).map(|v| v.items).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// List rules
-    ///
-    /// Lists the detection rules visible to the API key, optionally filtered by name. Paging
-    /// works with `limit` plus either `offset` or `page`. (Vendor operation id:
-    /// `get_rules_resource`.)
-    ///
-    /// `GET /sic/conf/rules-catalog/rules` (operation `list_rules`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_rules(
-        &self,
-        params: &crate::operations::ListRulesParams,
-    ) -> Result<crate::types::RuleList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_rules",
-                "/sic/conf/rules-catalog/rules",
-            )
-            .query_opt("match[name]", params.match_name.as_ref())
-            .query_opt("limit", params.limit.as_ref())
-            .query_opt("offset", params.offset.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("sort", params.sort.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create a rule
-    ///
-    /// Creates a detection rule in the community of the API key (or in `community_uuid` when
-    /// given) and returns it. (Vendor operation id: `post_rules_resource`.)
-    ///
-    /// `POST /sic/conf/rules-catalog/rules` (operation `create_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_rule(
-        &self,
-        body: &crate::types::RuleCreate,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_rule",
-                "/sic/conf/rules-catalog/rules",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a rule
-    ///
-    /// Returns one detection rule by its identifier.
-    ///
-    /// `GET /sic/conf/rules-catalog/rules/{uuid}` (operation `get_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Update a rule
-    ///
-    /// Replaces a detection rule. The body has the same shape, and the same required members,
-    /// as the one used to create a rule.
-    ///
-    /// `PUT /sic/conf/rules-catalog/rules/{uuid}` (operation `update_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_rule(
-        &self,
-        uuid: &str,
-        body: &crate::types::RuleCreate,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete a rule
-    ///
-    /// Deletes a detection rule. Asking again for a rule that was deleted answers 403 rather
-    /// than 404.
-    ///
-    /// `DELETE /sic/conf/rules-catalog/rules/{uuid}` (operation `delete_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 204.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_rule(
-        &self,
-        uuid: &str,
-        params: &crate::operations::DeleteRuleParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
-    }
-    /// Enable a rule
-    ///
-    /// Turns a detection rule on. The request has no body.
-    ///
-    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` (operation `enable_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn enable_rule(
-        &self,
-        uuid: &str,
-        params: &crate::operations::EnableRuleParams,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "enable_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}/enabled",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Disable a rule
-    ///
-    /// Turns a detection rule off. The request has no body.
-    ///
-    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` (operation `disable_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn disable_rule(
-        &self,
-        uuid: &str,
-        params: &crate::operations::DisableRuleParams,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "disable_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}/disabled",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Invite a user
-    ///
-    /// Invites a user by e-mail address into one or more communities, each with a list of
-    /// roles. Role identifiers come from the roles listing of the community.
-    ///
-    /// `POST /invitations` (operation `create_invitation`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_invitation(
-        &self,
-        body: &crate::types::InvitationCreate,
-    ) -> Result<crate::types::Invitation, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_invitation",
-                "/invitations",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Runs [`Self::create_event_search_job`], waits for the job by polling [`Self::get_event_search_job`] (intervals growing as `options` says), then streams its results with [`Self::get_event_search_job_events_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].
-    pub async fn search_events<'a>(
-        &'a self,
-        body: &crate::types::EventSearchJobCreate,
-        params: &crate::operations::GetEventSearchJobEventsParams,
-        max_items: Option<usize>,
-        options: clientgen_runtime::jobs::JobOptions,
-    ) -> Result<
-        impl clientgen_runtime::futures::Stream<
-            Item = Result<crate::types::Event, Error>,
-        > + 'a,
-        Error,
-    > {
-        let created = self.create_event_search_job(body).await?;
-        let id = clientgen_runtime::ToParam::to_param(&created.uuid);
-        let done: [serde_json::Value; 1usize] = [serde_json::Value::from(2i64)];
-        let failed: [serde_json::Value; 2usize] = [
-            serde_json::Value::from(3i64),
-            serde_json::Value::from(4i64),
-        ];
-        clientgen_runtime::jobs::wait(
-                "create_event_search_job",
-                options,
-                || {
-                    let id = id.clone();
-                    let (done, failed) = (&done, &failed);
-                    async move {
-                        let job = self.get_event_search_job(&id).await?;
-                        let status = serde_json::to_value(&job.status)
-                            .unwrap_or_default();
-                        let shown = format!("{:?}", job.status);
-                        Ok(
-                            if done.contains(&status) {
-                                clientgen_runtime::jobs::JobState::Done
-                            } else if failed.contains(&status) {
-                                clientgen_runtime::jobs::JobState::Failed(shown)
-                            } else {
-                                clientgen_runtime::jobs::JobState::Running(shown)
-                            },
-                        )
-                    }
-                },
-            )
-            .await?;
-        Ok(self.get_event_search_job_events_stream(&id, params, max_items))
-    }
-    /// Create an event search job
-    ///
-    /// Starts an asynchronous search over the community's events for a query and a time
-    /// window. The response carries the job identifier: poll `get_event_search_job` until the
-    /// status is `2` (done), then read the results with `get_event_search_job_events`. Needs
-    /// the `SIC_READ_INTAKES` permission. (Vendor operation id: `post_event_search_resource`.)
-    ///
-    /// `POST /sic/conf/events/search/jobs` (operation `create_event_search_job`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_event_search_job(
-        &self,
-        body: &crate::types::EventSearchJobCreate,
-    ) -> Result<crate::types::EventSearchJob, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_event_search_job",
-                "/sic/conf/events/search/jobs",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get an event search job
-    ///
-    /// Returns the state of an event search job, in particular its `status`. (Vendor
-    /// operation id: `get_event_search_job_info_resource`.)
-    ///
-    /// `GET /sic/conf/events/search/jobs/{uuid}` (operation `get_event_search_job`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job(
-        &self,
-        uuid: &str,
-    ) -> Result<crate::types::EventSearchJob, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_event_search_job",
-                "/sic/conf/events/search/jobs/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn get_event_search_job_events_stream<'a>(
-        &'a self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobEventsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Event, Error>,
-    > + 'a {
-        let params = params.clone();
-        let uuid = uuid.to_owned();
-        clientgen_runtime::pagination::items(
-            "get_event_search_job_events",
-            clientgen_runtime::pagination::Position::Offset(0u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.offset = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
-                let uuid = uuid.clone();
-                async move {
-                    let page = self.get_event_search_job_events(&uuid, &params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page)
-                        .and_then(|v| v.has_more.as_ref())
-                        .copied();
-                    let next = None;
-                    let items = Some(page).map(|v| v.items).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Get the events found by a search job
-    ///
-    /// Returns the events matched by a finished search job, newest first. Call it once the
-    /// job status is `2` (done). (Vendor operation id: `get_event_search_job_events_resource`.)
-    ///
-    /// `GET /sic/conf/events/search/jobs/{uuid}/events` (operation `get_event_search_job_events`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job_events(
-        &self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobEventsParams,
-    ) -> Result<crate::types::EventList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_event_search_job_events",
-                "/sic/conf/events/search/jobs/{uuid}/events",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("limit", params.limit.as_ref())
-            .query_opt("offset", params.offset.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn get_event_search_job_fields_stream<'a>(
-        &'a self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobFieldsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::EventSearchJobField, Error>,
-    > + 'a {
-        let params = params.clone();
-        let uuid = uuid.to_owned();
-        clientgen_runtime::pagination::items(
-            "get_event_search_job_fields",
-            clientgen_runtime::pagination::Position::Offset(0u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.offset = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
-                let uuid = uuid.clone();
-                async move {
-                    let page = self.get_event_search_job_fields(&uuid, &params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.items).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Get the fields seen by a search job
-    ///
-    /// Lists the event fields present in the results of a finished search job, each with its
-    /// type, its description and, when computed, its most common values with their share of
-    /// the events in percent. Call it once the job status is `2` (done).
-    ///
-    /// `GET /sic/conf/events/search/jobs/{uuid}/fields` (operation `get_event_search_job_fields`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job_fields(
-        &self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobFieldsParams,
-    ) -> Result<crate::types::EventSearchJobFieldList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_event_search_job_fields",
-                "/sic/conf/events/search/jobs/{uuid}/fields",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("limit", params.limit.as_ref())
-            .query_opt("offset", params.offset.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
+}
+///Operations tagged `alerts`: built with the feature `alerts` (on by default).
+#[cfg(feature = "alerts")]
+impl Client {
     ///Every item of [`Self::list_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_alerts_stream<'a>(
         &'a self,
@@ -1242,6 +579,52 @@ impl Client {
         }
         response.json()
     }
+}
+///Operations tagged `auth`: built with the feature `auth` (on by default).
+#[cfg(feature = "auth")]
+impl Client {
+    /// Validate the API key
+    ///
+    /// Checks that the bearer token is a valid API key, which makes it a cheap connectivity
+    /// test. An invalid key gets an error whose `message` says the token is invalid.
+    ///
+    /// `GET /apiauth/auth/validate` (operation `validate_api_key`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn validate_api_key(
+        &self,
+    ) -> Result<crate::types::ApiKeyValidation, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "validate_api_key",
+                "/apiauth/auth/validate",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+///Operations tagged `cases`: built with the feature `cases` (on by default).
+#[cfg(feature = "cases")]
+impl Client {
     ///Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_cases_stream<'a>(
         &'a self,
@@ -2030,6 +1413,55 @@ impl Client {
         }
         response.json()
     }
+}
+///Operations tagged `communities`: built with the feature `communities` (on by default).
+#[cfg(feature = "communities")]
+impl Client {
+    /// Get a community
+    ///
+    /// Returns one community (a workspace), with its settings and, for a multi-tenant
+    /// community, the identifiers of the communities it manages.
+    ///
+    /// `GET /communities/{uuid}` (operation `get_community`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_community(
+        &self,
+        uuid: &str,
+    ) -> Result<crate::types::Community, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_community",
+                "/communities/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+///Operations tagged `configuration`: built with the feature `configuration` (on by default).
+#[cfg(feature = "configuration")]
+impl Client {
     /// Get an intake
     ///
     /// Returns one intake, the entry point through which a community sends events.
@@ -2265,12 +1697,104 @@ impl Client {
         }
         response.json()
     }
-    /// Get a community
+}
+///Operations tagged `events`: built with the feature `events` (on by default).
+#[cfg(feature = "events")]
+impl Client {
+    ///Runs [`Self::create_event_search_job`], waits for the job by polling [`Self::get_event_search_job`] (intervals growing as `options` says), then streams its results with [`Self::get_event_search_job_events_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].
+    pub async fn search_events<'a>(
+        &'a self,
+        body: &crate::types::EventSearchJobCreate,
+        params: &crate::operations::GetEventSearchJobEventsParams,
+        max_items: Option<usize>,
+        options: clientgen_runtime::jobs::JobOptions,
+    ) -> Result<
+        impl clientgen_runtime::futures::Stream<
+            Item = Result<crate::types::Event, Error>,
+        > + 'a,
+        Error,
+    > {
+        let created = self.create_event_search_job(body).await?;
+        let id = clientgen_runtime::ToParam::to_param(&created.uuid);
+        let done: [serde_json::Value; 1usize] = [serde_json::Value::from(2i64)];
+        let failed: [serde_json::Value; 2usize] = [
+            serde_json::Value::from(3i64),
+            serde_json::Value::from(4i64),
+        ];
+        clientgen_runtime::jobs::wait(
+                "create_event_search_job",
+                options,
+                || {
+                    let id = id.clone();
+                    let (done, failed) = (&done, &failed);
+                    async move {
+                        let job = self.get_event_search_job(&id).await?;
+                        let status = serde_json::to_value(&job.status)
+                            .unwrap_or_default();
+                        let shown = format!("{:?}", job.status);
+                        Ok(
+                            if done.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Done
+                            } else if failed.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Failed(shown)
+                            } else {
+                                clientgen_runtime::jobs::JobState::Running(shown)
+                            },
+                        )
+                    }
+                },
+            )
+            .await?;
+        Ok(self.get_event_search_job_events_stream(&id, params, max_items))
+    }
+    /// Create an event search job
     ///
-    /// Returns one community (a workspace), with its settings and, for a multi-tenant
-    /// community, the identifiers of the communities it manages.
+    /// Starts an asynchronous search over the community's events for a query and a time
+    /// window. The response carries the job identifier: poll `get_event_search_job` until the
+    /// status is `2` (done), then read the results with `get_event_search_job_events`. Needs
+    /// the `SIC_READ_INTAKES` permission. (Vendor operation id: `post_event_search_resource`.)
     ///
-    /// `GET /communities/{uuid}` (operation `get_community`).
+    /// `POST /sic/conf/events/search/jobs` (operation `create_event_search_job`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_event_search_job(
+        &self,
+        body: &crate::types::EventSearchJobCreate,
+    ) -> Result<crate::types::EventSearchJob, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_event_search_job",
+                "/sic/conf/events/search/jobs",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get an event search job
+    ///
+    /// Returns the state of an event search job, in particular its `status`. (Vendor
+    /// operation id: `get_event_search_job_info_resource`.)
+    ///
+    /// `GET /sic/conf/events/search/jobs/{uuid}` (operation `get_event_search_job`).
     ///
     /// # Errors
     ///
@@ -2280,16 +1804,16 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_community(
+    pub async fn get_event_search_job(
         &self,
         uuid: &str,
-    ) -> Result<crate::types::Community, Error> {
+    ) -> Result<crate::types::EventSearchJob, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "get_community",
-                "/communities/{uuid}",
+                "get_event_search_job",
+                "/sic/conf/events/search/jobs/{uuid}",
             )
             .path_param("uuid", uuid)
             .send()
@@ -2306,12 +1830,185 @@ impl Client {
         }
         response.json()
     }
-    /// Validate the API key
+    ///Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_event_search_job_events_stream<'a>(
+        &'a self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobEventsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Event, Error>,
+    > + 'a {
+        let params = params.clone();
+        let uuid = uuid.to_owned();
+        clientgen_runtime::pagination::items(
+            "get_event_search_job_events",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                let uuid = uuid.clone();
+                async move {
+                    let page = self.get_event_search_job_events(&uuid, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Get the events found by a search job
     ///
-    /// Checks that the bearer token is a valid API key, which makes it a cheap connectivity
-    /// test. An invalid key gets an error whose `message` says the token is invalid.
+    /// Returns the events matched by a finished search job, newest first. Call it once the
+    /// job status is `2` (done). (Vendor operation id: `get_event_search_job_events_resource`.)
     ///
-    /// `GET /apiauth/auth/validate` (operation `validate_api_key`).
+    /// `GET /sic/conf/events/search/jobs/{uuid}/events` (operation `get_event_search_job_events`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_event_search_job_events(
+        &self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobEventsParams,
+    ) -> Result<crate::types::EventList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_event_search_job_events",
+                "/sic/conf/events/search/jobs/{uuid}/events",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    ///Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_event_search_job_fields_stream<'a>(
+        &'a self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobFieldsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EventSearchJobField, Error>,
+    > + 'a {
+        let params = params.clone();
+        let uuid = uuid.to_owned();
+        clientgen_runtime::pagination::items(
+            "get_event_search_job_fields",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                let uuid = uuid.clone();
+                async move {
+                    let page = self.get_event_search_job_fields(&uuid, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// Get the fields seen by a search job
+    ///
+    /// Lists the event fields present in the results of a finished search job, each with its
+    /// type, its description and, when computed, its most common values with their share of
+    /// the events in percent. Call it once the job status is `2` (done).
+    ///
+    /// `GET /sic/conf/events/search/jobs/{uuid}/fields` (operation `get_event_search_job_fields`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_event_search_job_fields(
+        &self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobFieldsParams,
+    ) -> Result<crate::types::EventSearchJobFieldList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_event_search_job_fields",
+                "/sic/conf/events/search/jobs/{uuid}/fields",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+///Operations tagged `invitations`: built with the feature `invitations` (on by default).
+#[cfg(feature = "invitations")]
+impl Client {
+    /// Invite a user
+    ///
+    /// Invites a user by e-mail address into one or more communities, each with a list of
+    /// roles. Role identifiers come from the roles listing of the community.
+    ///
+    /// `POST /invitations` (operation `create_invitation`).
     ///
     /// # Errors
     ///
@@ -2320,22 +2017,357 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn validate_api_key(
+    pub async fn create_invitation(
         &self,
-    ) -> Result<crate::types::ApiKeyValidation, Error> {
+        body: &crate::types::InvitationCreate,
+    ) -> Result<crate::types::Invitation, Error> {
         let response = self
             .transport
             .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "validate_api_key",
-                "/apiauth/auth/validate",
+                clientgen_runtime::reqwest::Method::POST,
+                "create_invitation",
+                "/invitations",
             )
+            .json(body)
             .send()
             .await?;
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
                     401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+///Operations tagged `rules`: built with the feature `rules` (on by default).
+#[cfg(feature = "rules")]
+impl Client {
+    ///Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_rules_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListRulesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Rule, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_rules",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                async move {
+                    let page = self.list_rules(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+    /// List rules
+    ///
+    /// Lists the detection rules visible to the API key, optionally filtered by name. Paging
+    /// works with `limit` plus either `offset` or `page`. (Vendor operation id:
+    /// `get_rules_resource`.)
+    ///
+    /// `GET /sic/conf/rules-catalog/rules` (operation `list_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_rules(
+        &self,
+        params: &crate::operations::ListRulesParams,
+    ) -> Result<crate::types::RuleList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_rules",
+                "/sic/conf/rules-catalog/rules",
+            )
+            .query_opt("match[name]", params.match_name.as_ref())
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("sort", params.sort.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Create a rule
+    ///
+    /// Creates a detection rule in the community of the API key (or in `community_uuid` when
+    /// given) and returns it. (Vendor operation id: `post_rules_resource`.)
+    ///
+    /// `POST /sic/conf/rules-catalog/rules` (operation `create_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_rule(
+        &self,
+        body: &crate::types::RuleCreate,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_rule",
+                "/sic/conf/rules-catalog/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Get a rule
+    ///
+    /// Returns one detection rule by its identifier.
+    ///
+    /// `GET /sic/conf/rules-catalog/rules/{uuid}` (operation `get_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Update a rule
+    ///
+    /// Replaces a detection rule. The body has the same shape, and the same required members,
+    /// as the one used to create a rule.
+    ///
+    /// `PUT /sic/conf/rules-catalog/rules/{uuid}` (operation `update_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_rule(
+        &self,
+        uuid: &str,
+        body: &crate::types::RuleCreate,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Delete a rule
+    ///
+    /// Deletes a detection rule. Asking again for a rule that was deleted answers 403 rather
+    /// than 404.
+    ///
+    /// `DELETE /sic/conf/rules-catalog/rules/{uuid}` (operation `delete_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::DeleteRuleParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+    /// Enable a rule
+    ///
+    /// Turns a detection rule on. The request has no body.
+    ///
+    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` (operation `enable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn enable_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::EnableRuleParams,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "enable_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}/enabled",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+    /// Disable a rule
+    ///
+    /// Turns a detection rule off. The request has no body.
+    ///
+    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` (operation `disable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn disable_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::DisableRuleParams,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "disable_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}/disabled",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
                         response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),

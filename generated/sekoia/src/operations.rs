@@ -3,6 +3,7 @@
 
 //! Parameters and responses of individual operations.
 ///Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesParams {
     /// Keeps only rules whose name is one of these names, separated by commas.
@@ -27,6 +28,7 @@ pub struct ListRulesParams {
     pub sort: Option<String>,
 }
 ///Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRuleParams {
     /// Community that owns the rule, when the key can act on several communities.
@@ -35,6 +37,7 @@ pub struct DeleteRuleParams {
     pub community_uuid: Option<uuid::Uuid>,
 }
 ///Query and header parameters of [`Client::enable_rule`](crate::Client::enable_rule).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableRuleParams {
     /// Community that owns the rule, when the key can act on several communities.
@@ -43,6 +46,7 @@ pub struct EnableRuleParams {
     pub community_uuid: Option<uuid::Uuid>,
 }
 ///Query and header parameters of [`Client::disable_rule`](crate::Client::disable_rule).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableRuleParams {
     /// Community that owns the rule, when the key can act on several communities.
@@ -51,6 +55,7 @@ pub struct DisableRuleParams {
     pub community_uuid: Option<uuid::Uuid>,
 }
 ///Query and header parameters of [`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSearchJobEventsParams {
     /// Maximum number of events to return (1 to 1000).
@@ -63,6 +68,7 @@ pub struct GetEventSearchJobEventsParams {
     pub offset: Option<i64>,
 }
 ///Query and header parameters of [`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSearchJobFieldsParams {
     /// Maximum number of fields to return (Sekoia's own client asks for 1000).
@@ -75,6 +81,7 @@ pub struct GetEventSearchJobFieldsParams {
     pub offset: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_alerts`](crate::Client::list_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAlertsParams {
     /// Community identifiers, separated by commas.
@@ -283,6 +290,7 @@ pub struct ListAlertsParams {
     pub cases: Option<bool>,
 }
 ///Query and header parameters of [`Client::get_alert`](crate::Client::get_alert).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertParams {
     /// Whether to include the alert's STIX bundle.
@@ -295,6 +303,7 @@ pub struct GetAlertParams {
     pub cases: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCasesParams {
     /// Community identifiers, separated by commas.
@@ -343,6 +352,7 @@ pub struct ListCasesParams {
     pub direction: Option<crate::types::SortDirection>,
 }
 ///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseParams {
     /// Community that owns the case, when the key can act on several communities.
@@ -356,6 +366,7 @@ pub struct GetCaseParams {
     pub render: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseCommentsParams {
     /// Creation time window as `<start>,<end>`, both ISO 8601 date-times.
@@ -384,6 +395,7 @@ pub struct ListCaseCommentsParams {
     pub direction: Option<crate::types::SortDirection>,
 }
 ///Query and header parameters of [`Client::list_case_tags`](crate::Client::list_case_tags).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseTagsParams {
     /// Maximum number of tags to return.

@@ -3,6 +3,7 @@
 
 //! Data types of the API, one per schema of the spec.
 /// A threat actor linked to an alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Adversary {
     /// Identifier of the threat actor.
@@ -17,6 +18,7 @@ pub struct Adversary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Adversary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -27,6 +29,7 @@ impl serde::Serialize for Adversary {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Adversary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,6 +37,7 @@ impl<'de> serde::Deserialize<'de> for Adversary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Adversary {
     const EXPECTING: &'static str = "an Adversary object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -64,6 +68,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Adversary {
 /// An alert raised by a detection rule. Beware the mixed time types: `created_at` and
 /// `updated_at` are epoch seconds (integers), while `first_seen_at` and `last_seen_at` are
 /// ISO 8601 strings.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     /// Identifier of the alert.
@@ -156,6 +161,7 @@ pub struct Alert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl Alert {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid) -> Self {
@@ -207,6 +213,7 @@ impl Alert {
         }
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -256,6 +263,7 @@ impl serde::Serialize for Alert {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -263,6 +271,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Alert {
     const EXPECTING: &'static str = "an Alert object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -412,6 +421,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Alert {
     }
 }
 /// A case an alert belongs to, as summarised inside the alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertCaseRef {
     /// Short identifier of the case.
@@ -428,6 +438,7 @@ pub struct AlertCaseRef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertCaseRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -439,6 +450,7 @@ impl serde::Serialize for AlertCaseRef {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertCaseRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -446,6 +458,7 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertCaseRef {
     const EXPECTING: &'static str = "an AlertCaseRef object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -477,6 +490,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertCaseRef {
     }
 }
 /// A category of alert types.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertCategory {
     /// Identifier of the category.
@@ -487,6 +501,7 @@ pub struct AlertCategory {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for AlertCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -495,6 +510,7 @@ impl serde::Serialize for AlertCategory {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for AlertCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -502,6 +518,7 @@ impl<'de> serde::Deserialize<'de> for AlertCategory {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertCategory {
     const EXPECTING: &'static str = "an AlertCategory object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -524,6 +541,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertCategory {
     }
 }
 /// The entity whose events raised an alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertEntity {
     /// Identifier of the entity.
@@ -534,6 +552,7 @@ pub struct AlertEntity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -542,6 +561,7 @@ impl serde::Serialize for AlertEntity {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -549,6 +569,7 @@ impl<'de> serde::Deserialize<'de> for AlertEntity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertEntity {
     const EXPECTING: &'static str = "an AlertEntity object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -572,6 +593,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertEntity {
 }
 /// One change in the history of an alert. The members besides those listed depend on the
 /// kind of change and are kept as extra properties.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertHistoryEntry {
     /// Identifier of the entry.
@@ -588,6 +610,7 @@ pub struct AlertHistoryEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -599,6 +622,7 @@ impl serde::Serialize for AlertHistoryEntry {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -606,6 +630,7 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertHistoryEntry {
     const EXPECTING: &'static str = "an AlertHistoryEntry object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -637,6 +662,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertHistoryEntry {
     }
 }
 /// One page of alerts.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertList {
     /// Number of alerts matching the filters, over all pages.
@@ -649,6 +675,7 @@ pub struct AlertList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl AlertList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Alert>) -> Self {
@@ -660,6 +687,7 @@ impl AlertList {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -669,6 +697,7 @@ impl serde::Serialize for AlertList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -676,6 +705,7 @@ impl<'de> serde::Deserialize<'de> for AlertList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertList {
     const EXPECTING: &'static str = "an AlertList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -701,6 +731,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertList {
     }
 }
 /// The rule that raised an alert, as summarised inside the alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertRule {
     /// Identifier of the rule.
@@ -719,6 +750,7 @@ pub struct AlertRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -731,6 +763,7 @@ impl serde::Serialize for AlertRule {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -738,6 +771,7 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertRule {
     const EXPECTING: &'static str = "an AlertRule object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -772,6 +806,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertRule {
     }
 }
 /// A workflow status of an alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertStatus {
     /// Identifier of the status.
@@ -784,6 +819,7 @@ pub struct AlertStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -793,6 +829,7 @@ impl serde::Serialize for AlertStatus {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -800,6 +837,7 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertStatus {
     const EXPECTING: &'static str = "an AlertStatus object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -825,6 +863,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertStatus {
     }
 }
 /// Type of an alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertType {
     /// Category of the alert type.
@@ -835,6 +874,7 @@ pub struct AlertType {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -843,6 +883,7 @@ impl serde::Serialize for AlertType {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -850,6 +891,7 @@ impl<'de> serde::Deserialize<'de> for AlertType {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertType {
     const EXPECTING: &'static str = "an AlertType object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -872,6 +914,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertType {
     }
 }
 /// An alert type as referenced by a rule.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertTypeRef {
     /// Identifier of the alert type.
@@ -888,6 +931,7 @@ pub struct AlertTypeRef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for AlertTypeRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -899,6 +943,7 @@ impl serde::Serialize for AlertTypeRef {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for AlertTypeRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -906,6 +951,7 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertTypeRef {
     const EXPECTING: &'static str = "an AlertTypeRef object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -937,6 +983,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertTypeRef {
     }
 }
 /// Alert properties to change; members left out keep their value.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertUpdate {
     /// New category of the alert type.
@@ -955,6 +1002,7 @@ pub struct AlertUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -967,6 +1015,7 @@ impl serde::Serialize for AlertUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -974,6 +1023,7 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertUpdate {
     const EXPECTING: &'static str = "an AlertUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1009,6 +1059,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertUpdate {
 }
 /// Urgency of an alert, both as numbers from 0 to 100 and as a label: Low below 20,
 /// Moderate below 40, High below 60, Major below 80, Urgent from 80.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertUrgency {
     /// Urgency set on the alert.
@@ -1025,6 +1076,7 @@ pub struct AlertUrgency {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertUrgency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1036,6 +1088,7 @@ impl serde::Serialize for AlertUrgency {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertUrgency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1043,6 +1096,7 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertUrgency {
     const EXPECTING: &'static str = "an AlertUrgency object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1074,6 +1128,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertUrgency {
     }
 }
 /// One workflow action.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertWorkflowAction {
     /// Identifier of the action, to pass as `action_uuid`.
@@ -1086,6 +1141,7 @@ pub struct AlertWorkflowAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertWorkflowAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1095,6 +1151,7 @@ impl serde::Serialize for AlertWorkflowAction {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1102,6 +1159,7 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowAction {
     const EXPECTING: &'static str = "an AlertWorkflowAction object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1127,6 +1185,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowAction {
     }
 }
 /// Workflow actions available on an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertWorkflowActions {
     /// The available actions.
@@ -1135,6 +1194,7 @@ pub struct AlertWorkflowActions {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertWorkflowActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1142,6 +1202,7 @@ impl serde::Serialize for AlertWorkflowActions {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1149,6 +1210,7 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowActions {
     const EXPECTING: &'static str = "an AlertWorkflowActions object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1168,6 +1230,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowActions {
     }
 }
 /// A workflow action to apply to an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertWorkflowUpdate {
     /// Identifier of the workflow action to apply.
@@ -1178,6 +1241,7 @@ pub struct AlertWorkflowUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl AlertWorkflowUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(action_uuid: uuid::Uuid) -> Self {
@@ -1188,6 +1252,7 @@ impl AlertWorkflowUpdate {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertWorkflowUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1196,6 +1261,7 @@ impl serde::Serialize for AlertWorkflowUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1203,6 +1269,7 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowUpdate {
     const EXPECTING: &'static str = "an AlertWorkflowUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1226,6 +1293,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowUpdate {
 }
 /// Description of a valid token. The shape is not documented; the listed members are the
 /// usual token claims and anything else is kept as extra properties.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiKeyValidation {
     /// Who the token belongs to, such as `apikey:<id>`.
@@ -1242,6 +1310,7 @@ pub struct ApiKeyValidation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "auth")]
 impl serde::Serialize for ApiKeyValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1253,6 +1322,7 @@ impl serde::Serialize for ApiKeyValidation {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1260,6 +1330,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "auth")]
 impl<'de> clientgen_runtime::de::Object<'de> for ApiKeyValidation {
     const EXPECTING: &'static str = "an ApiKeyValidation object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1292,6 +1363,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ApiKeyValidation {
 }
 /// A case grouping alerts for an investigation. Unlike alerts, cases use ISO 8601 strings
 /// for `created_at` and `updated_at`.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     /// Identifier of the case.
@@ -1357,6 +1429,7 @@ pub struct Case {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl Case {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, short_id: String, title: String) -> Self {
@@ -1394,6 +1467,7 @@ impl Case {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1429,6 +1503,7 @@ impl serde::Serialize for Case {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1436,6 +1511,7 @@ impl<'de> serde::Deserialize<'de> for Case {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Case {
     const EXPECTING: &'static str = "a Case object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1539,6 +1615,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Case {
     }
 }
 /// The alerts grouped in a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlertList {
     /// Number of alerts in the case.
@@ -1551,6 +1628,7 @@ pub struct CaseAlertList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAlertList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(items: Vec<Alert>) -> Self {
@@ -1562,6 +1640,7 @@ impl CaseAlertList {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1571,6 +1650,7 @@ impl serde::Serialize for CaseAlertList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1578,6 +1658,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlertList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertList {
     const EXPECTING: &'static str = "a CaseAlertList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1603,6 +1684,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertList {
     }
 }
 /// Alerts to attach to a case, or the complete list of alerts it should hold.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlerts {
     /// Identifiers of the alerts.
@@ -1611,6 +1693,7 @@ pub struct CaseAlerts {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAlerts {
     /// Creates a value from its required members; the others start empty.
     pub fn new(alerts: Vec<String>) -> Self {
@@ -1620,6 +1703,7 @@ impl CaseAlerts {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlerts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1627,6 +1711,7 @@ impl serde::Serialize for CaseAlerts {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlerts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1634,6 +1719,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlerts {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlerts {
     const EXPECTING: &'static str = "a CaseAlerts object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1654,6 +1740,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlerts {
 }
 /// Outcome of changing the alerts of a case. Only `status` is documented; other members
 /// are kept as extra properties.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseAlertsResult {
     /// Outcome reported by the API.
@@ -1662,6 +1749,7 @@ pub struct CaseAlertsResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1669,6 +1757,7 @@ impl serde::Serialize for CaseAlertsResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1676,6 +1765,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResult {
     const EXPECTING: &'static str = "a CaseAlertsResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1695,6 +1785,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResult {
     }
 }
 /// A comment on a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseComment {
     /// Identifier of the comment.
@@ -1713,6 +1804,7 @@ pub struct CaseComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseComment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, content: String) -> Self {
@@ -1727,6 +1819,7 @@ impl CaseComment {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1739,6 +1832,7 @@ impl serde::Serialize for CaseComment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1746,6 +1840,7 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     const EXPECTING: &'static str = "a CaseComment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1780,6 +1875,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     }
 }
 /// A comment to post on a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentCreate {
     /// Text of the comment.
@@ -1788,6 +1884,7 @@ pub struct CaseCommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(content: String) -> Self {
@@ -1797,6 +1894,7 @@ impl CaseCommentCreate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1804,6 +1902,7 @@ impl serde::Serialize for CaseCommentCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1811,6 +1910,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     const EXPECTING: &'static str = "a CaseCommentCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1830,6 +1930,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     }
 }
 /// Comments on a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentList {
     /// Number of comments.
@@ -1842,6 +1943,7 @@ pub struct CaseCommentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCommentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<CaseComment>) -> Self {
@@ -1853,6 +1955,7 @@ impl CaseCommentList {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1862,6 +1965,7 @@ impl serde::Serialize for CaseCommentList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1869,6 +1973,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentList {
     const EXPECTING: &'static str = "a CaseCommentList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1894,6 +1999,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentList {
     }
 }
 /// A case to open.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCreate {
     /// Title of the case.
@@ -1920,6 +2026,7 @@ pub struct CaseCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(title: String) -> Self {
@@ -1938,6 +2045,7 @@ impl CaseCreate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1954,6 +2062,7 @@ impl serde::Serialize for CaseCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1961,6 +2070,7 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
     const EXPECTING: &'static str = "a CaseCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2007,6 +2117,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
     }
 }
 /// Events to add to a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseEvents {
     /// Identifiers of the events, taken from their `__event_id` member (not `event.id`,
@@ -2016,6 +2127,7 @@ pub struct CaseEvents {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseEvents {
     /// Creates a value from its required members; the others start empty.
     pub fn new(event_ids: Vec<String>) -> Self {
@@ -2025,6 +2137,7 @@ impl CaseEvents {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseEvents {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2032,6 +2145,7 @@ impl serde::Serialize for CaseEvents {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseEvents {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2039,6 +2153,7 @@ impl<'de> serde::Deserialize<'de> for CaseEvents {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseEvents {
     const EXPECTING: &'static str = "a CaseEvents object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2058,6 +2173,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseEvents {
     }
 }
 /// One page of cases.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseList {
     /// Number of cases matching the filters, over all pages.
@@ -2070,6 +2186,7 @@ pub struct CaseList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Case>) -> Self {
@@ -2081,6 +2198,7 @@ impl CaseList {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2090,6 +2208,7 @@ impl serde::Serialize for CaseList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2097,6 +2216,7 @@ impl<'de> serde::Deserialize<'de> for CaseList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
     const EXPECTING: &'static str = "a CaseList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2122,6 +2242,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
     }
 }
 /// Built-in priority of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CasePriority {
@@ -2134,6 +2255,7 @@ pub enum CasePriority {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "cases")]
 impl CasePriority {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2145,6 +2267,7 @@ impl CasePriority {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl From<&str> for CasePriority {
     fn from(value: &str) -> Self {
         match value {
@@ -2155,21 +2278,25 @@ impl From<&str> for CasePriority {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CasePriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CasePriority {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CasePriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CasePriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2178,6 +2305,7 @@ impl<'de> serde::Deserialize<'de> for CasePriority {
     }
 }
 /// A profile following a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseSubscriber {
     /// Identifier of the profile.
@@ -2188,6 +2316,7 @@ pub struct CaseSubscriber {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseSubscriber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2196,6 +2325,7 @@ impl serde::Serialize for CaseSubscriber {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2203,6 +2333,7 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseSubscriber {
     const EXPECTING: &'static str = "a CaseSubscriber object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2225,8 +2356,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseSubscriber {
     }
 }
 /// A tag used on cases. Its members are not documented and are kept as they come.
+#[cfg(feature = "cases")]
 pub type CaseTag = serde_json::Map<String, serde_json::Value>;
 /// One page of case tags.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseTagList {
     /// Number of tags, over all pages.
@@ -2239,6 +2372,7 @@ pub struct CaseTagList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseTagList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<CaseTag>) -> Self {
@@ -2250,6 +2384,7 @@ impl CaseTagList {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseTagList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2259,6 +2394,7 @@ impl serde::Serialize for CaseTagList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseTagList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2266,6 +2402,7 @@ impl<'de> serde::Deserialize<'de> for CaseTagList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseTagList {
     const EXPECTING: &'static str = "a CaseTagList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2291,6 +2428,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseTagList {
     }
 }
 /// Case properties to change; members left out keep their value.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseUpdate {
     /// New title.
@@ -2315,6 +2453,7 @@ pub struct CaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2330,6 +2469,7 @@ impl serde::Serialize for CaseUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2337,6 +2477,7 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     const EXPECTING: &'static str = "a CaseUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2380,6 +2521,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     }
 }
 /// A verdict given to a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseVerdict {
     /// Name of the verdict.
@@ -2394,6 +2536,7 @@ pub struct CaseVerdict {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseVerdict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2404,6 +2547,7 @@ impl serde::Serialize for CaseVerdict {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2411,6 +2555,7 @@ impl<'de> serde::Deserialize<'de> for CaseVerdict {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseVerdict {
     const EXPECTING: &'static str = "a CaseVerdict object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2439,6 +2584,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseVerdict {
     }
 }
 /// A comment on an alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     /// Identifier of the comment.
@@ -2459,6 +2605,7 @@ pub struct Comment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl Comment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, content: String) -> Self {
@@ -2474,6 +2621,7 @@ impl Comment {
         }
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Comment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2487,6 +2635,7 @@ impl serde::Serialize for Comment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Comment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2494,6 +2643,7 @@ impl<'de> serde::Deserialize<'de> for Comment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Comment {
     const EXPECTING: &'static str = "a Comment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2531,6 +2681,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Comment {
     }
 }
 /// A comment to post on an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommentCreate {
     /// Text of the comment.
@@ -2541,6 +2692,7 @@ pub struct CommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl CommentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(content: String) -> Self {
@@ -2551,6 +2703,7 @@ impl CommentCreate {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for CommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2559,6 +2712,7 @@ impl serde::Serialize for CommentCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2566,6 +2720,7 @@ impl<'de> serde::Deserialize<'de> for CommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentCreate {
     const EXPECTING: &'static str = "a CommentCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2588,6 +2743,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentCreate {
     }
 }
 /// Comments on an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommentList {
     /// Number of comments.
@@ -2600,6 +2756,7 @@ pub struct CommentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl CommentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Comment>) -> Self {
@@ -2611,6 +2768,7 @@ impl CommentList {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for CommentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2620,6 +2778,7 @@ impl serde::Serialize for CommentList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CommentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2627,6 +2786,7 @@ impl<'de> serde::Deserialize<'de> for CommentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentList {
     const EXPECTING: &'static str = "a CommentList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2652,6 +2812,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentList {
     }
 }
 /// A community, the workspace that owns intakes, rules, alerts and cases.
+#[cfg(feature = "communities")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Community {
     /// Identifier of the community.
@@ -2688,6 +2849,7 @@ pub struct Community {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "communities")]
 impl Community {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: String, name: String) -> Self {
@@ -2711,6 +2873,7 @@ impl Community {
         }
     }
 }
+#[cfg(feature = "communities")]
 impl serde::Serialize for Community {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2732,6 +2895,7 @@ impl serde::Serialize for Community {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "communities")]
 impl<'de> serde::Deserialize<'de> for Community {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2739,6 +2903,7 @@ impl<'de> serde::Deserialize<'de> for Community {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "communities")]
 impl<'de> clientgen_runtime::de::Object<'de> for Community {
     const EXPECTING: &'static str = "a Community object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2804,6 +2969,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Community {
 /// A countermeasure proposed for an alert, as listed in the single-alert view and as
 /// returned when it is activated or denied. Members not listed are kept as extra
 /// properties.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Countermeasure {
     /// Identifier of the countermeasure.
@@ -2854,6 +3020,7 @@ pub struct Countermeasure {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Countermeasure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2882,6 +3049,7 @@ impl serde::Serialize for Countermeasure {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Countermeasure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2889,6 +3057,7 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Countermeasure {
     const EXPECTING: &'static str = "a Countermeasure object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2971,6 +3140,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Countermeasure {
     }
 }
 /// One step of a countermeasure.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CountermeasureActionStep {
     /// Name of the step.
@@ -3009,6 +3179,7 @@ pub struct CountermeasureActionStep {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for CountermeasureActionStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3031,6 +3202,7 @@ impl serde::Serialize for CountermeasureActionStep {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3038,6 +3210,7 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureActionStep {
     const EXPECTING: &'static str = "a CountermeasureActionStep object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3102,6 +3275,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureActionStep {
     }
 }
 /// A comment recorded with a countermeasure decision.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountermeasureComment {
     /// Text of the comment.
@@ -3112,6 +3286,7 @@ pub struct CountermeasureComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl CountermeasureComment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(content: String) -> Self {
@@ -3122,6 +3297,7 @@ impl CountermeasureComment {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for CountermeasureComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3130,6 +3306,7 @@ impl serde::Serialize for CountermeasureComment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CountermeasureComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3137,6 +3314,7 @@ impl<'de> serde::Deserialize<'de> for CountermeasureComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureComment {
     const EXPECTING: &'static str = "a CountermeasureComment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3159,6 +3337,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureComment {
     }
 }
 /// Why a countermeasure is activated or denied.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountermeasureDecision {
     pub comment: CountermeasureComment,
@@ -3166,6 +3345,7 @@ pub struct CountermeasureDecision {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl CountermeasureDecision {
     /// Creates a value from its required members; the others start empty.
     pub fn new(comment: CountermeasureComment) -> Self {
@@ -3175,6 +3355,7 @@ impl CountermeasureDecision {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for CountermeasureDecision {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3182,6 +3363,7 @@ impl serde::Serialize for CountermeasureDecision {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3189,6 +3371,7 @@ impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureDecision {
     const EXPECTING: &'static str = "a CountermeasureDecision object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3208,6 +3391,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureDecision {
     }
 }
 /// A priority defined by the community.
+#[cfg(any(feature = "cases", feature = "configuration"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomPriority {
     /// Identifier of the priority.
@@ -3240,6 +3424,7 @@ pub struct CustomPriority {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl serde::Serialize for CustomPriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3259,6 +3444,7 @@ impl serde::Serialize for CustomPriority {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> serde::Deserialize<'de> for CustomPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3266,6 +3452,7 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CustomPriority {
     const EXPECTING: &'static str = "a CustomPriority object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3321,6 +3508,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CustomPriority {
     }
 }
 /// A status defined by the community.
+#[cfg(any(feature = "cases", feature = "configuration"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomStatus {
     /// Identifier of the status.
@@ -3353,6 +3541,7 @@ pub struct CustomStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl serde::Serialize for CustomStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3372,6 +3561,7 @@ impl serde::Serialize for CustomStatus {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> serde::Deserialize<'de> for CustomStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3379,6 +3569,7 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CustomStatus {
     const EXPECTING: &'static str = "a CustomStatus object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3434,6 +3625,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CustomStatus {
     }
 }
 /// A verdict defined by the community, as returned on its own.
+#[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomVerdict {
     /// Identifier of the verdict.
@@ -3466,6 +3658,7 @@ pub struct CustomVerdict {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "configuration")]
 impl CustomVerdict {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -3492,6 +3685,7 @@ impl CustomVerdict {
         }
     }
 }
+#[cfg(feature = "configuration")]
 impl serde::Serialize for CustomVerdict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3511,6 +3705,7 @@ impl serde::Serialize for CustomVerdict {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for CustomVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3518,6 +3713,7 @@ impl<'de> serde::Deserialize<'de> for CustomVerdict {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for CustomVerdict {
     const EXPECTING: &'static str = "a CustomVerdict object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3576,6 +3772,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CustomVerdict {
     }
 }
 /// A datasource (kind of telemetry) a rule applies to.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Datasource {
     /// Identifier of the datasource.
@@ -3586,6 +3783,7 @@ pub struct Datasource {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for Datasource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3594,6 +3792,7 @@ impl serde::Serialize for Datasource {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Datasource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3601,6 +3800,7 @@ impl<'de> serde::Deserialize<'de> for Datasource {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Datasource {
     const EXPECTING: &'static str = "a Datasource object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3623,6 +3823,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Datasource {
     }
 }
 /// An entity, a group of intakes that alerts are attributed to.
+#[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entity {
     /// Identifier of the entity.
@@ -3643,6 +3844,7 @@ pub struct Entity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "configuration")]
 impl Entity {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: String, name: String) -> Self {
@@ -3658,6 +3860,7 @@ impl Entity {
         }
     }
 }
+#[cfg(feature = "configuration")]
 impl serde::Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3671,6 +3874,7 @@ impl serde::Serialize for Entity {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for Entity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3678,6 +3882,7 @@ impl<'de> serde::Deserialize<'de> for Entity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for Entity {
     const EXPECTING: &'static str = "an Entity object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3775,8 +3980,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ErrorBody {
 /// One event matched by a search job. Events are free-form dictionaries whose members
 /// depend on the intake and parser (for example `timestamp`, `source.ip`,
 /// `process.command_line`), so every member is kept as-is.
+#[cfg(feature = "events")]
 pub type Event = serde_json::Map<String, serde_json::Value>;
 /// An event field shown when displaying an event a rule matched.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventField {
     /// Path of the field in the event.
@@ -3787,6 +3994,7 @@ pub struct EventField {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for EventField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3795,6 +4003,7 @@ impl serde::Serialize for EventField {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for EventField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3802,6 +4011,7 @@ impl<'de> serde::Deserialize<'de> for EventField {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventField {
     const EXPECTING: &'static str = "an EventField object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3824,6 +4034,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventField {
     }
 }
 /// One frequent value of an event field.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventFieldValue {
     /// The value itself, as text.
@@ -3834,6 +4045,7 @@ pub struct EventFieldValue {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EventFieldValue {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String, value: f64) -> Self {
@@ -3844,6 +4056,7 @@ impl EventFieldValue {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EventFieldValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3852,6 +4065,7 @@ impl serde::Serialize for EventFieldValue {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3859,6 +4073,7 @@ impl<'de> serde::Deserialize<'de> for EventFieldValue {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventFieldValue {
     const EXPECTING: &'static str = "an EventFieldValue object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3881,6 +4096,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventFieldValue {
     }
 }
 /// One page of events found by a search job, newest first.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventList {
     /// Number of events the job found.
@@ -3893,6 +4109,7 @@ pub struct EventList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EventList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Event>) -> Self {
@@ -3904,6 +4121,7 @@ impl EventList {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EventList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3913,6 +4131,7 @@ impl serde::Serialize for EventList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3920,6 +4139,7 @@ impl<'de> serde::Deserialize<'de> for EventList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventList {
     const EXPECTING: &'static str = "an EventList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3946,6 +4166,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventList {
 }
 /// An asynchronous event search. Only `uuid` is required because the creation response is
 /// documented only as carrying the identifier; reading the job returns `status` too.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJob {
     /// Identifier of the job.
@@ -3992,6 +4213,7 @@ pub struct EventSearchJob {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EventSearchJob {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid) -> Self {
@@ -4020,6 +4242,7 @@ impl EventSearchJob {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4046,6 +4269,7 @@ impl serde::Serialize for EventSearchJob {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4053,6 +4277,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJob {
     const EXPECTING: &'static str = "an EventSearchJob object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4129,6 +4354,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJob {
     }
 }
 /// A search to run over the community's events.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJobCreate {
     /// The query, in the language named by `term_lang`.
@@ -4151,6 +4377,7 @@ pub struct EventSearchJobCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EventSearchJobCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(term: String, earliest_time: String, latest_time: String) -> Self {
@@ -4165,6 +4392,7 @@ impl EventSearchJobCreate {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4177,6 +4405,7 @@ impl serde::Serialize for EventSearchJobCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4184,6 +4413,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobCreate {
     const EXPECTING: &'static str = "an EventSearchJobCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4221,6 +4451,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobCreate {
     }
 }
 /// An event field present in the results of a search job.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJobField {
     /// Dotted name of the field.
@@ -4237,6 +4468,7 @@ pub struct EventSearchJobField {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EventSearchJobField {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -4250,6 +4482,7 @@ impl EventSearchJobField {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4261,6 +4494,7 @@ impl serde::Serialize for EventSearchJobField {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4268,6 +4502,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobField {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobField {
     const EXPECTING: &'static str = "an EventSearchJobField object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4299,6 +4534,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobField {
     }
 }
 /// One page of the fields found by a search job.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJobFieldList {
     /// Number of fields, over all pages.
@@ -4309,6 +4545,7 @@ pub struct EventSearchJobFieldList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EventSearchJobFieldList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<EventSearchJobField>) -> Self {
@@ -4319,6 +4556,7 @@ impl EventSearchJobFieldList {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4327,6 +4565,7 @@ impl serde::Serialize for EventSearchJobFieldList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4334,6 +4573,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobFieldList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobFieldList {
     const EXPECTING: &'static str = "an EventSearchJobFieldList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4356,6 +4596,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobFieldList {
     }
 }
 /// Progress of an event search job.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventSearchJobStatus {
@@ -4382,6 +4623,7 @@ pub enum EventSearchJobStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+#[cfg(feature = "events")]
 impl EventSearchJobStatus {
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -4395,6 +4637,7 @@ impl EventSearchJobStatus {
         }
     }
 }
+#[cfg(feature = "events")]
 impl From<i64> for EventSearchJobStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -4407,21 +4650,25 @@ impl From<i64> for EventSearchJobStatus {
         }
     }
 }
+#[cfg(feature = "events")]
 impl std::fmt::Display for EventSearchJobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+#[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for EventSearchJobStatus {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4430,6 +4677,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
     }
 }
 /// An intake, the entry point through which a community sends events.
+#[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Intake {
     /// Identifier of the intake.
@@ -4466,6 +4714,7 @@ pub struct Intake {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "configuration")]
 impl Intake {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: String, name: String) -> Self {
@@ -4489,6 +4738,7 @@ impl Intake {
         }
     }
 }
+#[cfg(feature = "configuration")]
 impl serde::Serialize for Intake {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4510,6 +4760,7 @@ impl serde::Serialize for Intake {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for Intake {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4517,6 +4768,7 @@ impl<'de> serde::Deserialize<'de> for Intake {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for Intake {
     const EXPECTING: &'static str = "an Intake object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4580,6 +4832,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Intake {
     }
 }
 /// The entity an intake belongs to.
+#[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntakeEntity {
     /// Identifier of the entity.
@@ -4590,6 +4843,7 @@ pub struct IntakeEntity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "configuration")]
 impl serde::Serialize for IntakeEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4598,6 +4852,7 @@ impl serde::Serialize for IntakeEntity {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for IntakeEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4605,6 +4860,7 @@ impl<'de> serde::Deserialize<'de> for IntakeEntity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for IntakeEntity {
     const EXPECTING: &'static str = "an IntakeEntity object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4629,6 +4885,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IntakeEntity {
 /// An invitation as returned after creation. The response shape is not documented in the
 /// sources; the identifier and address are expected, everything else is kept as extra
 /// properties.
+#[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Invitation {
     /// Identifier of the invitation.
@@ -4639,6 +4896,7 @@ pub struct Invitation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "invitations")]
 impl serde::Serialize for Invitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4647,6 +4905,7 @@ impl serde::Serialize for Invitation {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "invitations")]
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4654,6 +4913,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "invitations")]
 impl<'de> clientgen_runtime::de::Object<'de> for Invitation {
     const EXPECTING: &'static str = "an Invitation object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4676,6 +4936,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Invitation {
     }
 }
 /// An invitation to send.
+#[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvitationCreate {
     /// E-mail address of the person to invite.
@@ -4687,6 +4948,7 @@ pub struct InvitationCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "invitations")]
 impl InvitationCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -4700,6 +4962,7 @@ impl InvitationCreate {
         }
     }
 }
+#[cfg(feature = "invitations")]
 impl serde::Serialize for InvitationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4708,6 +4971,7 @@ impl serde::Serialize for InvitationCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "invitations")]
 impl<'de> serde::Deserialize<'de> for InvitationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4715,6 +4979,7 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "invitations")]
 impl<'de> clientgen_runtime::de::Object<'de> for InvitationCreate {
     const EXPECTING: &'static str = "an InvitationCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4737,6 +5002,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for InvitationCreate {
     }
 }
 /// A stage of the cyber kill chain; members beyond these are kept as extra properties.
+#[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KillChainStage {
     /// Identifier of the stage.
@@ -4755,6 +5021,7 @@ pub struct KillChainStage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "configuration")]
 impl serde::Serialize for KillChainStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4767,6 +5034,7 @@ impl serde::Serialize for KillChainStage {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for KillChainStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4774,6 +5042,7 @@ impl<'de> serde::Deserialize<'de> for KillChainStage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for KillChainStage {
     const EXPECTING: &'static str = "a KillChainStage object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4808,6 +5077,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for KillChainStage {
     }
 }
 /// A detection rule of the rules catalog.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// Identifier of the rule.
@@ -4892,6 +5162,7 @@ pub struct Rule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl Rule {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, name: String) -> Self {
@@ -4939,6 +5210,7 @@ impl Rule {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4984,6 +5256,7 @@ impl serde::Serialize for Rule {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4991,6 +5264,7 @@ impl<'de> serde::Deserialize<'de> for Rule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Rule {
     const EXPECTING: &'static str = "a Rule object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5131,6 +5405,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Rule {
     }
 }
 /// Body used both to create a rule and to replace one.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleCreate {
     /// Name of the rule.
@@ -5181,6 +5456,7 @@ pub struct RuleCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl RuleCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -5220,6 +5496,7 @@ impl RuleCreate {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5248,6 +5525,7 @@ impl serde::Serialize for RuleCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5255,6 +5533,7 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleCreate {
     const EXPECTING: &'static str = "a RuleCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5343,6 +5622,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleCreate {
     }
 }
 /// An entity (a group of intakes) a rule applies to.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleEntity {
     /// Identifier of the entity.
@@ -5363,6 +5643,7 @@ pub struct RuleEntity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5376,6 +5657,7 @@ impl serde::Serialize for RuleEntity {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5383,6 +5665,7 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleEntity {
     const EXPECTING: &'static str = "a RuleEntity object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5420,6 +5703,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleEntity {
     }
 }
 /// One page of rules.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleList {
     /// Number of rules matching the filters, over all pages.
@@ -5432,6 +5716,7 @@ pub struct RuleList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl RuleList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Rule>) -> Self {
@@ -5443,6 +5728,7 @@ impl RuleList {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5452,6 +5738,7 @@ impl serde::Serialize for RuleList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5459,6 +5746,7 @@ impl<'de> serde::Deserialize<'de> for RuleList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
     const EXPECTING: &'static str = "a RuleList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5484,6 +5772,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
     }
 }
 /// A parameter of a rule, with its current and default values.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleParameter {
     /// Identifier of the parameter.
@@ -5500,6 +5789,7 @@ pub struct RuleParameter {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5511,6 +5801,7 @@ impl serde::Serialize for RuleParameter {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5518,6 +5809,7 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleParameter {
     const EXPECTING: &'static str = "a RuleParameter object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5549,6 +5841,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleParameter {
     }
 }
 /// A value given to one parameter of a rule when creating or replacing it.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleParameterValue {
     /// Identifier of the parameter.
@@ -5561,6 +5854,7 @@ pub struct RuleParameterValue {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl RuleParameterValue {
     /// Creates a value from its required members; the others start empty.
     pub fn new(value: String) -> Self {
@@ -5572,6 +5866,7 @@ impl RuleParameterValue {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleParameterValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5581,6 +5876,7 @@ impl serde::Serialize for RuleParameterValue {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleParameterValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5588,6 +5884,7 @@ impl<'de> serde::Deserialize<'de> for RuleParameterValue {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleParameterValue {
     const EXPECTING: &'static str = "a RuleParameterValue object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5613,6 +5910,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleParameterValue {
     }
 }
 /// Order of a sorted listing.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortDirection {
@@ -5623,6 +5921,7 @@ pub enum SortDirection {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl SortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5633,6 +5932,7 @@ impl SortDirection {
         }
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl From<&str> for SortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -5642,21 +5942,25 @@ impl From<&str> for SortDirection {
         }
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl std::fmt::Display for SortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl clientgen_runtime::ToParam for SortDirection {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for SortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for SortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5665,6 +5969,7 @@ impl<'de> serde::Deserialize<'de> for SortDirection {
     }
 }
 /// A tag attached to a rule.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
     /// Identifier of the tag.
@@ -5675,6 +5980,7 @@ pub struct Tag {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5683,6 +5989,7 @@ impl serde::Serialize for Tag {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5690,6 +5997,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Tag {
     const EXPECTING: &'static str = "a Tag object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5712,6 +6020,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Tag {
     }
 }
 /// An attack technique (tactic, technique or procedure) linked to an alert.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ttp {
     /// Identifier of the technique.
@@ -5726,6 +6035,7 @@ pub struct Ttp {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Ttp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5736,6 +6046,7 @@ impl serde::Serialize for Ttp {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Ttp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5743,6 +6054,7 @@ impl<'de> serde::Deserialize<'de> for Ttp {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Ttp {
     const EXPECTING: &'static str = "a Ttp object";
     fn read<A: serde::de::MapAccess<'de>>(

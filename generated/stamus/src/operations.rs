@@ -3,6 +3,7 @@
 
 //! Parameters and responses of individual operations.
 ///Query and header parameters of [`Client::list_probes`](crate::Client::list_probes).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProbesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -25,6 +26,7 @@ pub struct ListProbesParams {
     pub name: Option<String>,
 }
 ///Query and header parameters of [`Client::list_probe_templates`](crate::Client::list_probe_templates).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProbeTemplatesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -47,6 +49,7 @@ pub struct ListProbeTemplatesParams {
     pub name: Option<String>,
 }
 ///Query and header parameters of [`Client::list_suricata_probes`](crate::Client::list_suricata_probes).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSuricataProbesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -69,6 +72,7 @@ pub struct ListSuricataProbesParams {
     pub name: Option<String>,
 }
 ///Query and header parameters of [`Client::list_appliances`](crate::Client::list_appliances).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppliancesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -95,6 +99,7 @@ pub struct ListAppliancesParams {
     pub r#type: Option<crate::types::ApplianceType>,
 }
 ///Query and header parameters of [`Client::list_devices`](crate::Client::list_devices).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -113,6 +118,7 @@ pub struct ListDevicesParams {
     pub search: Option<String>,
 }
 ///Query and header parameters of [`Client::list_network_interfaces`](crate::Client::list_network_interfaces).
+#[cfg(feature = "interfaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNetworkInterfacesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -131,6 +137,7 @@ pub struct ListNetworkInterfacesParams {
     pub search: Option<String>,
 }
 ///Query and header parameters of [`Client::list_host_ids`](crate::Client::list_host_ids).
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHostIdsParams {
     /// Lucene query over the `host_id.*` fields, such as `host_id.services.port:25`.
@@ -147,6 +154,7 @@ pub struct ListHostIdsParams {
     pub page_size: Option<i64>,
 }
 ///Query and header parameters of [`Client::get_threat`](crate::Client::get_threat).
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetThreatParams {
     /// Whether to add the event view of the threat; the Splunk app sends `false`.
@@ -155,6 +163,7 @@ pub struct GetThreatParams {
     pub event_view: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents).
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThreatHistoryIncidentsParams {
     /// Only incidents at or after this time, in seconds since the Unix epoch.
@@ -171,6 +180,7 @@ pub struct ListThreatHistoryIncidentsParams {
     pub page_size: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -244,6 +254,7 @@ pub struct ListRulesParams {
     pub hits_max: Option<i64>,
 }
 ///Query and header parameters of [`Client::get_rule_content`](crate::Client::get_rule_content).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRuleContentParams {
     /// Whether to return each text as highlighted HTML instead of plain text.
@@ -252,6 +263,7 @@ pub struct GetRuleContentParams {
     pub highlight: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_transformed_rules`](crate::Client::list_transformed_rules).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTransformedRulesParams {
     /// Kind of transformation.
@@ -264,6 +276,7 @@ pub struct ListTransformedRulesParams {
     /// Sent as `transfo_value`.
     pub transfo_value: String,
 }
+#[cfg(feature = "rules")]
 impl ListTransformedRulesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -277,6 +290,7 @@ impl ListTransformedRulesParams {
     }
 }
 ///Query and header parameters of [`Client::list_rule_transformations`](crate::Client::list_rule_transformations).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRuleTransformationsParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -298,6 +312,7 @@ pub struct ListRuleTransformationsParams {
     pub ruleset: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_rulesets`](crate::Client::list_rulesets).
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesetsParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -319,6 +334,7 @@ pub struct ListRulesetsParams {
     pub descr: Option<String>,
 }
 ///Query and header parameters of [`Client::list_categories`](crate::Client::list_categories).
+#[cfg(feature = "categories")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCategoriesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -344,6 +360,7 @@ pub struct ListCategoriesParams {
     pub source: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_sources`](crate::Client::list_sources).
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSourcesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -374,6 +391,7 @@ pub struct ListSourcesParams {
     pub datatype: Option<crate::types::SourceDatatype>,
 }
 ///Query and header parameters of [`Client::update_source_rules`](crate::Client::update_source_rules).
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSourceRulesParams {
     /// Whether to run the update in the background instead of waiting for it.
@@ -382,6 +400,7 @@ pub struct UpdateSourceRulesParams {
     pub r#async: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_source_changelogs`](crate::Client::list_source_changelogs).
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSourceChangelogsParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -399,6 +418,7 @@ pub struct ListSourceChangelogsParams {
     pub source: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProcessingFiltersParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -429,6 +449,7 @@ pub struct ListProcessingFiltersParams {
     pub enabled: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_history`](crate::Client::list_history).
+#[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHistoryParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -474,6 +495,7 @@ pub struct ListHistoryParams {
     pub max_date: Option<chrono::NaiveDate>,
 }
 ///Query and header parameters of [`Client::get_alerts_tail`](crate::Client::get_alerts_tail).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertsTailParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -514,6 +536,7 @@ pub struct GetAlertsTailParams {
     pub discovery: Option<bool>,
 }
 ///Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventsTailParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -542,6 +565,7 @@ pub struct GetEventsTailParams {
     pub ordering: Option<String>,
 }
 ///Query and header parameters of [`Client::get_alerts_count`](crate::Client::get_alerts_count).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertsCountParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -579,6 +603,7 @@ pub struct GetAlertsCountParams {
     pub discovery: Option<bool>,
 }
 ///Query and header parameters of [`Client::get_field_stats`](crate::Client::get_field_stats).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFieldStatsParams {
     /// The event field, such as `src_ip`, `dest_ip`, `alert.signature` or `http.hostname`.
@@ -626,6 +651,7 @@ pub struct GetFieldStatsParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+#[cfg(feature = "events")]
 impl GetFieldStatsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(field: String) -> Self {
@@ -645,6 +671,7 @@ impl GetFieldStatsParams {
     }
 }
 ///Query and header parameters of [`Client::get_fields_stats`](crate::Client::get_fields_stats).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFieldsStatsParams {
     /// The event fields, such as `src_ip`, `dest_ip`, `alert.signature`.
@@ -688,6 +715,7 @@ pub struct GetFieldsStatsParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+#[cfg(feature = "events")]
 impl GetFieldsStatsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(fields: Vec<String>) -> Self {
@@ -706,6 +734,7 @@ impl GetFieldsStatsParams {
     }
 }
 ///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimelineParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -746,6 +775,7 @@ pub struct GetTimelineParams {
     pub discovery: Option<bool>,
 }
 ///Query and header parameters of [`Client::get_top_rules`](crate::Client::get_top_rules).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTopRulesParams {
     /// Comma-separated probe names; the server requires the parameter but does not filter
@@ -786,6 +816,7 @@ pub struct GetTopRulesParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+#[cfg(feature = "events")]
 impl GetTopRulesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(hosts: String) -> Self {
@@ -803,6 +834,7 @@ impl GetTopRulesParams {
     }
 }
 ///Query and header parameters of [`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRuleHitCountsParams {
     /// Comma-separated probe names, or `*` for every probe.
@@ -822,6 +854,7 @@ pub struct GetRuleHitCountsParams {
     /// Sent as `to_date`.
     pub to_date: Option<i64>,
 }
+#[cfg(feature = "events")]
 impl GetRuleHitCountsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(hosts: String) -> Self {
@@ -834,6 +867,7 @@ impl GetRuleHitCountsParams {
     }
 }
 ///Query and header parameters of [`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRuleHitsPerProbeParams {
     /// Signature identifier of the rule.
@@ -861,6 +895,7 @@ pub struct GetRuleHitsPerProbeParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+#[cfg(feature = "events")]
 impl GetRuleHitsPerProbeParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(sid: i64) -> Self {

@@ -3,6 +3,7 @@
 
 //! Data types of the API, one per schema of the spec.
 /// Titles of the action types, by action type.
+#[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionTypeList {
     /// Title per action type.
@@ -11,6 +12,7 @@ pub struct ActionTypeList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "history")]
 impl ActionTypeList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(action_type_list: std::collections::BTreeMap<String, String>) -> Self {
@@ -20,6 +22,7 @@ impl ActionTypeList {
         }
     }
 }
+#[cfg(feature = "history")]
 impl serde::Serialize for ActionTypeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -27,6 +30,7 @@ impl serde::Serialize for ActionTypeList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for ActionTypeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,6 +38,7 @@ impl<'de> serde::Deserialize<'de> for ActionTypeList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for ActionTypeList {
     const EXPECTING: &'static str = "an ActionTypeList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -56,6 +61,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ActionTypeList {
     }
 }
 /// Number of alerts in the window (and in the previous one, when asked).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertsCount {
     /// Alerts in the window.
@@ -66,6 +72,7 @@ pub struct AlertsCount {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl AlertsCount {
     /// Creates a value from its required members; the others start empty.
     pub fn new(doc_count: i64) -> Self {
@@ -76,6 +83,7 @@ impl AlertsCount {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for AlertsCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -84,6 +92,7 @@ impl serde::Serialize for AlertsCount {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for AlertsCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -91,6 +100,7 @@ impl<'de> serde::Deserialize<'de> for AlertsCount {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsCount {
     const EXPECTING: &'static str = "an AlertsCount object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -114,6 +124,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsCount {
 }
 /// The read-only view of any probe, with the fields Stamus and Suricata probes share. Its
 /// `pk` is the one of the full object, which `type` tells where to find.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Appliance {
     /// Primary key, shared with the full object.
@@ -125,6 +136,7 @@ pub struct Appliance {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl Appliance {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, name: String) -> Self {
@@ -136,6 +148,7 @@ impl Appliance {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for Appliance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -145,6 +158,7 @@ impl serde::Serialize for Appliance {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for Appliance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -152,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for Appliance {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for Appliance {
     const EXPECTING: &'static str = "an Appliance object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -177,6 +192,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Appliance {
     }
 }
 /// One page of appliances in the Django REST framework envelope.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplianceList {
     /// Number of appliances matching the query, over all pages.
@@ -191,6 +207,7 @@ pub struct ApplianceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl ApplianceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Appliance>) -> Self {
@@ -203,6 +220,7 @@ impl ApplianceList {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for ApplianceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -213,6 +231,7 @@ impl serde::Serialize for ApplianceList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ApplianceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -220,6 +239,7 @@ impl<'de> serde::Deserialize<'de> for ApplianceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ApplianceList {
     const EXPECTING: &'static str = "an ApplianceList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -248,6 +268,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ApplianceList {
     }
 }
 /// Kind of probe; the full object is under `stamus_appliance` or `suricata_appliance`.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApplianceType {
@@ -258,6 +279,7 @@ pub enum ApplianceType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "probes")]
 impl ApplianceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -268,6 +290,7 @@ impl ApplianceType {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl From<&str> for ApplianceType {
     fn from(value: &str) -> Self {
         match value {
@@ -277,21 +300,25 @@ impl From<&str> for ApplianceType {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl std::fmt::Display for ApplianceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "probes")]
 impl clientgen_runtime::ToParam for ApplianceType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for ApplianceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ApplianceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -300,6 +327,7 @@ impl<'de> serde::Deserialize<'de> for ApplianceType {
     }
 }
 /// A rule category of a source.
+#[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {
     /// Primary key.
@@ -316,6 +344,7 @@ pub struct Category {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl Category {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, name: String) -> Self {
@@ -329,6 +358,7 @@ impl Category {
         }
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -340,6 +370,7 @@ impl serde::Serialize for Category {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for Category {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -347,6 +378,7 @@ impl<'de> serde::Deserialize<'de> for Category {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Category {
     const EXPECTING: &'static str = "a Category object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -378,6 +410,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Category {
     }
 }
 /// One page of categories in the Django REST framework envelope.
+#[cfg(feature = "categories")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryList {
     /// Number of categories matching the query, over all pages.
@@ -392,6 +425,7 @@ pub struct CategoryList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "categories")]
 impl CategoryList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Category>) -> Self {
@@ -404,6 +438,7 @@ impl CategoryList {
         }
     }
 }
+#[cfg(feature = "categories")]
 impl serde::Serialize for CategoryList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -414,6 +449,7 @@ impl serde::Serialize for CategoryList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "categories")]
 impl<'de> serde::Deserialize<'de> for CategoryList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -421,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for CategoryList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "categories")]
 impl<'de> clientgen_runtime::de::Object<'de> for CategoryList {
     const EXPECTING: &'static str = "a CategoryList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -449,6 +486,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CategoryList {
     }
 }
 /// A comment stored in the actions history.
+#[cfg(any(feature = "rules", feature = "sources"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentBody {
     /// The comment.
@@ -457,6 +495,7 @@ pub struct CommentBody {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "rules", feature = "sources"))]
 impl serde::Serialize for CommentBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -464,6 +503,7 @@ impl serde::Serialize for CommentBody {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "rules", feature = "sources"))]
 impl<'de> serde::Deserialize<'de> for CommentBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -471,6 +511,7 @@ impl<'de> serde::Deserialize<'de> for CommentBody {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "rules", feature = "sources"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentBody {
     const EXPECTING: &'static str = "a CommentBody object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -490,6 +531,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentBody {
     }
 }
 /// `{"comment": "ok"}`.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentResult {
     /// `ok` when done.
@@ -498,6 +540,7 @@ pub struct CommentResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for CommentResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -505,6 +548,7 @@ impl serde::Serialize for CommentResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for CommentResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -512,6 +556,7 @@ impl<'de> serde::Deserialize<'de> for CommentResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentResult {
     const EXPECTING: &'static str = "a CommentResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -531,6 +576,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentResult {
     }
 }
 /// `{"copy": "ok"}`.
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyResult {
     /// `ok` when done.
@@ -539,6 +585,7 @@ pub struct CopyResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rulesets")]
 impl serde::Serialize for CopyResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -546,6 +593,7 @@ impl serde::Serialize for CopyResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for CopyResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -553,6 +601,7 @@ impl<'de> serde::Deserialize<'de> for CopyResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for CopyResult {
     const EXPECTING: &'static str = "a CopyResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -572,6 +621,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CopyResult {
     }
 }
 /// Elasticsearch errors of an alert deletion (note `details`, not `detail`).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAlertsError {
     /// The errors, one per line.
@@ -580,6 +630,7 @@ pub struct DeleteAlertsError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for DeleteAlertsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -587,6 +638,7 @@ impl serde::Serialize for DeleteAlertsError {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for DeleteAlertsError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -594,6 +646,7 @@ impl<'de> serde::Deserialize<'de> for DeleteAlertsError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsError {
     const EXPECTING: &'static str = "a DeleteAlertsError object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -613,6 +666,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsError {
     }
 }
 /// `{"delete_alerts": "ok"}` from Scirius; SCS may answer other members.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAlertsResult {
     /// `ok` when done.
@@ -621,6 +675,7 @@ pub struct DeleteAlertsResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for DeleteAlertsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -628,6 +683,7 @@ impl serde::Serialize for DeleteAlertsResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for DeleteAlertsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -635,6 +691,7 @@ impl<'de> serde::Deserialize<'de> for DeleteAlertsResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsResult {
     const EXPECTING: &'static str = "a DeleteAlertsResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -704,6 +761,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Detail {
     }
 }
 /// `{"disable": "ok"}`.
+#[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableResult {
     /// `ok` when done.
@@ -712,6 +770,7 @@ pub struct DisableResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for DisableResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -719,6 +778,7 @@ impl serde::Serialize for DisableResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for DisableResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -726,6 +786,7 @@ impl<'de> serde::Deserialize<'de> for DisableResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for DisableResult {
     const EXPECTING: &'static str = "a DisableResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -745,6 +806,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DisableResult {
     }
 }
 /// `{"enable": "ok"}`.
+#[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableResult {
     /// `ok` when done.
@@ -753,6 +815,7 @@ pub struct EnableResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for EnableResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -760,6 +823,7 @@ impl serde::Serialize for EnableResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for EnableResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -767,6 +831,7 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for EnableResult {
     const EXPECTING: &'static str = "an EnableResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -786,6 +851,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EnableResult {
     }
 }
 /// An Elasticsearch terms bucket, a value and how many events carry it.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EsBucket {
     /// The value (a string, or a number for numeric fields such as sids and ports).
@@ -796,6 +862,7 @@ pub struct EsBucket {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EsBucket {
     /// Creates a value from its required members; the others start empty.
     pub fn new(key: serde_json::Value, doc_count: i64) -> Self {
@@ -806,6 +873,7 @@ impl EsBucket {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsBucket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -814,6 +882,7 @@ impl serde::Serialize for EsBucket {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -821,6 +890,7 @@ impl<'de> serde::Deserialize<'de> for EsBucket {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsBucket {
     const EXPECTING: &'static str = "an EsBucket object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -843,6 +913,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsBucket {
     }
 }
 /// An Elasticsearch date-histogram bucket.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsDateBucket {
     /// Start of the slot, in milliseconds since the Unix epoch.
@@ -855,6 +926,7 @@ pub struct EsDateBucket {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsDateBucket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -864,6 +936,7 @@ impl serde::Serialize for EsDateBucket {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsDateBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -871,6 +944,7 @@ impl<'de> serde::Deserialize<'de> for EsDateBucket {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsDateBucket {
     const EXPECTING: &'static str = "an EsDateBucket object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -896,8 +970,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsDateBucket {
     }
 }
 /// Terms buckets per field name.
+#[cfg(feature = "events")]
 pub type EsFieldsStats = std::collections::BTreeMap<String, Vec<EsBucket>>;
 /// A validation map, or a bare message string.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EsRequestError {
@@ -906,6 +982,7 @@ pub enum EsRequestError {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -923,6 +1000,7 @@ impl<'de> serde::Deserialize<'de> for EsRequestError {
     }
 }
 /// Alert counts per signature, `key` being the sid.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsRuleHits {
     /// One bucket per signature, most alerts first.
@@ -931,6 +1009,7 @@ pub struct EsRuleHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsRuleHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -938,6 +1017,7 @@ impl serde::Serialize for EsRuleHits {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRuleHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -945,6 +1025,7 @@ impl<'de> serde::Deserialize<'de> for EsRuleHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsRuleHits {
     const EXPECTING: &'static str = "an EsRuleHits object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -964,6 +1045,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsRuleHits {
     }
 }
 /// Alert counts of one signature per probe, `key` being the probe name.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsRuleProbeHits {
     /// One bucket per probe, most alerts first; null when Elasticsearch had nothing to aggregate.
@@ -972,6 +1054,7 @@ pub struct EsRuleProbeHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsRuleProbeHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -979,6 +1062,7 @@ impl serde::Serialize for EsRuleProbeHits {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRuleProbeHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -986,6 +1070,7 @@ impl<'de> serde::Deserialize<'de> for EsRuleProbeHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsRuleProbeHits {
     const EXPECTING: &'static str = "an EsRuleProbeHits object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1006,6 +1091,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsRuleProbeHits {
 }
 /// Alert counts per time slot: one series per probe (or per tag), keyed by its name, with
 /// `others` for what the top five leave out.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTimeline {
     /// Start of the window, in milliseconds since the Unix epoch.
@@ -1018,6 +1104,7 @@ pub struct EsTimeline {
     /// when the value is sent back.
     pub additional_properties: std::collections::BTreeMap<String, EsTimelineSeries>,
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1027,6 +1114,7 @@ impl serde::Serialize for EsTimeline {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1034,6 +1122,7 @@ impl<'de> serde::Deserialize<'de> for EsTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTimeline {
     const EXPECTING: &'static str = "an EsTimeline object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1060,6 +1149,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTimeline {
     }
 }
 /// Alerts in one time slot.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTimelinePoint {
     /// Start of the slot, in milliseconds since the Unix epoch.
@@ -1070,6 +1160,7 @@ pub struct EsTimelinePoint {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsTimelinePoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1078,6 +1169,7 @@ impl serde::Serialize for EsTimelinePoint {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelinePoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1085,6 +1177,7 @@ impl<'de> serde::Deserialize<'de> for EsTimelinePoint {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTimelinePoint {
     const EXPECTING: &'static str = "an EsTimelinePoint object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1107,6 +1200,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTimelinePoint {
     }
 }
 /// One series of a timeline.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTimelineSeries {
     /// Counts per slot, in time order.
@@ -1115,6 +1209,7 @@ pub struct EsTimelineSeries {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsTimelineSeries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1122,6 +1217,7 @@ impl serde::Serialize for EsTimelineSeries {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelineSeries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1129,6 +1225,7 @@ impl<'de> serde::Deserialize<'de> for EsTimelineSeries {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTimelineSeries {
     const EXPECTING: &'static str = "an EsTimelineSeries object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1147,7 +1244,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTimelineSeries {
         })
     }
 }
-/// End of the window, in milliseconds since the Unix epoch, or `now`.
+#[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for EsTimelineToDate {
     fn to_param(&self) -> String {
         match self {
@@ -1158,6 +1255,8 @@ impl clientgen_runtime::ToParam for EsTimelineToDate {
         }
     }
 }
+/// End of the window, in milliseconds since the Unix epoch, or `now`.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EsTimelineToDate {
@@ -1166,6 +1265,7 @@ pub enum EsTimelineToDate {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelineToDate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1183,6 +1283,7 @@ impl<'de> serde::Deserialize<'de> for EsTimelineToDate {
     }
 }
 /// A signature and its alerts over the window.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EsTopRule {
     /// Signature identifier.
@@ -1195,6 +1296,7 @@ pub struct EsTopRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EsTopRule {
     /// Creates a value from its required members; the others start empty.
     pub fn new(key: i64, doc_count: i64) -> Self {
@@ -1206,6 +1308,7 @@ impl EsTopRule {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsTopRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1215,6 +1318,7 @@ impl serde::Serialize for EsTopRule {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTopRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1222,6 +1326,7 @@ impl<'de> serde::Deserialize<'de> for EsTopRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTopRule {
     const EXPECTING: &'static str = "an EsTopRule object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1247,6 +1352,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTopRule {
     }
 }
 /// Its alerts per time slot.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTopRuleTimeline {
     /// One bucket per slot.
@@ -1255,6 +1361,7 @@ pub struct EsTopRuleTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EsTopRuleTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1262,6 +1369,7 @@ impl serde::Serialize for EsTopRuleTimeline {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTopRuleTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1269,6 +1377,7 @@ impl<'de> serde::Deserialize<'de> for EsTopRuleTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTopRuleTimeline {
     const EXPECTING: &'static str = "an EsTopRuleTimeline object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1288,6 +1397,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTopRuleTimeline {
     }
 }
 /// The `alert` member of an alert event.
+#[cfg(any(feature = "events", feature = "threats"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EveAlert {
     /// Signature identifier of the rule that matched.
@@ -1304,6 +1414,7 @@ pub struct EveAlert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl serde::Serialize for EveAlert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1315,6 +1426,7 @@ impl serde::Serialize for EveAlert {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for EveAlert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1322,6 +1434,7 @@ impl<'de> serde::Deserialize<'de> for EveAlert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> clientgen_runtime::de::Object<'de> for EveAlert {
     const EXPECTING: &'static str = "an EveAlert object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1354,6 +1467,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EveAlert {
 }
 /// A Suricata EVE event as stored in Elasticsearch, plus its document `_id`. Only the
 /// common members are named; everything else is kept as is.
+#[cfg(any(feature = "events", feature = "threats"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EveEvent {
     /// Elasticsearch document identifier.
@@ -1384,6 +1498,7 @@ pub struct EveEvent {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl serde::Serialize for EveEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1403,6 +1518,7 @@ impl serde::Serialize for EveEvent {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for EveEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1410,6 +1526,7 @@ impl<'de> serde::Deserialize<'de> for EveEvent {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> clientgen_runtime::de::Object<'de> for EveEvent {
     const EXPECTING: &'static str = "an EveEvent object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1465,6 +1582,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EveEvent {
     }
 }
 /// One page of events in the Django REST framework envelope.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EveEventList {
     /// Number of events matching the query, over all pages.
@@ -1479,6 +1597,7 @@ pub struct EveEventList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "events")]
 impl EveEventList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<EveEvent>) -> Self {
@@ -1491,6 +1610,7 @@ impl EveEventList {
         }
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for EveEventList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1501,6 +1621,7 @@ impl serde::Serialize for EveEventList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EveEventList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1508,6 +1629,7 @@ impl<'de> serde::Deserialize<'de> for EveEventList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EveEventList {
     const EXPECTING: &'static str = "an EveEventList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1536,6 +1658,14 @@ impl<'de> clientgen_runtime::de::Object<'de> for EveEventList {
     }
 }
 /// One allowed value of a choice field.
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldChoice {
     /// The value sent on the wire (string or number).
@@ -1546,6 +1676,14 @@ pub struct FieldChoice {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl serde::Serialize for FieldChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1554,6 +1692,14 @@ impl serde::Serialize for FieldChoice {
             .end(&self.additional_properties)
     }
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for FieldChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1561,6 +1707,14 @@ impl<'de> serde::Deserialize<'de> for FieldChoice {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> clientgen_runtime::de::Object<'de> for FieldChoice {
     const EXPECTING: &'static str = "a FieldChoice object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1583,6 +1737,14 @@ impl<'de> clientgen_runtime::de::Object<'de> for FieldChoice {
     }
 }
 /// How DRF describes one field.
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldInfo {
     /// Field type, such as `string`, `integer`, `boolean`, `choice`, `field`.
@@ -1603,6 +1765,14 @@ pub struct FieldInfo {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl serde::Serialize for FieldInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1616,6 +1786,14 @@ impl serde::Serialize for FieldInfo {
             .end(&self.additional_properties)
     }
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for FieldInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1623,6 +1801,14 @@ impl<'de> serde::Deserialize<'de> for FieldInfo {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> clientgen_runtime::de::Object<'de> for FieldInfo {
     const EXPECTING: &'static str = "a FieldInfo object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1660,6 +1846,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FieldInfo {
     }
 }
 /// One condition of a processing filter.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilterDef {
     /// Event field tested.
@@ -1674,6 +1861,7 @@ pub struct FilterDef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "processing-filters")]
 impl FilterDef {
     /// Creates a value from its required members; the others start empty.
     pub fn new(key: String, value: serde_json::Value) -> Self {
@@ -1686,6 +1874,7 @@ impl FilterDef {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterDef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1696,6 +1885,7 @@ impl serde::Serialize for FilterDef {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterDef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1703,6 +1893,7 @@ impl<'de> serde::Deserialize<'de> for FilterDef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for FilterDef {
     const EXPECTING: &'static str = "a FilterDef object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1731,6 +1922,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FilterDef {
     }
 }
 /// Comparison.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterDefOperator {
@@ -1743,6 +1935,7 @@ pub enum FilterDefOperator {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "processing-filters")]
 impl FilterDefOperator {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1754,6 +1947,7 @@ impl FilterDefOperator {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl From<&str> for FilterDefOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -1764,21 +1958,25 @@ impl From<&str> for FilterDefOperator {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterDefOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterDefOperator {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterDefOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterDefOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1787,6 +1985,7 @@ impl<'de> serde::Deserialize<'de> for FilterDefOperator {
     }
 }
 /// Options of a threshold or suppression.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOptions {
     /// Kind of threshold.
@@ -1801,6 +2000,7 @@ pub struct FilterOptions {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1811,6 +2011,7 @@ impl serde::Serialize for FilterOptions {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1818,6 +2019,7 @@ impl<'de> serde::Deserialize<'de> for FilterOptions {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for FilterOptions {
     const EXPECTING: &'static str = "a FilterOptions object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1846,6 +2048,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FilterOptions {
     }
 }
 /// Address the count is kept for.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterOptionsTrack {
@@ -1856,6 +2059,7 @@ pub enum FilterOptionsTrack {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "processing-filters")]
 impl FilterOptionsTrack {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1866,6 +2070,7 @@ impl FilterOptionsTrack {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl From<&str> for FilterOptionsTrack {
     fn from(value: &str) -> Self {
         match value {
@@ -1875,21 +2080,25 @@ impl From<&str> for FilterOptionsTrack {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterOptionsTrack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterOptionsTrack {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptionsTrack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1898,6 +2107,7 @@ impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
     }
 }
 /// Kind of threshold.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterOptionsType {
@@ -1910,6 +2120,7 @@ pub enum FilterOptionsType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "processing-filters")]
 impl FilterOptionsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1921,6 +2132,7 @@ impl FilterOptionsType {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl From<&str> for FilterOptionsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1931,21 +2143,25 @@ impl From<&str> for FilterOptionsType {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterOptionsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterOptionsType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptionsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1955,6 +2171,7 @@ impl<'de> serde::Deserialize<'de> for FilterOptionsType {
 }
 /// An entry of a Host ID list. The member holding the value depends on the list (`user`,
 /// `name`, `agent`, `hash`, `software_version`) and is kept in the unknown members.
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostAttribute {
     /// When it was first seen (ISO 8601).
@@ -1965,6 +2182,7 @@ pub struct HostAttribute {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "host-id")]
 impl serde::Serialize for HostAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1973,6 +2191,7 @@ impl serde::Serialize for HostAttribute {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1980,6 +2199,7 @@ impl<'de> serde::Deserialize<'de> for HostAttribute {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostAttribute {
     const EXPECTING: &'static str = "a HostAttribute object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2002,6 +2222,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostAttribute {
     }
 }
 /// What Host ID knows about one address.
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostIdEntry {
     /// The address.
@@ -2011,6 +2232,7 @@ pub struct HostIdEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "host-id")]
 impl HostIdEntry {
     /// Creates a value from its required members; the others start empty.
     pub fn new(ip: String, host_id: HostInfo) -> Self {
@@ -2021,6 +2243,7 @@ impl HostIdEntry {
         }
     }
 }
+#[cfg(feature = "host-id")]
 impl serde::Serialize for HostIdEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2029,6 +2252,7 @@ impl serde::Serialize for HostIdEntry {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostIdEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2036,6 +2260,7 @@ impl<'de> serde::Deserialize<'de> for HostIdEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostIdEntry {
     const EXPECTING: &'static str = "a HostIdEntry object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2058,6 +2283,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostIdEntry {
     }
 }
 /// One page of hosts in the Django REST framework envelope.
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostIdList {
     /// Number of hosts matching the query, over all pages.
@@ -2072,6 +2298,7 @@ pub struct HostIdList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "host-id")]
 impl HostIdList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<HostIdEntry>) -> Self {
@@ -2084,6 +2311,7 @@ impl HostIdList {
         }
     }
 }
+#[cfg(feature = "host-id")]
 impl serde::Serialize for HostIdList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2094,6 +2322,7 @@ impl serde::Serialize for HostIdList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostIdList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2101,6 +2330,7 @@ impl<'de> serde::Deserialize<'de> for HostIdList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostIdList {
     const EXPECTING: &'static str = "a HostIdList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2131,6 +2361,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostIdList {
 /// Host ID attributes. Only `first_seen` is always there; each list comes with a
 /// `<name>_count`. Lists of user agents, JA3 hashes and SSH clients are named
 /// `http.user_agent`, `tls.ja3` and `ssh.client` (dots included).
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostInfo {
     /// When the host was first seen.
@@ -2163,6 +2394,7 @@ pub struct HostInfo {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "host-id")]
 impl HostInfo {
     /// Creates a value from its required members; the others start empty.
     pub fn new(first_seen: chrono::DateTime<chrono::Utc>) -> Self {
@@ -2184,6 +2416,7 @@ impl HostInfo {
         }
     }
 }
+#[cfg(feature = "host-id")]
 impl serde::Serialize for HostInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2203,6 +2436,7 @@ impl serde::Serialize for HostInfo {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2210,6 +2444,7 @@ impl<'de> serde::Deserialize<'de> for HostInfo {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostInfo {
     const EXPECTING: &'static str = "a HostInfo object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2265,6 +2500,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostInfo {
     }
 }
 /// A host name seen for an address.
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostName {
     /// The name.
@@ -2277,6 +2513,7 @@ pub struct HostName {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "host-id")]
 impl HostName {
     /// Creates a value from its required members; the others start empty.
     pub fn new(host: String) -> Self {
@@ -2288,6 +2525,7 @@ impl HostName {
         }
     }
 }
+#[cfg(feature = "host-id")]
 impl serde::Serialize for HostName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2297,6 +2535,7 @@ impl serde::Serialize for HostName {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2304,6 +2543,7 @@ impl<'de> serde::Deserialize<'de> for HostName {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostName {
     const EXPECTING: &'static str = "a HostName object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2329,6 +2569,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostName {
     }
 }
 /// A service (protocol and port) the host offers, with the application protocols seen.
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostService {
     /// Transport protocol.
@@ -2341,6 +2582,7 @@ pub struct HostService {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "host-id")]
 impl HostService {
     /// Creates a value from its required members; the others start empty.
     pub fn new(proto: String, port: i64) -> Self {
@@ -2352,6 +2594,7 @@ impl HostService {
         }
     }
 }
+#[cfg(feature = "host-id")]
 impl serde::Serialize for HostService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2361,6 +2604,7 @@ impl serde::Serialize for HostService {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2368,6 +2612,7 @@ impl<'de> serde::Deserialize<'de> for HostService {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostService {
     const EXPECTING: &'static str = "a HostService object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2393,6 +2638,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostService {
     }
 }
 /// An application protocol seen on a service.
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostServiceValue {
     /// Application protocol.
@@ -2405,6 +2651,7 @@ pub struct HostServiceValue {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "host-id")]
 impl serde::Serialize for HostServiceValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2414,6 +2661,7 @@ impl serde::Serialize for HostServiceValue {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostServiceValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2421,6 +2669,7 @@ impl<'de> serde::Deserialize<'de> for HostServiceValue {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostServiceValue {
     const EXPECTING: &'static str = "a HostServiceValue object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2446,6 +2695,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostServiceValue {
     }
 }
 /// The events behind an incident.
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentEvents {
     /// EVE events, each with a `stamus` member.
@@ -2454,6 +2704,7 @@ pub struct IncidentEvents {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "threats")]
 impl IncidentEvents {
     /// Creates a value from its required members; the others start empty.
     pub fn new(results: Vec<EveEvent>) -> Self {
@@ -2463,6 +2714,7 @@ impl IncidentEvents {
         }
     }
 }
+#[cfg(feature = "threats")]
 impl serde::Serialize for IncidentEvents {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2470,6 +2722,7 @@ impl serde::Serialize for IncidentEvents {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for IncidentEvents {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2477,6 +2730,7 @@ impl<'de> serde::Deserialize<'de> for IncidentEvents {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentEvents {
     const EXPECTING: &'static str = "an IncidentEvents object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2496,6 +2750,14 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentEvents {
     }
 }
 /// Django REST framework metadata, the answer to OPTIONS.
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Metadata {
     /// Name of the view.
@@ -2514,6 +2776,14 @@ pub struct Metadata {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl serde::Serialize for Metadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2525,6 +2795,14 @@ impl serde::Serialize for Metadata {
             .end(&self.additional_properties)
     }
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for Metadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2532,6 +2810,14 @@ impl<'de> serde::Deserialize<'de> for Metadata {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> clientgen_runtime::de::Object<'de> for Metadata {
     const EXPECTING: &'static str = "a Metadata object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2563,6 +2849,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Metadata {
     }
 }
 /// A network interface object of a Stamus probe or template.
+#[cfg(feature = "interfaces")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterface {
     /// Primary key.
@@ -2575,6 +2862,7 @@ pub struct NetworkInterface {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "interfaces")]
 impl NetworkInterface {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, name: String) -> Self {
@@ -2586,6 +2874,7 @@ impl NetworkInterface {
         }
     }
 }
+#[cfg(feature = "interfaces")]
 impl serde::Serialize for NetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2595,6 +2884,7 @@ impl serde::Serialize for NetworkInterface {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "interfaces")]
 impl<'de> serde::Deserialize<'de> for NetworkInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2602,6 +2892,7 @@ impl<'de> serde::Deserialize<'de> for NetworkInterface {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "interfaces")]
 impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterface {
     const EXPECTING: &'static str = "a NetworkInterface object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2627,6 +2918,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterface {
     }
 }
 /// One page of network interfaces in the Django REST framework envelope.
+#[cfg(feature = "interfaces")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterfaceList {
     /// Number of network interfaces matching the query, over all pages.
@@ -2641,6 +2933,7 @@ pub struct NetworkInterfaceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "interfaces")]
 impl NetworkInterfaceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<NetworkInterface>) -> Self {
@@ -2653,6 +2946,7 @@ impl NetworkInterfaceList {
         }
     }
 }
+#[cfg(feature = "interfaces")]
 impl serde::Serialize for NetworkInterfaceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2663,6 +2957,7 @@ impl serde::Serialize for NetworkInterfaceList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "interfaces")]
 impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2670,6 +2965,7 @@ impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "interfaces")]
 impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterfaceList {
     const EXPECTING: &'static str = "a NetworkInterfaceList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2699,6 +2995,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterfaceList {
 }
 /// A network interface as listed in a probe's or template's `interfaces`. Write
 /// `{name, active}`; reads add the `pk` of the `network_interface` object.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeInterface {
     /// Primary key of the network interface object.
@@ -2711,6 +3008,7 @@ pub struct ProbeInterface {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl ProbeInterface {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -2722,6 +3020,7 @@ impl ProbeInterface {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for ProbeInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2731,6 +3030,7 @@ impl serde::Serialize for ProbeInterface {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2738,6 +3038,7 @@ impl<'de> serde::Deserialize<'de> for ProbeInterface {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeInterface {
     const EXPECTING: &'static str = "a ProbeInterface object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2763,6 +3064,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeInterface {
     }
 }
 /// A protocol as listed in a probe's or template's `protocols`.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProbeProtocol {
     /// Primary key of the protocol object.
@@ -2775,6 +3077,7 @@ pub struct ProbeProtocol {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for ProbeProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2784,6 +3087,7 @@ impl serde::Serialize for ProbeProtocol {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2791,6 +3095,7 @@ impl<'de> serde::Deserialize<'de> for ProbeProtocol {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeProtocol {
     const EXPECTING: &'static str = "a ProbeProtocol object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2817,6 +3122,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeProtocol {
 }
 /// A Stamus probe template (`stamus_appliance_template`). Probes and templates inheriting
 /// it through `parent_tmpl` follow its changes, except for their `overriden_fields`.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeTemplate {
     /// Primary key.
@@ -2839,6 +3145,7 @@ pub struct ProbeTemplate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl ProbeTemplate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -2855,6 +3162,7 @@ impl ProbeTemplate {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for ProbeTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2869,6 +3177,7 @@ impl serde::Serialize for ProbeTemplate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2876,6 +3185,7 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplate {
     const EXPECTING: &'static str = "a ProbeTemplate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2916,6 +3226,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplate {
     }
 }
 /// One page of probe templates in the Django REST framework envelope.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeTemplateList {
     /// Number of probe templates matching the query, over all pages.
@@ -2930,6 +3241,7 @@ pub struct ProbeTemplateList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl ProbeTemplateList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<ProbeTemplate>) -> Self {
@@ -2942,6 +3254,7 @@ impl ProbeTemplateList {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for ProbeTemplateList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2952,6 +3265,7 @@ impl serde::Serialize for ProbeTemplateList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2959,6 +3273,7 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplateList {
     const EXPECTING: &'static str = "a ProbeTemplateList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2987,6 +3302,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplateList {
     }
 }
 /// Fields of a probe template to change; the others are left as they are.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProbeTemplatePatch {
     /// Name of the template.
@@ -3007,6 +3323,7 @@ pub struct ProbeTemplatePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for ProbeTemplatePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3020,6 +3337,7 @@ impl serde::Serialize for ProbeTemplatePatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3027,6 +3345,7 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplatePatch {
     const EXPECTING: &'static str = "a ProbeTemplatePatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3065,6 +3384,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplatePatch {
 }
 /// A processing filter: events matching every `filter_defs` condition get `action`
 /// (suppress, threshold, tag, ...) in the listed rulesets.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingFilter {
     /// Primary key.
@@ -3097,6 +3417,7 @@ pub struct ProcessingFilter {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "processing-filters")]
 impl ProcessingFilter {
     /// Creates a value from its required members; the others start empty.
     pub fn new(filter_defs: Vec<FilterDef>, action: String) -> Self {
@@ -3118,6 +3439,7 @@ impl ProcessingFilter {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for ProcessingFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3137,6 +3459,7 @@ impl serde::Serialize for ProcessingFilter {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3144,6 +3467,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilter {
     const EXPECTING: &'static str = "a ProcessingFilter object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3199,6 +3523,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilter {
     }
 }
 /// One page of processing filters in the Django REST framework envelope.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingFilterList {
     /// Number of processing filters matching the query, over all pages.
@@ -3213,6 +3538,7 @@ pub struct ProcessingFilterList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "processing-filters")]
 impl ProcessingFilterList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<ProcessingFilter>) -> Self {
@@ -3225,6 +3551,7 @@ impl ProcessingFilterList {
         }
     }
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for ProcessingFilterList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3235,6 +3562,7 @@ impl serde::Serialize for ProcessingFilterList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3242,6 +3570,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterList {
     const EXPECTING: &'static str = "a ProcessingFilterList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3270,6 +3599,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterList {
     }
 }
 /// Fields of a processing filter to change; the others are left as they are.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessingFilterPatch {
     /// Conditions, all of which must hold.
@@ -3292,6 +3622,7 @@ pub struct ProcessingFilterPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for ProcessingFilterPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3306,6 +3637,7 @@ impl serde::Serialize for ProcessingFilterPatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3313,6 +3645,7 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterPatch {
     const EXPECTING: &'static str = "a ProcessingFilterPatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3353,6 +3686,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterPatch {
     }
 }
 /// A signature, with its hit statistics and its versions.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// Primary key, the same as `sid`.
@@ -3378,6 +3712,7 @@ pub struct Rule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl Rule {
     /// Creates a value from its required members; the others start empty.
     pub fn new(sid: i64, msg: String) -> Self {
@@ -3396,6 +3731,7 @@ impl Rule {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3412,6 +3748,7 @@ impl serde::Serialize for Rule {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3419,6 +3756,7 @@ impl<'de> serde::Deserialize<'de> for Rule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Rule {
     const EXPECTING: &'static str = "a Rule object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3465,6 +3803,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Rule {
     }
 }
 /// A rule as imported for one Suricata version.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleAtVersion {
     /// Identifier.
@@ -3495,6 +3834,7 @@ pub struct RuleAtVersion {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleAtVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3513,6 +3853,7 @@ impl serde::Serialize for RuleAtVersion {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleAtVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3520,6 +3861,7 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleAtVersion {
     const EXPECTING: &'static str = "a RuleAtVersion object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3572,6 +3914,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleAtVersion {
     }
 }
 /// One history entry about a rule.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleComment {
     /// Title of the action.
@@ -3588,6 +3931,7 @@ pub struct RuleComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3599,6 +3943,7 @@ impl serde::Serialize for RuleComment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3606,6 +3951,7 @@ impl<'de> serde::Deserialize<'de> for RuleComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleComment {
     const EXPECTING: &'static str = "a RuleComment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3637,13 +3983,16 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleComment {
     }
 }
 /// The comments of a rule, under its sid (the only key).
+#[cfg(feature = "rules")]
 pub type RuleComments = std::collections::BTreeMap<String, Vec<RuleComment>>;
 /// Rule text per ruleset primary key, then per Suricata version.
+#[cfg(feature = "rules")]
 pub type RuleContent = std::collections::BTreeMap<
     String,
     std::collections::BTreeMap<String, String>,
 >;
 /// One page of rules in the Django REST framework envelope.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleList {
     /// Number of rules matching the query, over all pages.
@@ -3658,6 +4007,7 @@ pub struct RuleList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl RuleList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Rule>) -> Self {
@@ -3670,6 +4020,7 @@ impl RuleList {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3680,6 +4031,7 @@ impl serde::Serialize for RuleList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3687,6 +4039,7 @@ impl<'de> serde::Deserialize<'de> for RuleList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
     const EXPECTING: &'static str = "a RuleList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3715,6 +4068,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
     }
 }
 /// Hits of a rule on one probe.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleProbeHits {
     /// Probe name.
@@ -3725,6 +4079,7 @@ pub struct RuleProbeHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleProbeHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3733,6 +4088,7 @@ impl serde::Serialize for RuleProbeHits {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleProbeHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3740,6 +4096,7 @@ impl<'de> serde::Deserialize<'de> for RuleProbeHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleProbeHits {
     const EXPECTING: &'static str = "a RuleProbeHits object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3762,6 +4119,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleProbeHits {
     }
 }
 /// A reference of a rule.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleReference {
     /// Where the reference leads.
@@ -3774,6 +4132,7 @@ pub struct RuleReference {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3783,6 +4142,7 @@ impl serde::Serialize for RuleReference {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3790,6 +4150,7 @@ impl<'de> serde::Deserialize<'de> for RuleReference {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleReference {
     const EXPECTING: &'static str = "a RuleReference object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3815,10 +4176,12 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleReference {
     }
 }
 /// State of a rule per ruleset, keyed by the ruleset's primary key.
+#[cfg(feature = "rules")]
 pub type RuleStatus = std::collections::BTreeMap<String, RuleStatusInRuleset>;
 /// State of a rule in one ruleset. Besides the members below, each Suricata version the
 /// rule exists for appears under its number (`"0"`, `"39"`, ...) as `{"active": bool}`;
 /// read those from `additional_properties`.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleStatusInRuleset {
     /// Name of the ruleset.
@@ -3831,6 +4194,7 @@ pub struct RuleStatusInRuleset {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleStatusInRuleset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3840,6 +4204,7 @@ impl serde::Serialize for RuleStatusInRuleset {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleStatusInRuleset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3847,6 +4212,7 @@ impl<'de> serde::Deserialize<'de> for RuleStatusInRuleset {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleStatusInRuleset {
     const EXPECTING: &'static str = "a RuleStatusInRuleset object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3872,6 +4238,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleStatusInRuleset {
     }
 }
 /// Hits of a rule at one point in time.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleTimelinePoint {
     /// The time, in milliseconds since the Unix epoch.
@@ -3882,6 +4249,7 @@ pub struct RuleTimelinePoint {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleTimelinePoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3890,6 +4258,7 @@ impl serde::Serialize for RuleTimelinePoint {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3897,6 +4266,7 @@ impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTimelinePoint {
     const EXPECTING: &'static str = "a RuleTimelinePoint object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3919,6 +4289,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTimelinePoint {
     }
 }
 /// A transformation set on one rule in one ruleset.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleTransformation {
     /// Primary key.
@@ -3937,6 +4308,7 @@ pub struct RuleTransformation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl RuleTransformation {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -3956,6 +4328,7 @@ impl RuleTransformation {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleTransformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3968,6 +4341,7 @@ impl serde::Serialize for RuleTransformation {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3975,6 +4349,7 @@ impl<'de> serde::Deserialize<'de> for RuleTransformation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformation {
     const EXPECTING: &'static str = "a RuleTransformation object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4012,6 +4387,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformation {
     }
 }
 /// One page of rule transformations in the Django REST framework envelope.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleTransformationList {
     /// Number of transformations matching the query, over all pages.
@@ -4026,6 +4402,7 @@ pub struct RuleTransformationList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl RuleTransformationList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<RuleTransformation>) -> Self {
@@ -4038,6 +4415,7 @@ impl RuleTransformationList {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleTransformationList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4048,6 +4426,7 @@ impl serde::Serialize for RuleTransformationList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformationList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4055,6 +4434,7 @@ impl<'de> serde::Deserialize<'de> for RuleTransformationList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationList {
     const EXPECTING: &'static str = "a RuleTransformationList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4083,6 +4463,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationList {
     }
 }
 /// The transformation of each kind that applies to a rule in a ruleset, null when none.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleTransformationsInForce {
     /// Action transformation (drop, reject, filestore, bypass, none).
@@ -4095,6 +4476,7 @@ pub struct RuleTransformationsInForce {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for RuleTransformationsInForce {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4104,6 +4486,7 @@ impl serde::Serialize for RuleTransformationsInForce {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformationsInForce {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4111,6 +4494,7 @@ impl<'de> serde::Deserialize<'de> for RuleTransformationsInForce {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationsInForce {
     const EXPECTING: &'static str = "a RuleTransformationsInForce object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4136,6 +4520,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationsInForce {
     }
 }
 /// Number of active rules of a ruleset.
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesCount {
     /// The number.
@@ -4144,6 +4529,7 @@ pub struct RulesCount {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rulesets")]
 impl RulesCount {
     /// Creates a value from its required members; the others start empty.
     pub fn new(rules_count: i64) -> Self {
@@ -4153,6 +4539,7 @@ impl RulesCount {
         }
     }
 }
+#[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4160,6 +4547,7 @@ impl serde::Serialize for RulesCount {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4167,6 +4555,7 @@ impl<'de> serde::Deserialize<'de> for RulesCount {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesCount {
     const EXPECTING: &'static str = "a RulesCount object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4186,6 +4575,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesCount {
     }
 }
 /// A ruleset, the rules of some sources and categories pushed to probes.
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ruleset {
     /// Primary key.
@@ -4218,6 +4608,7 @@ pub struct Ruleset {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rulesets")]
 impl Ruleset {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -4239,6 +4630,7 @@ impl Ruleset {
         }
     }
 }
+#[cfg(feature = "rulesets")]
 impl serde::Serialize for Ruleset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4258,6 +4650,7 @@ impl serde::Serialize for Ruleset {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for Ruleset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4265,6 +4658,7 @@ impl<'de> serde::Deserialize<'de> for Ruleset {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for Ruleset {
     const EXPECTING: &'static str = "a Ruleset object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4320,6 +4714,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Ruleset {
     }
 }
 /// Names the ruleset an enable or disable applies to.
+#[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesetAction {
     /// Primary key of the ruleset.
@@ -4330,6 +4725,7 @@ pub struct RulesetAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl RulesetAction {
     /// Creates a value from its required members; the others start empty.
     pub fn new(ruleset: i64) -> Self {
@@ -4340,6 +4736,7 @@ impl RulesetAction {
         }
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for RulesetAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4348,6 +4745,7 @@ impl serde::Serialize for RulesetAction {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for RulesetAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4355,6 +4753,7 @@ impl<'de> serde::Deserialize<'de> for RulesetAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetAction {
     const EXPECTING: &'static str = "a RulesetAction object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4377,6 +4776,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetAction {
     }
 }
 /// Name of the copy.
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesetCopy {
     /// Name of the new ruleset.
@@ -4387,6 +4787,7 @@ pub struct RulesetCopy {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rulesets")]
 impl RulesetCopy {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -4397,6 +4798,7 @@ impl RulesetCopy {
         }
     }
 }
+#[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesetCopy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4405,6 +4807,7 @@ impl serde::Serialize for RulesetCopy {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetCopy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4412,6 +4815,7 @@ impl<'de> serde::Deserialize<'de> for RulesetCopy {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetCopy {
     const EXPECTING: &'static str = "a RulesetCopy object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4434,6 +4838,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetCopy {
     }
 }
 /// One page of rulesets in the Django REST framework envelope.
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesetList {
     /// Number of rulesets matching the query, over all pages.
@@ -4448,6 +4853,7 @@ pub struct RulesetList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rulesets")]
 impl RulesetList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Ruleset>) -> Self {
@@ -4460,6 +4866,7 @@ impl RulesetList {
         }
     }
 }
+#[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesetList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4470,6 +4877,7 @@ impl serde::Serialize for RulesetList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4477,6 +4885,7 @@ impl<'de> serde::Deserialize<'de> for RulesetList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetList {
     const EXPECTING: &'static str = "a RulesetList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4505,6 +4914,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetList {
     }
 }
 /// Fields of a ruleset to change; the others are left as they are.
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RulesetPatch {
     /// Name of the ruleset.
@@ -4521,6 +4931,7 @@ pub struct RulesetPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesetPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4532,6 +4943,7 @@ impl serde::Serialize for RulesetPatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4539,6 +4951,7 @@ impl<'de> serde::Deserialize<'de> for RulesetPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetPatch {
     const EXPECTING: &'static str = "a RulesetPatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4570,6 +4983,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetPatch {
     }
 }
 /// Sort direction.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -4584,6 +4998,7 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "events")]
 impl SortOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4594,6 +5009,7 @@ impl SortOrder {
         }
     }
 }
+#[cfg(feature = "events")]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -4603,21 +5019,25 @@ impl From<&str> for SortOrder {
         }
     }
 }
+#[cfg(feature = "events")]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for SortOrder {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "events")]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4626,6 +5046,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
     }
 }
 /// A rule source.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// Primary key.
@@ -4656,6 +5077,7 @@ pub struct Source {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl Source {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String, method: SourceMethod, datatype: SourceDatatype) -> Self {
@@ -4677,6 +5099,7 @@ impl Source {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for Source {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4696,6 +5119,7 @@ impl serde::Serialize for Source {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for Source {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4703,6 +5127,7 @@ impl<'de> serde::Deserialize<'de> for Source {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for Source {
     const EXPECTING: &'static str = "a Source object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4758,6 +5183,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Source {
     }
 }
 /// What the source contains.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceDatatype {
@@ -4780,6 +5206,7 @@ pub enum SourceDatatype {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "sources")]
 impl SourceDatatype {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4792,6 +5219,7 @@ impl SourceDatatype {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl From<&str> for SourceDatatype {
     fn from(value: &str) -> Self {
         match value {
@@ -4803,21 +5231,25 @@ impl From<&str> for SourceDatatype {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl std::fmt::Display for SourceDatatype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sources")]
 impl clientgen_runtime::ToParam for SourceDatatype {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceDatatype {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceDatatype {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4826,6 +5258,7 @@ impl<'de> serde::Deserialize<'de> for SourceDatatype {
     }
 }
 /// One page of sources in the Django REST framework envelope.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceList {
     /// Number of sources matching the query, over all pages.
@@ -4840,6 +5273,7 @@ pub struct SourceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl SourceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Source>) -> Self {
@@ -4852,6 +5286,7 @@ impl SourceList {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4862,6 +5297,7 @@ impl serde::Serialize for SourceList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4869,6 +5305,7 @@ impl<'de> serde::Deserialize<'de> for SourceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceList {
     const EXPECTING: &'static str = "a SourceList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -4897,6 +5334,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceList {
     }
 }
 /// How the source is obtained.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceMethod {
@@ -4911,6 +5349,7 @@ pub enum SourceMethod {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "sources")]
 impl SourceMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4921,6 +5360,7 @@ impl SourceMethod {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl From<&str> for SourceMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4930,21 +5370,25 @@ impl From<&str> for SourceMethod {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl std::fmt::Display for SourceMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sources")]
 impl clientgen_runtime::ToParam for SourceMethod {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4953,6 +5397,7 @@ impl<'de> serde::Deserialize<'de> for SourceMethod {
     }
 }
 /// Fields of a source to change; the others are left as they are.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourcePatch {
     /// Name of the source.
@@ -4975,6 +5420,7 @@ pub struct SourcePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourcePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -4990,6 +5436,7 @@ impl serde::Serialize for SourcePatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourcePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4997,6 +5444,7 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourcePatch {
     const EXPECTING: &'static str = "a SourcePatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5040,6 +5488,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourcePatch {
     }
 }
 /// One update of a source and the rules it changed.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceUpdate {
     /// Primary key.
@@ -5055,6 +5504,7 @@ pub struct SourceUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl SourceUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, source: i64) -> Self {
@@ -5068,6 +5518,7 @@ impl SourceUpdate {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5079,6 +5530,7 @@ impl serde::Serialize for SourceUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5086,6 +5538,7 @@ impl<'de> serde::Deserialize<'de> for SourceUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdate {
     const EXPECTING: &'static str = "a SourceUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5117,6 +5570,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdate {
     }
 }
 /// The rules an update added, changed and removed.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceUpdateData {
     /// Rules added.
@@ -5133,6 +5587,7 @@ pub struct SourceUpdateData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5144,6 +5599,7 @@ impl serde::Serialize for SourceUpdateData {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5151,6 +5607,7 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateData {
     const EXPECTING: &'static str = "a SourceUpdateData object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5182,6 +5639,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateData {
     }
 }
 /// How many rules of each kind.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceUpdateDataStats {
     /// Rules added.
@@ -5194,6 +5652,7 @@ pub struct SourceUpdateDataStats {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateDataStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5203,6 +5662,7 @@ impl serde::Serialize for SourceUpdateDataStats {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateDataStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5210,6 +5670,7 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateDataStats {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateDataStats {
     const EXPECTING: &'static str = "a SourceUpdateDataStats object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5235,6 +5696,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateDataStats {
     }
 }
 /// One page of source updates in the Django REST framework envelope.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceUpdateList {
     /// Number of updates matching the query, over all pages.
@@ -5249,6 +5711,7 @@ pub struct SourceUpdateList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl SourceUpdateList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<SourceUpdate>) -> Self {
@@ -5261,6 +5724,7 @@ impl SourceUpdateList {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5271,6 +5735,7 @@ impl serde::Serialize for SourceUpdateList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5278,6 +5743,7 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateList {
     const EXPECTING: &'static str = "a SourceUpdateList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5306,6 +5772,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateList {
     }
 }
 /// A rule named in a source update.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceUpdateRule {
     /// Message of the rule.
@@ -5320,6 +5787,7 @@ pub struct SourceUpdateRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5330,6 +5798,7 @@ impl serde::Serialize for SourceUpdateRule {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5337,6 +5806,7 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateRule {
     const EXPECTING: &'static str = "a SourceUpdateRule object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5365,6 +5835,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateRule {
     }
 }
 /// The file of a local source.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceUpload {
     /// The rules file or tar archive.
@@ -5375,6 +5846,7 @@ pub struct SourceUpload {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl SourceUpload {
     /// Creates a value from its required members; the others start empty.
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -5385,6 +5857,7 @@ impl SourceUpload {
         }
     }
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5393,6 +5866,7 @@ impl serde::Serialize for SourceUpload {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5400,6 +5874,7 @@ impl<'de> serde::Deserialize<'de> for SourceUpload {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpload {
     const EXPECTING: &'static str = "a SourceUpload object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5422,6 +5897,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpload {
     }
 }
 /// A Stamus device, read-only; SCS itself always has primary key 1.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StamusDevice {
     /// Primary key; a probe's `stamusdevice_id` points here.
@@ -5432,6 +5908,7 @@ pub struct StamusDevice {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl StamusDevice {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64) -> Self {
@@ -5442,6 +5919,7 @@ impl StamusDevice {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for StamusDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5450,6 +5928,7 @@ impl serde::Serialize for StamusDevice {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5457,6 +5936,7 @@ impl<'de> serde::Deserialize<'de> for StamusDevice {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusDevice {
     const EXPECTING: &'static str = "a StamusDevice object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5479,6 +5959,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusDevice {
     }
 }
 /// One page of Stamus devices in the Django REST framework envelope.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StamusDeviceList {
     /// Number of Stamus devices matching the query, over all pages.
@@ -5493,6 +5974,7 @@ pub struct StamusDeviceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl StamusDeviceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<StamusDevice>) -> Self {
@@ -5505,6 +5987,7 @@ impl StamusDeviceList {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for StamusDeviceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5515,6 +5998,7 @@ impl serde::Serialize for StamusDeviceList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusDeviceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5522,6 +6006,7 @@ impl<'de> serde::Deserialize<'de> for StamusDeviceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusDeviceList {
     const EXPECTING: &'static str = "a StamusDeviceList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5550,6 +6035,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusDeviceList {
     }
 }
 /// What SCS attached to an event behind an incident.
+#[cfg(any(feature = "events", feature = "threats"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StamusEventInfo {
     /// The asset.
@@ -5570,6 +6056,7 @@ pub struct StamusEventInfo {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl serde::Serialize for StamusEventInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5583,6 +6070,7 @@ impl serde::Serialize for StamusEventInfo {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for StamusEventInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5590,6 +6078,7 @@ impl<'de> serde::Deserialize<'de> for StamusEventInfo {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusEventInfo {
     const EXPECTING: &'static str = "a StamusEventInfo object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5628,6 +6117,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusEventInfo {
 }
 /// A Stamus probe (`stamus_appliance`), with its parameters writable. It can inherit a
 /// template through `parent_tmpl`; fields listed in `overriden_fields` keep their own value.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StamusProbe {
     /// Primary key, shared with the `appliances` view of the probe.
@@ -5652,6 +6142,7 @@ pub struct StamusProbe {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl StamusProbe {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -5669,6 +6160,7 @@ impl StamusProbe {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for StamusProbe {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5684,6 +6176,7 @@ impl serde::Serialize for StamusProbe {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbe {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5691,6 +6184,7 @@ impl<'de> serde::Deserialize<'de> for StamusProbe {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusProbe {
     const EXPECTING: &'static str = "a StamusProbe object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5734,6 +6228,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusProbe {
     }
 }
 /// One page of Stamus probes in the Django REST framework envelope.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StamusProbeList {
     /// Number of Stamus probes matching the query, over all pages.
@@ -5748,6 +6243,7 @@ pub struct StamusProbeList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl StamusProbeList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<StamusProbe>) -> Self {
@@ -5760,6 +6256,7 @@ impl StamusProbeList {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for StamusProbeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5770,6 +6267,7 @@ impl serde::Serialize for StamusProbeList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5777,6 +6275,7 @@ impl<'de> serde::Deserialize<'de> for StamusProbeList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusProbeList {
     const EXPECTING: &'static str = "a StamusProbeList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5805,6 +6304,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusProbeList {
     }
 }
 /// Fields of a Stamus probe to change; the others are left as they are.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StamusProbePatch {
     /// Name of the probe.
@@ -5825,6 +6325,7 @@ pub struct StamusProbePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for StamusProbePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5838,6 +6339,7 @@ impl serde::Serialize for StamusProbePatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5845,6 +6347,7 @@ impl<'de> serde::Deserialize<'de> for StamusProbePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusProbePatch {
     const EXPECTING: &'static str = "a StamusProbePatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5882,6 +6385,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusProbePatch {
     }
 }
 /// A Suricata probe (`suricata_appliance`), with its parameters writable.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuricataProbe {
     /// Primary key, shared with the `appliances` view of the probe.
@@ -5896,6 +6400,7 @@ pub struct SuricataProbe {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl SuricataProbe {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -5908,6 +6413,7 @@ impl SuricataProbe {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for SuricataProbe {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5918,6 +6424,7 @@ impl serde::Serialize for SuricataProbe {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbe {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5925,6 +6432,7 @@ impl<'de> serde::Deserialize<'de> for SuricataProbe {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbe {
     const EXPECTING: &'static str = "a SuricataProbe object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -5953,6 +6461,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbe {
     }
 }
 /// One page of Suricata probes in the Django REST framework envelope.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuricataProbeList {
     /// Number of Suricata probes matching the query, over all pages.
@@ -5967,6 +6476,7 @@ pub struct SuricataProbeList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl SuricataProbeList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<SuricataProbe>) -> Self {
@@ -5979,6 +6489,7 @@ impl SuricataProbeList {
         }
     }
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for SuricataProbeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -5989,6 +6500,7 @@ impl serde::Serialize for SuricataProbeList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5996,6 +6508,7 @@ impl<'de> serde::Deserialize<'de> for SuricataProbeList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbeList {
     const EXPECTING: &'static str = "a SuricataProbeList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6024,6 +6537,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbeList {
     }
 }
 /// Fields of a Suricata probe to change; the others are left as they are.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SuricataProbePatch {
     /// Name of the probe.
@@ -6036,6 +6550,7 @@ pub struct SuricataProbePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "probes")]
 impl serde::Serialize for SuricataProbePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6045,6 +6560,7 @@ impl serde::Serialize for SuricataProbePatch {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6052,6 +6568,7 @@ impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbePatch {
     const EXPECTING: &'static str = "a SuricataProbePatch object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6077,6 +6594,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbePatch {
     }
 }
 /// `{"test": {"errors": [...]}}`.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestSourceFailure {
     /// The test's outcome.
@@ -6085,6 +6603,7 @@ pub struct TestSourceFailure {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for TestSourceFailure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6092,6 +6611,7 @@ impl serde::Serialize for TestSourceFailure {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceFailure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6099,6 +6619,7 @@ impl<'de> serde::Deserialize<'de> for TestSourceFailure {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailure {
     const EXPECTING: &'static str = "a TestSourceFailure object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6118,6 +6639,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailure {
     }
 }
 /// The test's outcome.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestSourceFailureTest {
     /// Errors of the test (Suricata messages; their shape varies).
@@ -6126,6 +6648,7 @@ pub struct TestSourceFailureTest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for TestSourceFailureTest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6133,6 +6656,7 @@ impl serde::Serialize for TestSourceFailureTest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceFailureTest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6140,6 +6664,7 @@ impl<'de> serde::Deserialize<'de> for TestSourceFailureTest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailureTest {
     const EXPECTING: &'static str = "a TestSourceFailureTest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6159,6 +6684,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailureTest {
     }
 }
 /// `{"test": "ok"}`, with the warnings of the test when there are some.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestSourceResult {
     /// `ok` when the source passed.
@@ -6169,6 +6695,7 @@ pub struct TestSourceResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for TestSourceResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6177,6 +6704,7 @@ impl serde::Serialize for TestSourceResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6184,6 +6712,7 @@ impl<'de> serde::Deserialize<'de> for TestSourceResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for TestSourceResult {
     const EXPECTING: &'static str = "a TestSourceResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6206,6 +6735,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TestSourceResult {
     }
 }
 /// A threat definition. Only `name` is known to be always there.
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Threat {
     /// Identifier of the threat.
@@ -6218,6 +6748,7 @@ pub struct Threat {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "threats")]
 impl Threat {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -6229,6 +6760,7 @@ impl Threat {
         }
     }
 }
+#[cfg(feature = "threats")]
 impl serde::Serialize for Threat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6238,6 +6770,7 @@ impl serde::Serialize for Threat {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for Threat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6245,6 +6778,7 @@ impl<'de> serde::Deserialize<'de> for Threat {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for Threat {
     const EXPECTING: &'static str = "a Threat object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6270,6 +6804,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Threat {
     }
 }
 /// An asset reaching a kill-chain phase for a threat.
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatHistoryIncident {
     /// Identifier of the incident; give it to `get_threat_history_incident_events`.
@@ -6304,6 +6839,7 @@ pub struct ThreatHistoryIncident {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "threats")]
 impl ThreatHistoryIncident {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: i64, timestamp: String, target: String) -> Self {
@@ -6326,6 +6862,7 @@ impl ThreatHistoryIncident {
         }
     }
 }
+#[cfg(feature = "threats")]
 impl serde::Serialize for ThreatHistoryIncident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6346,6 +6883,7 @@ impl serde::Serialize for ThreatHistoryIncident {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6353,6 +6891,7 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncident {
     const EXPECTING: &'static str = "a ThreatHistoryIncident object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6411,6 +6950,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncident {
     }
 }
 /// One page of incidents in the Django REST framework envelope.
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatHistoryIncidentList {
     /// Number of incidents matching the query, over all pages.
@@ -6425,6 +6965,7 @@ pub struct ThreatHistoryIncidentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "threats")]
 impl ThreatHistoryIncidentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<ThreatHistoryIncident>) -> Self {
@@ -6437,6 +6978,7 @@ impl ThreatHistoryIncidentList {
         }
     }
 }
+#[cfg(feature = "threats")]
 impl serde::Serialize for ThreatHistoryIncidentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6447,6 +6989,7 @@ impl serde::Serialize for ThreatHistoryIncidentList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6454,6 +6997,7 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncidentList {
     const EXPECTING: &'static str = "a ThreatHistoryIncidentList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6482,6 +7026,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncidentList {
     }
 }
 /// Which versions of the rule to flip, and why.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleAvailability {
     /// Comment stored in the actions history.
@@ -6492,6 +7037,7 @@ pub struct ToggleAvailability {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for ToggleAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6500,6 +7046,7 @@ impl serde::Serialize for ToggleAvailability {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for ToggleAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6507,6 +7054,7 @@ impl<'de> serde::Deserialize<'de> for ToggleAvailability {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailability {
     const EXPECTING: &'static str = "a ToggleAvailability object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6529,6 +7077,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailability {
     }
 }
 /// `{"toggle_availability": "ok"}`.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleAvailabilityResult {
     /// `ok` when done.
@@ -6537,6 +7086,7 @@ pub struct ToggleAvailabilityResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for ToggleAvailabilityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6544,6 +7094,7 @@ impl serde::Serialize for ToggleAvailabilityResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for ToggleAvailabilityResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6551,6 +7102,7 @@ impl<'de> serde::Deserialize<'de> for ToggleAvailabilityResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailabilityResult {
     const EXPECTING: &'static str = "a ToggleAvailabilityResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6570,6 +7122,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailabilityResult {
     }
 }
 /// Kind of rule transformation.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformationType {
@@ -6588,6 +7141,7 @@ pub enum TransformationType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "rules")]
 impl TransformationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6599,6 +7153,7 @@ impl TransformationType {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl From<&str> for TransformationType {
     fn from(value: &str) -> Self {
         match value {
@@ -6609,21 +7164,25 @@ impl From<&str> for TransformationType {
         }
     }
 }
+#[cfg(feature = "rules")]
 impl std::fmt::Display for TransformationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "rules")]
 impl clientgen_runtime::ToParam for TransformationType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for TransformationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6632,11 +7191,13 @@ impl<'de> serde::Deserialize<'de> for TransformationType {
     }
 }
 /// Rules carrying a transformation, per ruleset primary key.
+#[cfg(feature = "rules")]
 pub type TransformedRules = std::collections::BTreeMap<
     String,
     TransformedRulesInRuleset,
 >;
 /// The rules of one ruleset that carry the transformation asked for.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransformedRulesInRuleset {
     /// Name of the ruleset.
@@ -6651,6 +7212,7 @@ pub struct TransformedRulesInRuleset {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for TransformedRulesInRuleset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6661,6 +7223,7 @@ impl serde::Serialize for TransformedRulesInRuleset {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformedRulesInRuleset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6668,6 +7231,7 @@ impl<'de> serde::Deserialize<'de> for TransformedRulesInRuleset {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for TransformedRulesInRuleset {
     const EXPECTING: &'static str = "a TransformedRulesInRuleset object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6696,6 +7260,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TransformedRulesInRuleset {
     }
 }
 /// The transformation asked for.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransformedRulesInRulesetTransformation {
     /// Its kind.
@@ -6706,6 +7271,7 @@ pub struct TransformedRulesInRulesetTransformation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "rules")]
 impl serde::Serialize for TransformedRulesInRulesetTransformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6714,6 +7280,7 @@ impl serde::Serialize for TransformedRulesInRulesetTransformation {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformedRulesInRulesetTransformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6721,6 +7288,7 @@ impl<'de> serde::Deserialize<'de> for TransformedRulesInRulesetTransformation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de>
 for TransformedRulesInRulesetTransformation {
     const EXPECTING: &'static str = "a TransformedRulesInRulesetTransformation object";
@@ -6744,6 +7312,7 @@ for TransformedRulesInRulesetTransformation {
     }
 }
 /// `{"update": "ok"}`.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSourceResult {
     /// `ok` when done or started.
@@ -6752,6 +7321,7 @@ pub struct UpdateSourceResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for UpdateSourceResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6759,6 +7329,7 @@ impl serde::Serialize for UpdateSourceResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for UpdateSourceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6766,6 +7337,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSourceResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for UpdateSourceResult {
     const EXPECTING: &'static str = "an UpdateSourceResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6785,6 +7357,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UpdateSourceResult {
     }
 }
 /// `{"upload": "ok"}`.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadResult {
     /// `ok` when done.
@@ -6793,6 +7366,7 @@ pub struct UploadResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "sources")]
 impl serde::Serialize for UploadResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6800,6 +7374,7 @@ impl serde::Serialize for UploadResult {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for UploadResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6807,6 +7382,7 @@ impl<'de> serde::Deserialize<'de> for UploadResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for UploadResult {
     const EXPECTING: &'static str = "an UploadResult object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6827,6 +7403,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UploadResult {
 }
 /// An action a user performed. `description_raw` is the description with `{key}`
 /// placeholders, each defined in `ua_objects`; `description` is the rendered text.
+#[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserAction {
     /// Primary key.
@@ -6855,6 +7432,7 @@ pub struct UserAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "history")]
 impl UserAction {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -6878,6 +7456,7 @@ impl UserAction {
         }
     }
 }
+#[cfg(feature = "history")]
 impl serde::Serialize for UserAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6895,6 +7474,7 @@ impl serde::Serialize for UserAction {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6902,6 +7482,7 @@ impl<'de> serde::Deserialize<'de> for UserAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserAction {
     const EXPECTING: &'static str = "a UserAction object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -6951,6 +7532,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserAction {
     }
 }
 /// One page of user actions in the Django REST framework envelope.
+#[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserActionList {
     /// Number of user actions matching the query, over all pages.
@@ -6965,6 +7547,7 @@ pub struct UserActionList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "history")]
 impl UserActionList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<UserAction>) -> Self {
@@ -6977,6 +7560,7 @@ impl UserActionList {
         }
     }
 }
+#[cfg(feature = "history")]
 impl serde::Serialize for UserActionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -6987,6 +7571,7 @@ impl serde::Serialize for UserActionList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserActionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6994,6 +7579,7 @@ impl<'de> serde::Deserialize<'de> for UserActionList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserActionList {
     const EXPECTING: &'static str = "a UserActionList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -7024,6 +7610,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserActionList {
 /// An object a history entry refers to. Objects that still exist carry `type` and `pk`
 /// (`sid` for rules); deleted ones lose `pk`, and some (transformations, ...) only have
 /// `value`.
+#[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserActionObject {
     /// Model name of the object, such as `Rule`, `Ruleset`, `Category`, `Source`.
@@ -7038,6 +7625,7 @@ pub struct UserActionObject {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "history")]
 impl serde::Serialize for UserActionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7048,6 +7636,7 @@ impl serde::Serialize for UserActionObject {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserActionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7055,6 +7644,7 @@ impl<'de> serde::Deserialize<'de> for UserActionObject {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserActionObject {
     const EXPECTING: &'static str = "a UserActionObject object";
     fn read<A: serde::de::MapAccess<'de>>(

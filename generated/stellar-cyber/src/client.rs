@@ -212,6 +212,168 @@ impl Client {
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
+}
+///Operations tagged `alerts`: built with the feature `alerts` (on by default).
+#[cfg(feature = "alerts")]
+impl Client {
+    /// Update an alert
+    ///
+    /// Changes an alert's status, adds a comment to it, or adds and removes its tags.
+    /// Restricted to Super Admin users with root scope when scoped API keys are enabled.
+    ///
+    /// `POST /connect/api/v1/security_events/{index}/{id}` (operation `update_security_event`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_security_event(
+        &self,
+        index: &str,
+        id: &str,
+        body: &crate::types::SecurityEventUpdate,
+    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_security_event",
+                "/connect/api/v1/security_events/{index}/{id}",
+            )
+            .path_param("index", index)
+            .path_param("id", id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Update an alert (legacy form)
+    ///
+    /// The older way to change an alert's status, comment on it or add or remove one of its
+    /// tags, naming the alert in the body by its index and identifier. Newer releases take
+    /// `update_security_event` instead; this form is known to work on on-premises deployments.
+    ///
+    /// `POST /connect/api/update_ser` (operation `update_security_event_legacy`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_security_event_legacy(
+        &self,
+        body: &crate::types::LegacySecurityEventUpdate,
+    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_security_event_legacy",
+                "/connect/api/update_ser",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Search raw data
+    ///
+    /// Passes an Elasticsearch query-string search through to the data lake and returns the
+    /// Elasticsearch answer unchanged. With `scroll`, the answer carries a `_scroll_id` to read
+    /// the following hits with `scroll_data`. Restricted to Super Admin users with root scope
+    /// when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/data/{index}/_search` (operation `search_data`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn search_data(
+        &self,
+        index: &str,
+        params: &crate::operations::SearchDataParams,
+    ) -> Result<crate::types::SearchResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "search_data",
+                "/connect/api/data/{index}/_search",
+            )
+            .path_param("index", index)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("q", params.q.as_ref())
+            .query_opt("size", params.size.as_ref())
+            .query_opt("scroll", params.scroll.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Continue a scrolled search
+    ///
+    /// Returns the next hits of a search started by `search_data` with `scroll`, and keeps the
+    /// scroll context open for another `scroll` period. An empty `hits.hits` means every hit
+    /// was read.
+    ///
+    /// `GET /connect/api/data/_search/scroll` (operation `scroll_data`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn scroll_data(
+        &self,
+        body: &crate::types::ScrollRequest,
+    ) -> Result<crate::types::SearchResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "scroll_data",
+                "/connect/api/data/_search/scroll",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `auth`: built with the feature `auth` (on by default).
+#[cfg(feature = "auth")]
+impl Client {
     /// Exchange an API key for a JWT
     ///
     /// Returns a JSON Web Token valid for ten minutes, to be sent as `Authorization: Bearer`
@@ -253,6 +415,10 @@ impl Client {
         }
         response.json()
     }
+}
+///Operations tagged `cases`: built with the feature `cases` (on by default).
+#[cfg(feature = "cases")]
+impl Client {
     ///Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_cases_stream<'a>(
         &'a self,
@@ -752,6 +918,82 @@ impl Client {
         }
         response.json()
     }
+}
+///Operations tagged `collection`: built with the feature `collection` (on by default).
+#[cfg(feature = "collection")]
+impl Client {
+    /// List connectors
+    ///
+    /// Returns the connectors configured for a tenant, or for every tenant, with their health.
+    ///
+    /// `GET /connect/api/v1/connectors` (operation `list_connectors`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_connectors(
+        &self,
+        params: &crate::operations::ListConnectorsParams,
+    ) -> Result<crate::types::ConnectorListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_connectors",
+                "/connect/api/v1/connectors",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// List data sensors
+    ///
+    /// Returns the data sensors of a tenant, or of every tenant, with their connection state.
+    ///
+    /// `GET /connect/api/v1/data_sensors` (operation `list_data_sensors`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_data_sensors(
+        &self,
+        params: &crate::operations::ListDataSensorsParams,
+    ) -> Result<crate::types::DataSensorListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_data_sensors",
+                "/connect/api/v1/data_sensors",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `incidents`: built with the feature `incidents` (on by default).
+#[cfg(feature = "incidents")]
+impl Client {
     ///Every item of [`Self::list_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_incidents_stream<'a>(
         &'a self,
@@ -881,160 +1123,10 @@ impl Client {
         }
         response.json()
     }
-    /// Update an alert
-    ///
-    /// Changes an alert's status, adds a comment to it, or adds and removes its tags.
-    /// Restricted to Super Admin users with root scope when scoped API keys are enabled.
-    ///
-    /// `POST /connect/api/v1/security_events/{index}/{id}` (operation `update_security_event`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_security_event(
-        &self,
-        index: &str,
-        id: &str,
-        body: &crate::types::SecurityEventUpdate,
-    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "update_security_event",
-                "/connect/api/v1/security_events/{index}/{id}",
-            )
-            .path_param("index", index)
-            .path_param("id", id)
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Update an alert (legacy form)
-    ///
-    /// The older way to change an alert's status, comment on it or add or remove one of its
-    /// tags, naming the alert in the body by its index and identifier. Newer releases take
-    /// `update_security_event` instead; this form is known to work on on-premises deployments.
-    ///
-    /// `POST /connect/api/update_ser` (operation `update_security_event_legacy`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_security_event_legacy(
-        &self,
-        body: &crate::types::LegacySecurityEventUpdate,
-    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "update_security_event_legacy",
-                "/connect/api/update_ser",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Search raw data
-    ///
-    /// Passes an Elasticsearch query-string search through to the data lake and returns the
-    /// Elasticsearch answer unchanged. With `scroll`, the answer carries a `_scroll_id` to read
-    /// the following hits with `scroll_data`. Restricted to Super Admin users with root scope
-    /// when scoped API keys are enabled.
-    ///
-    /// `GET /connect/api/data/{index}/_search` (operation `search_data`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn search_data(
-        &self,
-        index: &str,
-        params: &crate::operations::SearchDataParams,
-    ) -> Result<crate::types::SearchResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "search_data",
-                "/connect/api/data/{index}/_search",
-            )
-            .path_param("index", index)
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("q", params.q.as_ref())
-            .query_opt("size", params.size.as_ref())
-            .query_opt("scroll", params.scroll.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Continue a scrolled search
-    ///
-    /// Returns the next hits of a search started by `search_data` with `scroll`, and keeps the
-    /// scroll context open for another `scroll` period. An empty `hits.hits` means every hit
-    /// was read.
-    ///
-    /// `GET /connect/api/data/_search/scroll` (operation `scroll_data`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn scroll_data(
-        &self,
-        body: &crate::types::ScrollRequest,
-    ) -> Result<crate::types::SearchResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "scroll_data",
-                "/connect/api/data/_search/scroll",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
+}
+///Operations tagged `tenants`: built with the feature `tenants` (on by default).
+#[cfg(feature = "tenants")]
+impl Client {
     /// List tenants
     ///
     /// Returns the tenants visible to the caller.
@@ -1104,6 +1196,125 @@ impl Client {
         }
         response.json()
     }
+}
+///Operations tagged `usage`: built with the feature `usage` (on by default).
+#[cfg(feature = "usage")]
+impl Client {
+    /// Get storage usage
+    ///
+    /// Returns the data stored per day over the last 31 full UTC days, in GB, split by tenant
+    /// or by tenant and index. Restricted to Super Admin users with root scope when scoped API
+    /// keys are enabled.
+    ///
+    /// `GET /connect/api/v1/storage-usages` (operation `list_storage_usages`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_storage_usages(
+        &self,
+        params: &crate::operations::ListStorageUsagesParams,
+    ) -> Result<crate::types::StorageUsageResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_storage_usages",
+                "/connect/api/v1/storage-usages",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("aggr_type", params.aggr_type.as_ref())
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get ingestion per sensor
+    ///
+    /// Returns how much data each sensor sent in a time window. Restricted to Super Admin
+    /// users with root scope when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/v1/ingestion-stats/sensor` (operation `get_sensor_ingestion_stats`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_sensor_ingestion_stats(
+        &self,
+        params: &crate::operations::GetSensorIngestionStatsParams,
+    ) -> Result<crate::types::IngestionStatsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_sensor_ingestion_stats",
+                "/connect/api/v1/ingestion-stats/sensor",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .query_opt("start_time", params.start_time.as_ref())
+            .query_opt("end_time", params.end_time.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+    /// Get ingestion per connector
+    ///
+    /// Returns how much data each connector brought in during a time window. Restricted to
+    /// Super Admin users with root scope when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/v1/ingestion-stats/connector` (operation `get_connector_ingestion_stats`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_connector_ingestion_stats(
+        &self,
+        params: &crate::operations::GetConnectorIngestionStatsParams,
+    ) -> Result<crate::types::IngestionStatsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_connector_ingestion_stats",
+                "/connect/api/v1/ingestion-stats/connector",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .query_opt("start_time", params.start_time.as_ref())
+            .query_opt("end_time", params.end_time.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+///Operations tagged `users`: built with the feature `users` (on by default).
+#[cfg(feature = "users")]
+impl Client {
     /// List users
     ///
     /// Returns the local user accounts visible to the caller.
@@ -1277,185 +1488,6 @@ impl Client {
             .query_opt("module", params.module.as_ref())
             .query_opt("FROM~Timestamps", params.from_timestamps.as_ref())
             .query_opt("TO~Timestamps", params.to_timestamps.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get storage usage
-    ///
-    /// Returns the data stored per day over the last 31 full UTC days, in GB, split by tenant
-    /// or by tenant and index. Restricted to Super Admin users with root scope when scoped API
-    /// keys are enabled.
-    ///
-    /// `GET /connect/api/v1/storage-usages` (operation `list_storage_usages`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_storage_usages(
-        &self,
-        params: &crate::operations::ListStorageUsagesParams,
-    ) -> Result<crate::types::StorageUsageResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_storage_usages",
-                "/connect/api/v1/storage-usages",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("aggr_type", params.aggr_type.as_ref())
-            .query_opt("cust_id", params.cust_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get ingestion per sensor
-    ///
-    /// Returns how much data each sensor sent in a time window. Restricted to Super Admin
-    /// users with root scope when scoped API keys are enabled.
-    ///
-    /// `GET /connect/api/v1/ingestion-stats/sensor` (operation `get_sensor_ingestion_stats`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_sensor_ingestion_stats(
-        &self,
-        params: &crate::operations::GetSensorIngestionStatsParams,
-    ) -> Result<crate::types::IngestionStatsResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_sensor_ingestion_stats",
-                "/connect/api/v1/ingestion-stats/sensor",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("cust_id", params.cust_id.as_ref())
-            .query_opt("start_time", params.start_time.as_ref())
-            .query_opt("end_time", params.end_time.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get ingestion per connector
-    ///
-    /// Returns how much data each connector brought in during a time window. Restricted to
-    /// Super Admin users with root scope when scoped API keys are enabled.
-    ///
-    /// `GET /connect/api/v1/ingestion-stats/connector` (operation `get_connector_ingestion_stats`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_connector_ingestion_stats(
-        &self,
-        params: &crate::operations::GetConnectorIngestionStatsParams,
-    ) -> Result<crate::types::IngestionStatsResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_connector_ingestion_stats",
-                "/connect/api/v1/ingestion-stats/connector",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("cust_id", params.cust_id.as_ref())
-            .query_opt("start_time", params.start_time.as_ref())
-            .query_opt("end_time", params.end_time.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List connectors
-    ///
-    /// Returns the connectors configured for a tenant, or for every tenant, with their health.
-    ///
-    /// `GET /connect/api/v1/connectors` (operation `list_connectors`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_connectors(
-        &self,
-        params: &crate::operations::ListConnectorsParams,
-    ) -> Result<crate::types::ConnectorListResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_connectors",
-                "/connect/api/v1/connectors",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("cust_id", params.cust_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List data sensors
-    ///
-    /// Returns the data sensors of a tenant, or of every tenant, with their connection state.
-    ///
-    /// `GET /connect/api/v1/data_sensors` (operation `list_data_sensors`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_data_sensors(
-        &self,
-        params: &crate::operations::ListDataSensorsParams,
-    ) -> Result<crate::types::DataSensorListResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_data_sensors",
-                "/connect/api/v1/data_sensors",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("cust_id", params.cust_id.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {

@@ -3,6 +3,7 @@
 
 //! Parameters and responses of individual operations.
 ///Query and header parameters of [`Client::get_access_token`](crate::Client::get_access_token).
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccessTokenParams {
     /// One-time password, for accounts with multi-factor authentication.
@@ -11,6 +12,7 @@ pub struct GetAccessTokenParams {
     pub otp: Option<String>,
 }
 ///Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCasesParams {
     /// Keeps only the cases of this tenant (its `cust_id`).
@@ -95,6 +97,7 @@ pub struct ListCasesParams {
     pub format_summary: Option<bool>,
 }
 ///Query and header parameters of [`Client::update_case_legacy`](crate::Client::update_case_legacy).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCaseLegacyParams {
     /// Identifier (`_id`) of the case to update.
@@ -102,6 +105,7 @@ pub struct UpdateCaseLegacyParams {
     /// Sent as `id`.
     pub id: crate::types::CaseId,
 }
+#[cfg(feature = "cases")]
 impl UpdateCaseLegacyParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: crate::types::CaseId) -> Self {
@@ -109,6 +113,7 @@ impl UpdateCaseLegacyParams {
     }
 }
 ///Query and header parameters of [`Client::list_case_alerts`](crate::Client::list_case_alerts).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseAlertsParams {
     /// Maximum number of alerts to return (at most 50).
@@ -121,6 +126,7 @@ pub struct ListCaseAlertsParams {
     pub skip: Option<i64>,
 }
 ///Query and header parameters of [`Client::get_case_summary`](crate::Client::get_case_summary).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseSummaryParams {
     /// Returns the summary as formatted, line-broken text.
@@ -129,6 +135,7 @@ pub struct GetCaseSummaryParams {
     pub formatted: Option<bool>,
 }
 ///Query and header parameters of [`Client::list_incidents`](crate::Client::list_incidents).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIncidentsParams {
     /// Keeps only the cases of this tenant (its `cust_id`).
@@ -205,6 +212,7 @@ pub struct ListIncidentsParams {
     pub ticket_id: Option<i64>,
 }
 ///Query and header parameters of [`Client::update_incident`](crate::Client::update_incident).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateIncidentParams {
     /// Identifier (`_id`) of the case to update.
@@ -212,6 +220,7 @@ pub struct UpdateIncidentParams {
     /// Sent as `id`.
     pub id: crate::types::CaseId,
 }
+#[cfg(feature = "incidents")]
 impl UpdateIncidentParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: crate::types::CaseId) -> Self {
@@ -219,6 +228,7 @@ impl UpdateIncidentParams {
     }
 }
 ///Query and header parameters of [`Client::search_data`](crate::Client::search_data).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchDataParams {
     /// Lucene query string.
@@ -235,6 +245,7 @@ pub struct SearchDataParams {
     pub scroll: Option<String>,
 }
 ///Query and header parameters of [`Client::list_tenants`](crate::Client::list_tenants).
+#[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantsParams {
     /// Members to return for each tenant (others are left out).
@@ -243,6 +254,7 @@ pub struct ListTenantsParams {
     pub fields: Option<Vec<String>>,
 }
 ///Query and header parameters of [`Client::list_user_activities`](crate::Client::list_user_activities).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserActivitiesParams {
     /// Member to sort by; clients use `Timestamps`.
@@ -275,6 +287,7 @@ pub struct ListUserActivitiesParams {
     pub to_timestamps: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_storage_usages`](crate::Client::list_storage_usages).
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListStorageUsagesParams {
     /// How each day's usage is split.
@@ -287,6 +300,7 @@ pub struct ListStorageUsagesParams {
     pub cust_id: Option<String>,
 }
 ///Query and header parameters of [`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats).
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSensorIngestionStatsParams {
     /// Tenant identifier; without it, every tenant the caller can see.
@@ -303,6 +317,7 @@ pub struct GetSensorIngestionStatsParams {
     pub end_time: Option<i64>,
 }
 ///Query and header parameters of [`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats).
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetConnectorIngestionStatsParams {
     /// Tenant identifier; without it, every tenant the caller can see.
@@ -319,6 +334,7 @@ pub struct GetConnectorIngestionStatsParams {
     pub end_time: Option<i64>,
 }
 ///Query and header parameters of [`Client::list_connectors`](crate::Client::list_connectors).
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConnectorsParams {
     /// Tenant identifier; without it, every tenant the caller can see.
@@ -327,6 +343,7 @@ pub struct ListConnectorsParams {
     pub cust_id: Option<String>,
 }
 ///Query and header parameters of [`Client::list_data_sensors`](crate::Client::list_data_sensors).
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDataSensorsParams {
     /// Tenant identifier; without it, every tenant the caller can see.

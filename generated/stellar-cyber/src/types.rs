@@ -3,6 +3,7 @@
 
 //! Data types of the API, one per schema of the spec.
 /// A JWT and its expiry.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessToken {
     /// The JWT, sent as `Authorization: Bearer <JWT>`.
@@ -15,6 +16,7 @@ pub struct AccessToken {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "auth")]
 impl AccessToken {
     /// Creates a value from its required members; the others start empty.
     pub fn new(access_token: String) -> Self {
@@ -26,6 +28,7 @@ impl AccessToken {
         }
     }
 }
+#[cfg(feature = "auth")]
 impl serde::Serialize for AccessToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -35,6 +38,7 @@ impl serde::Serialize for AccessToken {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for AccessToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42,6 +46,7 @@ impl<'de> serde::Deserialize<'de> for AccessToken {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "auth")]
 impl<'de> clientgen_runtime::de::Object<'de> for AccessToken {
     const EXPECTING: &'static str = "an AccessToken object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -68,6 +73,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AccessToken {
 }
 /// An alert ("Interflow" record). Times are epoch milliseconds. Besides the members below,
 /// alerts carry subobjects specific to their source; every member is kept.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Alert {
     /// Identifier of the alert's tenant.
@@ -115,6 +121,7 @@ pub struct Alert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -143,6 +150,7 @@ impl serde::Serialize for Alert {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Alert {
     const EXPECTING: &'static str = "an Alert object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -232,6 +241,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Alert {
     }
 }
 /// An alert as the Elasticsearch document that stores it.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertDocument {
     /// Elasticsearch identifier of the alert.
@@ -243,6 +253,7 @@ pub struct AlertDocument {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl AlertDocument {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, index: String) -> Self {
@@ -254,6 +265,7 @@ impl AlertDocument {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for AlertDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -263,6 +275,7 @@ impl serde::Serialize for AlertDocument {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for AlertDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -270,6 +283,7 @@ impl<'de> serde::Deserialize<'de> for AlertDocument {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertDocument {
     const EXPECTING: &'static str = "an AlertDocument object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -295,6 +309,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertDocument {
     }
 }
 /// Workflow status of an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertStatus {
@@ -309,6 +324,7 @@ pub enum AlertStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "alerts")]
 impl AlertStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -321,6 +337,7 @@ impl AlertStatus {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -332,21 +349,25 @@ impl From<&str> for AlertStatus {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for AlertStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -356,6 +377,7 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
 }
 /// A case: alerts grouped by the correlation engine (or by hand) for one investigation.
 /// Times are epoch milliseconds. Members not listed here are kept.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub id: CaseId,
@@ -408,6 +430,7 @@ pub struct Case {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl Case {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: CaseId) -> Self {
@@ -442,6 +465,7 @@ impl Case {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -474,6 +498,7 @@ impl serde::Serialize for Case {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -481,6 +506,7 @@ impl<'de> serde::Deserialize<'de> for Case {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Case {
     const EXPECTING: &'static str = "a Case object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -575,6 +601,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Case {
     }
 }
 /// A case's activity log; its envelope is (inferred) to be `data` like the other case answers.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseActivitiesResponse {
     /// The activities.
@@ -583,6 +610,7 @@ pub struct CaseActivitiesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseActivitiesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<CaseActivity>) -> Self {
@@ -592,6 +620,7 @@ impl CaseActivitiesResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -599,6 +628,7 @@ impl serde::Serialize for CaseActivitiesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -606,6 +636,7 @@ impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseActivitiesResponse {
     const EXPECTING: &'static str = "a CaseActivitiesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -626,6 +657,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseActivitiesResponse {
 }
 /// One entry of a case's activity log. The vendor does not document its members; those
 /// below are (inferred) and every other member is kept.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseActivity {
     /// What was done.
@@ -638,6 +670,7 @@ pub struct CaseActivity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -647,6 +680,7 @@ impl serde::Serialize for CaseActivity {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -654,6 +688,7 @@ impl<'de> serde::Deserialize<'de> for CaseActivity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseActivity {
     const EXPECTING: &'static str = "a CaseActivity object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -679,6 +714,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseActivity {
     }
 }
 /// One page of a case's alerts.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlertPage {
     /// The alerts of this page.
@@ -687,6 +723,7 @@ pub struct CaseAlertPage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAlertPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(docs: Vec<AlertDocument>) -> Self {
@@ -696,6 +733,7 @@ impl CaseAlertPage {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -703,6 +741,7 @@ impl serde::Serialize for CaseAlertPage {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -710,6 +749,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlertPage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertPage {
     const EXPECTING: &'static str = "a CaseAlertPage object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -729,6 +769,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertPage {
     }
 }
 /// The case alerts envelope.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlertsResponse {
     pub data: CaseAlertPage,
@@ -736,6 +777,7 @@ pub struct CaseAlertsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseAlertsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: CaseAlertPage) -> Self {
@@ -745,6 +787,7 @@ impl CaseAlertsResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -752,6 +795,7 @@ impl serde::Serialize for CaseAlertsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -759,6 +803,7 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResponse {
     const EXPECTING: &'static str = "a CaseAlertsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -779,6 +824,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResponse {
 }
 /// A comment on a case. The vendor does not document its members; those below are
 /// (inferred) and every other member is kept.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseComment {
     /// Identifier of the comment.
@@ -793,6 +839,7 @@ pub struct CaseComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -803,6 +850,7 @@ impl serde::Serialize for CaseComment {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -810,6 +858,7 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     const EXPECTING: &'static str = "a CaseComment object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -838,6 +887,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     }
 }
 /// A new comment.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentCreate {
     /// Text of the comment.
@@ -846,6 +896,7 @@ pub struct CaseCommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(comment: String) -> Self {
@@ -855,6 +906,7 @@ impl CaseCommentCreate {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -862,6 +914,7 @@ impl serde::Serialize for CaseCommentCreate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -869,6 +922,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     const EXPECTING: &'static str = "a CaseCommentCreate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -888,6 +942,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     }
 }
 /// The comments of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentsResponse {
     /// The comments.
@@ -896,6 +951,7 @@ pub struct CaseCommentsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseCommentsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<CaseComment>) -> Self {
@@ -905,6 +961,7 @@ impl CaseCommentsResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -912,6 +969,7 @@ impl serde::Serialize for CaseCommentsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -919,6 +977,7 @@ impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentsResponse {
     const EXPECTING: &'static str = "a CaseCommentsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -938,8 +997,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentsResponse {
     }
 }
 /// Identifier of a case (24 hexadecimal digits).
+#[cfg(any(feature = "cases", feature = "incidents"))]
 pub type CaseId = String;
 /// One page of cases and the number of cases matching the filters.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseList {
     /// The cases of this page.
@@ -950,6 +1011,7 @@ pub struct CaseList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(cases: Vec<Case>) -> Self {
@@ -960,6 +1022,7 @@ impl CaseList {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -968,6 +1031,7 @@ impl serde::Serialize for CaseList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -975,6 +1039,7 @@ impl<'de> serde::Deserialize<'de> for CaseList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
     const EXPECTING: &'static str = "a CaseList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -997,6 +1062,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
     }
 }
 /// The case list envelope.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseListResponse {
     pub data: CaseList,
@@ -1004,6 +1070,7 @@ pub struct CaseListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: CaseList) -> Self {
@@ -1013,6 +1080,7 @@ impl CaseListResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1020,6 +1088,7 @@ impl serde::Serialize for CaseListResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1027,6 +1096,7 @@ impl<'de> serde::Deserialize<'de> for CaseListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseListResponse {
     const EXPECTING: &'static str = "a CaseListResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1046,6 +1116,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseListResponse {
     }
 }
 /// How the correlation engine built and named the case.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseMetadata {
     /// Names the engine proposed.
@@ -1062,6 +1133,7 @@ pub struct CaseMetadata {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1073,6 +1145,7 @@ impl serde::Serialize for CaseMetadata {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1080,6 +1153,7 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseMetadata {
     const EXPECTING: &'static str = "a CaseMetadata object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1111,6 +1185,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseMetadata {
     }
 }
 /// The observables of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseObservablesResponse {
     /// The observables, grouped by kind (hosts, users, processes, files, registry keys,
@@ -1121,6 +1196,7 @@ pub struct CaseObservablesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseObservablesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1128,6 +1204,7 @@ impl serde::Serialize for CaseObservablesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1135,6 +1212,7 @@ impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseObservablesResponse {
     const EXPECTING: &'static str = "a CaseObservablesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1154,6 +1232,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseObservablesResponse {
     }
 }
 /// How a resolved case was judged.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseResolution {
@@ -1166,6 +1245,7 @@ pub enum CaseResolution {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseResolution {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1177,6 +1257,7 @@ impl CaseResolution {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for CaseResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -1187,21 +1268,25 @@ impl From<&str> for CaseResolution {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for CaseResolution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for CaseResolution {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseResolution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseResolution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1210,6 +1295,7 @@ impl<'de> serde::Deserialize<'de> for CaseResolution {
     }
 }
 /// One case.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseResponse {
     pub data: Case,
@@ -1217,6 +1303,7 @@ pub struct CaseResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Case) -> Self {
@@ -1226,6 +1313,7 @@ impl CaseResponse {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1233,6 +1321,7 @@ impl serde::Serialize for CaseResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1240,6 +1329,7 @@ impl<'de> serde::Deserialize<'de> for CaseResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseResponse {
     const EXPECTING: &'static str = "a CaseResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1259,6 +1349,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseResponse {
     }
 }
 /// One point of a case's score history; members other than `timestamp` are (inferred).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseScore {
     /// When the score took this value (epoch milliseconds).
@@ -1269,6 +1360,7 @@ pub struct CaseScore {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1277,6 +1369,7 @@ impl serde::Serialize for CaseScore {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1284,6 +1377,7 @@ impl<'de> serde::Deserialize<'de> for CaseScore {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseScore {
     const EXPECTING: &'static str = "a CaseScore object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1306,6 +1400,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseScore {
     }
 }
 /// A case's score history.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseScoresResponse {
     /// The score history, oldest first.
@@ -1314,6 +1409,7 @@ pub struct CaseScoresResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseScoresResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<CaseScore>) -> Self {
@@ -1323,6 +1419,7 @@ impl CaseScoresResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseScoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1330,6 +1427,7 @@ impl serde::Serialize for CaseScoresResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1337,6 +1435,7 @@ impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseScoresResponse {
     const EXPECTING: &'static str = "a CaseScoresResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1356,6 +1455,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseScoresResponse {
     }
 }
 /// Where a case stands in its workflow.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseStatus {
@@ -1372,6 +1472,7 @@ pub enum CaseStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1385,6 +1486,7 @@ impl CaseStatus {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1397,21 +1499,25 @@ impl From<&str> for CaseStatus {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for CaseStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1420,6 +1526,7 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
     }
 }
 /// A case's generated summary.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseSummaryResponse {
     /// The summary text.
@@ -1428,6 +1535,7 @@ pub struct CaseSummaryResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl CaseSummaryResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: String) -> Self {
@@ -1437,6 +1545,7 @@ impl CaseSummaryResponse {
         }
     }
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1444,6 +1553,7 @@ impl serde::Serialize for CaseSummaryResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1451,6 +1561,7 @@ impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseSummaryResponse {
     const EXPECTING: &'static str = "a CaseSummaryResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1470,6 +1581,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseSummaryResponse {
     }
 }
 /// The changes to make to a case; members left out are not changed.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseUpdate {
     pub status: Option<CaseStatus>,
@@ -1486,6 +1598,7 @@ pub struct CaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1499,6 +1612,7 @@ impl serde::Serialize for CaseUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1506,6 +1620,7 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     const EXPECTING: &'static str = "a CaseUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1543,6 +1658,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     }
 }
 /// A connector. Times are epoch milliseconds; members not listed here are kept.
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Connector {
     /// Identifier of the connector.
@@ -1566,6 +1682,7 @@ pub struct Connector {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "collection")]
 impl serde::Serialize for Connector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1581,6 +1698,7 @@ impl serde::Serialize for Connector {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for Connector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1588,6 +1706,7 @@ impl<'de> serde::Deserialize<'de> for Connector {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for Connector {
     const EXPECTING: &'static str = "a Connector object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1631,6 +1750,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Connector {
     }
 }
 /// The connectors.
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorListResponse {
     /// The connectors.
@@ -1641,6 +1761,7 @@ pub struct ConnectorListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "collection")]
 impl ConnectorListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(connectors: Vec<Connector>) -> Self {
@@ -1651,6 +1772,7 @@ impl ConnectorListResponse {
         }
     }
 }
+#[cfg(feature = "collection")]
 impl serde::Serialize for ConnectorListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1659,6 +1781,7 @@ impl serde::Serialize for ConnectorListResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1666,6 +1789,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for ConnectorListResponse {
     const EXPECTING: &'static str = "a ConnectorListResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1688,6 +1812,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ConnectorListResponse {
     }
 }
 /// Health of a connector.
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorStatus {
     /// Status code (0 when healthy).
@@ -1698,6 +1823,7 @@ pub struct ConnectorStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "collection")]
 impl serde::Serialize for ConnectorStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1706,6 +1832,7 @@ impl serde::Serialize for ConnectorStatus {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for ConnectorStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1713,6 +1840,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for ConnectorStatus {
     const EXPECTING: &'static str = "a ConnectorStatus object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1735,6 +1863,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ConnectorStatus {
     }
 }
 /// A data sensor. Members not listed here are kept.
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSensor {
     /// Identifier of the sensor.
@@ -1757,6 +1886,7 @@ pub struct DataSensor {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "collection")]
 impl serde::Serialize for DataSensor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1771,6 +1901,7 @@ impl serde::Serialize for DataSensor {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for DataSensor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1778,6 +1909,7 @@ impl<'de> serde::Deserialize<'de> for DataSensor {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for DataSensor {
     const EXPECTING: &'static str = "a DataSensor object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1818,6 +1950,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DataSensor {
     }
 }
 /// The data sensors.
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataSensorListResponse {
     /// The sensors.
@@ -1826,6 +1959,7 @@ pub struct DataSensorListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "collection")]
 impl DataSensorListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(sensors: Vec<DataSensor>) -> Self {
@@ -1835,6 +1969,7 @@ impl DataSensorListResponse {
         }
     }
 }
+#[cfg(feature = "collection")]
 impl serde::Serialize for DataSensorListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1842,6 +1977,7 @@ impl serde::Serialize for DataSensorListResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1849,6 +1985,7 @@ impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for DataSensorListResponse {
     const EXPECTING: &'static str = "a DataSensorListResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1868,11 +2005,14 @@ impl<'de> clientgen_runtime::de::Object<'de> for DataSensorListResponse {
     }
 }
 /// The answer to a deletion; its members are not documented and all are kept.
+#[cfg(feature = "users")]
 pub type DeleteResult = serde_json::Map<String, serde_json::Value>;
 /// Error body. Its shape is not documented: some answers are plain text, others JSON; the
 /// raw body is kept.
+#[cfg(feature = "other-types")]
 pub type ErrorText = String;
 /// Where one of an incident's alerts is stored.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRef {
     /// Index holding the alert.
@@ -1883,6 +2023,7 @@ pub struct EventRef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "incidents")]
 impl EventRef {
     /// Creates a value from its required members; the others start empty.
     pub fn new(index: String, id: String) -> Self {
@@ -1893,6 +2034,7 @@ impl EventRef {
         }
     }
 }
+#[cfg(feature = "incidents")]
 impl serde::Serialize for EventRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1901,6 +2043,7 @@ impl serde::Serialize for EventRef {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for EventRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1908,6 +2051,7 @@ impl<'de> serde::Deserialize<'de> for EventRef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventRef {
     const EXPECTING: &'static str = "an EventRef object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1930,6 +2074,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventRef {
     }
 }
 /// One tag operation on an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventTagChange {
     /// The operation, `add` or `delete` (the legacy update_ser page documents both; clients of this endpoint send `add`).
@@ -1940,6 +2085,7 @@ pub struct EventTagChange {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl EventTagChange {
     /// Creates a value from its required members; the others start empty.
     pub fn new(op: String, tag: String) -> Self {
@@ -1950,6 +2096,7 @@ impl EventTagChange {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for EventTagChange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1958,6 +2105,7 @@ impl serde::Serialize for EventTagChange {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for EventTagChange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1965,6 +2113,7 @@ impl<'de> serde::Deserialize<'de> for EventTagChange {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventTagChange {
     const EXPECTING: &'static str = "an EventTagChange object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -1987,6 +2136,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventTagChange {
     }
 }
 /// How many documents matched.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HitsTotal {
     /// The count.
@@ -1997,6 +2147,7 @@ pub struct HitsTotal {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for HitsTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2005,6 +2156,7 @@ impl serde::Serialize for HitsTotal {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for HitsTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2012,6 +2164,7 @@ impl<'de> serde::Deserialize<'de> for HitsTotal {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for HitsTotal {
     const EXPECTING: &'static str = "a HitsTotal object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2034,6 +2187,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HitsTotal {
     }
 }
 /// A case in the legacy incidents view, with the alerts behind it.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     pub id: CaseId,
@@ -2088,6 +2242,7 @@ pub struct Incident {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "incidents")]
 impl Incident {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: CaseId) -> Self {
@@ -2123,6 +2278,7 @@ impl Incident {
         }
     }
 }
+#[cfg(feature = "incidents")]
 impl serde::Serialize for Incident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2156,6 +2312,7 @@ impl serde::Serialize for Incident {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for Incident {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2163,6 +2320,7 @@ impl<'de> serde::Deserialize<'de> for Incident {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for Incident {
     const EXPECTING: &'static str = "an Incident object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2260,6 +2418,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Incident {
     }
 }
 /// One page of incidents and the number matching the filters.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentList {
     /// The incidents of this page.
@@ -2270,6 +2429,7 @@ pub struct IncidentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "incidents")]
 impl IncidentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(incidents: Vec<Incident>) -> Self {
@@ -2280,6 +2440,7 @@ impl IncidentList {
         }
     }
 }
+#[cfg(feature = "incidents")]
 impl serde::Serialize for IncidentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2288,6 +2449,7 @@ impl serde::Serialize for IncidentList {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2295,6 +2457,7 @@ impl<'de> serde::Deserialize<'de> for IncidentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentList {
     const EXPECTING: &'static str = "an IncidentList object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2317,6 +2480,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentList {
     }
 }
 /// The incident list envelope.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentListResponse {
     pub data: IncidentList,
@@ -2324,6 +2488,7 @@ pub struct IncidentListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "incidents")]
 impl IncidentListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: IncidentList) -> Self {
@@ -2333,6 +2498,7 @@ impl IncidentListResponse {
         }
     }
 }
+#[cfg(feature = "incidents")]
 impl serde::Serialize for IncidentListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2340,6 +2506,7 @@ impl serde::Serialize for IncidentListResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2347,6 +2514,7 @@ impl<'de> serde::Deserialize<'de> for IncidentListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentListResponse {
     const EXPECTING: &'static str = "an IncidentListResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2366,6 +2534,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentListResponse {
     }
 }
 /// The changes to make to a case through the incidents endpoint; members left out are not changed.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncidentUpdate {
     pub priority: Option<Severity>,
@@ -2379,6 +2548,7 @@ pub struct IncidentUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "incidents")]
 impl serde::Serialize for IncidentUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2390,6 +2560,7 @@ impl serde::Serialize for IncidentUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2397,6 +2568,7 @@ impl<'de> serde::Deserialize<'de> for IncidentUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentUpdate {
     const EXPECTING: &'static str = "an IncidentUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2428,6 +2600,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentUpdate {
     }
 }
 /// What one sensor or connector brought in. Members not listed here are kept.
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IngestionStat {
     /// The sensor or connector.
@@ -2438,6 +2611,7 @@ pub struct IngestionStat {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "usage")]
 impl serde::Serialize for IngestionStat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2446,6 +2620,7 @@ impl serde::Serialize for IngestionStat {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for IngestionStat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2453,6 +2628,7 @@ impl<'de> serde::Deserialize<'de> for IngestionStat {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for IngestionStat {
     const EXPECTING: &'static str = "an IngestionStat object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2475,6 +2651,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IngestionStat {
     }
 }
 /// Ingestion over a window.
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct IngestionStatsResponse {
     /// One entry per sensor or connector.
@@ -2483,6 +2660,7 @@ pub struct IngestionStatsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "usage")]
 impl IngestionStatsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<IngestionStat>) -> Self {
@@ -2492,6 +2670,7 @@ impl IngestionStatsResponse {
         }
     }
 }
+#[cfg(feature = "usage")]
 impl serde::Serialize for IngestionStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2499,6 +2678,7 @@ impl serde::Serialize for IngestionStatsResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2506,6 +2686,7 @@ impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for IngestionStatsResponse {
     const EXPECTING: &'static str = "an IngestionStatsResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2525,6 +2706,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IngestionStatsResponse {
     }
 }
 /// The changes to make to a case, in the legacy form; members left out are not changed.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LegacyCaseUpdate {
     pub priority: Option<Severity>,
@@ -2538,6 +2720,7 @@ pub struct LegacyCaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for LegacyCaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2549,6 +2732,7 @@ impl serde::Serialize for LegacyCaseUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2556,6 +2740,7 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for LegacyCaseUpdate {
     const EXPECTING: &'static str = "a LegacyCaseUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2587,6 +2772,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for LegacyCaseUpdate {
     }
 }
 /// An alert, named by its index and identifier, and the changes to make to it.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegacySecurityEventUpdate {
     /// Index holding the alert (its `_index`).
@@ -2601,6 +2787,7 @@ pub struct LegacySecurityEventUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl LegacySecurityEventUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(index: String, id: String) -> Self {
@@ -2614,6 +2801,7 @@ impl LegacySecurityEventUpdate {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for LegacySecurityEventUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2625,6 +2813,7 @@ impl serde::Serialize for LegacySecurityEventUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for LegacySecurityEventUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2632,6 +2821,7 @@ impl<'de> serde::Deserialize<'de> for LegacySecurityEventUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for LegacySecurityEventUpdate {
     const EXPECTING: &'static str = "a LegacySecurityEventUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2663,6 +2853,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for LegacySecurityEventUpdate {
     }
 }
 /// Where the alert's data came from.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsgOrigin {
     /// Data source.
@@ -2677,6 +2868,7 @@ pub struct MsgOrigin {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for MsgOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2687,6 +2879,7 @@ impl serde::Serialize for MsgOrigin {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for MsgOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2694,6 +2887,7 @@ impl<'de> serde::Deserialize<'de> for MsgOrigin {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for MsgOrigin {
     const EXPECTING: &'static str = "a MsgOrigin object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2722,6 +2916,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for MsgOrigin {
     }
 }
 /// An identifier with its display name (MITRE tactic or technique).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamedId {
     /// Identifier.
@@ -2732,6 +2927,7 @@ pub struct NamedId {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for NamedId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2740,6 +2936,7 @@ impl serde::Serialize for NamedId {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for NamedId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2747,6 +2944,7 @@ impl<'de> serde::Deserialize<'de> for NamedId {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for NamedId {
     const EXPECTING: &'static str = "a NamedId object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2769,6 +2967,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NamedId {
     }
 }
 /// Which scroll to continue and for how long to keep it open.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScrollRequest {
     /// How long to keep the scroll context open (an Elasticsearch duration).
@@ -2779,6 +2978,7 @@ pub struct ScrollRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl ScrollRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(scroll: String, scroll_id: String) -> Self {
@@ -2789,6 +2989,7 @@ impl ScrollRequest {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for ScrollRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2797,6 +2998,7 @@ impl serde::Serialize for ScrollRequest {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for ScrollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2804,6 +3006,7 @@ impl<'de> serde::Deserialize<'de> for ScrollRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for ScrollRequest {
     const EXPECTING: &'static str = "a ScrollRequest object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2826,6 +3029,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ScrollRequest {
     }
 }
 /// One matching document.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchHit {
     /// Index holding the document.
@@ -2842,6 +3046,7 @@ pub struct SearchHit {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SearchHit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2853,6 +3058,7 @@ impl serde::Serialize for SearchHit {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchHit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2860,6 +3066,7 @@ impl<'de> serde::Deserialize<'de> for SearchHit {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SearchHit {
     const EXPECTING: &'static str = "a SearchHit object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2891,6 +3098,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SearchHit {
     }
 }
 /// The matching documents.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchHits {
     pub total: Option<HitsTotal>,
@@ -2902,6 +3110,7 @@ pub struct SearchHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SearchHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2911,6 +3120,7 @@ impl serde::Serialize for SearchHits {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2918,6 +3128,7 @@ impl<'de> serde::Deserialize<'de> for SearchHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SearchHits {
     const EXPECTING: &'static str = "a SearchHits object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -2943,6 +3154,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SearchHits {
     }
 }
 /// An Elasticsearch search answer, passed through unchanged.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
     /// Time the search took, in milliseconds.
@@ -2957,6 +3169,7 @@ pub struct SearchResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2968,6 +3181,7 @@ impl serde::Serialize for SearchResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2975,6 +3189,7 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SearchResponse {
     const EXPECTING: &'static str = "a SearchResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3006,6 +3221,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SearchResponse {
     }
 }
 /// The changes to make to an alert; members left out are not changed.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityEventUpdate {
     pub status: Option<AlertStatus>,
@@ -3017,6 +3233,7 @@ pub struct SecurityEventUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for SecurityEventUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3026,6 +3243,7 @@ impl serde::Serialize for SecurityEventUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3033,6 +3251,7 @@ impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SecurityEventUpdate {
     const EXPECTING: &'static str = "a SecurityEventUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3058,8 +3277,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for SecurityEventUpdate {
     }
 }
 /// The answer to an alert update; its members are not documented and all are kept.
+#[cfg(feature = "alerts")]
 pub type SecurityEventUpdateResult = serde_json::Map<String, serde_json::Value>;
 /// Severity (or priority) of a case.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Severity {
@@ -3074,6 +3295,7 @@ pub enum Severity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl Severity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3086,6 +3308,7 @@ impl Severity {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for Severity {
     fn from(value: &str) -> Self {
         match value {
@@ -3097,21 +3320,25 @@ impl From<&str> for Severity {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for Severity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for Severity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3120,6 +3347,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
     }
 }
 /// How many shards answered.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShardCounts {
     /// Shards asked.
@@ -3134,6 +3362,7 @@ pub struct ShardCounts {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "alerts")]
 impl serde::Serialize for ShardCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3144,6 +3373,7 @@ impl serde::Serialize for ShardCounts {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for ShardCounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3151,6 +3381,7 @@ impl<'de> serde::Deserialize<'de> for ShardCounts {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for ShardCounts {
     const EXPECTING: &'static str = "a ShardCounts object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3179,6 +3410,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ShardCounts {
     }
 }
 /// Sort direction.
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -3189,6 +3421,7 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl SortOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3199,6 +3432,7 @@ impl SortOrder {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -3208,21 +3442,25 @@ impl From<&str> for SortOrder {
         }
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl clientgen_runtime::ToParam for SortOrder {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3231,6 +3469,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
     }
 }
 /// Stellar Cyber's own state of the alert.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StellarStatus {
     /// Workflow status.
@@ -3241,6 +3480,7 @@ pub struct StellarStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for StellarStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3249,6 +3489,7 @@ impl serde::Serialize for StellarStatus {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for StellarStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3256,6 +3497,7 @@ impl<'de> serde::Deserialize<'de> for StellarStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for StellarStatus {
     const EXPECTING: &'static str = "a StellarStatus object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3278,6 +3520,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StellarStatus {
     }
 }
 /// How storage usage is split.
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StorageAggregation {
@@ -3288,6 +3531,7 @@ pub enum StorageAggregation {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+#[cfg(feature = "usage")]
 impl StorageAggregation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3298,6 +3542,7 @@ impl StorageAggregation {
         }
     }
 }
+#[cfg(feature = "usage")]
 impl From<&str> for StorageAggregation {
     fn from(value: &str) -> Self {
         match value {
@@ -3307,21 +3552,25 @@ impl From<&str> for StorageAggregation {
         }
     }
 }
+#[cfg(feature = "usage")]
 impl std::fmt::Display for StorageAggregation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "usage")]
 impl clientgen_runtime::ToParam for StorageAggregation {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+#[cfg(feature = "usage")]
 impl serde::Serialize for StorageAggregation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageAggregation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3330,6 +3579,7 @@ impl<'de> serde::Deserialize<'de> for StorageAggregation {
     }
 }
 /// One day's storage usage.
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageUsageDay {
     /// The UTC day.
@@ -3342,6 +3592,7 @@ pub struct StorageUsageDay {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "usage")]
 impl serde::Serialize for StorageUsageDay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3351,6 +3602,7 @@ impl serde::Serialize for StorageUsageDay {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageDay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3358,6 +3610,7 @@ impl<'de> serde::Deserialize<'de> for StorageUsageDay {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageDay {
     const EXPECTING: &'static str = "a StorageUsageDay object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3383,6 +3636,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageDay {
     }
 }
 /// One part of a day's usage. Members not listed here are kept.
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageUsageItem {
     /// The tenant.
@@ -3395,6 +3649,7 @@ pub struct StorageUsageItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "usage")]
 impl serde::Serialize for StorageUsageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3404,6 +3659,7 @@ impl serde::Serialize for StorageUsageItem {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3411,6 +3667,7 @@ impl<'de> serde::Deserialize<'de> for StorageUsageItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageItem {
     const EXPECTING: &'static str = "a StorageUsageItem object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3436,6 +3693,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageItem {
     }
 }
 /// Storage usage over the last 31 full UTC days.
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorageUsageResponse {
     /// One entry per day.
@@ -3444,6 +3702,7 @@ pub struct StorageUsageResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "usage")]
 impl StorageUsageResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<StorageUsageDay>) -> Self {
@@ -3453,6 +3712,7 @@ impl StorageUsageResponse {
         }
     }
 }
+#[cfg(feature = "usage")]
 impl serde::Serialize for StorageUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3460,6 +3720,7 @@ impl serde::Serialize for StorageUsageResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3467,6 +3728,7 @@ impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageResponse {
     const EXPECTING: &'static str = "a StorageUsageResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3486,6 +3748,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageResponse {
     }
 }
 /// Tags to add to and remove from an object.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagChanges {
     /// Tags to add.
@@ -3496,6 +3759,7 @@ pub struct TagChanges {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for TagChanges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3504,6 +3768,7 @@ impl serde::Serialize for TagChanges {
             .end(&self.additional_properties)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for TagChanges {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3511,6 +3776,7 @@ impl<'de> serde::Deserialize<'de> for TagChanges {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for TagChanges {
     const EXPECTING: &'static str = "a TagChanges object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3533,6 +3799,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TagChanges {
     }
 }
 /// A tenant. Members not listed here are kept.
+#[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tenant {
     /// Identifier of the tenant.
@@ -3545,6 +3812,7 @@ pub struct Tenant {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "tenants")]
 impl serde::Serialize for Tenant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3554,6 +3822,7 @@ impl serde::Serialize for Tenant {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for Tenant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3561,6 +3830,7 @@ impl<'de> serde::Deserialize<'de> for Tenant {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "tenants")]
 impl<'de> clientgen_runtime::de::Object<'de> for Tenant {
     const EXPECTING: &'static str = "a Tenant object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3586,6 +3856,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Tenant {
     }
 }
 /// The tenants.
+#[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TenantListResponse {
     /// The tenants.
@@ -3594,6 +3865,7 @@ pub struct TenantListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "tenants")]
 impl TenantListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<Tenant>) -> Self {
@@ -3603,6 +3875,7 @@ impl TenantListResponse {
         }
     }
 }
+#[cfg(feature = "tenants")]
 impl serde::Serialize for TenantListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3610,6 +3883,7 @@ impl serde::Serialize for TenantListResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for TenantListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3617,6 +3891,7 @@ impl<'de> serde::Deserialize<'de> for TenantListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "tenants")]
 impl<'de> clientgen_runtime::de::Object<'de> for TenantListResponse {
     const EXPECTING: &'static str = "a TenantListResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3636,6 +3911,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TenantListResponse {
     }
 }
 /// One tenant; the `data` envelope is (inferred).
+#[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TenantResponse {
     pub data: Tenant,
@@ -3643,6 +3919,7 @@ pub struct TenantResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "tenants")]
 impl TenantResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Tenant) -> Self {
@@ -3652,6 +3929,7 @@ impl TenantResponse {
         }
     }
 }
+#[cfg(feature = "tenants")]
 impl serde::Serialize for TenantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3659,6 +3937,7 @@ impl serde::Serialize for TenantResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for TenantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3666,6 +3945,7 @@ impl<'de> serde::Deserialize<'de> for TenantResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "tenants")]
 impl<'de> clientgen_runtime::de::Object<'de> for TenantResponse {
     const EXPECTING: &'static str = "a TenantResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3685,6 +3965,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TenantResponse {
     }
 }
 /// A local user account. Members not listed here are kept.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
     /// Identifier of the user.
@@ -3697,6 +3978,7 @@ pub struct User {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3706,6 +3988,7 @@ impl serde::Serialize for User {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3713,6 +3996,7 @@ impl<'de> serde::Deserialize<'de> for User {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for User {
     const EXPECTING: &'static str = "a User object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3738,6 +4022,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for User {
     }
 }
 /// The matching user activities.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserActivitiesResponse {
     /// The activities.
@@ -3746,6 +4031,7 @@ pub struct UserActivitiesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "users")]
 impl UserActivitiesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(activities: Vec<UserActivity>) -> Self {
@@ -3755,6 +4041,7 @@ impl UserActivitiesResponse {
         }
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for UserActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3762,6 +4049,7 @@ impl serde::Serialize for UserActivitiesResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3769,6 +4057,7 @@ impl<'de> serde::Deserialize<'de> for UserActivitiesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserActivitiesResponse {
     const EXPECTING: &'static str = "a UserActivitiesResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3788,8 +4077,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserActivitiesResponse {
     }
 }
 /// One entry of the user audit log; its members are not documented and all are kept.
+#[cfg(feature = "users")]
 pub type UserActivity = serde_json::Map<String, serde_json::Value>;
 /// The users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserListResponse {
     /// The users.
@@ -3798,6 +4089,7 @@ pub struct UserListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "users")]
 impl UserListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<User>) -> Self {
@@ -3807,6 +4099,7 @@ impl UserListResponse {
         }
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for UserListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3814,6 +4107,7 @@ impl serde::Serialize for UserListResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3821,6 +4115,7 @@ impl<'de> serde::Deserialize<'de> for UserListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserListResponse {
     const EXPECTING: &'static str = "a UserListResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3840,6 +4135,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserListResponse {
     }
 }
 /// One user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserResponse {
     pub data: User,
@@ -3847,6 +4143,7 @@ pub struct UserResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "users")]
 impl UserResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: User) -> Self {
@@ -3856,6 +4153,7 @@ impl UserResponse {
         }
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for UserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3863,6 +4161,7 @@ impl serde::Serialize for UserResponse {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3870,6 +4169,7 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserResponse {
     const EXPECTING: &'static str = "a UserResponse object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3889,6 +4189,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserResponse {
     }
 }
 /// The user's new privilege profile.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdate {
     /// Privilege profile to assign.
@@ -3897,6 +4198,7 @@ pub struct UserUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "users")]
 impl UserUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(priv_profile_id: String) -> Self {
@@ -3906,6 +4208,7 @@ impl UserUpdate {
         }
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for UserUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3913,6 +4216,7 @@ impl serde::Serialize for UserUpdate {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3920,6 +4224,7 @@ impl<'de> serde::Deserialize<'de> for UserUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserUpdate {
     const EXPECTING: &'static str = "a UserUpdate object";
     fn read<A: serde::de::MapAccess<'de>>(
@@ -3942,6 +4247,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserUpdate {
     }
 }
 /// What kind of detection the alert is, in Stellar Cyber's XDR kill chain.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct XdrEvent {
     /// Name shown in the console.
@@ -3966,6 +4272,7 @@ pub struct XdrEvent {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+#[cfg(feature = "cases")]
 impl serde::Serialize for XdrEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3982,6 +4289,7 @@ impl serde::Serialize for XdrEvent {
             .end(&self.additional_properties)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for XdrEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3989,6 +4297,7 @@ impl<'de> serde::Deserialize<'de> for XdrEvent {
         clientgen_runtime::de::object(deserializer)
     }
 }
+#[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for XdrEvent {
     const EXPECTING: &'static str = "a XdrEvent object";
     fn read<A: serde::de::MapAccess<'de>>(

@@ -182,7 +182,7 @@ pub fn render(
             ("src/client.rs", format::rust_source(tokens))
         }),
         Box::new(|| {
-            let tokens = emit::operations::emit(&model.operations);
+            let tokens = emit::operations::emit(&model.operations, &model.features);
             ("src/operations.rs", format::rust_source(tokens))
         }),
         Box::new(|| ("src/lib.rs", format::rust_source(emit::manifest::lib_rs()))),
@@ -198,7 +198,7 @@ pub fn render(
     for slice in &type_slices {
         let param_types = &param_types;
         jobs.push(Box::new(move || {
-            let tokens = emit::types::items(slice, param_types, options);
+            let tokens = emit::types::items(slice, param_types, options, &model.features);
             ("src/types.rs", format::rust_source(tokens))
         }));
     }

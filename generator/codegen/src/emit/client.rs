@@ -3,7 +3,7 @@
 //! Methods only describe the request (method, path template, parameters, body) and which
 //! statuses mean success; sending, credentials, encoding and errors are the runtime's.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -44,11 +44,39 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
     let context = Context {
         defs: model.types.iter().map(|d| (d.name.as_str(), d)).collect(),
         param_types: param_types(&model.types),
+        method_features: model
+            .operations
+            .iter()
+            .filter_map(|op| {
+                let feature = model.features.of_operation(&op.id)?;
+                Some((op.method_name.as_str(), feature))
+            })
+            .collect(),
     };
-    let methods = model
-        .operations
-        .iter()
-        .map(|op| operation_method(op, &context));
+    // Untagged operations (or all, in a crate without tag features) are methods of the main
+    // `impl Client`; each tag feature's are an `impl Client` of their own, built with it.
+    let mut methods = Vec::new();
+    let mut by_feature: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+    for op in &model.operations {
+        let method = operation_method(op, &context);
+        match model.features.of_operation(&op.id) {
+            Some(feature) => by_feature.entry(feature).or_default().push(method),
+            None => methods.push(method),
+        }
+    }
+    let tag_impls = by_feature.into_iter().map(|(feature, methods)| {
+        let tag = &model.features.tags[feature].tag;
+        let doc = format!(
+            "Operations tagged `{tag}`: built with the feature `{feature}` (on by default)."
+        );
+        quote! {
+            #[doc = #doc]
+            #[cfg(feature = #feature)]
+            impl Client {
+                #(#methods)*
+            }
+        }
+    });
     let title = format!("A client for the {}.", model.title);
     let default_doc = if default_base_url.is_empty() {
         "The spec names no absolute server URL: set one with [`ClientBuilder::base_url`]."
@@ -198,6 +226,8 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
 
             #(#methods)*
         }
+
+        #(#tag_impls)*
     }
 }
 
@@ -308,6 +338,8 @@ fn auth_method(scheme: &AuthScheme) -> TokenStream {
 struct Context<'m> {
     defs: HashMap<&'m str, &'m TypeDef>,
     param_types: BTreeSet<String>,
+    /// Method name → the tag feature that builds it.
+    method_features: HashMap<&'m str, &'m str>,
 }
 
 /// The calls that put each member of a multipart body struct into a part.
@@ -1177,7 +1209,20 @@ fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
     };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
-    let job = op.job.as_ref().map(|j| job_method(op, j));
+    let job = op.job.as_ref().map(|j| {
+        // The helper calls the status and results methods too: it is built when their
+        // features are, besides its own operation's.
+        let own = context.method_features.get(op.method_name.as_str());
+        let others: BTreeSet<String> = [j.status_method.as_str(), j.results_method.as_str()]
+            .iter()
+            .filter_map(|m| context.method_features.get(m))
+            .filter(|f| Some(*f) != own)
+            .map(|f| (*f).to_owned())
+            .collect();
+        let cfg = super::cfg_all(&others);
+        let helper = job_method(op, j);
+        quote!(#cfg #helper)
+    });
     quote! {
         #stream
         #job

@@ -60,10 +60,40 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
         "A builder of a client of the fake, with credentials it accepts{credentials_doc}: set timeouts or retries, then build."
     );
     let summary = format!("A fake of the {} for tests, on 127.0.0.1.", model.title);
-    let methods = model.operations.iter().map(answers_method);
+    // The answer types serve the operations' methods: with every operation behind a tag
+    // feature, they are imported when one of those is on.
+    let all_tagged = model
+        .operations
+        .iter()
+        .all(|op| model.features.of_operation(&op.id).is_some());
+    let answers_cfg = if all_tagged {
+        super::cfg_any(
+            model
+                .features
+                .tags
+                .iter()
+                .filter(|(_, tag)| tag.operations > 0)
+                .map(|(feature, _)| feature),
+        )
+    } else {
+        TokenStream::new()
+    };
+    let methods = model.operations.iter().map(|op| {
+        let cfg = super::cfg_any(
+            model
+                .features
+                .of_operation(&op.id)
+                .map(str::to_owned)
+                .as_ref(),
+        );
+        let method = answers_method(op);
+        quote!(#cfg #method)
+    });
     quote! {
         #(#![doc = #module_doc])*
-        use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+        use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+        #answers_cfg
+        use clientgen_runtime::fake::{Answers, Reply};
 
         /// The operations: id, method and path template.
         const ROUTES: &[Route] = &[#(#routes)*];

@@ -12,6 +12,7 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 use super::{doc, ident, rust_type};
+use crate::model::features::Features;
 use crate::model::types::{param_types, ADDITIONAL_FIELD};
 use crate::model::{
     Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind,
@@ -43,7 +44,7 @@ pub fn emit(defs: &[TypeDef]) -> TokenStream {
 pub fn emit_with(defs: &[TypeDef], options: TypeOptions) -> TokenStream {
     let param_types = param_types(defs);
     let prelude = prelude();
-    let items = items(defs, &param_types, options);
+    let items = items(defs, &param_types, options, &Features::default());
     quote! {
         #prelude
         #items
@@ -59,43 +60,60 @@ pub fn prelude() -> TokenStream {
 
 /// The items for `defs`, a slice of a crate's types; `param_types` is
 /// [`param_types`] of all of them. `src/types.rs` is [`prelude`] followed by the items of
-/// every type in order, so it can be emitted (and formatted) a slice at a time.
+/// every type in order, so it can be emitted (and formatted) a slice at a time. A type that
+/// only some tag features need is built only with them (`features`).
 pub fn items(
     defs: &[TypeDef],
     param_types: &BTreeSet<String>,
     options: TypeOptions,
+    features: &Features,
 ) -> TokenStream {
-    let items = defs.iter().map(|def| emit_def(def, param_types, options));
+    let items = defs.iter().map(|def| {
+        let cfg = features
+            .of_type(&def.name)
+            .map(super::cfg_any)
+            .unwrap_or_default();
+        emit_def(def, param_types, options, &cfg)
+    });
     quote!(#(#items)*)
 }
 
-fn emit_def(def: &TypeDef, param_types: &BTreeSet<String>, options: TypeOptions) -> TokenStream {
+/// The items of one type; `cfg` (empty or one `#[cfg]`) goes on each of them.
+fn emit_def(
+    def: &TypeDef,
+    param_types: &BTreeSet<String>,
+    options: TypeOptions,
+    cfg: &TokenStream,
+) -> TokenStream {
     let docs = doc::attrs([def.doc.as_deref()]);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
-    let body = match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            emit_struct(&name, fields, additional, options.capture_unknown)
-        }
-        TypeKind::Enum { repr, variants } => emit_enum(&name, *repr, variants),
+    let attrs = quote!(#docs #deprecated #cfg);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => emit_struct(
+            &name,
+            &attrs,
+            cfg,
+            fields,
+            additional,
+            options.capture_unknown,
+        ),
+        TypeKind::Enum { repr, variants } => emit_enum(&name, &attrs, cfg, *repr, variants),
         TypeKind::Union {
             variants,
             discriminator,
         } => emit_union(
             &name,
+            &attrs,
+            cfg,
             variants,
             discriminator.as_ref(),
             param_types.contains(&def.name),
         ),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, &TokenStream::new());
-            quote!(pub type #name = #ty;)
+            quote!(#attrs pub type #name = #ty;)
         }
-    };
-    quote! {
-        #docs
-        #deprecated
-        #body
     }
 }
 
@@ -118,6 +136,8 @@ fn field_type(field: &Field) -> TokenStream {
 
 fn emit_struct(
     name: &proc_macro2::Ident,
+    attrs: &TokenStream,
+    cfg: &TokenStream,
     fields: &[Field],
     additional: &Additional,
     capture: bool,
@@ -143,8 +163,8 @@ fn emit_struct(
             quote!(std::collections::BTreeMap<String, #ty>)
         }
     };
-    let serialize = struct_serialize(name, fields, capture);
-    let deserialize = struct_deserialize(name, fields, additional, capture);
+    let serialize = struct_serialize(name, cfg, fields, capture);
+    let deserialize = struct_deserialize(name, cfg, fields, additional, capture);
     let additional_init = capture.then(|| quote!(#additional_name: Default::default(),));
     let constructor = (!all_optional).then(|| {
         let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
@@ -162,6 +182,7 @@ fn emit_struct(
             }
         });
         quote! {
+            #cfg
             impl #name {
                 /// Creates a value from its required members; the others start empty.
                 pub fn new(#(#args),*) -> Self {
@@ -181,6 +202,7 @@ fn emit_struct(
         }
     });
     quote! {
+        #attrs
         #[derive(Debug, Clone, PartialEq #derive_default)]
         pub struct #name {
             #(#members)*
@@ -196,7 +218,12 @@ fn emit_struct(
 /// member left out), then the kept ones. One chained call per member through
 /// `clientgen_runtime::ser::Object`, which is lighter to compile than serde's derive with
 /// `skip_serializing_if` and `flatten` and writes the same JSON.
-fn struct_serialize(name: &proc_macro2::Ident, fields: &[Field], capture: bool) -> TokenStream {
+fn struct_serialize(
+    name: &proc_macro2::Ident,
+    cfg: &TokenStream,
+    fields: &[Field],
+    capture: bool,
+) -> TokenStream {
     let members = fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let wire = field.wire_name.as_str();
@@ -213,6 +240,7 @@ fn struct_serialize(name: &proc_macro2::Ident, fields: &[Field], capture: bool) 
         quote!(.finish())
     };
     quote! {
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 clientgen_runtime::ser::Object::new(serializer)
@@ -230,6 +258,7 @@ fn struct_serialize(name: &proc_macro2::Ident, fields: &[Field], capture: bool) 
 /// name, and the value built from them.
 fn struct_deserialize(
     name: &proc_macro2::Ident,
+    cfg: &TokenStream,
     fields: &[Field],
     additional: &Additional,
     capture: bool,
@@ -297,12 +326,14 @@ fn struct_deserialize(
     };
     let expecting = format!("{} object", crate::naming::with_article(&name.to_string()));
     quote! {
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 clientgen_runtime::de::object(deserializer)
             }
         }
 
+        #cfg
         impl<'de> clientgen_runtime::de::Object<'de> for #name {
             const EXPECTING: &'static str = #expecting;
 
@@ -323,7 +354,13 @@ fn struct_deserialize(
     }
 }
 
-fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]) -> TokenStream {
+fn emit_enum(
+    name: &proc_macro2::Ident,
+    attrs: &TokenStream,
+    cfg: &TokenStream,
+    repr: EnumRepr,
+    variants: &[EnumVariant],
+) -> TokenStream {
     let declarations = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = match &v.value {
@@ -387,6 +424,7 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
         EnumRepr::Integer => quote!(self.as_i64().to_string()),
     };
     quote! {
+        #attrs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -395,6 +433,7 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
             Unknown(#unknown_ty),
         }
 
+        #cfg
         impl #name {
             /// The value as sent on the wire.
             pub fn #as_fn(&self) -> #value_ty {
@@ -405,6 +444,7 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
             }
         }
 
+        #cfg
         impl From<#from_ty> for #name {
             fn from(value: #from_ty) -> Self {
                 match value {
@@ -414,24 +454,28 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
             }
         }
 
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display
             }
         }
 
+        #cfg
         impl clientgen_runtime::ToParam for #name {
             fn to_param(&self) -> String {
                 #to_param
             }
         }
 
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #serialize
             }
         }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #deserialize
@@ -442,6 +486,8 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
 
 fn emit_union(
     name: &proc_macro2::Ident,
+    attrs: &TokenStream,
+    cfg: &TokenStream,
     variants: &[UnionVariant],
     discriminator: Option<&Discriminator>,
     is_param: bool,
@@ -458,6 +504,7 @@ fn emit_union(
             quote!(Self::#variant(value) => value.to_param(),)
         });
         quote! {
+            #cfg
             impl clientgen_runtime::ToParam for #name {
                 fn to_param(&self) -> String {
                     match self {
@@ -475,6 +522,7 @@ fn emit_union(
     };
     quote! {
         #to_param
+        #attrs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
@@ -482,6 +530,7 @@ fn emit_union(
             /// A value matching none of the alternatives above, kept as received.
             Other(serde_json::Value),
         }
+        #cfg
         #deserialize
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod dedup;
+pub mod features;
 pub mod jobs;
 pub mod operations;
 pub mod pagination;
@@ -47,6 +48,8 @@ pub struct ApiModel {
     pub default_headers: Vec<(String, String)>,
     /// A per-client path prefix (extension `x-clientgen-path-prefix`).
     pub path_prefix: Option<PathPrefix>,
+    /// The cargo features per tag, and which items each builds.
+    pub features: features::Features,
 }
 
 /// A path prefix the caller chooses per client, such as Kibana's `/s/{space}`.
@@ -687,6 +690,11 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
         auth,
         default_headers,
         path_prefix,
+        features: features::Features::default(),
+    };
+    let model = ApiModel {
+        features: features::Features::of(&model),
+        ..model
     };
     Ok((model, tolerated))
 }
