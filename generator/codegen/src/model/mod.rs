@@ -18,6 +18,7 @@ pub mod types;
 
 use crate::diagnostic::{push_pointer, Problem};
 use crate::load::Spec;
+use crate::naming;
 use crate::resolve::Resolver;
 use openapiv3::OpenAPI;
 use std::collections::BTreeSet;
@@ -301,8 +302,9 @@ pub struct JobDef {
     pub done: Vec<serde_json::Value>,
     /// Status values meaning "failed".
     pub failed: Vec<serde_json::Value>,
-    /// The paginated method reading the results.
-    pub results_method: String,
+    /// The page stream reading the results (the results operation's
+    /// [`PaginationDef::stream_method`]).
+    pub results_stream: String,
     /// Its parameter struct.
     pub results_params_type: Option<String>,
     /// One result's type.
@@ -314,6 +316,8 @@ pub struct JobDef {
 /// How a list operation pages (see [`pagination`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginationDef {
+    /// The client method streaming every item (see [`crate::naming::stream_method`]).
+    pub stream_method: String,
     /// How pages are addressed.
     pub style: PageStyle,
     /// The Rust name of the query parameter that moves (none for next links).
@@ -610,7 +614,15 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
     let mut type_problems = Vec::new();
     let mut types = types::TypeBuilder::new(resolver);
     types.add_components(document.components.as_ref(), &mut type_problems);
-    let built = operations::build(document, resolver, &mut types, lenient, &mut tolerated);
+    let mut client_methods = naming::client_methods();
+    let built = operations::build(
+        document,
+        resolver,
+        &mut types,
+        &mut client_methods,
+        lenient,
+        &mut tolerated,
+    );
     let mut operations = Vec::with_capacity(built.len());
     for (operation, own) in built {
         if own.is_empty() {
@@ -621,10 +633,13 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
             problems.extend(own);
         }
     }
-    let auth = auth::build(document, &mut tolerated);
+    // Each scope of generated method names has one allocator, through which every name in it
+    // goes, derived ones included (see `crate::naming`).
+    let mut builder_methods = naming::builder_methods();
+    let auth = auth::build(document, &mut builder_methods, &mut tolerated);
     auth::attach_security(document, &mut operations, &auth, &mut tolerated);
     let default_headers = auth::default_headers(document, &mut problems);
-    let path_prefix = auth::path_prefix(document, &mut problems);
+    let path_prefix = auth::path_prefix(document, &mut builder_methods, &mut problems);
     let mut types = types.finish(&mut type_problems);
     if lenient {
         for problem in type_problems {
@@ -652,8 +667,20 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
         }
     });
     tolerated.append(&mut multipart);
-    pagination::attach(document, &mut operations, &types, &mut problems);
-    jobs::attach(document, &mut operations, &types, &mut problems);
+    pagination::attach(
+        document,
+        &mut operations,
+        &types,
+        &mut client_methods,
+        &mut problems,
+    );
+    jobs::attach(
+        document,
+        &mut operations,
+        &types,
+        &mut client_methods,
+        &mut problems,
+    );
     if !lenient {
         problems.append(&mut tolerated);
     }

@@ -34,7 +34,7 @@ pub(super) fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
     let id_field = ident(&job.id_field);
     let status_method = ident(&job.status_method);
     let status_field = ident(&job.status_field);
-    let results = quote::format_ident!("{}_stream", crate::naming::bare(&job.results_method));
+    let results = ident(&job.results_stream);
     let body_ty = rust_type(&job.body_ty, &types);
     let item = rust_type(&job.item_ty, &types);
     let operation = op.id.as_str();
@@ -50,8 +50,8 @@ pub(super) fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
         None => (quote!(), quote!()),
     };
     let docs = format!(
-        "Runs [`Self::{}`], waits for the job by polling [`Self::{}`] (intervals growing as `options` says), then streams its results with [`Self::{}_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].",
-        op.method_name, job.status_method, job.results_method
+        "Runs [`Self::{}`], waits for the job by polling [`Self::{}`] (intervals growing as `options` says), then streams its results with [`Self::{}`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].",
+        op.method_name, job.status_method, job.results_stream
     );
     quote! {
         #[doc = #docs]

@@ -39,7 +39,7 @@ fn path_by_value(steps: &[PathStep]) -> TokenStream {
 pub(super) fn stream_method(op: &Operation, pagination: &PaginationDef) -> TokenStream {
     let types = quote!(crate::types::);
     let method = ident(&op.method_name);
-    let stream = quote::format_ident!("{}_stream", crate::naming::bare(&op.method_name));
+    let stream = ident(&pagination.stream_method);
     let id = op.id.as_str();
     let item = rust_type(&pagination.item_ty, &types);
     let start = pagination.start;
