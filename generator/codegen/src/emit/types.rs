@@ -34,11 +34,6 @@ impl Default for TypeOptions {
     }
 }
 
-/// The contents of `src/types.rs`.
-pub fn emit(defs: &[TypeDef]) -> TokenStream {
-    emit_with(defs, TypeOptions::default())
-}
-
 /// The contents of `src/types.rs`, with `options`.
 pub fn emit_with(defs: &[TypeDef], options: TypeOptions) -> TokenStream {
     let param_types = param_types(defs);

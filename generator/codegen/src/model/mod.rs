@@ -1,20 +1,20 @@
 //! Stage 2: the intermediate model, everything the emitter needs and nothing about OpenAPI.
 //!
-//! [`build`] turns a parsed [`Spec`](crate::load::Spec) into an [`ApiModel`]: named types
+//! [`build`] turns a parsed [`Spec`] into an [`ApiModel`]: named types
 //! ([`TypeDef`]), operations ([`Operation`]) and credentials ([`AuthScheme`]). All names in the
-//! model are final Rust identifiers (decided by [`crate::naming`]); all `$ref`s are resolved.
+//! model are final Rust identifiers (decided by `crate::naming`); all `$ref`s are resolved.
 //! The emitter reads the model and never looks at the spec again.
 //!
 //! Who decides what:
-//! - [`types`]: schemas → [`TypeDef`]s and [`TypeRef`]s (the type mapping);
-//! - [`operations`]: paths → [`Operation`]s (parameters, bodies, responses);
-//! - [`auth`]: `securitySchemes` → [`AuthScheme`]s.
+//! - `types`: schemas → [`TypeDef`]s and [`TypeRef`]s (the type mapping);
+//! - `operations`: paths → [`Operation`]s (parameters, bodies, responses);
+//! - `auth`: `securitySchemes` → [`AuthScheme`]s.
 
-pub mod auth;
-pub mod jobs;
-pub mod operations;
-pub mod pagination;
-pub mod types;
+pub(crate) mod auth;
+pub(crate) mod jobs;
+pub(crate) mod operations;
+pub(crate) mod pagination;
+pub(crate) mod types;
 
 use crate::diagnostic::{push_pointer, Problem};
 use crate::load::Spec;
@@ -29,7 +29,7 @@ pub struct ApiModel {
     /// `info.title`.
     pub title: String,
     /// `info.license`, as an SPDX identifier, when it names a licence
-    /// [`crate::settings::spdx_license`] knows (a 3.1 `identifier` is taken as written).
+    /// `crate::settings::spdx_license` knows (a 3.1 `identifier` is taken as written).
     pub license: Option<String>,
     /// `info.description`.
     pub description: Option<String>,
@@ -287,7 +287,7 @@ pub struct Operation {
     pub security: Option<Vec<String>>,
 }
 
-/// A long-running job created by an operation (see [`jobs`]).
+/// A long-running job created by an operation (see `jobs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobDef {
     /// The helper's name.
@@ -313,10 +313,10 @@ pub struct JobDef {
     pub body_ty: TypeRef,
 }
 
-/// How a list operation pages (see [`pagination`]).
+/// How a list operation pages (see `pagination`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginationDef {
-    /// The client method streaming every item (see [`crate::naming::stream_method`]).
+    /// The client method streaming every item (see `crate::naming::stream_method`).
     pub stream_method: String,
     /// How pages are addressed.
     pub style: PageStyle,
@@ -604,7 +604,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
 /// "any JSON value"; a security scheme or requirement that cannot be offered is skipped; a
 /// duplicate `operationId` is replaced by one derived from the method and path. Problems with
 /// this project's own extensions (`x-clientgen-…`) refuse the spec either way.
-pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<Problem>> {
     let document = &spec.document;
     let lenient = spec.lenient;
     let resolver = Resolver::new(document.components.as_ref());
@@ -798,7 +798,7 @@ fn json_response(op: &Operation) -> Option<&TypeRef> {
 }
 
 /// Every operation carrying the extension `name`: (index in `operations`, its value, the JSON
-/// pointer to it). Used by the operation-level extensions ([`pagination`], [`jobs`]).
+/// pointer to it). Used by the operation-level extensions (`pagination`, `jobs`).
 fn operation_extensions<'a>(
     document: &'a OpenAPI,
     operations: &[Operation],
