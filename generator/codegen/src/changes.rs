@@ -30,7 +30,7 @@
 //! same and the change is the spec following the server.
 //!
 //! A breaking change needs a new major version, or for `0.y.z` a new minor one
-//! ([`version_allows`]), as Cargo's own compatibility rules read versions.
+//! (`version_allows`), as Cargo's own compatibility rules read versions.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -297,7 +297,7 @@ fn numbers(version: &str) -> Option<(u64, u64, u64)> {
 /// Whether going from version `old` to `new` is allowed with these changes: never backwards,
 /// and a breaking change needs what Cargo treats as an incompatible version (a new major, or
 /// for `0.y.z` a new minor, or for `0.0.z` a new patch). `Err` says what version would do.
-pub fn version_allows(old: &str, new: &str, breaking: bool) -> Result<(), String> {
+pub(crate) fn version_allows(old: &str, new: &str, breaking: bool) -> Result<(), String> {
     let (Some(o), Some(n)) = (numbers(old), numbers(new)) else {
         return Err(format!(
             "`{new}` or `{old}` is not a `major.minor.patch` version"

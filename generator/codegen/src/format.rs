@@ -9,16 +9,6 @@ pub fn header(spec_label: &str, regen_command: &str) -> String {
     )
 }
 
-/// Formats `tokens` as a Rust file with `header` as line comments on top.
-///
-/// An error here means the emitter produced invalid Rust: a generator bug, reported with the
-/// parser's message rather than a panic.
-pub fn rust_file(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let mut out = header_comment(header);
-    out.push_str(&rust_source(tokens)?);
-    Ok(out)
-}
-
 /// `header` as `//` line comments and a blank line.
 pub fn header_comment(header: &str) -> String {
     let mut out = String::new();
@@ -31,7 +21,10 @@ pub fn header_comment(header: &str) -> String {
     out
 }
 
-/// Formats `tokens` (inner attributes and items) as Rust source. `prettyplease` prints a file's
+/// Formats `tokens` (inner attributes and items) as Rust source.
+///
+/// An error here means the emitter produced invalid Rust: a generator bug, reported with the
+/// parser's message rather than a panic. `prettyplease` prints a file's
 /// items one after another with nothing between them, so the formatted items of consecutive
 /// slices of a file, concatenated, are the formatted file: large files are formatted a slice
 /// at a time, in parallel (see [`in_parallel`]).

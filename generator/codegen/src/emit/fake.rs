@@ -19,23 +19,10 @@ use crate::model::{
     TypeRef,
 };
 
-/// Methods of `FakeApi` itself; an operation with one of these names gets `_operation` added.
-const RESERVED: &[&str] = &[
-    "start",
-    "uri",
-    "client",
-    "client_builder",
-    "calls",
-    "server",
-];
-
-/// The name of the `FakeApi` method setting the answers of `op`.
-pub fn method_name(op: &Operation) -> String {
-    if RESERVED.contains(&op.method_name.as_str()) {
-        format!("{}_operation", op.method_name)
-    } else {
-        op.method_name.clone()
-    }
+/// The name of the `FakeApi` method setting the answers of each operation of `model`, in order
+/// (see [`crate::naming::fake_methods`]).
+fn method_names(model: &ApiModel) -> Vec<String> {
+    crate::naming::fake_methods(model.operations.iter().map(|op| op.method_name.as_str()))
 }
 
 /// The contents of `src/fake.rs`.
@@ -78,17 +65,21 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let methods = model.operations.iter().map(|op| {
-        let cfg = super::cfg_any(
-            model
-                .features
-                .of_operation(&op.id)
-                .map(str::to_owned)
-                .as_ref(),
-        );
-        let method = answers_method(op);
-        quote!(#cfg #method)
-    });
+    let methods = model
+        .operations
+        .iter()
+        .zip(method_names(model))
+        .map(|(op, name)| {
+            let cfg = super::cfg_any(
+                model
+                    .features
+                    .of_operation(&op.id)
+                    .map(str::to_owned)
+                    .as_ref(),
+            );
+            let method = answers_method(op, &name);
+            quote!(#cfg #method)
+        });
     quote! {
         #(#![doc = #module_doc])*
         use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
@@ -176,7 +167,14 @@ pub fn example(model: &ApiModel, crate_name: &str, tag: &str) -> String {
         out.push_str("    println!(\"{client:?}\");\n}\n```\n");
         return out;
     };
-    let (method, fake_method) = (&op.method_name, method_name(op));
+    let method = &op.method_name;
+    // Client method names are unique, so they say which fake method is the operation's.
+    let fake_method = model
+        .operations
+        .iter()
+        .zip(method_names(model))
+        .find_map(|(o, name)| (o.method_name == *method).then_some(name))
+        .unwrap_or_else(|| method.clone());
     let args = if op.params_type.is_some() {
         "&Default::default()"
     } else {
@@ -295,9 +293,9 @@ fn credentials(model: &ApiModel) -> (TokenStream, String) {
 }
 
 /// `fn <operation>(&self) -> Answers<'_, T>`.
-fn answers_method(op: &Operation) -> TokenStream {
+fn answers_method(op: &Operation, name: &str) -> TokenStream {
     let types = quote!(crate::types::);
-    let method = ident(&method_name(op));
+    let method = ident(name);
     let id = &op.id;
     let (ty, encode) = match &op.success {
         SuccessReturn::Single { statuses, payload } => {

@@ -35,16 +35,11 @@ impl Default for TypeOptions {
     }
 }
 
-/// The contents of `src/types.rs`.
-pub fn emit(defs: &[TypeDef]) -> TokenStream {
-    emit_with(defs, TypeOptions::default())
-}
-
-/// The contents of `src/types.rs`, with `options`.
-pub fn emit_with(defs: &[TypeDef], options: TypeOptions) -> TokenStream {
+/// The contents of `src/types.rs`, with `options`, in a crate with tag `features`.
+pub fn emit_with(defs: &[TypeDef], options: TypeOptions, features: &Features) -> TokenStream {
     let param_types = param_types(defs);
     let prelude = prelude();
-    let items = items(defs, &param_types, options, &Features::default());
+    let items = items(defs, &param_types, options, features);
     quote! {
         #prelude
         #items
