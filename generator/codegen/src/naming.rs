@@ -505,6 +505,24 @@ pub fn fake_methods<'a>(methods: impl IntoIterator<Item = &'a str> + Clone) -> V
         .collect()
 }
 
+/// `name` after the indefinite article its sound takes: "an Alert", "a User", "an Update".
+/// Type names are English words in UpperCamelCase; the rule goes by letters, with the
+/// common `U` words that begin with a "you" sound (`User`, `Usage`, `Uri`, `Url`, `Unique`, `Unit`,
+/// `Universal`, `Uuid`) taking "a".
+pub fn with_article(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let you_sound = [
+        "us", "uri", "url", "uuid", "uniq", "unit", "univ", "union", "util", "ut", "eu", "one",
+    ];
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u'])
+        && !you_sound.iter().any(|p| lower.starts_with(p));
+    if vowel {
+        format!("an {name}")
+    } else {
+        format!("a {name}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -738,23 +756,5 @@ mod tests {
             reserved.allocate("additional_properties"),
             "additional_properties2"
         );
-    }
-}
-
-/// `name` after the indefinite article its sound takes: "an Alert", "a User", "an Update".
-/// Type names are English words in UpperCamelCase; the rule goes by letters, with the
-/// common `U` words that begin with a "you" sound (`User`, `Usage`, `Uri`, `Url`, `Unique`, `Unit`,
-/// `Universal`, `Uuid`) taking "a".
-pub fn with_article(name: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    let you_sound = [
-        "us", "uri", "url", "uuid", "uniq", "unit", "univ", "union", "util", "ut", "eu", "one",
-    ];
-    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u'])
-        && !you_sound.iter().any(|p| lower.starts_with(p));
-    if vowel {
-        format!("an {name}")
-    } else {
-        format!("a {name}")
     }
 }
