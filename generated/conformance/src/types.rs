@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// A constant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11,6 +12,7 @@ pub enum AlwaysV2 {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl AlwaysV2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20,6 +22,7 @@ impl AlwaysV2 {
         }
     }
 }
+
 impl From<&str> for AlwaysV2 {
     fn from(value: &str) -> Self {
         match value {
@@ -28,21 +31,25 @@ impl From<&str> for AlwaysV2 {
         }
     }
 }
+
 impl std::fmt::Display for AlwaysV2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for AlwaysV2 {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for AlwaysV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AlwaysV2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -50,6 +57,7 @@ impl<'de> serde::Deserialize<'de> for AlwaysV2 {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     pub id: String,
@@ -58,6 +66,7 @@ pub struct Base {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Base {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String) -> Self {
@@ -68,6 +77,7 @@ impl Base {
         }
     }
 }
+
 impl serde::Serialize for Base {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -76,6 +86,7 @@ impl serde::Serialize for Base {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Base {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -83,8 +94,10 @@ impl<'de> serde::Deserialize<'de> for Base {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Base {
     const EXPECTING: &'static str = "a Base object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -104,6 +117,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Base {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
     pub shape_type: String,
@@ -112,6 +126,7 @@ pub struct Circle {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Circle {
     /// Creates a value from its required members; the others start empty.
     pub fn new(shape_type: String, radius: f64) -> Self {
@@ -122,6 +137,7 @@ impl Circle {
         }
     }
 }
+
 impl serde::Serialize for Circle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -130,6 +146,7 @@ impl serde::Serialize for Circle {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Circle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -137,8 +154,10 @@ impl<'de> serde::Deserialize<'de> for Circle {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Circle {
     const EXPECTING: &'static str = "a Circle object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -158,6 +177,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Circle {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Closed {
     pub only: Option<String>,
@@ -165,6 +185,7 @@ pub struct Closed {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for Closed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -172,6 +193,7 @@ impl serde::Serialize for Closed {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Closed {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -179,8 +201,10 @@ impl<'de> serde::Deserialize<'de> for Closed {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Closed {
     const EXPECTING: &'static str = "a Closed object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -197,8 +221,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for Closed {
         })
     }
 }
+
 /// Named counters.
 pub type Counters = std::collections::BTreeMap<String, i64>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CountersWithTotal {
     pub total: Option<i64>,
@@ -206,6 +232,7 @@ pub struct CountersWithTotal {
     /// when the value is sent back.
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
+
 impl serde::Serialize for CountersWithTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -213,6 +240,7 @@ impl serde::Serialize for CountersWithTotal {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CountersWithTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -220,8 +248,10 @@ impl<'de> serde::Deserialize<'de> for CountersWithTotal {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for CountersWithTotal {
     const EXPECTING: &'static str = "a CountersWithTotal object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -239,8 +269,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for CountersWithTotal {
         })
     }
 }
+
 /// A reference with a description attached through allOf.
 pub type Described = Base;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Drawing {
     /// An array of unions.
@@ -250,6 +282,7 @@ pub struct Drawing {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for Drawing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -258,6 +291,7 @@ impl serde::Serialize for Drawing {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Drawing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -265,8 +299,10 @@ impl<'de> serde::Deserialize<'de> for Drawing {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Drawing {
     const EXPECTING: &'static str = "a Drawing object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -286,6 +322,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Drawing {
         })
     }
 }
+
 impl clientgen_runtime::ToParam for DrawingValuesItem {
     fn to_param(&self) -> String {
         match self {
@@ -296,6 +333,7 @@ impl clientgen_runtime::ToParam for DrawingValuesItem {
         }
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DrawingValuesItem {
@@ -304,6 +342,7 @@ pub enum DrawingValuesItem {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -320,6 +359,7 @@ impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
         Ok(Self::Other(value))
     }
 }
+
 /// A Django REST framework page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrfPage {
@@ -331,6 +371,7 @@ pub struct DrfPage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl DrfPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Reference>) -> Self {
@@ -343,6 +384,7 @@ impl DrfPage {
         }
     }
 }
+
 impl serde::Serialize for DrfPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -353,6 +395,7 @@ impl serde::Serialize for DrfPage {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DrfPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -360,8 +403,10 @@ impl<'de> serde::Deserialize<'de> for DrfPage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for DrfPage {
     const EXPECTING: &'static str = "a DrfPage object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -387,6 +432,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DrfPage {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Envelope {
     pub meta: Option<EnvelopeMeta>,
@@ -395,6 +441,7 @@ pub struct Envelope {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for Envelope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -403,6 +450,7 @@ impl serde::Serialize for Envelope {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Envelope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -410,8 +458,10 @@ impl<'de> serde::Deserialize<'de> for Envelope {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Envelope {
     const EXPECTING: &'static str = "an Envelope object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -431,6 +481,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Envelope {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvelopeMeta {
     pub page: Option<i64>,
@@ -439,6 +490,7 @@ pub struct EnvelopeMeta {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for EnvelopeMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -447,6 +499,7 @@ impl serde::Serialize for EnvelopeMeta {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -454,8 +507,10 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for EnvelopeMeta {
     const EXPECTING: &'static str = "an EnvelopeMeta object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -475,6 +530,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EnvelopeMeta {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvelopeMetaLinksItem {
     pub rel: Option<String>,
@@ -483,6 +539,7 @@ pub struct EnvelopeMetaLinksItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for EnvelopeMetaLinksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -491,6 +548,7 @@ impl serde::Serialize for EnvelopeMetaLinksItem {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -498,8 +556,10 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for EnvelopeMetaLinksItem {
     const EXPECTING: &'static str = "an EnvelopeMetaLinksItem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -519,6 +579,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EnvelopeMetaLinksItem {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnvelopeState {
@@ -529,6 +590,7 @@ pub enum EnvelopeState {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl EnvelopeState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -539,6 +601,7 @@ impl EnvelopeState {
         }
     }
 }
+
 impl From<&str> for EnvelopeState {
     fn from(value: &str) -> Self {
         match value {
@@ -548,21 +611,25 @@ impl From<&str> for EnvelopeState {
         }
     }
 }
+
 impl std::fmt::Display for EnvelopeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for EnvelopeState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for EnvelopeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EnvelopeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -570,6 +637,7 @@ impl<'de> serde::Deserialize<'de> for EnvelopeState {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extended {
     pub id: String,
@@ -580,6 +648,7 @@ pub struct Extended {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Extended {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, extra: String) -> Self {
@@ -591,6 +660,7 @@ impl Extended {
         }
     }
 }
+
 impl serde::Serialize for Extended {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -600,6 +670,7 @@ impl serde::Serialize for Extended {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Extended {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -607,8 +678,10 @@ impl<'de> serde::Deserialize<'de> for Extended {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Extended {
     const EXPECTING: &'static str = "an Extended object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -631,6 +704,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Extended {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedPage {
     pub items: Vec<Reference>,
@@ -639,6 +713,7 @@ pub struct FeedPage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl FeedPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(items: Vec<Reference>) -> Self {
@@ -649,6 +724,7 @@ impl FeedPage {
         }
     }
 }
+
 impl serde::Serialize for FeedPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -657,6 +733,7 @@ impl serde::Serialize for FeedPage {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FeedPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -664,8 +741,10 @@ impl<'de> serde::Deserialize<'de> for FeedPage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for FeedPage {
     const EXPECTING: &'static str = "a FeedPage object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -685,6 +764,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FeedPage {
         })
     }
 }
+
 /// One field name or several.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -694,6 +774,7 @@ pub enum Fields {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Fields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -710,6 +791,7 @@ impl<'de> serde::Deserialize<'de> for Fields {
         Ok(Self::Other(value))
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
     pub status: Option<String>,
@@ -719,6 +801,7 @@ pub struct Filter {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -728,6 +811,7 @@ impl serde::Serialize for Filter {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -735,8 +819,10 @@ impl<'de> serde::Deserialize<'de> for Filter {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Filter {
     const EXPECTING: &'static str = "a Filter object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -759,6 +845,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Filter {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilterRange {
     pub from: i64,
@@ -767,6 +854,7 @@ pub struct FilterRange {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl FilterRange {
     /// Creates a value from its required members; the others start empty.
     pub fn new(from: i64, to: i64) -> Self {
@@ -777,6 +865,7 @@ impl FilterRange {
         }
     }
 }
+
 impl serde::Serialize for FilterRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -785,6 +874,7 @@ impl serde::Serialize for FilterRange {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FilterRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -792,8 +882,10 @@ impl<'de> serde::Deserialize<'de> for FilterRange {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for FilterRange {
     const EXPECTING: &'static str = "a FilterRange object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -813,6 +905,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FilterRange {
         })
     }
 }
+
 /// Kibana's `_find` shape.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindPage {
@@ -824,6 +917,7 @@ pub struct FindPage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl FindPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(page: i64, per_page: i64, total: i64, data: Vec<Reference>) -> Self {
@@ -836,6 +930,7 @@ impl FindPage {
         }
     }
 }
+
 impl serde::Serialize for FindPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -846,6 +941,7 @@ impl serde::Serialize for FindPage {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FindPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -853,8 +949,10 @@ impl<'de> serde::Deserialize<'de> for FindPage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for FindPage {
     const EXPECTING: &'static str = "a FindPage object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -880,6 +978,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindPage {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Formats {
     pub at: Option<chrono::DateTime<chrono::Utc>>,
@@ -899,6 +998,7 @@ pub struct Formats {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for Formats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -917,6 +1017,7 @@ impl serde::Serialize for Formats {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Formats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -924,8 +1025,10 @@ impl<'de> serde::Deserialize<'de> for Formats {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Formats {
     const EXPECTING: &'static str = "a Formats object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -975,6 +1078,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Formats {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HttpCode {
@@ -987,6 +1091,7 @@ pub enum HttpCode {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
 impl HttpCode {
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -998,6 +1103,7 @@ impl HttpCode {
         }
     }
 }
+
 impl From<i64> for HttpCode {
     fn from(value: i64) -> Self {
         match value {
@@ -1008,21 +1114,25 @@ impl From<i64> for HttpCode {
         }
     }
 }
+
 impl std::fmt::Display for HttpCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
 impl clientgen_runtime::ToParam for HttpCode {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
 impl serde::Serialize for HttpCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HttpCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1030,6 +1140,7 @@ impl<'de> serde::Deserialize<'de> for HttpCode {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobStatus {
@@ -1056,6 +1167,7 @@ pub enum JobStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
 impl JobStatus {
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -1069,6 +1181,7 @@ impl JobStatus {
         }
     }
 }
+
 impl From<i64> for JobStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -1081,21 +1194,25 @@ impl From<i64> for JobStatus {
         }
     }
 }
+
 impl std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
 impl clientgen_runtime::ToParam for JobStatus {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
 impl serde::Serialize for JobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1103,6 +1220,7 @@ impl<'de> serde::Deserialize<'de> for JobStatus {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 /// Values documented one by one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1118,6 +1236,7 @@ pub enum Level {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl Level {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1128,6 +1247,7 @@ impl Level {
         }
     }
 }
+
 impl From<&str> for Level {
     fn from(value: &str) -> Self {
         match value {
@@ -1137,21 +1257,25 @@ impl From<&str> for Level {
         }
     }
 }
+
 impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for Level {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for Level {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Level {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1159,6 +1283,7 @@ impl<'de> serde::Deserialize<'de> for Level {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Login {
     pub username: String,
@@ -1167,6 +1292,7 @@ pub struct Login {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Login {
     /// Creates a value from its required members; the others start empty.
     pub fn new(username: String, password: String) -> Self {
@@ -1177,6 +1303,7 @@ impl Login {
         }
     }
 }
+
 impl serde::Serialize for Login {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1185,6 +1312,7 @@ impl serde::Serialize for Login {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Login {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1192,8 +1320,10 @@ impl<'de> serde::Deserialize<'de> for Login {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Login {
     const EXPECTING: &'static str = "a Login object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1213,6 +1343,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Login {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MaybeColor {
@@ -1223,6 +1354,7 @@ pub enum MaybeColor {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl MaybeColor {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1233,6 +1365,7 @@ impl MaybeColor {
         }
     }
 }
+
 impl From<&str> for MaybeColor {
     fn from(value: &str) -> Self {
         match value {
@@ -1242,21 +1375,25 @@ impl From<&str> for MaybeColor {
         }
     }
 }
+
 impl std::fmt::Display for MaybeColor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for MaybeColor {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for MaybeColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MaybeColor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1264,6 +1401,7 @@ impl<'de> serde::Deserialize<'de> for MaybeColor {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Naming {
     pub r#type: Option<String>,
@@ -1281,6 +1419,7 @@ pub struct Naming {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for Naming {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1297,6 +1436,7 @@ impl serde::Serialize for Naming {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Naming {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1304,8 +1444,10 @@ impl<'de> serde::Deserialize<'de> for Naming {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Naming {
     const EXPECTING: &'static str = "a Naming object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1351,6 +1493,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Naming {
         })
     }
 }
+
 /// A type the API is retiring.
 #[deprecated]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1360,6 +1503,7 @@ pub struct OldRecord {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for OldRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1367,6 +1511,7 @@ impl serde::Serialize for OldRecord {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OldRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1374,8 +1519,10 @@ impl<'de> serde::Deserialize<'de> for OldRecord {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for OldRecord {
     const EXPECTING: &'static str = "an OldRecord object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1392,6 +1539,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for OldRecord {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenBag {
     pub kind: Option<String>,
@@ -1399,6 +1547,7 @@ pub struct OpenBag {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for OpenBag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1406,6 +1555,7 @@ impl serde::Serialize for OpenBag {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OpenBag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1413,8 +1563,10 @@ impl<'de> serde::Deserialize<'de> for OpenBag {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for OpenBag {
     const EXPECTING: &'static str = "an OpenBag object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1431,6 +1583,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for OpenBag {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub message: String,
@@ -1438,6 +1591,7 @@ pub struct Problem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Problem {
     /// Creates a value from its required members; the others start empty.
     pub fn new(message: String) -> Self {
@@ -1447,6 +1601,7 @@ impl Problem {
         }
     }
 }
+
 impl serde::Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1454,6 +1609,7 @@ impl serde::Serialize for Problem {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1461,8 +1617,10 @@ impl<'de> serde::Deserialize<'de> for Problem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Problem {
     const EXPECTING: &'static str = "a Problem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1479,6 +1637,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Problem {
         })
     }
 }
+
 /// A record
 ///
 /// Members of every kind of optionality.
@@ -1506,6 +1665,7 @@ pub struct Record {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Record {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: uuid::Uuid, name: String) -> Self {
@@ -1522,6 +1682,7 @@ impl Record {
         }
     }
 }
+
 impl serde::Serialize for Record {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1536,6 +1697,7 @@ impl serde::Serialize for Record {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1543,8 +1705,10 @@ impl<'de> serde::Deserialize<'de> for Record {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Record {
     const EXPECTING: &'static str = "a Record object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1582,6 +1746,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Record {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RecordOrRef {
@@ -1590,6 +1755,7 @@ pub enum RecordOrRef {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for RecordOrRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1606,6 +1772,7 @@ impl<'de> serde::Deserialize<'de> for RecordOrRef {
         Ok(Self::Other(value))
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub r#ref: String,
@@ -1613,6 +1780,7 @@ pub struct Reference {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Reference {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r#ref: String) -> Self {
@@ -1622,6 +1790,7 @@ impl Reference {
         }
     }
 }
+
 impl serde::Serialize for Reference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1629,6 +1798,7 @@ impl serde::Serialize for Reference {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Reference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1636,8 +1806,10 @@ impl<'de> serde::Deserialize<'de> for Reference {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Reference {
     const EXPECTING: &'static str = "a Reference object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1654,6 +1826,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Reference {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rgb {
     pub r: i64,
@@ -1663,6 +1836,7 @@ pub struct Rgb {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Rgb {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r: i64, g: i64, b: i64) -> Self {
@@ -1674,6 +1848,7 @@ impl Rgb {
         }
     }
 }
+
 impl serde::Serialize for Rgb {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1683,6 +1858,7 @@ impl serde::Serialize for Rgb {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1690,8 +1866,10 @@ impl<'de> serde::Deserialize<'de> for Rgb {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Rgb {
     const EXPECTING: &'static str = "a Rgb object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1714,6 +1892,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Rgb {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Setting {
     pub value: Option<SettingValue>,
@@ -1721,6 +1900,7 @@ pub struct Setting {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for Setting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1728,6 +1908,7 @@ impl serde::Serialize for Setting {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Setting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1735,8 +1916,10 @@ impl<'de> serde::Deserialize<'de> for Setting {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Setting {
     const EXPECTING: &'static str = "a Setting object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1753,6 +1936,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Setting {
         })
     }
 }
+
 impl clientgen_runtime::ToParam for SettingValue {
     fn to_param(&self) -> String {
         match self {
@@ -1763,6 +1947,7 @@ impl clientgen_runtime::ToParam for SettingValue {
         }
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SettingValue {
@@ -1771,6 +1956,7 @@ pub enum SettingValue {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for SettingValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1787,6 +1973,7 @@ impl<'de> serde::Deserialize<'de> for SettingValue {
         Ok(Self::Other(value))
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Severity {
@@ -1801,6 +1988,7 @@ pub enum Severity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl Severity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1813,6 +2001,7 @@ impl Severity {
         }
     }
 }
+
 impl From<&str> for Severity {
     fn from(value: &str) -> Self {
         match value {
@@ -1824,21 +2013,25 @@ impl From<&str> for Severity {
         }
     }
 }
+
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for Severity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for Severity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1846,6 +2039,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Tagged by `shape_type`; `Square` is matched by its schema name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -1855,6 +2049,7 @@ pub enum Shape {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1881,6 +2076,7 @@ impl<'de> serde::Deserialize<'de> for Shape {
         }
     }
 }
+
 /// Stellar Cyber's shape, items nested under `data`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SkipPage {
@@ -1889,6 +2085,7 @@ pub struct SkipPage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl SkipPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: SkipPageData) -> Self {
@@ -1898,6 +2095,7 @@ impl SkipPage {
         }
     }
 }
+
 impl serde::Serialize for SkipPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1905,6 +2103,7 @@ impl serde::Serialize for SkipPage {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SkipPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1912,8 +2111,10 @@ impl<'de> serde::Deserialize<'de> for SkipPage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for SkipPage {
     const EXPECTING: &'static str = "a SkipPage object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1930,6 +2131,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SkipPage {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SkipPageData {
     pub cases: Vec<Reference>,
@@ -1938,6 +2140,7 @@ pub struct SkipPageData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl SkipPageData {
     /// Creates a value from its required members; the others start empty.
     pub fn new(cases: Vec<Reference>, total: i64) -> Self {
@@ -1948,6 +2151,7 @@ impl SkipPageData {
         }
     }
 }
+
 impl serde::Serialize for SkipPageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -1956,6 +2160,7 @@ impl serde::Serialize for SkipPageData {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SkipPageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1963,8 +2168,10 @@ impl<'de> serde::Deserialize<'de> for SkipPageData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for SkipPageData {
     const EXPECTING: &'static str = "a SkipPageData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1984,6 +2191,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SkipPageData {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Square {
     pub shape_type: String,
@@ -1992,6 +2200,7 @@ pub struct Square {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Square {
     /// Creates a value from its required members; the others start empty.
     pub fn new(shape_type: String, side: f32) -> Self {
@@ -2002,6 +2211,7 @@ impl Square {
         }
     }
 }
+
 impl serde::Serialize for Square {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2010,6 +2220,7 @@ impl serde::Serialize for Square {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Square {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2017,8 +2228,10 @@ impl<'de> serde::Deserialize<'de> for Square {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Square {
     const EXPECTING: &'static str = "a Square object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2038,8 +2251,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for Square {
         })
     }
 }
+
 /// A schema named like a Rust type.
 pub type String2 = String;
+
 impl clientgen_runtime::ToParam for StringOrNumber {
     fn to_param(&self) -> String {
         match self {
@@ -2050,6 +2265,7 @@ impl clientgen_runtime::ToParam for StringOrNumber {
         }
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum StringOrNumber {
@@ -2058,6 +2274,7 @@ pub enum StringOrNumber {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for StringOrNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2074,6 +2291,7 @@ impl<'de> serde::Deserialize<'de> for StringOrNumber {
         Ok(Self::Other(value))
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct T3dModel {
     pub vertices: Option<i64>,
@@ -2081,6 +2299,7 @@ pub struct T3dModel {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for T3dModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2088,6 +2307,7 @@ impl serde::Serialize for T3dModel {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for T3dModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2095,8 +2315,10 @@ impl<'de> serde::Deserialize<'de> for T3dModel {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for T3dModel {
     const EXPECTING: &'static str = "a T3dModel object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2113,6 +2335,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for T3dModel {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TreeNode {
     pub label: String,
@@ -2122,6 +2345,7 @@ pub struct TreeNode {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl TreeNode {
     /// Creates a value from its required members; the others start empty.
     pub fn new(label: String) -> Self {
@@ -2133,6 +2357,7 @@ impl TreeNode {
         }
     }
 }
+
 impl serde::Serialize for TreeNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2142,6 +2367,7 @@ impl serde::Serialize for TreeNode {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TreeNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2149,8 +2375,10 @@ impl<'de> serde::Deserialize<'de> for TreeNode {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for TreeNode {
     const EXPECTING: &'static str = "a TreeNode object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2173,6 +2401,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TreeNode {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Upload {
     pub title: String,
@@ -2184,6 +2413,7 @@ pub struct Upload {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Upload {
     /// Creates a value from its required members; the others start empty.
     pub fn new(title: String, file: clientgen_runtime::FilePart) -> Self {
@@ -2197,6 +2427,7 @@ impl Upload {
         }
     }
 }
+
 impl serde::Serialize for Upload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2208,6 +2439,7 @@ impl serde::Serialize for Upload {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Upload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2215,8 +2447,10 @@ impl<'de> serde::Deserialize<'de> for Upload {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Upload {
     const EXPECTING: &'static str = "an Upload object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2245,6 +2479,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Upload {
         })
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadMeta {
     pub source: Option<String>,
@@ -2252,6 +2487,7 @@ pub struct UploadMeta {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl serde::Serialize for UploadMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -2259,6 +2495,7 @@ impl serde::Serialize for UploadMeta {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UploadMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2266,8 +2503,10 @@ impl<'de> serde::Deserialize<'de> for UploadMeta {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for UploadMeta {
     const EXPECTING: &'static str = "an UploadMeta object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {

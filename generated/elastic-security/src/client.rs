@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `http://localhost:5601`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `http://localhost:5601`.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:5601";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "A Kibana origin (scheme, host, port); a local Kibana on its default port unless set.",
     },
 ];
-///A client for the Elastic Security API (Kibana).
+
+/// A client for the Elastic Security API (Kibana).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Sends the API key as `Authorization: ApiKey <key>` with every request.
+
+    /// Sends the API key as `Authorization: ApiKey <key>` with every request.
     ///
     /// An Elasticsearch API key, sent as `Authorization: ApiKey <encoded>`, where `<encoded>` is
     /// the `encoded` value Elasticsearch returns when the key is created (base64 of `id:api_key`).
@@ -51,6 +58,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("apiKeyAuth");
         self
     }
+
     /// Sends HTTP Basic credentials with every request.
     ///
     /// The username and password used to log in to Kibana.
@@ -72,6 +80,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("basicAuth");
         self
     }
+
     /// Sends every request under `/s/{space_id}` (the value is percent-encoded as one path segment; an empty value, `.` or `..` makes [`Self::build`] fail).
     ///
     /// The Kibana space (its URL identifier) every request addresses; the default space needs no prefix.
@@ -79,27 +88,32 @@ impl ClientBuilder {
         self.inner = self.inner.path_prefix_segment("/s/", "space_id", space_id, "");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -107,6 +121,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -114,22 +129,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -137,6 +156,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -145,6 +165,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -152,6 +173,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -161,16 +183,19 @@ impl Client {
                 .header("kbn-xsrf", "true"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
 }
-///Operations tagged `alerts`: built with the feature `alerts` (on by default).
+
+/// Operations tagged `alerts`: built with the feature `alerts` (on by default).
 #[cfg(feature = "alerts")]
 impl Client {
     /// Search detection alerts
@@ -216,6 +241,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Set the workflow status of alerts
     ///
     /// Sets the workflow status (open, acknowledged, closed) of the alerts listed in
@@ -259,6 +285,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add and remove alert tags
     ///
     /// Adds the tags in `tags.tags_to_add` to the alerts listed in `ids` and removes those in
@@ -302,6 +329,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Assign and unassign users on alerts
     ///
     /// Assigns the user profiles in `assignees.add` to the alerts listed in `ids` and
@@ -347,7 +375,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `cases`: built with the feature `cases` (on by default).
+
+/// Operations tagged `cases`: built with the feature `cases` (on by default).
 #[cfg(feature = "cases")]
 impl Client {
     /// Create a case
@@ -390,6 +419,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete cases
     ///
     /// Deletes the cases listed in `ids`, with their comments and user actions. (Kibana
@@ -429,6 +459,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update cases
     ///
     /// Updates up to 100 cases at once. Each entry names a case by `id`, carries its current
@@ -470,7 +501,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_cases_stream<'a>(
         &'a self,
         params: &crate::operations::FindCasesParams,
@@ -504,6 +536,7 @@ impl Client {
             },
         )
     }
+
     /// Find cases
     ///
     /// Returns one page of cases with counts by status, filtered by the parameters given.
@@ -562,6 +595,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the tags used by cases
     ///
     /// Returns every tag used by the cases of the given applications. (Kibana operation id `getCaseTagsDefaultSpace`.)
@@ -601,6 +635,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the users who opened cases
     ///
     /// Returns the users who opened the cases of the given applications. (Kibana operation id `getCaseReportersDefaultSpace`.)
@@ -640,6 +675,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get case settings
     ///
     /// Returns the case settings (default connector, closure behaviour, custom fields,
@@ -681,6 +717,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create case settings
     ///
     /// Creates the case settings of one application: the default connector cases are pushed
@@ -722,6 +759,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update case settings
     ///
     /// Changes the case settings of one application. `version` must be the version the
@@ -766,6 +804,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case
     ///
     /// Returns one case. (Kibana operation id `getCaseDefaultSpace`.)
@@ -803,6 +842,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the alerts attached to a case
     ///
     /// Returns the alerts attached to a case, with their index and when they were attached. (Kibana operation id `getCaseAlertsDefaultSpace`.)
@@ -843,6 +883,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add a comment or an alert to a case
     ///
     /// Attaches a user comment (`type: user`) or one or more alerts (`type: alert`) to a case
@@ -886,6 +927,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete all comments of a case
     ///
     /// Deletes every comment and alert attachment of a case. (Kibana operation id `deleteCaseCommentsDefaultSpace`.)
@@ -922,6 +964,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update a case comment
     ///
     /// Replaces the text of a user comment (or the alert of an alert attachment), addressed by
@@ -966,6 +1009,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Attach a file to a case
     ///
     /// Uploads a file (the `file` part of a multipart form) and attaches it to the case;
@@ -1015,7 +1059,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_case_attachments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_case_attachments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_case_attachments_stream<'a>(
         &'a self,
         case_id: &str,
@@ -1052,6 +1097,7 @@ impl Client {
             },
         )
     }
+
     /// Find the attachments of a case
     ///
     /// Returns one page of a case's attachments of every kind (comments, alerts, events, files,
@@ -1100,6 +1146,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add an attachment to a case
     ///
     /// Adds one attachment of a registered type: value types (such as `comment`) carry `data`,
@@ -1146,6 +1193,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete every attachment of a case
     ///
     /// Deletes all the attachments of a case; answers 204 without a body. Technical preview.
@@ -1183,6 +1231,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Get a case attachment
     ///
     /// Returns one attachment of a case. Technical preview. (Kibana operation id `getCaseAttachmentDefaultSpace`.)
@@ -1225,6 +1274,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case attachment
     ///
     /// Deletes one attachment of a case; answers 204 without a body. Technical preview.
@@ -1267,7 +1317,8 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::find_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_case_comments_stream<'a>(
         &'a self,
         case_id: &str,
@@ -1304,6 +1355,7 @@ impl Client {
             },
         )
     }
+
     /// Find the comments of a case
     ///
     /// Returns one page of the user comments of a case. (Kibana operation id `findCaseCommentsDefaultSpace`.)
@@ -1348,6 +1400,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case comment
     ///
     /// Returns one comment or alert attachment of a case. (Kibana operation id `getCaseCommentDefaultSpace`.)
@@ -1390,6 +1443,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case comment
     ///
     /// Deletes one comment or alert attachment of a case. (Kibana operation id `deleteCaseCommentDefaultSpace`.)
@@ -1431,7 +1485,8 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::find_case_user_actions`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_case_user_actions`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_case_user_actions_stream<'a>(
         &'a self,
         case_id: &str,
@@ -1468,6 +1523,7 @@ impl Client {
             },
         )
     }
+
     /// Find the activity of a case
     ///
     /// Returns one page of the user actions (the audit trail: creation, comments, status and
@@ -1515,6 +1571,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Push a case to an external system
     ///
     /// Creates or updates the case in the external incident system behind the connector and
@@ -1560,7 +1617,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `detection rules`: built with the feature `detection-rules` (on by default).
+
+/// Operations tagged `detection rules`: built with the feature `detection-rules` (on by default).
 #[cfg(feature = "detection-rules")]
 impl Client {
     /// Get a detection rule
@@ -1607,6 +1665,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Replace a detection rule
     ///
     /// Replaces a detection rule, addressed by `id` or `rule_id` in the body. Members left out
@@ -1651,6 +1710,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a detection rule
     ///
     /// Creates a detection rule. `name`, `description`, `risk_score`, `severity` and `type` are
@@ -1697,6 +1757,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a detection rule
     ///
     /// Deletes one detection rule, addressed by `id` or `rule_id`, and returns it as it was.
@@ -1741,6 +1802,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update some members of a detection rule
     ///
     /// Changes only the members given, on the rule addressed by `id` or `rule_id` in the body.
@@ -1784,7 +1846,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_rules_stream<'a>(
         &'a self,
         params: &crate::operations::FindRulesParams,
@@ -1818,6 +1881,7 @@ impl Client {
             },
         )
     }
+
     /// Find detection rules
     ///
     /// Returns one page of detection rules, optionally filtered with a KQL `filter` over
@@ -1876,6 +1940,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Apply an action to many detection rules
     ///
     /// Enables, disables, deletes, duplicates, exports, edits, runs or fills the execution gaps of
@@ -1923,6 +1988,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Import detection rules
     ///
     /// Imports rules (and their exception lists and connectors) from an NDJSON file, sent as
@@ -1978,6 +2044,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Export detection rules
     ///
     /// Exports the rules listed in the body (every rule when the body has no `objects`) as
@@ -2029,6 +2096,7 @@ impl Client {
             }
         }
     }
+
     /// Get the status of Elastic prebuilt rules and timelines
     ///
     /// Counts the Elastic prebuilt rules and timelines that are installed, not installed, and
@@ -2067,6 +2135,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Install and update Elastic prebuilt rules and timelines
     ///
     /// Installs the Elastic prebuilt rules and timelines that are missing and updates those
@@ -2106,6 +2175,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List detection rule tags
     ///
     /// Returns every distinct tag used by the detection rules of the space. (Kibana operation
@@ -2142,6 +2212,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Preview a rule's alerts
     ///
     /// Runs a rule that is not saved over a bounded time range (`invocationCount` executions
@@ -2189,7 +2260,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `exception lists`: built with the feature `exception-lists` (on by default).
+
+/// Operations tagged `exception lists`: built with the feature `exception-lists` (on by default).
 #[cfg(feature = "exception-lists")]
 impl Client {
     /// Get an exception list
@@ -2237,6 +2309,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Replace an exception list
     ///
     /// Replaces the exception list addressed by `id` or `list_id` in the body. (Kibana
@@ -2280,6 +2353,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create an exception list
     ///
     /// Creates an exception list, the container of exception items that rules reference
@@ -2323,6 +2397,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete an exception list
     ///
     /// Deletes an exception list and all of its items, addressed by `id` or `list_id`, and
@@ -2368,7 +2443,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_exception_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_exception_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_exception_lists_stream<'a>(
         &'a self,
         params: &crate::operations::FindExceptionListsParams,
@@ -2402,6 +2478,7 @@ impl Client {
             },
         )
     }
+
     /// Find exception lists
     ///
     /// Returns one page of exception lists, optionally filtered with KQL over
@@ -2453,6 +2530,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Duplicate an exception list
     ///
     /// Copies the exception list `list_id`, with its items, into a new list with a generated
@@ -2501,6 +2579,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Export an exception list
     ///
     /// Exports one exception list and its items as NDJSON: the list on the first line, then
@@ -2557,6 +2636,7 @@ impl Client {
             }
         }
     }
+
     /// Import exception lists
     ///
     /// Imports exception lists and their items from an NDJSON file (as `export_exception_list`
@@ -2613,6 +2693,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Count an exception list's items by operating system
     ///
     /// Returns how many items of the list (by `id` or `list_id`) apply to Windows, Linux and
@@ -2660,6 +2741,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get an exception list item
     ///
     /// Returns one exception item, addressed by `id` or `item_id` (with its `namespace_type`).
@@ -2705,6 +2787,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Replace an exception list item
     ///
     /// Replaces the exception item addressed by `id` or `item_id` in the body. (Kibana
@@ -2748,6 +2831,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create an exception list item
     ///
     /// Adds an exception item, a set of conditions (`entries`) under which rule matches are
@@ -2794,6 +2878,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete an exception list item
     ///
     /// Deletes one exception item, addressed by `id` or `item_id`, and returns it as it was.
@@ -2839,7 +2924,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_exception_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_exception_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_exception_list_items_stream<'a>(
         &'a self,
         params: &crate::operations::FindExceptionListItemsParams,
@@ -2873,6 +2959,7 @@ impl Client {
             },
         )
     }
+
     /// Find exception list items
     ///
     /// Returns one page of the items of one or more exception lists. `list_id`, `filter` and
@@ -2928,7 +3015,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `timelines`: built with the feature `timelines` (on by default).
+
+/// Operations tagged `timelines`: built with the feature `timelines` (on by default).
 #[cfg(feature = "timelines")]
 impl Client {
     /// Get a timeline or timeline template
@@ -2975,6 +3063,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a timeline or timeline template
     ///
     /// Saves a new timeline (or, with `timelineType: template`, a timeline template). The
@@ -3020,6 +3109,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete timelines or timeline templates
     ///
     /// Deletes the timelines and templates listed in `savedObjectIds` (at most 100), and the
@@ -3063,6 +3153,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a timeline
     ///
     /// Updates the members given in `timeline` on the timeline `timelineId`, whose current
@@ -3107,7 +3198,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_timelines`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_timelines`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_timelines_stream<'a>(
         &'a self,
         params: &crate::operations::FindTimelinesParams,
@@ -3143,6 +3235,7 @@ impl Client {
             },
         )
     }
+
     /// Find timelines or timeline templates
     ///
     /// Returns one page of saved timelines or timeline templates, with counts by kind.
@@ -3192,6 +3285,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Import timelines
     ///
     /// Imports timelines from an NDJSON file, sent as the `file` part of a multipart form, as
@@ -3240,6 +3334,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Export timelines
     ///
     /// Exports the timelines listed in `ids` (all of them when `ids` is null) as NDJSON, one
@@ -3289,6 +3384,7 @@ impl Client {
             }
         }
     }
+
     /// Resolve a timeline or timeline template
     ///
     /// Looks a timeline up by `id` the way saved objects are resolved across spaces (telling
@@ -3335,6 +3431,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Copy a timeline or timeline template
     ///
     /// Saves a copy of the timeline `timelineIdToCopy`, with its notes and pinned events, and
@@ -3382,6 +3479,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Mark or unmark a timeline as a favorite
     ///
     /// Toggles the calling user's favorite mark on a timeline (give `timelineId`) or a timeline
@@ -3426,6 +3524,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get notes
     ///
     /// Returns notes: those attached to the events in `documentIds`, those of the timelines in
@@ -3480,6 +3579,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete notes
     ///
     /// Deletes one note (`noteId`) or several (`noteIds`). The identifiers travel in a JSON
@@ -3522,6 +3622,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add or update a note
     ///
     /// Adds a note to a timeline (and, with `eventId`, to one of its events), or, given the
@@ -3565,6 +3666,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Pin or unpin an event on a timeline
     ///
     /// Pins the event `eventId` to the timeline `timelineId`, or, given the `pinnedEventId` of
@@ -3608,7 +3710,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `value lists`: built with the feature `value-lists` (on by default).
+
+/// Operations tagged `value lists`: built with the feature `value-lists` (on by default).
 #[cfg(feature = "value-lists")]
 impl Client {
     /// Check the value list data streams
@@ -3649,6 +3752,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create the value list data streams
     ///
     /// Creates the `.lists` and `.items` data streams of the space, which must exist before
@@ -3690,6 +3794,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a value list
     ///
     /// Returns the value list with this `id`. (Kibana operation id `ReadList`.)
@@ -3728,6 +3833,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Replace a value list
     ///
     /// Replaces the name, description and metadata of the value list with this `id`. (Kibana
@@ -3771,6 +3877,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a value list
     ///
     /// Creates an empty value list of one value `type`; fill it with `create_list_item` or
@@ -3814,6 +3921,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a value list
     ///
     /// Deletes a value list and its items and returns the list as it was. A list still
@@ -3862,6 +3970,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update some members of a value list
     ///
     /// Changes only the members given on the value list with this `id`. (Kibana operation id:
@@ -3905,7 +4014,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_lists_stream<'a>(
         &'a self,
         params: &crate::operations::FindListsParams,
@@ -3939,6 +4049,7 @@ impl Client {
             },
         )
     }
+
     /// Find value lists
     ///
     /// Returns one page of value lists, optionally filtered with KQL. The answer also carries
@@ -3987,6 +4098,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get value list items
     ///
     /// Returns the item with this `id`, or the items of `list_id` equal to `value`. Kibana
@@ -4033,6 +4145,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Replace a value list item
     ///
     /// Replaces the value of the item with this `id`. (Kibana operation id `UpdateListItem`.)
@@ -4075,6 +4188,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a value list item
     ///
     /// Adds one value to a value list. (Kibana operation id `CreateListItem`.)
@@ -4119,6 +4233,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete value list items
     ///
     /// Deletes the item with this `id`, or the items of `list_id` equal to `value`, and
@@ -4166,6 +4281,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Change members of a value list item
     ///
     /// Changes only the members given (`value`, `meta`) of the item with this `id`; `_version`
@@ -4210,7 +4326,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_list_items_stream<'a>(
         &'a self,
         params: &crate::operations::FindListItemsParams,
@@ -4244,6 +4361,7 @@ impl Client {
             },
         )
     }
+
     /// Find value list items
     ///
     /// Returns one page of the items of one value list, optionally filtered with KQL.
@@ -4292,6 +4410,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Import value list items from a file
     ///
     /// Adds one item per line of a text file (the `file` part of a multipart form) to the
@@ -4346,6 +4465,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Export the values of a value list
     ///
     /// Exports the values of a value list as a text file with one value per line, the format

@@ -2,7 +2,8 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::read_rule`](crate::Client::read_rule).
+
+/// Query and header parameters of [`Client::read_rule`](crate::Client::read_rule).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadRuleParams {
@@ -15,7 +16,8 @@ pub struct ReadRuleParams {
     /// Sent as `rule_id`.
     pub rule_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+
+/// Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRuleParams {
@@ -28,7 +30,8 @@ pub struct DeleteRuleParams {
     /// Sent as `rule_id`.
     pub rule_id: Option<String>,
 }
-///Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
+
+/// Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindRulesParams {
@@ -73,7 +76,8 @@ pub struct FindRulesParams {
     /// Sent as `gap_auto_fill_scheduler_id`.
     pub gap_auto_fill_scheduler_id: Option<String>,
 }
-///Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
+
+/// Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformRulesBulkActionParams {
@@ -82,7 +86,8 @@ pub struct PerformRulesBulkActionParams {
     /// Sent as `dry_run`.
     pub dry_run: Option<bool>,
 }
-///Query and header parameters of [`Client::import_rules`](crate::Client::import_rules).
+
+/// Query and header parameters of [`Client::import_rules`](crate::Client::import_rules).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportRulesParams {
@@ -103,7 +108,8 @@ pub struct ImportRulesParams {
     /// Sent as `as_new_list`.
     pub as_new_list: Option<bool>,
 }
-///Query and header parameters of [`Client::export_rules`](crate::Client::export_rules).
+
+/// Query and header parameters of [`Client::export_rules`](crate::Client::export_rules).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportRulesParams {
@@ -116,7 +122,8 @@ pub struct ExportRulesParams {
     /// Sent as `file_name`.
     pub file_name: Option<String>,
 }
-///Query and header parameters of [`Client::preview_rule`](crate::Client::preview_rule).
+
+/// Query and header parameters of [`Client::preview_rule`](crate::Client::preview_rule).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewRuleParams {
@@ -125,7 +132,8 @@ pub struct PreviewRuleParams {
     /// Sent as `enable_logged_requests`.
     pub enable_logged_requests: Option<bool>,
 }
-///Query and header parameters of [`Client::read_exception_list`](crate::Client::read_exception_list).
+
+/// Query and header parameters of [`Client::read_exception_list`](crate::Client::read_exception_list).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListParams {
@@ -142,7 +150,8 @@ pub struct ReadExceptionListParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::delete_exception_list`](crate::Client::delete_exception_list).
+
+/// Query and header parameters of [`Client::delete_exception_list`](crate::Client::delete_exception_list).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteExceptionListParams {
@@ -159,7 +168,8 @@ pub struct DeleteExceptionListParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::find_exception_lists`](crate::Client::find_exception_lists).
+
+/// Query and header parameters of [`Client::find_exception_lists`](crate::Client::find_exception_lists).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindExceptionListsParams {
@@ -188,7 +198,8 @@ pub struct FindExceptionListsParams {
     /// Sent as `sort_order`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
-///Query and header parameters of [`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list).
+
+/// Query and header parameters of [`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DuplicateExceptionListParams {
@@ -205,6 +216,7 @@ pub struct DuplicateExceptionListParams {
     /// Sent as `include_expired_exceptions`.
     pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
 }
+
 #[cfg(feature = "exception-lists")]
 impl DuplicateExceptionListParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -220,7 +232,8 @@ impl DuplicateExceptionListParams {
         }
     }
 }
-///Query and header parameters of [`Client::export_exception_list`](crate::Client::export_exception_list).
+
+/// Query and header parameters of [`Client::export_exception_list`](crate::Client::export_exception_list).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportExceptionListParams {
@@ -241,6 +254,7 @@ pub struct ExportExceptionListParams {
     /// Sent as `include_expired_exceptions`.
     pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExportExceptionListParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -258,7 +272,8 @@ impl ExportExceptionListParams {
         }
     }
 }
-///Query and header parameters of [`Client::import_exception_lists`](crate::Client::import_exception_lists).
+
+/// Query and header parameters of [`Client::import_exception_lists`](crate::Client::import_exception_lists).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportExceptionListsParams {
@@ -279,7 +294,8 @@ pub struct ImportExceptionListsParams {
     /// Sent as `as_new_list`.
     pub as_new_list: Option<bool>,
 }
-///Query and header parameters of [`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary).
+
+/// Query and header parameters of [`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListSummaryParams {
@@ -300,7 +316,8 @@ pub struct ReadExceptionListSummaryParams {
     /// Sent as `filter`.
     pub filter: Option<String>,
 }
-///Query and header parameters of [`Client::read_exception_list_item`](crate::Client::read_exception_list_item).
+
+/// Query and header parameters of [`Client::read_exception_list_item`](crate::Client::read_exception_list_item).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListItemParams {
@@ -317,7 +334,8 @@ pub struct ReadExceptionListItemParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item).
+
+/// Query and header parameters of [`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteExceptionListItemParams {
@@ -334,7 +352,8 @@ pub struct DeleteExceptionListItemParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::find_exception_list_items`](crate::Client::find_exception_list_items).
+
+/// Query and header parameters of [`Client::find_exception_list_items`](crate::Client::find_exception_list_items).
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindExceptionListItemsParams {
@@ -371,6 +390,7 @@ pub struct FindExceptionListItemsParams {
     /// Sent as `sort_order`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
+
 #[cfg(feature = "exception-lists")]
 impl FindExceptionListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -387,7 +407,8 @@ impl FindExceptionListItemsParams {
         }
     }
 }
-///Query and header parameters of [`Client::read_list`](crate::Client::read_list).
+
+/// Query and header parameters of [`Client::read_list`](crate::Client::read_list).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadListParams {
@@ -396,6 +417,7 @@ pub struct ReadListParams {
     /// Sent as `id`.
     pub id: String,
 }
+
 #[cfg(feature = "value-lists")]
 impl ReadListParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -403,7 +425,8 @@ impl ReadListParams {
         Self { id }
     }
 }
-///Query and header parameters of [`Client::delete_list`](crate::Client::delete_list).
+
+/// Query and header parameters of [`Client::delete_list`](crate::Client::delete_list).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteListParams {
@@ -420,6 +443,7 @@ pub struct DeleteListParams {
     /// Sent as `ignoreReferences`.
     pub ignore_references: Option<bool>,
 }
+
 #[cfg(feature = "value-lists")]
 impl DeleteListParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -431,7 +455,8 @@ impl DeleteListParams {
         }
     }
 }
-///Query and header parameters of [`Client::find_lists`](crate::Client::find_lists).
+
+/// Query and header parameters of [`Client::find_lists`](crate::Client::find_lists).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindListsParams {
@@ -460,7 +485,8 @@ pub struct FindListsParams {
     /// Sent as `filter`.
     pub filter: Option<String>,
 }
-///Query and header parameters of [`Client::read_list_item`](crate::Client::read_list_item).
+
+/// Query and header parameters of [`Client::read_list_item`](crate::Client::read_list_item).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadListItemParams {
@@ -477,7 +503,8 @@ pub struct ReadListItemParams {
     /// Sent as `value`.
     pub value: Option<String>,
 }
-///Query and header parameters of [`Client::delete_list_item`](crate::Client::delete_list_item).
+
+/// Query and header parameters of [`Client::delete_list_item`](crate::Client::delete_list_item).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteListItemParams {
@@ -498,7 +525,8 @@ pub struct DeleteListItemParams {
     /// Sent as `refresh`.
     pub refresh: Option<crate::types::DeleteListItemRefresh>,
 }
-///Query and header parameters of [`Client::find_list_items`](crate::Client::find_list_items).
+
+/// Query and header parameters of [`Client::find_list_items`](crate::Client::find_list_items).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindListItemsParams {
@@ -531,6 +559,7 @@ pub struct FindListItemsParams {
     /// Sent as `filter`.
     pub filter: Option<String>,
 }
+
 #[cfg(feature = "value-lists")]
 impl FindListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -546,7 +575,8 @@ impl FindListItemsParams {
         }
     }
 }
-///Query and header parameters of [`Client::import_list_items`](crate::Client::import_list_items).
+
+/// Query and header parameters of [`Client::import_list_items`](crate::Client::import_list_items).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportListItemsParams {
@@ -571,7 +601,8 @@ pub struct ImportListItemsParams {
     /// Sent as `refresh`.
     pub refresh: Option<crate::types::ImportListItemsRefresh>,
 }
-///Query and header parameters of [`Client::export_list_items`](crate::Client::export_list_items).
+
+/// Query and header parameters of [`Client::export_list_items`](crate::Client::export_list_items).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportListItemsParams {
@@ -580,6 +611,7 @@ pub struct ExportListItemsParams {
     /// Sent as `list_id`.
     pub list_id: String,
 }
+
 #[cfg(feature = "value-lists")]
 impl ExportListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -587,7 +619,8 @@ impl ExportListItemsParams {
         Self { list_id }
     }
 }
-///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+
+/// Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimelineParams {
@@ -600,7 +633,8 @@ pub struct GetTimelineParams {
     /// Sent as `template_timeline_id`.
     pub template_timeline_id: Option<String>,
 }
-///Query and header parameters of [`Client::find_timelines`](crate::Client::find_timelines).
+
+/// Query and header parameters of [`Client::find_timelines`](crate::Client::find_timelines).
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindTimelinesParams {
@@ -637,7 +671,8 @@ pub struct FindTimelinesParams {
     /// Sent as `status`.
     pub status: Option<crate::types::TimelineStatus>,
 }
-///Query and header parameters of [`Client::export_timelines`](crate::Client::export_timelines).
+
+/// Query and header parameters of [`Client::export_timelines`](crate::Client::export_timelines).
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportTimelinesParams {
@@ -646,6 +681,7 @@ pub struct ExportTimelinesParams {
     /// Sent as `file_name`.
     pub file_name: String,
 }
+
 #[cfg(feature = "timelines")]
 impl ExportTimelinesParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -653,7 +689,8 @@ impl ExportTimelinesParams {
         Self { file_name }
     }
 }
-///Query and header parameters of [`Client::resolve_timeline`](crate::Client::resolve_timeline).
+
+/// Query and header parameters of [`Client::resolve_timeline`](crate::Client::resolve_timeline).
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResolveTimelineParams {
@@ -666,7 +703,8 @@ pub struct ResolveTimelineParams {
     /// Sent as `template_timeline_id`.
     pub template_timeline_id: Option<String>,
 }
-///Query and header parameters of [`Client::copy_timeline`](crate::Client::copy_timeline).
+
+/// Query and header parameters of [`Client::copy_timeline`](crate::Client::copy_timeline).
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CopyTimelineParams {
@@ -675,6 +713,7 @@ pub struct CopyTimelineParams {
     /// Sent as `elastic-api-version`.
     pub elastic_api_version: crate::types::CopyTimelineElasticApiVersion,
 }
+
 #[cfg(feature = "timelines")]
 impl CopyTimelineParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -684,7 +723,8 @@ impl CopyTimelineParams {
         Self { elastic_api_version }
     }
 }
-///Query and header parameters of [`Client::get_notes`](crate::Client::get_notes).
+
+/// Query and header parameters of [`Client::get_notes`](crate::Client::get_notes).
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNotesParams {
@@ -729,7 +769,8 @@ pub struct GetNotesParams {
     /// Sent as `associatedFilter`.
     pub associated_filter: Option<crate::types::NoteAssociatedFilter>,
 }
-///Query and header parameters of [`Client::delete_cases`](crate::Client::delete_cases).
+
+/// Query and header parameters of [`Client::delete_cases`](crate::Client::delete_cases).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteCasesParams {
@@ -738,6 +779,7 @@ pub struct DeleteCasesParams {
     /// Sent as `ids`.
     pub ids: Vec<String>,
 }
+
 #[cfg(feature = "cases")]
 impl DeleteCasesParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -745,7 +787,8 @@ impl DeleteCasesParams {
         Self { ids }
     }
 }
-///Query and header parameters of [`Client::find_cases`](crate::Client::find_cases).
+
+/// Query and header parameters of [`Client::find_cases`](crate::Client::find_cases).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCasesParams {
@@ -814,7 +857,8 @@ pub struct FindCasesParams {
     /// Sent as `tags`.
     pub tags: Option<Vec<String>>,
 }
-///Query and header parameters of [`Client::get_case_tags`](crate::Client::get_case_tags).
+
+/// Query and header parameters of [`Client::get_case_tags`](crate::Client::get_case_tags).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseTagsParams {
@@ -823,7 +867,8 @@ pub struct GetCaseTagsParams {
     /// Sent as `owner`.
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
-///Query and header parameters of [`Client::get_case_reporters`](crate::Client::get_case_reporters).
+
+/// Query and header parameters of [`Client::get_case_reporters`](crate::Client::get_case_reporters).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseReportersParams {
@@ -832,7 +877,8 @@ pub struct GetCaseReportersParams {
     /// Sent as `owner`.
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
-///Query and header parameters of [`Client::get_case_configuration`](crate::Client::get_case_configuration).
+
+/// Query and header parameters of [`Client::get_case_configuration`](crate::Client::get_case_configuration).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseConfigurationParams {
@@ -841,7 +887,8 @@ pub struct GetCaseConfigurationParams {
     /// Sent as `owner`.
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
-///Query and header parameters of [`Client::find_case_attachments`](crate::Client::find_case_attachments).
+
+/// Query and header parameters of [`Client::find_case_attachments`](crate::Client::find_case_attachments).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseAttachmentsParams {
@@ -862,7 +909,8 @@ pub struct FindCaseAttachmentsParams {
     /// Sent as `sortOrder`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
-///Query and header parameters of [`Client::find_case_comments`](crate::Client::find_case_comments).
+
+/// Query and header parameters of [`Client::find_case_comments`](crate::Client::find_case_comments).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseCommentsParams {
@@ -879,7 +927,8 @@ pub struct FindCaseCommentsParams {
     /// Sent as `sortOrder`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
-///Query and header parameters of [`Client::find_case_user_actions`](crate::Client::find_case_user_actions).
+
+/// Query and header parameters of [`Client::find_case_user_actions`](crate::Client::find_case_user_actions).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseUserActionsParams {

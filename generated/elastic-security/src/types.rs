@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// An Elasticsearch acknowledgement.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +13,7 @@ pub struct Acknowledged {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl Acknowledged {
     /// Creates a value from its required members; the others start empty.
@@ -22,6 +24,7 @@ impl Acknowledged {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for Acknowledged {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -30,6 +33,7 @@ impl serde::Serialize for Acknowledged {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for Acknowledged {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -38,9 +42,11 @@ impl<'de> serde::Deserialize<'de> for Acknowledged {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for Acknowledged {
     const EXPECTING: &'static str = "an Acknowledged object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -57,6 +63,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Acknowledged {
         })
     }
 }
+
 /// Why alerts were closed. Kibana's predefined reasons are `false_positive`, `duplicate`,
 /// `true_positive`, `benign_positive`, `automated_closure` and `other`; any other text (1 to
 /// 1024 characters, e.g. a custom reason configured in Kibana's advanced settings) is stored
@@ -92,6 +99,7 @@ pub enum AlertCloseReason {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "alerts")]
 impl AlertCloseReason {
     /// The value as sent on the wire.
@@ -112,6 +120,7 @@ impl AlertCloseReason {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl From<&str> for AlertCloseReason {
     fn from(value: &str) -> Self {
@@ -131,24 +140,28 @@ impl From<&str> for AlertCloseReason {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl std::fmt::Display for AlertCloseReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for AlertCloseReason {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertCloseReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertCloseReason {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -157,6 +170,7 @@ impl<'de> serde::Deserialize<'de> for AlertCloseReason {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One alert document.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +191,7 @@ pub struct AlertHit {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl AlertHit {
     /// Creates a value from its required members; the others start empty.
@@ -192,6 +207,7 @@ impl AlertHit {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertHit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -205,6 +221,7 @@ impl serde::Serialize for AlertHit {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertHit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -213,9 +230,11 @@ impl<'de> serde::Deserialize<'de> for AlertHit {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertHit {
     const EXPECTING: &'static str = "an AlertHit object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -247,6 +266,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertHit {
         })
     }
 }
+
 /// Workflow status of an alert.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -263,6 +283,7 @@ pub enum AlertStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "alerts")]
 impl AlertStatus {
     /// The value as sent on the wire.
@@ -276,6 +297,7 @@ impl AlertStatus {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
@@ -288,24 +310,28 @@ impl From<&str> for AlertStatus {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for AlertStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -314,6 +340,7 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// An Elasticsearch search over the alerts index.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -341,6 +368,7 @@ pub struct AlertsSearchRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -357,6 +385,7 @@ impl serde::Serialize for AlertsSearchRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -365,9 +394,11 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchRequest {
     const EXPECTING: &'static str = "an AlertsSearchRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -408,6 +439,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchRequest {
         })
     }
 }
+
 /// Elasticsearch sort: one clause or a list of clauses, each a field name
 /// (`"@timestamp"`) or an object (`{"@timestamp": {"order": "desc"}}`).
 #[cfg(feature = "alerts")]
@@ -420,6 +452,7 @@ pub enum AlertsSearchRequestSort {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSort {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -440,6 +473,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSort {
         Ok(Self::Other(value))
     }
 }
+
 /// Which source fields to return (`false` for none, a pattern, or a list).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -451,6 +485,7 @@ pub enum AlertsSearchRequestSource {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSource {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -471,6 +506,7 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchRequestSource {
         Ok(Self::Other(value))
     }
 }
+
 /// An Elasticsearch search response; members not described here are kept as they come.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -489,6 +525,7 @@ pub struct AlertsSearchResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl AlertsSearchResponse {
     /// Creates a value from its required members; the others start empty.
@@ -503,6 +540,7 @@ impl AlertsSearchResponse {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -515,6 +553,7 @@ impl serde::Serialize for AlertsSearchResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -523,9 +562,11 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponse {
     const EXPECTING: &'static str = "an AlertsSearchResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -554,6 +595,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponse {
         })
     }
 }
+
 /// The matching alerts.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -568,6 +610,7 @@ pub struct AlertsSearchResponseHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl AlertsSearchResponseHits {
     /// Creates a value from its required members; the others start empty.
@@ -580,6 +623,7 @@ impl AlertsSearchResponseHits {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchResponseHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -590,6 +634,7 @@ impl serde::Serialize for AlertsSearchResponseHits {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -598,9 +643,11 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHits {
     const EXPECTING: &'static str = "an AlertsSearchResponseHits object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -623,6 +670,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHits {
         })
     }
 }
+
 /// How many alerts match.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -634,6 +682,7 @@ pub struct AlertsSearchResponseHitsTotal {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl AlertsSearchResponseHitsTotal {
     /// Creates a value from its required members; the others start empty.
@@ -645,6 +694,7 @@ impl AlertsSearchResponseHitsTotal {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertsSearchResponseHitsTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -654,6 +704,7 @@ impl serde::Serialize for AlertsSearchResponseHitsTotal {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -662,9 +713,11 @@ impl<'de> serde::Deserialize<'de> for AlertsSearchResponseHitsTotal {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHitsTotal {
     const EXPECTING: &'static str = "an AlertsSearchResponseHitsTotal object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -684,6 +737,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsSearchResponseHitsTotal {
         })
     }
 }
+
 /// A note's content and attachments.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -704,6 +758,7 @@ pub struct BareNote {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl BareNote {
     /// Creates a value from its required members; the others start empty.
@@ -720,6 +775,7 @@ impl BareNote {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for BareNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -734,6 +790,7 @@ impl serde::Serialize for BareNote {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for BareNote {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -742,9 +799,11 @@ impl<'de> serde::Deserialize<'de> for BareNote {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for BareNote {
     const EXPECTING: &'static str = "a BareNote object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -779,6 +838,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BareNote {
         })
     }
 }
+
 /// The rules (by `query` or `ids`) and the action. `duplicate` takes `duplicate`, `edit`
 /// takes `edit` (a list of edits such as `{type: add_tags, value: [..]}`).
 #[cfg(feature = "detection-rules")]
@@ -809,6 +869,7 @@ pub struct BulkActionRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl BulkActionRequest {
     /// Creates a value from its required members; the others start empty.
@@ -829,6 +890,7 @@ impl BulkActionRequest {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -847,6 +909,7 @@ impl serde::Serialize for BulkActionRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -855,9 +918,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequest {
     const EXPECTING: &'static str = "a BulkActionRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -906,6 +971,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequest {
         })
     }
 }
+
 /// The time range of `fill_gaps` (fill the rules' execution gaps in it).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -918,6 +984,7 @@ pub struct BulkActionRequestFillGaps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl BulkActionRequestFillGaps {
     /// Creates a value from its required members; the others start empty.
@@ -929,6 +996,7 @@ impl BulkActionRequestFillGaps {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionRequestFillGaps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -938,6 +1006,7 @@ impl serde::Serialize for BulkActionRequestFillGaps {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionRequestFillGaps {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -946,9 +1015,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionRequestFillGaps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequestFillGaps {
     const EXPECTING: &'static str = "a BulkActionRequestFillGaps object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -968,9 +1039,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionRequestFillGaps {
         })
     }
 }
+
 /// The time range of `run` (a manual run of the rules over past data).
 #[cfg(feature = "detection-rules")]
 pub type BulkActionRequestRun = BulkActionRequestFillGaps;
+
 /// What a bulk action did.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -989,6 +1062,7 @@ pub struct BulkActionResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl BulkActionResponse {
     /// Creates a value from its required members; the others start empty.
@@ -1003,6 +1077,7 @@ impl BulkActionResponse {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1015,6 +1090,7 @@ impl serde::Serialize for BulkActionResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1023,9 +1099,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponse {
     const EXPECTING: &'static str = "a BulkActionResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1054,6 +1132,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponse {
         })
     }
 }
+
 /// Results and summary.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1068,6 +1147,7 @@ pub struct BulkActionResponseAttributes {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl BulkActionResponseAttributes {
     /// Creates a value from its required members; the others start empty.
@@ -1083,6 +1163,7 @@ impl BulkActionResponseAttributes {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponseAttributes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1093,6 +1174,7 @@ impl serde::Serialize for BulkActionResponseAttributes {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1101,9 +1183,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributes {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributes {
     const EXPECTING: &'static str = "a BulkActionResponseAttributes object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1126,6 +1210,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributes {
         })
     }
 }
+
 /// The rules by outcome.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1138,6 +1223,7 @@ pub struct BulkActionResponseAttributesResults {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponseAttributesResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1149,6 +1235,7 @@ impl serde::Serialize for BulkActionResponseAttributesResults {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1157,9 +1244,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesResults {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesResults {
     const EXPECTING: &'static str = "a BulkActionResponseAttributesResults object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1185,6 +1274,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesRes
         })
     }
 }
+
 /// Counts by outcome.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1197,6 +1287,7 @@ pub struct BulkActionResponseAttributesSummary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl BulkActionResponseAttributesSummary {
     /// Creates a value from its required members; the others start empty.
@@ -1210,6 +1301,7 @@ impl BulkActionResponseAttributesSummary {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionResponseAttributesSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1221,6 +1313,7 @@ impl serde::Serialize for BulkActionResponseAttributesSummary {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1229,9 +1322,11 @@ impl<'de> serde::Deserialize<'de> for BulkActionResponseAttributesSummary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesSummary {
     const EXPECTING: &'static str = "a BulkActionResponseAttributesSummary object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1257,6 +1352,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkActionResponseAttributesSum
         })
     }
 }
+
 /// What to do with the rules.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1281,6 +1377,7 @@ pub enum BulkActionType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detection-rules")]
 impl BulkActionType {
     /// The value as sent on the wire.
@@ -1298,6 +1395,7 @@ impl BulkActionType {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl From<&str> for BulkActionType {
     fn from(value: &str) -> Self {
@@ -1314,24 +1412,28 @@ impl From<&str> for BulkActionType {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl std::fmt::Display for BulkActionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl clientgen_runtime::ToParam for BulkActionType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for BulkActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for BulkActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1340,6 +1442,7 @@ impl<'de> serde::Deserialize<'de> for BulkActionType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1376,6 +1479,7 @@ pub struct Case {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl Case {
     /// Creates a value from its required members; the others start empty.
@@ -1425,6 +1529,7 @@ impl Case {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1457,6 +1562,7 @@ impl serde::Serialize for Case {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1465,9 +1571,11 @@ impl<'de> serde::Deserialize<'de> for Case {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Case {
     const EXPECTING: &'static str = "a Case object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1559,6 +1667,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Case {
         })
     }
 }
+
 /// An alert attached to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1570,6 +1679,7 @@ pub struct CaseAlert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAlert {
     /// Creates a value from its required members; the others start empty.
@@ -1582,6 +1692,7 @@ impl CaseAlert {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1592,6 +1703,7 @@ impl serde::Serialize for CaseAlert {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlert {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1600,9 +1712,11 @@ impl<'de> serde::Deserialize<'de> for CaseAlert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlert {
     const EXPECTING: &'static str = "a CaseAlert object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1625,6 +1739,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlert {
         })
     }
 }
+
 /// A user assigned to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1635,6 +1750,7 @@ pub struct CaseAssignee {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAssignee {
     /// Creates a value from its required members; the others start empty.
@@ -1645,6 +1761,7 @@ impl CaseAssignee {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAssignee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1653,6 +1770,7 @@ impl serde::Serialize for CaseAssignee {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAssignee {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1661,9 +1779,11 @@ impl<'de> serde::Deserialize<'de> for CaseAssignee {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAssignee {
     const EXPECTING: &'static str = "a CaseAssignee object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1680,6 +1800,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAssignee {
         })
     }
 }
+
 /// An attachment of a case, in the unified attachments form.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1704,6 +1825,7 @@ pub struct CaseAttachment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAttachment {
     /// Creates a value from its required members; the others start empty.
@@ -1733,6 +1855,7 @@ impl CaseAttachment {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1753,6 +1876,7 @@ impl serde::Serialize for CaseAttachment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1761,9 +1885,11 @@ impl<'de> serde::Deserialize<'de> for CaseAttachment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachment {
     const EXPECTING: &'static str = "a CaseAttachment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1816,6 +1942,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachment {
         })
     }
 }
+
 /// A new case attachment of a registered type.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1834,6 +1961,7 @@ pub struct CaseAttachmentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAttachmentCreate {
     /// Creates a value from its required members; the others start empty.
@@ -1848,6 +1976,7 @@ impl CaseAttachmentCreate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAttachmentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1860,6 +1989,7 @@ impl serde::Serialize for CaseAttachmentCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAttachmentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1868,9 +1998,11 @@ impl<'de> serde::Deserialize<'de> for CaseAttachmentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachmentCreate {
     const EXPECTING: &'static str = "a CaseAttachmentCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1899,6 +2031,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAttachmentCreate {
         })
     }
 }
+
 /// The identifier, or identifiers, of what a reference attachment points at (alert `_id`s, …).
 #[cfg(
     any(
@@ -1916,6 +2049,7 @@ pub enum CaseAttachmentId {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(
     any(
         feature = "cases",
@@ -1940,6 +2074,7 @@ impl<'de> serde::Deserialize<'de> for CaseAttachmentId {
         Ok(Self::Other(value))
     }
 }
+
 /// Whether pushing a case to its external system closes it (`close-by-pushing`) or not (`close-by-user`).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1952,6 +2087,7 @@ pub enum CaseClosureType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CaseClosureType {
     /// The value as sent on the wire.
@@ -1963,6 +2099,7 @@ impl CaseClosureType {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CaseClosureType {
     fn from(value: &str) -> Self {
@@ -1973,24 +2110,28 @@ impl From<&str> for CaseClosureType {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CaseClosureType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseClosureType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseClosureType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseClosureType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1999,6 +2140,7 @@ impl<'de> serde::Deserialize<'de> for CaseClosureType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A comment or attachment of a case. `type` says which: `user` (a comment), `alert` (one
 /// or more alerts), and other attachment kinds; the members of each are optional here.
 #[cfg(feature = "cases")]
@@ -2028,6 +2170,7 @@ pub struct CaseComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseComment {
     /// Creates a value from its required members; the others start empty.
@@ -2057,6 +2200,7 @@ impl CaseComment {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2078,6 +2222,7 @@ impl serde::Serialize for CaseComment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2086,9 +2231,11 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     const EXPECTING: &'static str = "a CaseComment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2144,9 +2291,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
         })
     }
 }
+
 /// The alert or alerts of an `alert` attachment.
 #[cfg(feature = "cases")]
 pub type CaseCommentAlertId = CaseAttachmentId;
+
 /// A new attachment: `{type: user, comment, owner}` for a comment, or
 /// `{type: alert, alertId, index, rule, owner}` for alerts.
 #[cfg(feature = "cases")]
@@ -2166,6 +2315,7 @@ pub struct CaseCommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
@@ -2181,6 +2331,7 @@ impl CaseCommentCreate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2194,6 +2345,7 @@ impl serde::Serialize for CaseCommentCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2202,9 +2354,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     const EXPECTING: &'static str = "a CaseCommentCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2236,12 +2390,15 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
         })
     }
 }
+
 /// The alert or alerts, for `alert`.
 #[cfg(feature = "cases")]
 pub type CaseCommentCreateAlertId = CaseAttachmentId;
+
 /// Their index or indices, for `alert`.
 #[cfg(feature = "cases")]
 pub type CaseCommentCreateIndex = CaseAttachmentId;
+
 /// The rule that created the alerts, for `alert`.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2252,6 +2409,7 @@ pub struct CaseCommentCreateRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreateRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2261,6 +2419,7 @@ impl serde::Serialize for CaseCommentCreateRule {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2269,9 +2428,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreateRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreateRule {
     const EXPECTING: &'static str = "a CaseCommentCreateRule object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2291,6 +2452,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreateRule {
         })
     }
 }
+
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2302,6 +2464,7 @@ pub enum CaseCommentCreateType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CaseCommentCreateType {
     /// The value as sent on the wire.
@@ -2313,6 +2476,7 @@ impl CaseCommentCreateType {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CaseCommentCreateType {
     fn from(value: &str) -> Self {
@@ -2323,24 +2487,28 @@ impl From<&str> for CaseCommentCreateType {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CaseCommentCreateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseCommentCreateType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreateType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2349,12 +2517,15 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreateType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The index or indices of those alerts.
 #[cfg(feature = "cases")]
 pub type CaseCommentIndex = CaseAttachmentId;
+
 /// The rule that created the alert.
 #[cfg(feature = "cases")]
 pub type CaseCommentRule = CaseCommentCreateRule;
+
 /// New content for one attachment, addressed by `id` and `version`.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2375,6 +2546,7 @@ pub struct CaseCommentUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCommentUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -2397,6 +2569,7 @@ impl CaseCommentUpdate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2412,6 +2585,7 @@ impl serde::Serialize for CaseCommentUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2420,9 +2594,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentUpdate {
     const EXPECTING: &'static str = "a CaseCommentUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2460,17 +2636,22 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentUpdate {
         })
     }
 }
+
 /// The alert or alerts, for `alert`.
 #[cfg(feature = "cases")]
 pub type CaseCommentUpdateAlertId = CaseAttachmentId;
+
 /// Their index or indices, for `alert`.
 #[cfg(feature = "cases")]
 pub type CaseCommentUpdateIndex = CaseAttachmentId;
+
 /// The rule that created the alerts, for `alert`.
 #[cfg(feature = "cases")]
 pub type CaseCommentUpdateRule = CaseCommentCreateRule;
+
 #[cfg(feature = "cases")]
 pub type CaseCommentUpdateType = CaseCommentCreateType;
+
 /// The case settings of one application.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2495,6 +2676,7 @@ pub struct CaseConfiguration {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseConfiguration {
     /// Creates a value from its required members; the others start empty.
@@ -2525,6 +2707,7 @@ impl CaseConfiguration {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2545,6 +2728,7 @@ impl serde::Serialize for CaseConfiguration {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2553,9 +2737,11 @@ impl<'de> serde::Deserialize<'de> for CaseConfiguration {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConfiguration {
     const EXPECTING: &'static str = "a CaseConfiguration object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2608,6 +2794,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConfiguration {
         })
     }
 }
+
 /// New case settings for one application.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2622,6 +2809,7 @@ pub struct CaseConfigurationCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseConfigurationCreate {
     /// Creates a value from its required members; the others start empty.
@@ -2640,6 +2828,7 @@ impl CaseConfigurationCreate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseConfigurationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2652,6 +2841,7 @@ impl serde::Serialize for CaseConfigurationCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2660,9 +2850,11 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationCreate {
     const EXPECTING: &'static str = "a CaseConfigurationCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2691,6 +2883,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationCreate {
         })
     }
 }
+
 /// A change to one application's case settings: the members to change, and the version
 /// the change applies to (the owner cannot change).
 #[cfg(feature = "cases")]
@@ -2707,6 +2900,7 @@ pub struct CaseConfigurationUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseConfigurationUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -2721,6 +2915,7 @@ impl CaseConfigurationUpdate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseConfigurationUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2733,6 +2928,7 @@ impl serde::Serialize for CaseConfigurationUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2741,9 +2937,11 @@ impl<'de> serde::Deserialize<'de> for CaseConfigurationUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationUpdate {
     const EXPECTING: &'static str = "a CaseConfigurationUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2772,6 +2970,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConfigurationUpdate {
         })
     }
 }
+
 /// The external system a case is pushed to (`.none` for none).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2786,6 +2985,7 @@ pub struct CaseConnector {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseConnector {
     /// Creates a value from its required members; the others start empty.
@@ -2799,6 +2999,7 @@ impl CaseConnector {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseConnector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2810,6 +3011,7 @@ impl serde::Serialize for CaseConnector {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseConnector {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2818,9 +3020,11 @@ impl<'de> serde::Deserialize<'de> for CaseConnector {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseConnector {
     const EXPECTING: &'static str = "a CaseConnector object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2846,6 +3050,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseConnector {
         })
     }
 }
+
 /// A new case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2864,6 +3069,7 @@ pub struct CaseCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCreate {
     /// Creates a value from its required members; the others start empty.
@@ -2890,6 +3096,7 @@ impl CaseCreate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2907,6 +3114,7 @@ impl serde::Serialize for CaseCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2915,9 +3123,11 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
     const EXPECTING: &'static str = "a CaseCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2961,6 +3171,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
         })
     }
 }
+
 /// The value of a custom field defined in the case settings.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2974,6 +3185,7 @@ pub struct CaseCustomField {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCustomField {
     /// Creates a value from its required members; the others start empty.
@@ -2986,6 +3198,7 @@ impl CaseCustomField {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCustomField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2996,6 +3209,7 @@ impl serde::Serialize for CaseCustomField {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCustomField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3004,9 +3218,11 @@ impl<'de> serde::Deserialize<'de> for CaseCustomField {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCustomField {
     const EXPECTING: &'static str = "a CaseCustomField object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3029,6 +3245,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCustomField {
         })
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseCustomFieldValue {
     fn to_param(&self) -> String {
@@ -3040,6 +3257,7 @@ impl clientgen_runtime::ToParam for CaseCustomFieldValue {
         }
     }
 }
+
 /// Text, a boolean, or null.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3050,6 +3268,7 @@ pub enum CaseCustomFieldValue {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCustomFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3067,6 +3286,7 @@ impl<'de> serde::Deserialize<'de> for CaseCustomFieldValue {
         Ok(Self::Other(value))
     }
 }
+
 /// Where the case was pushed, and when; null until the case is pushed.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3082,6 +3302,7 @@ pub struct CaseExternalService {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseExternalService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3096,6 +3317,7 @@ impl serde::Serialize for CaseExternalService {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseExternalService {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3104,9 +3326,11 @@ impl<'de> serde::Deserialize<'de> for CaseExternalService {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseExternalService {
     const EXPECTING: &'static str = "a CaseExternalService object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3141,6 +3365,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseExternalService {
         })
     }
 }
+
 /// The multipart form of a file attached to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3153,6 +3378,7 @@ pub struct CaseFileForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseFileForm {
     /// Creates a value from its required members; the others start empty.
@@ -3164,6 +3390,7 @@ impl CaseFileForm {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseFileForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3173,6 +3400,7 @@ impl serde::Serialize for CaseFileForm {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseFileForm {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3181,9 +3409,11 @@ impl<'de> serde::Deserialize<'de> for CaseFileForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseFileForm {
     const EXPECTING: &'static str = "a CaseFileForm object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3203,6 +3433,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseFileForm {
         })
     }
 }
+
 /// The application a case belongs to.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3217,6 +3448,7 @@ pub enum CaseOwner {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CaseOwner {
     /// The value as sent on the wire.
@@ -3229,6 +3461,7 @@ impl CaseOwner {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CaseOwner {
     fn from(value: &str) -> Self {
@@ -3240,24 +3473,28 @@ impl From<&str> for CaseOwner {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CaseOwner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseOwner {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseOwner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3266,6 +3503,7 @@ impl<'de> serde::Deserialize<'de> for CaseOwner {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Case behaviour.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3278,6 +3516,7 @@ pub struct CaseSettings {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseSettings {
     /// Creates a value from its required members; the others start empty.
@@ -3289,6 +3528,7 @@ impl CaseSettings {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3298,6 +3538,7 @@ impl serde::Serialize for CaseSettings {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3306,9 +3547,11 @@ impl<'de> serde::Deserialize<'de> for CaseSettings {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseSettings {
     const EXPECTING: &'static str = "a CaseSettings object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3328,6 +3571,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseSettings {
         })
     }
 }
+
 /// Severity of a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3344,6 +3588,7 @@ pub enum CaseSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CaseSeverity {
     /// The value as sent on the wire.
@@ -3357,6 +3602,7 @@ impl CaseSeverity {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CaseSeverity {
     fn from(value: &str) -> Self {
@@ -3369,24 +3615,28 @@ impl From<&str> for CaseSeverity {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CaseSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3395,6 +3645,7 @@ impl<'de> serde::Deserialize<'de> for CaseSeverity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Status of a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3409,6 +3660,7 @@ pub enum CaseStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CaseStatus {
     /// The value as sent on the wire.
@@ -3421,6 +3673,7 @@ impl CaseStatus {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
@@ -3432,24 +3685,28 @@ impl From<&str> for CaseStatus {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3458,6 +3715,7 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Changes to one case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3479,6 +3737,7 @@ pub struct CaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -3500,6 +3759,7 @@ impl CaseUpdate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3519,6 +3779,7 @@ impl serde::Serialize for CaseUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3527,9 +3788,11 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     const EXPECTING: &'static str = "a CaseUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3579,6 +3842,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
         })
     }
 }
+
 /// A Kibana user.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3592,6 +3856,7 @@ pub struct CaseUser {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3603,6 +3868,7 @@ impl serde::Serialize for CaseUser {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUser {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3611,9 +3877,11 @@ impl<'de> serde::Deserialize<'de> for CaseUser {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUser {
     const EXPECTING: &'static str = "a CaseUser object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3639,6 +3907,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUser {
         })
     }
 }
+
 /// One entry of a case's activity.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3659,6 +3928,7 @@ pub struct CaseUserAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseUserAction {
     /// Creates a value from its required members; the others start empty.
@@ -3684,6 +3954,7 @@ impl CaseUserAction {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseUserAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3700,6 +3971,7 @@ impl serde::Serialize for CaseUserAction {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3708,9 +3980,11 @@ impl<'de> serde::Deserialize<'de> for CaseUserAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUserAction {
     const EXPECTING: &'static str = "a CaseUserAction object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3751,6 +4025,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUserAction {
         })
     }
 }
+
 /// Changes to up to 100 cases.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3760,6 +4035,7 @@ pub struct CasesUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CasesUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -3770,6 +4046,7 @@ impl CasesUpdate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CasesUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3778,6 +4055,7 @@ impl serde::Serialize for CasesUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CasesUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3786,9 +4064,11 @@ impl<'de> serde::Deserialize<'de> for CasesUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CasesUpdate {
     const EXPECTING: &'static str = "a CasesUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3805,6 +4085,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CasesUpdate {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3814,6 +4095,7 @@ pub enum CopyTimelineElasticApiVersion {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "timelines")]
 impl CopyTimelineElasticApiVersion {
     /// The value as sent on the wire.
@@ -3824,6 +4106,7 @@ impl CopyTimelineElasticApiVersion {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl From<&str> for CopyTimelineElasticApiVersion {
     fn from(value: &str) -> Self {
@@ -3833,24 +4116,28 @@ impl From<&str> for CopyTimelineElasticApiVersion {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl std::fmt::Display for CopyTimelineElasticApiVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for CopyTimelineElasticApiVersion {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for CopyTimelineElasticApiVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for CopyTimelineElasticApiVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3859,6 +4146,7 @@ impl<'de> serde::Deserialize<'de> for CopyTimelineElasticApiVersion {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3872,6 +4160,7 @@ pub enum DeleteListItemRefresh {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "value-lists")]
 impl DeleteListItemRefresh {
     /// The value as sent on the wire.
@@ -3884,6 +4173,7 @@ impl DeleteListItemRefresh {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl From<&str> for DeleteListItemRefresh {
     fn from(value: &str) -> Self {
@@ -3895,24 +4185,28 @@ impl From<&str> for DeleteListItemRefresh {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl std::fmt::Display for DeleteListItemRefresh {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl clientgen_runtime::ToParam for DeleteListItemRefresh {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for DeleteListItemRefresh {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for DeleteListItemRefresh {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3921,6 +4215,7 @@ impl<'de> serde::Deserialize<'de> for DeleteListItemRefresh {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One note, or several.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -3931,6 +4226,7 @@ pub enum DeleteNotesRequest {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3948,6 +4244,7 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesRequest {
         Ok(Self::Other(value))
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteNotesRequestVariant0 {
@@ -3957,6 +4254,7 @@ pub struct DeleteNotesRequestVariant0 {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl DeleteNotesRequestVariant0 {
     /// Creates a value from its required members; the others start empty.
@@ -3967,6 +4265,7 @@ impl DeleteNotesRequestVariant0 {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteNotesRequestVariant0 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3975,6 +4274,7 @@ impl serde::Serialize for DeleteNotesRequestVariant0 {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant0 {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3983,9 +4283,11 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant0 {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant0 {
     const EXPECTING: &'static str = "a DeleteNotesRequestVariant0 object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4002,6 +4304,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant0 {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteNotesRequestVariant1 {
@@ -4011,6 +4314,7 @@ pub struct DeleteNotesRequestVariant1 {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteNotesRequestVariant1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4019,6 +4323,7 @@ impl serde::Serialize for DeleteNotesRequestVariant1 {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant1 {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4027,9 +4332,11 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesRequestVariant1 {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant1 {
     const EXPECTING: &'static str = "a DeleteNotesRequestVariant1 object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4046,6 +4353,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesRequestVariant1 {
         })
     }
 }
+
 /// The `{data: {}}` answer of a deletion.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4055,6 +4363,7 @@ pub struct DeleteNotesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteNotesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4063,6 +4372,7 @@ impl serde::Serialize for DeleteNotesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteNotesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4071,9 +4381,11 @@ impl<'de> serde::Deserialize<'de> for DeleteNotesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesResponse {
     const EXPECTING: &'static str = "a DeleteNotesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4090,6 +4402,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteNotesResponse {
         })
     }
 }
+
 /// The `{data: {deleteTimeline}}` envelope.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4099,6 +4412,7 @@ pub struct DeleteTimelinesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl DeleteTimelinesResponse {
     /// Creates a value from its required members; the others start empty.
@@ -4109,6 +4423,7 @@ impl DeleteTimelinesResponse {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteTimelinesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4117,6 +4432,7 @@ impl serde::Serialize for DeleteTimelinesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4125,9 +4441,11 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponse {
     const EXPECTING: &'static str = "a DeleteTimelinesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4144,6 +4462,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponse {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteTimelinesResponseData {
@@ -4152,6 +4471,7 @@ pub struct DeleteTimelinesResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl DeleteTimelinesResponseData {
     /// Creates a value from its required members; the others start empty.
@@ -4162,6 +4482,7 @@ impl DeleteTimelinesResponseData {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for DeleteTimelinesResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4170,6 +4491,7 @@ impl serde::Serialize for DeleteTimelinesResponseData {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4178,9 +4500,11 @@ impl<'de> serde::Deserialize<'de> for DeleteTimelinesResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponseData {
     const EXPECTING: &'static str = "a DeleteTimelinesResponseData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4200,6 +4524,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteTimelinesResponseData {
         })
     }
 }
+
 /// The error body of the security routes: Kibana's shape for request validation and
 /// authorisation failures, the security solution's shape for its own (not found,
 /// conflicts). Reference "Errors" (`common/api/model/error_responses.schema.yaml`).
@@ -4220,6 +4545,7 @@ pub enum ErrorResponse {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -4245,6 +4571,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
         Ok(Self::Other(value))
     }
 }
+
 /// A comment on an exception item.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4262,6 +4589,7 @@ pub struct ExceptionComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionComment {
     /// Creates a value from its required members; the others start empty.
@@ -4277,6 +4605,7 @@ impl ExceptionComment {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4290,6 +4619,7 @@ impl serde::Serialize for ExceptionComment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4298,9 +4628,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionComment {
     const EXPECTING: &'static str = "an ExceptionComment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4332,6 +4664,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionComment {
         })
     }
 }
+
 /// One condition of an exception item. `type` decides the other members: `match` and
 /// `wildcard` take a string `value`, `match_any` a list of strings, `exists` nothing,
 /// `list` a value list reference, and `nested` a `field` plus `entries`.
@@ -4354,6 +4687,7 @@ pub struct ExceptionEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionEntry {
     /// Creates a value from its required members; the others start empty.
@@ -4369,6 +4703,7 @@ impl ExceptionEntry {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4382,6 +4717,7 @@ impl serde::Serialize for ExceptionEntry {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4390,9 +4726,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntry {
     const EXPECTING: &'static str = "an ExceptionEntry object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4424,6 +4762,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntry {
         })
     }
 }
+
 /// The value list of a `list` entry.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4434,6 +4773,7 @@ pub struct ExceptionEntryList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionEntryList {
     /// Creates a value from its required members; the others start empty.
@@ -4445,6 +4785,7 @@ impl ExceptionEntryList {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntryList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4454,6 +4795,7 @@ impl serde::Serialize for ExceptionEntryList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4462,9 +4804,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntryList {
     const EXPECTING: &'static str = "an ExceptionEntryList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4484,6 +4828,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionEntryList {
         })
     }
 }
+
 /// Whether matching documents are excluded (`included`) or the opposite (`excluded`). Absent for `nested`.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4496,6 +4841,7 @@ pub enum ExceptionEntryOperator {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionEntryOperator {
     /// The value as sent on the wire.
@@ -4507,6 +4853,7 @@ impl ExceptionEntryOperator {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl From<&str> for ExceptionEntryOperator {
     fn from(value: &str) -> Self {
@@ -4517,24 +4864,28 @@ impl From<&str> for ExceptionEntryOperator {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl std::fmt::Display for ExceptionEntryOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for ExceptionEntryOperator {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntryOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntryOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4543,6 +4894,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryOperator {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// How the field is tested.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4563,6 +4915,7 @@ pub enum ExceptionEntryType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionEntryType {
     /// The value as sent on the wire.
@@ -4578,6 +4931,7 @@ impl ExceptionEntryType {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl From<&str> for ExceptionEntryType {
     fn from(value: &str) -> Self {
@@ -4592,24 +4946,28 @@ impl From<&str> for ExceptionEntryType {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl std::fmt::Display for ExceptionEntryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for ExceptionEntryType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionEntryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionEntryType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4618,9 +4976,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionEntryType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The value, or values for `match_any`.
 #[cfg(feature = "exception-lists")]
 pub type ExceptionEntryValue = CaseAttachmentId;
+
 /// An exception list.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4652,6 +5012,7 @@ pub struct ExceptionList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionList {
     /// Creates a value from its required members; the others start empty.
@@ -4692,6 +5053,7 @@ impl ExceptionList {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4716,6 +5078,7 @@ impl serde::Serialize for ExceptionList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4724,9 +5087,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionList {
     const EXPECTING: &'static str = "an ExceptionList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4797,6 +5162,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionList {
         })
     }
 }
+
 /// A new exception list.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4819,6 +5185,7 @@ pub struct ExceptionListCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListCreate {
     /// Creates a value from its required members; the others start empty.
@@ -4837,6 +5204,7 @@ impl ExceptionListCreate {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4853,6 +5221,7 @@ impl serde::Serialize for ExceptionListCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4861,9 +5230,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListCreate {
     const EXPECTING: &'static str = "an ExceptionListCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4904,11 +5275,13 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListCreate {
         })
     }
 }
+
 /// One line of an exception list export: the list, one of its items, or the final line of
 /// export details (`exported_exception_list_count`, `exported_exception_list_item_count`,
 /// `missing_*` counts and lists). Kept free-form, as the three kinds share no member.
 #[cfg(feature = "exception-lists")]
 pub type ExceptionListExportLine = serde_json::Map<String, serde_json::Value>;
+
 /// An exception item.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4937,6 +5310,7 @@ pub struct ExceptionListItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListItem {
     /// Creates a value from its required members; the others start empty.
@@ -4979,6 +5353,7 @@ impl ExceptionListItem {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5005,6 +5380,7 @@ impl serde::Serialize for ExceptionListItem {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5013,9 +5389,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItem {
     const EXPECTING: &'static str = "an ExceptionListItem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5092,6 +5470,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItem {
         })
     }
 }
+
 /// A new exception item.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5116,6 +5495,7 @@ pub struct ExceptionListItemCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListItemCreate {
     /// Creates a value from its required members; the others start empty.
@@ -5143,6 +5523,7 @@ impl ExceptionListItemCreate {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItemCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5162,6 +5543,7 @@ impl serde::Serialize for ExceptionListItemCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5170,9 +5552,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemCreate {
     const EXPECTING: &'static str = "an ExceptionListItemCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5222,6 +5606,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemCreate {
         })
     }
 }
+
 /// Always `simple`.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5232,6 +5617,7 @@ pub enum ExceptionListItemCreateType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListItemCreateType {
     /// The value as sent on the wire.
@@ -5242,6 +5628,7 @@ impl ExceptionListItemCreateType {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl From<&str> for ExceptionListItemCreateType {
     fn from(value: &str) -> Self {
@@ -5251,24 +5638,28 @@ impl From<&str> for ExceptionListItemCreateType {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl std::fmt::Display for ExceptionListItemCreateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for ExceptionListItemCreateType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItemCreateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItemCreateType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5277,9 +5668,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemCreateType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Always `simple`.
 #[cfg(feature = "exception-lists")]
 pub type ExceptionListItemType = ExceptionListItemCreateType;
+
 /// A full replacement of an exception item, addressed by `id` or `item_id`.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5305,6 +5698,7 @@ pub struct ExceptionListItemUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListItemUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -5333,6 +5727,7 @@ impl ExceptionListItemUpdate {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListItemUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5354,6 +5749,7 @@ impl serde::Serialize for ExceptionListItemUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5362,9 +5758,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListItemUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemUpdate {
     const EXPECTING: &'static str = "an ExceptionListItemUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5420,8 +5818,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListItemUpdate {
         })
     }
 }
+
 #[cfg(feature = "exception-lists")]
 pub type ExceptionListItemUpdateType = ExceptionListItemCreateType;
+
 /// Item counts of an exception list by operating system.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5434,6 +5834,7 @@ pub struct ExceptionListSummary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5445,6 +5846,7 @@ impl serde::Serialize for ExceptionListSummary {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5453,9 +5855,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListSummary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListSummary {
     const EXPECTING: &'static str = "an ExceptionListSummary object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5481,6 +5885,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListSummary {
         })
     }
 }
+
 /// The kind of exception list.
 #[cfg(
     any(
@@ -5513,6 +5918,7 @@ pub enum ExceptionListType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -5537,6 +5943,7 @@ impl ExceptionListType {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -5560,6 +5967,7 @@ impl From<&str> for ExceptionListType {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -5572,6 +5980,7 @@ impl std::fmt::Display for ExceptionListType {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -5584,6 +5993,7 @@ impl clientgen_runtime::ToParam for ExceptionListType {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -5596,6 +6006,7 @@ impl serde::Serialize for ExceptionListType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -5610,6 +6021,7 @@ impl<'de> serde::Deserialize<'de> for ExceptionListType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A full replacement of an exception list, addressed by `id` or `list_id`.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5632,6 +6044,7 @@ pub struct ExceptionListUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -5652,6 +6065,7 @@ impl ExceptionListUpdate {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5670,6 +6084,7 @@ impl serde::Serialize for ExceptionListUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5678,9 +6093,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListUpdate {
     const EXPECTING: &'static str = "an ExceptionListUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5727,6 +6144,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListUpdate {
         })
     }
 }
+
 /// The multipart form of an exception lists import.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5737,6 +6155,7 @@ pub struct ExceptionListsImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListsImportForm {
     /// Creates a value from its required members; the others start empty.
@@ -5747,6 +6166,7 @@ impl ExceptionListsImportForm {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListsImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5755,6 +6175,7 @@ impl serde::Serialize for ExceptionListsImportForm {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListsImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5763,9 +6184,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListsImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportForm {
     const EXPECTING: &'static str = "an ExceptionListsImportForm object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5782,6 +6205,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportForm {
         })
     }
 }
+
 /// The outcome of an exception lists import.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5797,6 +6221,7 @@ pub struct ExceptionListsImportResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl ExceptionListsImportResponse {
     /// Creates a value from its required members; the others start empty.
@@ -5821,6 +6246,7 @@ impl ExceptionListsImportResponse {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for ExceptionListsImportResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5838,6 +6264,7 @@ impl serde::Serialize for ExceptionListsImportResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for ExceptionListsImportResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5846,9 +6273,11 @@ impl<'de> serde::Deserialize<'de> for ExceptionListsImportResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportResponse {
     const EXPECTING: &'static str = "an ExceptionListsImportResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5906,6 +6335,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExceptionListsImportResponse {
         })
     }
 }
+
 /// One line of a timelines export.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5959,6 +6389,7 @@ pub struct ExportedTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl ExportedTimeline {
     /// Creates a value from its required members; the others start empty.
@@ -6001,6 +6432,7 @@ impl ExportedTimeline {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for ExportedTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6041,6 +6473,7 @@ impl serde::Serialize for ExportedTimeline {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ExportedTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6049,9 +6482,11 @@ impl<'de> serde::Deserialize<'de> for ExportedTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ExportedTimeline {
     const EXPECTING: &'static str = "an ExportedTimeline object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6173,6 +6608,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ExportedTimeline {
         })
     }
 }
+
 /// Who marked a timeline as a favorite, and when.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6185,6 +6621,7 @@ pub struct FavoriteTimelineResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for FavoriteTimelineResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6195,6 +6632,7 @@ impl serde::Serialize for FavoriteTimelineResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for FavoriteTimelineResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6203,9 +6641,11 @@ impl<'de> serde::Deserialize<'de> for FavoriteTimelineResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for FavoriteTimelineResult {
     const EXPECTING: &'static str = "a FavoriteTimelineResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6228,6 +6668,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FavoriteTimelineResult {
         })
     }
 }
+
 /// One page of a case's attachments.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6241,6 +6682,7 @@ pub struct FindCaseAttachmentsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl FindCaseAttachmentsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -6254,6 +6696,7 @@ impl FindCaseAttachmentsResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseAttachmentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6265,6 +6708,7 @@ impl serde::Serialize for FindCaseAttachmentsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseAttachmentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6273,9 +6717,11 @@ impl<'de> serde::Deserialize<'de> for FindCaseAttachmentsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCaseAttachmentsResponse {
     const EXPECTING: &'static str = "a FindCaseAttachmentsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6301,6 +6747,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCaseAttachmentsResponse {
         })
     }
 }
+
 /// One page of comments.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6313,6 +6760,7 @@ pub struct FindCaseCommentsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl FindCaseCommentsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -6331,6 +6779,7 @@ impl FindCaseCommentsResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseCommentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6342,6 +6791,7 @@ impl serde::Serialize for FindCaseCommentsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6350,9 +6800,11 @@ impl<'de> serde::Deserialize<'de> for FindCaseCommentsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCaseCommentsResponse {
     const EXPECTING: &'static str = "a FindCaseCommentsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6378,6 +6830,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCaseCommentsResponse {
         })
     }
 }
+
 /// One page of user actions. The page size is spelled `perPage` here.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6390,6 +6843,7 @@ pub struct FindCaseUserActionsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl FindCaseUserActionsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -6408,6 +6862,7 @@ impl FindCaseUserActionsResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseUserActionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6419,6 +6874,7 @@ impl serde::Serialize for FindCaseUserActionsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6427,9 +6883,11 @@ impl<'de> serde::Deserialize<'de> for FindCaseUserActionsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCaseUserActionsResponse {
     const EXPECTING: &'static str = "a FindCaseUserActionsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6455,6 +6913,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCaseUserActionsResponse {
         })
     }
 }
+
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6492,6 +6951,7 @@ pub enum FindCaseUserActionsTypesItem {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl FindCaseUserActionsTypesItem {
     /// The value as sent on the wire.
@@ -6516,6 +6976,7 @@ impl FindCaseUserActionsTypesItem {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for FindCaseUserActionsTypesItem {
     fn from(value: &str) -> Self {
@@ -6539,24 +7000,28 @@ impl From<&str> for FindCaseUserActionsTypesItem {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for FindCaseUserActionsTypesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCaseUserActionsTypesItem {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCaseUserActionsTypesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCaseUserActionsTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6565,6 +7030,7 @@ impl<'de> serde::Deserialize<'de> for FindCaseUserActionsTypesItem {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6576,6 +7042,7 @@ pub enum FindCasesDefaultSearchOperator {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl FindCasesDefaultSearchOperator {
     /// The value as sent on the wire.
@@ -6587,6 +7054,7 @@ impl FindCasesDefaultSearchOperator {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for FindCasesDefaultSearchOperator {
     fn from(value: &str) -> Self {
@@ -6597,24 +7065,28 @@ impl From<&str> for FindCasesDefaultSearchOperator {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for FindCasesDefaultSearchOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCasesDefaultSearchOperator {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesDefaultSearchOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesDefaultSearchOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6623,6 +7095,7 @@ impl<'de> serde::Deserialize<'de> for FindCasesDefaultSearchOperator {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One page of cases with counts by status.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6638,6 +7111,7 @@ pub struct FindCasesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl FindCasesResponse {
     /// Creates a value from its required members; the others start empty.
@@ -6662,6 +7136,7 @@ impl FindCasesResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6676,6 +7151,7 @@ impl serde::Serialize for FindCasesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6684,9 +7160,11 @@ impl<'de> serde::Deserialize<'de> for FindCasesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindCasesResponse {
     const EXPECTING: &'static str = "a FindCasesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6732,6 +7210,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindCasesResponse {
         })
     }
 }
+
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6743,6 +7222,7 @@ pub enum FindCasesSearchFieldsItem {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl FindCasesSearchFieldsItem {
     /// The value as sent on the wire.
@@ -6754,6 +7234,7 @@ impl FindCasesSearchFieldsItem {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for FindCasesSearchFieldsItem {
     fn from(value: &str) -> Self {
@@ -6764,24 +7245,28 @@ impl From<&str> for FindCasesSearchFieldsItem {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for FindCasesSearchFieldsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCasesSearchFieldsItem {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesSearchFieldsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesSearchFieldsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6790,6 +7275,7 @@ impl<'de> serde::Deserialize<'de> for FindCasesSearchFieldsItem {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6811,6 +7297,7 @@ pub enum FindCasesSortField {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl FindCasesSortField {
     /// The value as sent on the wire.
@@ -6827,6 +7314,7 @@ impl FindCasesSortField {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for FindCasesSortField {
     fn from(value: &str) -> Self {
@@ -6842,24 +7330,28 @@ impl From<&str> for FindCasesSortField {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for FindCasesSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for FindCasesSortField {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for FindCasesSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for FindCasesSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6868,6 +7360,7 @@ impl<'de> serde::Deserialize<'de> for FindCasesSortField {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One page of exception items.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6882,6 +7375,7 @@ pub struct FindExceptionListItemsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl FindExceptionListItemsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -6901,6 +7395,7 @@ impl FindExceptionListItemsResponse {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for FindExceptionListItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6913,6 +7408,7 @@ impl serde::Serialize for FindExceptionListItemsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6921,9 +7417,11 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListItemsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListItemsResponse {
     const EXPECTING: &'static str = "a FindExceptionListItemsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6952,6 +7450,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListItemsResponse 
         })
     }
 }
+
 /// One page of exception lists.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6964,6 +7463,7 @@ pub struct FindExceptionListsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "exception-lists")]
 impl FindExceptionListsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -6977,6 +7477,7 @@ impl FindExceptionListsResponse {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for FindExceptionListsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6988,6 +7489,7 @@ impl serde::Serialize for FindExceptionListsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6996,9 +7498,11 @@ impl<'de> serde::Deserialize<'de> for FindExceptionListsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListsResponse {
     const EXPECTING: &'static str = "a FindExceptionListsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7024,6 +7528,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindExceptionListsResponse {
         })
     }
 }
+
 /// One page of value list items.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -7037,6 +7542,7 @@ pub struct FindListItemsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl FindListItemsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -7057,6 +7563,7 @@ impl FindListItemsResponse {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for FindListItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7069,6 +7576,7 @@ impl serde::Serialize for FindListItemsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7077,9 +7585,11 @@ impl<'de> serde::Deserialize<'de> for FindListItemsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindListItemsResponse {
     const EXPECTING: &'static str = "a FindListItemsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7108,6 +7618,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindListItemsResponse {
         })
     }
 }
+
 /// One page of value lists.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -7122,6 +7633,7 @@ pub struct FindListsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl FindListsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -7142,6 +7654,7 @@ impl FindListsResponse {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for FindListsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7154,6 +7667,7 @@ impl serde::Serialize for FindListsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for FindListsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7162,9 +7676,11 @@ impl<'de> serde::Deserialize<'de> for FindListsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindListsResponse {
     const EXPECTING: &'static str = "a FindListsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7193,6 +7709,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindListsResponse {
         })
     }
 }
+
 /// One page of rules. The page size is spelled `perPage` here, unlike the query.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -7211,6 +7728,7 @@ pub struct FindRulesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl FindRulesResponse {
     /// Creates a value from its required members; the others start empty.
@@ -7225,6 +7743,7 @@ impl FindRulesResponse {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for FindRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7237,6 +7756,7 @@ impl serde::Serialize for FindRulesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for FindRulesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7245,9 +7765,11 @@ impl<'de> serde::Deserialize<'de> for FindRulesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindRulesResponse {
     const EXPECTING: &'static str = "a FindRulesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7276,6 +7798,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindRulesResponse {
         })
     }
 }
+
 /// A member rules can be sorted by (reference row 3).
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7312,6 +7835,7 @@ pub enum FindRulesSortField {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detection-rules")]
 impl FindRulesSortField {
     /// The value as sent on the wire.
@@ -7345,6 +7869,7 @@ impl FindRulesSortField {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl From<&str> for FindRulesSortField {
     fn from(value: &str) -> Self {
@@ -7377,24 +7902,28 @@ impl From<&str> for FindRulesSortField {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl std::fmt::Display for FindRulesSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl clientgen_runtime::ToParam for FindRulesSortField {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for FindRulesSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for FindRulesSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7403,6 +7932,7 @@ impl<'de> serde::Deserialize<'de> for FindRulesSortField {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One page of timelines, with counts.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -7419,6 +7949,7 @@ pub struct FindTimelinesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl FindTimelinesResponse {
     /// Creates a value from its required members; the others start empty.
@@ -7435,6 +7966,7 @@ impl FindTimelinesResponse {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for FindTimelinesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7455,6 +7987,7 @@ impl serde::Serialize for FindTimelinesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7463,9 +7996,11 @@ impl<'de> serde::Deserialize<'de> for FindTimelinesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for FindTimelinesResponse {
     const EXPECTING: &'static str = "a FindTimelinesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7508,6 +8043,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FindTimelinesResponse {
         })
     }
 }
+
 /// How far a rule's execution gaps in the range have been filled.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7524,6 +8060,7 @@ pub enum GapFillStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detection-rules")]
 impl GapFillStatus {
     /// The value as sent on the wire.
@@ -7537,6 +8074,7 @@ impl GapFillStatus {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl From<&str> for GapFillStatus {
     fn from(value: &str) -> Self {
@@ -7549,24 +8087,28 @@ impl From<&str> for GapFillStatus {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl std::fmt::Display for GapFillStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl clientgen_runtime::ToParam for GapFillStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for GapFillStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for GapFillStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7575,6 +8117,7 @@ impl<'de> serde::Deserialize<'de> for GapFillStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The notes found and how many there are in all.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7586,6 +8129,7 @@ pub struct GetNotesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for GetNotesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7595,6 +8139,7 @@ impl serde::Serialize for GetNotesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for GetNotesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7603,9 +8148,11 @@ impl<'de> serde::Deserialize<'de> for GetNotesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for GetNotesResponse {
     const EXPECTING: &'static str = "a GetNotesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7625,6 +8172,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GetNotesResponse {
         })
     }
 }
+
 /// The `{data: {getOneTimeline}}` envelope of `get_timeline`; `data` is absent (the answer
 /// is `{}`) when no timeline has the identifier asked for.
 #[cfg(feature = "timelines")]
@@ -7635,6 +8183,7 @@ pub struct GetTimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for GetTimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7643,6 +8192,7 @@ impl serde::Serialize for GetTimelineResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7651,9 +8201,11 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponse {
     const EXPECTING: &'static str = "a GetTimelineResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7670,6 +8222,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponse {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTimelineResponseData {
@@ -7678,6 +8231,7 @@ pub struct GetTimelineResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl GetTimelineResponseData {
     /// Creates a value from its required members; the others start empty.
@@ -7688,6 +8242,7 @@ impl GetTimelineResponseData {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for GetTimelineResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7696,6 +8251,7 @@ impl serde::Serialize for GetTimelineResponseData {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7704,9 +8260,11 @@ impl<'de> serde::Deserialize<'de> for GetTimelineResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponseData {
     const EXPECTING: &'static str = "a GetTimelineResponseData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7726,6 +8284,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GetTimelineResponseData {
         })
     }
 }
+
 /// Why one object was not imported.
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
@@ -7746,6 +8305,7 @@ pub struct ImportError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
@@ -7762,6 +8322,7 @@ impl ImportError {
         }
     }
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
@@ -7776,6 +8337,7 @@ impl serde::Serialize for ImportError {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
@@ -7786,11 +8348,13 @@ impl<'de> serde::Deserialize<'de> for ImportError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
 impl<'de> clientgen_runtime::de::Object<'de> for ImportError {
     const EXPECTING: &'static str = "an ImportError object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7819,6 +8383,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ImportError {
         })
     }
 }
+
 /// The failure.
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
@@ -7831,6 +8396,7 @@ pub struct ImportErrorError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
@@ -7844,6 +8410,7 @@ impl ImportErrorError {
         }
     }
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
@@ -7855,6 +8422,7 @@ impl serde::Serialize for ImportErrorError {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
@@ -7865,11 +8433,13 @@ impl<'de> serde::Deserialize<'de> for ImportErrorError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(
     any(feature = "detection-rules", feature = "exception-lists", feature = "timelines")
 )]
 impl<'de> clientgen_runtime::de::Object<'de> for ImportErrorError {
     const EXPECTING: &'static str = "an ImportErrorError object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7889,8 +8459,10 @@ impl<'de> clientgen_runtime::de::Object<'de> for ImportErrorError {
         })
     }
 }
+
 #[cfg(feature = "value-lists")]
 pub type ImportListItemsRefresh = DeleteListItemRefresh;
+
 /// The outcome of a timelines import.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7904,6 +8476,7 @@ pub struct ImportTimelinesResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for ImportTimelinesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7916,6 +8489,7 @@ impl serde::Serialize for ImportTimelinesResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7924,9 +8498,11 @@ impl<'de> serde::Deserialize<'de> for ImportTimelinesResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ImportTimelinesResult {
     const EXPECTING: &'static str = "an ImportTimelinesResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7955,6 +8531,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ImportTimelinesResult {
         })
     }
 }
+
 /// Whether exception items whose `expire_time` has passed are included.
 #[cfg(any(feature = "exception-lists", feature = "timelines"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7967,6 +8544,7 @@ pub enum IncludeExpiredExceptions {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl IncludeExpiredExceptions {
     /// The value as sent on the wire.
@@ -7978,6 +8556,7 @@ impl IncludeExpiredExceptions {
         }
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl From<&str> for IncludeExpiredExceptions {
     fn from(value: &str) -> Self {
@@ -7988,24 +8567,28 @@ impl From<&str> for IncludeExpiredExceptions {
         }
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl std::fmt::Display for IncludeExpiredExceptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl clientgen_runtime::ToParam for IncludeExpiredExceptions {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl serde::Serialize for IncludeExpiredExceptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "timelines"))]
 impl<'de> serde::Deserialize<'de> for IncludeExpiredExceptions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8014,6 +8597,7 @@ impl<'de> serde::Deserialize<'de> for IncludeExpiredExceptions {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Kibana's (Hapi's) error body, `PlatformErrorResponse` in the bundles and `response_4xx` for cases.
 #[cfg(
     any(
@@ -8037,6 +8621,7 @@ pub struct KibanaError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -8058,6 +8643,7 @@ impl KibanaError {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -8077,6 +8663,7 @@ impl serde::Serialize for KibanaError {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -8094,6 +8681,7 @@ impl<'de> serde::Deserialize<'de> for KibanaError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -8106,6 +8694,7 @@ impl<'de> serde::Deserialize<'de> for KibanaError {
 )]
 impl<'de> clientgen_runtime::de::Object<'de> for KibanaError {
     const EXPECTING: &'static str = "a KibanaError object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8128,6 +8717,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for KibanaError {
         })
     }
 }
+
 /// A value list.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8153,6 +8743,7 @@ pub struct List {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl List {
     /// Creates a value from its required members; the others start empty.
@@ -8190,6 +8781,7 @@ impl List {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for List {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8213,6 +8805,7 @@ impl serde::Serialize for List {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for List {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8221,9 +8814,11 @@ impl<'de> serde::Deserialize<'de> for List {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for List {
     const EXPECTING: &'static str = "a List object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8288,6 +8883,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for List {
         })
     }
 }
+
 /// A new value list.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8307,6 +8903,7 @@ pub struct ListCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListCreate {
     /// Creates a value from its required members; the others start empty.
@@ -8324,6 +8921,7 @@ impl ListCreate {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8339,6 +8937,7 @@ impl serde::Serialize for ListCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8347,9 +8946,11 @@ impl<'de> serde::Deserialize<'de> for ListCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListCreate {
     const EXPECTING: &'static str = "a ListCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8387,6 +8988,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListCreate {
         })
     }
 }
+
 /// Which value list data streams exist.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8397,6 +8999,7 @@ pub struct ListIndexStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListIndexStatus {
     /// Creates a value from its required members; the others start empty.
@@ -8408,6 +9011,7 @@ impl ListIndexStatus {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListIndexStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8417,6 +9021,7 @@ impl serde::Serialize for ListIndexStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListIndexStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8425,9 +9030,11 @@ impl<'de> serde::Deserialize<'de> for ListIndexStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListIndexStatus {
     const EXPECTING: &'static str = "a ListIndexStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8450,6 +9057,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListIndexStatus {
         })
     }
 }
+
 /// A value list item.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8472,6 +9080,7 @@ pub struct ListItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListItem {
     /// Creates a value from its required members; the others start empty.
@@ -8505,6 +9114,7 @@ impl ListItem {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8526,6 +9136,7 @@ impl serde::Serialize for ListItem {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8534,9 +9145,11 @@ impl<'de> serde::Deserialize<'de> for ListItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItem {
     const EXPECTING: &'static str = "a ListItem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8595,6 +9208,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItem {
         })
     }
 }
+
 /// A new value list item.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8610,6 +9224,7 @@ pub struct ListItemCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListItemCreate {
     /// Creates a value from its required members; the others start empty.
@@ -8624,6 +9239,7 @@ impl ListItemCreate {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8636,6 +9252,7 @@ impl serde::Serialize for ListItemCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8644,9 +9261,11 @@ impl<'de> serde::Deserialize<'de> for ListItemCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemCreate {
     const EXPECTING: &'static str = "a ListItemCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8675,9 +9294,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemCreate {
         })
     }
 }
+
 /// Whether Elasticsearch refreshes before answering.
 #[cfg(feature = "value-lists")]
 pub type ListItemCreateRefresh = DeleteListItemRefresh;
+
 /// One item (addressed by `id`) or the matching items (addressed by `list_id` and `value`).
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -8688,6 +9309,7 @@ pub enum ListItemOrItems {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemOrItems {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8705,6 +9327,7 @@ impl<'de> serde::Deserialize<'de> for ListItemOrItems {
         Ok(Self::Other(value))
     }
 }
+
 /// Changes to an existing item; members left out keep their value.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8719,6 +9342,7 @@ pub struct ListItemPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListItemPatch {
     /// Creates a value from its required members; the others start empty.
@@ -8733,6 +9357,7 @@ impl ListItemPatch {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8745,6 +9370,7 @@ impl serde::Serialize for ListItemPatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8753,9 +9379,11 @@ impl<'de> serde::Deserialize<'de> for ListItemPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemPatch {
     const EXPECTING: &'static str = "a ListItemPatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8784,9 +9412,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemPatch {
         })
     }
 }
+
 /// When the change becomes visible to searches.
 #[cfg(feature = "value-lists")]
 pub type ListItemPatchRefresh = DeleteListItemRefresh;
+
 /// A new value for an existing item.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8799,6 +9429,7 @@ pub struct ListItemUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListItemUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -8812,6 +9443,7 @@ impl ListItemUpdate {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8823,6 +9455,7 @@ impl serde::Serialize for ListItemUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8831,9 +9464,11 @@ impl<'de> serde::Deserialize<'de> for ListItemUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemUpdate {
     const EXPECTING: &'static str = "a ListItemUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8859,6 +9494,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemUpdate {
         })
     }
 }
+
 /// The multipart form of a value list import.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8869,6 +9505,7 @@ pub struct ListItemsImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListItemsImportForm {
     /// Creates a value from its required members; the others start empty.
@@ -8879,6 +9516,7 @@ impl ListItemsImportForm {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListItemsImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8887,6 +9525,7 @@ impl serde::Serialize for ListItemsImportForm {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8895,9 +9534,11 @@ impl<'de> serde::Deserialize<'de> for ListItemsImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListItemsImportForm {
     const EXPECTING: &'static str = "a ListItemsImportForm object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8914,6 +9555,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListItemsImportForm {
         })
     }
 }
+
 /// The members of a value list to change.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -8928,6 +9570,7 @@ pub struct ListPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListPatch {
     /// Creates a value from its required members; the others start empty.
@@ -8943,6 +9586,7 @@ impl ListPatch {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8956,6 +9600,7 @@ impl serde::Serialize for ListPatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8964,9 +9609,11 @@ impl<'de> serde::Deserialize<'de> for ListPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListPatch {
     const EXPECTING: &'static str = "a ListPatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -8998,6 +9645,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListPatch {
         })
     }
 }
+
 /// The type of the values of a list (an Elasticsearch field type).
 #[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -9052,6 +9700,7 @@ pub enum ListType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl ListType {
     /// The value as sent on the wire.
@@ -9084,6 +9733,7 @@ impl ListType {
         }
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl From<&str> for ListType {
     fn from(value: &str) -> Self {
@@ -9115,24 +9765,28 @@ impl From<&str> for ListType {
         }
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl std::fmt::Display for ListType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl clientgen_runtime::ToParam for ListType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl serde::Serialize for ListType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "exception-lists", feature = "value-lists"))]
 impl<'de> serde::Deserialize<'de> for ListType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9141,6 +9795,7 @@ impl<'de> serde::Deserialize<'de> for ListType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A full replacement of a value list's name, description and metadata.
 #[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
@@ -9155,6 +9810,7 @@ pub struct ListUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "value-lists")]
 impl ListUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -9170,6 +9826,7 @@ impl ListUpdate {
         }
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl serde::Serialize for ListUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9183,6 +9840,7 @@ impl serde::Serialize for ListUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> serde::Deserialize<'de> for ListUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9191,9 +9849,11 @@ impl<'de> serde::Deserialize<'de> for ListUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "value-lists")]
 impl<'de> clientgen_runtime::de::Object<'de> for ListUpdate {
     const EXPECTING: &'static str = "a ListUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9225,6 +9885,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ListUpdate {
         })
     }
 }
+
 /// `single`: the list belongs to the current space; `agnostic`: to every space (endpoint lists).
 #[cfg(
     any(
@@ -9243,6 +9904,7 @@ pub enum NamespaceType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -9260,6 +9922,7 @@ impl NamespaceType {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -9276,6 +9939,7 @@ impl From<&str> for NamespaceType {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -9288,6 +9952,7 @@ impl std::fmt::Display for NamespaceType {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -9300,6 +9965,7 @@ impl clientgen_runtime::ToParam for NamespaceType {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -9312,6 +9978,7 @@ impl serde::Serialize for NamespaceType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(
     any(
         feature = "detection-rules",
@@ -9326,6 +9993,7 @@ impl<'de> serde::Deserialize<'de> for NamespaceType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A saved note.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -9350,6 +10018,7 @@ pub struct Note {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl Note {
     /// Creates a value from its required members; the others start empty.
@@ -9368,6 +10037,7 @@ impl Note {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for Note {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9384,6 +10054,7 @@ impl serde::Serialize for Note {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for Note {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9392,9 +10063,11 @@ impl<'de> serde::Deserialize<'de> for Note {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for Note {
     const EXPECTING: &'static str = "a Note object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9435,6 +10108,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Note {
         })
     }
 }
+
 /// Which notes to keep, by what they are attached to.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -9453,6 +10127,7 @@ pub enum NoteAssociatedFilter {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "timelines")]
 impl NoteAssociatedFilter {
     /// The value as sent on the wire.
@@ -9467,6 +10142,7 @@ impl NoteAssociatedFilter {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl From<&str> for NoteAssociatedFilter {
     fn from(value: &str) -> Self {
@@ -9480,24 +10156,28 @@ impl From<&str> for NoteAssociatedFilter {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl std::fmt::Display for NoteAssociatedFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for NoteAssociatedFilter {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for NoteAssociatedFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for NoteAssociatedFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9506,6 +10186,7 @@ impl<'de> serde::Deserialize<'de> for NoteAssociatedFilter {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A Kibana user, or null where nobody acted yet (updated_by, closed_by, pushed_by).
 /// Separate from `CaseUser` because OpenAPI 3.0 cannot make a reference nullable.
 #[cfg(feature = "cases")]
@@ -9520,6 +10201,7 @@ pub struct NullableCaseUser {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for NullableCaseUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9531,6 +10213,7 @@ impl serde::Serialize for NullableCaseUser {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for NullableCaseUser {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9539,9 +10222,11 @@ impl<'de> serde::Deserialize<'de> for NullableCaseUser {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for NullableCaseUser {
     const EXPECTING: &'static str = "a NullableCaseUser object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9567,6 +10252,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NullableCaseUser {
         })
     }
 }
+
 /// An operating system.
 #[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -9581,6 +10267,7 @@ pub enum OsType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "exception-lists")]
 impl OsType {
     /// The value as sent on the wire.
@@ -9593,6 +10280,7 @@ impl OsType {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl From<&str> for OsType {
     fn from(value: &str) -> Self {
@@ -9604,24 +10292,28 @@ impl From<&str> for OsType {
         }
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl std::fmt::Display for OsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl clientgen_runtime::ToParam for OsType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl serde::Serialize for OsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "exception-lists")]
 impl<'de> serde::Deserialize<'de> for OsType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9630,6 +10322,7 @@ impl<'de> serde::Deserialize<'de> for OsType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The `{data: {persistFavorite}}` envelope.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -9639,6 +10332,7 @@ pub struct PersistFavoriteResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistFavoriteResponse {
     /// Creates a value from its required members; the others start empty.
@@ -9649,6 +10343,7 @@ impl PersistFavoriteResponse {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistFavoriteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9657,6 +10352,7 @@ impl serde::Serialize for PersistFavoriteResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistFavoriteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9665,9 +10361,11 @@ impl<'de> serde::Deserialize<'de> for PersistFavoriteResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponse {
     const EXPECTING: &'static str = "a PersistFavoriteResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9684,6 +10382,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponse {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistFavoriteResponseData {
@@ -9692,6 +10391,7 @@ pub struct PersistFavoriteResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistFavoriteResponseData {
     /// Creates a value from its required members; the others start empty.
@@ -9702,6 +10402,7 @@ impl PersistFavoriteResponseData {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistFavoriteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9710,6 +10411,7 @@ impl serde::Serialize for PersistFavoriteResponseData {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9718,9 +10420,11 @@ impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponseData {
     const EXPECTING: &'static str = "a PersistFavoriteResponseData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9740,6 +10444,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistFavoriteResponseData {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistFavoriteResponseDataPersistFavorite {
@@ -9758,6 +10463,7 @@ pub struct PersistFavoriteResponseDataPersistFavorite {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistFavoriteResponseDataPersistFavorite {
     /// Creates a value from its required members; the others start empty.
@@ -9775,6 +10481,7 @@ impl PersistFavoriteResponseDataPersistFavorite {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistFavoriteResponseDataPersistFavorite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9790,6 +10497,7 @@ impl serde::Serialize for PersistFavoriteResponseDataPersistFavorite {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseDataPersistFavorite {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9798,10 +10506,12 @@ impl<'de> serde::Deserialize<'de> for PersistFavoriteResponseDataPersistFavorite
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de>
 for PersistFavoriteResponseDataPersistFavorite {
     const EXPECTING: &'static str = "a PersistFavoriteResponseDataPersistFavorite object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9844,6 +10554,7 @@ for PersistFavoriteResponseDataPersistFavorite {
         })
     }
 }
+
 /// A new note, or changes to an existing one with its identifier and version.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -9857,6 +10568,7 @@ pub struct PersistNoteRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistNoteRequest {
     /// Creates a value from its required members; the others start empty.
@@ -9869,6 +10581,7 @@ impl PersistNoteRequest {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9879,6 +10592,7 @@ impl serde::Serialize for PersistNoteRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9887,9 +10601,11 @@ impl<'de> serde::Deserialize<'de> for PersistNoteRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteRequest {
     const EXPECTING: &'static str = "a PersistNoteRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9912,6 +10628,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteRequest {
         })
     }
 }
+
 /// The `{data: {persistNote: {code, message, note}}}` envelope.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -9921,6 +10638,7 @@ pub struct PersistNoteResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistNoteResponse {
     /// Creates a value from its required members; the others start empty.
@@ -9931,6 +10649,7 @@ impl PersistNoteResponse {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9939,6 +10658,7 @@ impl serde::Serialize for PersistNoteResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9947,9 +10667,11 @@ impl<'de> serde::Deserialize<'de> for PersistNoteResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponse {
     const EXPECTING: &'static str = "a PersistNoteResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -9966,6 +10688,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponse {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistNoteResponseData {
@@ -9974,6 +10697,7 @@ pub struct PersistNoteResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistNoteResponseData {
     /// Creates a value from its required members; the others start empty.
@@ -9984,6 +10708,7 @@ impl PersistNoteResponseData {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9992,6 +10717,7 @@ impl serde::Serialize for PersistNoteResponseData {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10000,9 +10726,11 @@ impl<'de> serde::Deserialize<'de> for PersistNoteResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseData {
     const EXPECTING: &'static str = "a PersistNoteResponseData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10019,6 +10747,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseData {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistNoteResponseDataPersistNote {
@@ -10029,6 +10758,7 @@ pub struct PersistNoteResponseDataPersistNote {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistNoteResponseDataPersistNote {
     /// Creates a value from its required members; the others start empty.
@@ -10041,6 +10771,7 @@ impl PersistNoteResponseDataPersistNote {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistNoteResponseDataPersistNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10051,6 +10782,7 @@ impl serde::Serialize for PersistNoteResponseDataPersistNote {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistNoteResponseDataPersistNote {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10059,9 +10791,11 @@ impl<'de> serde::Deserialize<'de> for PersistNoteResponseDataPersistNote {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseDataPersistNote {
     const EXPECTING: &'static str = "a PersistNoteResponseDataPersistNote object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10084,6 +10818,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistNoteResponseDataPersistN
         })
     }
 }
+
 /// The event to pin, or the pin to remove.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -10098,6 +10833,7 @@ pub struct PersistPinnedEventRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistPinnedEventRequest {
     /// Creates a value from its required members; the others start empty.
@@ -10110,6 +10846,7 @@ impl PersistPinnedEventRequest {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistPinnedEventRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10120,6 +10857,7 @@ impl serde::Serialize for PersistPinnedEventRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistPinnedEventRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10128,9 +10866,11 @@ impl<'de> serde::Deserialize<'de> for PersistPinnedEventRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventRequest {
     const EXPECTING: &'static str = "a PersistPinnedEventRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10153,6 +10893,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventRequest {
         })
     }
 }
+
 /// The `{data: {persistPinnedEventOnTimeline}}` envelope.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -10162,6 +10903,7 @@ pub struct PersistPinnedEventResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistPinnedEventResponse {
     /// Creates a value from its required members; the others start empty.
@@ -10172,6 +10914,7 @@ impl PersistPinnedEventResponse {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistPinnedEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10180,6 +10923,7 @@ impl serde::Serialize for PersistPinnedEventResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10188,9 +10932,11 @@ impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponse {
     const EXPECTING: &'static str = "a PersistPinnedEventResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10207,6 +10953,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponse {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersistPinnedEventResponseData {
@@ -10215,6 +10962,7 @@ pub struct PersistPinnedEventResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistPinnedEventResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10226,6 +10974,7 @@ impl serde::Serialize for PersistPinnedEventResponseData {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10234,9 +10983,11 @@ impl<'de> serde::Deserialize<'de> for PersistPinnedEventResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponseData {
     const EXPECTING: &'static str = "a PersistPinnedEventResponseData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10256,6 +11007,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistPinnedEventResponseData 
         })
     }
 }
+
 /// The `{data: {persistTimeline: {timeline}}}` envelope of create and patch.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -10265,6 +11017,7 @@ pub struct PersistTimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistTimelineResponse {
     /// Creates a value from its required members; the others start empty.
@@ -10275,6 +11028,7 @@ impl PersistTimelineResponse {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistTimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10283,6 +11037,7 @@ impl serde::Serialize for PersistTimelineResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10291,9 +11046,11 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponse {
     const EXPECTING: &'static str = "a PersistTimelineResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10310,6 +11067,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponse {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistTimelineResponseData {
@@ -10318,6 +11076,7 @@ pub struct PersistTimelineResponseData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistTimelineResponseData {
     /// Creates a value from its required members; the others start empty.
@@ -10328,6 +11087,7 @@ impl PersistTimelineResponseData {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistTimelineResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10336,6 +11096,7 @@ impl serde::Serialize for PersistTimelineResponseData {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10344,9 +11105,11 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponseData {
     const EXPECTING: &'static str = "a PersistTimelineResponseData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10366,6 +11129,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PersistTimelineResponseData {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistTimelineResponseDataPersistTimeline {
@@ -10374,6 +11138,7 @@ pub struct PersistTimelineResponseDataPersistTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl PersistTimelineResponseDataPersistTimeline {
     /// Creates a value from its required members; the others start empty.
@@ -10384,6 +11149,7 @@ impl PersistTimelineResponseDataPersistTimeline {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PersistTimelineResponseDataPersistTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10392,6 +11158,7 @@ impl serde::Serialize for PersistTimelineResponseDataPersistTimeline {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10400,10 +11167,12 @@ impl<'de> serde::Deserialize<'de> for PersistTimelineResponseDataPersistTimeline
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de>
 for PersistTimelineResponseDataPersistTimeline {
     const EXPECTING: &'static str = "a PersistTimelineResponseDataPersistTimeline object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10420,6 +11189,7 @@ for PersistTimelineResponseDataPersistTimeline {
         })
     }
 }
+
 /// A new pin (identifier, version, event, timeline), or the outcome of removing one.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10439,6 +11209,7 @@ pub struct PinnedEventOutcome {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for PinnedEventOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10456,6 +11227,7 @@ impl serde::Serialize for PinnedEventOutcome {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for PinnedEventOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10464,9 +11236,11 @@ impl<'de> serde::Deserialize<'de> for PinnedEventOutcome {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for PinnedEventOutcome {
     const EXPECTING: &'static str = "a PinnedEventOutcome object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10510,6 +11284,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PinnedEventOutcome {
         })
     }
 }
+
 /// What the install did.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -10526,6 +11301,7 @@ pub struct PrebuiltRulesInstallResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl PrebuiltRulesInstallResult {
     /// Creates a value from its required members; the others start empty.
@@ -10544,6 +11320,7 @@ impl PrebuiltRulesInstallResult {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for PrebuiltRulesInstallResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10555,6 +11332,7 @@ impl serde::Serialize for PrebuiltRulesInstallResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10563,9 +11341,11 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesInstallResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesInstallResult {
     const EXPECTING: &'static str = "a PrebuiltRulesInstallResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10603,6 +11383,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesInstallResult {
         })
     }
 }
+
 /// Counts of Elastic prebuilt rules and timelines.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -10625,6 +11406,7 @@ pub struct PrebuiltRulesStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl PrebuiltRulesStatus {
     /// Creates a value from its required members; the others start empty.
@@ -10649,6 +11431,7 @@ impl PrebuiltRulesStatus {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for PrebuiltRulesStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10663,6 +11446,7 @@ impl serde::Serialize for PrebuiltRulesStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10671,9 +11455,11 @@ impl<'de> serde::Deserialize<'de> for PrebuiltRulesStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesStatus {
     const EXPECTING: &'static str = "a PrebuiltRulesStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10733,6 +11519,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PrebuiltRulesStatus {
         })
     }
 }
+
 /// A resolved timeline. Kibana 8.x wraps it in `data` (and answers `{}` when nothing is
 /// found); later releases send the members of `data` at the top level. Both forms are
 /// declared here, so read `data` first and fall back to the top-level members.
@@ -10749,6 +11536,7 @@ pub struct ResolveTimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for ResolveTimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10761,6 +11549,7 @@ impl serde::Serialize for ResolveTimelineResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ResolveTimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10769,9 +11558,11 @@ impl<'de> serde::Deserialize<'de> for ResolveTimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ResolveTimelineResponse {
     const EXPECTING: &'static str = "a ResolveTimelineResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10800,6 +11591,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ResolveTimelineResponse {
         })
     }
 }
+
 /// A timeline and how its identifier was resolved.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -10813,6 +11605,7 @@ pub struct ResolvedTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl ResolvedTimeline {
     /// Creates a value from its required members; the others start empty.
@@ -10826,6 +11619,7 @@ impl ResolvedTimeline {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for ResolvedTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10837,6 +11631,7 @@ impl serde::Serialize for ResolvedTimeline {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for ResolvedTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10845,9 +11640,11 @@ impl<'de> serde::Deserialize<'de> for ResolvedTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for ResolvedTimeline {
     const EXPECTING: &'static str = "a ResolvedTimeline object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10873,6 +11670,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ResolvedTimeline {
         })
     }
 }
+
 /// A connector action the rule runs when it creates alerts.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -10897,6 +11695,7 @@ pub struct RuleAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleAction {
     /// Creates a value from its required members; the others start empty.
@@ -10917,6 +11716,7 @@ impl RuleAction {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10931,6 +11731,7 @@ impl serde::Serialize for RuleAction {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10939,9 +11740,11 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleAction {
     const EXPECTING: &'static str = "a RuleAction object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -10979,6 +11782,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleAction {
         })
     }
 }
+
 /// A new detection rule: `name`, `description`, `risk_score`, `severity` and `type` are
 /// required, and whatever its type needs (reference row 1).
 #[cfg(feature = "detection-rules")]
@@ -11101,6 +11905,7 @@ pub struct RuleCreateProps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RuleCreateProps {
     /// Creates a value from its required members; the others start empty.
@@ -11174,6 +11979,7 @@ impl RuleCreateProps {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleCreateProps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11242,6 +12048,7 @@ impl serde::Serialize for RuleCreateProps {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleCreateProps {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11250,9 +12057,11 @@ impl<'de> serde::Deserialize<'de> for RuleCreateProps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleCreateProps {
     const EXPECTING: &'static str = "a RuleCreateProps object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -11447,6 +12256,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleCreateProps {
         })
     }
 }
+
 /// An exception list a rule uses.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -11461,6 +12271,7 @@ pub struct RuleExceptionListReference {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleExceptionListReference {
     /// Creates a value from its required members; the others start empty.
@@ -11479,6 +12290,7 @@ impl RuleExceptionListReference {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleExceptionListReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11490,6 +12302,7 @@ impl serde::Serialize for RuleExceptionListReference {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11498,9 +12311,11 @@ impl<'de> serde::Deserialize<'de> for RuleExceptionListReference {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleExceptionListReference {
     const EXPECTING: &'static str = "a RuleExceptionListReference object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -11529,6 +12344,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleExceptionListReference {
         })
     }
 }
+
 /// The outcome of the rule's last run.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11539,6 +12355,7 @@ pub struct RuleExecutionSummary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleExecutionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11547,6 +12364,7 @@ impl serde::Serialize for RuleExecutionSummary {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11555,9 +12373,11 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummary {
     const EXPECTING: &'static str = "a RuleExecutionSummary object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -11574,6 +12394,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummary {
         })
     }
 }
+
 /// The last run.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -11592,6 +12413,7 @@ pub struct RuleExecutionSummaryLastExecution {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RuleExecutionSummaryLastExecution {
     /// Creates a value from its required members; the others start empty.
@@ -11606,6 +12428,7 @@ impl RuleExecutionSummaryLastExecution {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleExecutionSummaryLastExecution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11618,6 +12441,7 @@ impl serde::Serialize for RuleExecutionSummaryLastExecution {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11626,9 +12450,11 @@ impl<'de> serde::Deserialize<'de> for RuleExecutionSummaryLastExecution {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummaryLastExecution {
     const EXPECTING: &'static str = "a RuleExecutionSummaryLastExecution object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -11657,6 +12483,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleExecutionSummaryLastExecuti
         })
     }
 }
+
 /// Language of `query`.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11673,6 +12500,7 @@ pub enum RuleLanguage {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleLanguage {
     /// The value as sent on the wire.
@@ -11686,6 +12514,7 @@ impl RuleLanguage {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl From<&str> for RuleLanguage {
     fn from(value: &str) -> Self {
@@ -11698,24 +12527,28 @@ impl From<&str> for RuleLanguage {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl std::fmt::Display for RuleLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl clientgen_runtime::ToParam for RuleLanguage {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11724,6 +12557,7 @@ impl<'de> serde::Deserialize<'de> for RuleLanguage {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The members of a rule that a caller sets, all optional here: the members shared by
 /// every type, then the type-specific ones (query, language, index, threshold, …). The
 /// bundles split these per `type`; see the note at the top of this file.
@@ -11847,6 +12681,7 @@ pub struct RuleParams {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "other-types")]
 impl serde::Serialize for RuleParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11915,6 +12750,7 @@ impl serde::Serialize for RuleParams {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "other-types")]
 impl<'de> serde::Deserialize<'de> for RuleParams {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11923,9 +12759,11 @@ impl<'de> serde::Deserialize<'de> for RuleParams {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "other-types")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleParams {
     const EXPECTING: &'static str = "a RuleParams object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -12120,9 +12958,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleParams {
         })
     }
 }
+
 /// Anomaly detection job or jobs of machine_learning rules.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 pub type RuleParamsMachineLearningJobId = CaseAttachmentId;
+
 /// The members of a rule to change, addressed by `id` or `rule_id`.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12246,6 +13086,7 @@ pub struct RulePatchProps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePatchProps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12315,6 +13156,7 @@ impl serde::Serialize for RulePatchProps {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePatchProps {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12323,9 +13165,11 @@ impl<'de> serde::Deserialize<'de> for RulePatchProps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePatchProps {
     const EXPECTING: &'static str = "a RulePatchProps object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -12523,6 +13367,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePatchProps {
         })
     }
 }
+
 /// What one simulated execution did.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -12539,6 +13384,7 @@ pub struct RulePreviewLogs {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulePreviewLogs {
     /// Creates a value from its required members; the others start empty.
@@ -12553,6 +13399,7 @@ impl RulePreviewLogs {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewLogs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12565,6 +13412,7 @@ impl serde::Serialize for RulePreviewLogs {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewLogs {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12573,9 +13421,11 @@ impl<'de> serde::Deserialize<'de> for RulePreviewLogs {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogs {
     const EXPECTING: &'static str = "a RulePreviewLogs object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -12604,6 +13454,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogs {
         })
     }
 }
+
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RulePreviewLogsRequestsItem {
@@ -12615,6 +13466,7 @@ pub struct RulePreviewLogsRequestsItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewLogsRequestsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12626,6 +13478,7 @@ impl serde::Serialize for RulePreviewLogsRequestsItem {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewLogsRequestsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12634,9 +13487,11 @@ impl<'de> serde::Deserialize<'de> for RulePreviewLogsRequestsItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogsRequestsItem {
     const EXPECTING: &'static str = "a RulePreviewLogsRequestsItem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -12662,6 +13517,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewLogsRequestsItem {
         })
     }
 }
+
 /// A rule to try (as for `create_rule`) and the time range to run it over.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -12787,6 +13643,7 @@ pub struct RulePreviewRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulePreviewRequest {
     /// Creates a value from its required members; the others start empty.
@@ -12864,6 +13721,7 @@ impl RulePreviewRequest {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12934,6 +13792,7 @@ impl serde::Serialize for RulePreviewRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12942,9 +13801,11 @@ impl<'de> serde::Deserialize<'de> for RulePreviewRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewRequest {
     const EXPECTING: &'static str = "a RulePreviewRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -13151,6 +14012,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewRequest {
         })
     }
 }
+
 /// The logs of each simulated execution.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -13164,6 +14026,7 @@ pub struct RulePreviewResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulePreviewResponse {
     /// Creates a value from its required members; the others start empty.
@@ -13176,6 +14039,7 @@ impl RulePreviewResponse {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulePreviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13186,6 +14050,7 @@ impl serde::Serialize for RulePreviewResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulePreviewResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13194,9 +14059,11 @@ impl<'de> serde::Deserialize<'de> for RulePreviewResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewResponse {
     const EXPECTING: &'static str = "a RulePreviewResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -13219,6 +14086,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulePreviewResponse {
         })
     }
 }
+
 /// A detection rule as Kibana returns it. The members every supported Kibana version sends
 /// are required; newer ones (`revision`, `rule_source`, `related_integrations`,
 /// `required_fields`, `execution_summary`, …) are optional.
@@ -13371,6 +14239,7 @@ pub struct RuleResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RuleResponse {
     /// Creates a value from its required members; the others start empty.
@@ -13468,6 +14337,7 @@ impl RuleResponse {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13551,6 +14421,7 @@ impl serde::Serialize for RuleResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13559,9 +14430,11 @@ impl<'de> serde::Deserialize<'de> for RuleResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleResponse {
     const EXPECTING: &'static str = "a RuleResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -13801,12 +14674,15 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleResponse {
         })
     }
 }
+
 /// Why the alias exists (`savedObjectConversion`, `savedObjectImport`).
 #[cfg(feature = "detection-rules")]
 pub type RuleResponseAliasPurpose = SavedObjectResolveAliasPurpose;
+
 /// How the id was resolved (`exactMatch`, `aliasMatch`, `conflict`).
 #[cfg(feature = "detection-rules")]
 pub type RuleResponseOutcome = SavedObjectResolveOutcome;
+
 /// Severity of the alerts the rule creates.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -13823,6 +14699,7 @@ pub enum RuleSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleSeverity {
     /// The value as sent on the wire.
@@ -13836,6 +14713,7 @@ impl RuleSeverity {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl From<&str> for RuleSeverity {
     fn from(value: &str) -> Self {
@@ -13848,24 +14726,28 @@ impl From<&str> for RuleSeverity {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl std::fmt::Display for RuleSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl clientgen_runtime::ToParam for RuleSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13874,6 +14756,7 @@ impl<'de> serde::Deserialize<'de> for RuleSeverity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Threshold rules alert when `value` documents share the values of `field`.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -13888,6 +14771,7 @@ pub struct RuleThreshold {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleThreshold {
     /// Creates a value from its required members; the others start empty.
@@ -13900,6 +14784,7 @@ impl RuleThreshold {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleThreshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13910,6 +14795,7 @@ impl serde::Serialize for RuleThreshold {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13918,9 +14804,11 @@ impl<'de> serde::Deserialize<'de> for RuleThreshold {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleThreshold {
     const EXPECTING: &'static str = "a RuleThreshold object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -13943,6 +14831,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleThreshold {
         })
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleThresholdCardinalityItem {
@@ -13954,6 +14843,7 @@ pub struct RuleThresholdCardinalityItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleThresholdCardinalityItem {
     /// Creates a value from its required members; the others start empty.
@@ -13965,6 +14855,7 @@ impl RuleThresholdCardinalityItem {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleThresholdCardinalityItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13974,6 +14865,7 @@ impl serde::Serialize for RuleThresholdCardinalityItem {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13982,9 +14874,11 @@ impl<'de> serde::Deserialize<'de> for RuleThresholdCardinalityItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleThresholdCardinalityItem {
     const EXPECTING: &'static str = "a RuleThresholdCardinalityItem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -14004,6 +14898,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleThresholdCardinalityItem {
         })
     }
 }
+
 /// The kind of detection rule, which decides the type-specific members it needs.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -14028,6 +14923,7 @@ pub enum RuleType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl RuleType {
     /// The value as sent on the wire.
@@ -14045,6 +14941,7 @@ impl RuleType {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl From<&str> for RuleType {
     fn from(value: &str) -> Self {
@@ -14061,24 +14958,28 @@ impl From<&str> for RuleType {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl std::fmt::Display for RuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl clientgen_runtime::ToParam for RuleType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for RuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for RuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14087,6 +14988,7 @@ impl<'de> serde::Deserialize<'de> for RuleType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A full replacement of a rule, addressed by `id` or `rule_id`.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -14210,6 +15112,7 @@ pub struct RuleUpdateProps {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RuleUpdateProps {
     /// Creates a value from its required members; the others start empty.
@@ -14284,6 +15187,7 @@ impl RuleUpdateProps {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RuleUpdateProps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14353,6 +15257,7 @@ impl serde::Serialize for RuleUpdateProps {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14361,9 +15266,11 @@ impl<'de> serde::Deserialize<'de> for RuleUpdateProps {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleUpdateProps {
     const EXPECTING: &'static str = "a RuleUpdateProps object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -14561,6 +15468,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleUpdateProps {
         })
     }
 }
+
 /// The last line of a rules export.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -14581,6 +15489,7 @@ pub struct RulesExportDetails {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulesExportDetails {
     /// Creates a value from its required members; the others start empty.
@@ -14596,6 +15505,7 @@ impl RulesExportDetails {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesExportDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14615,6 +15525,7 @@ impl serde::Serialize for RulesExportDetails {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14623,9 +15534,11 @@ impl<'de> serde::Deserialize<'de> for RulesExportDetails {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesExportDetails {
     const EXPECTING: &'static str = "a RulesExportDetails object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -14666,6 +15579,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesExportDetails {
         })
     }
 }
+
 /// One line of a rules export: a rule, or, last, the export details. (Exported exception
 /// lists and connectors also appear as lines; they decode as neither and surface as a
 /// decode error, so export rules without them, or read the raw body.)
@@ -14678,6 +15592,7 @@ pub enum RulesExportLine {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportLine {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14695,6 +15610,7 @@ impl<'de> serde::Deserialize<'de> for RulesExportLine {
         Ok(Self::Other(value))
     }
 }
+
 /// The rules to export; send no body at all to export every rule.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -14705,6 +15621,7 @@ pub struct RulesExportRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulesExportRequest {
     /// Creates a value from its required members; the others start empty.
@@ -14715,6 +15632,7 @@ impl RulesExportRequest {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesExportRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14723,6 +15641,7 @@ impl serde::Serialize for RulesExportRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14731,9 +15650,11 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequest {
     const EXPECTING: &'static str = "a RulesExportRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -14750,6 +15671,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequest {
         })
     }
 }
+
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesExportRequestObjectsItem {
@@ -14759,6 +15681,7 @@ pub struct RulesExportRequestObjectsItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulesExportRequestObjectsItem {
     /// Creates a value from its required members; the others start empty.
@@ -14769,6 +15692,7 @@ impl RulesExportRequestObjectsItem {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesExportRequestObjectsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14777,6 +15701,7 @@ impl serde::Serialize for RulesExportRequestObjectsItem {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14785,9 +15710,11 @@ impl<'de> serde::Deserialize<'de> for RulesExportRequestObjectsItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequestObjectsItem {
     const EXPECTING: &'static str = "a RulesExportRequestObjectsItem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -14804,6 +15731,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesExportRequestObjectsItem {
         })
     }
 }
+
 /// The multipart form of a rules import.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -14814,6 +15742,7 @@ pub struct RulesImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulesImportForm {
     /// Creates a value from its required members; the others start empty.
@@ -14824,6 +15753,7 @@ impl RulesImportForm {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14832,6 +15762,7 @@ impl serde::Serialize for RulesImportForm {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14840,9 +15771,11 @@ impl<'de> serde::Deserialize<'de> for RulesImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesImportForm {
     const EXPECTING: &'static str = "a RulesImportForm object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -14859,6 +15792,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesImportForm {
         })
     }
 }
+
 /// The outcome of a rules import.
 #[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -14891,6 +15825,7 @@ pub struct RulesImportResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detection-rules")]
 impl RulesImportResponse {
     /// Creates a value from its required members; the others start empty.
@@ -14911,6 +15846,7 @@ impl RulesImportResponse {
         }
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl serde::Serialize for RulesImportResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14932,6 +15868,7 @@ impl serde::Serialize for RulesImportResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> serde::Deserialize<'de> for RulesImportResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14940,9 +15877,11 @@ impl<'de> serde::Deserialize<'de> for RulesImportResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detection-rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesImportResponse {
     const EXPECTING: &'static str = "a RulesImportResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15003,6 +15942,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesImportResponse {
         })
     }
 }
+
 /// A runtime field for the update-by-query.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15016,6 +15956,7 @@ pub struct RuntimeFieldMapping {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl RuntimeFieldMapping {
     /// Creates a value from its required members; the others start empty.
@@ -15028,6 +15969,7 @@ impl RuntimeFieldMapping {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for RuntimeFieldMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15038,6 +15980,7 @@ impl serde::Serialize for RuntimeFieldMapping {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for RuntimeFieldMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15046,9 +15989,11 @@ impl<'de> serde::Deserialize<'de> for RuntimeFieldMapping {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMapping {
     const EXPECTING: &'static str = "a RuntimeFieldMapping object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15071,6 +16016,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMapping {
         })
     }
 }
+
 /// Inline Painless script computing the value (stored scripts are refused).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15081,6 +16027,7 @@ pub struct RuntimeFieldMappingScript {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl RuntimeFieldMappingScript {
     /// Creates a value from its required members; the others start empty.
@@ -15091,6 +16038,7 @@ impl RuntimeFieldMappingScript {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for RuntimeFieldMappingScript {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15099,6 +16047,7 @@ impl serde::Serialize for RuntimeFieldMappingScript {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for RuntimeFieldMappingScript {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15107,9 +16056,11 @@ impl<'de> serde::Deserialize<'de> for RuntimeFieldMappingScript {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMappingScript {
     const EXPECTING: &'static str = "a RuntimeFieldMappingScript object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15126,6 +16077,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuntimeFieldMappingScript {
         })
     }
 }
+
 /// Type of a runtime field.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15148,6 +16100,7 @@ pub enum RuntimeFieldType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "alerts")]
 impl RuntimeFieldType {
     /// The value as sent on the wire.
@@ -15164,6 +16117,7 @@ impl RuntimeFieldType {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl From<&str> for RuntimeFieldType {
     fn from(value: &str) -> Self {
@@ -15179,24 +16133,28 @@ impl From<&str> for RuntimeFieldType {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl std::fmt::Display for RuntimeFieldType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for RuntimeFieldType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for RuntimeFieldType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for RuntimeFieldType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15205,6 +16163,7 @@ impl<'de> serde::Deserialize<'de> for RuntimeFieldType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Why the alias exists.
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15217,6 +16176,7 @@ pub enum SavedObjectResolveAliasPurpose {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl SavedObjectResolveAliasPurpose {
     /// The value as sent on the wire.
@@ -15228,6 +16188,7 @@ impl SavedObjectResolveAliasPurpose {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl From<&str> for SavedObjectResolveAliasPurpose {
     fn from(value: &str) -> Self {
@@ -15238,24 +16199,28 @@ impl From<&str> for SavedObjectResolveAliasPurpose {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl std::fmt::Display for SavedObjectResolveAliasPurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl clientgen_runtime::ToParam for SavedObjectResolveAliasPurpose {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl serde::Serialize for SavedObjectResolveAliasPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl<'de> serde::Deserialize<'de> for SavedObjectResolveAliasPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15264,6 +16229,7 @@ impl<'de> serde::Deserialize<'de> for SavedObjectResolveAliasPurpose {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Whether the identifier matched the timeline itself, an alias left by a migration, or both.
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15278,6 +16244,7 @@ pub enum SavedObjectResolveOutcome {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl SavedObjectResolveOutcome {
     /// The value as sent on the wire.
@@ -15290,6 +16257,7 @@ impl SavedObjectResolveOutcome {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl From<&str> for SavedObjectResolveOutcome {
     fn from(value: &str) -> Self {
@@ -15301,24 +16269,28 @@ impl From<&str> for SavedObjectResolveOutcome {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl std::fmt::Display for SavedObjectResolveOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl clientgen_runtime::ToParam for SavedObjectResolveOutcome {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl serde::Serialize for SavedObjectResolveOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "timelines"))]
 impl<'de> serde::Deserialize<'de> for SavedObjectResolveOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15327,6 +16299,7 @@ impl<'de> serde::Deserialize<'de> for SavedObjectResolveOutcome {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The saved content of a timeline. Columns, data providers and filters are kept free-form:
 /// their members are many and all optional in the bundle.
 #[cfg(feature = "timelines")]
@@ -15368,6 +16341,7 @@ pub struct SavedTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for SavedTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15400,6 +16374,7 @@ impl serde::Serialize for SavedTimeline {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for SavedTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15408,9 +16383,11 @@ impl<'de> serde::Deserialize<'de> for SavedTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for SavedTimeline {
     const EXPECTING: &'static str = "a SavedTimeline object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15503,6 +16480,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SavedTimeline {
         })
     }
 }
+
 /// The time range shown.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15515,6 +16493,7 @@ pub struct SavedTimelineDateRange {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for SavedTimelineDateRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15524,6 +16503,7 @@ impl serde::Serialize for SavedTimelineDateRange {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15532,9 +16512,11 @@ impl<'de> serde::Deserialize<'de> for SavedTimelineDateRange {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for SavedTimelineDateRange {
     const EXPECTING: &'static str = "a SavedTimelineDateRange object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15554,6 +16536,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SavedTimelineDateRange {
         })
     }
 }
+
 #[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for SavedTimelineDateRangeEnd {
     fn to_param(&self) -> String {
@@ -15565,6 +16548,7 @@ impl clientgen_runtime::ToParam for SavedTimelineDateRangeEnd {
         }
     }
 }
+
 /// End, as ISO 8601 text or epoch milliseconds.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -15575,6 +16559,7 @@ pub enum SavedTimelineDateRangeEnd {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeEnd {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15592,9 +16577,11 @@ impl<'de> serde::Deserialize<'de> for SavedTimelineDateRangeEnd {
         Ok(Self::Other(value))
     }
 }
+
 /// Start, as ISO 8601 text or epoch milliseconds.
 #[cfg(feature = "timelines")]
 pub type SavedTimelineDateRangeStart = SavedTimelineDateRangeEnd;
+
 /// The alerts and the users to assign to them and unassign from them.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15607,6 +16594,7 @@ pub struct SetAlertAssigneesRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl SetAlertAssigneesRequest {
     /// Creates a value from its required members; the others start empty.
@@ -15618,6 +16606,7 @@ impl SetAlertAssigneesRequest {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertAssigneesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15627,6 +16616,7 @@ impl serde::Serialize for SetAlertAssigneesRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15635,9 +16625,11 @@ impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequest {
     const EXPECTING: &'static str = "a SetAlertAssigneesRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15657,6 +16649,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequest {
         })
     }
 }
+
 /// User profile `uid`s to assign and to unassign (either list may be empty).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15667,6 +16660,7 @@ pub struct SetAlertAssigneesRequestAssignees {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl SetAlertAssigneesRequestAssignees {
     /// Creates a value from its required members; the others start empty.
@@ -15678,6 +16672,7 @@ impl SetAlertAssigneesRequestAssignees {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertAssigneesRequestAssignees {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15687,6 +16682,7 @@ impl serde::Serialize for SetAlertAssigneesRequestAssignees {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequestAssignees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15695,9 +16691,11 @@ impl<'de> serde::Deserialize<'de> for SetAlertAssigneesRequestAssignees {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequestAssignees {
     const EXPECTING: &'static str = "a SetAlertAssigneesRequestAssignees object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15717,6 +16715,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertAssigneesRequestAssigne
         })
     }
 }
+
 /// The alerts and the tags to add to them and remove from them.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15729,6 +16728,7 @@ pub struct SetAlertTagsRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl SetAlertTagsRequest {
     /// Creates a value from its required members; the others start empty.
@@ -15740,6 +16740,7 @@ impl SetAlertTagsRequest {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertTagsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15749,6 +16750,7 @@ impl serde::Serialize for SetAlertTagsRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertTagsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15757,9 +16759,11 @@ impl<'de> serde::Deserialize<'de> for SetAlertTagsRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequest {
     const EXPECTING: &'static str = "a SetAlertTagsRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15779,6 +16783,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequest {
         })
     }
 }
+
 /// The tags to add and to remove (either list may be empty).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15789,6 +16794,7 @@ pub struct SetAlertTagsRequestTags {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl SetAlertTagsRequestTags {
     /// Creates a value from its required members; the others start empty.
@@ -15800,6 +16806,7 @@ impl SetAlertTagsRequestTags {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertTagsRequestTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15809,6 +16816,7 @@ impl serde::Serialize for SetAlertTagsRequestTags {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertTagsRequestTags {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15817,9 +16825,11 @@ impl<'de> serde::Deserialize<'de> for SetAlertTagsRequestTags {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequestTags {
     const EXPECTING: &'static str = "a SetAlertTagsRequestTags object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15842,6 +16852,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertTagsRequestTags {
         })
     }
 }
+
 /// Alerts named by identifier.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15854,6 +16865,7 @@ pub struct SetAlertsStatusByIds {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl SetAlertsStatusByIds {
     /// Creates a value from its required members; the others start empty.
@@ -15866,6 +16878,7 @@ impl SetAlertsStatusByIds {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertsStatusByIds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15876,6 +16889,7 @@ impl serde::Serialize for SetAlertsStatusByIds {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15884,9 +16898,11 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByIds {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByIds {
     const EXPECTING: &'static str = "a SetAlertsStatusByIds object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -15909,6 +16925,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByIds {
         })
     }
 }
+
 /// Alerts selected by an Elasticsearch query.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -15933,6 +16950,7 @@ pub struct SetAlertsStatusByQuery {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl SetAlertsStatusByQuery {
     /// Creates a value from its required members; the others start empty.
@@ -15951,6 +16969,7 @@ impl SetAlertsStatusByQuery {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertsStatusByQuery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15964,6 +16983,7 @@ impl serde::Serialize for SetAlertsStatusByQuery {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15972,9 +16992,11 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQuery {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByQuery {
     const EXPECTING: &'static str = "a SetAlertsStatusByQuery object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16006,6 +17028,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SetAlertsStatusByQuery {
         })
     }
 }
+
 /// What to do on version conflicts.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -16018,6 +17041,7 @@ pub enum SetAlertsStatusByQueryConflicts {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "alerts")]
 impl SetAlertsStatusByQueryConflicts {
     /// The value as sent on the wire.
@@ -16029,6 +17053,7 @@ impl SetAlertsStatusByQueryConflicts {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl From<&str> for SetAlertsStatusByQueryConflicts {
     fn from(value: &str) -> Self {
@@ -16039,24 +17064,28 @@ impl From<&str> for SetAlertsStatusByQueryConflicts {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl std::fmt::Display for SetAlertsStatusByQueryConflicts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for SetAlertsStatusByQueryConflicts {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SetAlertsStatusByQueryConflicts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQueryConflicts {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16065,6 +17094,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusByQueryConflicts {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The alerts, by identifier or by query, and their new status.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -16075,6 +17105,7 @@ pub enum SetAlertsStatusRequest {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SetAlertsStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16092,6 +17123,7 @@ impl<'de> serde::Deserialize<'de> for SetAlertsStatusRequest {
         Ok(Self::Other(value))
     }
 }
+
 /// The security solution's own error body (`SiemErrorResponse` in the bundles).
 #[cfg(
     any(
@@ -16112,6 +17144,7 @@ pub struct SiemError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -16131,6 +17164,7 @@ impl SiemError {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -16148,6 +17182,7 @@ impl serde::Serialize for SiemError {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -16164,6 +17199,7 @@ impl<'de> serde::Deserialize<'de> for SiemError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(
     any(
         feature = "alerts",
@@ -16175,6 +17211,7 @@ impl<'de> serde::Deserialize<'de> for SiemError {
 )]
 impl<'de> clientgen_runtime::de::Object<'de> for SiemError {
     const EXPECTING: &'static str = "a SiemError object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16194,6 +17231,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SiemError {
         })
     }
 }
+
 /// Sort direction.
 #[cfg(
     any(
@@ -16214,6 +17252,7 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(
     any(
         feature = "cases",
@@ -16233,6 +17272,7 @@ impl SortOrder {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "cases",
@@ -16251,6 +17291,7 @@ impl From<&str> for SortOrder {
         }
     }
 }
+
 #[cfg(
     any(
         feature = "cases",
@@ -16265,6 +17306,7 @@ impl std::fmt::Display for SortOrder {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(
     any(
         feature = "cases",
@@ -16279,6 +17321,7 @@ impl clientgen_runtime::ToParam for SortOrder {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(
     any(
         feature = "cases",
@@ -16293,6 +17336,7 @@ impl serde::Serialize for SortOrder {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(
     any(
         feature = "cases",
@@ -16309,6 +17353,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One MITRE ATT&CK mapping of a rule.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -16322,6 +17367,7 @@ pub struct ThreatMapping {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl ThreatMapping {
     /// Creates a value from its required members; the others start empty.
@@ -16334,6 +17380,7 @@ impl ThreatMapping {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for ThreatMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16344,6 +17391,7 @@ impl serde::Serialize for ThreatMapping {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for ThreatMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16352,9 +17400,11 @@ impl<'de> serde::Deserialize<'de> for ThreatMapping {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatMapping {
     const EXPECTING: &'static str = "a ThreatMapping object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16377,6 +17427,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatMapping {
         })
     }
 }
+
 /// A MITRE ATT&CK tactic or sub-technique.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -16391,6 +17442,7 @@ pub struct ThreatReference {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl ThreatReference {
     /// Creates a value from its required members; the others start empty.
@@ -16403,6 +17455,7 @@ impl ThreatReference {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for ThreatReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16413,6 +17466,7 @@ impl serde::Serialize for ThreatReference {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for ThreatReference {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16421,9 +17475,11 @@ impl<'de> serde::Deserialize<'de> for ThreatReference {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatReference {
     const EXPECTING: &'static str = "a ThreatReference object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16446,6 +17502,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatReference {
         })
     }
 }
+
 /// A MITRE ATT&CK technique and its sub-techniques.
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -16462,6 +17519,7 @@ pub struct ThreatTechnique {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl ThreatTechnique {
     /// Creates a value from its required members; the others start empty.
@@ -16475,6 +17533,7 @@ impl ThreatTechnique {
         }
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl serde::Serialize for ThreatTechnique {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16486,6 +17545,7 @@ impl serde::Serialize for ThreatTechnique {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> serde::Deserialize<'de> for ThreatTechnique {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16494,9 +17554,11 @@ impl<'de> serde::Deserialize<'de> for ThreatTechnique {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "detection-rules", feature = "other-types"))]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatTechnique {
     const EXPECTING: &'static str = "a ThreatTechnique object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16522,6 +17584,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatTechnique {
         })
     }
 }
+
 /// The timeline to copy and the members its copy gets instead.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -16533,6 +17596,7 @@ pub struct TimelineCopy {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl TimelineCopy {
     /// Creates a value from its required members; the others start empty.
@@ -16544,6 +17608,7 @@ impl TimelineCopy {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineCopy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16553,6 +17618,7 @@ impl serde::Serialize for TimelineCopy {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineCopy {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16561,9 +17627,11 @@ impl<'de> serde::Deserialize<'de> for TimelineCopy {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineCopy {
     const EXPECTING: &'static str = "a TimelineCopy object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16586,6 +17654,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineCopy {
         })
     }
 }
+
 /// A new timeline or timeline template.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -16602,6 +17671,7 @@ pub struct TimelineCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl TimelineCreate {
     /// Creates a value from its required members; the others start empty.
@@ -16618,6 +17688,7 @@ impl TimelineCreate {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16632,6 +17703,7 @@ impl serde::Serialize for TimelineCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16640,9 +17712,11 @@ impl<'de> serde::Deserialize<'de> for TimelineCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineCreate {
     const EXPECTING: &'static str = "a TimelineCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16679,6 +17753,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineCreate {
         })
     }
 }
+
 /// The EQL query and fields of the timeline's correlation tab.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16691,6 +17766,7 @@ pub struct TimelineEqlOptions {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineEqlOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16702,6 +17778,7 @@ impl serde::Serialize for TimelineEqlOptions {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineEqlOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16710,9 +17787,11 @@ impl<'de> serde::Deserialize<'de> for TimelineEqlOptions {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineEqlOptions {
     const EXPECTING: &'static str = "a TimelineEqlOptions object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16738,6 +17817,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineEqlOptions {
         })
     }
 }
+
 /// The error body of the timeline create and update routes.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -16750,6 +17830,7 @@ pub struct TimelineError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl TimelineError {
     /// Creates a value from its required members; the others start empty.
@@ -16761,6 +17842,7 @@ impl TimelineError {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16770,6 +17852,7 @@ impl serde::Serialize for TimelineError {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineError {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16778,9 +17861,11 @@ impl<'de> serde::Deserialize<'de> for TimelineError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineError {
     const EXPECTING: &'static str = "a TimelineError object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16800,6 +17885,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineError {
         })
     }
 }
+
 /// One user's favourite mark on a timeline.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16812,6 +17898,7 @@ pub struct TimelineFavorite {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineFavorite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16822,6 +17909,7 @@ impl serde::Serialize for TimelineFavorite {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineFavorite {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16830,9 +17918,11 @@ impl<'de> serde::Deserialize<'de> for TimelineFavorite {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavorite {
     const EXPECTING: &'static str = "a TimelineFavorite object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16855,6 +17945,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavorite {
         })
     }
 }
+
 /// The timeline or template whose favorite mark is toggled.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16871,6 +17962,7 @@ pub struct TimelineFavoriteRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineFavoriteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16882,6 +17974,7 @@ impl serde::Serialize for TimelineFavoriteRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16890,9 +17983,11 @@ impl<'de> serde::Deserialize<'de> for TimelineFavoriteRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavoriteRequest {
     const EXPECTING: &'static str = "a TimelineFavoriteRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16920,9 +18015,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineFavoriteRequest {
         })
     }
 }
+
 /// A timeline (`default`) or a timeline template (`template`).
 #[cfg(feature = "timelines")]
 pub type TimelineFavoriteRequestTimelineType = TimelineType;
+
 /// Changes to a saved timeline.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -16936,6 +18033,7 @@ pub struct TimelinePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl TimelinePatch {
     /// Creates a value from its required members; the others start empty.
@@ -16948,6 +18046,7 @@ impl TimelinePatch {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16958,6 +18057,7 @@ impl serde::Serialize for TimelinePatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16966,9 +18066,11 @@ impl<'de> serde::Deserialize<'de> for TimelinePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinePatch {
     const EXPECTING: &'static str = "a TimelinePatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -16991,6 +18093,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinePatch {
         })
     }
 }
+
 /// A saved timeline with its identifier, version, notes and pinned events.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -17042,6 +18145,7 @@ pub struct TimelineResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl TimelineResponse {
     /// Creates a value from its required members; the others start empty.
@@ -17082,6 +18186,7 @@ impl TimelineResponse {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17120,6 +18225,7 @@ impl serde::Serialize for TimelineResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17128,9 +18234,11 @@ impl<'de> serde::Deserialize<'de> for TimelineResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelineResponse {
     const EXPECTING: &'static str = "a TimelineResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -17246,6 +18354,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelineResponse {
         })
     }
 }
+
 /// A member timelines can be sorted by.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -17262,6 +18371,7 @@ pub enum TimelineSortField {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "timelines")]
 impl TimelineSortField {
     /// The value as sent on the wire.
@@ -17275,6 +18385,7 @@ impl TimelineSortField {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl From<&str> for TimelineSortField {
     fn from(value: &str) -> Self {
@@ -17287,24 +18398,28 @@ impl From<&str> for TimelineSortField {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl std::fmt::Display for TimelineSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for TimelineSortField {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17313,6 +18428,7 @@ impl<'de> serde::Deserialize<'de> for TimelineSortField {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The state of a timeline.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -17327,6 +18443,7 @@ pub enum TimelineStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "timelines")]
 impl TimelineStatus {
     /// The value as sent on the wire.
@@ -17339,6 +18456,7 @@ impl TimelineStatus {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl From<&str> for TimelineStatus {
     fn from(value: &str) -> Self {
@@ -17350,24 +18468,28 @@ impl From<&str> for TimelineStatus {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl std::fmt::Display for TimelineStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for TimelineStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17376,6 +18498,7 @@ impl<'de> serde::Deserialize<'de> for TimelineStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A timeline (`default`) or a timeline template (`template`).
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -17388,6 +18511,7 @@ pub enum TimelineType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "timelines")]
 impl TimelineType {
     /// The value as sent on the wire.
@@ -17399,6 +18523,7 @@ impl TimelineType {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl From<&str> for TimelineType {
     fn from(value: &str) -> Self {
@@ -17409,24 +18534,28 @@ impl From<&str> for TimelineType {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl std::fmt::Display for TimelineType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl clientgen_runtime::ToParam for TimelineType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelineType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelineType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17435,6 +18564,7 @@ impl<'de> serde::Deserialize<'de> for TimelineType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The timelines to delete.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -17446,6 +18576,7 @@ pub struct TimelinesDelete {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl TimelinesDelete {
     /// Creates a value from its required members; the others start empty.
@@ -17457,6 +18588,7 @@ impl TimelinesDelete {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinesDelete {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17466,6 +18598,7 @@ impl serde::Serialize for TimelinesDelete {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinesDelete {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17474,9 +18607,11 @@ impl<'de> serde::Deserialize<'de> for TimelinesDelete {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinesDelete {
     const EXPECTING: &'static str = "a TimelinesDelete object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -17499,6 +18634,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinesDelete {
         })
     }
 }
+
 /// The timelines to export.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17509,6 +18645,7 @@ pub struct TimelinesExportRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinesExportRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17517,6 +18654,7 @@ impl serde::Serialize for TimelinesExportRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17525,9 +18663,11 @@ impl<'de> serde::Deserialize<'de> for TimelinesExportRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinesExportRequest {
     const EXPECTING: &'static str = "a TimelinesExportRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -17544,6 +18684,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinesExportRequest {
         })
     }
 }
+
 /// The multipart form of a timelines import.
 #[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
@@ -17556,6 +18697,7 @@ pub struct TimelinesImportForm {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "timelines")]
 impl TimelinesImportForm {
     /// Creates a value from its required members; the others start empty.
@@ -17567,6 +18709,7 @@ impl TimelinesImportForm {
         }
     }
 }
+
 #[cfg(feature = "timelines")]
 impl serde::Serialize for TimelinesImportForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17576,6 +18719,7 @@ impl serde::Serialize for TimelinesImportForm {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17584,9 +18728,11 @@ impl<'de> serde::Deserialize<'de> for TimelinesImportForm {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "timelines")]
 impl<'de> clientgen_runtime::de::Object<'de> for TimelinesImportForm {
     const EXPECTING: &'static str = "a TimelinesImportForm object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -17606,9 +18752,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for TimelinesImportForm {
         })
     }
 }
+
 /// Whether the imported timelines are immutable (`true` or `false`).
 #[cfg(feature = "timelines")]
 pub type TimelinesImportFormIsImmutable = IncludeExpiredExceptions;
+
 /// Elasticsearch's update-by-query summary.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17636,6 +18784,7 @@ pub struct UpdateByQueryResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for UpdateByQueryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17656,6 +18805,7 @@ impl serde::Serialize for UpdateByQueryResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17664,9 +18814,11 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for UpdateByQueryResponse {
     const EXPECTING: &'static str = "an UpdateByQueryResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -17721,6 +18873,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UpdateByQueryResponse {
         })
     }
 }
+
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateByQueryResponseRetries {
@@ -17730,6 +18883,7 @@ pub struct UpdateByQueryResponseRetries {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for UpdateByQueryResponseRetries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17739,6 +18893,7 @@ impl serde::Serialize for UpdateByQueryResponseRetries {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17747,9 +18902,11 @@ impl<'de> serde::Deserialize<'de> for UpdateByQueryResponseRetries {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for UpdateByQueryResponseRetries {
     const EXPECTING: &'static str = "an UpdateByQueryResponseRetries object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {

@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://securityonion.example`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://securityonion.example`.
 pub const DEFAULT_BASE_URL: &str = "https://securityonion.example";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "The manager node, by IP address or host name as chosen during setup.",
     },
 ];
-///A client for the Security Onion Connect API.
+
+/// A client for the Security Onion Connect API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
+
+    /// Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
     ///
     /// OAuth 2.0 client credentials against Ory Hydra at `/oauth2/token` (outside `/connect`): the
     /// API client id and secret as HTTP Basic credentials, form body
@@ -60,6 +67,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("oauth");
         self
     }
+
     /// Sends HTTP Basic credentials with every request.
     ///
     /// The API client id and secret as HTTP Basic credentials. Only the token endpoint accepts
@@ -82,27 +90,32 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("clientBasic");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -110,6 +123,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -117,22 +131,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -140,6 +158,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -148,6 +167,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -155,24 +175,28 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: Transport::builder(DEFAULT_BASE_URL)
-                .user_agent("security-onion-client/0.2.0"),
+                .user_agent("security-onion-client/0.3.0"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
 }
-///Operations tagged `auth`: built with the feature `auth` (on by default).
+
+/// Operations tagged `auth`: built with the feature `auth` (on by default).
 #[cfg(feature = "auth")]
 impl Client {
     /// Exchange client credentials for an access token
@@ -226,7 +250,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `cases`: built with the feature `cases` (on by default).
+
+/// Operations tagged `cases`: built with the feature `cases` (on by default).
 #[cfg(feature = "cases")]
 impl Client {
     /// Update a case
@@ -266,6 +291,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a case
     ///
     /// Creates a case from the given object; the server generates its id and audit fields.
@@ -303,6 +329,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case
     ///
     /// Returns one case by its id. Needs `cases/read`.
@@ -340,6 +367,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a case comment
     ///
     /// Replaces the comment whose `id` is given in the body. Needs `cases/write`.
@@ -376,6 +404,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add a comment to a case
     ///
     /// Adds a comment to the case named by `caseId`. The server generates the comment's id.
@@ -413,6 +442,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the comments of a case
     ///
     /// Returns every comment of a case. Note that the id in the path is the CASE id, although the
@@ -451,6 +481,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case comment
     ///
     /// Deletes one comment by its id. Needs `cases/write`.
@@ -487,6 +518,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Attach events to a case
     ///
     /// Finds the original events described by the criteria (by `soc_id` when `fields` carries
@@ -526,6 +558,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the related events of a case
     ///
     /// Returns every event attached to a case. The id in the path is the CASE id (the same path
@@ -564,6 +597,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Detach a related event
     ///
     /// Removes one related event from its case, by the related event's id. Needs `cases/write`.
@@ -600,6 +634,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update a case artifact
     ///
     /// Replaces the artifact whose `id` is given in the body. Needs `cases/write`.
@@ -636,6 +671,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add an observable to a case
     ///
     /// Adds an artifact (an observable such as an IP address, a domain or a hash) to a case. The
@@ -674,6 +710,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Attach a file to a case
     ///
     /// Adds a file artifact to a case. The form has two parts: `json`, the artifact object as
@@ -718,6 +755,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the artifacts of a case
     ///
     /// Returns the artifacts of one group of a case: `evidence` holds the observables and
@@ -757,6 +795,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case artifact
     ///
     /// Deletes one artifact (and its stored file, if any) by its id. Needs `cases/write`.
@@ -793,6 +832,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Download an attached file
     ///
     /// Returns the bytes of a file artifact, with a `Content-Disposition` header naming the file.
@@ -830,6 +870,7 @@ impl Client {
             clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
     }
+
     /// Get the history of a case
     ///
     /// Returns the audit trail of a case: one entry per change to the case, its comments, related
@@ -869,7 +910,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `clients`: built with the feature `clients` (on by default).
+
+/// Operations tagged `clients`: built with the feature `clients` (on by default).
 #[cfg(feature = "clients")]
 impl Client {
     /// List API clients
@@ -906,6 +948,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create an API client
     ///
     /// Creates an API client. The answer is the only time its `secret` is shown. Needs
@@ -943,6 +986,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update an API client
     ///
     /// Updates the name and note of an API client. Needs `clients/write`.
@@ -982,6 +1026,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete an API client
     ///
     /// Deletes an API client; its tokens stop working. Needs `clients/write`.
@@ -1018,6 +1063,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Grant a permission to an API client
     ///
     /// Grants one permission to an API client; the permission `events/read` is sent as resource
@@ -1059,6 +1105,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Revoke a permission from an API client
     ///
     /// Revokes one permission from an API client. Needs `clients/write`.
@@ -1099,6 +1146,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Regenerate an API client's secret
     ///
     /// Replaces the secret of an API client and returns the client with the new `secret`, shown
@@ -1139,7 +1187,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `config`: built with the feature `config` (on by default).
+
+/// Operations tagged `config`: built with the feature `config` (on by default).
 #[cfg(feature = "config")]
 impl Client {
     /// List configuration settings
@@ -1179,6 +1228,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Change a configuration setting
     ///
     /// Stores a new value for one setting: only `id`, `value` and, to set it on one node only,
@@ -1217,6 +1267,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Reset a configuration setting to its default
     ///
     /// Removes the grid-wide custom value of a setting, so that its default applies again;
@@ -1254,6 +1305,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Reset a configuration setting on one node
     ///
     /// Removes the value a setting has on one node only. Needs `config/write`.
@@ -1292,6 +1344,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Apply configuration changes to the grid
     ///
     /// Queues a Salt highstate on the grid so that saved setting changes take effect. The call
@@ -1328,7 +1381,8 @@ impl Client {
         Ok(())
     }
 }
-///Operations tagged `detections`: built with the feature `detections` (on by default).
+
+/// Operations tagged `detections`: built with the feature `detections` (on by default).
 #[cfg(feature = "detections")]
 impl Client {
     /// Update a detection
@@ -1351,7 +1405,7 @@ impl Client {
         &self,
         params: &crate::operations::UpdateDetectionParams,
         body: &crate::types::Detection,
-    ) -> Result<crate::types::Detection, Error> {
+    ) -> Result<crate::operations::UpdateDetectionResponse, Error> {
         let response = self
             .transport
             .request(
@@ -1364,11 +1418,26 @@ impl Client {
             .json(body)
             .send()
             .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
+        match response.status().as_u16() {
+            200 => Ok(crate::operations::UpdateDetectionResponse::Ok(response.json()?)),
+            205 => {
+                Ok(
+                    crate::operations::UpdateDetectionResponse::ResetContent(
+                        response.json()?,
+                    ),
+                )
+            }
+            206 => {
+                Ok(
+                    crate::operations::UpdateDetectionResponse::PartialContent(
+                        response.json()?,
+                    ),
+                )
+            }
+            _ => Err(response.into_error()),
         }
-        response.json()
     }
+
     /// Create a detection
     ///
     /// Creates a custom detection. The engine follows from `language` (sigma -> elastalert,
@@ -1390,7 +1459,7 @@ impl Client {
         &self,
         params: &crate::operations::CreateDetectionParams,
         body: &crate::types::Detection,
-    ) -> Result<crate::types::Detection, Error> {
+    ) -> Result<crate::operations::CreateDetectionResponse, Error> {
         let response = self
             .transport
             .request(
@@ -1403,11 +1472,19 @@ impl Client {
             .json(body)
             .send()
             .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
+        match response.status().as_u16() {
+            200 => Ok(crate::operations::CreateDetectionResponse::Ok(response.json()?)),
+            205 => {
+                Ok(
+                    crate::operations::CreateDetectionResponse::ResetContent(
+                        response.json()?,
+                    ),
+                )
+            }
+            _ => Err(response.into_error()),
         }
-        response.json()
     }
+
     /// Get a detection
     ///
     /// Returns a detection by its internal id (unique to this grid). Needs `detections/read`.
@@ -1445,6 +1522,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a detection
     ///
     /// Deletes a custom detection by its internal id. Needs `detections/write`.
@@ -1481,6 +1559,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Get a detection by public id
     ///
     /// Returns a detection by the public id its ruleset author gave it (for example a Suricata
@@ -1519,6 +1598,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Enable, disable or delete detections in bulk
     ///
     /// Applies the action to every detection listed in `ids`, or to every detection matching
@@ -1541,7 +1621,7 @@ impl Client {
         new_status: &crate::types::BulkAction,
         params: &crate::operations::BulkUpdateDetectionsParams,
         body: &crate::types::BulkOperation,
-    ) -> Result<crate::types::BulkResponse, Error> {
+    ) -> Result<crate::operations::BulkUpdateDetectionsResponse, Error> {
         let response = self
             .transport
             .request(
@@ -1555,11 +1635,21 @@ impl Client {
             .json(body)
             .send()
             .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
+        match response.status().as_u16() {
+            200 => {
+                Ok(crate::operations::BulkUpdateDetectionsResponse::Ok(response.json()?))
+            }
+            202 => {
+                Ok(
+                    crate::operations::BulkUpdateDetectionsResponse::Accepted(
+                        response.json()?,
+                    ),
+                )
+            }
+            _ => Err(response.into_error()),
         }
-        response.json()
     }
+
     /// Duplicate a detection
     ///
     /// Copies a detection into a new custom detection with a new id. Needs `detections/write`.
@@ -1597,6 +1687,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the history of a detection
     ///
     /// Returns the audit trail of a detection: one entry per change to the detection or to one of
@@ -1635,6 +1726,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the comments of a detection
     ///
     /// Returns every comment of a detection. Needs `detections/read`.
@@ -1672,6 +1764,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment on a detection
     ///
     /// Adds a comment to the detection named in the path. Needs `detections/write`.
@@ -1711,6 +1804,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a detection comment
     ///
     /// Returns one detection comment by its id. Needs `detections/read`.
@@ -1748,6 +1842,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a detection comment
     ///
     /// Replaces the text of a detection comment. Needs `detections/write`.
@@ -1787,6 +1882,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a detection comment
     ///
     /// Deletes a detection comment by its id. Needs `detections/write`.
@@ -1823,6 +1919,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update the note of an override
     ///
     /// Replaces the note of one override of a detection, addressed by its position in the
@@ -1864,6 +1961,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Convert a Sigma rule to a query
     ///
     /// Converts the content of a Sigma detection into the Elasticsearch query it would run
@@ -1902,6 +2000,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Synchronise detection engines
     ///
     /// Starts a synchronisation of one engine's (or every engine's) rules with their sources:
@@ -1941,6 +2040,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Generate a public id
     ///
     /// Returns a fresh public id for a new custom detection of the engine: a SID for Suricata, a
@@ -1980,7 +2080,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `events`: built with the feature `events` (on by default).
+
+/// Operations tagged `events`: built with the feature `events` (on by default).
 #[cfg(feature = "events")]
 impl Client {
     /// Search events
@@ -2029,6 +2130,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Acknowledge or escalate events
     ///
     /// Marks every event matching the criteria as acknowledged (or un-acknowledged), and
@@ -2067,7 +2169,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `grid`: built with the feature `grid` (on by default).
+
+/// Operations tagged `grid`: built with the feature `grid` (on by default).
 #[cfg(feature = "grid")]
 impl Client {
     /// List the grid's nodes
@@ -2104,6 +2207,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the grid's overall status
     ///
     /// Returns a summary of the grid's health: node counts (all, unhealthy, awaiting a reboot),
@@ -2140,6 +2244,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List grid membership requests
     ///
     /// Returns the Salt minions that asked to join the grid, were accepted or were rejected.
@@ -2175,6 +2280,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Act on a grid member
     ///
     /// Accepts (`add`), rejects or deletes a grid member's key, tests its connectivity, or
@@ -2214,6 +2320,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Import a file on a grid member
     ///
     /// Uploads a PCAP or EVTX file to an import node, which then ingests it. Needs `grid/write`.
@@ -2257,7 +2364,8 @@ impl Client {
         Ok(())
     }
 }
-///Operations tagged `info`: built with the feature `info` (on by default).
+
+/// Operations tagged `info`: built with the feature `info` (on by default).
 #[cfg(feature = "info")]
 impl Client {
     /// Get server information
@@ -2297,7 +2405,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `jobs`: built with the feature `jobs` (on by default).
+
+/// Operations tagged `jobs`: built with the feature `jobs` (on by default).
 #[cfg(feature = "jobs")]
 impl Client {
     /// Update a job
@@ -2336,6 +2445,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a PCAP job
     ///
     /// Asks a sensor to carve the packets matching the filter into a PCAP. The job starts as
@@ -2373,6 +2483,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a job
     ///
     /// Returns one job by its id. Needs `jobs/read`.
@@ -2410,6 +2521,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a job
     ///
     /// Marks a job as deleted (status 3) and returns it. Needs `jobs/delete`.
@@ -2446,6 +2558,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Create a PCAP job from a network event
     ///
     /// Looks up one TCP or UDP connection event, by its document id (`esid`) or, without one,
@@ -2484,6 +2597,7 @@ impl Client {
         }
         Ok(response.text())
     }
+
     /// List jobs
     ///
     /// Returns the jobs, optionally only those of one kind or those created for one case
@@ -2521,6 +2635,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the packets of a job
     ///
     /// Returns the decoded packets of a completed PCAP job, `count` packets from `offset`.
@@ -2563,6 +2678,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Download a job's PCAP
     ///
     /// Returns the PCAP file (or the file with the extension asked for in `ext`) produced by a
@@ -2603,7 +2719,8 @@ impl Client {
         }
     }
 }
-///Operations tagged `playbooks`: built with the feature `playbooks` (on by default).
+
+/// Operations tagged `playbooks`: built with the feature `playbooks` (on by default).
 #[cfg(feature = "playbooks")]
 impl Client {
     /// Get a playbook
@@ -2643,6 +2760,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the playbooks of a detection
     ///
     /// Returns the playbooks that apply to a detection: those written for its public id, for its
@@ -2682,6 +2800,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the playbooks for an alert
     ///
     /// Returns the playbooks that apply to one alert event, with their questions' queries filled
@@ -2722,7 +2841,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `queries`: built with the feature `queries` (on by default).
+
+/// Operations tagged `queries`: built with the feature `queries` (on by default).
 #[cfg(feature = "queries")]
 impl Client {
     /// List running queries
@@ -2762,6 +2882,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Cancel a running query
     ///
     /// Asks the event store to cancel one running search; not every search can be cancelled, and
@@ -2800,6 +2921,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Resolve IP addresses to names
     ///
     /// Resolves IP addresses to names: each valid address of the list (others are skipped,
@@ -2840,7 +2962,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `users`: built with the feature `users` (on by default).
+
+/// Operations tagged `users`: built with the feature `users` (on by default).
 #[cfg(feature = "users")]
 impl Client {
     /// List users
@@ -2877,6 +3000,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a user
     ///
     /// Creates a SOC user with the given password and roles. Needs `users/write`.
@@ -2913,6 +3037,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a user
     ///
     /// Updates the profile (names, note) of a user. Needs `users/write`.
@@ -2952,6 +3077,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a user
     ///
     /// Deletes a SOC user. Needs `users/delete`.
@@ -2988,6 +3114,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Enable or disable a user
     ///
     /// Locks (`disable`) or unlocks (`enable`) a user's account. Needs `users/write`.
@@ -3026,6 +3153,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Reset a user's password
     ///
     /// Sets a new password for a user. Needs `users/write`.
@@ -3064,6 +3192,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Grant a role to a user
     ///
     /// Adds a role (for example `analyst`) to a user. Needs `users/write`.
@@ -3102,6 +3231,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Revoke a role from a user
     ///
     /// Removes a role from a user. Needs `users/write`.
@@ -3140,6 +3270,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Synchronise users to the grid
     ///
     /// Pushes the user and role assignments out to the grid's components (Elasticsearch and the
@@ -3174,6 +3305,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// List roles
     ///
     /// Returns the names of the roles that can be granted. Needs `roles/read`.
@@ -3208,6 +3340,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List permissions
     ///
     /// Returns the names of the permissions that can be granted to API clients. Needs

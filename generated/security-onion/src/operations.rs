@@ -2,7 +2,8 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::get_info`](crate::Client::get_info).
+
+/// Query and header parameters of [`Client::get_info`](crate::Client::get_info).
 #[cfg(feature = "info")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInfoParams {
@@ -12,7 +13,8 @@ pub struct GetInfoParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::search_events`](crate::Client::search_events).
+
+/// Query and header parameters of [`Client::search_events`](crate::Client::search_events).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchEventsParams {
@@ -53,6 +55,7 @@ pub struct SearchEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
 #[cfg(feature = "events")]
 impl SearchEventsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -76,7 +79,8 @@ impl SearchEventsParams {
         }
     }
 }
-///Query and header parameters of [`Client::acknowledge_events`](crate::Client::acknowledge_events).
+
+/// Query and header parameters of [`Client::acknowledge_events`](crate::Client::acknowledge_events).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeEventsParams {
@@ -86,7 +90,8 @@ pub struct AcknowledgeEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_case`](crate::Client::update_case).
+
+/// Query and header parameters of [`Client::update_case`](crate::Client::update_case).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseParams {
@@ -96,7 +101,8 @@ pub struct UpdateCaseParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_case`](crate::Client::create_case).
+
+/// Query and header parameters of [`Client::create_case`](crate::Client::create_case).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseParams {
@@ -106,7 +112,8 @@ pub struct CreateCaseParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+
+/// Query and header parameters of [`Client::get_case`](crate::Client::get_case).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseParams {
@@ -116,7 +123,8 @@ pub struct GetCaseParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_case_comment`](crate::Client::update_case_comment).
+
+/// Query and header parameters of [`Client::update_case_comment`](crate::Client::update_case_comment).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseCommentParams {
@@ -126,7 +134,8 @@ pub struct UpdateCaseCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_case_comment`](crate::Client::create_case_comment).
+
+/// Query and header parameters of [`Client::create_case_comment`](crate::Client::create_case_comment).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseCommentParams {
@@ -136,7 +145,8 @@ pub struct CreateCaseCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+
+/// Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseCommentsParams {
@@ -146,7 +156,8 @@ pub struct ListCaseCommentsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_case_comment`](crate::Client::delete_case_comment).
+
+/// Query and header parameters of [`Client::delete_case_comment`](crate::Client::delete_case_comment).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseCommentParams {
@@ -156,7 +167,8 @@ pub struct DeleteCaseCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::attach_case_events`](crate::Client::attach_case_events).
+
+/// Query and header parameters of [`Client::attach_case_events`](crate::Client::attach_case_events).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachCaseEventsParams {
@@ -166,7 +178,8 @@ pub struct AttachCaseEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_case_events`](crate::Client::list_case_events).
+
+/// Query and header parameters of [`Client::list_case_events`](crate::Client::list_case_events).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseEventsParams {
@@ -176,7 +189,8 @@ pub struct ListCaseEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_case_event`](crate::Client::delete_case_event).
+
+/// Query and header parameters of [`Client::delete_case_event`](crate::Client::delete_case_event).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseEventParams {
@@ -186,7 +200,8 @@ pub struct DeleteCaseEventParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_case_artifact`](crate::Client::update_case_artifact).
+
+/// Query and header parameters of [`Client::update_case_artifact`](crate::Client::update_case_artifact).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseArtifactParams {
@@ -196,7 +211,8 @@ pub struct UpdateCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_case_artifact`](crate::Client::create_case_artifact).
+
+/// Query and header parameters of [`Client::create_case_artifact`](crate::Client::create_case_artifact).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseArtifactParams {
@@ -206,7 +222,8 @@ pub struct CreateCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::upload_case_artifact`](crate::Client::upload_case_artifact).
+
+/// Query and header parameters of [`Client::upload_case_artifact`](crate::Client::upload_case_artifact).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadCaseArtifactParams {
@@ -216,7 +233,8 @@ pub struct UploadCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_case_artifacts`](crate::Client::list_case_artifacts).
+
+/// Query and header parameters of [`Client::list_case_artifacts`](crate::Client::list_case_artifacts).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCaseArtifactsParams {
@@ -230,6 +248,7 @@ pub struct ListCaseArtifactsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
 #[cfg(feature = "cases")]
 impl ListCaseArtifactsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -237,7 +256,8 @@ impl ListCaseArtifactsParams {
         Self { id, grid_id: None }
     }
 }
-///Query and header parameters of [`Client::delete_case_artifact`](crate::Client::delete_case_artifact).
+
+/// Query and header parameters of [`Client::delete_case_artifact`](crate::Client::delete_case_artifact).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseArtifactParams {
@@ -247,7 +267,8 @@ pub struct DeleteCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::download_case_artifact`](crate::Client::download_case_artifact).
+
+/// Query and header parameters of [`Client::download_case_artifact`](crate::Client::download_case_artifact).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DownloadCaseArtifactParams {
@@ -257,7 +278,8 @@ pub struct DownloadCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_case_history`](crate::Client::get_case_history).
+
+/// Query and header parameters of [`Client::get_case_history`](crate::Client::get_case_history).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseHistoryParams {
@@ -267,7 +289,8 @@ pub struct GetCaseHistoryParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_detection`](crate::Client::update_detection).
+
+/// Query and header parameters of [`Client::update_detection`](crate::Client::update_detection).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionParams {
@@ -277,7 +300,26 @@ pub struct UpdateDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_detection`](crate::Client::create_detection).
+
+/// The successful responses of [`Client::update_detection`](crate::Client::update_detection).
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateDetectionResponse {
+    /// Status 200.
+    ///
+    /// The updated detection.
+    Ok(crate::types::Detection),
+    /// Status 205.
+    ///
+    /// The updated detection; a filter changed its enabled state.
+    ResetContent(crate::types::Detection),
+    /// Status 206.
+    ///
+    /// The updated detection; it was disabled so that the engine sync could complete.
+    PartialContent(crate::types::Detection),
+}
+
+/// Query and header parameters of [`Client::create_detection`](crate::Client::create_detection).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDetectionParams {
@@ -287,7 +329,22 @@ pub struct CreateDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection`](crate::Client::get_detection).
+
+/// The successful responses of [`Client::create_detection`](crate::Client::create_detection).
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateDetectionResponse {
+    /// Status 200.
+    ///
+    /// The created detection.
+    Ok(crate::types::Detection),
+    /// Status 205.
+    ///
+    /// The created detection; a filter changed its enabled state.
+    ResetContent(crate::types::Detection),
+}
+
+/// Query and header parameters of [`Client::get_detection`](crate::Client::get_detection).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionParams {
@@ -297,7 +354,8 @@ pub struct GetDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_detection`](crate::Client::delete_detection).
+
+/// Query and header parameters of [`Client::delete_detection`](crate::Client::delete_detection).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDetectionParams {
@@ -307,7 +365,8 @@ pub struct DeleteDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id).
+
+/// Query and header parameters of [`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionByPublicIdParams {
@@ -317,7 +376,8 @@ pub struct GetDetectionByPublicIdParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
+
+/// Query and header parameters of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateDetectionsParams {
@@ -327,7 +387,22 @@ pub struct BulkUpdateDetectionsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::duplicate_detection`](crate::Client::duplicate_detection).
+
+/// The successful responses of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkUpdateDetectionsResponse {
+    /// Status 200.
+    ///
+    /// The number of detections submitted.
+    Ok(crate::types::BulkResponse),
+    /// Status 202.
+    ///
+    /// The number of detections submitted (newer releases).
+    Accepted(crate::types::BulkResponse),
+}
+
+/// Query and header parameters of [`Client::duplicate_detection`](crate::Client::duplicate_detection).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DuplicateDetectionParams {
@@ -337,7 +412,8 @@ pub struct DuplicateDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection_history`](crate::Client::get_detection_history).
+
+/// Query and header parameters of [`Client::get_detection_history`](crate::Client::get_detection_history).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionHistoryParams {
@@ -347,7 +423,8 @@ pub struct GetDetectionHistoryParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_detection_comments`](crate::Client::list_detection_comments).
+
+/// Query and header parameters of [`Client::list_detection_comments`](crate::Client::list_detection_comments).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDetectionCommentsParams {
@@ -357,7 +434,8 @@ pub struct ListDetectionCommentsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_detection_comment`](crate::Client::create_detection_comment).
+
+/// Query and header parameters of [`Client::create_detection_comment`](crate::Client::create_detection_comment).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDetectionCommentParams {
@@ -367,7 +445,8 @@ pub struct CreateDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection_comment`](crate::Client::get_detection_comment).
+
+/// Query and header parameters of [`Client::get_detection_comment`](crate::Client::get_detection_comment).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionCommentParams {
@@ -377,7 +456,8 @@ pub struct GetDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_detection_comment`](crate::Client::update_detection_comment).
+
+/// Query and header parameters of [`Client::update_detection_comment`](crate::Client::update_detection_comment).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionCommentParams {
@@ -387,7 +467,8 @@ pub struct UpdateDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_detection_comment`](crate::Client::delete_detection_comment).
+
+/// Query and header parameters of [`Client::delete_detection_comment`](crate::Client::delete_detection_comment).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDetectionCommentParams {
@@ -397,7 +478,8 @@ pub struct DeleteDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_detection_override_note`](crate::Client::update_detection_override_note).
+
+/// Query and header parameters of [`Client::update_detection_override_note`](crate::Client::update_detection_override_note).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionOverrideNoteParams {
@@ -407,7 +489,8 @@ pub struct UpdateDetectionOverrideNoteParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::convert_detection`](crate::Client::convert_detection).
+
+/// Query and header parameters of [`Client::convert_detection`](crate::Client::convert_detection).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertDetectionParams {
@@ -417,7 +500,8 @@ pub struct ConvertDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::sync_detections`](crate::Client::sync_detections).
+
+/// Query and header parameters of [`Client::sync_detections`](crate::Client::sync_detections).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncDetectionsParams {
@@ -427,7 +511,8 @@ pub struct SyncDetectionsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id).
+
+/// Query and header parameters of [`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id).
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateDetectionPublicIdParams {
@@ -437,7 +522,8 @@ pub struct GenerateDetectionPublicIdParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_grid_nodes`](crate::Client::list_grid_nodes).
+
+/// Query and header parameters of [`Client::list_grid_nodes`](crate::Client::list_grid_nodes).
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGridNodesParams {
@@ -447,7 +533,8 @@ pub struct ListGridNodesParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_grid_status`](crate::Client::get_grid_status).
+
+/// Query and header parameters of [`Client::get_grid_status`](crate::Client::get_grid_status).
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGridStatusParams {
@@ -457,7 +544,8 @@ pub struct GetGridStatusParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_grid_members`](crate::Client::list_grid_members).
+
+/// Query and header parameters of [`Client::list_grid_members`](crate::Client::list_grid_members).
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGridMembersParams {
@@ -467,7 +555,8 @@ pub struct ListGridMembersParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::manage_grid_member`](crate::Client::manage_grid_member).
+
+/// Query and header parameters of [`Client::manage_grid_member`](crate::Client::manage_grid_member).
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManageGridMemberParams {
@@ -477,7 +566,8 @@ pub struct ManageGridMemberParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::import_to_grid_member`](crate::Client::import_to_grid_member).
+
+/// Query and header parameters of [`Client::import_to_grid_member`](crate::Client::import_to_grid_member).
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportToGridMemberParams {
@@ -487,7 +577,8 @@ pub struct ImportToGridMemberParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_job`](crate::Client::update_job).
+
+/// Query and header parameters of [`Client::update_job`](crate::Client::update_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateJobParams {
@@ -497,7 +588,8 @@ pub struct UpdateJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_job`](crate::Client::create_job).
+
+/// Query and header parameters of [`Client::create_job`](crate::Client::create_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateJobParams {
@@ -507,7 +599,8 @@ pub struct CreateJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_job`](crate::Client::get_job).
+
+/// Query and header parameters of [`Client::get_job`](crate::Client::get_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetJobParams {
@@ -517,7 +610,8 @@ pub struct GetJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_job`](crate::Client::delete_job).
+
+/// Query and header parameters of [`Client::delete_job`](crate::Client::delete_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteJobParams {
@@ -527,7 +621,8 @@ pub struct DeleteJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_job_from_event`](crate::Client::create_job_from_event).
+
+/// Query and header parameters of [`Client::create_job_from_event`](crate::Client::create_job_from_event).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateJobFromEventParams {
@@ -549,6 +644,7 @@ pub struct CreateJobFromEventParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
 #[cfg(feature = "jobs")]
 impl CreateJobFromEventParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -561,7 +657,8 @@ impl CreateJobFromEventParams {
         }
     }
 }
-///Query and header parameters of [`Client::list_jobs`](crate::Client::list_jobs).
+
+/// Query and header parameters of [`Client::list_jobs`](crate::Client::list_jobs).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsParams {
@@ -581,7 +678,8 @@ pub struct ListJobsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_job_packets`](crate::Client::list_job_packets).
+
+/// Query and header parameters of [`Client::list_job_packets`](crate::Client::list_job_packets).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobPacketsParams {
@@ -607,7 +705,8 @@ pub struct ListJobPacketsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
+
+/// Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadJobPcapParams {
@@ -625,6 +724,7 @@ pub struct DownloadJobPcapParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
 #[cfg(feature = "jobs")]
 impl DownloadJobPcapParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -636,7 +736,8 @@ impl DownloadJobPcapParams {
         }
     }
 }
-///Query and header parameters of [`Client::list_users`](crate::Client::list_users).
+
+/// Query and header parameters of [`Client::list_users`](crate::Client::list_users).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUsersParams {
@@ -646,7 +747,8 @@ pub struct ListUsersParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_user`](crate::Client::create_user).
+
+/// Query and header parameters of [`Client::create_user`](crate::Client::create_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserParams {
@@ -656,7 +758,8 @@ pub struct CreateUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_user`](crate::Client::update_user).
+
+/// Query and header parameters of [`Client::update_user`](crate::Client::update_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserParams {
@@ -666,7 +769,8 @@ pub struct UpdateUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_user`](crate::Client::delete_user).
+
+/// Query and header parameters of [`Client::delete_user`](crate::Client::delete_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserParams {
@@ -676,7 +780,8 @@ pub struct DeleteUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::toggle_user`](crate::Client::toggle_user).
+
+/// Query and header parameters of [`Client::toggle_user`](crate::Client::toggle_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleUserParams {
@@ -686,7 +791,8 @@ pub struct ToggleUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::reset_user_password`](crate::Client::reset_user_password).
+
+/// Query and header parameters of [`Client::reset_user_password`](crate::Client::reset_user_password).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResetUserPasswordParams {
@@ -696,7 +802,8 @@ pub struct ResetUserPasswordParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::add_user_role`](crate::Client::add_user_role).
+
+/// Query and header parameters of [`Client::add_user_role`](crate::Client::add_user_role).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddUserRoleParams {
@@ -706,7 +813,8 @@ pub struct AddUserRoleParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::remove_user_role`](crate::Client::remove_user_role).
+
+/// Query and header parameters of [`Client::remove_user_role`](crate::Client::remove_user_role).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveUserRoleParams {
@@ -716,7 +824,8 @@ pub struct RemoveUserRoleParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::sync_users`](crate::Client::sync_users).
+
+/// Query and header parameters of [`Client::sync_users`](crate::Client::sync_users).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncUsersParams {
@@ -726,7 +835,8 @@ pub struct SyncUsersParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_roles`](crate::Client::list_roles).
+
+/// Query and header parameters of [`Client::list_roles`](crate::Client::list_roles).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRolesParams {
@@ -736,7 +846,8 @@ pub struct ListRolesParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_permissions`](crate::Client::list_permissions).
+
+/// Query and header parameters of [`Client::list_permissions`](crate::Client::list_permissions).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPermissionsParams {
@@ -746,7 +857,8 @@ pub struct ListPermissionsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_config_settings`](crate::Client::list_config_settings).
+
+/// Query and header parameters of [`Client::list_config_settings`](crate::Client::list_config_settings).
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConfigSettingsParams {
@@ -760,7 +872,8 @@ pub struct ListConfigSettingsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_config_setting`](crate::Client::update_config_setting).
+
+/// Query and header parameters of [`Client::update_config_setting`](crate::Client::update_config_setting).
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConfigSettingParams {
@@ -770,7 +883,8 @@ pub struct UpdateConfigSettingParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_config_setting`](crate::Client::delete_config_setting).
+
+/// Query and header parameters of [`Client::delete_config_setting`](crate::Client::delete_config_setting).
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteConfigSettingParams {
@@ -780,7 +894,8 @@ pub struct DeleteConfigSettingParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting).
+
+/// Query and header parameters of [`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting).
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteNodeConfigSettingParams {
@@ -790,7 +905,8 @@ pub struct DeleteNodeConfigSettingParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::sync_config`](crate::Client::sync_config).
+
+/// Query and header parameters of [`Client::sync_config`](crate::Client::sync_config).
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncConfigParams {
@@ -800,7 +916,8 @@ pub struct SyncConfigParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_playbook`](crate::Client::get_playbook).
+
+/// Query and header parameters of [`Client::get_playbook`](crate::Client::get_playbook).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPlaybookParams {
@@ -810,7 +927,8 @@ pub struct GetPlaybookParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks).
+
+/// Query and header parameters of [`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDetectionPlaybooksParams {
@@ -820,7 +938,8 @@ pub struct ListDetectionPlaybooksParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_event_playbooks`](crate::Client::list_event_playbooks).
+
+/// Query and header parameters of [`Client::list_event_playbooks`](crate::Client::list_event_playbooks).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventPlaybooksParams {
@@ -830,7 +949,8 @@ pub struct ListEventPlaybooksParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_active_queries`](crate::Client::list_active_queries).
+
+/// Query and header parameters of [`Client::list_active_queries`](crate::Client::list_active_queries).
 #[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListActiveQueriesParams {
@@ -844,7 +964,8 @@ pub struct ListActiveQueriesParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::cancel_query`](crate::Client::cancel_query).
+
+/// Query and header parameters of [`Client::cancel_query`](crate::Client::cancel_query).
 #[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelQueryParams {
@@ -854,7 +975,8 @@ pub struct CancelQueryParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::reverse_lookup`](crate::Client::reverse_lookup).
+
+/// Query and header parameters of [`Client::reverse_lookup`](crate::Client::reverse_lookup).
 #[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReverseLookupParams {
@@ -864,7 +986,8 @@ pub struct ReverseLookupParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_api_clients`](crate::Client::list_api_clients).
+
+/// Query and header parameters of [`Client::list_api_clients`](crate::Client::list_api_clients).
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListApiClientsParams {
@@ -874,7 +997,8 @@ pub struct ListApiClientsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_api_client`](crate::Client::create_api_client).
+
+/// Query and header parameters of [`Client::create_api_client`](crate::Client::create_api_client).
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateApiClientParams {
@@ -884,7 +1008,8 @@ pub struct CreateApiClientParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_api_client`](crate::Client::update_api_client).
+
+/// Query and header parameters of [`Client::update_api_client`](crate::Client::update_api_client).
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateApiClientParams {
@@ -894,7 +1019,8 @@ pub struct UpdateApiClientParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_api_client`](crate::Client::delete_api_client).
+
+/// Query and header parameters of [`Client::delete_api_client`](crate::Client::delete_api_client).
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteApiClientParams {
@@ -904,7 +1030,8 @@ pub struct DeleteApiClientParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::add_api_client_permission`](crate::Client::add_api_client_permission).
+
+/// Query and header parameters of [`Client::add_api_client_permission`](crate::Client::add_api_client_permission).
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddApiClientPermissionParams {
@@ -914,7 +1041,8 @@ pub struct AddApiClientPermissionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission).
+
+/// Query and header parameters of [`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission).
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveApiClientPermissionParams {
@@ -924,7 +1052,8 @@ pub struct RemoveApiClientPermissionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret).
+
+/// Query and header parameters of [`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret).
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegenerateApiClientSecretParams {

@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// An access token issued by Hydra (connect.rst sample response).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +19,7 @@ pub struct AccessTokenResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "auth")]
 impl AccessTokenResponse {
     /// Creates a value from its required members; the others start empty.
@@ -31,6 +33,7 @@ impl AccessTokenResponse {
         }
     }
 }
+
 #[cfg(feature = "auth")]
 impl serde::Serialize for AccessTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -42,6 +45,7 @@ impl serde::Serialize for AccessTokenResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for AccessTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -50,9 +54,11 @@ impl<'de> serde::Deserialize<'de> for AccessTokenResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> clientgen_runtime::de::Object<'de> for AccessTokenResponse {
     const EXPECTING: &'static str = "an AccessTokenResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -78,6 +84,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AccessTokenResponse {
         })
     }
 }
+
 /// Alert figures.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -88,6 +95,7 @@ pub struct AlertsStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for AlertsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -96,6 +104,7 @@ impl serde::Serialize for AlertsStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for AlertsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -104,9 +113,11 @@ impl<'de> serde::Deserialize<'de> for AlertsStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsStatus {
     const EXPECTING: &'static str = "an AlertsStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -123,6 +134,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsStatus {
         })
     }
 }
+
 /// An API client.
 #[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -147,6 +159,7 @@ pub struct ApiClient {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "clients")]
 impl serde::Serialize for ApiClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -162,6 +175,7 @@ impl serde::Serialize for ApiClient {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "clients")]
 impl<'de> serde::Deserialize<'de> for ApiClient {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -170,9 +184,11 @@ impl<'de> serde::Deserialize<'de> for ApiClient {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "clients")]
 impl<'de> clientgen_runtime::de::Object<'de> for ApiClient {
     const EXPECTING: &'static str = "an ApiClient object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -210,6 +226,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ApiClient {
         })
     }
 }
+
 /// An observable or a file attached to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -262,6 +279,7 @@ pub struct Artifact {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl Artifact {
     /// Creates a value from its required members; the others start empty.
@@ -293,6 +311,7 @@ impl Artifact {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for Artifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -322,6 +341,7 @@ impl serde::Serialize for Artifact {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Artifact {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -330,9 +350,11 @@ impl<'de> serde::Deserialize<'de> for Artifact {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Artifact {
     const EXPECTING: &'static str = "an Artifact object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -415,6 +437,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Artifact {
         })
     }
 }
+
 /// Group of case artifacts.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -427,6 +450,7 @@ pub enum ArtifactGroupType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl ArtifactGroupType {
     /// The value as sent on the wire.
@@ -438,6 +462,7 @@ impl ArtifactGroupType {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for ArtifactGroupType {
     fn from(value: &str) -> Self {
@@ -448,24 +473,28 @@ impl From<&str> for ArtifactGroupType {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for ArtifactGroupType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for ArtifactGroupType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for ArtifactGroupType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for ArtifactGroupType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -474,6 +503,7 @@ impl<'de> serde::Deserialize<'de> for ArtifactGroupType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The multipart form of a file artifact.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -487,6 +517,7 @@ pub struct ArtifactUpload {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl ArtifactUpload {
     /// Creates a value from its required members; the others start empty.
@@ -498,6 +529,7 @@ impl ArtifactUpload {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for ArtifactUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -507,6 +539,7 @@ impl serde::Serialize for ArtifactUpload {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for ArtifactUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -515,9 +548,11 @@ impl<'de> serde::Deserialize<'de> for ArtifactUpload {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for ArtifactUpload {
     const EXPECTING: &'static str = "an ArtifactUpload object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -537,6 +572,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ArtifactUpload {
         })
     }
 }
+
 /// Which events to attach to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -560,6 +596,7 @@ pub struct AttachEventCriteria {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl AttachEventCriteria {
     /// Creates a value from its required members; the others start empty.
@@ -579,6 +616,7 @@ impl AttachEventCriteria {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for AttachEventCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -593,6 +631,7 @@ impl serde::Serialize for AttachEventCriteria {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -601,9 +640,11 @@ impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for AttachEventCriteria {
     const EXPECTING: &'static str = "an AttachEventCriteria object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -638,6 +679,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AttachEventCriteria {
         })
     }
 }
+
 /// Bulk action on detections.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -652,6 +694,7 @@ pub enum BulkAction {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detections")]
 impl BulkAction {
     /// The value as sent on the wire.
@@ -664,6 +707,7 @@ impl BulkAction {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl From<&str> for BulkAction {
     fn from(value: &str) -> Self {
@@ -675,24 +719,28 @@ impl From<&str> for BulkAction {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl std::fmt::Display for BulkAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for BulkAction {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for BulkAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for BulkAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -701,6 +749,7 @@ impl<'de> serde::Deserialize<'de> for BulkAction {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The detections a bulk action applies to.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -713,6 +762,7 @@ pub struct BulkOperation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for BulkOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -722,6 +772,7 @@ impl serde::Serialize for BulkOperation {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for BulkOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -730,9 +781,11 @@ impl<'de> serde::Deserialize<'de> for BulkOperation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkOperation {
     const EXPECTING: &'static str = "a BulkOperation object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -752,6 +805,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkOperation {
         })
     }
 }
+
 /// The number of objects a bulk operation was submitted for.
 #[cfg(any(feature = "cases", feature = "detections"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -762,6 +816,7 @@ pub struct BulkResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "cases", feature = "detections"))]
 impl serde::Serialize for BulkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -770,6 +825,7 @@ impl serde::Serialize for BulkResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "detections"))]
 impl<'de> serde::Deserialize<'de> for BulkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -778,9 +834,11 @@ impl<'de> serde::Deserialize<'de> for BulkResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "detections"))]
 impl<'de> clientgen_runtime::de::Object<'de> for BulkResponse {
     const EXPECTING: &'static str = "a BulkResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -797,6 +855,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for BulkResponse {
         })
     }
 }
+
 /// A case. `id` and the audit fields are set by the server.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -841,6 +900,7 @@ pub struct Case {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -867,6 +927,7 @@ impl serde::Serialize for Case {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -875,9 +936,11 @@ impl<'de> serde::Deserialize<'de> for Case {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Case {
     const EXPECTING: &'static str = "a Case object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -948,6 +1011,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Case {
         })
     }
 }
+
 /// One audit record of a case. Besides the audit fields it carries the fields of whichever
 /// object changed (case, comment, related event or artifact); `kind` says which.
 #[cfg(feature = "cases")]
@@ -969,6 +1033,7 @@ pub struct CaseHistoryEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -982,6 +1047,7 @@ impl serde::Serialize for CaseHistoryEntry {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -990,9 +1056,11 @@ impl<'de> serde::Deserialize<'de> for CaseHistoryEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseHistoryEntry {
     const EXPECTING: &'static str = "a CaseHistoryEntry object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1024,6 +1092,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseHistoryEntry {
         })
     }
 }
+
 /// Severity of a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1040,6 +1109,7 @@ pub enum CaseSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CaseSeverity {
     /// The value as sent on the wire.
@@ -1053,6 +1123,7 @@ impl CaseSeverity {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CaseSeverity {
     fn from(value: &str) -> Self {
@@ -1065,24 +1136,28 @@ impl From<&str> for CaseSeverity {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CaseSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1091,6 +1166,7 @@ impl<'de> serde::Deserialize<'de> for CaseSeverity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Workflow state of a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1105,6 +1181,7 @@ pub enum CaseStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CaseStatus {
     /// The value as sent on the wire.
@@ -1117,6 +1194,7 @@ impl CaseStatus {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
@@ -1128,24 +1206,28 @@ impl From<&str> for CaseStatus {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1154,6 +1236,7 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A comment on a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1180,6 +1263,7 @@ pub struct Comment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl Comment {
     /// Creates a value from its required members; the others start empty.
@@ -1198,6 +1282,7 @@ impl Comment {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for Comment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1214,6 +1299,7 @@ impl serde::Serialize for Comment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Comment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1222,9 +1308,11 @@ impl<'de> serde::Deserialize<'de> for Comment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Comment {
     const EXPECTING: &'static str = "a Comment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1265,6 +1353,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Comment {
         })
     }
 }
+
 /// The query a Sigma rule converts to.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1275,6 +1364,7 @@ pub struct ConvertedQuery {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for ConvertedQuery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1283,6 +1373,7 @@ impl serde::Serialize for ConvertedQuery {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for ConvertedQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1291,9 +1382,11 @@ impl<'de> serde::Deserialize<'de> for ConvertedQuery {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for ConvertedQuery {
     const EXPECTING: &'static str = "a ConvertedQuery object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1310,6 +1403,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ConvertedQuery {
         })
     }
 }
+
 /// A detection rule. `id` and the audit fields are set by the server.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1373,6 +1467,7 @@ pub struct Detection {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for Detection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1409,6 +1504,7 @@ impl serde::Serialize for Detection {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for Detection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1417,9 +1513,11 @@ impl<'de> serde::Deserialize<'de> for Detection {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for Detection {
     const EXPECTING: &'static str = "a Detection object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1520,6 +1618,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Detection {
         })
     }
 }
+
 /// A comment on a detection.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1544,6 +1643,7 @@ pub struct DetectionComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for DetectionComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1559,6 +1659,7 @@ impl serde::Serialize for DetectionComment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1567,9 +1668,11 @@ impl<'de> serde::Deserialize<'de> for DetectionComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for DetectionComment {
     const EXPECTING: &'static str = "a DetectionComment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1607,6 +1710,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DetectionComment {
         })
     }
 }
+
 /// Detection engine.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1621,6 +1725,7 @@ pub enum DetectionEngine {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detections")]
 impl DetectionEngine {
     /// The value as sent on the wire.
@@ -1633,6 +1738,7 @@ impl DetectionEngine {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl From<&str> for DetectionEngine {
     fn from(value: &str) -> Self {
@@ -1644,24 +1750,28 @@ impl From<&str> for DetectionEngine {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl std::fmt::Display for DetectionEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for DetectionEngine {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for DetectionEngine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionEngine {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1670,6 +1780,7 @@ impl<'de> serde::Deserialize<'de> for DetectionEngine {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One audit record of a detection; it also carries the fields of the detection or comment
 /// that changed.
 #[cfg(feature = "detections")]
@@ -1691,6 +1802,7 @@ pub struct DetectionHistoryEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for DetectionHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1704,6 +1816,7 @@ impl serde::Serialize for DetectionHistoryEntry {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1712,9 +1825,11 @@ impl<'de> serde::Deserialize<'de> for DetectionHistoryEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for DetectionHistoryEntry {
     const EXPECTING: &'static str = "a DetectionHistoryEntry object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1746,6 +1861,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DetectionHistoryEntry {
         })
     }
 }
+
 /// Language of a detection's rule content.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1760,6 +1876,7 @@ pub enum DetectionLanguage {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detections")]
 impl DetectionLanguage {
     /// The value as sent on the wire.
@@ -1772,6 +1889,7 @@ impl DetectionLanguage {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl From<&str> for DetectionLanguage {
     fn from(value: &str) -> Self {
@@ -1783,24 +1901,28 @@ impl From<&str> for DetectionLanguage {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl std::fmt::Display for DetectionLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for DetectionLanguage {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for DetectionLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1809,6 +1931,7 @@ impl<'de> serde::Deserialize<'de> for DetectionLanguage {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Severity of a detection.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1829,6 +1952,7 @@ pub enum DetectionSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detections")]
 impl DetectionSeverity {
     /// The value as sent on the wire.
@@ -1844,6 +1968,7 @@ impl DetectionSeverity {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl From<&str> for DetectionSeverity {
     fn from(value: &str) -> Self {
@@ -1858,24 +1983,28 @@ impl From<&str> for DetectionSeverity {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl std::fmt::Display for DetectionSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for DetectionSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for DetectionSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1884,6 +2013,7 @@ impl<'de> serde::Deserialize<'de> for DetectionSeverity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// State of each detection engine.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1895,6 +2025,7 @@ pub struct DetectionsStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for DetectionsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1905,6 +2036,7 @@ impl serde::Serialize for DetectionsStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for DetectionsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1913,9 +2045,11 @@ impl<'de> serde::Deserialize<'de> for DetectionsStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for DetectionsStatus {
     const EXPECTING: &'static str = "a DetectionsStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1938,6 +2072,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DetectionsStatus {
         })
     }
 }
+
 /// What a detection engine is doing, and its last failures.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1960,6 +2095,7 @@ pub struct EngineState {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for EngineState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1974,6 +2110,7 @@ impl serde::Serialize for EngineState {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for EngineState {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1982,9 +2119,11 @@ impl<'de> serde::Deserialize<'de> for EngineState {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for EngineState {
     const EXPECTING: &'static str = "an EngineState object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2019,6 +2158,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EngineState {
         })
     }
 }
+
 /// Which events to acknowledge, and how. The server refuses an empty `eventFilter`
 /// ("EventFilter must be specified to ack an event", eventstore Acknowledge); without a
 /// date range it searches the last 24 hours (the parse error of EventUpdateCriteria.Populate
@@ -2044,6 +2184,7 @@ pub struct EventAckCriteria {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EventAckCriteria {
     /// Creates a value from its required members; the others start empty.
@@ -2060,6 +2201,7 @@ impl EventAckCriteria {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventAckCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2074,6 +2216,7 @@ impl serde::Serialize for EventAckCriteria {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventAckCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2082,9 +2225,11 @@ impl<'de> serde::Deserialize<'de> for EventAckCriteria {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventAckCriteria {
     const EXPECTING: &'static str = "an EventAckCriteria object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2119,6 +2264,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventAckCriteria {
         })
     }
 }
+
 /// One event.
 #[cfg(any(feature = "events", feature = "playbooks"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2143,6 +2289,7 @@ pub struct EventRecord {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "events", feature = "playbooks"))]
 impl serde::Serialize for EventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2158,6 +2305,7 @@ impl serde::Serialize for EventRecord {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "events", feature = "playbooks"))]
 impl<'de> serde::Deserialize<'de> for EventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2166,9 +2314,11 @@ impl<'de> serde::Deserialize<'de> for EventRecord {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "events", feature = "playbooks"))]
 impl<'de> clientgen_runtime::de::Object<'de> for EventRecord {
     const EXPECTING: &'static str = "an EventRecord object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2206,6 +2356,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventRecord {
         })
     }
 }
+
 /// The search as the server understood it.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2228,6 +2379,7 @@ pub struct EventSearchCriteria {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventSearchCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2242,6 +2394,7 @@ impl serde::Serialize for EventSearchCriteria {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2250,9 +2403,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchCriteria {
     const EXPECTING: &'static str = "an EventSearchCriteria object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2287,6 +2442,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchCriteria {
         })
     }
 }
+
 /// The outcome of an event search.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2310,6 +2466,7 @@ pub struct EventSearchResults {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventSearchResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2325,6 +2482,7 @@ impl serde::Serialize for EventSearchResults {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchResults {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2333,9 +2491,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchResults {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchResults {
     const EXPECTING: &'static str = "an EventSearchResults object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2373,6 +2533,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchResults {
         })
     }
 }
+
 /// The update as the server ran it.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2399,6 +2560,7 @@ pub struct EventUpdateCriteria {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventUpdateCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2415,6 +2577,7 @@ impl serde::Serialize for EventUpdateCriteria {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventUpdateCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2423,9 +2586,11 @@ impl<'de> serde::Deserialize<'de> for EventUpdateCriteria {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventUpdateCriteria {
     const EXPECTING: &'static str = "an EventUpdateCriteria object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2466,6 +2631,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventUpdateCriteria {
         })
     }
 }
+
 /// The outcome of an acknowledgement.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2487,6 +2653,7 @@ pub struct EventUpdateResults {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventUpdateResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2501,6 +2668,7 @@ impl serde::Serialize for EventUpdateResults {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventUpdateResults {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2509,9 +2677,11 @@ impl<'de> serde::Deserialize<'de> for EventUpdateResults {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventUpdateResults {
     const EXPECTING: &'static str = "an EventUpdateResults object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2546,6 +2716,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventUpdateResults {
         })
     }
 }
+
 /// A fresh public id.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2556,6 +2727,7 @@ pub struct GeneratedPublicId {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for GeneratedPublicId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2564,6 +2736,7 @@ impl serde::Serialize for GeneratedPublicId {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for GeneratedPublicId {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2572,9 +2745,11 @@ impl<'de> serde::Deserialize<'de> for GeneratedPublicId {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for GeneratedPublicId {
     const EXPECTING: &'static str = "a GeneratedPublicId object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2591,6 +2766,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GeneratedPublicId {
         })
     }
 }
+
 /// Node counts and ingest rate.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2607,6 +2783,7 @@ pub struct GridHealth {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for GridHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2618,6 +2795,7 @@ impl serde::Serialize for GridHealth {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2626,9 +2804,11 @@ impl<'de> serde::Deserialize<'de> for GridHealth {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for GridHealth {
     const EXPECTING: &'static str = "a GridHealth object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2656,6 +2836,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GridHealth {
         })
     }
 }
+
 /// The multipart form of a file import.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2666,6 +2847,7 @@ pub struct GridImportUpload {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl GridImportUpload {
     /// Creates a value from its required members; the others start empty.
@@ -2676,6 +2858,7 @@ impl GridImportUpload {
         }
     }
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for GridImportUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2684,6 +2867,7 @@ impl serde::Serialize for GridImportUpload {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridImportUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2692,9 +2876,11 @@ impl<'de> serde::Deserialize<'de> for GridImportUpload {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for GridImportUpload {
     const EXPECTING: &'static str = "a GridImportUpload object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2711,6 +2897,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GridImportUpload {
         })
     }
 }
+
 /// A Salt minion's membership of the grid.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2728,6 +2915,7 @@ pub struct GridMember {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for GridMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2740,6 +2928,7 @@ impl serde::Serialize for GridMember {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridMember {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2748,9 +2937,11 @@ impl<'de> serde::Deserialize<'de> for GridMember {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for GridMember {
     const EXPECTING: &'static str = "a GridMember object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2779,6 +2970,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GridMember {
         })
     }
 }
+
 /// Action on a grid member.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2797,6 +2989,7 @@ pub enum GridMemberOperation {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "grid")]
 impl GridMemberOperation {
     /// The value as sent on the wire.
@@ -2811,6 +3004,7 @@ impl GridMemberOperation {
         }
     }
 }
+
 #[cfg(feature = "grid")]
 impl From<&str> for GridMemberOperation {
     fn from(value: &str) -> Self {
@@ -2824,24 +3018,28 @@ impl From<&str> for GridMemberOperation {
         }
     }
 }
+
 #[cfg(feature = "grid")]
 impl std::fmt::Display for GridMemberOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "grid")]
 impl clientgen_runtime::ToParam for GridMemberOperation {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for GridMemberOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridMemberOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2850,6 +3048,7 @@ impl<'de> serde::Deserialize<'de> for GridMemberOperation {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// State of a grid membership request: the Salt key state, as securityonion-soc
 /// model/gridmember.go names it (a key waiting for acceptance is `unaccepted`).
 #[cfg(feature = "grid")]
@@ -2867,6 +3066,7 @@ pub enum GridMemberStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "grid")]
 impl GridMemberStatus {
     /// The value as sent on the wire.
@@ -2880,6 +3080,7 @@ impl GridMemberStatus {
         }
     }
 }
+
 #[cfg(feature = "grid")]
 impl From<&str> for GridMemberStatus {
     fn from(value: &str) -> Self {
@@ -2892,24 +3093,28 @@ impl From<&str> for GridMemberStatus {
         }
     }
 }
+
 #[cfg(feature = "grid")]
 impl std::fmt::Display for GridMemberStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "grid")]
 impl clientgen_runtime::ToParam for GridMemberStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for GridMemberStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridMemberStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2918,6 +3123,7 @@ impl<'de> serde::Deserialize<'de> for GridMemberStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Overall health of a grid.
 #[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2931,6 +3137,7 @@ pub struct GridStatusSummary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for GridStatusSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2942,6 +3149,7 @@ impl serde::Serialize for GridStatusSummary {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridStatusSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2950,9 +3158,11 @@ impl<'de> serde::Deserialize<'de> for GridStatusSummary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for GridStatusSummary {
     const EXPECTING: &'static str = "a GridStatusSummary object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2978,6 +3188,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for GridStatusSummary {
         })
     }
 }
+
 /// Information about the SOC server and the caller.
 #[cfg(feature = "info")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3011,6 +3222,7 @@ pub struct Info {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "info")]
 impl serde::Serialize for Info {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3031,6 +3243,7 @@ impl serde::Serialize for Info {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "info")]
 impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3039,9 +3252,11 @@ impl<'de> serde::Deserialize<'de> for Info {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "info")]
 impl<'de> clientgen_runtime::de::Object<'de> for Info {
     const EXPECTING: &'static str = "an Info object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3094,6 +3309,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Info {
         })
     }
 }
+
 /// A PCAP job. `id` and the progress fields are set by the server.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3132,6 +3348,7 @@ pub struct Job {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "jobs")]
 impl serde::Serialize for Job {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3155,6 +3372,7 @@ impl serde::Serialize for Job {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for Job {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3163,9 +3381,11 @@ impl<'de> serde::Deserialize<'de> for Job {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> clientgen_runtime::de::Object<'de> for Job {
     const EXPECTING: &'static str = "a Job object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3227,6 +3447,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Job {
         })
     }
 }
+
 /// Which packets a PCAP job carves.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3253,6 +3474,7 @@ pub struct JobFilter {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "jobs")]
 impl serde::Serialize for JobFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3269,6 +3491,7 @@ impl serde::Serialize for JobFilter {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3277,9 +3500,11 @@ impl<'de> serde::Deserialize<'de> for JobFilter {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> clientgen_runtime::de::Object<'de> for JobFilter {
     const EXPECTING: &'static str = "a JobFilter object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3320,6 +3545,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for JobFilter {
         })
     }
 }
+
 /// One result of an analysis job.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3334,6 +3560,7 @@ pub struct JobResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "jobs")]
 impl serde::Serialize for JobResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3344,6 +3571,7 @@ impl serde::Serialize for JobResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3352,9 +3580,11 @@ impl<'de> serde::Deserialize<'de> for JobResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> clientgen_runtime::de::Object<'de> for JobResult {
     const EXPECTING: &'static str = "a JobResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3377,6 +3607,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for JobResult {
         })
     }
 }
+
 /// State of a job.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3401,6 +3632,7 @@ pub enum JobStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
 #[cfg(feature = "jobs")]
 impl JobStatus {
     /// The value as sent on the wire.
@@ -3414,6 +3646,7 @@ impl JobStatus {
         }
     }
 }
+
 #[cfg(feature = "jobs")]
 impl From<i64> for JobStatus {
     fn from(value: i64) -> Self {
@@ -3426,24 +3659,28 @@ impl From<i64> for JobStatus {
         }
     }
 }
+
 #[cfg(feature = "jobs")]
 impl std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
 #[cfg(feature = "jobs")]
 impl clientgen_runtime::ToParam for JobStatus {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
 #[cfg(feature = "jobs")]
 impl serde::Serialize for JobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3452,6 +3689,7 @@ impl<'de> serde::Deserialize<'de> for JobStatus {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 /// The applied license key (fields as seen in the SOC Go model; inferred where not in the reference).
 #[cfg(feature = "info")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3484,6 +3722,7 @@ pub struct LicenseKey {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "info")]
 impl serde::Serialize for LicenseKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3503,6 +3742,7 @@ impl serde::Serialize for LicenseKey {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "info")]
 impl<'de> serde::Deserialize<'de> for LicenseKey {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3511,9 +3751,11 @@ impl<'de> serde::Deserialize<'de> for LicenseKey {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "info")]
 impl<'de> clientgen_runtime::de::Object<'de> for LicenseKey {
     const EXPECTING: &'static str = "a LicenseKey object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3563,6 +3805,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for LicenseKey {
         })
     }
 }
+
 /// One bucket of a metric.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3575,6 +3818,7 @@ pub struct MetricBucket {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for MetricBucket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3584,6 +3828,7 @@ impl serde::Serialize for MetricBucket {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for MetricBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3592,9 +3837,11 @@ impl<'de> serde::Deserialize<'de> for MetricBucket {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for MetricBucket {
     const EXPECTING: &'static str = "a MetricBucket object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3614,6 +3861,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for MetricBucket {
         })
     }
 }
+
 /// A grid node and its health. Members as in securityonion-soc model/node.go; any the
 /// server adds later are kept as unknown members. Flags such as `lksEnabled` are integers
 /// (0 or 1).
@@ -3744,6 +3992,7 @@ pub struct Node {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "grid")]
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3811,6 +4060,7 @@ impl serde::Serialize for Node {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3819,9 +4069,11 @@ impl<'de> serde::Deserialize<'de> for Node {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "grid")]
 impl<'de> clientgen_runtime::de::Object<'de> for Node {
     const EXPECTING: &'static str = "a Node object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4017,6 +4269,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Node {
         })
     }
 }
+
 /// An OAuth 2.0 error answer from Hydra (RFC 6749 section 5.2).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4029,6 +4282,7 @@ pub struct OAuthError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "auth")]
 impl serde::Serialize for OAuthError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4038,6 +4292,7 @@ impl serde::Serialize for OAuthError {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for OAuthError {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4046,9 +4301,11 @@ impl<'de> serde::Deserialize<'de> for OAuthError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> clientgen_runtime::de::Object<'de> for OAuthError {
     const EXPECTING: &'static str = "an OAuthError object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4068,6 +4325,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for OAuthError {
         })
     }
 }
+
 /// A local change to a detection; which fields apply depends on `type`.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4101,6 +4359,7 @@ pub struct Override {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl Override {
     /// Creates a value from its required members; the others start empty.
@@ -4123,6 +4382,7 @@ impl Override {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for Override {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4143,6 +4403,7 @@ impl serde::Serialize for Override {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for Override {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4151,9 +4412,11 @@ impl<'de> serde::Deserialize<'de> for Override {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for Override {
     const EXPECTING: &'static str = "an Override object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4206,6 +4469,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Override {
         })
     }
 }
+
 /// The new note of an override.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4216,6 +4480,7 @@ pub struct OverrideNote {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "detections")]
 impl OverrideNote {
     /// Creates a value from its required members; the others start empty.
@@ -4226,6 +4491,7 @@ impl OverrideNote {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for OverrideNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4234,6 +4500,7 @@ impl serde::Serialize for OverrideNote {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for OverrideNote {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4242,9 +4509,11 @@ impl<'de> serde::Deserialize<'de> for OverrideNote {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> clientgen_runtime::de::Object<'de> for OverrideNote {
     const EXPECTING: &'static str = "an OverrideNote object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4261,6 +4530,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for OverrideNote {
         })
     }
 }
+
 /// Kind of override.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4277,6 +4547,7 @@ pub enum OverrideType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detections")]
 impl OverrideType {
     /// The value as sent on the wire.
@@ -4290,6 +4561,7 @@ impl OverrideType {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl From<&str> for OverrideType {
     fn from(value: &str) -> Self {
@@ -4302,24 +4574,28 @@ impl From<&str> for OverrideType {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl std::fmt::Display for OverrideType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for OverrideType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for OverrideType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for OverrideType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4328,6 +4604,7 @@ impl<'de> serde::Deserialize<'de> for OverrideType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One decoded packet of a PCAP job (fields from the SOC Go model; inferred).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4370,6 +4647,7 @@ pub struct Packet {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "jobs")]
 impl serde::Serialize for Packet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4394,6 +4672,7 @@ impl serde::Serialize for Packet {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for Packet {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4402,9 +4681,11 @@ impl<'de> serde::Deserialize<'de> for Packet {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "jobs")]
 impl<'de> clientgen_runtime::de::Object<'de> for Packet {
     const EXPECTING: &'static str = "a Packet object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4469,6 +4750,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Packet {
         })
     }
 }
+
 /// A new password.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4479,6 +4761,7 @@ pub struct PasswordReset {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "users")]
 impl PasswordReset {
     /// Creates a value from its required members; the others start empty.
@@ -4489,6 +4772,7 @@ impl PasswordReset {
         }
     }
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for PasswordReset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4497,6 +4781,7 @@ impl serde::Serialize for PasswordReset {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for PasswordReset {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4505,9 +4790,11 @@ impl<'de> serde::Deserialize<'de> for PasswordReset {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for PasswordReset {
     const EXPECTING: &'static str = "a PasswordReset object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4524,6 +4811,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PasswordReset {
         })
     }
 }
+
 /// A playbook guiding the response to an alert with questions.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4562,6 +4850,7 @@ pub struct Playbook {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "playbooks")]
 impl serde::Serialize for Playbook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4584,6 +4873,7 @@ impl serde::Serialize for Playbook {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "playbooks")]
 impl<'de> serde::Deserialize<'de> for Playbook {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4592,9 +4882,11 @@ impl<'de> serde::Deserialize<'de> for Playbook {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "playbooks")]
 impl<'de> clientgen_runtime::de::Object<'de> for Playbook {
     const EXPECTING: &'static str = "a Playbook object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4653,6 +4945,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Playbook {
         })
     }
 }
+
 /// One question of a playbook, with the query that answers it.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4679,6 +4972,7 @@ pub struct PlaybookQuestion {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "playbooks")]
 impl serde::Serialize for PlaybookQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4695,6 +4989,7 @@ impl serde::Serialize for PlaybookQuestion {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "playbooks")]
 impl<'de> serde::Deserialize<'de> for PlaybookQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4703,9 +4998,11 @@ impl<'de> serde::Deserialize<'de> for PlaybookQuestion {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "playbooks")]
 impl<'de> clientgen_runtime::de::Object<'de> for PlaybookQuestion {
     const EXPECTING: &'static str = "a PlaybookQuestion object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4746,6 +5043,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for PlaybookQuestion {
         })
     }
 }
+
 /// A search running in the event store.
 #[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4766,6 +5064,7 @@ pub struct QueryTask {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "queries")]
 impl serde::Serialize for QueryTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4779,6 +5078,7 @@ impl serde::Serialize for QueryTask {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "queries")]
 impl<'de> serde::Deserialize<'de> for QueryTask {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4787,9 +5087,11 @@ impl<'de> serde::Deserialize<'de> for QueryTask {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "queries")]
 impl<'de> clientgen_runtime::de::Object<'de> for QueryTask {
     const EXPECTING: &'static str = "a QueryTask object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4821,6 +5123,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for QueryTask {
         })
     }
 }
+
 /// An event attached to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4845,6 +5148,7 @@ pub struct RelatedEvent {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl RelatedEvent {
     /// Creates a value from its required members; the others start empty.
@@ -4865,6 +5169,7 @@ impl RelatedEvent {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for RelatedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4880,6 +5185,7 @@ impl serde::Serialize for RelatedEvent {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for RelatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4888,9 +5194,11 @@ impl<'de> serde::Deserialize<'de> for RelatedEvent {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for RelatedEvent {
     const EXPECTING: &'static str = "a RelatedEvent object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4928,6 +5236,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RelatedEvent {
         })
     }
 }
+
 /// One configuration setting. `id`, `value` and `nodeId` are what a change sends; every
 /// member marked as metadata describes the setting and is ignored on update.
 #[cfg(feature = "config")]
@@ -4991,6 +5300,7 @@ pub struct Setting {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "config")]
 impl serde::Serialize for Setting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5025,6 +5335,7 @@ impl serde::Serialize for Setting {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "config")]
 impl<'de> serde::Deserialize<'de> for Setting {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5033,9 +5344,11 @@ impl<'de> serde::Deserialize<'de> for Setting {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "config")]
 impl<'de> clientgen_runtime::de::Object<'de> for Setting {
     const EXPECTING: &'static str = "a Setting object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5132,6 +5445,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Setting {
         })
     }
 }
+
 /// One field of a structured setting, as the web interface lays it out.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5162,6 +5476,7 @@ pub struct SettingUiElement {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "config")]
 impl serde::Serialize for SettingUiElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5180,6 +5495,7 @@ impl serde::Serialize for SettingUiElement {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "config")]
 impl<'de> serde::Deserialize<'de> for SettingUiElement {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5188,9 +5504,11 @@ impl<'de> serde::Deserialize<'de> for SettingUiElement {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "config")]
 impl<'de> clientgen_runtime::de::Object<'de> for SettingUiElement {
     const EXPECTING: &'static str = "a SettingUiElement object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5237,6 +5555,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SettingUiElement {
         })
     }
 }
+
 /// A subgrid reachable from a manager of managers.
 #[cfg(feature = "info")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5259,6 +5578,7 @@ pub struct Subgrid {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "info")]
 impl serde::Serialize for Subgrid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5273,6 +5593,7 @@ impl serde::Serialize for Subgrid {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "info")]
 impl<'de> serde::Deserialize<'de> for Subgrid {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5281,9 +5602,11 @@ impl<'de> serde::Deserialize<'de> for Subgrid {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "info")]
 impl<'de> clientgen_runtime::de::Object<'de> for Subgrid {
     const EXPECTING: &'static str = "a Subgrid object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5318,6 +5641,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Subgrid {
         })
     }
 }
+
 /// Engine to synchronise, or all of them.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5334,6 +5658,7 @@ pub enum SyncEngine {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detections")]
 impl SyncEngine {
     /// The value as sent on the wire.
@@ -5347,6 +5672,7 @@ impl SyncEngine {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl From<&str> for SyncEngine {
     fn from(value: &str) -> Self {
@@ -5359,24 +5685,28 @@ impl From<&str> for SyncEngine {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl std::fmt::Display for SyncEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for SyncEngine {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for SyncEngine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for SyncEngine {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5385,6 +5715,7 @@ impl<'de> serde::Deserialize<'de> for SyncEngine {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// `full` re-imports every rule; `update` only the changes.
 #[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5397,6 +5728,7 @@ pub enum SyncType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "detections")]
 impl SyncType {
     /// The value as sent on the wire.
@@ -5408,6 +5740,7 @@ impl SyncType {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl From<&str> for SyncType {
     fn from(value: &str) -> Self {
@@ -5418,24 +5751,28 @@ impl From<&str> for SyncType {
         }
     }
 }
+
 #[cfg(feature = "detections")]
 impl std::fmt::Display for SyncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for SyncType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "detections")]
 impl serde::Serialize for SyncType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for SyncType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5444,6 +5781,7 @@ impl<'de> serde::Deserialize<'de> for SyncType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The form body of the client credentials exchange.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5454,6 +5792,7 @@ pub struct TokenRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "auth")]
 impl TokenRequest {
     /// Creates a value from its required members; the others start empty.
@@ -5464,6 +5803,7 @@ impl TokenRequest {
         }
     }
 }
+
 #[cfg(feature = "auth")]
 impl serde::Serialize for TokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5472,6 +5812,7 @@ impl serde::Serialize for TokenRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for TokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5480,9 +5821,11 @@ impl<'de> serde::Deserialize<'de> for TokenRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> clientgen_runtime::de::Object<'de> for TokenRequest {
     const EXPECTING: &'static str = "a TokenRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5499,6 +5842,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TokenRequest {
         })
     }
 }
+
 /// Always `client_credentials`.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5509,6 +5853,7 @@ pub enum TokenRequestGrantType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "auth")]
 impl TokenRequestGrantType {
     /// The value as sent on the wire.
@@ -5519,6 +5864,7 @@ impl TokenRequestGrantType {
         }
     }
 }
+
 #[cfg(feature = "auth")]
 impl From<&str> for TokenRequestGrantType {
     fn from(value: &str) -> Self {
@@ -5528,24 +5874,28 @@ impl From<&str> for TokenRequestGrantType {
         }
     }
 }
+
 #[cfg(feature = "auth")]
 impl std::fmt::Display for TokenRequestGrantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "auth")]
 impl clientgen_runtime::ToParam for TokenRequestGrantType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "auth")]
 impl serde::Serialize for TokenRequestGrantType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for TokenRequestGrantType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5554,6 +5904,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequestGrantType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A SOC user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5592,6 +5943,7 @@ pub struct User {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5614,6 +5966,7 @@ impl serde::Serialize for User {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5622,9 +5975,11 @@ impl<'de> serde::Deserialize<'de> for User {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for User {
     const EXPECTING: &'static str = "a User object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5683,6 +6038,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for User {
         })
     }
 }
+
 /// Account action.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5695,6 +6051,7 @@ pub enum UserToggle {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "users")]
 impl UserToggle {
     /// The value as sent on the wire.
@@ -5706,6 +6063,7 @@ impl UserToggle {
         }
     }
 }
+
 #[cfg(feature = "users")]
 impl From<&str> for UserToggle {
     fn from(value: &str) -> Self {
@@ -5716,24 +6074,28 @@ impl From<&str> for UserToggle {
         }
     }
 }
+
 #[cfg(feature = "users")]
 impl std::fmt::Display for UserToggle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "users")]
 impl clientgen_runtime::ToParam for UserToggle {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for UserToggle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserToggle {
     fn deserialize<D: serde::Deserializer<'de>>(

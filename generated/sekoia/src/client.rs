@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://api.sekoia.io/v1`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://api.sekoia.io/v1`.
 pub const DEFAULT_BASE_URL: &str = "https://api.sekoia.io/v1";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -17,25 +20,29 @@ pub const SERVERS: &[Server] = &[
         description: "Prefix used by Sekoia's automation library (base URL joined with `api/v1`).",
     },
 ];
-///A client for the Sekoia.io API.
+
+/// A client for the Sekoia.io API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
+
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
     /// A Sekoia.io API key, sent as `Authorization: Bearer <key>`. There is no token exchange.
@@ -52,27 +59,32 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("bearerAuth");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -80,6 +92,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -87,22 +100,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -110,6 +127,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -118,6 +136,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -125,6 +144,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -132,19 +152,22 @@ impl Client {
             inner: Transport::builder(DEFAULT_BASE_URL).user_agent("sekoia-client/0.2.0"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
 }
-///Operations tagged `alerts`: built with the feature `alerts` (on by default).
+
+/// Operations tagged `alerts`: built with the feature `alerts` (on by default).
 #[cfg(feature = "alerts")]
 impl Client {
-    ///Every item of [`Self::list_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_alerts_stream<'a>(
         &'a self,
         params: &crate::operations::ListAlertsParams,
@@ -182,6 +205,7 @@ impl Client {
             },
         )
     }
+
     /// List alerts
     ///
     /// Lists alerts, most filters taking comma-separated values (a comma means OR, distinct
@@ -282,6 +306,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get an alert
     ///
     /// Returns one alert, addressed by its UUID or its short identifier. The single-alert view
@@ -326,6 +351,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update an alert
     ///
     /// Changes some properties of an alert; members left out keep their value.
@@ -368,6 +394,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Trigger a workflow action on an alert
     ///
     /// Applies a workflow action (for example acknowledge, reject or close) to an alert, which
@@ -411,6 +438,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the comments of an alert
     ///
     /// Returns the comments posted on an alert.
@@ -451,6 +479,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment on an alert
     ///
     /// Posts a new comment on an alert and returns it.
@@ -493,6 +522,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Activate a countermeasure
     ///
     /// Marks a countermeasure proposed for an alert as active (applied), recording a comment
@@ -536,6 +566,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Deny a countermeasure
     ///
     /// Marks a countermeasure proposed for an alert as denied (not to be applied), recording a
@@ -580,7 +611,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `auth`: built with the feature `auth` (on by default).
+
+/// Operations tagged `auth`: built with the feature `auth` (on by default).
 #[cfg(feature = "auth")]
 impl Client {
     /// Validate the API key
@@ -622,10 +654,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `cases`: built with the feature `cases` (on by default).
+
+/// Operations tagged `cases`: built with the feature `cases` (on by default).
 #[cfg(feature = "cases")]
 impl Client {
-    ///Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_cases_stream<'a>(
         &'a self,
         params: &crate::operations::ListCasesParams,
@@ -663,6 +696,7 @@ impl Client {
             },
         )
     }
+
     /// List cases
     ///
     /// Lists cases, filtered with comma-separated `match[...]` values.
@@ -708,6 +742,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a case
     ///
     /// Opens a new case and returns it.
@@ -747,6 +782,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case
     ///
     /// Returns one case.
@@ -790,6 +826,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case
     ///
     /// Deletes a case. The alerts it grouped are kept.
@@ -826,6 +863,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update a case
     ///
     /// Changes some properties of a case; members left out keep their value.
@@ -868,7 +906,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_case_comments_stream<'a>(
         &'a self,
         uuid: &str,
@@ -909,6 +948,7 @@ impl Client {
             },
         )
     }
+
     /// List the comments of a case
     ///
     /// Returns the comments posted on a case.
@@ -956,6 +996,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment on a case
     ///
     /// Posts a new comment on a case and returns it.
@@ -998,6 +1039,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a comment of a case
     ///
     /// Returns one comment posted on a case.
@@ -1040,6 +1082,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a comment of a case
     ///
     /// Removes one comment from a case.
@@ -1081,6 +1124,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Edit a comment of a case
     ///
     /// Replaces the text of a comment posted on a case and returns the comment.
@@ -1125,6 +1169,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the alerts of a case
     ///
     /// Returns the alerts grouped in a case. No paging parameters are known for this endpoint.
@@ -1165,6 +1210,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Replace the alerts of a case
     ///
     /// Sets the alerts of a case to exactly the given list: alerts left out of the list are
@@ -1209,6 +1255,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Attach alerts to a case
     ///
     /// Adds alerts to a case; the alerts already in the case stay there.
@@ -1251,6 +1298,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add events to a case
     ///
     /// Attaches events to a case. Events are named by their `__event_id` identifier (as
@@ -1293,6 +1341,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Remove an event from a case
     ///
     /// Detaches one event from a case. The event itself is kept.
@@ -1334,7 +1383,8 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::list_case_tags`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_case_tags`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_case_tags_stream<'a>(
         &'a self,
         params: &crate::operations::ListCaseTagsParams,
@@ -1372,6 +1422,7 @@ impl Client {
             },
         )
     }
+
     /// List case tags
     ///
     /// Lists the tags used on cases.
@@ -1414,7 +1465,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `communities`: built with the feature `communities` (on by default).
+
+/// Operations tagged `communities`: built with the feature `communities` (on by default).
 #[cfg(feature = "communities")]
 impl Client {
     /// Get a community
@@ -1459,7 +1511,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `configuration`: built with the feature `configuration` (on by default).
+
+/// Operations tagged `configuration`: built with the feature `configuration` (on by default).
 #[cfg(feature = "configuration")]
 impl Client {
     /// Get an intake
@@ -1499,6 +1552,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get an entity
     ///
     /// Returns one entity, a group of intakes alerts are attributed to.
@@ -1536,6 +1590,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a custom status
     ///
     /// Returns one status defined by a community for its cases and alerts.
@@ -1576,6 +1631,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a custom priority
     ///
     /// Returns one priority defined by a community for its cases.
@@ -1616,6 +1672,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a custom verdict
     ///
     /// Returns one verdict defined by a community for its cases and alerts.
@@ -1656,6 +1713,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a kill chain stage
     ///
     /// Returns one stage of the cyber kill chain, the steps alerts are mapped to (see the
@@ -1698,10 +1756,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `events`: built with the feature `events` (on by default).
+
+/// Operations tagged `events`: built with the feature `events` (on by default).
 #[cfg(feature = "events")]
 impl Client {
-    ///Runs [`Self::create_event_search_job`], waits for the job by polling [`Self::get_event_search_job`] (intervals growing as `options` says), then streams its results with [`Self::get_event_search_job_events_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].
+    /// Runs [`Self::create_event_search_job`], waits for the job by polling [`Self::get_event_search_job`] (intervals growing as `options` says), then streams its results with [`Self::get_event_search_job_events_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].
     pub async fn search_events<'a>(
         &'a self,
         body: &crate::types::EventSearchJobCreate,
@@ -1747,6 +1806,7 @@ impl Client {
             .await?;
         Ok(self.get_event_search_job_events_stream(&id, params, max_items))
     }
+
     /// Create an event search job
     ///
     /// Starts an asynchronous search over the community's events for a query and a time
@@ -1789,6 +1849,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get an event search job
     ///
     /// Returns the state of an event search job, in particular its `status`. (Vendor
@@ -1830,7 +1891,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn get_event_search_job_events_stream<'a>(
         &'a self,
         uuid: &str,
@@ -1871,6 +1933,7 @@ impl Client {
             },
         )
     }
+
     /// Get the events found by a search job
     ///
     /// Returns the events matched by a finished search job, newest first. Call it once the
@@ -1915,7 +1978,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn get_event_search_job_fields_stream<'a>(
         &'a self,
         uuid: &str,
@@ -1954,6 +2018,7 @@ impl Client {
             },
         )
     }
+
     /// Get the fields seen by a search job
     ///
     /// Lists the event fields present in the results of a finished search job, each with its
@@ -2000,7 +2065,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `invitations`: built with the feature `invitations` (on by default).
+
+/// Operations tagged `invitations`: built with the feature `invitations` (on by default).
 #[cfg(feature = "invitations")]
 impl Client {
     /// Invite a user
@@ -2044,10 +2110,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `rules`: built with the feature `rules` (on by default).
+
+/// Operations tagged `rules`: built with the feature `rules` (on by default).
 #[cfg(feature = "rules")]
 impl Client {
-    ///Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rules_stream<'a>(
         &'a self,
         params: &crate::operations::ListRulesParams,
@@ -2085,6 +2152,7 @@ impl Client {
             },
         )
     }
+
     /// List rules
     ///
     /// Lists the detection rules visible to the API key, optionally filtered by name. Paging
@@ -2130,6 +2198,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a rule
     ///
     /// Creates a detection rule in the community of the API key (or in `community_uuid` when
@@ -2170,6 +2239,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a rule
     ///
     /// Returns one detection rule by its identifier.
@@ -2207,6 +2277,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a rule
     ///
     /// Replaces a detection rule. The body has the same shape, and the same required members,
@@ -2250,6 +2321,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a rule
     ///
     /// Deletes a detection rule. Asking again for a rule that was deleted answers 403 rather
@@ -2292,6 +2364,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Enable a rule
     ///
     /// Turns a detection rule on. The request has no body.
@@ -2334,6 +2407,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Disable a rule
     ///
     /// Turns a detection rule off. The request has no body.

@@ -2,7 +2,8 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+
+/// Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesParams {
@@ -27,7 +28,8 @@ pub struct ListRulesParams {
     /// Sent as `sort`.
     pub sort: Option<String>,
 }
-///Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+
+/// Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRuleParams {
@@ -36,7 +38,8 @@ pub struct DeleteRuleParams {
     /// Sent as `community_uuid`.
     pub community_uuid: Option<uuid::Uuid>,
 }
-///Query and header parameters of [`Client::enable_rule`](crate::Client::enable_rule).
+
+/// Query and header parameters of [`Client::enable_rule`](crate::Client::enable_rule).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableRuleParams {
@@ -45,7 +48,8 @@ pub struct EnableRuleParams {
     /// Sent as `community_uuid`.
     pub community_uuid: Option<uuid::Uuid>,
 }
-///Query and header parameters of [`Client::disable_rule`](crate::Client::disable_rule).
+
+/// Query and header parameters of [`Client::disable_rule`](crate::Client::disable_rule).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableRuleParams {
@@ -54,7 +58,8 @@ pub struct DisableRuleParams {
     /// Sent as `community_uuid`.
     pub community_uuid: Option<uuid::Uuid>,
 }
-///Query and header parameters of [`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events).
+
+/// Query and header parameters of [`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSearchJobEventsParams {
@@ -67,7 +72,8 @@ pub struct GetEventSearchJobEventsParams {
     /// Sent as `offset`.
     pub offset: Option<i64>,
 }
-///Query and header parameters of [`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields).
+
+/// Query and header parameters of [`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSearchJobFieldsParams {
@@ -80,7 +86,8 @@ pub struct GetEventSearchJobFieldsParams {
     /// Sent as `offset`.
     pub offset: Option<i64>,
 }
-///Query and header parameters of [`Client::list_alerts`](crate::Client::list_alerts).
+
+/// Query and header parameters of [`Client::list_alerts`](crate::Client::list_alerts).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAlertsParams {
@@ -289,7 +296,8 @@ pub struct ListAlertsParams {
     /// Sent as `cases`.
     pub cases: Option<bool>,
 }
-///Query and header parameters of [`Client::get_alert`](crate::Client::get_alert).
+
+/// Query and header parameters of [`Client::get_alert`](crate::Client::get_alert).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertParams {
@@ -302,7 +310,8 @@ pub struct GetAlertParams {
     /// Sent as `cases`.
     pub cases: Option<bool>,
 }
-///Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+
+/// Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCasesParams {
@@ -351,7 +360,8 @@ pub struct ListCasesParams {
     /// Sent as `direction`.
     pub direction: Option<crate::types::SortDirection>,
 }
-///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+
+/// Query and header parameters of [`Client::get_case`](crate::Client::get_case).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseParams {
@@ -365,7 +375,8 @@ pub struct GetCaseParams {
     /// Sent as `render`.
     pub render: Option<bool>,
 }
-///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+
+/// Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseCommentsParams {
@@ -394,7 +405,8 @@ pub struct ListCaseCommentsParams {
     /// Sent as `direction`.
     pub direction: Option<crate::types::SortDirection>,
 }
-///Query and header parameters of [`Client::list_case_tags`](crate::Client::list_case_tags).
+
+/// Query and header parameters of [`Client::list_case_tags`](crate::Client::list_case_tags).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseTagsParams {

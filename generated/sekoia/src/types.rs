@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// A threat actor linked to an alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,6 +19,7 @@ pub struct Adversary {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Adversary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -29,6 +31,7 @@ impl serde::Serialize for Adversary {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Adversary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -37,9 +40,11 @@ impl<'de> serde::Deserialize<'de> for Adversary {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Adversary {
     const EXPECTING: &'static str = "an Adversary object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -65,6 +70,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Adversary {
         })
     }
 }
+
 /// An alert raised by a detection rule. Beware the mixed time types: `created_at` and
 /// `updated_at` are epoch seconds (integers), while `first_seen_at` and `last_seen_at` are
 /// ISO 8601 strings.
@@ -161,6 +167,7 @@ pub struct Alert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl Alert {
     /// Creates a value from its required members; the others start empty.
@@ -213,6 +220,7 @@ impl Alert {
         }
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -263,6 +271,7 @@ impl serde::Serialize for Alert {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -271,9 +280,11 @@ impl<'de> serde::Deserialize<'de> for Alert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Alert {
     const EXPECTING: &'static str = "an Alert object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -420,6 +431,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Alert {
         })
     }
 }
+
 /// A case an alert belongs to, as summarised inside the alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -438,6 +450,7 @@ pub struct AlertCaseRef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertCaseRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -450,6 +463,7 @@ impl serde::Serialize for AlertCaseRef {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertCaseRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -458,9 +472,11 @@ impl<'de> serde::Deserialize<'de> for AlertCaseRef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertCaseRef {
     const EXPECTING: &'static str = "an AlertCaseRef object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -489,6 +505,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertCaseRef {
         })
     }
 }
+
 /// A category of alert types.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -501,6 +518,7 @@ pub struct AlertCategory {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for AlertCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -510,6 +528,7 @@ impl serde::Serialize for AlertCategory {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for AlertCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -518,9 +537,11 @@ impl<'de> serde::Deserialize<'de> for AlertCategory {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertCategory {
     const EXPECTING: &'static str = "an AlertCategory object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -540,6 +561,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertCategory {
         })
     }
 }
+
 /// The entity whose events raised an alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -552,6 +574,7 @@ pub struct AlertEntity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -561,6 +584,7 @@ impl serde::Serialize for AlertEntity {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -569,9 +593,11 @@ impl<'de> serde::Deserialize<'de> for AlertEntity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertEntity {
     const EXPECTING: &'static str = "an AlertEntity object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -591,6 +617,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertEntity {
         })
     }
 }
+
 /// One change in the history of an alert. The members besides those listed depend on the
 /// kind of change and are kept as extra properties.
 #[cfg(any(feature = "alerts", feature = "cases"))]
@@ -610,6 +637,7 @@ pub struct AlertHistoryEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -622,6 +650,7 @@ impl serde::Serialize for AlertHistoryEntry {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -630,9 +659,11 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertHistoryEntry {
     const EXPECTING: &'static str = "an AlertHistoryEntry object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -661,6 +692,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertHistoryEntry {
         })
     }
 }
+
 /// One page of alerts.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -675,6 +707,7 @@ pub struct AlertList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl AlertList {
     /// Creates a value from its required members; the others start empty.
@@ -687,6 +720,7 @@ impl AlertList {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -697,6 +731,7 @@ impl serde::Serialize for AlertList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -705,9 +740,11 @@ impl<'de> serde::Deserialize<'de> for AlertList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertList {
     const EXPECTING: &'static str = "an AlertList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -730,6 +767,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertList {
         })
     }
 }
+
 /// The rule that raised an alert, as summarised inside the alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -750,6 +788,7 @@ pub struct AlertRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -763,6 +802,7 @@ impl serde::Serialize for AlertRule {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertRule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -771,9 +811,11 @@ impl<'de> serde::Deserialize<'de> for AlertRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertRule {
     const EXPECTING: &'static str = "an AlertRule object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -805,6 +847,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertRule {
         })
     }
 }
+
 /// A workflow status of an alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -819,6 +862,7 @@ pub struct AlertStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -829,6 +873,7 @@ impl serde::Serialize for AlertStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -837,9 +882,11 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertStatus {
     const EXPECTING: &'static str = "an AlertStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -862,6 +909,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertStatus {
         })
     }
 }
+
 /// Type of an alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -874,6 +922,7 @@ pub struct AlertType {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -883,6 +932,7 @@ impl serde::Serialize for AlertType {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -891,9 +941,11 @@ impl<'de> serde::Deserialize<'de> for AlertType {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertType {
     const EXPECTING: &'static str = "an AlertType object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -913,6 +965,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertType {
         })
     }
 }
+
 /// An alert type as referenced by a rule.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -931,6 +984,7 @@ pub struct AlertTypeRef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for AlertTypeRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -943,6 +997,7 @@ impl serde::Serialize for AlertTypeRef {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for AlertTypeRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -951,9 +1006,11 @@ impl<'de> serde::Deserialize<'de> for AlertTypeRef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertTypeRef {
     const EXPECTING: &'static str = "an AlertTypeRef object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -982,6 +1039,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertTypeRef {
         })
     }
 }
+
 /// Alert properties to change; members left out keep their value.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1002,6 +1060,7 @@ pub struct AlertUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1015,6 +1074,7 @@ impl serde::Serialize for AlertUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1023,9 +1083,11 @@ impl<'de> serde::Deserialize<'de> for AlertUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertUpdate {
     const EXPECTING: &'static str = "an AlertUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1057,6 +1119,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertUpdate {
         })
     }
 }
+
 /// Urgency of an alert, both as numbers from 0 to 100 and as a label: Low below 20,
 /// Moderate below 40, High below 60, Major below 80, Urgent from 80.
 #[cfg(any(feature = "alerts", feature = "cases"))]
@@ -1076,6 +1139,7 @@ pub struct AlertUrgency {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for AlertUrgency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1088,6 +1152,7 @@ impl serde::Serialize for AlertUrgency {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertUrgency {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1096,9 +1161,11 @@ impl<'de> serde::Deserialize<'de> for AlertUrgency {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertUrgency {
     const EXPECTING: &'static str = "an AlertUrgency object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1127,6 +1194,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertUrgency {
         })
     }
 }
+
 /// One workflow action.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1141,6 +1209,7 @@ pub struct AlertWorkflowAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertWorkflowAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1151,6 +1220,7 @@ impl serde::Serialize for AlertWorkflowAction {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1159,9 +1229,11 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowAction {
     const EXPECTING: &'static str = "an AlertWorkflowAction object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1184,6 +1256,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowAction {
         })
     }
 }
+
 /// Workflow actions available on an alert.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1194,6 +1267,7 @@ pub struct AlertWorkflowActions {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertWorkflowActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1202,6 +1276,7 @@ impl serde::Serialize for AlertWorkflowActions {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1210,9 +1285,11 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowActions {
     const EXPECTING: &'static str = "an AlertWorkflowActions object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1229,6 +1306,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowActions {
         })
     }
 }
+
 /// A workflow action to apply to an alert.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1241,6 +1319,7 @@ pub struct AlertWorkflowUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl AlertWorkflowUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -1252,6 +1331,7 @@ impl AlertWorkflowUpdate {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertWorkflowUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1261,6 +1341,7 @@ impl serde::Serialize for AlertWorkflowUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1269,9 +1350,11 @@ impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowUpdate {
     const EXPECTING: &'static str = "an AlertWorkflowUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1291,6 +1374,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowUpdate {
         })
     }
 }
+
 /// Description of a valid token. The shape is not documented; the listed members are the
 /// usual token claims and anything else is kept as extra properties.
 #[cfg(feature = "auth")]
@@ -1310,6 +1394,7 @@ pub struct ApiKeyValidation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "auth")]
 impl serde::Serialize for ApiKeyValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1322,6 +1407,7 @@ impl serde::Serialize for ApiKeyValidation {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1330,9 +1416,11 @@ impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> clientgen_runtime::de::Object<'de> for ApiKeyValidation {
     const EXPECTING: &'static str = "an ApiKeyValidation object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1361,6 +1449,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ApiKeyValidation {
         })
     }
 }
+
 /// A case grouping alerts for an investigation. Unlike alerts, cases use ISO 8601 strings
 /// for `created_at` and `updated_at`.
 #[cfg(feature = "cases")]
@@ -1429,6 +1518,7 @@ pub struct Case {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl Case {
     /// Creates a value from its required members; the others start empty.
@@ -1467,6 +1557,7 @@ impl Case {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1503,6 +1594,7 @@ impl serde::Serialize for Case {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1511,9 +1603,11 @@ impl<'de> serde::Deserialize<'de> for Case {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Case {
     const EXPECTING: &'static str = "a Case object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1614,6 +1708,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Case {
         })
     }
 }
+
 /// The alerts grouped in a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1628,6 +1723,7 @@ pub struct CaseAlertList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAlertList {
     /// Creates a value from its required members; the others start empty.
@@ -1640,6 +1736,7 @@ impl CaseAlertList {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1650,6 +1747,7 @@ impl serde::Serialize for CaseAlertList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1658,9 +1756,11 @@ impl<'de> serde::Deserialize<'de> for CaseAlertList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertList {
     const EXPECTING: &'static str = "a CaseAlertList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1683,6 +1783,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertList {
         })
     }
 }
+
 /// Alerts to attach to a case, or the complete list of alerts it should hold.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1693,6 +1794,7 @@ pub struct CaseAlerts {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAlerts {
     /// Creates a value from its required members; the others start empty.
@@ -1703,6 +1805,7 @@ impl CaseAlerts {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlerts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1711,6 +1814,7 @@ impl serde::Serialize for CaseAlerts {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlerts {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1719,9 +1823,11 @@ impl<'de> serde::Deserialize<'de> for CaseAlerts {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlerts {
     const EXPECTING: &'static str = "a CaseAlerts object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1738,6 +1844,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlerts {
         })
     }
 }
+
 /// Outcome of changing the alerts of a case. Only `status` is documented; other members
 /// are kept as extra properties.
 #[cfg(feature = "cases")]
@@ -1749,6 +1856,7 @@ pub struct CaseAlertsResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1757,6 +1865,7 @@ impl serde::Serialize for CaseAlertsResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1765,9 +1874,11 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResult {
     const EXPECTING: &'static str = "a CaseAlertsResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1784,6 +1895,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResult {
         })
     }
 }
+
 /// A comment on a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1804,6 +1916,7 @@ pub struct CaseComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseComment {
     /// Creates a value from its required members; the others start empty.
@@ -1819,6 +1932,7 @@ impl CaseComment {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1832,6 +1946,7 @@ impl serde::Serialize for CaseComment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1840,9 +1955,11 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     const EXPECTING: &'static str = "a CaseComment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1874,6 +1991,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
         })
     }
 }
+
 /// A comment to post on a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1884,6 +2002,7 @@ pub struct CaseCommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
@@ -1894,6 +2013,7 @@ impl CaseCommentCreate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1902,6 +2022,7 @@ impl serde::Serialize for CaseCommentCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1910,9 +2031,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     const EXPECTING: &'static str = "a CaseCommentCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1929,6 +2052,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
         })
     }
 }
+
 /// Comments on a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1943,6 +2067,7 @@ pub struct CaseCommentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCommentList {
     /// Creates a value from its required members; the others start empty.
@@ -1955,6 +2080,7 @@ impl CaseCommentList {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1965,6 +2091,7 @@ impl serde::Serialize for CaseCommentList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1973,9 +2100,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentList {
     const EXPECTING: &'static str = "a CaseCommentList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1998,6 +2127,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentList {
         })
     }
 }
+
 /// A case to open.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2026,6 +2156,7 @@ pub struct CaseCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCreate {
     /// Creates a value from its required members; the others start empty.
@@ -2045,6 +2176,7 @@ impl CaseCreate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2062,6 +2194,7 @@ impl serde::Serialize for CaseCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2070,9 +2203,11 @@ impl<'de> serde::Deserialize<'de> for CaseCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
     const EXPECTING: &'static str = "a CaseCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2116,6 +2251,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
         })
     }
 }
+
 /// Events to add to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2127,6 +2263,7 @@ pub struct CaseEvents {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseEvents {
     /// Creates a value from its required members; the others start empty.
@@ -2137,6 +2274,7 @@ impl CaseEvents {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseEvents {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2145,6 +2283,7 @@ impl serde::Serialize for CaseEvents {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseEvents {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2153,9 +2292,11 @@ impl<'de> serde::Deserialize<'de> for CaseEvents {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseEvents {
     const EXPECTING: &'static str = "a CaseEvents object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2172,6 +2313,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseEvents {
         })
     }
 }
+
 /// One page of cases.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2186,6 +2328,7 @@ pub struct CaseList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseList {
     /// Creates a value from its required members; the others start empty.
@@ -2198,6 +2341,7 @@ impl CaseList {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2208,6 +2352,7 @@ impl serde::Serialize for CaseList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2216,9 +2361,11 @@ impl<'de> serde::Deserialize<'de> for CaseList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
     const EXPECTING: &'static str = "a CaseList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2241,6 +2388,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
         })
     }
 }
+
 /// Built-in priority of a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2255,6 +2403,7 @@ pub enum CasePriority {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "cases")]
 impl CasePriority {
     /// The value as sent on the wire.
@@ -2267,6 +2416,7 @@ impl CasePriority {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl From<&str> for CasePriority {
     fn from(value: &str) -> Self {
@@ -2278,24 +2428,28 @@ impl From<&str> for CasePriority {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl std::fmt::Display for CasePriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CasePriority {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CasePriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CasePriority {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2304,6 +2458,7 @@ impl<'de> serde::Deserialize<'de> for CasePriority {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A profile following a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2316,6 +2471,7 @@ pub struct CaseSubscriber {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseSubscriber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2325,6 +2481,7 @@ impl serde::Serialize for CaseSubscriber {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2333,9 +2490,11 @@ impl<'de> serde::Deserialize<'de> for CaseSubscriber {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseSubscriber {
     const EXPECTING: &'static str = "a CaseSubscriber object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2355,9 +2514,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseSubscriber {
         })
     }
 }
+
 /// A tag used on cases. Its members are not documented and are kept as they come.
 #[cfg(feature = "cases")]
 pub type CaseTag = serde_json::Map<String, serde_json::Value>;
+
 /// One page of case tags.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2372,6 +2533,7 @@ pub struct CaseTagList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseTagList {
     /// Creates a value from its required members; the others start empty.
@@ -2384,6 +2546,7 @@ impl CaseTagList {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseTagList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2394,6 +2557,7 @@ impl serde::Serialize for CaseTagList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseTagList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2402,9 +2566,11 @@ impl<'de> serde::Deserialize<'de> for CaseTagList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseTagList {
     const EXPECTING: &'static str = "a CaseTagList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2427,6 +2593,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseTagList {
         })
     }
 }
+
 /// Case properties to change; members left out keep their value.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2453,6 +2620,7 @@ pub struct CaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2469,6 +2637,7 @@ impl serde::Serialize for CaseUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2477,9 +2646,11 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     const EXPECTING: &'static str = "a CaseUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2520,6 +2691,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
         })
     }
 }
+
 /// A verdict given to a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2536,6 +2708,7 @@ pub struct CaseVerdict {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseVerdict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2547,6 +2720,7 @@ impl serde::Serialize for CaseVerdict {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2555,9 +2729,11 @@ impl<'de> serde::Deserialize<'de> for CaseVerdict {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseVerdict {
     const EXPECTING: &'static str = "a CaseVerdict object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2583,6 +2759,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseVerdict {
         })
     }
 }
+
 /// A comment on an alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -2605,6 +2782,7 @@ pub struct Comment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl Comment {
     /// Creates a value from its required members; the others start empty.
@@ -2621,6 +2799,7 @@ impl Comment {
         }
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Comment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2635,6 +2814,7 @@ impl serde::Serialize for Comment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Comment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2643,9 +2823,11 @@ impl<'de> serde::Deserialize<'de> for Comment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Comment {
     const EXPECTING: &'static str = "a Comment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2680,6 +2862,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Comment {
         })
     }
 }
+
 /// A comment to post on an alert.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2692,6 +2875,7 @@ pub struct CommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl CommentCreate {
     /// Creates a value from its required members; the others start empty.
@@ -2703,6 +2887,7 @@ impl CommentCreate {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for CommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2712,6 +2897,7 @@ impl serde::Serialize for CommentCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2720,9 +2906,11 @@ impl<'de> serde::Deserialize<'de> for CommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentCreate {
     const EXPECTING: &'static str = "a CommentCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2742,6 +2930,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentCreate {
         })
     }
 }
+
 /// Comments on an alert.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2756,6 +2945,7 @@ pub struct CommentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl CommentList {
     /// Creates a value from its required members; the others start empty.
@@ -2768,6 +2958,7 @@ impl CommentList {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for CommentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2778,6 +2969,7 @@ impl serde::Serialize for CommentList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CommentList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2786,9 +2978,11 @@ impl<'de> serde::Deserialize<'de> for CommentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentList {
     const EXPECTING: &'static str = "a CommentList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2811,6 +3005,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentList {
         })
     }
 }
+
 /// A community, the workspace that owns intakes, rules, alerts and cases.
 #[cfg(feature = "communities")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2849,6 +3044,7 @@ pub struct Community {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "communities")]
 impl Community {
     /// Creates a value from its required members; the others start empty.
@@ -2873,6 +3069,7 @@ impl Community {
         }
     }
 }
+
 #[cfg(feature = "communities")]
 impl serde::Serialize for Community {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2895,6 +3092,7 @@ impl serde::Serialize for Community {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "communities")]
 impl<'de> serde::Deserialize<'de> for Community {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2903,9 +3101,11 @@ impl<'de> serde::Deserialize<'de> for Community {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "communities")]
 impl<'de> clientgen_runtime::de::Object<'de> for Community {
     const EXPECTING: &'static str = "a Community object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2966,6 +3166,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Community {
         })
     }
 }
+
 /// A countermeasure proposed for an alert, as listed in the single-alert view and as
 /// returned when it is activated or denied. Members not listed are kept as extra
 /// properties.
@@ -3020,6 +3221,7 @@ pub struct Countermeasure {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Countermeasure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3049,6 +3251,7 @@ impl serde::Serialize for Countermeasure {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Countermeasure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3057,9 +3260,11 @@ impl<'de> serde::Deserialize<'de> for Countermeasure {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Countermeasure {
     const EXPECTING: &'static str = "a Countermeasure object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3139,6 +3344,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Countermeasure {
         })
     }
 }
+
 /// One step of a countermeasure.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3179,6 +3385,7 @@ pub struct CountermeasureActionStep {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for CountermeasureActionStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3202,6 +3409,7 @@ impl serde::Serialize for CountermeasureActionStep {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3210,9 +3418,11 @@ impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureActionStep {
     const EXPECTING: &'static str = "a CountermeasureActionStep object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3274,6 +3484,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureActionStep {
         })
     }
 }
+
 /// A comment recorded with a countermeasure decision.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3286,6 +3497,7 @@ pub struct CountermeasureComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl CountermeasureComment {
     /// Creates a value from its required members; the others start empty.
@@ -3297,6 +3509,7 @@ impl CountermeasureComment {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for CountermeasureComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3306,6 +3519,7 @@ impl serde::Serialize for CountermeasureComment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CountermeasureComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3314,9 +3528,11 @@ impl<'de> serde::Deserialize<'de> for CountermeasureComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureComment {
     const EXPECTING: &'static str = "a CountermeasureComment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3336,6 +3552,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureComment {
         })
     }
 }
+
 /// Why a countermeasure is activated or denied.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3345,6 +3562,7 @@ pub struct CountermeasureDecision {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl CountermeasureDecision {
     /// Creates a value from its required members; the others start empty.
@@ -3355,6 +3573,7 @@ impl CountermeasureDecision {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for CountermeasureDecision {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3363,6 +3582,7 @@ impl serde::Serialize for CountermeasureDecision {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3371,9 +3591,11 @@ impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureDecision {
     const EXPECTING: &'static str = "a CountermeasureDecision object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3390,6 +3612,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureDecision {
         })
     }
 }
+
 /// A priority defined by the community.
 #[cfg(any(feature = "cases", feature = "configuration"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3424,6 +3647,7 @@ pub struct CustomPriority {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "cases", feature = "configuration"))]
 impl serde::Serialize for CustomPriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3444,6 +3668,7 @@ impl serde::Serialize for CustomPriority {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> serde::Deserialize<'de> for CustomPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3452,9 +3677,11 @@ impl<'de> serde::Deserialize<'de> for CustomPriority {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CustomPriority {
     const EXPECTING: &'static str = "a CustomPriority object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3507,6 +3734,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CustomPriority {
         })
     }
 }
+
 /// A status defined by the community.
 #[cfg(any(feature = "cases", feature = "configuration"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3541,6 +3769,7 @@ pub struct CustomStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "cases", feature = "configuration"))]
 impl serde::Serialize for CustomStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3561,6 +3790,7 @@ impl serde::Serialize for CustomStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> serde::Deserialize<'de> for CustomStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3569,9 +3799,11 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CustomStatus {
     const EXPECTING: &'static str = "a CustomStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3624,6 +3856,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CustomStatus {
         })
     }
 }
+
 /// A verdict defined by the community, as returned on its own.
 #[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3658,6 +3891,7 @@ pub struct CustomVerdict {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "configuration")]
 impl CustomVerdict {
     /// Creates a value from its required members; the others start empty.
@@ -3685,6 +3919,7 @@ impl CustomVerdict {
         }
     }
 }
+
 #[cfg(feature = "configuration")]
 impl serde::Serialize for CustomVerdict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3705,6 +3940,7 @@ impl serde::Serialize for CustomVerdict {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for CustomVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3713,9 +3949,11 @@ impl<'de> serde::Deserialize<'de> for CustomVerdict {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for CustomVerdict {
     const EXPECTING: &'static str = "a CustomVerdict object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3771,6 +4009,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CustomVerdict {
         })
     }
 }
+
 /// A datasource (kind of telemetry) a rule applies to.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3783,6 +4022,7 @@ pub struct Datasource {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for Datasource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3792,6 +4032,7 @@ impl serde::Serialize for Datasource {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Datasource {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3800,9 +4041,11 @@ impl<'de> serde::Deserialize<'de> for Datasource {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Datasource {
     const EXPECTING: &'static str = "a Datasource object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3822,6 +4065,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Datasource {
         })
     }
 }
+
 /// An entity, a group of intakes that alerts are attributed to.
 #[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3844,6 +4088,7 @@ pub struct Entity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "configuration")]
 impl Entity {
     /// Creates a value from its required members; the others start empty.
@@ -3860,6 +4105,7 @@ impl Entity {
         }
     }
 }
+
 #[cfg(feature = "configuration")]
 impl serde::Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3874,6 +4120,7 @@ impl serde::Serialize for Entity {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for Entity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3882,9 +4129,11 @@ impl<'de> serde::Deserialize<'de> for Entity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for Entity {
     const EXPECTING: &'static str = "an Entity object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3919,6 +4168,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Entity {
         })
     }
 }
+
 /// Error body. Sekoia's own SDK reports `message`; other members vary between services
 /// and are kept as extra properties.
 #[derive(Debug, Clone, PartialEq)]
@@ -3931,6 +4181,7 @@ pub struct ErrorBody {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl ErrorBody {
     /// Creates a value from its required members; the others start empty.
     pub fn new(message: String) -> Self {
@@ -3941,6 +4192,7 @@ impl ErrorBody {
         }
     }
 }
+
 impl serde::Serialize for ErrorBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -3949,6 +4201,7 @@ impl serde::Serialize for ErrorBody {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3956,8 +4209,10 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for ErrorBody {
     const EXPECTING: &'static str = "an ErrorBody object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3977,11 +4232,13 @@ impl<'de> clientgen_runtime::de::Object<'de> for ErrorBody {
         })
     }
 }
+
 /// One event matched by a search job. Events are free-form dictionaries whose members
 /// depend on the intake and parser (for example `timestamp`, `source.ip`,
 /// `process.command_line`), so every member is kept as-is.
 #[cfg(feature = "events")]
 pub type Event = serde_json::Map<String, serde_json::Value>;
+
 /// An event field shown when displaying an event a rule matched.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3994,6 +4251,7 @@ pub struct EventField {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for EventField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4003,6 +4261,7 @@ impl serde::Serialize for EventField {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for EventField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4011,9 +4270,11 @@ impl<'de> serde::Deserialize<'de> for EventField {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventField {
     const EXPECTING: &'static str = "an EventField object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4033,6 +4294,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventField {
         })
     }
 }
+
 /// One frequent value of an event field.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4045,6 +4307,7 @@ pub struct EventFieldValue {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EventFieldValue {
     /// Creates a value from its required members; the others start empty.
@@ -4056,6 +4319,7 @@ impl EventFieldValue {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventFieldValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4065,6 +4329,7 @@ impl serde::Serialize for EventFieldValue {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4073,9 +4338,11 @@ impl<'de> serde::Deserialize<'de> for EventFieldValue {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventFieldValue {
     const EXPECTING: &'static str = "an EventFieldValue object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4095,6 +4362,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventFieldValue {
         })
     }
 }
+
 /// One page of events found by a search job, newest first.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4109,6 +4377,7 @@ pub struct EventList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EventList {
     /// Creates a value from its required members; the others start empty.
@@ -4121,6 +4390,7 @@ impl EventList {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4131,6 +4401,7 @@ impl serde::Serialize for EventList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4139,9 +4410,11 @@ impl<'de> serde::Deserialize<'de> for EventList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventList {
     const EXPECTING: &'static str = "an EventList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4164,6 +4437,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventList {
         })
     }
 }
+
 /// An asynchronous event search. Only `uuid` is required because the creation response is
 /// documented only as carrying the identifier; reading the job returns `status` too.
 #[cfg(feature = "events")]
@@ -4213,6 +4487,7 @@ pub struct EventSearchJob {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EventSearchJob {
     /// Creates a value from its required members; the others start empty.
@@ -4242,6 +4517,7 @@ impl EventSearchJob {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4269,6 +4545,7 @@ impl serde::Serialize for EventSearchJob {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJob {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4277,9 +4554,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchJob {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJob {
     const EXPECTING: &'static str = "an EventSearchJob object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4353,6 +4632,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJob {
         })
     }
 }
+
 /// A search to run over the community's events.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4377,6 +4657,7 @@ pub struct EventSearchJobCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EventSearchJobCreate {
     /// Creates a value from its required members; the others start empty.
@@ -4392,6 +4673,7 @@ impl EventSearchJobCreate {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4405,6 +4687,7 @@ impl serde::Serialize for EventSearchJobCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4413,9 +4696,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobCreate {
     const EXPECTING: &'static str = "an EventSearchJobCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4450,6 +4735,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobCreate {
         })
     }
 }
+
 /// An event field present in the results of a search job.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4468,6 +4754,7 @@ pub struct EventSearchJobField {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EventSearchJobField {
     /// Creates a value from its required members; the others start empty.
@@ -4482,6 +4769,7 @@ impl EventSearchJobField {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4494,6 +4782,7 @@ impl serde::Serialize for EventSearchJobField {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4502,9 +4791,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobField {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobField {
     const EXPECTING: &'static str = "an EventSearchJobField object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4533,6 +4824,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobField {
         })
     }
 }
+
 /// One page of the fields found by a search job.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4545,6 +4837,7 @@ pub struct EventSearchJobFieldList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EventSearchJobFieldList {
     /// Creates a value from its required members; the others start empty.
@@ -4556,6 +4849,7 @@ impl EventSearchJobFieldList {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4565,6 +4859,7 @@ impl serde::Serialize for EventSearchJobFieldList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4573,9 +4868,11 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobFieldList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobFieldList {
     const EXPECTING: &'static str = "an EventSearchJobFieldList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4595,6 +4892,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobFieldList {
         })
     }
 }
+
 /// Progress of an event search job.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4623,6 +4921,7 @@ pub enum EventSearchJobStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
 #[cfg(feature = "events")]
 impl EventSearchJobStatus {
     /// The value as sent on the wire.
@@ -4637,6 +4936,7 @@ impl EventSearchJobStatus {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl From<i64> for EventSearchJobStatus {
     fn from(value: i64) -> Self {
@@ -4650,24 +4950,28 @@ impl From<i64> for EventSearchJobStatus {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl std::fmt::Display for EventSearchJobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
 #[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for EventSearchJobStatus {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4676,6 +4980,7 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 /// An intake, the entry point through which a community sends events.
 #[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4714,6 +5019,7 @@ pub struct Intake {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "configuration")]
 impl Intake {
     /// Creates a value from its required members; the others start empty.
@@ -4738,6 +5044,7 @@ impl Intake {
         }
     }
 }
+
 #[cfg(feature = "configuration")]
 impl serde::Serialize for Intake {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4760,6 +5067,7 @@ impl serde::Serialize for Intake {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for Intake {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4768,9 +5076,11 @@ impl<'de> serde::Deserialize<'de> for Intake {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for Intake {
     const EXPECTING: &'static str = "an Intake object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4831,6 +5141,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Intake {
         })
     }
 }
+
 /// The entity an intake belongs to.
 #[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4843,6 +5154,7 @@ pub struct IntakeEntity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "configuration")]
 impl serde::Serialize for IntakeEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4852,6 +5164,7 @@ impl serde::Serialize for IntakeEntity {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for IntakeEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4860,9 +5173,11 @@ impl<'de> serde::Deserialize<'de> for IntakeEntity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for IntakeEntity {
     const EXPECTING: &'static str = "an IntakeEntity object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4882,6 +5197,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IntakeEntity {
         })
     }
 }
+
 /// An invitation as returned after creation. The response shape is not documented in the
 /// sources; the identifier and address are expected, everything else is kept as extra
 /// properties.
@@ -4896,6 +5212,7 @@ pub struct Invitation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "invitations")]
 impl serde::Serialize for Invitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4905,6 +5222,7 @@ impl serde::Serialize for Invitation {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "invitations")]
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4913,9 +5231,11 @@ impl<'de> serde::Deserialize<'de> for Invitation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "invitations")]
 impl<'de> clientgen_runtime::de::Object<'de> for Invitation {
     const EXPECTING: &'static str = "an Invitation object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4935,6 +5255,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Invitation {
         })
     }
 }
+
 /// An invitation to send.
 #[cfg(feature = "invitations")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4948,6 +5269,7 @@ pub struct InvitationCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "invitations")]
 impl InvitationCreate {
     /// Creates a value from its required members; the others start empty.
@@ -4962,6 +5284,7 @@ impl InvitationCreate {
         }
     }
 }
+
 #[cfg(feature = "invitations")]
 impl serde::Serialize for InvitationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4971,6 +5294,7 @@ impl serde::Serialize for InvitationCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "invitations")]
 impl<'de> serde::Deserialize<'de> for InvitationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4979,9 +5303,11 @@ impl<'de> serde::Deserialize<'de> for InvitationCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "invitations")]
 impl<'de> clientgen_runtime::de::Object<'de> for InvitationCreate {
     const EXPECTING: &'static str = "an InvitationCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5001,6 +5327,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for InvitationCreate {
         })
     }
 }
+
 /// A stage of the cyber kill chain; members beyond these are kept as extra properties.
 #[cfg(feature = "configuration")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5021,6 +5348,7 @@ pub struct KillChainStage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "configuration")]
 impl serde::Serialize for KillChainStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5034,6 +5362,7 @@ impl serde::Serialize for KillChainStage {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for KillChainStage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5042,9 +5371,11 @@ impl<'de> serde::Deserialize<'de> for KillChainStage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "configuration")]
 impl<'de> clientgen_runtime::de::Object<'de> for KillChainStage {
     const EXPECTING: &'static str = "a KillChainStage object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5076,6 +5407,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for KillChainStage {
         })
     }
 }
+
 /// A detection rule of the rules catalog.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5162,6 +5494,7 @@ pub struct Rule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl Rule {
     /// Creates a value from its required members; the others start empty.
@@ -5210,6 +5543,7 @@ impl Rule {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5256,6 +5590,7 @@ impl serde::Serialize for Rule {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5264,9 +5599,11 @@ impl<'de> serde::Deserialize<'de> for Rule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Rule {
     const EXPECTING: &'static str = "a Rule object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5404,6 +5741,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Rule {
         })
     }
 }
+
 /// Body used both to create a rule and to replace one.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5456,6 +5794,7 @@ pub struct RuleCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl RuleCreate {
     /// Creates a value from its required members; the others start empty.
@@ -5496,6 +5835,7 @@ impl RuleCreate {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5525,6 +5865,7 @@ impl serde::Serialize for RuleCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5533,9 +5874,11 @@ impl<'de> serde::Deserialize<'de> for RuleCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleCreate {
     const EXPECTING: &'static str = "a RuleCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5621,6 +5964,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleCreate {
         })
     }
 }
+
 /// An entity (a group of intakes) a rule applies to.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5643,6 +5987,7 @@ pub struct RuleEntity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5657,6 +6002,7 @@ impl serde::Serialize for RuleEntity {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5665,9 +6011,11 @@ impl<'de> serde::Deserialize<'de> for RuleEntity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleEntity {
     const EXPECTING: &'static str = "a RuleEntity object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5702,6 +6050,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleEntity {
         })
     }
 }
+
 /// One page of rules.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5716,6 +6065,7 @@ pub struct RuleList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl RuleList {
     /// Creates a value from its required members; the others start empty.
@@ -5728,6 +6078,7 @@ impl RuleList {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5738,6 +6089,7 @@ impl serde::Serialize for RuleList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5746,9 +6098,11 @@ impl<'de> serde::Deserialize<'de> for RuleList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
     const EXPECTING: &'static str = "a RuleList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5771,6 +6125,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
         })
     }
 }
+
 /// A parameter of a rule, with its current and default values.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5789,6 +6144,7 @@ pub struct RuleParameter {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5801,6 +6157,7 @@ impl serde::Serialize for RuleParameter {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5809,9 +6166,11 @@ impl<'de> serde::Deserialize<'de> for RuleParameter {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleParameter {
     const EXPECTING: &'static str = "a RuleParameter object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5840,6 +6199,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleParameter {
         })
     }
 }
+
 /// A value given to one parameter of a rule when creating or replacing it.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5854,6 +6214,7 @@ pub struct RuleParameterValue {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl RuleParameterValue {
     /// Creates a value from its required members; the others start empty.
@@ -5866,6 +6227,7 @@ impl RuleParameterValue {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleParameterValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5876,6 +6238,7 @@ impl serde::Serialize for RuleParameterValue {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleParameterValue {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5884,9 +6247,11 @@ impl<'de> serde::Deserialize<'de> for RuleParameterValue {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleParameterValue {
     const EXPECTING: &'static str = "a RuleParameterValue object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5909,6 +6274,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleParameterValue {
         })
     }
 }
+
 /// Order of a sorted listing.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5921,6 +6287,7 @@ pub enum SortDirection {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl SortDirection {
     /// The value as sent on the wire.
@@ -5932,6 +6299,7 @@ impl SortDirection {
         }
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl From<&str> for SortDirection {
     fn from(value: &str) -> Self {
@@ -5942,24 +6310,28 @@ impl From<&str> for SortDirection {
         }
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl std::fmt::Display for SortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl clientgen_runtime::ToParam for SortDirection {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for SortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for SortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5968,6 +6340,7 @@ impl<'de> serde::Deserialize<'de> for SortDirection {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A tag attached to a rule.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5980,6 +6353,7 @@ pub struct Tag {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5989,6 +6363,7 @@ impl serde::Serialize for Tag {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5997,9 +6372,11 @@ impl<'de> serde::Deserialize<'de> for Tag {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Tag {
     const EXPECTING: &'static str = "a Tag object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6019,6 +6396,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Tag {
         })
     }
 }
+
 /// An attack technique (tactic, technique or procedure) linked to an alert.
 #[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6035,6 +6413,7 @@ pub struct Ttp {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for Ttp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6046,6 +6425,7 @@ impl serde::Serialize for Ttp {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Ttp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6054,9 +6434,11 @@ impl<'de> serde::Deserialize<'de> for Ttp {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Ttp {
     const EXPECTING: &'static str = "a Ttp object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {

@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://scs.example`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://scs.example`.
 pub const DEFAULT_BASE_URL: &str = "https://scs.example";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "Your Stamus Central Server (replace the host name). The REST API lives under `/rest/`.\n",
     },
 ];
-///A client for the Stamus Central Server REST API.
+
+/// A client for the Stamus Central Server REST API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Sends the API key as `Authorization: Token <key>` with every request.
+
+    /// Sends the API key as `Authorization: Token <key>` with every request.
     ///
     /// The user's API token, sent as `Authorization: Token <token>`. Generate it in SCS under
     /// User Settings, Edit Token.
@@ -51,27 +58,32 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("tokenAuth");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -79,6 +91,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -86,22 +99,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -109,6 +126,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -117,6 +135,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -124,6 +143,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -131,19 +151,22 @@ impl Client {
             inner: Transport::builder(DEFAULT_BASE_URL).user_agent("stamus-client/0.1.0"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
 }
-///Operations tagged `categories`: built with the feature `categories` (on by default).
+
+/// Operations tagged `categories`: built with the feature `categories` (on by default).
 #[cfg(feature = "categories")]
 impl Client {
-    ///Every item of [`Self::list_categories`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_categories`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_categories_stream<'a>(
         &'a self,
         params: &crate::operations::ListCategoriesParams,
@@ -192,6 +215,7 @@ impl Client {
             },
         )
     }
+
     /// List categories
     ///
     /// Lists categories, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -241,6 +265,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a category
     ///
     /// Returns every field of one category.
@@ -278,6 +303,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Enable a category in a ruleset
     ///
     /// Enables every rule of a category in one ruleset.
@@ -324,6 +350,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Disable a category in a ruleset
     ///
     /// Disables every rule of a category in one ruleset.
@@ -371,10 +398,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `events`: built with the feature `events` (on by default).
+
+/// Operations tagged `events`: built with the feature `events` (on by default).
 #[cfg(feature = "events")]
 impl Client {
-    ///Every item of [`Self::get_alerts_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::get_alerts_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn get_alerts_tail_stream<'a>(
         &'a self,
         params: &crate::operations::GetAlertsTailParams,
@@ -423,6 +451,7 @@ impl Client {
             },
         )
     }
+
     /// Get the latest alerts
     ///
     /// Returns the latest alerts matching a query over a time window, newest first unless
@@ -473,7 +502,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::get_events_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::get_events_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn get_events_tail_stream<'a>(
         &'a self,
         params: &crate::operations::GetEventsTailParams,
@@ -522,6 +552,7 @@ impl Client {
             },
         )
     }
+
     /// Get the latest events
     ///
     /// Returns the latest events of every type (alerts, flows, protocol records, ...) matching
@@ -570,6 +601,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Count alerts
     ///
     /// Counts the alerts matching a query over a time window. Unless `prev=false` is sent, the
@@ -621,6 +653,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the top values of a field
     ///
     /// Returns the most (or least) frequent values of one event field among the alerts
@@ -674,6 +707,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the top values of several fields
     ///
     /// Returns, for each field asked, its most frequent values among the alerts matching the
@@ -726,6 +760,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the alert timeline
     ///
     /// Returns the number of alerts per time slot over a window, as one series per probe (at
@@ -774,6 +809,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the rules that fired most
     ///
     /// Returns the signatures with the most (or, with `order=asc`, the fewest) alerts over a
@@ -824,6 +860,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Count alerts per rule
     ///
     /// Returns the twenty signatures with the most alerts on the given probes over a time
@@ -869,6 +906,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Count the alerts of a rule per probe
     ///
     /// Returns the number of alerts one signature raised on each probe over a time window.
@@ -916,10 +954,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `history`: built with the feature `history` (on by default).
+
+/// Operations tagged `history`: built with the feature `history` (on by default).
 #[cfg(feature = "history")]
 impl Client {
-    ///Every item of [`Self::list_history`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_history`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_history_stream<'a>(
         &'a self,
         params: &crate::operations::ListHistoryParams,
@@ -968,6 +1007,7 @@ impl Client {
             },
         )
     }
+
     /// List user actions
     ///
     /// Lists user actions, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -1022,6 +1062,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a user action
     ///
     /// Returns every field of one user action.
@@ -1062,6 +1103,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the user-action types
     ///
     /// Returns every `action_type` a history entry can have, with its title.
@@ -1098,10 +1140,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `host-id`: built with the feature `host-id` (on by default).
+
+/// Operations tagged `host-id`: built with the feature `host-id` (on by default).
 #[cfg(feature = "host-id")]
 impl Client {
-    ///Every item of [`Self::list_host_ids`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_host_ids`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_host_ids_stream<'a>(
         &'a self,
         params: &crate::operations::ListHostIdsParams,
@@ -1150,6 +1193,7 @@ impl Client {
             },
         )
     }
+
     /// Search Host ID
     ///
     /// Lists the Host ID records of every host matching a Lucene query on the `host_id.*`
@@ -1197,6 +1241,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the Host ID of an address
     ///
     /// Returns everything Host ID knows about one IP address (host names, services, user
@@ -1240,10 +1285,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `interfaces`: built with the feature `interfaces` (on by default).
+
+/// Operations tagged `interfaces`: built with the feature `interfaces` (on by default).
 #[cfg(feature = "interfaces")]
 impl Client {
-    ///Every item of [`Self::list_network_interfaces`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_network_interfaces`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_network_interfaces_stream<'a>(
         &'a self,
         params: &crate::operations::ListNetworkInterfacesParams,
@@ -1292,6 +1338,7 @@ impl Client {
             },
         )
     }
+
     /// List network interfaces
     ///
     /// Lists network interfaces, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -1339,6 +1386,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a network interface
     ///
     /// Returns every field of one network interface.
@@ -1379,6 +1427,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a network interface
     ///
     /// Deletes a network interface. The answer has no body.
@@ -1416,10 +1465,11 @@ impl Client {
         Ok(())
     }
 }
-///Operations tagged `probes`: built with the feature `probes` (on by default).
+
+/// Operations tagged `probes`: built with the feature `probes` (on by default).
 #[cfg(feature = "probes")]
 impl Client {
-    ///Every item of [`Self::list_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_probes_stream<'a>(
         &'a self,
         params: &crate::operations::ListProbesParams,
@@ -1468,6 +1518,7 @@ impl Client {
             },
         )
     }
+
     /// List Stamus probes
     ///
     /// Lists Stamus probes, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -1516,6 +1567,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a Stamus probe
     ///
     /// Creates a Stamus probe from a dictionary of its fields and returns it with its primary key.
@@ -1558,6 +1610,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the Stamus probe fields
     ///
     /// Returns the Django REST framework metadata of the Stamus probe endpoint: its name, the
@@ -1593,6 +1646,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a Stamus probe
     ///
     /// Returns every field of one Stamus probe.
@@ -1630,6 +1684,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a Stamus probe
     ///
     /// Replaces the writable fields of a Stamus probe; required fields must be present. An optional
@@ -1677,6 +1732,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a Stamus probe
     ///
     /// Deletes a Stamus probe. The answer has no body.
@@ -1713,6 +1769,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a Stamus probe
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -1760,7 +1817,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_probe_templates`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_probe_templates`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_probe_templates_stream<'a>(
         &'a self,
         params: &crate::operations::ListProbeTemplatesParams,
@@ -1809,6 +1867,7 @@ impl Client {
             },
         )
     }
+
     /// List probe templates
     ///
     /// Lists probe templates, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -1857,6 +1916,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a probe template
     ///
     /// Creates a probe template from a dictionary of its fields and returns it with its primary key.
@@ -1899,6 +1959,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the probe template fields
     ///
     /// Returns the Django REST framework metadata of the probe template endpoint: its name, the
@@ -1936,6 +1997,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a probe template
     ///
     /// Returns every field of one probe template.
@@ -1976,6 +2038,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a probe template
     ///
     /// Replaces the writable fields of a probe template; required fields must be present. An optional
@@ -2023,6 +2086,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a probe template
     ///
     /// Deletes a probe template. The answer has no body.
@@ -2059,6 +2123,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a probe template
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -2106,7 +2171,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_suricata_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_suricata_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_suricata_probes_stream<'a>(
         &'a self,
         params: &crate::operations::ListSuricataProbesParams,
@@ -2155,6 +2221,7 @@ impl Client {
             },
         )
     }
+
     /// List Suricata probes
     ///
     /// Lists Suricata probes, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -2203,6 +2270,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a Suricata probe
     ///
     /// Creates a Suricata probe from a dictionary of its fields and returns it with its primary key.
@@ -2245,6 +2313,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the Suricata probe fields
     ///
     /// Returns the Django REST framework metadata of the Suricata probe endpoint: its name, the
@@ -2282,6 +2351,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a Suricata probe
     ///
     /// Returns every field of one Suricata probe.
@@ -2322,6 +2392,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a Suricata probe
     ///
     /// Replaces the writable fields of a Suricata probe; required fields must be present. An optional
@@ -2369,6 +2440,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a Suricata probe
     ///
     /// Deletes a Suricata probe. The answer has no body.
@@ -2405,6 +2477,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a Suricata probe
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -2452,7 +2525,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_appliances`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_appliances`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_appliances_stream<'a>(
         &'a self,
         params: &crate::operations::ListAppliancesParams,
@@ -2501,6 +2575,7 @@ impl Client {
             },
         )
     }
+
     /// List appliances
     ///
     /// Lists appliances, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -2550,6 +2625,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a appliance
     ///
     /// Returns every field of one appliance.
@@ -2590,7 +2666,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_devices`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_devices`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_devices_stream<'a>(
         &'a self,
         params: &crate::operations::ListDevicesParams,
@@ -2639,6 +2716,7 @@ impl Client {
             },
         )
     }
+
     /// List Stamus devices
     ///
     /// Lists Stamus devices, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -2686,6 +2764,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a Stamus device
     ///
     /// Returns every field of one Stamus device.
@@ -2727,10 +2806,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `processing-filters`: built with the feature `processing-filters` (on by default).
+
+/// Operations tagged `processing-filters`: built with the feature `processing-filters` (on by default).
 #[cfg(feature = "processing-filters")]
 impl Client {
-    ///Every item of [`Self::list_processing_filters`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_processing_filters`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_processing_filters_stream<'a>(
         &'a self,
         params: &crate::operations::ListProcessingFiltersParams,
@@ -2779,6 +2859,7 @@ impl Client {
             },
         )
     }
+
     /// List processing filters
     ///
     /// Lists processing filters, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -2829,6 +2910,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a processing filter
     ///
     /// Creates a processing filter from a dictionary of its fields and returns it with its primary key.
@@ -2871,6 +2953,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the processing filter fields
     ///
     /// Returns the Django REST framework metadata of the processing filter endpoint: its name, the
@@ -2908,6 +2991,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a processing filter
     ///
     /// Returns every field of one processing filter.
@@ -2948,6 +3032,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a processing filter
     ///
     /// Replaces the writable fields of a processing filter; required fields must be present. An optional
@@ -2995,6 +3080,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a processing filter
     ///
     /// Deletes a processing filter. The answer has no body.
@@ -3031,6 +3117,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a processing filter
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -3079,10 +3166,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `rules`: built with the feature `rules` (on by default).
+
+/// Operations tagged `rules`: built with the feature `rules` (on by default).
 #[cfg(feature = "rules")]
 impl Client {
-    ///Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rules_stream<'a>(
         &'a self,
         params: &crate::operations::ListRulesParams,
@@ -3131,6 +3219,7 @@ impl Client {
             },
         )
     }
+
     /// List rules
     ///
     /// Lists rules, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -3192,6 +3281,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a rule
     ///
     /// Returns every field of one rule.
@@ -3229,6 +3319,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the text of a rule
     ///
     /// Returns the rule's text in each ruleset that contains it, keyed by ruleset primary key,
@@ -3272,6 +3363,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the references of a rule
     ///
     /// Returns the references (CVE, URL, ...) the rule's `reference` keywords name.
@@ -3312,6 +3404,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Enable a rule in a ruleset
     ///
     /// Enables a rule in one ruleset. The `comment` is stored in the actions history.
@@ -3358,6 +3451,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Disable a rule in a ruleset
     ///
     /// Disables a rule in one ruleset. The `comment` is stored in the actions history.
@@ -3404,6 +3498,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the state of a rule in every ruleset
     ///
     /// Returns, for each ruleset (keyed by its primary key), its name, whether the rule passes
@@ -3446,6 +3541,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the comments of a rule
     ///
     /// Returns the history entries that commented on the rule, under the rule's sid as the
@@ -3487,6 +3583,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment a rule
     ///
     /// Adds a comment to the rule; it appears in the actions history as `comment_rule`.
@@ -3533,6 +3630,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Make a rule available or unavailable
     ///
     /// Flips the availability of the rule, in every Suricata version it exists for or only in
@@ -3581,6 +3679,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete the alerts of a rule
     ///
     /// Deletes from Elasticsearch every alert the rule raised. The user needs the permission
@@ -3626,6 +3725,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the rules carrying a transformation
     ///
     /// For each ruleset (keyed by its primary key), lists the sids of the rules whose
@@ -3670,7 +3770,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_rule_transformations`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_rule_transformations`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rule_transformations_stream<'a>(
         &'a self,
         params: &crate::operations::ListRuleTransformationsParams,
@@ -3719,6 +3820,7 @@ impl Client {
             },
         )
     }
+
     /// List rule transformations
     ///
     /// Lists the transformations set on single rules, 30 per page, in the Django REST
@@ -3766,6 +3868,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Transform a rule in a ruleset
     ///
     /// Sets the action, lateral or target transformation of one rule in one ruleset, for
@@ -3809,6 +3912,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Remove a rule transformation
     ///
     /// Removes a transformation, so the rule follows its category and ruleset again.
@@ -3846,10 +3950,11 @@ impl Client {
         Ok(())
     }
 }
-///Operations tagged `rulesets`: built with the feature `rulesets` (on by default).
+
+/// Operations tagged `rulesets`: built with the feature `rulesets` (on by default).
 #[cfg(feature = "rulesets")]
 impl Client {
-    ///Every item of [`Self::list_rulesets`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_rulesets`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rulesets_stream<'a>(
         &'a self,
         params: &crate::operations::ListRulesetsParams,
@@ -3898,6 +4003,7 @@ impl Client {
             },
         )
     }
+
     /// List rulesets
     ///
     /// Lists rulesets, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -3946,6 +4052,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a ruleset
     ///
     /// Creates a ruleset from a dictionary of its fields and returns it with its primary key.
@@ -3988,6 +4095,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the ruleset fields
     ///
     /// Returns the Django REST framework metadata of the ruleset endpoint: its name, the
@@ -4023,6 +4131,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a ruleset
     ///
     /// Returns every field of one ruleset.
@@ -4060,6 +4169,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a ruleset
     ///
     /// Replaces the writable fields of a ruleset; required fields must be present. An optional
@@ -4107,6 +4217,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a ruleset
     ///
     /// Deletes a ruleset. The answer has no body.
@@ -4143,6 +4254,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a ruleset
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -4190,6 +4302,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Copy a ruleset
     ///
     /// Creates a copy of a ruleset under a new name.
@@ -4236,6 +4349,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Count the rules of a ruleset
     ///
     /// Counts the active rules of a ruleset anew, stores the figure in the ruleset's
@@ -4278,10 +4392,11 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `sources`: built with the feature `sources` (on by default).
+
+/// Operations tagged `sources`: built with the feature `sources` (on by default).
 #[cfg(feature = "sources")]
 impl Client {
-    ///Every item of [`Self::list_sources`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    /// Every item of [`Self::list_sources`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_sources_stream<'a>(
         &'a self,
         params: &crate::operations::ListSourcesParams,
@@ -4330,6 +4445,7 @@ impl Client {
             },
         )
     }
+
     /// List sources
     ///
     /// Lists sources, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -4380,6 +4496,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a source
     ///
     /// Creates a source from a dictionary of its fields and returns it with its primary key.
@@ -4422,6 +4539,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the source fields
     ///
     /// Returns the Django REST framework metadata of the source endpoint: its name, the
@@ -4457,6 +4575,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a source
     ///
     /// Returns every field of one source.
@@ -4494,6 +4613,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a source
     ///
     /// Replaces the writable fields of a source; required fields must be present. An optional
@@ -4541,6 +4661,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a source
     ///
     /// Deletes a source. The answer has no body.
@@ -4577,6 +4698,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a source
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -4624,6 +4746,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Fetch a source anew
     ///
     /// Downloads the source again (method `http`) and imports its rules. With `async=true`
@@ -4674,6 +4797,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Test a source
     ///
     /// Checks the rules of a source with Suricata. Warnings, if any, come with the success
@@ -4719,6 +4843,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Upload the file of a source
     ///
     /// Replaces the content of a source of method `local` with an uploaded file (a rules
@@ -4771,7 +4896,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_source_changelogs`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_source_changelogs`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_source_changelogs_stream<'a>(
         &'a self,
         params: &crate::operations::ListSourceChangelogsParams,
@@ -4820,6 +4946,7 @@ impl Client {
             },
         )
     }
+
     /// List source updates
     ///
     /// Lists the updates of sources, newest first, each with the rules it added, changed and
@@ -4866,6 +4993,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a source update
     ///
     /// Returns one source update with the rules it added, changed and removed.
@@ -4907,7 +5035,8 @@ impl Client {
         response.json()
     }
 }
-///Operations tagged `threats`: built with the feature `threats` (on by default).
+
+/// Operations tagged `threats`: built with the feature `threats` (on by default).
 #[cfg(feature = "threats")]
 impl Client {
     /// Get a threat
@@ -4952,7 +5081,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_threat_history_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_threat_history_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_threat_history_incidents_stream<'a>(
         &'a self,
         params: &crate::operations::ListThreatHistoryIncidentsParams,
@@ -5001,6 +5131,7 @@ impl Client {
             },
         )
     }
+
     /// List threat-history incidents
     ///
     /// Lists the kill-chain changes of assets (an asset reaching a new kill-chain phase for a
@@ -5048,6 +5179,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the events of an incident
     ///
     /// Returns the events behind one threat-history incident, each an EVE event with a

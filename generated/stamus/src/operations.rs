@@ -2,7 +2,8 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::list_probes`](crate::Client::list_probes).
+
+/// Query and header parameters of [`Client::list_probes`](crate::Client::list_probes).
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProbesParams {
@@ -25,7 +26,8 @@ pub struct ListProbesParams {
     /// Sent as `name`.
     pub name: Option<String>,
 }
-///Query and header parameters of [`Client::list_probe_templates`](crate::Client::list_probe_templates).
+
+/// Query and header parameters of [`Client::list_probe_templates`](crate::Client::list_probe_templates).
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProbeTemplatesParams {
@@ -48,7 +50,8 @@ pub struct ListProbeTemplatesParams {
     /// Sent as `name`.
     pub name: Option<String>,
 }
-///Query and header parameters of [`Client::list_suricata_probes`](crate::Client::list_suricata_probes).
+
+/// Query and header parameters of [`Client::list_suricata_probes`](crate::Client::list_suricata_probes).
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSuricataProbesParams {
@@ -71,7 +74,8 @@ pub struct ListSuricataProbesParams {
     /// Sent as `name`.
     pub name: Option<String>,
 }
-///Query and header parameters of [`Client::list_appliances`](crate::Client::list_appliances).
+
+/// Query and header parameters of [`Client::list_appliances`](crate::Client::list_appliances).
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppliancesParams {
@@ -98,7 +102,8 @@ pub struct ListAppliancesParams {
     /// Sent as `type`.
     pub r#type: Option<crate::types::ApplianceType>,
 }
-///Query and header parameters of [`Client::list_devices`](crate::Client::list_devices).
+
+/// Query and header parameters of [`Client::list_devices`](crate::Client::list_devices).
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesParams {
@@ -117,7 +122,8 @@ pub struct ListDevicesParams {
     /// Sent as `search`.
     pub search: Option<String>,
 }
-///Query and header parameters of [`Client::list_network_interfaces`](crate::Client::list_network_interfaces).
+
+/// Query and header parameters of [`Client::list_network_interfaces`](crate::Client::list_network_interfaces).
 #[cfg(feature = "interfaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNetworkInterfacesParams {
@@ -136,7 +142,8 @@ pub struct ListNetworkInterfacesParams {
     /// Sent as `search`.
     pub search: Option<String>,
 }
-///Query and header parameters of [`Client::list_host_ids`](crate::Client::list_host_ids).
+
+/// Query and header parameters of [`Client::list_host_ids`](crate::Client::list_host_ids).
 #[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHostIdsParams {
@@ -153,7 +160,8 @@ pub struct ListHostIdsParams {
     /// Sent as `page_size`.
     pub page_size: Option<i64>,
 }
-///Query and header parameters of [`Client::get_threat`](crate::Client::get_threat).
+
+/// Query and header parameters of [`Client::get_threat`](crate::Client::get_threat).
 #[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetThreatParams {
@@ -162,7 +170,8 @@ pub struct GetThreatParams {
     /// Sent as `event_view`.
     pub event_view: Option<bool>,
 }
-///Query and header parameters of [`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents).
+
+/// Query and header parameters of [`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents).
 #[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThreatHistoryIncidentsParams {
@@ -179,7 +188,8 @@ pub struct ListThreatHistoryIncidentsParams {
     /// Sent as `page_size`.
     pub page_size: Option<i64>,
 }
-///Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+
+/// Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesParams {
@@ -253,7 +263,8 @@ pub struct ListRulesParams {
     /// Sent as `hits_max`.
     pub hits_max: Option<i64>,
 }
-///Query and header parameters of [`Client::get_rule_content`](crate::Client::get_rule_content).
+
+/// Query and header parameters of [`Client::get_rule_content`](crate::Client::get_rule_content).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRuleContentParams {
@@ -262,7 +273,8 @@ pub struct GetRuleContentParams {
     /// Sent as `highlight`.
     pub highlight: Option<bool>,
 }
-///Query and header parameters of [`Client::list_transformed_rules`](crate::Client::list_transformed_rules).
+
+/// Query and header parameters of [`Client::list_transformed_rules`](crate::Client::list_transformed_rules).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTransformedRulesParams {
@@ -276,6 +288,7 @@ pub struct ListTransformedRulesParams {
     /// Sent as `transfo_value`.
     pub transfo_value: String,
 }
+
 #[cfg(feature = "rules")]
 impl ListTransformedRulesParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -289,7 +302,8 @@ impl ListTransformedRulesParams {
         }
     }
 }
-///Query and header parameters of [`Client::list_rule_transformations`](crate::Client::list_rule_transformations).
+
+/// Query and header parameters of [`Client::list_rule_transformations`](crate::Client::list_rule_transformations).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRuleTransformationsParams {
@@ -311,7 +325,8 @@ pub struct ListRuleTransformationsParams {
     /// Sent as `ruleset`.
     pub ruleset: Option<i64>,
 }
-///Query and header parameters of [`Client::list_rulesets`](crate::Client::list_rulesets).
+
+/// Query and header parameters of [`Client::list_rulesets`](crate::Client::list_rulesets).
 #[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesetsParams {
@@ -333,7 +348,8 @@ pub struct ListRulesetsParams {
     /// Sent as `descr`.
     pub descr: Option<String>,
 }
-///Query and header parameters of [`Client::list_categories`](crate::Client::list_categories).
+
+/// Query and header parameters of [`Client::list_categories`](crate::Client::list_categories).
 #[cfg(feature = "categories")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCategoriesParams {
@@ -359,7 +375,8 @@ pub struct ListCategoriesParams {
     /// Sent as `source`.
     pub source: Option<i64>,
 }
-///Query and header parameters of [`Client::list_sources`](crate::Client::list_sources).
+
+/// Query and header parameters of [`Client::list_sources`](crate::Client::list_sources).
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSourcesParams {
@@ -390,7 +407,8 @@ pub struct ListSourcesParams {
     /// Sent as `datatype`.
     pub datatype: Option<crate::types::SourceDatatype>,
 }
-///Query and header parameters of [`Client::update_source_rules`](crate::Client::update_source_rules).
+
+/// Query and header parameters of [`Client::update_source_rules`](crate::Client::update_source_rules).
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSourceRulesParams {
@@ -399,7 +417,8 @@ pub struct UpdateSourceRulesParams {
     /// Sent as `async`.
     pub r#async: Option<bool>,
 }
-///Query and header parameters of [`Client::list_source_changelogs`](crate::Client::list_source_changelogs).
+
+/// Query and header parameters of [`Client::list_source_changelogs`](crate::Client::list_source_changelogs).
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSourceChangelogsParams {
@@ -417,7 +436,8 @@ pub struct ListSourceChangelogsParams {
     /// Sent as `source`.
     pub source: Option<i64>,
 }
-///Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
+
+/// Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProcessingFiltersParams {
@@ -448,7 +468,8 @@ pub struct ListProcessingFiltersParams {
     /// Sent as `enabled`.
     pub enabled: Option<bool>,
 }
-///Query and header parameters of [`Client::list_history`](crate::Client::list_history).
+
+/// Query and header parameters of [`Client::list_history`](crate::Client::list_history).
 #[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHistoryParams {
@@ -494,7 +515,8 @@ pub struct ListHistoryParams {
     /// Sent as `max_date`.
     pub max_date: Option<chrono::NaiveDate>,
 }
-///Query and header parameters of [`Client::get_alerts_tail`](crate::Client::get_alerts_tail).
+
+/// Query and header parameters of [`Client::get_alerts_tail`](crate::Client::get_alerts_tail).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertsTailParams {
@@ -535,7 +557,8 @@ pub struct GetAlertsTailParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
-///Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
+
+/// Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventsTailParams {
@@ -564,7 +587,8 @@ pub struct GetEventsTailParams {
     /// Sent as `ordering`.
     pub ordering: Option<String>,
 }
-///Query and header parameters of [`Client::get_alerts_count`](crate::Client::get_alerts_count).
+
+/// Query and header parameters of [`Client::get_alerts_count`](crate::Client::get_alerts_count).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertsCountParams {
@@ -602,7 +626,8 @@ pub struct GetAlertsCountParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
-///Query and header parameters of [`Client::get_field_stats`](crate::Client::get_field_stats).
+
+/// Query and header parameters of [`Client::get_field_stats`](crate::Client::get_field_stats).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFieldStatsParams {
@@ -651,6 +676,7 @@ pub struct GetFieldStatsParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
 #[cfg(feature = "events")]
 impl GetFieldStatsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -670,7 +696,8 @@ impl GetFieldStatsParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_fields_stats`](crate::Client::get_fields_stats).
+
+/// Query and header parameters of [`Client::get_fields_stats`](crate::Client::get_fields_stats).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFieldsStatsParams {
@@ -715,6 +742,7 @@ pub struct GetFieldsStatsParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
 #[cfg(feature = "events")]
 impl GetFieldsStatsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -733,7 +761,8 @@ impl GetFieldsStatsParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+
+/// Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimelineParams {
@@ -774,7 +803,8 @@ pub struct GetTimelineParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
-///Query and header parameters of [`Client::get_top_rules`](crate::Client::get_top_rules).
+
+/// Query and header parameters of [`Client::get_top_rules`](crate::Client::get_top_rules).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTopRulesParams {
@@ -816,6 +846,7 @@ pub struct GetTopRulesParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
 #[cfg(feature = "events")]
 impl GetTopRulesParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -833,7 +864,8 @@ impl GetTopRulesParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts).
+
+/// Query and header parameters of [`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRuleHitCountsParams {
@@ -854,6 +886,7 @@ pub struct GetRuleHitCountsParams {
     /// Sent as `to_date`.
     pub to_date: Option<i64>,
 }
+
 #[cfg(feature = "events")]
 impl GetRuleHitCountsParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -866,7 +899,8 @@ impl GetRuleHitCountsParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe).
+
+/// Query and header parameters of [`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRuleHitsPerProbeParams {
@@ -895,6 +929,7 @@ pub struct GetRuleHitsPerProbeParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
 #[cfg(feature = "events")]
 impl GetRuleHitsPerProbeParams {
     /// Creates the parameters from the required ones; the others start empty.

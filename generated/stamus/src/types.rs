@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// Titles of the action types, by action type.
 #[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +13,7 @@ pub struct ActionTypeList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "history")]
 impl ActionTypeList {
     /// Creates a value from its required members; the others start empty.
@@ -22,6 +24,7 @@ impl ActionTypeList {
         }
     }
 }
+
 #[cfg(feature = "history")]
 impl serde::Serialize for ActionTypeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -30,6 +33,7 @@ impl serde::Serialize for ActionTypeList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for ActionTypeList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -38,9 +42,11 @@ impl<'de> serde::Deserialize<'de> for ActionTypeList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for ActionTypeList {
     const EXPECTING: &'static str = "an ActionTypeList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -60,6 +66,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ActionTypeList {
         })
     }
 }
+
 /// Number of alerts in the window (and in the previous one, when asked).
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +79,7 @@ pub struct AlertsCount {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl AlertsCount {
     /// Creates a value from its required members; the others start empty.
@@ -83,6 +91,7 @@ impl AlertsCount {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for AlertsCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -92,6 +101,7 @@ impl serde::Serialize for AlertsCount {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for AlertsCount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -100,9 +110,11 @@ impl<'de> serde::Deserialize<'de> for AlertsCount {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertsCount {
     const EXPECTING: &'static str = "an AlertsCount object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -122,6 +134,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertsCount {
         })
     }
 }
+
 /// The read-only view of any probe, with the fields Stamus and Suricata probes share. Its
 /// `pk` is the one of the full object, which `type` tells where to find.
 #[cfg(feature = "probes")]
@@ -136,6 +149,7 @@ pub struct Appliance {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl Appliance {
     /// Creates a value from its required members; the others start empty.
@@ -148,6 +162,7 @@ impl Appliance {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for Appliance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -158,6 +173,7 @@ impl serde::Serialize for Appliance {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for Appliance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -166,9 +182,11 @@ impl<'de> serde::Deserialize<'de> for Appliance {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for Appliance {
     const EXPECTING: &'static str = "an Appliance object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -191,6 +209,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Appliance {
         })
     }
 }
+
 /// One page of appliances in the Django REST framework envelope.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +226,7 @@ pub struct ApplianceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl ApplianceList {
     /// Creates a value from its required members; the others start empty.
@@ -220,6 +240,7 @@ impl ApplianceList {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for ApplianceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -231,6 +252,7 @@ impl serde::Serialize for ApplianceList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ApplianceList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -239,9 +261,11 @@ impl<'de> serde::Deserialize<'de> for ApplianceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ApplianceList {
     const EXPECTING: &'static str = "an ApplianceList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -267,6 +291,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ApplianceList {
         })
     }
 }
+
 /// Kind of probe; the full object is under `stamus_appliance` or `suricata_appliance`.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -279,6 +304,7 @@ pub enum ApplianceType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "probes")]
 impl ApplianceType {
     /// The value as sent on the wire.
@@ -290,6 +316,7 @@ impl ApplianceType {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl From<&str> for ApplianceType {
     fn from(value: &str) -> Self {
@@ -300,24 +327,28 @@ impl From<&str> for ApplianceType {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl std::fmt::Display for ApplianceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "probes")]
 impl clientgen_runtime::ToParam for ApplianceType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for ApplianceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ApplianceType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -326,6 +357,7 @@ impl<'de> serde::Deserialize<'de> for ApplianceType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A rule category of a source.
 #[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -344,6 +376,7 @@ pub struct Category {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl Category {
     /// Creates a value from its required members; the others start empty.
@@ -358,6 +391,7 @@ impl Category {
         }
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -370,6 +404,7 @@ impl serde::Serialize for Category {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for Category {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -378,9 +413,11 @@ impl<'de> serde::Deserialize<'de> for Category {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Category {
     const EXPECTING: &'static str = "a Category object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -409,6 +446,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Category {
         })
     }
 }
+
 /// One page of categories in the Django REST framework envelope.
 #[cfg(feature = "categories")]
 #[derive(Debug, Clone, PartialEq)]
@@ -425,6 +463,7 @@ pub struct CategoryList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "categories")]
 impl CategoryList {
     /// Creates a value from its required members; the others start empty.
@@ -438,6 +477,7 @@ impl CategoryList {
         }
     }
 }
+
 #[cfg(feature = "categories")]
 impl serde::Serialize for CategoryList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -449,6 +489,7 @@ impl serde::Serialize for CategoryList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "categories")]
 impl<'de> serde::Deserialize<'de> for CategoryList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -457,9 +498,11 @@ impl<'de> serde::Deserialize<'de> for CategoryList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "categories")]
 impl<'de> clientgen_runtime::de::Object<'de> for CategoryList {
     const EXPECTING: &'static str = "a CategoryList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -485,6 +528,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CategoryList {
         })
     }
 }
+
 /// A comment stored in the actions history.
 #[cfg(any(feature = "rules", feature = "sources"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -495,6 +539,7 @@ pub struct CommentBody {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "rules", feature = "sources"))]
 impl serde::Serialize for CommentBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -503,6 +548,7 @@ impl serde::Serialize for CommentBody {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "rules", feature = "sources"))]
 impl<'de> serde::Deserialize<'de> for CommentBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -511,9 +557,11 @@ impl<'de> serde::Deserialize<'de> for CommentBody {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "rules", feature = "sources"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentBody {
     const EXPECTING: &'static str = "a CommentBody object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -530,6 +578,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentBody {
         })
     }
 }
+
 /// `{"comment": "ok"}`.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -540,6 +589,7 @@ pub struct CommentResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for CommentResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -548,6 +598,7 @@ impl serde::Serialize for CommentResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for CommentResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -556,9 +607,11 @@ impl<'de> serde::Deserialize<'de> for CommentResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for CommentResult {
     const EXPECTING: &'static str = "a CommentResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -575,6 +628,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CommentResult {
         })
     }
 }
+
 /// `{"copy": "ok"}`.
 #[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -585,6 +639,7 @@ pub struct CopyResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rulesets")]
 impl serde::Serialize for CopyResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -593,6 +648,7 @@ impl serde::Serialize for CopyResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for CopyResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -601,9 +657,11 @@ impl<'de> serde::Deserialize<'de> for CopyResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for CopyResult {
     const EXPECTING: &'static str = "a CopyResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -620,6 +678,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CopyResult {
         })
     }
 }
+
 /// Elasticsearch errors of an alert deletion (note `details`, not `detail`).
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -630,6 +689,7 @@ pub struct DeleteAlertsError {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for DeleteAlertsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -638,6 +698,7 @@ impl serde::Serialize for DeleteAlertsError {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for DeleteAlertsError {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -646,9 +707,11 @@ impl<'de> serde::Deserialize<'de> for DeleteAlertsError {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsError {
     const EXPECTING: &'static str = "a DeleteAlertsError object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -665,6 +728,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsError {
         })
     }
 }
+
 /// `{"delete_alerts": "ok"}` from Scirius; SCS may answer other members.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -675,6 +739,7 @@ pub struct DeleteAlertsResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for DeleteAlertsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -683,6 +748,7 @@ impl serde::Serialize for DeleteAlertsResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for DeleteAlertsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -691,9 +757,11 @@ impl<'de> serde::Deserialize<'de> for DeleteAlertsResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsResult {
     const EXPECTING: &'static str = "a DeleteAlertsResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -710,6 +778,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsResult {
         })
     }
 }
+
 /// A Django REST framework error with a single message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
@@ -719,6 +788,7 @@ pub struct Detail {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Detail {
     /// Creates a value from its required members; the others start empty.
     pub fn new(detail: String) -> Self {
@@ -728,6 +798,7 @@ impl Detail {
         }
     }
 }
+
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -735,6 +806,7 @@ impl serde::Serialize for Detail {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -742,8 +814,10 @@ impl<'de> serde::Deserialize<'de> for Detail {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for Detail {
     const EXPECTING: &'static str = "a Detail object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -760,6 +834,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Detail {
         })
     }
 }
+
 /// `{"disable": "ok"}`.
 #[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -770,6 +845,7 @@ pub struct DisableResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for DisableResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -778,6 +854,7 @@ impl serde::Serialize for DisableResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for DisableResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -786,9 +863,11 @@ impl<'de> serde::Deserialize<'de> for DisableResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for DisableResult {
     const EXPECTING: &'static str = "a DisableResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -805,6 +884,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DisableResult {
         })
     }
 }
+
 /// `{"enable": "ok"}`.
 #[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -815,6 +895,7 @@ pub struct EnableResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for EnableResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -823,6 +904,7 @@ impl serde::Serialize for EnableResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for EnableResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -831,9 +913,11 @@ impl<'de> serde::Deserialize<'de> for EnableResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for EnableResult {
     const EXPECTING: &'static str = "an EnableResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -850,6 +934,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EnableResult {
         })
     }
 }
+
 /// An Elasticsearch terms bucket, a value and how many events carry it.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -862,6 +947,7 @@ pub struct EsBucket {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EsBucket {
     /// Creates a value from its required members; the others start empty.
@@ -873,6 +959,7 @@ impl EsBucket {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsBucket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -882,6 +969,7 @@ impl serde::Serialize for EsBucket {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -890,9 +978,11 @@ impl<'de> serde::Deserialize<'de> for EsBucket {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsBucket {
     const EXPECTING: &'static str = "an EsBucket object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -912,6 +1002,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsBucket {
         })
     }
 }
+
 /// An Elasticsearch date-histogram bucket.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -926,6 +1017,7 @@ pub struct EsDateBucket {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsDateBucket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -936,6 +1028,7 @@ impl serde::Serialize for EsDateBucket {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsDateBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -944,9 +1037,11 @@ impl<'de> serde::Deserialize<'de> for EsDateBucket {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsDateBucket {
     const EXPECTING: &'static str = "an EsDateBucket object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -969,9 +1064,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsDateBucket {
         })
     }
 }
+
 /// Terms buckets per field name.
 #[cfg(feature = "events")]
 pub type EsFieldsStats = std::collections::BTreeMap<String, Vec<EsBucket>>;
+
 /// A validation map, or a bare message string.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -982,6 +1079,7 @@ pub enum EsRequestError {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -999,6 +1097,7 @@ impl<'de> serde::Deserialize<'de> for EsRequestError {
         Ok(Self::Other(value))
     }
 }
+
 /// Alert counts per signature, `key` being the sid.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1009,6 +1108,7 @@ pub struct EsRuleHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsRuleHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1017,6 +1117,7 @@ impl serde::Serialize for EsRuleHits {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRuleHits {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1025,9 +1126,11 @@ impl<'de> serde::Deserialize<'de> for EsRuleHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsRuleHits {
     const EXPECTING: &'static str = "an EsRuleHits object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1044,6 +1147,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsRuleHits {
         })
     }
 }
+
 /// Alert counts of one signature per probe, `key` being the probe name.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1054,6 +1158,7 @@ pub struct EsRuleProbeHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsRuleProbeHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1062,6 +1167,7 @@ impl serde::Serialize for EsRuleProbeHits {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRuleProbeHits {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1070,9 +1176,11 @@ impl<'de> serde::Deserialize<'de> for EsRuleProbeHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsRuleProbeHits {
     const EXPECTING: &'static str = "an EsRuleProbeHits object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1089,6 +1197,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsRuleProbeHits {
         })
     }
 }
+
 /// Alert counts per time slot: one series per probe (or per tag), keyed by its name, with
 /// `others` for what the top five leave out.
 #[cfg(feature = "events")]
@@ -1104,6 +1213,7 @@ pub struct EsTimeline {
     /// when the value is sent back.
     pub additional_properties: std::collections::BTreeMap<String, EsTimelineSeries>,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1114,6 +1224,7 @@ impl serde::Serialize for EsTimeline {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1122,9 +1233,11 @@ impl<'de> serde::Deserialize<'de> for EsTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTimeline {
     const EXPECTING: &'static str = "an EsTimeline object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1148,6 +1261,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTimeline {
         })
     }
 }
+
 /// Alerts in one time slot.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1160,6 +1274,7 @@ pub struct EsTimelinePoint {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsTimelinePoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1169,6 +1284,7 @@ impl serde::Serialize for EsTimelinePoint {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelinePoint {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1177,9 +1293,11 @@ impl<'de> serde::Deserialize<'de> for EsTimelinePoint {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTimelinePoint {
     const EXPECTING: &'static str = "an EsTimelinePoint object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1199,6 +1317,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTimelinePoint {
         })
     }
 }
+
 /// One series of a timeline.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1209,6 +1328,7 @@ pub struct EsTimelineSeries {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsTimelineSeries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1217,6 +1337,7 @@ impl serde::Serialize for EsTimelineSeries {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelineSeries {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1225,9 +1346,11 @@ impl<'de> serde::Deserialize<'de> for EsTimelineSeries {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTimelineSeries {
     const EXPECTING: &'static str = "an EsTimelineSeries object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1244,6 +1367,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTimelineSeries {
         })
     }
 }
+
 #[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for EsTimelineToDate {
     fn to_param(&self) -> String {
@@ -1255,6 +1379,7 @@ impl clientgen_runtime::ToParam for EsTimelineToDate {
         }
     }
 }
+
 /// End of the window, in milliseconds since the Unix epoch, or `now`.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1265,6 +1390,7 @@ pub enum EsTimelineToDate {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelineToDate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1282,6 +1408,7 @@ impl<'de> serde::Deserialize<'de> for EsTimelineToDate {
         Ok(Self::Other(value))
     }
 }
+
 /// A signature and its alerts over the window.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1296,6 +1423,7 @@ pub struct EsTopRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EsTopRule {
     /// Creates a value from its required members; the others start empty.
@@ -1308,6 +1436,7 @@ impl EsTopRule {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsTopRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1318,6 +1447,7 @@ impl serde::Serialize for EsTopRule {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTopRule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1326,9 +1456,11 @@ impl<'de> serde::Deserialize<'de> for EsTopRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTopRule {
     const EXPECTING: &'static str = "an EsTopRule object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1351,6 +1483,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTopRule {
         })
     }
 }
+
 /// Its alerts per time slot.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1361,6 +1494,7 @@ pub struct EsTopRuleTimeline {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EsTopRuleTimeline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1369,6 +1503,7 @@ impl serde::Serialize for EsTopRuleTimeline {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTopRuleTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1377,9 +1512,11 @@ impl<'de> serde::Deserialize<'de> for EsTopRuleTimeline {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EsTopRuleTimeline {
     const EXPECTING: &'static str = "an EsTopRuleTimeline object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1396,6 +1533,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EsTopRuleTimeline {
         })
     }
 }
+
 /// The `alert` member of an alert event.
 #[cfg(any(feature = "events", feature = "threats"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1414,6 +1552,7 @@ pub struct EveAlert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl serde::Serialize for EveAlert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1426,6 +1565,7 @@ impl serde::Serialize for EveAlert {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for EveAlert {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1434,9 +1574,11 @@ impl<'de> serde::Deserialize<'de> for EveAlert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> clientgen_runtime::de::Object<'de> for EveAlert {
     const EXPECTING: &'static str = "an EveAlert object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1465,6 +1607,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EveAlert {
         })
     }
 }
+
 /// A Suricata EVE event as stored in Elasticsearch, plus its document `_id`. Only the
 /// common members are named; everything else is kept as is.
 #[cfg(any(feature = "events", feature = "threats"))]
@@ -1498,6 +1641,7 @@ pub struct EveEvent {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl serde::Serialize for EveEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1518,6 +1662,7 @@ impl serde::Serialize for EveEvent {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for EveEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1526,9 +1671,11 @@ impl<'de> serde::Deserialize<'de> for EveEvent {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> clientgen_runtime::de::Object<'de> for EveEvent {
     const EXPECTING: &'static str = "an EveEvent object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1581,6 +1728,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EveEvent {
         })
     }
 }
+
 /// One page of events in the Django REST framework envelope.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1597,6 +1745,7 @@ pub struct EveEventList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "events")]
 impl EveEventList {
     /// Creates a value from its required members; the others start empty.
@@ -1610,6 +1759,7 @@ impl EveEventList {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for EveEventList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1621,6 +1771,7 @@ impl serde::Serialize for EveEventList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EveEventList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1629,9 +1780,11 @@ impl<'de> serde::Deserialize<'de> for EveEventList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> clientgen_runtime::de::Object<'de> for EveEventList {
     const EXPECTING: &'static str = "an EveEventList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1657,6 +1810,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EveEventList {
         })
     }
 }
+
 /// One allowed value of a choice field.
 #[cfg(
     any(
@@ -1676,6 +1830,7 @@ pub struct FieldChoice {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -1692,6 +1847,7 @@ impl serde::Serialize for FieldChoice {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -1707,6 +1863,7 @@ impl<'de> serde::Deserialize<'de> for FieldChoice {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -1717,6 +1874,7 @@ impl<'de> serde::Deserialize<'de> for FieldChoice {
 )]
 impl<'de> clientgen_runtime::de::Object<'de> for FieldChoice {
     const EXPECTING: &'static str = "a FieldChoice object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1736,6 +1894,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FieldChoice {
         })
     }
 }
+
 /// How DRF describes one field.
 #[cfg(
     any(
@@ -1765,6 +1924,7 @@ pub struct FieldInfo {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -1786,6 +1946,7 @@ impl serde::Serialize for FieldInfo {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -1801,6 +1962,7 @@ impl<'de> serde::Deserialize<'de> for FieldInfo {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -1811,6 +1973,7 @@ impl<'de> serde::Deserialize<'de> for FieldInfo {
 )]
 impl<'de> clientgen_runtime::de::Object<'de> for FieldInfo {
     const EXPECTING: &'static str = "a FieldInfo object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1845,6 +2008,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FieldInfo {
         })
     }
 }
+
 /// One condition of a processing filter.
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1861,6 +2025,7 @@ pub struct FilterDef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "processing-filters")]
 impl FilterDef {
     /// Creates a value from its required members; the others start empty.
@@ -1874,6 +2039,7 @@ impl FilterDef {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterDef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1885,6 +2051,7 @@ impl serde::Serialize for FilterDef {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterDef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1893,9 +2060,11 @@ impl<'de> serde::Deserialize<'de> for FilterDef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for FilterDef {
     const EXPECTING: &'static str = "a FilterDef object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1921,6 +2090,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FilterDef {
         })
     }
 }
+
 /// Comparison.
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1935,6 +2105,7 @@ pub enum FilterDefOperator {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "processing-filters")]
 impl FilterDefOperator {
     /// The value as sent on the wire.
@@ -1947,6 +2118,7 @@ impl FilterDefOperator {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl From<&str> for FilterDefOperator {
     fn from(value: &str) -> Self {
@@ -1958,24 +2130,28 @@ impl From<&str> for FilterDefOperator {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterDefOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterDefOperator {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterDefOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterDefOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1984,6 +2160,7 @@ impl<'de> serde::Deserialize<'de> for FilterDefOperator {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Options of a threshold or suppression.
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2000,6 +2177,7 @@ pub struct FilterOptions {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2011,6 +2189,7 @@ impl serde::Serialize for FilterOptions {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2019,9 +2198,11 @@ impl<'de> serde::Deserialize<'de> for FilterOptions {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for FilterOptions {
     const EXPECTING: &'static str = "a FilterOptions object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2047,6 +2228,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for FilterOptions {
         })
     }
 }
+
 /// Address the count is kept for.
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2059,6 +2241,7 @@ pub enum FilterOptionsTrack {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "processing-filters")]
 impl FilterOptionsTrack {
     /// The value as sent on the wire.
@@ -2070,6 +2253,7 @@ impl FilterOptionsTrack {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl From<&str> for FilterOptionsTrack {
     fn from(value: &str) -> Self {
@@ -2080,24 +2264,28 @@ impl From<&str> for FilterOptionsTrack {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterOptionsTrack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterOptionsTrack {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptionsTrack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2106,6 +2294,7 @@ impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Kind of threshold.
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2120,6 +2309,7 @@ pub enum FilterOptionsType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "processing-filters")]
 impl FilterOptionsType {
     /// The value as sent on the wire.
@@ -2132,6 +2322,7 @@ impl FilterOptionsType {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl From<&str> for FilterOptionsType {
     fn from(value: &str) -> Self {
@@ -2143,24 +2334,28 @@ impl From<&str> for FilterOptionsType {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterOptionsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterOptionsType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptionsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2169,6 +2364,7 @@ impl<'de> serde::Deserialize<'de> for FilterOptionsType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// An entry of a Host ID list. The member holding the value depends on the list (`user`,
 /// `name`, `agent`, `hash`, `software_version`) and is kept in the unknown members.
 #[cfg(feature = "host-id")]
@@ -2182,6 +2378,7 @@ pub struct HostAttribute {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "host-id")]
 impl serde::Serialize for HostAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2191,6 +2388,7 @@ impl serde::Serialize for HostAttribute {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2199,9 +2397,11 @@ impl<'de> serde::Deserialize<'de> for HostAttribute {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostAttribute {
     const EXPECTING: &'static str = "a HostAttribute object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2221,6 +2421,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostAttribute {
         })
     }
 }
+
 /// What Host ID knows about one address.
 #[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2232,6 +2433,7 @@ pub struct HostIdEntry {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "host-id")]
 impl HostIdEntry {
     /// Creates a value from its required members; the others start empty.
@@ -2243,6 +2445,7 @@ impl HostIdEntry {
         }
     }
 }
+
 #[cfg(feature = "host-id")]
 impl serde::Serialize for HostIdEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2252,6 +2455,7 @@ impl serde::Serialize for HostIdEntry {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostIdEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2260,9 +2464,11 @@ impl<'de> serde::Deserialize<'de> for HostIdEntry {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostIdEntry {
     const EXPECTING: &'static str = "a HostIdEntry object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2282,6 +2488,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostIdEntry {
         })
     }
 }
+
 /// One page of hosts in the Django REST framework envelope.
 #[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2298,6 +2505,7 @@ pub struct HostIdList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "host-id")]
 impl HostIdList {
     /// Creates a value from its required members; the others start empty.
@@ -2311,6 +2519,7 @@ impl HostIdList {
         }
     }
 }
+
 #[cfg(feature = "host-id")]
 impl serde::Serialize for HostIdList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2322,6 +2531,7 @@ impl serde::Serialize for HostIdList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostIdList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2330,9 +2540,11 @@ impl<'de> serde::Deserialize<'de> for HostIdList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostIdList {
     const EXPECTING: &'static str = "a HostIdList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2358,6 +2570,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostIdList {
         })
     }
 }
+
 /// Host ID attributes. Only `first_seen` is always there; each list comes with a
 /// `<name>_count`. Lists of user agents, JA3 hashes and SSH clients are named
 /// `http.user_agent`, `tls.ja3` and `ssh.client` (dots included).
@@ -2394,6 +2607,7 @@ pub struct HostInfo {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "host-id")]
 impl HostInfo {
     /// Creates a value from its required members; the others start empty.
@@ -2416,6 +2630,7 @@ impl HostInfo {
         }
     }
 }
+
 #[cfg(feature = "host-id")]
 impl serde::Serialize for HostInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2436,6 +2651,7 @@ impl serde::Serialize for HostInfo {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2444,9 +2660,11 @@ impl<'de> serde::Deserialize<'de> for HostInfo {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostInfo {
     const EXPECTING: &'static str = "a HostInfo object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2499,6 +2717,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostInfo {
         })
     }
 }
+
 /// A host name seen for an address.
 #[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2513,6 +2732,7 @@ pub struct HostName {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "host-id")]
 impl HostName {
     /// Creates a value from its required members; the others start empty.
@@ -2525,6 +2745,7 @@ impl HostName {
         }
     }
 }
+
 #[cfg(feature = "host-id")]
 impl serde::Serialize for HostName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2535,6 +2756,7 @@ impl serde::Serialize for HostName {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostName {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2543,9 +2765,11 @@ impl<'de> serde::Deserialize<'de> for HostName {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostName {
     const EXPECTING: &'static str = "a HostName object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2568,6 +2792,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostName {
         })
     }
 }
+
 /// A service (protocol and port) the host offers, with the application protocols seen.
 #[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2582,6 +2807,7 @@ pub struct HostService {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "host-id")]
 impl HostService {
     /// Creates a value from its required members; the others start empty.
@@ -2594,6 +2820,7 @@ impl HostService {
         }
     }
 }
+
 #[cfg(feature = "host-id")]
 impl serde::Serialize for HostService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2604,6 +2831,7 @@ impl serde::Serialize for HostService {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostService {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2612,9 +2840,11 @@ impl<'de> serde::Deserialize<'de> for HostService {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostService {
     const EXPECTING: &'static str = "a HostService object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2637,6 +2867,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostService {
         })
     }
 }
+
 /// An application protocol seen on a service.
 #[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2651,6 +2882,7 @@ pub struct HostServiceValue {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "host-id")]
 impl serde::Serialize for HostServiceValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2661,6 +2893,7 @@ impl serde::Serialize for HostServiceValue {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostServiceValue {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2669,9 +2902,11 @@ impl<'de> serde::Deserialize<'de> for HostServiceValue {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "host-id")]
 impl<'de> clientgen_runtime::de::Object<'de> for HostServiceValue {
     const EXPECTING: &'static str = "a HostServiceValue object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2694,6 +2929,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HostServiceValue {
         })
     }
 }
+
 /// The events behind an incident.
 #[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2704,6 +2940,7 @@ pub struct IncidentEvents {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "threats")]
 impl IncidentEvents {
     /// Creates a value from its required members; the others start empty.
@@ -2714,6 +2951,7 @@ impl IncidentEvents {
         }
     }
 }
+
 #[cfg(feature = "threats")]
 impl serde::Serialize for IncidentEvents {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2722,6 +2960,7 @@ impl serde::Serialize for IncidentEvents {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for IncidentEvents {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2730,9 +2969,11 @@ impl<'de> serde::Deserialize<'de> for IncidentEvents {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentEvents {
     const EXPECTING: &'static str = "an IncidentEvents object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2749,6 +2990,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentEvents {
         })
     }
 }
+
 /// Django REST framework metadata, the answer to OPTIONS.
 #[cfg(
     any(
@@ -2776,6 +3018,7 @@ pub struct Metadata {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -2795,6 +3038,7 @@ impl serde::Serialize for Metadata {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -2810,6 +3054,7 @@ impl<'de> serde::Deserialize<'de> for Metadata {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(
     any(
         feature = "probes",
@@ -2820,6 +3065,7 @@ impl<'de> serde::Deserialize<'de> for Metadata {
 )]
 impl<'de> clientgen_runtime::de::Object<'de> for Metadata {
     const EXPECTING: &'static str = "a Metadata object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2848,6 +3094,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Metadata {
         })
     }
 }
+
 /// A network interface object of a Stamus probe or template.
 #[cfg(feature = "interfaces")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2862,6 +3109,7 @@ pub struct NetworkInterface {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "interfaces")]
 impl NetworkInterface {
     /// Creates a value from its required members; the others start empty.
@@ -2874,6 +3122,7 @@ impl NetworkInterface {
         }
     }
 }
+
 #[cfg(feature = "interfaces")]
 impl serde::Serialize for NetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2884,6 +3133,7 @@ impl serde::Serialize for NetworkInterface {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "interfaces")]
 impl<'de> serde::Deserialize<'de> for NetworkInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2892,9 +3142,11 @@ impl<'de> serde::Deserialize<'de> for NetworkInterface {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "interfaces")]
 impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterface {
     const EXPECTING: &'static str = "a NetworkInterface object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2917,6 +3169,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterface {
         })
     }
 }
+
 /// One page of network interfaces in the Django REST framework envelope.
 #[cfg(feature = "interfaces")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2933,6 +3186,7 @@ pub struct NetworkInterfaceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "interfaces")]
 impl NetworkInterfaceList {
     /// Creates a value from its required members; the others start empty.
@@ -2946,6 +3200,7 @@ impl NetworkInterfaceList {
         }
     }
 }
+
 #[cfg(feature = "interfaces")]
 impl serde::Serialize for NetworkInterfaceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2957,6 +3212,7 @@ impl serde::Serialize for NetworkInterfaceList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "interfaces")]
 impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2965,9 +3221,11 @@ impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "interfaces")]
 impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterfaceList {
     const EXPECTING: &'static str = "a NetworkInterfaceList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2993,6 +3251,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterfaceList {
         })
     }
 }
+
 /// A network interface as listed in a probe's or template's `interfaces`. Write
 /// `{name, active}`; reads add the `pk` of the `network_interface` object.
 #[cfg(feature = "probes")]
@@ -3008,6 +3267,7 @@ pub struct ProbeInterface {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl ProbeInterface {
     /// Creates a value from its required members; the others start empty.
@@ -3020,6 +3280,7 @@ impl ProbeInterface {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for ProbeInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3030,6 +3291,7 @@ impl serde::Serialize for ProbeInterface {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3038,9 +3300,11 @@ impl<'de> serde::Deserialize<'de> for ProbeInterface {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeInterface {
     const EXPECTING: &'static str = "a ProbeInterface object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3063,6 +3327,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeInterface {
         })
     }
 }
+
 /// A protocol as listed in a probe's or template's `protocols`.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3077,6 +3342,7 @@ pub struct ProbeProtocol {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for ProbeProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3087,6 +3353,7 @@ impl serde::Serialize for ProbeProtocol {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3095,9 +3362,11 @@ impl<'de> serde::Deserialize<'de> for ProbeProtocol {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeProtocol {
     const EXPECTING: &'static str = "a ProbeProtocol object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3120,6 +3389,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeProtocol {
         })
     }
 }
+
 /// A Stamus probe template (`stamus_appliance_template`). Probes and templates inheriting
 /// it through `parent_tmpl` follow its changes, except for their `overriden_fields`.
 #[cfg(feature = "probes")]
@@ -3145,6 +3415,7 @@ pub struct ProbeTemplate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl ProbeTemplate {
     /// Creates a value from its required members; the others start empty.
@@ -3162,6 +3433,7 @@ impl ProbeTemplate {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for ProbeTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3177,6 +3449,7 @@ impl serde::Serialize for ProbeTemplate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3185,9 +3458,11 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplate {
     const EXPECTING: &'static str = "a ProbeTemplate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3225,6 +3500,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplate {
         })
     }
 }
+
 /// One page of probe templates in the Django REST framework envelope.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3241,6 +3517,7 @@ pub struct ProbeTemplateList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl ProbeTemplateList {
     /// Creates a value from its required members; the others start empty.
@@ -3254,6 +3531,7 @@ impl ProbeTemplateList {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for ProbeTemplateList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3265,6 +3543,7 @@ impl serde::Serialize for ProbeTemplateList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3273,9 +3552,11 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplateList {
     const EXPECTING: &'static str = "a ProbeTemplateList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3301,6 +3582,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplateList {
         })
     }
 }
+
 /// Fields of a probe template to change; the others are left as they are.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3323,6 +3605,7 @@ pub struct ProbeTemplatePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for ProbeTemplatePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3337,6 +3620,7 @@ impl serde::Serialize for ProbeTemplatePatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3345,9 +3629,11 @@ impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplatePatch {
     const EXPECTING: &'static str = "a ProbeTemplatePatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3382,6 +3668,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplatePatch {
         })
     }
 }
+
 /// A processing filter: events matching every `filter_defs` condition get `action`
 /// (suppress, threshold, tag, ...) in the listed rulesets.
 #[cfg(feature = "processing-filters")]
@@ -3417,6 +3704,7 @@ pub struct ProcessingFilter {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "processing-filters")]
 impl ProcessingFilter {
     /// Creates a value from its required members; the others start empty.
@@ -3439,6 +3727,7 @@ impl ProcessingFilter {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for ProcessingFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3459,6 +3748,7 @@ impl serde::Serialize for ProcessingFilter {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3467,9 +3757,11 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilter {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilter {
     const EXPECTING: &'static str = "a ProcessingFilter object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3522,6 +3814,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilter {
         })
     }
 }
+
 /// One page of processing filters in the Django REST framework envelope.
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3538,6 +3831,7 @@ pub struct ProcessingFilterList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "processing-filters")]
 impl ProcessingFilterList {
     /// Creates a value from its required members; the others start empty.
@@ -3551,6 +3845,7 @@ impl ProcessingFilterList {
         }
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for ProcessingFilterList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3562,6 +3857,7 @@ impl serde::Serialize for ProcessingFilterList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3570,9 +3866,11 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterList {
     const EXPECTING: &'static str = "a ProcessingFilterList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3598,6 +3896,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterList {
         })
     }
 }
+
 /// Fields of a processing filter to change; the others are left as they are.
 #[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3622,6 +3921,7 @@ pub struct ProcessingFilterPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "processing-filters")]
 impl serde::Serialize for ProcessingFilterPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3637,6 +3937,7 @@ impl serde::Serialize for ProcessingFilterPatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3645,9 +3946,11 @@ impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "processing-filters")]
 impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterPatch {
     const EXPECTING: &'static str = "a ProcessingFilterPatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3685,6 +3988,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterPatch {
         })
     }
 }
+
 /// A signature, with its hit statistics and its versions.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3712,6 +4016,7 @@ pub struct Rule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl Rule {
     /// Creates a value from its required members; the others start empty.
@@ -3731,6 +4036,7 @@ impl Rule {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3748,6 +4054,7 @@ impl serde::Serialize for Rule {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3756,9 +4063,11 @@ impl<'de> serde::Deserialize<'de> for Rule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for Rule {
     const EXPECTING: &'static str = "a Rule object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3802,6 +4111,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Rule {
         })
     }
 }
+
 /// A rule as imported for one Suricata version.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3834,6 +4144,7 @@ pub struct RuleAtVersion {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleAtVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3853,6 +4164,7 @@ impl serde::Serialize for RuleAtVersion {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleAtVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3861,9 +4173,11 @@ impl<'de> serde::Deserialize<'de> for RuleAtVersion {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleAtVersion {
     const EXPECTING: &'static str = "a RuleAtVersion object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3913,6 +4227,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleAtVersion {
         })
     }
 }
+
 /// One history entry about a rule.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3931,6 +4246,7 @@ pub struct RuleComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3943,6 +4259,7 @@ impl serde::Serialize for RuleComment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3951,9 +4268,11 @@ impl<'de> serde::Deserialize<'de> for RuleComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleComment {
     const EXPECTING: &'static str = "a RuleComment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3982,15 +4301,18 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleComment {
         })
     }
 }
+
 /// The comments of a rule, under its sid (the only key).
 #[cfg(feature = "rules")]
 pub type RuleComments = std::collections::BTreeMap<String, Vec<RuleComment>>;
+
 /// Rule text per ruleset primary key, then per Suricata version.
 #[cfg(feature = "rules")]
 pub type RuleContent = std::collections::BTreeMap<
     String,
     std::collections::BTreeMap<String, String>,
 >;
+
 /// One page of rules in the Django REST framework envelope.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4007,6 +4329,7 @@ pub struct RuleList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl RuleList {
     /// Creates a value from its required members; the others start empty.
@@ -4020,6 +4343,7 @@ impl RuleList {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4031,6 +4355,7 @@ impl serde::Serialize for RuleList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4039,9 +4364,11 @@ impl<'de> serde::Deserialize<'de> for RuleList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
     const EXPECTING: &'static str = "a RuleList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4067,6 +4394,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
         })
     }
 }
+
 /// Hits of a rule on one probe.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4079,6 +4407,7 @@ pub struct RuleProbeHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleProbeHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4088,6 +4417,7 @@ impl serde::Serialize for RuleProbeHits {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleProbeHits {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4096,9 +4426,11 @@ impl<'de> serde::Deserialize<'de> for RuleProbeHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleProbeHits {
     const EXPECTING: &'static str = "a RuleProbeHits object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4118,6 +4450,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleProbeHits {
         })
     }
 }
+
 /// A reference of a rule.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4132,6 +4465,7 @@ pub struct RuleReference {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4142,6 +4476,7 @@ impl serde::Serialize for RuleReference {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleReference {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4150,9 +4485,11 @@ impl<'de> serde::Deserialize<'de> for RuleReference {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleReference {
     const EXPECTING: &'static str = "a RuleReference object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4175,9 +4512,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleReference {
         })
     }
 }
+
 /// State of a rule per ruleset, keyed by the ruleset's primary key.
 #[cfg(feature = "rules")]
 pub type RuleStatus = std::collections::BTreeMap<String, RuleStatusInRuleset>;
+
 /// State of a rule in one ruleset. Besides the members below, each Suricata version the
 /// rule exists for appears under its number (`"0"`, `"39"`, ...) as `{"active": bool}`;
 /// read those from `additional_properties`.
@@ -4194,6 +4533,7 @@ pub struct RuleStatusInRuleset {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleStatusInRuleset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4204,6 +4544,7 @@ impl serde::Serialize for RuleStatusInRuleset {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleStatusInRuleset {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4212,9 +4553,11 @@ impl<'de> serde::Deserialize<'de> for RuleStatusInRuleset {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleStatusInRuleset {
     const EXPECTING: &'static str = "a RuleStatusInRuleset object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4237,6 +4580,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleStatusInRuleset {
         })
     }
 }
+
 /// Hits of a rule at one point in time.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4249,6 +4593,7 @@ pub struct RuleTimelinePoint {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleTimelinePoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4258,6 +4603,7 @@ impl serde::Serialize for RuleTimelinePoint {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4266,9 +4612,11 @@ impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTimelinePoint {
     const EXPECTING: &'static str = "a RuleTimelinePoint object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4288,6 +4636,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTimelinePoint {
         })
     }
 }
+
 /// A transformation set on one rule in one ruleset.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4308,6 +4657,7 @@ pub struct RuleTransformation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl RuleTransformation {
     /// Creates a value from its required members; the others start empty.
@@ -4328,6 +4678,7 @@ impl RuleTransformation {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleTransformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4341,6 +4692,7 @@ impl serde::Serialize for RuleTransformation {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4349,9 +4701,11 @@ impl<'de> serde::Deserialize<'de> for RuleTransformation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformation {
     const EXPECTING: &'static str = "a RuleTransformation object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4386,6 +4740,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformation {
         })
     }
 }
+
 /// One page of rule transformations in the Django REST framework envelope.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4402,6 +4757,7 @@ pub struct RuleTransformationList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl RuleTransformationList {
     /// Creates a value from its required members; the others start empty.
@@ -4415,6 +4771,7 @@ impl RuleTransformationList {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleTransformationList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4426,6 +4783,7 @@ impl serde::Serialize for RuleTransformationList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformationList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4434,9 +4792,11 @@ impl<'de> serde::Deserialize<'de> for RuleTransformationList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationList {
     const EXPECTING: &'static str = "a RuleTransformationList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4462,6 +4822,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationList {
         })
     }
 }
+
 /// The transformation of each kind that applies to a rule in a ruleset, null when none.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4476,6 +4837,7 @@ pub struct RuleTransformationsInForce {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for RuleTransformationsInForce {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4486,6 +4848,7 @@ impl serde::Serialize for RuleTransformationsInForce {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformationsInForce {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4494,9 +4857,11 @@ impl<'de> serde::Deserialize<'de> for RuleTransformationsInForce {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationsInForce {
     const EXPECTING: &'static str = "a RuleTransformationsInForce object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4519,6 +4884,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationsInForce {
         })
     }
 }
+
 /// Number of active rules of a ruleset.
 #[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4529,6 +4895,7 @@ pub struct RulesCount {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rulesets")]
 impl RulesCount {
     /// Creates a value from its required members; the others start empty.
@@ -4539,6 +4906,7 @@ impl RulesCount {
         }
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4547,6 +4915,7 @@ impl serde::Serialize for RulesCount {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesCount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4555,9 +4924,11 @@ impl<'de> serde::Deserialize<'de> for RulesCount {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesCount {
     const EXPECTING: &'static str = "a RulesCount object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4574,6 +4945,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesCount {
         })
     }
 }
+
 /// A ruleset, the rules of some sources and categories pushed to probes.
 #[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4608,6 +4980,7 @@ pub struct Ruleset {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rulesets")]
 impl Ruleset {
     /// Creates a value from its required members; the others start empty.
@@ -4630,6 +5003,7 @@ impl Ruleset {
         }
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl serde::Serialize for Ruleset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4650,6 +5024,7 @@ impl serde::Serialize for Ruleset {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for Ruleset {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4658,9 +5033,11 @@ impl<'de> serde::Deserialize<'de> for Ruleset {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for Ruleset {
     const EXPECTING: &'static str = "a Ruleset object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4713,6 +5090,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Ruleset {
         })
     }
 }
+
 /// Names the ruleset an enable or disable applies to.
 #[cfg(any(feature = "categories", feature = "rules"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -4725,6 +5103,7 @@ pub struct RulesetAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl RulesetAction {
     /// Creates a value from its required members; the others start empty.
@@ -4736,6 +5115,7 @@ impl RulesetAction {
         }
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl serde::Serialize for RulesetAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4745,6 +5125,7 @@ impl serde::Serialize for RulesetAction {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for RulesetAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4753,9 +5134,11 @@ impl<'de> serde::Deserialize<'de> for RulesetAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetAction {
     const EXPECTING: &'static str = "a RulesetAction object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4775,6 +5158,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetAction {
         })
     }
 }
+
 /// Name of the copy.
 #[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4787,6 +5171,7 @@ pub struct RulesetCopy {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rulesets")]
 impl RulesetCopy {
     /// Creates a value from its required members; the others start empty.
@@ -4798,6 +5183,7 @@ impl RulesetCopy {
         }
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesetCopy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4807,6 +5193,7 @@ impl serde::Serialize for RulesetCopy {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetCopy {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4815,9 +5202,11 @@ impl<'de> serde::Deserialize<'de> for RulesetCopy {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetCopy {
     const EXPECTING: &'static str = "a RulesetCopy object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4837,6 +5226,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetCopy {
         })
     }
 }
+
 /// One page of rulesets in the Django REST framework envelope.
 #[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4853,6 +5243,7 @@ pub struct RulesetList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rulesets")]
 impl RulesetList {
     /// Creates a value from its required members; the others start empty.
@@ -4866,6 +5257,7 @@ impl RulesetList {
         }
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesetList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4877,6 +5269,7 @@ impl serde::Serialize for RulesetList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4885,9 +5278,11 @@ impl<'de> serde::Deserialize<'de> for RulesetList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetList {
     const EXPECTING: &'static str = "a RulesetList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4913,6 +5308,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetList {
         })
     }
 }
+
 /// Fields of a ruleset to change; the others are left as they are.
 #[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4931,6 +5327,7 @@ pub struct RulesetPatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rulesets")]
 impl serde::Serialize for RulesetPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4943,6 +5340,7 @@ impl serde::Serialize for RulesetPatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4951,9 +5349,11 @@ impl<'de> serde::Deserialize<'de> for RulesetPatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rulesets")]
 impl<'de> clientgen_runtime::de::Object<'de> for RulesetPatch {
     const EXPECTING: &'static str = "a RulesetPatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4982,6 +5382,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for RulesetPatch {
         })
     }
 }
+
 /// Sort direction.
 #[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4998,6 +5399,7 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "events")]
 impl SortOrder {
     /// The value as sent on the wire.
@@ -5009,6 +5411,7 @@ impl SortOrder {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
@@ -5019,24 +5422,28 @@ impl From<&str> for SortOrder {
         }
     }
 }
+
 #[cfg(feature = "events")]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for SortOrder {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "events")]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5045,6 +5452,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A rule source.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5077,6 +5485,7 @@ pub struct Source {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl Source {
     /// Creates a value from its required members; the others start empty.
@@ -5099,6 +5508,7 @@ impl Source {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for Source {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5119,6 +5529,7 @@ impl serde::Serialize for Source {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for Source {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5127,9 +5538,11 @@ impl<'de> serde::Deserialize<'de> for Source {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for Source {
     const EXPECTING: &'static str = "a Source object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5182,6 +5595,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Source {
         })
     }
 }
+
 /// What the source contains.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5206,6 +5620,7 @@ pub enum SourceDatatype {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "sources")]
 impl SourceDatatype {
     /// The value as sent on the wire.
@@ -5219,6 +5634,7 @@ impl SourceDatatype {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl From<&str> for SourceDatatype {
     fn from(value: &str) -> Self {
@@ -5231,24 +5647,28 @@ impl From<&str> for SourceDatatype {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl std::fmt::Display for SourceDatatype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "sources")]
 impl clientgen_runtime::ToParam for SourceDatatype {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceDatatype {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceDatatype {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5257,6 +5677,7 @@ impl<'de> serde::Deserialize<'de> for SourceDatatype {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One page of sources in the Django REST framework envelope.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5273,6 +5694,7 @@ pub struct SourceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl SourceList {
     /// Creates a value from its required members; the others start empty.
@@ -5286,6 +5708,7 @@ impl SourceList {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5297,6 +5720,7 @@ impl serde::Serialize for SourceList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5305,9 +5729,11 @@ impl<'de> serde::Deserialize<'de> for SourceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceList {
     const EXPECTING: &'static str = "a SourceList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5333,6 +5759,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceList {
         })
     }
 }
+
 /// How the source is obtained.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5349,6 +5776,7 @@ pub enum SourceMethod {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "sources")]
 impl SourceMethod {
     /// The value as sent on the wire.
@@ -5360,6 +5788,7 @@ impl SourceMethod {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl From<&str> for SourceMethod {
     fn from(value: &str) -> Self {
@@ -5370,24 +5799,28 @@ impl From<&str> for SourceMethod {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl std::fmt::Display for SourceMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "sources")]
 impl clientgen_runtime::ToParam for SourceMethod {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5396,6 +5829,7 @@ impl<'de> serde::Deserialize<'de> for SourceMethod {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Fields of a source to change; the others are left as they are.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5420,6 +5854,7 @@ pub struct SourcePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourcePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5436,6 +5871,7 @@ impl serde::Serialize for SourcePatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourcePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5444,9 +5880,11 @@ impl<'de> serde::Deserialize<'de> for SourcePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourcePatch {
     const EXPECTING: &'static str = "a SourcePatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5487,6 +5925,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourcePatch {
         })
     }
 }
+
 /// One update of a source and the rules it changed.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5504,6 +5943,7 @@ pub struct SourceUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl SourceUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -5518,6 +5958,7 @@ impl SourceUpdate {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5530,6 +5971,7 @@ impl serde::Serialize for SourceUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5538,9 +5980,11 @@ impl<'de> serde::Deserialize<'de> for SourceUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdate {
     const EXPECTING: &'static str = "a SourceUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5569,6 +6013,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdate {
         })
     }
 }
+
 /// The rules an update added, changed and removed.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5587,6 +6032,7 @@ pub struct SourceUpdateData {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5599,6 +6045,7 @@ impl serde::Serialize for SourceUpdateData {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5607,9 +6054,11 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateData {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateData {
     const EXPECTING: &'static str = "a SourceUpdateData object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5638,6 +6087,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateData {
         })
     }
 }
+
 /// How many rules of each kind.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5652,6 +6102,7 @@ pub struct SourceUpdateDataStats {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateDataStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5662,6 +6113,7 @@ impl serde::Serialize for SourceUpdateDataStats {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateDataStats {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5670,9 +6122,11 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateDataStats {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateDataStats {
     const EXPECTING: &'static str = "a SourceUpdateDataStats object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5695,6 +6149,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateDataStats {
         })
     }
 }
+
 /// One page of source updates in the Django REST framework envelope.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5711,6 +6166,7 @@ pub struct SourceUpdateList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl SourceUpdateList {
     /// Creates a value from its required members; the others start empty.
@@ -5724,6 +6180,7 @@ impl SourceUpdateList {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5735,6 +6192,7 @@ impl serde::Serialize for SourceUpdateList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5743,9 +6201,11 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateList {
     const EXPECTING: &'static str = "a SourceUpdateList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5771,6 +6231,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateList {
         })
     }
 }
+
 /// A rule named in a source update.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5787,6 +6248,7 @@ pub struct SourceUpdateRule {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpdateRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5798,6 +6260,7 @@ impl serde::Serialize for SourceUpdateRule {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateRule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5806,9 +6269,11 @@ impl<'de> serde::Deserialize<'de> for SourceUpdateRule {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateRule {
     const EXPECTING: &'static str = "a SourceUpdateRule object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5834,6 +6299,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateRule {
         })
     }
 }
+
 /// The file of a local source.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5846,6 +6312,7 @@ pub struct SourceUpload {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl SourceUpload {
     /// Creates a value from its required members; the others start empty.
@@ -5857,6 +6324,7 @@ impl SourceUpload {
         }
     }
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for SourceUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5866,6 +6334,7 @@ impl serde::Serialize for SourceUpload {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5874,9 +6343,11 @@ impl<'de> serde::Deserialize<'de> for SourceUpload {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for SourceUpload {
     const EXPECTING: &'static str = "a SourceUpload object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5896,6 +6367,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SourceUpload {
         })
     }
 }
+
 /// A Stamus device, read-only; SCS itself always has primary key 1.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5908,6 +6380,7 @@ pub struct StamusDevice {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl StamusDevice {
     /// Creates a value from its required members; the others start empty.
@@ -5919,6 +6392,7 @@ impl StamusDevice {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for StamusDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5928,6 +6402,7 @@ impl serde::Serialize for StamusDevice {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5936,9 +6411,11 @@ impl<'de> serde::Deserialize<'de> for StamusDevice {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusDevice {
     const EXPECTING: &'static str = "a StamusDevice object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -5958,6 +6435,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusDevice {
         })
     }
 }
+
 /// One page of Stamus devices in the Django REST framework envelope.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -5974,6 +6452,7 @@ pub struct StamusDeviceList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl StamusDeviceList {
     /// Creates a value from its required members; the others start empty.
@@ -5987,6 +6466,7 @@ impl StamusDeviceList {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for StamusDeviceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5998,6 +6478,7 @@ impl serde::Serialize for StamusDeviceList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusDeviceList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6006,9 +6487,11 @@ impl<'de> serde::Deserialize<'de> for StamusDeviceList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusDeviceList {
     const EXPECTING: &'static str = "a StamusDeviceList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6034,6 +6517,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusDeviceList {
         })
     }
 }
+
 /// What SCS attached to an event behind an incident.
 #[cfg(any(feature = "events", feature = "threats"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6056,6 +6540,7 @@ pub struct StamusEventInfo {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl serde::Serialize for StamusEventInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6070,6 +6555,7 @@ impl serde::Serialize for StamusEventInfo {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for StamusEventInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6078,9 +6564,11 @@ impl<'de> serde::Deserialize<'de> for StamusEventInfo {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusEventInfo {
     const EXPECTING: &'static str = "a StamusEventInfo object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6115,6 +6603,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusEventInfo {
         })
     }
 }
+
 /// A Stamus probe (`stamus_appliance`), with its parameters writable. It can inherit a
 /// template through `parent_tmpl`; fields listed in `overriden_fields` keep their own value.
 #[cfg(feature = "probes")]
@@ -6142,6 +6631,7 @@ pub struct StamusProbe {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl StamusProbe {
     /// Creates a value from its required members; the others start empty.
@@ -6160,6 +6650,7 @@ impl StamusProbe {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for StamusProbe {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6176,6 +6667,7 @@ impl serde::Serialize for StamusProbe {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbe {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6184,9 +6676,11 @@ impl<'de> serde::Deserialize<'de> for StamusProbe {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusProbe {
     const EXPECTING: &'static str = "a StamusProbe object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6227,6 +6721,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusProbe {
         })
     }
 }
+
 /// One page of Stamus probes in the Django REST framework envelope.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6243,6 +6738,7 @@ pub struct StamusProbeList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl StamusProbeList {
     /// Creates a value from its required members; the others start empty.
@@ -6256,6 +6752,7 @@ impl StamusProbeList {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for StamusProbeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6267,6 +6764,7 @@ impl serde::Serialize for StamusProbeList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbeList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6275,9 +6773,11 @@ impl<'de> serde::Deserialize<'de> for StamusProbeList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusProbeList {
     const EXPECTING: &'static str = "a StamusProbeList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6303,6 +6803,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusProbeList {
         })
     }
 }
+
 /// Fields of a Stamus probe to change; the others are left as they are.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6325,6 +6826,7 @@ pub struct StamusProbePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for StamusProbePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6339,6 +6841,7 @@ impl serde::Serialize for StamusProbePatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6347,9 +6850,11 @@ impl<'de> serde::Deserialize<'de> for StamusProbePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for StamusProbePatch {
     const EXPECTING: &'static str = "a StamusProbePatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6384,6 +6889,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StamusProbePatch {
         })
     }
 }
+
 /// A Suricata probe (`suricata_appliance`), with its parameters writable.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6400,6 +6906,7 @@ pub struct SuricataProbe {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl SuricataProbe {
     /// Creates a value from its required members; the others start empty.
@@ -6413,6 +6920,7 @@ impl SuricataProbe {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for SuricataProbe {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6424,6 +6932,7 @@ impl serde::Serialize for SuricataProbe {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbe {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6432,9 +6941,11 @@ impl<'de> serde::Deserialize<'de> for SuricataProbe {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbe {
     const EXPECTING: &'static str = "a SuricataProbe object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6460,6 +6971,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbe {
         })
     }
 }
+
 /// One page of Suricata probes in the Django REST framework envelope.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6476,6 +6988,7 @@ pub struct SuricataProbeList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl SuricataProbeList {
     /// Creates a value from its required members; the others start empty.
@@ -6489,6 +7002,7 @@ impl SuricataProbeList {
         }
     }
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for SuricataProbeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6500,6 +7014,7 @@ impl serde::Serialize for SuricataProbeList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbeList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6508,9 +7023,11 @@ impl<'de> serde::Deserialize<'de> for SuricataProbeList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbeList {
     const EXPECTING: &'static str = "a SuricataProbeList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6536,6 +7053,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbeList {
         })
     }
 }
+
 /// Fields of a Suricata probe to change; the others are left as they are.
 #[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6550,6 +7068,7 @@ pub struct SuricataProbePatch {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "probes")]
 impl serde::Serialize for SuricataProbePatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6560,6 +7079,7 @@ impl serde::Serialize for SuricataProbePatch {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6568,9 +7088,11 @@ impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "probes")]
 impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbePatch {
     const EXPECTING: &'static str = "a SuricataProbePatch object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6593,6 +7115,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbePatch {
         })
     }
 }
+
 /// `{"test": {"errors": [...]}}`.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6603,6 +7126,7 @@ pub struct TestSourceFailure {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for TestSourceFailure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6611,6 +7135,7 @@ impl serde::Serialize for TestSourceFailure {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceFailure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6619,9 +7144,11 @@ impl<'de> serde::Deserialize<'de> for TestSourceFailure {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailure {
     const EXPECTING: &'static str = "a TestSourceFailure object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6638,6 +7165,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailure {
         })
     }
 }
+
 /// The test's outcome.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6648,6 +7176,7 @@ pub struct TestSourceFailureTest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for TestSourceFailureTest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6656,6 +7185,7 @@ impl serde::Serialize for TestSourceFailureTest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceFailureTest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6664,9 +7194,11 @@ impl<'de> serde::Deserialize<'de> for TestSourceFailureTest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailureTest {
     const EXPECTING: &'static str = "a TestSourceFailureTest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6683,6 +7215,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailureTest {
         })
     }
 }
+
 /// `{"test": "ok"}`, with the warnings of the test when there are some.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6695,6 +7228,7 @@ pub struct TestSourceResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for TestSourceResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6704,6 +7238,7 @@ impl serde::Serialize for TestSourceResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6712,9 +7247,11 @@ impl<'de> serde::Deserialize<'de> for TestSourceResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for TestSourceResult {
     const EXPECTING: &'static str = "a TestSourceResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6734,6 +7271,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TestSourceResult {
         })
     }
 }
+
 /// A threat definition. Only `name` is known to be always there.
 #[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6748,6 +7286,7 @@ pub struct Threat {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "threats")]
 impl Threat {
     /// Creates a value from its required members; the others start empty.
@@ -6760,6 +7299,7 @@ impl Threat {
         }
     }
 }
+
 #[cfg(feature = "threats")]
 impl serde::Serialize for Threat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6770,6 +7310,7 @@ impl serde::Serialize for Threat {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for Threat {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6778,9 +7319,11 @@ impl<'de> serde::Deserialize<'de> for Threat {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for Threat {
     const EXPECTING: &'static str = "a Threat object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6803,6 +7346,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Threat {
         })
     }
 }
+
 /// An asset reaching a kill-chain phase for a threat.
 #[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6839,6 +7383,7 @@ pub struct ThreatHistoryIncident {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "threats")]
 impl ThreatHistoryIncident {
     /// Creates a value from its required members; the others start empty.
@@ -6862,6 +7407,7 @@ impl ThreatHistoryIncident {
         }
     }
 }
+
 #[cfg(feature = "threats")]
 impl serde::Serialize for ThreatHistoryIncident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6883,6 +7429,7 @@ impl serde::Serialize for ThreatHistoryIncident {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6891,9 +7438,11 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncident {
     const EXPECTING: &'static str = "a ThreatHistoryIncident object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -6949,6 +7498,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncident {
         })
     }
 }
+
 /// One page of incidents in the Django REST framework envelope.
 #[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq)]
@@ -6965,6 +7515,7 @@ pub struct ThreatHistoryIncidentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "threats")]
 impl ThreatHistoryIncidentList {
     /// Creates a value from its required members; the others start empty.
@@ -6978,6 +7529,7 @@ impl ThreatHistoryIncidentList {
         }
     }
 }
+
 #[cfg(feature = "threats")]
 impl serde::Serialize for ThreatHistoryIncidentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6989,6 +7541,7 @@ impl serde::Serialize for ThreatHistoryIncidentList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6997,9 +7550,11 @@ impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "threats")]
 impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncidentList {
     const EXPECTING: &'static str = "a ThreatHistoryIncidentList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7025,6 +7580,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncidentList {
         })
     }
 }
+
 /// Which versions of the rule to flip, and why.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7037,6 +7593,7 @@ pub struct ToggleAvailability {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for ToggleAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7046,6 +7603,7 @@ impl serde::Serialize for ToggleAvailability {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for ToggleAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7054,9 +7612,11 @@ impl<'de> serde::Deserialize<'de> for ToggleAvailability {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailability {
     const EXPECTING: &'static str = "a ToggleAvailability object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7076,6 +7636,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailability {
         })
     }
 }
+
 /// `{"toggle_availability": "ok"}`.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7086,6 +7647,7 @@ pub struct ToggleAvailabilityResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for ToggleAvailabilityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7094,6 +7656,7 @@ impl serde::Serialize for ToggleAvailabilityResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for ToggleAvailabilityResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7102,9 +7665,11 @@ impl<'de> serde::Deserialize<'de> for ToggleAvailabilityResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailabilityResult {
     const EXPECTING: &'static str = "a ToggleAvailabilityResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7121,6 +7686,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailabilityResult {
         })
     }
 }
+
 /// Kind of rule transformation.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7141,6 +7707,7 @@ pub enum TransformationType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "rules")]
 impl TransformationType {
     /// The value as sent on the wire.
@@ -7153,6 +7720,7 @@ impl TransformationType {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl From<&str> for TransformationType {
     fn from(value: &str) -> Self {
@@ -7164,24 +7732,28 @@ impl From<&str> for TransformationType {
         }
     }
 }
+
 #[cfg(feature = "rules")]
 impl std::fmt::Display for TransformationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "rules")]
 impl clientgen_runtime::ToParam for TransformationType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for TransformationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformationType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7190,12 +7762,14 @@ impl<'de> serde::Deserialize<'de> for TransformationType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Rules carrying a transformation, per ruleset primary key.
 #[cfg(feature = "rules")]
 pub type TransformedRules = std::collections::BTreeMap<
     String,
     TransformedRulesInRuleset,
 >;
+
 /// The rules of one ruleset that carry the transformation asked for.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7212,6 +7786,7 @@ pub struct TransformedRulesInRuleset {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for TransformedRulesInRuleset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7223,6 +7798,7 @@ impl serde::Serialize for TransformedRulesInRuleset {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformedRulesInRuleset {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7231,9 +7807,11 @@ impl<'de> serde::Deserialize<'de> for TransformedRulesInRuleset {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de> for TransformedRulesInRuleset {
     const EXPECTING: &'static str = "a TransformedRulesInRuleset object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7259,6 +7837,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TransformedRulesInRuleset {
         })
     }
 }
+
 /// The transformation asked for.
 #[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7271,6 +7850,7 @@ pub struct TransformedRulesInRulesetTransformation {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "rules")]
 impl serde::Serialize for TransformedRulesInRulesetTransformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7280,6 +7860,7 @@ impl serde::Serialize for TransformedRulesInRulesetTransformation {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformedRulesInRulesetTransformation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7288,10 +7869,12 @@ impl<'de> serde::Deserialize<'de> for TransformedRulesInRulesetTransformation {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "rules")]
 impl<'de> clientgen_runtime::de::Object<'de>
 for TransformedRulesInRulesetTransformation {
     const EXPECTING: &'static str = "a TransformedRulesInRulesetTransformation object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7311,6 +7894,7 @@ for TransformedRulesInRulesetTransformation {
         })
     }
 }
+
 /// `{"update": "ok"}`.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7321,6 +7905,7 @@ pub struct UpdateSourceResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for UpdateSourceResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7329,6 +7914,7 @@ impl serde::Serialize for UpdateSourceResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for UpdateSourceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7337,9 +7923,11 @@ impl<'de> serde::Deserialize<'de> for UpdateSourceResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for UpdateSourceResult {
     const EXPECTING: &'static str = "an UpdateSourceResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7356,6 +7944,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UpdateSourceResult {
         })
     }
 }
+
 /// `{"upload": "ok"}`.
 #[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7366,6 +7955,7 @@ pub struct UploadResult {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "sources")]
 impl serde::Serialize for UploadResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7374,6 +7964,7 @@ impl serde::Serialize for UploadResult {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for UploadResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7382,9 +7973,11 @@ impl<'de> serde::Deserialize<'de> for UploadResult {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "sources")]
 impl<'de> clientgen_runtime::de::Object<'de> for UploadResult {
     const EXPECTING: &'static str = "an UploadResult object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7401,6 +7994,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UploadResult {
         })
     }
 }
+
 /// An action a user performed. `description_raw` is the description with `{key}`
 /// placeholders, each defined in `ua_objects`; `description` is the rendered text.
 #[cfg(feature = "history")]
@@ -7432,6 +8026,7 @@ pub struct UserAction {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "history")]
 impl UserAction {
     /// Creates a value from its required members; the others start empty.
@@ -7456,6 +8051,7 @@ impl UserAction {
         }
     }
 }
+
 #[cfg(feature = "history")]
 impl serde::Serialize for UserAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7474,6 +8070,7 @@ impl serde::Serialize for UserAction {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7482,9 +8079,11 @@ impl<'de> serde::Deserialize<'de> for UserAction {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserAction {
     const EXPECTING: &'static str = "a UserAction object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7531,6 +8130,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserAction {
         })
     }
 }
+
 /// One page of user actions in the Django REST framework envelope.
 #[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq)]
@@ -7547,6 +8147,7 @@ pub struct UserActionList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "history")]
 impl UserActionList {
     /// Creates a value from its required members; the others start empty.
@@ -7560,6 +8161,7 @@ impl UserActionList {
         }
     }
 }
+
 #[cfg(feature = "history")]
 impl serde::Serialize for UserActionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7571,6 +8173,7 @@ impl serde::Serialize for UserActionList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserActionList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7579,9 +8182,11 @@ impl<'de> serde::Deserialize<'de> for UserActionList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserActionList {
     const EXPECTING: &'static str = "a UserActionList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7607,6 +8212,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserActionList {
         })
     }
 }
+
 /// An object a history entry refers to. Objects that still exist carry `type` and `pk`
 /// (`sid` for rules); deleted ones lose `pk`, and some (transformations, ...) only have
 /// `value`.
@@ -7625,6 +8231,7 @@ pub struct UserActionObject {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "history")]
 impl serde::Serialize for UserActionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7636,6 +8243,7 @@ impl serde::Serialize for UserActionObject {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserActionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7644,9 +8252,11 @@ impl<'de> serde::Deserialize<'de> for UserActionObject {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "history")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserActionObject {
     const EXPECTING: &'static str = "a UserActionObject object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -7672,6 +8282,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserActionObject {
         })
     }
 }
+
 /// Messages per field; errors not tied to one field are under `non_field_errors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidationErrors {
@@ -7681,6 +8292,7 @@ pub struct ValidationErrors {
     /// when the value is sent back.
     pub additional_properties: std::collections::BTreeMap<String, Vec<String>>,
 }
+
 impl serde::Serialize for ValidationErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         clientgen_runtime::ser::Object::new(serializer)
@@ -7688,6 +8300,7 @@ impl serde::Serialize for ValidationErrors {
             .end(&self.additional_properties)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ValidationErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7695,8 +8308,10 @@ impl<'de> serde::Deserialize<'de> for ValidationErrors {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 impl<'de> clientgen_runtime::de::Object<'de> for ValidationErrors {
     const EXPECTING: &'static str = "a ValidationErrors object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {

@@ -2,7 +2,8 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::get_access_token`](crate::Client::get_access_token).
+
+/// Query and header parameters of [`Client::get_access_token`](crate::Client::get_access_token).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccessTokenParams {
@@ -11,7 +12,8 @@ pub struct GetAccessTokenParams {
     /// Sent as `otp`.
     pub otp: Option<String>,
 }
-///Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+
+/// Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCasesParams {
@@ -96,7 +98,8 @@ pub struct ListCasesParams {
     /// Sent as `format_summary`.
     pub format_summary: Option<bool>,
 }
-///Query and header parameters of [`Client::update_case_legacy`](crate::Client::update_case_legacy).
+
+/// Query and header parameters of [`Client::update_case_legacy`](crate::Client::update_case_legacy).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCaseLegacyParams {
@@ -105,6 +108,7 @@ pub struct UpdateCaseLegacyParams {
     /// Sent as `id`.
     pub id: crate::types::CaseId,
 }
+
 #[cfg(feature = "cases")]
 impl UpdateCaseLegacyParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -112,7 +116,8 @@ impl UpdateCaseLegacyParams {
         Self { id }
     }
 }
-///Query and header parameters of [`Client::list_case_alerts`](crate::Client::list_case_alerts).
+
+/// Query and header parameters of [`Client::list_case_alerts`](crate::Client::list_case_alerts).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseAlertsParams {
@@ -125,7 +130,8 @@ pub struct ListCaseAlertsParams {
     /// Sent as `skip`.
     pub skip: Option<i64>,
 }
-///Query and header parameters of [`Client::get_case_summary`](crate::Client::get_case_summary).
+
+/// Query and header parameters of [`Client::get_case_summary`](crate::Client::get_case_summary).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseSummaryParams {
@@ -134,7 +140,8 @@ pub struct GetCaseSummaryParams {
     /// Sent as `formatted`.
     pub formatted: Option<bool>,
 }
-///Query and header parameters of [`Client::list_incidents`](crate::Client::list_incidents).
+
+/// Query and header parameters of [`Client::list_incidents`](crate::Client::list_incidents).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIncidentsParams {
@@ -211,7 +218,8 @@ pub struct ListIncidentsParams {
     /// Sent as `ticket_id`.
     pub ticket_id: Option<i64>,
 }
-///Query and header parameters of [`Client::update_incident`](crate::Client::update_incident).
+
+/// Query and header parameters of [`Client::update_incident`](crate::Client::update_incident).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateIncidentParams {
@@ -220,6 +228,7 @@ pub struct UpdateIncidentParams {
     /// Sent as `id`.
     pub id: crate::types::CaseId,
 }
+
 #[cfg(feature = "incidents")]
 impl UpdateIncidentParams {
     /// Creates the parameters from the required ones; the others start empty.
@@ -227,7 +236,8 @@ impl UpdateIncidentParams {
         Self { id }
     }
 }
-///Query and header parameters of [`Client::search_data`](crate::Client::search_data).
+
+/// Query and header parameters of [`Client::search_data`](crate::Client::search_data).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchDataParams {
@@ -244,7 +254,8 @@ pub struct SearchDataParams {
     /// Sent as `scroll`.
     pub scroll: Option<String>,
 }
-///Query and header parameters of [`Client::list_tenants`](crate::Client::list_tenants).
+
+/// Query and header parameters of [`Client::list_tenants`](crate::Client::list_tenants).
 #[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantsParams {
@@ -253,7 +264,8 @@ pub struct ListTenantsParams {
     /// Sent as `fields`.
     pub fields: Option<Vec<String>>,
 }
-///Query and header parameters of [`Client::list_user_activities`](crate::Client::list_user_activities).
+
+/// Query and header parameters of [`Client::list_user_activities`](crate::Client::list_user_activities).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserActivitiesParams {
@@ -286,7 +298,8 @@ pub struct ListUserActivitiesParams {
     /// Sent as `TO~Timestamps`.
     pub to_timestamps: Option<i64>,
 }
-///Query and header parameters of [`Client::list_storage_usages`](crate::Client::list_storage_usages).
+
+/// Query and header parameters of [`Client::list_storage_usages`](crate::Client::list_storage_usages).
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListStorageUsagesParams {
@@ -299,7 +312,8 @@ pub struct ListStorageUsagesParams {
     /// Sent as `cust_id`.
     pub cust_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats).
+
+/// Query and header parameters of [`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats).
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSensorIngestionStatsParams {
@@ -316,7 +330,8 @@ pub struct GetSensorIngestionStatsParams {
     /// Sent as `end_time`.
     pub end_time: Option<i64>,
 }
-///Query and header parameters of [`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats).
+
+/// Query and header parameters of [`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats).
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetConnectorIngestionStatsParams {
@@ -333,7 +348,8 @@ pub struct GetConnectorIngestionStatsParams {
     /// Sent as `end_time`.
     pub end_time: Option<i64>,
 }
-///Query and header parameters of [`Client::list_connectors`](crate::Client::list_connectors).
+
+/// Query and header parameters of [`Client::list_connectors`](crate::Client::list_connectors).
 #[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConnectorsParams {
@@ -342,7 +358,8 @@ pub struct ListConnectorsParams {
     /// Sent as `cust_id`.
     pub cust_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_data_sensors`](crate::Client::list_data_sensors).
+
+/// Query and header parameters of [`Client::list_data_sensors`](crate::Client::list_data_sensors).
 #[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDataSensorsParams {

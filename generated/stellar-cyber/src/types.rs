@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// A JWT and its expiry.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +17,7 @@ pub struct AccessToken {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "auth")]
 impl AccessToken {
     /// Creates a value from its required members; the others start empty.
@@ -28,6 +30,7 @@ impl AccessToken {
         }
     }
 }
+
 #[cfg(feature = "auth")]
 impl serde::Serialize for AccessToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -38,6 +41,7 @@ impl serde::Serialize for AccessToken {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for AccessToken {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -46,9 +50,11 @@ impl<'de> serde::Deserialize<'de> for AccessToken {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "auth")]
 impl<'de> clientgen_runtime::de::Object<'de> for AccessToken {
     const EXPECTING: &'static str = "an AccessToken object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -71,6 +77,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AccessToken {
         })
     }
 }
+
 /// An alert ("Interflow" record). Times are epoch milliseconds. Besides the members below,
 /// alerts carry subobjects specific to their source; every member is kept.
 #[cfg(feature = "cases")]
@@ -121,6 +128,7 @@ pub struct Alert {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -150,6 +158,7 @@ impl serde::Serialize for Alert {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -158,9 +167,11 @@ impl<'de> serde::Deserialize<'de> for Alert {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for Alert {
     const EXPECTING: &'static str = "an Alert object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -240,6 +251,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Alert {
         })
     }
 }
+
 /// An alert as the Elasticsearch document that stores it.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -253,6 +265,7 @@ pub struct AlertDocument {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl AlertDocument {
     /// Creates a value from its required members; the others start empty.
@@ -265,6 +278,7 @@ impl AlertDocument {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for AlertDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -275,6 +289,7 @@ impl serde::Serialize for AlertDocument {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for AlertDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -283,9 +298,11 @@ impl<'de> serde::Deserialize<'de> for AlertDocument {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for AlertDocument {
     const EXPECTING: &'static str = "an AlertDocument object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -308,6 +325,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for AlertDocument {
         })
     }
 }
+
 /// Workflow status of an alert.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -324,6 +342,7 @@ pub enum AlertStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "alerts")]
 impl AlertStatus {
     /// The value as sent on the wire.
@@ -337,6 +356,7 @@ impl AlertStatus {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
@@ -349,24 +369,28 @@ impl From<&str> for AlertStatus {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for AlertStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -375,6 +399,7 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A case: alerts grouped by the correlation engine (or by hand) for one investigation.
 /// Times are epoch milliseconds. Members not listed here are kept.
 #[cfg(any(feature = "cases", feature = "incidents"))]
@@ -430,6 +455,7 @@ pub struct Case {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl Case {
     /// Creates a value from its required members; the others start empty.
@@ -465,6 +491,7 @@ impl Case {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -498,6 +525,7 @@ impl serde::Serialize for Case {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -506,9 +534,11 @@ impl<'de> serde::Deserialize<'de> for Case {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for Case {
     const EXPECTING: &'static str = "a Case object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -600,6 +630,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Case {
         })
     }
 }
+
 /// A case's activity log; its envelope is (inferred) to be `data` like the other case answers.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -610,6 +641,7 @@ pub struct CaseActivitiesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseActivitiesResponse {
     /// Creates a value from its required members; the others start empty.
@@ -620,6 +652,7 @@ impl CaseActivitiesResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -628,6 +661,7 @@ impl serde::Serialize for CaseActivitiesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -636,9 +670,11 @@ impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseActivitiesResponse {
     const EXPECTING: &'static str = "a CaseActivitiesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -655,6 +691,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseActivitiesResponse {
         })
     }
 }
+
 /// One entry of a case's activity log. The vendor does not document its members; those
 /// below are (inferred) and every other member is kept.
 #[cfg(feature = "cases")]
@@ -670,6 +707,7 @@ pub struct CaseActivity {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -680,6 +718,7 @@ impl serde::Serialize for CaseActivity {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -688,9 +727,11 @@ impl<'de> serde::Deserialize<'de> for CaseActivity {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseActivity {
     const EXPECTING: &'static str = "a CaseActivity object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -713,6 +754,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseActivity {
         })
     }
 }
+
 /// One page of a case's alerts.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -723,6 +765,7 @@ pub struct CaseAlertPage {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAlertPage {
     /// Creates a value from its required members; the others start empty.
@@ -733,6 +776,7 @@ impl CaseAlertPage {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -741,6 +785,7 @@ impl serde::Serialize for CaseAlertPage {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertPage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -749,9 +794,11 @@ impl<'de> serde::Deserialize<'de> for CaseAlertPage {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertPage {
     const EXPECTING: &'static str = "a CaseAlertPage object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -768,6 +815,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertPage {
         })
     }
 }
+
 /// The case alerts envelope.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -777,6 +825,7 @@ pub struct CaseAlertsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseAlertsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -787,6 +836,7 @@ impl CaseAlertsResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseAlertsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -795,6 +845,7 @@ impl serde::Serialize for CaseAlertsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -803,9 +854,11 @@ impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResponse {
     const EXPECTING: &'static str = "a CaseAlertsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -822,6 +875,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResponse {
         })
     }
 }
+
 /// A comment on a case. The vendor does not document its members; those below are
 /// (inferred) and every other member is kept.
 #[cfg(feature = "cases")]
@@ -839,6 +893,7 @@ pub struct CaseComment {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -850,6 +905,7 @@ impl serde::Serialize for CaseComment {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -858,9 +914,11 @@ impl<'de> serde::Deserialize<'de> for CaseComment {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
     const EXPECTING: &'static str = "a CaseComment object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -886,6 +944,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
         })
     }
 }
+
 /// A new comment.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -896,6 +955,7 @@ pub struct CaseCommentCreate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
@@ -906,6 +966,7 @@ impl CaseCommentCreate {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -914,6 +975,7 @@ impl serde::Serialize for CaseCommentCreate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -922,9 +984,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
     const EXPECTING: &'static str = "a CaseCommentCreate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -941,6 +1005,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
         })
     }
 }
+
 /// The comments of a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -951,6 +1016,7 @@ pub struct CaseCommentsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseCommentsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -961,6 +1027,7 @@ impl CaseCommentsResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseCommentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -969,6 +1036,7 @@ impl serde::Serialize for CaseCommentsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -977,9 +1045,11 @@ impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentsResponse {
     const EXPECTING: &'static str = "a CaseCommentsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -996,9 +1066,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentsResponse {
         })
     }
 }
+
 /// Identifier of a case (24 hexadecimal digits).
 #[cfg(any(feature = "cases", feature = "incidents"))]
 pub type CaseId = String;
+
 /// One page of cases and the number of cases matching the filters.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1011,6 +1083,7 @@ pub struct CaseList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseList {
     /// Creates a value from its required members; the others start empty.
@@ -1022,6 +1095,7 @@ impl CaseList {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1031,6 +1105,7 @@ impl serde::Serialize for CaseList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1039,9 +1114,11 @@ impl<'de> serde::Deserialize<'de> for CaseList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
     const EXPECTING: &'static str = "a CaseList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1061,6 +1138,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
         })
     }
 }
+
 /// The case list envelope.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1070,6 +1148,7 @@ pub struct CaseListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseListResponse {
     /// Creates a value from its required members; the others start empty.
@@ -1080,6 +1159,7 @@ impl CaseListResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1088,6 +1168,7 @@ impl serde::Serialize for CaseListResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1096,9 +1177,11 @@ impl<'de> serde::Deserialize<'de> for CaseListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseListResponse {
     const EXPECTING: &'static str = "a CaseListResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1115,6 +1198,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseListResponse {
         })
     }
 }
+
 /// How the correlation engine built and named the case.
 #[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1133,6 +1217,7 @@ pub struct CaseMetadata {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1145,6 +1230,7 @@ impl serde::Serialize for CaseMetadata {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1153,9 +1239,11 @@ impl<'de> serde::Deserialize<'de> for CaseMetadata {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseMetadata {
     const EXPECTING: &'static str = "a CaseMetadata object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1184,6 +1272,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseMetadata {
         })
     }
 }
+
 /// The observables of a case.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1196,6 +1285,7 @@ pub struct CaseObservablesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseObservablesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1204,6 +1294,7 @@ impl serde::Serialize for CaseObservablesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1212,9 +1303,11 @@ impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseObservablesResponse {
     const EXPECTING: &'static str = "a CaseObservablesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1231,6 +1324,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseObservablesResponse {
         })
     }
 }
+
 /// How a resolved case was judged.
 #[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1245,6 +1339,7 @@ pub enum CaseResolution {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseResolution {
     /// The value as sent on the wire.
@@ -1257,6 +1352,7 @@ impl CaseResolution {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for CaseResolution {
     fn from(value: &str) -> Self {
@@ -1268,24 +1364,28 @@ impl From<&str> for CaseResolution {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for CaseResolution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for CaseResolution {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseResolution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseResolution {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1294,6 +1394,7 @@ impl<'de> serde::Deserialize<'de> for CaseResolution {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One case.
 #[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq)]
@@ -1303,6 +1404,7 @@ pub struct CaseResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseResponse {
     /// Creates a value from its required members; the others start empty.
@@ -1313,6 +1415,7 @@ impl CaseResponse {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1321,6 +1424,7 @@ impl serde::Serialize for CaseResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1329,9 +1433,11 @@ impl<'de> serde::Deserialize<'de> for CaseResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseResponse {
     const EXPECTING: &'static str = "a CaseResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1348,6 +1454,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseResponse {
         })
     }
 }
+
 /// One point of a case's score history; members other than `timestamp` are (inferred).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1360,6 +1467,7 @@ pub struct CaseScore {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1369,6 +1477,7 @@ impl serde::Serialize for CaseScore {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseScore {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1377,9 +1486,11 @@ impl<'de> serde::Deserialize<'de> for CaseScore {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseScore {
     const EXPECTING: &'static str = "a CaseScore object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1399,6 +1510,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseScore {
         })
     }
 }
+
 /// A case's score history.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1409,6 +1521,7 @@ pub struct CaseScoresResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseScoresResponse {
     /// Creates a value from its required members; the others start empty.
@@ -1419,6 +1532,7 @@ impl CaseScoresResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseScoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1427,6 +1541,7 @@ impl serde::Serialize for CaseScoresResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1435,9 +1550,11 @@ impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseScoresResponse {
     const EXPECTING: &'static str = "a CaseScoresResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1454,6 +1571,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseScoresResponse {
         })
     }
 }
+
 /// Where a case stands in its workflow.
 #[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1472,6 +1590,7 @@ pub enum CaseStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseStatus {
     /// The value as sent on the wire.
@@ -1486,6 +1605,7 @@ impl CaseStatus {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
@@ -1499,24 +1619,28 @@ impl From<&str> for CaseStatus {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for CaseStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1525,6 +1649,7 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A case's generated summary.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1535,6 +1660,7 @@ pub struct CaseSummaryResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl CaseSummaryResponse {
     /// Creates a value from its required members; the others start empty.
@@ -1545,6 +1671,7 @@ impl CaseSummaryResponse {
         }
     }
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1553,6 +1680,7 @@ impl serde::Serialize for CaseSummaryResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1561,9 +1689,11 @@ impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseSummaryResponse {
     const EXPECTING: &'static str = "a CaseSummaryResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1580,6 +1710,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseSummaryResponse {
         })
     }
 }
+
 /// The changes to make to a case; members left out are not changed.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1598,6 +1729,7 @@ pub struct CaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for CaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1612,6 +1744,7 @@ impl serde::Serialize for CaseUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1620,9 +1753,11 @@ impl<'de> serde::Deserialize<'de> for CaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
     const EXPECTING: &'static str = "a CaseUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1657,6 +1792,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
         })
     }
 }
+
 /// A connector. Times are epoch milliseconds; members not listed here are kept.
 #[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1682,6 +1818,7 @@ pub struct Connector {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "collection")]
 impl serde::Serialize for Connector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1698,6 +1835,7 @@ impl serde::Serialize for Connector {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for Connector {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1706,9 +1844,11 @@ impl<'de> serde::Deserialize<'de> for Connector {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for Connector {
     const EXPECTING: &'static str = "a Connector object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1749,6 +1889,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Connector {
         })
     }
 }
+
 /// The connectors.
 #[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1761,6 +1902,7 @@ pub struct ConnectorListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "collection")]
 impl ConnectorListResponse {
     /// Creates a value from its required members; the others start empty.
@@ -1772,6 +1914,7 @@ impl ConnectorListResponse {
         }
     }
 }
+
 #[cfg(feature = "collection")]
 impl serde::Serialize for ConnectorListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1781,6 +1924,7 @@ impl serde::Serialize for ConnectorListResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1789,9 +1933,11 @@ impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for ConnectorListResponse {
     const EXPECTING: &'static str = "a ConnectorListResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1811,6 +1957,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ConnectorListResponse {
         })
     }
 }
+
 /// Health of a connector.
 #[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1823,6 +1970,7 @@ pub struct ConnectorStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "collection")]
 impl serde::Serialize for ConnectorStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1832,6 +1980,7 @@ impl serde::Serialize for ConnectorStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for ConnectorStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1840,9 +1989,11 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for ConnectorStatus {
     const EXPECTING: &'static str = "a ConnectorStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1862,6 +2013,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ConnectorStatus {
         })
     }
 }
+
 /// A data sensor. Members not listed here are kept.
 #[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1886,6 +2038,7 @@ pub struct DataSensor {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "collection")]
 impl serde::Serialize for DataSensor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1901,6 +2054,7 @@ impl serde::Serialize for DataSensor {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for DataSensor {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1909,9 +2063,11 @@ impl<'de> serde::Deserialize<'de> for DataSensor {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for DataSensor {
     const EXPECTING: &'static str = "a DataSensor object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -1949,6 +2105,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for DataSensor {
         })
     }
 }
+
 /// The data sensors.
 #[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1959,6 +2116,7 @@ pub struct DataSensorListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "collection")]
 impl DataSensorListResponse {
     /// Creates a value from its required members; the others start empty.
@@ -1969,6 +2127,7 @@ impl DataSensorListResponse {
         }
     }
 }
+
 #[cfg(feature = "collection")]
 impl serde::Serialize for DataSensorListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1977,6 +2136,7 @@ impl serde::Serialize for DataSensorListResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1985,9 +2145,11 @@ impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "collection")]
 impl<'de> clientgen_runtime::de::Object<'de> for DataSensorListResponse {
     const EXPECTING: &'static str = "a DataSensorListResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2004,13 +2166,16 @@ impl<'de> clientgen_runtime::de::Object<'de> for DataSensorListResponse {
         })
     }
 }
+
 /// The answer to a deletion; its members are not documented and all are kept.
 #[cfg(feature = "users")]
 pub type DeleteResult = serde_json::Map<String, serde_json::Value>;
+
 /// Error body. Its shape is not documented: some answers are plain text, others JSON; the
 /// raw body is kept.
 #[cfg(feature = "other-types")]
 pub type ErrorText = String;
+
 /// Where one of an incident's alerts is stored.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2023,6 +2188,7 @@ pub struct EventRef {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "incidents")]
 impl EventRef {
     /// Creates a value from its required members; the others start empty.
@@ -2034,6 +2200,7 @@ impl EventRef {
         }
     }
 }
+
 #[cfg(feature = "incidents")]
 impl serde::Serialize for EventRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2043,6 +2210,7 @@ impl serde::Serialize for EventRef {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for EventRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2051,9 +2219,11 @@ impl<'de> serde::Deserialize<'de> for EventRef {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventRef {
     const EXPECTING: &'static str = "an EventRef object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2073,6 +2243,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventRef {
         })
     }
 }
+
 /// One tag operation on an alert.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2085,6 +2256,7 @@ pub struct EventTagChange {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl EventTagChange {
     /// Creates a value from its required members; the others start empty.
@@ -2096,6 +2268,7 @@ impl EventTagChange {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for EventTagChange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2105,6 +2278,7 @@ impl serde::Serialize for EventTagChange {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for EventTagChange {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2113,9 +2287,11 @@ impl<'de> serde::Deserialize<'de> for EventTagChange {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for EventTagChange {
     const EXPECTING: &'static str = "an EventTagChange object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2135,6 +2311,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for EventTagChange {
         })
     }
 }
+
 /// How many documents matched.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2147,6 +2324,7 @@ pub struct HitsTotal {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for HitsTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2156,6 +2334,7 @@ impl serde::Serialize for HitsTotal {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for HitsTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2164,9 +2343,11 @@ impl<'de> serde::Deserialize<'de> for HitsTotal {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for HitsTotal {
     const EXPECTING: &'static str = "a HitsTotal object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2186,6 +2367,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for HitsTotal {
         })
     }
 }
+
 /// A case in the legacy incidents view, with the alerts behind it.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2242,6 +2424,7 @@ pub struct Incident {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "incidents")]
 impl Incident {
     /// Creates a value from its required members; the others start empty.
@@ -2278,6 +2461,7 @@ impl Incident {
         }
     }
 }
+
 #[cfg(feature = "incidents")]
 impl serde::Serialize for Incident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2312,6 +2496,7 @@ impl serde::Serialize for Incident {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for Incident {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2320,9 +2505,11 @@ impl<'de> serde::Deserialize<'de> for Incident {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for Incident {
     const EXPECTING: &'static str = "an Incident object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2417,6 +2604,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Incident {
         })
     }
 }
+
 /// One page of incidents and the number matching the filters.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2429,6 +2617,7 @@ pub struct IncidentList {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "incidents")]
 impl IncidentList {
     /// Creates a value from its required members; the others start empty.
@@ -2440,6 +2629,7 @@ impl IncidentList {
         }
     }
 }
+
 #[cfg(feature = "incidents")]
 impl serde::Serialize for IncidentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2449,6 +2639,7 @@ impl serde::Serialize for IncidentList {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2457,9 +2648,11 @@ impl<'de> serde::Deserialize<'de> for IncidentList {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentList {
     const EXPECTING: &'static str = "an IncidentList object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2479,6 +2672,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentList {
         })
     }
 }
+
 /// The incident list envelope.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2488,6 +2682,7 @@ pub struct IncidentListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "incidents")]
 impl IncidentListResponse {
     /// Creates a value from its required members; the others start empty.
@@ -2498,6 +2693,7 @@ impl IncidentListResponse {
         }
     }
 }
+
 #[cfg(feature = "incidents")]
 impl serde::Serialize for IncidentListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2506,6 +2702,7 @@ impl serde::Serialize for IncidentListResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2514,9 +2711,11 @@ impl<'de> serde::Deserialize<'de> for IncidentListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentListResponse {
     const EXPECTING: &'static str = "an IncidentListResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2533,6 +2732,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentListResponse {
         })
     }
 }
+
 /// The changes to make to a case through the incidents endpoint; members left out are not changed.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2548,6 +2748,7 @@ pub struct IncidentUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "incidents")]
 impl serde::Serialize for IncidentUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2560,6 +2761,7 @@ impl serde::Serialize for IncidentUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2568,9 +2770,11 @@ impl<'de> serde::Deserialize<'de> for IncidentUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "incidents")]
 impl<'de> clientgen_runtime::de::Object<'de> for IncidentUpdate {
     const EXPECTING: &'static str = "an IncidentUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2599,6 +2803,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IncidentUpdate {
         })
     }
 }
+
 /// What one sensor or connector brought in. Members not listed here are kept.
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2611,6 +2816,7 @@ pub struct IngestionStat {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "usage")]
 impl serde::Serialize for IngestionStat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2620,6 +2826,7 @@ impl serde::Serialize for IngestionStat {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for IngestionStat {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2628,9 +2835,11 @@ impl<'de> serde::Deserialize<'de> for IngestionStat {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for IngestionStat {
     const EXPECTING: &'static str = "an IngestionStat object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2650,6 +2859,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IngestionStat {
         })
     }
 }
+
 /// Ingestion over a window.
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2660,6 +2870,7 @@ pub struct IngestionStatsResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "usage")]
 impl IngestionStatsResponse {
     /// Creates a value from its required members; the others start empty.
@@ -2670,6 +2881,7 @@ impl IngestionStatsResponse {
         }
     }
 }
+
 #[cfg(feature = "usage")]
 impl serde::Serialize for IngestionStatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2678,6 +2890,7 @@ impl serde::Serialize for IngestionStatsResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2686,9 +2899,11 @@ impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for IngestionStatsResponse {
     const EXPECTING: &'static str = "an IngestionStatsResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2705,6 +2920,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for IngestionStatsResponse {
         })
     }
 }
+
 /// The changes to make to a case, in the legacy form; members left out are not changed.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2720,6 +2936,7 @@ pub struct LegacyCaseUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for LegacyCaseUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2732,6 +2949,7 @@ impl serde::Serialize for LegacyCaseUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2740,9 +2958,11 @@ impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for LegacyCaseUpdate {
     const EXPECTING: &'static str = "a LegacyCaseUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2771,6 +2991,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for LegacyCaseUpdate {
         })
     }
 }
+
 /// An alert, named by its index and identifier, and the changes to make to it.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2787,6 +3008,7 @@ pub struct LegacySecurityEventUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl LegacySecurityEventUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -2801,6 +3023,7 @@ impl LegacySecurityEventUpdate {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for LegacySecurityEventUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2813,6 +3036,7 @@ impl serde::Serialize for LegacySecurityEventUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for LegacySecurityEventUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2821,9 +3045,11 @@ impl<'de> serde::Deserialize<'de> for LegacySecurityEventUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for LegacySecurityEventUpdate {
     const EXPECTING: &'static str = "a LegacySecurityEventUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2852,6 +3078,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for LegacySecurityEventUpdate {
         })
     }
 }
+
 /// Where the alert's data came from.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2868,6 +3095,7 @@ pub struct MsgOrigin {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for MsgOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2879,6 +3107,7 @@ impl serde::Serialize for MsgOrigin {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for MsgOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2887,9 +3116,11 @@ impl<'de> serde::Deserialize<'de> for MsgOrigin {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for MsgOrigin {
     const EXPECTING: &'static str = "a MsgOrigin object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2915,6 +3146,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for MsgOrigin {
         })
     }
 }
+
 /// An identifier with its display name (MITRE tactic or technique).
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2927,6 +3159,7 @@ pub struct NamedId {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for NamedId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2936,6 +3169,7 @@ impl serde::Serialize for NamedId {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for NamedId {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2944,9 +3178,11 @@ impl<'de> serde::Deserialize<'de> for NamedId {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for NamedId {
     const EXPECTING: &'static str = "a NamedId object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -2966,6 +3202,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for NamedId {
         })
     }
 }
+
 /// Which scroll to continue and for how long to keep it open.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq)]
@@ -2978,6 +3215,7 @@ pub struct ScrollRequest {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl ScrollRequest {
     /// Creates a value from its required members; the others start empty.
@@ -2989,6 +3227,7 @@ impl ScrollRequest {
         }
     }
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for ScrollRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2998,6 +3237,7 @@ impl serde::Serialize for ScrollRequest {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for ScrollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3006,9 +3246,11 @@ impl<'de> serde::Deserialize<'de> for ScrollRequest {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for ScrollRequest {
     const EXPECTING: &'static str = "a ScrollRequest object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3028,6 +3270,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ScrollRequest {
         })
     }
 }
+
 /// One matching document.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3046,6 +3289,7 @@ pub struct SearchHit {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SearchHit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3058,6 +3302,7 @@ impl serde::Serialize for SearchHit {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchHit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3066,9 +3311,11 @@ impl<'de> serde::Deserialize<'de> for SearchHit {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SearchHit {
     const EXPECTING: &'static str = "a SearchHit object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3097,6 +3344,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SearchHit {
         })
     }
 }
+
 /// The matching documents.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3110,6 +3358,7 @@ pub struct SearchHits {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SearchHits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3120,6 +3369,7 @@ impl serde::Serialize for SearchHits {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchHits {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3128,9 +3378,11 @@ impl<'de> serde::Deserialize<'de> for SearchHits {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SearchHits {
     const EXPECTING: &'static str = "a SearchHits object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3153,6 +3405,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SearchHits {
         })
     }
 }
+
 /// An Elasticsearch search answer, passed through unchanged.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3169,6 +3422,7 @@ pub struct SearchResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3181,6 +3435,7 @@ impl serde::Serialize for SearchResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3189,9 +3444,11 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SearchResponse {
     const EXPECTING: &'static str = "a SearchResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3220,6 +3477,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for SearchResponse {
         })
     }
 }
+
 /// The changes to make to an alert; members left out are not changed.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3233,6 +3491,7 @@ pub struct SecurityEventUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for SecurityEventUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3243,6 +3502,7 @@ impl serde::Serialize for SecurityEventUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3251,9 +3511,11 @@ impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for SecurityEventUpdate {
     const EXPECTING: &'static str = "a SecurityEventUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3276,9 +3538,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for SecurityEventUpdate {
         })
     }
 }
+
 /// The answer to an alert update; its members are not documented and all are kept.
 #[cfg(feature = "alerts")]
 pub type SecurityEventUpdateResult = serde_json::Map<String, serde_json::Value>;
+
 /// Severity (or priority) of a case.
 #[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3295,6 +3559,7 @@ pub enum Severity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl Severity {
     /// The value as sent on the wire.
@@ -3308,6 +3573,7 @@ impl Severity {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for Severity {
     fn from(value: &str) -> Self {
@@ -3320,24 +3586,28 @@ impl From<&str> for Severity {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for Severity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for Severity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3346,6 +3616,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// How many shards answered.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3362,6 +3633,7 @@ pub struct ShardCounts {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "alerts")]
 impl serde::Serialize for ShardCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3373,6 +3645,7 @@ impl serde::Serialize for ShardCounts {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for ShardCounts {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3381,9 +3654,11 @@ impl<'de> serde::Deserialize<'de> for ShardCounts {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "alerts")]
 impl<'de> clientgen_runtime::de::Object<'de> for ShardCounts {
     const EXPECTING: &'static str = "a ShardCounts object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3409,6 +3684,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for ShardCounts {
         })
     }
 }
+
 /// Sort direction.
 #[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3421,6 +3697,7 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl SortOrder {
     /// The value as sent on the wire.
@@ -3432,6 +3709,7 @@ impl SortOrder {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
@@ -3442,24 +3720,28 @@ impl From<&str> for SortOrder {
         }
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl clientgen_runtime::ToParam for SortOrder {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3468,6 +3750,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Stellar Cyber's own state of the alert.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3480,6 +3763,7 @@ pub struct StellarStatus {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for StellarStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3489,6 +3773,7 @@ impl serde::Serialize for StellarStatus {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for StellarStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3497,9 +3782,11 @@ impl<'de> serde::Deserialize<'de> for StellarStatus {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for StellarStatus {
     const EXPECTING: &'static str = "a StellarStatus object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3519,6 +3806,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StellarStatus {
         })
     }
 }
+
 /// How storage usage is split.
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3531,6 +3819,7 @@ pub enum StorageAggregation {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 #[cfg(feature = "usage")]
 impl StorageAggregation {
     /// The value as sent on the wire.
@@ -3542,6 +3831,7 @@ impl StorageAggregation {
         }
     }
 }
+
 #[cfg(feature = "usage")]
 impl From<&str> for StorageAggregation {
     fn from(value: &str) -> Self {
@@ -3552,24 +3842,28 @@ impl From<&str> for StorageAggregation {
         }
     }
 }
+
 #[cfg(feature = "usage")]
 impl std::fmt::Display for StorageAggregation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "usage")]
 impl clientgen_runtime::ToParam for StorageAggregation {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 #[cfg(feature = "usage")]
 impl serde::Serialize for StorageAggregation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageAggregation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3578,6 +3872,7 @@ impl<'de> serde::Deserialize<'de> for StorageAggregation {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One day's storage usage.
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3592,6 +3887,7 @@ pub struct StorageUsageDay {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "usage")]
 impl serde::Serialize for StorageUsageDay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3602,6 +3898,7 @@ impl serde::Serialize for StorageUsageDay {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageDay {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3610,9 +3907,11 @@ impl<'de> serde::Deserialize<'de> for StorageUsageDay {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageDay {
     const EXPECTING: &'static str = "a StorageUsageDay object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3635,6 +3934,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageDay {
         })
     }
 }
+
 /// One part of a day's usage. Members not listed here are kept.
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3649,6 +3949,7 @@ pub struct StorageUsageItem {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "usage")]
 impl serde::Serialize for StorageUsageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3659,6 +3960,7 @@ impl serde::Serialize for StorageUsageItem {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3667,9 +3969,11 @@ impl<'de> serde::Deserialize<'de> for StorageUsageItem {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageItem {
     const EXPECTING: &'static str = "a StorageUsageItem object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3692,6 +3996,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageItem {
         })
     }
 }
+
 /// Storage usage over the last 31 full UTC days.
 #[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3702,6 +4007,7 @@ pub struct StorageUsageResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "usage")]
 impl StorageUsageResponse {
     /// Creates a value from its required members; the others start empty.
@@ -3712,6 +4018,7 @@ impl StorageUsageResponse {
         }
     }
 }
+
 #[cfg(feature = "usage")]
 impl serde::Serialize for StorageUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3720,6 +4027,7 @@ impl serde::Serialize for StorageUsageResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3728,9 +4036,11 @@ impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "usage")]
 impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageResponse {
     const EXPECTING: &'static str = "a StorageUsageResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3747,6 +4057,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageResponse {
         })
     }
 }
+
 /// Tags to add to and remove from an object.
 #[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3759,6 +4070,7 @@ pub struct TagChanges {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for TagChanges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3768,6 +4080,7 @@ impl serde::Serialize for TagChanges {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for TagChanges {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3776,9 +4089,11 @@ impl<'de> serde::Deserialize<'de> for TagChanges {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> clientgen_runtime::de::Object<'de> for TagChanges {
     const EXPECTING: &'static str = "a TagChanges object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3798,6 +4113,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TagChanges {
         })
     }
 }
+
 /// A tenant. Members not listed here are kept.
 #[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3812,6 +4128,7 @@ pub struct Tenant {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "tenants")]
 impl serde::Serialize for Tenant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3822,6 +4139,7 @@ impl serde::Serialize for Tenant {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for Tenant {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3830,9 +4148,11 @@ impl<'de> serde::Deserialize<'de> for Tenant {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "tenants")]
 impl<'de> clientgen_runtime::de::Object<'de> for Tenant {
     const EXPECTING: &'static str = "a Tenant object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3855,6 +4175,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for Tenant {
         })
     }
 }
+
 /// The tenants.
 #[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3865,6 +4186,7 @@ pub struct TenantListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "tenants")]
 impl TenantListResponse {
     /// Creates a value from its required members; the others start empty.
@@ -3875,6 +4197,7 @@ impl TenantListResponse {
         }
     }
 }
+
 #[cfg(feature = "tenants")]
 impl serde::Serialize for TenantListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3883,6 +4206,7 @@ impl serde::Serialize for TenantListResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for TenantListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3891,9 +4215,11 @@ impl<'de> serde::Deserialize<'de> for TenantListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "tenants")]
 impl<'de> clientgen_runtime::de::Object<'de> for TenantListResponse {
     const EXPECTING: &'static str = "a TenantListResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3910,6 +4236,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TenantListResponse {
         })
     }
 }
+
 /// One tenant; the `data` envelope is (inferred).
 #[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3919,6 +4246,7 @@ pub struct TenantResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "tenants")]
 impl TenantResponse {
     /// Creates a value from its required members; the others start empty.
@@ -3929,6 +4257,7 @@ impl TenantResponse {
         }
     }
 }
+
 #[cfg(feature = "tenants")]
 impl serde::Serialize for TenantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3937,6 +4266,7 @@ impl serde::Serialize for TenantResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for TenantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3945,9 +4275,11 @@ impl<'de> serde::Deserialize<'de> for TenantResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "tenants")]
 impl<'de> clientgen_runtime::de::Object<'de> for TenantResponse {
     const EXPECTING: &'static str = "a TenantResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -3964,6 +4296,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for TenantResponse {
         })
     }
 }
+
 /// A local user account. Members not listed here are kept.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3978,6 +4311,7 @@ pub struct User {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3988,6 +4322,7 @@ impl serde::Serialize for User {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3996,9 +4331,11 @@ impl<'de> serde::Deserialize<'de> for User {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for User {
     const EXPECTING: &'static str = "a User object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4021,6 +4358,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for User {
         })
     }
 }
+
 /// The matching user activities.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4031,6 +4369,7 @@ pub struct UserActivitiesResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "users")]
 impl UserActivitiesResponse {
     /// Creates a value from its required members; the others start empty.
@@ -4041,6 +4380,7 @@ impl UserActivitiesResponse {
         }
     }
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for UserActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4049,6 +4389,7 @@ impl serde::Serialize for UserActivitiesResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4057,9 +4398,11 @@ impl<'de> serde::Deserialize<'de> for UserActivitiesResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserActivitiesResponse {
     const EXPECTING: &'static str = "a UserActivitiesResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4076,9 +4419,11 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserActivitiesResponse {
         })
     }
 }
+
 /// One entry of the user audit log; its members are not documented and all are kept.
 #[cfg(feature = "users")]
 pub type UserActivity = serde_json::Map<String, serde_json::Value>;
+
 /// The users.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4089,6 +4434,7 @@ pub struct UserListResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "users")]
 impl UserListResponse {
     /// Creates a value from its required members; the others start empty.
@@ -4099,6 +4445,7 @@ impl UserListResponse {
         }
     }
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for UserListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4107,6 +4454,7 @@ impl serde::Serialize for UserListResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4115,9 +4463,11 @@ impl<'de> serde::Deserialize<'de> for UserListResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserListResponse {
     const EXPECTING: &'static str = "a UserListResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4134,6 +4484,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserListResponse {
         })
     }
 }
+
 /// One user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4143,6 +4494,7 @@ pub struct UserResponse {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "users")]
 impl UserResponse {
     /// Creates a value from its required members; the others start empty.
@@ -4153,6 +4505,7 @@ impl UserResponse {
         }
     }
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for UserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4161,6 +4514,7 @@ impl serde::Serialize for UserResponse {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4169,9 +4523,11 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserResponse {
     const EXPECTING: &'static str = "a UserResponse object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4188,6 +4544,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserResponse {
         })
     }
 }
+
 /// The user's new privilege profile.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
@@ -4198,6 +4555,7 @@ pub struct UserUpdate {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "users")]
 impl UserUpdate {
     /// Creates a value from its required members; the others start empty.
@@ -4208,6 +4566,7 @@ impl UserUpdate {
         }
     }
 }
+
 #[cfg(feature = "users")]
 impl serde::Serialize for UserUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4216,6 +4575,7 @@ impl serde::Serialize for UserUpdate {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4224,9 +4584,11 @@ impl<'de> serde::Deserialize<'de> for UserUpdate {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "users")]
 impl<'de> clientgen_runtime::de::Object<'de> for UserUpdate {
     const EXPECTING: &'static str = "a UserUpdate object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {
@@ -4246,6 +4608,7 @@ impl<'de> clientgen_runtime::de::Object<'de> for UserUpdate {
         })
     }
 }
+
 /// What kind of detection the alert is, in Stellar Cyber's XDR kill chain.
 #[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4272,6 +4635,7 @@ pub struct XdrEvent {
     /// when the value is sent back.
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 #[cfg(feature = "cases")]
 impl serde::Serialize for XdrEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4289,6 +4653,7 @@ impl serde::Serialize for XdrEvent {
             .end(&self.additional_properties)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for XdrEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4297,9 +4662,11 @@ impl<'de> serde::Deserialize<'de> for XdrEvent {
         clientgen_runtime::de::object(deserializer)
     }
 }
+
 #[cfg(feature = "cases")]
 impl<'de> clientgen_runtime::de::Object<'de> for XdrEvent {
     const EXPECTING: &'static str = "a XdrEvent object";
+
     fn read<A: serde::de::MapAccess<'de>>(
         members: &mut clientgen_runtime::de::Members<'de, A>,
     ) -> Result<Self, A::Error> {

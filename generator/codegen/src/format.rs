@@ -34,6 +34,53 @@ pub fn rust_source(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// `text` (formatted Rust) with a blank line between consecutive items, which `prettyplease`
+/// prints back to back: after a module's inner docs, and between two items at one indentation
+/// when the first ends there (`}` or `;`) and the second starts an item (docs, attributes or
+/// an item keyword). Consecutive `use` lines stay together. Applied to whole files, so a file
+/// formatted in slices gets the same spacing as one formatted at once.
+pub fn space_items(text: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl ",
+        "impl<",
+        "fn ",
+        "async fn ",
+        "const ",
+        "static ",
+        "type ",
+        "struct ",
+        "enum ",
+        "mod ",
+        "use ",
+        "trait ",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let (p, c) = (prev.trim(), line.trim_start());
+            let after_inner_docs = p.starts_with("//!") && !c.starts_with("//!") && !c.is_empty();
+            let between_items = indent(prev) == indent(line)
+                && !p.starts_with("//")
+                && (p == "}" || p.ends_with(';'))
+                && STARTS.iter().any(|s| c.starts_with(s))
+                && !(p.starts_with("use ") && c.starts_with("use "));
+            if after_inner_docs || between_items {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
 /// A unit of work for [`in_parallel`].
 pub type Job<'a, T> = Box<dyn Fn() -> T + Send + Sync + 'a>;
 
@@ -66,4 +113,18 @@ pub fn in_parallel<T: Send>(jobs: Vec<Job<'_, T>>) -> Vec<T> {
         .into_iter()
         .map(|result| result.expect("every job ran: a panicking job propagates out of scope"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_spaced_and_bodies_are_not() {
+        let text = "//! Doc;\n//! more.\nuse a::b;\nuse c::d;\n/// A.\npub struct A {\n    pub x: i64,\n    /// Y;\n    /// z.\n    pub y: i64,\n}\nimpl A {\n    fn f(&self) {\n        let x = 1;\n        let y = 2;\n    }\n    /// G.\n    fn g(&self) {}\n}\npub type B = A;\n";
+        assert_eq!(
+            space_items(text),
+            "//! Doc;\n//! more.\n\nuse a::b;\nuse c::d;\n\n/// A.\npub struct A {\n    pub x: i64,\n    /// Y;\n    /// z.\n    pub y: i64,\n}\n\nimpl A {\n    fn f(&self) {\n        let x = 1;\n        let y = 2;\n    }\n\n    /// G.\n    fn g(&self) {}\n}\n\npub type B = A;\n"
+        );
+    }
 }

@@ -217,6 +217,9 @@ pub(crate) fn render(
             .or_insert_with(|| format::header_comment(&header))
             .push_str(&text);
     }
+    for text in files.values_mut() {
+        *text = format::space_items(text);
+    }
     files.insert(
         "Cargo.toml".to_owned(),
         emit::manifest::cargo_toml(model, settings, &header),
@@ -282,7 +285,9 @@ mod tests {
             emit::types::TypeOptions::default(),
             &model.features,
         );
-        let whole = format::header_comment(&header) + &format::rust_source(types).expect("formats");
+        let whole = format::space_items(
+            &(format::header_comment(&header) + &format::rust_source(types).expect("formats")),
+        );
         let rendered = render(&model, &settings).expect("renders");
         assert!(model.types.len() > 100, "enough types to be sliced");
         assert!(

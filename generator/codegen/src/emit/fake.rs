@@ -9,6 +9,8 @@
 //! and recorded calls are `clientgen_runtime::fake`'s.
 
 use proc_macro2::TokenStream;
+
+use crate::emit::doc;
 use quote::quote;
 
 use super::operations::payload_type;
@@ -43,10 +45,13 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
         None => quote!(None),
     };
     let (credentials, credentials_doc) = credentials(model);
-    let builder_doc = format!(
+    let builder_doc = doc::text(&format!(
         "A builder of a client of the fake, with credentials it accepts{credentials_doc}: set timeouts or retries, then build."
-    );
-    let summary = format!("A fake of the {} for tests, on 127.0.0.1.", model.title);
+    ));
+    let summary = doc::text(&format!(
+        "A fake of the {} for tests, on 127.0.0.1.",
+        model.title
+    ));
     // The answer types serve the operations' methods: with every operation behind a tag
     // feature, they are imported when one of those is on.
     let all_tagged = model
@@ -92,7 +97,7 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
         /// Where the client's credentials are exchanged for a token.
         const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[#(#tokens)*];
 
-        #[doc = #summary]
+        #summary
         ///
         /// Every operation answers `501 Not Implemented`, naming itself, until its method here
         /// says what it answers.
@@ -112,7 +117,7 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
                 self.server.uri()
             }
 
-            #[doc = #builder_doc]
+            #builder_doc
             pub fn client_builder(&self) -> crate::ClientBuilder {
                 crate::Client::builder().base_url(self.server.uri()) #credentials
             }
@@ -339,14 +344,14 @@ fn answers_method(op: &Operation, name: &str) -> TokenStream {
             let ty = super::rust_type(&b.ty, &types);
             quote!(, #ty)
         });
-    let summary = format!(
+    let summary = doc::text(&format!(
         "Sets what `{} {}` ([`Client::{m}`](crate::Client::{m})) answers, or reads the calls it received.",
         op.http_method.to_uppercase(),
         op.path,
         m = op.method_name
-    );
+    ));
     quote! {
-        #[doc = #summary]
+        #summary
         pub fn #method(&self) -> Answers<'_, #ty #body> {
             self.server.answers(#id, #encode)
         }

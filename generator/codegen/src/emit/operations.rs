@@ -40,11 +40,11 @@ pub fn emit(operations: &[Operation], features: &Features) -> TokenStream {
                     }
                 });
                 let method = &op.method_name;
-                let summary = format!(
+                let summary = doc::text(&format!(
                     "The successful responses of [`Client::{method}`](crate::Client::{method})."
-                );
+                ));
                 Some(quote! {
-                    #[doc = #summary]
+                    #summary
                     #cfg
                     #[derive(Debug, Clone, PartialEq)]
                     pub enum #name {
@@ -93,8 +93,9 @@ fn params_struct(
 ) -> TokenStream {
     let name = ident(name);
     let method = &op.method_name;
-    let summary =
-        format!("Query and header parameters of [`Client::{method}`](crate::Client::{method}).");
+    let summary = doc::text(&format!(
+        "Query and header parameters of [`Client::{method}`](crate::Client::{method})."
+    ));
     let fields = op.params.iter().map(|p| {
         let field = ident(&p.name);
         let ty = param_type(p, types);
@@ -130,7 +131,7 @@ fn params_struct(
         }
     });
     quote! {
-        #[doc = #summary]
+        #summary
         #cfg
         #[derive(Debug, Clone, PartialEq, #derive_default)]
         pub struct #name {

@@ -414,8 +414,13 @@ impl<'a> OperationContext<'a, '_> {
             .first()
             .map(|r| r.payload.clone())
             .unwrap_or(Payload::Empty);
-        if responses.iter().all(|r| r.payload == first) {
-            let any_status = responses.iter().any(|r| r.status.is_none());
+        // One body for several statuses is still several responses when the statuses are
+        // named: `200` and `205` with the same body mean different things, and the caller
+        // must be able to tell which came. A range or `default` beside them adds nothing to
+        // tell apart.
+        let named_statuses = responses.iter().filter(|r| r.status.is_some()).count();
+        let any_status = responses.iter().any(|r| r.status.is_none());
+        if responses.iter().all(|r| r.payload == first) && (named_statuses < 2 || any_status) {
             let statuses = if any_status {
                 Vec::new()
             } else {

@@ -35,18 +35,18 @@ pub(super) fn auth_method(scheme: &AuthScheme) -> TokenStream {
             }
         },
         AuthKind::ApiKeyHeader { name, prefix } => {
-            let summary = match prefix {
+            let summary = doc::text(&match prefix {
                 Some(prefix) => {
                     format!("Sends the API key as `{name}: {prefix} <key>` with every request.")
                 }
                 None => format!("Sends the API key in the `{name}` header with every request."),
-            };
+            });
             let prefix = match prefix {
                 Some(prefix) => quote!(Some(#prefix)),
                 None => quote!(None),
             };
             quote! {
-                #[doc = #summary]
+                #summary
                 ///
                 #docs
                 pub fn #method(mut self, key: impl Into<String>) -> Self {
@@ -61,11 +61,11 @@ pub(super) fn auth_method(scheme: &AuthScheme) -> TokenStream {
             }
         }
         AuthKind::ClientCredentials { token_url } => {
-            let summary = format!(
+            let summary = doc::text(&format!(
                 "Authenticates with OAuth2 client credentials: a token from `{token_url}` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401."
-            );
+            ));
             quote! {
-                #[doc = #summary]
+                #summary
                 ///
                 #docs
                 pub fn #method(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
@@ -82,9 +82,11 @@ pub(super) fn auth_method(scheme: &AuthScheme) -> TokenStream {
         }
         AuthKind::TokenExchange(def) => token_exchange_method(&method, def, &docs, scheme_key),
         AuthKind::ApiKeyCookie { name } => {
-            let summary = format!("Sends the API key as the `{name}` cookie of every request.");
+            let summary = doc::text(&format!(
+                "Sends the API key as the `{name}` cookie of every request."
+            ));
             quote! {
-                #[doc = #summary]
+                #summary
                 ///
                 #docs
                 pub fn #method(mut self, key: impl Into<String>) -> Self {
@@ -95,10 +97,11 @@ pub(super) fn auth_method(scheme: &AuthScheme) -> TokenStream {
             }
         }
         AuthKind::ApiKeyQuery { name } => {
-            let summary =
-                format!("Sends the API key as the `{name}` query parameter of every request.");
+            let summary = doc::text(&format!(
+                "Sends the API key as the `{name}` query parameter of every request."
+            ));
             quote! {
-                #[doc = #summary]
+                #summary
                 ///
                 #docs
                 pub fn #method(mut self, key: impl Into<String>) -> Self {
@@ -128,9 +131,9 @@ fn token_exchange_method(
             quote!(clientgen_runtime::TokenExpiry::Fixed(std::time::Duration::from_secs(#lifetime)))
         }
     };
-    let summary = format!(
+    let summary = doc::text(&format!(
         "Exchanges the credential at `{path}` for a bearer token (lifetime {lifetime} s unless the response says), cached, refreshed before it expires, and renewed once on a 401."
-    );
+    ));
     let (args, credentials) = if def.basic {
         (
             quote!(user: impl Into<String>, secret: impl Into<String>),
@@ -148,7 +151,7 @@ fn token_exchange_method(
         )
     };
     quote! {
-        #[doc = #summary]
+        #summary
         ///
         #docs
         pub fn #method(mut self, #args) -> Self {

@@ -2,6 +2,8 @@
 //! it ends, then stream its results.
 
 use proc_macro2::TokenStream;
+
+use crate::emit::doc;
 use quote::quote;
 
 use crate::emit::{ident, rust_type};
@@ -49,12 +51,12 @@ pub(super) fn job_method(op: &Operation, job: &JobDef) -> TokenStream {
         }
         None => (quote!(), quote!()),
     };
-    let docs = format!(
+    let docs = doc::text(&format!(
         "Runs [`Self::{}`], waits for the job by polling [`Self::{}`] (intervals growing as `options` says), then streams its results with [`Self::{}`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].",
         op.method_name, job.status_method, job.results_stream
-    );
+    ));
     quote! {
-        #[doc = #docs]
+        #docs
         pub async fn #helper<'a>(
             &'a self,
             body: &#body_ty,

@@ -22,6 +22,8 @@ mod params;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
+
+use crate::emit::doc;
 use quote::quote;
 
 use crate::model::ApiModel;
@@ -91,11 +93,11 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
     }
     let tag_impls = by_feature.into_iter().map(|(feature, methods)| {
         let tag = &model.features.tags[feature].tag;
-        let doc = format!(
+        let doc = doc::text(&format!(
             "Operations tagged `{tag}`: built with the feature `{feature}` (on by default)."
-        );
+        ));
         quote! {
-            #[doc = #doc]
+            #doc
             #[cfg(feature = #feature)]
             impl Client {
                 #(#methods)*
@@ -103,25 +105,25 @@ pub fn emit(model: &ApiModel, settings: &ClientSettings<'_>) -> TokenStream {
         }
     });
     let builder = builder::emit(model);
-    let title = format!("A client for the {}.", model.title);
-    let default_doc = if default_base_url.is_empty() {
+    let title = doc::text(&format!("A client for the {}.", model.title));
+    let default_doc = doc::text(&if default_base_url.is_empty() {
         "The spec names no absolute server URL: set one with [`ClientBuilder::base_url`]."
             .to_owned()
     } else {
         format!("The base URL used unless [`ClientBuilder::base_url`] sets another: `{default_base_url}`.")
-    };
+    });
     quote! {
         //! The API client.
         use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
 
-        #[doc = #default_doc]
+        #default_doc
         pub const DEFAULT_BASE_URL: &str = #default_base_url;
 
         /// The servers the spec lists, in its order; any of them can be given to
         /// [`ClientBuilder::base_url`].
         pub const SERVERS: &[Server] = &[#(#servers)*];
 
-        #[doc = #title]
+        #title
         ///
         /// Cheap to clone: clones share one connection pool and configuration.
         #[derive(Clone, Debug)]

@@ -1,6 +1,8 @@
 //! `<method>_stream`: the page stream of an operation that declares `x-clientgen-pagination`.
 
 use proc_macro2::TokenStream;
+
+use crate::emit::doc;
 use quote::quote;
 
 use super::params::{path_arg_is_reference, path_arg_type};
@@ -148,12 +150,12 @@ pub(super) fn stream_method(op: &Operation, pagination: &PaginationDef) -> Token
         },
     };
     let params_type = op.params_type.as_deref().map(ident);
-    let docs = format!(
+    let docs = doc::text(&format!(
         "Every item of [`Self::{}`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.",
         op.method_name
-    );
+    ));
     quote! {
-        #[doc = #docs]
+        #docs
         pub fn #stream<'a>(
             &'a self,
             #(#args,)*
