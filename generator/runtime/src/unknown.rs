@@ -19,11 +19,14 @@ pub struct Unknown {
     packed: Vec<u8>,
 }
 
-fn push_len_prefixed(packed: &mut Vec<u8>, text: &str) {
+/// Bytes reserved beyond the first member, for the ones that usually follow.
+const FIRST_SPARE: usize = 96;
+
+fn push_len_prefixed(packed: &mut Vec<u8>, text: &[u8]) {
     // A single JSON text over 4 GiB cannot reach here: responses are read into memory whole.
     let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
     packed.extend_from_slice(&len.to_le_bytes());
-    packed.extend_from_slice(&text.as_bytes()[..len as usize]);
+    packed.extend_from_slice(&text[..len as usize]);
 }
 
 /// Walks a packed buffer.
@@ -91,11 +94,36 @@ impl Unknown {
 
     /// Appends a member whose value is raw JSON (as decoded: known to be valid).
     pub fn push_raw(&mut self, name: &str, raw: &RawValue) {
-        if !self.packed.is_empty() && self.get(name).is_some() {
+        if self.has_name(name) {
             self.remove(name);
         }
+        let (name, raw) = (name.as_bytes(), raw.get().as_bytes());
+        // Most objects with unknown members have several: room for a few more up front
+        // saves the reallocations of growing one member at a time.
+        if self.packed.is_empty() {
+            self.packed
+                .reserve(8 + name.len() + raw.len() + FIRST_SPARE);
+        }
         push_len_prefixed(&mut self.packed, name);
-        push_len_prefixed(&mut self.packed, raw.get());
+        push_len_prefixed(&mut self.packed, raw);
+    }
+
+    /// Whether a member of this name is kept, comparing bytes only: the buffer holds text
+    /// this type wrote from `&str`, so its values need no UTF-8 check to be skipped over.
+    fn has_name(&self, name: &str) -> bool {
+        let mut rest = self.packed.as_slice();
+        let mut take = || {
+            let (len, after) = rest.split_first_chunk::<4>()?;
+            let (text, after) = after.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+            rest = after;
+            Some(text)
+        };
+        while let (Some(n), Some(_)) = (take(), take()) {
+            if n == name.as_bytes() {
+                return true;
+            }
+        }
+        false
     }
 
     /// Sets member `name` to `value` encoded as JSON, replacing any member of that name.
@@ -110,8 +138,8 @@ impl Unknown {
         let removed = self.get(name)?.to_owned();
         let mut kept = Vec::with_capacity(self.packed.len());
         for (n, v) in self.iter().filter(|(n, _)| *n != name) {
-            push_len_prefixed(&mut kept, n);
-            push_len_prefixed(&mut kept, v);
+            push_len_prefixed(&mut kept, n.as_bytes());
+            push_len_prefixed(&mut kept, v.as_bytes());
         }
         self.packed = kept;
         Some(removed)
@@ -153,6 +181,19 @@ impl Serialize for Unknown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_pushed_again_replaces_its_value_and_moves_last() {
+        let raw = |text: &str| RawValue::from_string(text.into()).expect("raw");
+        let mut unknown = Unknown::new();
+        unknown.push_raw("a", &raw("1"));
+        unknown.push_raw("b", &raw("\"\u{e9}\""));
+        unknown.push_raw("ab", &raw("[2]"));
+        unknown.push_raw("a", &raw("3"));
+        let members: Vec<(&str, &str)> = unknown.iter().collect();
+        assert_eq!(members, [("b", "\"\u{e9}\""), ("ab", "[2]"), ("a", "3")]);
+        assert_eq!(unknown.len(), 3);
+    }
 
     #[test]
     fn members_keep_their_order_and_exact_text() {
