@@ -26,6 +26,7 @@ use clientgen::CrateSettings;
 
 mod bench;
 mod directory;
+mod npm_pin;
 
 /// The generator allocates and frees many small values (tokens, syntax trees); mimalloc serves
 /// them faster than the system allocator (see BENCHMARKS.md).
