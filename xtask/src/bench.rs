@@ -98,6 +98,10 @@ pub struct Args {
     /// The folder of public specs (default: tests/corpus).
     #[arg(long)]
     corpus: Option<PathBuf>,
+    /// Measure nothing: write BENCHMARKS.md and its charts again from the last run's
+    /// `target/bench/results.json` (after a change to the report or the kept analysis).
+    #[arg(long)]
+    rewrite: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -281,6 +285,15 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
     let runs = args.runs.max(1);
     let root = super::repo_root();
     let work = root.join("target/bench");
+    if args.rewrite {
+        let json_path = work.join("results.json");
+        let text = std::fs::read_to_string(&json_path)
+            .map_err(|e| format!("{}: {e}", json_path.display()))?;
+        let results: Results =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", json_path.display()))?;
+        write_report(&root, &results)?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let tools_dir = root.join("target/bench-tools");
     std::fs::create_dir_all(&tools_dir).map_err(|e| e.to_string())?;
@@ -485,19 +498,26 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
     let json = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     let json_path = work.join("results.json");
     std::fs::write(&json_path, json).map_err(|e| format!("{}: {e}", json_path.display()))?;
+    eprintln!("\nwrote {}", json_path.display());
+    write_report(&root, &results)?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// BENCHMARKS.md (keeping its hand-written analysis) and its charts, from `results`.
+fn write_report(root: &Path, results: &Results) -> Result<(), String> {
     let markdown_path = root.join("BENCHMARKS.md");
     let previous = std::fs::read_to_string(&markdown_path).unwrap_or_default();
-    let charts = chart::write_all(&results, &root.join(chart::DIR))?;
-    let markdown = report::markdown(&results, &previous, &charts);
+    let charts = chart::write_all(results, &root.join(chart::DIR))?;
+    let markdown = report::markdown(results, &previous, &charts);
     std::fs::write(&markdown_path, &markdown)
         .map_err(|e| format!("{}: {e}", markdown_path.display()))?;
-    println!("{}", report::tables(&results));
+    println!("{}", report::tables(results));
     eprintln!(
-        "\nwrote {} and {}",
-        json_path.display(),
-        markdown_path.display()
+        "wrote {} and the charts in {}",
+        markdown_path.display(),
+        chart::DIR
     );
-    Ok(std::process::ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn step(title: &str) {

@@ -125,6 +125,8 @@ fn scaling_chart(path: &Path, points: &[(f64, f64, f64)]) -> Drawn {
             .configure_mesh()
             .x_desc("copies of the spec")
             .y_desc(unit)
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| tick(*v))
             .label_style((FONT, 12))
             .draw()?;
         let blue = colour(Tool::Clientgen);
@@ -225,6 +227,15 @@ fn compile_chart(path: &Path, specs: &[SpecBars]) -> Drawn {
     Ok(())
 }
 
+/// An axis label: whole numbers without a fraction.
+fn tick(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// Text centred above the point it is drawn at.
 fn above() -> TextStyle<'static> {
     TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom))
@@ -250,12 +261,14 @@ fn bar_panel(
         .margin(10)
         .x_label_area_size(28)
         .y_label_area_size(60)
-        .build_cartesian_2d((0u32..n).into_segmented(), 0f64..max)?;
+        // An integer range's segments include its end: 0..n-1 is n slots (two for one bar).
+        .build_cartesian_2d((0u32..n.max(2) - 1).into_segmented(), 0f64..max)?;
     let names: Vec<&str> = bars.iter().map(|(t, _)| label(*t)).collect();
     chart
         .configure_mesh()
         .disable_x_mesh()
         .y_desc(unit)
+        .y_label_formatter(&|v| tick(*v))
         .x_labels(bars.len())
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => names.get(*i as usize).copied().unwrap_or("").to_owned(),
